@@ -1,0 +1,77 @@
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Benchmarks.Throughput;
+
+/// <summary>The project's ring buffer: one ring, stages chained as handlers on their own threads.</summary>
+public sealed class RingRig : ThroughputRig
+{
+    public struct ValueEvent
+    {
+        public long Value;
+    }
+
+    private readonly Disruptor<ValueEvent> _disruptor;
+    private readonly RingBuffer<ValueEvent> _ring;
+
+    public RingRig(Topology topology, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, int bufferSize = 1 << 16)
+        : base(topology)
+    {
+        _disruptor = new Disruptor<ValueEvent>(new DisruptorOptions
+        {
+            BufferSize = bufferSize,
+            ProducerType = topology.Producers == 1 ? ProducerType.Single : ProducerType.Multi,
+            WaitStrategy = waitStrategy,
+            ThreadNamePrefix = "bench",
+        });
+
+        EventHandlerGroup<ValueEvent>? group = null;
+        for (int stage = 1; stage < topology.Stages; stage++)
+        {
+            var handler = new IncrementHandler();
+            group = group is null ? _disruptor.HandleEventsWith(handler) : group.Then(handler);
+        }
+
+        var last = new LastStageHandler(this);
+        if (group is null)
+        {
+            _disruptor.HandleEventsWith(last);
+        }
+        else
+        {
+            group.Then(last);
+        }
+
+        _ring = _disruptor.Start();
+    }
+
+    protected override void Produce(int producer, long count)
+    {
+        RingBuffer<ValueEvent> ring = _ring;
+        for (long i = 0; i < count; i++)
+        {
+            long sequence = ring.Next();
+            ring[sequence].Value = i;
+            ring.Publish(sequence);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _disruptor.Shutdown(TimeSpan.FromSeconds(10));
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class IncrementHandler : IEventHandler<ValueEvent>
+    {
+        public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => data.Value++;
+    }
+
+    private sealed class LastStageHandler(RingRig rig) : IEventHandler<ValueEvent>
+    {
+        public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => rig.Consumed(data.Value);
+    }
+}
