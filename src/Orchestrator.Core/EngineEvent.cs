@@ -1,0 +1,155 @@
+using System.Runtime.InteropServices;
+
+namespace Orchestrator.Core;
+
+/// <summary>
+/// The inbound ring's slot: one fixed-size struct that carries every kind of input and the
+/// fields later stages fill in, changed in place by <c>ref</c>. The stages in order:
+/// <list type="number">
+/// <item>the edge (feed, gateway, broker, operator) writes the input section;</item>
+/// <item>the signal engine updates market state and may write an <b>intent</b> (side, origin, order type, prices);</item>
+/// <item>the risk manager writes the <b>verdict</b> (<see cref="Reject"/>, None = pass);</item>
+/// <item>sizing writes the <b>quantity</b> (or a reject);</item>
+/// <item>the order manager assigns the <b>client order id</b> and hands the order to the gateway.</item>
+/// </list>
+/// Strings never enter the slot: symbols, sources and reasons are dense ids interned at the edge.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct EngineEvent
+{
+    // ---- header (every kind) ----
+    public EventKind Kind;
+
+    /// <summary>Instrument id from the <see cref="SymbolTable"/>; -1 when not about one symbol.</summary>
+    public int SymbolId;
+
+    /// <summary>When it happened at the source (exchange time, signal time), ns since the Unix epoch. The engine's only clock.</summary>
+    public long TsEventNs;
+
+    /// <summary>When the edge created the event, ns since the Unix epoch (slow-path clock).</summary>
+    public long TsInitNs;
+
+    /// <summary>Stopwatch timestamp at publish, for latency measurement only; never read by logic.</summary>
+    public long PublishTimestamp;
+
+    // ---- market data: trade tick, quote tick, bar ----
+    /// <summary>Trade price, or bar close.</summary>
+    public long PriceRaw;
+
+    /// <summary>Trade size, or bar volume.</summary>
+    public long Size;
+
+    public long BidRaw;
+    public long AskRaw;
+    public long BidSize;
+    public long AskSize;
+    public long OpenRaw;
+    public long HighRaw;
+    public long LowRaw;
+
+    // ---- trade signal (from an agent or other outside source) ----
+    public Side SignalSide;
+
+    /// <summary>Confidence in millionths: 0..1,000,000 is 0..1.</summary>
+    public int ConfidencePpm;
+
+    /// <summary>Optional limit price of the signal; 0 = none (trade at market).</summary>
+    public long SignalPriceRaw;
+
+    /// <summary>The sender's signal id (interned or assigned at the edge), echoed in acks and audit lines.</summary>
+    public long SignalId;
+
+    /// <summary>Interned name of the sending agent or source.</summary>
+    public int SourceId;
+
+    /// <summary>Interned free-text reason given with the signal.</summary>
+    public int ReasonId;
+
+    // ---- execution report (from the broker gateway) ----
+    public ExecutionType ExecType;
+
+    /// <summary>The order the report is about (the engine's client order id).</summary>
+    public long ReportOrderId;
+
+    public Side ReportSide;
+    public long FillQuantity;
+    public long FillPriceRaw;
+    public long CommissionRaw;
+
+    /// <summary>Shares still open on the order after this report.</summary>
+    public long LeavesQuantity;
+
+    /// <summary>Reject reason from the broker, when <see cref="ExecType"/> is Rejected.</summary>
+    public RejectReason ReportReject;
+
+    // ---- command ----
+    public CommandKind Command;
+    public long CommandArg;
+
+    // ---- written by the signal engine: the intent ----
+    public IntentOrigin Origin;
+    public Side IntentSide;
+    public OrderType IntentOrderType;
+    public long IntentLimitRaw;
+    public long IntentStopRaw;
+
+    /// <summary>The reference (last) price the engine saw for the symbol when it formed the intent.</summary>
+    public long ReferencePriceRaw;
+
+    /// <summary>ATR of the symbol at intent time (raw price units), for volatility sizing; 0 = unknown.</summary>
+    public long AtrRaw;
+
+    /// <summary>True when the intent only reduces an existing position (protective exits).</summary>
+    public bool ReduceOnly;
+
+    // ---- written by risk and sizing: the verdict ----
+    public RejectReason Reject;
+
+    /// <summary>Shares to trade, set by sizing.</summary>
+    public long Quantity;
+
+    // ---- written by the order manager ----
+    /// <summary>The client order id assigned to the resulting order; 0 = no order.</summary>
+    public long ClientOrderId;
+
+    /// <summary>Whether the event produced an intent that the later stages should act on.</summary>
+    public readonly bool HasIntent => IntentSide != Side.None;
+
+    /// <summary>Resets every field to its default, for reuse of the slot by a producer.</summary>
+    public void Clear() => this = default;
+
+    /// <summary>Overwrites the slot with a market-data input.</summary>
+    public void SetMarketData(in MarketTick tick)
+    {
+        this = default;
+        Kind = tick.Kind;
+        SymbolId = tick.SymbolId;
+        TsEventNs = tick.TsEventNs;
+        PriceRaw = tick.PriceRaw;
+        Size = tick.Size;
+        BidRaw = tick.BidRaw;
+        AskRaw = tick.AskRaw;
+        BidSize = tick.BidSize;
+        AskSize = tick.AskSize;
+        OpenRaw = tick.OpenRaw;
+        HighRaw = tick.HighRaw;
+        LowRaw = tick.LowRaw;
+    }
+
+    /// <summary>Overwrites the slot with an execution-report input.</summary>
+    public void SetExecutionReport(in ExecutionReport report)
+    {
+        this = default;
+        Kind = EventKind.ExecutionReport;
+        SymbolId = report.SymbolId;
+        TsEventNs = report.TsEventNs;
+        ExecType = report.ExecType;
+        ReportOrderId = report.ClientOrderId;
+        ReportSide = report.Side;
+        FillQuantity = report.FillQuantity;
+        FillPriceRaw = report.FillPriceRaw;
+        CommissionRaw = report.CommissionRaw;
+        LeavesQuantity = report.LeavesQuantity;
+        ReportReject = report.Reject;
+    }
+}

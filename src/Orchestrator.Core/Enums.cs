@@ -1,0 +1,123 @@
+namespace Orchestrator.Core;
+
+/// <summary>What an <see cref="EngineEvent"/> carries.</summary>
+public enum EventKind : byte
+{
+    None = 0,
+    TradeTick,
+    QuoteTick,
+    Bar,
+    TradeSignal,
+    ExecutionReport,
+    Command,
+    Timer,
+}
+
+public enum Side : byte
+{
+    None = 0,
+    Buy,
+    Sell,
+}
+
+public enum OrderType : byte
+{
+    Market = 0,
+    Limit,
+    Stop,
+    StopLimit,
+}
+
+public enum TimeInForce : byte
+{
+    Day = 0,
+    Gtc,
+    Ioc,
+    Fok,
+}
+
+/// <summary>
+/// Order lifecycle: New → PendingNew → Accepted → PartiallyFilled → Filled, or Canceled,
+/// Rejected, Expired; Unknown when sent but never acknowledged (resolved by reconciliation).
+/// </summary>
+public enum OrderStatus : byte
+{
+    New = 0,
+    PendingNew,
+    Accepted,
+    PartiallyFilled,
+    Filled,
+    Canceled,
+    Rejected,
+    Expired,
+    Unknown,
+}
+
+/// <summary>What a broker says happened to an order.</summary>
+public enum ExecutionType : byte
+{
+    None = 0,
+    Accepted,
+    PartialFill,
+    Fill,
+    Canceled,
+    Rejected,
+    Expired,
+}
+
+/// <summary>Where an order intent came from.</summary>
+public enum IntentOrigin : byte
+{
+    None = 0,
+    /// <summary>A built-in rule strategy of the signal engine.</summary>
+    Rule,
+    /// <summary>A signal from an agent or another outside source.</summary>
+    External,
+    StopLoss,
+    TakeProfit,
+    TrailingStop,
+    /// <summary>An operator command (e.g. flatten on kill switch).</summary>
+    Operator,
+}
+
+/// <summary>Operator and system commands that travel through the ring like any input.</summary>
+public enum CommandKind : byte
+{
+    None = 0,
+    EngageKillSwitch,
+    ReleaseKillSwitch,
+    CancelAllOrders,
+    FlattenAll,
+    /// <summary>Start of a trading day: reset daily counters; Arg0 = start-of-day equity raw (0 = current).</summary>
+    StartOfDay,
+}
+
+/// <summary>
+/// Why the pipeline refused to act. Every stage that can refuse has its own reasons; a
+/// refusal is an event outcome, never an exception.
+/// </summary>
+public enum RejectReason : byte
+{
+    None = 0,
+    KillSwitch,
+    MaxDailyLoss,
+    LowConfidence,
+    SymbolNotAllowed,
+    OutsideSession,
+    RateLimitPerSecond,
+    RateLimitPerMinute,
+    RateLimitPerDay,
+    MaxOpenOrders,
+    PriceCollar,
+    DuplicateSignal,
+    NoMarketData,
+    InvalidSignal,
+    ZeroQuantity,
+    InsufficientBuyingPower,
+    MaxPosition,
+    MaxNotional,
+    MaxConcentration,
+    NoPosition,
+    GatewayBusy,
+    BrokerRejected,
+}

@@ -1,0 +1,60 @@
+namespace Orchestrator.Core;
+
+/// <summary>
+/// Dense ids for free text that must travel with events (signal sources, reasons) without a
+/// string in the slot. Thread-safe; bounded: past <see cref="Capacity"/> distinct strings the
+/// last id stands for "(other)" so a chatty agent cannot grow memory without bound.
+/// </summary>
+public sealed class TextInterner
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly string[] _texts;
+    private int _count;
+
+    public TextInterner(int capacity = 4096)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
+        Capacity = capacity;
+        _texts = new string[capacity];
+        _texts[0] = string.Empty;
+        _ids[string.Empty] = 0;
+        _count = 1;
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>The id for <paramref name="text"/> (0 for null or empty).</summary>
+    public int Intern(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            if (_ids.TryGetValue(text, out int id))
+            {
+                return id;
+            }
+
+            if (_count == Capacity - 1)
+            {
+                _texts[Capacity - 1] = "(other)";
+                return Capacity - 1;
+            }
+
+            id = _count++;
+            _texts[id] = text;
+            _ids[text] = id;
+            return id;
+        }
+    }
+
+    public string Get(int id)
+    {
+        // Ids reach other threads through the ring (release/acquire), after the element was written.
+        return (uint)id < (uint)_texts.Length ? _texts[id] ?? string.Empty : string.Empty;
+    }
+}
