@@ -1,0 +1,195 @@
+using System.Globalization;
+
+namespace Orchestrator.Adapters.MarketData;
+
+/// <summary>
+/// Parses file timestamps to ns since the Unix epoch, exactly (nine fractional digits survive,
+/// which <see cref="DateTimeOffset"/> would cut to 100 ns) and without allocating.
+/// </summary>
+internal static class MarketDataTimestamp
+{
+    private const long NsPerSecond = 1_000_000_000;
+    private const long NsPerTick = 100;
+
+    // Leaves room for a second of fraction and a day of offset without overflowing (year 2262).
+    private const long MaxTicksSinceEpoch = (long.MaxValue - (2 * 86_400 * NsPerSecond)) / NsPerTick;
+
+    /// <summary>
+    /// An integer (epoch ns), or ISO-8601 <c>yyyy-MM-dd[(T| )HH:mm[:ss[.f…]]][Z|±HH[:]mm|±HH]</c>;
+    /// without an offset the time is UTC.
+    /// </summary>
+    public static bool TryParseNs(ReadOnlySpan<char> text, out long ns)
+    {
+        ns = 0;
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        if (IsAllDigits(text))
+        {
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ns);
+        }
+
+        return TryParseIso(text, out ns);
+    }
+
+    private static bool TryParseIso(ReadOnlySpan<char> s, out long ns)
+    {
+        ns = 0;
+        if (s.Length < 10 || s[4] != '-' || s[7] != '-'
+            || !TryDigits(s, 0, 4, out int year) || !TryDigits(s, 5, 2, out int month) || !TryDigits(s, 8, 2, out int day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        int hour = 0;
+        int minute = 0;
+        int second = 0;
+        long fractionNs = 0;
+        int pos = 10;
+        if (pos < s.Length && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' '))
+        {
+            if (s.Length < pos + 6 || s[pos + 3] != ':' || !TryDigits(s, pos + 1, 2, out hour) || !TryDigits(s, pos + 4, 2, out minute)
+                || hour > 23 || minute > 59)
+            {
+                return false;
+            }
+
+            pos += 6;
+            if (pos < s.Length && s[pos] == ':')
+            {
+                if (!TryDigits(s, pos + 1, 2, out second) || second > 59)
+                {
+                    return false;
+                }
+
+                pos += 3;
+                if (pos < s.Length && (s[pos] == '.' || s[pos] == ','))
+                {
+                    pos++;
+                    int digits = 0;
+                    long scale = NsPerSecond;
+                    while (pos < s.Length && char.IsAsciiDigit(s[pos]))
+                    {
+                        if (digits < 9)
+                        {
+                            scale /= 10;
+                            fractionNs += (s[pos] - '0') * scale;
+                        }
+
+                        digits++;
+                        pos++;
+                    }
+
+                    if (digits == 0)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        long offsetSeconds = 0;
+        if (pos < s.Length)
+        {
+            ReadOnlySpan<char> zone = s[pos..];
+            if (zone is "Z" or "z")
+            {
+                pos = s.Length;
+            }
+            else if (zone[0] is '+' or '-')
+            {
+                int sign = zone[0] == '+' ? 1 : -1;
+                int offsetMinutes = 0;
+                if (!TryDigits(zone, 1, 2, out int offsetHours))
+                {
+                    return false;
+                }
+
+                if (zone.Length == 6 && zone[3] == ':')
+                {
+                    if (!TryDigits(zone, 4, 2, out offsetMinutes))
+                    {
+                        return false;
+                    }
+                }
+                else if (zone.Length == 5)
+                {
+                    if (!TryDigits(zone, 3, 2, out offsetMinutes))
+                    {
+                        return false;
+                    }
+                }
+                else if (zone.Length != 3)
+                {
+                    return false;
+                }
+
+                if (offsetHours > 23 || offsetMinutes > 59)
+                {
+                    return false;
+                }
+
+                offsetSeconds = sign * ((offsetHours * 3600L) + (offsetMinutes * 60L));
+                pos = s.Length;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        long ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks;
+        if (ticks < 0 || ticks > MaxTicksSinceEpoch)
+        {
+            return false;
+        }
+
+        long result = (ticks * NsPerTick) + fractionNs - (offsetSeconds * NsPerSecond);
+        if (result < 0)
+        {
+            return false;
+        }
+
+        ns = result;
+        return true;
+    }
+
+    private static bool IsAllDigits(ReadOnlySpan<char> s)
+    {
+        foreach (char c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > s.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < start + count; i++)
+        {
+            char c = s[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,42 @@
+using Orchestrator.Adapters.MarketData;
+
+namespace Orchestrator.Adapters.Tests.MarketData;
+
+public sealed class MarketDataTimestampTests
+{
+    private const long Open = 1_735_828_200_000_000_000; // 2025-01-02T14:30:00Z
+
+    [Theory]
+    [InlineData("2025-01-02T14:30:00Z", Open)]
+    [InlineData("2025-01-02T14:30:00", Open)]
+    [InlineData("2025-01-02 14:30:00", Open)]
+    [InlineData("2025-01-02T14:30Z", Open)]
+    [InlineData("2025-01-02T23:30:00+09:00", Open)]
+    [InlineData("2025-01-02T09:30:00-0500", Open)]
+    [InlineData("2025-01-02T14:30:00.123456789Z", Open + 123_456_789)]
+    [InlineData("2025-01-02T14:30:00.5Z", Open + 500_000_000)]
+    [InlineData("2025-01-02", Open - (52_200L * 1_000_000_000))]
+    [InlineData("1735828200000000000", Open)]
+    [InlineData(" 1735828200000000001 ", Open + 1)]
+    public void TryParseNs_AcceptsIsoAndEpochNanoseconds(string text, long expected)
+    {
+        Assert.True(MarketDataTimestamp.TryParseNs(text, out long ns));
+        Assert.Equal(expected, ns);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("yesterday")]
+    [InlineData("2025-13-02T14:30:00Z")]
+    [InlineData("2025-02-30")]
+    [InlineData("2025-01-02T24:00:00Z")]
+    [InlineData("2025-01-02T14:30:00Q")]
+    [InlineData("2025-01-02T14:30:00.Z")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("99999999999999999999")]
+    public void TryParseNs_RejectsAnythingElse(string text)
+    {
+        Assert.False(MarketDataTimestamp.TryParseNs(text, out _));
+    }
+}
