@@ -1,0 +1,85 @@
+using System.Globalization;
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.Audit;
+
+/// <summary>Renders audit records in the brief's words. Slow path only.</summary>
+public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
+{
+    public (AuditLevel Level, string Message) Format(in AuditRecord r)
+    {
+        string symbol = symbols.GetName(r.SymbolId);
+        string side = SideText(r.Side);
+        return r.Kind switch
+        {
+            AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
+            AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by {OriginText(r.Origin)} rule (confidence: {Confidence(r.ConfidencePpm)})")),
+            AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
+            AuditKind.RiskRejected => (AuditLevel.Warning, Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
+            AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
+            AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)})")),
+            AuditKind.OrderAccepted => (AuditLevel.Info, Invariant($"Order accepted: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderPartiallyFilled => (AuditLevel.Info, Invariant($"Order partially filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} ({r.Value} left, id {r.ClientOrderId})")),
+            AuditKind.OrderFilled => (AuditLevel.Info, Invariant($"Order filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} (id {r.ClientOrderId})")),
+            AuditKind.OrderCanceled => (AuditLevel.Info, Invariant($"Order canceled: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderRejected => (AuditLevel.Warning, Invariant($"Order rejected by broker: id {r.ClientOrderId} {symbol} {side} ({r.Reason})")),
+            AuditKind.OrderExpired => (AuditLevel.Info, Invariant($"Order expired: id {r.ClientOrderId} {symbol}")),
+            AuditKind.IllegalReport => (AuditLevel.Warning, Invariant($"Execution report ignored: id {r.ClientOrderId} cannot move from its current state")),
+            AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
+            AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),
+            AuditKind.CancelAllRequested => (AuditLevel.Warning, Invariant($"Cancel all: {r.Quantity} open orders")),
+            AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
+            _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
+        };
+    }
+
+    private string Money(long raw) => currencySymbol + FixedPoint.ToDecimal(raw).ToString("#,0.00####", CultureInfo.InvariantCulture);
+
+    private static string Confidence(int ppm) => (ppm / 1_000_000m).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Percent(long bps) => (bps / 100m).ToString("0.0#", CultureInfo.InvariantCulture) + "%";
+
+    private static string SideText(Side side) => side switch
+    {
+        Side.Buy => "BUY",
+        Side.Sell => "SELL",
+        _ => "-",
+    };
+
+    private static string OrderTypeText(OrderType type) => type switch
+    {
+        OrderType.Market => "MARKET",
+        OrderType.Limit => "LIMIT",
+        OrderType.Stop => "STOP",
+        _ => "STOP_LIMIT",
+    };
+
+    private static string OriginText(IntentOrigin origin) => origin switch
+    {
+        IntentOrigin.Rule => "rule",
+        IntentOrigin.External => "agent signal",
+        IntentOrigin.StopLoss => "STOP_LOSS",
+        IntentOrigin.TakeProfit => "TAKE_PROFIT",
+        IntentOrigin.TrailingStop => "TRAILING_STOP",
+        IntentOrigin.Operator => "operator",
+        _ => "-",
+    };
+
+    private string SourceText(int sourceId)
+    {
+        string text = sources.Get(sourceId);
+        return text.Length == 0 ? "unknown source" : text;
+    }
+
+    private string ReasonSuffix(int reasonId)
+    {
+        string text = reasons.Get(reasonId);
+        return text.Length == 0 ? string.Empty : ": " + text;
+    }
+
+    private string LimitSuffix(long priceRaw) => priceRaw > 0 ? " @ " + Money(priceRaw) : string.Empty;
+
+    private static string SignalSuffix(long signalId) => signalId != 0 ? Invariant($" [signal {signalId}]") : string.Empty;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,28 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.Audit;
+
+/// <summary>
+/// A fixed-size audit record: fast-path stages fill one in and hand it to the
+/// <see cref="AuditTrail"/>; a slow thread turns it into text. No string is built on the hot path.
+/// </summary>
+public struct AuditRecord
+{
+    public AuditKind Kind;
+    public int SymbolId;
+    public Side Side;
+    public IntentOrigin Origin;
+    public RejectReason Reason;
+    public OrderType OrderType;
+    public long Quantity;
+    public long PriceRaw;
+    public int ConfidencePpm;
+    public long ClientOrderId;
+    public long SignalId;
+    public int SourceId;
+    public int ReasonTextId;
+
+    /// <summary>A kind-specific figure: position size in basis points of equity, leaves quantity, equity.</summary>
+    public long Value;
+    public long TsEventNs;
+}

@@ -1,0 +1,218 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.State;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Handlers;
+
+/// <summary>
+/// The order manager: turns a sized intent into an order with a deterministic client order id,
+/// hands it to the broker gateway through the outbound ring, and applies execution reports —
+/// state machine, fills into positions, average cost, P&amp;L and cash. The outbound claim
+/// never waits: a full outbound ring rejects the order (GatewayBusy) rather than stall the
+/// engine, which also means the gateway publishing reports back can never deadlock with it.
+/// </summary>
+/// <remarks>Runs on the trading thread; it is the outbound ring's only producer.</remarks>
+public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
+{
+    private readonly RingBuffer<OrderCommand> _outbound;
+    private readonly OrderStore _orders;
+    private readonly Portfolio _portfolio;
+    private readonly AuditTrail _audit;
+    private readonly EngineCounters _counters;
+
+    public OrderManagerHandler(RingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters)
+    {
+        _outbound = outbound;
+        _orders = orders;
+        _portfolio = portfolio;
+        _audit = audit;
+        _counters = counters;
+    }
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        switch (data.Kind)
+        {
+            case EventKind.ExecutionReport:
+                OnExecutionReport(ref data);
+                return;
+            case EventKind.Command:
+                OnCommand(ref data);
+                return;
+        }
+
+        if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
+        {
+            Submit(ref data);
+        }
+    }
+
+    private void Submit(ref EngineEvent e)
+    {
+        if (!_orders.HasCapacity)
+        {
+            Refuse(ref e, RejectReason.MaxOpenOrders);
+            return;
+        }
+
+        if (!_outbound.TryNext(out long outSequence))
+        {
+            Refuse(ref e, RejectReason.GatewayBusy);
+            return;
+        }
+
+        OrderType type = e.IntentLimitRaw > 0
+            ? (e.IntentStopRaw > 0 ? OrderType.StopLimit : OrderType.Limit)
+            : (e.IntentStopRaw > 0 ? OrderType.Stop : OrderType.Market);
+        ref OrderRecord order = ref _orders.Create(e.SymbolId, e.IntentSide, type, TimeInForce.Day, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.TsEventNs);
+        e.IntentOrderType = type;
+        e.ClientOrderId = order.ClientOrderId;
+
+        ref OrderCommand command = ref _outbound[outSequence];
+        command.Kind = OrderCommandKind.SubmitOrder;
+        command.ClientOrderId = order.ClientOrderId;
+        command.SymbolId = e.SymbolId;
+        command.Side = e.IntentSide;
+        command.OrderType = type;
+        command.TimeInForce = TimeInForce.Day;
+        command.Quantity = e.Quantity;
+        command.LimitPriceRaw = e.IntentLimitRaw;
+        command.StopPriceRaw = e.IntentStopRaw;
+        command.Origin = e.Origin;
+        command.TsEventNs = e.TsEventNs;
+        command.CausePublishTimestamp = e.PublishTimestamp;
+        _outbound.Publish(outSequence);
+
+        _counters.OrdersSubmitted++;
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.OrderSubmitted,
+            SymbolId = e.SymbolId,
+            Side = e.IntentSide,
+            OrderType = type,
+            Origin = e.Origin,
+            Quantity = e.Quantity,
+            PriceRaw = e.IntentLimitRaw,
+            ClientOrderId = order.ClientOrderId,
+            TsEventNs = e.TsEventNs,
+        });
+    }
+
+    private void Refuse(ref EngineEvent e, RejectReason reason)
+    {
+        e.Reject = reason;
+        _counters.Reject(reason);
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.RiskRejected,
+            SymbolId = e.SymbolId,
+            Side = e.IntentSide,
+            Origin = e.Origin,
+            Reason = reason,
+            SignalId = e.SignalId,
+            TsEventNs = e.TsEventNs,
+        });
+    }
+
+    private void OnExecutionReport(ref EngineEvent e)
+    {
+        _counters.ExecutionReports++;
+        if (!_orders.TryFind(e.ReportOrderId, out int slot))
+        {
+            _counters.IllegalReports++;
+            _audit.TryPublish(new AuditRecord { Kind = AuditKind.IllegalReport, ClientOrderId = e.ReportOrderId, TsEventNs = e.TsEventNs });
+            return;
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
+        long fill = isFill ? e.FillQuantity : 0;
+        if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
+            || (isFill && e.FillPriceRaw <= 0))
+        {
+            _counters.IllegalReports++;
+            _audit.TryPublish(new AuditRecord { Kind = AuditKind.IllegalReport, ClientOrderId = e.ReportOrderId, SymbolId = order.SymbolId, TsEventNs = e.TsEventNs });
+            return;
+        }
+
+        _orders.Update(slot, next, fill, e.FillPriceRaw, e.TsEventNs);
+        var record = new AuditRecord
+        {
+            SymbolId = order.SymbolId,
+            Side = order.Side,
+            ClientOrderId = order.ClientOrderId,
+            Quantity = fill,
+            PriceRaw = e.FillPriceRaw,
+            Reason = e.ReportReject,
+            Value = order.LeavesQuantity,
+            TsEventNs = e.TsEventNs,
+        };
+
+        if (isFill)
+        {
+            _portfolio.ApplyFill(order.SymbolId, order.Side, fill, e.FillPriceRaw, e.CommissionRaw);
+            if (next == OrderStatus.Filled)
+            {
+                _counters.Fills++;
+                record.Kind = AuditKind.OrderFilled;
+            }
+            else
+            {
+                _counters.PartialFills++;
+                record.Kind = AuditKind.OrderPartiallyFilled;
+            }
+        }
+        else
+        {
+            record.Kind = next switch
+            {
+                OrderStatus.Accepted => AuditKind.OrderAccepted,
+                OrderStatus.Canceled => AuditKind.OrderCanceled,
+                OrderStatus.Rejected => AuditKind.OrderRejected,
+                _ => AuditKind.OrderExpired,
+            };
+            if (next == OrderStatus.Rejected)
+            {
+                _counters.Reject(RejectReason.BrokerRejected);
+            }
+        }
+
+        _audit.TryPublish(record);
+    }
+
+    private void OnCommand(ref EngineEvent e)
+    {
+        _counters.Commands++;
+        if (e.Command is CommandKind.CancelAllOrders or CommandKind.EngageKillSwitch)
+        {
+            var visitor = new CancelVisitor(this, e.TsEventNs);
+            int open = _orders.ForEachOpen(ref visitor);
+            _audit.TryPublish(new AuditRecord { Kind = AuditKind.CancelAllRequested, Quantity = open, TsEventNs = e.TsEventNs });
+        }
+    }
+
+    private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
+    {
+        if (!_outbound.TryNext(out long outSequence))
+        {
+            _counters.Reject(RejectReason.GatewayBusy);
+            return false;
+        }
+
+        ref OrderCommand command = ref _outbound[outSequence];
+        command = default;
+        command.Kind = OrderCommandKind.CancelOrder;
+        command.ClientOrderId = clientOrderId;
+        command.SymbolId = symbolId;
+        command.TsEventNs = tsNs;
+        _outbound.Publish(outSequence);
+        _counters.CancelsSent++;
+        return true;
+    }
+
+    private struct CancelVisitor(OrderManagerHandler owner, long tsNs) : IOrderVisitor
+    {
+        public readonly void Visit(ref OrderRecord order) => owner.SendCancel(order.ClientOrderId, order.SymbolId, tsNs);
+    }
+}

@@ -1,0 +1,232 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Handlers;
+
+/// <summary>
+/// Turns a passed intent into a share count. Opening or adding: the configured method (fixed
+/// fraction of equity, ATR-based risk per trade, or fixed quantity), scaled by confidence if
+/// configured, then capped by max order notional, max position (% of equity, filled), max
+/// concentration (% of equity, filled plus working orders) and buying power (cash minus cash
+/// reserved by working buys, with a commission estimate), and rounded down to the lot size.
+/// Reducing (protective exits, and sells of a long without short selling): the whole
+/// position not already being closed by working orders. A zero result is a reject naming
+/// the cap that bound it.
+/// </summary>
+/// <remarks>Runs on the trading thread, after the risk manager and before the order manager.</remarks>
+public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
+{
+    private const long Ppm = 1_000_000;
+
+    private readonly MarketState _market;
+    private readonly Portfolio _portfolio;
+    private readonly OrderStore _orders;
+    private readonly AuditTrail _audit;
+    private readonly EngineCounters _counters;
+    private readonly long _commissionEstimateBps;
+    private SizingMethod _method;
+    private long _fractionPpm;
+    private long _riskPerTradePpm;
+    private long _atrMultiplePpm;
+    private long _fixedQuantity;
+    private bool _scaleByConfidence;
+    private long _maxPositionPpm;
+    private long _maxOrderNotionalRaw;
+    private long _maxConcentrationPpm;
+    private long _lotSize;
+    private bool _allowShortSelling;
+
+    public PositionSizingHandler(SizingOptions options, bool allowShortSelling, long commissionEstimateBps, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    {
+        _market = market;
+        _portfolio = portfolio;
+        _orders = orders;
+        _audit = audit;
+        _counters = counters;
+        _commissionEstimateBps = commissionEstimateBps;
+        Apply(options, allowShortSelling);
+    }
+
+    /// <summary>Replaces the sizing settings (between two events, on the trading thread).</summary>
+    public void Apply(SizingOptions options, bool allowShortSelling)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _method = options.Method;
+        _fractionPpm = (long)(options.FractionOfEquity * Ppm);
+        _riskPerTradePpm = (long)(options.RiskPerTradeFraction * Ppm);
+        _atrMultiplePpm = (long)(options.AtrMultiple * Ppm);
+        _fixedQuantity = options.FixedQuantity;
+        _scaleByConfidence = options.ScaleByConfidence;
+        _maxPositionPpm = (long)(options.MaxPositionFraction * Ppm);
+        _maxOrderNotionalRaw = FixedPoint.FromDecimal(options.MaxOrderNotional);
+        _maxConcentrationPpm = (long)(options.MaxConcentrationFraction * Ppm);
+        _lotSize = Math.Max(1, options.LotSize);
+        _allowShortSelling = allowShortSelling;
+    }
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        if (!data.HasIntent || data.Reject != RejectReason.None)
+        {
+            return;
+        }
+
+        RejectReason reason = Size(ref data, out long quantity);
+        if (reason != RejectReason.None)
+        {
+            data.Reject = reason;
+            data.Quantity = 0;
+            _counters.Reject(reason);
+            _audit.TryPublish(new AuditRecord
+            {
+                Kind = AuditKind.RiskRejected,
+                SymbolId = data.SymbolId,
+                Side = data.IntentSide,
+                Origin = data.Origin,
+                Reason = reason,
+                SignalId = data.SignalId,
+                TsEventNs = data.TsEventNs,
+            });
+            return;
+        }
+
+        data.Quantity = quantity;
+        long price = PriceOf(ref data);
+        long equity = _portfolio.EquityRaw;
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.RiskPassed,
+            SymbolId = data.SymbolId,
+            Side = data.IntentSide,
+            Quantity = quantity,
+            Value = equity > 0 ? (long)((Int128)FixedPoint.SaturatingNotional(price, quantity) * 10_000 / equity) : 0,
+            TsEventNs = data.TsEventNs,
+        });
+    }
+
+    private long PriceOf(ref EngineEvent e) => e.IntentLimitRaw > 0 ? e.IntentLimitRaw : _market.LastRaw(e.SymbolId);
+
+    private RejectReason Size(ref EngineEvent e, out long quantity)
+    {
+        quantity = 0;
+        int s = e.SymbolId;
+        long price = PriceOf(ref e);
+        if (price <= 0)
+        {
+            return RejectReason.NoMarketData;
+        }
+
+        long position = _portfolio.Quantity(s);
+        bool reducesLong = e.IntentSide == Side.Sell && position > 0;
+        bool reducesShort = e.IntentSide == Side.Buy && position < 0;
+
+        if (e.ReduceOnly || (reducesLong && !_allowShortSelling))
+        {
+            long closing = reducesLong ? position - _orders.WorkingSellQuantity(s) : -position - _orders.WorkingBuyQuantity(s);
+            if (!reducesLong && !reducesShort)
+            {
+                return RejectReason.NoPosition;
+            }
+
+            quantity = closing;
+            return quantity > 0 ? RejectReason.None : RejectReason.NoPosition;
+        }
+
+        if (e.IntentSide == Side.Sell && position <= 0 && !_allowShortSelling)
+        {
+            return RejectReason.NoPosition;
+        }
+
+        long equity = _portfolio.EquityRaw;
+        if (equity <= 0)
+        {
+            return RejectReason.InsufficientBuyingPower;
+        }
+
+        long wanted;
+        switch (_method)
+        {
+            case SizingMethod.FixedQuantity:
+                wanted = _fixedQuantity;
+                break;
+            case SizingMethod.Volatility:
+                if (e.AtrRaw <= 0)
+                {
+                    return RejectReason.NoMarketData; // ATR not ready: no basis for a stop distance
+                }
+
+                long riskBudget = FixedPoint.MulDiv(equity, _riskPerTradePpm, Ppm);
+                long stopDistance = FixedPoint.MulDiv(e.AtrRaw, _atrMultiplePpm, Ppm);
+                wanted = stopDistance > 0 ? riskBudget / stopDistance : 0;
+                break;
+            default:
+                wanted = FixedPoint.MulDiv(equity, _fractionPpm, Ppm) / price;
+                break;
+        }
+
+        if (_scaleByConfidence)
+        {
+            wanted = FixedPoint.MulDiv(wanted, e.ConfidencePpm, Ppm);
+        }
+
+        RejectReason binding = RejectReason.ZeroQuantity;
+        quantity = wanted;
+
+        if (_maxOrderNotionalRaw > 0)
+        {
+            Cap(ref quantity, ref binding, _maxOrderNotionalRaw / price, RejectReason.MaxNotional);
+        }
+
+        long held = Math.Abs(position);
+        long positionCapShares = FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / price;
+        Cap(ref quantity, ref binding, positionCapShares - held, RejectReason.MaxPosition);
+
+        long working = e.IntentSide == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
+        long concentrationCapShares = FixedPoint.MulDiv(equity, _maxConcentrationPpm, Ppm) / price;
+        Cap(ref quantity, ref binding, concentrationCapShares - held - working, RejectReason.MaxConcentration);
+
+        if (e.IntentSide == Side.Buy)
+        {
+            long available = _portfolio.CashRaw - ReservedCashRaw();
+            long perShare = price + FixedPoint.Bps(price, _commissionEstimateBps);
+            Cap(ref quantity, ref binding, available > 0 ? available / perShare : 0, RejectReason.InsufficientBuyingPower);
+        }
+
+        quantity = quantity / _lotSize * _lotSize;
+        if (quantity <= 0)
+        {
+            quantity = 0;
+            return binding;
+        }
+
+        return RejectReason.None;
+    }
+
+    private static void Cap(ref long quantity, ref RejectReason binding, long cap, RejectReason reason)
+    {
+        if (cap < quantity)
+        {
+            quantity = Math.Max(0, cap);
+            binding = reason;
+        }
+    }
+
+    /// <summary>Cash committed to working buy orders, valued at the last price.</summary>
+    private long ReservedCashRaw()
+    {
+        long reserved = 0;
+        for (int s = 0; s < _market.SymbolCount; s++)
+        {
+            long working = _orders.WorkingBuyQuantity(s);
+            if (working > 0)
+            {
+                reserved += FixedPoint.SaturatingNotional(_market.LastRaw(s), working);
+            }
+        }
+
+        return reserved;
+    }
+}

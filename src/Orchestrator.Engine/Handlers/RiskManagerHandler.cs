@@ -1,0 +1,275 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Handlers;
+
+/// <summary>
+/// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
+/// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
+/// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
+/// orders, price collar, order rate. A refusal is an outcome written into the slot and an
+/// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
+/// validity checks: a limit must never stop risk from being reduced.
+/// It also owns the kill switch and the trading day (rolled over on event time).
+/// </summary>
+/// <remarks>Runs on the trading thread, with sizing and the order manager.</remarks>
+public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
+{
+    private const long NsPerDay = 86_400_000_000_000;
+    private const long NsPerSecond = 1_000_000_000;
+    private const long Ppm = 1_000_000;
+
+    private readonly MarketState _market;
+    private readonly Portfolio _portfolio;
+    private readonly OrderStore _orders;
+    private readonly AuditTrail _audit;
+    private readonly EngineCounters _counters;
+    private readonly bool[] _allowed;
+    private readonly long[] _lastAcceptedNs; // [symbol * 3 + side]
+    private long _minConfidencePpm;
+    private long _maxDailyLossPpm;
+    private long _sessionStartNs;
+    private long _sessionEndNs;
+    private long _collarPpm;
+    private long _duplicateWindowNs;
+    private int _maxOpenOrders;
+    private TokenBucket _perSecond;
+    private TokenBucket _perMinute;
+    private TokenBucket _perDay;
+    private bool _killSwitch;
+    private long _currentDay = long.MinValue;
+    private long _startOfDayEquityRaw;
+
+    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(symbols);
+        _market = market;
+        _portfolio = portfolio;
+        _orders = orders;
+        _audit = audit;
+        _counters = counters;
+        _allowed = new bool[symbols.Count];
+        _lastAcceptedNs = new long[symbols.Count * 3];
+        Array.Fill(_lastAcceptedNs, long.MinValue);
+        Symbols = symbols;
+        _startOfDayEquityRaw = portfolio.EquityRaw;
+        Apply(options);
+    }
+
+    public SymbolTable Symbols { get; }
+
+    public bool KillSwitchEngaged => Volatile.Read(ref _killSwitch);
+
+    public long StartOfDayEquityRaw => _startOfDayEquityRaw;
+
+    /// <summary>Replaces the limits (between two events, on the trading thread: the command path of live changes).</summary>
+    public void Apply(RiskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _killSwitch = options.KillSwitchEngaged;
+        _minConfidencePpm = (long)(options.MinConfidence * Ppm);
+        _maxDailyLossPpm = (long)(options.MaxDailyLossFraction * Ppm);
+        _sessionStartNs = options.SessionStartUtc.Ticks * 100;
+        _sessionEndNs = options.SessionEndUtc.Ticks * 100;
+        _collarPpm = (long)(options.PriceCollarFraction * Ppm);
+        _duplicateWindowNs = options.DuplicateWindow.Ticks * 100;
+        _maxOpenOrders = options.MaxOpenOrders;
+        _perSecond = new TokenBucket(options.MaxOrdersPerSecond, NsPerSecond);
+        _perMinute = new TokenBucket(options.MaxOrdersPerMinute, 60 * NsPerSecond);
+        _perDay = new TokenBucket(options.MaxOrdersPerDay, NsPerDay);
+        Array.Fill(_allowed, options.AllowedSymbols.Count == 0);
+        foreach (string symbol in options.AllowedSymbols)
+        {
+            if (Symbols.TryGetId(symbol, out int id))
+            {
+                _allowed[id] = true;
+            }
+        }
+    }
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        if (data.TsEventNs / NsPerDay != _currentDay && data.TsEventNs > 0)
+        {
+            StartDay(data.TsEventNs);
+        }
+
+        if (data.Kind == EventKind.Command)
+        {
+            OnCommand(ref data);
+            return;
+        }
+
+        if (!data.HasIntent || data.Reject != RejectReason.None)
+        {
+            return;
+        }
+
+        RejectReason reason = Check(ref data);
+        if (reason != RejectReason.None)
+        {
+            data.Reject = reason;
+            _counters.Reject(reason);
+            _audit.TryPublish(new AuditRecord
+            {
+                Kind = AuditKind.RiskRejected,
+                SymbolId = data.SymbolId,
+                Side = data.IntentSide,
+                Origin = data.Origin,
+                Reason = reason,
+                ConfidencePpm = data.ConfidencePpm,
+                SignalId = data.SignalId,
+                TsEventNs = data.TsEventNs,
+            });
+        }
+    }
+
+    private RejectReason Check(ref EngineEvent e)
+    {
+        if ((uint)e.SymbolId >= (uint)_allowed.Length || e.IntentSide == Side.None
+            || e.ConfidencePpm < 0 || e.ConfidencePpm > Ppm || e.IntentLimitRaw < 0)
+        {
+            return RejectReason.InvalidSignal;
+        }
+
+        if (e.ReduceOnly)
+        {
+            return _market.LastRaw(e.SymbolId) == 0 ? RejectReason.NoMarketData : RejectReason.None;
+        }
+
+        if (_killSwitch)
+        {
+            return RejectReason.KillSwitch;
+        }
+
+        if (!_allowed[e.SymbolId])
+        {
+            return RejectReason.SymbolNotAllowed;
+        }
+
+        if (!InSession(e.TsEventNs))
+        {
+            return RejectReason.OutsideSession;
+        }
+
+        if (e.ConfidencePpm < _minConfidencePpm)
+        {
+            return RejectReason.LowConfidence;
+        }
+
+        long last = _market.LastRaw(e.SymbolId);
+        if (last == 0)
+        {
+            return RejectReason.NoMarketData;
+        }
+
+        if (_maxDailyLossPpm > 0)
+        {
+            long pnl = _portfolio.EquityRaw - _startOfDayEquityRaw;
+            long limit = FixedPoint.MulDiv(_startOfDayEquityRaw, _maxDailyLossPpm, Ppm);
+            if (pnl < -limit)
+            {
+                return RejectReason.MaxDailyLoss;
+            }
+        }
+
+        int duplicateKey = (e.SymbolId * 3) + (int)e.IntentSide;
+        long lastAccepted = _lastAcceptedNs[duplicateKey];
+        if (_duplicateWindowNs > 0 && lastAccepted != long.MinValue && e.TsEventNs - lastAccepted < _duplicateWindowNs)
+        {
+            return RejectReason.DuplicateSignal;
+        }
+
+        if (_orders.OpenCount >= _maxOpenOrders)
+        {
+            return RejectReason.MaxOpenOrders;
+        }
+
+        if (_collarPpm > 0)
+        {
+            if (e.IntentLimitRaw > 0 && Deviates(e.IntentLimitRaw, last))
+            {
+                return RejectReason.PriceCollar;
+            }
+
+            long reference = _market.ReferenceRaw(e.SymbolId);
+            if (reference > 0 && Deviates(last, reference))
+            {
+                return RejectReason.PriceCollar;
+            }
+        }
+
+        if (!_perSecond.CanTake(e.TsEventNs))
+        {
+            return RejectReason.RateLimitPerSecond;
+        }
+
+        if (!_perMinute.CanTake(e.TsEventNs))
+        {
+            return RejectReason.RateLimitPerMinute;
+        }
+
+        if (!_perDay.CanTake(e.TsEventNs))
+        {
+            return RejectReason.RateLimitPerDay;
+        }
+
+        _perSecond.TryTake(e.TsEventNs);
+        _perMinute.TryTake(e.TsEventNs);
+        _perDay.TryTake(e.TsEventNs);
+        _lastAcceptedNs[duplicateKey] = e.TsEventNs;
+        return RejectReason.None;
+    }
+
+    /// <summary>|price − reference| / reference &gt; collar, in integers.</summary>
+    private bool Deviates(long price, long reference) =>
+        (Int128)Math.Abs(price - reference) * Ppm > (Int128)reference * _collarPpm;
+
+    private bool InSession(long tsNs)
+    {
+        if (_sessionStartNs == _sessionEndNs)
+        {
+            return true;
+        }
+
+        long timeOfDay = ((tsNs % NsPerDay) + NsPerDay) % NsPerDay;
+        return _sessionStartNs < _sessionEndNs
+            ? timeOfDay >= _sessionStartNs && timeOfDay < _sessionEndNs
+            : timeOfDay >= _sessionStartNs || timeOfDay < _sessionEndNs; // wraps past midnight
+    }
+
+    private void OnCommand(ref EngineEvent e)
+    {
+        switch (e.Command)
+        {
+            case CommandKind.EngageKillSwitch:
+                Volatile.Write(ref _killSwitch, true);
+                _audit.TryPublish(new AuditRecord { Kind = AuditKind.KillSwitchEngaged, TsEventNs = e.TsEventNs });
+                break;
+            case CommandKind.ReleaseKillSwitch:
+                Volatile.Write(ref _killSwitch, false);
+                _audit.TryPublish(new AuditRecord { Kind = AuditKind.KillSwitchReleased, TsEventNs = e.TsEventNs });
+                break;
+            case CommandKind.StartOfDay:
+                StartDay(e.TsEventNs);
+                if (e.CommandArg > 0)
+                {
+                    _startOfDayEquityRaw = e.CommandArg;
+                }
+
+                break;
+        }
+    }
+
+    private void StartDay(long tsNs)
+    {
+        _currentDay = tsNs / NsPerDay;
+        _startOfDayEquityRaw = _portfolio.EquityRaw;
+        _perDay.Reset();
+        _audit.TryPublish(new AuditRecord { Kind = AuditKind.DayStarted, Value = _startOfDayEquityRaw, TsEventNs = tsNs });
+    }
+}

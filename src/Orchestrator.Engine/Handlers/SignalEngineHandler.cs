@@ -1,0 +1,288 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Indicators;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Rules;
+using Orchestrator.Engine.State;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Handlers;
+
+/// <summary>
+/// First trading stage. Market data updates per-symbol state and indicators in O(1); then, in
+/// priority order, a protective exit (stop-loss, take-profit, trailing stop against the
+/// position's average cost and best price since entry) or a built-in rule may write an intent
+/// into the same slot. An outside signal becomes an intent as it is (side, optional limit,
+/// confidence, source). Time is the event's own.
+/// </summary>
+/// <remarks>
+/// Runs on the trading thread, or on its own thread when the pipeline is split; it reads
+/// positions and working orders through release/acquire snapshots only.
+/// </remarks>
+public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
+{
+    private const long NsPerDay = 86_400_000_000_000;
+    private const long Ppm = 1_000_000;
+    private const double Scale = FixedPoint.Scale;
+
+    private readonly MarketState _market;
+    private readonly Portfolio _portfolio;
+    private readonly OrderStore _orders;
+    private readonly AuditTrail _audit;
+    private readonly EngineCounters _counters;
+    private readonly IndicatorSet[] _indicators;
+    private readonly MomentumRule? _momentum;
+    private readonly RsiReversionRule? _rsi;
+    private readonly int _ruleConfidencePpm;
+    private readonly long[] _peakRaw;
+    private readonly int _symbolCount;
+    private long _stopLossPpm;
+    private long _takeProfitPpm;
+    private long _trailingPpm;
+    private long _currentDay = long.MinValue;
+
+    public SignalEngineHandler(EngineOptions options, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _market = market;
+        _portfolio = portfolio;
+        _orders = orders;
+        _audit = audit;
+        _counters = counters;
+        _symbolCount = market.SymbolCount;
+        RuleOptions rules = options.Rules;
+        var settings = new IndicatorSettings
+        {
+            EmaFastPeriod = rules.MomentumFastPeriod,
+            EmaSlowPeriod = rules.MomentumSlowPeriod,
+            RsiPeriod = rules.RsiPeriod,
+        };
+        _indicators = new IndicatorSet[_symbolCount];
+        for (int i = 0; i < _symbolCount; i++)
+        {
+            _indicators[i] = new IndicatorSet(settings);
+        }
+
+        _momentum = rules.MomentumEnabled ? new MomentumRule(_symbolCount) : null;
+        _rsi = rules.RsiReversionEnabled ? new RsiReversionRule(_symbolCount, (double)rules.RsiOversold, (double)rules.RsiOverbought) : null;
+        _ruleConfidencePpm = (int)(rules.RuleConfidence * Ppm);
+        _peakRaw = new long[_symbolCount];
+        Apply(options.Exits);
+    }
+
+    /// <summary>The indicators of one symbol (read them from the engine thread, or accept racy snapshots).</summary>
+    public IndicatorSet Indicators(int symbolId) => _indicators[symbolId];
+
+    /// <summary>Replaces the protective-exit distances (between two events, on this stage's thread).</summary>
+    public void Apply(ExitOptions exits)
+    {
+        ArgumentNullException.ThrowIfNull(exits);
+        _stopLossPpm = (long)(exits.StopLossFraction * Ppm);
+        _takeProfitPpm = (long)(exits.TakeProfitFraction * Ppm);
+        _trailingPpm = (long)(exits.TrailingStopFraction * Ppm);
+    }
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        _counters.Events++;
+        if (data.TsEventNs > 0 && data.TsEventNs / NsPerDay != _currentDay)
+        {
+            _currentDay = data.TsEventNs / NsPerDay;
+            _market.StartDay();
+        }
+
+        switch (data.Kind)
+        {
+            case EventKind.TradeTick:
+                if (!ValidSymbol(data.SymbolId))
+                {
+                    return;
+                }
+
+                _counters.TradeTicks++;
+                _market.OnTrade(data.SymbolId, data.PriceRaw, data.Size, data.TsEventNs);
+                if (data.BidRaw > 0 || data.AskRaw > 0)
+                {
+                    _market.OnQuote(data.SymbolId, data.BidRaw, data.AskRaw, data.TsEventNs);
+                }
+
+                _indicators[data.SymbolId].UpdateTrade(data.PriceRaw / Scale);
+                OnMarketUpdate(ref data);
+                break;
+
+            case EventKind.Bar:
+                if (!ValidSymbol(data.SymbolId))
+                {
+                    return;
+                }
+
+                _counters.Bars++;
+                _market.OnTrade(data.SymbolId, data.PriceRaw, data.Size, data.TsEventNs);
+                _indicators[data.SymbolId].UpdateBar(data.HighRaw / Scale, data.LowRaw / Scale, data.PriceRaw / Scale);
+                OnMarketUpdate(ref data);
+                break;
+
+            case EventKind.QuoteTick:
+                if (ValidSymbol(data.SymbolId))
+                {
+                    _counters.QuoteTicks++;
+                    _market.OnQuote(data.SymbolId, data.BidRaw, data.AskRaw, data.TsEventNs);
+                }
+
+                break;
+
+            case EventKind.TradeSignal:
+                OnExternalSignal(ref data);
+                break;
+        }
+    }
+
+    private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;
+
+    private void OnMarketUpdate(ref EngineEvent e)
+    {
+        if (EvaluateExit(ref e))
+        {
+            return;
+        }
+
+        IndicatorSet indicators = _indicators[e.SymbolId];
+        Side side = _momentum?.Evaluate(e.SymbolId, indicators) ?? Side.None;
+        Side rsiSide = _rsi?.Evaluate(e.SymbolId, indicators) ?? Side.None;
+        if (side == Side.None)
+        {
+            side = rsiSide;
+        }
+
+        if (side == Side.None)
+        {
+            return;
+        }
+
+        _counters.RuleSignals++;
+        SetIntent(ref e, side, IntentOrigin.Rule, _ruleConfidencePpm, limitRaw: 0, reduceOnly: false);
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.RuleSignal,
+            SymbolId = e.SymbolId,
+            Side = side,
+            Origin = IntentOrigin.Rule,
+            ConfidencePpm = _ruleConfidencePpm,
+            PriceRaw = e.PriceRaw,
+            TsEventNs = e.TsEventNs,
+        });
+    }
+
+    /// <summary>Stop-loss, take-profit and trailing stop; true if an exit intent was written.</summary>
+    private bool EvaluateExit(ref EngineEvent e)
+    {
+        int s = e.SymbolId;
+        long quantity = _portfolio.Quantity(s);
+        if (quantity == 0)
+        {
+            _peakRaw[s] = 0;
+            return false;
+        }
+
+        long last = _market.LastRaw(s);
+        long average = _portfolio.AvgCostRaw(s);
+        bool isLong = quantity > 0;
+        long peak = _peakRaw[s];
+        if (peak == 0 || (isLong ? last > peak : last < peak))
+        {
+            peak = peak == 0 ? (isLong ? Math.Max(average, last) : Math.Min(average, last)) : last;
+            _peakRaw[s] = peak;
+        }
+
+        long closingWorking = isLong ? _orders.WorkingSellQuantity(s) : _orders.WorkingBuyQuantity(s);
+        if (closingWorking >= Math.Abs(quantity) || average <= 0)
+        {
+            return false; // an exit is already working
+        }
+
+        // Adverse and favourable moves in parts per million of the reference, signed for the side.
+        IntentOrigin origin = IntentOrigin.None;
+        if (_stopLossPpm > 0 && Adverse(last, average, isLong) >= (Int128)average * _stopLossPpm)
+        {
+            origin = IntentOrigin.StopLoss;
+        }
+        else if (_takeProfitPpm > 0 && -Adverse(last, average, isLong) >= (Int128)average * _takeProfitPpm)
+        {
+            origin = IntentOrigin.TakeProfit;
+        }
+        else if (_trailingPpm > 0 && Adverse(last, peak, isLong) >= (Int128)peak * _trailingPpm
+            && (isLong ? peak > average : peak < average))
+        {
+            origin = IntentOrigin.TrailingStop;
+        }
+
+        if (origin == IntentOrigin.None)
+        {
+            return false;
+        }
+
+        _counters.ProtectiveExits++;
+        Side side = isLong ? Side.Sell : Side.Buy;
+        SetIntent(ref e, side, origin, (int)Ppm, limitRaw: 0, reduceOnly: true);
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.ProtectiveExit,
+            SymbolId = s,
+            Side = side,
+            Origin = origin,
+            PriceRaw = last,
+            TsEventNs = e.TsEventNs,
+        });
+        return true;
+    }
+
+    /// <summary>How far the price moved against the position from <paramref name="reference"/>, × 10^6.</summary>
+    private static Int128 Adverse(long last, long reference, bool isLong) =>
+        (Int128)(isLong ? reference - last : last - reference) * Ppm;
+
+    private void OnExternalSignal(ref EngineEvent e)
+    {
+        _counters.ExternalSignals++;
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.SignalReceived,
+            SymbolId = e.SymbolId,
+            Side = e.SignalSide,
+            ConfidencePpm = e.ConfidencePpm,
+            SignalId = e.SignalId,
+            SourceId = e.SourceId,
+            ReasonTextId = e.ReasonId,
+            PriceRaw = e.SignalPriceRaw,
+            TsEventNs = e.TsEventNs,
+        });
+
+        if (e.SignalSide == Side.None)
+        {
+            // No side, no intent: refused here, counted and audited like any other refusal.
+            e.Reject = RejectReason.InvalidSignal;
+            _counters.Reject(RejectReason.InvalidSignal);
+            _audit.TryPublish(new AuditRecord { Kind = AuditKind.RiskRejected, SymbolId = e.SymbolId, Reason = RejectReason.InvalidSignal, SignalId = e.SignalId, TsEventNs = e.TsEventNs });
+            return;
+        }
+
+        // Symbol and confidence range are the risk manager's to judge and report.
+        SetIntent(ref e, e.SignalSide, IntentOrigin.External, e.ConfidencePpm, e.SignalPriceRaw, reduceOnly: false);
+    }
+
+    private void SetIntent(ref EngineEvent e, Side side, IntentOrigin origin, int confidencePpm, long limitRaw, bool reduceOnly)
+    {
+        e.IntentSide = side;
+        e.Origin = origin;
+        e.ConfidencePpm = confidencePpm;
+        e.IntentLimitRaw = limitRaw;
+        e.IntentStopRaw = 0;
+        e.ReduceOnly = reduceOnly;
+        e.Reject = RejectReason.None;
+        if (ValidSymbol(e.SymbolId))
+        {
+            e.ReferencePriceRaw = _market.LastRaw(e.SymbolId);
+            Atr atr = _indicators[e.SymbolId].Atr;
+            e.AtrRaw = atr.IsReady ? (long)(atr.Value * Scale) : 0;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace Orchestrator.Engine.Metrics;
+
+/// <summary>
+/// Latency from an input's publication into the ring to the order it caused reaching the
+/// gateway, in an HdrHistogram (1 ns .. 60 s, 3 significant digits). Recorded by the single
+/// gateway thread; read by the slow path after a copy under the lock.
+/// </summary>
+public sealed class LatencyRecorder
+{
+    private static readonly double s_nsPerTick = 1_000_000_000.0 / Stopwatch.Frequency;
+
+    private readonly object _gate = new();
+    private readonly LongHistogram _histogram = new(1, 60L * 1_000_000_000, 3);
+
+    /// <summary>Records the time since <paramref name="publishTimestamp"/> (a Stopwatch timestamp); ignores 0.</summary>
+    public void RecordSince(long publishTimestamp)
+    {
+        if (publishTimestamp == 0)
+        {
+            return;
+        }
+
+        long ns = (long)((Stopwatch.GetTimestamp() - publishTimestamp) * s_nsPerTick);
+        RecordNs(ns);
+    }
+
+    public void RecordNs(long nanoseconds)
+    {
+        lock (_gate) // uncontended: one recording thread; readers copy rarely
+        {
+            _histogram.RecordValue(Math.Clamp(nanoseconds, 1, _histogram.HighestTrackableValue));
+        }
+    }
+
+    /// <summary>p50, p99, p99.9 and max in microseconds, and the count.</summary>
+    public LatencySummary Summarize()
+    {
+        lock (_gate)
+        {
+            return _histogram.TotalCount == 0
+                ? new LatencySummary(0, 0, 0, 0, 0)
+                : new LatencySummary(
+                    _histogram.TotalCount,
+                    _histogram.GetValueAtPercentile(50) / 1000.0,
+                    _histogram.GetValueAtPercentile(99) / 1000.0,
+                    _histogram.GetValueAtPercentile(99.9) / 1000.0,
+                    _histogram.GetMaxValue() / 1000.0);
+        }
+    }
+}
+
+/// <summary>Latency percentiles in microseconds.</summary>
+public sealed record LatencySummary(long Count, double P50Us, double P99Us, double P999Us, double MaxUs);

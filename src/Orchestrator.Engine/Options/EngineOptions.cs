@@ -1,0 +1,47 @@
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Options;
+
+/// <summary>Everything the trading engine needs, bound and validated before start.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>The watch list; symbol ids are indexes into it.</summary>
+    public IReadOnlyList<string> Symbols { get; init; } = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL"];
+
+    public decimal StartingCash { get; init; } = 100_000m;
+
+    public RiskOptions Risk { get; init; } = new();
+
+    public SizingOptions Sizing { get; init; } = new();
+
+    public ExitOptions Exits { get; init; } = new();
+
+    public RuleOptions Rules { get; init; } = new();
+
+    /// <summary>Inbound ring slots (power of two).</summary>
+    public int InboundBufferSize { get; init; } = 1 << 14;
+
+    /// <summary>Outbound (orders to the gateway) ring slots (power of two).</summary>
+    public int OutboundBufferSize { get; init; } = 1 << 12;
+
+    /// <summary>How the pipeline threads wait. Blocking by default (2-core friendly).</summary>
+    public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Blocking;
+
+    /// <summary>
+    /// False (default): signal engine, risk, sizing and order manager share one thread.
+    /// True: the signal engine gets a thread of its own, pipelined before the other three.
+    /// </summary>
+    public bool Pipelined { get; init; }
+
+    /// <summary>Optional CPU cores for the pipeline threads (signal engine first). Empty = unpinned.</summary>
+    public IReadOnlyList<int> CpuCores { get; init; } = [];
+
+    /// <summary>Tag that makes client order ids unique across engine instances and restarts.</summary>
+    public int OrderIdPrefix { get; init; } = 1;
+
+    /// <summary>Capacity of the order table (live + recently finished orders).</summary>
+    public int OrderCapacity { get; init; } = 1 << 16;
+
+    /// <summary>Commission estimate used for buying-power checks, in basis points of notional.</summary>
+    public long CommissionEstimateBps { get; init; } = 5;
+}

@@ -1,0 +1,73 @@
+namespace Orchestrator.Engine.State;
+
+/// <summary>
+/// Per-symbol market state in pre-sized arrays indexed by symbol id: last trade, best bid and
+/// ask, cumulative volume, time of the last update, and the day's reference (first) price.
+/// </summary>
+/// <remarks>Written by the signal engine's thread; other stages read it (same thread, or later in the pipeline).</remarks>
+public sealed class MarketState
+{
+    private readonly long[] _lastRaw;
+    private readonly long[] _bidRaw;
+    private readonly long[] _askRaw;
+    private readonly long[] _volume;
+    private readonly long[] _lastTsNs;
+    private readonly long[] _referenceRaw;
+
+    public MarketState(int symbolCount)
+    {
+        SymbolCount = symbolCount;
+        _lastRaw = new long[symbolCount];
+        _bidRaw = new long[symbolCount];
+        _askRaw = new long[symbolCount];
+        _volume = new long[symbolCount];
+        _lastTsNs = new long[symbolCount];
+        _referenceRaw = new long[symbolCount];
+    }
+
+    public int SymbolCount { get; }
+
+    /// <summary>Last trade price (raw); 0 until the first trade or bar.</summary>
+    public long LastRaw(int symbolId) => Volatile.Read(ref _lastRaw[symbolId]);
+
+    public long BidRaw(int symbolId) => _bidRaw[symbolId];
+
+    public long AskRaw(int symbolId) => _askRaw[symbolId];
+
+    public long Volume(int symbolId) => _volume[symbolId];
+
+    public long LastTsNs(int symbolId) => _lastTsNs[symbolId];
+
+    /// <summary>The day's first trade price, the price collar's reference; 0 until seen.</summary>
+    public long ReferenceRaw(int symbolId) => _referenceRaw[symbolId];
+
+    public void OnTrade(int symbolId, long priceRaw, long size, long tsNs)
+    {
+        // Release write: a snapshot reader on another thread sees a whole, current price.
+        Volatile.Write(ref _lastRaw[symbolId], priceRaw);
+        _volume[symbolId] += size;
+        _lastTsNs[symbolId] = tsNs;
+        if (_referenceRaw[symbolId] == 0)
+        {
+            _referenceRaw[symbolId] = priceRaw;
+        }
+    }
+
+    public void OnQuote(int symbolId, long bidRaw, long askRaw, long tsNs)
+    {
+        if (bidRaw > 0)
+        {
+            _bidRaw[symbolId] = bidRaw;
+        }
+
+        if (askRaw > 0)
+        {
+            _askRaw[symbolId] = askRaw;
+        }
+
+        _lastTsNs[symbolId] = tsNs;
+    }
+
+    /// <summary>New trading day: the next trade of each symbol becomes its reference.</summary>
+    public void StartDay() => Array.Clear(_referenceRaw);
+}

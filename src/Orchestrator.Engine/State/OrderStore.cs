@@ -1,0 +1,149 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.State;
+
+/// <summary>
+/// The order table: a pre-allocated ring of <see cref="OrderRecord"/>s. Client order ids are
+/// deterministic — <c>prefix × 10^12 + counter</c> — so replaying the same inputs produces the
+/// same ids, and the slot of an id is <c>counter mod capacity</c> (no hashing). A slot is
+/// reused only once its previous order is finished.
+/// </summary>
+/// <remarks>Used by the order manager's thread only.</remarks>
+public sealed class OrderStore
+{
+    public const long PrefixMultiplier = 1_000_000_000_000;
+
+    private readonly OrderRecord[] _orders;
+    private readonly long _mask;
+    private readonly long _prefixBase;
+    private readonly long[] _workingBuyQty;
+    private readonly long[] _workingSellQty;
+    private long _nextCounter = 1;
+    private int _openCount;
+
+    public OrderStore(int capacity, int prefix, int symbolCount)
+    {
+        if (capacity < 2 || (capacity & (capacity - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Order capacity must be a power of two.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefix);
+        _orders = new OrderRecord[capacity];
+        _mask = capacity - 1;
+        _prefixBase = prefix * PrefixMultiplier;
+        _workingBuyQty = new long[symbolCount];
+        _workingSellQty = new long[symbolCount];
+    }
+
+    public int Capacity => _orders.Length;
+
+    /// <summary>Orders not yet in a terminal state.</summary>
+    public int OpenCount => _openCount;
+
+    /// <summary>Orders created so far.</summary>
+    public long Created => _nextCounter - 1;
+
+    /// <summary>Shares on open buy orders of a symbol, not yet filled.</summary>
+    public long WorkingBuyQuantity(int symbolId) => _workingBuyQty[symbolId];
+
+    /// <summary>Shares on open sell orders of a symbol, not yet filled.</summary>
+    public long WorkingSellQuantity(int symbolId) => _workingSellQty[symbolId];
+
+    /// <summary>Whether the next order's slot is free (its previous occupant finished).</summary>
+    public bool HasCapacity => !OrderStateMachine.IsOpen(_orders[_nextCounter & _mask].Status) || _orders[_nextCounter & _mask].ClientOrderId == 0;
+
+    /// <summary>Creates an order in state PendingNew and returns a reference to it.</summary>
+    public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, long tsNs)
+    {
+        long counter = _nextCounter++;
+        ref OrderRecord order = ref _orders[counter & _mask];
+        order = default;
+        order.ClientOrderId = _prefixBase + counter;
+        order.SymbolId = symbolId;
+        order.Side = side;
+        order.OrderType = type;
+        order.TimeInForce = tif;
+        order.Quantity = quantity;
+        order.LimitRaw = limitRaw;
+        order.StopRaw = stopRaw;
+        order.Origin = origin;
+        order.Status = OrderStatus.PendingNew;
+        order.TsCreatedNs = tsNs;
+        order.TsUpdatedNs = tsNs;
+        _openCount++;
+        AddWorking(symbolId, side, quantity);
+        return ref order;
+    }
+
+    /// <summary>Finds an order by client order id; false if unknown or already overwritten.</summary>
+    public bool TryFind(long clientOrderId, out int slot)
+    {
+        long counter = clientOrderId - _prefixBase;
+        slot = (int)(counter & _mask);
+        return counter > 0 && counter < _nextCounter && _orders[slot].ClientOrderId == clientOrderId;
+    }
+
+    public ref OrderRecord this[int slot] => ref _orders[slot];
+
+    /// <summary>Records a status change and a fill on an order, keeping the open count and working quantities right.</summary>
+    public void Update(int slot, OrderStatus next, long fillQuantity, long fillPriceRaw, long tsNs)
+    {
+        ref OrderRecord order = ref _orders[slot];
+        bool wasOpen = order.IsOpen;
+        long leavesBefore = order.LeavesQuantity;
+        if (fillQuantity > 0)
+        {
+            Int128 value = ((Int128)order.AvgFillPriceRaw * order.FilledQuantity) + ((Int128)fillPriceRaw * fillQuantity);
+            order.FilledQuantity += fillQuantity;
+            order.AvgFillPriceRaw = (long)(value / order.FilledQuantity);
+        }
+
+        order.Status = next;
+        order.TsUpdatedNs = tsNs;
+        if (wasOpen && !order.IsOpen)
+        {
+            _openCount--;
+            AddWorking(order.SymbolId, order.Side, -leavesBefore);
+        }
+        else
+        {
+            AddWorking(order.SymbolId, order.Side, -fillQuantity);
+        }
+    }
+
+    /// <summary>Calls <paramref name="visit"/> for every open order (slow path and commands only).</summary>
+    public int ForEachOpen<TVisitor>(ref TVisitor visit)
+        where TVisitor : struct, IOrderVisitor
+    {
+        int visited = 0;
+        for (int i = 0; i < _orders.Length; i++)
+        {
+            if (_orders[i].ClientOrderId != 0 && _orders[i].IsOpen)
+            {
+                visit.Visit(ref _orders[i]);
+                visited++;
+            }
+        }
+
+        return visited;
+    }
+
+    private void AddWorking(int symbolId, Side side, long quantity)
+    {
+        if (side == Side.Buy)
+        {
+            _workingBuyQty[symbolId] += quantity;
+        }
+        else
+        {
+            _workingSellQty[symbolId] += quantity;
+        }
+    }
+}
+
+/// <summary>A visitor over open orders, as a struct so iteration neither allocates nor boxes.</summary>
+public interface IOrderVisitor
+{
+    void Visit(ref OrderRecord order);
+}

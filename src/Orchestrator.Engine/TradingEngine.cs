@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Handlers;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine;
+
+/// <summary>
+/// The fast path, wired in one place:
+/// <code>
+///  feeds, agents, broker, operator
+///        │ publish (multi-producer)
+///        ▼
+///  inbound ring ─▶ SignalEngine ─▶ RiskManager ─▶ PositionSizing ─▶ OrderManager ─▶ outbound ring ─▶ gateway
+///        ▲                                                                                          │
+///        └──────────────────────────── execution reports ◀──────────────────────────────────────────┘
+/// </code>
+/// By default the four stages share one thread (a 2-core machine has no core to spare per
+/// stage); <see cref="EngineOptions.Pipelined"/> gives the signal engine a thread of its own.
+/// Audit records leave through a side ring to a sleeping audit thread.
+/// </summary>
+public sealed class TradingEngine
+{
+    private readonly Disruptor<EngineEvent> _inbound;
+    private readonly Disruptor<OrderCommand> _outbound;
+    private readonly TimeProvider _time;
+    private bool _gatewayConnected;
+
+    public TradingEngine(EngineOptions options, IAuditWriter auditWriter, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _time = time ?? TimeProvider.System;
+        Symbols = new SymbolTable(options.Symbols);
+        Market = new MarketState(Symbols.Count);
+        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(options.StartingCash));
+        Orders = new OrderStore(options.OrderCapacity, options.OrderIdPrefix, Symbols.Count);
+        Counters = new EngineCounters();
+        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons), auditWriter);
+
+        _outbound = new Disruptor<OrderCommand>(new DisruptorOptions
+        {
+            BufferSize = options.OutboundBufferSize,
+            ProducerType = ProducerType.Single, // the order manager is the only producer
+            WaitStrategy = options.WaitStrategy,
+            ThreadNamePrefix = "gateway",
+        });
+        _inbound = new Disruptor<EngineEvent>(new DisruptorOptions
+        {
+            BufferSize = options.InboundBufferSize,
+            ProducerType = ProducerType.Multi,
+            WaitStrategy = options.WaitStrategy,
+            ThreadNamePrefix = "engine",
+        });
+
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters);
+        Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters);
+        OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
+
+        // Risk, sizing and the order manager share the portfolio and order table: always one thread.
+        var trading = new CompositeEventHandler<EngineEvent>(Risk, Sizing, OrderManager);
+        EventHandlerGroup<EngineEvent> last = options.Pipelined
+            ? _inbound.HandleEventsWith(SignalEngine).Then(trading)
+            : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+        if (options.CpuCores.Count > 0)
+        {
+            if (options.Pipelined)
+            {
+                _inbound.After(SignalEngine).PinTo(options.CpuCores[0]);
+                if (options.CpuCores.Count > 1)
+                {
+                    last.PinTo(options.CpuCores[1]);
+                }
+            }
+            else
+            {
+                last.PinTo(options.CpuCores[0]);
+            }
+        }
+
+        _inbound.ProcessorFaulted += fault => Faulted?.Invoke(fault);
+        _outbound.ProcessorFaulted += fault => Faulted?.Invoke(fault);
+    }
+
+    public EngineOptions Options { get; }
+
+    public SymbolTable Symbols { get; }
+
+    /// <summary>Names of signal sources (agents), interned at the edge.</summary>
+    public TextInterner Sources { get; } = new();
+
+    /// <summary>Free-text signal reasons, interned at the edge.</summary>
+    public TextInterner Reasons { get; } = new();
+
+    public MarketState Market { get; }
+
+    public Portfolio Portfolio { get; }
+
+    public OrderStore Orders { get; }
+
+    public EngineCounters Counters { get; }
+
+    public AuditTrail Audit { get; }
+
+    public SignalEngineHandler SignalEngine { get; }
+
+    public RiskManagerHandler Risk { get; }
+
+    public PositionSizingHandler Sizing { get; }
+
+    public OrderManagerHandler OrderManager { get; }
+
+    public RingBuffer<EngineEvent> Inbound => _inbound.RingBuffer;
+
+    public RingBuffer<OrderCommand> Outbound => _outbound.RingBuffer;
+
+    /// <summary>A pipeline stage halted on a handler failure: the engine is stopped, better than mispriced.</summary>
+    public event Action<ProcessorFault>? Faulted;
+
+    /// <summary>Wires the broker gateway as the outbound ring's consumer. Call once, before <see cref="Start"/>.</summary>
+    public void ConnectGateway(IEventHandler<OrderCommand> gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        if (_gatewayConnected)
+        {
+            throw new InvalidOperationException("A gateway is already connected.");
+        }
+
+        _outbound.HandleEventsWith(gateway);
+        _gatewayConnected = true;
+    }
+
+    public void Start()
+    {
+        if (!_gatewayConnected)
+        {
+            throw new InvalidOperationException("Connect a broker gateway before starting the engine.");
+        }
+
+        Audit.Start();
+        _outbound.Start();
+        _inbound.Start();
+    }
+
+    /// <summary>
+    /// Waits until nothing is in flight: the inbound ring drained, the outbound ring drained, and
+    /// no new inbound work arrived meanwhile (orders beget reports, reports may beget orders).
+    /// </summary>
+    public bool WaitUntilQuiet(TimeSpan timeout)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var spinner = default(SpinWait);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            long inboundCursor = Inbound.Cursor;
+            if (!_inbound.HasBacklog() && !_outbound.HasBacklog() && Inbound.Cursor == inboundCursor)
+            {
+                return true;
+            }
+
+            spinner.SpinOnce(); // slow path: yields, then sleeps 1 ms between checks
+        }
+
+        return false;
+    }
+
+    /// <summary>Drains and stops the pipeline, the gateway and the audit thread, in that order.</summary>
+    public ShutdownResult Shutdown(TimeSpan timeout)
+    {
+        WaitUntilQuiet(timeout);
+        ShutdownResult inbound = _inbound.Shutdown(timeout);
+        ShutdownResult outbound = _outbound.Shutdown(timeout);
+        ShutdownResult audit = Audit.Shutdown(timeout);
+        return inbound != ShutdownResult.Drained ? inbound : outbound != ShutdownResult.Drained ? outbound : audit;
+    }
+
+    /// <summary>Publishes a market-data update (waits while the ring is full: back-pressure on the feed).</summary>
+    public void PublishMarketData(in MarketTick tick)
+    {
+        long sequence = Inbound.Next();
+        ref EngineEvent e = ref Inbound[sequence];
+        e.SetMarketData(tick);
+        Stamp(ref e);
+        Inbound.Publish(sequence);
+    }
+
+    /// <summary>Publishes an execution report from the broker gateway.</summary>
+    public void PublishExecutionReport(in ExecutionReport report)
+    {
+        long sequence = Inbound.Next();
+        ref EngineEvent e = ref Inbound[sequence];
+        e.SetExecutionReport(report);
+        Stamp(ref e);
+        Inbound.Publish(sequence);
+    }
+
+    /// <summary>Publishes a trade signal; returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.</summary>
+    public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
+    {
+        long sequence;
+        if (wait)
+        {
+            sequence = Inbound.Next();
+        }
+        else if (!Inbound.TryNext(out sequence))
+        {
+            return -1;
+        }
+
+        ref EngineEvent e = ref Inbound[sequence];
+        e.Clear();
+        e.Kind = EventKind.TradeSignal;
+        e.SymbolId = symbolId;
+        e.SignalSide = side;
+        e.ConfidencePpm = confidencePpm;
+        e.SignalPriceRaw = priceRaw;
+        e.SignalId = signalId;
+        e.SourceId = Sources.Intern(source);
+        e.ReasonId = Reasons.Intern(reason);
+        e.TsEventNs = tsEventNs;
+        Stamp(ref e);
+        Inbound.Publish(sequence);
+        return sequence;
+    }
+
+    /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>
+    public void PublishCommand(CommandKind command, long argument, long tsEventNs)
+    {
+        long sequence = Inbound.Next();
+        ref EngineEvent e = ref Inbound[sequence];
+        e.Clear();
+        e.Kind = EventKind.Command;
+        e.SymbolId = -1;
+        e.Command = command;
+        e.CommandArg = argument;
+        e.TsEventNs = tsEventNs;
+        Stamp(ref e);
+        Inbound.Publish(sequence);
+    }
+
+    /// <summary>The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler).</summary>
+    public long NowNs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private void Stamp(ref EngineEvent e)
+    {
+        e.TsInitNs = NowNs();
+        e.PublishTimestamp = Stopwatch.GetTimestamp();
+    }
+}

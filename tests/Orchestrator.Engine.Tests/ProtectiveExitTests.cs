@@ -1,0 +1,76 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Tests.Support;
+
+namespace Orchestrator.Engine.Tests;
+
+public sealed class ProtectiveExitTests
+{
+    private const int Aapl = 0;
+    private const long T0 = EngineHarness.T0;
+
+    private static EngineHarness WithExits(decimal stopLoss, decimal takeProfit, decimal trailing)
+    {
+        EngineOptions options = EngineHarness.DefaultOptions() with
+        {
+            Exits = new ExitOptions { StopLossFraction = stopLoss, TakeProfitFraction = takeProfit, TrailingStopFraction = trailing },
+        };
+        var h = new EngineHarness(options);
+        h.Trade(Aapl, 100m);
+        h.Open(Aapl, Side.Buy, 100m); // long 10 @ 100
+        h.TakeOrders();
+        return h;
+    }
+
+    [Fact]
+    public void StopLoss_TriggersAtTheThreshold_NotBefore()
+    {
+        var h = WithExits(0.02m, 0m, 0m);
+        Assert.False(h.Trade(Aapl, 98.01m, T0 + 1).HasIntent);
+        EngineEvent e = h.Trade(Aapl, 98m, T0 + 2);
+        Assert.Equal(IntentOrigin.StopLoss, e.Origin);
+        Assert.Equal(Side.Sell, e.IntentSide);
+        Assert.True(e.ReduceOnly);
+        OrderCommand exit = Assert.Single(h.TakeOrders());
+        Assert.Equal(10, exit.Quantity);
+        Assert.Equal(Side.Sell, exit.Side);
+        Assert.Equal(IntentOrigin.StopLoss, exit.Origin);
+    }
+
+    [Fact]
+    public void TakeProfit_TriggersAtTheThreshold()
+    {
+        var h = WithExits(0m, 0.04m, 0m);
+        Assert.False(h.Trade(Aapl, 103.99m, T0 + 1).HasIntent);
+        Assert.Equal(IntentOrigin.TakeProfit, h.Trade(Aapl, 104m, T0 + 2).Origin);
+    }
+
+    [Fact]
+    public void TrailingStop_FollowsTheBestPriceSinceEntry()
+    {
+        var h = WithExits(0m, 0m, 0.03m);
+        h.Trade(Aapl, 110m, T0 + 1); // peak 110, trigger at 106.70
+        Assert.False(h.Trade(Aapl, 106.71m, T0 + 2).HasIntent);
+        Assert.Equal(IntentOrigin.TrailingStop, h.Trade(Aapl, 106.70m, T0 + 3).Origin);
+    }
+
+    [Fact]
+    public void Exit_IsNotRepeatedWhileOneIsWorking()
+    {
+        var h = WithExits(0.02m, 0m, 0m);
+        Assert.Equal(IntentOrigin.StopLoss, h.Trade(Aapl, 97m, T0 + 1).Origin);
+        Assert.False(h.Trade(Aapl, 96m, T0 + 2).HasIntent);
+        Assert.Single(h.TakeOrders());
+    }
+
+    [Fact]
+    public void Exit_PassesEvenWhenTheKillSwitchBlocksNewRisk()
+    {
+        var h = WithExits(0.02m, 0m, 0m);
+        h.Command(CommandKind.EngageKillSwitch, T0 + 1);
+        h.TakeOrders(); // the kill switch's cancels (none open)
+        EngineEvent e = h.Trade(Aapl, 97m, T0 + 2);
+        Assert.Equal(RejectReason.None, e.Reject);
+        Assert.Single(h.TakeOrders());
+    }
+}
