@@ -9,6 +9,7 @@ namespace Orchestrator.Engine;
 public sealed class EngineCounters
 {
     private readonly long[] _rejects = new long[Enum.GetValues<RejectReason>().Length];
+    private readonly long[] _finalStates = new long[Enum.GetValues<OrderStatus>().Length];
 
     public long Events;
     public long TradeTicks;
@@ -26,6 +27,12 @@ public sealed class EngineCounters
     public long IllegalReports;
 
     public void Reject(RejectReason reason) => _rejects[(int)reason]++;
+
+    /// <summary>An order reached a terminal state.</summary>
+    public void OrderFinished(OrderStatus status) => _finalStates[(int)status]++;
+
+    /// <summary>Orders that ended in <paramref name="status"/> (terminal states only).</summary>
+    public long OrdersFinished(OrderStatus status) => Volatile.Read(ref _finalStates[(int)status]);
 
     public long Rejects(RejectReason reason) => Volatile.Read(ref _rejects[(int)reason]);
 

@@ -13,7 +13,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         return r.Kind switch
         {
             AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
-            AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by {OriginText(r.Origin)} rule (confidence: {Confidence(r.ConfidencePpm)})")),
+            AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by the {RuleText(r.Value)} rule (confidence: {Confidence(r.ConfidencePpm)}) at {Money(r.PriceRaw)}")),
             AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
             AuditKind.RiskRejected => (AuditLevel.Warning, Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
             AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
@@ -27,7 +27,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             AuditKind.IllegalReport => (AuditLevel.Warning, Invariant($"Execution report ignored: id {r.ClientOrderId} cannot move from its current state")),
             AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
             AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),
-            AuditKind.CancelAllRequested => (AuditLevel.Warning, Invariant($"Cancel all: {r.Quantity} open orders")),
+            AuditKind.CancelAllRequested => (r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info, Invariant($"Cancel all: {r.Quantity} open orders")),
             AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
             _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
         };
@@ -44,6 +44,13 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         Side.Buy => "BUY",
         Side.Sell => "SELL",
         _ => "-",
+    };
+
+    private static string RuleText(long rule) => rule switch
+    {
+        Handlers.SignalEngineHandler.RuleMomentum => "momentum",
+        Handlers.SignalEngineHandler.RuleRsiReversion => "rsi_reversion",
+        _ => "built-in",
     };
 
     private static string OrderTypeText(OrderType type) => type switch

@@ -137,6 +137,11 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         }
 
         _orders.Update(slot, next, fill, e.FillPriceRaw, e.TsEventNs);
+        if (OrderStateMachine.IsTerminal(next))
+        {
+            _counters.OrderFinished(next);
+        }
+
         var record = new AuditRecord
         {
             SymbolId = order.SymbolId,

@@ -25,6 +25,10 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
     private const long Ppm = 1_000_000;
     private const double Scale = FixedPoint.Scale;
 
+    /// <summary>Rule ids carried in <see cref="AuditRecord.Value"/> of a rule signal.</summary>
+    public const long RuleMomentum = 1;
+    public const long RuleRsiReversion = 2;
+
     private readonly MarketState _market;
     private readonly Portfolio _portfolio;
     private readonly OrderStore _orders;
@@ -149,9 +153,11 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
         IndicatorSet indicators = _indicators[e.SymbolId];
         Side side = _momentum?.Evaluate(e.SymbolId, indicators) ?? Side.None;
         Side rsiSide = _rsi?.Evaluate(e.SymbolId, indicators) ?? Side.None;
+        long rule = RuleMomentum;
         if (side == Side.None)
         {
             side = rsiSide;
+            rule = RuleRsiReversion;
         }
 
         if (side == Side.None)
@@ -169,6 +175,7 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
             Origin = IntentOrigin.Rule,
             ConfidencePpm = _ruleConfidencePpm,
             PriceRaw = e.PriceRaw,
+            Value = rule,
             TsEventNs = e.TsEventNs,
         });
     }

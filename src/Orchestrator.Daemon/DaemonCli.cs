@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using NLog;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Daemon.Logging;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Daemon;
+
+/// <summary>The command line: <c>run</c> (more commands arrive with their issues).</summary>
+public static class DaemonCli
+{
+    public const int ExitOk = 0;
+    public const int ExitFault = 1;
+    public const int ExitConfigError = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var configOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
+        var durationOption = new Option<string?>("--duration") { Description = "Run time, e.g. 30s, 5m, 2h (default: until Ctrl+C or SIGTERM)" };
+        var reportOption = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file" };
+        var seedOption = new Option<ulong>("--seed") { Description = "Seed of the synthetic market data", DefaultValueFactory = _ => 42UL };
+        var rateOption = new Option<double>("--ticks-per-second") { Description = "Pace of the synthetic feed (0 = as fast as possible)", DefaultValueFactory = _ => 200 };
+        var logDirOption = new Option<string>("--log-dir") { Description = "Directory for JSON log lines", DefaultValueFactory = _ => "logs" };
+        var waitOption = new Option<string>("--wait-strategy") { Description = "Pipeline wait strategy: " + WaitStrategies.ValidNames, DefaultValueFactory = _ => "blocking" };
+
+        var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
+        {
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption,
+        };
+        run.SetAction((parse, cancellationToken) => RunDaemonAsync(
+            parse.GetValue(configOption)!,
+            parse.GetValue(durationOption),
+            parse.GetValue(reportOption),
+            parse.GetValue(seedOption),
+            parse.GetValue(rateOption),
+            parse.GetValue(logDirOption)!,
+            parse.GetValue(waitOption)!,
+            cancellationToken));
+
+        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run };
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunDaemonAsync(string configDir, string? durationText, string? reportPath, ulong seed, double ticksPerSecond, string logDir, string waitText, CancellationToken cancellationToken)
+    {
+        LogSetup.Configure(configDir, logDir);
+        Logger logger = LogManager.GetLogger("Orchestrator");
+        try
+        {
+            var errors = new List<string>();
+            TimeSpan? duration = null;
+            if (durationText is not null)
+            {
+                if (DurationParser.TryParse(durationText, out TimeSpan d, out string? error))
+                {
+                    duration = d;
+                }
+                else
+                {
+                    errors.Add("--duration: " + error);
+                }
+            }
+
+            if (!WaitStrategies.TryParse(waitText, out WaitStrategyKind? wait))
+            {
+                errors.Add($"--wait-strategy: expected one of {WaitStrategies.ValidNames}, got '{waitText}'");
+            }
+
+            if (ticksPerSecond < 0 || double.IsNaN(ticksPerSecond))
+            {
+                errors.Add($"--ticks-per-second: must be 0 or more, got {ticksPerSecond}");
+            }
+
+            if (errors.Count > 0)
+            {
+                foreach (string error in errors)
+                {
+                    logger.Error(error);
+                    Console.Error.WriteLine(error);
+                }
+
+                return ExitConfigError;
+            }
+
+            SessionOptions options = BuildOptions(seed, ticksPerSecond, wait!.Value);
+            string configDescription = Directory.Exists(configDir)
+                ? $"embedded defaults; configuration files in '{configDir}' are not read yet"
+                : "embedded defaults";
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true; // we shut down ourselves, gracefully
+                stop.Cancel();
+            });
+
+            using var session = new TradingSession(options);
+            session.Start(configDescription);
+            await session.RunAsync(duration, stop.Token).ConfigureAwait(false);
+            ShutdownResult shutdown = session.Stop();
+
+            RunReport report = session.BuildReport();
+            logger.Info(session.StatusLine());
+            logger.Info("Summary: {0} events, {1} orders, {2} fills, equity {3}, realized {4}, unrealized {5}, latency p50 {6:0.0}us p99 {7:0.0}us",
+                report.Events, report.OrdersSubmitted, report.Fills, report.Equity, report.RealizedPnl, report.UnrealizedPnl, report.Latency.P50Us, report.Latency.P99Us);
+            if (reportPath is not null)
+            {
+                string? directory = Path.GetDirectoryName(Path.GetFullPath(reportPath));
+                if (directory is not null)
+                {
+                    Directory.CreateDirectory(directory);
+                }
+
+                await File.WriteAllTextAsync(reportPath, report.ToJson(), CancellationToken.None).ConfigureAwait(false);
+                logger.Info("Report written to {0}", reportPath);
+            }
+
+            return session.Fault is not null || shutdown != ShutdownResult.Drained ? ExitFault : ExitOk;
+        }
+        catch (Exception ex)
+        {
+            logger.Fatal(ex, "The daemon stopped on an unexpected error");
+            return ExitFault;
+        }
+        finally
+        {
+            LogManager.Shutdown();
+        }
+    }
+
+    internal static SessionOptions BuildOptions(ulong seed, double ticksPerSecond, WaitStrategyKind wait)
+    {
+        var engine = DaemonDefaults.Engine() with { WaitStrategy = wait };
+        return new SessionOptions
+        {
+            Engine = engine,
+            // Simulated time advances one second per tick, so at 200 ticks/s the market moves 200x faster than the wall clock.
+            Synthetic = DaemonDefaults.Synthetic(seed, ticksPerSecond: 1),
+            Paper = DaemonDefaults.Paper(engine),
+            FeedTicksPerSecond = ticksPerSecond,
+        };
+    }
+}

@@ -1,0 +1,30 @@
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Core;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>Execution reports from a broker, published into the engine's inbound ring.</summary>
+public sealed class EngineReportSink(TradingEngine engine) : IExecutionReportSink
+{
+    public void OnExecutionReport(in ExecutionReport report) => engine.PublishExecutionReport(report);
+}
+
+/// <summary>
+/// Market data from a feed: shown first to the paper venue (as a real exchange sees a trade
+/// before any client does), then published into the engine's ring.
+/// </summary>
+public sealed class MarketDataFanOut(PaperBrokerGateway venue, TradingEngine engine) : IMarketDataSink
+{
+    private long _lastTsEventNs;
+
+    /// <summary>Event time of the latest tick (the time commands issued at shutdown carry).</summary>
+    public long LastTsEventNs => Volatile.Read(ref _lastTsEventNs);
+
+    public void OnMarketData(in MarketTick tick)
+    {
+        venue.OnMarketData(tick);
+        engine.PublishMarketData(tick);
+        Volatile.Write(ref _lastTsEventNs, tick.TsEventNs);
+    }
+}

@@ -1,0 +1,29 @@
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Engine.Options;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>What a trading session runs with.</summary>
+public sealed record SessionOptions
+{
+    public required EngineOptions Engine { get; init; }
+
+    public required SyntheticMarketDataOptions Synthetic { get; init; }
+
+    public required PaperExchangeOptions Paper { get; init; }
+
+    /// <summary>Wall-clock pace of the synthetic feed; 0 = as fast as the engine takes it.</summary>
+    public double FeedTicksPerSecond { get; init; } = 200;
+
+    /// <summary>Stop the feed after this many ticks (0 = never): for tests and demos with a fixed input.</summary>
+    public long MaxTicks { get; init; }
+
+    /// <summary>Cancel open orders at shutdown (otherwise they are left working at the venue).</summary>
+    public bool CancelOpenOrdersOnShutdown { get; init; } = true;
+
+    /// <summary>How often the one-line status goes to the log.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

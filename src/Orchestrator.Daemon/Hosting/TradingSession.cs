@@ -1,0 +1,173 @@
+using System.Globalization;
+using NLog;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Logging;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Metrics;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// One run of the daemon: the engine, the paper broker and the synthetic feed, started in the
+/// brief's six steps and stopped gracefully (stop intake, cancel open orders, drain, report).
+/// </summary>
+public sealed class TradingSession : IDisposable
+{
+    private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator");
+
+    private readonly SessionOptions _options;
+    private readonly CancellationTokenSource _faulted = new();
+    private TradingEngine? _engine;
+    private PaperBrokerGateway? _gateway;
+    private MarketDataFeed? _feed;
+    private MarketDataFanOut? _fanOut;
+    private DateTimeOffset _startedAt;
+    private DateTimeOffset _stoppedAt;
+
+    public TradingSession(SessionOptions options, IAuditWriter? auditWriter = null)
+    {
+        _options = options;
+        AuditWriter = auditWriter ?? new NLogAuditWriter();
+    }
+
+    public IAuditWriter AuditWriter { get; }
+
+    public LatencyRecorder Latency { get; } = new();
+
+    public TradingEngine Engine => _engine ?? throw new InvalidOperationException("The session has not started.");
+
+    public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has not started.");
+
+    /// <summary>Cancelled when a pipeline stage halts on a failure.</summary>
+    public CancellationToken Faulted => _faulted.Token;
+
+    public ProcessorFault? Fault { get; private set; }
+
+    /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>
+    public Task FeedCompletion => _feed?.Completion ?? Task.CompletedTask;
+
+    public void Start(string configDescription)
+    {
+        _startedAt = DateTimeOffset.UtcNow;
+        s_logger.Info("Step 1/6: configuration loaded ({0})", configDescription);
+
+        _engine = new TradingEngine(_options.Engine, AuditWriter);
+        _engine.Faulted += OnFault;
+        s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
+            _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);
+
+        var exchange = new PaperExchange(_options.Paper);
+        _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
+        _engine.ConnectGateway(_gateway);
+        _engine.Start();
+        s_logger.Info("Step 3/6: broker connected: paper (in-process, cash {0}, slippage {1} bps, commission {2} bps); nothing to authenticate",
+            FixedPoint.Format(_options.Paper.StartingCashRaw), _options.Paper.SlippageBps, _options.Paper.CommissionBps);
+
+        IMarketDataSource source = new SyntheticMarketDataGenerator(_options.Synthetic);
+        if (_options.MaxTicks > 0)
+        {
+            source = new LimitedSource(source, _options.MaxTicks);
+        }
+
+        _fanOut = new MarketDataFanOut(_gateway, _engine);
+        MarketDataPace pace = _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond) : MarketDataPace.AsFastAsPossible;
+        _feed = new MarketDataFeed(source, _fanOut, pace);
+        s_logger.Info("Step 4/6: market data connected: synthetic (seed {0}, {1})", _options.Synthetic.Seed,
+            _options.FeedTicksPerSecond > 0 ? _options.FeedTicksPerSecond.ToString(CultureInfo.InvariantCulture) + " ticks/s" : "as fast as possible");
+
+        _feed.Start();
+        s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
+        s_logger.Info("Step 6/6: monitoring started (status every {0:0}s)", _options.StatusInterval.TotalSeconds);
+    }
+
+    /// <summary>Runs until <paramref name="stop"/> is cancelled, the duration passes, or the engine faults; logs a status line periodically.</summary>
+    public async Task RunAsync(TimeSpan? duration, CancellationToken stop)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _faulted.Token);
+        if (duration is { } d)
+        {
+            linked.CancelAfter(d);
+        }
+
+        using var timer = new PeriodicTimer(_options.StatusInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(linked.Token).ConfigureAwait(false))
+            {
+                s_logger.Info(StatusLine());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the normal end of a run
+        }
+    }
+
+    /// <summary>Stops intake, cancels open orders (if configured), drains everything and stops the threads.</summary>
+    public ShutdownResult Stop()
+    {
+        s_logger.Info("Shutdown: stopping market data");
+        _feed?.Stop();
+        if (_engine is null)
+        {
+            return ShutdownResult.Drained;
+        }
+
+        long ts = _fanOut?.LastTsEventNs ?? 0;
+        if (_options.CancelOpenOrdersOnShutdown && Fault is null)
+        {
+            _engine.WaitUntilQuiet(_options.ShutdownTimeout);
+            s_logger.Info("Shutdown: canceling {0} open orders", _engine.Orders.OpenCount);
+            _engine.PublishCommand(CommandKind.CancelAllOrders, 0, ts);
+        }
+
+        ShutdownResult result = _engine.Shutdown(_options.ShutdownTimeout);
+        _stoppedAt = DateTimeOffset.UtcNow;
+        s_logger.Info("Shutdown: engine {0}", result);
+        return result;
+    }
+
+    public string StatusLine()
+    {
+        TradingEngine e = Engine;
+        LatencySummary latency = Latency.Summarize();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped}");
+    }
+
+    public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault);
+
+    private void OnFault(ProcessorFault fault)
+    {
+        Fault = fault;
+        s_logger.Fatal(fault.Exception, "Engine stage {0} halted at sequence {1}: trading stopped", fault.ProcessorName, fault.Sequence);
+        _faulted.Cancel();
+    }
+
+    private sealed class LimitedSource(IMarketDataSource inner, long limit) : IMarketDataSource
+    {
+        private long _taken;
+
+        public bool TryGetNext(out MarketTick tick)
+        {
+            if (_taken >= limit)
+            {
+                tick = default;
+                return false;
+            }
+
+            _taken++;
+            return inner.TryGetNext(out tick);
+        }
+    }
+
+    public void Dispose()
+    {
+        _feed?.Dispose();
+        _faulted.Dispose();
+    }
+}

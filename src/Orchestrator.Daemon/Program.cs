@@ -1,0 +1,3 @@
+using Orchestrator.Daemon;
+
+return await DaemonCli.RunAsync(args).ConfigureAwait(false);

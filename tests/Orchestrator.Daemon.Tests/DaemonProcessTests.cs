@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Orchestrator.Daemon.Tests;
+
+/// <summary>The real executable, started as a user would start it.</summary>
+public sealed class DaemonProcessTests
+{
+    private static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
+
+    private static (int ExitCode, string Output) Run(string workDir, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DaemonDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "the daemon did not exit");
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [Fact]
+    public void Run_ForADuration_ExitsCleanly_LogsTheSixSteps_AndWritesTheReport()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-run-").FullName;
+        try
+        {
+            (int exit, string output) = Run(dir, "run", "--duration", "3s", "--report", "out.json", "--ticks-per-second", "500");
+
+            Assert.Equal(0, exit);
+            for (int step = 1; step <= 6; step++)
+            {
+                Assert.Contains($"[INFO] Step {step}/6:", output, StringComparison.Ordinal);
+            }
+
+            Assert.Contains("Shutdown: engine Drained", output, StringComparison.Ordinal);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out.json")));
+            Assert.True(report.RootElement.GetProperty("ticks").GetInt64() > 0);
+            Assert.True(File.Exists(Path.Combine(dir, "logs", "orchestrator.jsonl")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_WithABadDuration_ExitsWithCode2AndSaysWhy()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-bad-").FullName;
+        try
+        {
+            (int exit, string output) = Run(dir, "run", "--duration", "soon");
+            Assert.Equal(2, exit);
+            Assert.Contains("--duration: expected a duration such as 30s", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
