@@ -8,5 +8,11 @@ if (args.Contains("--quick"))
     return QuickBench.Run(Console.Out);
 }
 
+if (args.Contains("--latency"))
+{
+    QuickBench.RunLatency(Console.Out);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(QuickBench).Assembly).Run(args);
 return 0;

@@ -32,7 +32,23 @@ internal static class QuickBench
                 $"scenario={topology.Name} ring_vs_channels={rates[Implementation.Ring] / rates[Implementation.Channels]:F1}x ring_vs_blockingcollection={rates[Implementation.Ring] / rates[Implementation.BlockingCollection]:F1}x"));
         }
 
+        RunLatency(output);
         return 0;
+    }
+
+    /// <summary>Engine latency at a fixed offered rate, both scenarios, one line each.</summary>
+    public static void RunLatency(TextWriter output)
+    {
+        const double Offered = 100_000;
+        const long Events = 300_000;
+        foreach (Latency.LatencyScenario scenario in Enum.GetValues<Latency.LatencyScenario>())
+        {
+            using var rig = new Latency.LatencyRig(scenario);
+            rig.Run(50_000, Offered); // warm-up
+            Engine.Metrics.LatencySummary s = rig.Run(Events, Offered);
+            string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+        }
     }
 
     private static double Measure(string implementation, Topology topology)

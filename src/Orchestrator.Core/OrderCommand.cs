@@ -30,4 +30,7 @@ public struct OrderCommand
 
     /// <summary>Stopwatch timestamp at which that input was published (latency measurement only).</summary>
     public long CausePublishTimestamp;
+
+    /// <summary>Stopwatch timestamp at which the order manager handed the order to the gateway (latency measurement only).</summary>
+    public long HandoffTimestamp;
 }

@@ -28,7 +28,7 @@ public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportS
     {
         if (data.Kind == OrderCommandKind.SubmitOrder)
         {
-            latency.RecordSince(data.CausePublishTimestamp);
+            latency.Record(data);
             OrdersReceived++;
             lock (_gate)
             {

@@ -60,8 +60,12 @@ public sealed class AuditTrail
     {
         public void OnEvent(ref AuditRecord data, long sequence, bool endOfBatch)
         {
-            (AuditLevel level, string message) = formatter.Format(data);
-            writer.Write(level, message, data);
+            if (writer.IsEnabled)
+            {
+                (AuditLevel level, string message) = formatter.Format(data);
+                writer.Write(level, message, data);
+            }
+
             // Release write: readers of Written see rendered records.
             Volatile.Write(ref owner._written, owner._written + 1);
         }

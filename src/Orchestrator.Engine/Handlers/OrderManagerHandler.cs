@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.State;
@@ -82,6 +83,9 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         command.Origin = e.Origin;
         command.TsEventNs = e.TsEventNs;
         command.CausePublishTimestamp = e.PublishTimestamp;
+        // Instrumentation only: a monotonic timestamp per order (not per event), never read by
+        // any decision, so replay stays deterministic. It is the end of the measured latency.
+        command.HandoffTimestamp = Stopwatch.GetTimestamp();
         _outbound.Publish(outSequence);
 
         _counters.OrdersSubmitted++;

@@ -4,8 +4,8 @@ using HdrHistogram;
 namespace Orchestrator.Engine.Metrics;
 
 /// <summary>
-/// Latency from an input's publication into the ring to the order it caused reaching the
-/// gateway, in an HdrHistogram (1 ns .. 60 s, 3 significant digits). Recorded by the single
+/// Latency from an input's publication into the ring to the order manager handing the order
+/// it caused to the gateway (the outbound publish), in an HdrHistogram (1 ns .. 60 s, 3 significant digits). Recorded by the single
 /// gateway thread; read by the slow path after a copy under the lock.
 /// </summary>
 public sealed class LatencyRecorder
@@ -15,17 +15,19 @@ public sealed class LatencyRecorder
     private readonly object _gate = new();
     private readonly LongHistogram _histogram = new(1, 60L * 1_000_000_000, 3);
 
-    /// <summary>Records the time since <paramref name="publishTimestamp"/> (a Stopwatch timestamp); ignores 0.</summary>
-    public void RecordSince(long publishTimestamp)
+    /// <summary>Records the time from <paramref name="startTimestamp"/> to <paramref name="endTimestamp"/> (Stopwatch timestamps); ignores a missing start.</summary>
+    public void Record(long startTimestamp, long endTimestamp)
     {
-        if (publishTimestamp == 0)
+        if (startTimestamp == 0 || endTimestamp == 0)
         {
             return;
         }
 
-        long ns = (long)((Stopwatch.GetTimestamp() - publishTimestamp) * s_nsPerTick);
-        RecordNs(ns);
+        RecordNs((long)((endTimestamp - startTimestamp) * s_nsPerTick));
     }
+
+    /// <summary>Records an order's latency: from its cause's publication to its hand-off to the gateway.</summary>
+    public void Record(in Core.OrderCommand order) => Record(order.CausePublishTimestamp, order.HandoffTimestamp);
 
     public void RecordNs(long nanoseconds)
     {
