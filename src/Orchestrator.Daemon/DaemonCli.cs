@@ -23,28 +23,42 @@ public static class DaemonCli
         var rateOption = new Option<double>("--ticks-per-second") { Description = "Pace of the synthetic feed (0 = as fast as possible)", DefaultValueFactory = _ => 200 };
         var logDirOption = new Option<string>("--log-dir") { Description = "Directory for JSON log lines", DefaultValueFactory = _ => "logs" };
         var waitOption = new Option<string>("--wait-strategy") { Description = "Pipeline wait strategy: " + WaitStrategies.ValidNames, DefaultValueFactory = _ => "blocking" };
+        var dataOption = new Option<string?>("--data") { Description = "Replay ticks or bars from a CSV/JSONL file instead of the synthetic feed" };
+        var recordedOption = new Option<double>("--recorded-speed") { Description = "With --data: replay at the recorded pace times this speed (0 = use --ticks-per-second)", DefaultValueFactory = _ => 0 };
+        var leaveOpenOption = new Option<bool>("--leave-open-orders") { Description = "Leave open orders working at shutdown instead of canceling them" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
-            parse.GetValue(configOption)!,
-            parse.GetValue(durationOption),
-            parse.GetValue(reportOption),
-            parse.GetValue(seedOption),
-            parse.GetValue(rateOption),
-            parse.GetValue(logDirOption)!,
-            parse.GetValue(waitOption)!,
+            new RunArguments(
+                parse.GetValue(configOption)!,
+                parse.GetValue(durationOption),
+                parse.GetValue(reportOption),
+                parse.GetValue(seedOption),
+                parse.GetValue(rateOption),
+                parse.GetValue(logDirOption)!,
+                parse.GetValue(waitOption)!,
+                parse.GetValue(dataOption),
+                parse.GetValue(recordedOption),
+                parse.GetValue(leaveOpenOption)),
             cancellationToken));
 
         var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<int> RunDaemonAsync(string configDir, string? durationText, string? reportPath, ulong seed, double ticksPerSecond, string logDir, string waitText, CancellationToken cancellationToken)
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders);
+
+    private static async Task<int> RunDaemonAsync(RunArguments a, CancellationToken cancellationToken)
     {
-        LogSetup.Configure(configDir, logDir);
+        string configDir = a.ConfigDir;
+        string? durationText = a.Duration;
+        string? reportPath = a.Report;
+        double ticksPerSecond = a.TicksPerSecond;
+        string waitText = a.WaitStrategy;
+        LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");
         try
         {
@@ -72,6 +86,16 @@ public static class DaemonCli
                 errors.Add($"--ticks-per-second: must be 0 or more, got {ticksPerSecond}");
             }
 
+            if (a.DataFile is not null && !File.Exists(a.DataFile))
+            {
+                errors.Add($"--data: file '{a.DataFile}' does not exist");
+            }
+
+            if (a.RecordedSpeed < 0 || double.IsNaN(a.RecordedSpeed))
+            {
+                errors.Add($"--recorded-speed: must be 0 or more, got {a.RecordedSpeed}");
+            }
+
             if (errors.Count > 0)
             {
                 foreach (string error in errors)
@@ -83,7 +107,12 @@ public static class DaemonCli
                 return ExitConfigError;
             }
 
-            SessionOptions options = BuildOptions(seed, ticksPerSecond, wait!.Value);
+            SessionOptions options = BuildOptions(a.Seed, ticksPerSecond, wait!.Value) with
+            {
+                DataFile = a.DataFile,
+                RecordedSpeed = a.RecordedSpeed,
+                CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
+            };
             string configDescription = Directory.Exists(configDir)
                 ? $"embedded defaults; configuration files in '{configDir}' are not read yet"
                 : "embedded defaults";

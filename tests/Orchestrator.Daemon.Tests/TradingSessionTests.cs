@@ -106,4 +106,36 @@ public sealed class TradingSessionTests
         Assert.Equal(System.Text.Json.JsonValueKind.Object, json.RootElement.GetProperty("rejects").ValueKind);
         Assert.Equal(3_000, json.RootElement.GetProperty("ticks").GetInt64());
     }
+
+    [Fact]
+    public async Task Session_ReplaysABarFile_ThroughTheSamePipeline()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "orc-bars-" + Guid.NewGuid().ToString("N") + ".csv");
+        var lines = new List<string> { "timestamp,symbol,open,high,low,close,volume" };
+        var start = new DateTime(2025, 1, 2, 14, 30, 0, DateTimeKind.Utc);
+        for (int i = 0; i < 400; i++)
+        {
+            decimal close = 100m + (5m * (decimal)Math.Sin(i / 8.0));
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{start.AddMinutes(i):yyyy-MM-ddTHH:mm:ssZ},AAPL,{close},{close + 0.5m},{close - 0.5m},{close},1000"));
+        }
+
+        await File.WriteAllLinesAsync(path, lines);
+        try
+        {
+            SessionOptions options = Options(WaitStrategyKind.Blocking, pipelined: false, ticks: 0) with { DataFile = path, FeedTicksPerSecond = 2_000 }; // paced: the venue must not run ahead of the engine
+            using var session = new TradingSession(options, new ListAuditWriter());
+            session.Start("test");
+            await session.FeedCompletion.WaitAsync(s_hang);
+            Assert.Equal(ShutdownResult.Drained, session.Stop());
+
+            Assert.True(session.Engine.Counters.Bars == 400, $"bars {session.Engine.Counters.Bars} signals {session.Engine.Counters.RuleSignals} orders {session.Engine.Counters.OrdersSubmitted} fills {session.Engine.Counters.Fills} rejects {session.Engine.Counters.TotalRejects} open {session.Engine.Orders.OpenCount}");
+            Assert.Equal(400, session.Engine.Counters.Bars);
+            Assert.True(session.Engine.Counters.RuleSignals > 0);
+            Assert.True(session.Engine.Counters.Fills > 0, $"signals {session.Engine.Counters.RuleSignals} orders {session.Engine.Counters.OrdersSubmitted} fills {session.Engine.Counters.Fills} rejects {session.Engine.Counters.TotalRejects} canceled {session.Engine.Counters.OrdersFinished(Orchestrator.Core.OrderStatus.Canceled)} rejected {session.Engine.Counters.OrdersFinished(Orchestrator.Core.OrderStatus.Rejected)}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

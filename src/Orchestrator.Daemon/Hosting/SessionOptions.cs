@@ -13,7 +13,13 @@ public sealed record SessionOptions
 
     public required PaperExchangeOptions Paper { get; init; }
 
-    /// <summary>Wall-clock pace of the synthetic feed; 0 = as fast as the engine takes it.</summary>
+    /// <summary>Replay this CSV/JSONL file instead of the synthetic feed (null = synthetic).</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>With <see cref="DataFile"/>: replay at the recorded pace (times this speed) rather than at <see cref="FeedTicksPerSecond"/>. 0 = off.</summary>
+    public double RecordedSpeed { get; init; }
+
+    /// <summary>Wall-clock pace of the feed; 0 = as fast as the engine takes it.</summary>
     public double FeedTicksPerSecond { get; init; } = 200;
 
     /// <summary>Stop the feed after this many ticks (0 = never): for tests and demos with a fixed input.</summary>

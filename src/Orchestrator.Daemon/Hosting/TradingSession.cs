@@ -25,6 +25,7 @@ public sealed class TradingSession : IDisposable
     private PaperBrokerGateway? _gateway;
     private MarketDataFeed? _feed;
     private MarketDataFanOut? _fanOut;
+    private MarketDataFileReader? _reader;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _stoppedAt;
 
@@ -67,17 +68,37 @@ public sealed class TradingSession : IDisposable
         s_logger.Info("Step 3/6: broker connected: paper (in-process, cash {0}, slippage {1} bps, commission {2} bps); nothing to authenticate",
             FixedPoint.Format(_options.Paper.StartingCashRaw), _options.Paper.SlippageBps, _options.Paper.CommissionBps);
 
-        IMarketDataSource source = new SyntheticMarketDataGenerator(_options.Synthetic);
+        IMarketDataSource source;
+        string feedName;
+        if (_options.DataFile is { } path)
+        {
+            _reader = new MarketDataFileReader(path, _engine.Symbols);
+            source = _reader;
+            feedName = $"file replay {path} ({_reader.Format})";
+        }
+        else
+        {
+            source = new SyntheticMarketDataGenerator(_options.Synthetic);
+            feedName = $"synthetic (seed {_options.Synthetic.Seed})";
+        }
+
         if (_options.MaxTicks > 0)
         {
             source = new LimitedSource(source, _options.MaxTicks);
         }
 
         _fanOut = new MarketDataFanOut(_gateway, _engine);
-        MarketDataPace pace = _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond) : MarketDataPace.AsFastAsPossible;
+        MarketDataPace pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
+            : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
+            : MarketDataPace.AsFastAsPossible;
         _feed = new MarketDataFeed(source, _fanOut, pace);
-        s_logger.Info("Step 4/6: market data connected: synthetic (seed {0}, {1})", _options.Synthetic.Seed,
-            _options.FeedTicksPerSecond > 0 ? _options.FeedTicksPerSecond.ToString(CultureInfo.InvariantCulture) + " ticks/s" : "as fast as possible");
+        s_logger.Info("Step 4/6: market data connected: {0}, pace {1}", feedName,
+            pace.Kind switch
+            {
+                MarketDataPaceKind.Recorded => "recorded x" + _options.RecordedSpeed.ToString(CultureInfo.InvariantCulture),
+                MarketDataPaceKind.FixedRate => _options.FeedTicksPerSecond.ToString(CultureInfo.InvariantCulture) + " ticks/s",
+                _ => "as fast as possible",
+            });
 
         _feed.Start();
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
@@ -168,6 +189,7 @@ public sealed class TradingSession : IDisposable
     public void Dispose()
     {
         _feed?.Dispose();
+        _reader?.Dispose();
         _faulted.Dispose();
     }
 }
