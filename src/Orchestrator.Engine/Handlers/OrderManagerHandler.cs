@@ -53,13 +53,13 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     {
         if (!_orders.HasCapacity)
         {
-            Refuse(ref e, RejectReason.MaxOpenOrders);
+            Refusal.Record(ref e, RejectReason.MaxOpenOrders, _counters, _audit);
             return;
         }
 
         if (!_outbound.TryNext(out long outSequence))
         {
-            Refuse(ref e, RejectReason.GatewayBusy);
+            Refusal.Record(ref e, RejectReason.GatewayBusy, _counters, _audit);
             return;
         }
 
@@ -99,22 +99,6 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             Quantity = e.Quantity,
             PriceRaw = e.IntentLimitRaw,
             ClientOrderId = order.ClientOrderId,
-            TsEventNs = e.TsEventNs,
-        });
-    }
-
-    private void Refuse(ref EngineEvent e, RejectReason reason)
-    {
-        e.Reject = reason;
-        _counters.Reject(reason);
-        _audit.TryPublish(new AuditRecord
-        {
-            Kind = AuditKind.RiskRejected,
-            SymbolId = e.SymbolId,
-            Side = e.IntentSide,
-            Origin = e.Origin,
-            Reason = reason,
-            SignalId = e.SignalId,
             TsEventNs = e.TsEventNs,
         });
     }

@@ -77,19 +77,8 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
         RejectReason reason = Size(ref data, out long quantity);
         if (reason != RejectReason.None)
         {
-            data.Reject = reason;
             data.Quantity = 0;
-            _counters.Reject(reason);
-            _audit.TryPublish(new AuditRecord
-            {
-                Kind = AuditKind.RiskRejected,
-                SymbolId = data.SymbolId,
-                Side = data.IntentSide,
-                Origin = data.Origin,
-                Reason = reason,
-                SignalId = data.SignalId,
-                TsEventNs = data.TsEventNs,
-            });
+            Refusal.Record(ref data, reason, _counters, _audit);
             return;
         }
 

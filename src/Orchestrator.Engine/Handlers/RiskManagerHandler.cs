@@ -112,19 +112,7 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
         RejectReason reason = Check(ref data);
         if (reason != RejectReason.None)
         {
-            data.Reject = reason;
-            _counters.Reject(reason);
-            _audit.TryPublish(new AuditRecord
-            {
-                Kind = AuditKind.RiskRejected,
-                SymbolId = data.SymbolId,
-                Side = data.IntentSide,
-                Origin = data.Origin,
-                Reason = reason,
-                ConfidencePpm = data.ConfidencePpm,
-                SignalId = data.SignalId,
-                TsEventNs = data.TsEventNs,
-            });
+            Refusal.Record(ref data, reason, _counters, _audit);
         }
     }
 

@@ -266,9 +266,7 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
         if (e.SignalSide == Side.None)
         {
             // No side, no intent: refused here, counted and audited like any other refusal.
-            e.Reject = RejectReason.InvalidSignal;
-            _counters.Reject(RejectReason.InvalidSignal);
-            _audit.TryPublish(new AuditRecord { Kind = AuditKind.RiskRejected, SymbolId = e.SymbolId, Reason = RejectReason.InvalidSignal, SignalId = e.SignalId, TsEventNs = e.TsEventNs });
+            Refusal.Record(ref e, RejectReason.InvalidSignal, _counters, _audit);
             return;
         }
 
