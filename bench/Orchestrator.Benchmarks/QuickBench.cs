@@ -16,7 +16,7 @@ internal static class QuickBench
 
     public static int Run(TextWriter output)
     {
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# quick throughput: {Environment.ProcessorCount} cores, ring wait strategy yielding, best of {TimedRuns} runs, {Topology.All.Count} scenarios x {Implementation.All.Count} implementations"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# quick throughput: {Environment.ProcessorCount} cores, ring wait strategy yielding, capacity {Throughput.ThroughputRig.Capacity} for every implementation, best of {TimedRuns} runs, {Topology.All.Count} scenarios x {Implementation.All.Count} implementations"));
         foreach (Topology topology in Topology.All)
         {
             var rates = new Dictionary<string, double>();

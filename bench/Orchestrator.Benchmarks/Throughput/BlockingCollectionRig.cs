@@ -11,7 +11,7 @@ public sealed class BlockingCollectionRig : ThroughputRig
     private readonly BlockingCollection<long>[] _queues;
     private readonly Thread[] _stages;
 
-    public BlockingCollectionRig(Topology topology, int capacity = 1 << 16)
+    public BlockingCollectionRig(Topology topology, int capacity = Capacity)
         : base(topology)
     {
         _queues = new BlockingCollection<long>[topology.Stages];

@@ -12,7 +12,7 @@ public sealed class ChannelsRig : ThroughputRig
     private readonly Channel<long>[] _channels;
     private readonly Task[] _stages;
 
-    public ChannelsRig(Topology topology, int capacity = 1 << 16)
+    public ChannelsRig(Topology topology, int capacity = Capacity)
         : base(topology)
     {
         _channels = new Channel<long>[topology.Stages];

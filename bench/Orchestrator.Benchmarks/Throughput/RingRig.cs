@@ -13,7 +13,7 @@ public sealed class RingRig : ThroughputRig
     private readonly Disruptor<ValueEvent> _disruptor;
     private readonly RingBuffer<ValueEvent> _ring;
 
-    public RingRig(Topology topology, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, int bufferSize = 1 << 16)
+    public RingRig(Topology topology, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, int bufferSize = Capacity)
         : base(topology)
     {
         _disruptor = new Disruptor<ValueEvent>(new DisruptorOptions
