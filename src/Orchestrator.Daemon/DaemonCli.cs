@@ -145,7 +145,7 @@ public static class DaemonCli
                 logger.Info("Report written to {0}", reportPath);
             }
 
-            return session.Fault is not null || shutdown != ShutdownResult.Drained ? ExitFault : ExitOk;
+            return session.Fault is not null || session.FeedFailed || shutdown != ShutdownResult.Drained ? ExitFault : ExitOk;
         }
         catch (Exception ex)
         {

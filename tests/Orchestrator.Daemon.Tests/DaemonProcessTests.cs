@@ -64,4 +64,46 @@ public sealed class DaemonProcessTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Run_WithAReplayFile_EndsWhenTheFileEnds()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-replay-").FullName;
+        try
+        {
+            var lines = new List<string> { "timestamp,symbol,price,size" };
+            for (int i = 0; i < 500; i++)
+            {
+                lines.Add($"{1_735_828_200_000_000_000L + (i * 1_000_000_000L)},MSFT,{420 + (i % 7)}.25,100");
+            }
+
+            File.WriteAllLines(Path.Combine(dir, "ticks.csv"), lines);
+            (int exit, string output) = Run(dir, "run", "--data", "ticks.csv", "--ticks-per-second", "5000", "--report", "out.json");
+
+            Assert.Equal(0, exit);
+            Assert.Contains("Market data feed ended", output, StringComparison.Ordinal);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out.json")));
+            Assert.Equal(500, report.RootElement.GetProperty("ticks").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_WithAMissingReplayFile_ExitsWithCode2()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-missing-").FullName;
+        try
+        {
+            (int exit, string output) = Run(dir, "run", "--data", "nope.csv");
+            Assert.Equal(2, exit);
+            Assert.Contains("--data: file 'nope.csv' does not exist", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

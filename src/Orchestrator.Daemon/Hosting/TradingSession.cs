@@ -105,7 +105,11 @@ public sealed class TradingSession : IDisposable
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s)", _options.StatusInterval.TotalSeconds);
     }
 
-    /// <summary>Runs until <paramref name="stop"/> is cancelled, the duration passes, or the engine faults; logs a status line periodically.</summary>
+    /// <summary>
+    /// Runs until <paramref name="stop"/> is cancelled, the duration passes, the engine faults,
+    /// or the feed ends (a replayed file is exhausted, or the feed failed); logs a status line
+    /// periodically.
+    /// </summary>
     public async Task RunAsync(TimeSpan? duration, CancellationToken stop)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _faulted.Token);
@@ -114,11 +118,29 @@ public sealed class TradingSession : IDisposable
             linked.CancelAfter(d);
         }
 
+        Task feedDone = FeedCompletion;
         using var timer = new PeriodicTimer(_options.StatusInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(linked.Token).ConfigureAwait(false))
+            while (true)
             {
+                Task<bool> tick = timer.WaitForNextTickAsync(linked.Token).AsTask();
+                if (await Task.WhenAny(tick, feedDone).ConfigureAwait(false) == feedDone)
+                {
+                    if (feedDone.IsFaulted)
+                    {
+                        FeedFailed = true;
+                        s_logger.Fatal(feedDone.Exception?.GetBaseException(), "Market data feed failed: trading stops");
+                    }
+                    else
+                    {
+                        s_logger.Info("Market data feed ended");
+                    }
+
+                    return;
+                }
+
+                await tick.ConfigureAwait(false);
                 s_logger.Info(StatusLine());
             }
         }
@@ -127,6 +149,9 @@ public sealed class TradingSession : IDisposable
             // the normal end of a run
         }
     }
+
+    /// <summary>True if the run ended because the market data feed failed.</summary>
+    public bool FeedFailed { get; private set; }
 
     /// <summary>Stops intake, cancels open orders (if configured), drains everything and stops the threads.</summary>
     public ShutdownResult Stop()
