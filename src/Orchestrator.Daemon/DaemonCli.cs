@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NLog;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.RingBuffer;
@@ -45,9 +49,44 @@ public static class DaemonCli
                 parse.GetValue(leaveOpenOption)),
             cancellationToken));
 
-        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run };
+        var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
+        var checkConfig = new Command("check-config", "Validate the configuration directory and exit (0 = valid, 2 = problems, one per line)") { checkConfigOption };
+        checkConfig.SetAction(parse => CheckConfig(parse.GetValue(checkConfigOption)!, Console.Out, Console.Error));
+
+        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Validates <paramref name="configDir"/>; prints a summary or every problem.</summary>
+    public static int CheckConfig(string configDir, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(configDir);
+        if (config is null)
+        {
+            foreach (ConfigError problem in errors)
+            {
+                error.WriteLine(problem.ToString());
+            }
+
+            error.WriteLine($"{errors.Count} configuration problem(s) in '{configDir}'");
+            return ExitConfigError;
+        }
+
+        foreach (string warning in config.Warnings)
+        {
+            output.WriteLine("warning: " + warning);
+        }
+
+        output.WriteLine(Describe(configDir, config));
+        return ExitOk;
+    }
+
+    private static string Describe(string configDir, DaemonConfig config) =>
+        $"configuration OK: {(config.FilesRead.Count == 0 ? "no files in '" + configDir + "', embedded defaults" : string.Join(", ", config.FilesRead))}; "
+        + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
+        + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
     private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders);
 
@@ -96,7 +135,10 @@ public static class DaemonCli
                 errors.Add($"--recorded-speed: must be 0 or more, got {a.RecordedSpeed}");
             }
 
-            if (errors.Count > 0)
+            (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
+            errors.AddRange(configErrors.Select(e => e.ToString()));
+
+            if (errors.Count > 0 || config is null)
             {
                 foreach (string error in errors)
                 {
@@ -107,15 +149,23 @@ public static class DaemonCli
                 return ExitConfigError;
             }
 
-            SessionOptions options = BuildOptions(a.Seed, ticksPerSecond, wait!.Value) with
+            foreach (string warning in config.Warnings)
+            {
+                logger.Warn(warning);
+            }
+
+            if (config.Account.IgnoredKeys.Count > 0)
+            {
+                logger.Info("{0}: keys not used by this project, ignored: {1}", ConfigLoader.AccountFile, string.Join(", ", config.Account.IgnoredKeys));
+            }
+
+            SessionOptions options = BuildOptions(config, a.Seed, ticksPerSecond, wait!.Value) with
             {
                 DataFile = a.DataFile,
                 RecordedSpeed = a.RecordedSpeed,
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
             };
-            string configDescription = Directory.Exists(configDir)
-                ? $"embedded defaults; configuration files in '{configDir}' are not read yet"
-                : "embedded defaults";
+            string configDescription = Describe(configDir, config);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -158,15 +208,34 @@ public static class DaemonCli
         }
     }
 
-    internal static SessionOptions BuildOptions(ulong seed, double ticksPerSecond, WaitStrategyKind wait)
+    /// <summary>Session options on the embedded defaults (no configuration files).</summary>
+    internal static SessionOptions BuildOptions(ulong seed, double ticksPerSecond, WaitStrategyKind wait) =>
+        BuildOptions(ConfigLoader.Defaults(), seed, ticksPerSecond, wait);
+
+    internal static SessionOptions BuildOptions(DaemonConfig config, ulong seed, double ticksPerSecond, WaitStrategyKind wait)
     {
-        var engine = DaemonDefaults.Engine() with { WaitStrategy = wait };
+        var engine = config.Engine with { WaitStrategy = wait, Symbols = config.Account.WatchList.Count > 0 ? config.Engine.Symbols : [.. DaemonDefaults.WatchList.Select(w => w.Symbol)] };
+        IReadOnlyList<WatchItem> watch = config.Account.WatchList.Count > 0
+            ? config.Account.WatchList
+            : DaemonDefaults.WatchList;
         return new SessionOptions
         {
             Engine = engine,
             // Simulated time advances one second per tick, so at 200 ticks/s the market moves 200x faster than the wall clock.
-            Synthetic = DaemonDefaults.Synthetic(seed, ticksPerSecond: 1),
-            Paper = DaemonDefaults.Paper(engine),
+            Synthetic = new SyntheticMarketDataOptions
+            {
+                Seed = seed,
+                TicksPerSecond = 1,
+                Symbols = [.. watch.Select((w, i) => new SyntheticSymbol(i, w.StartPrice) { VolatilityAnnual = w.Volatility })],
+            },
+            Paper = new PaperExchangeOptions
+            {
+                SymbolCount = engine.Symbols.Count,
+                StartingCashRaw = FixedPoint.FromDecimal(engine.StartingCash),
+                SlippageBps = config.Broker.PaperSlippageBps,
+                CommissionBps = config.Broker.PaperCommissionBps,
+                MinimumCommissionRaw = FixedPoint.FromDecimal(config.Broker.PaperMinimumCommission),
+            },
             FeedTicksPerSecond = ticksPerSecond,
         };
     }

@@ -8,9 +8,16 @@ public sealed class DaemonProcessTests
 {
     private static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
 
-    private static (int ExitCode, string Output) Run(string workDir, params string[] args)
+    private static (int ExitCode, string Output) Run(string workDir, params string[] args) => Run(workDir, new Dictionary<string, string>(), args);
+
+    private static (int ExitCode, string Output) Run(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(DaemonDll);
         foreach (string arg in args)
         {
@@ -100,6 +107,65 @@ public sealed class DaemonProcessTests
             (int exit, string output) = Run(dir, "run", "--data", "nope.csv");
             Assert.Equal(2, exit);
             Assert.Contains("--data: file 'nope.csv' does not exist", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_WithInvalidConfiguration_StopsBeforeConnecting_WithCode2()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-badcfg-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "config"));
+            File.WriteAllText(Path.Combine(dir, "config", "risk_management.yaml"), "max_daily_loss: 3\n");
+            (int exit, string output) = Run(dir, "run", "--duration", "5s");
+
+            Assert.Equal(2, exit);
+            Assert.Contains("risk_management.yaml:1:17: max_daily_loss: must be between 0 and 1, got 3", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Step 3/6", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_WithCanarySecrets_NeverWritesThemAnywhere()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-canary-").FullName;
+        try
+        {
+            string config = Path.Combine(dir, "config");
+            Directory.CreateDirectory(config);
+            File.WriteAllText(Path.Combine(config, "api_credentials.yaml"),
+                "kis: { app_key: CANARY-FILE-KIS-KEY, app_secret: CANARY-FILE-KIS-SECRET }\nllm: { api_key: CANARY-FILE-LLM }\n");
+            File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"),
+                "TRADING_MODE: VIRTUAL\nVIRTUAL_APP_KEY: CANARY-MYSTOCK-KEY\nVIRTUAL_APP_SECRET: CANARY-MYSTOCK-SECRET\nwatch_list: [AAPL, MSFT]\n");
+            var environment = new Dictionary<string, string>
+            {
+                ["ORCHESTRATOR_API_TOKEN"] = "CANARY-ENV-TOKEN",
+                ["ORCHESTRATOR_ALPACA_SECRET_KEY"] = "CANARY-ENV-ALPACA",
+            };
+
+            (int exit, string output) = Run(dir, environment, "run", "--duration", "2s", "--report", "out.json", "--ticks-per-second", "500");
+
+            Assert.Equal(0, exit);
+            var everything = new System.Text.StringBuilder(output);
+            foreach (string file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            {
+                if (!file.StartsWith(config, StringComparison.Ordinal))
+                {
+                    everything.Append(File.ReadAllText(file));
+                }
+            }
+
+            Assert.True(everything.Length > 1000, "the run must have written something to search");
+            Assert.DoesNotContain("CANARY", everything.ToString(), StringComparison.Ordinal);
         }
         finally
         {

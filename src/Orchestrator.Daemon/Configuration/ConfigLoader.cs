@@ -1,0 +1,536 @@
+using Orchestrator.Engine.Options;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Orchestrator.Daemon.Configuration;
+
+/// <summary>
+/// Loads and validates the configuration directory in one pass, collecting every problem
+/// (file, key path, reason, line and column) instead of stopping at the first. A missing file
+/// means that file's defaults; <c>myStockInfo.yaml</c> and the credentials become required
+/// only when the broker adapter is a real one. Unknown keys are errors in the project's own
+/// files and ignored in <c>myStockInfo.yaml</c>, whose users bring keys from other tools.
+/// </summary>
+public static class ConfigLoader
+{
+    public const string AccountFile = "myStockInfo.yaml";
+    public const string RiskFile = "risk_management.yaml";
+    public const string BrokerFile = "broker_config.yaml";
+    public const string CredentialsFile = "api_credentials.yaml";
+    public const string AgentModelFile = "agent_model.yaml";
+    public const string McpFile = "mcp_integration.yaml";
+
+    /// <summary>Environment variables that override credentials (they win over the file).</summary>
+    public static IReadOnlyDictionary<string, string> CredentialEnvironmentVariables { get; } = new Dictionary<string, string>
+    {
+        ["kis.app_key"] = "ORCHESTRATOR_KIS_APP_KEY",
+        ["kis.app_secret"] = "ORCHESTRATOR_KIS_APP_SECRET",
+        ["alpaca.key_id"] = "ORCHESTRATOR_ALPACA_KEY_ID",
+        ["alpaca.secret_key"] = "ORCHESTRATOR_ALPACA_SECRET_KEY",
+        ["control_api.token"] = "ORCHESTRATOR_API_TOKEN",
+        ["llm.api_key"] = "ORCHESTRATOR_LLM_API_KEY",
+    };
+
+    private static readonly Dictionary<string, SizingMethod> s_sizingMethods = new(StringComparer.Ordinal)
+    {
+        ["fixed_fraction"] = SizingMethod.FixedFraction,
+        ["volatility"] = SizingMethod.Volatility,
+        ["fixed_quantity"] = SizingMethod.FixedQuantity,
+    };
+
+    /// <summary>The configuration with no files at all: every default, credentials from the environment only.</summary>
+    public static DaemonConfig Defaults(Func<string, string?>? environment = null) => Load(null, environment).Config!;
+
+    /// <summary>Loads <paramref name="directory"/> (null: no files, defaults only).</summary>
+    public static (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? directory, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var errors = new List<ConfigError>();
+        var warnings = new List<string>();
+        var filesRead = new List<string>();
+
+        YamlSection? broker = Read(directory, BrokerFile, errors, filesRead);
+        BrokerConfig brokerConfig = ReadBroker(broker);
+        bool realBroker = brokerConfig.Adapter != "paper";
+
+        YamlSection? account = Read(directory, AccountFile, errors, filesRead);
+        if (account is null && realBroker && !errors.Any(e => e.File.EndsWith(AccountFile, StringComparison.Ordinal)))
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, AccountFile), string.Empty, $"is required when broker_config.yaml selects the '{brokerConfig.Adapter}' adapter, and it is missing"));
+        }
+
+        AccountConfig accountConfig = ReadAccount(account);
+
+        YamlSection? risk = Read(directory, RiskFile, errors, filesRead);
+        EngineOptions engine = ReadRisk(risk) with
+        {
+            Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
+            StartingCash = accountConfig.StartingCash,
+        };
+
+        string credentialsPath = DisplayPath(directory, CredentialsFile);
+        YamlSection? credentials = Read(directory, CredentialsFile, errors, filesRead);
+        CredentialsConfig credentialsConfig = ReadCredentials(credentials, environment);
+        if (credentials is not null && OperatingSystem.IsLinux())
+        {
+            UnixFileMode mode = File.GetUnixFileMode(credentialsPath);
+            if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+            {
+                warnings.Add($"{DisplayPath(directory, CredentialsFile)} is readable by group or others; run: chmod 600 {credentialsPath}");
+            }
+        }
+
+        if (brokerConfig.Adapter == "kis")
+        {
+            KisAccount? active = accountConfig.Active;
+            bool hasKey = credentialsConfig.KisAppKey is { IsEmpty: false } || active?.AppKey is { IsEmpty: false };
+            if (!hasKey)
+            {
+                errors.Add(new ConfigError(DisplayPath(directory, CredentialsFile), "kis.app_key",
+                    $"is required for the kis adapter (or {accountConfig.TradingMode}_APP_KEY in {AccountFile}, or {CredentialEnvironmentVariables["kis.app_key"]})"));
+            }
+        }
+
+        IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
+        McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new DaemonConfig
+        {
+            Account = accountConfig,
+            Engine = engine,
+            Broker = brokerConfig,
+            Credentials = credentialsConfig,
+            Agents = agents,
+            Mcp = mcp,
+            FilesRead = filesRead,
+            Warnings = warnings,
+        }, errors);
+    }
+
+    private static string DisplayPath(string? directory, string file) => Path.Combine(directory ?? string.Empty, file);
+
+    private static YamlSection? Read(string? directory, string file, List<ConfigError> errors, List<string> filesRead)
+    {
+        if (directory is null)
+        {
+            return null;
+        }
+
+        string path = Path.Combine(directory, file);
+        string display = DisplayPath(directory, file);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new ConfigError(display, string.Empty, "malformed YAML: " + FirstLine(ex.Message), (int)ex.Start.Line, (int)ex.Start.Column));
+            return null;
+        }
+        catch (IOException ex)
+        {
+            errors.Add(new ConfigError(display, string.Empty, "cannot be read: " + ex.Message));
+            return null;
+        }
+
+        filesRead.Add(display);
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new YamlSection(new YamlMappingNode(), display, string.Empty, errors); // empty file: defaults
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            YamlNode node = stream.Documents[0].RootNode;
+            errors.Add(new ConfigError(display, string.Empty, "must be a mapping of keys to values at the top level", (int)node.Start.Line, (int)node.Start.Column));
+            return null;
+        }
+
+        return new YamlSection(root, display, string.Empty, errors);
+    }
+
+    private static string FirstLine(string message)
+    {
+        int newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? message : message[..newline];
+    }
+
+    private static BrokerConfig ReadBroker(YamlSection? s)
+    {
+        var config = new BrokerConfig();
+        if (s is null)
+        {
+            return config;
+        }
+
+        string adapter = s.GetEnum("adapter", "paper", new Dictionary<string, string> { ["paper"] = "paper", ["kis"] = "kis", ["alpaca"] = "alpaca" });
+        if (adapter != "paper")
+        {
+            s.Error("adapter", $"'{adapter}' is not available in this build yet; use paper");
+        }
+
+        config = config with { Adapter = adapter };
+        if (s.Section("paper") is { } paper)
+        {
+            config = config with
+            {
+                PaperSlippageBps = paper.GetLong("slippage_bps", config.PaperSlippageBps, 0, 1_000),
+                PaperCommissionBps = paper.GetLong("commission_bps", config.PaperCommissionBps, 0, 1_000),
+                PaperMinimumCommission = paper.GetDecimal("minimum_commission", config.PaperMinimumCommission, 0, 1_000_000),
+            };
+            paper.ReportUnknownKeys();
+        }
+
+        config = config with
+        {
+            RequestTimeout = s.GetDuration("request_timeout", config.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+        };
+        if (s.Section("retry") is { } retry)
+        {
+            config = config with
+            {
+                RetryMaxAttempts = retry.GetInt("max_attempts", config.RetryMaxAttempts, 1, 10),
+                RetryBackoff = retry.GetDuration("backoff", config.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+            };
+            retry.ReportUnknownKeys();
+        }
+
+        if (s.Section("rate_limit") is { } rate)
+        {
+            config = config with { RequestsPerSecond = rate.GetInt("requests_per_second", config.RequestsPerSecond, 1, 10_000) };
+            rate.ReportUnknownKeys();
+        }
+
+        s.ReportUnknownKeys();
+        return config;
+    }
+
+    private static AccountConfig ReadAccount(YamlSection? s)
+    {
+        var config = new AccountConfig();
+        if (s is null)
+        {
+            return config;
+        }
+
+        string mode = (s.GetString("TRADING_MODE") ?? s.GetString("trading_mode") ?? "VIRTUAL").Trim().ToUpperInvariant();
+        if (mode is not ("REAL" or "VIRTUAL"))
+        {
+            s.Error(s.Has("TRADING_MODE") ? "TRADING_MODE" : "trading_mode", $"must be REAL or VIRTUAL, got '{mode}'");
+            mode = "VIRTUAL";
+        }
+
+        var watchList = new List<WatchItem>();
+        if (s.Has("watch_list"))
+        {
+            // Either a plain list of symbols or a list of mappings with per-symbol settings.
+            bool plain = s.IsScalarList("watch_list");
+            IReadOnlyList<string>? symbols = plain ? s.GetStringList("watch_list") : null;
+            IReadOnlyList<YamlSection>? items = plain ? null : s.GetSectionList("watch_list");
+
+            foreach (string symbol in symbols ?? [])
+            {
+                watchList.Add(new WatchItem(symbol.ToUpperInvariant(), 100m, 0.25));
+            }
+
+            foreach (YamlSection item in items ?? [])
+            {
+                string? symbol = item.GetString("symbol", required: true);
+                if (symbol is not null)
+                {
+                    watchList.Add(new WatchItem(symbol.Trim().ToUpperInvariant(), item.GetDecimal("start_price", 100m, 0.000001m, 100_000_000m), (double)item.GetDecimal("volatility", 0.25m, 0.01m, 5m)));
+                }
+
+                item.ReportUnknownKeys();
+            }
+
+            if (watchList.Select(w => w.Symbol).Distinct(StringComparer.Ordinal).Count() != watchList.Count)
+            {
+                s.Error("watch_list", "lists a symbol twice");
+            }
+        }
+
+        var used = new HashSet<string>(StringComparer.Ordinal) { "TRADING_MODE", "trading_mode", "watch_list", "base_currency", "starting_cash" };
+        foreach (string prefix in new[] { "REAL_", "VIRTUAL_" })
+        {
+            foreach (string suffix in new[] { "APP_KEY", "APP_SECRET", "CANO", "ACNT_PRDT_CD", "URL", "WEBSOCKET_URL" })
+            {
+                used.Add(prefix + suffix);
+            }
+        }
+
+        KisAccount? ReadKis(string prefix)
+        {
+            if (!s.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                return null;
+            }
+
+            string? key = s.GetString(prefix + "APP_KEY");
+            string? secret = s.GetString(prefix + "APP_SECRET");
+            return new KisAccount(
+                key is null ? null : new Secret(key, $"{AccountFile}:{prefix}APP_KEY"),
+                secret is null ? null : new Secret(secret, $"{AccountFile}:{prefix}APP_SECRET"),
+                s.GetString(prefix + "CANO"),
+                s.GetString(prefix + "ACNT_PRDT_CD"),
+                s.GetString(prefix + "URL"),
+                s.GetString(prefix + "WEBSOCKET_URL"));
+        }
+
+        return config with
+        {
+            TradingMode = mode,
+            BaseCurrency = (s.GetString("base_currency") ?? config.BaseCurrency).Trim().ToUpperInvariant(),
+            StartingCash = s.GetDecimal("starting_cash", config.StartingCash, 1m, 1_000_000_000_000m),
+            WatchList = watchList,
+            Real = ReadKis("REAL_"),
+            Virtual = ReadKis("VIRTUAL_"),
+            IgnoredKeys = [.. s.Keys.Where(k => !used.Contains(k))],
+        };
+    }
+
+    private static EngineOptions ReadRisk(YamlSection? s)
+    {
+        var engine = new EngineOptions();
+        if (s is null)
+        {
+            return engine;
+        }
+
+        RiskOptions risk = engine.Risk;
+        risk = risk with
+        {
+            KillSwitchEngaged = s.GetBool("kill_switch", risk.KillSwitchEngaged),
+            MaxDailyLossFraction = s.GetDecimal("max_daily_loss", risk.MaxDailyLossFraction, 0, 1),
+            MinConfidence = s.GetDecimal("min_confidence", risk.MinConfidence, 0, 1),
+            AllowedSymbols = s.GetStringList("allowed_symbols") ?? risk.AllowedSymbols,
+            MaxOpenOrders = s.GetInt("max_open_orders", risk.MaxOpenOrders, 1, 100_000),
+            PriceCollarFraction = s.GetDecimal("price_collar", risk.PriceCollarFraction, 0, 1),
+            DuplicateWindow = s.GetDuration("duplicate_window", risk.DuplicateWindow, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            AllowShortSelling = s.GetBool("allow_short_selling", risk.AllowShortSelling),
+        };
+        if (s.Section("session") is { } session)
+        {
+            risk = risk with
+            {
+                SessionStartUtc = session.GetTimeOfDay("start_utc", risk.SessionStartUtc),
+                SessionEndUtc = session.GetTimeOfDay("end_utc", risk.SessionEndUtc),
+            };
+            session.ReportUnknownKeys();
+        }
+
+        if (s.Section("rate_limits") is { } rates)
+        {
+            risk = risk with
+            {
+                MaxOrdersPerSecond = rates.GetInt("per_second", risk.MaxOrdersPerSecond, 0, 1_000_000),
+                MaxOrdersPerMinute = rates.GetInt("per_minute", risk.MaxOrdersPerMinute, 0, 1_000_000),
+                MaxOrdersPerDay = rates.GetInt("per_day", risk.MaxOrdersPerDay, 0, 100_000_000),
+            };
+            rates.ReportUnknownKeys();
+        }
+
+        SizingOptions sizing = engine.Sizing;
+        if (s.Section("sizing") is { } z)
+        {
+            sizing = sizing with
+            {
+                Method = z.GetEnum("method", sizing.Method, s_sizingMethods),
+                FractionOfEquity = z.GetDecimal("fraction_of_equity", sizing.FractionOfEquity, 0.0001m, 1),
+                RiskPerTradeFraction = z.GetDecimal("risk_per_trade", sizing.RiskPerTradeFraction, 0.0001m, 1),
+                AtrMultiple = z.GetDecimal("atr_multiple", sizing.AtrMultiple, 0.1m, 100),
+                FixedQuantity = z.GetLong("fixed_quantity", sizing.FixedQuantity, 1, 100_000_000),
+                ScaleByConfidence = z.GetBool("scale_by_confidence", sizing.ScaleByConfidence),
+                MaxPositionFraction = z.GetDecimal("max_position", sizing.MaxPositionFraction, 0.0001m, 10),
+                MaxOrderNotional = z.GetDecimal("max_order_notional", sizing.MaxOrderNotional, 0, 1_000_000_000_000m),
+                MaxConcentrationFraction = z.GetDecimal("max_concentration", sizing.MaxConcentrationFraction, 0.0001m, 10),
+                LotSize = z.GetLong("lot_size", sizing.LotSize, 1, 1_000_000),
+            };
+            if (sizing.MaxConcentrationFraction < sizing.MaxPositionFraction)
+            {
+                z.Error("max_concentration", $"must be at least max_position ({sizing.MaxPositionFraction}), got {sizing.MaxConcentrationFraction}");
+            }
+
+            z.ReportUnknownKeys();
+        }
+
+        ExitOptions exits = engine.Exits;
+        if (s.Section("exits") is { } x)
+        {
+            exits = exits with
+            {
+                StopLossFraction = x.GetDecimal("stop_loss", exits.StopLossFraction, 0, 1),
+                TakeProfitFraction = x.GetDecimal("take_profit", exits.TakeProfitFraction, 0, 10),
+                TrailingStopFraction = x.GetDecimal("trailing_stop", exits.TrailingStopFraction, 0, 1),
+            };
+            if (exits.StopLossFraction > 0 && exits.TakeProfitFraction > 0 && exits.StopLossFraction >= exits.TakeProfitFraction)
+            {
+                x.Error("stop_loss", $"must be below take_profit ({exits.TakeProfitFraction}), got {exits.StopLossFraction}");
+            }
+
+            x.ReportUnknownKeys();
+        }
+
+        RuleOptions rules = engine.Rules;
+        if (s.Section("rules") is { } r)
+        {
+            rules = rules with { RuleConfidence = r.GetDecimal("confidence", rules.RuleConfidence, 0, 1) };
+            if (r.Section("momentum") is { } m)
+            {
+                rules = rules with
+                {
+                    MomentumEnabled = m.GetBool("enabled", rules.MomentumEnabled),
+                    MomentumFastPeriod = m.GetInt("fast_period", rules.MomentumFastPeriod, 1, 10_000),
+                    MomentumSlowPeriod = m.GetInt("slow_period", rules.MomentumSlowPeriod, 2, 10_000),
+                };
+                if (rules.MomentumFastPeriod >= rules.MomentumSlowPeriod)
+                {
+                    m.Error("fast_period", $"must be below slow_period ({rules.MomentumSlowPeriod}), got {rules.MomentumFastPeriod}");
+                }
+
+                m.ReportUnknownKeys();
+            }
+
+            if (r.Section("rsi_reversion") is { } rsi)
+            {
+                rules = rules with
+                {
+                    RsiReversionEnabled = rsi.GetBool("enabled", rules.RsiReversionEnabled),
+                    RsiPeriod = rsi.GetInt("period", rules.RsiPeriod, 2, 10_000),
+                    RsiOversold = rsi.GetDecimal("oversold", rules.RsiOversold, 1, 99),
+                    RsiOverbought = rsi.GetDecimal("overbought", rules.RsiOverbought, 1, 99),
+                };
+                if (rules.RsiOversold >= rules.RsiOverbought)
+                {
+                    rsi.Error("oversold", $"must be below overbought ({rules.RsiOverbought}), got {rules.RsiOversold}");
+                }
+
+                rsi.ReportUnknownKeys();
+            }
+
+            r.ReportUnknownKeys();
+        }
+
+        s.ReportUnknownKeys();
+        return engine with { Risk = risk, Sizing = sizing, Exits = exits, Rules = rules };
+    }
+
+    private static CredentialsConfig ReadCredentials(YamlSection? s, Func<string, string?> environment)
+    {
+        string[] sectionNames = ["kis", "alpaca", "control_api", "llm"];
+        Dictionary<string, YamlSection?> sections = sectionNames.ToDictionary(n => n, n => s?.Section(n), StringComparer.Ordinal);
+
+        Secret? Get(string section, string key)
+        {
+            string? fromFile = sections[section]?.GetString(key); // read even when overridden: it is a known key
+            string envName = CredentialEnvironmentVariables[section + "." + key];
+            string? fromEnv = environment(envName);
+            if (!string.IsNullOrEmpty(fromEnv))
+            {
+                return new Secret(fromEnv, envName);
+            }
+
+            return string.IsNullOrEmpty(fromFile) ? null : new Secret(fromFile, $"{CredentialsFile}:{section}.{key}");
+        }
+
+        var config = new CredentialsConfig
+        {
+            KisAppKey = Get("kis", "app_key"),
+            KisAppSecret = Get("kis", "app_secret"),
+            AlpacaKeyId = Get("alpaca", "key_id"),
+            AlpacaSecretKey = Get("alpaca", "secret_key"),
+            ControlApiToken = Get("control_api", "token"),
+            LlmApiKey = Get("llm", "api_key"),
+        };
+        foreach (YamlSection? section in sections.Values)
+        {
+            section?.ReportUnknownKeys();
+        }
+
+        s?.ReportUnknownKeys();
+        return config;
+    }
+
+    private static Dictionary<string, AgentModel> ReadAgents(YamlSection? s)
+    {
+        var agents = new Dictionary<string, AgentModel>(StringComparer.Ordinal);
+        if (s?.Section("agents") is not { } section)
+        {
+            s?.ReportUnknownKeys();
+            return agents;
+        }
+
+        foreach (string name in section.Keys.ToList())
+        {
+            if (section.Section(name) is not { } a)
+            {
+                continue;
+            }
+
+            string provider = a.GetString("provider", required: true) ?? string.Empty;
+            string model = a.GetString("model", required: true) ?? string.Empty;
+            string? endpoint = a.GetString("endpoint");
+            if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            {
+                a.Error("endpoint", $"must be an absolute URL, got '{endpoint}'");
+            }
+
+            agents[name] = new AgentModel(provider, model, endpoint,
+                a.GetDecimal("temperature", 0.2m, 0, 2),
+                a.GetDuration("timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
+            a.ReportUnknownKeys();
+        }
+
+        s.ReportUnknownKeys();
+        return agents;
+    }
+
+    private static McpConfig ReadMcp(YamlSection? s)
+    {
+        var config = new McpConfig();
+        if (s is null)
+        {
+            return config;
+        }
+
+        config = config with
+        {
+            Enabled = s.GetBool("enabled", config.Enabled),
+            Transport = s.GetEnum("transport", config.Transport, new Dictionary<string, string> { ["stdio"] = "stdio", ["http"] = "http" }),
+            HttpPort = s.GetInt("http_port", config.HttpPort, 1, 65_535),
+            TradingToolsEnabled = s.GetBool("trading_tools_enabled", config.TradingToolsEnabled),
+        };
+        IReadOnlyList<string>? tools = s.GetStringList("tools");
+        if (tools is not null)
+        {
+            foreach (string tool in tools)
+            {
+                if (!McpTools.ReadOnly.Contains(tool) && !McpTools.Trading.Contains(tool))
+                {
+                    s.Error("tools", $"'{tool}' is not a known tool; known: {string.Join(", ", McpTools.ReadOnly.Concat(McpTools.Trading))}");
+                }
+                else if (McpTools.Trading.Contains(tool) && !config.TradingToolsEnabled)
+                {
+                    s.Error("tools", $"'{tool}' is a trading tool and needs trading_tools_enabled: true");
+                }
+            }
+
+            config = config with { Tools = tools };
+        }
+
+        s.ReportUnknownKeys();
+        return config;
+    }
+}

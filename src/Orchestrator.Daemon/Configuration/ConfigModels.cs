@@ -1,0 +1,118 @@
+using Orchestrator.Engine.Options;
+
+namespace Orchestrator.Daemon.Configuration;
+
+/// <summary>A KIS account as <c>myStockInfo.yaml</c> describes it (REAL_* or VIRTUAL_* keys).</summary>
+public sealed record KisAccount(Secret? AppKey, Secret? AppSecret, string? AccountNumber, string? ProductCode, string? Url, string? WebSocketUrl);
+
+/// <summary>A watch-list entry; the start price and volatility feed the synthetic market.</summary>
+public sealed record WatchItem(string Symbol, decimal StartPrice, double Volatility);
+
+/// <summary><c>myStockInfo.yaml</c>: account and broker identity.</summary>
+public sealed record AccountConfig
+{
+    /// <summary>REAL or VIRTUAL: which of the KIS accounts is live.</summary>
+    public string TradingMode { get; init; } = "VIRTUAL";
+
+    public string BaseCurrency { get; init; } = "USD";
+
+    public decimal StartingCash { get; init; } = 100_000m;
+
+    public IReadOnlyList<WatchItem> WatchList { get; init; } = [];
+
+    public KisAccount? Real { get; init; }
+
+    public KisAccount? Virtual { get; init; }
+
+    /// <summary>Keys the file holds that this project does not use (kept, ignored).</summary>
+    public IReadOnlyList<string> IgnoredKeys { get; init; } = [];
+
+    public KisAccount? Active => TradingMode == "REAL" ? Real : Virtual;
+}
+
+/// <summary><c>config/broker_config.yaml</c>: which broker adapter and how to talk to it.</summary>
+public sealed record BrokerConfig
+{
+    /// <summary>paper (default), kis or alpaca.</summary>
+    public string Adapter { get; init; } = "paper";
+
+    public long PaperSlippageBps { get; init; } = 5;
+
+    public long PaperCommissionBps { get; init; } = 1;
+
+    public decimal PaperMinimumCommission { get; init; }
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int RetryMaxAttempts { get; init; } = 3;
+
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public int RequestsPerSecond { get; init; } = 20;
+}
+
+/// <summary><c>config/api_credentials.yaml</c> plus environment overrides. Values are <see cref="Secret"/>s.</summary>
+public sealed record CredentialsConfig
+{
+    public Secret? KisAppKey { get; init; }
+
+    public Secret? KisAppSecret { get; init; }
+
+    public Secret? AlpacaKeyId { get; init; }
+
+    public Secret? AlpacaSecretKey { get; init; }
+
+    public Secret? ControlApiToken { get; init; }
+
+    public Secret? LlmApiKey { get; init; }
+}
+
+/// <summary>One agent's model in <c>config/agent_model.yaml</c>.</summary>
+public sealed record AgentModel(string Provider, string Model, string? Endpoint, decimal Temperature, TimeSpan Timeout);
+
+/// <summary><c>config/mcp_integration.yaml</c>.</summary>
+public sealed record McpConfig
+{
+    public bool Enabled { get; init; }
+
+    /// <summary>stdio or http.</summary>
+    public string Transport { get; init; } = "stdio";
+
+    public int HttpPort { get; init; } = 8765;
+
+    public IReadOnlyList<string> Tools { get; init; } = McpTools.ReadOnly;
+
+    public bool TradingToolsEnabled { get; init; }
+}
+
+/// <summary>The MCP tools the server knows.</summary>
+public static class McpTools
+{
+    public static IReadOnlyList<string> ReadOnly { get; } =
+        ["get_portfolio", "get_positions", "get_open_orders", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest"];
+
+    public static IReadOnlyList<string> Trading { get; } = ["submit_signal", "engage_kill_switch"];
+}
+
+/// <summary>Everything the daemon reads at start-up, validated.</summary>
+public sealed record DaemonConfig
+{
+    public required AccountConfig Account { get; init; }
+
+    /// <summary>Symbols, cash, risk, sizing, exits and rules for the engine.</summary>
+    public required EngineOptions Engine { get; init; }
+
+    public required BrokerConfig Broker { get; init; }
+
+    public required CredentialsConfig Credentials { get; init; }
+
+    public required IReadOnlyDictionary<string, AgentModel> Agents { get; init; }
+
+    public required McpConfig Mcp { get; init; }
+
+    /// <summary>The files that were present and read.</summary>
+    public required IReadOnlyList<string> FilesRead { get; init; }
+
+    /// <summary>Things worth telling the operator that do not stop the start (e.g. a world-readable credentials file).</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}
