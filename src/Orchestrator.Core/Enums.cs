@@ -90,6 +90,9 @@ public enum CommandKind : byte
     FlattenAll,
     /// <summary>Start of a trading day: reset daily counters; Arg0 = start-of-day equity raw (0 = current).</summary>
     StartOfDay,
+
+    /// <summary>Apply staged risk parameters; the argument is the version staged with the engine's parameter mailbox.</summary>
+    ApplyRiskParameters,
 }
 
 /// <summary>

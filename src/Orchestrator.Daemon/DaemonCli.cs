@@ -164,6 +164,7 @@ public static class DaemonCli
                 DataFile = a.DataFile,
                 RecordedSpeed = a.RecordedSpeed,
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
+                WatchConfigDirectory = configDir,
             };
             string configDescription = Describe(configDir, config);
 

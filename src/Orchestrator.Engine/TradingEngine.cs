@@ -56,9 +56,9 @@ public sealed class TradingEngine
             ThreadNamePrefix = "engine",
         });
 
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters);
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters);
-        Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters);
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
 
         // Risk, sizing and the order manager share the portfolio and order table: always one thread.
@@ -113,6 +113,9 @@ public sealed class TradingEngine
     public PositionSizingHandler Sizing { get; }
 
     public OrderManagerHandler OrderManager { get; }
+
+    /// <summary>Validated risk parameters on their way to the stages (see <see cref="UpdateRiskParameters"/>).</summary>
+    public ParameterMailbox<RiskParameters> RiskParameterMailbox { get; } = new();
 
     public RingBuffer<EngineEvent> Inbound => _inbound.RingBuffer;
 
@@ -240,6 +243,19 @@ public sealed class TradingEngine
         e.TsEventNs = tsEventNs;
         Stamp(ref e);
         Inbound.Publish(sequence);
+    }
+
+    /// <summary>
+    /// Replaces limits, sizing and exits while running: staged, then published as a command so
+    /// it takes effect between two events, atomically for every stage, in order with all other
+    /// input. The caller validates first (configuration rules). Returns the version; the risk
+    /// manager's <see cref="RiskManagerHandler.AppliedParametersVersion"/> reaches it once applied.
+    /// </summary>
+    public long UpdateRiskParameters(RiskParameters parameters, long tsEventNs)
+    {
+        long version = RiskParameterMailbox.Stage(parameters);
+        PublishCommand(CommandKind.ApplyRiskParameters, version, tsEventNs);
+        return version;
     }
 
     /// <summary>The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler).</summary>

@@ -13,6 +13,9 @@ public sealed record SessionOptions
 
     public required PaperExchangeOptions Paper { get; init; }
 
+    /// <summary>Configuration directory to watch for live edits of risk_management.yaml (null = no watching).</summary>
+    public string? WatchConfigDirectory { get; init; }
+
     /// <summary>Replay this CSV/JSONL file instead of the synthetic feed (null = synthetic).</summary>
     public string? DataFile { get; init; }
 

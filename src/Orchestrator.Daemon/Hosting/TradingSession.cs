@@ -3,10 +3,12 @@ using NLog;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
 using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
+using Orchestrator.Engine.Options;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Hosting;
@@ -26,6 +28,7 @@ public sealed class TradingSession : IDisposable
     private MarketDataFeed? _feed;
     private MarketDataFanOut? _fanOut;
     private MarketDataFileReader? _reader;
+    private RiskFileWatcher? _watcher;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _stoppedAt;
 
@@ -100,9 +103,16 @@ public sealed class TradingSession : IDisposable
                 _ => "as fast as possible",
             });
 
+        if (_options.WatchConfigDirectory is { } configDirectory && Directory.Exists(configDirectory))
+        {
+            EngineOptions engineOptions = _options.Engine;
+            _watcher = new RiskFileWatcher(configDirectory, _engine, new RiskParameters(engineOptions.Risk, engineOptions.Sizing, engineOptions.Exits), () => _fanOut.LastTsEventNs);
+        }
+
         _feed.Start();
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
-        s_logger.Info("Step 6/6: monitoring started (status every {0:0}s)", _options.StatusInterval.TotalSeconds);
+        s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
+            _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
     }
 
     /// <summary>
@@ -157,6 +167,7 @@ public sealed class TradingSession : IDisposable
     public ShutdownResult Stop()
     {
         s_logger.Info("Shutdown: stopping market data");
+        _watcher?.Dispose(); // no live changes while draining
         _feed?.Stop();
         if (_engine is null)
         {
@@ -211,8 +222,12 @@ public sealed class TradingSession : IDisposable
         }
     }
 
+    /// <summary>The live-change watcher, when the session watches a configuration directory.</summary>
+    public RiskFileWatcher? RiskWatcher => _watcher;
+
     public void Dispose()
     {
+        _watcher?.Dispose();
         _feed?.Dispose();
         _reader?.Dispose();
         _faulted.Dispose();

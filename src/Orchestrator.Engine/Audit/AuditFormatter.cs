@@ -28,6 +28,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
             AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),
             AuditKind.CancelAllRequested => (r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info, Invariant($"Cancel all: {r.Quantity} open orders")),
+            AuditKind.RiskParametersApplied => (AuditLevel.Warning, Invariant($"Risk parameters updated (version {r.Value}): new limits in force from the next event")),
             AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
             _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
         };

@@ -21,4 +21,5 @@ public enum AuditKind : byte
     KillSwitchReleased,
     CancelAllRequested,
     DayStarted,
+    RiskParametersApplied,
 }

@@ -39,8 +39,11 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
     private long _lotSize;
     private bool _allowShortSelling;
 
-    public PositionSizingHandler(SizingOptions options, bool allowShortSelling, long commissionEstimateBps, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    private readonly ParameterMailbox<RiskParameters>? _mailbox;
+
+    public PositionSizingHandler(SizingOptions options, bool allowShortSelling, long commissionEstimateBps, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null)
     {
+        _mailbox = mailbox;
         _market = market;
         _portfolio = portfolio;
         _orders = orders;
@@ -69,6 +72,12 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
+        if (data.Kind == EventKind.Command && data.Command == CommandKind.ApplyRiskParameters && _mailbox?.Get(data.CommandArg) is { } parameters)
+        {
+            Apply(parameters.Sizing, parameters.Risk.AllowShortSelling);
+            return;
+        }
+
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
             return;

@@ -43,8 +43,12 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
     private long _currentDay = long.MinValue;
     private long _startOfDayEquityRaw;
 
-    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    private readonly ParameterMailbox<RiskParameters>? _mailbox;
+    private long _appliedVersion;
+
+    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null)
     {
+        _mailbox = mailbox;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(symbols);
         _market = market;
@@ -66,6 +70,9 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
 
     public long StartOfDayEquityRaw => _startOfDayEquityRaw;
 
+    /// <summary>The last parameter version applied (0 = the start-up options).</summary>
+    public long AppliedParametersVersion => Volatile.Read(ref _appliedVersion);
+
     /// <summary>Replaces the limits (between two events, on the trading thread: the command path of live changes).</summary>
     public void Apply(RiskOptions options)
     {
@@ -78,9 +85,21 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
         _collarPpm = (long)(options.PriceCollarFraction * Ppm);
         _duplicateWindowNs = options.DuplicateWindow.Ticks * 100;
         _maxOpenOrders = options.MaxOpenOrders;
-        _perSecond = new TokenBucket(options.MaxOrdersPerSecond, NsPerSecond);
-        _perMinute = new TokenBucket(options.MaxOrdersPerMinute, 60 * NsPerSecond);
-        _perDay = new TokenBucket(options.MaxOrdersPerDay, NsPerDay);
+        // A live change keeps what the buckets have used unless their capacity changes.
+        if (_perSecond.Capacity != options.MaxOrdersPerSecond || !_perSecond.Enabled)
+        {
+            _perSecond = new TokenBucket(options.MaxOrdersPerSecond, NsPerSecond);
+        }
+
+        if (_perMinute.Capacity != options.MaxOrdersPerMinute || !_perMinute.Enabled)
+        {
+            _perMinute = new TokenBucket(options.MaxOrdersPerMinute, 60 * NsPerSecond);
+        }
+
+        if (_perDay.Capacity != options.MaxOrdersPerDay || !_perDay.Enabled)
+        {
+            _perDay = new TokenBucket(options.MaxOrdersPerDay, NsPerDay);
+        }
         Array.Fill(_allowed, options.AllowedSymbols.Count == 0);
         foreach (string symbol in options.AllowedSymbols)
         {
@@ -241,6 +260,18 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
             case CommandKind.ReleaseKillSwitch:
                 Volatile.Write(ref _killSwitch, false);
                 _audit.TryPublish(new AuditRecord { Kind = AuditKind.KillSwitchReleased, TsEventNs = e.TsEventNs });
+                break;
+            case CommandKind.ApplyRiskParameters:
+                if (_mailbox?.Get(e.CommandArg) is { } parameters)
+                {
+                    bool killSwitch = _killSwitch; // the switch is operated by its own commands, not by a limits change
+                    Apply(parameters.Risk);
+                    _killSwitch = killSwitch || parameters.Risk.KillSwitchEngaged;
+                    // Release write: a slow-path reader that sees the version sees the new limits in force.
+                    Volatile.Write(ref _appliedVersion, e.CommandArg);
+                    _audit.TryPublish(new AuditRecord { Kind = AuditKind.RiskParametersApplied, Value = e.CommandArg, TsEventNs = e.TsEventNs });
+                }
+
                 break;
             case CommandKind.StartOfDay:
                 StartDay(e.TsEventNs);

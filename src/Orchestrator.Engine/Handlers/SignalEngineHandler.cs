@@ -45,8 +45,11 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
     private long _trailingPpm;
     private long _currentDay = long.MinValue;
 
-    public SignalEngineHandler(EngineOptions options, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters)
+    private readonly ParameterMailbox<RiskParameters>? _mailbox;
+
+    public SignalEngineHandler(EngineOptions options, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null)
     {
+        _mailbox = mailbox;
         ArgumentNullException.ThrowIfNull(options);
         _market = market;
         _portfolio = portfolio;
@@ -137,6 +140,14 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
 
             case EventKind.TradeSignal:
                 OnExternalSignal(ref data);
+                break;
+
+            case EventKind.Command:
+                if (data.Command == CommandKind.ApplyRiskParameters && _mailbox?.Get(data.CommandArg) is { } parameters)
+                {
+                    Apply(parameters.Exits);
+                }
+
                 break;
         }
     }

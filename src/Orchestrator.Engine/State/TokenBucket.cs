@@ -23,6 +23,9 @@ public struct TokenBucket
         _started = false;
     }
 
+    /// <summary>Takes per window; 0 = unlimited.</summary>
+    public readonly long Capacity => _capacity;
+
     /// <summary>Whether the bucket limits anything (capacity &gt; 0).</summary>
     public readonly bool Enabled => _capacity > 0;
 
