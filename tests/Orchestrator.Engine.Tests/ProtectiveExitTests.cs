@@ -74,3 +74,45 @@ public sealed class ProtectiveExitTests
         Assert.Single(h.TakeOrders());
     }
 }
+
+public sealed class KillSwitchTests
+{
+    private const long T0 = EngineHarness.T0;
+
+    [Fact]
+    public void KillSwitch_CancelsOpenOrders_BlocksNewOnes_AndWithFlattenClosesPositions()
+    {
+        var h = new EngineHarness();
+        h.Trade(0, 100m);
+        h.Trade(1, 50m);
+        h.Open(0, Side.Buy, 100m);                         // long 10 AAPL
+        long working = h.Signal(1, Side.Buy, tsNs: T0 + 1).ClientOrderId; // open, unfilled
+        h.TakeOrders();
+
+        h.Command(CommandKind.EngageKillSwitch, T0 + 2, arg: Handlers.OrderManagerHandler.KillSwitchFlatten);
+        List<OrderCommand> sent = h.TakeOrders();
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(OrderCommandKind.CancelOrder, sent[0].Kind);
+        Assert.Equal(working, sent[0].ClientOrderId);
+        Assert.Equal(OrderCommandKind.SubmitOrder, sent[1].Kind);
+        Assert.Equal(Side.Sell, sent[1].Side);
+        Assert.Equal(10, sent[1].Quantity);
+        Assert.Equal(IntentOrigin.Operator, sent[1].Origin);
+
+        Assert.Equal(RejectReason.KillSwitch, h.Signal(1, Side.Buy, tsNs: T0 + 3).Reject);
+        h.Command(CommandKind.ReleaseKillSwitch, T0 + 4);
+        Assert.Equal(RejectReason.None, h.Signal(1, Side.Buy, tsNs: T0 + 5).Reject);
+    }
+
+    [Fact]
+    public void KillSwitch_WithoutFlatten_LeavesPositions()
+    {
+        var h = new EngineHarness();
+        h.Trade(0, 100m);
+        h.Open(0, Side.Buy, 100m);
+        h.TakeOrders();
+        h.Command(CommandKind.EngageKillSwitch, T0 + 1);
+        Assert.Empty(h.TakeOrders());
+        Assert.Equal(10, h.Engine.Portfolio.Quantity(0));
+    }
+}

@@ -51,38 +51,50 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
 
     private void Submit(ref EngineEvent e)
     {
+        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.TsEventNs, e.PublishTimestamp, out long clientOrderId, out OrderType type);
+        if (refused != RejectReason.None)
+        {
+            Refusal.Record(ref e, refused, _counters, _audit);
+            return;
+        }
+
+        e.IntentOrderType = type;
+        e.ClientOrderId = clientOrderId;
+    }
+
+    /// <summary>Creates an order and hands it to the gateway; never waits (a full outbound ring is GatewayBusy).</summary>
+    private RejectReason Send(int symbolId, Side side, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, long tsNs, long causePublishTimestamp, out long clientOrderId, out OrderType type)
+    {
+        clientOrderId = 0;
+        type = limitRaw > 0
+            ? (stopRaw > 0 ? OrderType.StopLimit : OrderType.Limit)
+            : (stopRaw > 0 ? OrderType.Stop : OrderType.Market);
         if (!_orders.HasCapacity)
         {
-            Refusal.Record(ref e, RejectReason.MaxOpenOrders, _counters, _audit);
-            return;
+            return RejectReason.MaxOpenOrders;
         }
 
         if (!_outbound.TryNext(out long outSequence))
         {
-            Refusal.Record(ref e, RejectReason.GatewayBusy, _counters, _audit);
-            return;
+            return RejectReason.GatewayBusy;
         }
 
-        OrderType type = e.IntentLimitRaw > 0
-            ? (e.IntentStopRaw > 0 ? OrderType.StopLimit : OrderType.Limit)
-            : (e.IntentStopRaw > 0 ? OrderType.Stop : OrderType.Market);
-        ref OrderRecord order = ref _orders.Create(e.SymbolId, e.IntentSide, type, TimeInForce.Day, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.TsEventNs);
-        e.IntentOrderType = type;
-        e.ClientOrderId = order.ClientOrderId;
+        ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
+        clientOrderId = order.ClientOrderId;
 
         ref OrderCommand command = ref _outbound[outSequence];
         command.Kind = OrderCommandKind.SubmitOrder;
         command.ClientOrderId = order.ClientOrderId;
-        command.SymbolId = e.SymbolId;
-        command.Side = e.IntentSide;
+        command.SymbolId = symbolId;
+        command.Side = side;
         command.OrderType = type;
         command.TimeInForce = TimeInForce.Day;
-        command.Quantity = e.Quantity;
-        command.LimitPriceRaw = e.IntentLimitRaw;
-        command.StopPriceRaw = e.IntentStopRaw;
-        command.Origin = e.Origin;
-        command.TsEventNs = e.TsEventNs;
-        command.CausePublishTimestamp = e.PublishTimestamp;
+        command.Quantity = quantity;
+        command.LimitPriceRaw = limitRaw;
+        command.StopPriceRaw = stopRaw;
+        command.Origin = origin;
+        command.TsEventNs = tsNs;
+        command.CausePublishTimestamp = causePublishTimestamp;
         // Instrumentation only: a monotonic timestamp per order (not per event), never read by
         // any decision, so replay stays deterministic. It is the end of the measured latency.
         command.HandoffTimestamp = Stopwatch.GetTimestamp();
@@ -92,15 +104,40 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.OrderSubmitted,
-            SymbolId = e.SymbolId,
-            Side = e.IntentSide,
+            SymbolId = symbolId,
+            Side = side,
             OrderType = type,
-            Origin = e.Origin,
-            Quantity = e.Quantity,
-            PriceRaw = e.IntentLimitRaw,
+            Origin = origin,
+            Quantity = quantity,
+            PriceRaw = limitRaw,
             ClientOrderId = order.ClientOrderId,
-            TsEventNs = e.TsEventNs,
+            TsEventNs = tsNs,
         });
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// Closes every position with a market order. Called right after every open order was sent
+    /// a cancel on the same outbound ring, so the cancels reach the venue first and the whole
+    /// position is closed. (A real venue may still fill a canceled order in flight; the
+    /// resulting small reversal shows in the next reconciliation.)
+    /// </summary>
+    private void Flatten(long tsNs)
+    {
+        for (int s = 0; s < _portfolio.SymbolCount; s++)
+        {
+            long position = _portfolio.Quantity(s);
+            if (position == 0)
+            {
+                continue;
+            }
+
+            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), 0, 0, IntentOrigin.Operator, tsNs, 0, out _, out _);
+            if (refused != RejectReason.None)
+            {
+                _counters.Reject(refused);
+            }
+        }
     }
 
     private void OnExecutionReport(ref EngineEvent e)
@@ -177,13 +214,22 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     private void OnCommand(ref EngineEvent e)
     {
         _counters.Commands++;
-        if (e.Command is CommandKind.CancelAllOrders or CommandKind.EngageKillSwitch)
+        if (e.Command is CommandKind.CancelAllOrders or CommandKind.EngageKillSwitch or CommandKind.FlattenAll)
         {
             var visitor = new CancelVisitor(this, e.TsEventNs);
             int open = _orders.ForEachOpen(ref visitor);
             _audit.TryPublish(new AuditRecord { Kind = AuditKind.CancelAllRequested, Quantity = open, TsEventNs = e.TsEventNs });
         }
+
+        // Flatten: on its own command, or with the kill switch when its argument asks for it.
+        if (e.Command == CommandKind.FlattenAll || (e.Command == CommandKind.EngageKillSwitch && e.CommandArg == KillSwitchFlatten))
+        {
+            Flatten(e.TsEventNs);
+        }
     }
+
+    /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>
+    public const long KillSwitchFlatten = 1;
 
     private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
     {
