@@ -135,6 +135,14 @@ public static class DaemonCli
                 errors.Add($"--recorded-speed: must be 0 or more, got {a.RecordedSpeed}");
             }
 
+            foreach (string file in new[] { ConfigLoader.AgentModelFile, ConfigLoader.McpFile })
+            {
+                if (Directory.Exists(configDir) && AtomicFile.CleanUpAfterCrash(Path.Combine(configDir, file)) > 0)
+                {
+                    logger.Warn("Removed a half-written copy of {0} left by an interrupted write; the file itself is whole", file);
+                }
+            }
+
             (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
 

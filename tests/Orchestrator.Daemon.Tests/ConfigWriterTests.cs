@@ -1,0 +1,52 @@
+using Orchestrator.Daemon.Configuration;
+
+namespace Orchestrator.Daemon.Tests;
+
+public sealed class ConfigWriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("orc-write-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly Dictionary<string, AgentModel> s_agents = new()
+    {
+        ["strategy_agent"] = new AgentModel("openai", "gpt-4o-mini", "https://api.openai.com/v1", 0.2m, TimeSpan.FromSeconds(30)),
+        ["data_agent"] = new AgentModel("local", "quote \"this\"", null, 0m, TimeSpan.FromMilliseconds(1500)),
+    };
+
+    [Fact]
+    public void WrittenFiles_ReadBackToTheSameValues_AndKeepABackup()
+    {
+        ConfigWriter.WriteAgentModels(_dir, s_agents);
+        var mcp = new McpConfig { Enabled = true, Transport = "http", HttpPort = 9000, Tools = ["get_portfolio", "submit_signal"], TradingToolsEnabled = true };
+        ConfigWriter.WriteMcp(_dir, mcp);
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, _ => null);
+        Assert.Empty(errors);
+        Assert.Equal(s_agents["strategy_agent"], config!.Agents["strategy_agent"]);
+        Assert.Equal(s_agents["data_agent"], config.Agents["data_agent"]);
+        Assert.Equal(mcp.Tools, config.Mcp.Tools);
+        Assert.Equal(mcp with { Tools = [] }, config.Mcp with { Tools = [] });
+
+        string first = File.ReadAllText(Path.Combine(_dir, ConfigLoader.McpFile));
+        ConfigWriter.WriteMcp(_dir, mcp with { HttpPort = 9001 });
+        Assert.Equal(first, File.ReadAllText(Path.Combine(_dir, ConfigLoader.McpFile + ".bak")));
+    }
+
+    [Fact]
+    public void CrashBetweenWriteAndRename_LeavesTheOldFileWhole()
+    {
+        ConfigWriter.WriteMcp(_dir, new McpConfig { HttpPort = 8000 });
+        string path = Path.Combine(_dir, ConfigLoader.McpFile);
+        string before = File.ReadAllText(path);
+
+        Assert.Throws<IOException>(() => ConfigWriter.WriteMcp(_dir, new McpConfig { HttpPort = 9999 }, beforeRename: () => throw new IOException("power cut")));
+
+        Assert.Equal(before, File.ReadAllText(path));
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, _ => null);
+        Assert.Empty(errors);
+        Assert.Equal(8000, config!.Mcp.HttpPort);
+        Assert.Equal(1, AtomicFile.CleanUpAfterCrash(path));
+        Assert.Equal(0, AtomicFile.CleanUpAfterCrash(path));
+    }
+}
