@@ -5,6 +5,7 @@ using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.RingBuffer;
@@ -30,10 +31,11 @@ public static class DaemonCli
         var dataOption = new Option<string?>("--data") { Description = "Replay ticks or bars from a CSV/JSONL file instead of the synthetic feed" };
         var recordedOption = new Option<double>("--recorded-speed") { Description = "With --data: replay at the recorded pace times this speed (0 = use --ticks-per-second)", DefaultValueFactory = _ => 0 };
         var leaveOpenOption = new Option<bool>("--leave-open-orders") { Description = "Leave open orders working at shutdown instead of canceling them" };
+        var httpPortOption = new Option<int?>("--http-port") { Description = "Enable the control API on 127.0.0.1:PORT (bearer token from api_credentials.yaml or ORCHESTRATOR_API_TOKEN)" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -46,7 +48,8 @@ public static class DaemonCli
                 parse.GetValue(waitOption)!,
                 parse.GetValue(dataOption),
                 parse.GetValue(recordedOption),
-                parse.GetValue(leaveOpenOption)),
+                parse.GetValue(leaveOpenOption),
+                parse.GetValue(httpPortOption)),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
@@ -88,7 +91,7 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort);
 
     private static async Task<int> RunDaemonAsync(RunArguments a, CancellationToken cancellationToken)
     {
@@ -146,6 +149,16 @@ public static class DaemonCli
             (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
 
+            if (a.HttpPort is { } port && (port < 0 || port > 65_535))
+            {
+                errors.Add($"--http-port: must be between 0 and 65535, got {port}");
+            }
+
+            if (a.HttpPort is not null && config?.Credentials.ControlApiToken is null or { IsEmpty: true })
+            {
+                errors.Add($"--http-port: the control API needs a bearer token: set control_api.token in {Path.Combine(configDir, ConfigLoader.CredentialsFile)} or {ConfigLoader.CredentialEnvironmentVariables["control_api.token"]}");
+            }
+
             if (errors.Count > 0 || config is null)
             {
                 foreach (string error in errors)
@@ -185,7 +198,19 @@ public static class DaemonCli
 
             using var session = new TradingSession(options);
             session.Start(configDescription);
+            ControlApi? api = null;
+            if (a.HttpPort is { } httpPort)
+            {
+                api = await ControlApi.StartAsync(session, config.Credentials.ControlApiToken!, httpPort, stop.Token).ConfigureAwait(false);
+                logger.Info("Control API listening on {0} (bearer token from {1})", api.BaseAddress, config.Credentials.ControlApiToken!.Source);
+            }
+
             await session.RunAsync(duration, stop.Token).ConfigureAwait(false);
+            if (api is not null)
+            {
+                await api.DisposeAsync().ConfigureAwait(false);
+            }
+
             ShutdownResult shutdown = session.Stop();
 
             RunReport report = session.BuildReport();

@@ -27,7 +27,8 @@ public sealed class RiskFileWatcherTests : IDisposable
     public void EditingTheRiskFile_AppliesValidChanges_AndRejectsInvalidOnesKeepingTheLimits()
     {
         string riskFile = Path.Combine(_dir, ConfigLoader.RiskFile);
-        File.WriteAllText(riskFile, "min_confidence: 0.6\nduplicate_window: 0s\n");
+        const string NoRules = "rules: { momentum: { enabled: false }, rsi_reversion: { enabled: false } }\n"; // only this test's signal decides
+        File.WriteAllText(riskFile, "min_confidence: 0.6\nduplicate_window: 0s\n" + NoRules);
         (DaemonConfig? config, _) = ConfigLoader.Load(_dir);
         SessionOptions options = DaemonCli.BuildOptions(config!, seed: 3, ticksPerSecond: 500, WaitStrategyKind.Blocking) with { WatchConfigDirectory = _dir };
         using var session = new TradingSession(options, new NullWriter());
@@ -35,7 +36,7 @@ public sealed class RiskFileWatcherTests : IDisposable
         TradingEngine engine = session.Engine;
         Assert.True(SpinWait.SpinUntil(() => engine.Market.LastRaw(0) > 0, s_hang), "market data");
 
-        File.WriteAllText(riskFile, "min_confidence: 0.95\nduplicate_window: 0s\n");
+        File.WriteAllText(riskFile, "min_confidence: 0.95\nduplicate_window: 0s\n" + NoRules);
         Assert.True(SpinWait.SpinUntil(() => engine.Risk.AppliedParametersVersion == 1, s_hang), "the valid edit was applied");
         engine.PublishSignal(0, Side.Buy, 900_000, 0, 1, "test", null, engine.Market.LastTsNs(0));
         Assert.True(SpinWait.SpinUntil(() => engine.Counters.Rejects(RejectReason.LowConfidence) == 1, s_hang), "the new limit decided");

@@ -301,9 +301,38 @@ public static class ConfigLoader
         };
     }
 
-    private static EngineOptions ReadRisk(YamlSection? s)
+    /// <summary>
+    /// Validates a live risk change given as JSON (or YAML) in the file's own keys, on top of the
+    /// parameters in force: keys left out keep their current values. The same rules as the file
+    /// apply, and errors name <paramref name="source"/> and the key.
+    /// </summary>
+    public static (RiskParameters? Parameters, IReadOnlyList<ConfigError> Errors) ValidateRiskChange(string text, RiskParameters current, string source)
     {
-        var engine = new EngineOptions();
+        ArgumentNullException.ThrowIfNull(current);
+        var errors = new List<ConfigError>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text ?? string.Empty));
+        }
+        catch (YamlException ex)
+        {
+            return (null, [new ConfigError(source, string.Empty, "malformed JSON: " + FirstLine(ex.Message), (int)ex.Start.Line, (int)ex.Start.Column)]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            return (null, [new ConfigError(source, string.Empty, "must be a JSON object of risk_management.yaml keys")]);
+        }
+
+        var baseline = new EngineOptions { Risk = current.Risk, Sizing = current.Sizing, Exits = current.Exits };
+        EngineOptions next = ReadRisk(new YamlSection(root, source, string.Empty, errors), baseline);
+        return errors.Count > 0 ? (null, errors) : (new RiskParameters(next.Risk, next.Sizing, next.Exits), errors);
+    }
+
+    private static EngineOptions ReadRisk(YamlSection? s, EngineOptions? baseline = null)
+    {
+        EngineOptions engine = baseline ?? new EngineOptions();
         if (s is null)
         {
             return engine;

@@ -1,5 +1,4 @@
 using NLog;
-using Orchestrator.Engine;
 using Orchestrator.Engine.Options;
 
 namespace Orchestrator.Daemon.Configuration;
@@ -15,22 +14,24 @@ public sealed class RiskFileWatcher : IDisposable
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator");
 
     private readonly string _directory;
-    private readonly TradingEngine _engine;
-    private readonly Func<long> _eventTime;
+    private readonly Func<RiskParameters> _current;
+    private readonly Func<RiskParameters, long> _apply;
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _debounce;
     private readonly TimeSpan _delay;
     private readonly object _gate = new();
-    private RiskParameters _current;
     private long _applied;
     private long _rejected;
 
-    public RiskFileWatcher(string directory, TradingEngine engine, RiskParameters current, Func<long> eventTime, TimeSpan? debounce = null)
+    /// <param name="directory">The configuration directory.</param>
+    /// <param name="current">The parameters in force.</param>
+    /// <param name="apply">Sends validated parameters to the engine and returns their version.</param>
+    /// <param name="debounce">Quiet time after the last change before reloading.</param>
+    public RiskFileWatcher(string directory, Func<RiskParameters> current, Func<RiskParameters, long> apply, TimeSpan? debounce = null)
     {
         _directory = directory;
-        _engine = engine;
         _current = current;
-        _eventTime = eventTime;
+        _apply = apply;
         _delay = debounce ?? TimeSpan.FromMilliseconds(500);
         _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
         _watcher = new FileSystemWatcher(directory, ConfigLoader.RiskFile) { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
@@ -66,15 +67,15 @@ public sealed class RiskFileWatcher : IDisposable
             }
 
             var next = new RiskParameters(config.Engine.Risk, config.Engine.Sizing, config.Engine.Exits);
-            if (next.Risk with { AllowedSymbols = [] } == _current.Risk with { AllowedSymbols = [] }
-                && next.Risk.AllowedSymbols.SequenceEqual(_current.Risk.AllowedSymbols)
-                && next.Sizing == _current.Sizing && next.Exits == _current.Exits)
+            RiskParameters current = _current();
+            if (next.Risk with { AllowedSymbols = [] } == current.Risk with { AllowedSymbols = [] }
+                && next.Risk.AllowedSymbols.SequenceEqual(current.Risk.AllowedSymbols)
+                && next.Sizing == current.Sizing && next.Exits == current.Exits)
             {
                 return; // the file was touched, nothing changed
             }
 
-            long version = _engine.UpdateRiskParameters(next, _eventTime());
-            _current = next;
+            long version = _apply(next);
             Interlocked.Increment(ref _applied);
             s_logger.Warn("{0} changed: risk parameters version {1} sent to the engine", ConfigLoader.RiskFile, version);
         }

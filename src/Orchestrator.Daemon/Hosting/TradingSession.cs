@@ -4,6 +4,7 @@ using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
@@ -53,6 +54,89 @@ public sealed class TradingSession : IDisposable
 
     /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>
     public Task FeedCompletion => _feed?.Completion ?? Task.CompletedTask;
+
+    private readonly object _riskGate = new();
+    private RiskParameters? _currentRisk;
+    private DisplayConfig _display = DisplayConfig.Default;
+
+    /// <summary>The risk parameters in force (or on their way to the engine).</summary>
+    public RiskParameters CurrentRiskParameters
+    {
+        get
+        {
+            lock (_riskGate)
+            {
+                return _currentRisk ?? new RiskParameters(_options.Engine.Risk, _options.Engine.Sizing, _options.Engine.Exits);
+            }
+        }
+    }
+
+    public DisplayConfig Display => Volatile.Read(ref _display);
+
+    /// <summary>
+    /// The brief's update_risk_params: validates <paramref name="changeJson"/> (risk_management.yaml
+    /// keys; those left out keep their values) like the file, publishes it into the ring and
+    /// returns once the engine has it in force.
+    /// </summary>
+    public async Task<RiskUpdateResult> UpdateRiskParamsAsync(string changeJson, string source, CancellationToken cancellationToken)
+    {
+        long version;
+        lock (_riskGate)
+        {
+            (RiskParameters? next, IReadOnlyList<ConfigError> errors) = ConfigLoader.ValidateRiskChange(changeJson, CurrentRiskParametersUnlocked(), source);
+            if (next is null)
+            {
+                return new RiskUpdateResult(false, 0, [.. errors.Select(e => e.ToString())]);
+            }
+
+            version = ApplyRiskParametersUnlocked(next);
+        }
+
+        await WaitForRiskVersionAsync(version, cancellationToken).ConfigureAwait(false);
+        return new RiskUpdateResult(true, version, []);
+    }
+
+    /// <summary>Sends parameters already validated to the engine; returns their version.</summary>
+    public long ApplyRiskParameters(RiskParameters parameters)
+    {
+        lock (_riskGate)
+        {
+            return ApplyRiskParametersUnlocked(parameters);
+        }
+    }
+
+    /// <summary>The brief's update_display_config: validated, then in force for the display.</summary>
+    public Task<IReadOnlyList<string>> UpdateDisplayConfigAsync(DisplayConfig display, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(display);
+        IReadOnlyList<string> errors = display.Validate();
+        if (errors.Count == 0)
+        {
+            Volatile.Write(ref _display, display);
+            s_logger.Info("Display configuration changed: {0}, {1}, every {2:0}ms", display.Enabled ? "enabled" : "disabled", display.Mode, display.RefreshInterval.TotalMilliseconds);
+        }
+
+        return Task.FromResult(errors);
+    }
+
+    private RiskParameters CurrentRiskParametersUnlocked() => _currentRisk ?? new RiskParameters(_options.Engine.Risk, _options.Engine.Sizing, _options.Engine.Exits);
+
+    private long ApplyRiskParametersUnlocked(RiskParameters parameters)
+    {
+        long version = Engine.UpdateRiskParameters(parameters, _fanOut?.LastTsEventNs ?? 0);
+        _currentRisk = parameters;
+        return version;
+    }
+
+    private async Task WaitForRiskVersionAsync(long version, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        while (Engine.Risk.AppliedParametersVersion < version)
+        {
+            await Task.Delay(1, timeout.Token).ConfigureAwait(false); // slow path: the engine applies it within an event
+        }
+    }
 
     public void Start(string configDescription)
     {
@@ -105,8 +189,7 @@ public sealed class TradingSession : IDisposable
 
         if (_options.WatchConfigDirectory is { } configDirectory && Directory.Exists(configDirectory))
         {
-            EngineOptions engineOptions = _options.Engine;
-            _watcher = new RiskFileWatcher(configDirectory, _engine, new RiskParameters(engineOptions.Risk, engineOptions.Sizing, engineOptions.Exits), () => _fanOut.LastTsEventNs);
+            _watcher = new RiskFileWatcher(configDirectory, () => CurrentRiskParameters, ApplyRiskParameters);
         }
 
         _feed.Start();

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Handlers;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Daemon.Control;
+
+/// <summary>
+/// The operator's HTTP API, on loopback only, every request authenticated with a bearer token:
+/// status, positions, open orders, risk parameters (read and update), display configuration,
+/// kill switch. A wrong or missing token is 401 and changes nothing; bad JSON or out-of-range
+/// values are 400 with the validation text. It runs on the slow path and only reads snapshots
+/// or publishes commands.
+/// </summary>
+public sealed class ControlApi : IAsyncDisposable
+{
+    // Relaxed escaping keeps quotes in validation messages readable; the API serves JSON, never HTML.
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly WebApplication _app;
+
+    private ControlApi(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts the API on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
+    public static async Task<ControlApi> StartAsync(TradingSession session, Secret token, int port, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(token);
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        WebApplication app = builder.Build();
+        byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token.Reveal());
+
+        app.Use(async (context, next) =>
+        {
+            byte[] given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+            if (!CryptographicOperations.FixedTimeEquals(given, expected))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await context.Response.WriteAsJsonAsync(new { error = "missing or wrong bearer token" }, s_json).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+        TradingEngine engine = session.Engine;
+        app.MapGet("/api/status", () => Results.Json(new
+        {
+            state = session.Fault is null ? "running" : "halted",
+            kill_switch = engine.Risk.KillSwitchEngaged,
+            risk_parameters_version = engine.Risk.AppliedParametersVersion,
+            events = engine.Counters.Events,
+            orders = engine.Counters.OrdersSubmitted,
+            fills = engine.Counters.Fills,
+            rejects = engine.Counters.TotalRejects,
+            open_orders = engine.Orders.OpenCount,
+            cash = FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
+            equity = FixedPoint.ToDecimal(engine.Portfolio.EquityRaw),
+        }, s_json));
+
+        app.MapGet("/api/positions", () => Results.Json(RunReport.From(engine, session.Latency, TimeSpan.Zero, session.Fault).Positions, s_json));
+
+        app.MapGet("/api/orders", () => Results.Json(OpenOrders(engine), s_json));
+
+        app.MapGet("/api/risk", () => Results.Json(session.CurrentRiskParameters, s_json));
+
+        app.MapPut("/api/risk", async (HttpRequest request, CancellationToken ct) =>
+        {
+            string body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
+            RiskUpdateResult result = await session.UpdateRiskParamsAsync(body, "control API", ct).ConfigureAwait(false);
+            return result.Applied
+                ? Results.Json(new { applied = true, version = result.Version }, s_json)
+                : Results.Json(new { applied = false, errors = result.Errors }, s_json, statusCode: StatusCodes.Status400BadRequest);
+        });
+
+        app.MapGet("/api/display", () => Results.Json(DisplayJson(session.Display), s_json));
+
+        app.MapPut("/api/display", async (HttpRequest request, CancellationToken ct) =>
+        {
+            string body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
+            DisplayConfig current = session.Display;
+            DisplayConfig next;
+            try
+            {
+                using JsonDocument json = JsonDocument.Parse(body);
+                JsonElement root = json.RootElement;
+                next = new DisplayConfig(
+                    root.TryGetProperty("enabled", out JsonElement enabled) ? enabled.GetBoolean() : current.Enabled,
+                    root.TryGetProperty("mode", out JsonElement mode) ? mode.GetString() ?? string.Empty : current.Mode,
+                    root.TryGetProperty("refresh_interval_ms", out JsonElement refresh) ? TimeSpan.FromMilliseconds(refresh.GetDouble()) : current.RefreshInterval);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+            {
+                return Results.Json(new { errors = new[] { "control API: malformed JSON or wrong type: " + ex.Message } }, s_json, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            IReadOnlyList<string> errors = await session.UpdateDisplayConfigAsync(next, ct).ConfigureAwait(false);
+            return errors.Count == 0
+                ? Results.Json(DisplayJson(next), s_json)
+                : Results.Json(new { errors = errors.Select(e => "control API: " + e) }, s_json, statusCode: StatusCodes.Status400BadRequest);
+        });
+
+        app.MapPost("/api/kill-switch/engage", (bool? flatten) =>
+        {
+            engine.PublishCommand(CommandKind.EngageKillSwitch, flatten == true ? OrderManagerHandler.KillSwitchFlatten : 0, engine.Market.LastTsNs(0));
+            return Results.Json(new { kill_switch = "engaging", flatten = flatten == true }, s_json, statusCode: StatusCodes.Status202Accepted);
+        });
+
+        app.MapPost("/api/kill-switch/release", () =>
+        {
+            engine.PublishCommand(CommandKind.ReleaseKillSwitch, 0, engine.Market.LastTsNs(0));
+            return Results.Json(new { kill_switch = "releasing" }, s_json, statusCode: StatusCodes.Status202Accepted);
+        });
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ControlApi(app, new Uri(address));
+    }
+
+    private static object DisplayJson(DisplayConfig d) => new { enabled = d.Enabled, mode = d.Mode, refresh_interval_ms = d.RefreshInterval.TotalMilliseconds };
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Open orders read from the engine's table without stopping it: each record is read until two reads agree.</summary>
+    private static List<object> OpenOrders(TradingEngine engine)
+    {
+        var orders = new List<object>();
+        for (int slot = 0; slot < engine.Orders.Capacity; slot++)
+        {
+            OrderRecord order = engine.Orders[slot];
+            if (order.ClientOrderId == 0 || !order.IsOpen)
+            {
+                continue;
+            }
+
+            for (int attempt = 0; attempt < 3 && !order.Equals(engine.Orders[slot]); attempt++)
+            {
+                order = engine.Orders[slot]; // changed while we read it: read again
+            }
+
+            if (order.ClientOrderId != 0 && order.IsOpen)
+            {
+                orders.Add(new
+                {
+                    client_order_id = order.ClientOrderId,
+                    symbol = engine.Symbols.GetName(order.SymbolId),
+                    side = order.Side.ToString().ToUpperInvariant(),
+                    type = order.OrderType.ToString(),
+                    status = order.Status.ToString(),
+                    quantity = order.Quantity,
+                    filled = order.FilledQuantity,
+                    limit_price = FixedPoint.ToDecimal(order.LimitRaw),
+                });
+            }
+        }
+
+        return orders;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Control;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine.Audit;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Daemon.Tests;
+
+/// <summary>The control API over real HTTP on loopback, against a running session.</summary>
+public sealed class ControlApiTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
+    private TradingSession? _session;
+    private ControlApi? _api;
+    private HttpClient? _http;
+
+    private sealed class NullWriter : IAuditWriter
+    {
+        public bool IsEnabled => false;
+
+        public void Write(AuditLevel level, string message, in AuditRecord record)
+        {
+        }
+    }
+
+    private TradingSession Session => _session!;
+
+    private HttpClient Http => _http!;
+
+    public async Task InitializeAsync()
+    {
+        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), new NullWriter());
+        _session.Start("test");
+        _api = await ControlApi.StartAsync(_session, new Secret("test-token", "test"), 0, CancellationToken.None);
+        _http = new HttpClient { BaseAddress = _api.BaseAddress };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        _session?.Stop();
+        _session?.Dispose();
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Requests_WithoutTheRightToken_Get401_AndChangeNothing()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/api/status", UriKind.Relative))).StatusCode);
+
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-token");
+        HttpResponseMessage put = await anonymous.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"min_confidence\": 0.99}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, put.StatusCode);
+        HttpResponseMessage kill = await anonymous.PostAsync(new Uri("/api/kill-switch/engage", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Unauthorized, kill.StatusCode);
+
+        Assert.Equal(0, Session.Engine.Risk.AppliedParametersVersion);
+        Assert.Equal(0.6m, Session.CurrentRiskParameters.Risk.MinConfidence);
+        Assert.False(Session.Engine.Risk.KillSwitchEngaged);
+    }
+
+    [Fact]
+    public async Task Status_Positions_Orders_AreServed()
+    {
+        using JsonDocument status = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
+        Assert.Equal("running", status.RootElement.GetProperty("state").GetString());
+        Assert.False(status.RootElement.GetProperty("kill_switch").GetBoolean());
+
+        using JsonDocument positions = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/positions", UriKind.Relative)));
+        Assert.Equal(JsonValueKind.Array, positions.RootElement.ValueKind);
+        using JsonDocument orders = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/orders", UriKind.Relative)));
+        Assert.Equal(JsonValueKind.Array, orders.RootElement.ValueKind);
+    }
+
+    [Fact]
+    public async Task RiskUpdate_Valid_IsAppliedByTheEngine_Invalid_Is400WithTheValidationText()
+    {
+        HttpResponseMessage bad = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"max_daily_loss\": 3}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("control API:1:", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("max_daily_loss: must be between 0 and 1, got 3", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        HttpResponseMessage malformed = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"min_confidence\": "));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        HttpResponseMessage unknown = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"max_leverage\": 2}"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(0, Session.Engine.Risk.AppliedParametersVersion);
+
+        HttpResponseMessage good = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"min_confidence\": 0.9, \"sizing\": {\"lot_size\": 5}}"));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal(1, Session.Engine.Risk.AppliedParametersVersion); // in force when the call returns
+
+        using JsonDocument risk = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/risk", UriKind.Relative)));
+        Assert.Equal(0.9m, risk.RootElement.GetProperty("risk").GetProperty("min_confidence").GetDecimal());
+        Assert.Equal(5, risk.RootElement.GetProperty("sizing").GetProperty("lot_size").GetInt64());
+        Assert.Equal(0.02m, risk.RootElement.GetProperty("risk").GetProperty("max_daily_loss_fraction").GetDecimal()); // untouched keys keep their values
+    }
+
+    [Fact]
+    public async Task DisplayConfig_IsValidated()
+    {
+        HttpResponseMessage good = await Http.PutAsync(new Uri("/api/display", UriKind.Relative), Json("{\"mode\": \"compact\", \"refresh_interval_ms\": 500}"));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal("compact", Session.Display.Mode);
+
+        HttpResponseMessage bad = await Http.PutAsync(new Uri("/api/display", UriKind.Relative), Json("{\"mode\": \"tiny\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("mode: must be full or compact, got 'tiny'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        HttpResponseMessage wrongType = await Http.PutAsync(new Uri("/api/display", UriKind.Relative), Json("{\"enabled\": \"yes please\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Equal("compact", Session.Display.Mode);
+    }
+
+    [Fact]
+    public async Task KillSwitch_EngagesAndReleases()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync(new Uri("/api/kill-switch/engage?flatten=true", UriKind.Relative), null)).StatusCode);
+        Assert.True(SpinWait.SpinUntil(() => Session.Engine.Risk.KillSwitchEngaged, s_hang));
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync(new Uri("/api/kill-switch/release", UriKind.Relative), null)).StatusCode);
+        Assert.True(SpinWait.SpinUntil(() => !Session.Engine.Risk.KillSwitchEngaged, s_hang));
+    }
+}
