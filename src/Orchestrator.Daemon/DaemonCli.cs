@@ -154,7 +154,8 @@ public static class DaemonCli
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
             }
 
-            if (a.HttpPort is not null && config?.Credentials.ControlApiToken is null or { IsEmpty: true })
+            int? apiPort = a.HttpPort ?? (config?.Daemon.ControlApiEnabled == true ? config.Daemon.ControlApiPort : null);
+            if (apiPort is not null && config?.Credentials.ControlApiToken is null or { IsEmpty: true })
             {
                 errors.Add($"--http-port: the control API needs a bearer token: set control_api.token in {Path.Combine(configDir, ConfigLoader.CredentialsFile)} or {ConfigLoader.CredentialEnvironmentVariables["control_api.token"]}");
             }
@@ -198,8 +199,9 @@ public static class DaemonCli
 
             using var session = new TradingSession(options);
             session.Start(configDescription);
+            await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             ControlApi? api = null;
-            if (a.HttpPort is { } httpPort)
+            if (apiPort is { } httpPort)
             {
                 api = await ControlApi.StartAsync(session, config.Credentials.ControlApiToken!, httpPort, stop.Token).ConfigureAwait(false);
                 logger.Info("Control API listening on {0} (bearer token from {1})", api.BaseAddress, config.Credentials.ControlApiToken!.Source);

@@ -217,4 +217,17 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(0, DaemonCli.CheckConfig(_dir, output, error));
         Assert.Contains("configuration OK", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DaemonFile_EnablingTheControlApi_NeedsAToken()
+    {
+        (_, IReadOnlyList<ConfigError> errors) = Load(("daemon.yaml", "control_api: { enabled: true, port: 9090 }\ndisplay: { mode: tiny }\n"));
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.KeyPath == "control_api.enabled" && e.Message.StartsWith("needs a bearer token", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.KeyPath == "display.mode");
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> none) = ConfigLoader.Load(_dir, n => n == "ORCHESTRATOR_API_TOKEN" ? "t" : null);
+        Assert.Single(none); // the display mode is still wrong
+        Assert.Null(config);
+    }
 }

@@ -19,6 +19,7 @@ public static class ConfigLoader
     public const string CredentialsFile = "api_credentials.yaml";
     public const string AgentModelFile = "agent_model.yaml";
     public const string McpFile = "mcp_integration.yaml";
+    public const string DaemonFile = "daemon.yaml";
 
     /// <summary>Environment variables that override credentials (they win over the file).</summary>
     public static IReadOnlyDictionary<string, string> CredentialEnvironmentVariables { get; } = new Dictionary<string, string>
@@ -93,6 +94,12 @@ public static class ConfigLoader
 
         IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
+        DaemonSettings daemon = ReadDaemon(Read(directory, DaemonFile, errors, filesRead));
+        if (daemon.ControlApiEnabled && credentialsConfig.ControlApiToken is null or { IsEmpty: true })
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",
+                $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
+        }
 
         if (errors.Count > 0)
         {
@@ -107,6 +114,7 @@ public static class ConfigLoader
             Credentials = credentialsConfig,
             Agents = agents,
             Mcp = mcp,
+            Daemon = daemon,
             FilesRead = filesRead,
             Warnings = warnings,
         }, errors);
@@ -524,6 +532,39 @@ public static class ConfigLoader
 
         s.ReportUnknownKeys();
         return agents;
+    }
+
+    private static DaemonSettings ReadDaemon(YamlSection? s)
+    {
+        var settings = new DaemonSettings();
+        if (s is null)
+        {
+            return settings;
+        }
+
+        if (s.Section("control_api") is { } api)
+        {
+            settings = settings with
+            {
+                ControlApiEnabled = api.GetBool("enabled", settings.ControlApiEnabled),
+                ControlApiPort = api.GetInt("port", settings.ControlApiPort, 1, 65_535),
+            };
+            api.ReportUnknownKeys();
+        }
+
+        if (s.Section("display") is { } display)
+        {
+            settings = settings with
+            {
+                DisplayEnabled = display.GetBool("enabled", settings.DisplayEnabled),
+                DisplayMode = display.GetEnum("mode", settings.DisplayMode, new Dictionary<string, string> { ["full"] = "full", ["compact"] = "compact" }),
+                DisplayRefresh = display.GetDuration("refresh_interval", settings.DisplayRefresh, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
+            };
+            display.ReportUnknownKeys();
+        }
+
+        s.ReportUnknownKeys();
+        return settings;
     }
 
     private static McpConfig ReadMcp(YamlSection? s)

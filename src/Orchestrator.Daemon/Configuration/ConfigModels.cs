@@ -94,6 +94,21 @@ public static class McpTools
     public static IReadOnlyList<string> Trading { get; } = ["submit_signal", "engage_kill_switch"];
 }
 
+/// <summary><c>config/daemon.yaml</c>: the daemon's own surfaces — control API and display.</summary>
+public sealed record DaemonSettings
+{
+    public bool ControlApiEnabled { get; init; }
+
+    public int ControlApiPort { get; init; } = 8080;
+
+    public bool DisplayEnabled { get; init; } = true;
+
+    /// <summary>full or compact.</summary>
+    public string DisplayMode { get; init; } = "full";
+
+    public TimeSpan DisplayRefresh { get; init; } = TimeSpan.FromSeconds(1);
+}
+
 /// <summary>Everything the daemon reads at start-up, validated.</summary>
 public sealed record DaemonConfig
 {
@@ -109,6 +124,8 @@ public sealed record DaemonConfig
     public required IReadOnlyDictionary<string, AgentModel> Agents { get; init; }
 
     public required McpConfig Mcp { get; init; }
+
+    public required DaemonSettings Daemon { get; init; }
 
     /// <summary>The files that were present and read.</summary>
     public required IReadOnlyList<string> FilesRead { get; init; }

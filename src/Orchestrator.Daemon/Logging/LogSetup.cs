@@ -18,10 +18,11 @@ public static class LogSetup
     public static void Configure(string configDirectory, string logDirectory, bool console = true)
     {
         LogManager.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        GlobalDiagnosticsContext.Set("logdir", Path.GetFullPath(logDirectory)); // relative to the working directory, not the binary
         string custom = Path.Combine(configDirectory, "NLog.config");
         if (File.Exists(custom))
         {
-            LogManager.Setup().LoadConfigurationFromFile(custom);
+            LogManager.Setup().LoadConfigurationFromFile(Path.GetFullPath(custom), optional: false);
             return;
         }
 
