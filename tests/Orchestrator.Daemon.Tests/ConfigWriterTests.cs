@@ -50,3 +50,38 @@ public sealed class ConfigWriterTests : IDisposable
         Assert.Equal(0, AtomicFile.CleanUpAfterCrash(path));
     }
 }
+
+public sealed class DurationParserTests
+{
+    [Theory]
+    [InlineData("500ms", 0.5)]
+    [InlineData("30s", 30)]
+    [InlineData("5m", 300)]
+    [InlineData("2h", 7200)]
+    [InlineData("00:01:30", 90)]
+    public void Durations_Parse(string text, double seconds)
+    {
+        Assert.True(Orchestrator.Daemon.Hosting.DurationParser.TryParse(text, out TimeSpan duration, out _));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("0s")]
+    [InlineData("-3s")]
+    [InlineData("soon")]
+    public void BadDurations_AreRefusedWithAReason(string text)
+    {
+        Assert.False(Orchestrator.Daemon.Hosting.DurationParser.TryParse(text, out _, out string? error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void ConfigurationDurations_AllowZeroAndBareSeconds()
+    {
+        Assert.True(Orchestrator.Daemon.Hosting.DurationParser.TryParse("0s", out TimeSpan zero, out _, allowZero: true));
+        Assert.Equal(TimeSpan.Zero, zero);
+        Assert.True(Orchestrator.Daemon.Hosting.DurationParser.TryParse("2.5", out TimeSpan bare, out _, bareNumberIsSeconds: true));
+        Assert.Equal(TimeSpan.FromSeconds(2.5), bare);
+    }
+}

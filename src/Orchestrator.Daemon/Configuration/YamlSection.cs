@@ -147,21 +147,7 @@ public sealed class YamlSection
             return fallback;
         }
 
-        string text = (scalar.Value ?? string.Empty).Trim().ToLowerInvariant();
-        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), (string.Empty, 1)];
-        TimeSpan? parsed = null;
-        foreach ((string suffix, double factor) in units)
-        {
-            if (text.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-                && number >= 0 && number * factor < 1e9)
-            {
-                parsed = TimeSpan.FromSeconds(number * factor);
-                break;
-            }
-        }
-
-        if (parsed is not { } value)
+        if (!Hosting.DurationParser.TryParse(scalar.Value, out TimeSpan value, out _, allowZero: true, bareNumberIsSeconds: true))
         {
             Error(key, $"must be a duration such as 2s, 500ms or 5m, got '{scalar.Value}'", scalar);
             return fallback;
