@@ -116,3 +116,4 @@ public sealed class KillSwitchTests
         Assert.Equal(10, h.Engine.Portfolio.Quantity(0));
     }
 }
+

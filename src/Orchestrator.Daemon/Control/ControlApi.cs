@@ -125,13 +125,13 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.MapPost("/api/kill-switch/engage", (bool? flatten) =>
         {
-            engine.PublishCommand(CommandKind.EngageKillSwitch, flatten == true ? OrderManagerHandler.KillSwitchFlatten : 0, engine.Market.LastTsNs(0));
+            engine.PublishCommand(CommandKind.EngageKillSwitch, flatten == true ? OrderManagerHandler.KillSwitchFlatten : 0, session.LastEventTimeNs);
             return Results.Json(new { kill_switch = "engaging", flatten = flatten == true }, s_json, statusCode: StatusCodes.Status202Accepted);
         });
 
         app.MapPost("/api/kill-switch/release", () =>
         {
-            engine.PublishCommand(CommandKind.ReleaseKillSwitch, 0, engine.Market.LastTsNs(0));
+            engine.PublishCommand(CommandKind.ReleaseKillSwitch, 0, session.LastEventTimeNs);
             return Results.Json(new { kill_switch = "releasing" }, s_json, statusCode: StatusCodes.Status202Accepted);
         });
 

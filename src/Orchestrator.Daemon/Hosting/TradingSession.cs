@@ -73,6 +73,9 @@ public sealed class TradingSession : IDisposable
 
     public DisplayConfig Display => Volatile.Read(ref _display);
 
+    /// <summary>Event time of the latest market data: the time operator commands carry into the engine.</summary>
+    public long LastEventTimeNs => _fanOut?.LastTsEventNs ?? 0;
+
     /// <summary>
     /// The brief's update_risk_params: validates <paramref name="changeJson"/> (risk_management.yaml
     /// keys; those left out keep their values) like the file, publishes it into the ring and
@@ -123,7 +126,7 @@ public sealed class TradingSession : IDisposable
 
     private long ApplyRiskParametersUnlocked(RiskParameters parameters)
     {
-        long version = Engine.UpdateRiskParameters(parameters, _fanOut?.LastTsEventNs ?? 0);
+        long version = Engine.UpdateRiskParameters(parameters, LastEventTimeNs);
         _currentRisk = parameters;
         return version;
     }
