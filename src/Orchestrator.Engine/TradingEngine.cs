@@ -45,7 +45,7 @@ public sealed class TradingEngine
         {
             BufferSize = options.OutboundBufferSize,
             ProducerType = ProducerType.Single, // the order manager is the only producer
-            WaitStrategy = options.WaitStrategy,
+            WaitStrategy = options.GatewayWaitStrategy ?? options.WaitStrategy,
             ThreadNamePrefix = "gateway",
         });
         _inbound = new Disruptor<EngineEvent>(new DisruptorOptions
