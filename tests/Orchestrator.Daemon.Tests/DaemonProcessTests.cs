@@ -172,4 +172,58 @@ public sealed class DaemonProcessTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Sigterm_ShutsDownGracefully_AndStillWritesTheReport()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string dir = Directory.CreateTempSubdirectory("orc-sigterm-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { DaemonDll, "run", "--report", "out.json", "--ticks-per-second", "500" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using Process process = Process.Start(start)!;
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var running = new ManualResetEventSlim();
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null)
+                {
+                    return;
+                }
+
+                output.Enqueue(e.Data);
+                if (e.Data.Contains("Step 6/6", StringComparison.Ordinal))
+                {
+                    running.Set();
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            Assert.True(running.Wait(TimeSpan.FromSeconds(60)), "the daemon did not start");
+
+            using (Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the daemon did not stop on SIGTERM");
+            process.WaitForExit(); // flush the asynchronous output readers
+            Assert.Equal(0, process.ExitCode);
+            Assert.Contains(output, line => line.Contains("Shutdown: engine Drained", StringComparison.Ordinal));
+            Assert.True(File.Exists(Path.Combine(dir, "out.json")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
