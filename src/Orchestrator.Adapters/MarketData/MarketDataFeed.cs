@@ -187,18 +187,15 @@ public sealed class MarketDataFeed : IDisposable
                 return true;
             }
 
+            // Round the wait up, never spin: a tick may leave up to a millisecond late, and ticks
+            // that fall due meanwhile go out together, so the average rate holds while the feed
+            // thread costs next to no CPU (it shares 2 cores with the engine).
             double remainingMs = remaining * 1000.0 / _timeProvider.TimestampFrequency;
-            if (remainingMs < 1.0)
-            {
-                Thread.Yield();
-                continue;
-            }
-
             lock (_gate)
             {
                 if (Volatile.Read(ref _stopRequested) == 0)
                 {
-                    Monitor.Wait(_gate, (int)Math.Min(remainingMs, MaxSleepMs));
+                    Monitor.Wait(_gate, (int)Math.Min(Math.Ceiling(remainingMs), MaxSleepMs));
                 }
             }
         }

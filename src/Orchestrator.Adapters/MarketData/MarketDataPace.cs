@@ -8,7 +8,8 @@ namespace Orchestrator.Adapters.MarketData;
 /// </summary>
 /// <remarks>
 /// A paced feed that falls behind catches up without waiting (a burst); one that is ahead waits
-/// with short sleeps, then yields for the last millisecond. Recorded pacing waits out every gap
+/// with short sleeps rounded up to the millisecond (never spinning; a tick may leave up to 1 ms
+/// late, and the average rate holds). Recorded pacing waits out every gap
 /// in the data (an overnight gap at speed 1 is a night): replay multi-day files at a high speed
 /// or <see cref="AsFastAsPossible"/>. Timestamps that go backwards are due at once.
 /// </remarks>
