@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Kis;
+
+/// <summary>
+/// The KIS Open API REST calls the broker gateway needs. The access token
+/// (<c>POST /oauth2/tokenP</c>) is issued once and reused for its life, refreshed a margin before
+/// expiry, by one caller at a time — KIS limits token issuance, so it is never reissued in a loop.
+/// </summary>
+/// <remarks>Slow path: async, cancellable; one instance per account.</remarks>
+public sealed class KisRestClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly KisCredentials _credentials;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _refreshMargin;
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _tokenExpires;
+
+    public KisRestClient(HttpClient http, KisCredentials credentials, TimeProvider? time = null, TimeSpan? refreshMargin = null)
+    {
+        _http = http;
+        _credentials = credentials;
+        _time = time ?? TimeProvider.System;
+        _refreshMargin = refreshMargin ?? TimeSpan.FromHours(1);
+    }
+
+    /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
+    public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_token is { } cached && _time.GetUtcNow() < _tokenExpires - _refreshMargin)
+        {
+            return cached;
+        }
+
+        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_token is { } fresh && _time.GetUtcNow() < _tokenExpires - _refreshMargin)
+            {
+                return fresh; // another caller refreshed it while we waited
+            }
+
+            using HttpResponseMessage response = await _http.PostAsJsonAsync(
+                new Uri("oauth2/tokenP", UriKind.Relative),
+                new JsonObject { ["grant_type"] = "client_credentials", ["appkey"] = _credentials.AppKey, ["appsecret"] = _credentials.AppSecret },
+                cancellationToken).ConfigureAwait(false);
+            JsonObject? body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+            string? token = body?["access_token"]?.GetValue<string>();
+            if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
+            {
+                string code = body?["error_code"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                throw new KisAuthenticationException($"KIS refused the access token request ({code}): check the app key and secret");
+            }
+
+            long seconds = body!["expires_in"]?.GetValue<long>() ?? 86_400;
+            _token = token;
+            _tokenExpires = _time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
+            return token;
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Places a domestic cash order (<c>order-cash</c>): limit when <paramref name="limitPriceKrw"/>
+    /// is positive, market otherwise. Fields are the upper-case strings KIS expects.
+    /// </summary>
+    public async Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("uapi/domestic-stock/v1/trading/order-cash", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["CANO"] = _credentials.AccountNumber,
+                ["ACNT_PRDT_CD"] = _credentials.ProductCode,
+                ["PDNO"] = symbol,
+                ["ORD_DVSN"] = limitPriceKrw > 0 ? "00" : "01",
+                ["ORD_QTY"] = quantity.ToString(CultureInfo.InvariantCulture),
+                ["ORD_UNPR"] = (limitPriceKrw > 0 ? limitPriceKrw : 0).ToString(CultureInfo.InvariantCulture),
+            }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("appkey", _credentials.AppKey);
+        request.Headers.Add("appsecret", _credentials.AppSecret);
+        request.Headers.Add("tr_id", CashOrderTrId(side, _credentials.RealAccount));
+        request.Headers.Add("custtype", "P");
+
+        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        JsonObject? body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        string? rtCd = body?["rt_cd"]?.GetValue<string>();
+        return rtCd == "0"
+            ? new KisOrderResult(true, body!["output"]?["ODNO"]?.GetValue<string>(), body["msg_cd"]?.GetValue<string>(), body["msg1"]?.GetValue<string>())
+            : new KisOrderResult(false, null, body?["msg_cd"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body?["msg1"]?.GetValue<string>() ?? "no rt_cd in the answer");
+    }
+
+    /// <summary>The cash-order tr_id: buy TTTC0012U / sell TTTC0011U, with a V prefix for VIRTUAL accounts.</summary>
+    public static string CashOrderTrId(Side side, bool realAccount) => (realAccount ? "T" : "V") + (side == Side.Buy ? "TTC0012U" : "TTC0011U");
+
+    public void Dispose() => _tokenGate.Dispose();
+}
+
+/// <summary>KIS refused to issue a token: wrong keys, not a transient failure.</summary>
+public sealed class KisAuthenticationException(string message) : Exception(message);

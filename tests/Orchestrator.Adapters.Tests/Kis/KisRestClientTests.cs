@@ -1,0 +1,106 @@
+using Orchestrator.Adapters.Kis;
+using Orchestrator.Core;
+using Orchestrator.ExchangeSimulator;
+
+namespace Orchestrator.Adapters.Tests.Kis;
+
+/// <summary>The real KIS REST client against the local simulator over HTTP on loopback.</summary>
+public sealed class KisRestClientTests : IAsyncLifetime
+{
+    private KisSimulator? _simulator;
+    private HttpClient? _http;
+
+    private KisSimulator Simulator => _simulator!;
+
+    public async Task InitializeAsync()
+    {
+        _simulator = await KisSimulator.StartAsync();
+        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+    }
+
+    private KisRestClient Client(string appKey = KisSimulator.AppKey, bool real = false) =>
+        new(_http!, new KisCredentials(appKey, KisSimulator.AppSecret, "50000000", "01", real));
+
+    [Fact]
+    public async Task Orders_RoundTrip_WithOneTokenForManyOrders()
+    {
+        using KisRestClient client = Client();
+        KisOrderResult first = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 73_100, CancellationToken.None);
+        KisOrderResult second = await client.PlaceCashOrderAsync("005930", Side.Sell, 3, 0, CancellationToken.None);
+        KisOrderResult third = await client.PlaceCashOrderAsync("000660", Side.Buy, 1, 180_500, CancellationToken.None);
+
+        Assert.True(first.Accepted);
+        Assert.True(second.Accepted);
+        Assert.True(third.Accepted);
+        Assert.NotEqual(first.OrderNumber, second.OrderNumber);
+        Assert.Equal(1, Simulator.TokensIssued); // reused, not reissued per call
+        Assert.Equal(3, Simulator.Orders.Count);
+
+        System.Text.Json.Nodes.JsonObject sent = Simulator.Orders.First();
+        Assert.Equal("VTTC0012U", sent["tr_id"]!.GetValue<string>());
+        Assert.Equal("00", sent["ORD_DVSN"]!.GetValue<string>());
+        Assert.Equal("10", sent["ORD_QTY"]!.GetValue<string>());
+        Assert.Equal("73100", sent["ORD_UNPR"]!.GetValue<string>());
+        Assert.Equal("01", Simulator.Orders.ElementAt(1)["ORD_DVSN"]!.GetValue<string>()); // market
+    }
+
+    [Fact]
+    public async Task ConcurrentCallers_ShareOneTokenIssuance()
+    {
+        using KisRestClient client = Client();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAccessTokenAsync(CancellationToken.None)));
+        Assert.Equal(1, Simulator.TokensIssued);
+    }
+
+    [Fact]
+    public async Task ExpiringToken_IsRefreshedBeforeItsEnd()
+    {
+        Simulator.TokenLifetime = TimeSpan.FromMinutes(30); // inside the one-hour refresh margin
+        using KisRestClient client = Client();
+        string a = await client.GetAccessTokenAsync(CancellationToken.None);
+        string b = await client.GetAccessTokenAsync(CancellationToken.None);
+        Assert.NotEqual(a, b);
+        Assert.Equal(2, Simulator.TokensIssued);
+    }
+
+    [Fact]
+    public async Task BusinessFailure_IsAResultWithTheVenuesCodeAndMessage()
+    {
+        Simulator.TokenLifetime = TimeSpan.FromMinutes(-1); // the venue considers the token expired at once
+        using KisRestClient client = Client();
+        KisOrderResult result = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None);
+
+        Assert.False(result.Accepted);
+        Assert.Equal("EGW00123", result.MessageCode);
+        Assert.False(string.IsNullOrEmpty(result.Message));
+        Assert.Empty(Simulator.Orders); // refused orders never reach the book
+    }
+
+    [Fact]
+    public async Task WrongKeys_AreAnAuthenticationError_NotARetryLoop()
+    {
+        using KisRestClient client = Client(appKey: "WRONG");
+        await Assert.ThrowsAsync<KisAuthenticationException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None));
+        Assert.Equal(0, Simulator.TokensIssued);
+        Assert.Empty(Simulator.Orders);
+    }
+
+    [Fact]
+    public void TrIds_FollowSideAndMode()
+    {
+        Assert.Equal("TTTC0012U", KisRestClient.CashOrderTrId(Side.Buy, realAccount: true));
+        Assert.Equal("TTTC0011U", KisRestClient.CashOrderTrId(Side.Sell, realAccount: true));
+        Assert.Equal("VTTC0012U", KisRestClient.CashOrderTrId(Side.Buy, realAccount: false));
+        Assert.Equal("VTTC0011U", KisRestClient.CashOrderTrId(Side.Sell, realAccount: false));
+        Assert.DoesNotContain(KisSimulator.AppSecret, new KisCredentials("k", KisSimulator.AppSecret, "1", "01", true).ToString(), StringComparison.Ordinal);
+    }
+}
