@@ -54,6 +54,7 @@ public sealed class KisSimulator : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         WebApplication app = builder.Build();
+        app.UseWebSockets();
         var simulator = new KisSimulator(app);
         simulator.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -64,6 +65,9 @@ public sealed class KisSimulator : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.Map("/", ServeWebSocketAsync);
+        app.Map("/tryitout/H0STCNT0", ServeWebSocketAsync);
+
         app.MapPost("/oauth2/tokenP", async (HttpRequest request) =>
         {
             JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
@@ -139,6 +143,174 @@ public sealed class KisSimulator : IAsyncDisposable
         });
     }
 
+    /// <summary>Subscribe/unsubscribe messages received over WebSockets, all connections together.</summary>
+    public int SubscribeMessages => Volatile.Read(ref _subscribeMessages);
+
+    /// <summary>WebSocket connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Time between data frames on a subscribed connection.</summary>
+    public TimeSpan FrameInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Fault injection: close each connection after this many data frames (0 = never).</summary>
+    public int DropAfterFrames { get; set; }
+
+    /// <summary>Fault injection: send this text as a frame after every N data frames (null = never).</summary>
+    public string? GarbageFrame { get; set; }
+
+    private int _subscribeMessages;
+    private int _connections;
+
+    /// <summary>
+    /// The real-time endpoint: the client sends KIS subscribe JSON (<c>header.approval_key</c>,
+    /// <c>tr_type</c> 1/2, <c>body.input.tr_id</c>/<c>tr_key</c>), gets the JSON ack, then
+    /// <c>0|H0STCNT0|001|…</c> trade frames for its symbols with a random walk in whole won.
+    /// </summary>
+    private async Task ServeWebSocketAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref _connections);
+        var symbols = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        Task receive = ReceiveSubscriptionsAsync(socket, symbols, closed.Token);
+        var random = new Random(7);
+        int frames = 0;
+        try
+        {
+            while (socket.State == System.Net.WebSockets.WebSocketState.Open && !receive.IsCompleted)
+            {
+                await Task.Delay(FrameInterval, closed.Token).ConfigureAwait(false);
+                foreach ((string symbol, long last) in symbols)
+                {
+                    long price = Math.Max(100, last + (random.Next(-2, 3) * 100));
+                    symbols[symbol] = price;
+                    await SendAsync(socket, TradeFrame(symbol, price, random.Next(1, 50)), closed.Token).ConfigureAwait(false);
+                    frames++;
+                    if (GarbageFrame is not null && frames % 5 == 0)
+                    {
+                        await SendAsync(socket, GarbageFrame, closed.Token).ConfigureAwait(false);
+                    }
+
+                    if (DropAfterFrames > 0 && frames >= DropAfterFrames)
+                    {
+                        socket.Abort(); // a dropped link, not a polite close
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            // the client went away
+        }
+        finally
+        {
+            await closed.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveSubscriptionsAsync(System.Net.WebSockets.WebSocket socket, ConcurrentDictionary<string, long> symbols, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[8192];
+        try
+        {
+            while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+            {
+                System.Net.WebSockets.WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                JsonObject? message;
+                try
+                {
+                    message = JsonSerializer.Deserialize<JsonObject>(buffer.AsSpan(0, result.Count));
+                }
+                catch (JsonException)
+                {
+                    continue;
+                }
+
+                string? trType = message?["header"]?["tr_type"]?.GetValue<string>();
+                string? trId = message?["body"]?["input"]?["tr_id"]?.GetValue<string>();
+                string? trKey = message?["body"]?["input"]?["tr_key"]?.GetValue<string>();
+                if (trId is null || trKey is null)
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _subscribeMessages);
+                if (trType == "2")
+                {
+                    symbols.TryRemove(trKey, out _);
+                }
+                else
+                {
+                    symbols.TryAdd(trKey, 70_000);
+                }
+
+                var ack = new JsonObject
+                {
+                    ["header"] = new JsonObject { ["tr_id"] = trId, ["tr_key"] = trKey, ["encrypt"] = "N" },
+                    ["body"] = new JsonObject
+                    {
+                        ["rt_cd"] = "0",
+                        ["msg_cd"] = "OPSP0000",
+                        ["msg1"] = trType == "2" ? "UNSUBSCRIBE SUCCESS" : "SUBSCRIBE SUCCESS",
+                        ["output"] = new JsonObject { ["iv"] = "0123456789abcdef", ["key"] = "abcdefghijklmnopabcdefghijklmnop" },
+                    },
+                };
+                await SendAsync(socket, ack.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            // connection ended
+        }
+    }
+
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+
+    private async Task SendAsync(System.Net.WebSockets.WebSocket socket, string text, CancellationToken cancellationToken)
+    {
+        await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), System.Net.WebSockets.WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    /// <summary>One H0STCNT0 record (46 fields) for <paramref name="symbol"/> at the current Seoul time.</summary>
+    private static string TradeFrame(string symbol, long price, int size)
+    {
+        DateTimeOffset seoul = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(9));
+        string[] f = new string[46];
+        Array.Fill(f, "0");
+        f[0] = symbol;
+        f[1] = seoul.ToString("HHmmss", CultureInfo.InvariantCulture);
+        f[2] = price.ToString(CultureInfo.InvariantCulture);
+        f[7] = f[8] = f[9] = f[2];
+        f[10] = (price + 100).ToString(CultureInfo.InvariantCulture);
+        f[11] = (price - 100).ToString(CultureInfo.InvariantCulture);
+        f[12] = size.ToString(CultureInfo.InvariantCulture);
+        f[33] = seoul.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        f[35] = "N";
+        f[36] = "500";
+        f[37] = "700";
+        return "0|H0STCNT0|001|" + string.Join('^', f);
+    }
+
     private static IResult Fail(string code, string message) =>
         Results.Json(new JsonObject { ["rt_cd"] = "1", ["msg_cd"] = code, ["msg1"] = message });
 
@@ -156,6 +328,7 @@ public sealed class KisSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _sendGate.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
