@@ -89,6 +89,8 @@ public sealed class KisSimulator : IAsyncDisposable
             });
         });
 
+        app.MapPost("/uapi/domestic-stock/v1/trading/order-rvsecncl", ReviseOrCancelAsync);
+
         app.MapPost("/oauth2/Approval", async (HttpRequest request) =>
         {
             JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
@@ -128,6 +130,7 @@ public sealed class KisSimulator : IAsyncDisposable
             body["tr_id"] = trId;
             _orders.Enqueue(body);
             long orderNumber = Interlocked.Increment(ref _orderNumber);
+            _open[orderNumber.ToString("0000000000", CultureInfo.InvariantCulture)] = quantity;
             return Results.Json(new JsonObject
             {
                 ["rt_cd"] = "0",
@@ -309,6 +312,67 @@ public sealed class KisSimulator : IAsyncDisposable
         f[36] = "500";
         f[37] = "700";
         return "0|H0STCNT0|001|" + string.Join('^', f);
+    }
+
+    private readonly ConcurrentDictionary<string, long> _open = new(StringComparer.Ordinal);
+
+    /// <summary>Orders canceled so far.</summary>
+    public int Cancels => Volatile.Read(ref _cancels);
+
+    private int _cancels;
+
+    /// <summary>Whether the venue still holds <paramref name="orderNumber"/> open.</summary>
+    public bool IsOpen(string orderNumber) => _open.ContainsKey(orderNumber);
+
+    private async Task<IResult> ReviseOrCancelAsync(HttpRequest request)
+    {
+        string authorization = request.Headers.Authorization.ToString();
+        string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
+        if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
+        {
+            return Fail("EGW00123", "기간이 만료된 token 입니다.");
+        }
+
+        if (request.Headers["tr_id"].ToString() is not ("TTTC0013U" or "VTTC0013U"))
+        {
+            return Fail("EGW00201", "tr_id is not a revise/cancel id");
+        }
+
+        JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
+        string? original = body?["ORGN_ODNO"]?.GetValue<string>();
+        string? kind = body?["RVSE_CNCL_DVSN_CD"]?.GetValue<string>();
+        if (original is null || kind is not ("01" or "02"))
+        {
+            return Fail("OPSQ2001", "ORGN_ODNO and RVSE_CNCL_DVSN_CD (01 revise, 02 cancel) are required");
+        }
+
+        if (kind == "02")
+        {
+            if (!_open.TryRemove(original, out _))
+            {
+                return Fail("APBK0918", "취소 가능한 수량이 없습니다.");
+            }
+
+            Interlocked.Increment(ref _cancels);
+        }
+        else if (!_open.ContainsKey(original))
+        {
+            return Fail("APBK0918", "정정 가능한 수량이 없습니다.");
+        }
+
+        long orderNumber = Interlocked.Increment(ref _orderNumber);
+        return Results.Json(new JsonObject
+        {
+            ["rt_cd"] = "0",
+            ["msg_cd"] = "APBK0013",
+            ["msg1"] = "주문 전송 완료 되었습니다.",
+            ["output"] = new JsonObject
+            {
+                ["KRX_FWDG_ORD_ORGNO"] = "91252",
+                ["ODNO"] = orderNumber.ToString("0000000000", CultureInfo.InvariantCulture),
+                ["ORD_TMD"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(9)).ToString("HHmmss", CultureInfo.InvariantCulture),
+            },
+        });
     }
 
     private static IResult Fail(string code, string message) =>

@@ -6,4 +6,9 @@ namespace Orchestrator.Adapters.Kis;
 /// HTTP status. Transport failures (timeouts, 5xx) are not results: they are for the
 /// resilience pipeline and reconciliation to settle.
 /// </summary>
-public sealed record KisOrderResult(bool Accepted, string? OrderNumber, string? MessageCode, string? Message);
+/// <param name="Accepted">rt_cd was "0".</param>
+/// <param name="OrderNumber">ODNO: the venue's order number (needed to cancel).</param>
+/// <param name="BranchNumber">KRX_FWDG_ORD_ORGNO: the forwarding branch (needed to cancel).</param>
+/// <param name="MessageCode">msg_cd.</param>
+/// <param name="Message">msg1.</param>
+public sealed record KisOrderResult(bool Accepted, string? OrderNumber, string? BranchNumber, string? MessageCode, string? Message);

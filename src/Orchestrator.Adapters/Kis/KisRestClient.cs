@@ -89,18 +89,55 @@ public sealed class KisRestClient : IDisposable
                 ["ORD_UNPR"] = (limitPriceKrw > 0 ? limitPriceKrw : 0).ToString(CultureInfo.InvariantCulture),
             }),
         };
+        AddHeaders(request, token, CashOrderTrId(side, _credentials.RealAccount));
+        return await SendOrderAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels the whole remaining quantity of a venue order (<c>order-rvsecncl</c>, code 02).
+    /// KIS identifies orders by its own number and branch, which the placing result carried.
+    /// </summary>
+    public async Task<KisOrderResult> CancelOrderAsync(string orderNumber, string branchNumber, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("uapi/domestic-stock/v1/trading/order-rvsecncl", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["CANO"] = _credentials.AccountNumber,
+                ["ACNT_PRDT_CD"] = _credentials.ProductCode,
+                ["KRX_FWDG_ORD_ORGNO"] = branchNumber,
+                ["ORGN_ODNO"] = orderNumber,
+                ["ORD_DVSN"] = "00",
+                ["RVSE_CNCL_DVSN_CD"] = "02",
+                ["ORD_QTY"] = "0",
+                ["ORD_UNPR"] = "0",
+                ["QTY_ALL_ORD_YN"] = "Y",
+            }),
+        };
+        AddHeaders(request, token, (_credentials.RealAccount ? "T" : "V") + "TTC0013U");
+        return await SendOrderAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void AddHeaders(HttpRequestMessage request, string token, string trId)
+    {
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add("appkey", _credentials.AppKey);
         request.Headers.Add("appsecret", _credentials.AppSecret);
-        request.Headers.Add("tr_id", CashOrderTrId(side, _credentials.RealAccount));
+        request.Headers.Add("tr_id", trId);
         request.Headers.Add("custtype", "P");
+    }
 
+    /// <summary>Sends an order request; rt_cd decides, whatever the HTTP status.</summary>
+    private async Task<KisOrderResult> SendOrderAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         JsonObject? body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
         string? rtCd = body?["rt_cd"]?.GetValue<string>();
         return rtCd == "0"
-            ? new KisOrderResult(true, body!["output"]?["ODNO"]?.GetValue<string>(), body["msg_cd"]?.GetValue<string>(), body["msg1"]?.GetValue<string>())
-            : new KisOrderResult(false, null, body?["msg_cd"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body?["msg1"]?.GetValue<string>() ?? "no rt_cd in the answer");
+            ? new KisOrderResult(true, body!["output"]?["ODNO"]?.GetValue<string>(), body["output"]?["KRX_FWDG_ORD_ORGNO"]?.GetValue<string>(), body["msg_cd"]?.GetValue<string>(), body["msg1"]?.GetValue<string>())
+            : new KisOrderResult(false, null, null, body?["msg_cd"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body?["msg1"]?.GetValue<string>() ?? "no rt_cd in the answer");
     }
 
     /// <summary>The cash-order tr_id: buy TTTC0012U / sell TTTC0011U, with a V prefix for VIRTUAL accounts.</summary>

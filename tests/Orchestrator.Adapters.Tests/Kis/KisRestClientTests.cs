@@ -104,3 +104,41 @@ public sealed class KisRestClientTests : IAsyncLifetime
         Assert.DoesNotContain(KisSimulator.AppSecret, new KisCredentials("k", KisSimulator.AppSecret, "1", "01", true).ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class KisCancelTests : IAsyncLifetime
+{
+    private KisSimulator? _simulator;
+    private HttpClient? _http;
+
+    public async Task InitializeAsync()
+    {
+        _simulator = await KisSimulator.StartAsync();
+        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_RemovesTheOpenOrder_AndASecondCancelIsABusinessFailure()
+    {
+        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+        KisOrderResult placed = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
+        Assert.True(_simulator!.IsOpen(placed.OrderNumber!));
+
+        KisOrderResult canceled = await client.CancelOrderAsync(placed.OrderNumber!, placed.BranchNumber!, CancellationToken.None);
+        Assert.True(canceled.Accepted);
+        Assert.False(_simulator.IsOpen(placed.OrderNumber!));
+
+        KisOrderResult again = await client.CancelOrderAsync(placed.OrderNumber!, placed.BranchNumber!, CancellationToken.None);
+        Assert.False(again.Accepted);
+        Assert.Equal("APBK0918", again.MessageCode);
+        Assert.Equal(1, _simulator.Cancels);
+    }
+}
