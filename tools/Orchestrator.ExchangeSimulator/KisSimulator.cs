@@ -101,6 +101,11 @@ public sealed class KisSimulator : IAsyncDisposable
 
         app.MapPost("/uapi/domestic-stock/v1/trading/order-cash", async (HttpRequest request) =>
         {
+            if (InjectedFault() is { } fault)
+            {
+                return fault; // the order does not reach the book
+            }
+
             string authorization = request.Headers.Authorization.ToString();
             string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
             if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
@@ -315,6 +320,34 @@ public sealed class KisSimulator : IAsyncDisposable
     }
 
     private readonly ConcurrentDictionary<string, long> _open = new(StringComparer.Ordinal);
+    private int _orderRequests;
+
+    /// <summary>Fault injection for order requests: every <see cref="FaultEvery"/>-th one gets this answer instead.</summary>
+    public HttpFault Fault { get; set; }
+
+    /// <summary>How often <see cref="Fault"/> strikes (1 = every order request; 0 = never).</summary>
+    public int FaultEvery { get; set; }
+
+    /// <summary>Order requests received, faulted or not.</summary>
+    public int OrderRequests => Volatile.Read(ref _orderRequests);
+
+    /// <summary>The injected answer for this request, if it is one the fault strikes.</summary>
+    private IResult? InjectedFault()
+    {
+        int n = Interlocked.Increment(ref _orderRequests);
+        if (FaultEvery <= 0 || Fault == HttpFault.None || n % FaultEvery != 0)
+        {
+            return null;
+        }
+
+        return Fault switch
+        {
+            HttpFault.ServerError => Results.Text("<html>502 Bad Gateway</html>", "text/html", statusCode: 500),
+            HttpFault.RateLimited => Results.Json(new JsonObject { ["rt_cd"] = "1", ["msg_cd"] = "EGW00201", ["msg1"] = "초당 거래건수를 초과하였습니다." }, statusCode: 500),
+            HttpFault.Malformed => Results.Text("{\"rt_cd\": \"0\", \"output\": {", "application/json"),
+            _ => null,
+        };
+    }
 
     /// <summary>Orders canceled so far.</summary>
     public int Cancels => Volatile.Read(ref _cancels);
@@ -396,4 +429,19 @@ public sealed class KisSimulator : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>What an injected failure looks like.</summary>
+public enum HttpFault
+{
+    None,
+
+    /// <summary>HTTP 500 with an HTML body (a proxy in trouble).</summary>
+    ServerError,
+
+    /// <summary>KIS's per-second limit: EGW00201.</summary>
+    RateLimited,
+
+    /// <summary>HTTP 200 with truncated JSON.</summary>
+    Malformed,
 }

@@ -29,6 +29,9 @@ public sealed class KisRestClient : IDisposable
         _refreshMargin = refreshMargin ?? TimeSpan.FromHours(1);
     }
 
+    /// <summary>Answers that were not readable JSON.</summary>
+    public long MalformedAnswers { get; private set; }
+
     /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
@@ -133,7 +136,19 @@ public sealed class KisRestClient : IDisposable
     private async Task<KisOrderResult> SendOrderAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonObject? body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        JsonObject? body;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // Not JSON, or cut short: the venue's answer cannot be read. A failure result, never a crash;
+            // whether the order reached the book is for reconciliation to find out.
+            MalformedAnswers++;
+            return new KisOrderResult(false, null, null, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), "unreadable answer from KIS (HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) + ")");
+        }
+
         string? rtCd = body?["rt_cd"]?.GetValue<string>();
         return rtCd == "0"
             ? new KisOrderResult(true, body!["output"]?["ODNO"]?.GetValue<string>(), body["output"]?["KRX_FWDG_ORD_ORGNO"]?.GetValue<string>(), body["msg_cd"]?.GetValue<string>(), body["msg1"]?.GetValue<string>())

@@ -142,3 +142,45 @@ public sealed class KisCancelTests : IAsyncLifetime
         Assert.Equal(1, _simulator.Cancels);
     }
 }
+
+public sealed class KisFaultTests : IAsyncLifetime
+{
+    private KisSimulator? _simulator;
+    private HttpClient? _http;
+
+    public async Task InitializeAsync()
+    {
+        _simulator = await KisSimulator.StartAsync();
+        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(HttpFault.ServerError, "500", 1)] // an HTML error page is not a KIS answer
+    [InlineData(HttpFault.RateLimited, "EGW00201", 0)]
+    [InlineData(HttpFault.Malformed, "200", 1)]
+    public async Task BadAnswers_AreFailureResults_NeverExceptions_AndTheNextOrderStillWorks(HttpFault fault, string code, int unreadable)
+    {
+        _simulator!.Fault = fault;
+        _simulator.FaultEvery = 2; // the 2nd order request is hit
+        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
+        KisOrderResult hit = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None);
+        Assert.False(hit.Accepted);
+        Assert.Equal(code, hit.MessageCode);
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
+
+        Assert.Equal(3, _simulator.OrderRequests);
+        Assert.Equal(2, _simulator.Orders.Count); // the faulted request never reached the book
+        Assert.Equal(unreadable, client.MalformedAnswers);
+    }
+}
