@@ -164,8 +164,7 @@ public static class DaemonCli
             {
                 foreach (string error in errors)
                 {
-                    logger.Error(error);
-                    Console.Error.WriteLine(error);
+                    logger.Error(error); // console and JSON log: one line per problem
                 }
 
                 return ExitConfigError;
