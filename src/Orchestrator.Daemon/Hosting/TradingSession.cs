@@ -30,6 +30,9 @@ public sealed class TradingSession : IDisposable
     private MarketDataFanOut? _fanOut;
     private MarketDataFileReader? _reader;
     private RiskFileWatcher? _watcher;
+    private readonly object _riskGate = new();
+    private RiskParameters? _currentRisk;
+    private DisplayConfig _display = DisplayConfig.Default;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _stoppedAt;
 
@@ -55,10 +58,6 @@ public sealed class TradingSession : IDisposable
     /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>
     public Task FeedCompletion => _feed?.Completion ?? Task.CompletedTask;
 
-    private readonly object _riskGate = new();
-    private RiskParameters? _currentRisk;
-    private DisplayConfig _display = DisplayConfig.Default;
-
     /// <summary>The risk parameters in force (or on their way to the engine).</summary>
     public RiskParameters CurrentRiskParameters
     {
@@ -66,7 +65,7 @@ public sealed class TradingSession : IDisposable
         {
             lock (_riskGate)
             {
-                return _currentRisk ?? new RiskParameters(_options.Engine.Risk, _options.Engine.Sizing, _options.Engine.Exits);
+                return CurrentRiskParametersUnlocked();
             }
         }
     }
