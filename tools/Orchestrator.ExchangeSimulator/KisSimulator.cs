@@ -90,6 +90,7 @@ public sealed class KisSimulator : IAsyncDisposable
         });
 
         app.MapPost("/uapi/domestic-stock/v1/trading/order-rvsecncl", ReviseOrCancelAsync);
+        app.MapGet("/uapi/domestic-stock/v1/trading/inquire-daily-ccld", DailyOrders);
 
         app.MapPost("/oauth2/Approval", async (HttpRequest request) =>
         {
@@ -135,7 +136,9 @@ public sealed class KisSimulator : IAsyncDisposable
             body["tr_id"] = trId;
             _orders.Enqueue(body);
             long orderNumber = Interlocked.Increment(ref _orderNumber);
-            _open[orderNumber.ToString("0000000000", CultureInfo.InvariantCulture)] = quantity;
+            string odno = orderNumber.ToString("0000000000", CultureInfo.InvariantCulture);
+            _open[odno] = quantity;
+            _day[odno] = new DayOrder(odno, body["PDNO"]!.GetValue<string>(), trId.EndsWith("0012U", StringComparison.Ordinal) ? "02" : "01", quantity);
             return Results.Json(new JsonObject
             {
                 ["rt_cd"] = "0",
@@ -320,6 +323,52 @@ public sealed class KisSimulator : IAsyncDisposable
     }
 
     private readonly ConcurrentDictionary<string, long> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DayOrder> _day = new(StringComparer.Ordinal);
+
+    private sealed class DayOrder(string odno, string symbol, string sideCode, long quantity)
+    {
+        public string Odno { get; } = odno;
+
+        public string Symbol { get; } = symbol;
+
+        /// <summary>01 sell, 02 buy (KIS's sll_buy_dvsn_cd).</summary>
+        public string SideCode { get; } = sideCode;
+
+        public long Quantity { get; } = quantity;
+
+        public bool Canceled { get; set; }
+    }
+
+    /// <summary>
+    /// <c>GET /uapi/domestic-stock/v1/trading/inquire-daily-ccld</c>: the day's orders with their
+    /// filled and remaining quantities (the simulator fills nothing yet: filled is 0).
+    /// </summary>
+    private IResult DailyOrders(HttpRequest request)
+    {
+        string authorization = request.Headers.Authorization.ToString();
+        string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
+        if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
+        {
+            return Fail("EGW00123", "기간이 만료된 token 입니다.");
+        }
+
+        var rows = new JsonArray();
+        foreach (DayOrder order in _day.Values.OrderBy(o => o.Odno, StringComparer.Ordinal))
+        {
+            rows.Add(new JsonObject
+            {
+                ["odno"] = order.Odno,
+                ["pdno"] = order.Symbol,
+                ["sll_buy_dvsn_cd"] = order.SideCode,
+                ["ord_qty"] = order.Quantity.ToString(CultureInfo.InvariantCulture),
+                ["tot_ccld_qty"] = "0",
+                ["rmn_qty"] = order.Canceled ? "0" : order.Quantity.ToString(CultureInfo.InvariantCulture),
+                ["cncl_yn"] = order.Canceled ? "Y" : "N",
+            });
+        }
+
+        return Results.Json(new JsonObject { ["rt_cd"] = "0", ["msg_cd"] = "KIOK0510", ["msg1"] = "조회가 완료되었습니다", ["output1"] = rows });
+    }
     private int _orderRequests;
 
     /// <summary>Fault injection for order requests: every <see cref="FaultEvery"/>-th one gets this answer instead.</summary>
@@ -384,6 +433,11 @@ public sealed class KisSimulator : IAsyncDisposable
             if (!_open.TryRemove(original, out _))
             {
                 return Fail("APBK0918", "취소 가능한 수량이 없습니다.");
+            }
+
+            if (_day.TryGetValue(original, out DayOrder? dayOrder))
+            {
+                dayOrder.Canceled = true;
             }
 
             Interlocked.Increment(ref _cancels);

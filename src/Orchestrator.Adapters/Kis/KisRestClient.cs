@@ -155,6 +155,59 @@ public sealed class KisRestClient : IDisposable
             : new KisOrderResult(false, null, null, body?["msg_cd"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body?["msg1"]?.GetValue<string>() ?? "no rt_cd in the answer");
     }
 
+    /// <summary>
+    /// The day's orders as KIS reports them (<c>inquire-daily-ccld</c>): what reconciliation and
+    /// any retry decision read first, since KIS has no client order id to look an order up by.
+    /// </summary>
+    public async Task<IReadOnlyList<KisDailyOrder>> GetDailyOrdersAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        string date = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        string query = $"uapi/domestic-stock/v1/trading/inquire-daily-ccld?CANO={_credentials.AccountNumber}&ACNT_PRDT_CD={_credentials.ProductCode}"
+            + $"&INQR_STRT_DT={date}&INQR_END_DT={date}&SLL_BUY_DVSN_CD=00&INQR_DVSN=00&PDNO=&CCLD_DVSN=00&ORD_GNO_BRNO=&ODNO=&INQR_DVSN_3=00&INQR_DVSN_1=&CTX_AREA_FK100=&CTX_AREA_NK100=";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(query, UriKind.Relative));
+        AddHeaders(request, token, (_credentials.RealAccount ? "T" : "V") + "TTC0081R");
+        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        JsonObject? body;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            MalformedAnswers++;
+            throw new KisQueryException($"unreadable answer to the daily orders query (HTTP {(int)response.StatusCode})");
+        }
+
+        if (body?["rt_cd"]?.GetValue<string>() != "0" || body["output1"] is not JsonArray rows)
+        {
+            throw new KisQueryException($"daily orders query refused: {body?["msg_cd"]?.GetValue<string>()} {body?["msg1"]?.GetValue<string>()}");
+        }
+
+        var orders = new List<KisDailyOrder>(rows.Count);
+        foreach (JsonNode? row in rows)
+        {
+            if (row is null)
+            {
+                continue;
+            }
+
+            orders.Add(new KisDailyOrder(
+                row["odno"]?.GetValue<string>() ?? string.Empty,
+                row["pdno"]?.GetValue<string>() ?? string.Empty,
+                row["sll_buy_dvsn_cd"]?.GetValue<string>() == "02" ? Side.Buy : Side.Sell,
+                ParseQuantity(row["ord_qty"]),
+                ParseQuantity(row["tot_ccld_qty"]),
+                ParseQuantity(row["rmn_qty"]),
+                row["cncl_yn"]?.GetValue<string>() == "Y"));
+        }
+
+        return orders;
+    }
+
+    private static long ParseQuantity(JsonNode? node) =>
+        long.TryParse(node?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : 0;
+
     /// <summary>The cash-order tr_id: buy TTTC0012U / sell TTTC0011U, with a V prefix for VIRTUAL accounts.</summary>
     public static string CashOrderTrId(Side side, bool realAccount) => (realAccount ? "T" : "V") + (side == Side.Buy ? "TTC0012U" : "TTC0011U");
 
@@ -163,3 +216,9 @@ public sealed class KisRestClient : IDisposable
 
 /// <summary>KIS refused to issue a token: wrong keys, not a transient failure.</summary>
 public sealed class KisAuthenticationException(string message) : Exception(message);
+
+/// <summary>A KIS query failed or was refused; the caller cannot know the venue's state from it.</summary>
+public sealed class KisQueryException(string message) : Exception(message);
+
+/// <summary>One of the day's orders as KIS reports it.</summary>
+public sealed record KisDailyOrder(string OrderNumber, string Symbol, Side Side, long OrderedQuantity, long FilledQuantity, long RemainingQuantity, bool Canceled);

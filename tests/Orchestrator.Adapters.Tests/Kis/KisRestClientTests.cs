@@ -184,3 +184,41 @@ public sealed class KisFaultTests : IAsyncLifetime
         Assert.Equal(unreadable, client.MalformedAnswers);
     }
 }
+
+public sealed class KisDailyOrdersTests : IAsyncLifetime
+{
+    private KisSimulator? _simulator;
+    private HttpClient? _http;
+
+    public async Task InitializeAsync()
+    {
+        _simulator = await KisSimulator.StartAsync();
+        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DailyOrders_ShowWhatTheVenueHolds_IncludingCancels()
+    {
+        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+        KisOrderResult buy = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
+        KisOrderResult sell = await client.PlaceCashOrderAsync("000660", Side.Sell, 4, 180_000, CancellationToken.None);
+        await client.CancelOrderAsync(sell.OrderNumber!, sell.BranchNumber!, CancellationToken.None);
+
+        IReadOnlyList<KisDailyOrder> day = await client.GetDailyOrdersAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None);
+
+        Assert.Equal(2, day.Count);
+        KisDailyOrder first = Assert.Single(day, o => o.OrderNumber == buy.OrderNumber);
+        Assert.Equal(("005930", Side.Buy, 10L, 10L, false), (first.Symbol, first.Side, first.OrderedQuantity, first.RemainingQuantity, first.Canceled));
+        KisDailyOrder second = Assert.Single(day, o => o.OrderNumber == sell.OrderNumber);
+        Assert.Equal((Side.Sell, 0L, true), (second.Side, second.RemainingQuantity, second.Canceled));
+    }
+}
