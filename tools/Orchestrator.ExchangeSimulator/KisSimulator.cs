@@ -107,9 +107,7 @@ public sealed class KisSimulator : IAsyncDisposable
                 return fault; // the order does not reach the book
             }
 
-            string authorization = request.Headers.Authorization.ToString();
-            string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
-            if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
+            if (!HasValidToken(request))
             {
                 return Fail("EGW00123", "기간이 만료된 token 입니다.");
             }
@@ -345,9 +343,7 @@ public sealed class KisSimulator : IAsyncDisposable
     /// </summary>
     private IResult DailyOrders(HttpRequest request)
     {
-        string authorization = request.Headers.Authorization.ToString();
-        string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
-        if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
+        if (!HasValidToken(request))
         {
             return Fail("EGW00123", "기간이 만료된 token 입니다.");
         }
@@ -408,9 +404,7 @@ public sealed class KisSimulator : IAsyncDisposable
 
     private async Task<IResult> ReviseOrCancelAsync(HttpRequest request)
     {
-        string authorization = request.Headers.Authorization.ToString();
-        string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
-        if (!_tokens.TryGetValue(token, out DateTimeOffset expires) || expires < DateTimeOffset.UtcNow)
+        if (!HasValidToken(request))
         {
             return Fail("EGW00123", "기간이 만료된 token 입니다.");
         }
@@ -460,6 +454,13 @@ public sealed class KisSimulator : IAsyncDisposable
                 ["ORD_TMD"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(9)).ToString("HHmmss", CultureInfo.InvariantCulture),
             },
         });
+    }
+
+    private bool HasValidToken(HttpRequest request)
+    {
+        string authorization = request.Headers.Authorization.ToString();
+        string token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : string.Empty;
+        return _tokens.TryGetValue(token, out DateTimeOffset expires) && expires >= DateTimeOffset.UtcNow;
     }
 
     private static IResult Fail(string code, string message) =>

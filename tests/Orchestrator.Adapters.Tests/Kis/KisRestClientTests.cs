@@ -4,13 +4,15 @@ using Orchestrator.ExchangeSimulator;
 
 namespace Orchestrator.Adapters.Tests.Kis;
 
-/// <summary>The real KIS REST client against the local simulator over HTTP on loopback.</summary>
-public sealed class KisRestClientTests : IAsyncLifetime
+/// <summary>A KIS simulator on an ephemeral loopback port and an HTTP client for it, per test.</summary>
+public abstract class KisSimulatorFixture : IAsyncLifetime
 {
     private KisSimulator? _simulator;
     private HttpClient? _http;
 
-    private KisSimulator Simulator => _simulator!;
+    protected KisSimulator Simulator => _simulator!;
+
+    protected HttpClient Http => _http!;
 
     public async Task InitializeAsync()
     {
@@ -27,8 +29,15 @@ public sealed class KisRestClientTests : IAsyncLifetime
         }
     }
 
-    private KisRestClient Client(string appKey = KisSimulator.AppKey, bool real = false) =>
-        new(_http!, new KisCredentials(appKey, KisSimulator.AppSecret, "50000000", "01", real));
+    /// <summary>A client for the simulator's virtual account.</summary>
+    protected KisRestClient NewClient(string appKey = KisSimulator.AppKey, bool real = false) =>
+        new(Http, new KisCredentials(appKey, KisSimulator.AppSecret, "50000000", "01", real));
+}
+
+/// <summary>The real KIS REST client against the local simulator over HTTP on loopback.</summary>
+public sealed class KisRestClientTests : KisSimulatorFixture
+{
+    private KisRestClient Client(string appKey = KisSimulator.AppKey, bool real = false) => NewClient(appKey, real);
 
     [Fact]
     public async Task Orders_RoundTrip_WithOneTokenForManyOrders()
@@ -105,73 +114,37 @@ public sealed class KisRestClientTests : IAsyncLifetime
     }
 }
 
-public sealed class KisCancelTests : IAsyncLifetime
+public sealed class KisCancelTests : KisSimulatorFixture
 {
-    private KisSimulator? _simulator;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KisSimulator.StartAsync();
-        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_simulator is not null)
-        {
-            await _simulator.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Cancel_RemovesTheOpenOrder_AndASecondCancelIsABusinessFailure()
     {
-        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+        using var client = NewClient();
         KisOrderResult placed = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
-        Assert.True(_simulator!.IsOpen(placed.OrderNumber!));
+        Assert.True(Simulator.IsOpen(placed.OrderNumber!));
 
         KisOrderResult canceled = await client.CancelOrderAsync(placed.OrderNumber!, placed.BranchNumber!, CancellationToken.None);
         Assert.True(canceled.Accepted);
-        Assert.False(_simulator.IsOpen(placed.OrderNumber!));
+        Assert.False(Simulator.IsOpen(placed.OrderNumber!));
 
         KisOrderResult again = await client.CancelOrderAsync(placed.OrderNumber!, placed.BranchNumber!, CancellationToken.None);
         Assert.False(again.Accepted);
         Assert.Equal("APBK0918", again.MessageCode);
-        Assert.Equal(1, _simulator.Cancels);
+        Assert.Equal(1, Simulator.Cancels);
     }
 }
 
-public sealed class KisFaultTests : IAsyncLifetime
+public sealed class KisFaultTests : KisSimulatorFixture
 {
-    private KisSimulator? _simulator;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KisSimulator.StartAsync();
-        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_simulator is not null)
-        {
-            await _simulator.DisposeAsync();
-        }
-    }
-
     [Theory]
     [InlineData(HttpFault.ServerError, "500", 1)] // an HTML error page is not a KIS answer
     [InlineData(HttpFault.RateLimited, "EGW00201", 0)]
     [InlineData(HttpFault.Malformed, "200", 1)]
     public async Task BadAnswers_AreFailureResults_NeverExceptions_AndTheNextOrderStillWorks(HttpFault fault, string code, int unreadable)
     {
-        _simulator!.Fault = fault;
-        _simulator.FaultEvery = 2; // the 2nd order request is hit
-        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+        Simulator.Fault = fault;
+        Simulator.FaultEvery = 2; // the 2nd order request is hit
+        using var client = NewClient();
 
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
         KisOrderResult hit = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None);
@@ -179,36 +152,18 @@ public sealed class KisFaultTests : IAsyncLifetime
         Assert.Equal(code, hit.MessageCode);
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
 
-        Assert.Equal(3, _simulator.OrderRequests);
-        Assert.Equal(2, _simulator.Orders.Count); // the faulted request never reached the book
+        Assert.Equal(3, Simulator.OrderRequests);
+        Assert.Equal(2, Simulator.Orders.Count); // the faulted request never reached the book
         Assert.Equal(unreadable, client.MalformedAnswers);
     }
 }
 
-public sealed class KisDailyOrdersTests : IAsyncLifetime
+public sealed class KisDailyOrdersTests : KisSimulatorFixture
 {
-    private KisSimulator? _simulator;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KisSimulator.StartAsync();
-        _http = new HttpClient { BaseAddress = _simulator.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_simulator is not null)
-        {
-            await _simulator.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task DailyOrders_ShowWhatTheVenueHolds_IncludingCancels()
     {
-        using var client = new KisRestClient(_http!, new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false));
+        using var client = NewClient();
         KisOrderResult buy = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
         KisOrderResult sell = await client.PlaceCashOrderAsync("000660", Side.Sell, 4, 180_000, CancellationToken.None);
         await client.CancelOrderAsync(sell.OrderNumber!, sell.BranchNumber!, CancellationToken.None);
