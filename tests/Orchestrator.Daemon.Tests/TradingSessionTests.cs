@@ -19,10 +19,12 @@ public sealed class TradingSessionTests
     }
 
     private static SessionOptions Options(WaitStrategyKind wait, bool pipelined, long ticks = 20_000) =>
-        DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, wait) with
+        // Paced, not as fast as possible: the venue sees each tick before the engine, and an
+        // unpaced feed can run so far ahead that orders reach the venue after the last tick.
+        DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 20_000, wait) with
         {
             MaxTicks = ticks,
-            Engine = DaemonCli.BuildOptions(7, 0, wait).Engine with { Pipelined = pipelined },
+            Engine = DaemonCli.BuildOptions(7, 20_000, wait).Engine with { Pipelined = pipelined },
         };
 
     [Theory]
