@@ -179,3 +179,25 @@ public sealed class RiskManagerTests
         Assert.Contains(h.Audit.Lines, l => l.Message == "Risk check failed: AAPL BUY rejected (KillSwitch) [signal 77]");
     }
 }
+
+public sealed class AuditLevelTests
+{
+    [Theory]
+    [InlineData(Orchestrator.Core.RejectReason.NoPosition, Orchestrator.Core.IntentOrigin.Rule, Orchestrator.Engine.Audit.AuditLevel.Info)]
+    [InlineData(Orchestrator.Core.RejectReason.NoPosition, Orchestrator.Core.IntentOrigin.External, Orchestrator.Engine.Audit.AuditLevel.Warning)]
+    [InlineData(Orchestrator.Core.RejectReason.KillSwitch, Orchestrator.Core.IntentOrigin.Rule, Orchestrator.Engine.Audit.AuditLevel.Warning)]
+    public void Rejects_AreWarnings_ExceptARulesExitWithNothingToExit(Orchestrator.Core.RejectReason reason, Orchestrator.Core.IntentOrigin origin, Orchestrator.Engine.Audit.AuditLevel expected)
+    {
+        var formatter = new Orchestrator.Engine.Audit.AuditFormatter(new Orchestrator.Core.SymbolTable(["AAPL"]), new Orchestrator.Core.TextInterner(), new Orchestrator.Core.TextInterner());
+        (Orchestrator.Engine.Audit.AuditLevel level, string message) = formatter.Format(new Orchestrator.Engine.Audit.AuditRecord
+        {
+            Kind = Orchestrator.Engine.Audit.AuditKind.RiskRejected,
+            SymbolId = 0,
+            Side = Orchestrator.Core.Side.Sell,
+            Reason = reason,
+            Origin = origin,
+        });
+        Assert.Equal(expected, level);
+        Assert.Equal($"Risk check failed: AAPL SELL rejected ({reason})", message);
+    }
+}

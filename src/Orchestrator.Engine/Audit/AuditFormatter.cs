@@ -15,7 +15,9 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
             AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by the {RuleText(r.Value)} rule (confidence: {Confidence(r.ConfidencePpm)}) at {Money(r.PriceRaw)}")),
             AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
-            AuditKind.RiskRejected => (AuditLevel.Warning, Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
+            // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
+            AuditKind.RiskRejected => (r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
+                Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
             AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
             AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)})")),
             AuditKind.OrderAccepted => (AuditLevel.Info, Invariant($"Order accepted: id {r.ClientOrderId} {symbol}")),
