@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using YamlDotNet.RepresentationModel;
 
 namespace Orchestrator.Daemon.Configuration;
@@ -70,7 +71,15 @@ public sealed class YamlSection
         return fallback;
     }
 
-    public decimal GetDecimal(string key, decimal fallback, decimal min, decimal max)
+    public decimal GetDecimal(string key, decimal fallback, decimal min, decimal max) =>
+        GetNumber(key, fallback, min, max, NumberStyles.Float, "a number");
+
+    public long GetLong(string key, long fallback, long min, long max) =>
+        GetNumber(key, fallback, min, max, NumberStyles.Integer, "a whole number");
+
+    /// <summary>A number of type <typeparamref name="T"/> within [min, max], or the fallback with an error naming the key.</summary>
+    private T GetNumber<T>(string key, T fallback, T min, T max, NumberStyles styles, string kind)
+        where T : INumber<T>
     {
         YamlScalarNode? scalar = Scalar(key);
         if (scalar is null)
@@ -78,38 +87,15 @@ public sealed class YamlSection
             return fallback;
         }
 
-        if (!decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value))
+        if (!T.TryParse(scalar.Value, styles, CultureInfo.InvariantCulture, out T? value))
         {
-            Error(key, $"must be a number, got '{scalar.Value}'", scalar);
+            Error(key, $"must be {kind}, got '{scalar.Value}'", scalar);
             return fallback;
         }
 
         if (value < min || value > max)
         {
             Error(key, $"must be between {Format(min)} and {Format(max)}, got {Format(value)}", scalar);
-            return fallback;
-        }
-
-        return value;
-    }
-
-    public long GetLong(string key, long fallback, long min, long max)
-    {
-        YamlScalarNode? scalar = Scalar(key);
-        if (scalar is null)
-        {
-            return fallback;
-        }
-
-        if (!long.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
-        {
-            Error(key, $"must be a whole number, got '{scalar.Value}'", scalar);
-            return fallback;
-        }
-
-        if (value < min || value > max)
-        {
-            Error(key, $"must be between {min} and {max}, got {value}", scalar);
             return fallback;
         }
 
@@ -316,5 +302,6 @@ public sealed class YamlSection
 
     private string Path(string key) => _path.Length == 0 ? key : _path + "." + key;
 
-    private static string Format(decimal value) => value.ToString("0.##########", CultureInfo.InvariantCulture);
+    private static string Format<T>(T value)
+        where T : INumber<T> => value.ToString("0.##########", CultureInfo.InvariantCulture);
 }
