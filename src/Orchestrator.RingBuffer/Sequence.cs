@@ -32,14 +32,6 @@ public sealed class Sequence
     /// <summary>Release write: everything this thread wrote before is visible to a thread that reads this value.</summary>
     public void SetValue(long value) => Volatile.Write(ref _value, value);
 
-    /// <summary>Release write followed by a full fence (store-load), for a writer that reads other sequences next.</summary>
-    public void SetValueVolatile(long value)
-    {
-        Volatile.Write(ref _value, value);
-        // Full fence: the store above cannot be reordered after the loads that follow the call.
-        Interlocked.MemoryBarrier();
-    }
-
     /// <summary>Atomic compare-and-set (full fence).</summary>
     public bool CompareAndSet(long expected, long next) =>
         Interlocked.CompareExchange(ref _value, next, expected) == expected;

@@ -64,7 +64,4 @@ public sealed class SequenceBarrier
         _alerted = true;
         _waitStrategy.SignalAllWhenBlocking(); // always: a parked waiter must see the alert
     }
-
-    /// <summary>Clears the alert so the barrier can be used again.</summary>
-    public void ClearAlert() => _alerted = false;
 }

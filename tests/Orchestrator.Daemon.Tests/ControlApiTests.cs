@@ -18,22 +18,13 @@ public sealed class ControlApiTests : IAsyncLifetime
     private ControlApi? _api;
     private HttpClient? _http;
 
-    private sealed class NullWriter : IAuditWriter
-    {
-        public bool IsEnabled => false;
-
-        public void Write(AuditLevel level, string message, in AuditRecord record)
-        {
-        }
-    }
-
     private TradingSession Session => _session!;
 
     private HttpClient Http => _http!;
 
     public async Task InitializeAsync()
     {
-        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), new NullWriter());
+        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), NullAuditWriter.Instance);
         _session.Start("test");
         _api = await ControlApi.StartAsync(_session, new Secret("test-token", "test"), 0, CancellationToken.None);
         _http = new HttpClient { BaseAddress = _api.BaseAddress };

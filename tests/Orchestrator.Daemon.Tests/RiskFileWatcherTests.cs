@@ -14,15 +14,6 @@ public sealed class RiskFileWatcherTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class NullWriter : IAuditWriter
-    {
-        public bool IsEnabled => false;
-
-        public void Write(AuditLevel level, string message, in AuditRecord record)
-        {
-        }
-    }
-
     [Fact]
     public void EditingTheRiskFile_AppliesValidChanges_AndRejectsInvalidOnesKeepingTheLimits()
     {
@@ -31,7 +22,7 @@ public sealed class RiskFileWatcherTests : IDisposable
         File.WriteAllText(riskFile, "min_confidence: 0.6\nduplicate_window: 0s\n" + NoRules);
         (DaemonConfig? config, _) = ConfigLoader.Load(_dir);
         SessionOptions options = DaemonCli.BuildOptions(config!, seed: 3, ticksPerSecond: 500, WaitStrategyKind.Blocking) with { WatchConfigDirectory = _dir };
-        using var session = new TradingSession(options, new NullWriter());
+        using var session = new TradingSession(options, NullAuditWriter.Instance);
         session.Start("test");
         TradingEngine engine = session.Engine;
         Assert.True(SpinWait.SpinUntil(() => engine.Market.LastRaw(0) > 0, s_hang), "market data");

@@ -44,7 +44,7 @@ public sealed class LatencyRig : IDisposable
             },
             Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 },
         };
-        Engine = new TradingEngine(options, new NullAuditWriter());
+        Engine = new TradingEngine(options, NullAuditWriter.Instance);
         _gateway = new FillingGateway(Engine, Recorder);
         Engine.ConnectGateway(_gateway);
         Engine.Start();
@@ -96,15 +96,6 @@ public sealed class LatencyRig : IDisposable
     }
 
     public void Dispose() => Engine.Shutdown(TimeSpan.FromSeconds(10));
-
-    private sealed class NullAuditWriter : IAuditWriter
-    {
-        public bool IsEnabled => false;
-
-        public void Write(AuditLevel level, string message, in AuditRecord record)
-        {
-        }
-    }
 
     /// <summary>Records each order's latency and answers it with a full fill at the last price.</summary>
     private sealed class FillingGateway(TradingEngine engine, LatencyRecorder recorder) : IEventHandler<OrderCommand>

@@ -50,9 +50,6 @@ public sealed class TradingSession : IDisposable
 
     public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has not started.");
 
-    /// <summary>Cancelled when a pipeline stage halts on a failure.</summary>
-    public CancellationToken Faulted => _faulted.Token;
-
     public ProcessorFault? Fault { get; private set; }
 
     /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>

@@ -2,28 +2,13 @@ using System.Collections.Concurrent;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.WebSockets;
 using Orchestrator.Core;
-using Orchestrator.ExchangeSimulator;
 
 namespace Orchestrator.Adapters.Tests.Kis;
 
 /// <summary>The KIS feed with its WebSocket Manager against the simulator: reconnect, resubscribe once, ticks again.</summary>
-public sealed class KisMarketDataFeedTests : IAsyncLifetime
+public sealed class KisMarketDataFeedTests : KisSimulatorFixture
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
-    private KisSimulator? _simulator;
-
-    private KisSimulator Simulator => _simulator!;
-
-    public async Task InitializeAsync() => _simulator = await KisSimulator.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_simulator is not null)
-        {
-            await _simulator.DisposeAsync();
-        }
-    }
-
     private sealed class QueueSink : IMarketDataSink
     {
         public ConcurrentQueue<MarketTick> Ticks { get; } = new();

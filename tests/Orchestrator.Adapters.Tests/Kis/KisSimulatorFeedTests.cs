@@ -2,28 +2,13 @@ using System.Net.WebSockets;
 using System.Text;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Core;
-using Orchestrator.ExchangeSimulator;
 
 namespace Orchestrator.Adapters.Tests.Kis;
 
 /// <summary>The simulator's real-time feed, received over a real WebSocket and decoded by the parser.</summary>
-public sealed class KisSimulatorFeedTests : IAsyncLifetime
+public sealed class KisSimulatorFeedTests : KisSimulatorFixture
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(30);
-    private KisSimulator? _simulator;
-
-    private KisSimulator Simulator => _simulator!;
-
-    public async Task InitializeAsync() => _simulator = await KisSimulator.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_simulator is not null)
-        {
-            await _simulator.DisposeAsync();
-        }
-    }
-
     private sealed class ListSink : IMarketDataSink
     {
         public List<MarketTick> Ticks { get; } = [];

@@ -1,0 +1,13 @@
+namespace Orchestrator.Engine.Audit;
+
+/// <summary>Audit switched off: records are still counted by the trail, never rendered (benchmarks, tests that count only).</summary>
+public sealed class NullAuditWriter : IAuditWriter
+{
+    public static NullAuditWriter Instance { get; } = new();
+
+    public bool IsEnabled => false;
+
+    public void Write(AuditLevel level, string message, in AuditRecord record)
+    {
+    }
+}
