@@ -1,0 +1,27 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Venues;
+
+/// <summary>
+/// An order as the broker gateway asks a venue to take it: the engine's
+/// <see cref="OrderCommand"/> with the symbol's venue name attached. Slow path.
+/// </summary>
+/// <param name="ClientOrderId">The engine's order id: Alpaca's <c>client_order_id</c>; KIS has no such field.</param>
+/// <param name="Symbol">The venue's name for the instrument (KIS PDNO, Alpaca symbol).</param>
+/// <param name="SymbolId">The engine's symbol index.</param>
+/// <param name="Side">Buy or sell.</param>
+/// <param name="Type">Market, limit, stop, stop-limit.</param>
+/// <param name="TimeInForce">Day, GTC, IOC, FOK.</param>
+/// <param name="Quantity">Shares.</param>
+/// <param name="LimitPriceRaw">Fixed-point limit price (<see cref="FixedPoint.Scale"/>); 0 for market orders.</param>
+/// <param name="StopPriceRaw">Fixed-point stop trigger; 0 when none.</param>
+public sealed record VenueOrderRequest(
+    long ClientOrderId,
+    string Symbol,
+    int SymbolId,
+    Side Side,
+    OrderType Type,
+    TimeInForce TimeInForce,
+    long Quantity,
+    long LimitPriceRaw,
+    long StopPriceRaw);
