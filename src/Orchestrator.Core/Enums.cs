@@ -63,6 +63,12 @@ public enum ExecutionType : byte
     Canceled,
     Rejected,
     Expired,
+
+    /// <summary>
+    /// The gateway could not learn whether the venue took the order (timeouts, retries spent,
+    /// circuit open): the order becomes Unknown and its symbol pauses until reconciliation settles it.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>Where an order intent came from.</summary>
@@ -123,4 +129,7 @@ public enum RejectReason : byte
     NoPosition,
     GatewayBusy,
     BrokerRejected,
+
+    /// <summary>The symbol has an order whose venue state is unknown: no new orders until reconciled.</summary>
+    SymbolPaused,
 }

@@ -26,6 +26,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             AuditKind.OrderCanceled => (AuditLevel.Info, Invariant($"Order canceled: id {r.ClientOrderId} {symbol}")),
             AuditKind.OrderRejected => (AuditLevel.Warning, Invariant($"Order rejected by broker: id {r.ClientOrderId} {symbol} {side} ({r.Reason})")),
             AuditKind.OrderExpired => (AuditLevel.Info, Invariant($"Order expired: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderStatusUnknown => (AuditLevel.Critical, Invariant($"Order status unknown: id {r.ClientOrderId} {symbol} {side} {r.Value} shares; the venue did not confirm it: new orders in {symbol} paused until reconciliation settles it")),
             AuditKind.IllegalReport => (AuditLevel.Warning, Invariant($"Execution report ignored: id {r.ClientOrderId} cannot move from its current state")),
             AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
             AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),

@@ -22,4 +22,5 @@ public enum AuditKind : byte
     CancelAllRequested,
     DayStarted,
     RiskParametersApplied,
+    OrderStatusUnknown,
 }

@@ -22,6 +22,10 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     private readonly AuditTrail _audit;
     private readonly EngineCounters _counters;
 
+    // Orders per symbol whose venue state is unknown; while any is, the symbol takes no new
+    // orders (we cannot know the position the venue holds). Written on the trading thread only.
+    private readonly int[] _unknownPerSymbol;
+
     public OrderManagerHandler(RingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters)
     {
         _outbound = outbound;
@@ -29,7 +33,11 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         _portfolio = portfolio;
         _audit = audit;
         _counters = counters;
+        _unknownPerSymbol = new int[portfolio.SymbolCount];
     }
+
+    /// <summary>Whether new orders in <paramref name="symbolId"/> are paused by an order in doubt (any thread; a snapshot).</summary>
+    public bool IsPaused(int symbolId) => Volatile.Read(ref _unknownPerSymbol[symbolId]) > 0;
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
@@ -72,6 +80,11 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         if (!_orders.HasCapacity)
         {
             return RejectReason.MaxOpenOrders;
+        }
+
+        if ((uint)symbolId < (uint)_unknownPerSymbol.Length && _unknownPerSymbol[symbolId] > 0)
+        {
+            return RejectReason.SymbolPaused;
         }
 
         if (!_outbound.TryNext(out long outSequence))
@@ -161,7 +174,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             return;
         }
 
+        OrderStatus before = order.Status;
         _orders.Update(slot, next, fill, e.FillPriceRaw, e.TsEventNs);
+        if (before != next && (before == OrderStatus.Unknown || next == OrderStatus.Unknown))
+        {
+            Volatile.Write(ref _unknownPerSymbol[order.SymbolId], _unknownPerSymbol[order.SymbolId] + (next == OrderStatus.Unknown ? 1 : -1));
+        }
         if (OrderStateMachine.IsTerminal(next))
         {
             _counters.OrderFinished(next);
@@ -200,6 +218,7 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
                 OrderStatus.Accepted => AuditKind.OrderAccepted,
                 OrderStatus.Canceled => AuditKind.OrderCanceled,
                 OrderStatus.Rejected => AuditKind.OrderRejected,
+                OrderStatus.Unknown => AuditKind.OrderStatusUnknown,
                 _ => AuditKind.OrderExpired,
             };
             if (next == OrderStatus.Rejected)

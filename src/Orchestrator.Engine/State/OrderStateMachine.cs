@@ -57,6 +57,15 @@ public static class OrderStateMachine
                 next = OrderStatus.Expired;
                 return true;
 
+            case ExecutionType.Unknown:
+                if (current != OrderStatus.PendingNew)
+                {
+                    return false; // only an order never acknowledged can be in doubt
+                }
+
+                next = OrderStatus.Unknown;
+                return true;
+
             case ExecutionType.Rejected:
                 if (current is not (OrderStatus.PendingNew or OrderStatus.Unknown))
                 {
