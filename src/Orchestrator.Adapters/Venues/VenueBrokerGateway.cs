@@ -1,0 +1,732 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using System.Threading.RateLimiting;
+using NLog;
+using Orchestrator.Core;
+using Orchestrator.Engine.Metrics;
+using Orchestrator.RingBuffer;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Orchestrator.Adapters.Venues;
+
+/// <summary>
+/// The broker gateway for a real venue (KIS, Alpaca): the outbound ring's consumer hands each
+/// order or cancel to a small pool of async workers, which call the venue through one resilience
+/// pipeline, and every answer comes back as execution reports published into the inbound ring.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Pipeline, outermost first: retry (up to <see cref="VenueGatewayOptions.MaxRetries"/>, jittered
+/// exponential backoff, longer after 429/EGW00201; only on timeouts, 5xx, 429 and unreadable
+/// answers — never on a business reject) → circuit breaker (shared by every call to the venue) →
+/// token-bucket rate limiter (keeps retries from becoming a storm) → per-attempt timeout.
+/// </para>
+/// <para>
+/// An order is never blindly sent twice: before any retry of a placement whose outcome was not
+/// seen, the gateway asks the venue whether it already has the order (Alpaca by client order id,
+/// KIS by matching the day's orders). When retries are spent or the breaker opens after a send,
+/// the order becomes Unknown (its symbol pauses in the engine, CRITICAL in the log) and the poll
+/// loop keeps looking until the venue shows it or <see cref="VenueGatewayOptions.UnknownGrace"/>
+/// passes without it (then it is declared never placed).
+/// </para>
+/// <para>
+/// Fills are learned from cumulative order states — a poll of the venue's orders (while any
+/// order is working) and any push stream (<see cref="IVenueUpdateSink"/>) — so the same fill seen
+/// twice is reported once. Slow path throughout; only <see cref="OnEvent"/> runs on the gateway's
+/// ring thread, and it only enqueues.
+/// </para>
+/// </remarks>
+public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
+{
+    private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
+
+    private readonly IVenueClient _client;
+    private readonly SymbolTable _symbols;
+    private readonly IExecutionReportSink _reports;
+    private readonly LatencyRecorder? _latency;
+    private readonly VenueGatewayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Channel<OrderCommand> _queue;
+    private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ResiliencePipeline _pipeline;
+    private readonly TokenBucketRateLimiter _limiter;
+    private readonly ConcurrentDictionary<long, TrackedOrder> _byClientId = new();
+    private readonly ConcurrentDictionary<string, TrackedOrder> _byVenueId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unexplained = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task[] _workers = [];
+    private Task _poller = Task.CompletedTask;
+    private int _inFlight;
+    private long _placements;
+    private long _retries;
+    private long _foundBeforeRetry;
+    private long _unknown;
+    private long _brokerRejects;
+    private long _pollFailures;
+    private long _circuitOpenings;
+
+    public VenueBrokerGateway(IVenueClient client, SymbolTable symbols, IExecutionReportSink reports, VenueGatewayOptions? options = null, LatencyRecorder? latency = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _symbols = symbols;
+        _reports = reports;
+        _latency = latency;
+        _options = options ?? new VenueGatewayOptions();
+        _time = time ?? TimeProvider.System;
+        IReadOnlyList<string> errors = _options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid gateway options: " + string.Join("; ", errors), nameof(options));
+        }
+
+        _queue = Channel.CreateBounded<OrderCommand>(new BoundedChannelOptions(_options.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.RequestsPerSecond,
+            TokensPerPeriod = _options.RequestsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+        _pipeline = BuildPipeline();
+    }
+
+    /// <summary>The venue's name ("kis", "alpaca").</summary>
+    public string VenueName => _client.Name;
+
+    /// <summary>Orders handed to the venue (first attempts).</summary>
+    public long Placements => Interlocked.Read(ref _placements);
+
+    /// <summary>Retries of any call.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Placements found at the venue before a retry would have resent them (duplicates avoided).</summary>
+    public long FoundBeforeRetry => Interlocked.Read(ref _foundBeforeRetry);
+
+    /// <summary>Orders that went into doubt.</summary>
+    public long UnknownOrders => Interlocked.Read(ref _unknown);
+
+    /// <summary>Orders the venue refused for a business reason.</summary>
+    public long BrokerRejects => Interlocked.Read(ref _brokerRejects);
+
+    /// <summary>Reads of the venue's orders that failed after their retries.</summary>
+    public long PollFailures => Interlocked.Read(ref _pollFailures);
+
+    /// <summary>Times the circuit breaker opened.</summary>
+    public long CircuitOpenings => Interlocked.Read(ref _circuitOpenings);
+
+    /// <summary>Venue orders that belong to no engine order (placed by hand, or by a run before a crash).</summary>
+    public int UnexplainedVenueOrders => _unexplained.Count;
+
+    /// <summary>Orders not yet finished as the gateway knows them.</summary>
+    public int OpenOrders => _byClientId.Values.Count(t => !t.Terminal);
+
+    /// <summary>Starts the workers and the poll loop.</summary>
+    public void Start()
+    {
+        var workers = new Task[_options.Concurrency];
+        for (int i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(WorkAsync);
+        }
+
+        _workers = workers;
+        _poller = Task.Run(PollLoopAsync);
+    }
+
+    /// <summary>The outbound ring's handler (gateway thread): enqueue only; a full queue holds the ring.</summary>
+    public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
+    {
+        if (data.Kind == OrderCommandKind.None)
+        {
+            return;
+        }
+
+        if (data.Kind == OrderCommandKind.SubmitOrder)
+        {
+            _latency?.Record(data);
+        }
+
+        if (!_queue.Writer.TryWrite(data))
+        {
+            // Back-pressure: the outbound ring fills behind us and the engine refuses with GatewayBusy.
+            _queue.Writer.WriteAsync(data).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnVenueOrderUpdate(VenueOrderState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (Find(state) is { } tracked)
+        {
+            Apply(tracked, state);
+        }
+        else
+        {
+            NoteUnexplained(state);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void RequestRefresh() => _wake.Writer.TryWrite(0);
+
+    /// <summary>
+    /// Waits until every queued command has been handled and one last read of the venue's orders
+    /// has been applied (at shutdown, so the engine sees the cancels' outcome before it stops).
+    /// </summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        try
+        {
+            while (_queue.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, deadline.Token).ConfigureAwait(false);
+            }
+
+            await PollOnceAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            s_logger.Warn("Broker {0}: flush did not finish within {1:0}s; {2} orders still open at the venue as far as we know", VenueName, timeout.TotalSeconds, OpenOrders);
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline()
+    {
+        var transient = new PredicateBuilder().Handle<VenueTransientException>().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+            .Handle<OperationCanceledException>(_ => !_stop.IsCancellationRequested);
+        return new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = _options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.Backoff,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is VenueTransientException { RateLimited: true }
+                        ? _options.RateLimitedBackoff * (1 << Math.Min(args.AttemptNumber, 6)) * (1 + (Random.Shared.NextDouble() * 0.25))
+                        : null),
+                OnRetry = args =>
+                {
+                    Interlocked.Increment(ref _retries);
+                    s_logger.Warn("Broker {0}: retry {1} in {2:0}ms after {3}", VenueName, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, Describe(args.Outcome.Exception));
+                    return default;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = _options.BreakerFailureRatio,
+                MinimumThroughput = _options.BreakerMinimumThroughput,
+                SamplingDuration = _options.BreakerSamplingDuration,
+                BreakDuration = _options.BreakDuration,
+                OnOpened = args =>
+                {
+                    Interlocked.Increment(ref _circuitOpenings);
+                    s_logger.Fatal("Broker {0} unreachable: circuit open for {1:0}s after repeated failures ({2}); orders in doubt pause their symbols", VenueName, args.BreakDuration.TotalSeconds, Describe(args.Outcome.Exception));
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    s_logger.Warn("Broker {0} reachable again: circuit closed", VenueName);
+                    return default;
+                },
+            })
+            .AddRateLimiter(_limiter)
+            .AddTimeout(_options.RequestTimeout)
+            .Build();
+    }
+
+    private async Task WorkAsync()
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                while (_queue.Reader.TryRead(out OrderCommand command))
+                {
+                    Interlocked.Increment(ref _inFlight);
+                    try
+                    {
+                        if (command.Kind == OrderCommandKind.SubmitOrder)
+                        {
+                            await PlaceAsync(command).ConfigureAwait(false);
+                        }
+                        else if (command.Kind == OrderCommandKind.CancelOrder)
+                        {
+                            await CancelAsync(command.ClientOrderId).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+                    {
+                        // A bug here must not kill the worker: the order's fate is for the poll to settle.
+                        s_logger.Error(ex, "Broker {0}: command for order {1} failed unexpectedly", VenueName, command.ClientOrderId);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private async Task PlaceAsync(OrderCommand command)
+    {
+        var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw);
+        var tracked = new TrackedOrder(request, _time.GetUtcNow());
+        _byClientId[request.ClientOrderId] = tracked;
+        Interlocked.Increment(ref _placements);
+
+        VenuePlaceResult result;
+        try
+        {
+            result = await _pipeline.ExecuteAsync(static (t, ct) => t.Gateway.PlaceOnceAsync(t.Tracked, ct), (Gateway: this, Tracked: tracked), _stop.Token).ConfigureAwait(false);
+        }
+        catch (VenueAuthenticationException ex)
+        {
+            // The token request failed before the order went out: definitely not placed.
+            s_logger.Fatal("Broker {0} refused our credentials: order {1} not sent; a person must renew the keys ({2})", VenueName, request.ClientOrderId, ex.Message);
+            Finish(tracked, ExecutionType.Rejected);
+            return;
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex))
+        {
+            if (!tracked.Sent)
+            {
+                s_logger.Warn("Broker {0}: order {1} not sent ({2})", VenueName, request.ClientOrderId, Describe(ex));
+                Finish(tracked, ExecutionType.Rejected);
+                return;
+            }
+
+            GoUnknown(tracked, ex);
+            return;
+        }
+
+        if (!result.Accepted)
+        {
+            Interlocked.Increment(ref _brokerRejects);
+            s_logger.Warn("Broker {0} rejected order {1} ({2} {3} {4}): {5} {6}", VenueName, request.ClientOrderId, request.Symbol, request.Side, request.Quantity, result.Code, result.Message);
+            Finish(tracked, ExecutionType.Rejected);
+            return;
+        }
+
+        Adopt(tracked, result.VenueOrderId!);
+        if (tracked.Found is { } found)
+        {
+            Apply(tracked, found); // found at the venue on a retry: it may already have fills
+        }
+        else
+        {
+            Apply(tracked, new VenueOrderState(result.VenueOrderId!, request.ClientOrderId, request.Symbol, request.Side, request.Quantity, 0, 0m, VenueOrderStatus.Open));
+        }
+
+        RequestRefresh();
+        await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+    }
+
+    /// <summary>One attempt: after an unseen outcome, look first; send only if the venue does not have it.</summary>
+    private async ValueTask<VenuePlaceResult> PlaceOnceAsync(TrackedOrder tracked, CancellationToken cancellationToken)
+    {
+        if (tracked.Sent)
+        {
+            VenueOrderState? found = await _client.FindAsync(tracked.Request, ClaimedVenueIds(tracked), cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                Interlocked.Increment(ref _foundBeforeRetry);
+                s_logger.Warn("Broker {0}: order {1} was at the venue after all (venue id {2}); not resent", VenueName, tracked.Request.ClientOrderId, found.VenueOrderId);
+                tracked.Found = found;
+                return VenuePlaceResult.Taken(found.VenueOrderId);
+            }
+        }
+
+        tracked.Sent = true;
+        return await _client.PlaceAsync(tracked.Request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CancelAsync(long clientOrderId)
+    {
+        if (!_byClientId.TryGetValue(clientOrderId, out TrackedOrder? tracked))
+        {
+            s_logger.Warn("Broker {0}: cancel for order {1}, which this gateway never placed", VenueName, clientOrderId);
+            return;
+        }
+
+        lock (tracked)
+        {
+            if (tracked.Terminal)
+            {
+                return;
+            }
+
+            tracked.CancelRequested = true;
+        }
+
+        await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the cancel once the order has a venue id (a placement still resolving cancels when it resolves).</summary>
+    private async Task CancelIfRequestedAsync(TrackedOrder tracked)
+    {
+        string? venueId;
+        lock (tracked)
+        {
+            if (!tracked.CancelRequested || tracked.CancelSent || tracked.Terminal || tracked.VenueOrderId is null)
+            {
+                return;
+            }
+
+            tracked.CancelSent = true;
+            venueId = tracked.VenueOrderId;
+        }
+
+        try
+        {
+            VenuePlaceResult result = await _pipeline.ExecuteAsync(
+                static (s, ct) => new ValueTask<VenuePlaceResult>(s.Client.CancelAsync(s.Request, s.VenueId, ct)),
+                (Client: _client, tracked.Request, VenueId: venueId), _stop.Token).ConfigureAwait(false);
+            if (!result.Accepted)
+            {
+                s_logger.Info("Broker {0}: cancel of order {1} refused ({2} {3}); its final state comes from the venue's records", VenueName, tracked.Request.ClientOrderId, result.Code, result.Message);
+            }
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex))
+        {
+            lock (tracked)
+            {
+                tracked.CancelSent = false; // the poll loop tries again
+            }
+
+            s_logger.Warn("Broker {0}: cancel of order {1} not confirmed ({2}); will try again", VenueName, tracked.Request.ClientOrderId, Describe(ex));
+        }
+
+        RequestRefresh();
+    }
+
+    private async Task PollLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                wait.CancelAfter(_options.PollInterval);
+                try
+                {
+                    await _wake.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    // the interval passed
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (_byClientId.Values.Any(t => !t.Terminal))
+            {
+                try
+                {
+                    await PollOnceAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads the venue's orders, applies them, chases orders in doubt and cancels not yet confirmed.</summary>
+    private async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<VenueOrderState> states;
+        try
+        {
+            states = await _pipeline.ExecuteAsync(static (c, ct) => new ValueTask<IReadOnlyList<VenueOrderState>>(c.GetOrdersAsync(ct)), _client, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex) || ex is VenueAuthenticationException)
+        {
+            Interlocked.Increment(ref _pollFailures);
+            s_logger.Warn("Broker {0}: could not read the venue's orders ({1})", VenueName, Describe(ex));
+            return;
+        }
+
+        foreach (VenueOrderState state in states)
+        {
+            OnVenueOrderUpdate(state);
+        }
+
+        foreach (TrackedOrder tracked in _byClientId.Values)
+        {
+            if (tracked.Terminal)
+            {
+                continue;
+            }
+
+            if (tracked.InDoubt)
+            {
+                await ChaseAsync(tracked, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>An order in doubt: the venue has it (adopt it), or after the grace it never got there.</summary>
+    private async Task ChaseAsync(TrackedOrder tracked, CancellationToken cancellationToken)
+    {
+        VenueOrderState? found;
+        try
+        {
+            found = await _pipeline.ExecuteAsync(
+                static (s, ct) => new ValueTask<VenueOrderState?>(s.Gateway._client.FindAsync(s.Tracked.Request, s.Gateway.ClaimedVenueIds(s.Tracked), ct)),
+                (Gateway: this, Tracked: tracked), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex) || ex is VenueAuthenticationException)
+        {
+            return; // still in doubt; next poll
+        }
+
+        if (found is not null)
+        {
+            s_logger.Warn("Broker {0}: order {1} in doubt found at the venue (venue id {2}, {3} of {4} filled); its symbol resumes", VenueName, tracked.Request.ClientOrderId, found.VenueOrderId, found.FilledQuantity, found.Quantity);
+            Adopt(tracked, found.VenueOrderId);
+            Apply(tracked, found);
+            await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+        }
+        else if (_time.GetUtcNow() - tracked.CreatedAt >= _options.UnknownGrace)
+        {
+            s_logger.Warn("Broker {0}: order {1} in doubt is not at the venue after {2:0}s: declared never placed", VenueName, tracked.Request.ClientOrderId, _options.UnknownGrace.TotalSeconds);
+            Finish(tracked, ExecutionType.Rejected);
+        }
+    }
+
+    private void GoUnknown(TrackedOrder tracked, Exception cause)
+    {
+        lock (tracked)
+        {
+            tracked.InDoubt = true;
+        }
+
+        Interlocked.Increment(ref _unknown);
+        s_logger.Fatal("Broker {0}: order {1} ({2} {3} {4}) in doubt: sent, never confirmed ({5}); it is not resent, its symbol pauses and the venue's records will settle it",
+            VenueName, tracked.Request.ClientOrderId, tracked.Request.Symbol, tracked.Request.Side, tracked.Request.Quantity, Describe(cause));
+        Emit(tracked, ExecutionType.Unknown, 0, 0, tracked.Request.Quantity);
+        RequestRefresh();
+    }
+
+    private void Adopt(TrackedOrder tracked, string venueOrderId)
+    {
+        lock (tracked)
+        {
+            tracked.VenueOrderId ??= venueOrderId;
+        }
+
+        _byVenueId[venueOrderId] = tracked;
+    }
+
+    private TrackedOrder? Find(VenueOrderState state)
+    {
+        if (_byVenueId.TryGetValue(state.VenueOrderId, out TrackedOrder? tracked))
+        {
+            return tracked;
+        }
+
+        if (state.ClientOrderId is { } clientId && _byClientId.TryGetValue(clientId, out tracked))
+        {
+            Adopt(tracked, state.VenueOrderId); // an order in doubt shows up by its client id (Alpaca)
+            return tracked;
+        }
+
+        return null;
+    }
+
+    private void NoteUnexplained(VenueOrderState state)
+    {
+        if (state.Status == VenueOrderStatus.Open && _unexplained.TryAdd(state.VenueOrderId, 0))
+        {
+            s_logger.Fatal("Broker {0}: venue order {1} ({2} {3} {4}) belongs to no order of this run: check it by hand", VenueName, state.VenueOrderId, state.Symbol, state.Side, state.Quantity);
+        }
+    }
+
+    /// <summary>Applies a cumulative venue state; reports only what is new (idempotent).</summary>
+    private void Apply(TrackedOrder tracked, VenueOrderState state)
+    {
+        lock (tracked)
+        {
+            if (tracked.Terminal)
+            {
+                return;
+            }
+
+            VenueOrderRequest request = tracked.Request;
+            if (state.Status == VenueOrderStatus.Rejected && !tracked.Acknowledged && state.FilledQuantity == 0)
+            {
+                Interlocked.Increment(ref _brokerRejects);
+                s_logger.Warn("Broker {0} rejected order {1}: {2}", VenueName, request.ClientOrderId, state.Reason);
+                FinishLocked(tracked, ExecutionType.Rejected);
+                return;
+            }
+
+            if (!tracked.Acknowledged)
+            {
+                tracked.Acknowledged = true;
+                tracked.InDoubt = false;
+                Emit(tracked, ExecutionType.Accepted, 0, 0, request.Quantity);
+            }
+
+            long filled = Math.Min(state.FilledQuantity, request.Quantity);
+            if (filled > tracked.ReportedFilled && state.AverageFillPrice > 0)
+            {
+                long delta = filled - tracked.ReportedFilled;
+                decimal notional = state.AverageFillPrice * filled;
+                decimal price = (notional - tracked.ReportedNotional) / delta;
+                if (price <= 0)
+                {
+                    price = state.AverageFillPrice; // rounding in the venue's average: fall back to it
+                }
+
+                tracked.ReportedFilled = filled;
+                tracked.ReportedNotional = notional;
+                bool done = filled == request.Quantity;
+                Emit(tracked, done ? ExecutionType.Fill : ExecutionType.PartialFill, delta, FixedPoint.FromDecimal(price), request.Quantity - filled);
+                if (done)
+                {
+                    tracked.Terminal = true;
+                    return;
+                }
+            }
+
+            if (state.Status is VenueOrderStatus.Canceled or VenueOrderStatus.Expired or VenueOrderStatus.Rejected or VenueOrderStatus.Filled)
+            {
+                // Filled at the venue with fewer shares than ordered cannot happen; treat it as canceled remainder.
+                FinishLocked(tracked, state.Status == VenueOrderStatus.Expired ? ExecutionType.Expired : ExecutionType.Canceled);
+            }
+        }
+    }
+
+    private void Finish(TrackedOrder tracked, ExecutionType type)
+    {
+        lock (tracked)
+        {
+            if (!tracked.Terminal)
+            {
+                FinishLocked(tracked, type);
+            }
+        }
+    }
+
+    private void FinishLocked(TrackedOrder tracked, ExecutionType type)
+    {
+        tracked.Terminal = true;
+        tracked.InDoubt = false;
+        Emit(tracked, type, 0, 0, 0);
+    }
+
+    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves)
+    {
+        var report = new ExecutionReport
+        {
+            ClientOrderId = tracked.Request.ClientOrderId,
+            SymbolId = tracked.Request.SymbolId,
+            ExecType = type,
+            Side = tracked.Request.Side,
+            FillQuantity = fillQuantity,
+            FillPriceRaw = fillPriceRaw,
+            LeavesQuantity = leaves,
+            Reject = type == ExecutionType.Rejected ? RejectReason.BrokerRejected : RejectReason.None,
+            TsEventNs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
+        };
+        _reports.OnExecutionReport(report);
+    }
+
+    private HashSet<string> ClaimedVenueIds(TrackedOrder except)
+    {
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, TrackedOrder> pair in _byVenueId)
+        {
+            if (!ReferenceEquals(pair.Value, except))
+            {
+                claimed.Add(pair.Key);
+            }
+        }
+
+        return claimed;
+    }
+
+    private bool IsTransient(Exception ex) => ex is VenueTransientException or HttpRequestException or TimeoutRejectedException
+        || (ex is OperationCanceledException && !_stop.IsCancellationRequested);
+
+    private static string Describe(Exception? ex) => ex switch
+    {
+        null => "no exception",
+        VenueTransientException { Code: { } code } v => code + ": " + v.Message,
+        TimeoutRejectedException => "timed out",
+        BrokenCircuitException => "circuit open",
+        _ => ex.GetType().Name + ": " + ex.Message,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll([.. _workers, _poller]).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+
+        _limiter.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>What the gateway knows of one engine order. Guarded by its own lock.</summary>
+    private sealed class TrackedOrder(VenueOrderRequest request, DateTimeOffset createdAt)
+    {
+        public VenueOrderRequest Request { get; } = request;
+
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public string? VenueOrderId { get; set; }
+
+        /// <summary>A placement attempt went out (its outcome may be unseen).</summary>
+        public bool Sent { get; set; }
+
+        /// <summary>Found at the venue before a retry.</summary>
+        public VenueOrderState? Found { get; set; }
+
+        public bool Acknowledged { get; set; }
+
+        public bool InDoubt { get; set; }
+
+        public bool Terminal { get; set; }
+
+        public bool CancelRequested { get; set; }
+
+        public bool CancelSent { get; set; }
+
+        public long ReportedFilled { get; set; }
+
+        public decimal ReportedNotional { get; set; }
+    }
+}
