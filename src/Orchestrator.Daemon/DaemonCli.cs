@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NLog;
+using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
@@ -197,7 +199,7 @@ public static class DaemonCli
             });
 
             using var session = new TradingSession(options);
-            session.Start(configDescription);
+            await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             ControlApi? api = null;
             if (apiPort is { } httpPort)
@@ -231,6 +233,16 @@ public static class DaemonCli
             }
 
             return session.Fault is not null || session.FeedFailed || shutdown != ShutdownResult.Drained ? ExitFault : ExitOk;
+        }
+        catch (VenueAuthenticationException ex)
+        {
+            logger.Fatal("The broker refused our credentials: {0}. Check the keys in {1} (or the environment); nothing was traded", ex.Message, ConfigLoader.CredentialsFile);
+            return ExitFault;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or VenueTransientException)
+        {
+            logger.Fatal("The broker could not be reached at start-up: {0}. Check broker_config.yaml's addresses and the network; nothing was traded", ex.Message);
+            return ExitFault;
         }
         catch (Exception ex)
         {
@@ -272,6 +284,38 @@ public static class DaemonCli
                 MinimumCommissionRaw = FixedPoint.FromDecimal(config.Broker.PaperMinimumCommission),
             },
             FeedTicksPerSecond = ticksPerSecond,
+            Venue = BuildVenue(config),
         };
     }
+
+    /// <summary>The real broker the configuration selects, or null for paper.</summary>
+    internal static VenueSettings? BuildVenue(DaemonConfig config)
+    {
+        BrokerConfig broker = config.Broker;
+        CredentialsConfig credentials = config.Credentials;
+        switch (broker.Adapter)
+        {
+            case "kis":
+                {
+                    KisAccount account = config.Account.Active!;
+                    string appKey = (credentials.KisAppKey is { IsEmpty: false } k ? k : account.AppKey!).Reveal();
+                    string appSecret = (credentials.KisAppSecret is { IsEmpty: false } s ? s : account.AppSecret!).Reveal();
+                    return new VenueSettings
+                    {
+                        Adapter = "kis",
+                        Gateway = broker.Gateway,
+                        VenueMarketData = broker.MarketData == "venue",
+                        Kis = new KisCredentials(appKey, appSecret, account.AccountNumber!, account.ProductCode!, config.Account.TradingMode == "REAL"),
+                        KisRestUrl = broker.KisRestUrl ?? WithSlash(new Uri(account.Url!)),
+                        KisWebSocketUrl = broker.KisWebSocketUrl ?? (account.WebSocketUrl is { } ws ? new Uri(ws) : null),
+                        KisHtsId = broker.KisHtsId,
+                    };
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    private static Uri WithSlash(Uri uri) => uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
 }

@@ -84,12 +84,42 @@ public static class ConfigLoader
         if (brokerConfig.Adapter == "kis")
         {
             KisAccount? active = accountConfig.Active;
-            bool hasKey = credentialsConfig.KisAppKey is { IsEmpty: false } || active?.AppKey is { IsEmpty: false };
-            if (!hasKey)
+            string mode = accountConfig.TradingMode;
+            RequireCredential(credentialsConfig.KisAppKey, active?.AppKey, "kis.app_key", mode + "_APP_KEY");
+            RequireCredential(credentialsConfig.KisAppSecret, active?.AppSecret, "kis.app_secret", mode + "_APP_SECRET");
+            if (string.IsNullOrWhiteSpace(active?.AccountNumber) || string.IsNullOrWhiteSpace(active.ProductCode))
             {
-                errors.Add(new ConfigError(DisplayPath(directory, CredentialsFile), "kis.app_key",
-                    $"is required for the kis adapter (or {accountConfig.TradingMode}_APP_KEY in {AccountFile}, or {CredentialEnvironmentVariables["kis.app_key"]})"));
+                errors.Add(new ConfigError(DisplayPath(directory, AccountFile), mode + "_CANO",
+                    $"{mode}_CANO and {mode}_ACNT_PRDT_CD (the account number's 8 and 2 digits) are required for the kis adapter"));
             }
+
+            if (brokerConfig.KisRestUrl is null && string.IsNullOrWhiteSpace(active?.Url))
+            {
+                errors.Add(new ConfigError(DisplayPath(directory, BrokerFile), "kis.rest_url", $"is required for the kis adapter (or {mode}_URL in {AccountFile})"));
+            }
+
+            if (brokerConfig.MarketData == "venue" && brokerConfig.KisWebSocketUrl is null && string.IsNullOrWhiteSpace(active?.WebSocketUrl))
+            {
+                errors.Add(new ConfigError(DisplayPath(directory, BrokerFile), "kis.websocket_url", $"is required for KIS market data (or {mode}_WEBSOCKET_URL in {AccountFile}, or market_data: synthetic)"));
+            }
+        }
+        else if (brokerConfig.Adapter == "alpaca")
+        {
+            RequireCredential(credentialsConfig.AlpacaKeyId, null, "alpaca.key_id", null);
+            RequireCredential(credentialsConfig.AlpacaSecretKey, null, "alpaca.secret_key", null);
+        }
+
+        void RequireCredential(Secret? fromCredentials, Secret? fromAccount, string key, string? accountKey)
+        {
+            if (fromCredentials is { IsEmpty: false } || fromAccount is { IsEmpty: false })
+            {
+                return;
+            }
+
+            string alternatives = accountKey is null
+                ? $"or {CredentialEnvironmentVariables[key]}"
+                : $"or {accountKey} in {AccountFile}, or {CredentialEnvironmentVariables[key]}";
+            errors.Add(new ConfigError(DisplayPath(directory, CredentialsFile), key, $"is required for the {brokerConfig.Adapter} adapter ({alternatives})"));
         }
 
         IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
@@ -184,11 +214,6 @@ public static class ConfigLoader
         }
 
         string adapter = s.GetEnum("adapter", "paper", new Dictionary<string, string> { ["paper"] = "paper", ["kis"] = "kis", ["alpaca"] = "alpaca" });
-        if (adapter != "paper")
-        {
-            s.Error("adapter", $"'{adapter}' is not available in this build yet; use paper");
-        }
-
         config = config with { Adapter = adapter };
         if (s.Section("paper") is { } paper)
         {
@@ -201,28 +226,88 @@ public static class ConfigLoader
             paper.ReportUnknownKeys();
         }
 
-        config = config with
+        VenueGatewayOptions gateway = config.Gateway;
+        gateway = gateway with
         {
-            RequestTimeout = s.GetDuration("request_timeout", config.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+            RequestTimeout = s.GetDuration("request_timeout", gateway.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+            PollInterval = s.GetDuration("poll_interval", gateway.PollInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),
+            UnknownGrace = s.GetDuration("unknown_grace", gateway.UnknownGrace, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            Concurrency = s.GetInt("concurrency", gateway.Concurrency, 1, 64),
         };
         if (s.Section("retry") is { } retry)
         {
-            config = config with
+            gateway = gateway with
             {
-                RetryMaxAttempts = retry.GetInt("max_attempts", config.RetryMaxAttempts, 1, 10),
-                RetryBackoff = retry.GetDuration("backoff", config.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+                MaxRetries = retry.GetInt("max_retries", gateway.MaxRetries, 1, 10),
+                Backoff = retry.GetDuration("backoff", gateway.Backoff, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+                RateLimitedBackoff = retry.GetDuration("rate_limited_backoff", gateway.RateLimitedBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(5)),
             };
             retry.ReportUnknownKeys();
         }
 
         if (s.Section("rate_limit") is { } rate)
         {
-            config = config with { RequestsPerSecond = rate.GetInt("requests_per_second", config.RequestsPerSecond, 1, 10_000) };
+            gateway = gateway with { RequestsPerSecond = rate.GetInt("requests_per_second", gateway.RequestsPerSecond, 1, 10_000) };
             rate.ReportUnknownKeys();
+        }
+
+        if (s.Section("circuit_breaker") is { } breaker)
+        {
+            gateway = gateway with
+            {
+                BreakerFailureRatio = (double)breaker.GetDecimal("failure_ratio", (decimal)gateway.BreakerFailureRatio, 0.01m, 1m),
+                BreakerMinimumThroughput = breaker.GetInt("minimum_throughput", gateway.BreakerMinimumThroughput, 2, 10_000),
+                BreakDuration = breaker.GetDuration("break_duration", gateway.BreakDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            };
+            breaker.ReportUnknownKeys();
+        }
+
+        config = config with
+        {
+            Gateway = gateway,
+            MarketData = s.GetEnum("market_data", config.MarketData, new Dictionary<string, string> { ["venue"] = "venue", ["synthetic"] = "synthetic" }),
+        };
+        if (s.Section("kis") is { } kis)
+        {
+            config = config with
+            {
+                KisRestUrl = GetUrl(kis, "rest_url", "http", "https"),
+                KisWebSocketUrl = GetUrl(kis, "websocket_url", "ws", "wss"),
+                KisHtsId = kis.GetString("hts_id"),
+            };
+            kis.ReportUnknownKeys();
+        }
+
+        if (s.Section("alpaca") is { } alpaca)
+        {
+            config = config with
+            {
+                AlpacaTradingUrl = GetUrl(alpaca, "trading_url", "http", "https") ?? config.AlpacaTradingUrl,
+                AlpacaTradingStreamUrl = GetUrl(alpaca, "trading_stream_url", "ws", "wss") ?? config.AlpacaTradingStreamUrl,
+                AlpacaDataUrl = GetUrl(alpaca, "data_url", "ws", "wss") ?? config.AlpacaDataUrl,
+            };
+            alpaca.ReportUnknownKeys();
         }
 
         s.ReportUnknownKeys();
         return config;
+    }
+
+    /// <summary>An absolute URL with one of the given schemes, or null when the key is absent.</summary>
+    private static Uri? GetUrl(YamlSection s, string key, params string[] schemes)
+    {
+        if (s.GetString(key) is not { } text)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || !schemes.Contains(uri.Scheme))
+        {
+            s.Error(key, $"must be an absolute {string.Join(" or ", schemes)} URL, got '{text}'");
+            return null;
+        }
+
+        return uri.AbsolutePath.EndsWith('/') || schemes[0] != "http" ? uri : new Uri(uri + "/");
     }
 
     private static AccountConfig ReadAccount(YamlSection? s)

@@ -1,3 +1,4 @@
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Engine.Options;
 
 namespace Orchestrator.Daemon.Configuration;
@@ -42,13 +43,26 @@ public sealed record BrokerConfig
 
     public decimal PaperMinimumCommission { get; init; }
 
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How the gateway calls a real venue: timeouts, retries, breaker, rate limit, polling.</summary>
+    public VenueGatewayOptions Gateway { get; init; } = new();
 
-    public int RetryMaxAttempts { get; init; } = 3;
+    /// <summary>KIS REST base address (overrides the account's REAL_/VIRTUAL_URL; e.g. the local simulator).</summary>
+    public Uri? KisRestUrl { get; init; }
 
-    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>KIS WebSocket address (overrides REAL_/VIRTUAL_WEBSOCKET_URL).</summary>
+    public Uri? KisWebSocketUrl { get; init; }
 
-    public int RequestsPerSecond { get; init; } = 20;
+    /// <summary>HTS id: the key KIS execution notices (H0STCNI0) are subscribed with; none = fills by polling only.</summary>
+    public string? KisHtsId { get; init; }
+
+    public Uri AlpacaTradingUrl { get; init; } = new("https://paper-api.alpaca.markets/");
+
+    public Uri AlpacaTradingStreamUrl { get; init; } = new("wss://paper-api.alpaca.markets/stream");
+
+    public Uri AlpacaDataUrl { get; init; } = new("wss://stream.data.alpaca.markets/v2/iex");
+
+    /// <summary>Where market data comes from with a real broker: venue (its own stream) or synthetic.</summary>
+    public string MarketData { get; init; } = "venue";
 }
 
 /// <summary><c>config/api_credentials.yaml</c> plus environment overrides. Values are <see cref="Secret"/>s.</summary>

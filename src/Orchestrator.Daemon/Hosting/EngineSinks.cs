@@ -11,10 +11,10 @@ public sealed class EngineReportSink(TradingEngine engine) : IExecutionReportSin
 }
 
 /// <summary>
-/// Market data from a feed: shown first to the paper venue (as a real exchange sees a trade
-/// before any client does), then published into the engine's ring.
+/// Market data from a feed: shown first to the paper venue, if any (as a real exchange sees a
+/// trade before any client does), then published into the engine's ring.
 /// </summary>
-public sealed class MarketDataFanOut(PaperBrokerGateway venue, TradingEngine engine) : IMarketDataSink
+public sealed class MarketDataFanOut(PaperBrokerGateway? venue, TradingEngine engine) : IMarketDataSink
 {
     private long _lastTsEventNs;
 
@@ -23,7 +23,7 @@ public sealed class MarketDataFanOut(PaperBrokerGateway venue, TradingEngine eng
 
     public void OnMarketData(in MarketTick tick)
     {
-        venue.OnMarketData(tick);
+        venue?.OnMarketData(tick);
         engine.PublishMarketData(tick);
         Volatile.Write(ref _lastTsEventNs, tick.TsEventNs);
     }

@@ -13,6 +13,9 @@ public sealed record SessionOptions
 
     public required PaperExchangeOptions Paper { get; init; }
 
+    /// <summary>A real broker (KIS, Alpaca) instead of the paper venue; null = paper.</summary>
+    public VenueSettings? Venue { get; init; }
+
     /// <summary>Configuration directory to watch for live edits of risk_management.yaml (null = no watching).</summary>
     public string? WatchConfigDirectory { get; init; }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using NLog;
+using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
@@ -26,6 +28,9 @@ public sealed class TradingSession : IDisposable
     private readonly CancellationTokenSource _faulted = new();
     private TradingEngine? _engine;
     private PaperBrokerGateway? _gateway;
+    private VenueBrokerGateway? _venueGateway;
+    private KisMarketDataFeed? _kisFeed;
+    private readonly List<IDisposable> _venueResources = [];
     private MarketDataFeed? _feed;
     private MarketDataFanOut? _fanOut;
     private MarketDataFileReader? _reader;
@@ -48,12 +53,19 @@ public sealed class TradingSession : IDisposable
 
     public TradingEngine Engine => _engine ?? throw new InvalidOperationException("The session has not started.");
 
-    public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has not started.");
+    /// <summary>The paper venue (paper sessions only).</summary>
+    public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has no paper venue.");
+
+    /// <summary>The real venue's gateway (KIS or Alpaca sessions only).</summary>
+    public VenueBrokerGateway? VenueGateway => _venueGateway;
 
     public ProcessorFault? Fault { get; private set; }
 
     /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>
-    public Task FeedCompletion => _feed?.Completion ?? Task.CompletedTask;
+    public Task FeedCompletion => _feed?.Completion ?? (_venueGateway is null ? Task.CompletedTask : _venueFeedRunning.Task);
+
+    // A venue's stream reconnects for ever; it never ends a run by itself.
+    private readonly TaskCompletionSource _venueFeedRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The risk parameters in force (or on their way to the engine).</summary>
     public RiskParameters CurrentRiskParameters
@@ -137,7 +149,14 @@ public sealed class TradingSession : IDisposable
         }
     }
 
-    public void Start(string configDescription)
+    /// <summary>Starts a paper session (nothing to connect to): see <see cref="StartAsync"/>.</summary>
+    public void Start(string configDescription) => StartAsync(configDescription, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The brief's six start-up steps. With a real broker, authentication happens here: wrong
+    /// keys fail the start (<see cref="VenueAuthenticationException"/>) before any order.
+    /// </summary>
+    public async Task StartAsync(string configDescription, CancellationToken cancellationToken)
     {
         _startedAt = DateTimeOffset.UtcNow;
         s_logger.Info("Step 1/6: configuration loaded ({0})", configDescription);
@@ -147,39 +166,63 @@ public sealed class TradingSession : IDisposable
         s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
             _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);
 
-        var exchange = new PaperExchange(_options.Paper);
-        _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
-        _engine.ConnectGateway(_gateway);
-        _engine.Start();
-        s_logger.Info("Step 3/6: broker connected: paper (in-process, cash {0}, slippage {1} bps, commission {2} bps); nothing to authenticate",
-            FixedPoint.Format(_options.Paper.StartingCashRaw), _options.Paper.SlippageBps, _options.Paper.CommissionBps);
-
-        IMarketDataSource source;
-        string feedName;
-        if (_options.DataFile is { } path)
+        VenueSettings? venue = _options.Venue;
+        if (venue is null)
         {
-            _reader = new MarketDataFileReader(path, _engine.Symbols);
-            source = _reader;
-            feedName = $"file replay {path} ({_reader.Format})";
+            var exchange = new PaperExchange(_options.Paper);
+            _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
+            _engine.ConnectGateway(_gateway);
+            _engine.Start();
+            s_logger.Info("Step 3/6: broker connected: paper (in-process, cash {0}, slippage {1} bps, commission {2} bps); nothing to authenticate",
+                FixedPoint.Format(_options.Paper.StartingCashRaw), _options.Paper.SlippageBps, _options.Paper.CommissionBps);
         }
         else
         {
-            source = new SyntheticMarketDataGenerator(_options.Synthetic);
-            feedName = $"synthetic (seed {_options.Synthetic.Seed})";
-        }
-
-        if (_options.MaxTicks > 0)
-        {
-            source = new LimitedSource(source, _options.MaxTicks);
+            IVenueClient client = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
+            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency);
+            _engine.ConnectGateway(_venueGateway);
+            _engine.Start();
+            _venueGateway.Start();
+            s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; {2} requests/s at most, {3} retries, {4:0}s per attempt",
+                venue.Adapter, VenueDescription(venue), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
         }
 
         _fanOut = new MarketDataFanOut(_gateway, _engine);
-        MarketDataPace pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
-            : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
-            : MarketDataPace.AsFastAsPossible;
-        _feed = new MarketDataFeed(source, _fanOut, pace);
+        string feedName;
+        MarketDataPace pace = MarketDataPace.AsFastAsPossible;
+        if (venue is { VenueMarketData: true } && _options.DataFile is null)
+        {
+            feedName = await StartVenueMarketDataAsync(venue, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            IMarketDataSource source;
+            if (_options.DataFile is { } path)
+            {
+                _reader = new MarketDataFileReader(path, _engine.Symbols);
+                source = _reader;
+                feedName = $"file replay {path} ({_reader.Format})";
+            }
+            else
+            {
+                source = new SyntheticMarketDataGenerator(_options.Synthetic);
+                feedName = $"synthetic (seed {_options.Synthetic.Seed})";
+            }
+
+            if (_options.MaxTicks > 0)
+            {
+                source = new LimitedSource(source, _options.MaxTicks);
+            }
+
+            pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
+                : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
+                : MarketDataPace.AsFastAsPossible;
+            _feed = new MarketDataFeed(source, _fanOut, pace);
+        }
+
         s_logger.Info("Step 4/6: market data connected: {0}, pace {1}", feedName,
-            pace.Kind switch
+            _feed is null ? "as the venue sends it"
+            : pace.Kind switch
             {
                 MarketDataPaceKind.Recorded => "recorded x" + _options.RecordedSpeed.ToString(CultureInfo.InvariantCulture),
                 MarketDataPaceKind.FixedRate => _options.FeedTicksPerSecond.ToString(CultureInfo.InvariantCulture) + " ticks/s",
@@ -191,10 +234,58 @@ public sealed class TradingSession : IDisposable
             _watcher = new RiskFileWatcher(configDirectory, () => CurrentRiskParameters, ApplyRiskParameters);
         }
 
-        _feed.Start();
+        _feed?.Start();
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
+    }
+
+    /// <summary>Builds the venue's client and authenticates (the token is issued once and reused).</summary>
+    private async Task<IVenueClient> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
+    {
+        switch (venue.Adapter)
+        {
+            case "kis":
+                {
+                    var http = new HttpClient { BaseAddress = venue.KisRestUrl, Timeout = Timeout.InfiniteTimeSpan }; // the gateway's pipeline times attempts
+                    _venueResources.Add(http);
+                    var rest = new KisRestClient(http, venue.Kis!);
+                    _kisRest = rest;
+                    var client = new KisVenueClient(rest);
+                    _venueResources.Add(client);
+                    await client.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                    return client;
+                }
+
+            default:
+                throw new InvalidOperationException($"broker adapter '{venue.Adapter}' is not known");
+        }
+    }
+
+    private KisRestClient? _kisRest;
+
+    private static string VenueDescription(VenueSettings venue) => venue.Adapter switch
+    {
+        "kis" => $"{venue.Kis} at {venue.KisRestUrl}",
+        _ => venue.Adapter,
+    };
+
+    /// <summary>Connects the venue's own market data stream into the fan-out.</summary>
+    private async Task<string> StartVenueMarketDataAsync(VenueSettings venue, CancellationToken cancellationToken)
+    {
+        switch (venue.Adapter)
+        {
+            case "kis":
+                {
+                    string approvalKey = await _kisRest!.GetApprovalKeyAsync(cancellationToken).ConfigureAwait(false);
+                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, approvalKey, Engine.Symbols.Names, Engine.Symbols, _fanOut!);
+                    await _kisFeed.StartAsync().ConfigureAwait(false);
+                    return $"KIS real-time trades (H0STCNT0) from {venue.KisWebSocketUrl}";
+                }
+
+            default:
+                throw new InvalidOperationException($"broker adapter '{venue.Adapter}' has no market data stream");
+        }
     }
 
     /// <summary>
@@ -262,6 +353,13 @@ public sealed class TradingSession : IDisposable
             _engine.WaitUntilQuiet(_options.ShutdownTimeout);
             s_logger.Info("Shutdown: canceling {0} open orders", _engine.Orders.OpenCount);
             _engine.PublishCommand(CommandKind.CancelAllOrders, 0, ts);
+            if (_venueGateway is not null)
+            {
+                // The cancels go out and the venue's answer (and any last fills) come back before the engine stops.
+                _engine.WaitUntilQuiet(_options.ShutdownTimeout);
+                _venueGateway.FlushAsync(_options.ShutdownTimeout).GetAwaiter().GetResult();
+                _engine.WaitUntilQuiet(_options.ShutdownTimeout);
+            }
         }
 
         ShutdownResult result = _engine.Shutdown(_options.ShutdownTimeout);
@@ -310,6 +408,13 @@ public sealed class TradingSession : IDisposable
     public void Dispose()
     {
         _watcher?.Dispose();
+        _kisFeed?.Dispose();
+        _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (IDisposable resource in _venueResources)
+        {
+            resource.Dispose();
+        }
+
         _feed?.Dispose();
         _reader?.Dispose();
         _faulted.Dispose();

@@ -1,0 +1,29 @@
+using Orchestrator.Adapters.Kis;
+using Orchestrator.Adapters.Venues;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// A real broker for the session (KIS or Alpaca): how to reach it and how the gateway calls it.
+/// Built from broker_config.yaml, myStockInfo.yaml and the credentials; holds secrets only in the
+/// credential objects, which never print them.
+/// </summary>
+public sealed record VenueSettings
+{
+    /// <summary>kis or alpaca.</summary>
+    public required string Adapter { get; init; }
+
+    public VenueGatewayOptions Gateway { get; init; } = new();
+
+    /// <summary>Market data from the venue's stream (true) or the synthetic generator (false).</summary>
+    public bool VenueMarketData { get; init; } = true;
+
+    public KisCredentials? Kis { get; init; }
+
+    public Uri? KisRestUrl { get; init; }
+
+    public Uri? KisWebSocketUrl { get; init; }
+
+    /// <summary>HTS id for execution notices; null = fills by polling only.</summary>
+    public string? KisHtsId { get; init; }
+}
