@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.Kis;
@@ -10,9 +12,29 @@ namespace Orchestrator.Adapters.Kis;
 /// (<c>POST /oauth2/tokenP</c>) is issued once and reused for its life, refreshed a margin before
 /// expiry, by one caller at a time — KIS limits token issuance, so it is never reissued in a loop.
 /// </summary>
-/// <remarks>Slow path: async, cancellable; one instance per account.</remarks>
+/// <remarks>
+/// <para>Outcomes: a KIS answer with <c>rt_cd</c> "0" is success; any other readable answer is a
+/// business refusal (<see cref="KisOrderResult"/> with <c>Accepted = false</c> for orders,
+/// <see cref="KisQueryException"/> for queries). What is not a KIS verdict throws
+/// <see cref="VenueTransientException"/>: <c>EGW00201</c> (per-second limit) and HTTP 429 with
+/// <c>RateLimited</c>; HTTP 5xx without a readable KIS answer, and answers that are not JSON or carry
+/// no <c>rt_cd</c> (counted in <see cref="MalformedAnswers"/>). For an order call the order may or may
+/// not be at the venue then: look it up (<see cref="GetDailyOrdersAsync"/>) before any retry.</para>
+/// <para>An expired token (<c>EGW00123</c>) is dropped and the call made once more with a fresh one;
+/// a second <c>EGW00123</c> is returned as the refusal it is.</para>
+/// <para>Slow path: async, cancellable; one instance per account.</para>
+/// </remarks>
 public sealed class KisRestClient : IDisposable
 {
+    /// <summary>KIS's "too many requests per second" code.</summary>
+    public const string RateLimitedCode = "EGW00201";
+
+    /// <summary>KIS's "token expired" code.</summary>
+    public const string ExpiredTokenCode = "EGW00123";
+
+    /// <summary>Pages followed at most in one query: a guard against a venue that never says "last page".</summary>
+    public const int MaxPages = 1_000;
+
     private readonly HttpClient _http;
     private readonly KisCredentials _credentials;
     private readonly TimeProvider _time;
@@ -20,6 +42,7 @@ public sealed class KisRestClient : IDisposable
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private string? _token;
     private DateTimeOffset _tokenExpires;
+    private long _malformedAnswers;
 
     public KisRestClient(HttpClient http, KisCredentials credentials, TimeProvider? time = null, TimeSpan? refreshMargin = null)
     {
@@ -29,8 +52,8 @@ public sealed class KisRestClient : IDisposable
         _refreshMargin = refreshMargin ?? TimeSpan.FromHours(1);
     }
 
-    /// <summary>Answers that were not readable JSON.</summary>
-    public long MalformedAnswers { get; private set; }
+    /// <summary>Answers that were not readable KIS JSON (not JSON, cut short, or without <c>rt_cd</c>).</summary>
+    public long MalformedAnswers => Interlocked.Read(ref _malformedAnswers);
 
     /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
@@ -71,142 +94,267 @@ public sealed class KisRestClient : IDisposable
         }
     }
 
+    /// <summary>Forgets <paramref name="rejected"/> if it is still the cached token, so the next call issues a fresh one.</summary>
+    private async Task DropTokenAsync(string rejected, CancellationToken cancellationToken)
+    {
+        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_token == rejected)
+            {
+                _token = null; // a concurrent caller may already have replaced it: then keep theirs
+            }
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
     /// <summary>
     /// Places a domestic cash order (<c>order-cash</c>): limit when <paramref name="limitPriceKrw"/>
     /// is positive, market otherwise. Fields are the upper-case strings KIS expects.
     /// </summary>
-    public async Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, CancellationToken cancellationToken)
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the order may or may not be booked.</exception>
+    public Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
-        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("uapi/domestic-stock/v1/trading/order-cash", UriKind.Relative))
+        var body = new JsonObject
         {
-            Content = JsonContent.Create(new JsonObject
-            {
-                ["CANO"] = _credentials.AccountNumber,
-                ["ACNT_PRDT_CD"] = _credentials.ProductCode,
-                ["PDNO"] = symbol,
-                ["ORD_DVSN"] = limitPriceKrw > 0 ? "00" : "01",
-                ["ORD_QTY"] = quantity.ToString(CultureInfo.InvariantCulture),
-                ["ORD_UNPR"] = (limitPriceKrw > 0 ? limitPriceKrw : 0).ToString(CultureInfo.InvariantCulture),
-            }),
+            ["CANO"] = _credentials.AccountNumber,
+            ["ACNT_PRDT_CD"] = _credentials.ProductCode,
+            ["PDNO"] = symbol,
+            ["ORD_DVSN"] = limitPriceKrw > 0 ? "00" : "01",
+            ["ORD_QTY"] = Text(quantity),
+            ["ORD_UNPR"] = Text(limitPriceKrw > 0 ? limitPriceKrw : 0),
         };
-        AddHeaders(request, token, CashOrderTrId(side, _credentials.RealAccount));
-        return await SendOrderAsync(request, cancellationToken).ConfigureAwait(false);
+        return SendOrderAsync("uapi/domestic-stock/v1/trading/order-cash", body, CashOrderTrId(side, _credentials.RealAccount), cancellationToken);
     }
 
     /// <summary>
     /// Cancels the whole remaining quantity of a venue order (<c>order-rvsecncl</c>, code 02).
     /// KIS identifies orders by its own number and branch, which the placing result carried.
     /// </summary>
-    public async Task<KisOrderResult> CancelOrderAsync(string orderNumber, string branchNumber, CancellationToken cancellationToken)
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the cancel may or may not have happened.</exception>
+    public Task<KisOrderResult> CancelOrderAsync(string orderNumber, string branchNumber, CancellationToken cancellationToken) =>
+        ReviseOrCancelAsync(orderNumber, branchNumber, "02", 0, 0, cancellationToken);
+
+    /// <summary>
+    /// Revises the open remainder of a venue order (<c>order-rvsecncl</c>, code 01) to
+    /// <paramref name="newQuantity"/> shares at <paramref name="newPriceKrw"/> (limit). KIS books the
+    /// revision as a new order number whose <c>orgn_odno</c> is the original; the result carries it.
+    /// </summary>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the revision may or may not have happened.</exception>
+    public Task<KisOrderResult> ReviseOrderAsync(string orderNumber, string branchNumber, long newQuantity, long newPriceKrw, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
-        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("uapi/domestic-stock/v1/trading/order-rvsecncl", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new JsonObject
-            {
-                ["CANO"] = _credentials.AccountNumber,
-                ["ACNT_PRDT_CD"] = _credentials.ProductCode,
-                ["KRX_FWDG_ORD_ORGNO"] = branchNumber,
-                ["ORGN_ODNO"] = orderNumber,
-                ["ORD_DVSN"] = "00",
-                ["RVSE_CNCL_DVSN_CD"] = "02",
-                ["ORD_QTY"] = "0",
-                ["ORD_UNPR"] = "0",
-                ["QTY_ALL_ORD_YN"] = "Y",
-            }),
-        };
-        AddHeaders(request, token, (_credentials.RealAccount ? "T" : "V") + "TTC0013U");
-        return await SendOrderAsync(request, cancellationToken).ConfigureAwait(false);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newQuantity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newPriceKrw);
+        return ReviseOrCancelAsync(orderNumber, branchNumber, "01", newQuantity, newPriceKrw, cancellationToken);
     }
 
-    private void AddHeaders(HttpRequestMessage request, string token, string trId)
+    private Task<KisOrderResult> ReviseOrCancelAsync(string orderNumber, string branchNumber, string kind, long quantity, long priceKrw, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        var body = new JsonObject
+        {
+            ["CANO"] = _credentials.AccountNumber,
+            ["ACNT_PRDT_CD"] = _credentials.ProductCode,
+            ["KRX_FWDG_ORD_ORGNO"] = branchNumber,
+            ["ORGN_ODNO"] = orderNumber,
+            ["ORD_DVSN"] = "00",
+            ["RVSE_CNCL_DVSN_CD"] = kind,
+            ["ORD_QTY"] = Text(quantity),
+            ["ORD_UNPR"] = Text(priceKrw),
+            ["QTY_ALL_ORD_YN"] = kind == "02" ? "Y" : "N",
+        };
+        return SendOrderAsync("uapi/domestic-stock/v1/trading/order-rvsecncl", body, TrId("TTC0013U"), cancellationToken);
+    }
+
+    /// <summary>Sends an order, cancel or revise; rt_cd decides, whatever the HTTP status.</summary>
+    private async Task<KisOrderResult> SendOrderAsync(string path, JsonObject body, string trId, CancellationToken cancellationToken)
+    {
+        KisAnswer answer = await CallAsync(
+            token =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
+                AddHeaders(request, token, trId, continuation: null);
+                return request;
+            },
+            cancellationToken).ConfigureAwait(false);
+        JsonObject reply = answer.Body;
+        return answer.Success
+            ? new KisOrderResult(true, reply["output"]?["ODNO"]?.GetValue<string>(), reply["output"]?["KRX_FWDG_ORD_ORGNO"]?.GetValue<string>(), answer.Code, answer.Message)
+            : new KisOrderResult(false, null, null, answer.Code, answer.Message ?? "refused without a message");
+    }
+
+    /// <summary>
+    /// The day's orders as KIS reports them (<c>inquire-daily-ccld</c>), every page: what
+    /// reconciliation and any retry decision read first, since KIS has no client order id.
+    /// </summary>
+    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
+    public async Task<IReadOnlyList<KisDailyOrder>> GetDailyOrdersAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        string date = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        string query = "uapi/domestic-stock/v1/trading/inquire-daily-ccld?" + AccountQuery()
+            + "&INQR_STRT_DT=" + date + "&INQR_END_DT=" + date
+            + "&SLL_BUY_DVSN_CD=00&INQR_DVSN=00&PDNO=&CCLD_DVSN=00&ORD_GNO_BRNO=&ODNO=&INQR_DVSN_3=00&INQR_DVSN_1=";
+        var orders = new List<KisDailyOrder>();
+        await QueryPagesAsync(query, TrId("TTC0081R"), "daily orders", page =>
+        {
+            foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
+            {
+                if (row is not null)
+                {
+                    orders.Add(KisDailyOrder.FromRow(row));
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return orders;
+    }
+
+    /// <summary>
+    /// The account's cash and holdings (<c>inquire-balance</c>, TTTC8434R / VTTC8434R), every page.
+    /// </summary>
+    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
+    public async Task<KisBalance> GetBalanceAsync(CancellationToken cancellationToken)
+    {
+        string query = "uapi/domestic-stock/v1/trading/inquire-balance?" + AccountQuery()
+            + "&AFHR_FLPR_YN=N&OFL_YN=&INQR_DVSN=02&UNPR_DVSN=01&FUND_STTL_ICLD_YN=N&FNCG_AMT_AUTO_RDPT_YN=N&PRCS_DVSN=00";
+        var positions = new List<KisPosition>();
+        JsonNode? totals = null;
+        await QueryPagesAsync(query, TrId("TTC8434R"), "balance", page =>
+        {
+            foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
+            {
+                if (row is not null && KisPosition.FromRow(row) is { Quantity: > 0 } position)
+                {
+                    positions.Add(position);
+                }
+            }
+
+            totals = page["output2"] is JsonArray { Count: > 0 } list ? list[0] : page["output2"] as JsonObject ?? totals;
+        }, cancellationToken).ConfigureAwait(false);
+        return new KisBalance(KisNumbers.Decimal(totals?["dnca_tot_amt"]), KisNumbers.Decimal(totals?["tot_evlu_amt"]), positions);
+    }
+
+    /// <summary>
+    /// Follows a paged KIS query: the response header <c>tr_cont</c> F or M says more pages follow,
+    /// asked for with request header <c>tr_cont: N</c> and the <c>ctx_area_fk100</c>/<c>ctx_area_nk100</c>
+    /// the last page returned; D or E (or none) ends it.
+    /// </summary>
+    private async Task QueryPagesAsync(string query, string trId, string what, Action<JsonObject> onPage, CancellationToken cancellationToken)
+    {
+        string fk = string.Empty, nk = string.Empty;
+        for (int page = 0; page < MaxPages; page++)
+        {
+            string uri = query + "&CTX_AREA_FK100=" + Uri.EscapeDataString(fk) + "&CTX_AREA_NK100=" + Uri.EscapeDataString(nk);
+            bool next = page > 0;
+            KisAnswer answer = await CallAsync(
+                token =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative));
+                    AddHeaders(request, token, trId, next ? "N" : string.Empty);
+                    return request;
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (!answer.Success)
+            {
+                throw new KisQueryException($"{what} query refused: {answer.Code} {answer.Message}");
+            }
+
+            onPage(answer.Body);
+            if (answer.Continuation is not ("F" or "M"))
+            {
+                return;
+            }
+
+            fk = answer.Body["ctx_area_fk100"]?.GetValue<string>() ?? string.Empty;
+            nk = answer.Body["ctx_area_nk100"]?.GetValue<string>() ?? string.Empty;
+        }
+
+        throw new KisQueryException($"{what} query: more than {MaxPages} pages");
+    }
+
+    /// <summary>One KIS answer that carried an <c>rt_cd</c>.</summary>
+    private readonly record struct KisAnswer(JsonObject Body, bool Success, string? Code, string? Message, string? Continuation);
+
+    /// <summary>
+    /// Sends one KIS call built by <paramref name="build"/> for a token; classifies the answer (see the
+    /// class remarks) and retries once with a fresh token on <c>EGW00123</c>.
+    /// </summary>
+    private async Task<KisAnswer> CallAsync(Func<string, HttpRequestMessage> build, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            using HttpRequestMessage request = build(token);
+            using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            JsonObject? body = null;
+            try
+            {
+                body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+            {
+                // not JSON, or cut short: classified below as unreadable
+            }
+
+            string? rtCd = body?["rt_cd"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            if (body is null || rtCd is null)
+            {
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    throw new VenueTransientException("KIS answered HTTP 429") { RateLimited = true, Code = "429" };
+                }
+
+                Interlocked.Increment(ref _malformedAnswers);
+                throw new VenueTransientException("unreadable answer from KIS (HTTP " + Text(status) + "): the request may or may not have been carried out")
+                {
+                    Code = Text(status),
+                };
+            }
+
+            string? code = body["msg_cd"]?.GetValue<string>();
+            string? message = body["msg1"]?.GetValue<string>();
+            if (rtCd != "0" && code == RateLimitedCode)
+            {
+                throw new VenueTransientException("KIS per-second request limit (" + RateLimitedCode + "): " + message) { RateLimited = true, Code = RateLimitedCode };
+            }
+
+            if (rtCd != "0" && code == ExpiredTokenCode && attempt == 0)
+            {
+                await DropTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                continue; // once: a second EGW00123 is the venue's verdict
+            }
+
+            string? continuation = response.Headers.TryGetValues("tr_cont", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+            return new KisAnswer(body, rtCd == "0", code, message, continuation);
+        }
+    }
+
+    private void AddHeaders(HttpRequestMessage request, string token, string trId, string? continuation)
     {
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add("appkey", _credentials.AppKey);
         request.Headers.Add("appsecret", _credentials.AppSecret);
         request.Headers.Add("tr_id", trId);
         request.Headers.Add("custtype", "P");
+        if (continuation is not null)
+        {
+            request.Headers.Add("tr_cont", continuation);
+        }
     }
 
-    /// <summary>Sends an order request; rt_cd decides, whatever the HTTP status.</summary>
-    private async Task<KisOrderResult> SendOrderAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonObject? body;
-        try
-        {
-            body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
-        {
-            // Not JSON, or cut short: the venue's answer cannot be read. A failure result, never a crash;
-            // whether the order reached the book is for reconciliation to find out.
-            MalformedAnswers++;
-            return new KisOrderResult(false, null, null, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), "unreadable answer from KIS (HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) + ")");
-        }
+    private string AccountQuery() => "CANO=" + Uri.EscapeDataString(_credentials.AccountNumber) + "&ACNT_PRDT_CD=" + Uri.EscapeDataString(_credentials.ProductCode);
 
-        string? rtCd = body?["rt_cd"]?.GetValue<string>();
-        return rtCd == "0"
-            ? new KisOrderResult(true, body!["output"]?["ODNO"]?.GetValue<string>(), body["output"]?["KRX_FWDG_ORD_ORGNO"]?.GetValue<string>(), body["msg_cd"]?.GetValue<string>(), body["msg1"]?.GetValue<string>())
-            : new KisOrderResult(false, null, null, body?["msg_cd"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body?["msg1"]?.GetValue<string>() ?? "no rt_cd in the answer");
-    }
+    /// <summary>The tr_id for this account's mode: T (REAL) or V (VIRTUAL) before the common suffix.</summary>
+    private string TrId(string suffix) => (_credentials.RealAccount ? "T" : "V") + suffix;
 
-    /// <summary>
-    /// The day's orders as KIS reports them (<c>inquire-daily-ccld</c>): what reconciliation and
-    /// any retry decision read first, since KIS has no client order id to look an order up by.
-    /// </summary>
-    public async Task<IReadOnlyList<KisDailyOrder>> GetDailyOrdersAsync(DateOnly day, CancellationToken cancellationToken)
-    {
-        string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        string date = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        string query = $"uapi/domestic-stock/v1/trading/inquire-daily-ccld?CANO={_credentials.AccountNumber}&ACNT_PRDT_CD={_credentials.ProductCode}"
-            + $"&INQR_STRT_DT={date}&INQR_END_DT={date}&SLL_BUY_DVSN_CD=00&INQR_DVSN=00&PDNO=&CCLD_DVSN=00&ORD_GNO_BRNO=&ODNO=&INQR_DVSN_3=00&INQR_DVSN_1=&CTX_AREA_FK100=&CTX_AREA_NK100=";
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(query, UriKind.Relative));
-        AddHeaders(request, token, (_credentials.RealAccount ? "T" : "V") + "TTC0081R");
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonObject? body;
-        try
-        {
-            body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
-        {
-            MalformedAnswers++;
-            throw new KisQueryException($"unreadable answer to the daily orders query (HTTP {(int)response.StatusCode})");
-        }
-
-        if (body?["rt_cd"]?.GetValue<string>() != "0" || body["output1"] is not JsonArray rows)
-        {
-            throw new KisQueryException($"daily orders query refused: {body?["msg_cd"]?.GetValue<string>()} {body?["msg1"]?.GetValue<string>()}");
-        }
-
-        var orders = new List<KisDailyOrder>(rows.Count);
-        foreach (JsonNode? row in rows)
-        {
-            if (row is null)
-            {
-                continue;
-            }
-
-            orders.Add(new KisDailyOrder(
-                row["odno"]?.GetValue<string>() ?? string.Empty,
-                row["pdno"]?.GetValue<string>() ?? string.Empty,
-                row["sll_buy_dvsn_cd"]?.GetValue<string>() == "02" ? Side.Buy : Side.Sell,
-                ParseQuantity(row["ord_qty"]),
-                ParseQuantity(row["tot_ccld_qty"]),
-                ParseQuantity(row["rmn_qty"]),
-                row["cncl_yn"]?.GetValue<string>() == "Y"));
-        }
-
-        return orders;
-    }
-
-    private static long ParseQuantity(JsonNode? node) =>
-        long.TryParse(node?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : 0;
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The cash-order tr_id: buy TTTC0012U / sell TTTC0011U, with a V prefix for VIRTUAL accounts.</summary>
     public static string CashOrderTrId(Side side, bool realAccount) => (realAccount ? "T" : "V") + (side == Side.Buy ? "TTC0012U" : "TTC0011U");
@@ -217,8 +365,5 @@ public sealed class KisRestClient : IDisposable
 /// <summary>KIS refused to issue a token: wrong keys, not a transient failure.</summary>
 public sealed class KisAuthenticationException(string message) : Exception(message);
 
-/// <summary>A KIS query failed or was refused; the caller cannot know the venue's state from it.</summary>
+/// <summary>A KIS query was refused; the caller cannot know the venue's state from it.</summary>
 public sealed class KisQueryException(string message) : Exception(message);
-
-/// <summary>One of the day's orders as KIS reports it.</summary>
-public sealed record KisDailyOrder(string OrderNumber, string Symbol, Side Side, long OrderedQuantity, long FilledQuantity, long RemainingQuantity, bool Canceled);

@@ -142,7 +142,7 @@ public sealed class KisRealtimeParserTests
         var parser = new KisRealtimeParser(s_symbols);
         var sink = new ListSink();
         Assert.Equal(KisFrameKind.Encrypted, parser.Parse("1|H0STCNI0|001|c2VjcmV0"u8, sink).Kind);
-        Assert.Equal(KisFrameKind.UnknownTr, parser.Parse("0|H0STASP0|001|005930^090000"u8, sink).Kind);
+        Assert.Equal(KisFrameKind.UnknownTr, parser.Parse("0|H0STMKO0|001|005930^090000"u8, sink).Kind);
         Assert.Equal(1, parser.Encrypted);
         Assert.Empty(sink.Ticks);
     }
@@ -166,5 +166,94 @@ public sealed class KisRealtimeParserTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(202_000, sink.Count);
+    }
+
+    /// <summary>An H0STASP0 frame, 59 fields: 10 ask and bid levels with sizes, totals, expected-match fields.</summary>
+    private const string QuoteFrame = "0|H0STASP0|001|005930^093015^0^71100^71200^71300^71400^71500^71600^71700^71800^71900^72000^71000^70900^70800^70700^70600^70500^70400^70300^70200^70100^12034^5402^8811^7120^3301^9050^4410^2210^6607^1203^20511^8822^10433^6012^7714^5520^3302^9981^4400^2100^65148^77805^0^0^0^0^0^0^3^0.00^8123456^-120^340^0^0^0";
+
+    /// <summary>An HDFSCNT0 frame, 26 fields: DNASAAPL at 243.85 USD, 120 shares, 23:30:15 in Seoul.</summary>
+    private const string OverseasFrame = "0|HDFSCNT0|001|DNASAAPL^AAPL^4^20250102^20250102^093015^20250102^233015^243.3600^244.1800^241.8900^243.8500^2^0.4900^0.20^243.8400^243.8600^300^500^120^1523344^371234567^704120^819224^115.35^1";
+
+    /// <summary>A clock fixed at 2025-01-02 10:00 in Seoul.</summary>
+    private sealed class FixedClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(2025, 1, 2, 1, 0, 0, TimeSpan.Zero);
+    }
+
+    private static long UtcNs(int year, int month, int day, int hour, int minute, int second) =>
+        new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
+
+    [Fact]
+    public void H0STASP0_BecomesAQuoteTickOfTheBestLevel_DatedTodayInSeoul()
+    {
+        var parser = new KisRealtimeParser(new SymbolTable(["005930"]), new FixedClock());
+        var sink = new ListSink();
+
+        Assert.Equal(new KisFrameResult(KisFrameKind.Data, 1), parser.Parse(Encoding.ASCII.GetBytes(QuoteFrame), sink));
+
+        MarketTick tick = Assert.Single(sink.Ticks);
+        Assert.Equal(EventKind.QuoteTick, tick.Kind);
+        Assert.Equal((71_100 * FixedPoint.Scale, 71_000 * FixedPoint.Scale), (tick.AskRaw, tick.BidRaw));
+        Assert.Equal((12_034L, 20_511L), (tick.AskSize, tick.BidSize));
+        Assert.Equal(71_050 * FixedPoint.Scale, tick.PriceRaw);
+        Assert.Equal(UtcNs(2025, 1, 2, 0, 30, 15), tick.TsEventNs); // 09:30:15 Seoul
+    }
+
+    [Fact]
+    public void HDFSCNT0_BecomesATradeTick_WithExactDecimalPrices_ByItsRsymKey()
+    {
+        var parser = new KisRealtimeParser(new SymbolTable(["005930", "DNASAAPL"]));
+        var sink = new ListSink();
+
+        Assert.Equal(new KisFrameResult(KisFrameKind.Data, 1), parser.Parse(Encoding.ASCII.GetBytes(OverseasFrame), sink));
+
+        MarketTick tick = Assert.Single(sink.Ticks);
+        Assert.Equal((EventKind.TradeTick, 1), (tick.Kind, tick.SymbolId));
+        Assert.Equal(243_850_000L, tick.PriceRaw);
+        Assert.Equal((243_840_000L, 243_860_000L, 300L, 500L), (tick.BidRaw, tick.AskRaw, tick.BidSize, tick.AskSize));
+        Assert.Equal((243_360_000L, 244_180_000L, 241_890_000L), (tick.OpenRaw, tick.HighRaw, tick.LowRaw));
+        Assert.Equal(120, tick.Size);
+        Assert.Equal(UtcNs(2025, 1, 2, 14, 30, 15), tick.TsEventNs); // 23:30:15 Seoul
+
+        var byTicker = new KisRealtimeParser(new SymbolTable(["AAPL"]));
+        Assert.Equal(1, byTicker.Parse(Encoding.ASCII.GetBytes(OverseasFrame), sink).Records);
+    }
+
+    [Theory]
+    [InlineData("0|HDFSCNT0|001|DNASAAPL^AAPL^4^20250102^20250102^093015^20250102^233015^243.36^244.18^241.89^12x.5^2^0.49^0.20^243.84^243.86^300^500^120^1^1^1^1^1^1")]
+    [InlineData("0|HDFSCNT0|001|DNASAAPL^AAPL^4^20250102")]
+    [InlineData("0|H0STASP0|001|005930^093015^0^71100")]
+    [InlineData("0|H0STASP0|001|005930^996015^0^71100^71200^71300^71400^71500^71600^71700^71800^71900^72000^71000^70900^70800^70700^70600^70500^70400^70300^70200^70100^12034^5402^8811^7120^3301^9050^4410^2210^6607^1203^20511^8822^10433^6012^7714^5520^3302^9981^4400^2100^65148^77805^0^0^0^0^0^0^3^0.00^8123456^-120^340^0^0^0")]
+    public void BadQuoteOrOverseasFrames_AreRejectedAndCounted(string frame)
+    {
+        var parser = new KisRealtimeParser(new SymbolTable(["005930", "DNASAAPL"]));
+        var sink = new ListSink();
+        Assert.Equal(KisFrameKind.Malformed, parser.Parse(Encoding.ASCII.GetBytes(frame), sink).Kind);
+        Assert.Empty(sink.Ticks);
+        Assert.Equal(1, parser.Malformed);
+    }
+
+    [Fact]
+    public void ParsingQuotesAndOverseasTrades_AllocatesNothingPerFrame()
+    {
+        var parser = new KisRealtimeParser(new SymbolTable(["005930", "DNASAAPL"]));
+        var sink = new CountingSink();
+        byte[] quote = Encoding.ASCII.GetBytes(QuoteFrame);
+        byte[] overseas = Encoding.ASCII.GetBytes(OverseasFrame);
+        for (int i = 0; i < 1_000; i++)
+        {
+            parser.Parse(quote, sink);
+            parser.Parse(overseas, sink);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50_000; i++)
+        {
+            parser.Parse(quote, sink);
+            parser.Parse(overseas, sink);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(102_000, sink.Count);
     }
 }

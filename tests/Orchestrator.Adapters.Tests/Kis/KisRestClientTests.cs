@@ -1,4 +1,5 @@
 using Orchestrator.Adapters.Kis;
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.ExchangeSimulator;
 
@@ -52,16 +53,32 @@ public sealed class KisRestClientTests : KisSimulatorFixture
     }
 
     [Fact]
-    public async Task BusinessFailure_IsAResultWithTheVenuesCodeAndMessage()
+    public async Task TokenExpiredAgainAfterARefresh_IsAResultWithTheVenuesCode_NotALoop()
     {
-        Simulator.TokenLifetime = TimeSpan.FromMinutes(-1); // the venue considers the token expired at once
+        Simulator.TokenLifetime = TimeSpan.FromMinutes(-1); // the venue considers every token expired at once
         using KisRestClient client = Client();
         KisOrderResult result = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None);
 
         Assert.False(result.Accepted);
         Assert.Equal("EGW00123", result.MessageCode);
         Assert.False(string.IsNullOrEmpty(result.Message));
+        Assert.Equal(2, Simulator.TokensIssued); // the first token, and exactly one refresh
         Assert.Empty(Simulator.Orders); // refused orders never reach the book
+    }
+
+    [Fact]
+    public async Task ExpiredToken_IsDroppedAndTheCallRetriedOnce_WithAFreshToken()
+    {
+        using KisRestClient client = Client();
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None)).Accepted);
+        Simulator.ExpireTokens();
+
+        KisOrderResult again = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None);
+
+        Assert.True(again.Accepted);
+        Assert.Equal(2, Simulator.TokensIssued);
+        Assert.Equal(2, Simulator.OrdersBooked("50000000"));
+        Assert.Equal(3, Simulator.OrderRequests); // the refused attempt and its one retry
     }
 
     [Fact]
@@ -90,7 +107,7 @@ public sealed class KisCancelTests : KisSimulatorFixture
     public async Task Cancel_RemovesTheOpenOrder_AndASecondCancelIsABusinessFailure()
     {
         using var client = NewClient();
-        KisOrderResult placed = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
+        KisOrderResult placed = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 69_000, CancellationToken.None); // below the price: rests
         Assert.True(Simulator.IsOpen(placed.OrderNumber!));
 
         KisOrderResult canceled = await client.CancelOrderAsync(placed.OrderNumber!, placed.BranchNumber!, CancellationToken.None);
@@ -107,24 +124,75 @@ public sealed class KisCancelTests : KisSimulatorFixture
 public sealed class KisFaultTests : KisSimulatorFixture
 {
     [Theory]
-    [InlineData(HttpFault.ServerError, "500", 1)] // an HTML error page is not a KIS answer
-    [InlineData(HttpFault.RateLimited, "EGW00201", 0)]
-    [InlineData(HttpFault.Malformed, "200", 1)]
-    public async Task BadAnswers_AreFailureResults_NeverExceptions_AndTheNextOrderStillWorks(HttpFault fault, string code, int unreadable)
+    [InlineData(HttpFault.ServerError, "500", false, 1)] // an HTML error page is not a KIS answer
+    [InlineData(HttpFault.RateLimited, "EGW00201", true, 0)]
+    [InlineData(HttpFault.TooManyRequests, "429", true, 0)]
+    [InlineData(HttpFault.Malformed, "200", false, 1)]
+    public async Task BadAnswers_ThrowVenueTransient_NeverAResult_AndTheNextOrderStillWorks(HttpFault fault, string code, bool rateLimited, int unreadable)
     {
         Simulator.Fault = fault;
         Simulator.FaultEvery = 2; // the 2nd order request is hit
         using var client = NewClient();
 
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
-        KisOrderResult hit = await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None);
-        Assert.False(hit.Accepted);
-        Assert.Equal(code, hit.MessageCode);
+        VenueTransientException hit = await Assert.ThrowsAsync<VenueTransientException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None));
+        Assert.Equal(code, hit.Code);
+        Assert.Equal(rateLimited, hit.RateLimited);
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
 
         Assert.Equal(3, Simulator.OrderRequests);
         Assert.Equal(2, Simulator.Orders.Count); // the faulted request never reached the book
+        Assert.Equal(2, Simulator.OrdersBooked("50000000"));
         Assert.Equal(unreadable, client.MalformedAnswers);
+    }
+
+    [Fact]
+    public async Task FaultAfterAccept_BooksTheOrderButLosesTheAnswer_AndTheDailyQueryFindsIt()
+    {
+        Simulator.Fault = HttpFault.ServerError;
+        Simulator.FaultEvery = 1;
+        Simulator.FaultAfterAccept = true;
+        using var client = NewClient();
+
+        VenueTransientException lost = await Assert.ThrowsAsync<VenueTransientException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 7, 69_000, CancellationToken.None));
+        Assert.False(lost.RateLimited);
+        Assert.Equal(1, client.MalformedAnswers);
+
+        Assert.Equal(1, Simulator.OrdersBooked("50000000")); // exactly one: the client did not resend
+        KisDailyOrder found = Assert.Single(await client.GetDailyOrdersAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None));
+        Assert.Equal(("005930", Side.Buy, 7L, 7L), (found.Symbol, found.Side, found.OrderedQuantity, found.RemainingQuantity));
+    }
+
+    [Fact]
+    public async Task Timeout_HangsUntilTheClientGivesUp_AndBooksNothing()
+    {
+        Simulator.Fault = HttpFault.Timeout;
+        Simulator.FaultEvery = 1;
+        using var client = NewClient();
+        await client.GetAccessTokenAsync(CancellationToken.None);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, giveUp.Token));
+
+        Assert.Equal(1, Simulator.OrderRequests);
+        Assert.Equal(0, Simulator.OrdersBooked("50000000"));
+    }
+
+    [Fact]
+    public async Task PerSecondLimit_IsEGW00201_SurfacedAsRateLimited_AndNothingIsBooked()
+    {
+        Simulator.RequestsPerSecondLimit = 2;
+        Simulator.RateLimitWindow = TimeSpan.FromHours(1); // the window cannot pass during the test
+        using var client = NewClient();
+
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None)).Accepted);
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None)).Accepted);
+        VenueTransientException limited = await Assert.ThrowsAsync<VenueTransientException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None));
+
+        Assert.True(limited.RateLimited);
+        Assert.Equal("EGW00201", limited.Code);
+        Assert.Equal(2, Simulator.OrdersBooked("50000000"));
+        Assert.Equal(0, client.MalformedAnswers);
     }
 }
 
@@ -134,13 +202,14 @@ public sealed class KisDailyOrdersTests : KisSimulatorFixture
     public async Task DailyOrders_ShowWhatTheVenueHolds_IncludingCancels()
     {
         using var client = NewClient();
-        KisOrderResult buy = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 70_000, CancellationToken.None);
-        KisOrderResult sell = await client.PlaceCashOrderAsync("000660", Side.Sell, 4, 180_000, CancellationToken.None);
+        KisOrderResult buy = await client.PlaceCashOrderAsync("005930", Side.Buy, 10, 69_000, CancellationToken.None); // rests below the price
+        Assert.True((await client.PlaceCashOrderAsync("000660", Side.Buy, 4, 0, CancellationToken.None)).Accepted); // market: held at once
+        KisOrderResult sell = await client.PlaceCashOrderAsync("000660", Side.Sell, 4, 180_000, CancellationToken.None); // rests above the price
         await client.CancelOrderAsync(sell.OrderNumber!, sell.BranchNumber!, CancellationToken.None);
 
         IReadOnlyList<KisDailyOrder> day = await client.GetDailyOrdersAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None);
 
-        Assert.Equal(2, day.Count);
+        Assert.Equal(3, day.Count);
         KisDailyOrder first = Assert.Single(day, o => o.OrderNumber == buy.OrderNumber);
         Assert.Equal(("005930", Side.Buy, 10L, 10L, false), (first.Symbol, first.Side, first.OrderedQuantity, first.RemainingQuantity, first.Canceled));
         KisDailyOrder second = Assert.Single(day, o => o.OrderNumber == sell.OrderNumber);

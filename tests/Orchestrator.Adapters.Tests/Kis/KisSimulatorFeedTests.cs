@@ -18,10 +18,9 @@ public sealed class KisSimulatorFeedTests : KisSimulatorFixture
 
     private Uri WebSocketUri => new("ws://" + Simulator.BaseAddress.Authority + "/");
 
-    private static async Task SubscribeAsync(ClientWebSocket socket, string symbol, CancellationToken cancellationToken)
+    private static async Task SubscribeAsync(ClientWebSocket socket, string symbol, CancellationToken cancellationToken, string trId = "H0STCNT0")
     {
-        string message = "{\"header\":{\"approval_key\":\"SIM-APPROVAL\",\"custtype\":\"P\",\"tr_type\":\"1\",\"content-type\":\"utf-8\"},"
-            + "\"body\":{\"input\":{\"tr_id\":\"H0STCNT0\",\"tr_key\":\"" + symbol + "\"}}}";
+        string message = KisMarketDataFeed.SubscribeMessage("SIM-APPROVAL", trId, symbol, subscribe: true);
         await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, cancellationToken);
     }
 
@@ -114,5 +113,45 @@ public sealed class KisSimulatorFeedTests : KisSimulatorFixture
         Assert.False(droppedAgain);
         Assert.Equal(2, Simulator.Connections);
         Assert.Equal(2, Simulator.SubscribeMessages);
+    }
+
+    [Fact]
+    public async Task QuoteAndOverseasSubscriptions_StreamFramesTheParserDecodes()
+    {
+        using var cts = new CancellationTokenSource(s_hang);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(WebSocketUri, cts.Token);
+        await SubscribeAsync(socket, "005930", cts.Token, "H0STASP0");
+        await SubscribeAsync(socket, "DNASAAPL", cts.Token, "HDFSCNT0");
+
+        var parser = new KisRealtimeParser(new SymbolTable(["005930", "DNASAAPL"]));
+        var sink = new ListSink();
+        (_, bool dropped) = await ReceiveAsync(socket, parser, sink, 10, cts.Token);
+
+        Assert.False(dropped);
+        Assert.Contains(sink.Ticks, t => t.Kind == EventKind.QuoteTick && t.SymbolId == 0 && t.BidRaw < t.AskRaw);
+        Assert.Contains(sink.Ticks, t => t.Kind == EventKind.TradeTick && t.SymbolId == 1 && t.PriceRaw > 0);
+        Assert.Equal(0, parser.Malformed);
+    }
+
+    [Fact]
+    public async Task AfterADrop_UpgradesAreRefusedWith503_ForTheConfiguredTime()
+    {
+        Simulator.DropAfterFrames = 2;
+        Simulator.RefuseReconnectsFor = TimeSpan.FromHours(1);
+        using var cts = new CancellationTokenSource(s_hang);
+        var parser = new KisRealtimeParser(new SymbolTable(["005930"]));
+        using (var first = new ClientWebSocket())
+        {
+            await first.ConnectAsync(WebSocketUri, cts.Token);
+            await SubscribeAsync(first, "005930", cts.Token);
+            (_, bool dropped) = await ReceiveAsync(first, parser, new ListSink(), 100, cts.Token);
+            Assert.True(dropped);
+        }
+
+        using var second = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() => second.ConnectAsync(WebSocketUri, cts.Token));
+        Assert.Equal(1, Simulator.RefusedUpgrades);
+        Assert.Equal(1, Simulator.Connections);
     }
 }
