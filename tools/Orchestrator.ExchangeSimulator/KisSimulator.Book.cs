@@ -55,6 +55,16 @@ public sealed partial class KisSimulator
         }
     }
 
+    /// <summary>An account's cash (KRW) and shares held per symbol, as the venue's books say.</summary>
+    public (long CashKrw, IReadOnlyDictionary<string, long> Positions) AccountBook(string accountNumber, string productCode = "01")
+    {
+        lock (_book)
+        {
+            SimAccount account = Account(accountNumber, productCode);
+            return (account.Cash, account.Positions.ToDictionary(p => p.Key, p => p.Value.Quantity, StringComparer.Ordinal));
+        }
+    }
+
     /// <summary>Whether the venue still holds <paramref name="orderNumber"/> open (some quantity working).</summary>
     public bool IsOpen(string orderNumber)
     {

@@ -55,6 +55,36 @@ public sealed class KisRestClient : IDisposable
     /// <summary>Answers that were not readable KIS JSON (not JSON, cut short, or without <c>rt_cd</c>).</summary>
     public long MalformedAnswers => Interlocked.Read(ref _malformedAnswers);
 
+    /// <summary>
+    /// The WebSocket approval key (<c>POST /oauth2/Approval</c>, body grant_type/appkey/secretkey):
+    /// what every real-time subscribe message carries. A refusal means wrong keys.
+    /// </summary>
+    public async Task<string> GetApprovalKeyAsync(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await _http.PostAsJsonAsync(
+            new Uri("oauth2/Approval", UriKind.Relative),
+            new JsonObject { ["grant_type"] = "client_credentials", ["appkey"] = _credentials.AppKey, ["secretkey"] = _credentials.AppSecret },
+            cancellationToken).ConfigureAwait(false);
+        JsonObject? body;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new VenueTransientException($"unreadable answer to the approval key request (HTTP {(int)response.StatusCode})", ex) { Code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) };
+        }
+
+        string? key = body?["approval_key"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(key))
+        {
+            string code = body?["error_code"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            throw new KisAuthenticationException($"KIS refused the WebSocket approval key request ({code}): check the app key and secret");
+        }
+
+        return key;
+    }
+
     /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {

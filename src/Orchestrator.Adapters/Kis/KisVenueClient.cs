@@ -130,7 +130,8 @@ public sealed class KisVenueClient : IVenueClient
             }
 
             long filled = Math.Min(row.FilledQuantity, row.OrderedQuantity);
-            decimal average = row.AveragePrice > 0 ? row.AveragePrice : (filled > 0 ? row.FilledAmount / filled : 0m);
+            // The exact amount over the quantity, not KIS's rounded avg_prvs, so fills sum to the venue's cash.
+            decimal average = filled > 0 && row.FilledAmount > 0 ? row.FilledAmount / filled : row.AveragePrice;
             VenueOrderStatus status = filled >= row.OrderedQuantity ? VenueOrderStatus.Filled
                 : row.Canceled || canceledOriginals.Contains(row.OrderNumber) || row.RemainingQuantity == 0 ? VenueOrderStatus.Canceled
                 : VenueOrderStatus.Open;

@@ -1,3 +1,4 @@
+using Orchestrator.Adapters.Venues;
 using Orchestrator.Engine.Options;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -161,13 +161,23 @@ public sealed class TradingSession : IDisposable
         _startedAt = DateTimeOffset.UtcNow;
         s_logger.Info("Step 1/6: configuration loaded ({0})", configDescription);
 
-        _engine = new TradingEngine(_options.Engine, AuditWriter);
+        VenueSettings? venue = _options.Venue;
+        EngineOptions engineOptions = _options.Engine;
+        IVenueClient? client = null;
+        if (venue is not null)
+        {
+            // Authenticate first: wrong keys stop the start before anything else runs, and the
+            // engine starts from the account's real cash.
+            (client, decimal cash) = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
+            engineOptions = engineOptions with { StartingCash = cash };
+        }
+
+        _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
         s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
             _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);
 
-        VenueSettings? venue = _options.Venue;
-        if (venue is null)
+        if (venue is null || client is null)
         {
             var exchange = new PaperExchange(_options.Paper);
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
@@ -178,13 +188,17 @@ public sealed class TradingSession : IDisposable
         }
         else
         {
-            IVenueClient client = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
             _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency);
             _engine.ConnectGateway(_venueGateway);
             _engine.Start();
             _venueGateway.Start();
-            s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; {2} requests/s at most, {3} retries, {4:0}s per attempt",
-                venue.Adapter, VenueDescription(venue), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
+            if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
+            {
+                _kisNotices = new KisExecutionNoticeStream(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), htsId, venue.Kis!.RealAccount, _venueGateway);
+                await _kisNotices.StartAsync().ConfigureAwait(false);
+            }
+            s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; cash {2}; {3} requests/s at most, {4} retries, {5:0}s per attempt",
+                venue.Adapter, VenueDescription(venue), FixedPoint.Format(_engine.Portfolio.CashRaw), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
         }
 
         _fanOut = new MarketDataFanOut(_gateway, _engine);
@@ -240,8 +254,8 @@ public sealed class TradingSession : IDisposable
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
     }
 
-    /// <summary>Builds the venue's client and authenticates (the token is issued once and reused).</summary>
-    private async Task<IVenueClient> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
+    /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
+    private async Task<(IVenueClient Client, decimal Cash)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
     {
         switch (venue.Adapter)
         {
@@ -254,7 +268,9 @@ public sealed class TradingSession : IDisposable
                     var client = new KisVenueClient(rest);
                     _venueResources.Add(client);
                     await client.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                    return client;
+                    KisBalance balance = await rest.GetBalanceAsync(cancellationToken).ConfigureAwait(false);
+                    WarnAboutHeldPositions(balance.Positions.Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
+                    return (client, balance.Cash);
                 }
 
             default:
@@ -262,7 +278,22 @@ public sealed class TradingSession : IDisposable
         }
     }
 
+    private static void WarnAboutHeldPositions(IEnumerable<string> held)
+    {
+        string list = string.Join(", ", held);
+        if (list.Length > 0)
+        {
+            s_logger.Warn("The account already holds positions this run did not open ({0}): the engine starts flat and does not manage them", list);
+        }
+    }
+
     private KisRestClient? _kisRest;
+    private KisExecutionNoticeStream? _kisNotices;
+    private string? _kisApprovalKey;
+
+    /// <summary>The WebSocket approval key, asked for once per session.</summary>
+    private async Task<string> KisApprovalKeyAsync(CancellationToken cancellationToken) =>
+        _kisApprovalKey ??= await _kisRest!.GetApprovalKeyAsync(cancellationToken).ConfigureAwait(false);
 
     private static string VenueDescription(VenueSettings venue) => venue.Adapter switch
     {
@@ -277,8 +308,7 @@ public sealed class TradingSession : IDisposable
         {
             case "kis":
                 {
-                    string approvalKey = await _kisRest!.GetApprovalKeyAsync(cancellationToken).ConfigureAwait(false);
-                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, approvalKey, Engine.Symbols.Names, Engine.Symbols, _fanOut!);
+                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!);
                     await _kisFeed.StartAsync().ConfigureAwait(false);
                     return $"KIS real-time trades (H0STCNT0) from {venue.KisWebSocketUrl}";
                 }
@@ -409,6 +439,7 @@ public sealed class TradingSession : IDisposable
     {
         _watcher?.Dispose();
         _kisFeed?.Dispose();
+        _kisNotices?.Dispose();
         _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (IDisposable resource in _venueResources)
         {
