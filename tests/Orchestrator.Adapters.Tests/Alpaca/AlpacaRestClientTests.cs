@@ -227,6 +227,16 @@ public sealed class AlpacaRestClientTests : AlpacaSimulatorFixture
     }
 
     [Fact]
+    public async Task SlowVenue_IsCutOffByTheCallersToken()
+    {
+        Simulator.ResponseDelay = TimeSpan.FromMinutes(5); // far beyond the token: the token decides
+        using AlpacaRestClient client = NewClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PlaceAsync(Order(), cts.Token));
+    }
+
+    [Fact]
     public void OrderBody_HasAlpacasFieldsAsStrings()
     {
         var order = new VenueOrderRequest(42, "AAPL", 0, Side.Sell, OrderType.StopLimit, TimeInForce.Ioc, 7, FixedPoint.FromDecimal(175.5m), FixedPoint.FromDecimal(176.0001m));
