@@ -1,8 +1,9 @@
 using Orchestrator.ExchangeSimulator;
 
-// exchange-simulator [--port N] [--drop-every-frames N] [--http-fault 500|429|ratelimit|malformed|timeout]
-//   [--fault-every N] [--fault-after-accept] [--delay-ms N] [--refuse-reconnects-seconds M]
-//   [--rate-limit N]: serves the KIS subset on 127.0.0.1 until Ctrl+C.
+// exchange-simulator [--venue kis|alpaca|both] [--port N] [--alpaca-port N]
+//   KIS fault flags: [--drop-every-frames N] [--http-fault 500|429|ratelimit|malformed|timeout]
+//   [--fault-every N] [--fault-after-accept] [--delay-ms N] [--refuse-reconnects-seconds M] [--rate-limit N]
+// Serves the KIS and/or Alpaca subsets on 127.0.0.1, each on its own port (0 = any free one), until Ctrl+C.
 var options = new Dictionary<string, string?>(StringComparer.Ordinal);
 for (int i = 0; i < args.Length; i++)
 {
@@ -21,7 +22,7 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-string[] known = ["--port", "--drop-every-frames", "--http-fault", "--fault-every", "--fault-after-accept", "--delay-ms", "--refuse-reconnects-seconds", "--rate-limit"];
+string[] known = ["--venue", "--alpaca-port", "--port", "--drop-every-frames", "--http-fault", "--fault-every", "--fault-after-accept", "--delay-ms", "--refuse-reconnects-seconds", "--rate-limit"];
 List<string> errors = [.. options.Keys.Where(k => !known.Contains(k)).Select(k => $"{k}: unknown option")];
 int Number(string name, int max)
 {
@@ -39,6 +40,12 @@ int Number(string name, int max)
 }
 
 int port = Number("--port", 65_535);
+int alpacaPort = Number("--alpaca-port", 65_535);
+string venue = options.TryGetValue("--venue", out string? venueText) ? venueText ?? string.Empty : "both";
+if (venue is not ("kis" or "alpaca" or "both"))
+{
+    errors.Add("--venue: expected kis, alpaca or both");
+}
 int dropEvery = Number("--drop-every-frames", int.MaxValue);
 int faultEvery = Number("--fault-every", int.MaxValue);
 int delayMs = Number("--delay-ms", 600_000);
@@ -72,28 +79,56 @@ if (errors.Count > 0)
     return 2;
 }
 
-await using KisSimulator simulator = await KisSimulator.StartAsync(port).ConfigureAwait(false);
-simulator.DropAfterFrames = dropEvery;
-simulator.Fault = fault;
-simulator.FaultEvery = faultEvery;
-simulator.FaultAfterAccept = options.ContainsKey("--fault-after-accept");
-simulator.ResponseDelay = TimeSpan.FromMilliseconds(delayMs);
-simulator.RefuseReconnectsFor = TimeSpan.FromSeconds(refuseSeconds);
-simulator.RequestsPerSecondLimit = rateLimit;
-Console.WriteLine($"KIS simulator listening on {simulator.BaseAddress} (app key {KisSimulator.AppKey}); Ctrl+C stops it");
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+KisSimulator? kis = null;
+AlpacaSimulator? alpaca = null;
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+    if (venue is "kis" or "both")
+    {
+        kis = await KisSimulator.StartAsync(port).ConfigureAwait(false);
+        kis.DropAfterFrames = dropEvery;
+        kis.Fault = fault;
+        kis.FaultEvery = faultEvery;
+        kis.FaultAfterAccept = options.ContainsKey("--fault-after-accept");
+        kis.ResponseDelay = TimeSpan.FromMilliseconds(delayMs);
+        kis.RefuseReconnectsFor = TimeSpan.FromSeconds(refuseSeconds);
+        kis.RequestsPerSecondLimit = rateLimit;
+        Console.WriteLine($"KIS simulator listening on {kis.BaseAddress} (app key {KisSimulator.AppKey})");
+    }
+
+    if (venue is "alpaca" or "both")
+    {
+        alpaca = await AlpacaSimulator.StartAsync(alpacaPort).ConfigureAwait(false);
+        Console.WriteLine($"Alpaca simulator listening on {alpaca.BaseAddress} (REST), {alpaca.TradeStreamUri} (trade_updates), {alpaca.MarketDataUri} (market data v2); key id {AlpacaSimulator.KeyId}");
+    }
+
+    Console.WriteLine("Ctrl+C stops it");
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+    }
+    catch (OperationCanceledException)
+    {
+        // stopping
+    }
 }
-catch (OperationCanceledException)
+finally
 {
-    // stopping
+    if (kis is not null)
+    {
+        await kis.DisposeAsync().ConfigureAwait(false);
+    }
+
+    if (alpaca is not null)
+    {
+        await alpaca.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 return 0;

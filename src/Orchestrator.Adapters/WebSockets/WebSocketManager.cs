@@ -10,13 +10,21 @@ namespace Orchestrator.Adapters.WebSockets;
 /// reconnects when nothing arrived for <c>staleAfter</c> (a silent feed is a dead feed).
 /// Frames go to <c>onFrame</c> as received bytes. Its state is readable for health checks.
 /// </summary>
-/// <remarks>Callbacks run on the library's receive thread; <c>onFrame</c> must not block.</remarks>
+/// <remarks>
+/// <para>Callbacks run on the library's receive thread; <c>onFrame</c> must not block.</para>
+/// <para>A feed that must log in first (Alpaca) passes <c>authentication</c>: those messages go out on
+/// every new connection and the subscriptions wait until the feed has read the venue's
+/// acknowledgement and calls <see cref="OnAuthenticated"/> — still once per connection. A feed
+/// that learns a person must act (wrong keys, a connection limit) calls <see cref="Halt"/>, which
+/// closes the link and stops reconnecting instead of hammering the venue.</para>
+/// </remarks>
 public sealed class WebSocketManager : IDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.WebSocket");
 
     private readonly WebsocketClient _client;
     private readonly Func<IReadOnlyList<string>> _subscriptions;
+    private readonly Func<IReadOnlyList<string>>? _authentication;
     private readonly ReconnectPolicy _policy;
     private readonly Random _random = new();
     private readonly List<IDisposable> _subscriptionsToDispose = [];
@@ -26,6 +34,10 @@ public sealed class WebSocketManager : IDisposable
     private long _reconnects;
     private long _messages;
     private long _subscribesSent;
+    private long _authenticationsSent;
+    private long _connection;
+    private long _subscribedConnection;
+    private int _halted;
 
     /// <param name="name">The feed's name, for logs.</param>
     /// <param name="uri">ws:// or wss:// address.</param>
@@ -33,11 +45,16 @@ public sealed class WebSocketManager : IDisposable
     /// <param name="onFrame">Receives every frame (text or binary) as bytes.</param>
     /// <param name="policy">Backoff between reconnects.</param>
     /// <param name="staleAfter">Reconnect when no message arrived for this long (null = never).</param>
-    public WebSocketManager(string name, Uri uri, Func<IReadOnlyList<string>> subscriptions, Action<ReadOnlyMemory<byte>> onFrame, ReconnectPolicy? policy = null, TimeSpan? staleAfter = null)
+    /// <param name="authentication">
+    /// Log-in messages to send first on every new connection (null = none); when given, the
+    /// subscriptions wait for <see cref="OnAuthenticated"/>. They carry secrets: never logged.
+    /// </param>
+    public WebSocketManager(string name, Uri uri, Func<IReadOnlyList<string>> subscriptions, Action<ReadOnlyMemory<byte>> onFrame, ReconnectPolicy? policy = null, TimeSpan? staleAfter = null, Func<IReadOnlyList<string>>? authentication = null)
     {
         ArgumentNullException.ThrowIfNull(onFrame);
         _name = name;
         _subscriptions = subscriptions;
+        _authentication = authentication;
         _policy = policy ?? new ReconnectPolicy();
         _client = new WebsocketClient(uri)
         {
@@ -51,7 +68,7 @@ public sealed class WebSocketManager : IDisposable
         _subscriptionsToDispose.Add(_client.MessageReceived.Subscribe(message =>
         {
             Interlocked.Increment(ref _messages);
-            if (Interlocked.Exchange(ref _attempt, 0) > 0 || State != ConnectionState.Connected)
+            if ((Interlocked.Exchange(ref _attempt, 0) > 0 || State != ConnectionState.Connected) && !Halted)
             {
                 SetState(ConnectionState.Connected);
             }
@@ -74,11 +91,25 @@ public sealed class WebSocketManager : IDisposable
             }
 
             SetState(ConnectionState.Connected);
-            Subscribe();
+
+            // Numbered before the log-in goes out, so the venue's acknowledgement (and the
+            // OnAuthenticated it leads to) always sees this connection's number.
+            Interlocked.Increment(ref _connection);
+            if (_authentication is null)
+            {
+                OnAuthenticated();
+                return;
+            }
+
+            foreach (string message in _authentication())
+            {
+                _client.Send(message);
+                Interlocked.Increment(ref _authenticationsSent);
+            }
         }));
         _subscriptionsToDispose.Add(_client.DisconnectionHappened.Subscribe(info =>
         {
-            if (info.Type == DisconnectionType.Exit || info.Type == DisconnectionType.ByUser)
+            if (info.Type == DisconnectionType.Exit || info.Type == DisconnectionType.ByUser || Halted)
             {
                 return;
             }
@@ -111,6 +142,12 @@ public sealed class WebSocketManager : IDisposable
     /// <summary>Subscribe messages sent, over all connections.</summary>
     public long SubscribesSent => Interlocked.Read(ref _subscribesSent);
 
+    /// <summary>Log-in messages sent, over all connections.</summary>
+    public long AuthenticationsSent => Interlocked.Read(ref _authenticationsSent);
+
+    /// <summary>True once <see cref="Halt"/> stopped the link for good.</summary>
+    public bool Halted => Volatile.Read(ref _halted) != 0;
+
     /// <summary>Connects (and keeps reconnecting in the background if the first try fails).</summary>
     public Task StartAsync() => _client.Start();
 
@@ -120,13 +157,49 @@ public sealed class WebSocketManager : IDisposable
     /// <summary>Sends bytes as a text frame (no string allocation for an echo).</summary>
     public void SendAsText(ReadOnlyMemory<byte> bytes) => _client.SendAsText(bytes.ToArray());
 
-    private void Subscribe()
+    /// <summary>
+    /// The venue accepted the log-in on the current connection: sends the subscriptions, unless
+    /// they already went out on this connection (a repeated acknowledgement changes nothing).
+    /// </summary>
+    public void OnAuthenticated()
     {
+        long connection = Interlocked.Read(ref _connection);
+
+        // Exchange: only the first caller for this connection number subscribes.
+        if (Interlocked.Exchange(ref _subscribedConnection, connection) == connection)
+        {
+            return;
+        }
+
         foreach (string message in _subscriptions())
         {
             _client.Send(message);
             Interlocked.Increment(ref _subscribesSent);
         }
+    }
+
+    /// <summary>
+    /// Closes the link and stops reconnecting: the venue said something only a person can fix
+    /// (keys refused, too many connections, no subscription). State becomes Stopped.
+    /// </summary>
+    public void Halt(string reason)
+    {
+        // Exchange: one halt per manager, whichever thread sees the venue's verdict first.
+        if (Interlocked.Exchange(ref _halted, 1) != 0)
+        {
+            return;
+        }
+
+        _client.IsReconnectionEnabled = false;
+        SetState(ConnectionState.Stopped);
+        s_logger.Fatal("{0}: halted, not reconnecting — CRITICAL: {1}", _name, reason);
+
+        // Not awaited: this runs on the receive thread, which Stop waits for.
+        _ = _client.Stop(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "halted").ContinueWith(
+            t => s_logger.Warn(t.Exception, "{0}: closing after a halt failed", _name),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
     }
 
     private void SetState(ConnectionState state) => Volatile.Write(ref _state, (int)state);

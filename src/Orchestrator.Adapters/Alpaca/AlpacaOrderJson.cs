@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Alpaca;
+
+/// <summary>
+/// Reads Alpaca's order object (REST answers and <c>trade_updates</c> alike) into the venue
+/// contract. Alpaca sends quantities and prices as decimal strings; they stay decimal, never double.
+/// </summary>
+/// <remarks>Slow path; stateless.</remarks>
+internal static class AlpacaOrderJson
+{
+    /// <summary>
+    /// The order's cumulative state, or false when a field the gateway relies on is missing or
+    /// unreadable (id, symbol, side, a whole-share quantity).
+    /// </summary>
+    public static bool TryRead(JsonElement order, out VenueOrderState? state, string? reason = null)
+    {
+        state = null;
+        if (order.ValueKind != JsonValueKind.Object
+            || String(order, "id") is not { Length: > 0 } id
+            || String(order, "symbol") is not { Length: > 0 } symbol
+            || ParseSide(String(order, "side")) is not { } side
+            || !TryWholeShares(order, "qty", out long quantity)
+            || !TryWholeShares(order, "filled_qty", out long filled)
+            || !TryDecimal(order, "filled_avg_price", out decimal averagePrice))
+        {
+            return false;
+        }
+
+        string status = String(order, "status") ?? string.Empty;
+        long? clientOrderId = long.TryParse(String(order, "client_order_id"), NumberStyles.None, CultureInfo.InvariantCulture, out long cid) ? cid : null;
+        (VenueOrderStatus mapped, string? statusReason) = MapStatus(status);
+        state = new VenueOrderState(id, clientOrderId, symbol, side, quantity, filled, averagePrice, mapped, reason ?? statusReason);
+        return true;
+    }
+
+    /// <summary>
+    /// Alpaca's order statuses in the venue contract's terms. Working states (new, accepted,
+    /// pending_*, partially_filled, held, calculated, done_for_day — which resumes next session)
+    /// and any status this code does not know are Open: the order exists, so the gateway must
+    /// never treat it as absent and send it again.
+    /// </summary>
+    public static (VenueOrderStatus Status, string? Reason) MapStatus(string status) => status switch
+    {
+        "filled" => (VenueOrderStatus.Filled, null),
+        "canceled" => (VenueOrderStatus.Canceled, null),
+        "replaced" => (VenueOrderStatus.Canceled, "replaced"),
+        "expired" => (VenueOrderStatus.Expired, null),
+        "rejected" => (VenueOrderStatus.Rejected, "rejected"),
+        "new" or "accepted" or "pending_new" or "partially_filled" or "pending_cancel" or "pending_replace"
+            or "accepted_for_bidding" or "held" or "calculated" or "stopped" or "suspended" or "done_for_day" => (VenueOrderStatus.Open, null),
+        _ => (VenueOrderStatus.Open, "unknown Alpaca status '" + status + "'"),
+    };
+
+    public static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A decimal sent as a string (Alpaca's habit) or a number; absent or null is 0.</summary>
+    public static bool TryDecimal(JsonElement element, string name, out decimal value)
+    {
+        value = 0;
+        if (!element.TryGetProperty(name, out JsonElement node) || node.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        return node.ValueKind switch
+        {
+            JsonValueKind.String => decimal.TryParse(node.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.Number => node.TryGetDecimal(out value),
+            _ => false,
+        };
+    }
+
+    private static bool TryWholeShares(JsonElement element, string name, out long shares)
+    {
+        shares = 0;
+        if (!TryDecimal(element, name, out decimal value) || value != decimal.Truncate(value) || value < 0 || value > long.MaxValue)
+        {
+            return false; // fractional shares are not traded through this engine
+        }
+
+        shares = (long)value;
+        return true;
+    }
+
+    private static Side? ParseSide(string? side) => side switch
+    {
+        "buy" => Side.Buy,
+        "sell" => Side.Sell,
+        _ => null,
+    };
+}
