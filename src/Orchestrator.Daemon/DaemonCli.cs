@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NLog;
+using Orchestrator.Adapters.Alpaca;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
@@ -311,6 +312,18 @@ public static class DaemonCli
                         KisHtsId = broker.KisHtsId,
                     };
                 }
+
+            case "alpaca":
+                return new VenueSettings
+                {
+                    Adapter = "alpaca",
+                    Gateway = broker.Gateway,
+                    VenueMarketData = broker.MarketData == "venue",
+                    Alpaca = new AlpacaCredentials(credentials.AlpacaKeyId!.Reveal(), credentials.AlpacaSecretKey!.Reveal()),
+                    AlpacaTradingUrl = broker.AlpacaTradingUrl,
+                    AlpacaTradingStreamUrl = broker.AlpacaTradingStreamUrl,
+                    AlpacaDataUrl = broker.AlpacaDataUrl,
+                };
 
             default:
                 return null;

@@ -39,7 +39,7 @@ public sealed class TradingEngine
         Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(options.StartingCash));
         Orders = new OrderStore(options.OrderCapacity, options.OrderIdPrefix, Symbols.Count);
         Counters = new EngineCounters();
-        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons), auditWriter);
+        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol), auditWriter);
 
         _outbound = new Disruptor<OrderCommand>(new DisruptorOptions
         {

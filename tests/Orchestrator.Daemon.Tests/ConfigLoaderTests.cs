@@ -1,4 +1,5 @@
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine.Options;
 
 namespace Orchestrator.Daemon.Tests;
@@ -176,11 +177,38 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void RealBroker_IsRefusedForNow_AndNeedsTheAccountFile()
+    public void RealBroker_NeedsTheAccountFile_KeysAndAddresses_AllNamedAtOnce()
     {
         (_, IReadOnlyList<ConfigError> errors) = Load(("broker_config.yaml", "adapter: kis\n"));
-        Assert.Contains(errors, e => e.ToString().EndsWith("adapter: 'kis' is not available in this build yet; use paper", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.ToString().Contains("myStockInfo.yaml: is required when broker_config.yaml selects the 'kis' adapter", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ToString().Contains("api_credentials.yaml: kis.app_key: is required for the kis adapter", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ToString().Contains("api_credentials.yaml: kis.app_secret: is required for the kis adapter", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ToString().Contains("broker_config.yaml: kis.rest_url: is required for the kis adapter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KisAccount_AtTheSimulator_IsValid_AndBuildsTheVenue()
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(Path.Combine(RepositoryConfigDirectory(), "examples", "kis-simulator"), s_noEnvironment);
+        Assert.Empty(errors);
+        VenueSettings venue = DaemonCli.BuildVenue(config!)!;
+        Assert.Equal("kis", venue.Adapter);
+        Assert.Equal(new Uri("http://127.0.0.1:18080/"), venue.KisRestUrl);
+        Assert.Equal("50000000", venue.Kis!.AccountNumber);
+        Assert.False(venue.Kis.RealAccount);
+        Assert.DoesNotContain("SIM-APP-SECRET", venue.Kis.ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), venue.Gateway.PollInterval);
+    }
+
+    [Fact]
+    public void Alpaca_NeedsItsKeys_AndBadUrlsAreNamed()
+    {
+        (_, IReadOnlyList<ConfigError> errors) = Load(
+            ("broker_config.yaml", "adapter: alpaca\nalpaca:\n  trading_url: ftp://example.com\nretry:\n  max_attempts: 3\n"),
+            ("myStockInfo.yaml", "watch_list: [AAPL]\n"));
+        Assert.Contains(errors, e => e.ToString().Contains("api_credentials.yaml: alpaca.key_id: is required for the alpaca adapter (or ORCHESTRATOR_ALPACA_KEY_ID)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ToString().Contains("alpaca.trading_url: must be an absolute http or https URL, got 'ftp://example.com'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.KeyPath == "retry.max_attempts"); // renamed to max_retries: an unknown key is an error
     }
 
     [Fact]

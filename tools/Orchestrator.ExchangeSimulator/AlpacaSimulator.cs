@@ -144,6 +144,15 @@ public sealed class AlpacaSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Shares held in <paramref name="symbol"/> as the account reports them.</summary>
+    public long PositionOf(string symbol)
+    {
+        lock (_book)
+        {
+            return _positions.TryGetValue(symbol, out (long Quantity, decimal Average) p) ? p.Quantity : 0;
+        }
+    }
+
     /// <summary>Sets a symbol's synthetic price and matches resting orders against it.</summary>
     public Task SetPrice(string symbol, decimal price)
     {

@@ -16,7 +16,7 @@ public sealed record VenueGatewayOptions
     public TimeSpan RateLimitedBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Requests per second the gateway allows itself (all calls together), below the venue's limit.</summary>
-    public int RequestsPerSecond { get; init; } = 20;
+    public int RequestsPerSecond { get; init; } = 15;
 
     /// <summary>Orders and cancels in flight at once.</summary>
     public int Concurrency { get; init; } = 4;

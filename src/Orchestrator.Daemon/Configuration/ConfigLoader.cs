@@ -68,6 +68,14 @@ public static class ConfigLoader
         {
             Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
             StartingCash = accountConfig.StartingCash,
+            CurrencySymbol = accountConfig.BaseCurrency switch
+            {
+                "USD" => "$",
+                "KRW" => "₩",
+                "EUR" => "€",
+                "JPY" => "¥",
+                string code => code + " ",
+            },
         };
 
         string credentialsPath = DisplayPath(directory, CredentialsFile);

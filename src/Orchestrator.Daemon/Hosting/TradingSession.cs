@@ -1,5 +1,6 @@
 using System.Globalization;
 using NLog;
+using Orchestrator.Adapters.Alpaca;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
@@ -192,7 +193,12 @@ public sealed class TradingSession : IDisposable
             _engine.ConnectGateway(_venueGateway);
             _engine.Start();
             _venueGateway.Start();
-            if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
+            if (venue.Adapter == "alpaca")
+            {
+                _alpacaUpdates = new AlpacaTradeUpdatesStream(venue.AlpacaTradingStreamUrl!, venue.Alpaca!, _venueGateway);
+                await _alpacaUpdates.StartAsync().ConfigureAwait(false);
+            }
+            else if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
             {
                 _kisNotices = new KisExecutionNoticeStream(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), htsId, venue.Kis!.RealAccount, _venueGateway);
                 await _kisNotices.StartAsync().ConfigureAwait(false);
@@ -273,6 +279,18 @@ public sealed class TradingSession : IDisposable
                     return (client, balance.Cash);
                 }
 
+            case "alpaca":
+                {
+                    var http = new HttpClient { BaseAddress = venue.AlpacaTradingUrl, Timeout = Timeout.InfiniteTimeSpan };
+                    _venueResources.Add(http);
+                    var client = new AlpacaRestClient(http, venue.Alpaca!);
+                    _venueResources.Add(client);
+                    AlpacaAccount account = await client.GetAccountAsync(cancellationToken).ConfigureAwait(false); // wrong keys fail here
+                    IReadOnlyList<AlpacaPosition> positions = await client.GetPositionsAsync(cancellationToken).ConfigureAwait(false);
+                    WarnAboutHeldPositions(positions.Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
+                    return (client, account.Cash);
+                }
+
             default:
                 throw new InvalidOperationException($"broker adapter '{venue.Adapter}' is not known");
         }
@@ -289,6 +307,8 @@ public sealed class TradingSession : IDisposable
 
     private KisRestClient? _kisRest;
     private KisExecutionNoticeStream? _kisNotices;
+    private AlpacaTradeUpdatesStream? _alpacaUpdates;
+    private AlpacaMarketDataFeed? _alpacaFeed;
     private string? _kisApprovalKey;
 
     /// <summary>The WebSocket approval key, asked for once per session.</summary>
@@ -298,6 +318,7 @@ public sealed class TradingSession : IDisposable
     private static string VenueDescription(VenueSettings venue) => venue.Adapter switch
     {
         "kis" => $"{venue.Kis} at {venue.KisRestUrl}",
+        "alpaca" => $"{venue.Alpaca} at {venue.AlpacaTradingUrl}",
         _ => venue.Adapter,
     };
 
@@ -311,6 +332,13 @@ public sealed class TradingSession : IDisposable
                     _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!);
                     await _kisFeed.StartAsync().ConfigureAwait(false);
                     return $"KIS real-time trades (H0STCNT0) from {venue.KisWebSocketUrl}";
+                }
+
+            case "alpaca":
+                {
+                    _alpacaFeed = new AlpacaMarketDataFeed(venue.AlpacaDataUrl!, venue.Alpaca!, Engine.Symbols.Names, AlpacaChannels.Trades, Engine.Symbols, _fanOut!);
+                    await _alpacaFeed.StartAsync().ConfigureAwait(false);
+                    return $"Alpaca market data v2 trades from {venue.AlpacaDataUrl}";
                 }
 
             default:
@@ -372,6 +400,8 @@ public sealed class TradingSession : IDisposable
         s_logger.Info("Shutdown: stopping market data");
         _watcher?.Dispose(); // no live changes while draining
         _feed?.Stop();
+        _kisFeed?.Dispose(); // a venue's stream is intake too: no new ticks, so no new orders, while we cancel
+        _alpacaFeed?.Dispose();
         if (_engine is null)
         {
             return ShutdownResult.Drained;
@@ -440,6 +470,8 @@ public sealed class TradingSession : IDisposable
         _watcher?.Dispose();
         _kisFeed?.Dispose();
         _kisNotices?.Dispose();
+        _alpacaFeed?.Dispose();
+        _alpacaUpdates?.Dispose();
         _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (IDisposable resource in _venueResources)
         {

@@ -1,3 +1,4 @@
+using Orchestrator.Adapters.Alpaca;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 
@@ -26,4 +27,12 @@ public sealed record VenueSettings
 
     /// <summary>HTS id for execution notices; null = fills by polling only.</summary>
     public string? KisHtsId { get; init; }
+
+    public AlpacaCredentials? Alpaca { get; init; }
+
+    public Uri? AlpacaTradingUrl { get; init; }
+
+    public Uri? AlpacaTradingStreamUrl { get; init; }
+
+    public Uri? AlpacaDataUrl { get; init; }
 }

@@ -10,6 +10,9 @@ public sealed record EngineOptions
 
     public decimal StartingCash { get; init; } = 100_000m;
 
+    /// <summary>How money is shown in audit lines ("$", "₩", or a code and a space).</summary>
+    public string CurrencySymbol { get; init; } = "$";
+
     public RiskOptions Risk { get; init; } = new();
 
     public SizingOptions Sizing { get; init; } = new();

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Orchestrator.Adapters.Alpaca;
+using Orchestrator.Adapters.Kis;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Audit;
+using Orchestrator.ExchangeSimulator;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Daemon.Tests;
+
+/// <summary>
+/// The daemon trading through the real KIS and Alpaca adapters against the local exchange
+/// simulator on loopback: real-time ticks over its WebSockets, orders over its REST API, fills
+/// from its records or its order stream. At the end the venue's books and the engine's must
+/// agree, and no order may have been booked twice — also when the venue loses its answers.
+/// </summary>
+public sealed class VenueSessionTests
+{
+    private const string KisAccount = "50000000";
+    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
+
+    private sealed class ListAuditWriter : IAuditWriter
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public void Write(AuditLevel level, string message, in AuditRecord record) => Lines.Enqueue(level + " " + message);
+    }
+
+    private static SessionOptions Options(string[] symbols, VenueSettings venue)
+    {
+        SessionOptions defaults = DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking);
+        return defaults with
+        {
+            Engine = defaults.Engine with
+            {
+                Symbols = symbols,
+                Sizing = defaults.Engine.Sizing with { MaxOrderNotional = 0m }, // KRW: the USD-sized cap would round every order to zero
+                Risk = defaults.Engine.Risk with { DuplicateWindow = TimeSpan.Zero },
+            },
+            Venue = venue with
+            {
+                Gateway = new VenueGatewayOptions
+                {
+                    PollInterval = TimeSpan.FromMilliseconds(100),
+                    Backoff = TimeSpan.FromMilliseconds(5),
+                    RequestTimeout = TimeSpan.FromSeconds(5),
+                    RequestsPerSecond = 200,
+                },
+            },
+        };
+    }
+
+    private static VenueSettings Kis(KisSimulator simulator, bool notices, string appSecret = KisSimulator.AppSecret) => new()
+    {
+        Adapter = "kis",
+        Kis = new KisCredentials(KisSimulator.AppKey, appSecret, KisAccount, "01", realAccount: false),
+        KisRestUrl = simulator.BaseAddress,
+        KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
+        KisHtsId = notices ? "SIMHTS" : null,
+    };
+
+    private static VenueSettings Alpaca(AlpacaSimulator simulator, string secret = AlpacaSimulator.SecretKey) => new()
+    {
+        Adapter = "alpaca",
+        Alpaca = new AlpacaCredentials(AlpacaSimulator.KeyId, secret),
+        AlpacaTradingUrl = simulator.BaseAddress,
+        AlpacaTradingStreamUrl = simulator.TradeStreamUri,
+        AlpacaDataUrl = simulator.MarketDataUri,
+    };
+
+    /// <summary>Starts, trades until some fills are in, stops (cancel all, flush), and checks the engine's own consistency.</summary>
+    private static async Task<TradingSession> TradeAsync(SessionOptions options, ListAuditWriter audit, decimal expectedStartingCash)
+    {
+        var session = new TradingSession(options, audit);
+        await session.StartAsync("test", CancellationToken.None);
+        Assert.Equal(expectedStartingCash, FixedPoint.ToDecimal(session.Engine.Portfolio.StartingCashRaw)); // the account's cash, from the venue
+
+        using (var guard = new CancellationTokenSource(s_hang))
+        {
+            while (session.Engine.Counters.Fills < 6 && session.Fault is null)
+            {
+                await Task.Delay(20, guard.Token); // polls a condition under a hang guard; asserts nothing about time
+            }
+        }
+
+        Assert.Equal(ShutdownResult.Drained, session.Stop());
+        Assert.Null(session.Fault);
+        Assert.Equal(0, session.Engine.Counters.IllegalReports);
+        Assert.Equal(0, session.Engine.Orders.OpenCount);
+        Assert.Contains(audit.Lines, l => l.StartsWith("Info Order filled: ", StringComparison.Ordinal));
+        return session;
+    }
+
+    /// <summary>Orders the venue holds = the engine's orders it did not refuse: none booked twice.</summary>
+    private static long OrdersNotRefused(TradingEngine engine) => engine.Counters.OrdersSubmitted - engine.Counters.OrdersFinished(OrderStatus.Rejected);
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Kis_TradesThroughTheVenue_BooksAgree_AndNoOrderIsBookedTwice(bool answersLost, bool notices)
+    {
+        await using KisSimulator simulator = await KisSimulator.StartAsync();
+        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        if (answersLost)
+        {
+            // Every third order is booked, then the answer is a 500: the gateway must find it, not resend it.
+            simulator.Fault = HttpFault.ServerError;
+            simulator.FaultEvery = 3;
+            simulator.FaultAfterAccept = true;
+        }
+
+        string[] symbols = ["005930", "000660"];
+        using TradingSession session = await TradeAsync(Options(symbols, Kis(simulator, notices)), new ListAuditWriter(), 100_000_000m);
+        TradingEngine engine = session.Engine;
+
+        Assert.Equal(OrdersNotRefused(engine), simulator.OrdersBooked(KisAccount));
+        Assert.True(!answersLost || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
+        (long cashKrw, IReadOnlyDictionary<string, long> positions) = simulator.AccountBook(KisAccount);
+        for (int s = 0; s < symbols.Length; s++)
+        {
+            Assert.Equal(positions.GetValueOrDefault(symbols[s]), engine.Portfolio.Quantity(s));
+        }
+
+        Assert.Equal(FixedPoint.FromDecimal(cashKrw), engine.Portfolio.CashRaw);
+    }
+
+    [Theory]
+    [InlineData(AlpacaFault.None)]
+    [InlineData(AlpacaFault.CreatedThenServerError)]
+    public async Task Alpaca_TradesThroughTheVenue_BooksAgree_AndNoOrderIsBookedTwice(AlpacaFault fault)
+    {
+        await using AlpacaSimulator simulator = await AlpacaSimulator.StartAsync();
+        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        simulator.Fault = fault;
+        simulator.FaultEvery = 3;
+
+        string[] symbols = ["AAPL", "MSFT"];
+        decimal startingCash = simulator.Cash;
+        using TradingSession session = await TradeAsync(Options(symbols, Alpaca(simulator)), new ListAuditWriter(), startingCash);
+        TradingEngine engine = session.Engine;
+
+        Assert.Equal(OrdersNotRefused(engine), simulator.OrderCount);
+        Assert.True(fault == AlpacaFault.None || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
+        for (int s = 0; s < symbols.Length; s++)
+        {
+            Assert.Equal(simulator.PositionOf(symbols[s]), engine.Portfolio.Quantity(s));
+        }
+
+        Assert.Equal(FixedPoint.FromDecimal(simulator.Cash), engine.Portfolio.CashRaw);
+    }
+
+    [Fact]
+    public async Task Kis_WithWrongKeys_FailsToStart_AndNeverPrintsTheSecret()
+    {
+        await using KisSimulator simulator = await KisSimulator.StartAsync();
+        SessionOptions options = Options(["005930"], Kis(simulator, notices: false) with
+        {
+            Kis = new KisCredentials("WRONG-KEY", "TOP-SECRET-VALUE", KisAccount, "01", realAccount: false),
+        });
+        using var session = new TradingSession(options, new ListAuditWriter());
+
+        VenueAuthenticationException ex = await Assert.ThrowsAsync<VenueAuthenticationException>(() => session.StartAsync("test", CancellationToken.None));
+        Assert.DoesNotContain("TOP-SECRET-VALUE", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, simulator.OrdersBooked(KisAccount));
+    }
+
+    [Fact]
+    public async Task Alpaca_WithWrongKeys_FailsToStart_AndNeverPrintsTheSecret()
+    {
+        await using AlpacaSimulator simulator = await AlpacaSimulator.StartAsync();
+        using var session = new TradingSession(Options(["AAPL"], Alpaca(simulator, secret: "TOP-SECRET-VALUE")), new ListAuditWriter());
+
+        VenueAuthenticationException ex = await Assert.ThrowsAsync<VenueAuthenticationException>(() => session.StartAsync("test", CancellationToken.None));
+        Assert.DoesNotContain("TOP-SECRET-VALUE", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, simulator.OrderCount);
+    }
+}
