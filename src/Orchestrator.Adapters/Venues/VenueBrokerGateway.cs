@@ -67,6 +67,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private long _brokerRejects;
     private long _pollFailures;
     private long _circuitOpenings;
+    private volatile bool _pollFailing;
 
     public VenueBrokerGateway(IVenueClient client, SymbolTable symbols, IExecutionReportSink reports, VenueGatewayOptions? options = null, LatencyRecorder? latency = null, TimeProvider? time = null)
     {
@@ -461,9 +462,20 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
         catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex) || ex is VenueAuthenticationException)
         {
-            Interlocked.Increment(ref _pollFailures);
-            s_logger.Warn("Broker {0}: could not read the venue's orders ({1})", VenueName, Describe(ex));
+            // One line when reads start failing, one when they recover: an outage must not flood the log.
+            if (Interlocked.Increment(ref _pollFailures) == 1 || !_pollFailing)
+            {
+                s_logger.Warn("Broker {0}: could not read the venue's orders ({1}); fills and cancels are learned when it answers again", VenueName, Describe(ex));
+            }
+
+            _pollFailing = true;
             return;
+        }
+
+        if (_pollFailing)
+        {
+            _pollFailing = false;
+            s_logger.Info("Broker {0}: reading the venue's orders again", VenueName);
         }
 
         foreach (VenueOrderState state in states)
