@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Orchestrator.Daemon.Tests;
 
-/// <summary>Dependencies point one way: Core ← RingBuffer/Engine ← Adapters ← Daemon.</summary>
+/// <summary>Dependencies point one way: Core ← RingBuffer/Engine ← Adapters, Agents ← Daemon.</summary>
 public sealed class DependencyDirectionTests
 {
     public static TheoryData<string, string[]> Allowed => new()
@@ -11,6 +11,7 @@ public sealed class DependencyDirectionTests
         { "Orchestrator.RingBuffer", [] },
         { "Orchestrator.Engine", ["Orchestrator.Core", "Orchestrator.RingBuffer"] },
         { "Orchestrator.Adapters", ["Orchestrator.Core", "Orchestrator.RingBuffer", "Orchestrator.Engine"] },
+        { "Orchestrator.Agents", ["Orchestrator.Core", "Orchestrator.RingBuffer", "Orchestrator.Engine"] }, // agents never touch adapters or the daemon
     };
 
     [Theory]

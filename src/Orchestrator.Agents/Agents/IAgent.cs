@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Orchestrator.Agents.Routing;
+
+namespace Orchestrator.Agents.Agents;
+
+/// <summary>
+/// An agent the router can reach and the health monitor can watch. Agents run on the slow path
+/// only; they reach the engine by publishing events and reading its snapshots, never its state.
+/// </summary>
+public interface IAgent
+{
+    /// <summary>The name messages address (<c>target_agent</c>), e.g. <c>data_agent</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The methods it answers.</summary>
+    IReadOnlyCollection<string> Methods { get; }
+
+    /// <summary>When it last showed it is alive (a call served, a probe answered, a loop turned).</summary>
+    DateTimeOffset LastHeartbeat { get; }
+
+    /// <summary>Runs one method. Parameter and business problems are failure results, not exceptions.</summary>
+    Task<AgentResult> InvokeAsync(string method, JsonElement parameters, CancellationToken cancellationToken);
+
+    /// <summary>A cheap call proving it answers; the health monitor bounds it with a timeout.</summary>
+    Task ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Drops whatever it was stuck on and starts fresh (the health monitor's remedy).</summary>
+    Task RestartAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Typed parameters of an agent method: validated after binding, every problem at once.</summary>
+public interface IAgentParams
+{
+    /// <summary>Problems with the values, each naming its parameter; empty when valid.</summary>
+    IEnumerable<string> Validate();
+}
+
+/// <summary>A method's own failure with a code for the caller (e.g. no data for a symbol).</summary>
+public sealed class AgentException : Exception
+{
+    public AgentException()
+        : this(AgentErrors.Failed, "the agent failed")
+    {
+    }
+
+    public AgentException(string message)
+        : this(AgentErrors.Failed, message)
+    {
+    }
+
+    public AgentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Code = AgentErrors.Failed;
+    }
+
+    public AgentException(string code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    public string Code { get; } = AgentErrors.Failed;
+}
