@@ -99,6 +99,9 @@ public enum CommandKind : byte
 
     /// <summary>Apply staged risk parameters; the argument is the version staged with the engine's parameter mailbox.</summary>
     ApplyRiskParameters,
+
+    /// <summary>Copy positions, cash and open orders into the engine's snapshot for the slow path to read.</summary>
+    PublishSnapshot,
 }
 
 /// <summary>

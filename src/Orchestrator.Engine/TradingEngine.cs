@@ -60,6 +60,8 @@ public sealed class TradingEngine
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
+        Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
+        OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 
         // Risk, sizing and the order manager share the portfolio and order table: always one thread.
         var trading = new CompositeEventHandler<EngineEvent>(Risk, Sizing, OrderManager);
@@ -113,6 +115,12 @@ public sealed class TradingEngine
     public PositionSizingHandler Sizing { get; }
 
     public OrderManagerHandler OrderManager { get; }
+
+    /// <summary>The picture of the account the slow path reads; refreshed by <see cref="RequestSnapshot"/>.</summary>
+    public EngineSnapshot Snapshot { get; }
+
+    /// <summary>Asks the trading thread to refresh <see cref="Snapshot"/> between two events.</summary>
+    public void RequestSnapshot(long tsEventNs) => PublishCommand(CommandKind.PublishSnapshot, 0, tsEventNs);
 
     /// <summary>Validated risk parameters on their way to the stages (see <see cref="UpdateRiskParameters"/>).</summary>
     public ParameterMailbox<RiskParameters> RiskParameterMailbox { get; } = new();

@@ -230,9 +230,18 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         _audit.TryPublish(record);
     }
 
+    /// <summary>Set by the engine: what <see cref="CommandKind.PublishSnapshot"/> writes (the order manager runs last, so it sees every earlier event applied).</summary>
+    internal Action<long>? SnapshotWriter { get; set; }
+
     private void OnCommand(ref EngineEvent e)
     {
         _counters.Commands++;
+        if (e.Command == CommandKind.PublishSnapshot)
+        {
+            SnapshotWriter?.Invoke(e.TsEventNs);
+            return;
+        }
+
         if (e.Command is CommandKind.CancelAllOrders or CommandKind.EngageKillSwitch or CommandKind.FlattenAll)
         {
             var visitor = new CancelVisitor(this, e.TsEventNs);
