@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Agents.Agents;
+
+/// <summary>Parameters of <c>service_agent.run_backtest</c> (the brief's example).</summary>
+/// <param name="Strategy">A built-in strategy name (momentum, rsi_reversion) or a recorded signal file.</param>
+/// <param name="Symbols">Symbols to test.</param>
+/// <param name="StartDate">First day, yyyy-MM-dd.</param>
+/// <param name="EndDate">Last day, yyyy-MM-dd.</param>
+public sealed record RunBacktestParams(string Strategy, IReadOnlyList<string> Symbols, DateOnly StartDate, DateOnly EndDate) : IAgentParams
+{
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Strategy))
+        {
+            yield return "strategy: required";
+        }
+
+        if (Symbols is null || Symbols.Count == 0 || Symbols.Any(string.IsNullOrWhiteSpace))
+        {
+            yield return "symbols: at least one non-empty symbol";
+        }
+
+        if (EndDate < StartDate)
+        {
+            yield return $"end_date: {EndDate:yyyy-MM-dd} is before start_date {StartDate:yyyy-MM-dd}";
+        }
+    }
+}
+
+/// <summary>
+/// <c>service_agent</c>: services for other agents and the operator. <c>run_backtest</c> delegates
+/// to a backtest runner when the daemon provides one (the backtest engine's work); until then it
+/// answers "unavailable" in words rather than pretending.
+/// </summary>
+public sealed class ServiceAgent : AgentBase
+{
+    public const string AgentName = "service_agent";
+
+    public ServiceAgent(Func<RunBacktestParams, CancellationToken, Task<JsonNode?>>? backtest = null, TimeProvider? time = null)
+        : base(AgentName, time)
+    {
+        Register<RunBacktestParams>("run_backtest", (p, ct) => backtest is null
+            ? throw new AgentException(Routing.AgentErrors.Unavailable, "backtesting is not available in this build yet")
+            : backtest(p, ct));
+    }
+}
