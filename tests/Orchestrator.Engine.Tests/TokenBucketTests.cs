@@ -33,4 +33,19 @@ public sealed class TokenBucketTests
             Assert.True(bucket.TryTake(0));
         }
     }
+
+    [Fact]
+    public void DailyBucket_WithALargeLimit_DoesNotOverflow()
+    {
+        // 1,000,000 a day × 8.64e13 ns once overflowed 64 bits and refused every order.
+        const long day = 86_400_000_000_000;
+        var bucket = new TokenBucket(1_000_000, day);
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.True(bucket.TryTake(1_000 + i));
+        }
+
+        var max = new TokenBucket(100_000_000, day);
+        Assert.True(max.TryTake(1));
+    }
 }

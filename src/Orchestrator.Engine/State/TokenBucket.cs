@@ -3,14 +3,15 @@ namespace Orchestrator.Engine.State;
 /// <summary>
 /// A token bucket on event time: at most <c>capacity</c> takes per <c>window</c>, refilled
 /// continuously. Integer arithmetic only; one token is <c>window</c> units of allowance and
-/// every elapsed nanosecond adds <c>capacity</c> units, so nothing is rounded away.
+/// every elapsed nanosecond adds <c>capacity</c> units, so nothing is rounded away. The allowance
+/// is 128-bit: a daily window (8.64·10^13 ns) times a large daily limit overflows 64 bits.
 /// </summary>
 /// <remarks>Used by one thread (the risk stage).</remarks>
 public struct TokenBucket
 {
     private readonly long _capacity;
     private readonly long _windowNs;
-    private long _allowance;
+    private Int128 _allowance;
     private long _lastNs;
     private bool _started;
 
@@ -18,7 +19,7 @@ public struct TokenBucket
     {
         _capacity = capacity;
         _windowNs = windowNs;
-        _allowance = capacity * windowNs;
+        _allowance = (Int128)capacity * windowNs;
         _lastNs = 0;
         _started = false;
     }
@@ -58,7 +59,7 @@ public struct TokenBucket
     }
 
     /// <summary>Refills the bucket completely (start of a new day, for the daily bucket).</summary>
-    public void Reset() => _allowance = _capacity * _windowNs;
+    public void Reset() => _allowance = (Int128)_capacity * _windowNs;
 
     private void Refill(long nowNs)
     {
@@ -77,7 +78,7 @@ public struct TokenBucket
 
         _lastNs = nowNs;
         // Clamp so the product cannot overflow: a full window refills the bucket anyway.
-        long add = Math.Min(elapsed, _windowNs) * _capacity;
-        _allowance = Math.Min(_allowance + add, _capacity * _windowNs);
+        Int128 add = (Int128)Math.Min(elapsed, _windowNs) * _capacity;
+        _allowance = Int128.Min(_allowance + add, (Int128)_capacity * _windowNs);
     }
 }
