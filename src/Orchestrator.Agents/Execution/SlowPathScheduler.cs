@@ -39,6 +39,12 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
         Factory = new TaskFactory(CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskContinuationOptions.None, this);
     }
 
+    /// <summary>
+    /// The default size: one thread fewer than the machine has cores (at least one), so agent
+    /// work saturating the pool still leaves a core to the engine's threads.
+    /// </summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>Starts work on this pool.</summary>
     public TaskFactory Factory { get; }
 
