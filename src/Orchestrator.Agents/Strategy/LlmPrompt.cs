@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Orchestrator.Agents.Market;
+using Orchestrator.Agents.State;
+using Orchestrator.Engine.Indicators;
+
+namespace Orchestrator.Agents.Strategy;
+
+/// <summary>
+/// The prompt for one model call: a system message with the task and the exact answer format,
+/// and a user message with the market context as JSON — the account (cash, equity, kill switch),
+/// positions and open orders from the engine's snapshot, and per symbol the last bars and a few
+/// indicator values computed with the engine's <see cref="IndicatorSet"/>.
+/// </summary>
+internal static class LlmPrompt
+{
+    public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options)
+    {
+        string system = string.Create(CultureInfo.InvariantCulture, $$"""
+            You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals.
+            Answer with one JSON object and nothing else (no prose, no code fences), exactly of this form:
+            {"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.7,"reason":"one sentence"}]}
+            Rules:
+            - "symbol": one of {{string.Join(", ", symbols)}} (exactly as written).
+            - "side": "BUY" or "SELL".
+            - "confidence": a number from 0 to 1.
+            - "reason": one short sentence, at most {{LlmSignalParser.MaxReasonLength}} characters, on one line.
+            - No other fields. At most {{options.MaxSignals}} signals, at most one per symbol.
+            - When nothing is worth doing, answer {"signals":[]}.
+            A risk manager checks every signal before any order is placed.
+            """);
+        return
+        [
+            new ChatMessage(ChatRole.System, system),
+            new ChatMessage(ChatRole.User, "Market context:\n" + Context(symbols, bars, snapshot, options.BarsInPrompt)),
+        ];
+    }
+
+    private static string Context(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, int barsInPrompt)
+    {
+        var positions = new JsonArray();
+        foreach (PositionView p in snapshot.Positions)
+        {
+            positions.Add(new JsonObject
+            {
+                ["symbol"] = p.Symbol,
+                ["quantity"] = p.Quantity,
+                ["average_cost"] = p.AverageCost,
+                ["last_price"] = p.LastPrice,
+                ["unrealized_pnl"] = p.UnrealizedPnl,
+            });
+        }
+
+        var orders = new JsonArray();
+        foreach (OrderView o in snapshot.OpenOrders)
+        {
+            orders.Add(new JsonObject
+            {
+                ["symbol"] = o.Symbol,
+                ["side"] = o.Side,
+                ["quantity"] = o.Quantity,
+                ["filled"] = o.Filled,
+                ["limit_price"] = o.LimitPrice,
+            });
+        }
+
+        var market = new JsonObject();
+        foreach (string symbol in symbols)
+        {
+            market[symbol] = SymbolContext(bars.GetBars(symbol, bars.CapacityPerSymbol), barsInPrompt, bars.BarLength);
+        }
+
+        var context = new JsonObject
+        {
+            ["account"] = new JsonObject
+            {
+                ["cash"] = snapshot.Cash,
+                ["equity"] = snapshot.Equity,
+                ["kill_switch_engaged"] = snapshot.KillSwitchEngaged,
+            },
+            ["positions"] = positions,
+            ["open_orders"] = orders,
+            ["symbols"] = market,
+        };
+        return context.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static JsonObject SymbolContext(IReadOnlyList<Bar> history, int barsInPrompt, TimeSpan barLength)
+    {
+        if (history.Count == 0)
+        {
+            return new JsonObject { ["bars"] = new JsonArray(), ["note"] = "no bars yet" };
+        }
+
+        var set = new IndicatorSet();
+        foreach (Bar bar in history)
+        {
+            set.UpdateBar((double)bar.High, (double)bar.Low, (double)bar.Close);
+        }
+
+        var recent = new JsonArray();
+        for (int i = Math.Max(0, history.Count - barsInPrompt); i < history.Count; i++)
+        {
+            Bar b = history[i];
+            recent.Add(new JsonArray(b.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), b.Open, b.High, b.Low, b.Close, b.Volume));
+        }
+
+        return new JsonObject
+        {
+            ["bar_seconds"] = (long)barLength.TotalSeconds,
+            ["bars_columns"] = new JsonArray("start_utc", "open", "high", "low", "close", "volume"),
+            ["bars"] = recent,
+            ["indicators"] = new JsonObject
+            {
+                ["bars_used"] = history.Count,
+                [Name("sma", set.Sma.Period)] = Ready(set.Sma.IsReady, set.Sma.Value),
+                [Name("ema", set.EmaFast.Period)] = Ready(set.EmaFast.IsReady, set.EmaFast.Value),
+                [Name("ema", set.EmaSlow.Period)] = Ready(set.EmaSlow.IsReady, set.EmaSlow.Value),
+                [Name("rsi", set.Rsi.Period)] = Ready(set.Rsi.IsReady, set.Rsi.Value),
+                ["macd_histogram"] = Ready(set.Macd.IsReady, set.Macd.Histogram),
+                [Name("atr", set.Atr.Period)] = Ready(set.Atr.IsReady, set.Atr.Value),
+                ["bollinger_percent_b"] = Ready(set.Bollinger.IsReady, set.Bollinger.PercentB),
+            },
+        };
+    }
+
+    private static string Name(string indicator, int period) => indicator + "_" + period.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The value rounded for the prompt, or null while the indicator is still warming up.</summary>
+    private static JsonValue? Ready(bool ready, double value) =>
+        ready && double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 4)) : null;
+}

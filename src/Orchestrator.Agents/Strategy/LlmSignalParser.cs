@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text.Json;
+using Orchestrator.Core;
+
+namespace Orchestrator.Agents.Strategy;
+
+/// <summary>
+/// Reads a model's answer strictly: exactly one JSON object <c>{"signals":[...]}</c>, each item
+/// exactly <c>symbol</c>, <c>side</c>, <c>confidence</c>, <c>reason</c> with the right types and
+/// values. Nothing is repaired or guessed: no code fences stripped, no case folded, no strings
+/// read as numbers.
+/// </summary>
+/// <remarks>
+/// A document that is not such an object (not JSON, trailing text, comments, another root, a
+/// missing or extra top-level member, more than the allowed number of items) is refused whole
+/// (<see cref="StrategyFailureKinds.MalformedJson"/>; too many items is
+/// <see cref="StrategyFailureKinds.InvalidSignal"/>). Otherwise each item stands alone: a bad one
+/// is refused and the good ones are kept. An item is refused when it is not an object, has a
+/// missing, duplicated or unknown member, a symbol not among those asked about (exact match),
+/// a side other than <c>"BUY"</c>/<c>"SELL"</c>, a confidence that is not a JSON number in
+/// [0, 1], a reason that is empty, longer than <see cref="MaxReasonLength"/> or holds control
+/// characters, or a symbol already given by an earlier item.
+/// </remarks>
+internal static class LlmSignalParser
+{
+    /// <summary>Longest reason accepted, in UTF-16 code units.</summary>
+    public const int MaxReasonLength = 500;
+
+    private static readonly JsonDocumentOptions s_documentOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 8,
+    };
+
+    public static LlmAnswer Parse(string? content, IReadOnlySet<string> symbols, int maxSignals)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return Refuse(StrategyFailureKinds.MalformedJson, "the answer was empty");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(content, s_documentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Refuse(StrategyFailureKinds.MalformedJson, "not JSON: " + FirstSentence(ex.Message));
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Refuse(StrategyFailureKinds.MalformedJson, "the answer must be a JSON object, was " + Describe(root.ValueKind));
+            }
+
+            JsonElement signals = default;
+            int members = 0;
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                members++;
+                if (!property.NameEquals("signals") || members > 1)
+                {
+                    return Refuse(StrategyFailureKinds.MalformedJson, "the object must have exactly one member, \"signals\"; found \"" + Clip(property.Name, 40) + "\"");
+                }
+
+                signals = property.Value;
+            }
+
+            if (members == 0)
+            {
+                return Refuse(StrategyFailureKinds.MalformedJson, "\"signals\" is missing");
+            }
+
+            if (signals.ValueKind != JsonValueKind.Array)
+            {
+                return Refuse(StrategyFailureKinds.MalformedJson, "\"signals\" must be an array, was " + Describe(signals.ValueKind));
+            }
+
+            int count = signals.GetArrayLength();
+            if (count > maxSignals)
+            {
+                return Refuse(StrategyFailureKinds.InvalidSignal, string.Create(CultureInfo.InvariantCulture, $"{count} signals, more than the {maxSignals} allowed; none taken"));
+            }
+
+            var accepted = new List<ProposedSignal>(count);
+            var refused = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int index = 0;
+            foreach (JsonElement item in signals.EnumerateArray())
+            {
+                string? problem = TryRead(item, symbols, out ProposedSignal? signal);
+                if (problem is null && !seen.Add(signal!.Symbol))
+                {
+                    problem = "symbol: " + signal.Symbol + " was already given by an earlier signal";
+                }
+
+                if (problem is null)
+                {
+                    accepted.Add(signal!);
+                }
+                else
+                {
+                    refused.Add(string.Create(CultureInfo.InvariantCulture, $"signals[{index}]: {problem}"));
+                }
+
+                index++;
+            }
+
+            return new LlmAnswer(accepted, refused, null, null);
+        }
+    }
+
+    private static string? TryRead(JsonElement item, IReadOnlySet<string> symbols, out ProposedSignal? signal)
+    {
+        signal = null;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return "must be an object, was " + Describe(item.ValueKind);
+        }
+
+        JsonElement symbol = default, side = default, confidence = default, reason = default;
+        bool hasSymbol = false, hasSide = false, hasConfidence = false, hasReason = false;
+        foreach (JsonProperty property in item.EnumerateObject())
+        {
+            ref bool has = ref hasSymbol;
+            switch (property.Name)
+            {
+                case "symbol":
+                    has = ref hasSymbol;
+                    symbol = property.Value;
+                    break;
+                case "side":
+                    has = ref hasSide;
+                    side = property.Value;
+                    break;
+                case "confidence":
+                    has = ref hasConfidence;
+                    confidence = property.Value;
+                    break;
+                case "reason":
+                    has = ref hasReason;
+                    reason = property.Value;
+                    break;
+                default:
+                    return "unknown member \"" + Clip(property.Name, 40) + "\" (only symbol, side, confidence, reason)";
+            }
+
+            if (has)
+            {
+                return "member \"" + property.Name + "\" appears twice";
+            }
+
+            has = true;
+        }
+
+        if (!hasSymbol || !hasSide || !hasConfidence || !hasReason)
+        {
+            return "symbol, side, confidence and reason are all required";
+        }
+
+        if (symbol.ValueKind != JsonValueKind.String)
+        {
+            return "symbol: must be a string";
+        }
+
+        string symbolText = symbol.GetString()!;
+        if (!symbols.Contains(symbolText))
+        {
+            return "symbol: \"" + Clip(symbolText, 20) + "\" is not one of the symbols asked about";
+        }
+
+        Side parsedSide = side.ValueKind != JsonValueKind.String ? Side.None : side.GetString() switch
+        {
+            "BUY" => Side.Buy,
+            "SELL" => Side.Sell,
+            _ => Side.None,
+        };
+        if (parsedSide == Side.None)
+        {
+            return "side: must be \"BUY\" or \"SELL\", was " + (side.ValueKind == JsonValueKind.String ? "\"" + Clip(side.GetString()!, 20) + "\"" : Describe(side.ValueKind));
+        }
+
+        if (confidence.ValueKind != JsonValueKind.Number)
+        {
+            return "confidence: must be a number, was " + Describe(confidence.ValueKind);
+        }
+
+        if (!confidence.TryGetDecimal(out decimal confidenceValue) || confidenceValue < 0 || confidenceValue > 1)
+        {
+            return "confidence: " + Clip(confidence.GetRawText(), 30) + " is not in [0, 1]";
+        }
+
+        if (reason.ValueKind != JsonValueKind.String)
+        {
+            return "reason: must be a string, was " + Describe(reason.ValueKind);
+        }
+
+        string reasonText = reason.GetString()!;
+        if (string.IsNullOrWhiteSpace(reasonText))
+        {
+            return "reason: must not be empty";
+        }
+
+        if (reasonText.Length > MaxReasonLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"reason: {reasonText.Length} characters, more than {MaxReasonLength}");
+        }
+
+        if (reasonText.Any(char.IsControl))
+        {
+            return "reason: must be one line without control characters";
+        }
+
+        signal = new ProposedSignal(symbolText, parsedSide, confidenceValue, reasonText);
+        return null;
+    }
+
+    private static LlmAnswer Refuse(string kind, string error) => new([], [], error, kind);
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return Clip(cut > 0 ? message[..cut] : message, 200);
+    }
+
+    /// <summary>Model text echoed in an error: at most <paramref name="max"/> characters, one line.</summary>
+    internal static string Clip(string text, int max)
+    {
+        string clipped = text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+        return clipped.ReplaceLineEndings(" ");
+    }
+}

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Market;
+using Orchestrator.Agents.Routing;
+using Orchestrator.Agents.State;
+using Orchestrator.Agents.Strategy;
+using Orchestrator.Agents.Tests.Fakes;
+using Orchestrator.Core;
+using static Orchestrator.Agents.Tests.Strategy.StrategyAgentHarness;
+
+namespace Orchestrator.Agents.Tests.Strategy;
+
+public sealed class StrategyAgentLlmTests : IAsyncLifetime
+{
+    private readonly RecordingSignalPublisher _publisher = new();
+    private readonly BarStore _bars = StoreWithBars();
+    private FakeOpenAiServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await FakeOpenAiServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task GoodAnswer_PublishesEachSignalWithItsValues()
+    {
+        _server.RespondWithContent("""
+            {"signals":[
+              {"symbol":"AAPL","side":"BUY","confidence":0.75,"reason":"Uptrend above SMA 20."},
+              {"symbol":"TSLA","side":"SELL","confidence":0,"reason":"RSI overbought."}
+            ]}
+            """);
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Collection(
+            _publisher.Signals,
+            s => Assert.Equal(new AgentSignal("AAPL", Side.Buy, 0.75m, 129m, "Uptrend above SMA 20.", "strategy_agent"), s),
+            s => Assert.Equal(new AgentSignal("TSLA", Side.Sell, 0m, 129m, "RSI overbought.", "strategy_agent"), s));
+        JsonArray signals = result.Result!["signals"]!.AsArray();
+        Assert.Equal(2, signals.Count);
+        Assert.Equal("BUY", signals[0]!["side"]!.GetValue<string>());
+        Assert.True(signals[0]!["accepted"]!.GetValue<bool>());
+        Assert.Equal(1, signals[0]!["sequence"]!.GetValue<long>());
+        Assert.Null(result.Result!["failure"]);
+        JsonObject status = await StatusAsync(agent);
+        Assert.Equal(2, status["signals_published"]!.GetValue<long>());
+        Assert.Equal(0, Failures(status, StrategyFailureKinds.InvalidSignal));
+    }
+
+    [Fact]
+    public async Task Request_CarriesModelJsonFormatContextAndKey()
+    {
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent, ["AAPL"]);
+
+        Assert.True(result.Ok, result.Error);
+        RecordedRequest request = Assert.Single(_server.Requests);
+        Assert.Equal("Bearer " + Key, request.Authorization);
+        using JsonDocument body = JsonDocument.Parse(request.Body);
+        Assert.Equal("test-model", body.RootElement.GetProperty("model").GetString());
+        Assert.Equal("json_object", body.RootElement.GetProperty("response_format").GetProperty("type").GetString());
+        string prompt = string.Join("\n", body.RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
+        Assert.Contains("\"signals\"", prompt, StringComparison.Ordinal);
+        Assert.Contains("\"AAPL\"", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"MSFT\":", prompt, StringComparison.Ordinal);
+        Assert.Contains("\"rsi_14\"", prompt, StringComparison.Ordinal);
+        Assert.Contains("\"quantity\":10", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, prompt, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("")]
+    [InlineData("```json\n{\"signals\":[]}\n```")]
+    [InlineData("""[{"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":"r"}]""")]
+    [InlineData("""{"signals":{"symbol":"AAPL"}}""")]
+    [InlineData("""{"signals":[],"note":"extra"}""")]
+    [InlineData("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":"r"}]} trailing""")]
+    [InlineData("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":"r"},]}""")]
+    [InlineData("""{"trades":[]}""")]
+    public async Task MalformedAnswer_PublishesNothing_CountsMalformedJson(string content)
+    {
+        _server.RespondWithContent(content);
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Empty(_publisher.Signals);
+        Assert.Equal(StrategyFailureKinds.MalformedJson, result.Result!["failure"]!["kind"]!.GetValue<string>());
+        JsonObject status = await StatusAsync(agent);
+        Assert.Equal(1, Failures(status, StrategyFailureKinds.MalformedJson));
+        Assert.Equal(0, status["signals_published"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task InvalidItems_AreRefusedOneByOne_ValidOnesPublished()
+    {
+        _server.RespondWithContent("""
+            {"signals":[
+              {"symbol":"NVDA","side":"BUY","confidence":0.5,"reason":"not ours"},
+              {"symbol":"AAPL","side":"BUY","confidence":1.7,"reason":"too sure"},
+              {"symbol":"MSFT","side":"HOLD","confidence":0.5,"reason":"no side"},
+              {"symbol":"TSLA","side":"SELL","confidence":0.5,"reason":"extra","size":100},
+              {"symbol":"AAPL","side":"buy","confidence":0.5,"reason":"lower case"},
+              {"symbol":"AAPL","side":"BUY","confidence":"0.5","reason":"string number"},
+              {"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":""},
+              {"symbol":"AAPL","side":"BUY","confidence":0.5},
+              {"symbol":"MSFT","side":"SELL","confidence":0.4,"reason":"Breaking down."}
+            ]}
+            """);
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        AgentSignal published = Assert.Single(_publisher.Signals);
+        Assert.Equal(("MSFT", Side.Sell, 0.4m), (published.Symbol, published.Side, published.Confidence));
+        string[] refused = [.. result.Result!["refused"]!.AsArray().Select(n => n!.GetValue<string>())];
+        Assert.Equal(8, refused.Length);
+        Assert.Contains("signals[0]: symbol", refused[0], StringComparison.Ordinal);
+        Assert.Contains("signals[1]: confidence: 1.7", refused[1], StringComparison.Ordinal);
+        Assert.Contains("signals[2]: side", refused[2], StringComparison.Ordinal);
+        Assert.Contains("signals[3]: unknown member \"size\"", refused[3], StringComparison.Ordinal);
+        Assert.Null(result.Result!["failure"]);
+        JsonObject status = await StatusAsync(agent);
+        Assert.Equal(8, Failures(status, StrategyFailureKinds.InvalidSignal));
+        Assert.Equal(1, status["signals_published"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task MoreSignalsThanAllowed_RefusesTheWholeAnswer()
+    {
+        _server.RespondWithContent("""
+            {"signals":[
+              {"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":"a"},
+              {"symbol":"MSFT","side":"BUY","confidence":0.5,"reason":"b"}
+            ]}
+            """);
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, maxSignals: 1);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Empty(_publisher.Signals);
+        Assert.Equal(StrategyFailureKinds.InvalidSignal, result.Result!["failure"]!["kind"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(400)]
+    [InlineData(429)]
+    public async Task HttpError_PublishesNothing_CountsHttpError(int status)
+    {
+        _server.RespondWithStatus(status, "upstream broke");
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Empty(_publisher.Signals);
+        JsonNode failure = result.Result!["failure"]!;
+        Assert.Equal(StrategyFailureKinds.HttpError, failure["kind"]!.GetValue<string>());
+        Assert.Contains("HTTP " + status, failure["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, Failures(await StatusAsync(agent), StrategyFailureKinds.HttpError));
+        Assert.Single(_server.Requests); // no hidden SDK retries
+    }
+
+    [Fact]
+    public async Task ServerUnreachable_CountsHttpError()
+    {
+        Uri url = _server.BaseUrl;
+        await _server.DisposeAsync();
+        _server = await FakeOpenAiServer.StartAsync();
+        using var agent = new StrategyAgent(
+            new StrategyAgentOptions { Mode = StrategyMode.Llm, Llm = new LlmStrategyOptions { Endpoint = url, Model = "m", Timeout = TimeSpan.FromSeconds(20) } },
+            _bars,
+            new FixedTradingView(Symbols),
+            _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Equal(StrategyFailureKinds.HttpError, result.Result!["failure"]!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task HangingServer_CountsTimeout_AndTheCallReturns()
+    {
+        _server.Hang();
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, timeout: TimeSpan.FromMilliseconds(300));
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Empty(_publisher.Signals);
+        Assert.Equal(StrategyFailureKinds.Timeout, result.Result!["failure"]!["kind"]!.GetValue<string>());
+        Assert.Equal(1, Failures(await StatusAsync(agent), StrategyFailureKinds.Timeout));
+    }
+
+    [Fact]
+    public async Task OverlappingCall_IsRefusedAsBusy_AndCallerCancellationIsNotATimeout()
+    {
+        _server.Hang();
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, timeout: TimeSpan.FromMinutes(5));
+        using var caller = new CancellationTokenSource();
+
+        Task<AgentResult> first = GenerateAsync(agent, null, caller.Token);
+        await _server.FirstRequest;
+        AgentResult second = await GenerateAsync(agent);
+
+        Assert.False(second.Ok);
+        Assert.Equal(AgentErrors.Unavailable, second.ErrorCode);
+        Assert.Contains("already running", second.Error, StringComparison.Ordinal);
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        JsonObject status = await StatusAsync(agent);
+        Assert.Equal(1, status["rejected_busy"]!.GetValue<long>());
+        Assert.Equal(0, Failures(status, StrategyFailureKinds.Timeout));
+
+        // the gate is free again
+        _server.RespondWithContent("""{"signals":[]}""");
+        Assert.True((await GenerateAsync(agent)).Ok);
+    }
+
+    [Fact]
+    public async Task UnknownSymbolParameter_IsInvalidParams()
+    {
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent, ["AAPL", "NOPE"]);
+
+        Assert.False(result.Ok);
+        Assert.Equal(AgentErrors.InvalidParams, result.ErrorCode);
+        Assert.Contains("NOPE", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+}
