@@ -310,6 +310,8 @@ public static class DaemonCli
                         KisRestUrl = broker.KisRestUrl ?? WithSlash(new Uri(account.Url!)),
                         KisWebSocketUrl = broker.KisWebSocketUrl ?? (account.WebSocketUrl is { } ws ? new Uri(ws) : null),
                         KisHtsId = broker.KisHtsId,
+                        KisOverseasExchanges = broker.KisOverseasExchanges,
+                        KisOverseasCollar = broker.KisOverseasCollar,
                     };
                 }
 

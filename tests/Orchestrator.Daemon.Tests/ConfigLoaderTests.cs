@@ -258,4 +258,23 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Single(none); // the display mode is still wrong
         Assert.Null(config);
     }
+
+    [Fact]
+    public void KisOverseasExchanges_AndCollar_ReachTheVenue_AndBadValuesAreNamed()
+    {
+        const string account = "TRADING_MODE: VIRTUAL\nVIRTUAL_APP_KEY: k\nVIRTUAL_APP_SECRET: s\nVIRTUAL_CANO: \"50000000\"\nVIRTUAL_ACNT_PRDT_CD: \"01\"\nwatch_list: [AAPL, IBM]\n";
+        const string broker = "adapter: kis\nkis:\n  rest_url: http://127.0.0.1:18080/\n  websocket_url: ws://127.0.0.1:18080/\n  overseas_exchanges: { AAPL: NASD, IBM: nyse }\n  overseas_collar: 0.01\n";
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("myStockInfo.yaml", account), ("broker_config.yaml", broker));
+        Assert.Empty(errors);
+        VenueSettings venue = DaemonCli.BuildVenue(config!)!;
+        Assert.Equal(("NASD", "NYSE"), (venue.KisOverseasExchanges["AAPL"], venue.KisOverseasExchanges["IBM"]));
+        Assert.Equal(0.01m, venue.KisOverseasCollar);
+        Assert.Equal(0.005m, new BrokerConfig().KisOverseasCollar);
+
+        (_, errors) = Load(("broker_config.yaml", broker.Replace("IBM: nyse", "IBM: LSE, \"005930\": NASD", StringComparison.Ordinal).Replace("0.01", "0.5", StringComparison.Ordinal)));
+        Assert.Contains(errors, e => e.File.EndsWith("broker_config.yaml", StringComparison.Ordinal) && e.ToString().EndsWith(": kis.overseas_exchanges.IBM: must be NASD, NYSE or AMEX, got 'LSE'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.KeyPath == "kis.overseas_exchanges.005930" && e.Message.StartsWith("is a domestic (KRX) code", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.KeyPath == "kis.overseas_collar");
+        Assert.Equal(3, errors.Count);
+    }
 }

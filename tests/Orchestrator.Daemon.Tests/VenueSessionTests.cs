@@ -94,6 +94,30 @@ public sealed class VenueSessionTests
         return session;
     }
 
+    /// <summary>A KIS simulator streaming fast; with <paramref name="answersLost"/>, every third order is booked and then answered with a 500.</summary>
+    private static async Task<KisSimulator> StartKisAsync(bool answersLost)
+    {
+        KisSimulator simulator = await KisSimulator.StartAsync();
+        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        if (answersLost)
+        {
+            simulator.LoseAnswersAfterBooking(every: 3); // the gateway must find such an order, not resend it
+        }
+
+        return simulator;
+    }
+
+    /// <summary>The venue's positions and cash are the engine's, symbol by symbol.</summary>
+    private static void AssertBooksAgree(TradingEngine engine, string[] symbols, Func<string, long> venuePosition, decimal venueCash)
+    {
+        for (int s = 0; s < symbols.Length; s++)
+        {
+            Assert.Equal(venuePosition(symbols[s]), engine.Portfolio.Quantity(s));
+        }
+
+        Assert.Equal(FixedPoint.FromDecimal(venueCash), engine.Portfolio.CashRaw);
+    }
+
     /// <summary>Orders the venue holds = the engine's orders it did not refuse: none booked twice.</summary>
     private static long OrdersNotRefused(TradingEngine engine) => engine.Counters.OrdersSubmitted - engine.Counters.OrdersFinished(OrderStatus.Rejected);
 
@@ -102,15 +126,7 @@ public sealed class VenueSessionTests
     [InlineData(true, true)]
     public async Task Kis_TradesThroughTheVenue_BooksAgree_AndNoOrderIsBookedTwice(bool answersLost, bool notices)
     {
-        await using KisSimulator simulator = await KisSimulator.StartAsync();
-        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
-        if (answersLost)
-        {
-            // Every third order is booked, then the answer is a 500: the gateway must find it, not resend it.
-            simulator.Fault = HttpFault.ServerError;
-            simulator.FaultEvery = 3;
-            simulator.FaultAfterAccept = true;
-        }
+        await using KisSimulator simulator = await StartKisAsync(answersLost);
 
         string[] symbols = ["005930", "000660"];
         using TradingSession session = await TradeAsync(Options(symbols, Kis(simulator, notices)), new ListAuditWriter(), 100_000_000m);
@@ -119,12 +135,30 @@ public sealed class VenueSessionTests
         Assert.Equal(OrdersNotRefused(engine), simulator.OrdersBooked(KisAccount));
         Assert.True(!answersLost || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
         (long cashKrw, IReadOnlyDictionary<string, long> positions) = simulator.AccountBook(KisAccount);
-        for (int s = 0; s < symbols.Length; s++)
-        {
-            Assert.Equal(positions.GetValueOrDefault(symbols[s]), engine.Portfolio.Quantity(s));
-        }
+        AssertBooksAgree(engine, symbols, s => positions.GetValueOrDefault(s), cashKrw);
+    }
 
-        Assert.Equal(FixedPoint.FromDecimal(cashKrw), engine.Portfolio.CashRaw);
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Kis_TradesUsStocksThroughTheOverseasEndpoints_UsdBooksAgree_AndNoOrderIsBookedTwice(bool answersLost)
+    {
+        await using KisSimulator simulator = await StartKisAsync(answersLost);
+
+        string[] symbols = ["AAPL", "MSFT"];
+        VenueSettings venue = Kis(simulator, notices: false) with
+        {
+            KisOverseasExchanges = new Dictionary<string, string>(StringComparer.Ordinal) { ["MSFT"] = "NASD" },
+        };
+        using TradingSession session = await TradeAsync(Options(symbols, venue), new ListAuditWriter(), simulator.StartingCashUsd); // USD: only US symbols
+        TradingEngine engine = session.Engine;
+
+        Assert.Equal(OrdersNotRefused(engine), simulator.OverseasOrdersBooked(KisAccount));
+        Assert.Equal(0, simulator.OrdersBooked(KisAccount)); // nothing went to the domestic endpoints
+        Assert.True(!answersLost || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
+        (decimal cashUsd, IReadOnlyDictionary<string, long> positions) = simulator.OverseasBook(KisAccount);
+        AssertBooksAgree(engine, symbols, s => positions.GetValueOrDefault(s), cashUsd);
+        Assert.Equal(100_000_000L, simulator.AccountBook(KisAccount).CashKrw);
     }
 
     [Theory]
@@ -144,12 +178,7 @@ public sealed class VenueSessionTests
 
         Assert.Equal(OrdersNotRefused(engine), simulator.OrderCount);
         Assert.True(fault == AlpacaFault.None || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
-        for (int s = 0; s < symbols.Length; s++)
-        {
-            Assert.Equal(simulator.PositionOf(symbols[s]), engine.Portfolio.Quantity(s));
-        }
-
-        Assert.Equal(FixedPoint.FromDecimal(simulator.Cash), engine.Portfolio.CashRaw);
+        AssertBooksAgree(engine, symbols, simulator.PositionOf, simulator.Cash);
     }
 
     [Fact]

@@ -1,22 +1,26 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Orchestrator.ExchangeSimulator;
 
 /// <summary>
-/// The simulator's book: a synthetic KRW price per symbol (the one its H0STCNT0 frames carry),
-/// accounts with cash and positions, and the day's orders with cumulative fills.
+/// The simulator's book: a synthetic KRW price per domestic symbol (the one its H0STCNT0 frames
+/// carry) and a synthetic USD price per US symbol (its HDFSCNT0 frames), accounts with a KRW and a
+/// USD wallet (cash and positions each), and the day's orders with cumulative fills.
 /// </summary>
 /// <remarks>
-/// <para>Matching: a market order (ORD_DVSN "01") fills at once, whole, at the current price. A
-/// limit order ("00") fills while the price crosses it — buy when price &lt;= limit, sell when price
-/// &gt;= limit — at the current price, so at the limit or better; at most
+/// <para>Matching: a market order (ORD_DVSN "01", domestic only) fills at once, whole, at the current
+/// price. A limit order ("00") fills while the price crosses it — buy when price &lt;= limit, sell when
+/// price &gt;= limit — at the current price, so at the limit or better; at most
 /// <see cref="MaxFillPerMatch"/> shares per price move (0 = all), which makes partial fills and
-/// averages over several prices.</para>
-/// <para>Refusals: a buy whose cost (quantity × limit, or × price for market) exceeds cash not already
-/// reserved by open buys → APBK0952 (주문가능금액을 초과 했습니다, KIS's code); a sell of more than the
-/// shares held and not already offered → APBK0986 (주문가능수량을 초과 했습니다: the simulator's choice of
-/// code, in KIS's APBK family; KIS's exact code for this case is not in our references).</para>
+/// averages over several prices. US orders trade against the USD wallet at the USD price, in cents.</para>
+/// <para>Refusals, in either currency: a buy whose cost (quantity × limit, or × price for market)
+/// exceeds the wallet's cash not already reserved by open buys → APBK0952 (주문가능금액을 초과 했습니다,
+/// KIS's domestic code; KIS's code for a US order beyond the dollars held is not in our references, so
+/// the simulator answers US orders with the same one); a sell of more than the shares held and not
+/// already offered → APBK0986 (주문가능수량을 초과 했습니다: the simulator's choice of code, in KIS's APBK
+/// family; KIS's exact code for this case is not in our references).</para>
 /// <para>One lock guards it all: REST handlers, the WebSocket price walk and tests call in from
 /// different threads; nothing here is on a fast path.</para>
 /// </remarks>
@@ -24,6 +28,7 @@ public sealed partial class KisSimulator
 {
     private readonly Lock _book = new();
     private readonly Dictionary<string, long> _prices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _usdPrices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimAccount> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimOrder> _ordersByNumber = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<JsonObject> _orders = new();
@@ -37,6 +42,12 @@ public sealed partial class KisSimulator
     /// <summary>The price a symbol starts at when first traded or streamed, KRW.</summary>
     public long InitialPriceKrw { get; set; } = 70_000;
 
+    /// <summary>US dollars each account starts with.</summary>
+    public decimal StartingCashUsd { get; set; } = 100_000m;
+
+    /// <summary>The price a US symbol starts at when first traded or streamed, USD.</summary>
+    public decimal InitialPriceUsd { get; set; } = 100.00m;
+
     /// <summary>Shares a limit order fills at most per price move (0 = all it can).</summary>
     public int MaxFillPerMatch { get; set; }
 
@@ -46,22 +57,39 @@ public sealed partial class KisSimulator
     /// <summary>Orders canceled so far.</summary>
     public int Cancels => Volatile.Read(ref _cancels);
 
-    /// <summary>Orders booked for one account (CANO + ACNT_PRDT_CD), revisions included.</summary>
-    public int OrdersBooked(string accountNumber, string productCode = "01")
+    /// <summary>Domestic orders booked for one account (CANO + ACNT_PRDT_CD), revisions included.</summary>
+    public int OrdersBooked(string accountNumber, string productCode = "01") => CountOrders(accountNumber, productCode, overseas: false);
+
+    /// <summary>US orders booked for one account (the rows cancels add to the list not counted).</summary>
+    public int OverseasOrdersBooked(string accountNumber, string productCode = "01") => CountOrders(accountNumber, productCode, overseas: true);
+
+    /// <summary>An account's cash (KRW) and domestic shares held per symbol, as the venue's books say.</summary>
+    public (long CashKrw, IReadOnlyDictionary<string, long> Positions) AccountBook(string accountNumber, string productCode = "01")
+    {
+        (decimal cash, IReadOnlyDictionary<string, long> positions) = WalletBook(accountNumber, productCode, overseas: false);
+        return ((long)cash, positions);
+    }
+
+    /// <summary>An account's US dollars and US shares held per symbol, as the venue's books say.</summary>
+    public (decimal CashUsd, IReadOnlyDictionary<string, long> Positions) OverseasBook(string accountNumber, string productCode = "01") =>
+        WalletBook(accountNumber, productCode, overseas: true);
+
+    private int CountOrders(string accountNumber, string productCode, bool overseas)
     {
         lock (_book)
         {
-            return _accounts.TryGetValue(AccountKey(accountNumber, productCode), out SimAccount? account) ? account.Orders.Count : 0;
+            return _accounts.TryGetValue(AccountKey(accountNumber, productCode), out SimAccount? account)
+                ? account.Orders.Count(o => o.Overseas == overseas && !o.CancelRow)
+                : 0;
         }
     }
 
-    /// <summary>An account's cash (KRW) and shares held per symbol, as the venue's books say.</summary>
-    public (long CashKrw, IReadOnlyDictionary<string, long> Positions) AccountBook(string accountNumber, string productCode = "01")
+    private (decimal Cash, IReadOnlyDictionary<string, long> Positions) WalletBook(string accountNumber, string productCode, bool overseas)
     {
         lock (_book)
         {
-            SimAccount account = Account(accountNumber, productCode);
-            return (account.Cash, account.Positions.ToDictionary(p => p.Key, p => p.Value.Quantity, StringComparer.Ordinal));
+            SimWallet wallet = Account(accountNumber, productCode).Wallet(overseas);
+            return (wallet.Cash, wallet.Positions.ToDictionary(p => p.Key, p => p.Value.Quantity, StringComparer.Ordinal));
         }
     }
 
@@ -90,7 +118,18 @@ public sealed partial class KisSimulator
         lock (_book)
         {
             _prices[symbol] = priceKrw;
-            MatchSymbol(symbol);
+            MatchSymbol(symbol, overseas: false);
+        }
+    }
+
+    /// <summary>Moves the US symbol <paramref name="symbol"/> to <paramref name="priceUsd"/> and fills what now crosses.</summary>
+    public void SetOverseasPrice(string symbol, decimal priceUsd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(priceUsd);
+        lock (_book)
+        {
+            _usdPrices[symbol] = priceUsd;
+            MatchSymbol(symbol, overseas: true);
         }
     }
 
@@ -114,7 +153,19 @@ public sealed partial class KisSimulator
             long price = CurrentPrice(symbol);
             price = Math.Max(1_000, price + (_walk.Next(-2, 3) * TickSize(price)));
             _prices[symbol] = price;
-            MatchSymbol(symbol);
+            MatchSymbol(symbol, overseas: false);
+            return price;
+        }
+    }
+
+    /// <summary>One random-walk step of up to three cents for a US symbol (the streamed price), then matching.</summary>
+    private decimal StepOverseasPrice(string symbol)
+    {
+        lock (_book)
+        {
+            decimal price = Math.Max(1.00m, CurrentUsdPrice(symbol) + (_walk.Next(-3, 4) * 0.01m));
+            _usdPrices[symbol] = price;
+            MatchSymbol(symbol, overseas: true);
             return price;
         }
     }
@@ -131,6 +182,21 @@ public sealed partial class KisSimulator
         return price;
     }
 
+    /// <summary>Caller holds the lock.</summary>
+    private decimal CurrentUsdPrice(string symbol)
+    {
+        if (!_usdPrices.TryGetValue(symbol, out decimal price))
+        {
+            price = InitialPriceUsd;
+            _usdPrices[symbol] = price;
+        }
+
+        return price;
+    }
+
+    /// <summary>The current price in the order's currency. Caller holds the lock.</summary>
+    private decimal PriceFor(string symbol, bool overseas) => overseas ? CurrentUsdPrice(symbol) : CurrentPrice(symbol);
+
     private static string AccountKey(string accountNumber, string productCode) => accountNumber + "-" + productCode;
 
     /// <summary>Caller holds the lock.</summary>
@@ -139,38 +205,68 @@ public sealed partial class KisSimulator
         string key = AccountKey(accountNumber, productCode);
         if (!_accounts.TryGetValue(key, out SimAccount? account))
         {
-            account = new SimAccount(accountNumber + productCode, StartingCashKrw);
+            account = new SimAccount(accountNumber + productCode, StartingCashKrw, StartingCashUsd);
             _accounts[key] = account;
         }
 
         return account;
     }
 
-    /// <summary>Books a new order after the cash or holdings check; null with a refusal otherwise. Caller holds the lock.</summary>
-    private SimOrder? TryBook(SimAccount account, string symbol, bool buy, bool market, long quantity, long limitKrw, SimOrder? replacing, out (string Code, string Message) refusal)
+    /// <summary>
+    /// Books a new order after the cash or holdings check of its wallet (USD when
+    /// <paramref name="exchange"/> is given, KRW otherwise); null with a refusal otherwise. Caller holds the lock.
+    /// </summary>
+    private SimOrder? TryBook(SimAccount account, string symbol, string? exchange, bool buy, bool market, long quantity, decimal limit, SimOrder? replacing, out (string Code, string Message) refusal)
     {
         refusal = default;
-        long price = CurrentPrice(symbol);
+        bool overseas = exchange is not null;
+        SimWallet wallet = account.Wallet(overseas);
         if (buy)
         {
-            long cost = quantity * (market ? price : limitKrw);
-            if (cost > account.Cash - account.ReservedCash(except: replacing))
+            decimal cost = quantity * (market ? PriceFor(symbol, overseas) : limit);
+            if (cost > wallet.Cash - account.ReservedCash(overseas, except: replacing))
             {
                 refusal = ("APBK0952", "주문가능금액을 초과 했습니다");
                 return null;
             }
         }
-        else if (quantity > account.Held(symbol) - account.Offered(symbol, except: replacing))
+        else if (quantity > wallet.Held(symbol) - account.Offered(symbol, overseas, except: replacing))
         {
             refusal = ("APBK0986", "주문가능수량을 초과 했습니다");
             return null;
         }
 
-        string odno = (++_orderNumber).ToString("0000000000", System.Globalization.CultureInfo.InvariantCulture);
-        var order = new SimOrder(odno, replacing?.Odno ?? string.Empty, account, symbol, buy, market, quantity, limitKrw, SeoulNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        var order = new SimOrder(NextOrderNumber(), replacing?.Odno ?? string.Empty, account, symbol, exchange, buy, market, quantity, limit, SeoulNow.ToString("HHmmss", CultureInfo.InvariantCulture));
         account.Orders.Add(order);
-        _ordersByNumber[odno] = order;
+        _ordersByNumber[order.Odno] = order;
         return order;
+    }
+
+    /// <summary>The next order number, ten digits. Caller holds the lock.</summary>
+    private string NextOrderNumber() => (++_orderNumber).ToString("0000000000", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Cancels the open remainder of <paramref name="order"/>; returns the cancel's own order number. A US
+    /// cancel is listed as a row of its own (orgn_odno = the order, rvse_cncl_dvsn 02) as KIS's inquire-ccnl
+    /// lists it; a domestic one only marks the order (cncl_yn Y). Caller holds the lock.
+    /// </summary>
+    private string CancelLocked(SimOrder order)
+    {
+        long remaining = order.Remaining;
+        order.Canceled = true;
+        Interlocked.Increment(ref _cancels);
+        PublishNotice(order, NoticeKind.Canceled, 0, 0);
+        string odno = NextOrderNumber();
+        if (order.Overseas)
+        {
+            order.Account.Orders.Add(new SimOrder(odno, order.Odno, order.Account, order.Symbol, order.Exchange, order.Buy, market: false, remaining, 0m, SeoulNow.ToString("HHmmss", CultureInfo.InvariantCulture))
+            {
+                CancelRow = true,
+                Canceled = true,
+            });
+        }
+
+        return odno;
     }
 
     /// <summary>Fills <paramref name="order"/> as far as the current price allows. Caller holds the lock.</summary>
@@ -182,37 +278,38 @@ public sealed partial class KisSimulator
             return;
         }
 
-        long price = CurrentPrice(order.Symbol);
-        bool crosses = order.Market || (order.Buy ? price <= order.LimitKrw : price >= order.LimitKrw);
+        decimal price = PriceFor(order.Symbol, order.Overseas);
+        bool crosses = order.Market || (order.Buy ? price <= order.Limit : price >= order.Limit);
         if (!crosses)
         {
             return;
         }
 
         long quantity = order.Market || MaxFillPerMatch <= 0 ? remaining : Math.Min(MaxFillPerMatch, remaining);
+        SimWallet wallet = order.Account.Wallet(order.Overseas);
         if (!order.Buy)
         {
-            quantity = Math.Min(quantity, order.Account.Held(order.Symbol));
+            quantity = Math.Min(quantity, wallet.Held(order.Symbol));
             if (quantity <= 0)
             {
                 return;
             }
         }
 
-        order.Account.Apply(order.Symbol, order.Buy, quantity, price);
+        wallet.Apply(order.Symbol, order.Buy, quantity, price);
         order.Filled += quantity;
         order.FilledAmount += quantity * price;
         PublishNotice(order, NoticeKind.Fill, quantity, price);
     }
 
     /// <summary>Caller holds the lock.</summary>
-    private void MatchSymbol(string symbol)
+    private void MatchSymbol(string symbol, bool overseas)
     {
         foreach (SimAccount account in _accounts.Values)
         {
             foreach (SimOrder order in account.Orders)
             {
-                if (order.Symbol == symbol && order.Remaining > 0)
+                if (order.Symbol == symbol && order.Overseas == overseas && order.Remaining > 0)
                 {
                     Match(order);
                 }
@@ -220,33 +317,23 @@ public sealed partial class KisSimulator
         }
     }
 
-    private sealed class SimAccount(string number, long cash)
+    /// <summary>Cash and positions in one currency.</summary>
+    private sealed class SimWallet(decimal cash)
     {
-        /// <summary>The 10-digit account number (CANO + product) notices carry.</summary>
-        public string Number { get; } = number;
+        public decimal Cash { get; private set; } = cash;
 
-        public long Cash { get; private set; } = cash;
-
-        /// <summary>Per symbol: shares held and their total cost (KRW, exact).</summary>
+        /// <summary>Per symbol: shares held and their total cost (exact).</summary>
         public Dictionary<string, (long Quantity, decimal Cost)> Positions { get; } = new(StringComparer.Ordinal);
-
-        public List<SimOrder> Orders { get; } = [];
 
         public long Held(string symbol) => Positions.TryGetValue(symbol, out (long Quantity, decimal Cost) p) ? p.Quantity : 0;
 
-        public long ReservedCash(SimOrder? except) =>
-            Orders.Where(o => o.Buy && !o.Market && o != except).Sum(o => o.Remaining * o.LimitKrw);
-
-        public long Offered(string symbol, SimOrder? except) =>
-            Orders.Where(o => !o.Buy && o.Symbol == symbol && o != except).Sum(o => o.Remaining);
-
-        public void Apply(string symbol, bool buy, long quantity, long price)
+        public void Apply(string symbol, bool buy, long quantity, decimal price)
         {
             (long held, decimal cost) = Positions.GetValueOrDefault(symbol);
             if (buy)
             {
                 Cash -= quantity * price;
-                Positions[symbol] = (held + quantity, cost + (quantity * (decimal)price));
+                Positions[symbol] = (held + quantity, cost + (quantity * price));
             }
             else
             {
@@ -256,16 +343,42 @@ public sealed partial class KisSimulator
         }
     }
 
-    private sealed class SimOrder(string odno, string originalOdno, SimAccount account, string symbol, bool buy, bool market, long quantity, long limitKrw, string time)
+    private sealed class SimAccount(string number, decimal cashKrw, decimal cashUsd)
+    {
+        /// <summary>The 10-digit account number (CANO + product) notices carry.</summary>
+        public string Number { get; } = number;
+
+        public SimWallet Krw { get; } = new(cashKrw);
+
+        public SimWallet Usd { get; } = new(cashUsd);
+
+        /// <summary>Domestic and US orders, in order-number order.</summary>
+        public List<SimOrder> Orders { get; } = [];
+
+        public SimWallet Wallet(bool overseas) => overseas ? Usd : Krw;
+
+        public decimal ReservedCash(bool overseas, SimOrder? except) =>
+            Orders.Where(o => o.Overseas == overseas && o.Buy && !o.Market && o != except).Sum(o => o.Remaining * o.Limit);
+
+        public long Offered(string symbol, bool overseas, SimOrder? except) =>
+            Orders.Where(o => o.Overseas == overseas && !o.Buy && o.Symbol == symbol && o != except).Sum(o => o.Remaining);
+    }
+
+    private sealed class SimOrder(string odno, string originalOdno, SimAccount account, string symbol, string? exchange, bool buy, bool market, long quantity, decimal limit, string time)
     {
         public string Odno { get; } = odno;
 
-        /// <summary>For a revision, the order it replaced (orgn_odno); empty otherwise.</summary>
+        /// <summary>For a revision or a US cancel row, the order it refers to (orgn_odno); empty otherwise.</summary>
         public string OriginalOdno { get; } = originalOdno;
 
         public SimAccount Account { get; } = account;
 
         public string Symbol { get; } = symbol;
+
+        /// <summary>NASD, NYSE or AMEX for a US order; null for a domestic one.</summary>
+        public string? Exchange { get; } = exchange;
+
+        public bool Overseas => Exchange is not null;
 
         public bool Buy { get; } = buy;
 
@@ -273,14 +386,18 @@ public sealed partial class KisSimulator
 
         public long Quantity { get; } = quantity;
 
-        public long LimitKrw { get; } = limitKrw;
+        /// <summary>The limit in the order's currency (whole won, or USD in cents); 0 for market.</summary>
+        public decimal Limit { get; } = limit;
 
         /// <summary>ord_tmd, HHMMSS Seoul time.</summary>
         public string Time { get; } = time;
 
+        /// <summary>A US cancel's own row on the list (quantity = what it canceled), not an order.</summary>
+        public bool CancelRow { get; init; }
+
         public long Filled { get; set; }
 
-        public long FilledAmount { get; set; }
+        public decimal FilledAmount { get; set; }
 
         public bool Canceled { get; set; }
 

@@ -15,7 +15,8 @@ namespace Orchestrator.ExchangeSimulator;
 /// <c>tr_type</c> 1/2, <c>body.input.tr_id</c>/<c>tr_key</c>) and gets a JSON ack carrying this
 /// connection's AES-256 key and IV (<c>body.output.key</c>/<c>iv</c>, random per connection). Then:
 /// H0STCNT0 trades (the synthetic price, walked a step per frame — which may fill resting orders),
-/// H0STASP0 10-level quotes around it, HDFSCNT0 overseas trades (key like <c>DNASAAPL</c>, USD),
+/// H0STASP0 10-level quotes around it, HDFSCNT0 overseas trades (key like <c>DNASAAPL</c>: the US
+/// symbol's synthetic USD price, walked a cent step per frame — which may fill resting US orders),
 /// every <see cref="FrameInterval"/>; and for H0STCNI0/H0STCNI9 (tr_key = HTS id) an encrypted
 /// execution notice for each accept, fill and cancel of any account.
 /// </summary>
@@ -25,7 +26,6 @@ public sealed partial class KisSimulator
     public const int NoticeFieldCount = 26;
 
     private readonly ConcurrentDictionary<SimConnection, byte> _live = new();
-    private readonly Dictionary<string, long> _overseasCents = new(StringComparer.Ordinal);
     private int _subscribeMessages;
     private int _connections;
     private int _refusedUpgrades;
@@ -89,7 +89,7 @@ public sealed partial class KisSimulator
                     {
                         "H0STCNT0" => TradeFrame(trKey, StepPrice(trKey), 1 + (frames % 49)),
                         "H0STASP0" => QuoteFrame(trKey, PriceOf(trKey)),
-                        "HDFSCNT0" => OverseasTradeFrame(trKey, StepOverseasCents(trKey), 1 + (frames % 19)),
+                        "HDFSCNT0" => OverseasTradeFrame(trKey, StepOverseasPrice(OverseasSymbol(trKey)), 1 + (frames % 19)),
                         _ => null,
                     };
                     if (frame is null)
@@ -224,9 +224,17 @@ public sealed partial class KisSimulator
         Canceled,
     }
 
-    /// <summary>Encrypts one notice for every notice subscriber. Caller holds the book lock; writes never block.</summary>
-    private void PublishNotice(SimOrder order, NoticeKind kind, long quantity, long price)
+    /// <summary>
+    /// Encrypts one notice for every notice subscriber. Caller holds the book lock; writes never block.
+    /// Domestic orders only: KIS sends US notices on another TR (H0GSCNI0), which is not simulated.
+    /// </summary>
+    private void PublishNotice(SimOrder order, NoticeKind kind, long quantity, decimal price)
     {
+        if (order.Overseas)
+        {
+            return;
+        }
+
         foreach (SimConnection connection in _live.Keys)
         {
             if (connection.NoticeTrId is { } trId)
@@ -247,7 +255,7 @@ public sealed partial class KisSimulator
     /// 22 CRDT_CLS, 23 CRDT_LOAN_DATE, 24 CNTG_ISNM40, 25 ODER_PRC. For an order notice KIS puts the
     /// order's quantity and price in CNTG_QTY/CNTG_UNPR; so does this.
     /// </summary>
-    private static string NoticeRecord(string htsId, SimOrder order, NoticeKind kind, long quantity, long price)
+    private static string NoticeRecord(string htsId, SimOrder order, NoticeKind kind, long quantity, decimal price)
     {
         string[] f = new string[NoticeFieldCount];
         Array.Fill(f, string.Empty);
@@ -262,7 +270,7 @@ public sealed partial class KisSimulator
         f[7] = "0";
         f[8] = order.Symbol;
         f[9] = Text(fill ? quantity : order.Quantity);
-        f[10] = Text(fill ? price : order.LimitKrw);
+        f[10] = Text(fill ? price : order.Limit);
         f[11] = SeoulNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         f[12] = "0";
         f[13] = fill ? "2" : "1";
@@ -274,7 +282,7 @@ public sealed partial class KisSimulator
         f[20] = "Y";
         f[22] = "10";
         f[24] = order.Symbol;
-        f[25] = Text(order.LimitKrw);
+        f[25] = Text(order.Limit);
         return string.Join('^', f);
     }
 
@@ -321,17 +329,8 @@ public sealed partial class KisSimulator
         return "0|H0STASP0|001|" + string.Join('^', f);
     }
 
-    /// <summary>Caller need not hold the book lock: overseas prices are only streamed, never traded.</summary>
-    private long StepOverseasCents(string key)
-    {
-        lock (_overseasCents)
-        {
-            long cents = _overseasCents.GetValueOrDefault(key, 19_000);
-            cents = Math.Max(100, cents + (Random.Shared.Next(-3, 4) * 1));
-            _overseasCents[key] = cents;
-            return cents;
-        }
-    }
+    /// <summary>The ticker in an HDFSCNT0 key (D + 3-letter exchange + ticker: DNASAAPL → AAPL).</summary>
+    private static string OverseasSymbol(string key) => key.Length > 4 ? key[4..] : key;
 
     /// <summary>
     /// One HDFSCNT0 record (26 fields): 0 RSYM (the key, e.g. DNASAAPL), 1 SYMB, 2 ZDIV, 3 TYMD,
@@ -339,26 +338,26 @@ public sealed partial class KisSimulator
     /// 12 SIGN, 13 DIFF, 14 RATE, 15 PBID, 16 PASK, 17 VBID, 18 VASK, 19 EVOL, 20 TVOL, 21 TAMT,
     /// 22 BIVL, 23 ASVL, 24 STRN, 25 MTYP.
     /// </summary>
-    private static string OverseasTradeFrame(string key, long cents, int size)
+    private static string OverseasTradeFrame(string key, decimal priceUsd, int size)
     {
         DateTimeOffset seoul = SeoulNow;
         DateTimeOffset newYork = seoul.ToOffset(TimeSpan.FromHours(-5));
-        static string Usd(long c) => (c / 100m).ToString("0.0000", CultureInfo.InvariantCulture);
+        static string Usd(decimal usd) => usd.ToString("0.0000", CultureInfo.InvariantCulture);
         string[] f = new string[26];
         Array.Fill(f, "0");
         f[0] = key;
-        f[1] = key.Length > 4 ? key[4..] : key;
+        f[1] = OverseasSymbol(key);
         f[2] = "4";
         f[3] = f[4] = newYork.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         f[5] = newYork.ToString("HHmmss", CultureInfo.InvariantCulture);
         f[6] = seoul.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         f[7] = seoul.ToString("HHmmss", CultureInfo.InvariantCulture);
-        f[8] = f[9] = f[10] = f[11] = Usd(cents);
+        f[8] = f[9] = f[10] = f[11] = Usd(priceUsd);
         f[12] = "3";
         f[13] = "0.0000";
         f[14] = "0.00";
-        f[15] = Usd(cents - 1);
-        f[16] = Usd(cents + 1);
+        f[15] = Usd(priceUsd - 0.01m);
+        f[16] = Usd(priceUsd + 0.01m);
         f[17] = "300";
         f[18] = "200";
         f[19] = Text(size);

@@ -5,17 +5,37 @@ using Microsoft.AspNetCore.Http;
 
 namespace Orchestrator.ExchangeSimulator;
 
-/// <summary>The trading endpoints: order-cash, order-rvsecncl, inquire-daily-ccld, inquire-balance.</summary>
+/// <summary>
+/// The trading endpoints. Domestic: order-cash, order-rvsecncl, inquire-daily-ccld, inquire-balance.
+/// US (overseas-stock): order, order-rvsecncl (cancel only), inquire-ccnl, inquire-balance.
+/// </summary>
 public sealed partial class KisSimulator
 {
-    /// <summary>Rows per <c>inquire-daily-ccld</c> page (KIS: 100).</summary>
+    private static readonly string[] s_cashOrderTrIds = ["TTTC0012U", "TTTC0011U", "VTTC0012U", "VTTC0011U"];
+    private static readonly string[] s_cashOrderFields = ["CANO", "ACNT_PRDT_CD", "PDNO", "ORD_DVSN", "ORD_QTY", "ORD_UNPR"];
+    private static readonly string[] s_overseasOrderTrIds = ["TTTT1002U", "TTTT1006U", "VTTT1002U", "VTTT1001U"];
+    private static readonly string[] s_overseasOrderFields = ["CANO", "ACNT_PRDT_CD", "OVRS_EXCG_CD", "PDNO", "ORD_QTY", "OVRS_ORD_UNPR", "ORD_SVR_DVSN_CD", "ORD_DVSN"];
+
+    /// <summary>Rows per <c>inquire-daily-ccld</c> and <c>inquire-ccnl</c> page (KIS: 100 domestic).</summary>
     public int DailyPageSize { get; set; } = 100;
 
+    /// <summary>What an order request asks for, once its fields are read.</summary>
+    private readonly record struct OrderAsk(string Symbol, string? Exchange, bool Buy, bool Market, long Quantity, decimal Limit);
+
+    /// <summary><c>POST /uapi/domestic-stock/v1/trading/order-cash</c>.</summary>
+    private Task<IResult> PlaceOrderAsync(HttpContext context) => TakeOrderAsync(context, s_cashOrderTrIds, s_cashOrderFields, ReadCashOrder);
+
     /// <summary>
-    /// <c>POST /uapi/domestic-stock/v1/trading/order-cash</c>. A struck <see cref="Fault"/> answers
-    /// instead of booking — or, with <see cref="FaultAfterAccept"/>, after booking.
+    /// <c>POST /uapi/overseas-stock/v1/trading/order</c>: US limit orders (ORD_DVSN 00, the only kind
+    /// KIS's VIRTUAL server takes) on NASD, NYSE or AMEX, priced in USD with at most two decimals.
     /// </summary>
-    private async Task<IResult> PlaceOrderAsync(HttpContext context)
+    private Task<IResult> PlaceOverseasOrderAsync(HttpContext context) => TakeOrderAsync(context, s_overseasOrderTrIds, s_overseasOrderFields, ReadOverseasOrder);
+
+    /// <summary>
+    /// One order request. A struck <see cref="Fault"/> answers instead of booking — or, with
+    /// <see cref="FaultAfterAccept"/>, after booking.
+    /// </summary>
+    private async Task<IResult> TakeOrderAsync(HttpContext context, string[] trIds, string[] required, Func<JsonObject, string, (OrderAsk? Ask, IResult? Refusal)> read)
     {
         HttpRequest request = context.Request;
         bool struck = Strikes(Interlocked.Increment(ref _orderRequests));
@@ -30,38 +50,32 @@ public sealed partial class KisSimulator
         }
 
         string trId = request.Headers["tr_id"].ToString();
-        if (trId is not ("TTTC0012U" or "TTTC0011U" or "VTTC0012U" or "VTTC0011U"))
+        if (!trIds.Contains(trId))
         {
-            return Fail("OPSQ0002", "tr_id is not a cash-order id");
+            return Fail("OPSQ0002", "tr_id is not an order id for this endpoint");
         }
 
         JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
-        string[] required = ["CANO", "ACNT_PRDT_CD", "PDNO", "ORD_DVSN", "ORD_QTY", "ORD_UNPR"];
         string? missing = required.FirstOrDefault(k => body?[k] is not JsonValue v || v.GetValueKind() != JsonValueKind.String);
         if (missing is not null)
         {
             return Fail("OPSQ2001", $"{missing} must be given as a string");
         }
 
-        string kind = body!["ORD_DVSN"]!.GetValue<string>();
-        if (!TryQuantity(body["ORD_QTY"], out long quantity) || quantity <= 0)
+        (OrderAsk? asked, IResult? refusal) = read(body!, trId);
+        if (asked is not { } ask)
         {
-            return Fail("APBK0917", "주문수량을 확인하세요.");
-        }
-
-        if (kind is not ("00" or "01") || !TryQuantity(body["ORD_UNPR"], out long limit) || (kind == "00" && limit <= 0))
-        {
-            return Fail("APBK1680", "주문구분 또는 주문단가를 확인하세요.");
+            return refusal!;
         }
 
         IResult answer;
         lock (_book)
         {
-            SimAccount account = Account(body["CANO"]!.GetValue<string>(), body["ACNT_PRDT_CD"]!.GetValue<string>());
-            SimOrder? order = TryBook(account, body["PDNO"]!.GetValue<string>(), trId.EndsWith("0012U", StringComparison.Ordinal), kind == "01", quantity, limit, replacing: null, out (string Code, string Message) refusal);
+            SimAccount account = Account(body!["CANO"]!.GetValue<string>(), body["ACNT_PRDT_CD"]!.GetValue<string>());
+            SimOrder? order = TryBook(account, ask.Symbol, ask.Exchange, ask.Buy, ask.Market, ask.Quantity, ask.Limit, replacing: null, out (string Code, string Message) refused);
             if (order is null)
             {
-                return Fail(refusal.Code, refusal.Message);
+                return Fail(refused.Code, refused.Message);
             }
 
             body["tr_id"] = trId;
@@ -74,40 +88,85 @@ public sealed partial class KisSimulator
         return struck ? await FaultAnswerAsync(context).ConfigureAwait(false) : answer; // booked, but the answer is lost
     }
 
-    /// <summary><c>POST /uapi/domestic-stock/v1/trading/order-rvsecncl</c>: 01 revise the open remainder, 02 cancel it.</summary>
-    private async Task<IResult> ReviseOrCancelAsync(HttpRequest request)
+    private static (OrderAsk?, IResult?) ReadCashOrder(JsonObject body, string trId)
+    {
+        string kind = body["ORD_DVSN"]!.GetValue<string>();
+        if (!TryQuantity(body["ORD_QTY"], out long quantity) || quantity <= 0)
+        {
+            return (null, Fail("APBK0917", "주문수량을 확인하세요."));
+        }
+
+        if (kind is not ("00" or "01") || !TryQuantity(body["ORD_UNPR"], out long limit) || (kind == "00" && limit <= 0))
+        {
+            return (null, Fail("APBK1680", "주문구분 또는 주문단가를 확인하세요."));
+        }
+
+        return (new OrderAsk(body["PDNO"]!.GetValue<string>(), null, trId.EndsWith("0012U", StringComparison.Ordinal), kind == "01", quantity, limit), null);
+    }
+
+    /// <summary>A US order's fields; a wrong exchange, kind or price is refused with APBK1680 (the simulator's choice, as for domestic).</summary>
+    private static (OrderAsk?, IResult?) ReadOverseasOrder(JsonObject body, string trId)
+    {
+        string exchange = body["OVRS_EXCG_CD"]!.GetValue<string>();
+        if (!TryQuantity(body["ORD_QTY"], out long quantity) || quantity <= 0)
+        {
+            return (null, Fail("APBK0917", "주문수량을 확인하세요."));
+        }
+
+        if (exchange is not ("NASD" or "NYSE" or "AMEX") || body["ORD_DVSN"]!.GetValue<string>() != "00"
+            || !decimal.TryParse(body["OVRS_ORD_UNPR"]!.GetValue<string>(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal limit)
+            || limit <= 0 || decimal.Round(limit, 2) != limit)
+        {
+            return (null, Fail("APBK1680", "거래소코드, 주문구분 또는 주문단가를 확인하세요."));
+        }
+
+        return (new OrderAsk(body["PDNO"]!.GetValue<string>(), exchange, trId.EndsWith("1002U", StringComparison.Ordinal), false, quantity, limit), null);
+    }
+
+    /// <summary>The revise/cancel request's original order number and kind (01 revise, 02 cancel), or the refusal.</summary>
+    private async Task<(JsonObject? Body, string Original, string Kind, IResult? Refusal)> ReadAmendmentAsync(HttpRequest request, string[] trIds)
     {
         if (!HasValidToken(request))
         {
-            return ExpiredToken();
+            return (null, string.Empty, string.Empty, ExpiredToken());
         }
 
-        if (request.Headers["tr_id"].ToString() is not ("TTTC0013U" or "VTTC0013U"))
+        if (!trIds.Contains(request.Headers["tr_id"].ToString()))
         {
-            return Fail("OPSQ0002", "tr_id is not a revise/cancel id");
+            return (null, string.Empty, string.Empty, Fail("OPSQ0002", "tr_id is not a revise/cancel id"));
         }
 
         JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
         string? original = body?["ORGN_ODNO"]?.GetValue<string>();
         string? kind = body?["RVSE_CNCL_DVSN_CD"]?.GetValue<string>();
-        if (original is null || kind is not ("01" or "02"))
+        return original is null || kind is not ("01" or "02")
+            ? (body, string.Empty, string.Empty, Fail("OPSQ2001", "ORGN_ODNO and RVSE_CNCL_DVSN_CD (01 revise, 02 cancel) are required"))
+            : (body, original, kind, null);
+    }
+
+    /// <summary>The order <paramref name="odno"/> of the given market if it still has quantity working. Caller holds the lock.</summary>
+    private bool TryOpenOrder(string odno, bool overseas, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SimOrder? order) =>
+        _ordersByNumber.TryGetValue(odno, out order) && order.Overseas == overseas && order.Remaining > 0;
+
+    /// <summary><c>POST /uapi/domestic-stock/v1/trading/order-rvsecncl</c>: 01 revise the open remainder, 02 cancel it.</summary>
+    private async Task<IResult> ReviseOrCancelAsync(HttpRequest request)
+    {
+        (JsonObject? body, string original, string kind, IResult? refusal) = await ReadAmendmentAsync(request, ["TTTC0013U", "VTTC0013U"]).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Fail("OPSQ2001", "ORGN_ODNO and RVSE_CNCL_DVSN_CD (01 revise, 02 cancel) are required");
+            return refusal;
         }
 
         lock (_book)
         {
-            if (!_ordersByNumber.TryGetValue(original, out SimOrder? order) || order.Remaining <= 0)
+            if (!TryOpenOrder(original, overseas: false, out SimOrder? order))
             {
                 return Fail("APBK0918", kind == "02" ? "취소 가능한 수량이 없습니다." : "정정 가능한 수량이 없습니다.");
             }
 
             if (kind == "02")
             {
-                order.Canceled = true;
-                Interlocked.Increment(ref _cancels);
-                PublishNotice(order, NoticeKind.Canceled, 0, 0);
-                return Accepted((++_orderNumber).ToString("0000000000", CultureInfo.InvariantCulture));
+                return Accepted(CancelLocked(order));
             }
 
             bool all = body!["QTY_ALL_ORD_YN"]?.GetValue<string>() == "Y";
@@ -118,16 +177,41 @@ public sealed partial class KisSimulator
                 return Fail("APBK0918", "정정 가능한 수량을 초과했거나 단가가 없습니다.");
             }
 
-            SimOrder? revised = TryBook(order.Account, order.Symbol, order.Buy, market: false, quantity, price, replacing: order, out (string Code, string Message) refusal);
+            SimOrder? revised = TryBook(order.Account, order.Symbol, null, order.Buy, market: false, quantity, price, replacing: order, out (string Code, string Message) refused);
             if (revised is null)
             {
-                return Fail(refusal.Code, refusal.Message);
+                return Fail(refused.Code, refused.Message);
             }
 
             order.Revised = true;
             PublishNotice(revised, NoticeKind.Accepted, 0, 0);
             Match(revised);
             return Accepted(revised.Odno);
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /uapi/overseas-stock/v1/trading/order-rvsecncl</c> (TTTT1004U / VTTT1004U): 02 cancels the
+    /// open remainder; 01 (revise) is not simulated and is refused with APBK1680.
+    /// </summary>
+    private async Task<IResult> CancelOverseasAsync(HttpRequest request)
+    {
+        (_, string original, string kind, IResult? refusal) = await ReadAmendmentAsync(request, ["TTTT1004U", "VTTT1004U"]).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (kind != "02")
+        {
+            return Fail("APBK1680", "the simulator cancels US orders (02) but does not revise them (01)");
+        }
+
+        lock (_book)
+        {
+            return TryOpenOrder(original, overseas: true, out SimOrder? order)
+                ? Accepted(CancelLocked(order))
+                : Fail("APBK0918", "취소 가능한 수량이 없습니다.");
         }
     }
 
@@ -145,11 +229,23 @@ public sealed partial class KisSimulator
     });
 
     /// <summary>
-    /// <c>GET /uapi/domestic-stock/v1/trading/inquire-daily-ccld</c>: the account's orders with their
-    /// cumulative fills, <see cref="DailyPageSize"/> per page. <c>ctx_area_nk100</c> carries the last
-    /// order number sent; response header <c>tr_cont</c> is F/M while pages follow, D/E on the last.
+    /// <c>GET /uapi/domestic-stock/v1/trading/inquire-daily-ccld</c>: the account's domestic orders with
+    /// their cumulative fills in output1, <see cref="DailyPageSize"/> per page, continued by
+    /// <c>ctx_area_nk100</c>.
     /// </summary>
-    private IResult DailyOrders(HttpContext context)
+    private IResult DailyOrders(HttpContext context) => OrderPage(context, overseas: false);
+
+    /// <summary>
+    /// <c>GET /uapi/overseas-stock/v1/trading/inquire-ccnl</c>: the account's US orders (and their cancels'
+    /// rows) in output, continued by <c>ctx_area_nk200</c>. Dates and filters are not checked.
+    /// </summary>
+    private IResult OverseasOrders(HttpContext context) => OrderPage(context, overseas: true);
+
+    /// <summary>
+    /// One page of an order list. The continuation key (nk100 / nk200) carries the last order number
+    /// sent; response header <c>tr_cont</c> is F/M while pages follow, D/E on the last.
+    /// </summary>
+    private IResult OrderPage(HttpContext context, bool overseas)
     {
         HttpRequest request = context.Request;
         if (!HasValidToken(request))
@@ -157,18 +253,25 @@ public sealed partial class KisSimulator
             return ExpiredToken();
         }
 
-        string after = request.Query["CTX_AREA_NK100"].ToString().Trim();
+        if (!IsTrId(request, overseas ? "TTS3035R" : "TTC0081R"))
+        {
+            return Fail("OPSQ0002", "tr_id is not an order-list id for this endpoint");
+        }
+
+        string size = overseas ? "200" : "100";
+        string after = request.Query["CTX_AREA_NK" + size].ToString().Trim();
         bool continued = request.Headers["tr_cont"].ToString() == "N";
+        int pageSize = Math.Max(1, DailyPageSize);
         var rows = new JsonArray();
         bool more;
         lock (_book)
         {
             SimAccount account = Account(request.Query["CANO"].ToString(), request.Query["ACNT_PRDT_CD"].ToString());
-            List<SimOrder> page = [.. account.Orders.Where(o => after.Length == 0 || string.CompareOrdinal(o.Odno, after) > 0).Take(Math.Max(1, DailyPageSize) + 1)];
-            more = page.Count > Math.Max(1, DailyPageSize);
-            foreach (SimOrder order in page.Take(Math.Max(1, DailyPageSize)))
+            List<SimOrder> page = [.. account.Orders.Where(o => o.Overseas == overseas && (after.Length == 0 || string.CompareOrdinal(o.Odno, after) > 0)).Take(pageSize + 1)];
+            more = page.Count > pageSize;
+            foreach (SimOrder order in page.Take(pageSize))
             {
-                rows.Add(DailyRow(order));
+                rows.Add(overseas ? OverseasRow(order) : DailyRow(order));
             }
         }
 
@@ -176,14 +279,16 @@ public sealed partial class KisSimulator
         context.Response.Headers["tr_cont"] = more ? (continued ? "M" : "F") : (continued ? "E" : "D");
         return Results.Json(new JsonObject
         {
-            ["ctx_area_fk100"] = request.Query["CANO"].ToString(),
-            ["ctx_area_nk100"] = more ? last : string.Empty,
-            ["output1"] = rows,
+            ["ctx_area_fk" + size] = request.Query["CANO"].ToString(),
+            ["ctx_area_nk" + size] = more ? last : string.Empty,
+            [overseas ? "output" : "output1"] = rows,
             ["rt_cd"] = "0",
             ["msg_cd"] = "KIOK0510",
             ["msg1"] = "조회가 완료되었습니다",
         });
     }
+
+    private static decimal AverageFill(SimOrder order) => order.Filled > 0 ? decimal.Round(order.FilledAmount / order.Filled, 4) : 0m;
 
     private static JsonObject DailyRow(SimOrder order) => new()
     {
@@ -194,20 +299,86 @@ public sealed partial class KisSimulator
         ["sll_buy_dvsn_cd"] = order.Buy ? "02" : "01",
         ["ord_dvsn_cd"] = order.Market ? "01" : "00",
         ["ord_qty"] = Text(order.Quantity),
-        ["ord_unpr"] = Text(order.LimitKrw),
+        ["ord_unpr"] = Text(order.Limit),
         ["ord_tmd"] = order.Time,
         ["tot_ccld_qty"] = Text(order.Filled),
         ["tot_ccld_amt"] = Text(order.FilledAmount),
-        ["avg_prvs"] = Text(order.Filled > 0 ? decimal.Round((decimal)order.FilledAmount / order.Filled, 4) : 0m),
+        ["avg_prvs"] = Text(AverageFill(order)),
         ["rmn_qty"] = Text(order.Remaining),
         ["cncl_yn"] = order.Canceled ? "Y" : "N",
+    };
+
+    /// <summary>An inquire-ccnl row: a subset of KIS's columns, US figures in USD.</summary>
+    private static JsonObject OverseasRow(SimOrder order) => new()
+    {
+        ["ord_dt"] = SeoulNow.ToOffset(TimeSpan.FromHours(-5)).ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+        ["ord_gno_brno"] = "01790",
+        ["odno"] = order.Odno,
+        ["orgn_odno"] = order.OriginalOdno,
+        ["sll_buy_dvsn_cd"] = order.Buy ? "02" : "01",
+        ["sll_buy_dvsn_cd_name"] = order.Buy ? "매수" : "매도",
+        ["rvse_cncl_dvsn"] = order.CancelRow ? "02" : "00",
+        ["rvse_cncl_dvsn_name"] = order.CancelRow ? "취소" : string.Empty,
+        ["pdno"] = order.Symbol,
+        ["prdt_name"] = order.Symbol,
+        ["ft_ord_qty"] = Text(order.Quantity),
+        ["ft_ord_unpr3"] = Text(order.Limit),
+        ["ft_ccld_qty"] = Text(order.Filled),
+        ["ft_ccld_unpr3"] = Text(AverageFill(order)),
+        ["ft_ccld_amt3"] = Text(order.FilledAmount),
+        ["nccs_qty"] = Text(order.Remaining),
+        ["prcs_stat_name"] = order.Remaining > 0 ? "접수" : "완료",
+        ["ord_tmd"] = order.Time,
+        ["tr_crcy_cd"] = "USD",
+        ["ovrs_excg_cd"] = order.Exchange,
     };
 
     /// <summary>
     /// <c>GET /uapi/domestic-stock/v1/trading/inquire-balance</c>: holdings in output1, cash and the
     /// total evaluation (cash + holdings at the current price) in output2. One page.
     /// </summary>
-    private IResult Balance(HttpContext context)
+    private IResult Balance(HttpContext context) => BalancePage(context, overseas: false, (symbol, quantity, offered, cost, price) => new JsonObject
+    {
+        ["pdno"] = symbol,
+        ["hldg_qty"] = Text(quantity),
+        ["ord_psbl_qty"] = Text(quantity - offered),
+        ["pchs_avg_pric"] = Text(decimal.Round(cost / quantity, 4)),
+        ["pchs_amt"] = Text(decimal.Round(cost, 0)),
+        ["prpr"] = Text(price),
+        ["evlu_amt"] = Text(quantity * price),
+    }, (cash, holdings) => new JsonObject
+    {
+        ["dnca_tot_amt"] = Text(cash),
+        ["scts_evlu_amt"] = Text(holdings),
+        ["tot_evlu_amt"] = Text(cash + holdings),
+    });
+
+    /// <summary>
+    /// <c>GET /uapi/overseas-stock/v1/trading/inquire-balance</c> (TTTS3012R / VTTS3012R): US holdings in
+    /// output1 (ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2, ovrs_stck_evlu_amt, …); output2 carries
+    /// the USD deposit as <c>frcr_dncl_amt_2</c> beside KIS's totals — the subset the client reads. One page,
+    /// every US exchange whatever OVRS_EXCG_CD says.
+    /// </summary>
+    private IResult OverseasBalance(HttpContext context) => BalancePage(context, overseas: true, (symbol, quantity, offered, cost, price) => new JsonObject
+    {
+        ["ovrs_pdno"] = symbol,
+        ["ovrs_item_name"] = symbol,
+        ["ovrs_cblc_qty"] = Text(quantity),
+        ["ord_psbl_qty"] = Text(quantity - offered),
+        ["pchs_avg_pric"] = Text(decimal.Round(cost / quantity, 4)),
+        ["frcr_pchs_amt1"] = Text(cost),
+        ["now_pric2"] = Text(price),
+        ["ovrs_stck_evlu_amt"] = Text(quantity * price),
+        ["frcr_evlu_pfls_amt"] = Text((quantity * price) - cost),
+        ["tr_crcy_cd"] = "USD",
+    }, (cash, holdings) => new JsonObject
+    {
+        ["frcr_dncl_amt_2"] = Text(cash),
+        ["tot_evlu_pfls_amt"] = Text(holdings),
+    });
+
+    /// <summary>One balance page: a row per holding of the market's wallet, then the totals.</summary>
+    private IResult BalancePage(HttpContext context, bool overseas, Func<string, long, long, decimal, decimal, JsonObject> row, Func<decimal, decimal, JsonObject> totals)
     {
         HttpRequest request = context.Request;
         if (!HasValidToken(request))
@@ -215,57 +386,52 @@ public sealed partial class KisSimulator
             return ExpiredToken();
         }
 
-        if (request.Headers["tr_id"].ToString() is not ("TTTC8434R" or "VTTC8434R"))
+        if (!IsTrId(request, overseas ? "TTS3012R" : "TTC8434R"))
         {
             return Fail("OPSQ0002", "tr_id is not a balance id");
         }
 
         var rows = new JsonArray();
-        JsonObject totals;
+        JsonObject sums;
         lock (_book)
         {
             SimAccount account = Account(request.Query["CANO"].ToString(), request.Query["ACNT_PRDT_CD"].ToString());
-            long holdings = 0;
-            foreach ((string symbol, (long quantity, decimal cost)) in account.Positions.OrderBy(p => p.Key, StringComparer.Ordinal))
+            SimWallet wallet = account.Wallet(overseas);
+            decimal holdings = 0;
+            foreach ((string symbol, (long quantity, decimal cost)) in wallet.Positions.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 if (quantity <= 0)
                 {
                     continue;
                 }
 
-                long price = CurrentPrice(symbol);
+                decimal price = PriceFor(symbol, overseas);
                 holdings += quantity * price;
-                rows.Add(new JsonObject
-                {
-                    ["pdno"] = symbol,
-                    ["hldg_qty"] = Text(quantity),
-                    ["ord_psbl_qty"] = Text(quantity - account.Offered(symbol, except: null)),
-                    ["pchs_avg_pric"] = Text(decimal.Round(cost / quantity, 4)),
-                    ["pchs_amt"] = Text(decimal.Round(cost, 0)),
-                    ["prpr"] = Text(price),
-                    ["evlu_amt"] = Text(quantity * price),
-                });
+                rows.Add(row(symbol, quantity, account.Offered(symbol, overseas, except: null), cost, price));
             }
 
-            totals = new JsonObject
-            {
-                ["dnca_tot_amt"] = Text(account.Cash),
-                ["scts_evlu_amt"] = Text(holdings),
-                ["tot_evlu_amt"] = Text(account.Cash + holdings),
-            };
+            sums = totals(wallet.Cash, holdings);
         }
 
+        string size = overseas ? "200" : "100";
         context.Response.Headers["tr_cont"] = "D";
         return Results.Json(new JsonObject
         {
-            ["ctx_area_fk100"] = string.Empty,
-            ["ctx_area_nk100"] = string.Empty,
+            ["ctx_area_fk" + size] = string.Empty,
+            ["ctx_area_nk" + size] = string.Empty,
             ["output1"] = rows,
-            ["output2"] = new JsonArray(totals),
+            ["output2"] = overseas ? sums : new JsonArray(sums), // KIS: a one-row list domestically, an object overseas
             ["rt_cd"] = "0",
             ["msg_cd"] = "KIOK0510",
             ["msg1"] = "조회가 완료되었습니다",
         });
+    }
+
+    /// <summary>Whether the request's tr_id is T (REAL) or V (VIRTUAL) followed by <paramref name="suffix"/>.</summary>
+    private static bool IsTrId(HttpRequest request, string suffix)
+    {
+        string trId = request.Headers["tr_id"].ToString();
+        return trId.Length == suffix.Length + 1 && trId[0] is 'T' or 'V' && trId.EndsWith(suffix, StringComparison.Ordinal);
     }
 
     private static bool TryQuantity(JsonNode? node, out long value)

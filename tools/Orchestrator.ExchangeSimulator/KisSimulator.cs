@@ -16,8 +16,9 @@ namespace Orchestrator.ExchangeSimulator;
 /// <summary>
 /// The KIS Open API subset, served on loopback, as a venue that trades: access tokens
 /// (<c>POST /oauth2/tokenP</c>), WebSocket approval keys (<c>POST /oauth2/Approval</c>), domestic
-/// cash orders, revise/cancel, the day's orders and the balance, matched against a synthetic
-/// price per symbol (see <c>KisSimulator.Book.cs</c>), and the real-time WebSocket with trades,
+/// cash orders, revise/cancel, the day's orders and the balance, the same for US stocks through the
+/// overseas-stock endpoints (USD, cancel only), matched against a synthetic price per symbol (see
+/// <c>KisSimulator.Book.cs</c>, <c>KisSimulator.Trading.cs</c>), and the real-time WebSocket with trades,
 /// quotes, overseas trades and encrypted execution notices (<c>KisSimulator.Realtime.cs</c>).
 /// It answers like KIS does — <c>rt_cd</c> "0" for success, anything else with
 /// <c>msg_cd</c>/<c>msg1</c> for a business failure — and counts what it was asked, so tests can
@@ -53,7 +54,7 @@ public sealed partial class KisSimulator : IAsyncDisposable
     /// <summary>HTTP requests received (everything but WebSocket upgrades), faulted or not.</summary>
     public int RestRequests => Volatile.Read(ref _restRequests);
 
-    /// <summary>Order requests (<c>order-cash</c>) received, faulted or not.</summary>
+    /// <summary>Order requests (domestic <c>order-cash</c> and overseas <c>order</c>) received, faulted or not.</summary>
     public int OrderRequests => Volatile.Read(ref _orderRequests);
 
     /// <summary>Fault injection for order requests: every <see cref="FaultEvery"/>-th one gets this answer instead.</summary>
@@ -67,6 +68,17 @@ public sealed partial class KisSimulator : IAsyncDisposable
     /// the venue has the order, the client does not know it (the case find-before-retry exists for).
     /// </summary>
     public bool FaultAfterAccept { get; set; }
+
+    /// <summary>
+    /// Every <paramref name="every"/>-th order request is booked and then answered with an HTML 500
+    /// (<see cref="HttpFault.ServerError"/> with <see cref="FaultAfterAccept"/>): the answer is lost.
+    /// </summary>
+    public void LoseAnswersAfterBooking(int every)
+    {
+        Fault = HttpFault.ServerError;
+        FaultEvery = every;
+        FaultAfterAccept = true;
+    }
 
     /// <summary>Delay before answering every HTTP request (cancelled if the client gives up).</summary>
     public TimeSpan ResponseDelay { get; set; }
@@ -143,6 +155,10 @@ public sealed partial class KisSimulator : IAsyncDisposable
         app.MapPost("/uapi/domestic-stock/v1/trading/order-rvsecncl", ReviseOrCancelAsync);
         app.MapGet("/uapi/domestic-stock/v1/trading/inquire-daily-ccld", DailyOrders);
         app.MapGet("/uapi/domestic-stock/v1/trading/inquire-balance", Balance);
+        app.MapPost("/uapi/overseas-stock/v1/trading/order", (Func<HttpContext, Task<IResult>>)PlaceOverseasOrderAsync);
+        app.MapPost("/uapi/overseas-stock/v1/trading/order-rvsecncl", CancelOverseasAsync);
+        app.MapGet("/uapi/overseas-stock/v1/trading/inquire-ccnl", OverseasOrders);
+        app.MapGet("/uapi/overseas-stock/v1/trading/inquire-balance", OverseasBalance);
     }
 
     /// <summary>Before every HTTP request: count it, apply <see cref="ResponseDelay"/> and the per-second limit.</summary>

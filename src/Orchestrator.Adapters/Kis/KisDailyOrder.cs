@@ -4,7 +4,11 @@ using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.Kis;
 
-/// <summary>One of the day's orders as KIS reports it (a row of <c>inquire-daily-ccld</c> output1).</summary>
+/// <summary>
+/// One of the day's orders as KIS reports it: a row of domestic <c>inquire-daily-ccld</c> output1
+/// (the fields named below), or of overseas <c>inquire-ccnl</c> output (<see cref="FromOverseasRow"/>:
+/// ft_ord_qty, ft_ccld_qty, nccs_qty, ft_ccld_amt3, ft_ccld_unpr3 in USD, rvse_cncl_dvsn 02 for a cancel).
+/// </summary>
 /// <param name="OrderNumber">odno.</param>
 /// <param name="Symbol">pdno.</param>
 /// <param name="Side">sll_buy_dvsn_cd: 01 sell, 02 buy.</param>
@@ -27,26 +31,47 @@ public sealed record KisDailyOrder(
     decimal AveragePrice = 0,
     string OriginalOrderNumber = "")
 {
-    internal static KisDailyOrder FromRow(JsonNode row) => new(
+    private static readonly Columns s_domestic = new("ord_qty", "tot_ccld_qty", "rmn_qty", "tot_ccld_amt", "avg_prvs");
+    private static readonly Columns s_overseas = new("ft_ord_qty", "ft_ccld_qty", "nccs_qty", "ft_ccld_amt3", "ft_ccld_unpr3");
+
+    internal static KisDailyOrder FromRow(JsonNode row) => Read(row, s_domestic, KisNumbers.String(row["cncl_yn"]) == "Y");
+
+    /// <summary>
+    /// A row of overseas <c>inquire-ccnl</c> output: odno, orgn_odno, pdno, sll_buy_dvsn_cd (01 sell,
+    /// 02 buy), ft_ord_qty, ft_ccld_qty, nccs_qty (unfilled and still working), ft_ccld_amt3 (USD paid or
+    /// received), ft_ccld_unpr3 (average fill price, USD). The list has no cancel yes/no column: a cancel is
+    /// a row of its own whose rvse_cncl_dvsn is 02 (rvse_cncl_dvsn_name 취소) and whose orgn_odno is the
+    /// order it canceled, so <see cref="Canceled"/> is read from that code (or that name).
+    /// </summary>
+    internal static KisDailyOrder FromOverseasRow(JsonNode row) =>
+        Read(row, s_overseas, KisNumbers.String(row["rvse_cncl_dvsn"]) == "02" || KisNumbers.String(row["rvse_cncl_dvsn_name"]) == "취소");
+
+    private static KisDailyOrder Read(JsonNode row, Columns columns, bool canceled) => new(
         KisNumbers.String(row["odno"]),
         KisNumbers.String(row["pdno"]),
         KisNumbers.String(row["sll_buy_dvsn_cd"]) == "02" ? Side.Buy : Side.Sell,
-        KisNumbers.Quantity(row["ord_qty"]),
-        KisNumbers.Quantity(row["tot_ccld_qty"]),
-        KisNumbers.Quantity(row["rmn_qty"]),
-        KisNumbers.String(row["cncl_yn"]) == "Y",
-        KisNumbers.Decimal(row["tot_ccld_amt"]),
-        KisNumbers.Decimal(row["avg_prvs"]),
+        KisNumbers.Quantity(row[columns.Ordered]),
+        KisNumbers.Quantity(row[columns.Filled]),
+        KisNumbers.Quantity(row[columns.Remaining]),
+        canceled,
+        KisNumbers.Decimal(row[columns.Amount]),
+        KisNumbers.Decimal(row[columns.Average]),
         KisNumbers.String(row["orgn_odno"]));
+
+    /// <summary>Where the domestic and overseas lists keep the same figures.</summary>
+    private sealed record Columns(string Ordered, string Filled, string Remaining, string Amount, string Average);
 }
 
-/// <summary>The account as <c>inquire-balance</c> reports it.</summary>
-/// <param name="Cash">output2 dnca_tot_amt: cash deposit, KRW.</param>
-/// <param name="TotalEvaluation">output2 tot_evlu_amt: cash plus holdings at current prices, KRW.</param>
+/// <summary>
+/// The account as <c>inquire-balance</c> reports it: in KRW from the domestic query, in USD from
+/// <see cref="KisRestClient.GetOverseasBalanceAsync"/> (which reads the overseas fields named there).
+/// </summary>
+/// <param name="Cash">output2 dnca_tot_amt: cash deposit, KRW (overseas: frcr_dncl_amt_2, USD).</param>
+/// <param name="TotalEvaluation">output2 tot_evlu_amt: cash plus holdings at current prices, KRW (overseas: computed, USD).</param>
 /// <param name="Positions">output1 rows with shares held.</param>
 public sealed record KisBalance(decimal Cash, decimal TotalEvaluation, IReadOnlyList<KisPosition> Positions);
 
-/// <summary>One holding (a row of <c>inquire-balance</c> output1).</summary>
+/// <summary>One holding (a row of <c>inquire-balance</c> output1; overseas fields in <see cref="FromOverseasRow"/>).</summary>
 /// <param name="Symbol">pdno.</param>
 /// <param name="Quantity">hldg_qty.</param>
 /// <param name="AveragePrice">pchs_avg_pric: average purchase price.</param>
@@ -58,6 +83,13 @@ public sealed record KisPosition(string Symbol, long Quantity, decimal AveragePr
         KisNumbers.Quantity(row["hldg_qty"]),
         KisNumbers.Decimal(row["pchs_avg_pric"]),
         KisNumbers.Decimal(row["prpr"]));
+
+    /// <summary>A row of overseas <c>inquire-balance</c> output1: ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2 (USD).</summary>
+    internal static KisPosition FromOverseasRow(JsonNode row) => new(
+        KisNumbers.String(row["ovrs_pdno"]),
+        KisNumbers.Quantity(row["ovrs_cblc_qty"]),
+        KisNumbers.Decimal(row["pchs_avg_pric"]),
+        KisNumbers.Decimal(row["now_pric2"]));
 }
 
 /// <summary>KIS sends numbers as strings; these read them exactly (decimal, never double), 0 when absent or unreadable.</summary>

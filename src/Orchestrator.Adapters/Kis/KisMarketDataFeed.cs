@@ -4,9 +4,11 @@ using Orchestrator.Core;
 namespace Orchestrator.Adapters.Kis;
 
 /// <summary>
-/// KIS real-time domestic trades (H0STCNT0) for a watch list: the WebSocket Manager keeps the
-/// link up and resubscribes once per connection, the parser turns frames into ticks for the
-/// sink, and PINGPONG keep-alives are echoed back as KIS requires.
+/// KIS real-time trades for a watch list: H0STCNT0 for six-digit domestic codes, HDFSCNT0 for US
+/// symbols (tr_key D + NAS/NYS/AMS + ticker, the exchange from the same symbol → exchange map the
+/// venue client uses; the parser finds the symbol by that key or by the ticker). The WebSocket
+/// Manager keeps the link up and resubscribes once per connection, the parser turns frames into
+/// ticks for the sink, and PINGPONG keep-alives are echoed back as KIS requires.
 /// </summary>
 public sealed class KisMarketDataFeed : IDisposable
 {
@@ -15,12 +17,16 @@ public sealed class KisMarketDataFeed : IDisposable
     private readonly WebSocketManager _connection;
     private readonly string[] _subscribeMessages;
 
-    public KisMarketDataFeed(Uri webSocketUri, string approvalKey, IReadOnlyList<string> symbols, SymbolTable table, IMarketDataSink sink, ReconnectPolicy? policy = null, TimeSpan? staleAfter = null)
+    /// <summary>A feed for <paramref name="symbols"/>; US symbols' exchanges from <paramref name="overseasExchanges"/> (NASD when not named).</summary>
+    public KisMarketDataFeed(Uri webSocketUri, string approvalKey, IReadOnlyList<string> symbols, SymbolTable table, IMarketDataSink sink, ReconnectPolicy? policy = null, TimeSpan? staleAfter = null,
+        IReadOnlyDictionary<string, string>? overseasExchanges = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _parser = new KisRealtimeParser(table);
         _sink = sink;
-        _subscribeMessages = [.. symbols.Select(s => SubscribeMessage(approvalKey, "H0STCNT0", s, subscribe: true))];
+        _subscribeMessages = [.. symbols.Select(s => KisMarkets.IsDomestic(s)
+            ? SubscribeMessage(approvalKey, "H0STCNT0", s, subscribe: true)
+            : SubscribeMessage(approvalKey, "HDFSCNT0", KisMarkets.RealtimeKey(KisMarkets.ExchangeOf(overseasExchanges, s), s), subscribe: true))];
         _connection = new WebSocketManager("kis-realtime", webSocketUri, () => _subscribeMessages, OnFrame, policy, staleAfter ?? TimeSpan.FromSeconds(30));
     }
 

@@ -150,15 +150,11 @@ public sealed class KisRestClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
-        var body = new JsonObject
-        {
-            ["CANO"] = _credentials.AccountNumber,
-            ["ACNT_PRDT_CD"] = _credentials.ProductCode,
-            ["PDNO"] = symbol,
-            ["ORD_DVSN"] = limitPriceKrw > 0 ? "00" : "01",
-            ["ORD_QTY"] = Text(quantity),
-            ["ORD_UNPR"] = Text(limitPriceKrw > 0 ? limitPriceKrw : 0),
-        };
+        JsonObject body = AccountBody(
+            ("PDNO", symbol),
+            ("ORD_DVSN", limitPriceKrw > 0 ? "00" : "01"),
+            ("ORD_QTY", Text(quantity)),
+            ("ORD_UNPR", Text(limitPriceKrw > 0 ? limitPriceKrw : 0)));
         return SendOrderAsync("uapi/domestic-stock/v1/trading/order-cash", body, CashOrderTrId(side, _credentials.RealAccount), cancellationToken);
     }
 
@@ -186,19 +182,78 @@ public sealed class KisRestClient : IDisposable
     private Task<KisOrderResult> ReviseOrCancelAsync(string orderNumber, string branchNumber, string kind, long quantity, long priceKrw, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
-        var body = new JsonObject
-        {
-            ["CANO"] = _credentials.AccountNumber,
-            ["ACNT_PRDT_CD"] = _credentials.ProductCode,
-            ["KRX_FWDG_ORD_ORGNO"] = branchNumber,
-            ["ORGN_ODNO"] = orderNumber,
-            ["ORD_DVSN"] = "00",
-            ["RVSE_CNCL_DVSN_CD"] = kind,
-            ["ORD_QTY"] = Text(quantity),
-            ["ORD_UNPR"] = Text(priceKrw),
-            ["QTY_ALL_ORD_YN"] = kind == "02" ? "Y" : "N",
-        };
+        JsonObject body = AccountBody(
+            ("KRX_FWDG_ORD_ORGNO", branchNumber),
+            ("ORGN_ODNO", orderNumber),
+            ("ORD_DVSN", "00"),
+            ("RVSE_CNCL_DVSN_CD", kind),
+            ("ORD_QTY", Text(quantity)),
+            ("ORD_UNPR", Text(priceKrw)),
+            ("QTY_ALL_ORD_YN", kind == "02" ? "Y" : "N"));
         return SendOrderAsync("uapi/domestic-stock/v1/trading/order-rvsecncl", body, TrId("TTC0013U"), cancellationToken);
+    }
+
+    /// <summary>
+    /// Places a US stock order (<c>/uapi/overseas-stock/v1/trading/order</c>): always a limit order
+    /// (ORD_DVSN 00) — KIS's overseas API needs a price, and its VIRTUAL server takes nothing else.
+    /// tr_id: buy TTTT1002U / sell TTTT1006U (VIRTUAL VTTT1002U / VTTT1001U). OVRS_ORD_UNPR is the
+    /// USD price with two decimals; <paramref name="limitPrice"/> must already be on the cent.
+    /// </summary>
+    /// <param name="exchange">OVRS_EXCG_CD: NASD, NYSE or AMEX.</param>
+    /// <param name="symbol">PDNO: the ticker (AAPL).</param>
+    /// <param name="side">Buy or sell.</param>
+    /// <param name="quantity">Shares.</param>
+    /// <param name="limitPrice">USD per share, positive, whole cents.</param>
+    /// <param name="cancellationToken">Cancels the call (the order may still have been booked).</param>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the order may or may not be booked.</exception>
+    public Task<KisOrderResult> PlaceOverseasOrderAsync(string exchange, string symbol, Side side, long quantity, decimal limitPrice, CancellationToken cancellationToken)
+    {
+        RequireUsExchange(exchange);
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limitPrice);
+        if (decimal.Round(limitPrice, 2) != limitPrice)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limitPrice), limitPrice, "US prices go to KIS in whole cents: round it first");
+        }
+
+        JsonObject body = AccountBody(
+            ("OVRS_EXCG_CD", exchange),
+            ("PDNO", symbol),
+            ("ORD_QTY", Text(quantity)),
+            ("OVRS_ORD_UNPR", limitPrice.ToString("0.00", CultureInfo.InvariantCulture)),
+            ("ORD_SVR_DVSN_CD", "0"),
+            ("ORD_DVSN", "00"));
+        return SendOrderAsync("uapi/overseas-stock/v1/trading/order", body, OverseasOrderTrId(side, _credentials.RealAccount), cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels the open remainder of a US order (<c>/uapi/overseas-stock/v1/trading/order-rvsecncl</c>,
+    /// tr_id TTTT1004U / VTTT1004U, RVSE_CNCL_DVSN_CD 02, ORD_QTY and OVRS_ORD_UNPR "0").
+    /// </summary>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the cancel may or may not have happened.</exception>
+    public Task<KisOrderResult> CancelOverseasOrderAsync(string exchange, string symbol, string orderNumber, CancellationToken cancellationToken)
+    {
+        RequireUsExchange(exchange);
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderNumber);
+        JsonObject body = AccountBody(
+            ("OVRS_EXCG_CD", exchange),
+            ("PDNO", symbol),
+            ("ORGN_ODNO", orderNumber),
+            ("RVSE_CNCL_DVSN_CD", "02"),
+            ("ORD_QTY", "0"),
+            ("OVRS_ORD_UNPR", "0"),
+            ("ORD_SVR_DVSN_CD", "0"));
+        return SendOrderAsync("uapi/overseas-stock/v1/trading/order-rvsecncl", body, TrId("TTT1004U"), cancellationToken);
+    }
+
+    private static void RequireUsExchange(string exchange)
+    {
+        if (!KisMarkets.IsUsExchange(exchange))
+        {
+            throw new ArgumentOutOfRangeException(nameof(exchange), exchange, "KIS US exchange codes are NASD, NYSE and AMEX");
+        }
     }
 
     /// <summary>Sends an order, cancel or revise; rt_cd decides, whatever the HTTP status.</summary>
@@ -231,16 +286,7 @@ public sealed class KisRestClient : IDisposable
             + "&INQR_STRT_DT=" + date + "&INQR_END_DT=" + date
             + "&SLL_BUY_DVSN_CD=00&INQR_DVSN=00&PDNO=&CCLD_DVSN=00&ORD_GNO_BRNO=&ODNO=&INQR_DVSN_3=00&INQR_DVSN_1=";
         var orders = new List<KisDailyOrder>();
-        await QueryPagesAsync(query, TrId("TTC0081R"), "daily orders", page =>
-        {
-            foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
-            {
-                if (row is not null)
-                {
-                    orders.Add(KisDailyOrder.FromRow(row));
-                }
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        await QueryPagesAsync(query, TrId("TTC0081R"), "daily orders", DomesticContext, page => AddRows(page["output1"], KisDailyOrder.FromRow, orders), cancellationToken).ConfigureAwait(false);
         return orders;
     }
 
@@ -255,7 +301,7 @@ public sealed class KisRestClient : IDisposable
             + "&AFHR_FLPR_YN=N&OFL_YN=&INQR_DVSN=02&UNPR_DVSN=01&FUND_STTL_ICLD_YN=N&FNCG_AMT_AUTO_RDPT_YN=N&PRCS_DVSN=00";
         var positions = new List<KisPosition>();
         JsonNode? totals = null;
-        await QueryPagesAsync(query, TrId("TTC8434R"), "balance", page =>
+        await QueryPagesAsync(query, TrId("TTC8434R"), "balance", DomesticContext, page =>
         {
             foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
             {
@@ -271,16 +317,89 @@ public sealed class KisRestClient : IDisposable
     }
 
     /// <summary>
+    /// The US orders of one day as KIS reports them (<c>/uapi/overseas-stock/v1/trading/inquire-ccnl</c>,
+    /// TTTS3035R / VTTS3035R), every page (<c>CTX_AREA_FK200</c>/<c>NK200</c>); <paramref name="day"/> is
+    /// the exchange's local date, as KIS asks. Rows come from <c>output</c> (see
+    /// <see cref="KisDailyOrder"/> for the fields read). KIS's VIRTUAL server takes only "" for PDNO and
+    /// OVRS_EXCG_CD (all); the REAL one is asked with "%" (all), as its documentation says.
+    /// </summary>
+    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
+    public async Task<IReadOnlyList<KisDailyOrder>> GetOverseasOrdersAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        string date = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        string all = _credentials.RealAccount ? "%25" : string.Empty;
+        string query = "uapi/overseas-stock/v1/trading/inquire-ccnl?" + AccountQuery()
+            + "&PDNO=" + all + "&ORD_STRT_DT=" + date + "&ORD_END_DT=" + date
+            + "&SLL_BUY_DVSN=00&CCLD_NCCS_DVSN=00&OVRS_EXCG_CD=" + all + "&SORT_SQN=DS&ORD_DT=&ORD_GNO_BRNO=&ODNO=";
+        var orders = new List<KisDailyOrder>();
+        await QueryPagesAsync(query, TrId("TTS3035R"), "overseas orders", OverseasContext, page => AddRows(page["output"], KisDailyOrder.FromOverseasRow, orders), cancellationToken).ConfigureAwait(false);
+        return orders;
+    }
+
+    /// <summary>
+    /// The account's US dollars and US holdings (<c>/uapi/overseas-stock/v1/trading/inquire-balance</c>,
+    /// TTTS3012R / VTTS3012R, OVRS_EXCG_CD NASD = all US for a REAL account, TR_CRCY_CD USD), every page.
+    /// Read: output1 rows ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2, ovrs_stck_evlu_amt; cash
+    /// from output2 <c>frcr_dncl_amt_2</c> (foreign-currency deposit). KIS documents that field for
+    /// inquire-present-balance; this subset assumes the balance answer carries it too, as the
+    /// simulator's does — check against a real account before trusting the starting cash.
+    /// A VIRTUAL account lists holdings per exchange (NASD only here).
+    /// </summary>
+    /// <returns>USD figures: <see cref="KisBalance.Cash"/> the deposit, total = deposit + holdings at current prices.</returns>
+    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
+    public async Task<KisBalance> GetOverseasBalanceAsync(CancellationToken cancellationToken)
+    {
+        string query = "uapi/overseas-stock/v1/trading/inquire-balance?" + AccountQuery() + "&OVRS_EXCG_CD=NASD&TR_CRCY_CD=USD";
+        var positions = new List<KisPosition>();
+        decimal cash = 0, holdings = 0;
+        await QueryPagesAsync(query, TrId("TTS3012R"), "overseas balance", OverseasContext, page =>
+        {
+            foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
+            {
+                if (row is not null && KisPosition.FromOverseasRow(row) is { Quantity: > 0 } position)
+                {
+                    positions.Add(position);
+                    holdings += KisNumbers.Decimal(row["ovrs_stck_evlu_amt"]);
+                }
+            }
+
+            JsonNode? totals = page["output2"] is JsonArray { Count: > 0 } list ? list[0] : page["output2"];
+            cash = totals?["frcr_dncl_amt_2"] is { } deposit ? KisNumbers.Decimal(deposit) : cash;
+        }, cancellationToken).ConfigureAwait(false);
+        return new KisBalance(cash, cash + holdings, positions);
+    }
+
+    private static void AddRows(JsonNode? rows, Func<JsonNode, KisDailyOrder> read, List<KisDailyOrder> into)
+    {
+        foreach (JsonNode? row in rows as JsonArray ?? [])
+        {
+            if (row is not null)
+            {
+                into.Add(read(row));
+            }
+        }
+    }
+
+    /// <summary>The continuation keys of domestic queries (<c>CTX_AREA_FK100</c>/<c>NK100</c>).</summary>
+    private const string DomesticContext = "100";
+
+    /// <summary>The continuation keys of overseas queries (<c>CTX_AREA_FK200</c>/<c>NK200</c>).</summary>
+    private const string OverseasContext = "200";
+
+    /// <summary>
     /// Follows a paged KIS query: the response header <c>tr_cont</c> F or M says more pages follow,
     /// asked for with request header <c>tr_cont: N</c> and the <c>ctx_area_fk100</c>/<c>ctx_area_nk100</c>
-    /// the last page returned; D or E (or none) ends it.
+    /// the last page returned; D or E (or none) ends it. Overseas queries use the 200-character keys
+    /// (<paramref name="context"/> "200": <c>ctx_area_fk200</c>/<c>ctx_area_nk200</c>).
     /// </summary>
-    private async Task QueryPagesAsync(string query, string trId, string what, Action<JsonObject> onPage, CancellationToken cancellationToken)
+    private async Task QueryPagesAsync(string query, string trId, string what, string context, Action<JsonObject> onPage, CancellationToken cancellationToken)
     {
         string fk = string.Empty, nk = string.Empty;
         for (int page = 0; page < MaxPages; page++)
         {
-            string uri = query + "&CTX_AREA_FK100=" + Uri.EscapeDataString(fk) + "&CTX_AREA_NK100=" + Uri.EscapeDataString(nk);
+            string uri = query + "&CTX_AREA_FK" + context + "=" + Uri.EscapeDataString(fk) + "&CTX_AREA_NK" + context + "=" + Uri.EscapeDataString(nk);
             bool next = page > 0;
             KisAnswer answer = await CallAsync(
                 token =>
@@ -301,8 +420,8 @@ public sealed class KisRestClient : IDisposable
                 return;
             }
 
-            fk = answer.Body["ctx_area_fk100"]?.GetValue<string>() ?? string.Empty;
-            nk = answer.Body["ctx_area_nk100"]?.GetValue<string>() ?? string.Empty;
+            fk = KisNumbers.String(answer.Body["ctx_area_fk" + context]);
+            nk = KisNumbers.String(answer.Body["ctx_area_nk" + context]);
         }
 
         throw new KisQueryException($"{what} query: more than {MaxPages} pages");
@@ -379,6 +498,18 @@ public sealed class KisRestClient : IDisposable
         }
     }
 
+    /// <summary>A request body: the account (CANO, ACNT_PRDT_CD) and then <paramref name="fields"/>, all upper-case strings.</summary>
+    private JsonObject AccountBody(params (string Key, string Value)[] fields)
+    {
+        var body = new JsonObject { ["CANO"] = _credentials.AccountNumber, ["ACNT_PRDT_CD"] = _credentials.ProductCode };
+        foreach ((string key, string value) in fields)
+        {
+            body[key] = value;
+        }
+
+        return body;
+    }
+
     private string AccountQuery() => "CANO=" + Uri.EscapeDataString(_credentials.AccountNumber) + "&ACNT_PRDT_CD=" + Uri.EscapeDataString(_credentials.ProductCode);
 
     /// <summary>The tr_id for this account's mode: T (REAL) or V (VIRTUAL) before the common suffix.</summary>
@@ -388,6 +519,10 @@ public sealed class KisRestClient : IDisposable
 
     /// <summary>The cash-order tr_id: buy TTTC0012U / sell TTTC0011U, with a V prefix for VIRTUAL accounts.</summary>
     public static string CashOrderTrId(Side side, bool realAccount) => (realAccount ? "T" : "V") + (side == Side.Buy ? "TTC0012U" : "TTC0011U");
+
+    /// <summary>The US order tr_id: buy TTTT1002U / sell TTTT1006U; VIRTUAL buy VTTT1002U / sell VTTT1001U (KIS's numbering differs).</summary>
+    public static string OverseasOrderTrId(Side side, bool realAccount) =>
+        side == Side.Buy ? (realAccount ? "TTTT1002U" : "VTTT1002U") : (realAccount ? "TTTT1006U" : "VTTT1001U");
 
     public void Dispose() => _tokenGate.Dispose();
 }

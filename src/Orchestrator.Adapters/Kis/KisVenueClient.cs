@@ -1,70 +1,115 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.Kis;
 
 /// <summary>
-/// KIS domestic cash orders as the broker gateway drives them. KIS has no client order id, so
-/// the venue's record of our orders is the day's order list: an order in doubt is found there by
+/// KIS orders as the broker gateway drives them: domestic cash orders for six-digit KRX codes,
+/// US stocks through KIS's overseas endpoints for any other symbol (its exchange — NASD, NYSE or
+/// AMEX — from <see cref="KisOverseasOptions.Exchanges"/>, NASD when not named). KIS has no client
+/// order id, so the venue's record of our orders is the day's order lists (domestic
+/// <c>inquire-daily-ccld</c>, overseas <c>inquire-ccnl</c>): an order in doubt is found there by
 /// symbol, side and quantity among the orders that appeared after it was first sent and that no
-/// other engine order has claimed. Orders that were already on the list before this client
-/// first looked (placed by hand, or by an earlier run) are never taken for ours.
+/// other engine order has claimed. Orders that were already on a list before this client first
+/// read it (placed by hand, or by an earlier run) are never taken for ours.
 /// </summary>
 /// <remarks>
-/// Prices: KIS takes whole won. A buy limit is rounded down and a sell limit up, so rounding
-/// never trades worse than the engine asked. Stop orders and IOC/FOK are not offered through
-/// <c>order-cash</c> here: they are refused with a clear reason rather than sent as something else.
+/// <para>Lists read: with <see cref="KisOverseasOptions.Symbols"/> given, the list of each market
+/// that has a symbol; without, the domestic one, and the overseas one if any exchange is mapped. A list
+/// is also read from the first order placed on its market on. <see cref="GetOrdersAsync"/> merges the lists (KIS numbers
+/// an account's orders uniquely, so one venue id names one order).</para>
+/// <para>Prices: domestic orders go in whole won, a buy limit rounded down and a sell limit up, so
+/// rounding never trades worse than the engine asked; market orders go as KIS market orders. US
+/// orders go in whole cents, limits rounded the same way. KIS's overseas API needs a price, so a US
+/// market order is sent as a marketable limit: the engine's last trade price
+/// (<see cref="KisOverseasOptions.LastPrice"/>) × (1 + collar) for a buy, rounded up to the cent, and
+/// × (1 − collar) for a sell, rounded down — the collar is never narrower than configured. Without a
+/// last price it is refused (NO_PRICE) and nothing is sent.</para>
+/// <para>Stop orders and IOC/FOK are not offered here: they are refused with a clear reason rather
+/// than sent as something else.</para>
 /// </remarks>
 public sealed class KisVenueClient : IVenueClient
 {
     private static readonly TimeSpan KoreaOffset = TimeSpan.FromHours(9);
+    private static readonly TimeZoneInfo s_newYork = TimeZoneInfo.TryFindSystemTimeZoneById("America/New_York", out TimeZoneInfo? zone)
+        ? zone
+        : TimeZoneInfo.CreateCustomTimeZone("US Eastern (standard time)", TimeSpan.FromHours(-5), "US Eastern", "US Eastern");
 
     private readonly KisRestClient _rest;
     private readonly TimeProvider _time;
+    private readonly KisOverseasOptions _overseasOptions;
+    private readonly OrderList _domestic;
+    private readonly OrderList _overseas;
     private readonly ConcurrentDictionary<long, DateTimeOffset> _firstSent = new();
     private readonly ConcurrentDictionary<string, string> _branches = new(StringComparer.Ordinal);
 
-    // When each venue order number was first seen on the day's list: a candidate first seen
+    // When each venue order number was first seen on a day's list: a candidate first seen
     // before our order was sent cannot be it.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
-    private int _baselined;
 
-    public KisVenueClient(KisRestClient rest, TimeProvider? time = null)
+    /// <summary>A client for one account.</summary>
+    /// <param name="rest">The account's REST client (disposed with this client).</param>
+    /// <param name="time">The clock (tests inject one).</param>
+    /// <param name="overseas">US trading: exchanges, the session's symbols, last prices, collar; null = defaults (NASD, no last prices).</param>
+    public KisVenueClient(KisRestClient rest, TimeProvider? time = null, KisOverseasOptions? overseas = null)
     {
         ArgumentNullException.ThrowIfNull(rest);
         _rest = rest;
         _time = time ?? TimeProvider.System;
+        _overseasOptions = overseas ?? new KisOverseasOptions();
+        IReadOnlyList<string> errors = _overseasOptions.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid KIS overseas options: " + string.Join("; ", errors), nameof(overseas));
+        }
+
+        IReadOnlyList<string> symbols = _overseasOptions.Symbols;
+        _domestic = new OrderList(overseas: false, wanted: symbols.Count == 0 || symbols.Any(KisMarkets.IsDomestic));
+        _overseas = new OrderList(overseas: true, wanted: symbols.Count == 0 ? _overseasOptions.Exchanges.Count > 0 : symbols.Any(s => !KisMarkets.IsDomestic(s)));
     }
 
+    /// <inheritdoc/>
     public string Name => "kis";
 
     /// <summary>
-    /// Issues the access token and reads the day's orders once, so orders already at the venue
+    /// Issues the access token and reads the day's order lists once, so orders already at the venue
     /// are known as not ours. Call at start-up; a wrong key fails here, before any order.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await Call(ct => _rest.GetAccessTokenAsync(ct), cancellationToken).ConfigureAwait(false);
-        await DailyOrdersAsync(cancellationToken).ConfigureAwait(false);
+        await GetOrdersAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<VenuePlaceResult> PlaceAsync(VenueOrderRequest order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
         if (order.Type is OrderType.Stop or OrderType.StopLimit || order.TimeInForce != TimeInForce.Day)
         {
-            return VenuePlaceResult.Refused("UNSUPPORTED", $"KIS cash orders here are day market or limit orders; {order.Type} {order.TimeInForce} was not sent");
+            return VenuePlaceResult.Refused("UNSUPPORTED", $"KIS orders here are day market or limit orders; {order.Type} {order.TimeInForce} was not sent");
         }
 
-        if (Interlocked.CompareExchange(ref _baselined, 0, 0) == 0)
+        bool domestic = KisMarkets.IsDomestic(order.Symbol);
+        decimal priceUsd = 0;
+        if (!domestic && !TryUsPrice(order, out priceUsd, out string? why))
         {
-            await DailyOrdersAsync(cancellationToken).ConfigureAwait(false); // never guess ownership without a baseline
+            return VenuePlaceResult.Refused("NO_PRICE", why);
+        }
+
+        OrderList list = domestic ? _domestic : _overseas;
+        list.Want();
+        if (!list.Baselined)
+        {
+            await ReadAsync(list, cancellationToken).ConfigureAwait(false); // never guess ownership without a baseline
         }
 
         _firstSent.TryAdd(order.ClientOrderId, _time.GetUtcNow());
-        long priceKrw = order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0;
-        KisOrderResult result = await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, priceKrw, ct), cancellationToken).ConfigureAwait(false);
+        KisOrderResult result = domestic
+            ? await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0, ct), cancellationToken).ConfigureAwait(false)
+            : await Call(ct => _rest.PlaceOverseasOrderAsync(ExchangeOf(order.Symbol), order.Symbol, order.Side, order.Quantity, priceUsd, ct), cancellationToken).ConfigureAwait(false);
         if (!result.Accepted || string.IsNullOrEmpty(result.OrderNumber))
         {
             return VenuePlaceResult.Refused(result.MessageCode, result.Message ?? "KIS refused the order");
@@ -79,21 +124,26 @@ public sealed class KisVenueClient : IVenueClient
         return VenuePlaceResult.Taken(result.OrderNumber, result.MessageCode, result.Message);
     }
 
+    /// <summary>Cancels through the endpoint of the order's market (domestic or overseas), found by its symbol.</summary>
     public async Task<VenuePlaceResult> CancelAsync(VenueOrderRequest order, string venueOrderId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(order);
         string branch = _branches.TryGetValue(venueOrderId, out string? b) ? b : string.Empty;
-        KisOrderResult result = await Call(ct => _rest.CancelOrderAsync(venueOrderId, branch, ct), cancellationToken).ConfigureAwait(false);
+        KisOrderResult result = KisMarkets.IsDomestic(order.Symbol)
+            ? await Call(ct => _rest.CancelOrderAsync(venueOrderId, branch, ct), cancellationToken).ConfigureAwait(false)
+            : await Call(ct => _rest.CancelOverseasOrderAsync(ExchangeOf(order.Symbol), order.Symbol, venueOrderId, ct), cancellationToken).ConfigureAwait(false);
         return result.Accepted
             ? VenuePlaceResult.Taken(venueOrderId, result.MessageCode, result.Message)
             : VenuePlaceResult.Refused(result.MessageCode, result.Message);
     }
 
+    /// <summary>Looks in the list of the order's market only.</summary>
     public async Task<VenueOrderState?> FindAsync(VenueOrderRequest order, IReadOnlySet<string> claimed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(claimed);
         DateTimeOffset sentAt = _firstSent.TryGetValue(order.ClientOrderId, out DateTimeOffset t) ? t : DateTimeOffset.MinValue;
-        IReadOnlyList<VenueOrderState> orders = await GetOrdersAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<VenueOrderState> orders = await StatesAsync(KisMarkets.IsDomestic(order.Symbol) ? [_domestic] : [_overseas], cancellationToken).ConfigureAwait(false);
         foreach (VenueOrderState candidate in orders)
         {
             if (candidate.Symbol == order.Symbol && candidate.Side == order.Side && candidate.Quantity == order.Quantity
@@ -107,9 +157,17 @@ public sealed class KisVenueClient : IVenueClient
         return null;
     }
 
-    public async Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken)
+    /// <summary>The domestic and overseas lists merged (each read only when wanted; see the remarks).</summary>
+    public Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken) =>
+        StatesAsync([.. new[] { _domestic, _overseas }.Where(l => l.Wanted)], cancellationToken);
+
+    private async Task<IReadOnlyList<VenueOrderState>> StatesAsync(OrderList[] lists, CancellationToken cancellationToken)
     {
-        IReadOnlyList<KisDailyOrder> rows = await DailyOrdersAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<KisDailyOrder>();
+        foreach (OrderList list in lists)
+        {
+            rows.AddRange(await ReadAsync(list, cancellationToken).ConfigureAwait(false));
+        }
 
         // Revise/cancel requests are rows of their own pointing at the original (orgn_odno).
         var canceledOriginals = new HashSet<string>(StringComparer.Ordinal);
@@ -130,7 +188,7 @@ public sealed class KisVenueClient : IVenueClient
             }
 
             long filled = Math.Min(row.FilledQuantity, row.OrderedQuantity);
-            // The exact amount over the quantity, not KIS's rounded avg_prvs, so fills sum to the venue's cash.
+            // The exact amount over the quantity, not KIS's rounded average, so fills sum to the venue's cash.
             decimal average = filled > 0 && row.FilledAmount > 0 ? row.FilledAmount / filled : row.AveragePrice;
             VenueOrderStatus status = filled >= row.OrderedQuantity ? VenueOrderStatus.Filled
                 : row.Canceled || canceledOriginals.Contains(row.OrderNumber) || row.RemainingQuantity == 0 ? VenueOrderStatus.Canceled
@@ -141,18 +199,69 @@ public sealed class KisVenueClient : IVenueClient
         return states;
     }
 
-    private async Task<IReadOnlyList<KisDailyOrder>> DailyOrdersAsync(CancellationToken cancellationToken)
+    /// <summary>Reads one market's list for today (Seoul's date domestically, New York's for US orders, as KIS asks).</summary>
+    private async Task<IReadOnlyList<KisDailyOrder>> ReadAsync(OrderList list, CancellationToken cancellationToken)
     {
-        DateOnly today = DateOnly.FromDateTime((_time.GetUtcNow() + KoreaOffset).DateTime);
-        IReadOnlyList<KisDailyOrder> rows = await Call(ct => _rest.GetDailyOrdersAsync(today, ct), cancellationToken).ConfigureAwait(false);
-        bool baseline = Interlocked.Exchange(ref _baselined, 1) == 0;
-        DateTimeOffset seen = baseline ? DateTimeOffset.MinValue : _time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
+        IReadOnlyList<KisDailyOrder> rows = list.Overseas
+            ? await Call(ct => _rest.GetOverseasOrdersAsync(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, s_newYork).DateTime), ct), cancellationToken).ConfigureAwait(false)
+            : await Call(ct => _rest.GetDailyOrdersAsync(DateOnly.FromDateTime((now + KoreaOffset).DateTime), ct), cancellationToken).ConfigureAwait(false);
+        DateTimeOffset seen = list.MarkBaselined() ? DateTimeOffset.MinValue : _time.GetUtcNow();
         foreach (KisDailyOrder row in rows)
         {
             _firstSeen.TryAdd(row.OrderNumber, seen);
         }
 
         return rows;
+    }
+
+    private string ExchangeOf(string symbol) => KisMarkets.ExchangeOf(_overseasOptions.Exchanges, symbol);
+
+    /// <summary>The cent price a US order goes with: a limit rounded never worse than asked, a market order collared off the last trade.</summary>
+    private bool TryUsPrice(VenueOrderRequest order, out decimal price, [NotNullWhen(false)] out string? why)
+    {
+        bool buy = order.Side == Side.Buy;
+        if (order.Type == OrderType.Limit)
+        {
+            price = Cents(FixedPoint.ToDecimal(order.LimitPriceRaw), up: !buy);
+            why = price > 0 ? null : $"limit {FixedPoint.Format(order.LimitPriceRaw)} is below one cent: not sent";
+            return why is null;
+        }
+
+        decimal? last = _overseasOptions.LastPrice?.Invoke(order.Symbol);
+        if (last is not > 0)
+        {
+            price = 0;
+            why = $"KIS overseas orders need a price and there is no last trade price for {order.Symbol} yet: market order not sent";
+            return false;
+        }
+
+        decimal collar = _overseasOptions.Collar;
+        price = buy ? Cents(last.Value * (1 + collar), up: true) : Cents(last.Value * (1 - collar), up: false);
+        why = price > 0 ? null : $"the collared price for {order.Symbol} is below one cent: market order not sent";
+        return why is null;
+    }
+
+    /// <summary>Rounds to the cent, up or down (never to nearest).</summary>
+    internal static decimal Cents(decimal usd, bool up) =>
+        decimal.Round(usd, 2, up ? MidpointRounding.ToPositiveInfinity : MidpointRounding.ToNegativeInfinity);
+
+    /// <summary>One market's list of the day's orders: whether polls read it, and whether its first read (the baseline) happened.</summary>
+    private sealed class OrderList(bool overseas, bool wanted)
+    {
+        private int _wanted = wanted ? 1 : 0;
+        private int _baselined;
+
+        public bool Overseas { get; } = overseas;
+
+        public bool Wanted => Volatile.Read(ref _wanted) == 1;
+
+        public bool Baselined => Volatile.Read(ref _baselined) == 1;
+
+        public void Want() => Volatile.Write(ref _wanted, 1);
+
+        /// <summary>True for the first read: what it lists was there before us.</summary>
+        public bool MarkBaselined() => Interlocked.Exchange(ref _baselined, 1) == 0;
     }
 
     /// <summary>KIS-specific failures in the venue contract's terms.</summary>

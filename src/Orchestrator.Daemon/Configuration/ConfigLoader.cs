@@ -1,3 +1,4 @@
+using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Engine.Options;
 using YamlDotNet.Core;
@@ -283,6 +284,8 @@ public static class ConfigLoader
                 KisRestUrl = GetUrl(kis, "rest_url", "http", "https"),
                 KisWebSocketUrl = GetUrl(kis, "websocket_url", "ws", "wss"),
                 KisHtsId = kis.GetString("hts_id"),
+                KisOverseasExchanges = ReadOverseasExchanges(kis.Section("overseas_exchanges")),
+                KisOverseasCollar = kis.GetDecimal("overseas_collar", config.KisOverseasCollar, 0m, 0.1m),
             };
             kis.ReportUnknownKeys();
         }
@@ -300,6 +303,38 @@ public static class ConfigLoader
 
         s.ReportUnknownKeys();
         return config;
+    }
+
+    /// <summary>
+    /// <c>kis.overseas_exchanges</c>: US symbol → NASD, NYSE or AMEX (upper case). A six-digit key is a
+    /// domestic code, which has no US exchange: an error too.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ReadOverseasExchanges(YamlSection? s)
+    {
+        if (s is null)
+        {
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+        }
+
+        var exchanges = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string symbol in s.Keys.ToList())
+        {
+            string? exchange = s.GetString(symbol)?.Trim().ToUpperInvariant();
+            if (KisMarkets.IsDomestic(symbol))
+            {
+                s.Error(symbol, "is a domestic (KRX) code: only US symbols take an exchange");
+            }
+            else if (!KisMarkets.IsUsExchange(exchange))
+            {
+                s.Error(symbol, $"must be NASD, NYSE or AMEX, got '{exchange}'");
+            }
+            else
+            {
+                exchanges[symbol] = exchange!;
+            }
+        }
+
+        return exchanges;
     }
 
     /// <summary>An absolute URL with one of the given schemes, or null when the key is absent.</summary>

@@ -55,6 +55,12 @@ public sealed record BrokerConfig
     /// <summary>HTS id: the key KIS execution notices (H0STCNI0) are subscribed with; none = fills by polling only.</summary>
     public string? KisHtsId { get; init; }
 
+    /// <summary><c>kis.overseas_exchanges</c>: US symbol → NASD, NYSE or AMEX (symbols left out: NASD).</summary>
+    public IReadOnlyDictionary<string, string> KisOverseasExchanges { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary><c>kis.overseas_collar</c>: how far through the last price a US market order's limit goes (0.005 = 0.5%).</summary>
+    public decimal KisOverseasCollar { get; init; } = 0.005m;
+
     public Uri AlpacaTradingUrl { get; init; } = new("https://paper-api.alpaca.markets/");
 
     public Uri AlpacaTradingStreamUrl { get; init; } = new("wss://paper-api.alpaca.markets/stream");

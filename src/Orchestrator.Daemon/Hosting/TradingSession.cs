@@ -271,12 +271,17 @@ public sealed class TradingSession : IDisposable
                     _venueResources.Add(http);
                     var rest = new KisRestClient(http, venue.Kis!);
                     _kisRest = rest;
-                    var client = new KisVenueClient(rest);
+                    IReadOnlyList<string> symbols = _options.Engine.Symbols;
+                    var client = new KisVenueClient(rest, overseas: new KisOverseasOptions
+                    {
+                        Symbols = symbols,
+                        Exchanges = venue.KisOverseasExchanges,
+                        Collar = venue.KisOverseasCollar,
+                        LastPrice = LastTradePrice,
+                    });
                     _venueResources.Add(client);
                     await client.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                    KisBalance balance = await rest.GetBalanceAsync(cancellationToken).ConfigureAwait(false);
-                    WarnAboutHeldPositions(balance.Positions.Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
-                    return (client, balance.Cash);
+                    return (client, await KisStartingCashAsync(rest, symbols, cancellationToken).ConfigureAwait(false));
                 }
 
             case "alpaca":
@@ -294,6 +299,39 @@ public sealed class TradingSession : IDisposable
             default:
                 throw new InvalidOperationException($"broker adapter '{venue.Adapter}' is not known");
         }
+    }
+
+    /// <summary>
+    /// The engine's one cash figure for a KIS session: the KRW deposit when any symbol is domestic, the
+    /// USD deposit when all are US. Mixed sessions start from KRW (WARNING): US orders are then checked
+    /// against dollars by the venue only.
+    /// </summary>
+    private static async Task<decimal> KisStartingCashAsync(KisRestClient rest, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
+    {
+        bool domestic = symbols.Count == 0 || symbols.Any(KisMarkets.IsDomestic);
+        bool overseas = symbols.Any(s => !KisMarkets.IsDomestic(s));
+        KisBalance? krw = domestic ? await rest.GetBalanceAsync(cancellationToken).ConfigureAwait(false) : null;
+        KisBalance? usd = overseas ? await rest.GetOverseasBalanceAsync(cancellationToken).ConfigureAwait(false) : null;
+        WarnAboutHeldPositions(new[] { krw, usd }.SelectMany(b => b?.Positions ?? []).Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
+        if (krw is not null && usd is not null)
+        {
+            s_logger.Warn("KIS session with domestic and US symbols: the engine keeps one cash figure, the KRW deposit ({0}); the USD deposit ({1}) is not in it, so US orders are checked against dollars only by the venue",
+                krw.Cash.ToString("0.##", CultureInfo.InvariantCulture), usd.Cash.ToString("0.##", CultureInfo.InvariantCulture));
+        }
+
+        return (krw ?? usd)!.Cash;
+    }
+
+    /// <summary>The engine's last trade price of a symbol (USD for a US symbol), or null before the first trade.</summary>
+    private decimal? LastTradePrice(string symbol)
+    {
+        if (_engine is not { } engine || !engine.Symbols.TryGetId(symbol, out int id))
+        {
+            return null;
+        }
+
+        long raw = engine.Market.LastRaw(id);
+        return raw > 0 ? FixedPoint.ToDecimal(raw) : null;
     }
 
     private static void WarnAboutHeldPositions(IEnumerable<string> held)
@@ -329,9 +367,10 @@ public sealed class TradingSession : IDisposable
         {
             case "kis":
                 {
-                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!);
+                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!,
+                        overseasExchanges: venue.KisOverseasExchanges);
                     await _kisFeed.StartAsync().ConfigureAwait(false);
-                    return $"KIS real-time trades (H0STCNT0) from {venue.KisWebSocketUrl}";
+                    return $"KIS real-time trades (H0STCNT0 domestic, HDFSCNT0 US) from {venue.KisWebSocketUrl}";
                 }
 
             case "alpaca":

@@ -28,6 +28,12 @@ public sealed record VenueSettings
     /// <summary>HTS id for execution notices; null = fills by polling only.</summary>
     public string? KisHtsId { get; init; }
 
+    /// <summary>US symbol → NASD, NYSE or AMEX for KIS's overseas endpoints (others: NASD).</summary>
+    public IReadOnlyDictionary<string, string> KisOverseasExchanges { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The marketable-limit collar of KIS US market orders (0.005 = 0.5% through the last price).</summary>
+    public decimal KisOverseasCollar { get; init; } = 0.005m;
+
     public AlpacaCredentials? Alpaca { get; init; }
 
     public Uri? AlpacaTradingUrl { get; init; }

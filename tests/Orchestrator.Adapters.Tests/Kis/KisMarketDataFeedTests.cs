@@ -63,4 +63,35 @@ public sealed class KisMarketDataFeedTests : KisSimulatorFixture
         Assert.Equal("KEY", json.RootElement.GetProperty("header").GetProperty("approval_key").GetString());
         Assert.Equal("005930", json.RootElement.GetProperty("body").GetProperty("input").GetProperty("tr_key").GetString());
     }
+
+    [Fact]
+    public async Task UsSymbols_AreSubscribedAsHDFSCNT0_AndTickBesideDomesticOnes()
+    {
+        var sink = new QueueSink();
+        var exchanges = new Dictionary<string, string>(StringComparer.Ordinal) { ["IBM"] = "NYSE" };
+        using var feed = new KisMarketDataFeed(WebSocketUri, "SIM-APPROVAL", ["005930", "AAPL", "IBM"], new SymbolTable(["005930", "AAPL", "IBM"]), sink, s_fast, overseasExchanges: exchanges);
+        await feed.StartAsync();
+
+        using (var guard = new CancellationTokenSource(s_hang))
+        {
+            while (!(sink.Ticks.Any(t => t.SymbolId == 0) && sink.Ticks.Any(t => t.SymbolId == 1) && sink.Ticks.Any(t => t.SymbolId == 2)))
+            {
+                await Task.Delay(10, guard.Token); // a condition wait under a hang guard
+            }
+        }
+
+        Assert.Equal(3, Simulator.SubscribeMessages);
+        Assert.InRange(FixedPoint.ToDecimal(sink.Ticks.Last(t => t.SymbolId == 1).PriceRaw), 50m, 150m); // the simulator's USD price, not KRW
+        Assert.Equal(0, feed.Parser.Malformed);
+    }
+
+    [Fact]
+    public void Markets_SixDigitCodesAreDomestic_AndUsKeysNameTheExchange()
+    {
+        Assert.True(KisMarkets.IsDomestic("005930"));
+        Assert.False(KisMarkets.IsDomestic("AAPL"));
+        Assert.False(KisMarkets.IsDomestic("00593A"));
+        Assert.Equal(("DNASAAPL", "DNYSIBM", "DAMSSPY"), (KisMarkets.RealtimeKey("NASD", "AAPL"), KisMarkets.RealtimeKey("NYSE", "IBM"), KisMarkets.RealtimeKey("AMEX", "SPY")));
+        Assert.Equal(("NYSE", "NASD"), (KisMarkets.ExchangeOf(new Dictionary<string, string> { ["IBM"] = "NYSE" }, "IBM"), KisMarkets.ExchangeOf(null, "MSFT")));
+    }
 }

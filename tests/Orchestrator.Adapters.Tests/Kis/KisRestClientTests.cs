@@ -149,9 +149,7 @@ public sealed class KisFaultTests : KisSimulatorFixture
     [Fact]
     public async Task FaultAfterAccept_BooksTheOrderButLosesTheAnswer_AndTheDailyQueryFindsIt()
     {
-        Simulator.Fault = HttpFault.ServerError;
-        Simulator.FaultEvery = 1;
-        Simulator.FaultAfterAccept = true;
+        Simulator.LoseAnswersAfterBooking(every: 1);
         using var client = NewClient();
 
         VenueTransientException lost = await Assert.ThrowsAsync<VenueTransientException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 7, 69_000, CancellationToken.None));
