@@ -534,13 +534,21 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     {
         lock (tracked)
         {
+            if (tracked.Acknowledged || tracked.Terminal)
+            {
+                // The venue's records (a poll or a stream) showed the order while we were retrying:
+                // it is not in doubt, whatever happened to the answer.
+                s_logger.Warn("Broker {0}: order {1}'s answer was lost ({2}), but the venue's records already show it", VenueName, tracked.Request.ClientOrderId, Describe(cause));
+                return;
+            }
+
             tracked.InDoubt = true;
+            Interlocked.Increment(ref _unknown);
+            s_logger.Fatal("Broker {0}: order {1} ({2} {3} {4}) in doubt: sent, never confirmed ({5}); it is not resent, its symbol pauses and the venue's records will settle it",
+                VenueName, tracked.Request.ClientOrderId, tracked.Request.Symbol, tracked.Request.Side, tracked.Request.Quantity, Describe(cause));
+            Emit(tracked, ExecutionType.Unknown, 0, 0, tracked.Request.Quantity); // under the lock: no Accepted can come before it
         }
 
-        Interlocked.Increment(ref _unknown);
-        s_logger.Fatal("Broker {0}: order {1} ({2} {3} {4}) in doubt: sent, never confirmed ({5}); it is not resent, its symbol pauses and the venue's records will settle it",
-            VenueName, tracked.Request.ClientOrderId, tracked.Request.Symbol, tracked.Request.Side, tracked.Request.Quantity, Describe(cause));
-        Emit(tracked, ExecutionType.Unknown, 0, 0, tracked.Request.Quantity);
         RequestRefresh();
     }
 

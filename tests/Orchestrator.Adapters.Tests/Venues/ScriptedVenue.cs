@@ -41,8 +41,11 @@ internal sealed class ScriptedVenue : IVenueClient
 
     public string Name => "scripted";
 
-    /// <summary>When set, FindAsync fails (the venue is unreachable for lookups too).</summary>
+    /// <summary>When set, FindAsync fails (lookups by order are unreachable).</summary>
     public bool FindFails { get; set; }
+
+    /// <summary>When set, GetOrdersAsync fails (the order list is unreachable).</summary>
+    public bool ListFails { get; set; }
 
     public int PlaceCalls => Volatile.Read(ref _placeCalls);
 
@@ -126,8 +129,9 @@ internal sealed class ScriptedVenue : IVenueClient
         return Task.FromResult(_book.Values.FirstOrDefault(o => o.ClientOrderId == order.ClientOrderId && !claimed.Contains(o.VenueOrderId)));
     }
 
-    public Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<VenueOrderState>>([.. _book.Values]);
+    public Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken) => ListFails
+        ? throw new VenueTransientException("order list failed")
+        : Task.FromResult<IReadOnlyList<VenueOrderState>>([.. _book.Values]);
 
     public void Dispose()
     {

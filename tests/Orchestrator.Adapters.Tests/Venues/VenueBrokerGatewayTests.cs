@@ -131,6 +131,7 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
         // Booked on the first try, but the venue cannot be asked (lookups fail) and answers fail:
         // the gateway must not resend; the order goes Unknown until the venue shows it.
         _venue.FindFails = true;
+        _venue.ListFails = true;
         _venue.Script(PlaceBehaviour.BookThenFail);
         Submit(6);
         await WaitFor(6, ExecutionType.Unknown);
@@ -139,10 +140,29 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
 
         _venue.Fill(_venue.OrderFor(6).VenueOrderId, 100, 71_000m);
         _venue.FindFails = false;
+        _venue.ListFails = false;
         await WaitFor(6, ExecutionType.Fill);
 
         ExecutionType[] sequence = [.. _reports.For(6).Select(r => r.ExecType)];
         Assert.Equal([ExecutionType.Unknown, ExecutionType.Accepted, ExecutionType.Fill], sequence);
+        Assert.Equal(1, _venue.BookedOrders);
+    }
+
+    [Fact]
+    public async Task OrderTheVenueShowsWhileRetrying_IsNeverReportedInDoubtAfterItsAcceptance()
+    {
+        // Lookups by order fail, but the order list works: the poll may adopt the order while the
+        // placement is still retrying. Whichever comes first, Unknown must never follow Accepted.
+        _venue.FindFails = true;
+        _venue.Script(PlaceBehaviour.BookThenFail, PlaceBehaviour.Fail, PlaceBehaviour.Fail, PlaceBehaviour.Fail);
+        Submit(12);
+        await WaitFor(12, ExecutionType.Accepted);
+        await _gateway.FlushAsync(TimeSpan.FromSeconds(10));
+
+        ExecutionType[] sequence = [.. _reports.For(12).Select(r => r.ExecType)];
+        int accepted = Array.IndexOf(sequence, ExecutionType.Accepted);
+        int unknown = Array.IndexOf(sequence, ExecutionType.Unknown);
+        Assert.True(unknown < accepted, string.Join(", ", sequence));
         Assert.Equal(1, _venue.BookedOrders);
     }
 
