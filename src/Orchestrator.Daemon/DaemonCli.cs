@@ -202,10 +202,13 @@ public static class DaemonCli
             using var session = new TradingSession(options);
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
+            AgentHost? agents = config.Daemon.Agents.Enabled
+                ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey)
+                : null;
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
-                api = await ControlApi.StartAsync(session, config.Credentials.ControlApiToken!, httpPort, stop.Token).ConfigureAwait(false);
+                api = await ControlApi.StartAsync(session, agents, config.Credentials.ControlApiToken!, httpPort, stop.Token).ConfigureAwait(false);
                 logger.Info("Control API listening on {0} (bearer token from {1})", api.BaseAddress, config.Credentials.ControlApiToken!.Source);
             }
 
@@ -213,6 +216,11 @@ public static class DaemonCli
             if (api is not null)
             {
                 await api.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (agents is not null)
+            {
+                await agents.DisposeAsync().ConfigureAwait(false); // agents are intake too: they stop before the engine drains
             }
 
             ShutdownResult shutdown = session.Stop();

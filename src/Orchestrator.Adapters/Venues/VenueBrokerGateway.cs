@@ -118,6 +118,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// <summary>Reads of the venue's orders that failed after their retries.</summary>
     public long PollFailures => Interlocked.Read(ref _pollFailures);
 
+    /// <summary>Whether the latest read of the venue's orders failed.</summary>
+    public bool PollFailing => _pollFailing;
+
     /// <summary>Times the circuit breaker opened.</summary>
     public long CircuitOpenings => Interlocked.Read(ref _circuitOpenings);
 

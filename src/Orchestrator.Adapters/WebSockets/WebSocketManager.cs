@@ -131,6 +131,9 @@ public sealed class WebSocketManager : IDisposable
         }));
     }
 
+    /// <summary>The link's name in logs and health (kis-realtime, alpaca-data…).</summary>
+    public string Name => _name;
+
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
     /// <summary>Reconnects after the first connection.</summary>

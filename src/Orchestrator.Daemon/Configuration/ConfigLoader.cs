@@ -692,6 +692,32 @@ public static class ConfigLoader
             display.ReportUnknownKeys();
         }
 
+        if (s.Section("agents") is { } agents)
+        {
+            AgentSettings a = settings.Agents;
+            a = a with
+            {
+                Enabled = agents.GetBool("enabled", a.Enabled),
+                SlowPoolThreads = agents.GetInt("slow_pool_threads", a.SlowPoolThreads, 0, 64),
+                SnapshotInterval = agents.GetDuration("snapshot_interval", a.SnapshotInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+                HealthInterval = agents.GetDuration("health_interval", a.HealthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+                BarLength = agents.GetDuration("bar_length", a.BarLength, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+                CallTimeout = agents.GetDuration("call_timeout", a.CallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            };
+            if (agents.Section("strategy_agent") is { } strategy)
+            {
+                a = a with
+                {
+                    StrategyMode = strategy.GetEnum("mode", a.StrategyMode, new Dictionary<string, string> { ["rule"] = "rule", ["llm"] = "llm" }),
+                    StrategyInterval = strategy.GetDuration("interval", a.StrategyInterval, TimeSpan.Zero, TimeSpan.FromDays(1)),
+                };
+                strategy.ReportUnknownKeys();
+            }
+
+            settings = settings with { Agents = a };
+            agents.ReportUnknownKeys();
+        }
+
         s.ReportUnknownKeys();
         return settings;
     }

@@ -127,6 +127,36 @@ public sealed record DaemonSettings
     public string DisplayMode { get; init; } = "full";
 
     public TimeSpan DisplayRefresh { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The multi-agent system on the slow path.</summary>
+    public AgentSettings Agents { get; init; } = new();
+}
+
+/// <summary><c>daemon.yaml</c> <c>agents:</c> — the slow-path multi-agent system.</summary>
+public sealed record AgentSettings
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Threads of the slow pool; 0 = one fewer than the cores (at least one).</summary>
+    public int SlowPoolThreads { get; init; }
+
+    /// <summary>How often the engine publishes the account picture agents read.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the health monitor checks agents, links and the process.</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bar length of the shared bar store (data_agent, strategy_agent).</summary>
+    public TimeSpan BarLength { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>strategy_agent: rule (no network) or llm (model from agent_model.yaml).</summary>
+    public string StrategyMode { get; init; } = "rule";
+
+    /// <summary>How often strategy_agent.generate_signals runs by itself; zero = only when asked.</summary>
+    public TimeSpan StrategyInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>A call to an agent without its own timeout ends after this long.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Everything the daemon reads at start-up, validated.</summary>

@@ -10,6 +10,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using System.Text.Json.Nodes;
+using Orchestrator.Agents.Health;
+using Orchestrator.Agents.Routing;
+using Orchestrator.Agents.Scheduling;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
@@ -42,7 +46,11 @@ public sealed class ControlApi : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the API on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
-    public static async Task<ControlApi> StartAsync(TradingSession session, Secret token, int port, CancellationToken cancellationToken)
+    public static Task<ControlApi> StartAsync(TradingSession session, Secret token, int port, CancellationToken cancellationToken) =>
+        StartAsync(session, null, token, port, cancellationToken);
+
+    /// <summary>Starts the API with the agents' endpoints when <paramref name="agents"/> is given.</summary>
+    public static async Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(token);
@@ -135,10 +143,94 @@ public sealed class ControlApi : IAsyncDisposable
             return Results.Json(new { kill_switch = "releasing" }, s_json, statusCode: StatusCodes.Status202Accepted);
         });
 
+        if (agents is not null)
+        {
+            MapAgents(app, agents);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlApi(app, new Uri(address));
     }
+
+    /// <summary>
+    /// The agents' endpoints: send a message (the agent's result, or 400 bad message/params, 404
+    /// unknown agent/method, 503 unavailable, 504 timeout, 500 the agent failed), delegate a task,
+    /// ask for or cancel it, list agents, read the health snapshot.
+    /// </summary>
+    private static void MapAgents(WebApplication app, AgentHost agents)
+    {
+        app.MapPost("/api/agents/message", async (HttpRequest request, CancellationToken ct) =>
+        {
+            if (!AgentMessage.TryParse(await ReadBodyAsync(request, ct).ConfigureAwait(false), out AgentMessage? message, out string? error))
+            {
+                return Results.Json(new { ok = false, error_code = AgentErrors.InvalidParams, error }, s_json, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            AgentResult result = await agents.Router.SendAgentMessageAsync(message!, cancellationToken: ct).ConfigureAwait(false);
+            return AgentJson(result.ToJson(), result.Ok ? StatusCodes.Status200OK : StatusFor(result.ErrorCode));
+        });
+
+        app.MapPost("/api/tasks", async (HttpRequest request, CancellationToken ct) =>
+        {
+            if (!AgentMessage.TryParse(await ReadBodyAsync(request, ct).ConfigureAwait(false), out AgentMessage? message, out string? error))
+            {
+                return Results.Json(new { ok = false, error_code = AgentErrors.InvalidParams, error }, s_json, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            (string? id, AgentResult? refusal) = await agents.Router.DelegateTaskAsync(message!).ConfigureAwait(false);
+            return id is not null
+                ? AgentJson(new JsonObject { ["task_id"] = id }, StatusCodes.Status202Accepted)
+                : AgentJson(refusal!.ToJson(), StatusFor(refusal.ErrorCode));
+        });
+
+        app.MapGet("/api/tasks/{id}", (string id) => agents.Jobs.Get(id) is { } info
+            ? AgentJson(info.ToJson(), StatusCodes.Status200OK)
+            : Results.Json(new { error = $"no task '{id}' (unknown, or finished long enough ago to be forgotten)" }, s_json, statusCode: StatusCodes.Status404NotFound));
+
+        app.MapDelete("/api/tasks/{id}", (string id) =>
+        {
+            JobInfo? info = agents.Jobs.Get(id);
+            if (info is null)
+            {
+                return Results.Json(new { error = $"no task '{id}'" }, s_json, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            return agents.Jobs.Cancel(id)
+                ? Results.Json(new { task_id = id, canceling = true }, s_json, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new { task_id = id, error = $"already {info.Status.ToString().ToLowerInvariant()}" }, s_json, statusCode: StatusCodes.Status409Conflict);
+        });
+
+        app.MapGet("/api/agents", () => Results.Json(agents.Router.Agents.Select(a => new
+        {
+            name = a.Name,
+            methods = a.Methods.Order(StringComparer.Ordinal),
+            last_heartbeat = a.LastHeartbeat,
+        }), s_json));
+
+        app.MapGet("/api/health", () =>
+        {
+            HealthSnapshot h = agents.Health.Current;
+            return Results.Json(new
+            {
+                overall = h.Overall.ToString().ToLowerInvariant(),
+                taken_at = h.TakenAt,
+                components = h.Components.Select(c => new { name = c.Name, state = c.State.ToString().ToLowerInvariant(), detail = c.Detail, checked_at = c.CheckedAt }),
+            }, s_json);
+        });
+    }
+
+    private static IResult AgentJson(JsonNode node, int status) => Results.Text(node.ToJsonString(s_json), "application/json", Encoding.UTF8, status);
+
+    private static int StatusFor(string? errorCode) => errorCode switch
+    {
+        AgentErrors.UnknownAgent or AgentErrors.UnknownMethod => StatusCodes.Status404NotFound,
+        AgentErrors.InvalidParams => StatusCodes.Status400BadRequest,
+        AgentErrors.Timeout => StatusCodes.Status504GatewayTimeout,
+        AgentErrors.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        AgentErrors.Canceled => 499,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     private static object DisplayJson(DisplayConfig d) => new { enabled = d.Enabled, mode = d.Mode, refresh_interval_ms = d.RefreshInterval.TotalMilliseconds };
 

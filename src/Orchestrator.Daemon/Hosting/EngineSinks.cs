@@ -21,10 +21,20 @@ public sealed class MarketDataFanOut(PaperBrokerGateway? venue, TradingEngine en
     /// <summary>Event time of the latest tick (the time commands issued at shutdown carry).</summary>
     public long LastTsEventNs => Volatile.Read(ref _lastTsEventNs);
 
+    private IMarketDataSink? _observer;
+
+    /// <summary>A slow-path listener that sees each tick after the engine has it (the agents' bar store); it must be cheap and never throw.</summary>
+    public IMarketDataSink? Observer
+    {
+        get => Volatile.Read(ref _observer);
+        set => Volatile.Write(ref _observer, value);
+    }
+
     public void OnMarketData(in MarketTick tick)
     {
         venue?.OnMarketData(tick);
         engine.PublishMarketData(tick);
+        Volatile.Read(ref _observer)?.OnMarketData(tick);
         Volatile.Write(ref _lastTsEventNs, tick.TsEventNs);
     }
 }

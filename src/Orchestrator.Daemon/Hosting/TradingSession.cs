@@ -82,6 +82,17 @@ public sealed class TradingSession : IDisposable
 
     public DisplayConfig Display => Volatile.Read(ref _display);
 
+    /// <summary>Sees every tick after the engine (the agents' bar store); null = none.</summary>
+    public IMarketDataSink? MarketObserver
+    {
+        get => _fanOut?.Observer;
+        set => (_fanOut ?? throw new InvalidOperationException("The session has not started.")).Observer = value;
+    }
+
+    /// <summary>The venue's WebSocket links (market data, order updates), for health checks.</summary>
+    public IReadOnlyList<Adapters.WebSockets.WebSocketManager> Links =>
+        [.. new[] { _kisFeed?.Connection, _kisNotices?.Connection, _alpacaFeed?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>()];
+
     /// <summary>Event time of the latest market data: the time operator commands carry into the engine.</summary>
     public long LastEventTimeNs => _fanOut?.LastTsEventNs ?? 0;
 

@@ -1,0 +1,201 @@
+using System.Globalization;
+using NLog;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Adapters.WebSockets;
+using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Execution;
+using Orchestrator.Agents.Health;
+using Orchestrator.Agents.Market;
+using Orchestrator.Agents.Messaging;
+using Orchestrator.Agents.Routing;
+using Orchestrator.Agents.Scheduling;
+using Orchestrator.Agents.State;
+using Orchestrator.Agents.Strategy;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// The multi-agent system of one session, on the slow path: its own thread pool, the router,
+/// job scheduler, message broker and health monitor, the shared bar store fed from the market
+/// data fan-out, and the agents (data, strategy, service). It reaches the engine only through
+/// the engine's snapshot (refreshed every <see cref="AgentSettings.SnapshotInterval"/>) and by
+/// publishing checked signals.
+/// </summary>
+public sealed class AgentHost : IAsyncDisposable
+{
+    private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents");
+
+    private readonly TradingSession _session;
+    private readonly StrategyAgent _strategy;
+
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy)
+    {
+        _session = session;
+        TradingEngine engine = session.Engine;
+        Pool = new SlowPathScheduler(settings.SlowPoolThreads > 0 ? settings.SlowPoolThreads : SlowPathScheduler.DefaultThreads);
+        Jobs = new JobScheduler(Pool);
+        Router = new AgentRouter(Pool, Jobs, settings.CallTimeout);
+        Broker = new MessageBroker();
+        Bars = new BarStore(settings.BarLength);
+        View = new EngineTradingView(engine);
+        Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
+        Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval }, broker: Broker);
+
+        _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
+        IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent()];
+        foreach (IAgent agent in agents)
+        {
+            Router.Register(agent);
+            Health.AddAgent(agent);
+        }
+
+        Health.AddCheck("engine", _ => Task.FromResult(EngineHealth()));
+        Health.AddCheck("market_data", _ => Task.FromResult(LinkHealth()));
+        Health.AddCheck("broker", _ => Task.FromResult(BrokerHealth()));
+    }
+
+    public SlowPathScheduler Pool { get; }
+
+    public JobScheduler Jobs { get; }
+
+    public AgentRouter Router { get; }
+
+    public MessageBroker Broker { get; }
+
+    public HealthMonitor Health { get; }
+
+    public BarStore Bars { get; }
+
+    public EngineTradingView View { get; }
+
+    public EngineSignalPublisher Publisher { get; }
+
+    /// <summary>
+    /// Starts the agents for a running session. <paramref name="strategyModel"/> and
+    /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.
+    /// </summary>
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(settings);
+        var strategy = new StrategyAgentOptions { Mode = settings.StrategyMode == "llm" ? StrategyMode.Llm : StrategyMode.Rule };
+        if (strategy.Mode == StrategyMode.Llm)
+        {
+            if (strategyModel?.Endpoint is not { Length: > 0 } endpoint)
+            {
+                throw new InvalidOperationException("agents.strategy_agent.mode is llm, but agent_model.yaml gives strategy_agent no endpoint");
+            }
+
+            strategy = strategy with
+            {
+                Llm = new LlmStrategyOptions
+                {
+                    Endpoint = new Uri(endpoint),
+                    Model = strategyModel.Model,
+                    ApiKey = llmKey is { IsEmpty: false } ? llmKey.Reveal() : null,
+                    Temperature = (float)strategyModel.Temperature,
+                    Timeout = strategyModel.Timeout,
+                },
+            };
+        }
+
+        var host = new AgentHost(session, settings, strategy);
+        session.MarketObserver = new BarFeed(host.Bars, session.Engine.Symbols);
+        host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, _ =>
+        {
+            host.View.Refresh(session.LastEventTimeNs);
+            return Task.CompletedTask;
+        });
+        if (settings.StrategyInterval > TimeSpan.Zero)
+        {
+            host.Jobs.AddPeriodic("strategy", settings.StrategyInterval, async ct =>
+            {
+                AgentResult result = await host.Router.SendAgentMessageAsync(AgentMessage.Create(StrategyAgent.AgentName, "generate_signals"), cancellationToken: ct).ConfigureAwait(false);
+                if (!result.Ok)
+                {
+                    s_logger.Warn("Scheduled strategy run failed: {0}", result.Error);
+                }
+            });
+        }
+
+        host.Health.Start();
+        s_logger.Info("Agents started: {0} on {1} slow-path thread(s); strategy_agent in {2} mode{3}; health every {4:0}s",
+            string.Join(", ", host.Router.Agents.Select(a => a.Name)), host.Pool.MaximumConcurrencyLevel, strategy.Mode.ToString().ToLowerInvariant(),
+            settings.StrategyInterval > TimeSpan.Zero ? ", signals every " + settings.StrategyInterval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s" : " (signals when asked)",
+            settings.HealthInterval.TotalSeconds);
+        return host;
+    }
+
+    private ComponentHealth EngineHealth()
+    {
+        if (_session.Fault is { } fault)
+        {
+            return ComponentHealth.Of("engine", HealthState.Unhealthy, $"stage {fault.ProcessorName} halted at sequence {fault.Sequence}");
+        }
+
+        TradingEngine e = _session.Engine;
+        double fill = (e.Inbound.BufferSize - e.Inbound.RemainingCapacity()) / (double)e.Inbound.BufferSize;
+        return ComponentHealth.Of("engine", fill > 0.9 ? HealthState.Degraded : HealthState.Healthy,
+            string.Create(CultureInfo.InvariantCulture, $"{e.Counters.Events} events, inbound ring {fill:P0} full"));
+    }
+
+    private ComponentHealth LinkHealth()
+    {
+        IReadOnlyList<WebSocketManager> links = _session.Links;
+        if (links.Count == 0)
+        {
+            return ComponentHealth.Of("market_data", HealthState.Healthy, "in-process feed");
+        }
+
+        HealthState worst = HealthState.Healthy;
+        foreach (WebSocketManager link in links)
+        {
+            HealthState state = link.State switch
+            {
+                ConnectionState.Connected => HealthState.Healthy,
+                ConnectionState.Connecting or ConnectionState.Reconnecting => HealthState.Degraded,
+                _ => HealthState.Unhealthy,
+            };
+            worst = (HealthState)Math.Max((int)worst, (int)state);
+        }
+
+        return ComponentHealth.Of("market_data", worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)")));
+    }
+
+    private ComponentHealth BrokerHealth()
+    {
+        if (_session.VenueGateway is not VenueBrokerGateway gateway)
+        {
+            return ComponentHealth.Of("broker", HealthState.Healthy, "paper (in-process)");
+        }
+
+        string detail = string.Create(CultureInfo.InvariantCulture,
+            $"{gateway.VenueName}: {gateway.OpenOrders} open, {gateway.UnknownOrders} in doubt so far, {gateway.Retries} retries, {gateway.CircuitOpenings} circuit openings, {gateway.PollFailures} failed reads, {gateway.UnexplainedVenueOrders} unexplained venue orders");
+        HealthState state = gateway.UnexplainedVenueOrders > 0 || gateway.PollFailing ? HealthState.Degraded : HealthState.Healthy;
+        return ComponentHealth.Of("broker", state, detail);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _session.MarketObserver = null;
+        await Health.DisposeAsync().ConfigureAwait(false);
+        await Jobs.DisposeAsync().ConfigureAwait(false);
+        _strategy.Dispose();
+        Pool.Dispose();
+    }
+
+    /// <summary>Ticks into the bar store (trades only), on the feed thread: a lookup and a short per-symbol lock.</summary>
+    private sealed class BarFeed(BarStore bars, SymbolTable symbols) : IMarketDataSink
+    {
+        public void OnMarketData(in MarketTick tick)
+        {
+            if (tick.Kind == EventKind.TradeTick)
+            {
+                bars.OnTrade(symbols.GetName(tick.SymbolId), FixedPoint.ToDecimal(tick.PriceRaw), tick.Size, tick.TsEventNs);
+            }
+        }
+    }
+}
