@@ -1,0 +1,53 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Backtest;
+
+/// <summary>The account at one moment of a backtest: one point of the equity curve.</summary>
+/// <param name="TsNs">Event time, ns since the Unix epoch.</param>
+/// <param name="EquityRaw">Cash plus positions at their last prices (fixed point).</param>
+/// <param name="CashRaw">Cash (fixed point).</param>
+/// <param name="GrossExposureRaw">Sum of |position value| over symbols (fixed point): exposure.</param>
+public readonly record struct EquityPoint(long TsNs, long EquityRaw, long CashRaw, long GrossExposureRaw);
+
+/// <summary>One fill in a backtest.</summary>
+/// <param name="TsNs">Event time of the fill.</param>
+/// <param name="Symbol">The symbol.</param>
+/// <param name="Side">Buy or sell.</param>
+/// <param name="Quantity">Shares filled.</param>
+/// <param name="PriceRaw">Fill price (fixed point).</param>
+/// <param name="CommissionRaw">Commission charged (fixed point).</param>
+/// <param name="ClientOrderId">The engine's order id.</param>
+public readonly record struct FillRecord(long TsNs, string Symbol, Side Side, long Quantity, long PriceRaw, long CommissionRaw, long ClientOrderId);
+
+/// <summary>
+/// What a backtest produced, before any statistic: the equity curve (one point per distinct
+/// event time at which the account could change, plus the start), every fill, and the run's
+/// counters. <c>BacktestMetrics</c> turns it into the report's figures.
+/// </summary>
+public sealed record BacktestResult
+{
+    public required IReadOnlyList<string> Symbols { get; init; }
+
+    public required decimal StartingCash { get; init; }
+
+    public required IReadOnlyList<EquityPoint> Equity { get; init; }
+
+    public required IReadOnlyList<FillRecord> Fills { get; init; }
+
+    /// <summary>Input events processed (market data, signals, execution reports).</summary>
+    public required long Events { get; init; }
+
+    /// <summary>Market data events (bars or ticks) in the tested range.</summary>
+    public required long MarketEvents { get; init; }
+
+    /// <summary>Wall time of the run, seconds (not part of the deterministic report body).</summary>
+    public required double ElapsedSeconds { get; init; }
+
+    /// <summary>Signals and refusals, for the report.</summary>
+    public required long Signals { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Rejects { get; init; }
+
+    /// <summary>Positions still open at the end (symbol → shares), valued in the last equity point.</summary>
+    public required IReadOnlyDictionary<string, long> OpenPositions { get; init; }
+}
