@@ -1,0 +1,57 @@
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Engine.Options;
+
+namespace Orchestrator.Backtest;
+
+/// <summary>How the events reach the handlers.</summary>
+public enum BacktestMode
+{
+    /// <summary>The handlers called in order on the caller's thread: fastest, deterministic.</summary>
+    SingleThread = 0,
+
+    /// <summary>
+    /// Through the real rings and threads (the live engine's wiring), one market event at a time
+    /// until the engine is quiet: slower, and the check that the rings change nothing.
+    /// </summary>
+    Ring,
+}
+
+/// <summary>A recorded signal replayed into a backtest.</summary>
+/// <param name="TsNs">When it was given (ns since the Unix epoch).</param>
+/// <param name="Symbol">The symbol.</param>
+/// <param name="Side">Buy or sell.</param>
+/// <param name="Confidence">0..1.</param>
+/// <param name="PriceRaw">Reference or limit price (fixed point), 0 for none.</param>
+public sealed record RecordedSignal(long TsNs, string Symbol, Core.Side Side, decimal Confidence, long PriceRaw);
+
+/// <summary>Progress of a running backtest.</summary>
+/// <param name="MarketEvents">Market events processed so far.</param>
+/// <param name="TsNs">Event time reached.</param>
+/// <param name="Fraction">Share of the input consumed (0..1), when the source knows its size; otherwise -1.</param>
+public readonly record struct BacktestProgress(long MarketEvents, long TsNs, double Fraction);
+
+/// <summary>What a backtest runs with.</summary>
+public sealed record BacktestOptions
+{
+    /// <summary>Symbols, starting cash, risk, sizing, exits and the built-in rules.</summary>
+    public required EngineOptions Engine { get; init; }
+
+    /// <summary>The paper venue's fill model: slippage, commission.</summary>
+    public required PaperExchangeOptions Paper { get; init; }
+
+    /// <summary>First event time included (ns; inclusive).</summary>
+    public long FromNs { get; init; } = long.MinValue;
+
+    /// <summary>First event time excluded (ns; exclusive).</summary>
+    public long ToNs { get; init; } = long.MaxValue;
+
+    public BacktestMode Mode { get; init; } = BacktestMode.SingleThread;
+
+    /// <summary>Recorded signals replayed at their times (sorted by time).</summary>
+    public IReadOnlyList<RecordedSignal> Signals { get; init; } = [];
+
+    /// <summary>Reported every <see cref="ProgressEvery"/> market events.</summary>
+    public IProgress<BacktestProgress>? Progress { get; init; }
+
+    public long ProgressEvery { get; init; } = 1_000_000;
+}

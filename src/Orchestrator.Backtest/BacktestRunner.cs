@@ -1,0 +1,379 @@
+using System.Diagnostics;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Core;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Metrics;
+using Orchestrator.Engine.Options;
+
+namespace Orchestrator.Backtest;
+
+/// <summary>
+/// Runs a backtest on the live engine: the same Signal Engine → Risk → Sizing → Order Manager
+/// handlers that trade live, the paper venue's fill model, and a clock taken from the data (every
+/// decision reads event time). There is no second implementation to drift apart.
+/// </summary>
+/// <remarks>
+/// <para>Order of events at one moment: the venue sees a market event first (fills of resting
+/// orders at that price), its execution reports reach the engine, then the engine sees the market
+/// event, and orders it sends go to the venue at once (market orders fill at the next market
+/// event, as in paper trading). Recorded signals with a time before a market event are processed
+/// before it; those at the same time, right after it (they may have been made from it).</para>
+/// <para>With intraday data (two distinct event times less than a day apart have been seen), the
+/// venue expires the day's open Day orders at each change of UTC day. With daily or coarser data
+/// it does not: an order made from a daily bar's close is for the next session and fills at the
+/// next bar's open, the usual convention. The equity curve has one point per distinct event time,
+/// taken once everything at that time is processed.</para>
+/// <para>Single-thread mode allocates nothing per event in steady state (fills and equity points
+/// are appended to lists). Ring mode publishes into the real rings and waits for the engine to be
+/// quiet after each market event, so both modes see the same sequence and give the same result.</para>
+/// </remarks>
+public sealed class BacktestRunner
+{
+    private const long NsPerDay = 86_400_000_000_000;
+    private const int RecordedSignalSourceBase = 0;
+
+    private readonly BacktestOptions _options;
+    private readonly TradingEngine _engine;
+    private readonly PaperExchange _exchange;
+    private readonly ReportQueue _reports = new();
+    private readonly List<EquityPoint> _equity = [];
+    private readonly List<FillRecord> _fills = [];
+    private readonly string _signalSource = "recorded signals";
+    private PaperBrokerGateway? _gateway;
+    private long _sequence;
+    private long _outboundRead = -1;
+    private long _events;
+    private long _marketEvents;
+    private long _lastTs = long.MinValue;
+    private long _currentDay = long.MinValue;
+    private int _nextSignal;
+    private long _minGapNs = long.MaxValue;
+
+    public BacktestRunner(BacktestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        // Single-thread mode never starts the engine's threads; ring mode uses its real wiring.
+        EngineOptions engine = options.Mode == BacktestMode.Ring
+            ? options.Engine with { WaitStrategy = RingBuffer.WaitStrategyKind.Blocking, Pipelined = false }
+            : options.Engine;
+        _engine = new TradingEngine(engine, NullAuditWriter.Instance);
+        _exchange = new PaperExchange(options.Paper with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash) });
+    }
+
+    /// <summary>The engine the backtest runs on (for inspection after the run).</summary>
+    public TradingEngine Engine => _engine;
+
+    /// <summary>Runs over every event of <paramref name="source"/> in the options' time range.</summary>
+    public BacktestResult Run(IMarketDataSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var clock = Stopwatch.StartNew();
+        if (_options.Mode == BacktestMode.Ring)
+        {
+            _gateway = new PaperBrokerGateway(_exchange, new RecordingSink(this, _engine), new LatencyRecorder());
+            _engine.ConnectGateway(_gateway);
+            _engine.Start();
+        }
+
+        try
+        {
+            while (source.TryGetNext(out MarketTick tick))
+            {
+                if (tick.TsEventNs < _options.FromNs || tick.TsEventNs >= _options.ToNs)
+                {
+                    continue;
+                }
+
+                OnMarketEvent(tick);
+                if (_options.Progress is { } progress && _marketEvents % _options.ProgressEvery == 0)
+                {
+                    progress.Report(new BacktestProgress(_marketEvents, tick.TsEventNs, -1));
+                }
+            }
+
+            ReplaySignalsBefore(long.MaxValue);
+            SampleEquity();
+        }
+        finally
+        {
+            if (_options.Mode == BacktestMode.Ring)
+            {
+                _engine.Shutdown(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        clock.Stop();
+        return BuildResult(clock.Elapsed.TotalSeconds);
+    }
+
+    private void OnMarketEvent(in MarketTick tick)
+    {
+        if (tick.TsEventNs != _lastTs)
+        {
+            SampleEquity(); // everything at the previous moment is done
+            if (_lastTs != long.MinValue)
+            {
+                _minGapNs = Math.Min(_minGapNs, tick.TsEventNs - _lastTs);
+            }
+
+            long day = Math.DivRem(tick.TsEventNs, NsPerDay, out long rem) - (rem < 0 ? 1 : 0);
+            if (day != _currentDay)
+            {
+                if (_currentDay != long.MinValue && _minGapNs < NsPerDay)
+                {
+                    EndOfDay(_lastTs);
+                }
+
+                _currentDay = day;
+            }
+
+            _lastTs = tick.TsEventNs;
+        }
+
+        ReplaySignalsBefore(tick.TsEventNs);
+        _marketEvents++;
+        if (_gateway is not null)
+        {
+            _gateway.OnMarketData(tick); // the venue first, as at a real exchange
+            _engine.PublishMarketData(tick);
+            Quiet();
+        }
+        else
+        {
+            _exchange.OnMarketData(tick, _reports);
+            DrainReports();
+            var e = default(EngineEvent);
+            e.SetMarketData(tick);
+            Process(ref e);
+            DrainOutbound();
+        }
+
+        ReplaySignalsAt(tick.TsEventNs);
+    }
+
+    private void EndOfDay(long tsNs)
+    {
+        if (_gateway is not null)
+        {
+            _gateway.EndOfDay(tsNs);
+            Quiet();
+        }
+        else
+        {
+            _exchange.EndOfDay(tsNs, _reports);
+            DrainReports();
+        }
+    }
+
+    private void ReplaySignalsBefore(long tsNs)
+    {
+        IReadOnlyList<RecordedSignal> signals = _options.Signals;
+        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs < tsNs)
+        {
+            Replay(signals[_nextSignal++]);
+        }
+    }
+
+    private void ReplaySignalsAt(long tsNs)
+    {
+        IReadOnlyList<RecordedSignal> signals = _options.Signals;
+        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs == tsNs)
+        {
+            Replay(signals[_nextSignal++]);
+        }
+    }
+
+    private void Replay(RecordedSignal signal)
+    {
+        if (signal.TsNs < _options.FromNs || signal.TsNs >= _options.ToNs || !_engine.Symbols.TryGetId(signal.Symbol, out int symbolId))
+        {
+            return;
+        }
+
+        int confidencePpm = (int)(signal.Confidence * 1_000_000m);
+        long signalId = RecordedSignalSourceBase + _nextSignal;
+        if (_gateway is not null)
+        {
+            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, _signalSource, null, signal.TsNs);
+            Quiet();
+            return;
+        }
+
+        var e = default(EngineEvent);
+        e.Kind = EventKind.TradeSignal;
+        e.SymbolId = symbolId;
+        e.SignalSide = signal.Side;
+        e.ConfidencePpm = confidencePpm;
+        e.SignalPriceRaw = signal.PriceRaw;
+        e.SignalId = signalId;
+        e.SourceId = _engine.Sources.Intern(_signalSource);
+        e.TsEventNs = signal.TsNs;
+        Process(ref e);
+        DrainOutbound();
+    }
+
+    /// <summary>One event through the trading handlers, in the live order.</summary>
+    private void Process(ref EngineEvent e)
+    {
+        long sequence = _sequence++;
+        _engine.SignalEngine.OnEvent(ref e, sequence, true);
+        _engine.Risk.OnEvent(ref e, sequence, true);
+        _engine.Sizing.OnEvent(ref e, sequence, true);
+        _engine.OrderManager.OnEvent(ref e, sequence, true);
+        _events++;
+    }
+
+    /// <summary>Orders to the venue, their reports back, until neither side has anything left.</summary>
+    private void DrainOutbound()
+    {
+        while (_outboundRead < _engine.Outbound.Cursor)
+        {
+            while (_outboundRead < _engine.Outbound.Cursor)
+            {
+                ref OrderCommand command = ref _engine.Outbound[++_outboundRead];
+                if (command.Kind == OrderCommandKind.SubmitOrder)
+                {
+                    _exchange.Submit(command, _reports);
+                }
+                else if (command.Kind == OrderCommandKind.CancelOrder)
+                {
+                    _exchange.Cancel(command.ClientOrderId, _reports);
+                }
+            }
+
+            DrainReports();
+        }
+    }
+
+    private void DrainReports()
+    {
+        for (int i = 0; i < _reports.Count; i++)
+        {
+            ExecutionReport report = _reports[i];
+            RecordFill(report);
+            var e = default(EngineEvent);
+            e.SetExecutionReport(report);
+            Process(ref e);
+        }
+
+        _reports.Clear();
+    }
+
+    private void RecordFill(in ExecutionReport report)
+    {
+        if (report.ExecType is ExecutionType.Fill or ExecutionType.PartialFill && report.FillQuantity > 0)
+        {
+            _fills.Add(new FillRecord(report.TsEventNs, _engine.Symbols.GetName(report.SymbolId), report.Side, report.FillQuantity, report.FillPriceRaw, report.CommissionRaw, report.ClientOrderId));
+        }
+    }
+
+    private void Quiet()
+    {
+        if (!_engine.WaitUntilQuiet(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException("the engine did not settle within 60 s during a ring-mode backtest");
+        }
+    }
+
+    private void SampleEquity()
+    {
+        if (_lastTs == long.MinValue)
+        {
+            return;
+        }
+
+        long gross = 0;
+        for (int s = 0; s < _engine.Symbols.Count; s++)
+        {
+            gross += Math.Abs(FixedPoint.SaturatingNotional(_engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
+        }
+
+        var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross);
+        if (_equity.Count > 0 && _equity[^1].TsNs == point.TsNs)
+        {
+            _equity[^1] = point;
+        }
+        else
+        {
+            _equity.Add(point);
+        }
+    }
+
+    private BacktestResult BuildResult(double elapsedSeconds)
+    {
+        var rejects = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (RejectReason reason in Enum.GetValues<RejectReason>())
+        {
+            long count = _engine.Counters.Rejects(reason);
+            if (count > 0)
+            {
+                rejects[reason.ToString()] = count;
+            }
+        }
+
+        var open = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (int s = 0; s < _engine.Symbols.Count; s++)
+        {
+            if (_engine.Portfolio.Quantity(s) != 0)
+            {
+                open[_engine.Symbols.GetName(s)] = _engine.Portfolio.Quantity(s);
+            }
+        }
+
+        EngineCounters c = _engine.Counters;
+        return new BacktestResult
+        {
+            Symbols = _engine.Symbols.Names,
+            StartingCash = _options.Engine.StartingCash,
+            Equity = _equity,
+            Fills = _fills,
+            Events = _gateway is null ? _events : c.Events,
+            MarketEvents = _marketEvents,
+            ElapsedSeconds = elapsedSeconds,
+            Signals = c.RuleSignals + c.ExternalSignals + c.ProtectiveExits,
+            Rejects = rejects,
+            OpenPositions = open,
+        };
+    }
+
+    /// <summary>Reports from the venue, queued for the engine (single-thread mode); reused, no allocation per report.</summary>
+    private sealed class ReportQueue : IExecutionReportSink
+    {
+        private ExecutionReport[] _items = new ExecutionReport[64];
+
+        public int Count { get; private set; }
+
+        public ExecutionReport this[int index] => _items[index];
+
+        public void OnExecutionReport(in ExecutionReport report)
+        {
+            if (Count == _items.Length)
+            {
+                Array.Resize(ref _items, _items.Length * 2);
+            }
+
+            _items[Count++] = report;
+        }
+
+        public void Clear() => Count = 0;
+    }
+
+    /// <summary>Ring mode: records each fill, then publishes the report into the engine.</summary>
+    private sealed class RecordingSink(BacktestRunner runner, TradingEngine engine) : IExecutionReportSink
+    {
+        private readonly Lock _gate = new();
+
+        public void OnExecutionReport(in ExecutionReport report)
+        {
+            lock (_gate)
+            {
+                runner.RecordFill(report);
+            }
+
+            engine.PublishExecutionReport(report);
+        }
+    }
+}
