@@ -6,7 +6,7 @@ namespace Orchestrator.Adapters.MarketData;
 /// Parses file timestamps to ns since the Unix epoch, exactly (nine fractional digits survive,
 /// which <see cref="DateTimeOffset"/> would cut to 100 ns) and without allocating.
 /// </summary>
-internal static class MarketDataTimestamp
+public static class MarketDataTimestamp
 {
     private const long NsPerSecond = 1_000_000_000;
     private const long NsPerTick = 100;

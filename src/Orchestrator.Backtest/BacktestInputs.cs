@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Core;
+
+namespace Orchestrator.Backtest;
+
+/// <summary>What a data file holds, from one quick pass: its symbols and its first and last times.</summary>
+/// <param name="Symbols">Distinct symbols, upper-case, sorted.</param>
+/// <param name="FirstNs">Earliest timestamp (ns), or 0 when none could be read.</param>
+/// <param name="LastNs">Latest timestamp (ns).</param>
+public sealed record DataScan(IReadOnlyList<string> Symbols, long FirstNs, long LastNs);
+
+/// <summary>Reading a backtest's inputs: the data file's symbols, and a recorded signal file.</summary>
+public static class BacktestInputs
+{
+    /// <summary>
+    /// Scans a CSV or JSONL market data file for its symbols and time span (lines that cannot be
+    /// read are left to the replay, which rejects and counts them).
+    /// </summary>
+    public static DataScan Scan(string path)
+    {
+        var symbols = new SortedSet<string>(StringComparer.Ordinal);
+        long first = long.MaxValue;
+        long last = long.MinValue;
+        bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+        using var reader = new StreamReader(path);
+        int symbolColumn = -1;
+        int timeColumn = -1;
+        if (!jsonl)
+        {
+            string[] header = (reader.ReadLine() ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+            symbolColumn = Array.FindIndex(header, h => h.Trim('"').Equals("symbol", StringComparison.OrdinalIgnoreCase));
+            timeColumn = Array.FindIndex(header, h => h.Trim('"').Equals("timestamp", StringComparison.OrdinalIgnoreCase));
+        }
+
+        while (reader.ReadLine() is { } line)
+        {
+            string? symbol = null;
+            long ts = 0;
+            bool hasTs = false;
+            if (jsonl)
+            {
+                try
+                {
+                    using JsonDocument doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        symbol = doc.RootElement.TryGetProperty("symbol", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                        if (doc.RootElement.TryGetProperty("timestamp", out JsonElement t))
+                        {
+                            hasTs = t.ValueKind == JsonValueKind.Number ? t.TryGetInt64(out ts) : MarketDataTimestamp.TryParseNs(t.GetString(), out ts);
+                        }
+                    }
+                }
+                catch (JsonException)
+                {
+                    continue;
+                }
+            }
+            else if (symbolColumn >= 0)
+            {
+                string[] fields = line.Split(',', StringSplitOptions.TrimEntries);
+                symbol = symbolColumn < fields.Length ? fields[symbolColumn].Trim('"') : null;
+                hasTs = timeColumn >= 0 && timeColumn < fields.Length && MarketDataTimestamp.TryParseNs(fields[timeColumn].Trim('"'), out ts);
+            }
+
+            if (!string.IsNullOrWhiteSpace(symbol))
+            {
+                symbols.Add(symbol.Trim().ToUpperInvariant());
+            }
+
+            if (hasTs)
+            {
+                first = Math.Min(first, ts);
+                last = Math.Max(last, ts);
+            }
+        }
+
+        return new DataScan([.. symbols], first == long.MaxValue ? 0 : first, last == long.MinValue ? 0 : last);
+    }
+
+    /// <summary>
+    /// Reads a recorded signal file: CSV with the header <c>timestamp,symbol,side,confidence</c>
+    /// and an optional <c>price</c> column; side BUY or SELL; confidence 0..1. Every bad line is
+    /// an error naming the file, line and reason; signals come back sorted by time (stable).
+    /// </summary>
+    public static (IReadOnlyList<RecordedSignal> Signals, IReadOnlyList<string> Errors) LoadSignals(string path)
+    {
+        var errors = new List<string>();
+        var signals = new List<RecordedSignal>();
+        string[] lines = File.ReadAllLines(path);
+        string[] header = lines.Length > 0 ? lines[0].Split(',', StringSplitOptions.TrimEntries) : [];
+        int Col(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
+        int ts = Col("timestamp"), symbol = Col("symbol"), side = Col("side"), confidence = Col("confidence"), price = Col("price");
+        if (ts < 0 || symbol < 0 || side < 0 || confidence < 0)
+        {
+            return ([], [$"{path}:1: header must name timestamp, symbol, side and confidence (price optional)"]);
+        }
+
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            string[] f = lines[i].Split(',', StringSplitOptions.TrimEntries);
+            string where = $"{path}:{i + 1}";
+            if (f.Length < header.Length)
+            {
+                errors.Add($"{where}: expected {header.Length} fields, got {f.Length}");
+                continue;
+            }
+
+            if (!MarketDataTimestamp.TryParseNs(f[ts], out long tsNs))
+            {
+                errors.Add($"{where}: timestamp: '{f[ts]}' is not ISO-8601 or epoch nanoseconds");
+                continue;
+            }
+
+            Side s = f[side].ToUpperInvariant() switch { "BUY" => Side.Buy, "SELL" => Side.Sell, _ => Side.None };
+            if (s == Side.None)
+            {
+                errors.Add($"{where}: side: must be BUY or SELL, got '{f[side]}'");
+                continue;
+            }
+
+            if (!decimal.TryParse(f[confidence], NumberStyles.Float, CultureInfo.InvariantCulture, out decimal c) || c is < 0m or > 1m)
+            {
+                errors.Add($"{where}: confidence: must be a number from 0 to 1, got '{f[confidence]}'");
+                continue;
+            }
+
+            long priceRaw = 0;
+            if (price >= 0 && f[price].Length > 0)
+            {
+                if (!decimal.TryParse(f[price], NumberStyles.Float, CultureInfo.InvariantCulture, out decimal p) || p < 0m)
+                {
+                    errors.Add($"{where}: price: must be a number >= 0, got '{f[price]}'");
+                    continue;
+                }
+
+                priceRaw = FixedPoint.FromDecimal(p);
+            }
+
+            signals.Add(new RecordedSignal(tsNs, f[symbol].ToUpperInvariant(), s, c, priceRaw));
+        }
+
+        return ([.. signals.OrderBy(x => x.TsNs)], errors);
+    }
+}

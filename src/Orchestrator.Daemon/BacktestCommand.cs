@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Backtest;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine.Options;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Daemon;
+
+/// <summary>What <c>orchestrator backtest</c> was asked to do.</summary>
+/// <param name="Data">CSV or JSONL bars or ticks.</param>
+/// <param name="Strategy">momentum, rsi_reversion, rules (both), or a recorded signal file.</param>
+/// <param name="From">First day or time included (ISO-8601 date or time, or epoch ns).</param>
+/// <param name="To">Last day included (a date), or first time excluded (a time).</param>
+/// <param name="ConfigDir">Configuration directory: risk, sizing, exits, fees, slippage, starting cash.</param>
+/// <param name="Report">JSON report path.</param>
+/// <param name="EquityCsv">Equity curve CSV path.</param>
+/// <param name="Plot">Equity chart PNG path.</param>
+/// <param name="Mode">single (fast, deterministic) or ring (through the live rings).</param>
+/// <param name="Deterministic">Leave wall-clock figures out of the report so equal inputs give equal bytes.</param>
+public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic);
+
+/// <summary>The <c>backtest</c> command: the live handlers over recorded data.</summary>
+public static class BacktestCommand
+{
+    private const long NsPerDay = 86_400_000_000_000;
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "CSV or JSONL bars (timestamp,symbol,open,high,low,close,volume) or ticks", Required = true };
+        var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a recorded signal file (timestamp,symbol,side,confidence[,price])", DefaultValueFactory = _ => "rules" };
+        var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
+        var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
+        var config = new Option<string>("--config") { Description = "Configuration directory (risk, sizing, exits, paper fees and slippage, starting cash)", DefaultValueFactory = _ => "config" };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report here" };
+        var csv = new Option<string?>("--equity-csv") { Description = "Write the equity curve as CSV here" };
+        var plot = new Option<string?>("--plot") { Description = "Write the equity curve as a PNG chart here" };
+        var mode = new Option<string>("--mode") { Description = "single (fast, deterministic) | ring (through the live rings, same result)", DefaultValueFactory = _ => "single" };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Leave wall-clock figures (events/s, elapsed) out of the report" };
+        var command = new Command("backtest", "Backtest a strategy on recorded data with the live engine's handlers and the paper venue's fill model")
+        {
+            data, strategy, from, to, config, report, csv, plot, mode, deterministic,
+        };
+        command.SetAction(parse => Run(
+            new BacktestArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(config)!,
+                parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic)),
+            Console.Out,
+            Console.Error));
+        return command;
+    }
+
+    /// <summary>Runs a backtest; 0 done, 1 failed while running, 2 bad arguments or configuration (each named).</summary>
+    public static int Run(BacktestArguments a, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var errors = new List<string>();
+        if (!File.Exists(a.Data))
+        {
+            errors.Add($"--data: file '{a.Data}' not found");
+        }
+
+        BacktestMode mode = a.Mode switch
+        {
+            "single" => BacktestMode.SingleThread,
+            "ring" => BacktestMode.Ring,
+            _ => (BacktestMode)(-1),
+        };
+        if ((int)mode < 0)
+        {
+            errors.Add($"--mode: expected single or ring, got '{a.Mode}'");
+        }
+
+        long fromNs = long.MinValue;
+        long toNs = long.MaxValue;
+        if (a.From is { } fromText && !TryParseBound(fromText, endOfDay: false, out fromNs))
+        {
+            errors.Add($"--from: '{fromText}' is not a date (yyyy-MM-dd) or ISO-8601 time");
+        }
+
+        if (a.To is { } toText && !TryParseBound(toText, endOfDay: true, out toNs))
+        {
+            errors.Add($"--to: '{toText}' is not a date (yyyy-MM-dd) or ISO-8601 time");
+        }
+
+        if (fromNs >= toNs)
+        {
+            errors.Add("--from: must be before --to");
+        }
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(a.ConfigDir);
+        errors.AddRange(configErrors.Select(e => e.ToString()));
+
+        RuleOptions? rules = null;
+        IReadOnlyList<RecordedSignal> signals = [];
+        switch (a.Strategy)
+        {
+            case "momentum":
+                rules = new RuleOptions { MomentumEnabled = true, RsiReversionEnabled = false };
+                break;
+            case "rsi_reversion":
+                rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = true };
+                break;
+            case "rules":
+                rules = new RuleOptions();
+                break;
+            default:
+                if (!File.Exists(a.Strategy))
+                {
+                    errors.Add($"--strategy: expected momentum, rsi_reversion, rules or a signal file; '{a.Strategy}' is none of these");
+                    break;
+                }
+
+                (signals, IReadOnlyList<string> signalErrors) = BacktestInputs.LoadSignals(a.Strategy);
+                errors.AddRange(signalErrors);
+                break;
+        }
+
+        if (errors.Count > 0 || config is null)
+        {
+            errors.ForEach(error.WriteLine);
+            return DaemonCli.ExitConfigError;
+        }
+
+        DataScan scan = BacktestInputs.Scan(a.Data);
+        if (scan.Symbols.Count == 0)
+        {
+            error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
+            return DaemonCli.ExitConfigError;
+        }
+
+        SessionOptions session = DaemonCli.BuildOptions(config, 0, 0, WaitStrategyKind.Blocking);
+        EngineOptions engine = session.Engine with
+        {
+            Symbols = scan.Symbols,
+            // The rules' settings come from risk_management.yaml; --strategy picks which run.
+            Rules = config.Engine.Rules with { MomentumEnabled = rules?.MomentumEnabled ?? false, RsiReversionEnabled = rules?.RsiReversionEnabled ?? false },
+        };
+        long first = Math.Max(scan.FirstNs, fromNs);
+        long last = Math.Min(scan.LastNs, toNs);
+        bool interactive = !Console.IsErrorRedirected;
+        var clock = Stopwatch.StartNew();
+        var options = new BacktestOptions
+        {
+            Engine = engine,
+            Paper = session.Paper with { SymbolCount = scan.Symbols.Count },
+            FromNs = fromNs,
+            ToNs = toNs,
+            Mode = mode,
+            Signals = signals,
+            ProgressEvery = 250_000,
+            Progress = interactive ? new InlineProgress(e =>
+            {
+                double fraction = last > first ? Math.Clamp((e.TsNs - first) / (double)(last - first), 0, 1) : 1;
+                error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{fraction:P0}  {e.MarketEvents:N0} events  {e.MarketEvents / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} events/s   "));
+            }) : null,
+        };
+
+        try
+        {
+            var runner = new BacktestRunner(options);
+            using var reader = new MarketDataFileReader(a.Data, runner.Engine.Symbols);
+            BacktestResult result = runner.Run(reader);
+            if (interactive)
+            {
+                error.WriteLine();
+            }
+
+            if (reader.Rejected > 0)
+            {
+                error.WriteLine($"{reader.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
+            }
+
+            WriteOutputs(result, a, output);
+            return DaemonCli.ExitOk;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or TimeoutException)
+        {
+            error.WriteLine("backtest failed: " + ex.Message);
+            return DaemonCli.ExitFault;
+        }
+    }
+
+    /// <summary>A date alone means the whole day: from its start, or (for --to) through its end.</summary>
+    private static bool TryParseBound(string text, bool endOfDay, out long ns)
+    {
+        if (!MarketDataTimestamp.TryParseNs(text, out ns))
+        {
+            return false;
+        }
+
+        if (endOfDay && DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            ns += NsPerDay;
+        }
+
+        return true;
+    }
+
+    private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"backtest: {result.MarketEvents:N0} market events, {result.Events:N0} events, {result.Fills.Count} fills, final equity {(result.Equity.Count > 0 ? Core.FixedPoint.ToDecimal(result.Equity[^1].EquityRaw) : result.StartingCash)}, {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
+        _ = a;
+    }
+
+    /// <summary>Reports progress on the runner's thread (no synchronization context hop, so lines appear in order).</summary>
+    private sealed class InlineProgress(Action<BacktestProgress> report) : IProgress<BacktestProgress>
+    {
+        public void Report(BacktestProgress value) => report(value);
+    }
+}
