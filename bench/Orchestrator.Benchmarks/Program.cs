@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
+// --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
 if (args.Contains("--quick"))
 {
     return QuickBench.Run(Console.Out);
+}
+
+if (args.Contains("--backtest"))
+{
+    return Orchestrator.Benchmarks.Backtest.BacktestBench.Run(Console.Out, args);
 }
 
 if (args.Contains("--latency"))
