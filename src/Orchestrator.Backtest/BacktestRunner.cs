@@ -67,7 +67,10 @@ public sealed class BacktestRunner
     public TradingEngine Engine => _engine;
 
     /// <summary>Runs over every event of <paramref name="source"/> in the options' time range.</summary>
-    public BacktestResult Run(IMarketDataSource source)
+    public BacktestResult Run(IMarketDataSource source) => Run(source, CancellationToken.None);
+
+    /// <summary>As <see cref="Run(IMarketDataSource)"/>, stopping with <see cref="OperationCanceledException"/> when asked (checked every 4,096 market events).</summary>
+    public BacktestResult Run(IMarketDataSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         var clock = Stopwatch.StartNew();
@@ -88,6 +91,11 @@ public sealed class BacktestRunner
                 }
 
                 OnMarketEvent(tick);
+                if ((_marketEvents & 4095) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 if (_options.Progress is { } progress && _marketEvents % _options.ProgressEvery == 0)
                 {
                     progress.Report(new BacktestProgress(_marketEvents, tick.TsEventNs, -1));

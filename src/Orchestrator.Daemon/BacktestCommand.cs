@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Backtest;
 using Orchestrator.Daemon.Configuration;
@@ -97,27 +98,18 @@ public static class BacktestCommand
 
         RuleOptions? rules = null;
         IReadOnlyList<RecordedSignal> signals = [];
-        switch (a.Strategy)
+        if (Strategy(a.Strategy) is { } builtIn)
         {
-            case "momentum":
-                rules = new RuleOptions { MomentumEnabled = true, RsiReversionEnabled = false };
-                break;
-            case "rsi_reversion":
-                rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = true };
-                break;
-            case "rules":
-                rules = new RuleOptions();
-                break;
-            default:
-                if (!File.Exists(a.Strategy))
-                {
-                    errors.Add($"--strategy: expected momentum, rsi_reversion, rules or a signal file; '{a.Strategy}' is none of these");
-                    break;
-                }
-
-                (signals, IReadOnlyList<string> signalErrors) = BacktestInputs.LoadSignals(a.Strategy);
-                errors.AddRange(signalErrors);
-                break;
+            rules = builtIn;
+        }
+        else if (!File.Exists(a.Strategy))
+        {
+            errors.Add($"--strategy: expected momentum, rsi_reversion, rules or a signal file; '{a.Strategy}' is none of these");
+        }
+        else
+        {
+            (signals, IReadOnlyList<string> signalErrors) = BacktestInputs.LoadSignals(a.Strategy);
+            errors.AddRange(signalErrors);
         }
 
         if (errors.Count > 0 || config is null)
@@ -133,25 +125,12 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
-        SessionOptions session = DaemonCli.BuildOptions(config, 0, 0, WaitStrategyKind.Blocking);
-        EngineOptions engine = session.Engine with
-        {
-            Symbols = scan.Symbols,
-            // The rules' settings come from risk_management.yaml; --strategy picks which run.
-            Rules = config.Engine.Rules with { MomentumEnabled = rules?.MomentumEnabled ?? false, RsiReversionEnabled = rules?.RsiReversionEnabled ?? false },
-        };
         long first = Math.Max(scan.FirstNs, fromNs);
         long last = Math.Min(scan.LastNs, toNs);
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
-        var options = new BacktestOptions
+        BacktestOptions options = BuildOptions(config, scan.Symbols, rules, signals, fromNs, toNs, mode) with
         {
-            Engine = engine,
-            Paper = session.Paper with { SymbolCount = scan.Symbols.Count },
-            FromNs = fromNs,
-            ToNs = toNs,
-            Mode = mode,
-            Signals = signals,
             ProgressEvery = 250_000,
             Progress = interactive ? new InlineProgress(e =>
             {
@@ -185,8 +164,43 @@ public static class BacktestCommand
         }
     }
 
+    /// <summary>
+    /// Backtest options from the configuration (risk, sizing, exits, the rules' settings, paper fees
+    /// and slippage, starting cash) for these symbols; <paramref name="rules"/> says which built-in
+    /// rules run (null = none: recorded signals only).
+    /// </summary>
+    public static BacktestOptions BuildOptions(DaemonConfig config, IReadOnlyList<string> symbols, RuleOptions? rules, IReadOnlyList<RecordedSignal> signals, long fromNs, long toNs, BacktestMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(symbols);
+        SessionOptions session = DaemonCli.BuildOptions(config, 0, 0, WaitStrategyKind.Blocking);
+        return new BacktestOptions
+        {
+            Engine = session.Engine with
+            {
+                Symbols = symbols,
+                // The rules' settings come from risk_management.yaml; the strategy picks which run.
+                Rules = config.Engine.Rules with { MomentumEnabled = rules?.MomentumEnabled ?? false, RsiReversionEnabled = rules?.RsiReversionEnabled ?? false },
+            },
+            Paper = session.Paper with { SymbolCount = symbols.Count },
+            FromNs = fromNs,
+            ToNs = toNs,
+            Mode = mode,
+            Signals = signals,
+        };
+    }
+
+    /// <summary>The built-in strategies by name (null when the name is not one).</summary>
+    public static RuleOptions? Strategy(string name) => name switch
+    {
+        "momentum" => new RuleOptions { MomentumEnabled = true, RsiReversionEnabled = false },
+        "rsi_reversion" => new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = true },
+        "rules" => new RuleOptions(),
+        _ => null,
+    };
+
     /// <summary>A date alone means the whole day: from its start, or (for --to) through its end.</summary>
-    private static bool TryParseBound(string text, bool endOfDay, out long ns)
+    public static bool TryParseBound(string text, bool endOfDay, out long ns)
     {
         if (!MarketDataTimestamp.TryParseNs(text, out ns))
         {
@@ -206,6 +220,21 @@ public static class BacktestCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"backtest: {result.MarketEvents:N0} market events, {result.Events:N0} events, {result.Fills.Count} fills, final equity {(result.Equity.Count > 0 ? Core.FixedPoint.ToDecimal(result.Equity[^1].EquityRaw) : result.StartingCash)}, {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
         _ = a;
+    }
+
+    /// <summary>The report of a run as JSON (what --report writes and service_agent.run_backtest returns).</summary>
+    public static JsonNode Summary(BacktestResult result, bool deterministic)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        decimal final = result.Equity.Count > 0 ? Core.FixedPoint.ToDecimal(result.Equity[^1].EquityRaw) : result.StartingCash;
+        return new JsonObject
+        {
+            ["total_return"] = result.StartingCash > 0 ? (final / result.StartingCash) - 1m : null,
+            ["final_equity"] = final,
+            ["trades"] = result.Fills.Count,
+            ["events"] = result.Events,
+            ["events_per_s"] = deterministic ? null : Math.Round(result.Events / Math.Max(result.ElapsedSeconds, 1e-9)),
+        };
     }
 
     /// <summary>Reports progress on the runner's thread (no synchronization context hop, so lines appear in order).</summary>

@@ -203,7 +203,8 @@ public static class DaemonCli
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
-                ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey)
+                ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
+                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null)
                 : null;
             ControlApi? api = null;
             if (apiPort is { } httpPort)

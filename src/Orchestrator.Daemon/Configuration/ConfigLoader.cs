@@ -703,7 +703,12 @@ public static class ConfigLoader
                 HealthInterval = agents.GetDuration("health_interval", a.HealthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
                 BarLength = agents.GetDuration("bar_length", a.BarLength, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
                 CallTimeout = agents.GetDuration("call_timeout", a.CallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+                BacktestData = agents.GetString("backtest_data"),
             };
+            if (a.BacktestData is { } data && !File.Exists(data))
+            {
+                agents.Error("backtest_data", $"file '{data}' not found");
+            }
             if (agents.Section("strategy_agent") is { } strategy)
             {
                 a = a with

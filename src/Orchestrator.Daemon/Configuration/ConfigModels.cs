@@ -157,6 +157,9 @@ public sealed record AgentSettings
 
     /// <summary>A call to an agent without its own timeout ends after this long.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The bars file service_agent.run_backtest tests on (null = backtests unavailable to agents).</summary>
+    public string? BacktestData { get; init; }
 }
 
 /// <summary>Everything the daemon reads at start-up, validated.</summary>

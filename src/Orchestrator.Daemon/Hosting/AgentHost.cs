@@ -31,7 +31,7 @@ public sealed class AgentHost : IAsyncDisposable
     private readonly TradingSession _session;
     private readonly StrategyAgent _strategy;
 
-    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy)
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest)
     {
         _session = session;
         TradingEngine engine = session.Engine;
@@ -45,7 +45,7 @@ public sealed class AgentHost : IAsyncDisposable
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval }, broker: Broker);
 
         _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
-        IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent()];
+        IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync)];
         foreach (IAgent agent in agents)
         {
             Router.Register(agent);
@@ -77,7 +77,7 @@ public sealed class AgentHost : IAsyncDisposable
     /// Starts the agents for a running session. <paramref name="strategyModel"/> and
     /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.
     /// </summary>
-    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey)
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -102,7 +102,7 @@ public sealed class AgentHost : IAsyncDisposable
             };
         }
 
-        var host = new AgentHost(session, settings, strategy);
+        var host = new AgentHost(session, settings, strategy, backtest);
         session.MarketObserver = new BarFeed(host.Bars, session.Engine.Symbols);
         host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, _ =>
         {

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Routing;
+using Orchestrator.Backtest;
+using Orchestrator.Daemon.Configuration;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// service_agent.run_backtest: the same backtest as the CLI's, on the configured bars file
+/// (<c>agents.backtest_data</c>), with the daemon's configuration, single-threaded on the slow
+/// pool (delegate it as a task for long ranges; canceling the task stops it).
+/// </summary>
+public sealed class BacktestService(DaemonConfig config, string dataPath)
+{
+    public Task<JsonNode?> RunAsync(RunBacktestParams p, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        Engine.Options.RuleOptions rules = BacktestCommand.Strategy(p.Strategy)
+            ?? throw new AgentException(AgentErrors.InvalidParams, $"strategy: expected momentum, rsi_reversion or rules, got '{p.Strategy}'");
+        DataScan scan = BacktestInputs.Scan(dataPath);
+        string[] missing = [.. p.Symbols.Select(s => s.ToUpperInvariant()).Where(s => !scan.Symbols.Contains(s))];
+        if (missing.Length > 0)
+        {
+            throw new AgentException(AgentErrors.InvalidParams, $"symbols: {string.Join(", ", missing)} not in the backtest data ({string.Join(", ", scan.Symbols)})");
+        }
+
+        BacktestCommand.TryParseBound(p.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), endOfDay: false, out long fromNs);
+        BacktestCommand.TryParseBound(p.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), endOfDay: true, out long toNs);
+        BacktestOptions options = BacktestCommand.BuildOptions(config, [.. p.Symbols.Select(s => s.ToUpperInvariant()).Distinct()], rules, [], fromNs, toNs, BacktestMode.SingleThread);
+        var runner = new BacktestRunner(options);
+        using var reader = new MarketDataFileReader(dataPath, runner.Engine.Symbols, NLog.LogManager.GetLogger("Orchestrator.Backtest"));
+        BacktestResult result = runner.Run(reader, cancellationToken);
+        return Task.FromResult<JsonNode?>(BacktestCommand.Summary(result, deterministic: false));
+    }
+}
