@@ -217,25 +217,43 @@ public static class BacktestCommand
 
     private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output)
     {
+        BacktestReport report = BacktestMetrics.Compute(result);
+        if (a.Report is { } reportPath)
+        {
+            CreateDirectoryFor(reportPath);
+            BacktestReportWriter.WriteFile(report, reportPath, a.Deterministic);
+        }
+
+        if (a.EquityCsv is { } csvPath)
+        {
+            CreateDirectoryFor(csvPath);
+            EquityCsvWriter.WriteFile(result, csvPath);
+        }
+
+        if (a.Plot is { } plotPath)
+        {
+            CreateDirectoryFor(plotPath);
+            EquityChart.SavePng(result, report, plotPath);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"backtest: {result.MarketEvents:N0} market events, {result.Events:N0} events, {result.Fills.Count} fills, final equity {(result.Equity.Count > 0 ? Core.FixedPoint.ToDecimal(result.Equity[^1].EquityRaw) : result.StartingCash)}, {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
-        _ = a;
+            $"backtest: total return {Percent(report.TotalReturn)}, CAGR {Percent(report.Cagr)}, Sharpe {report.Sharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"}, max drawdown {report.MaxDrawdown:P2}, {report.TradeCount} trades (win rate {Percent(report.WinRate)}), fees {report.Fees:0.##}, final equity {report.FinalEquity:0.##}; {result.Events:N0} events in {result.ElapsedSeconds:0.00} s = {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
+    }
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "-";
+
+    private static void CreateDirectoryFor(string path)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
     }
 
     /// <summary>The report of a run as JSON (what --report writes and service_agent.run_backtest returns).</summary>
-    public static JsonNode Summary(BacktestResult result, bool deterministic)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        decimal final = result.Equity.Count > 0 ? Core.FixedPoint.ToDecimal(result.Equity[^1].EquityRaw) : result.StartingCash;
-        return new JsonObject
-        {
-            ["total_return"] = result.StartingCash > 0 ? (final / result.StartingCash) - 1m : null,
-            ["final_equity"] = final,
-            ["trades"] = result.Fills.Count,
-            ["events"] = result.Events,
-            ["events_per_s"] = deterministic ? null : Math.Round(result.Events / Math.Max(result.ElapsedSeconds, 1e-9)),
-        };
-    }
+    public static JsonNode Summary(BacktestResult result, bool deterministic) =>
+        JsonNode.Parse(BacktestReportWriter.ToJson(BacktestMetrics.Compute(result), deterministic))!;
 
     /// <summary>Reports progress on the runner's thread (no synchronization context hop, so lines appear in order).</summary>
     private sealed class InlineProgress(Action<BacktestProgress> report) : IProgress<BacktestProgress>
