@@ -1,0 +1,371 @@
+namespace Orchestrator.Backtest;
+
+/// <summary>
+/// Turns a <see cref="BacktestResult"/> into a <see cref="BacktestReport"/>. Pure: the same result
+/// and options give the same report.
+/// </summary>
+/// <remarks>
+/// <para>Definitions (the equity curve is taken in time order; money stays decimal):</para>
+/// <list type="bullet">
+/// <item><b>Total return</b> = final equity / starting cash − 1. <b>CAGR</b> = (final / start)^(365.25
+/// days / span) − 1, span from the first to the last equity point.</item>
+/// <item><b>Period returns.</b> When the curve covers at least two UTC calendar dates it is
+/// resampled to one point per UTC day — the first point of the curve (the start), then the last
+/// point of each date (the first date's only if it is not the start itself) — and annualised with
+/// <see cref="BacktestMetricsOptions.DailyPeriodsPerYear"/> (252). Otherwise (one date) every
+/// point is a period and periods per year = 365.25 days / the median spacing of the points. A
+/// return is equity / previous − 1; if any previous equity is not positive, no return statistic is
+/// given.</item>
+/// <item><b>Volatility</b> = stdev(r, sample, n − 1) × √P. <b>Sharpe</b> = mean(r − rf/P) / stdev(r) × √P,
+/// rf the annual <see cref="BacktestMetricsOptions.RiskFreeRate"/>. <b>Sortino</b> = mean(r − rf/P)
+/// / √(mean over all periods of min(r, 0)²) × √P. All need two returns or more.</item>
+/// <item><b>Drawdown</b> on every point of the curve (not resampled): see
+/// <see cref="BacktestReport.MaxDrawdown"/> and <see cref="BacktestReport.MaxDrawdownDurationDays"/>.</item>
+/// <item><b>Trades</b>: round trips per symbol, average-cost P&amp;L net of fees (see
+/// <see cref="RoundTripTrade"/>). Fills are taken in time order (stable for equal times). Win rate
+/// = closed trades with P&amp;L &gt; 0 / closed trades; profit factor = sum of positive P&amp;L /
+/// |sum of negative P&amp;L| over closed trades, null when none lost. Open trades are listed but not
+/// counted in either.</item>
+/// <item><b>Exposure</b>, time-weighted over the curve: each point's state holds until the next
+/// point. Exposure time = time with gross exposure ≠ 0 / span; average gross exposure = Σ dt ×
+/// gross / equity / span (null if equity is not positive during a weighted interval).</item>
+/// </list>
+/// <para>Anything that would divide by zero or come out NaN or infinite is null.</para>
+/// </remarks>
+public static class BacktestMetrics
+{
+    private const long NsPerDay = 86_400_000_000_000;
+    private const double NsPerYear = 365.25 * NsPerDay;
+
+    /// <summary>Computes every figure of the report.</summary>
+    /// <param name="result">What the backtest produced.</param>
+    /// <param name="options">Risk-free rate and periods per year; <see cref="BacktestMetricsOptions.Default"/> when null.</param>
+    public static BacktestReport Compute(BacktestResult result, BacktestMetricsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        options ??= BacktestMetricsOptions.Default;
+
+        IReadOnlyList<EquityPoint> equity = InTimeOrder(result.Equity);
+        decimal start = result.StartingCash;
+        decimal final = equity.Count > 0 ? Core.FixedPoint.ToDecimal(equity[^1].EquityRaw) : start;
+        long? startTs = equity.Count > 0 ? equity[0].TsNs : null;
+        long? endTs = equity.Count > 0 ? equity[^1].TsNs : null;
+
+        double? totalReturn = start > 0 ? (double)(final / start - 1m) : null;
+        double? cagr = null;
+        if (start > 0 && final > 0 && endTs > startTs)
+        {
+            cagr = Finite(Math.Pow((double)(final / start), NsPerYear / (double)(endTs.Value - startTs.Value)) - 1.0);
+        }
+
+        var (periodicity, returns, periodsPerYear) = PeriodReturns(equity, options);
+        var (volatility, sharpe, sortino) = ReturnStatistics(returns, periodsPerYear, options.RiskFreeRate);
+
+        DrawdownSummary drawdown = DrawdownCalculator.Analyze(equity);
+        var (exposureTime, averageGross) = Exposure(equity);
+
+        var (trades, ledgers) = ExtractTrades(result.Fills);
+        int closed = 0, wins = 0, losses = 0;
+        decimal grossProfit = 0, grossLoss = 0;
+        foreach (RoundTripTrade trade in trades)
+        {
+            if (trade.IsOpen)
+            {
+                continue;
+            }
+
+            closed++;
+            if (trade.RealizedPnl > 0)
+            {
+                wins++;
+                grossProfit += trade.RealizedPnl;
+            }
+            else if (trade.RealizedPnl < 0)
+            {
+                losses++;
+                grossLoss -= trade.RealizedPnl;
+            }
+        }
+
+        decimal fees = 0, realized = 0;
+        foreach (SymbolLedger ledger in ledgers.Values)
+        {
+            fees += ledger.Fees;
+            realized += ledger.RealizedPnl;
+        }
+
+        return new BacktestReport
+        {
+            StartingCash = start,
+            FinalEquity = final,
+            StartTsNs = startTs,
+            EndTsNs = endTs,
+            EquityPoints = equity.Count,
+            TotalReturn = totalReturn,
+            Cagr = cagr,
+            Volatility = volatility,
+            Sharpe = sharpe,
+            Sortino = sortino,
+            RiskFreeRate = options.RiskFreeRate,
+            ReturnPeriodicity = periodicity,
+            ReturnPeriods = returns.Length,
+            PeriodsPerYear = periodsPerYear,
+            MaxDrawdown = drawdown.MaxDrawdown,
+            MaxDrawdownPeakTsNs = drawdown.MaxPeakTsNs,
+            MaxDrawdownTroughTsNs = drawdown.MaxTroughTsNs,
+            MaxDrawdownRecoveryTsNs = drawdown.MaxRecoveryTsNs,
+            MaxDrawdownDurationDays = (double)drawdown.LongestNs / NsPerDay,
+            LongestDrawdownStartTsNs = drawdown.LongestStartTsNs,
+            LongestDrawdownEndTsNs = drawdown.LongestEndTsNs,
+            LongestDrawdownRecovered = drawdown.LongestRecovered,
+            TradeCount = trades.Count,
+            ClosedTrades = closed,
+            OpenTrades = trades.Count - closed,
+            WinningTrades = wins,
+            LosingTrades = losses,
+            WinRate = closed > 0 ? (double)wins / closed : null,
+            ProfitFactor = grossLoss > 0 ? (double)(grossProfit / grossLoss) : null,
+            GrossProfit = grossProfit,
+            GrossLoss = grossLoss,
+            RealizedPnl = realized,
+            Fees = fees,
+            ExposureTime = exposureTime,
+            AverageGrossExposure = averageGross,
+            Events = result.Events,
+            MarketEvents = result.MarketEvents,
+            Signals = result.Signals,
+            Rejects = result.Rejects.OrderBy(r => r.Key, StringComparer.Ordinal).ToList(),
+            ElapsedSeconds = result.ElapsedSeconds,
+            EventsPerSecond = result.ElapsedSeconds > 0 ? Finite(result.Events / result.ElapsedSeconds) : null,
+            PerSymbol = PerSymbol(result.Symbols, trades, ledgers),
+            Trades = trades,
+        };
+    }
+
+    private static IReadOnlyList<EquityPoint> InTimeOrder(IReadOnlyList<EquityPoint> equity)
+    {
+        for (int i = 1; i < equity.Count; i++)
+        {
+            if (equity[i].TsNs < equity[i - 1].TsNs)
+            {
+                return equity.OrderBy(p => p.TsNs).ToArray(); // stable
+            }
+        }
+
+        return equity;
+    }
+
+    private static (ReturnPeriodicity Periodicity, double[] Returns, double? PeriodsPerYear) PeriodReturns(
+        IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options)
+    {
+        if (equity.Count < 2)
+        {
+            return (ReturnPeriodicity.None, [], null);
+        }
+
+        var values = new List<long>(equity.Count);
+        ReturnPeriodicity periodicity;
+        double? periodsPerYear;
+        if (UtcDay(equity[0].TsNs) != UtcDay(equity[^1].TsNs))
+        {
+            periodicity = ReturnPeriodicity.Daily;
+            periodsPerYear = options.DailyPeriodsPerYear > 0 ? options.DailyPeriodsPerYear : null;
+            values.Add(equity[0].EquityRaw);
+            for (int i = 1; i < equity.Count; i++)
+            {
+                bool lastOfDay = i == equity.Count - 1 || UtcDay(equity[i + 1].TsNs) != UtcDay(equity[i].TsNs);
+                if (lastOfDay)
+                {
+                    values.Add(equity[i].EquityRaw);
+                }
+            }
+        }
+        else
+        {
+            periodicity = ReturnPeriodicity.PerPoint;
+            var spacings = new long[equity.Count - 1];
+            for (int i = 0; i < equity.Count; i++)
+            {
+                values.Add(equity[i].EquityRaw);
+                if (i > 0)
+                {
+                    spacings[i - 1] = equity[i].TsNs - equity[i - 1].TsNs;
+                }
+            }
+
+            double median = Median(spacings);
+            periodsPerYear = median > 0 ? NsPerYear / median : null;
+        }
+
+        var returns = new double[values.Count - 1];
+        for (int i = 1; i < values.Count; i++)
+        {
+            if (values[i - 1] <= 0)
+            {
+                return (periodicity, [], periodsPerYear); // returns undefined once equity is not positive
+            }
+
+            returns[i - 1] = (double)values[i] / values[i - 1] - 1.0;
+        }
+
+        return (periodicity, returns, periodsPerYear);
+    }
+
+    private static (double? Volatility, double? Sharpe, double? Sortino) ReturnStatistics(
+        double[] returns, double? periodsPerYear, double riskFreeRate)
+    {
+        int n = returns.Length;
+        if (n < 2 || periodsPerYear is not { } perYear)
+        {
+            return (null, null, null);
+        }
+
+        double riskFreePerPeriod = riskFreeRate / perYear;
+        double sum = 0, excessSum = 0, downsideSquares = 0;
+        foreach (double r in returns)
+        {
+            sum += r;
+            excessSum += r - riskFreePerPeriod;
+            double downside = Math.Min(r, 0.0);
+            downsideSquares += downside * downside;
+        }
+
+        double mean = sum / n;
+        double meanExcess = excessSum / n;
+        double squares = 0;
+        foreach (double r in returns)
+        {
+            squares += (r - mean) * (r - mean);
+        }
+
+        double stdev = Math.Sqrt(squares / (n - 1));
+        double downsideDeviation = Math.Sqrt(downsideSquares / n);
+        double scale = Math.Sqrt(perYear);
+        return (
+            Finite(stdev * scale),
+            stdev > 0 ? Finite(meanExcess / stdev * scale) : null,
+            downsideDeviation > 0 ? Finite(meanExcess / downsideDeviation * scale) : null);
+    }
+
+    private static (double? ExposureTime, double? AverageGross) Exposure(IReadOnlyList<EquityPoint> equity)
+    {
+        if (equity.Count < 2)
+        {
+            return (null, null);
+        }
+
+        double span = equity[^1].TsNs - equity[0].TsNs;
+        if (span <= 0)
+        {
+            return (null, null);
+        }
+
+        double exposedNs = 0, weighted = 0;
+        bool averageDefined = true;
+        for (int i = 0; i < equity.Count - 1; i++)
+        {
+            long dt = equity[i + 1].TsNs - equity[i].TsNs;
+            if (dt == 0)
+            {
+                continue;
+            }
+
+            if (equity[i].GrossExposureRaw != 0)
+            {
+                exposedNs += dt;
+            }
+
+            if (equity[i].EquityRaw > 0)
+            {
+                weighted += dt * ((double)equity[i].GrossExposureRaw / equity[i].EquityRaw);
+            }
+            else
+            {
+                averageDefined = false;
+            }
+        }
+
+        return (Finite(exposedNs / span), averageDefined ? Finite(weighted / span) : null);
+    }
+
+    private static (List<RoundTripTrade> Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
+    {
+        var trades = new List<RoundTripTrade>();
+        var ledgers = new SortedDictionary<string, SymbolLedger>(StringComparer.Ordinal);
+        foreach (FillRecord fill in fills.OrderBy(f => f.TsNs)) // stable: equal times keep their order
+        {
+            if (!ledgers.TryGetValue(fill.Symbol, out SymbolLedger? ledger))
+            {
+                ledger = new SymbolLedger(fill.Symbol);
+                ledgers.Add(fill.Symbol, ledger);
+            }
+
+            ledger.Apply(fill, trades);
+        }
+
+        foreach (SymbolLedger ledger in ledgers.Values)
+        {
+            ledger.Finish(trades);
+        }
+
+        List<RoundTripTrade> ordered = trades
+            .OrderBy(t => t.EntryTsNs)
+            .ThenBy(t => t.Symbol, StringComparer.Ordinal)
+            .ToList();
+        return (ordered, ledgers);
+    }
+
+    private static List<SymbolReport> PerSymbol(
+        IReadOnlyList<string> symbols, List<RoundTripTrade> trades, SortedDictionary<string, SymbolLedger> ledgers)
+    {
+        var names = new SortedSet<string>(symbols, StringComparer.Ordinal);
+        names.UnionWith(ledgers.Keys);
+        var report = new List<SymbolReport>(names.Count);
+        foreach (string symbol in names)
+        {
+            int closed = 0, open = 0, wins = 0;
+            foreach (RoundTripTrade trade in trades)
+            {
+                if (!string.Equals(trade.Symbol, symbol, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (trade.IsOpen)
+                {
+                    open++;
+                }
+                else
+                {
+                    closed++;
+                    wins += trade.RealizedPnl > 0 ? 1 : 0;
+                }
+            }
+
+            ledgers.TryGetValue(symbol, out SymbolLedger? ledger);
+            report.Add(new SymbolReport(
+                symbol,
+                closed,
+                open,
+                wins,
+                closed > 0 ? (double)wins / closed : null,
+                ledger?.RealizedPnl ?? 0m,
+                ledger?.Fees ?? 0m,
+                ledger?.Position ?? 0));
+        }
+
+        return report;
+    }
+
+    private static long UtcDay(long tsNs) => Math.DivRem(tsNs, NsPerDay) is var (q, r) && r < 0 ? q - 1 : q;
+
+    private static double Median(long[] values)
+    {
+        long[] sorted = (long[])values.Clone();
+        Array.Sort(sorted);
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] / 2.0) + (sorted[mid] / 2.0);
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}

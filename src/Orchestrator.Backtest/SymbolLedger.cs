@@ -1,0 +1,167 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Backtest;
+
+/// <summary>
+/// Replays one symbol's fills into round trips, by the average-cost method: the cost basis of
+/// the open position grows by price × quantity on each fill that adds to it; a fill that reduces
+/// it removes the same fraction of the basis (truncated to the fixed-point scale, as the engine's
+/// <c>Portfolio</c> does, so the gross figures agree with it; the last share takes whatever is
+/// left, so a closed trade's gross P&amp;L is exactly exit notional − entry notional) and realizes
+/// proceeds − removed cost (reversed for a short). Every commission is subtracted from the trade
+/// it was charged in.
+/// </summary>
+internal sealed class SymbolLedger
+{
+    private readonly string _symbol;
+
+    // The open position (signed shares) and the absolute cost of it.
+    private long _position;
+    private decimal _costBasis;
+
+    // The round trip in progress (meaningful while _position != 0).
+    private TradeDirection _direction;
+    private long _entryTsNs;
+    private long _peakQuantity;
+    private long _entryQuantity;
+    private decimal _entryNotional;
+    private long _exitQuantity;
+    private decimal _exitNotional;
+    private decimal _tradeFees;
+    private decimal _tradeRealized;
+    private int _tradeFills;
+
+    public SymbolLedger(string symbol) => _symbol = symbol;
+
+    /// <summary>Signed shares held after the fills applied so far.</summary>
+    public long Position => _position;
+
+    /// <summary>Realized P&amp;L net of fees over every fill applied.</summary>
+    public decimal RealizedPnl { get; private set; }
+
+    /// <summary>Commissions over every fill applied.</summary>
+    public decimal Fees { get; private set; }
+
+    /// <summary>Applies one fill; a trade it closes is appended to <paramref name="trades"/>.</summary>
+    public void Apply(in FillRecord fill, List<RoundTripTrade> trades)
+    {
+        if (fill.Quantity <= 0 || (fill.Side != Side.Buy && fill.Side != Side.Sell))
+        {
+            throw new ArgumentException($"Fill {fill.ClientOrderId} in {fill.Symbol}: side {fill.Side}, quantity {fill.Quantity}.", nameof(fill));
+        }
+
+        decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
+        decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
+        long signed = fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity;
+
+        if (_position == 0)
+        {
+            Open(fill.TsNs, signed, price, commission);
+            return;
+        }
+
+        if (Math.Sign(signed) == Math.Sign(_position))
+        {
+            Add(signed, price, commission);
+            return;
+        }
+
+        long held = Math.Abs(_position);
+        if (fill.Quantity <= held)
+        {
+            Reduce(fill.Quantity, price, commission);
+            if (_position == 0)
+            {
+                trades.Add(Snapshot(fill.TsNs));
+            }
+
+            return;
+        }
+
+        // A flip: close what is held, open the rest the other way; the commission is split by
+        // quantity, the opening part taking the remainder so the two add up exactly.
+        decimal closingCommission = decimal.Round(commission * held / fill.Quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
+        Reduce(held, price, closingCommission);
+        trades.Add(Snapshot(fill.TsNs));
+        Open(fill.TsNs, signed > 0 ? fill.Quantity - held : -(fill.Quantity - held), price, commission - closingCommission);
+    }
+
+    /// <summary>Appends the round trip still open, if any.</summary>
+    public void Finish(List<RoundTripTrade> trades)
+    {
+        if (_position != 0)
+        {
+            trades.Add(Snapshot(null));
+        }
+    }
+
+    private void Open(long tsNs, long signed, decimal price, decimal commission)
+    {
+        long quantity = Math.Abs(signed);
+        _position = signed;
+        _costBasis = price * quantity;
+        _direction = signed > 0 ? TradeDirection.Long : TradeDirection.Short;
+        _entryTsNs = tsNs;
+        _peakQuantity = quantity;
+        _entryQuantity = quantity;
+        _entryNotional = price * quantity;
+        _exitQuantity = 0;
+        _exitNotional = 0;
+        _tradeFees = commission;
+        _tradeRealized = -commission;
+        _tradeFills = 1;
+        Fees += commission;
+        RealizedPnl -= commission;
+    }
+
+    private void Add(long signed, decimal price, decimal commission)
+    {
+        long quantity = Math.Abs(signed);
+        _position += signed;
+        _costBasis += price * quantity;
+        _peakQuantity = Math.Max(_peakQuantity, Math.Abs(_position));
+        _entryQuantity += quantity;
+        _entryNotional += price * quantity;
+        _tradeFees += commission;
+        _tradeRealized -= commission;
+        _tradeFills++;
+        Fees += commission;
+        RealizedPnl -= commission;
+    }
+
+    private void Reduce(long quantity, decimal price, decimal commission)
+    {
+        long held = Math.Abs(_position);
+        decimal removed = quantity == held
+            ? _costBasis
+            : decimal.Round(_costBasis * quantity / held, FixedPoint.Decimals, MidpointRounding.ToZero);
+        _costBasis -= removed;
+        decimal proceeds = price * quantity;
+        decimal gross = _direction == TradeDirection.Long ? proceeds - removed : removed - proceeds;
+        _position += _direction == TradeDirection.Long ? -quantity : quantity;
+        _exitQuantity += quantity;
+        _exitNotional += proceeds;
+        _tradeFees += commission;
+        _tradeRealized += gross - commission;
+        _tradeFills++;
+        Fees += commission;
+        RealizedPnl += gross - commission;
+    }
+
+    private RoundTripTrade Snapshot(long? exitTsNs) => new(
+        _symbol,
+        _direction,
+        _entryTsNs,
+        exitTsNs,
+        _peakQuantity,
+        Math.Abs(_position),
+        AveragePrice(_entryNotional, _entryQuantity)!.Value,
+        AveragePrice(_exitNotional, _exitQuantity),
+        _tradeRealized,
+        _tradeFees,
+        _tradeFills,
+        exitTsNs is null);
+
+    private static decimal? AveragePrice(decimal notional, long quantity) =>
+        quantity == 0 ? null : decimal.Round(notional / quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
+}
