@@ -44,7 +44,7 @@ public sealed class BacktestCommandTests : IDisposable
         return path;
     }
 
-    private int Run(BacktestArguments a, out string stdout, out string stderr)
+    private static int Run(BacktestArguments a, out string stdout, out string stderr)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
