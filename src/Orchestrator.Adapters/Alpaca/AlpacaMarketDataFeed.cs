@@ -34,6 +34,7 @@ public sealed class AlpacaMarketDataFeed : IDisposable
     private readonly string[] _authentication;
     private readonly string[] _subscription;
     private string? _needsAttention;
+    private int _halting;
 
     /// <param name="streamUri">e.g. wss://stream.data.alpaca.markets/v2/iex.</param>
     /// <param name="credentials">The key pair for the log-in message.</param>
@@ -106,9 +107,10 @@ public sealed class AlpacaMarketDataFeed : IDisposable
         }
 
         string reason = "Alpaca market data error " + code.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + meaning;
-        if (Interlocked.CompareExchange(ref _needsAttention, reason, null) is null)
+        if (Interlocked.Exchange(ref _halting, 1) == 0)
         {
-            _connection.Halt(reason);
+            _connection.Halt(reason); // stopped first, then announced: whoever sees the reason sees a stopped link
+            Volatile.Write(ref _needsAttention, reason);
             AttentionNeeded?.Invoke(reason);
         }
     }

@@ -33,6 +33,7 @@ public sealed class AlpacaTradeUpdatesStream : IDisposable
     private long _malformed;
     private long _authorizations;
     private string? _needsAttention;
+    private int _refused;
 
     /// <summary><c>{"action":"listen","data":{"streams":["trade_updates"]}}</c>.</summary>
     public const string ListenMessage = "{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}";
@@ -143,9 +144,10 @@ public sealed class AlpacaTradeUpdatesStream : IDisposable
         }
 
         const string Reason = "Alpaca refused the trade_updates log-in: check the key id and secret";
-        if (Interlocked.CompareExchange(ref _needsAttention, Reason, null) is null)
+        if (Interlocked.Exchange(ref _refused, 1) == 0)
         {
-            _connection.Halt(Reason);
+            _connection.Halt(Reason); // stopped first, then announced: whoever sees the reason sees a stopped link
+            Volatile.Write(ref _needsAttention, Reason);
             AttentionNeeded?.Invoke(Reason);
         }
     }

@@ -205,7 +205,17 @@ public sealed class WebSocketManager : IDisposable
             TaskScheduler.Default);
     }
 
-    private void SetState(ConnectionState state) => Volatile.Write(ref _state, (int)state);
+    /// <summary>A halted link stays Stopped: a reconnect callback racing the halt cannot revive its state.</summary>
+    private void SetState(ConnectionState state)
+    {
+        // Interlocked (full fences): the state write is ordered before the halt check, and Halt
+        // sets its flag before writing Stopped, so one of the two writes Stopped last.
+        Interlocked.Exchange(ref _state, (int)state);
+        if (state != ConnectionState.Stopped && Halted)
+        {
+            Interlocked.Exchange(ref _state, (int)ConnectionState.Stopped);
+        }
+    }
 
     public void Dispose()
     {
