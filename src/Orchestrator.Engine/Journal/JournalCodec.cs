@@ -46,8 +46,8 @@ public static class JournalCodec
     /// <summary>Largest record of any type.</summary>
     public const int MaxRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + TextPrefixBytes + MaxTextBytes;
 
-    /// <summary>Smallest valid payload (a Timer event).</summary>
-    public const int MinPayloadBytes = PayloadPrefixBytes + EventHeaderBytes;
+    /// <summary>Smallest valid payload (an empty interned text; a Timer event is larger).</summary>
+    public const int MinPayloadBytes = PayloadPrefixBytes + TextPrefixBytes;
 
     /// <summary>Largest valid payload.</summary>
     public const int MaxPayloadBytes = MaxRecordBytes - RecordHeaderBytes;
