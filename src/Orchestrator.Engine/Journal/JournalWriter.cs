@@ -166,13 +166,22 @@ public sealed class JournalWriter : IDisposable
         Syncs++;
     }
 
-    // Rare: once per segment. The finished segment is synced before the next one is opened so a
-    // later segment never exists on disk ahead of the bytes of an earlier one.
+    // Rare: once per segment. Unless the policy is None, the finished segment is synced before the
+    // next one is opened so a later segment never reaches the disk ahead of an earlier one's bytes
+    // (under None a sync here could stall the fast path on up to a whole segment of page cache).
     private void Roll(long firstSequence)
     {
         if (_segment is not null)
         {
-            FlushAndSync();
+            if (_fsync.Mode == JournalFsyncMode.None)
+            {
+                WriteBuffer();
+            }
+            else
+            {
+                FlushAndSync();
+            }
+
             _segment.Dispose();
         }
 
