@@ -3,6 +3,7 @@ using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
+// --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64.
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
 if (args.Contains("--quick"))
 {
@@ -12,6 +13,11 @@ if (args.Contains("--quick"))
 if (args.Contains("--backtest"))
 {
     return Orchestrator.Benchmarks.Backtest.BacktestBench.Run(Console.Out, args);
+}
+
+if (args.Contains("--journal"))
+{
+    return Orchestrator.Benchmarks.Journal.JournalBench.Run(Console.Out);
 }
 
 if (args.Contains("--latency"))

@@ -1,0 +1,288 @@
+using System.Buffers.Binary;
+using System.Text.Unicode;
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.Journal;
+
+/// <summary>
+/// The journal's byte layout (little-endian, fixed per record type; README.md in this folder has the tables).
+/// <code>
+/// segment = header record*
+/// header  = "ORCJ" u8 version(=1) u8[3] reserved(=0) u64 firstSequence            (16 bytes)
+/// record  = u32 payloadLength  u32 crc32c(payload)  payload
+/// payload = u8 recordType  u64 sequence  body
+/// EngineEvent body  = u8 kind  i32 symbolId  i64 tsEventNs  i64 tsInitNs  kind-block
+///   TradeTick | QuoteTick | Bar: i64 price size bid ask bidSize askSize open high low   (72)
+///   TradeSignal:     u8 side  i32 confidencePpm  i64 signalPrice  i64 signalId  i32 sourceId  i32 reasonId   (29)
+///   ExecutionReport: u8 execType  i64 orderId  u8 side  i64 fillQty fillPrice commission leaves  u8 reject (43)
+///   Command:         u8 command  i64 argument                                             (9)
+///   Timer | None:    nothing
+/// TextInterned body = u8 table  i32 id  u16 byteLength  UTF-8 bytes (at most MaxTextBytes)
+/// </code>
+/// Only the input section of an <see cref="EngineEvent"/> is written: the fields the handlers fill
+/// in (intent, verdict, quantity, client order id) are derived and recomputed by replay, and
+/// <see cref="EngineEvent.PublishTimestamp"/> is a process-local Stopwatch value for latency only.
+/// </summary>
+public static class JournalCodec
+{
+    /// <summary>Bytes of the segment header.</summary>
+    public const int SegmentHeaderBytes = 16;
+
+    /// <summary>The format version in the segment header.</summary>
+    public const byte Version = 1;
+
+    /// <summary>Bytes before the payload: length and checksum.</summary>
+    public const int RecordHeaderBytes = 8;
+
+    /// <summary>Bytes of the payload's common prefix: record type and sequence.</summary>
+    public const int PayloadPrefixBytes = 9;
+
+    /// <summary>Longest UTF-8 text of an interned-text record; longer texts are cut at a character boundary.</summary>
+    public const int MaxTextBytes = 4096;
+
+    /// <summary>Largest EngineEvent record.</summary>
+    public const int MaxEventRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + EventHeaderBytes + MarketBlockBytes;
+
+    /// <summary>Largest record of any type.</summary>
+    public const int MaxRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + TextPrefixBytes + MaxTextBytes;
+
+    /// <summary>Smallest valid payload (an empty interned text; a Timer event is larger).</summary>
+    public const int MinPayloadBytes = PayloadPrefixBytes + TextPrefixBytes;
+
+    /// <summary>Largest valid payload.</summary>
+    public const int MaxPayloadBytes = MaxRecordBytes - RecordHeaderBytes;
+
+    internal const int EventHeaderBytes = 1 + 4 + 8 + 8;
+    internal const int MarketBlockBytes = 9 * 8;
+    internal const int SignalBlockBytes = 1 + 4 + 8 + 8 + 4 + 4;
+    internal const int ReportBlockBytes = 1 + 8 + 1 + (4 * 8) + 1;
+    internal const int CommandBlockBytes = 1 + 8;
+    internal const int TextPrefixBytes = 1 + 4 + 2;
+
+    /// <summary>"ORCJ" as a little-endian u32.</summary>
+    internal const uint Magic = 'O' | ('R' << 8) | ('C' << 16) | ((uint)'J' << 24);
+
+    /// <summary>Writes a segment header.</summary>
+    public static void WriteSegmentHeader(Span<byte> destination, long firstSequence)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, Magic);
+        destination[4] = Version;
+        destination[5] = 0;
+        destination[6] = 0;
+        destination[7] = 0;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], firstSequence);
+    }
+
+    /// <summary>Reads a segment header; false when the magic or version is not ours.</summary>
+    public static bool TryReadSegmentHeader(ReadOnlySpan<byte> source, out long firstSequence)
+    {
+        firstSequence = 0;
+        if (source.Length < SegmentHeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(source) != Magic || source[4] != Version)
+        {
+            return false;
+        }
+
+        firstSequence = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
+        return true;
+    }
+
+    /// <summary>Whether events of <paramref name="kind"/> are market data (ticks and bars).</summary>
+    public static bool IsMarketData(EventKind kind) => kind is EventKind.TradeTick or EventKind.QuoteTick or EventKind.Bar;
+
+    /// <summary>
+    /// Encodes the input fields of <paramref name="e"/> as one record into <paramref name="destination"/>
+    /// (at least <see cref="MaxEventRecordBytes"/> long); returns the record's length.
+    /// </summary>
+    public static int WriteEvent(Span<byte> destination, in EngineEvent e, long sequence)
+    {
+        Span<byte> p = destination[RecordHeaderBytes..];
+        p[0] = (byte)JournalRecordType.EngineEvent;
+        BinaryPrimitives.WriteInt64LittleEndian(p[1..], sequence);
+        p[9] = (byte)e.Kind;
+        BinaryPrimitives.WriteInt32LittleEndian(p[10..], e.SymbolId);
+        BinaryPrimitives.WriteInt64LittleEndian(p[14..], e.TsEventNs);
+        BinaryPrimitives.WriteInt64LittleEndian(p[22..], e.TsInitNs);
+        Span<byte> b = p[(PayloadPrefixBytes + EventHeaderBytes)..];
+        int body;
+        switch (e.Kind)
+        {
+            case EventKind.TradeTick:
+            case EventKind.QuoteTick:
+            case EventKind.Bar:
+                BinaryPrimitives.WriteInt64LittleEndian(b, e.PriceRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[8..], e.Size);
+                BinaryPrimitives.WriteInt64LittleEndian(b[16..], e.BidRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[24..], e.AskRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[32..], e.BidSize);
+                BinaryPrimitives.WriteInt64LittleEndian(b[40..], e.AskSize);
+                BinaryPrimitives.WriteInt64LittleEndian(b[48..], e.OpenRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[56..], e.HighRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[64..], e.LowRaw);
+                body = MarketBlockBytes;
+                break;
+            case EventKind.TradeSignal:
+                b[0] = (byte)e.SignalSide;
+                BinaryPrimitives.WriteInt32LittleEndian(b[1..], e.ConfidencePpm);
+                BinaryPrimitives.WriteInt64LittleEndian(b[5..], e.SignalPriceRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[13..], e.SignalId);
+                BinaryPrimitives.WriteInt32LittleEndian(b[21..], e.SourceId);
+                BinaryPrimitives.WriteInt32LittleEndian(b[25..], e.ReasonId);
+                body = SignalBlockBytes;
+                break;
+            case EventKind.ExecutionReport:
+                b[0] = (byte)e.ExecType;
+                BinaryPrimitives.WriteInt64LittleEndian(b[1..], e.ReportOrderId);
+                b[9] = (byte)e.ReportSide;
+                BinaryPrimitives.WriteInt64LittleEndian(b[10..], e.FillQuantity);
+                BinaryPrimitives.WriteInt64LittleEndian(b[18..], e.FillPriceRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[26..], e.CommissionRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[34..], e.LeavesQuantity);
+                b[42] = (byte)e.ReportReject;
+                body = ReportBlockBytes;
+                break;
+            case EventKind.Command:
+                b[0] = (byte)e.Command;
+                BinaryPrimitives.WriteInt64LittleEndian(b[1..], e.CommandArg);
+                body = CommandBlockBytes;
+                break;
+            default:
+                body = 0;
+                break;
+        }
+
+        return Seal(destination, PayloadPrefixBytes + EventHeaderBytes + body);
+    }
+
+    /// <summary>Encodes an interned text as one record (the text cut to <see cref="MaxTextBytes"/>); returns the record's length.</summary>
+    public static int WriteText(Span<byte> destination, JournalTextTable table, int id, ReadOnlySpan<char> text, long sequence)
+    {
+        Span<byte> p = destination[RecordHeaderBytes..];
+        p[0] = (byte)JournalRecordType.TextInterned;
+        BinaryPrimitives.WriteInt64LittleEndian(p[1..], sequence);
+        p[9] = (byte)table;
+        BinaryPrimitives.WriteInt32LittleEndian(p[10..], id);
+        Span<byte> utf8 = p.Slice(PayloadPrefixBytes + TextPrefixBytes, MaxTextBytes);
+
+        // Stops at a whole character when the destination is full instead of throwing.
+        Utf8.FromUtf16(text, utf8, out _, out int written, replaceInvalidSequences: true, isFinalBlock: true);
+        BinaryPrimitives.WriteUInt16LittleEndian(p[14..], (ushort)written);
+        return Seal(destination, PayloadPrefixBytes + TextPrefixBytes + written);
+    }
+
+    /// <summary>The record type and sequence of a payload that passed its checksum.</summary>
+    public static JournalRecordType ReadPrefix(ReadOnlySpan<byte> payload, out long sequence)
+    {
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
+        return (JournalRecordType)payload[0];
+    }
+
+    /// <summary>
+    /// Decodes an EngineEvent payload into <paramref name="e"/> (every other field reset); false when
+    /// the kind is unknown or the length does not match the kind.
+    /// </summary>
+    public static bool TryReadEvent(ReadOnlySpan<byte> payload, ref EngineEvent e)
+    {
+        e = default;
+        if (payload.Length < PayloadPrefixBytes + EventHeaderBytes)
+        {
+            return false;
+        }
+
+        var kind = (EventKind)payload[9];
+        e.Kind = kind;
+        e.SymbolId = BinaryPrimitives.ReadInt32LittleEndian(payload[10..]);
+        e.TsEventNs = BinaryPrimitives.ReadInt64LittleEndian(payload[14..]);
+        e.TsInitNs = BinaryPrimitives.ReadInt64LittleEndian(payload[22..]);
+        ReadOnlySpan<byte> b = payload[(PayloadPrefixBytes + EventHeaderBytes)..];
+        switch (kind)
+        {
+            case EventKind.TradeTick:
+            case EventKind.QuoteTick:
+            case EventKind.Bar:
+                if (b.Length != MarketBlockBytes)
+                {
+                    return false;
+                }
+
+                e.PriceRaw = BinaryPrimitives.ReadInt64LittleEndian(b);
+                e.Size = BinaryPrimitives.ReadInt64LittleEndian(b[8..]);
+                e.BidRaw = BinaryPrimitives.ReadInt64LittleEndian(b[16..]);
+                e.AskRaw = BinaryPrimitives.ReadInt64LittleEndian(b[24..]);
+                e.BidSize = BinaryPrimitives.ReadInt64LittleEndian(b[32..]);
+                e.AskSize = BinaryPrimitives.ReadInt64LittleEndian(b[40..]);
+                e.OpenRaw = BinaryPrimitives.ReadInt64LittleEndian(b[48..]);
+                e.HighRaw = BinaryPrimitives.ReadInt64LittleEndian(b[56..]);
+                e.LowRaw = BinaryPrimitives.ReadInt64LittleEndian(b[64..]);
+                return true;
+            case EventKind.TradeSignal:
+                if (b.Length != SignalBlockBytes)
+                {
+                    return false;
+                }
+
+                e.SignalSide = (Side)b[0];
+                e.ConfidencePpm = BinaryPrimitives.ReadInt32LittleEndian(b[1..]);
+                e.SignalPriceRaw = BinaryPrimitives.ReadInt64LittleEndian(b[5..]);
+                e.SignalId = BinaryPrimitives.ReadInt64LittleEndian(b[13..]);
+                e.SourceId = BinaryPrimitives.ReadInt32LittleEndian(b[21..]);
+                e.ReasonId = BinaryPrimitives.ReadInt32LittleEndian(b[25..]);
+                return true;
+            case EventKind.ExecutionReport:
+                if (b.Length != ReportBlockBytes)
+                {
+                    return false;
+                }
+
+                e.ExecType = (ExecutionType)b[0];
+                e.ReportOrderId = BinaryPrimitives.ReadInt64LittleEndian(b[1..]);
+                e.ReportSide = (Side)b[9];
+                e.FillQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[10..]);
+                e.FillPriceRaw = BinaryPrimitives.ReadInt64LittleEndian(b[18..]);
+                e.CommissionRaw = BinaryPrimitives.ReadInt64LittleEndian(b[26..]);
+                e.LeavesQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[34..]);
+                e.ReportReject = (RejectReason)b[42];
+                return true;
+            case EventKind.Command:
+                if (b.Length != CommandBlockBytes)
+                {
+                    return false;
+                }
+
+                e.Command = (CommandKind)b[0];
+                e.CommandArg = BinaryPrimitives.ReadInt64LittleEndian(b[1..]);
+                return true;
+            case EventKind.Timer:
+            case EventKind.None:
+                return b.Length == 0;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Decodes a TextInterned payload; false when its length is inconsistent.</summary>
+    public static bool TryReadText(ReadOnlySpan<byte> payload, out JournalTextTable table, out int id, out ReadOnlySpan<byte> utf8)
+    {
+        table = default;
+        id = 0;
+        utf8 = default;
+        if (payload.Length < PayloadPrefixBytes + TextPrefixBytes)
+        {
+            return false;
+        }
+
+        table = (JournalTextTable)payload[9];
+        id = BinaryPrimitives.ReadInt32LittleEndian(payload[10..]);
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(payload[14..]);
+        utf8 = payload[(PayloadPrefixBytes + TextPrefixBytes)..];
+        return utf8.Length == length && table is JournalTextTable.Sources or JournalTextTable.Reasons;
+    }
+
+    /// <summary>Fills in length and checksum of a record whose payload is written; returns the record's length.</summary>
+    private static int Seal(Span<byte> record, int payloadLength)
+    {
+        uint crc = Crc32C.Compute(record.Slice(RecordHeaderBytes, payloadLength));
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], crc);
+        return RecordHeaderBytes + payloadLength;
+    }
+}

@@ -1,0 +1,131 @@
+using Orchestrator.Core;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Engine.Journal;
+
+/// <summary>
+/// The journal stage: appends the input fields of every event to the <see cref="JournalWriter"/>
+/// and, at the end of each batch, writes the batch and fsyncs per policy — so once this handler
+/// has returned for an event's batch, the event is in the journal.
+/// <para><b>Where it goes.</b> It must run before any stage that lets an order leave the process:</para>
+/// <list type="bullet">
+/// <item>as a stage of its own in front of the trading stages, gating them —
+/// <c>inbound.HandleEventsWith(journal).Then(signalEngine).Then(trading)</c> (its own thread; the
+/// stages after it see an event only once the journal's sequence has passed it, i.e. after the
+/// batch holding it was flushed); or</item>
+/// <item>first inside the single-thread composite —
+/// <c>new CompositeEventHandler&lt;EngineEvent&gt;(journal, signalEngine, risk, sizing, orderManager)</c>.
+/// Then the order manager sees an event after it was <i>appended</i> but before its batch is flushed:
+/// an order it causes reaches the outbound ring before the flush at the end of the batch. Use this
+/// placement with batches of one, or let the gateway hold orders until the journal's flushed
+/// sequence passes their cause; the separate stage has no such gap.</item>
+/// </list>
+/// <para>
+/// Ticks, quotes and bars are skipped when <see cref="JournalOptions.IncludeMarketData"/> is off;
+/// signals, execution reports, commands and timers never are. The first time a signal's source or
+/// reason id appears in a segment, a TextInterned record with its text precedes the event, so each
+/// segment can be replayed on its own.
+/// </para>
+/// <para>
+/// Journal sequence = <c>firstJournalSequence</c> + ring sequence: after a restart the ring starts
+/// at 0 again, so pass <see cref="JournalReader.NextSequence"/> to keep the journal increasing.
+/// Steady state allocates nothing, takes no lock and throws nothing; an I/O failure throws, which
+/// halts the stage (better stopped than trading on input that was not recorded) — give the journal
+/// stage the Halt exception policy, never Continue, which would pass the event on unjournaled.
+/// </para>
+/// </summary>
+public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
+{
+    private const int EventWithTextsBytes = JournalCodec.MaxEventRecordBytes + (2 * JournalCodec.MaxRecordBytes);
+
+    private readonly JournalWriter _writer;
+    private readonly TextInterner _sources;
+    private readonly TextInterner _reasons;
+    private readonly bool _includeMarketData;
+    private readonly long _firstJournalSequence;
+
+    // Which ids already have a TextInterned record in the current segment (reset on roll).
+    private readonly bool[] _sourceWritten;
+    private readonly bool[] _reasonWritten;
+    private int _generation;
+
+    public JournalHandler(JournalWriter writer, JournalOptions options, TextInterner sources, TextInterner reasons, long firstJournalSequence = 0)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(reasons);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstJournalSequence);
+        _writer = writer;
+        _sources = sources;
+        _reasons = reasons;
+        _includeMarketData = options.IncludeMarketData;
+        _firstJournalSequence = firstJournalSequence;
+        _sourceWritten = new bool[sources.Capacity];
+        _reasonWritten = new bool[reasons.Capacity];
+        _generation = writer.Generation;
+    }
+
+    /// <summary>Events appended to the journal.</summary>
+    public long EventsJournaled { get; private set; }
+
+    /// <summary>Market-data events skipped because <see cref="JournalOptions.IncludeMarketData"/> is off.</summary>
+    public long EventsSkipped { get; private set; }
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        if (_includeMarketData || !JournalCodec.IsMarketData(data.Kind))
+        {
+            Append(in data, _firstJournalSequence + sequence);
+        }
+        else
+        {
+            EventsSkipped++;
+        }
+
+        if (endOfBatch)
+        {
+            _writer.Flush();
+        }
+    }
+
+    public void OnStart()
+    {
+    }
+
+    /// <summary>Writes and syncs what is pending, whatever the fsync policy.</summary>
+    public void OnShutdown() => _writer.FlushAndSync();
+
+    private void Append(in EngineEvent e, long journalSequence)
+    {
+        // Texts and their event go to one segment: reserve room for all three before writing any.
+        _writer.Reserve(journalSequence, EventWithTextsBytes);
+        if (_writer.Generation != _generation)
+        {
+            _generation = _writer.Generation;
+            Array.Clear(_sourceWritten);
+            Array.Clear(_reasonWritten);
+        }
+
+        if (e.Kind == EventKind.TradeSignal)
+        {
+            AppendTextOnce(JournalTextTable.Sources, _sources, _sourceWritten, e.SourceId, journalSequence);
+            AppendTextOnce(JournalTextTable.Reasons, _reasons, _reasonWritten, e.ReasonId, journalSequence);
+        }
+
+        _writer.AppendEvent(in e, journalSequence);
+        EventsJournaled++;
+    }
+
+    private void AppendTextOnce(JournalTextTable table, TextInterner interner, bool[] written, int id, long journalSequence)
+    {
+        // Id 0 is the empty text; ids outside the interner cannot be named (replay reads them as empty).
+        if (id <= 0 || (uint)id >= (uint)written.Length || written[id])
+        {
+            return;
+        }
+
+        written[id] = true;
+        _writer.AppendText(table, id, interner.Get(id), journalSequence);
+    }
+}

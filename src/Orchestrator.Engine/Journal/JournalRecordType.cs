@@ -1,0 +1,14 @@
+namespace Orchestrator.Engine.Journal;
+
+/// <summary>The first byte of every journal record's payload.</summary>
+public enum JournalRecordType : byte
+{
+    /// <summary>Never written; a zero type byte is corruption.</summary>
+    None = 0,
+
+    /// <summary>The input fields of one <see cref="Core.EngineEvent"/> (see <see cref="JournalCodec"/>).</summary>
+    EngineEvent = 1,
+
+    /// <summary>An interned text (table, id, UTF-8 text), written the first time an id appears in a segment.</summary>
+    TextInterned = 2,
+}

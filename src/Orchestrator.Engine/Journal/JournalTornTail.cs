@@ -1,0 +1,16 @@
+namespace Orchestrator.Engine.Journal;
+
+/// <summary>
+/// The last record of the last segment is incomplete or fails its checksum: the write that a
+/// crash interrupted. Everything before <see cref="GoodLength"/> is intact; cutting the file
+/// there (<see cref="JournalReader.TruncateTornTail"/>) leaves a clean journal.
+/// </summary>
+/// <param name="SegmentPath">The last segment.</param>
+/// <param name="GoodLength">Bytes of the segment that are intact: the offset of the torn record (0 when the segment header itself is torn).</param>
+/// <param name="FileLength">The segment's length as found.</param>
+/// <param name="Reason">What was wrong with the tail.</param>
+public sealed record JournalTornTail(string SegmentPath, long GoodLength, long FileLength, string Reason)
+{
+    /// <summary>Bytes after the last good record.</summary>
+    public long BytesCut => FileLength - GoodLength;
+}

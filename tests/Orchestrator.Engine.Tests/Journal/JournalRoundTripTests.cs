@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using System.Text;
+using Orchestrator.Core;
+using Orchestrator.Engine.Journal;
+
+namespace Orchestrator.Engine.Tests.Journal;
+
+/// <summary>What goes into the journal comes back out: every kind, every input field, the texts, across segments.</summary>
+public sealed class JournalRoundTripTests
+{
+    [Fact]
+    public void Crc32C_MatchesTheStandardCheckValue()
+    {
+        Assert.Equal(0xE3069283u, Crc32C.Compute(Encoding.ASCII.GetBytes("123456789")));
+        Assert.Equal(0u, Crc32C.Compute([]));
+    }
+
+    [Fact]
+    public void EveryEventKind_RoundTrips_InputFieldsOnly()
+    {
+        using var dir = new TempDirectory();
+        EngineEvent[] inputs = JournalSamples.EveryKind();
+        using (var writer = new JournalWriter(dir.Path, new JournalOptions { Fsync = JournalFsync.None }))
+        {
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                EngineEvent processed = JournalSamples.WithDerivedFields(inputs[i]);
+                writer.AppendEvent(in processed, 100 + i);
+            }
+
+            writer.Flush();
+        }
+
+        List<(long Sequence, EngineEvent Event)> read = JournalSamples.ReadEvents(dir.Path, out JournalTornTail? torn);
+
+        Assert.Null(torn);
+        Assert.Equal(inputs.Length, read.Count);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(100 + i, read[i].Sequence);
+            Assert.Equal(inputs[i], read[i].Event); // derived fields and the latency stamp come back default
+        }
+    }
+
+    [Fact]
+    public void SegmentHeader_HasMagicVersionAndFirstSequence()
+    {
+        using var dir = new TempDirectory();
+        JournalSamples.WriteTicks(dir.Path, 3, firstSequence: 42);
+
+        string segment = Assert.Single(JournalReader.ListSegments(dir.Path));
+        Assert.Equal("journal-00000000000000000042.orcj", Path.GetFileName(segment));
+        byte[] bytes = File.ReadAllBytes(segment);
+        Assert.Equal("ORCJ", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal(1, bytes[4]);
+        Assert.Equal(42, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
+        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16));
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)), Crc32C.Compute(bytes.AsSpan(24, (int)payloadLength)));
+        Assert.Equal((byte)JournalRecordType.EngineEvent, bytes[24]);
+    }
+
+    [Fact]
+    public void InternedTexts_AreRebuilt_AndRestatedInEverySegment()
+    {
+        using var dir = new TempDirectory();
+        var sources = new TextInterner();
+        var reasons = new TextInterner();
+        int agent = sources.Intern("momentum-agent");
+        int reason = reasons.Intern("breakout über Widerstand ✓");
+        var options = new JournalOptions { Fsync = JournalFsync.None, SegmentSizeBytes = JournalCodec.SegmentHeaderBytes + (3 * JournalCodec.MaxRecordBytes) };
+        using (var writer = new JournalWriter(dir.Path, options))
+        {
+            var handler = new JournalHandler(writer, options, sources, reasons);
+            for (long seq = 0; seq < 400; seq++)
+            {
+                EngineEvent e = seq % 4 == 0
+                    ? JournalSamples.EveryKind(agent, reason)[3]
+                    : JournalSamples.Market(EventKind.TradeTick, seq);
+                handler.OnEvent(ref e, seq, endOfBatch: seq % 8 == 7);
+            }
+        }
+
+        string[] segments = JournalReader.ListSegments(dir.Path);
+        Assert.True(segments.Length > 2, "the run must roll");
+        foreach (string segment in segments)
+        {
+            // Each segment alone names the texts its signals use.
+            using var single = new TempDirectory();
+            File.Copy(segment, Path.Combine(single.Path, Path.GetFileName(segment)));
+            using var reader = new JournalReader(single.Path);
+            int signals = 0;
+            while (reader.ReadNext())
+            {
+                if (reader.RecordType == JournalRecordType.EngineEvent)
+                {
+                    EngineEvent e = default;
+                    reader.ReadEvent(ref e);
+                    if (e.Kind == EventKind.TradeSignal)
+                    {
+                        signals++;
+                        Assert.Equal("momentum-agent", reader.GetText(JournalTextTable.Sources, e.SourceId));
+                        Assert.Equal("breakout über Widerstand ✓", reader.GetText(JournalTextTable.Reasons, e.ReasonId));
+                    }
+                }
+            }
+
+            Assert.Null(reader.TornTail);
+            Assert.True(signals > 0);
+        }
+    }
+
+    [Fact]
+    public void Segments_RollAtTheConfiguredSize_AndReadBackInOrder()
+    {
+        using var dir = new TempDirectory();
+        long segmentSize = JournalCodec.SegmentHeaderBytes + JournalCodec.MaxRecordBytes + 1_000;
+        JournalSamples.WriteTicks(dir.Path, 1_000, batch: 7, new JournalOptions { Fsync = JournalFsync.None, SegmentSizeBytes = segmentSize });
+
+        string[] segments = JournalReader.ListSegments(dir.Path);
+        Assert.True(segments.Length > 10);
+        foreach (string segment in segments)
+        {
+            Assert.True(new FileInfo(segment).Length <= segmentSize);
+            byte[] header = new byte[JournalCodec.SegmentHeaderBytes];
+            using (FileStream file = File.OpenRead(segment))
+            {
+                file.ReadExactly(header);
+            }
+
+            Assert.True(JournalCodec.TryReadSegmentHeader(header, out long first));
+            Assert.Equal(JournalWriter.SegmentFileName(first), Path.GetFileName(segment));
+        }
+
+        List<(long Sequence, EngineEvent Event)> read = JournalSamples.ReadEvents(dir.Path, out JournalTornTail? torn);
+        Assert.Null(torn);
+        Assert.Equal(1_000, read.Count);
+        for (int i = 0; i < read.Count; i++)
+        {
+            Assert.Equal(i, read[i].Sequence);
+            Assert.Equal(JournalSamples.Market(EventKind.TradeTick, i), read[i].Event);
+        }
+    }
+
+    [Fact]
+    public void Restart_ContinuesAtNextSequence_InANewSegment()
+    {
+        using var dir = new TempDirectory();
+        JournalSamples.WriteTicks(dir.Path, 10);
+        long next = JournalReader.NextSequence(dir.Path);
+        Assert.Equal(10, next);
+
+        JournalSamples.WriteTicks(dir.Path, 5, firstSequence: next);
+
+        Assert.Equal(2, JournalReader.ListSegments(dir.Path).Length);
+        List<(long Sequence, EngineEvent Event)> read = JournalSamples.ReadEvents(dir.Path, out _);
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => (long)i), read.Select(r => r.Sequence));
+        Assert.Equal(15, JournalReader.NextSequence(dir.Path));
+    }
+
+    [Fact]
+    public void Writer_NeverOverwritesASegmentWithRecords()
+    {
+        using var dir = new TempDirectory();
+        JournalSamples.WriteTicks(dir.Path, 3);
+
+        Assert.ThrowsAny<IOException>(() => JournalSamples.WriteTicks(dir.Path, 3));
+        Assert.Equal(3, JournalSamples.ReadEvents(dir.Path, out _).Count);
+    }
+
+    [Fact]
+    public void LongText_IsCutAtACharacterBoundary()
+    {
+        using var dir = new TempDirectory();
+        string text = new('é', JournalCodec.MaxTextBytes); // 2 bytes each in UTF-8
+        using (var writer = new JournalWriter(dir.Path, new JournalOptions { Fsync = JournalFsync.None }))
+        {
+            writer.AppendText(JournalTextTable.Reasons, 7, text, 0);
+        }
+
+        using var reader = new JournalReader(dir.Path);
+        Assert.True(reader.ReadNext());
+        Assert.Equal(JournalRecordType.TextInterned, reader.RecordType);
+        Assert.Equal(7, reader.TextId);
+        Assert.Equal(text[..(JournalCodec.MaxTextBytes / 2)], reader.Text);
+    }
+}
