@@ -11,6 +11,7 @@ using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
+using Orchestrator.Engine.Journal;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon;
@@ -35,10 +36,12 @@ public static class DaemonCli
         var recordedOption = new Option<double>("--recorded-speed") { Description = "With --data: replay at the recorded pace times this speed (0 = use --ticks-per-second)", DefaultValueFactory = _ => 0 };
         var leaveOpenOption = new Option<bool>("--leave-open-orders") { Description = "Leave open orders working at shutdown instead of canceling them" };
         var httpPortOption = new Option<int?>("--http-port") { Description = "Enable the control API on 127.0.0.1:PORT (bearer token from api_credentials.yaml or ORCHESTRATOR_API_TOKEN)" };
+        var journalOption = new Option<string?>("--journal") { Description = "Journal every input event to this directory before the trading handlers see it (replay it with `replay`)" };
+        var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -52,14 +55,16 @@ public static class DaemonCli
                 parse.GetValue(dataOption),
                 parse.GetValue(recordedOption),
                 parse.GetValue(leaveOpenOption),
-                parse.GetValue(httpPortOption)),
+                parse.GetValue(httpPortOption),
+                parse.GetValue(journalOption),
+                parse.GetValue(journalFsyncOption)!),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
         var checkConfig = new Command("check-config", "Validate the configuration directory and exit (0 = valid, 2 = problems, one per line)") { checkConfigOption };
         checkConfig.SetAction(parse => CheckConfig(parse.GetValue(checkConfigOption)!, Console.Out, Console.Error));
 
-        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create() };
+        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create(), ReplayCommand.Create() };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
@@ -94,7 +99,16 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync);
+
+    /// <summary>batch, none or Nms.</summary>
+    internal static JournalFsync? ParseFsync(string text) => text switch
+    {
+        "batch" => JournalFsync.EveryBatch,
+        "none" => JournalFsync.None,
+        _ when text.EndsWith("ms", StringComparison.Ordinal) && int.TryParse(text[..^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms is > 0 and <= 60_000 => JournalFsync.IntervalMs(ms),
+        _ => null,
+    };
 
     private static async Task<int> RunDaemonAsync(RunArguments a, CancellationToken cancellationToken)
     {
@@ -152,6 +166,12 @@ public static class DaemonCli
             (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
 
+            JournalFsync? fsync = ParseFsync(a.JournalFsync);
+            if (fsync is null)
+            {
+                errors.Add($"--journal-fsync: expected batch, none or a number of milliseconds like 100ms, got '{a.JournalFsync}'");
+            }
+
             if (a.HttpPort is { } port && (port < 0 || port > 65_535))
             {
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
@@ -190,6 +210,11 @@ public static class DaemonCli
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
                 WatchConfigDirectory = configDir,
             };
+            if (a.Journal is { } journalDirectory)
+            {
+                Directory.CreateDirectory(journalDirectory);
+                options = options with { Engine = options.Engine with { JournalDirectory = journalDirectory, Journal = new JournalOptions { Fsync = fsync!.Value } } };
+            }
             string configDescription = Describe(configDir, config);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

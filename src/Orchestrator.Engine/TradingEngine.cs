@@ -22,6 +22,7 @@ namespace Orchestrator.Engine;
 /// stage); <see cref="EngineOptions.Pipelined"/> gives the signal engine a thread of its own.
 /// Audit records leave through a side ring to a sleeping audit thread.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The journal writer is disposed by Shutdown, the engine's end of life, after its handler's final flush.")]
 public sealed class TradingEngine
 {
     private readonly Disruptor<EngineEvent> _inbound;
@@ -65,9 +66,27 @@ public sealed class TradingEngine
 
         // Risk, sizing and the order manager share the portfolio and order table: always one thread.
         var trading = new CompositeEventHandler<EngineEvent>(Risk, Sizing, OrderManager);
-        EventHandlerGroup<EngineEvent> last = options.Pipelined
-            ? _inbound.HandleEventsWith(SignalEngine).Then(trading)
-            : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+        EventHandlerGroup<EngineEvent> last;
+        if (options.JournalDirectory is { } journalDirectory)
+        {
+            // Recovery's first step: a record torn by a crash is cut, then the journal continues
+            // from the next sequence. The journal is a stage of its own, so the trading handlers
+            // (and the order manager's releases) only see an event after its batch is written.
+            JournalTornTail = Journal.JournalReader.TruncateTornTail(journalDirectory);
+            _journalWriter = new Journal.JournalWriter(journalDirectory, options.Journal);
+            JournalHandler = new Journal.JournalHandler(_journalWriter, options.Journal, Sources, Reasons, Journal.JournalReader.NextSequence(journalDirectory));
+            EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
+            last = options.Pipelined
+                ? journaled.Then(SignalEngine).Then(trading)
+                : journaled.Then(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+        }
+        else
+        {
+            last = options.Pipelined
+                ? _inbound.HandleEventsWith(SignalEngine).Then(trading)
+                : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+        }
+
         if (options.CpuCores.Count > 0)
         {
             if (options.Pipelined)
@@ -89,6 +108,14 @@ public sealed class TradingEngine
     }
 
     public EngineOptions Options { get; }
+
+    /// <summary>The journal stage, when <see cref="EngineOptions.JournalDirectory"/> is set.</summary>
+    public Journal.JournalHandler? JournalHandler { get; }
+
+    /// <summary>What start-up cut from a journal torn by a crash (null = it was clean, or no journal).</summary>
+    public Journal.JournalTornTail? JournalTornTail { get; }
+
+    private readonly Journal.JournalWriter? _journalWriter;
 
     public SymbolTable Symbols { get; }
 
@@ -186,6 +213,7 @@ public sealed class TradingEngine
         ShutdownResult inbound = _inbound.Shutdown(timeout);
         ShutdownResult outbound = _outbound.Shutdown(timeout);
         ShutdownResult audit = Audit.Shutdown(timeout);
+        _journalWriter?.Dispose(); // the handler flushed and synced at the inbound shutdown
         return inbound != ShutdownResult.Drained ? inbound : outbound != ShutdownResult.Drained ? outbound : audit;
     }
 

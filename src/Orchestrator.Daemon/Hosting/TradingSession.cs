@@ -186,6 +186,15 @@ public sealed class TradingSession : IDisposable
 
         _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
+        if (_engine.JournalTornTail is { } torn)
+        {
+            s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
+        }
+
+        if (engineOptions.JournalDirectory is { } journal)
+        {
+            s_logger.Info("Journal: every input event is written to {0} before trading acts on it (fsync {1})", journal, engineOptions.Journal.Fsync);
+        }
         s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
             _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);
 

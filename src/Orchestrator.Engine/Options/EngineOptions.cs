@@ -10,6 +10,15 @@ public sealed record EngineOptions
 
     public decimal StartingCash { get; init; } = 100_000m;
 
+    /// <summary>
+    /// Journal every input event here before the trading handlers see it (null = no journal). A
+    /// torn last record from a crash is cut at start-up.
+    /// </summary>
+    public string? JournalDirectory { get; init; }
+
+    /// <summary>Segment size, buffer, fsync policy and whether market data is journaled.</summary>
+    public Journal.JournalOptions Journal { get; init; } = new();
+
     /// <summary>How money is shown in audit lines ("$", "₩", or a code and a space).</summary>
     public string CurrencySymbol { get; init; } = "$";
 
