@@ -73,6 +73,13 @@ public sealed class TradingEngine
             // from the next sequence. The journal is a stage of its own, so the trading handlers
             // (and the order manager's releases) only see an event after its batch is written.
             JournalTornTail = Journal.JournalReader.TruncateTornTail(journalDirectory);
+            if (Journal.JournalReader.ListSegments(journalDirectory).Length > 0)
+            {
+                // Recovery: the state before the restart, rebuilt through these same handlers
+                // (orders not resent), before any new input and before the journal continues.
+                Recovery = Journal.JournalReplayer.ReplayInto(this, journalDirectory);
+            }
+
             _journalWriter = new Journal.JournalWriter(journalDirectory, options.Journal);
             JournalHandler = new Journal.JournalHandler(_journalWriter, options.Journal, Sources, Reasons, Journal.JournalReader.NextSequence(journalDirectory));
             EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
@@ -111,6 +118,9 @@ public sealed class TradingEngine
 
     /// <summary>The journal stage, when <see cref="EngineOptions.JournalDirectory"/> is set.</summary>
     public Journal.JournalHandler? JournalHandler { get; }
+
+    /// <summary>What start-up rebuilt from an existing journal (null = none).</summary>
+    public Journal.JournalReplay? Recovery { get; }
 
     /// <summary>What start-up cut from a journal torn by a crash (null = it was clean, or no journal).</summary>
     public Journal.JournalTornTail? JournalTornTail { get; }

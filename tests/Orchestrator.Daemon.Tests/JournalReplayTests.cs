@@ -87,4 +87,33 @@ public sealed class JournalReplayTests : IDisposable
         Assert.Null(replay.TornTail);
         Assert.Equal(1_000, replay.Events.GetValueOrDefault(Core.EventKind.TradeTick));
     }
+
+    [Fact]
+    public async Task ARestartWithTheJournal_RecoversTheState_BeforeAnyNewInput()
+    {
+        SessionOptions options = Options() with { MaxTicks = 4_000, CancelOpenOrdersOnShutdown = true };
+        long cash;
+        long[] positions;
+        long fills;
+        using (var first = new TradingSession(options, NullAuditWriter.Instance))
+        {
+            first.Start("test");
+            await first.FeedCompletion.WaitAsync(s_hang);
+            first.Stop();
+            cash = first.Engine.Portfolio.CashRaw;
+            positions = [.. Enumerable.Range(0, first.Engine.Symbols.Count).Select(first.Engine.Portfolio.Quantity)];
+            fills = first.Engine.Counters.Fills;
+            Assert.True(fills > 0);
+        }
+
+        // The engine alone (not started): what the restarted daemon has before its first new event.
+        var restarted = new TradingEngine(options.Engine, NullAuditWriter.Instance);
+        Assert.NotNull(restarted.Recovery);
+        Assert.Equal(cash, restarted.Portfolio.CashRaw);
+        Assert.Equal(positions, Enumerable.Range(0, restarted.Symbols.Count).Select(restarted.Portfolio.Quantity));
+        Assert.Equal(fills, restarted.Counters.Fills);
+        Assert.Equal(-1, restarted.Outbound.Cursor); // nothing was resent
+        Assert.Equal(0, restarted.Orders.OpenCount);
+        restarted.Shutdown(TimeSpan.FromSeconds(10));
+    }
 }

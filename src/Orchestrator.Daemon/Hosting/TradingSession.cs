@@ -191,6 +191,12 @@ public sealed class TradingSession : IDisposable
             s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
         }
 
+        if (_engine.Recovery is { } recovered)
+        {
+            s_logger.Warn("Journal: state recovered from {0:N0} journaled events (cash {1}, equity {2}, {3} fills); {4} orders were open at the stop — reconciling them with the broker is not implemented yet: check them at the venue",
+                recovered.Events.Values.Sum(), FixedPoint.Format(_engine.Portfolio.CashRaw), FixedPoint.Format(_engine.Portfolio.EquityRaw), _engine.Counters.Fills, _engine.Orders.OpenCount);
+        }
+
         if (engineOptions.JournalDirectory is { } journal)
         {
             s_logger.Info("Journal: every input event is written to {0} before trading acts on it (fsync {1})", journal, engineOptions.Journal.Fsync);

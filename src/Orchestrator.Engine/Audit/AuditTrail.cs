@@ -42,8 +42,16 @@ public sealed class AuditTrail
     public ShutdownResult Shutdown(TimeSpan timeout) => _disruptor.Shutdown(timeout);
 
     /// <summary>Hands a record to the audit thread; never blocks, never allocates.</summary>
+    /// <summary>While set (recovery from the journal), records are not published: those events were logged before the restart.</summary>
+    public bool Muted { get; set; }
+
     public bool TryPublish(in AuditRecord record)
     {
+        if (Muted)
+        {
+            return false;
+        }
+
         if (!_ring.TryNext(out long sequence))
         {
             // Atomic: several stages may drop at once.

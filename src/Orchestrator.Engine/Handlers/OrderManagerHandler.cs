@@ -87,13 +87,19 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             return RejectReason.SymbolPaused;
         }
 
-        if (!_outbound.TryNext(out long outSequence))
+        long outSequence = -1;
+        if (!SuppressSending && !_outbound.TryNext(out outSequence))
         {
             return RejectReason.GatewayBusy;
         }
 
         ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
         clientOrderId = order.ClientOrderId;
+        if (SuppressSending)
+        {
+            _counters.OrdersSubmitted++; // recovery: the order was sent before the restart; its reports follow in the journal
+            return RejectReason.None;
+        }
 
         ref OrderCommand command = ref _outbound[outSequence];
         command.Kind = OrderCommandKind.SubmitOrder;
@@ -230,6 +236,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         _audit.TryPublish(record);
     }
 
+    /// <summary>
+    /// Recovery from the journal: orders and cancels are recreated in the engine's books (same
+    /// deterministic ids) but not handed to the gateway — they already went out before the restart.
+    /// </summary>
+    internal bool SuppressSending { get; set; }
+
     /// <summary>Set by the engine: what <see cref="CommandKind.PublishSnapshot"/> writes (the order manager runs last, so it sees every earlier event applied).</summary>
     internal Action<long>? SnapshotWriter { get; set; }
 
@@ -261,6 +273,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
 
     private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
     {
+        if (SuppressSending)
+        {
+            _counters.CancelsSent++;
+            return true;
+        }
+
         if (!_outbound.TryNext(out long outSequence))
         {
             _counters.Reject(RejectReason.GatewayBusy);

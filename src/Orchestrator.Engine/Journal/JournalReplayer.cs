@@ -31,38 +31,57 @@ public static class JournalReplayer
     public static JournalReplay Replay(string directory, EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var engine = new TradingEngine(options with { JournalDirectory = null }, NullAuditWriter.Instance);
+        return ReplayInto(new TradingEngine(options with { JournalDirectory = null }, NullAuditWriter.Instance), directory);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="directory"/> into <paramref name="engine"/>, which must not be
+    /// started (its handlers run on the caller's thread); orders are not sent.
+    /// </summary>
+    public static JournalReplay ReplayInto(TradingEngine engine, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
         var events = new SortedDictionary<EventKind, long>();
         long texts = 0, first = -1, last = -1, firstTs = 0, lastTs = 0, sequence = 0;
         using var reader = new JournalReader(directory);
         var e = default(EngineEvent);
-        while (reader.ReadNext())
+        engine.OrderManager.SuppressSending = true;
+        engine.Audit.Muted = true;
+        try
         {
-            if (reader.RecordType != JournalRecordType.EngineEvent)
+            while (reader.ReadNext())
             {
-                texts++;
-                continue;
+                if (reader.RecordType != JournalRecordType.EngineEvent)
+                {
+                    texts++;
+                    continue;
+                }
+
+                reader.ReadEvent(ref e);
+                if (e.SymbolId >= engine.Symbols.Count)
+                {
+                    throw new InvalidDataException($"{reader.SegmentPath} at offset {reader.RecordOffset}: symbol id {e.SymbolId} is beyond the configuration's {engine.Symbols.Count} symbols; replay with the configuration the journal was written with");
+                }
+
+                e.SourceId = e.SourceId == 0 ? 0 : engine.Sources.Intern(reader.GetText(JournalTextTable.Sources, e.SourceId));
+                e.ReasonId = e.ReasonId == 0 ? 0 : engine.Reasons.Intern(reader.GetText(JournalTextTable.Reasons, e.ReasonId));
+                long s = sequence++;
+                engine.SignalEngine.OnEvent(ref e, s, true);
+                engine.Risk.OnEvent(ref e, s, true);
+                engine.Sizing.OnEvent(ref e, s, true);
+                engine.OrderManager.OnEvent(ref e, s, true);
+
+                events[e.Kind] = events.GetValueOrDefault(e.Kind) + 1;
+                first = first < 0 ? reader.Sequence : first;
+                last = reader.Sequence;
+                firstTs = firstTs == 0 ? e.TsEventNs : firstTs;
+                lastTs = Math.Max(lastTs, e.TsEventNs);
             }
-
-            reader.ReadEvent(ref e);
-            if (e.SymbolId >= engine.Symbols.Count)
-            {
-                throw new InvalidDataException($"{reader.SegmentPath} at offset {reader.RecordOffset}: symbol id {e.SymbolId} is beyond the configuration's {engine.Symbols.Count} symbols; replay with the configuration the journal was written with");
-            }
-
-            e.SourceId = e.SourceId == 0 ? 0 : engine.Sources.Intern(reader.GetText(JournalTextTable.Sources, e.SourceId));
-            e.ReasonId = e.ReasonId == 0 ? 0 : engine.Reasons.Intern(reader.GetText(JournalTextTable.Reasons, e.ReasonId));
-            long s = sequence++;
-            engine.SignalEngine.OnEvent(ref e, s, true);
-            engine.Risk.OnEvent(ref e, s, true);
-            engine.Sizing.OnEvent(ref e, s, true);
-            engine.OrderManager.OnEvent(ref e, s, true);
-
-            events[e.Kind] = events.GetValueOrDefault(e.Kind) + 1;
-            first = first < 0 ? reader.Sequence : first;
-            last = reader.Sequence;
-            firstTs = firstTs == 0 ? e.TsEventNs : firstTs;
-            lastTs = Math.Max(lastTs, e.TsEventNs);
+        }
+        finally
+        {
+            engine.OrderManager.SuppressSending = false;
+            engine.Audit.Muted = false;
         }
 
         return new JournalReplay(engine, events, texts, first, last, firstTs, lastTs, reader.TornTail);
