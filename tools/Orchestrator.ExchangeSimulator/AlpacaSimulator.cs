@@ -1,17 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.ExchangeSimulator;
 
@@ -177,16 +171,13 @@ public sealed class AlpacaSimulator : IAsyncDisposable
 
     public static async Task<AlpacaSimulator> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        WebApplication app = builder.Build();
-        app.UseWebSockets();
-        var simulator = new AlpacaSimulator(app);
-        simulator.Map(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        (AlpacaSimulator simulator, Uri baseAddress) = await LoopbackHost.StartAsync(port, app =>
+        {
+            var s = new AlpacaSimulator(app);
+            s.Map(app);
+            return s;
+        }, cancellationToken).ConfigureAwait(false);
+        simulator.BaseAddress = baseAddress;
         return simulator;
     }
 

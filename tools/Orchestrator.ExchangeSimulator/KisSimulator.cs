@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.ExchangeSimulator;
 
@@ -94,16 +88,13 @@ public sealed partial class KisSimulator : IAsyncDisposable
 
     public static async Task<KisSimulator> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        WebApplication app = builder.Build();
-        app.UseWebSockets();
-        var simulator = new KisSimulator(app);
-        simulator.Map(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        (KisSimulator simulator, Uri baseAddress) = await LoopbackHost.StartAsync(port, app =>
+        {
+            var s = new KisSimulator(app);
+            s.Map(app);
+            return s;
+        }, cancellationToken).ConfigureAwait(false);
+        simulator.BaseAddress = baseAddress;
         return simulator;
     }
 
