@@ -32,7 +32,6 @@ namespace Orchestrator.Backtest;
 public sealed class BacktestRunner
 {
     private const long NsPerDay = 86_400_000_000_000;
-    private const int RecordedSignalSourceBase = 0;
 
     private readonly BacktestOptions _options;
     private readonly TradingEngine _engine;
@@ -202,7 +201,7 @@ public sealed class BacktestRunner
         }
 
         int confidencePpm = (int)(signal.Confidence * 1_000_000m);
-        long signalId = RecordedSignalSourceBase + _nextSignal;
+        long signalId = _nextSignal; // the recorded signal's index in the file order
         if (_gateway is not null)
         {
             _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, _signalSource, null, signal.TsNs);
@@ -226,11 +225,7 @@ public sealed class BacktestRunner
     /// <summary>One event through the trading handlers, in the live order.</summary>
     private void Process(ref EngineEvent e)
     {
-        long sequence = _sequence++;
-        _engine.SignalEngine.OnEvent(ref e, sequence, true);
-        _engine.Risk.OnEvent(ref e, sequence, true);
-        _engine.Sizing.OnEvent(ref e, sequence, true);
-        _engine.OrderManager.OnEvent(ref e, sequence, true);
+        _engine.ProcessInline(ref e, _sequence++);
         _events++;
     }
 

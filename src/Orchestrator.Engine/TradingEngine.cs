@@ -156,6 +156,18 @@ public sealed class TradingEngine
     /// <summary>The picture of the account the slow path reads; refreshed by <see cref="RequestSnapshot"/>.</summary>
     public EngineSnapshot Snapshot { get; }
 
+    /// <summary>
+    /// Runs one event through the trading handlers in their live order on the caller's thread,
+    /// for an engine whose threads are not started: backtests, journal recovery and replay, tests.
+    /// </summary>
+    public void ProcessInline(ref EngineEvent e, long sequence)
+    {
+        SignalEngine.OnEvent(ref e, sequence, true);
+        Risk.OnEvent(ref e, sequence, true);
+        Sizing.OnEvent(ref e, sequence, true);
+        OrderManager.OnEvent(ref e, sequence, true);
+    }
+
     /// <summary>Asks the trading thread to refresh <see cref="Snapshot"/> between two events.</summary>
     public void RequestSnapshot(long tsEventNs) => PublishCommand(CommandKind.PublishSnapshot, 0, tsEventNs);
 

@@ -80,13 +80,6 @@ public sealed class EngineAllocationTests
             }
         }
 
-        private void Process(ref EngineEvent e)
-        {
-            long sequence = _sequence++;
-            Engine.SignalEngine.OnEvent(ref e, sequence, true);
-            Engine.Risk.OnEvent(ref e, sequence, true);
-            Engine.Sizing.OnEvent(ref e, sequence, true);
-            Engine.OrderManager.OnEvent(ref e, sequence, true);
-        }
+        private void Process(ref EngineEvent e) => Engine.ProcessInline(ref e, _sequence++);
     }
 }

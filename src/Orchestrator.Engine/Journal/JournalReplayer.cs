@@ -65,11 +65,7 @@ public static class JournalReplayer
 
                 e.SourceId = e.SourceId == 0 ? 0 : engine.Sources.Intern(reader.GetText(JournalTextTable.Sources, e.SourceId));
                 e.ReasonId = e.ReasonId == 0 ? 0 : engine.Reasons.Intern(reader.GetText(JournalTextTable.Reasons, e.ReasonId));
-                long s = sequence++;
-                engine.SignalEngine.OnEvent(ref e, s, true);
-                engine.Risk.OnEvent(ref e, s, true);
-                engine.Sizing.OnEvent(ref e, s, true);
-                engine.OrderManager.OnEvent(ref e, s, true);
+                engine.ProcessInline(ref e, sequence++);
 
                 events[e.Kind] = events.GetValueOrDefault(e.Kind) + 1;
                 first = first < 0 ? reader.Sequence : first;

@@ -51,11 +51,7 @@ public sealed class EngineHarness
 
     public EngineEvent Process(EngineEvent e)
     {
-        long sequence = _sequence++;
-        Engine.SignalEngine.OnEvent(ref e, sequence, true);
-        Engine.Risk.OnEvent(ref e, sequence, true);
-        Engine.Sizing.OnEvent(ref e, sequence, true);
-        Engine.OrderManager.OnEvent(ref e, sequence, true);
+        Engine.ProcessInline(ref e, _sequence++);
         return e;
     }
 
