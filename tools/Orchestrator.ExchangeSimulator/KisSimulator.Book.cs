@@ -63,6 +63,20 @@ public sealed partial class KisSimulator
     /// <summary>US orders booked for one account (the rows cancels add to the list not counted).</summary>
     public int OverseasOrdersBooked(string accountNumber, string productCode = "01") => CountOrders(accountNumber, productCode, overseas: true);
 
+    /// <summary>
+    /// An account's domestic orders as the venue's books hold them, in order-number order (revisions
+    /// included): what a test compares a client's own records with.
+    /// </summary>
+    public IReadOnlyList<BookedOrder> BookedOrders(string accountNumber, string productCode = "01")
+    {
+        lock (_book)
+        {
+            return _accounts.TryGetValue(AccountKey(accountNumber, productCode), out SimAccount? account)
+                ? [.. account.Orders.Where(o => !o.Overseas).Select(o => new BookedOrder(o.Odno, o.Symbol, o.Buy, o.Quantity, o.Filled, o.FilledAmount, o.Canceled))]
+                : [];
+        }
+    }
+
     /// <summary>An account's cash (KRW) and domestic shares held per symbol, as the venue's books say.</summary>
     public (long CashKrw, IReadOnlyDictionary<string, long> Positions) AccountBook(string accountNumber, string productCode = "01")
     {

@@ -68,7 +68,14 @@ public sealed partial class KisSimulator
             return refusal!;
         }
 
+        string accountNumber = body!["CANO"]!.GetValue<string>() + body["ACNT_PRDT_CD"]!.GetValue<string>();
+        if (await HookAsync(context, new OrderRequestMoment(OrderRequestStage.Received, accountNumber, ask.Symbol, ask.Buy, ask.Quantity, null)).ConfigureAwait(false))
+        {
+            return Results.Empty; // lost on the way: never booked
+        }
+
         IResult answer;
+        string odno;
         lock (_book)
         {
             SimAccount account = Account(body!["CANO"]!.GetValue<string>(), body["ACNT_PRDT_CD"]!.GetValue<string>());
@@ -83,9 +90,30 @@ public sealed partial class KisSimulator
             PublishNotice(order, NoticeKind.Accepted, 0, 0);
             Match(order);
             answer = Accepted(order.Odno);
+            odno = order.Odno;
+        }
+
+        if (await HookAsync(context, new OrderRequestMoment(OrderRequestStage.Booked, accountNumber, ask.Symbol, ask.Buy, ask.Quantity, odno)).ConfigureAwait(false))
+        {
+            return Results.Empty; // booked, and the answer is lost
         }
 
         return struck ? await FaultAnswerAsync(context).ConfigureAwait(false) : answer; // booked, but the answer is lost
+    }
+
+    /// <summary>
+    /// Calls <see cref="OrderRequestHook"/> (outside the book's lock) and waits for it; true when it
+    /// dropped the request, whose connection is then aborted.
+    /// </summary>
+    private async Task<bool> HookAsync(HttpContext context, OrderRequestMoment moment)
+    {
+        if (OrderRequestHook is not { } hook || await hook(moment).ConfigureAwait(false) == OrderRequestOutcome.Proceed)
+        {
+            return false;
+        }
+
+        context.Abort();
+        return true;
     }
 
     private static (OrderAsk?, IResult?) ReadCashOrder(JsonObject body, string trId)

@@ -74,6 +74,16 @@ public sealed partial class KisSimulator : IAsyncDisposable
         FaultAfterAccept = true;
     }
 
+    /// <summary>
+    /// Called for every valid order request (domestic and US) twice: when it is read, before it is
+    /// booked (<see cref="OrderRequestStage.Received"/>), and once it is booked, before it is answered
+    /// (<see cref="OrderRequestStage.Booked"/>); not for requests refused before booking. The request
+    /// waits for the returned task (a test can kill its client exactly then), and
+    /// <see cref="OrderRequestOutcome.Drop"/> loses the rest of it. Runs on the request's thread,
+    /// outside the book's lock; null = none.
+    /// </summary>
+    public Func<OrderRequestMoment, Task<OrderRequestOutcome>>? OrderRequestHook { get; set; }
+
     /// <summary>Delay before answering every HTTP request (cancelled if the client gives up).</summary>
     public TimeSpan ResponseDelay { get; set; }
 

@@ -1,5 +1,6 @@
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Core;
+using Orchestrator.ExchangeSimulator;
 
 namespace Orchestrator.Adapters.Tests.Kis;
 
@@ -125,5 +126,34 @@ public sealed class KisTradingTests : KisSimulatorFixture
         Assert.Equal(placed, day.Select(o => o.OrderNumber));
         Assert.Equal([1L, 2, 3, 4, 5], day.Select(o => o.OrderedQuantity));
         Assert.Equal(3, Simulator.RestRequests - before); // pages of 2, 2 and 1
+    }
+
+    [Fact]
+    public async Task OrderRequestHook_SeesEachOrderBeforeBookingAndBeforeAnswering_AndCanLoseEitherPart()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(OrderRequestStage Stage, int Booked)>();
+        OrderRequestOutcome atReceived = OrderRequestOutcome.Proceed, atBooked = OrderRequestOutcome.Proceed;
+        Simulator.OrderRequestHook = moment =>
+        {
+            seen.Enqueue((moment.Stage, Simulator.OrdersBooked("50000000")));
+            Assert.Equal(("5000000001", "005930", true, 3L), (moment.Account, moment.Symbol, moment.Buy, moment.Quantity));
+            Assert.Equal(moment.Stage == OrderRequestStage.Booked, moment.OrderNumber is not null);
+            return Task.FromResult(moment.Stage == OrderRequestStage.Received ? atReceived : atBooked);
+        };
+        using var client = NewClient();
+
+        KisOrderResult placed = await client.PlaceCashOrderAsync("005930", Side.Buy, 3, 0, CancellationToken.None);
+        Assert.True(placed.Accepted);
+        Assert.Equal([(OrderRequestStage.Received, 0), (OrderRequestStage.Booked, 1)], seen);
+
+        atReceived = OrderRequestOutcome.Drop; // the request is lost before the venue takes it
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 3, 0, CancellationToken.None));
+        Assert.Equal(1, Simulator.OrdersBooked("50000000"));
+
+        (atReceived, atBooked) = (OrderRequestOutcome.Proceed, OrderRequestOutcome.Drop); // booked, the answer is lost
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 3, 0, CancellationToken.None));
+        Assert.Equal(2, Simulator.OrdersBooked("50000000"));
+        Assert.Equal([placed.OrderNumber, Simulator.BookedOrders("50000000")[1].OrderNumber], Simulator.BookedOrders("50000000").Select(o => o.OrderNumber));
+        Assert.All(Simulator.BookedOrders("50000000"), o => Assert.Equal((3L, 3L), (o.Quantity, o.Filled))); // market orders fill at once
     }
 }
