@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon;
@@ -15,13 +17,17 @@ public static class ReplayCommand
     {
         var journal = new Option<string>("--journal") { Description = "The journal directory (run --journal DIR wrote it)", Required = true };
         var config = new Option<string>("--config") { Description = "The configuration the journal was written with (symbols, risk, sizing)", DefaultValueFactory = _ => "config" };
-        var command = new Command("replay", "Print what a journal holds and rebuild the engine's state from it (orders are not sent)") { journal, config };
-        command.SetAction(parse => Run(parse.GetValue(journal)!, parse.GetValue(config)!, Console.Out, Console.Error));
+        var json = new Option<bool>("--json") { Description = "Print the rebuilt state as one JSON object (cash, positions, every order with its fills) instead of text" };
+        var command = new Command("replay", "Print what a journal holds and rebuild the engine's state from it (orders are not sent)") { journal, config, json };
+        command.SetAction(parse => Run(parse.GetValue(journal)!, parse.GetValue(config)!, Console.Out, Console.Error, parse.GetValue(json)));
         return command;
     }
 
     /// <summary>0 replayed; 1 the journal is corrupt; 2 bad arguments or configuration.</summary>
-    public static int Run(string journalDirectory, string configDir, TextWriter output, TextWriter error)
+    public static int Run(string journalDirectory, string configDir, TextWriter output, TextWriter error) => Run(journalDirectory, configDir, output, error, json: false);
+
+    /// <summary>As <see cref="Run(string, string, TextWriter, TextWriter)"/>; with <paramref name="json"/>, the state as JSON (<see cref="WriteJson"/>).</summary>
+    public static int Run(string journalDirectory, string configDir, TextWriter output, TextWriter error, bool json)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -53,6 +59,12 @@ public static class ReplayCommand
             return DaemonCli.ExitFault;
         }
 
+        if (json)
+        {
+            output.WriteLine(WriteJson(journalDirectory, replay));
+            return DaemonCli.ExitOk;
+        }
+
         TradingEngine e = replay.Engine;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"journal {journalDirectory}: {replay.Events.Values.Sum():N0} events (sequences {replay.FirstSequence}..{replay.LastSequence}), {replay.Texts} texts; {string.Join(", ", replay.Events.Select(k => $"{k.Key} {k.Value:N0}"))}"));
@@ -78,6 +90,84 @@ public static class ReplayCommand
         }
 
         return DaemonCli.ExitOk;
+    }
+
+    /// <summary>
+    /// The rebuilt state for programs: journal extent, starting cash (the configuration's: the journal
+    /// does not hold the venue's), cash, equity, counters, final states, every symbol's position, and
+    /// every order the order table still holds (client order id, symbol, side, quantity, filled,
+    /// average fill price, status, origin; <c>orders_overwritten</c> counts older ones whose slots were reused).
+    /// </summary>
+    public static string WriteJson(string journalDirectory, JournalReplay replay)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        TradingEngine e = replay.Engine;
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("journal", journalDirectory);
+            w.WriteNumber("events", replay.Events.Values.Sum());
+            w.WriteNumber("first_sequence", replay.FirstSequence);
+            w.WriteNumber("last_sequence", replay.LastSequence);
+            w.WriteBoolean("torn_tail", replay.TornTail is not null);
+            w.WriteNumber("starting_cash", FixedPoint.ToDecimal(e.Portfolio.StartingCashRaw));
+            w.WriteNumber("cash", FixedPoint.ToDecimal(e.Portfolio.CashRaw));
+            w.WriteNumber("equity", FixedPoint.ToDecimal(e.Portfolio.EquityRaw));
+            w.WriteNumber("orders_submitted", e.Counters.OrdersSubmitted);
+            w.WriteNumber("fills", e.Counters.Fills);
+            w.WriteNumber("open_orders", e.Orders.OpenCount);
+            w.WriteBoolean("kill_switch", e.Risk.KillSwitchEngaged);
+            w.WriteStartObject("orders_by_final_state");
+            foreach (OrderStatus status in new[] { OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected, OrderStatus.Expired })
+            {
+                w.WriteNumber(status.ToString(), e.Counters.OrdersFinished(status));
+            }
+
+            w.WriteEndObject();
+            w.WriteStartArray("positions");
+            for (int s = 0; s < e.Symbols.Count; s++)
+            {
+                w.WriteStartObject();
+                w.WriteString("symbol", e.Symbols.GetName(s));
+                w.WriteNumber("quantity", e.Portfolio.Quantity(s));
+                w.WriteNumber("average_cost", FixedPoint.ToDecimal(e.Portfolio.AvgCostRaw(s)));
+                w.WriteNumber("realized_pnl", FixedPoint.ToDecimal(e.Portfolio.RealizedRaw(s)));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            var orders = new List<OrderRecord>();
+            for (int slot = 0; slot < e.Orders.Capacity; slot++)
+            {
+                if (e.Orders[slot].ClientOrderId != 0)
+                {
+                    orders.Add(e.Orders[slot]);
+                }
+            }
+
+            orders.Sort((a, b) => a.ClientOrderId.CompareTo(b.ClientOrderId));
+            w.WriteNumber("orders_overwritten", e.Orders.Created - orders.Count);
+            w.WriteStartArray("orders");
+            foreach (OrderRecord o in orders)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("client_order_id", o.ClientOrderId);
+                w.WriteString("symbol", e.Symbols.GetName(o.SymbolId));
+                w.WriteString("side", o.Side.ToString());
+                w.WriteNumber("quantity", o.Quantity);
+                w.WriteNumber("filled", o.FilledQuantity);
+                w.WriteNumber("average_fill_price", FixedPoint.ToDecimal(o.AvgFillPriceRaw));
+                w.WriteString("status", o.Status.ToString());
+                w.WriteString("origin", o.Origin.ToString());
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static string Time(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);

@@ -55,6 +55,49 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplayJson_GivesTheSessionsCashPositionsAndEveryOrderWithItsFills()
+    {
+        SessionOptions options = Options() with { MaxTicks = 4_000 };
+        using var session = new TradingSession(options, NullAuditWriter.Instance);
+        session.Start("test");
+        await session.FeedCompletion.WaitAsync(s_hang);
+        Assert.Equal(ShutdownResult.Drained, session.Stop());
+        TradingEngine live = session.Engine;
+        Assert.True(live.Counters.Fills > 5, "the session traded");
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(0, ReplayCommand.Run(_dir, Path.Combine(_dir, "no-config"), output, error, json: true));
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        System.Text.Json.JsonElement root = json.RootElement;
+
+        Assert.Equal(Core.FixedPoint.ToDecimal(live.Portfolio.CashRaw), root.GetProperty("cash").GetDecimal());
+        Assert.Equal(live.Counters.OrdersSubmitted, root.GetProperty("orders_submitted").GetInt64());
+        Assert.Equal(live.Orders.OpenCount, root.GetProperty("open_orders").GetInt32());
+        Assert.Equal(0, root.GetProperty("orders_overwritten").GetInt64());
+        var netFilled = new Dictionary<string, long>(StringComparer.Ordinal);
+        int orders = 0;
+        foreach (System.Text.Json.JsonElement order in root.GetProperty("orders").EnumerateArray())
+        {
+            Assert.True(live.Orders.TryFind(order.GetProperty("client_order_id").GetInt64(), out int slot));
+            Assert.Equal(live.Orders[slot].FilledQuantity, order.GetProperty("filled").GetInt64());
+            Assert.Equal(live.Orders[slot].Status.ToString(), order.GetProperty("status").GetString());
+            string symbol = order.GetProperty("symbol").GetString()!;
+            long signedFill = order.GetProperty("side").GetString() == nameof(Core.Side.Buy) ? order.GetProperty("filled").GetInt64() : -order.GetProperty("filled").GetInt64();
+            netFilled[symbol] = netFilled.GetValueOrDefault(symbol) + signedFill;
+            orders++;
+        }
+
+        Assert.Equal(live.Orders.Created, orders);
+        foreach (System.Text.Json.JsonElement position in root.GetProperty("positions").EnumerateArray())
+        {
+            Assert.True(live.Symbols.TryGetId(position.GetProperty("symbol").GetString()!, out int id));
+            Assert.Equal(live.Portfolio.Quantity(id), position.GetProperty("quantity").GetInt64());
+            Assert.Equal(live.Portfolio.Quantity(id), netFilled.GetValueOrDefault(position.GetProperty("symbol").GetString()!)); // the session started flat
+        }
+    }
+
+    [Fact]
     public async Task ATornJournal_IsCutAtTheNextStart_AndTheJournalContinues()
     {
         SessionOptions options = Options() with { MaxTicks = 500 };
