@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Orchestrator.Daemon.Tests;
+
+/// <summary>
+/// The real daemon as a child process (<c>dotnet orchestrator.dll ARGS</c>): its console lines are kept
+/// (and copied to a file), a caller can wait for a line or for the exit, and end it with SIGKILL or SIGTERM.
+/// </summary>
+internal sealed class DaemonProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string?> Found)> _waiters = [];
+    private readonly StreamWriter _log;
+    private bool _ended;
+
+    private DaemonProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+    }
+
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the daemon in <paramref name="workDir"/>; its output goes to <paramref name="logFile"/> too.</summary>
+    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string name in new[] { "ORCHESTRATOR_KIS_APP_KEY", "ORCHESTRATOR_KIS_APP_SECRET" })
+        {
+            start.Environment.Remove(name); // the configuration's simulator keys, not whatever the machine has
+        }
+
+        start.ArgumentList.Add(DaemonDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var daemon = new DaemonProcess(new Process { StartInfo = start }, new StreamWriter(logFile) { AutoFlush = true });
+        daemon._process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
+        daemon._process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
+        daemon._process.Start();
+        daemon._process.BeginOutputReadLine();
+        daemon._process.BeginErrorReadLine();
+        _ = daemon._process.WaitForExitAsync().ContinueWith(_ => daemon.OnExit(), TaskScheduler.Default);
+        return daemon;
+    }
+
+    /// <summary>The lines so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>The last <paramref name="count"/> lines, for a failure message.</summary>
+    public string Tail(int count = 30) => string.Join(Environment.NewLine, Lines.TakeLast(count));
+
+    /// <summary>
+    /// The first line (seen or still to come) that matches; null if the process ends without one, or
+    /// <paramref name="hangGuard"/> passes (a guard against a hang, not a timing assertion).
+    /// </summary>
+    public async Task<string?> WaitForLineAsync(Func<string, bool> match, TimeSpan hangGuard)
+    {
+        var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lines)
+        {
+            string? seen = _lines.FirstOrDefault(match);
+            if (seen is not null || _ended)
+            {
+                return seen;
+            }
+
+            _waiters.Add((match, found));
+        }
+
+        Task done = await Task.WhenAny(found.Task, Task.Delay(hangGuard)).ConfigureAwait(false);
+        return done == found.Task ? await found.Task.ConfigureAwait(false) : null;
+    }
+
+    /// <summary>kill -9, then waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        try
+        {
+            _process.Kill(); // SIGKILL on Linux: no handler runs, nothing is flushed
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>SIGTERM (a graceful stop); true if the process ended within <paramref name="hangGuard"/>.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan hangGuard)
+    {
+        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        using var guard = new CancellationTokenSource(hangGuard);
+        try
+        {
+            await _process.WaitForExitAsync(guard.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Add(line);
+            _log.WriteLine(line);
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(line))
+                {
+                    _waiters[i].Found.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void OnExit()
+    {
+        _process.WaitForExit(); // the output readers have delivered every line
+        lock (_lines)
+        {
+            _ended = true;
+            foreach ((_, TaskCompletionSource<string?> found) in _waiters)
+            {
+                found.TrySetResult(null);
+            }
+
+            _waiters.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.WaitForExit(); // and its output readers are done
+
+        _process.Dispose();
+        lock (_lines)
+        {
+            _log.Dispose();
+        }
+    }
+}
