@@ -37,7 +37,9 @@ public sealed class TradingEngine
         _time = time ?? TimeProvider.System;
         Symbols = new SymbolTable(options.Symbols);
         Market = new MarketState(Symbols.Count);
-        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(options.StartingCash));
+        // With a journal, the cash its first session started from: replay must decide as that session did.
+        decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
+        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash));
         Orders = new OrderStore(options.OrderCapacity, options.OrderIdPrefix, Symbols.Count);
         Counters = new EngineCounters();
         Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol), auditWriter);

@@ -37,7 +37,7 @@ public sealed class JournalReplayTests : IDisposable
             TradingEngine live = session.Engine;
             Assert.True(live.Counters.Fills > 5, "the session traded");
 
-            JournalReplay replay = JournalReplayer.Replay(_dir, options.Engine);
+            JournalReplay replay = JournalReplayer.Replay(_dir, options.Engine with { StartingCash = options.Engine.StartingCash * 2 }); // the recorded starting cash wins
             TradingEngine rebuilt = replay.Engine;
             Assert.Null(replay.TornTail);
             Assert.Equal(live.Counters.Events, replay.Events.Values.Sum());
@@ -149,8 +149,10 @@ public sealed class JournalReplayTests : IDisposable
             Assert.True(fills > 0);
         }
 
-        // The engine alone (not started): what the restarted daemon has before its first new event.
-        var restarted = new TradingEngine(options.Engine, NullAuditWriter.Instance);
+        // The engine alone (not started): what the restarted daemon has before its first new event —
+        // from the cash the journal started with, whatever cash the venue or configuration says now.
+        var restarted = new TradingEngine(options.Engine with { StartingCash = options.Engine.StartingCash * 3 }, NullAuditWriter.Instance);
+        Assert.Equal(Core.FixedPoint.FromDecimal(options.Engine.StartingCash), restarted.Portfolio.StartingCashRaw);
         Assert.NotNull(restarted.Recovery);
         Assert.Equal(cash, restarted.Portfolio.CashRaw);
         Assert.Equal(positions, Enumerable.Range(0, restarted.Symbols.Count).Select(restarted.Portfolio.Quantity));

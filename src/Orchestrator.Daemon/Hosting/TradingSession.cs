@@ -191,6 +191,12 @@ public sealed class TradingSession : IDisposable
             s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
         }
 
+        if (_engine.Portfolio.StartingCashRaw != FixedPoint.FromDecimal(engineOptions.StartingCash))
+        {
+            s_logger.Info("Journal: starting from the cash recorded at the journal's first start ({0}), not today's {1}, so replay decides as the journaled session did",
+                FixedPoint.Format(_engine.Portfolio.StartingCashRaw), engineOptions.StartingCash.ToString("0.##", CultureInfo.InvariantCulture));
+        }
+
         if (_engine.Recovery is { } recovered)
         {
             s_logger.Warn("Journal: state recovered from {0:N0} journaled events (cash {1}, equity {2}, {3} fills); {4} orders were open at the stop — reconciling them with the broker is not implemented yet: check them at the venue",

@@ -25,13 +25,15 @@ public static class JournalReplayer
 {
     /// <summary>
     /// Replays <paramref name="directory"/> with <paramref name="options"/> — the configuration the
-    /// journal was written with (the journal stores symbol ids, not names: a symbol id beyond the
+    /// journal was written with; the starting cash is the one recorded beside the journal
+    /// (<see cref="JournalStartingCash"/>) when there is one (the journal stores symbol ids, not names: a symbol id beyond the
     /// configuration's symbols is an error naming it).
     /// </summary>
     public static JournalReplay Replay(string directory, EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return ReplayInto(new TradingEngine(options with { JournalDirectory = null }, NullAuditWriter.Instance), directory);
+        decimal startingCash = JournalStartingCash.Read(directory) ?? options.StartingCash; // the journaled session's, when recorded
+        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash }, NullAuditWriter.Instance), directory);
     }
 
     /// <summary>
