@@ -85,6 +85,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         {
             KillMoment[] plan = [.. Enumerable.Range(0, kills).Select(i => (KillMoment)(i % 5))];
             random.Shuffle(plan);
+            int stalls = 0;
             for (int cycle = 1; cycle <= kills; cycle++)
             {
                 KillMoment moment = plan[cycle - 1];
@@ -92,6 +93,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 string where = await KillAsync(daemon, moment, random, simulator, problems, $"cycle {cycle}", context);
                 killed[moment] = killed.GetValueOrDefault(moment) + (where.Length > 0 ? 1 : 0);
                 output.WriteLine($"cycle {cycle}: {moment}: {(where.Length > 0 ? "killed " + where : "not killed as planned")}");
+                stalls = where.Length > 0 ? 0 : stalls + 1;
+                if (stalls == 2)
+                {
+                    problems.Add($"gave up the kills after cycle {cycle} of {kills}: two starts in a row placed no order");
+                    break;
+                }
             }
 
             // The last start: recover, reconcile, then a graceful stop (it cancels what is still open).
@@ -127,15 +134,17 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             Compare(simulator, report.RootElement, replay.RootElement, journal, problems, out int venueOrders, out long venueFilled);
 
             output.WriteLine($"kills: {string.Join(", ", killed.Select(k => $"{k.Key} {k.Value}"))}; venue orders {venueOrders}, shares filled {venueFilled}; problems {problems.Count}");
+            File.WriteAllLines(Path.Combine(root, "problems.txt"), problems);
+            Assert.True(problems.Count == 0, $"{problems.Count} problem(s) (all in problems.txt); {context}\n{string.Join('\n', problems.Take(60))}");
+
+            // Not vacuous: it traded, and every planned kill happened, at every kind of moment.
             Assert.True(venueOrders >= 10 && venueFilled > 0, $"the daemon hardly traded ({venueOrders} venue orders, {venueFilled} shares filled): the test proves nothing; {context}");
-            Assert.True(killed.Values.Sum() == kills, $"{killed.Values.Sum()} of {kills} kills happened; {context}\n{string.Join('\n', problems)}");
+            Assert.True(killed.Values.Sum() == kills, $"{killed.Values.Sum()} of {kills} kills happened; {context}");
             foreach (KillMoment moment in Enum.GetValues<KillMoment>())
             {
                 Assert.True(kills < 5 || killed.GetValueOrDefault(moment) > 0, $"no kill at {moment}; {context}");
             }
 
-            File.WriteAllLines(Path.Combine(root, "problems.txt"), problems);
-            Assert.True(problems.Count == 0, $"{problems.Count} problem(s) (all in problems.txt); {context}\n{string.Join('\n', problems.Take(60))}");
             passed = true;
         }
         finally
