@@ -254,6 +254,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             return;
         }
 
+        if (e.Command == CommandKind.SetCash)
+        {
+            _portfolio.SetCash(e.CommandArg);
+            return;
+        }
+
         if (e.Command is CommandKind.CancelAllOrders or CommandKind.EngageKillSwitch or CommandKind.FlattenAll)
         {
             var visitor = new CancelVisitor(this, e.TsEventNs);
