@@ -20,6 +20,7 @@ public sealed class VenueRecoveryTests : IAsyncLifetime
         RequestTimeout = TimeSpan.FromMilliseconds(300),
         RequestsPerSecond = 1_000,
         UnknownGrace = TimeSpan.FromMilliseconds(200),
+        BreakerMinimumThroughput = 1_000, // the breaker has its own test
     };
 
     public Task InitializeAsync()
@@ -103,6 +104,24 @@ public sealed class VenueRecoveryTests : IAsyncLifetime
 
         Assert.True(_log.TryGet(5, out string taken));
         Assert.Equal(free, taken); // not order 4's
+    }
+
+    [Fact]
+    public async Task VenueReadableAgainAfterFailing_RaisesReconnected_Once()
+    {
+        int reconnects = 0;
+        _gateway.Reconnected += () => Interlocked.Increment(ref reconnects);
+        Assert.True(await _gateway.PollNowAsync(CancellationToken.None));
+        Assert.Equal(0, reconnects); // the first read is not a reconnect
+
+        _venue.ListFails = true;
+        Assert.False(await _gateway.PollNowAsync(CancellationToken.None));
+        Assert.False(await _gateway.PollNowAsync(CancellationToken.None));
+        _venue.ListFails = false;
+        Assert.True(await _gateway.PollNowAsync(CancellationToken.None));
+        Assert.True(await _gateway.PollNowAsync(CancellationToken.None));
+
+        Assert.Equal(1, reconnects); // what the session reconciles on
     }
 
     [Fact]
