@@ -98,8 +98,10 @@ public sealed class VenueRecoveryTests : IDisposable
         return [.. copy.Orders.Take(copy.OrderCount).Select(o => new Engine.State.OrderRecord { ClientOrderId = o.ClientOrderId, SymbolId = o.SymbolId, Side = o.Side, Status = o.Status, Quantity = o.Quantity, FilledQuantity = o.FilledQuantity })];
     }
 
-    [Fact]
-    public async Task Kis_FillsWhileDown_ArriveAtRestart_OpenOrderIsTakenOver_NotResent_AndBooksAgree()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // without its venue id the order is in doubt and found among the day's orders
+    public async Task Kis_FillsWhileDown_ArriveAtRestart_OpenOrderIsTakenOver_NotResent_AndBooksAgree(bool venueIdLost)
     {
         await using KisSimulator simulator = await KisSimulator.StartAsync();
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
@@ -115,6 +117,10 @@ public sealed class VenueRecoveryTests : IDisposable
 
         Assert.Equal(1, simulator.OrdersBooked(KisAccount));
         Assert.Single(File.ReadAllLines(Path.Combine(_journal, VenueOrderLog.FileName)));
+        if (venueIdLost)
+        {
+            File.Delete(Path.Combine(_journal, VenueOrderLog.FileName));
+        }
 
         // While the daemon is down the price falls through the limit: the venue fills the order.
         simulator.SetPrice(Symbol, FixedPoint.ToDecimal(limit) is var l ? (long)l - 1_000 : 0);
@@ -127,6 +133,7 @@ public sealed class VenueRecoveryTests : IDisposable
         TradingEngine engine = second.Engine;
 
         Assert.True(result.PositionsMatch, string.Join(", ", result.Differences));
+        Assert.Single(File.ReadAllLines(Path.Combine(_journal, VenueOrderLog.FileName))); // found again, and kept
         Assert.True(result.RecoveredFills >= 1, "the fill made while down was applied");
         Assert.False(engine.Risk.KillSwitchEngaged);
         await UntilAsync(() => engine.Portfolio.Quantity(0) == held[Symbol]);

@@ -153,6 +153,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// <summary>Raised when reads of the venue's orders work again after failing (the broker is reachable again).</summary>
     public event Action? Reconnected;
 
+    /// <summary>Raised when an order in doubt is settled (found at the venue, or declared never placed), after its reports.</summary>
+    public event Action? DoubtResolved;
+
     /// <summary>
     /// Takes over the orders a restarted engine recovered from its journal as open, before
     /// <see cref="Start"/>: their venue ids come from the <see cref="VenueOrderLog"/>; an order
@@ -696,6 +699,16 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// <summary>Applies a cumulative venue state; reports only what is new (idempotent).</summary>
     private void Apply(TrackedOrder tracked, VenueOrderState state)
     {
+        bool wasInDoubt = tracked.InDoubt;
+        ApplyLocked(tracked, state);
+        if (wasInDoubt && !tracked.InDoubt)
+        {
+            DoubtResolved?.Invoke();
+        }
+    }
+
+    private void ApplyLocked(TrackedOrder tracked, VenueOrderState state)
+    {
         lock (tracked)
         {
             if (tracked.Terminal)
@@ -712,10 +725,10 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 return;
             }
 
+            tracked.InDoubt = false; // the venue's records show it
             if (!tracked.Acknowledged)
             {
                 tracked.Acknowledged = true;
-                tracked.InDoubt = false;
                 Emit(tracked, ExecutionType.Accepted, 0, 0, request.Quantity);
             }
 
@@ -756,12 +769,19 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     private void Finish(TrackedOrder tracked, ExecutionType type)
     {
+        bool wasInDoubt;
         lock (tracked)
         {
+            wasInDoubt = tracked.InDoubt;
             if (!tracked.Terminal)
             {
                 FinishLocked(tracked, type);
             }
+        }
+
+        if (wasInDoubt)
+        {
+            DoubtResolved?.Invoke();
         }
     }
 

@@ -38,7 +38,8 @@ public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDi
 /// record for cash: fees and interest are not in the fill reports) — a journaled command, so a
 /// replay reaches the same cash.</item>
 /// </list>
-/// Symbols with an order still in doubt are compared once it is settled (a later run).
+/// Symbols with an order still in doubt are compared once none is (a later run); a reconnect of
+/// the broker (<see cref="VenueBrokerGateway.Reconnected"/>) runs one too.
 /// </summary>
 /// <remarks>Slow path; one reconciliation at a time.</remarks>
 public sealed class VenueReconciler : IDisposable
@@ -75,6 +76,8 @@ public sealed class VenueReconciler : IDisposable
         _baseline = baseline;
         _eventTimeNs = eventTimeNs;
         _time = time ?? TimeProvider.System;
+        _gateway.Reconnected += OnReconnected;
+        _gateway.DoubtResolved += OnDoubtResolved;
     }
 
     /// <summary>Reads of both books before a difference is taken as real (fills between two reads explain a passing one).</summary>
@@ -127,6 +130,11 @@ public sealed class VenueReconciler : IDisposable
             ReconciliationResult result = await CompareAsync(cancellationToken).ConfigureAwait(false);
             Last = result;
             Report(why, result);
+            if (result.Pending.Count > 0 && _gateway.OrdersInDoubt == 0)
+            {
+                Request("orders in doubt settled"); // they settled while this one ran
+            }
+
             return result;
         }
         finally
@@ -214,7 +222,23 @@ public sealed class VenueReconciler : IDisposable
         _engine.Snapshot.Read(_copy);
     }
 
-    public void Dispose() => _oneAtATime.Dispose();
+    public void Dispose()
+    {
+        _gateway.Reconnected -= OnReconnected;
+        _gateway.DoubtResolved -= OnDoubtResolved;
+        _oneAtATime.Dispose();
+    }
+
+    private void OnReconnected() => Request("broker reachable again");
+
+    /// <summary>The symbols a reconciliation could not compare can be once no order is in doubt.</summary>
+    private void OnDoubtResolved()
+    {
+        if (_gateway.OrdersInDoubt == 0 && Last is { Pending.Count: > 0 })
+        {
+            Request("orders in doubt settled");
+        }
+    }
 
     private void Report(string why, ReconciliationResult result)
     {

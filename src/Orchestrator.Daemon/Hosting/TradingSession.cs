@@ -388,7 +388,6 @@ public sealed class TradingSession : IDisposable
 
         _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval };
         await _reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
-        _venueGateway!.Reconnected += () => _reconciler.Request("broker reachable again");
         foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisNotices?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
         {
             link.Reconnected += () => _reconciler.Request(link.Name + " reconnected");
