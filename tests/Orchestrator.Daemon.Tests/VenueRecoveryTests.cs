@@ -43,20 +43,32 @@ public sealed class VenueRecoveryTests : IDisposable
         };
     }
 
+    private static VenueGatewayOptions FastGateway => new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        Backoff = TimeSpan.FromMilliseconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(5),
+        RequestsPerSecond = 200,
+        UnknownGrace = TimeSpan.FromSeconds(1),
+    };
+
     private static VenueSettings Kis(KisSimulator simulator) => new()
     {
         Adapter = "kis",
         Kis = new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, KisAccount, "01", realAccount: false),
         KisRestUrl = simulator.BaseAddress,
         KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
-        Gateway = new VenueGatewayOptions
-        {
-            PollInterval = TimeSpan.FromMilliseconds(100),
-            Backoff = TimeSpan.FromMilliseconds(5),
-            RequestTimeout = TimeSpan.FromSeconds(5),
-            RequestsPerSecond = 200,
-            UnknownGrace = TimeSpan.FromSeconds(1),
-        },
+        Gateway = FastGateway,
+    };
+
+    private static VenueSettings Alpaca(AlpacaSimulator simulator) => new()
+    {
+        Adapter = "alpaca",
+        Alpaca = new Adapters.Alpaca.AlpacaCredentials(AlpacaSimulator.KeyId, AlpacaSimulator.SecretKey),
+        AlpacaTradingUrl = simulator.BaseAddress,
+        AlpacaTradingStreamUrl = simulator.TradeStreamUri,
+        AlpacaDataUrl = simulator.MarketDataUri,
+        Gateway = FastGateway,
     };
 
     private static async Task UntilAsync(Func<bool> condition)
@@ -141,6 +153,44 @@ public sealed class VenueRecoveryTests : IDisposable
         Assert.Equal(1, simulator.OrdersBooked(KisAccount)); // taken over, never resent
         Assert.Empty(Open(engine));
         Assert.Equal(0, engine.Counters.IllegalReports);
+        second.Stop();
+    }
+
+    [Fact]
+    public async Task Alpaca_FillsWhileDown_ArriveAtRestart_AndAReconnectOfTheOrderStreamReconcilesAgain()
+    {
+        await using AlpacaSimulator simulator = await AlpacaSimulator.StartAsync();
+        const string Us = "AAPL";
+        SessionOptions options = Options(Alpaca(simulator));
+        options = options with { Engine = options.Engine with { Symbols = [Us] } };
+
+        long limit;
+        long clientOrderId;
+        using (var first = new TradingSession(options, NullAuditWriter.Instance))
+        {
+            await first.StartAsync("test", CancellationToken.None);
+            limit = await RestingBuyAsync(first, 0, 0.05m);
+            clientOrderId = Open(first.Engine)[0].ClientOrderId;
+            Assert.Equal(ShutdownResult.Drained, first.Stop());
+        }
+
+        await simulator.SetPrice(Us, FixedPoint.ToDecimal(limit) - 1m); // filled while the daemon is down
+        Assert.True(simulator.PositionOf(Us) > 0);
+
+        using var second = new TradingSession(options, NullAuditWriter.Instance);
+        await second.StartAsync("test", CancellationToken.None);
+        Assert.True(second.Reconciler!.Last!.PositionsMatch, string.Join(", ", second.Reconciler.Last.Differences));
+        Assert.True(second.Reconciler.Last.RecoveredFills >= 1);
+        await UntilAsync(() => second.Engine.Portfolio.Quantity(0) == simulator.PositionOf(Us));
+        Assert.Equal(1, simulator.OrdersCreatedFor(clientOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        // The order stream drops and comes back: what it pushed meanwhile is read by a reconciliation.
+        long runs = second.Reconciler.Runs;
+        simulator.DropTradeStreams();
+        await UntilAsync(() => second.Reconciler.Runs > runs && second.Reconciler.Last is { Reached: true });
+        Assert.True(second.Reconciler.Last!.PositionsMatch);
+        Assert.False(second.Engine.Risk.KillSwitchEngaged);
+        await UntilAsync(() => second.Engine.Portfolio.CashRaw == FixedPoint.FromDecimal(simulator.Cash));
         second.Stop();
     }
 
