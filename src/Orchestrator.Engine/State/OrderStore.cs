@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.State;
 
@@ -138,6 +139,60 @@ public sealed class OrderStore
         else
         {
             _workingSellQty[symbolId] += quantity;
+        }
+    }
+
+    /// <summary>Writes the table, counters and working quantities (checkpoint, trading thread).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int64(_nextCounter);
+        w.Int32(_openCount);
+        w.Int64s(_workingBuyQty);
+        w.Int64s(_workingSellQty);
+        for (int i = 0; i < _orders.Length; i++)
+        {
+            ref OrderRecord o = ref _orders[i];
+            w.Int64(o.ClientOrderId);
+            w.Int32(o.SymbolId);
+            w.Byte((byte)o.Side);
+            w.Byte((byte)o.OrderType);
+            w.Byte((byte)o.TimeInForce);
+            w.Byte((byte)o.Status);
+            w.Byte((byte)o.Origin);
+            w.Int64(o.Quantity);
+            w.Int64(o.FilledQuantity);
+            w.Int64(o.LimitRaw);
+            w.Int64(o.StopRaw);
+            w.Int64(o.AvgFillPriceRaw);
+            w.Int64(o.TsCreatedNs);
+            w.Int64(o.TsUpdatedNs);
+        }
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _nextCounter = r.Int64();
+        _openCount = r.Int32();
+        r.Int64s(_workingBuyQty);
+        r.Int64s(_workingSellQty);
+        for (int i = 0; i < _orders.Length; i++)
+        {
+            ref OrderRecord o = ref _orders[i];
+            o.ClientOrderId = r.Int64();
+            o.SymbolId = r.Int32();
+            o.Side = (Side)r.Byte();
+            o.OrderType = (OrderType)r.Byte();
+            o.TimeInForce = (TimeInForce)r.Byte();
+            o.Status = (OrderStatus)r.Byte();
+            o.Origin = (IntentOrigin)r.Byte();
+            o.Quantity = r.Int64();
+            o.FilledQuantity = r.Int64();
+            o.LimitRaw = r.Int64();
+            o.StopRaw = r.Int64();
+            o.AvgFillPriceRaw = r.Int64();
+            o.TsCreatedNs = r.Int64();
+            o.TsUpdatedNs = r.Int64();
         }
     }
 }
