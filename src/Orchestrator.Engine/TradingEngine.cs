@@ -422,6 +422,7 @@ public sealed class TradingEngine
         [
             i.SmaPeriod, i.EmaFastPeriod, i.EmaSlowPeriod, i.RsiPeriod, i.MacdFastPeriod, i.MacdSlowPeriod, i.MacdSignalPeriod, i.AtrPeriod, i.BollingerPeriod,
             SignalEngine.HasMomentumRule ? 1 : 0, SignalEngine.HasRsiRule ? 1 : 0,
+            System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRecord>(), // the order table is a memory image: bump SnapshotFile.Version if OrderRecord's fields change
         ];
         return new SnapshotLayout(Symbols.Names, Orders.Capacity, Options.OrderIdPrefix, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }

@@ -50,6 +50,9 @@ public ref struct StateReader
 
     public void Doubles(double[] into) => Block(MemoryMarshal.AsBytes(into.AsSpan()));
 
+    public void Records<T>(T[] into)
+        where T : unmanaged => Block(MemoryMarshal.AsBytes(into.AsSpan()));
+
     public void Bools(bool[] into)
     {
         for (int i = 0; i < into.Length; i++)

@@ -82,6 +82,13 @@ public ref struct StateWriter
 
     public void Doubles(double[] values) => Block(MemoryMarshal.AsBytes(values.AsSpan()), values.Length * sizeof(double));
 
+    /// <summary>
+    /// Unmanaged records as their memory image (padding included: the tables that use it zero a
+    /// record before filling it, so padding is always zero and the bytes are deterministic).
+    /// </summary>
+    public void Records<T>(T[] values)
+        where T : unmanaged => Block(MemoryMarshal.AsBytes(values.AsSpan()), values.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+
     public void Bools(bool[] values) => Block(MemoryMarshal.AsBytes(values.AsSpan()), values.Length);
 
     // Native order is little-endian on every platform .NET 10 ships for (x64, Arm64); the static check keeps it honest.

@@ -149,24 +149,7 @@ public sealed class OrderStore
         w.Int32(_openCount);
         w.Int64s(_workingBuyQty);
         w.Int64s(_workingSellQty);
-        for (int i = 0; i < _orders.Length; i++)
-        {
-            ref OrderRecord o = ref _orders[i];
-            w.Int64(o.ClientOrderId);
-            w.Int32(o.SymbolId);
-            w.Byte((byte)o.Side);
-            w.Byte((byte)o.OrderType);
-            w.Byte((byte)o.TimeInForce);
-            w.Byte((byte)o.Status);
-            w.Byte((byte)o.Origin);
-            w.Int64(o.Quantity);
-            w.Int64(o.FilledQuantity);
-            w.Int64(o.LimitRaw);
-            w.Int64(o.StopRaw);
-            w.Int64(o.AvgFillPriceRaw);
-            w.Int64(o.TsCreatedNs);
-            w.Int64(o.TsUpdatedNs);
-        }
+        w.Records(_orders); // one block copy: this is most of a snapshot, and the fast path waits for it
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -176,24 +159,7 @@ public sealed class OrderStore
         _openCount = r.Int32();
         r.Int64s(_workingBuyQty);
         r.Int64s(_workingSellQty);
-        for (int i = 0; i < _orders.Length; i++)
-        {
-            ref OrderRecord o = ref _orders[i];
-            o.ClientOrderId = r.Int64();
-            o.SymbolId = r.Int32();
-            o.Side = (Side)r.Byte();
-            o.OrderType = (OrderType)r.Byte();
-            o.TimeInForce = (TimeInForce)r.Byte();
-            o.Status = (OrderStatus)r.Byte();
-            o.Origin = (IntentOrigin)r.Byte();
-            o.Quantity = r.Int64();
-            o.FilledQuantity = r.Int64();
-            o.LimitRaw = r.Int64();
-            o.StopRaw = r.Int64();
-            o.AvgFillPriceRaw = r.Int64();
-            o.TsCreatedNs = r.Int64();
-            o.TsUpdatedNs = r.Int64();
-        }
+        r.Records(_orders);
     }
 }
 
