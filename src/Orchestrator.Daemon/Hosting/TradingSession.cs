@@ -22,7 +22,7 @@ namespace Orchestrator.Daemon.Hosting;
 /// One run of the daemon: the engine, the paper broker and the synthetic feed, started in the
 /// brief's six steps and stopped gracefully (stop intake, cancel open orders, drain, report).
 /// </summary>
-public sealed class TradingSession : IDisposable
+public sealed partial class TradingSession : IDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator");
 
@@ -193,6 +193,7 @@ public sealed class TradingSession : IDisposable
             s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
         }
 
+        LogSnapshotRecovery(_engine);
         IReadOnlyList<OrderRecord> recoveredOpen = [];
         if (_engine.Recovery is { } recovered)
         {
@@ -306,6 +307,7 @@ public sealed class TradingSession : IDisposable
         }
 
         _feed?.Start();
+        StartCheckpoints(_engine);
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
@@ -494,6 +496,7 @@ public sealed class TradingSession : IDisposable
     public ShutdownResult Stop()
     {
         s_logger.Info("Shutdown: stopping market data");
+        StopCheckpoints();
         _watcher?.Dispose(); // no live changes while draining
         _feed?.Stop();
         _kisFeed?.Dispose(); // a venue's stream is intake too: no new ticks, so no new orders, while we cancel
