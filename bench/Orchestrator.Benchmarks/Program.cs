@@ -3,7 +3,7 @@ using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
-// --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64.
+// --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64; snapshot capture/write/recovery times.
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
 if (args.Contains("--quick"))
 {

@@ -102,6 +102,20 @@ public enum CommandKind : byte
 
     /// <summary>Copy positions, cash and open orders into the engine's snapshot for the slow path to read.</summary>
     PublishSnapshot,
+
+    /// <summary>
+    /// Each stage writes its whole state, as it is after this event, into a snapshot buffer that a
+    /// background thread then writes to the journal directory; recovery starts from it and replays
+    /// only the journal after it (see <c>Orchestrator.Engine.Snapshots</c>).
+    /// </summary>
+    Checkpoint,
+
+    /// <summary>
+    /// The broker's cash is the book of record: sets the engine's cash to the argument (raw units).
+    /// Published by a venue session at start and after a reconciliation, so a journal replays to
+    /// the same cash whatever the configured starting cash.
+    /// </summary>
+    SetCash,
 }
 
 /// <summary>

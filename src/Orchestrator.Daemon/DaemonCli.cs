@@ -37,11 +37,12 @@ public static class DaemonCli
         var leaveOpenOption = new Option<bool>("--leave-open-orders") { Description = "Leave open orders working at shutdown instead of canceling them" };
         var httpPortOption = new Option<int?>("--http-port") { Description = "Enable the control API on 127.0.0.1:PORT (bearer token from api_credentials.yaml or ORCHESTRATOR_API_TOKEN)" };
         var journalOption = new Option<string?>("--journal") { Description = "Journal every input event to this directory before the trading handlers see it (replay it with `replay`)" };
+        var snapshotOption = new Option<string>("--snapshot-interval") { Description = "With --journal: how often to write a state snapshot so recovery replays only the journal after it, e.g. 30s, 5m; 0 or off = never", DefaultValueFactory = _ => "1m" };
         var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -57,7 +58,8 @@ public static class DaemonCli
                 parse.GetValue(leaveOpenOption),
                 parse.GetValue(httpPortOption),
                 parse.GetValue(journalOption),
-                parse.GetValue(journalFsyncOption)!),
+                parse.GetValue(journalFsyncOption)!,
+                parse.GetValue(snapshotOption)!),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
@@ -99,7 +101,19 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval);
+
+    /// <summary>A duration, or 0 / off for never; null when unreadable (the error says why).</summary>
+    internal static TimeSpan? ParseSnapshotInterval(string text, out string? error)
+    {
+        error = null;
+        if (text.Trim() is "0" or "off")
+        {
+            return TimeSpan.Zero;
+        }
+
+        return DurationParser.TryParse(text, out TimeSpan interval, out error, allowZero: true) ? interval : null;
+    }
 
     /// <summary>batch, none or Nms.</summary>
     internal static JournalFsync? ParseFsync(string text) => text switch
@@ -172,6 +186,12 @@ public static class DaemonCli
                 errors.Add($"--journal-fsync: expected batch, none or a number of milliseconds like 100ms, got '{a.JournalFsync}'");
             }
 
+            TimeSpan? snapshotInterval = ParseSnapshotInterval(a.SnapshotInterval, out string? snapshotError);
+            if (snapshotInterval is null)
+            {
+                errors.Add("--snapshot-interval: " + snapshotError + " (or 0 / off)");
+            }
+
             if (a.HttpPort is { } port && (port < 0 || port > 65_535))
             {
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
@@ -213,7 +233,7 @@ public static class DaemonCli
             if (a.Journal is { } journalDirectory)
             {
                 Directory.CreateDirectory(journalDirectory);
-                options = options with { Engine = options.Engine with { JournalDirectory = journalDirectory, Journal = new JournalOptions { Fsync = fsync!.Value } } };
+                options = options with { Engine = options.Engine with { JournalDirectory = journalDirectory, Journal = new JournalOptions { Fsync = fsync!.Value } }, SnapshotInterval = snapshotInterval!.Value };
             }
             string configDescription = Describe(configDir, config);
 

@@ -5,6 +5,7 @@ using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -18,7 +19,7 @@ public static class ReplayCommand
         var journal = new Option<string>("--journal") { Description = "The journal directory (run --journal DIR wrote it)", Required = true };
         var config = new Option<string>("--config") { Description = "The configuration the journal was written with (symbols, risk, sizing)", DefaultValueFactory = _ => "config" };
         var json = new Option<bool>("--json") { Description = "Print the rebuilt state as one JSON object (cash, positions, every order with its fills) instead of text" };
-        var command = new Command("replay", "Print what a journal holds and rebuild the engine's state from it (orders are not sent)") { journal, config, json };
+        var command = new Command("replay", "Print what a journal holds, rebuild the engine's state from the whole journal (orders are not sent), and list the snapshots present") { journal, config, json };
         command.SetAction(parse => Run(parse.GetValue(journal)!, parse.GetValue(config)!, Console.Out, Console.Error, parse.GetValue(json)));
         return command;
     }
@@ -71,6 +72,13 @@ public static class ReplayCommand
         if (replay.FirstTsNs != 0)
         {
             output.WriteLine($"event time {Time(replay.FirstTsNs)} .. {Time(replay.LastTsNs)}");
+        }
+
+        foreach (string path in SnapshotFile.List(journalDirectory))
+        {
+            output.WriteLine(SnapshotFile.TryRead(path, e.SnapshotLayout, out SnapshotInfo? info, out string? reason) is null
+                ? $"snapshot {Path.GetFileName(path)}: not usable with this configuration: {reason}"
+                : string.Create(CultureInfo.InvariantCulture, $"snapshot {Path.GetFileName(path)}: covers journal sequence {info!.CoveredSequence} (event time {Time(info.TsEventNs)}); recovery would start from the newest usable one"));
         }
 
         if (replay.TornTail is { } torn)

@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine;
 
@@ -48,5 +49,55 @@ public sealed class EngineCounters
 
             return total;
         }
+    }
+
+    /// <summary>The counters the signal engine writes (its thread, its checkpoint section).</summary>
+    internal void WriteSignalState(ref StateWriter w)
+    {
+        w.Int64(Events);
+        w.Int64(TradeTicks);
+        w.Int64(QuoteTicks);
+        w.Int64(Bars);
+        w.Int64(ExternalSignals);
+        w.Int64(RuleSignals);
+        w.Int64(ProtectiveExits);
+    }
+
+    internal void ReadSignalState(ref StateReader r)
+    {
+        Events = r.Int64();
+        TradeTicks = r.Int64();
+        QuoteTicks = r.Int64();
+        Bars = r.Int64();
+        ExternalSignals = r.Int64();
+        RuleSignals = r.Int64();
+        ProtectiveExits = r.Int64();
+    }
+
+    /// <summary>The counters the trading stages write (risk, sizing, order manager: one thread), rejects included.</summary>
+    internal void WriteTradingState(ref StateWriter w)
+    {
+        w.Int64(Commands);
+        w.Int64(ExecutionReports);
+        w.Int64(OrdersSubmitted);
+        w.Int64(Fills);
+        w.Int64(PartialFills);
+        w.Int64(CancelsSent);
+        w.Int64(IllegalReports);
+        w.Int64s(_rejects);
+        w.Int64s(_finalStates);
+    }
+
+    internal void ReadTradingState(ref StateReader r)
+    {
+        Commands = r.Int64();
+        ExecutionReports = r.Int64();
+        OrdersSubmitted = r.Int64();
+        Fills = r.Int64();
+        PartialFills = r.Int64();
+        CancelsSent = r.Int64();
+        IllegalReports = r.Int64();
+        r.Int64s(_rejects);
+        r.Int64s(_finalStates);
     }
 }

@@ -3,6 +3,7 @@ using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -69,21 +70,19 @@ public sealed class TradingEngine
         // Risk, sizing and the order manager share the portfolio and order table: always one thread.
         var trading = new CompositeEventHandler<EngineEvent>(Risk, Sizing, OrderManager);
         EventHandlerGroup<EngineEvent> last;
+        SnapshotLayout = MeasureLayout();
         if (options.JournalDirectory is { } journalDirectory)
         {
-            // Recovery's first step: a record torn by a crash is cut, then the journal continues
-            // from the next sequence. The journal is a stage of its own, so the trading handlers
-            // (and the order manager's releases) only see an event after its batch is written.
-            JournalTornTail = Journal.JournalReader.TruncateTornTail(journalDirectory);
-            if (Journal.JournalReader.ListSegments(journalDirectory).Length > 0)
-            {
-                // Recovery: the state before the restart, rebuilt through these same handlers
-                // (orders not resent), before any new input and before the journal continues.
-                Recovery = Journal.JournalReplayer.ReplayInto(this, journalDirectory);
-            }
+            Recovery = Recover(journalDirectory);
+            long nextSequence = Recovery?.NextSequence ?? 0;
 
-            _journalWriter = new Journal.JournalWriter(journalDirectory, options.Journal);
-            JournalHandler = new Journal.JournalHandler(_journalWriter, options.Journal, Sources, Reasons, Journal.JournalReader.NextSequence(journalDirectory));
+            _journalWriter = new Journal.JournalWriter(journalDirectory, options.Journal, Symbols.Names);
+            JournalHandler = new Journal.JournalHandler(_journalWriter, options.Journal, Sources, Reasons, nextSequence, RiskParameterMailbox);
+            Checkpoints = new CheckpointCoordinator(journalDirectory, SnapshotLayout, nextSequence);
+            SignalEngine.Checkpoints = Checkpoints;
+            Risk.Checkpoints = Checkpoints;
+            Sizing.Checkpoints = Checkpoints;
+            OrderManager.Checkpoints = Checkpoints;
             EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
             last = options.Pipelined
                 ? journaled.Then(SignalEngine).Then(trading)
@@ -121,13 +120,23 @@ public sealed class TradingEngine
     /// <summary>The journal stage, when <see cref="EngineOptions.JournalDirectory"/> is set.</summary>
     public Journal.JournalHandler? JournalHandler { get; }
 
-    /// <summary>What start-up rebuilt from an existing journal (null = none).</summary>
+    /// <summary>
+    /// What start-up rebuilt from an existing journal and snapshots (null = none): which snapshot
+    /// it started from (<see cref="Journal.JournalReplay.Snapshot"/>), the snapshots it refused and
+    /// why, and the events replayed after it.
+    /// </summary>
     public Journal.JournalReplay? Recovery { get; }
 
     /// <summary>What start-up cut from a journal torn by a crash (null = it was clean, or no journal).</summary>
-    public Journal.JournalTornTail? JournalTornTail { get; }
+    public Journal.JournalTornTail? JournalTornTail { get; private set; }
 
     private readonly Journal.JournalWriter? _journalWriter;
+
+    /// <summary>Takes snapshots on Checkpoint commands, when <see cref="EngineOptions.JournalDirectory"/> is set (null otherwise).</summary>
+    public CheckpointCoordinator? Checkpoints { get; }
+
+    /// <summary>Where each stage's state goes in a snapshot, and the configuration facts that fix it.</summary>
+    public SnapshotLayout SnapshotLayout { get; }
 
     public SymbolTable Symbols { get; }
 
@@ -170,6 +179,33 @@ public sealed class TradingEngine
         OrderManager.OnEvent(ref e, sequence, true);
     }
 
+    /// <summary>
+    /// Asks every stage to write its state, as it is after this command, for a snapshot file in the
+    /// journal directory (slow path; journaled like every command). Without a journal it does nothing.
+    /// The fast path never waits for the file: a checkpoint is skipped (and counted) while the
+    /// previous snapshots are still being written.
+    /// </summary>
+    public void RequestCheckpoint(long tsEventNs) => PublishCommand(CommandKind.Checkpoint, 0, tsEventNs);
+
+    /// <summary>
+    /// The engine's whole state as a snapshot body (<see cref="SnapshotLayout"/>), written on the
+    /// caller's thread: for an engine that is not running or is quiet (tests compare engines by it).
+    /// </summary>
+    public byte[] CaptureState()
+    {
+        byte[] body = new byte[SnapshotLayout.BodyBytes];
+        SnapshotLayout layout = SnapshotLayout;
+        var writer = new StateWriter(body.AsSpan(layout.RangeOf(SnapshotSection.SignalEngine)));
+        SignalEngine.WriteState(ref writer);
+        writer = new StateWriter(body.AsSpan(layout.RangeOf(SnapshotSection.Risk)));
+        Risk.WriteState(ref writer);
+        writer = new StateWriter(body.AsSpan(layout.RangeOf(SnapshotSection.Sizing)));
+        Sizing.WriteState(ref writer);
+        writer = new StateWriter(body.AsSpan(layout.RangeOf(SnapshotSection.OrderManager)));
+        OrderManager.WriteState(ref writer);
+        return body;
+    }
+
     /// <summary>Asks the trading thread to refresh <see cref="Snapshot"/> between two events.</summary>
     public void RequestSnapshot(long tsEventNs) => PublishCommand(CommandKind.PublishSnapshot, 0, tsEventNs);
 
@@ -204,6 +240,7 @@ public sealed class TradingEngine
         }
 
         Audit.Start();
+        Checkpoints?.Start();
         _outbound.Start();
         _inbound.Start();
     }
@@ -237,6 +274,7 @@ public sealed class TradingEngine
         ShutdownResult inbound = _inbound.Shutdown(timeout);
         ShutdownResult outbound = _outbound.Shutdown(timeout);
         ShutdownResult audit = Audit.Shutdown(timeout);
+        Checkpoints?.Stop(timeout); // writes a snapshot still in hand
         _journalWriter?.Dispose(); // the handler flushed and synced at the inbound shutdown
         return inbound != ShutdownResult.Drained ? inbound : outbound != ShutdownResult.Drained ? outbound : audit;
     }
@@ -313,9 +351,82 @@ public sealed class TradingEngine
     /// </summary>
     public long UpdateRiskParameters(RiskParameters parameters, long tsEventNs)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (JournalHandler is not null && !Journal.JournalRiskCodec.Fits(parameters))
+        {
+            throw new ArgumentException($"The change cannot be journaled: its allowed_symbols list ({parameters.Risk.AllowedSymbols.Count} names) needs more than the {Journal.JournalCodec.MaxRecordBytes} bytes of a journal record.", nameof(parameters));
+        }
+
         long version = RiskParameterMailbox.Stage(parameters);
         PublishCommand(CommandKind.ApplyRiskParameters, version, tsEventNs);
         return version;
+    }
+
+    /// <summary>
+    /// Recovery at start-up: the newest snapshot that is whole and made with this configuration (a
+    /// corrupt or foreign one is refused with its reason, and the next older one tried), then the
+    /// torn tail cut and the journal after the snapshot replayed through these same handlers (orders
+    /// not resent, audit muted); without a usable snapshot the whole journal is replayed.
+    /// </summary>
+    private Journal.JournalReplay? Recover(string directory)
+    {
+        var refused = new List<SnapshotRefusal>();
+        SnapshotInfo? used = null;
+        foreach (string path in SnapshotFile.List(directory))
+        {
+            byte[]? body = SnapshotFile.TryRead(path, SnapshotLayout, out SnapshotInfo? info, out string? reason);
+            if (body is null)
+            {
+                refused.Add(new SnapshotRefusal(path, reason!));
+                continue;
+            }
+
+            RestoreState(body);
+            used = info;
+            break;
+        }
+
+        long covered = used?.CoveredSequence ?? -1;
+
+        // A record torn by a crash is cut (only the last segment can be torn: the covered ones are not read).
+        JournalTornTail = Journal.JournalReader.TruncateTornTail(directory, covered);
+        if (Journal.JournalReader.ListSegments(directory).Length == 0 && used is null)
+        {
+            return refused.Count == 0 ? null : new Journal.JournalReplay(this, new Dictionary<EventKind, long>(), 0, -1, -1, 0, 0, null) { SnapshotsRefused = refused };
+        }
+
+        return Journal.JournalReplayer.ReplayInto(this, directory, covered) with { Snapshot = used, SnapshotsRefused = refused };
+    }
+
+    private void RestoreState(ReadOnlySpan<byte> body)
+    {
+        SnapshotLayout layout = SnapshotLayout;
+        var reader = new StateReader(body[layout.RangeOf(SnapshotSection.SignalEngine)]);
+        SignalEngine.ReadState(ref reader);
+        reader = new StateReader(body[layout.RangeOf(SnapshotSection.Risk)]);
+        Risk.ReadState(ref reader);
+        reader = new StateReader(body[layout.RangeOf(SnapshotSection.Sizing)]);
+        Sizing.ReadState(ref reader);
+        reader = new StateReader(body[layout.RangeOf(SnapshotSection.OrderManager)]);
+        OrderManager.ReadState(ref reader);
+        RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
+    }
+
+    private SnapshotLayout MeasureLayout()
+    {
+        StateWriter signal = StateWriter.Counting(), risk = StateWriter.Counting(), sizing = StateWriter.Counting(), orders = StateWriter.Counting();
+        SignalEngine.WriteState(ref signal);
+        Risk.WriteState(ref risk);
+        Sizing.WriteState(ref sizing);
+        OrderManager.WriteState(ref orders);
+        Indicators.IndicatorSettings i = SignalEngine.IndicatorSettings;
+        int[] facts =
+        [
+            i.SmaPeriod, i.EmaFastPeriod, i.EmaSlowPeriod, i.RsiPeriod, i.MacdFastPeriod, i.MacdSlowPeriod, i.MacdSignalPeriod, i.AtrPeriod, i.BollingerPeriod,
+            SignalEngine.HasMomentumRule ? 1 : 0, SignalEngine.HasRsiRule ? 1 : 0,
+            System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRecord>(), // the order table is a memory image: bump SnapshotFile.Version if OrderRecord's fields change
+        ];
+        return new SnapshotLayout(Symbols.Names, Orders.Capacity, Options.OrderIdPrefix, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }
 
     /// <summary>The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler).</summary>

@@ -2,6 +2,7 @@ using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests;
@@ -160,5 +161,47 @@ public sealed class JournalReplayTests : IDisposable
         Assert.Equal(-1, restarted.Outbound.Cursor); // nothing was resent
         Assert.Equal(0, restarted.Orders.OpenCount);
         restarted.Shutdown(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ASessionWithSnapshots_RecoversFromTheNewest_ToTheSameState_AndReplayListsThem()
+    {
+        SessionOptions options = Options() with { MaxTicks = 3_000, FeedTicksPerSecond = 3_000, SnapshotInterval = TimeSpan.FromMilliseconds(100) };
+        byte[] state;
+        using (var session = new TradingSession(options, NullAuditWriter.Instance))
+        {
+            session.Start("test");
+            await session.FeedCompletion.WaitAsync(s_hang);
+            Assert.Equal(ShutdownResult.Drained, session.Stop());
+            Assert.True(session.Engine.Checkpoints!.Written > 0, "the session must write snapshots");
+            state = session.Engine.CaptureState();
+        }
+
+        Assert.InRange(SnapshotFile.List(_dir).Length, 1, SnapshotFile.Keep);
+        var restarted = new TradingEngine(options.Engine, NullAuditWriter.Instance);
+        Assert.NotNull(restarted.Recovery!.Snapshot);
+        Assert.True(restarted.CaptureState().AsSpan().SequenceEqual(state), "snapshot + tail must rebuild the session's state");
+        restarted.Shutdown(TimeSpan.FromSeconds(10));
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(0, ReplayCommand.Run(_dir, Path.Combine(_dir, "no-config"), output, error));
+        Assert.Contains("snapshot snapshot-", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("covers journal sequence", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1m", 60_000)]
+    [InlineData("30s", 30_000)]
+    [InlineData("0", 0)]
+    [InlineData("off", 0)]
+    public void SnapshotInterval_Parses(string text, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), DaemonCli.ParseSnapshotInterval(text, out _));
+
+    [Fact]
+    public void SnapshotInterval_Unreadable_SaysWhy()
+    {
+        Assert.Null(DaemonCli.ParseSnapshotInterval("often", out string? error));
+        Assert.Contains("often", error, StringComparison.Ordinal);
     }
 }

@@ -21,9 +21,17 @@ public sealed class LatencyRig : IDisposable
     private readonly FillingGateway _gateway;
     private long _step;
 
-    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding)
+    private readonly string? _journalDirectory;
+
+    /// <summary>A rig; with <paramref name="journal"/>, every input goes through the journal stage (a temporary directory) first.</summary>
+    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, Orchestrator.Engine.Journal.JournalFsync? journal = null)
     {
         _scenario = scenario;
+        if (journal is not null)
+        {
+            _journalDirectory = Directory.CreateTempSubdirectory("orc-latency-journal-").FullName;
+        }
+
         var options = new EngineOptions
         {
             Symbols = ["AAPL"],
@@ -43,6 +51,8 @@ public sealed class LatencyRig : IDisposable
                 MaxDailyLossFraction = 0,
             },
             Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 },
+            JournalDirectory = _journalDirectory,
+            Journal = new Orchestrator.Engine.Journal.JournalOptions { Fsync = journal ?? Orchestrator.Engine.Journal.JournalFsync.None },
         };
         Engine = new TradingEngine(options, NullAuditWriter.Instance);
         _gateway = new FillingGateway(Engine, Recorder);
@@ -95,7 +105,14 @@ public sealed class LatencyRig : IDisposable
         Engine.PublishMarketData(tick);
     }
 
-    public void Dispose() => Engine.Shutdown(TimeSpan.FromSeconds(10));
+    public void Dispose()
+    {
+        Engine.Shutdown(TimeSpan.FromSeconds(10));
+        if (_journalDirectory is not null)
+        {
+            Directory.Delete(_journalDirectory, recursive: true);
+        }
+    }
 
     /// <summary>Records each order's latency and answers it with a full fill at the last price.</summary>
     private sealed class FillingGateway(TradingEngine engine, LatencyRecorder recorder) : IEventHandler<OrderCommand>

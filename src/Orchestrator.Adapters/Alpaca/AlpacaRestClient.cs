@@ -157,6 +157,20 @@ public sealed class AlpacaRestClient : IVenueClient
         return orders;
     }
 
+    /// <summary>Cash from the account and the open positions.</summary>
+    public async Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken)
+    {
+        AlpacaAccount account = await GetAccountAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AlpacaPosition> positions = await GetPositionsAsync(cancellationToken).ConfigureAwait(false);
+        var held = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (AlpacaPosition position in positions)
+        {
+            held[position.Symbol] = held.GetValueOrDefault(position.Symbol) + position.Quantity;
+        }
+
+        return new VenueHoldings(account.Cash, held);
+    }
+
     /// <summary>Cash, equity and buying power (<c>GET /v2/account</c>).</summary>
     public async Task<AlpacaAccount> GetAccountAsync(CancellationToken cancellationToken)
     {

@@ -161,6 +161,29 @@ public sealed class KisVenueClient : IVenueClient
     public Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken) =>
         StatesAsync([.. new[] { _domestic, _overseas }.Where(l => l.Wanted)], cancellationToken);
 
+    /// <summary>
+    /// The balance of the session's markets: cash is the KRW deposit when any symbol is domestic,
+    /// the USD deposit when all are US (the engine keeps one cash figure); positions of both.
+    /// </summary>
+    public async Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> symbols = _overseasOptions.Symbols;
+        bool domestic = symbols.Count == 0 || symbols.Any(KisMarkets.IsDomestic);
+        bool overseas = symbols.Any(s => !KisMarkets.IsDomestic(s));
+        KisBalance? krw = domestic ? await Call(ct => _rest.GetBalanceAsync(ct), cancellationToken).ConfigureAwait(false) : null;
+        KisBalance? usd = overseas ? await Call(ct => _rest.GetOverseasBalanceAsync(ct), cancellationToken).ConfigureAwait(false) : null;
+        var positions = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (KisPosition position in new[] { krw, usd }.SelectMany(b => b?.Positions ?? []))
+        {
+            positions[position.Symbol] = positions.GetValueOrDefault(position.Symbol) + position.Quantity;
+        }
+
+        return new VenueHoldings((krw ?? usd)!.Cash, positions);
+    }
+
+    /// <summary>Whether the session trades both markets (the engine's one cash figure is then the KRW deposit only).</summary>
+    public bool MixedCurrencies => _overseasOptions.Symbols.Any(KisMarkets.IsDomestic) && _overseasOptions.Symbols.Any(s => !KisMarkets.IsDomestic(s));
+
     private async Task<IReadOnlyList<VenueOrderState>> StatesAsync(OrderList[] lists, CancellationToken cancellationToken)
     {
         var rows = new List<KisDailyOrder>();

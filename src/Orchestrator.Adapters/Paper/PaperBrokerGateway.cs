@@ -61,6 +61,34 @@ public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportS
         }
     }
 
+    /// <summary>
+    /// After a restart from a journal, before any market data: the paper account as the journal
+    /// left it (cash, positions, last prices), and the orders the engine recovered as open —
+    /// those the venue had accepted rest again quietly; those it never acknowledged are submitted
+    /// now (their answer comes as usual). Returns how many orders rest.
+    /// </summary>
+    public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged)> openOrders)
+    {
+        ArgumentNullException.ThrowIfNull(openOrders);
+        lock (_gate)
+        {
+            Exchange.RestoreAccount(cashRaw, positions, lastPricesRaw);
+            foreach ((OrderCommand order, long leaves, bool acknowledged) in openOrders)
+            {
+                if (acknowledged)
+                {
+                    Exchange.Resume(order, leaves, reports);
+                }
+                else
+                {
+                    Exchange.Submit(order, reports);
+                }
+            }
+
+            return Exchange.OpenOrderCount;
+        }
+    }
+
     /// <summary>Cash and positions as the venue sees them (for reconciliation and reports).</summary>
     public (long CashRaw, long[] Positions) Snapshot(int symbolCount)
     {

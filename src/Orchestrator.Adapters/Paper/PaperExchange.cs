@@ -137,17 +137,57 @@ public sealed class PaperExchange
             }
             else
             {
-                var report = new ExecutionReport
-                {
-                    ClientOrderId = order.ClientOrderId,
-                    SymbolId = order.SymbolId,
-                    ExecType = ExecutionType.Rejected,
-                    Side = order.Side,
-                    Reject = reason,
-                    TsEventNs = _lastTsNs,
-                };
-                sink.OnExecutionReport(in report);
+                Refuse(in order, ExecutionType.Rejected, reason, sink);
             }
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>
+    /// After a restart from a journal: the account as the journal left it (the paper venue lives in
+    /// memory, so the engine's journal is its only record) — cash, positions and last prices. Call
+    /// before any order.
+    /// </summary>
+    public void RestoreAccount(long cashRaw, ReadOnlySpan<long> positions, ReadOnlySpan<long> lastPricesRaw)
+    {
+        if (_slotById.Count > 0)
+        {
+            throw new InvalidOperationException("The paper account can be restored only before any order.");
+        }
+
+        if (positions.Length != _positions.Length || lastPricesRaw.Length != _lastPriceRaw.Length)
+        {
+            throw new ArgumentException($"Expected {_positions.Length} symbols.", nameof(positions));
+        }
+
+        _cashRaw = cashRaw;
+        positions.CopyTo(_positions);
+        lastPricesRaw.CopyTo(_lastPriceRaw);
+    }
+
+    /// <summary>
+    /// After a restart from a journal: rests again an order the journal shows the venue had
+    /// accepted, for its <paramref name="leavesQuantity"/>, without a new Accepted report. An order
+    /// the venue's checks now refuse (no buying power left) is canceled, with a Canceled report.
+    /// </summary>
+    public void Resume(in OrderCommand order, long leavesQuantity, IExecutionReportSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        Enter();
+        try
+        {
+            OrderCommand rest = order;
+            rest.Quantity = leavesQuantity;
+            if (Check(in rest, out long reservePriceRaw, out long reservedCashRaw) == RejectReason.None)
+            {
+                Accept(in rest, reservePriceRaw, reservedCashRaw, sink, report: false);
+                return;
+            }
+
+            Refuse(in order, ExecutionType.Canceled, RejectReason.None, sink);
         }
         finally
         {
@@ -265,6 +305,21 @@ public sealed class PaperExchange
         }
     }
 
+    /// <summary>Ends an order the venue will not rest: Rejected with a reason, or Canceled.</summary>
+    private void Refuse(in OrderCommand order, ExecutionType type, RejectReason reason, IExecutionReportSink sink)
+    {
+        var report = new ExecutionReport
+        {
+            ClientOrderId = order.ClientOrderId,
+            SymbolId = order.SymbolId,
+            ExecType = type,
+            Side = order.Side,
+            Reject = reason,
+            TsEventNs = _lastTsNs,
+        };
+        sink.OnExecutionReport(in report);
+    }
+
     private RejectReason Check(in OrderCommand order, out long reservePriceRaw, out long reservedCashRaw)
     {
         reservePriceRaw = 0;
@@ -315,7 +370,7 @@ public sealed class PaperExchange
         return RejectReason.None;
     }
 
-    private void Accept(in OrderCommand order, long reservePriceRaw, long reservedCashRaw, IExecutionReportSink sink)
+    private void Accept(in OrderCommand order, long reservePriceRaw, long reservedCashRaw, IExecutionReportSink sink, bool report = true)
     {
         int slot = _freeSlots[--_freeCount];
         int symbolId = order.SymbolId;
@@ -370,7 +425,12 @@ public sealed class PaperExchange
             _reservedSellQuantity[symbolId] += order.Quantity;
         }
 
-        var report = new ExecutionReport
+        if (!report)
+        {
+            return;
+        }
+
+        var accepted = new ExecutionReport
         {
             ClientOrderId = order.ClientOrderId,
             SymbolId = symbolId,
@@ -379,7 +439,7 @@ public sealed class PaperExchange
             LeavesQuantity = order.Quantity,
             TsEventNs = _lastTsNs,
         };
-        sink.OnExecutionReport(in report);
+        sink.OnExecutionReport(in accepted);
     }
 
     /// <summary>

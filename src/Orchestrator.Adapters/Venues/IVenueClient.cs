@@ -28,6 +28,9 @@ public interface IVenueClient : IDisposable
 
     /// <summary>The venue's current view of today's orders (fills and reconciliation poll this).</summary>
     Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken);
+
+    /// <summary>The account's cash and positions as the venue books them (start-up and reconciliation).</summary>
+    Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The venue refused our credentials (wrong or expired keys): a person must act.</summary>

@@ -49,6 +49,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private readonly LatencyRecorder? _latency;
     private readonly VenueGatewayOptions _options;
     private readonly TimeProvider _time;
+    private readonly VenueOrderLog? _orderLog;
     private readonly Channel<OrderCommand> _queue;
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ResiliencePipeline _pipeline;
@@ -67,12 +68,19 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private long _brokerRejects;
     private long _pollFailures;
     private long _circuitOpenings;
+    private long _recoveredNeverPlaced;
+    private long _recoveredFillReports;
     private volatile bool _pollFailing;
 
-    public VenueBrokerGateway(IVenueClient client, SymbolTable symbols, IExecutionReportSink reports, VenueGatewayOptions? options = null, LatencyRecorder? latency = null, TimeProvider? time = null)
+    /// <summary>
+    /// A gateway for <paramref name="client"/>'s venue. <paramref name="orderLog"/> (with a journal) is where venue
+    /// order ids are made durable before an order is reported accepted; null = not kept.
+    /// </summary>
+    public VenueBrokerGateway(IVenueClient client, SymbolTable symbols, IExecutionReportSink reports, VenueGatewayOptions? options = null, LatencyRecorder? latency = null, TimeProvider? time = null, VenueOrderLog? orderLog = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _orderLog = orderLog;
         _symbols = symbols;
         _reports = reports;
         _latency = latency;
@@ -129,6 +137,81 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     /// <summary>Orders not yet finished as the gateway knows them.</summary>
     public int OpenOrders => _byClientId.Values.Count(t => !t.Terminal);
+
+    /// <summary>Orders whose fate the venue has not told yet (sent, never confirmed; or recovered without a venue id).</summary>
+    public int OrdersInDoubt => _byClientId.Values.Count(t => t.InDoubt && !t.Terminal);
+
+    /// <summary>Engine symbol ids with an order in doubt (their positions cannot be compared yet).</summary>
+    public HashSet<int> SymbolsInDoubt() => [.. _byClientId.Values.Where(t => t.InDoubt && !t.Terminal).Select(t => t.Request.SymbolId)];
+
+    /// <summary>Recovered orders declared never placed (not at the venue after the grace).</summary>
+    public long RecoveredNeverPlaced => Interlocked.Read(ref _recoveredNeverPlaced);
+
+    /// <summary>Fill reports emitted for recovered orders (fills that happened while the daemon was down, or after).</summary>
+    public long RecoveredFillReports => Interlocked.Read(ref _recoveredFillReports);
+
+    /// <summary>Raised when reads of the venue's orders work again after failing (the broker is reachable again).</summary>
+    public event Action? Reconnected;
+
+    /// <summary>Raised when an order in doubt is settled (found at the venue, or declared never placed), after its reports.</summary>
+    public event Action? DoubtResolved;
+
+    /// <summary>
+    /// Takes over the orders a restarted engine recovered from its journal as open, before
+    /// <see cref="Start"/>: their venue ids come from the <see cref="VenueOrderLog"/>; an order
+    /// with none is in doubt (its symbol pauses) until the venue's records show it or the grace
+    /// passes (then it was never placed). Fills the venue made meanwhile are reported by the next
+    /// read of the venue's orders (cumulative: what the engine already has is not reported again).
+    /// Returns how many orders are in doubt.
+    /// </summary>
+    public int Recover(IReadOnlyList<RecoveredOrder> orders)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        int inDoubt = 0;
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (RecoveredOrder order in orders)
+        {
+            var tracked = new TrackedOrder(order.Request, now)
+            {
+                Sent = true,
+                Recovered = true,
+                Acknowledged = order.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled,
+                ReportedFilled = order.FilledQuantity,
+                ReportedNotional = FixedPoint.ToDecimal(order.AvgFillPriceRaw) * order.FilledQuantity,
+            };
+            _byClientId[order.Request.ClientOrderId] = tracked;
+            if (_orderLog is not null && _orderLog.TryGet(order.Request.ClientOrderId, out string venueId))
+            {
+                tracked.VenueOrderId = venueId;
+                _byVenueId[venueId] = tracked;
+                continue;
+            }
+
+            tracked.InDoubt = true;
+            inDoubt++;
+            if (order.Status is OrderStatus.New or OrderStatus.PendingNew)
+            {
+                Emit(tracked, ExecutionType.Unknown, 0, 0, order.Request.Quantity); // its symbol pauses until settled
+            }
+
+            if (tracked.Acknowledged)
+            {
+                s_logger.Fatal("Broker {0}: recovered order {1} was accepted but its venue id was not kept; looking for it in the venue's records", VenueName, order.Request.ClientOrderId);
+            }
+        }
+
+        return inDoubt;
+    }
+
+    /// <summary>
+    /// Reads the venue's orders once now, applies them (missed fills and ends become execution
+    /// reports) and chases orders in doubt. False if the venue could not be read.
+    /// </summary>
+    public async Task<bool> PollNowAsync(CancellationToken cancellationToken)
+    {
+        await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+        return !_pollFailing;
+    }
 
     /// <summary>Starts the workers and the poll loop.</summary>
     public void Start()
@@ -479,6 +562,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             _pollFailing = false;
             s_logger.Info("Broker {0}: reading the venue's orders again", VenueName);
+            Reconnected?.Invoke();
         }
 
         foreach (VenueOrderState state in states)
@@ -528,7 +612,20 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
         else if (_time.GetUtcNow() - tracked.CreatedAt >= _options.UnknownGrace)
         {
+            if (tracked.Acknowledged)
+            {
+                // The journal says the venue took it, yet its records do not show it: a person must look.
+                s_logger.Fatal("Broker {0}: recovered order {1} was accepted but is not in the venue's records after {2:0}s: taken as canceled; check it at the venue", VenueName, tracked.Request.ClientOrderId, _options.UnknownGrace.TotalSeconds);
+                Finish(tracked, ExecutionType.Canceled);
+                return;
+            }
+
             s_logger.Warn("Broker {0}: order {1} in doubt is not at the venue after {2:0}s: declared never placed", VenueName, tracked.Request.ClientOrderId, _options.UnknownGrace.TotalSeconds);
+            if (tracked.Recovered)
+            {
+                Interlocked.Increment(ref _recoveredNeverPlaced);
+            }
+
             Finish(tracked, ExecutionType.Rejected);
         }
     }
@@ -555,6 +652,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         RequestRefresh();
     }
 
+    /// <summary>Binds an order to its venue id, durable in the order log before anything reports it accepted.</summary>
     private void Adopt(TrackedOrder tracked, string venueOrderId)
     {
         lock (tracked)
@@ -563,6 +661,15 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
 
         _byVenueId[venueOrderId] = tracked;
+        try
+        {
+            _orderLog?.Append(tracked.Request.ClientOrderId, venueOrderId);
+        }
+        catch (IOException ex)
+        {
+            // The order is at the venue either way; after a crash it would be looked for in the venue's records.
+            s_logger.Error("Broker {0}: could not keep venue id {1} of order {2} in {3}: {4}", VenueName, venueOrderId, tracked.Request.ClientOrderId, _orderLog!.Path, ex.Message);
+        }
     }
 
     private TrackedOrder? Find(VenueOrderState state)
@@ -592,6 +699,16 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// <summary>Applies a cumulative venue state; reports only what is new (idempotent).</summary>
     private void Apply(TrackedOrder tracked, VenueOrderState state)
     {
+        bool wasInDoubt = tracked.InDoubt;
+        ApplyLocked(tracked, state);
+        if (wasInDoubt && !tracked.InDoubt)
+        {
+            DoubtResolved?.Invoke();
+        }
+    }
+
+    private void ApplyLocked(TrackedOrder tracked, VenueOrderState state)
+    {
         lock (tracked)
         {
             if (tracked.Terminal)
@@ -608,10 +725,10 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 return;
             }
 
+            tracked.InDoubt = false; // the venue's records show it
             if (!tracked.Acknowledged)
             {
                 tracked.Acknowledged = true;
-                tracked.InDoubt = false;
                 Emit(tracked, ExecutionType.Accepted, 0, 0, request.Quantity);
             }
 
@@ -628,6 +745,11 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
                 tracked.ReportedFilled = filled;
                 tracked.ReportedNotional = notional;
+                if (tracked.Recovered)
+                {
+                    Interlocked.Increment(ref _recoveredFillReports);
+                }
+
                 bool done = filled == request.Quantity;
                 Emit(tracked, done ? ExecutionType.Fill : ExecutionType.PartialFill, delta, FixedPoint.FromDecimal(price), request.Quantity - filled);
                 if (done)
@@ -647,12 +769,19 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     private void Finish(TrackedOrder tracked, ExecutionType type)
     {
+        bool wasInDoubt;
         lock (tracked)
         {
+            wasInDoubt = tracked.InDoubt;
             if (!tracked.Terminal)
             {
                 FinishLocked(tracked, type);
             }
+        }
+
+        if (wasInDoubt)
+        {
+            DoubtResolved?.Invoke();
         }
     }
 
@@ -682,7 +811,14 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     private HashSet<string> ClaimedVenueIds(TrackedOrder except)
     {
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        // Every venue id a run of ours kept today is claimed (a recovered order must not take another's),
+        // except the order's own.
+        var claimed = new HashSet<string>(_orderLog?.VenueIds() ?? [], StringComparer.Ordinal);
+        if (except.VenueOrderId is { } own)
+        {
+            claimed.Remove(own);
+        }
+
         foreach (KeyValuePair<string, TrackedOrder> pair in _byVenueId)
         {
             if (!ReferenceEquals(pair.Value, except))
@@ -734,6 +870,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
         /// <summary>A placement attempt went out (its outcome may be unseen).</summary>
         public bool Sent { get; set; }
+
+        /// <summary>Taken over from a journal at a restart (<see cref="Recover"/>).</summary>
+        public bool Recovered { get; init; }
 
         /// <summary>Found at the venue before a retry.</summary>
         public VenueOrderState? Found { get; set; }

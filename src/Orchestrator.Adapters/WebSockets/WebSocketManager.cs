@@ -88,6 +88,7 @@ public sealed class WebSocketManager : IDisposable
             {
                 Interlocked.Increment(ref _reconnects);
                 s_logger.Warn("{0}: reconnected ({1}); resubscribing", _name, info.Type);
+                Reconnected?.Invoke(); // what was pushed while the link was down must be read another way
             }
 
             SetState(ConnectionState.Connected);
@@ -135,6 +136,9 @@ public sealed class WebSocketManager : IDisposable
     public string Name => _name;
 
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
+
+    /// <summary>Raised after each reconnect (not the first connection), on the client's thread: keep handlers short.</summary>
+    public event Action? Reconnected;
 
     /// <summary>Reconnects after the first connection.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);

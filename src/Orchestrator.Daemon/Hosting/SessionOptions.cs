@@ -38,4 +38,7 @@ public sealed record SessionOptions
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With a journal: how often a Checkpoint is published so a snapshot bounds recovery; zero = never.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -13,6 +13,7 @@ using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Hosting;
@@ -21,7 +22,7 @@ namespace Orchestrator.Daemon.Hosting;
 /// One run of the daemon: the engine, the paper broker and the synthetic feed, started in the
 /// brief's six steps and stopped gracefully (stop intake, cancel open orders, drain, report).
 /// </summary>
-public sealed class TradingSession : IDisposable
+public sealed partial class TradingSession : IDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator");
 
@@ -176,12 +177,13 @@ public sealed class TradingSession : IDisposable
         VenueSettings? venue = _options.Venue;
         EngineOptions engineOptions = _options.Engine;
         IVenueClient? client = null;
+        VenueHoldings? holdings = null;
         if (venue is not null)
         {
             // Authenticate first: wrong keys stop the start before anything else runs, and the
             // engine starts from the account's real cash.
-            (client, decimal cash) = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
-            engineOptions = engineOptions with { StartingCash = cash };
+            (client, holdings) = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
+            engineOptions = engineOptions with { StartingCash = holdings.Cash };
         }
 
         _engine = new TradingEngine(engineOptions, AuditWriter);
@@ -197,10 +199,13 @@ public sealed class TradingSession : IDisposable
                 FixedPoint.Format(_engine.Portfolio.StartingCashRaw), engineOptions.StartingCash.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
+        LogSnapshotRecovery(_engine);
+        IReadOnlyList<OrderRecord> recoveredOpen = [];
         if (_engine.Recovery is { } recovered)
         {
-            s_logger.Warn("Journal: state recovered from {0:N0} journaled events (cash {1}, equity {2}, {3} fills); {4} orders were open at the stop — reconciling them with the broker is not implemented yet: check them at the venue",
-                recovered.Events.Values.Sum(), FixedPoint.Format(_engine.Portfolio.CashRaw), FixedPoint.Format(_engine.Portfolio.EquityRaw), _engine.Counters.Fills, _engine.Orders.OpenCount);
+            recoveredOpen = RecoveredOrders.Open(_engine);
+            s_logger.Warn("Journal: state recovered from {0:N0} journaled events (cash {1}, equity {2}, {3} fills); {4} orders were open at the stop: the broker's records settle them",
+                recovered.Events.Values.Sum(), FixedPoint.Format(_engine.Portfolio.CashRaw), FixedPoint.Format(_engine.Portfolio.EquityRaw), _engine.Counters.Fills, recoveredOpen.Count);
         }
 
         if (engineOptions.JournalDirectory is { } journal)
@@ -216,14 +221,34 @@ public sealed class TradingSession : IDisposable
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
             _engine.ConnectGateway(_gateway);
             _engine.Start();
+            if (_engine.Recovery is not null)
+            {
+                // The paper venue lives in memory: the journal is its record too.
+                int resting = _gateway.Recover(_engine.Portfolio.CashRaw, RecoveredOrders.Positions(_engine), RecoveredOrders.LastPrices(_engine), RecoveredOrders.AsPaperOrders(recoveredOpen));
+                s_logger.Info("Paper venue restored from the journal: cash {0}, {1} orders resting again", FixedPoint.Format(_engine.Portfolio.CashRaw), resting);
+            }
+
             s_logger.Info("Step 3/6: broker connected: paper (in-process, cash {0}, slippage {1} bps, commission {2} bps); nothing to authenticate",
                 FixedPoint.Format(_options.Paper.StartingCashRaw), _options.Paper.SlippageBps, _options.Paper.CommissionBps);
         }
         else
         {
-            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency);
+            if (engineOptions.JournalDirectory is { } journalDirectory)
+            {
+                _orderLog = new VenueOrderLog(journalDirectory);
+                _venueResources.Add(_orderLog);
+            }
+
+            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency, orderLog: _orderLog);
             _engine.ConnectGateway(_venueGateway);
             _engine.Start();
+            int inDoubt = _venueGateway.Recover(RecoveredOrders.AsVenueOrders(recoveredOpen, _engine.Symbols));
+            if (inDoubt > 0)
+            {
+                s_logger.Warn("Broker {0}: {1} recovered orders have no venue id kept: they are looked for in the venue's records (their symbols pause until found, or until {2:0}s show they were never placed)",
+                    venue.Adapter, inDoubt, venue.Gateway.UnknownGrace.TotalSeconds);
+            }
+
             _venueGateway.Start();
             if (venue.Adapter == "alpaca")
             {
@@ -237,6 +262,7 @@ public sealed class TradingSession : IDisposable
             }
             s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; cash {2}; {3} requests/s at most, {4} retries, {5:0}s per attempt",
                 venue.Adapter, VenueDescription(venue), FixedPoint.Format(_engine.Portfolio.CashRaw), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
+            await ReconcileAtStartAsync(venue, client, holdings!, engineOptions.JournalDirectory, cancellationToken).ConfigureAwait(false);
         }
 
         _fanOut = new MarketDataFanOut(_gateway, _engine);
@@ -287,13 +313,14 @@ public sealed class TradingSession : IDisposable
         }
 
         _feed?.Start();
+        StartCheckpoints(_engine);
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
     }
 
     /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
-    private async Task<(IVenueClient Client, decimal Cash)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
+    private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
     {
         switch (venue.Adapter)
         {
@@ -313,7 +340,12 @@ public sealed class TradingSession : IDisposable
                     });
                     _venueResources.Add(client);
                     await client.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                    return (client, await KisStartingCashAsync(rest, symbols, cancellationToken).ConfigureAwait(false));
+                    if (client.MixedCurrencies)
+                    {
+                        s_logger.Warn("KIS session with domestic and US symbols: the engine keeps one cash figure, the KRW deposit; the USD deposit is not in it, so US orders are checked against dollars only by the venue");
+                    }
+
+                    return (client, await client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false));
                 }
 
             case "alpaca":
@@ -322,36 +354,12 @@ public sealed class TradingSession : IDisposable
                     _venueResources.Add(http);
                     var client = new AlpacaRestClient(http, venue.Alpaca!);
                     _venueResources.Add(client);
-                    AlpacaAccount account = await client.GetAccountAsync(cancellationToken).ConfigureAwait(false); // wrong keys fail here
-                    IReadOnlyList<AlpacaPosition> positions = await client.GetPositionsAsync(cancellationToken).ConfigureAwait(false);
-                    WarnAboutHeldPositions(positions.Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
-                    return (client, account.Cash);
+                    return (client, await client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false)); // wrong keys fail here
                 }
 
             default:
                 throw new InvalidOperationException($"broker adapter '{venue.Adapter}' is not known");
         }
-    }
-
-    /// <summary>
-    /// The engine's one cash figure for a KIS session: the KRW deposit when any symbol is domestic, the
-    /// USD deposit when all are US. Mixed sessions start from KRW (WARNING): US orders are then checked
-    /// against dollars by the venue only.
-    /// </summary>
-    private static async Task<decimal> KisStartingCashAsync(KisRestClient rest, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
-    {
-        bool domestic = symbols.Count == 0 || symbols.Any(KisMarkets.IsDomestic);
-        bool overseas = symbols.Any(s => !KisMarkets.IsDomestic(s));
-        KisBalance? krw = domestic ? await rest.GetBalanceAsync(cancellationToken).ConfigureAwait(false) : null;
-        KisBalance? usd = overseas ? await rest.GetOverseasBalanceAsync(cancellationToken).ConfigureAwait(false) : null;
-        WarnAboutHeldPositions(new[] { krw, usd }.SelectMany(b => b?.Positions ?? []).Where(p => p.Quantity != 0).Select(p => $"{p.Symbol} {p.Quantity}"));
-        if (krw is not null && usd is not null)
-        {
-            s_logger.Warn("KIS session with domestic and US symbols: the engine keeps one cash figure, the KRW deposit ({0}); the USD deposit ({1}) is not in it, so US orders are checked against dollars only by the venue",
-                krw.Cash.ToString("0.##", CultureInfo.InvariantCulture), usd.Cash.ToString("0.##", CultureInfo.InvariantCulture));
-        }
-
-        return (krw ?? usd)!.Cash;
     }
 
     /// <summary>The engine's last trade price of a symbol (USD for a US symbol), or null before the first trade.</summary>
@@ -366,14 +374,39 @@ public sealed class TradingSession : IDisposable
         return raw > 0 ? FixedPoint.ToDecimal(raw) : null;
     }
 
-    private static void WarnAboutHeldPositions(IEnumerable<string> held)
+    /// <summary>
+    /// The start-up reconciliation of a venue session: the venue's records settle the orders the
+    /// journal left open, then the books are compared (see <see cref="VenueReconciler"/>); it runs
+    /// again whenever the broker or its order stream comes back after a drop.
+    /// </summary>
+    private async Task ReconcileAtStartAsync(VenueSettings venue, IVenueClient client, VenueHoldings holdings, string? journal, CancellationToken cancellationToken)
     {
-        string list = string.Join(", ", held);
-        if (list.Length > 0)
+        bool recovered = _engine!.Recovery is not null;
+        if (recovered && journal is not null && !File.Exists(Path.Combine(journal, VenueBaseline.FileName)))
         {
-            s_logger.Warn("The account already holds positions this run did not open ({0}): the engine starts flat and does not manage them", list);
+            s_logger.Warn("Journal {0} has no {1} (written at a journal's first start): the account's positions are compared as they are", journal, VenueBaseline.FileName);
+        }
+
+        IReadOnlyDictionary<string, decimal> baseline = VenueBaseline.LoadOrCreate(journal, venue.Adapter, recovered ? new VenueHoldings(holdings.Cash, new Dictionary<string, decimal>()) : holdings);
+        if (!recovered && baseline.Count > 0)
+        {
+            s_logger.Warn("The account already holds positions this run did not open ({0}): the engine starts flat and does not manage them",
+                string.Join(", ", baseline.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))));
+        }
+
+        _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval };
+        await _reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
+        foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisNotices?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
+        {
+            link.Reconnected += () => _reconciler.Request(link.Name + " reconnected");
         }
     }
+
+    /// <summary>The venue session's reconciler (null in paper sessions).</summary>
+    public VenueReconciler? Reconciler => _reconciler;
+
+    private VenueReconciler? _reconciler;
+    private VenueOrderLog? _orderLog;
 
     private KisRestClient? _kisRest;
     private KisExecutionNoticeStream? _kisNotices;
@@ -469,6 +502,7 @@ public sealed class TradingSession : IDisposable
     public ShutdownResult Stop()
     {
         s_logger.Info("Shutdown: stopping market data");
+        StopCheckpoints();
         _watcher?.Dispose(); // no live changes while draining
         _feed?.Stop();
         _kisFeed?.Dispose(); // a venue's stream is intake too: no new ticks, so no new orders, while we cancel
@@ -544,6 +578,7 @@ public sealed class TradingSession : IDisposable
         _alpacaFeed?.Dispose();
         _alpacaUpdates?.Dispose();
         _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _reconciler?.Dispose();
         foreach (IDisposable resource in _venueResources)
         {
             resource.Dispose();

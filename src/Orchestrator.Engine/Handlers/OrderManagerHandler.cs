@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -47,7 +48,7 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
                 OnExecutionReport(ref data);
                 return;
             case EventKind.Command:
-                OnCommand(ref data);
+                OnCommand(ref data, sequence);
                 return;
         }
 
@@ -245,12 +246,31 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     /// <summary>Set by the engine: what <see cref="CommandKind.PublishSnapshot"/> writes (the order manager runs last, so it sees every earlier event applied).</summary>
     internal Action<long>? SnapshotWriter { get; set; }
 
-    private void OnCommand(ref EngineEvent e)
+    private void OnCommand(ref EngineEvent e, long sequence)
     {
         _counters.Commands++;
         if (e.Command == CommandKind.PublishSnapshot)
         {
             SnapshotWriter?.Invoke(e.TsEventNs);
+            return;
+        }
+
+        if (e.Command == CommandKind.SetCash)
+        {
+            _portfolio.SetCash(e.CommandArg);
+            return;
+        }
+
+        if (e.Command == CommandKind.Checkpoint)
+        {
+            // Last stage: its section completes the buffer, which goes to the snapshot writer's thread.
+            if (Checkpoints is { } checkpoints && checkpoints.TryGetSection(sequence, SnapshotSection.OrderManager, out Span<byte> section))
+            {
+                var writer = new StateWriter(section);
+                WriteState(ref writer);
+                checkpoints.Complete(sequence);
+            }
+
             return;
         }
 
@@ -266,6 +286,27 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         {
             Flatten(e.TsEventNs);
         }
+    }
+
+    /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
+    internal CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>This stage's snapshot section: orders in doubt per symbol, the order table, the portfolio, the trading stages' counters.</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32s(_unknownPerSymbol);
+        _orders.WriteState(ref w);
+        _portfolio.WriteState(ref w);
+        _counters.WriteTradingState(ref w);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Int32s(_unknownPerSymbol);
+        _orders.ReadState(ref r);
+        _portfolio.ReadState(ref r);
+        _counters.ReadTradingState(ref r);
     }
 
     /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>

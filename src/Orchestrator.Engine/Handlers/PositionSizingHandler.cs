@@ -1,6 +1,7 @@
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -78,6 +79,14 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
             return;
         }
 
+        if (data.Kind == EventKind.Command && data.Command == CommandKind.Checkpoint
+            && Checkpoints is { } checkpoints && checkpoints.TryGetSection(sequence, SnapshotSection.Sizing, out Span<byte> section))
+        {
+            var writer = new StateWriter(section);
+            WriteState(ref writer);
+            return;
+        }
+
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
             return;
@@ -103,6 +112,41 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
             Value = equity > 0 ? (long)((Int128)FixedPoint.SaturatingNotional(price, quantity) * 10_000 / equity) : 0,
             TsEventNs = data.TsEventNs,
         });
+    }
+
+    /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
+    internal CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>This stage's snapshot section: the sizing settings in force (a live change replaces them).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32((int)_method);
+        w.Int64(_fractionPpm);
+        w.Int64(_riskPerTradePpm);
+        w.Int64(_atrMultiplePpm);
+        w.Int64(_fixedQuantity);
+        w.Bool(_scaleByConfidence);
+        w.Int64(_maxPositionPpm);
+        w.Int64(_maxOrderNotionalRaw);
+        w.Int64(_maxConcentrationPpm);
+        w.Int64(_lotSize);
+        w.Bool(_allowShortSelling);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _method = (SizingMethod)r.Int32();
+        _fractionPpm = r.Int64();
+        _riskPerTradePpm = r.Int64();
+        _atrMultiplePpm = r.Int64();
+        _fixedQuantity = r.Int64();
+        _scaleByConfidence = r.Bool();
+        _maxPositionPpm = r.Int64();
+        _maxOrderNotionalRaw = r.Int64();
+        _maxConcentrationPpm = r.Int64();
+        _lotSize = r.Int64();
+        _allowShortSelling = r.Bool();
     }
 
     private long PriceOf(ref EngineEvent e) => e.IntentLimitRaw > 0 ? e.IntentLimitRaw : _market.LastRaw(e.SymbolId);

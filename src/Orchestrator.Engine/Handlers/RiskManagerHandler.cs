@@ -1,6 +1,7 @@
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -119,12 +120,17 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
 
         if (data.Kind == EventKind.Command)
         {
-            OnCommand(ref data);
+            OnCommand(ref data, sequence);
             return;
         }
 
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
+            if (data.Kind == EventKind.TradeSignal && data.SignalSide == Side.None && data.Reject == RejectReason.None)
+            {
+                Refusal.Record(ref data, RejectReason.InvalidSignal, _counters, _audit); // a signal without a side
+            }
+
             return;
         }
 
@@ -249,7 +255,7 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
             : timeOfDay >= _sessionStartNs || timeOfDay < _sessionEndNs; // wraps past midnight
     }
 
-    private void OnCommand(ref EngineEvent e)
+    private void OnCommand(ref EngineEvent e, long sequence)
     {
         switch (e.Command)
         {
@@ -273,6 +279,14 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
                 }
 
                 break;
+            case CommandKind.Checkpoint:
+                if (Checkpoints is { } checkpoints && checkpoints.TryGetSection(sequence, SnapshotSection.Risk, out Span<byte> section))
+                {
+                    var writer = new StateWriter(section);
+                    WriteState(ref writer);
+                }
+
+                break;
             case CommandKind.StartOfDay:
                 StartDay(e.TsEventNs);
                 if (e.CommandArg > 0)
@@ -282,6 +296,51 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
 
                 break;
         }
+    }
+
+    /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
+    internal CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version.</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Bools(_allowed);
+        w.Int64s(_lastAcceptedNs);
+        w.Int64(_minConfidencePpm);
+        w.Int64(_maxDailyLossPpm);
+        w.Int64(_sessionStartNs);
+        w.Int64(_sessionEndNs);
+        w.Int64(_collarPpm);
+        w.Int64(_duplicateWindowNs);
+        w.Int32(_maxOpenOrders);
+        _perSecond.WriteState(ref w);
+        _perMinute.WriteState(ref w);
+        _perDay.WriteState(ref w);
+        w.Bool(_killSwitch);
+        w.Int64(_currentDay);
+        w.Int64(_startOfDayEquityRaw);
+        w.Int64(_appliedVersion);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Bools(_allowed);
+        r.Int64s(_lastAcceptedNs);
+        _minConfidencePpm = r.Int64();
+        _maxDailyLossPpm = r.Int64();
+        _sessionStartNs = r.Int64();
+        _sessionEndNs = r.Int64();
+        _collarPpm = r.Int64();
+        _duplicateWindowNs = r.Int64();
+        _maxOpenOrders = r.Int32();
+        _perSecond.ReadState(ref r);
+        _perMinute.ReadState(ref r);
+        _perDay.ReadState(ref r);
+        _killSwitch = r.Bool();
+        _currentDay = r.Int64();
+        _startOfDayEquityRaw = r.Int64();
+        _appliedVersion = r.Int64();
     }
 
     private void StartDay(long tsNs)

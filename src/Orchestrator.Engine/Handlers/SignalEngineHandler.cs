@@ -3,6 +3,7 @@ using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Indicators;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Rules;
+using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
@@ -64,6 +65,7 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
             EmaSlowPeriod = rules.MomentumSlowPeriod,
             RsiPeriod = rules.RsiPeriod,
         };
+        IndicatorSettings = settings;
         _indicators = new IndicatorSet[_symbolCount];
         for (int i = 0; i < _symbolCount; i++)
         {
@@ -76,6 +78,14 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
         _peakRaw = new long[_symbolCount];
         Apply(options.Exits);
     }
+
+    /// <summary>The periods every symbol's indicators use.</summary>
+    public IndicatorSettings IndicatorSettings { get; }
+
+    /// <summary>Whether the built-in rules exist (they have per-symbol state).</summary>
+    internal bool HasMomentumRule => _momentum is not null;
+
+    internal bool HasRsiRule => _rsi is not null;
 
     /// <summary>The indicators of one symbol (read them from the engine thread, or accept racy snapshots).</summary>
     public IndicatorSet Indicators(int symbolId) => _indicators[symbolId];
@@ -147,9 +157,55 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
                 {
                     Apply(parameters.Exits);
                 }
+                else if (data.Command == CommandKind.Checkpoint && Checkpoints is { } checkpoints && checkpoints.TryBegin(sequence, data.TsEventNs, out Span<byte> section))
+                {
+                    var writer = new StateWriter(section);
+                    WriteState(ref writer);
+                }
 
                 break;
         }
+    }
+
+    /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
+    internal CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>This stage's snapshot section: its counters, market state, indicators, rules, peaks, exit settings, day.</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        _counters.WriteSignalState(ref w);
+        _market.WriteState(ref w);
+        for (int i = 0; i < _indicators.Length; i++)
+        {
+            _indicators[i].WriteState(ref w);
+        }
+
+        _momentum?.WriteState(ref w);
+        _rsi?.WriteState(ref w);
+        w.Int64s(_peakRaw);
+        w.Int64(_stopLossPpm);
+        w.Int64(_takeProfitPpm);
+        w.Int64(_trailingPpm);
+        w.Int64(_currentDay);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _counters.ReadSignalState(ref r);
+        _market.ReadState(ref r);
+        for (int i = 0; i < _indicators.Length; i++)
+        {
+            _indicators[i].ReadState(ref r);
+        }
+
+        _momentum?.ReadState(ref r);
+        _rsi?.ReadState(ref r);
+        r.Int64s(_peakRaw);
+        _stopLossPpm = r.Int64();
+        _takeProfitPpm = r.Int64();
+        _trailingPpm = r.Int64();
+        _currentDay = r.Int64();
     }
 
     private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;
@@ -276,8 +332,8 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
 
         if (e.SignalSide == Side.None)
         {
-            // No side, no intent: refused here, counted and audited like any other refusal.
-            Refusal.Record(ref e, RejectReason.InvalidSignal, _counters, _audit);
+            // No side, no intent: the risk manager refuses it (so every refusal is counted on the
+            // trading thread, and each counter has one writer).
             return;
         }
 

@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.Indicators;
 
 /// <summary>
@@ -89,5 +91,25 @@ public sealed class Atr
         _trueRange = 0;
         _seedSum = 0;
         _value = 0;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32(_count);
+        w.Double(_previousClose);
+        w.Double(_trueRange);
+        w.Double(_seedSum);
+        w.Double(_value);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _count = r.Int32();
+        _previousClose = r.Double();
+        _trueRange = r.Double();
+        _seedSum = r.Double();
+        _value = r.Double();
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.Indicators;
 
@@ -212,5 +213,43 @@ public sealed class BollingerBands
         _shift = shift;
         _sumShifted = sumShifted;
         _sumShiftedSquares = sumShiftedSquares;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Doubles(_window);
+        w.Int32(_next);
+        w.Int32(_count);
+        w.Int32(_equalRun);
+        w.Double(_shift);
+        w.Double(_sumShifted);
+        w.Double(_sumShiftedSquares);
+        w.Double(_last);
+        w.Double(_middle);
+        w.Double(_stdDev);
+        w.Double(_upper);
+        w.Double(_lower);
+        w.Double(_percentB);
+        w.Double(_bandwidth);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Doubles(_window);
+        _next = r.Int32();
+        _count = r.Int32();
+        _equalRun = r.Int32();
+        _shift = r.Double();
+        _sumShifted = r.Double();
+        _sumShiftedSquares = r.Double();
+        _last = r.Double();
+        _middle = r.Double();
+        _stdDev = r.Double();
+        _upper = r.Double();
+        _lower = r.Double();
+        _percentB = r.Double();
+        _bandwidth = r.Double();
     }
 }

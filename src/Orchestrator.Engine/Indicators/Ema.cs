@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.Indicators;
 
 /// <summary>
@@ -80,5 +82,23 @@ public sealed class Ema
         _seedSum = 0;
         _value = 0;
         _previousValue = 0;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32(_count);
+        w.Double(_seedSum);
+        w.Double(_value);
+        w.Double(_previousValue);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _count = r.Int32();
+        _seedSum = r.Double();
+        _value = r.Double();
+        _previousValue = r.Double();
     }
 }

@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.Indicators;
 
 /// <summary>
@@ -110,5 +112,33 @@ public sealed class IndicatorSet
         {
             _count++;
         }
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        Sma.WriteState(ref w);
+        EmaFast.WriteState(ref w);
+        EmaSlow.WriteState(ref w);
+        Rsi.WriteState(ref w);
+        Macd.WriteState(ref w);
+        Atr.WriteState(ref w);
+        Bollinger.WriteState(ref w);
+        w.Int32(_count);
+        w.Double(_lastPrice);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        Sma.ReadState(ref r);
+        EmaFast.ReadState(ref r);
+        EmaSlow.ReadState(ref r);
+        Rsi.ReadState(ref r);
+        Macd.ReadState(ref r);
+        Atr.ReadState(ref r);
+        Bollinger.ReadState(ref r);
+        _count = r.Int32();
+        _lastPrice = r.Double();
     }
 }

@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.Indicators;
 
 /// <summary>
@@ -89,5 +91,27 @@ public sealed class Macd
         _count = 0;
         _macdLine = 0;
         _histogram = 0;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        _fast.WriteState(ref w);
+        _slow.WriteState(ref w);
+        _signal.WriteState(ref w);
+        w.Int32(_count);
+        w.Double(_macdLine);
+        w.Double(_histogram);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _fast.ReadState(ref r);
+        _slow.ReadState(ref r);
+        _signal.ReadState(ref r);
+        _count = r.Int32();
+        _macdLine = r.Double();
+        _histogram = r.Double();
     }
 }

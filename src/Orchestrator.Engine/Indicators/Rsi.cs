@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.Indicators;
 
 /// <summary>
@@ -116,5 +118,29 @@ public sealed class Rsi
         }
 
         return 100.0 - (100.0 / (1.0 + (averageGain / averageLoss)));
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32(_count);
+        w.Double(_previousPrice);
+        w.Double(_gainSum);
+        w.Double(_lossSum);
+        w.Double(_averageGain);
+        w.Double(_averageLoss);
+        w.Double(_value);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _count = r.Int32();
+        _previousPrice = r.Double();
+        _gainSum = r.Double();
+        _lossSum = r.Double();
+        _averageGain = r.Double();
+        _averageLoss = r.Double();
+        _value = r.Double();
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.Indicators;
 
@@ -100,5 +101,25 @@ public sealed class Sma
         }
 
         _sum = sum;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int32(_next);
+        w.Int32(_count);
+        w.Double(_sum);
+        w.Double(_value);
+        w.Doubles(_window);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _next = r.Int32();
+        _count = r.Int32();
+        _sum = r.Double();
+        _value = r.Double();
+        r.Doubles(_window);
     }
 }

@@ -11,9 +11,14 @@ namespace Orchestrator.Engine.Journal;
 public static class Crc32C
 {
     /// <summary>The CRC-32C of <paramref name="data"/> (initial value and final xor 0xFFFFFFFF; "123456789" → 0xE3069283).</summary>
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Append(0xFFFF_FFFFu, data);
+
+    /// <summary>
+    /// Continues a running CRC over <paramref name="data"/> (start with 0xFFFFFFFF, finish with ~):
+    /// a checksum over several buffers without joining them.
+    /// </summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        uint crc = 0xFFFF_FFFFu;
         int i = 0;
         for (; i + 8 <= data.Length; i += 8)
         {
@@ -25,6 +30,6 @@ public static class Crc32C
             crc = BitOperations.Crc32C(crc, data[i]);
         }
 
-        return ~crc;
+        return crc;
     }
 }

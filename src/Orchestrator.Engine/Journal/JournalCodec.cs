@@ -7,8 +7,9 @@ namespace Orchestrator.Engine.Journal;
 /// <summary>
 /// The journal's byte layout (little-endian, fixed per record type; README.md in this folder has the tables).
 /// <code>
-/// segment = header record*
-/// header  = "ORCJ" u8 version(=1) u8[3] reserved(=0) u64 firstSequence            (16 bytes)
+/// segment = header symbols record*
+/// header  = "ORCJ" u8 version(=2) u8[3] reserved(=0) u64 firstSequence            (16 bytes)
+/// symbols = u32 tableLength  u32 crc32c(table)  table: u32 count, count × (u16 byteLength, UTF-8 name)
 /// record  = u32 payloadLength  u32 crc32c(payload)  payload
 /// payload = u8 recordType  u64 sequence  body
 /// EngineEvent body  = u8 kind  i32 symbolId  i64 tsEventNs  i64 tsInitNs  kind-block
@@ -18,6 +19,7 @@ namespace Orchestrator.Engine.Journal;
 ///   Command:         u8 command  i64 argument                                             (9)
 ///   Timer | None:    nothing
 /// TextInterned body = u8 table  i32 id  u16 byteLength  UTF-8 bytes (at most MaxTextBytes)
+/// RiskParameters body = i64 version  then every field of RiskParameters (JournalRiskCodec)
 /// </code>
 /// Only the input section of an <see cref="EngineEvent"/> is written: the fields the handlers fill
 /// in (intent, verdict, quantity, client order id) are derived and recomputed by replay, and
@@ -25,11 +27,21 @@ namespace Orchestrator.Engine.Journal;
 /// </summary>
 public static class JournalCodec
 {
-    /// <summary>Bytes of the segment header.</summary>
+    /// <summary>Bytes of the segment header's fixed part (the symbol table follows it).</summary>
     public const int SegmentHeaderBytes = 16;
 
-    /// <summary>The format version in the segment header.</summary>
-    public const byte Version = 1;
+    /// <summary>Bytes before the symbol table's names: table length and its checksum.</summary>
+    public const int SymbolTablePrefixBytes = 8;
+
+    /// <summary>Largest symbol table a segment header may carry.</summary>
+    public const int MaxSymbolTableBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The format version in the segment header. 2: segments carry the symbol table, and a live
+    /// risk change is journaled with its contents (RiskParameters records). Version 1 journals are
+    /// refused with a clear error (they cannot be replayed faithfully).
+    /// </summary>
+    public const byte Version = 2;
 
     /// <summary>Bytes before the payload: length and checksum.</summary>
     public const int RecordHeaderBytes = 8;
@@ -84,6 +96,75 @@ public static class JournalCodec
 
         firstSequence = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
         return true;
+    }
+
+    /// <summary>The version byte of a header whose magic is ours; −1 when the magic is not.</summary>
+    public static int ReadSegmentVersion(ReadOnlySpan<byte> source) =>
+        source.Length >= SegmentHeaderBytes && BinaryPrimitives.ReadUInt32LittleEndian(source) == Magic ? source[4] : -1;
+
+    /// <summary>
+    /// The symbol table as it follows the fixed header: u32 table length, u32 CRC-32C of the table,
+    /// then the table (u32 count, then each name as u16 byte length and UTF-8). Built once per writer.
+    /// </summary>
+    public static byte[] EncodeSymbolTable(IReadOnlyList<string> symbols)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        int tableLength = 4;
+        for (int i = 0; i < symbols.Count; i++)
+        {
+            tableLength += 2 + System.Text.Encoding.UTF8.GetByteCount(symbols[i]);
+        }
+
+        byte[] bytes = new byte[SymbolTablePrefixBytes + tableLength];
+        Span<byte> table = bytes.AsSpan(SymbolTablePrefixBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(table, symbols.Count);
+        int at = 4;
+        for (int i = 0; i < symbols.Count; i++)
+        {
+            int written = System.Text.Encoding.UTF8.GetBytes(symbols[i], table[(at + 2)..]);
+            BinaryPrimitives.WriteUInt16LittleEndian(table[at..], checked((ushort)written));
+            at += 2 + written;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)tableLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C.Compute(table));
+        return bytes;
+    }
+
+    /// <summary>Decodes a symbol table (without its 8-byte prefix); null when it is inconsistent.</summary>
+    public static string[]? TryDecodeSymbolTable(ReadOnlySpan<byte> table)
+    {
+        if (table.Length < 4)
+        {
+            return null;
+        }
+
+        int count = BinaryPrimitives.ReadInt32LittleEndian(table);
+        if (count < 0 || count > (table.Length - 4) / 2)
+        {
+            return null;
+        }
+
+        string[] names = new string[count];
+        int at = 4;
+        for (int i = 0; i < count; i++)
+        {
+            if (at + 2 > table.Length)
+            {
+                return null;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(table[at..]);
+            if (at + 2 + length > table.Length)
+            {
+                return null;
+            }
+
+            names[i] = System.Text.Encoding.UTF8.GetString(table.Slice(at + 2, length));
+            at += 2 + length;
+        }
+
+        return at == table.Length ? names : null;
     }
 
     /// <summary>Whether events of <paramref name="kind"/> are market data (ticks and bars).</summary>
@@ -278,7 +359,7 @@ public static class JournalCodec
     }
 
     /// <summary>Fills in length and checksum of a record whose payload is written; returns the record's length.</summary>
-    private static int Seal(Span<byte> record, int payloadLength)
+    internal static int Seal(Span<byte> record, int payloadLength)
     {
         uint crc = Crc32C.Compute(record.Slice(RecordHeaderBytes, payloadLength));
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payloadLength);

@@ -33,6 +33,14 @@ public readonly record struct JournalFsync
     /// <summary>For <see cref="JournalFsyncMode.Interval"/>: the longest time written bytes may stay unsynced (while batches arrive).</summary>
     public int IntervalMilliseconds { get; }
 
+    /// <summary>The policy as <c>--journal-fsync</c> spells it: <c>batch</c>, <c>none</c> or <c>100ms</c>.</summary>
+    public override string ToString() => Mode switch
+    {
+        JournalFsyncMode.EveryBatch => "batch",
+        JournalFsyncMode.None => "none",
+        _ => IntervalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms",
+    };
+
     /// <summary>fsync at the end of the first batch at least <paramref name="milliseconds"/> after the previous sync.</summary>
     public static JournalFsync IntervalMs(int milliseconds)
     {

@@ -1,4 +1,6 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
 using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Journal;
@@ -43,13 +45,23 @@ public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
     private readonly TextInterner _reasons;
     private readonly bool _includeMarketData;
     private readonly long _firstJournalSequence;
+    private readonly ParameterMailbox<RiskParameters>? _riskParameters;
 
     // Which ids already have a TextInterned record in the current segment (reset on roll).
     private readonly bool[] _sourceWritten;
     private readonly bool[] _reasonWritten;
     private int _generation;
 
-    public JournalHandler(JournalWriter writer, JournalOptions options, TextInterner sources, TextInterner reasons, long firstJournalSequence = 0)
+    /// <param name="writer">Where records go.</param>
+    /// <param name="options">Whether market data is journaled.</param>
+    /// <param name="sources">Signal sources, for their TextInterned records.</param>
+    /// <param name="reasons">Signal reasons, for their TextInterned records.</param>
+    /// <param name="firstJournalSequence">Journal sequence of ring sequence 0.</param>
+    /// <param name="riskParameters">
+    /// The engine's parameter mailbox: an ApplyRiskParameters command is preceded by a RiskParameters
+    /// record holding what it staged, so replay applies the same limits. Null = commands only.
+    /// </param>
+    public JournalHandler(JournalWriter writer, JournalOptions options, TextInterner sources, TextInterner reasons, long firstJournalSequence = 0, ParameterMailbox<RiskParameters>? riskParameters = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,10 +73,14 @@ public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
         _reasons = reasons;
         _includeMarketData = options.IncludeMarketData;
         _firstJournalSequence = firstJournalSequence;
+        _riskParameters = riskParameters;
         _sourceWritten = new bool[sources.Capacity];
         _reasonWritten = new bool[reasons.Capacity];
         _generation = writer.Generation;
     }
+
+    /// <summary>Journal sequence of ring sequence 0: journal sequence = this + ring sequence.</summary>
+    public long FirstJournalSequence => _firstJournalSequence;
 
     /// <summary>Events appended to the journal.</summary>
     public long EventsJournaled { get; private set; }
@@ -111,6 +127,13 @@ public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
         {
             AppendTextOnce(JournalTextTable.Sources, _sources, _sourceWritten, e.SourceId, journalSequence);
             AppendTextOnce(JournalTextTable.Reasons, _reasons, _reasonWritten, e.ReasonId, journalSequence);
+        }
+        else if (e.Kind == EventKind.Command && e.Command == CommandKind.ApplyRiskParameters && _riskParameters?.Get(e.CommandArg) is { } parameters)
+        {
+            // The contents and their command in one segment: the reservation above covers a
+            // text-less event; reserve again for both (rare: a live change).
+            _writer.Reserve(journalSequence, JournalRiskCodec.RecordBytes(parameters) + JournalCodec.MaxEventRecordBytes);
+            _writer.AppendRiskParameters(parameters, e.CommandArg, journalSequence);
         }
 
         _writer.AppendEvent(in e, journalSequence);

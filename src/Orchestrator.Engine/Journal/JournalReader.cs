@@ -31,11 +31,52 @@ public sealed class JournalReader : IDisposable
     private long _offset;
     private int _payloadLength;
 
+    private long _headerLength;
+
     /// <summary>Opens the journal in <paramref name="directory"/> (no segments: an empty journal).</summary>
-    public JournalReader(string directory)
+    /// <param name="directory">The journal directory.</param>
+    /// <param name="skipThroughSequence">
+    /// Leave out, without opening them, the leading segments whose records are all at or below this
+    /// sequence (a segment is covered when the next one's first sequence, from its name, is at most
+    /// one past it): recovery from a snapshot does not read the journal it covers. The last segment
+    /// is always read. −1 = read every segment.
+    /// </param>
+    public JournalReader(string directory, long skipThroughSequence = -1)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        _segments = ListSegments(directory);
+        string[] segments = ListSegments(directory);
+        int skip = 0;
+        while (skip + 1 < segments.Length && TryParseFirstSequence(segments[skip + 1], out long nextFirst) && nextFirst <= skipThroughSequence + 1)
+        {
+            skip++;
+        }
+
+        SegmentsSkipped = skip;
+        _segments = segments[skip..];
+    }
+
+    /// <summary>Leading segments left out because a snapshot covers them.</summary>
+    public int SegmentsSkipped { get; }
+
+    /// <summary>Index of the current segment in <see cref="Segments"/>; changes when the reader moves to the next one.</summary>
+    public int SegmentIndex => _segmentIndex;
+
+    /// <summary>The symbol table of the current segment (names in id order), from its header.</summary>
+    public IReadOnlyList<string> SegmentSymbols { get; private set; } = [];
+
+    /// <summary>For a RiskParameters record: the version the live engine staged them as.</summary>
+    public long RiskParametersVersion { get; private set; }
+
+    /// <summary>For a RiskParameters record: the parameters.</summary>
+    public Options.RiskParameters? RiskParameters { get; private set; }
+
+    /// <summary>The first sequence a segment's file name carries (<c>journal-{first:D20}.orcj</c>).</summary>
+    public static bool TryParseFirstSequence(string segmentPath, out long firstSequence)
+    {
+        string name = Path.GetFileNameWithoutExtension(segmentPath);
+        firstSequence = 0;
+        return name.StartsWith("journal-", StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out firstSequence);
     }
 
     /// <summary>The segment files in order (their names sort by first sequence).</summary>
@@ -92,10 +133,10 @@ public sealed class JournalReader : IDisposable
     /// (deleting it when nothing good is left past its header) and returns what was cut; null when
     /// the journal was clean. Throws <see cref="JournalCorruptException"/> on corruption, cutting nothing.
     /// </summary>
-    public static JournalTornTail? TruncateTornTail(string directory)
+    public static JournalTornTail? TruncateTornTail(string directory, long skipThroughSequence = -1)
     {
         JournalTornTail? torn;
-        using (var reader = new JournalReader(directory))
+        using (var reader = new JournalReader(directory, skipThroughSequence))
         {
             while (reader.ReadNext())
             {
@@ -109,7 +150,7 @@ public sealed class JournalReader : IDisposable
             return null;
         }
 
-        if (torn.GoodLength <= JournalCodec.SegmentHeaderBytes)
+        if (torn.GoodLength <= torn.HeaderLength)
         {
             File.Delete(torn.SegmentPath);
             return torn;
@@ -236,6 +277,15 @@ public sealed class JournalReader : IDisposable
 
                 LastEventSequence = sequence;
                 return true;
+            case JournalRecordType.RiskParameters:
+                if (!JournalRiskCodec.TryRead(Payload, out long version, out Options.RiskParameters? parameters))
+                {
+                    return false;
+                }
+
+                RiskParametersVersion = version;
+                RiskParameters = parameters;
+                return true;
             case JournalRecordType.TextInterned:
                 if (!JournalCodec.TryReadText(Payload, out JournalTextTable table, out int id, out ReadOnlySpan<byte> utf8))
                 {
@@ -264,6 +314,7 @@ public sealed class JournalReader : IDisposable
         _file = new FileStream(_segments[_segmentIndex], FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
         _fileLength = _file.Length;
         _offset = 0;
+        _headerLength = 0;
         RecordOffset = 0;
         Span<byte> header = stackalloc byte[JournalCodec.SegmentHeaderBytes];
         if (_fileLength < JournalCodec.SegmentHeaderBytes)
@@ -272,12 +323,50 @@ public sealed class JournalReader : IDisposable
         }
 
         _file.ReadExactly(header);
+        int version = JournalCodec.ReadSegmentVersion(header);
+        if (version >= 0 && version != JournalCodec.Version)
+        {
+            string path = SegmentPath;
+            CloseSegment();
+            throw new InvalidDataException($"Journal segment '{path}' has format version {version}; this build reads version {JournalCodec.Version} only (version 2 added the symbol table and the contents of live risk changes). Replay it with the build that wrote it, or move the journal aside to start a new one.");
+        }
+
         if (!JournalCodec.TryReadSegmentHeader(header, out _))
         {
             return Bad("bad segment header (magic or version)", tailIsRecord: false);
         }
 
         _offset = JournalCodec.SegmentHeaderBytes;
+        if (_fileLength - _offset < JournalCodec.SymbolTablePrefixBytes)
+        {
+            return Bad("segment header cut short", tailIsRecord: true);
+        }
+
+        Span<byte> prefix = stackalloc byte[JournalCodec.SymbolTablePrefixBytes];
+        _file.ReadExactly(prefix);
+        uint tableLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+        uint tableCrc = BinaryPrimitives.ReadUInt32LittleEndian(prefix[4..]);
+        if (tableLength > JournalCodec.MaxSymbolTableBytes)
+        {
+            return Bad("impossible symbol table length " + tableLength, tailIsRecord: false);
+        }
+
+        if (tableLength > _fileLength - _offset - JournalCodec.SymbolTablePrefixBytes)
+        {
+            return Bad("segment header cut short", tailIsRecord: true);
+        }
+
+        byte[] table = new byte[tableLength];
+        _file.ReadExactly(table);
+        _offset += JournalCodec.SymbolTablePrefixBytes + tableLength;
+        string[]? symbols = Crc32C.Compute(table) == tableCrc ? JournalCodec.TryDecodeSymbolTable(table) : null;
+        if (symbols is null)
+        {
+            return Bad("bad symbol table in the segment header", tailIsRecord: false);
+        }
+
+        SegmentSymbols = symbols;
+        _headerLength = _offset;
         return true;
     }
 
@@ -298,7 +387,7 @@ public sealed class JournalReader : IDisposable
             throw new JournalCorruptException(path, offset, reason);
         }
 
-        TornTail = new JournalTornTail(SegmentPath, offset, _fileLength, reason);
+        TornTail = new JournalTornTail(SegmentPath, offset, _fileLength, reason) { HeaderLength = _headerLength };
         CloseSegment();
         _segmentIndex = _segments.Length;
         return false;

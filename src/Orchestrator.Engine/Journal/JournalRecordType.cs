@@ -11,4 +11,11 @@ public enum JournalRecordType : byte
 
     /// <summary>An interned text (table, id, UTF-8 text), written the first time an id appears in a segment.</summary>
     TextInterned = 2,
+
+    /// <summary>
+    /// Every field of the risk parameters a live change staged (<see cref="JournalRiskCodec"/>), written
+    /// just before the <see cref="Core.CommandKind.ApplyRiskParameters"/> event that applies them, with
+    /// that event's sequence, so replay applies the same limits.
+    /// </summary>
+    RiskParameters = 3,
 }

@@ -13,4 +13,7 @@ public sealed record JournalTornTail(string SegmentPath, long GoodLength, long F
 {
     /// <summary>Bytes after the last good record.</summary>
     public long BytesCut => FileLength - GoodLength;
+
+    /// <summary>Bytes of the segment's header (fixed part and symbol table); 0 when the header itself is torn.</summary>
+    public long HeaderLength { get; init; }
 }

@@ -22,6 +22,7 @@ public sealed class JournalWriter : IDisposable
     private readonly JournalFsync _fsync;
     private readonly long _fsyncIntervalTicks;
     private readonly byte[] _buffer;
+    private readonly byte[] _header; // fixed header + symbol table, first sequence patched per segment
     private FileStream? _segment;
     private int _buffered;
     private long _segmentBytes;    // header + records written or buffered in the current segment
@@ -29,7 +30,10 @@ public sealed class JournalWriter : IDisposable
     private bool _unsynced;
     private long _lastSyncTimestamp;
 
-    public JournalWriter(string directory, JournalOptions options)
+    /// <param name="directory">The journal directory (created if missing).</param>
+    /// <param name="options">Segment size, buffer, fsync policy.</param>
+    /// <param name="symbols">The symbol table (names in id order) written at the start of every segment, so each segment can be checked on its own against a configuration; null = none recorded.</param>
+    public JournalWriter(string directory, JournalOptions options, IReadOnlyList<string>? symbols = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +43,14 @@ public sealed class JournalWriter : IDisposable
         _fsync = options.Fsync;
         _fsyncIntervalTicks = (long)options.Fsync.IntervalMilliseconds * Stopwatch.Frequency / 1000;
         _buffer = GC.AllocateUninitializedArray<byte>(options.BufferSizeBytes, pinned: true);
+        byte[] table = JournalCodec.EncodeSymbolTable(symbols ?? []);
+        if (table.Length > JournalCodec.MaxSymbolTableBytes || JournalCodec.SegmentHeaderBytes + table.Length + JournalCodec.MaxRecordBytes > options.SegmentSizeBytes)
+        {
+            throw new ArgumentException($"The symbol table ({table.Length} bytes) does not fit a segment of {options.SegmentSizeBytes} bytes.", nameof(symbols));
+        }
+
+        _header = new byte[JournalCodec.SegmentHeaderBytes + table.Length];
+        table.CopyTo(_header.AsSpan(JournalCodec.SegmentHeaderBytes));
         Directory.CreateDirectory(directory);
         _lastSyncTimestamp = Stopwatch.GetTimestamp();
     }
@@ -85,6 +97,13 @@ public sealed class JournalWriter : IDisposable
     {
         Reserve(sequence, JournalCodec.MaxRecordBytes);
         Commit(JournalCodec.WriteText(_buffer.AsSpan(_buffered), table, id, text, sequence));
+    }
+
+    /// <summary>Appends the contents of a staged risk change as one record (<see cref="JournalRiskCodec"/>).</summary>
+    public void AppendRiskParameters(Options.RiskParameters parameters, long version, long sequence)
+    {
+        Reserve(sequence, JournalRiskCodec.RecordBytes(parameters));
+        Commit(JournalRiskCodec.Write(_buffer.AsSpan(_buffered), parameters, version, sequence));
     }
 
     /// <summary>End of a batch: writes buffered records to the file and fsyncs as the policy says.</summary>
@@ -188,12 +207,11 @@ public sealed class JournalWriter : IDisposable
         // A segment that holds no record (a crash right after a roll) is the only file replaced;
         // any other existing segment makes CreateNew throw rather than overwrite journaled input.
         string path = Path.Combine(_directory, SegmentFileName(firstSequence));
-        bool emptySegment = File.Exists(path) && new FileInfo(path).Length <= JournalCodec.SegmentHeaderBytes;
+        bool emptySegment = File.Exists(path) && new FileInfo(path).Length <= _header.Length;
         _segment = new FileStream(path, emptySegment ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.None);
-        Span<byte> header = stackalloc byte[JournalCodec.SegmentHeaderBytes];
-        JournalCodec.WriteSegmentHeader(header, firstSequence);
-        _segment.Write(header);
-        _segmentBytes = JournalCodec.SegmentHeaderBytes;
+        JournalCodec.WriteSegmentHeader(_header, firstSequence);
+        _segment.Write(_header);
+        _segmentBytes = _header.Length;
         _segmentHasRecords = false;
         _unsynced = true;
         Generation++;

@@ -1,5 +1,6 @@
 using Orchestrator.Core;
 using Orchestrator.Engine.Indicators;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.Rules;
 
@@ -46,5 +47,19 @@ public sealed class MomentumRule
         _previousSpread[symbolId] = spread;
         _hasPrevious[symbolId] = true;
         return side;
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Doubles(_previousSpread);
+        w.Bools(_hasPrevious);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Doubles(_previousSpread);
+        r.Bools(_hasPrevious);
     }
 }

@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.State;
 
 /// <summary>
@@ -70,4 +72,26 @@ public sealed class MarketState
 
     /// <summary>New trading day: the next trade of each symbol becomes its reference.</summary>
     public void StartDay() => Array.Clear(_referenceRaw);
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int64s(_lastRaw);
+        w.Int64s(_bidRaw);
+        w.Int64s(_askRaw);
+        w.Int64s(_volume);
+        w.Int64s(_lastTsNs);
+        w.Int64s(_referenceRaw);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Int64s(_lastRaw);
+        r.Int64s(_bidRaw);
+        r.Int64s(_askRaw);
+        r.Int64s(_volume);
+        r.Int64s(_lastTsNs);
+        r.Int64s(_referenceRaw);
+    }
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.State;
 
@@ -139,6 +140,26 @@ public sealed class OrderStore
         {
             _workingSellQty[symbolId] += quantity;
         }
+    }
+
+    /// <summary>Writes the table, counters and working quantities (checkpoint, trading thread).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int64(_nextCounter);
+        w.Int32(_openCount);
+        w.Int64s(_workingBuyQty);
+        w.Int64s(_workingSellQty);
+        w.Records(_orders); // one block copy: this is most of a snapshot, and the fast path waits for it
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        _nextCounter = r.Int64();
+        _openCount = r.Int32();
+        r.Int64s(_workingBuyQty);
+        r.Int64s(_workingSellQty);
+        r.Records(_orders);
     }
 }
 

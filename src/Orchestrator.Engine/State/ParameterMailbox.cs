@@ -33,6 +33,19 @@ public sealed class ParameterMailbox<T>
         }
     }
 
+    /// <summary>
+    /// Makes the next version greater than <paramref name="version"/>: after recovery from a snapshot
+    /// the risk manager's applied version comes from the previous process, and a new live change
+    /// must not reuse it.
+    /// </summary>
+    public void AdvancePast(long version)
+    {
+        lock (_gate)
+        {
+            _lastVersion = Math.Max(_lastVersion, version);
+        }
+    }
+
     /// <summary>The value staged as <paramref name="version"/>, or null if it was overwritten or never staged.</summary>
     public T? Get(long version)
     {

@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.Snapshots;
 
 namespace Orchestrator.Engine.State;
 
@@ -121,6 +122,9 @@ public sealed class Portfolio
         }
     }
 
+    /// <summary>Sets cash to the broker's figure (a reconciliation; fees and interest the fills did not carry).</summary>
+    public void SetCash(long cashRaw) => Volatile.Write(ref _cashRaw, cashRaw);
+
     /// <summary>Applies one fill: cash, commission, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
     {
@@ -161,5 +165,27 @@ public sealed class Portfolio
         Volatile.Write(ref _avgCostRaw[symbolId], average);
         Volatile.Write(ref _quantity[symbolId], newPosition);
         Volatile.Write(ref _cashRaw, cash);
+    }
+
+    /// <summary>Writes the state (checkpoint).</summary>
+    internal void WriteState(ref StateWriter w)
+    {
+        w.Int64s(_quantity);
+        w.Int64s(_avgCostRaw);
+        w.Int64s(_realizedRaw);
+        w.Int64s(_costRaw);
+        w.Int64(_cashRaw);
+        w.Int64(_commissionRaw);
+    }
+
+    /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        r.Int64s(_quantity);
+        r.Int64s(_avgCostRaw);
+        r.Int64s(_realizedRaw);
+        r.Int64s(_costRaw);
+        _cashRaw = r.Int64();
+        _commissionRaw = r.Int64();
     }
 }

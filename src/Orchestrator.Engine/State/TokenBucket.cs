@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Snapshots;
+
 namespace Orchestrator.Engine.State;
 
 /// <summary>
@@ -80,5 +82,26 @@ public struct TokenBucket
         // Clamp so the product cannot overflow: a full window refills the bucket anyway.
         Int128 add = (Int128)Math.Min(elapsed, _windowNs) * _capacity;
         _allowance = Int128.Min(_allowance + add, (Int128)_capacity * _windowNs);
+    }
+
+    /// <summary>Writes the bucket (checkpoint, risk stage).</summary>
+    internal readonly void WriteState(ref StateWriter w)
+    {
+        w.Int64(_capacity);
+        w.Int64(_windowNs);
+        w.Int128(_allowance);
+        w.Int64(_lastNs);
+        w.Bool(_started);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote.</summary>
+    internal void ReadState(ref StateReader r)
+    {
+        long capacity = r.Int64();
+        long windowNs = r.Int64();
+        this = new TokenBucket(capacity, windowNs);
+        _allowance = r.Int128();
+        _lastNs = r.Int64();
+        _started = r.Bool();
     }
 }

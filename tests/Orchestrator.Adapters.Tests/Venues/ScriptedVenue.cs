@@ -126,12 +126,45 @@ internal sealed class ScriptedVenue : IVenueClient
             throw new VenueTransientException("lookup failed");
         }
 
-        return Task.FromResult(_book.Values.FirstOrDefault(o => o.ClientOrderId == order.ClientOrderId && !claimed.Contains(o.VenueOrderId)));
+        // By client id (Alpaca); an order booked without one is matched by its terms (KIS).
+        return Task.FromResult(_book.Values.OrderBy(o => o.VenueOrderId, StringComparer.Ordinal).FirstOrDefault(o =>
+            !claimed.Contains(o.VenueOrderId)
+            && (o.ClientOrderId == order.ClientOrderId
+                || (o.ClientOrderId is null && o.Symbol == order.Symbol && o.Side == order.Side && o.Quantity == order.Quantity))));
     }
 
     public Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(CancellationToken cancellationToken) => ListFails
         ? throw new VenueTransientException("order list failed")
         : Task.FromResult<IReadOnlyList<VenueOrderState>>([.. _book.Values]);
+
+    /// <summary>Cash the account starts with (fills move it).</summary>
+    public decimal StartingCash { get; set; } = 1_000_000m;
+
+    /// <summary>Positions the account held before any order here (e.g. bought by hand).</summary>
+    public Dictionary<string, decimal> HeldBefore { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Cash and positions from the starting figures and the book's fills.</summary>
+    public Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken)
+    {
+        var positions = new Dictionary<string, decimal>(HeldBefore, StringComparer.Ordinal);
+        decimal cash = StartingCash;
+        foreach (VenueOrderState o in _book.Values)
+        {
+            decimal signed = o.Side == Orchestrator.Core.Side.Buy ? o.FilledQuantity : -o.FilledQuantity;
+            positions[o.Symbol] = positions.GetValueOrDefault(o.Symbol) + signed;
+            cash -= signed * o.AverageFillPrice;
+        }
+
+        return Task.FromResult(new VenueHoldings(cash, positions));
+    }
+
+    /// <summary>Books an order the engine never sent (one placed by hand, or a lost request that did arrive).</summary>
+    public string Book(VenueOrderState order)
+    {
+        string id = Interlocked.Increment(ref _nextId).ToString("0000000000", CultureInfo.InvariantCulture);
+        _book[id] = order with { VenueOrderId = id };
+        return id;
+    }
 
     public void Dispose()
     {

@@ -60,6 +60,12 @@ public sealed class JournalHandlerTests
     }
 
     [Fact]
+    public void FsyncPolicies_AreNamedInLogsAsTheCommandLineSpellsThem()
+    {
+        Assert.Equal(["batch", "none", "250ms"], new[] { JournalFsync.EveryBatch, JournalFsync.None, JournalFsync.IntervalMs(250) }.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void SteadyState_AllocatesNothing()
     {
         using var dir = new TempDirectory();

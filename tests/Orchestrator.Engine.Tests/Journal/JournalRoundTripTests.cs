@@ -52,11 +52,90 @@ public sealed class JournalRoundTripTests
         Assert.Equal("journal-00000000000000000042.orcj", Path.GetFileName(segment));
         byte[] bytes = File.ReadAllBytes(segment);
         Assert.Equal("ORCJ", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(1, bytes[4]);
+        Assert.Equal(2, bytes[4]);
         Assert.Equal(42, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
-        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16));
-        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)), Crc32C.Compute(bytes.AsSpan(24, (int)payloadLength)));
-        Assert.Equal((byte)JournalRecordType.EngineEvent, bytes[24]);
+        int table = 16 + 8 + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16)); // no symbols: the table is its count
+        Assert.Equal(16 + 8 + 4, table);
+        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(table));
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(table + 4)), Crc32C.Compute(bytes.AsSpan(table + 8, (int)payloadLength)));
+        Assert.Equal((byte)JournalRecordType.EngineEvent, bytes[table + 8]);
+    }
+
+    [Fact]
+    public void EverySegment_StartsWithTheSymbolTable()
+    {
+        using var dir = new TempDirectory();
+        string[] symbols = ["AAPL", "005930", "BRK.B"];
+        var options = new JournalOptions { Fsync = JournalFsync.None, SegmentSizeBytes = 4 * JournalCodec.MaxRecordBytes };
+        using (var writer = new JournalWriter(dir.Path, options, symbols))
+        {
+            for (int i = 0; i < 600; i++)
+            {
+                EngineEvent e = JournalSamples.Market(EventKind.TradeTick, i);
+                writer.AppendEvent(in e, i);
+            }
+        }
+
+        string[] segments = JournalReader.ListSegments(dir.Path);
+        Assert.True(segments.Length > 2);
+        foreach (string segment in segments)
+        {
+            using var single = new TempDirectory();
+            File.Copy(segment, Path.Combine(single.Path, Path.GetFileName(segment)));
+            using var reader = new JournalReader(single.Path);
+            Assert.True(reader.ReadNext());
+            Assert.Equal(symbols, reader.SegmentSymbols);
+        }
+    }
+
+    [Fact]
+    public void VersionOneJournal_IsRefusedWithAClearError()
+    {
+        using var dir = new TempDirectory();
+        JournalSamples.WriteTicks(dir.Path, 3);
+        string segment = Assert.Single(JournalReader.ListSegments(dir.Path));
+        byte[] bytes = File.ReadAllBytes(segment);
+        bytes[4] = 1;
+        File.WriteAllBytes(segment, bytes);
+
+        using var reader = new JournalReader(dir.Path);
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => reader.ReadNext());
+        Assert.Contains(segment, error.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RiskParametersRecord_RoundTripsEveryField()
+    {
+        using var dir = new TempDirectory();
+        var written = new Options.RiskParameters(
+            new Options.RiskOptions
+            {
+                KillSwitchEngaged = true, MaxDailyLossFraction = 0.0125m, MinConfidence = 0.65m, AllowedSymbols = ["AAPL", "삼성"],
+                SessionStartUtc = TimeSpan.FromHours(13.5), SessionEndUtc = TimeSpan.FromHours(20), MaxOrdersPerSecond = 3, MaxOrdersPerMinute = 77,
+                MaxOrdersPerDay = 999, MaxOpenOrders = 12, PriceCollarFraction = 0.051m, DuplicateWindow = TimeSpan.FromMilliseconds(1500), AllowShortSelling = true,
+            },
+            new Options.SizingOptions
+            {
+                Method = Options.SizingMethod.Volatility, FractionOfEquity = 0.031m, RiskPerTradeFraction = 0.0042m, AtrMultiple = 2.5m, FixedQuantity = 17,
+                ScaleByConfidence = false, MaxPositionFraction = 0.21m, MaxOrderNotional = 12_345.67m, MaxConcentrationFraction = 0.33m, LotSize = 5,
+            },
+            new Options.ExitOptions { StopLossFraction = 0.015m, TakeProfitFraction = 0.045m, TrailingStopFraction = 0.0275m });
+        using (var writer = new JournalWriter(dir.Path, new JournalOptions { Fsync = JournalFsync.None }))
+        {
+            writer.AppendRiskParameters(written, version: 7, sequence: 3);
+        }
+
+        using var reader = new JournalReader(dir.Path);
+        Assert.True(reader.ReadNext());
+        Assert.Equal(JournalRecordType.RiskParameters, reader.RecordType);
+        Assert.Equal(3, reader.Sequence);
+        Assert.Equal(7, reader.RiskParametersVersion);
+        Options.RiskParameters read = reader.RiskParameters!;
+        Assert.Equal(written.Risk.AllowedSymbols, read.Risk.AllowedSymbols);
+        Assert.Equal(written.Risk, read.Risk with { AllowedSymbols = written.Risk.AllowedSymbols });
+        Assert.Equal(written.Sizing, read.Sizing);
+        Assert.Equal(written.Exits, read.Exits);
     }
 
     [Fact]

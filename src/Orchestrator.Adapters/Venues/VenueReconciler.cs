@@ -1,0 +1,285 @@
+using System.Globalization;
+using NLog;
+using Orchestrator.Core;
+using Orchestrator.Engine;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Adapters.Venues;
+
+/// <summary>One symbol whose position the engine and the venue disagree on.</summary>
+/// <param name="Symbol">The venue's symbol.</param>
+/// <param name="Engine">Shares the engine holds.</param>
+/// <param name="Venue">Shares the venue books for this run (what it holds minus what the account held before the run's first start).</param>
+public sealed record PositionDifference(string Symbol, long Engine, decimal Venue);
+
+/// <summary>What one reconciliation found.</summary>
+/// <param name="Reached">False when the venue could not be read (nothing was compared).</param>
+/// <param name="Differences">Positions that differ and are not explained by orders in doubt.</param>
+/// <param name="Pending">Symbols whose comparison waits for orders still in doubt.</param>
+/// <param name="VenueCash">The venue's cash (0 when not reached).</param>
+/// <param name="EngineCash">The engine's cash before any correction.</param>
+/// <param name="RecoveredFills">Fill reports for recovered orders this reconciliation emitted (fills missed while down).</param>
+public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDifference> Differences, IReadOnlyList<string> Pending, decimal VenueCash, decimal EngineCash, long RecoveredFills)
+{
+    public bool PositionsMatch => Reached && Differences.Count == 0;
+}
+
+/// <summary>
+/// Compares the engine's book with the venue's — at start-up after a journal recovery, and after
+/// every reconnect — and settles what it can:
+/// <list type="number">
+/// <item>the gateway reads the venue's orders: fills and ends the daemon missed become execution
+/// reports (cumulative, so nothing is counted twice), orders in doubt are looked for;</item>
+/// <item>the venue's positions are compared with the engine's, net of what the account held
+/// before the journal's first start (<see cref="VenueBaseline"/>); a difference that persists over
+/// <see cref="Attempts"/> reads cannot be explained: the kill switch is engaged (trading pauses,
+/// open orders are canceled) and a CRITICAL line asks a person to check and release it;</item>
+/// <item>when positions match, the engine's cash is set to the venue's (the venue is the book of
+/// record for cash: fees and interest are not in the fill reports) — a journaled command, so a
+/// replay reaches the same cash.</item>
+/// </list>
+/// Symbols with an order still in doubt are compared once none is (a later run); a reconnect of
+/// the broker (<see cref="VenueBrokerGateway.Reconnected"/>) runs one too.
+/// </summary>
+/// <remarks>Slow path; one reconciliation at a time.</remarks>
+public sealed class VenueReconciler : IDisposable
+{
+    private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Reconciliation");
+
+    private readonly TradingEngine _engine;
+    private readonly VenueBrokerGateway _gateway;
+    private readonly IVenueClient _client;
+    private readonly IReadOnlyDictionary<string, decimal> _baseline;
+    private readonly Func<long> _eventTimeNs;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly SnapshotCopy _copy = new();
+    private int _requested;
+    private long _runs;
+    private long _pauses;
+
+    /// <summary>
+    /// A reconciler of <paramref name="engine"/> with <paramref name="client"/>'s venue through <paramref name="gateway"/>.
+    /// <paramref name="baseline"/>: venue positions that are not the engine's (held before the journal's first start);
+    /// <paramref name="eventTimeNs"/>: the time commands carry into the engine (the latest market event time).
+    /// </summary>
+    public VenueReconciler(TradingEngine engine, VenueBrokerGateway gateway, IVenueClient client, IReadOnlyDictionary<string, decimal> baseline, Func<long> eventTimeNs, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(eventTimeNs);
+        _engine = engine;
+        _gateway = gateway;
+        _client = client;
+        _baseline = baseline;
+        _eventTimeNs = eventTimeNs;
+        _time = time ?? TimeProvider.System;
+        _gateway.Reconnected += OnReconnected;
+        _gateway.DoubtResolved += OnDoubtResolved;
+    }
+
+    /// <summary>Reads of both books before a difference is taken as real (fills between two reads explain a passing one).</summary>
+    public int Attempts { get; init; } = 4;
+
+    /// <summary>Pause between two attempts.</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest wait for the engine to publish its picture of the account.</summary>
+    public TimeSpan EngineTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reconciliations run.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    /// <summary>Times a difference paused trading.</summary>
+    public long Pauses => Interlocked.Read(ref _pauses);
+
+    /// <summary>The latest result (null before the first).</summary>
+    public ReconciliationResult? Last { get; private set; }
+
+    /// <summary>Runs a reconciliation in the background (after a reconnect); requests while one runs coalesce into one more.</summary>
+    public void Request(string why)
+    {
+        if (Interlocked.Exchange(ref _requested, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                Volatile.Write(ref _requested, 0);
+                await ReconcileAsync(why, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                s_logger.Error(ex, "Reconciliation ({0}, {1}) failed", _gateway.VenueName, why);
+            }
+        });
+    }
+
+    /// <summary>One reconciliation (see the class remarks); logs its outcome in one line starting with "Reconciliation".</summary>
+    public async Task<ReconciliationResult> ReconcileAsync(string why, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Interlocked.Increment(ref _runs);
+            ReconciliationResult result = await CompareAsync(cancellationToken).ConfigureAwait(false);
+            Last = result;
+            Report(why, result);
+            if (result.Pending.Count > 0 && _gateway.OrdersInDoubt == 0)
+            {
+                Request("orders in doubt settled"); // they settled while this one ran
+            }
+
+            return result;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<ReconciliationResult> CompareAsync(CancellationToken cancellationToken)
+    {
+        ReconciliationResult? result = null;
+        long fillsBefore = _gateway.RecoveredFillReports;
+        for (int attempt = 1; attempt <= Attempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                await Task.Delay(Settle, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!await _gateway.PollNowAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new ReconciliationResult(false, [], [], 0, 0, _gateway.RecoveredFillReports - fillsBefore);
+            }
+
+            VenueHoldings holdings;
+            try
+            {
+                holdings = await _client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is VenueTransientException or HttpRequestException or TimeoutException or VenueAuthenticationException)
+            {
+                s_logger.Warn("Reconciliation ({0}): could not read the account ({1})", _gateway.VenueName, ex.Message);
+                return new ReconciliationResult(false, [], [], 0, 0, _gateway.RecoveredFillReports - fillsBefore);
+            }
+
+            // Fills the venue booked before its holdings were read reach the engine before its picture is taken.
+            await _gateway.PollNowAsync(cancellationToken).ConfigureAwait(false);
+            await ReadEngineAsync(cancellationToken).ConfigureAwait(false);
+
+            HashSet<int> inDoubt = _gateway.SymbolsInDoubt();
+            var differences = new List<PositionDifference>();
+            var pending = new List<string>();
+            for (int id = 0; id < _engine.Symbols.Count; id++)
+            {
+                string symbol = _engine.Symbols.GetName(id);
+                long engine = _copy.Quantity[id];
+                decimal venue = holdings.PositionOf(symbol) - _baseline.GetValueOrDefault(symbol);
+                if (engine == venue)
+                {
+                    continue;
+                }
+
+                if (inDoubt.Contains(id))
+                {
+                    pending.Add(symbol);
+                }
+                else
+                {
+                    differences.Add(new PositionDifference(symbol, engine, venue));
+                }
+            }
+
+            result = new ReconciliationResult(true, differences, pending, holdings.Cash, FixedPoint.ToDecimal(_copy.CashRaw), _gateway.RecoveredFillReports - fillsBefore);
+            if (differences.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return result!;
+    }
+
+    /// <summary>Asks the trading thread for its picture of the account (after every report published so far) and copies it.</summary>
+    private async Task ReadEngineAsync(CancellationToken cancellationToken)
+    {
+        long before = _engine.Snapshot.Version;
+        _engine.RequestSnapshot(_eventTimeNs());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EngineTimeout);
+        while (_engine.Snapshot.Version <= before)
+        {
+            await Task.Delay(2, timeout.Token).ConfigureAwait(false); // slow path: within a few events
+        }
+
+        _engine.Snapshot.Read(_copy);
+    }
+
+    public void Dispose()
+    {
+        _gateway.Reconnected -= OnReconnected;
+        _gateway.DoubtResolved -= OnDoubtResolved;
+        _oneAtATime.Dispose();
+    }
+
+    private void OnReconnected() => Request("broker reachable again");
+
+    /// <summary>The symbols a reconciliation could not compare can be once no order is in doubt.</summary>
+    private void OnDoubtResolved()
+    {
+        if (_gateway.OrdersInDoubt == 0 && Last is { Pending.Count: > 0 })
+        {
+            Request("orders in doubt settled");
+        }
+    }
+
+    private void Report(string why, ReconciliationResult result)
+    {
+        string venue = _gateway.VenueName;
+        if (!result.Reached)
+        {
+            s_logger.Warn("Reconciliation ({0}, {1}): the venue could not be read; it runs again when the broker answers", venue, why);
+            return;
+        }
+
+        string fills = result.RecoveredFills == 0 ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $"; {result.RecoveredFills} fills of recovered orders applied");
+        string pending = result.Pending.Count == 0 ? string.Empty
+            : "; waiting for orders in doubt in " + string.Join(", ", result.Pending);
+        if (result.Differences.Count > 0)
+        {
+            Interlocked.Increment(ref _pauses);
+            _engine.PublishCommand(CommandKind.EngageKillSwitch, 0, _eventTimeNs());
+            s_logger.Fatal("Reconciliation ({0}, {1}): positions differ from the venue's — {2}{3}{4}; TRADING PAUSED (kill switch engaged, open orders canceled): a person must check the account and release the kill switch",
+                venue, why, string.Join(", ", result.Differences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Symbol} engine {d.Engine} venue {d.Venue}"))), fills, pending);
+            return;
+        }
+
+        // The venue is the book of record for cash; journaled, so a replay reaches the same figure.
+        // Not while an order is in doubt: its fills may be in the venue's cash and not yet in ours.
+        if (result.Pending.Count == 0)
+        {
+            _engine.PublishCommand(CommandKind.SetCash, FixedPoint.FromDecimal(result.VenueCash), _eventTimeNs());
+        }
+
+        string cash = result.Pending.Count > 0 ? "cash compared once they settle"
+            : result.VenueCash == result.EngineCash
+            ? string.Create(CultureInfo.InvariantCulture, $"cash {result.VenueCash:0.##} matches")
+            : string.Create(CultureInfo.InvariantCulture, $"cash set to the venue's {result.VenueCash:0.##} (engine had {result.EngineCash:0.##}: fees or interest the fill reports did not carry)");
+        if (result.RecoveredFills > 0 || result.VenueCash != result.EngineCash || result.Pending.Count > 0)
+        {
+            s_logger.Warn("Reconciliation ({0}, {1}): positions match the venue; {2}{3}{4}", venue, why, cash, fills, pending);
+        }
+        else
+        {
+            s_logger.Info("Reconciliation ({0}, {1}): positions match the venue; {2}", venue, why, cash);
+        }
+    }
+}

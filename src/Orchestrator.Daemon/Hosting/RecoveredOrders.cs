@@ -1,0 +1,73 @@
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+using Orchestrator.Engine;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>What a journal recovery left open, in the shapes the brokers take it over in. Read before the engine starts.</summary>
+internal static class RecoveredOrders
+{
+    /// <summary>The engine's open orders, in order of creation.</summary>
+    public static IReadOnlyList<OrderRecord> Open(TradingEngine engine)
+    {
+        var collector = new Collector([]);
+        engine.Orders.ForEachOpen(ref collector);
+        collector.Orders.Sort((a, b) => a.ClientOrderId.CompareTo(b.ClientOrderId));
+        return collector.Orders;
+    }
+
+    public static long[] Positions(TradingEngine engine)
+    {
+        var positions = new long[engine.Symbols.Count];
+        for (int i = 0; i < positions.Length; i++)
+        {
+            positions[i] = engine.Portfolio.Quantity(i);
+        }
+
+        return positions;
+    }
+
+    public static long[] LastPrices(TradingEngine engine)
+    {
+        var prices = new long[engine.Symbols.Count];
+        for (int i = 0; i < prices.Length; i++)
+        {
+            prices[i] = engine.Market.LastRaw(i);
+        }
+
+        return prices;
+    }
+
+    public static IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged)> AsPaperOrders(IReadOnlyList<OrderRecord> open) =>
+        [.. open.Select(o => (Command(o), o.LeavesQuantity, Acknowledged(o.Status)))];
+
+    public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols) =>
+        [.. open.Select(o => new RecoveredOrder(
+            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw),
+            o.Status, o.FilledQuantity, o.AvgFillPriceRaw))];
+
+    private static bool Acknowledged(OrderStatus status) => status is OrderStatus.Accepted or OrderStatus.PartiallyFilled;
+
+    private static OrderCommand Command(in OrderRecord o) => new()
+    {
+        Kind = OrderCommandKind.SubmitOrder,
+        ClientOrderId = o.ClientOrderId,
+        SymbolId = o.SymbolId,
+        Side = o.Side,
+        OrderType = o.OrderType,
+        TimeInForce = o.TimeInForce,
+        Quantity = o.Quantity,
+        LimitPriceRaw = o.LimitRaw,
+        StopPriceRaw = o.StopRaw,
+        Origin = o.Origin,
+        TsEventNs = o.TsCreatedNs,
+    };
+
+    private readonly struct Collector(List<OrderRecord> orders) : IOrderVisitor
+    {
+        public List<OrderRecord> Orders { get; } = orders;
+
+        public void Visit(ref OrderRecord order) => Orders.Add(order);
+    }
+}

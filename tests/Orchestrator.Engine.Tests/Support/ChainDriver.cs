@@ -1,0 +1,66 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.Tests.Support;
+
+/// <summary>
+/// Ticks on a deterministic wavy price path; every order is filled by the next event; optionally a
+/// Checkpoint command every <c>checkpointEvery</c> ticks. Drives the handler chain on the test thread.
+/// </summary>
+internal sealed class ChainDriver(TradingEngine engine, int checkpointEvery = 0)
+{
+    private long _sequence;
+    private long _outboundRead = -1;
+    private long _step;
+    private ulong _noise = 0x9E3779B97F4A7C15;
+
+    public TradingEngine Engine { get; } = engine;
+
+    public void Run(long events)
+    {
+        for (long i = 0; i < events; i++)
+        {
+            if (_outboundRead < Engine.Outbound.Cursor)
+            {
+                _outboundRead++;
+                ref OrderCommand order = ref Engine.Outbound[_outboundRead];
+                var report = new EngineEvent
+                {
+                    Kind = EventKind.ExecutionReport,
+                    ReportOrderId = order.ClientOrderId,
+                    ExecType = order.Kind == OrderCommandKind.SubmitOrder ? ExecutionType.Fill : ExecutionType.Canceled,
+                    FillQuantity = order.Kind == OrderCommandKind.SubmitOrder ? order.Quantity : 0,
+                    FillPriceRaw = Engine.Market.LastRaw(order.SymbolId),
+                    TsEventNs = EngineHarness.T0 + _step,
+                };
+                Process(ref report);
+                continue;
+            }
+
+            _step++;
+            if (checkpointEvery > 0 && _step % checkpointEvery == 0)
+            {
+                var checkpoint = new EngineEvent { Kind = EventKind.Command, SymbolId = -1, Command = CommandKind.Checkpoint, TsEventNs = EngineHarness.T0 + (_step * 1_000_000) };
+                Process(ref checkpoint);
+                continue;
+            }
+
+            _noise ^= _noise << 13;
+            _noise ^= _noise >> 7;
+            _noise ^= _noise << 17;
+            int symbol = (int)(_step & 1);
+            long wave = (long)(Math.Sin(_step / 40.0) * 2_000_000); // ±2.00
+            long jitter = (long)(_noise % 200_000) - 100_000;      // ±0.10
+            var tick = new EngineEvent
+            {
+                Kind = EventKind.TradeTick,
+                SymbolId = symbol,
+                PriceRaw = 100_000_000 + wave + jitter,
+                Size = 100,
+                TsEventNs = EngineHarness.T0 + (_step * 1_000_000),
+            };
+            Process(ref tick);
+        }
+    }
+
+    private void Process(ref EngineEvent e) => Engine.ProcessInline(ref e, _sequence++);
+}
