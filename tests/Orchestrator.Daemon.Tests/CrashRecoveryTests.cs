@@ -11,7 +11,7 @@ namespace Orchestrator.Daemon.Tests;
 /// loopback, with a journal, and is killed with SIGKILL again and again — while an order request is at
 /// the venue (read but not booked, and then booked or lost; booked but not answered), at random moments
 /// while it trades, and right after start-up (while it connects and recovers) — and restarted each time
-/// on the same journal. At the end it starts once more, reconciles with the venue, and stops gracefully;
+/// on the same journal. At the end it starts once more, reconciles with the venue, waits until no order is open, and stops gracefully;
 /// then the venue's own records must match the daemon's: no order sent twice (every venue order is one
 /// daemon order, and back), every fill the venue made in the daemon's orders, positions and cash equal.
 /// </summary>
@@ -117,6 +117,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 else if (!reconciliation.Contains("positions match", StringComparison.Ordinal) || reconciliation.Contains("[CRITICAL]", StringComparison.Ordinal))
                 {
                     problems.Add("final start: " + reconciliation);
+                }
+
+                // Quiet: a status line after it with no order open — recovered orders in doubt settled
+                // (found at the venue, or declared never placed after the grace), nothing in flight.
+                string? quiet = await last.WaitForLineAsync(l => l.Contains("Status:", StringComparison.Ordinal) && l.Contains(" open=0 ", StringComparison.Ordinal), s_reconciliationGuard, after: last.LineCount);
+                if (quiet is null)
+                {
+                    problems.Add($"final start: no status line with no order open within {s_reconciliationGuard.TotalSeconds:0} s after the reconciliation");
                 }
 
                 foreach (string line in last.Lines.Where(l => l.Contains("] Reconciliation", StringComparison.Ordinal)))

@@ -66,6 +66,18 @@ internal sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>How many lines have come so far.</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines, for a failure message.</summary>
     public string Tail(int count = 30) => string.Join(Environment.NewLine, Lines.TakeLast(count));
 
@@ -73,12 +85,15 @@ internal sealed class DaemonProcess : IDisposable
     /// The first line (seen or still to come) that matches; null if the process ends without one, or
     /// <paramref name="hangGuard"/> passes (a guard against a hang, not a timing assertion).
     /// </summary>
-    public async Task<string?> WaitForLineAsync(Func<string, bool> match, TimeSpan hangGuard)
+    /// <param name="match">The line wanted.</param>
+    /// <param name="hangGuard">How long at most.</param>
+    /// <param name="after">Lines already seen that do not count (<see cref="LineCount"/> at some earlier moment).</param>
+    public async Task<string?> WaitForLineAsync(Func<string, bool> match, TimeSpan hangGuard, int after = 0)
     {
         var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lines)
         {
-            string? seen = _lines.FirstOrDefault(match);
+            string? seen = _lines.Skip(after).FirstOrDefault(match);
             if (seen is not null || _ended)
             {
                 return seen;
