@@ -269,4 +269,26 @@ public sealed class VenueRecoveryTests : IDisposable
         Assert.Equal(cash, second.Engine.Portfolio.CashRaw);
         second.Stop();
     }
+
+    [Fact]
+    public async Task Restart_AppliesTheConfigurationsRiskLimits_OverTheJournalsLastLiveChange()
+    {
+        using (var first = new TradingSession(Options(venue: null), NullAuditWriter.Instance))
+        {
+            first.Start("test");
+            RiskParameters strict = first.CurrentRiskParameters with { Risk = first.CurrentRiskParameters.Risk with { MinConfidence = 0.95m } };
+            long version = first.ApplyRiskParameters(strict);
+            await UntilAsync(() => first.Engine.Risk.AppliedParametersVersion >= version);
+            first.Stop();
+        }
+
+        using var second = new TradingSession(Options(venue: null), NullAuditWriter.Instance);
+        second.Start("test");
+        Assert.Equal(0.6m, second.CurrentRiskParameters.Risk.MinConfidence); // the file's
+
+        // A 0.9-confidence signal passes the file's 0.6, not the journal's 0.95.
+        await RestingBuyAsync(second, 0, 0.20m);
+        Assert.Equal(0, second.Engine.Counters.Rejects(RejectReason.LowConfidence));
+        second.Stop();
+    }
 }

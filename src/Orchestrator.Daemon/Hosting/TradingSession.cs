@@ -265,6 +265,15 @@ public sealed partial class TradingSession : IDisposable
             await ReconcileAtStartAsync(venue, client, holdings!, engineOptions.JournalDirectory, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_engine.Recovery is not null)
+        {
+            // The recovered engine runs with the journal's last limits; the file may have been edited
+            // while the daemon was down. The file as it is now wins (journaled like any live change),
+            // so the engine, GET /api/risk and the file agree. An engaged kill switch stays engaged.
+            ApplyRiskParameters(CurrentRiskParameters);
+            s_logger.Info("Risk parameters: the configuration's, applied over the recovered ones");
+        }
+
         _fanOut = new MarketDataFanOut(_gateway, _engine);
         string feedName;
         MarketDataPace pace = MarketDataPace.AsFastAsPossible;
