@@ -149,7 +149,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             using JsonDocument replay = await ReplayJsonAsync(root, config, journal, context);
             Compare(simulator, report.RootElement, replay.RootElement, journal, problems, out int venueOrders, out long venueFilled);
 
-            output.WriteLine($"kills: {string.Join(", ", killed.Select(k => $"{k.Key} {k.Value}"))}; venue orders {venueOrders}, shares filled {venueFilled}; problems {problems.Count}");
+            string[] starts = [.. Directory.GetFiles(root, "run-*.out").SelectMany(File.ReadLines)];
+            output.WriteLine($"kills: {string.Join(", ", killed.Select(k => $"{k.Key} {k.Value}"))}; venue orders {venueOrders}, shares filled {venueFilled}; "
+                + $"recoveries from a snapshot {starts.Count(l => l.Contains("recovery started from snapshot", StringComparison.Ordinal))}, "
+                + $"from the whole journal {starts.Count(l => l.Contains("no usable snapshot", StringComparison.Ordinal))}, "
+                + $"snapshots refused {starts.Count(l => l.Contains("not used:", StringComparison.Ordinal))}; problems {problems.Count}");
             File.WriteAllLines(Path.Combine(root, "problems.txt"), problems);
             Assert.True(problems.Count == 0, $"{problems.Count} problem(s) (all in problems.txt); {context}\n{string.Join('\n', problems.Take(60))}");
 
@@ -237,8 +241,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.True(ready is not null, $"{cycle}: the daemon did not start after a kill (exit code {(daemon.HasExited ? daemon.ExitCode : -1)}); {context}\n{daemon.Tail()}");
     }
 
+    /// <summary>
+    /// <c>run</c> on the shared journal, with a snapshot every second: most restarts recover from a snapshot
+    /// and the journal after it (kills land while snapshots are written, too), while the final comparison's
+    /// <c>replay --json</c> replays the whole journal — two paths to the same state.
+    /// </summary>
     private static DaemonProcess StartDaemon(string root, string config, string journal, string outputFile, params string[] more) =>
-        DaemonProcess.Start(root, Path.Combine(root, outputFile), ["run", "--config", config, "--journal", journal, "--log-dir", Path.Combine(root, "logs"), .. more]);
+        DaemonProcess.Start(root, Path.Combine(root, outputFile), ["run", "--config", config, "--journal", journal, "--snapshot-interval", "1s", "--log-dir", Path.Combine(root, "logs"), .. more]);
 
     /// <summary><c>orchestrator replay --json</c>: the state the journal rebuilds, every order with its fills.</summary>
     private static async Task<JsonDocument> ReplayJsonAsync(string root, string config, string journal, string context)
