@@ -108,7 +108,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 await RequireReadyAsync(last, "final start", context);
                 // A settled reconciliation: positions compared with nothing left in doubt (one still waiting runs again).
                 string? reconciliation = await last.WaitForLineAsync(
-                    l => l.Contains("] Reconciliation", StringComparison.Ordinal) && !l.Contains("waiting for orders in doubt", StringComparison.Ordinal) && !l.Contains("could not", StringComparison.Ordinal),
+                    l => l.Contains("] Reconciliation", StringComparison.Ordinal) && !l.Contains("waiting for orders in doubt", StringComparison.Ordinal) && !l.Contains("still in doubt", StringComparison.Ordinal) && !l.Contains("could not", StringComparison.Ordinal),
                     s_reconciliationGuard);
                 if (reconciliation is null)
                 {

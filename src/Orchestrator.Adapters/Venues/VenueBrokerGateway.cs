@@ -264,15 +264,17 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     public void RequestRefresh() => _wake.Writer.TryWrite(0);
 
     /// <summary>
-    /// Waits until every queued command has been handled and one last read of the venue's orders
-    /// has been applied (at shutdown, so the engine sees the cancels' outcome before it stops).
+    /// Waits until every queued command has been handled, no order is in doubt (the poll keeps
+    /// looking for them: found ones get the cancel they were sent, absent ones are declared never
+    /// placed after the grace), and one last read of the venue's orders has been applied — at
+    /// shutdown, so the engine sees the cancels' outcome before it stops.
     /// </summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout, _time);
         try
         {
-            while (_queue.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0)
+            while (_queue.Reader.Count > 0 || Volatile.Read(ref _inFlight) > 0 || OrdersInDoubt > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(10), _time, deadline.Token).ConfigureAwait(false);
             }
@@ -281,7 +283,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
         catch (OperationCanceledException)
         {
-            s_logger.Warn("Broker {0}: flush did not finish within {1:0}s; {2} orders still open at the venue as far as we know", VenueName, timeout.TotalSeconds, OpenOrders);
+            s_logger.Warn("Broker {0}: flush did not finish within {1:0}s; {2} orders still open at the venue as far as we know, {3} of them in doubt (the next start settles them)", VenueName, timeout.TotalSeconds, OpenOrders, OrdersInDoubt);
         }
     }
 

@@ -19,8 +19,12 @@ public sealed record PositionDifference(string Symbol, long Engine, decimal Venu
 /// <param name="VenueCash">The venue's cash (0 when not reached).</param>
 /// <param name="EngineCash">The engine's cash before any correction.</param>
 /// <param name="RecoveredFills">Fill reports for recovered orders this reconciliation emitted (fills missed while down).</param>
-public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDifference> Differences, IReadOnlyList<string> Pending, decimal VenueCash, decimal EngineCash, long RecoveredFills)
+/// <param name="InDoubt">Orders still in doubt when it ended (a later reconciliation runs once none is).</param>
+public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDifference> Differences, IReadOnlyList<string> Pending, decimal VenueCash, decimal EngineCash, long RecoveredFills, int InDoubt = 0)
 {
+    /// <summary>Nothing left to settle: reached, and no order or symbol waiting on an order in doubt.</summary>
+    public bool Settled => Reached && Pending.Count == 0 && InDoubt == 0;
+
     public bool PositionsMatch => Reached && Differences.Count == 0;
 }
 
@@ -128,9 +132,10 @@ public sealed class VenueReconciler : IDisposable
         {
             Interlocked.Increment(ref _runs);
             ReconciliationResult result = await CompareAsync(cancellationToken).ConfigureAwait(false);
+            result = result with { InDoubt = _gateway.OrdersInDoubt };
             Last = result;
             Report(why, result);
-            if (result.Pending.Count > 0 && _gateway.OrdersInDoubt == 0)
+            if (result.Reached && !result.Settled && _gateway.OrdersInDoubt == 0)
             {
                 Request("orders in doubt settled"); // they settled while this one ran
             }
@@ -231,10 +236,10 @@ public sealed class VenueReconciler : IDisposable
 
     private void OnReconnected() => Request("broker reachable again");
 
-    /// <summary>The symbols a reconciliation could not compare can be once no order is in doubt.</summary>
+    /// <summary>Once no order is in doubt, what the last reconciliation left waiting can be settled.</summary>
     private void OnDoubtResolved()
     {
-        if (_gateway.OrdersInDoubt == 0 && Last is { Pending.Count: > 0 })
+        if (_gateway.OrdersInDoubt == 0 && Last is { Reached: true, Settled: false })
         {
             Request("orders in doubt settled");
         }
@@ -251,8 +256,9 @@ public sealed class VenueReconciler : IDisposable
 
         string fills = result.RecoveredFills == 0 ? string.Empty
             : string.Create(CultureInfo.InvariantCulture, $"; {result.RecoveredFills} fills of recovered orders applied");
-        string pending = result.Pending.Count == 0 ? string.Empty
-            : "; waiting for orders in doubt in " + string.Join(", ", result.Pending);
+        string pending = result.Pending.Count > 0 ? "; waiting for orders in doubt in " + string.Join(", ", result.Pending)
+            : result.InDoubt > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {result.InDoubt} orders still in doubt (their symbols pause until the venue's records settle them)")
+            : string.Empty;
         if (result.Differences.Count > 0)
         {
             Interlocked.Increment(ref _pauses);
@@ -273,7 +279,7 @@ public sealed class VenueReconciler : IDisposable
             : result.VenueCash == result.EngineCash
             ? string.Create(CultureInfo.InvariantCulture, $"cash {result.VenueCash:0.##} matches")
             : string.Create(CultureInfo.InvariantCulture, $"cash set to the venue's {result.VenueCash:0.##} (engine had {result.EngineCash:0.##}: fees or interest the fill reports did not carry)");
-        if (result.RecoveredFills > 0 || result.VenueCash != result.EngineCash || result.Pending.Count > 0)
+        if (result.RecoveredFills > 0 || result.VenueCash != result.EngineCash || pending.Length > 0)
         {
             s_logger.Warn("Reconciliation ({0}, {1}): positions match the venue; {2}{3}{4}", venue, why, cash, fills, pending);
         }
