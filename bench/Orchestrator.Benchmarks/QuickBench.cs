@@ -43,15 +43,24 @@ internal static class QuickBench
         const long Events = 300_000;
         foreach (Latency.LatencyScenario scenario in Enum.GetValues<Latency.LatencyScenario>())
         {
-            // Without a journal, then with the journal stage in front (fsync none: survives kill -9;
-            // batch: every batch on disk before trading acts on it — on this VM ~0.5 ms per sync).
-            foreach (Engine.Journal.JournalFsync? journal in new Engine.Journal.JournalFsync?[] { null, Engine.Journal.JournalFsync.None, Engine.Journal.JournalFsync.EveryBatch })
+            // Without a journal; with it inline on the trading thread (fsync none: survives kill -9);
+            // as a stage of its own thread (fsync none); and as a stage syncing every batch to disk
+            // (~0.5 ms per sync on this VM, one per batch: the queue behind it is the latency).
+            var journals = new (Engine.Journal.JournalFsync? Fsync, Engine.Journal.JournalPlacement Placement)[]
             {
-                using var rig = new Latency.LatencyRig(scenario, journal: journal);
+                (null, Engine.Journal.JournalPlacement.Auto),
+                (Engine.Journal.JournalFsync.None, Engine.Journal.JournalPlacement.Inline),
+                (Engine.Journal.JournalFsync.None, Engine.Journal.JournalPlacement.Stage),
+                (Engine.Journal.JournalFsync.EveryBatch, Engine.Journal.JournalPlacement.Stage),
+            };
+            foreach ((Engine.Journal.JournalFsync? fsync, Engine.Journal.JournalPlacement placement) in journals)
+            {
+                using var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement);
                 rig.Run(50_000, Offered); // warm-up
                 Engine.Metrics.LatencySummary s = rig.Run(Events, Offered);
                 string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={journal?.ToString() ?? "off"} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+                string journal = fsync is null ? "off" : string.Create(CultureInfo.InvariantCulture, $"{placement.ToString().ToLowerInvariant()}/{fsync}");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={journal} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
             }
         }
     }

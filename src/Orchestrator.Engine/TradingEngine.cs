@@ -83,10 +83,21 @@ public sealed class TradingEngine
             Risk.Checkpoints = Checkpoints;
             Sizing.Checkpoints = Checkpoints;
             OrderManager.Checkpoints = Checkpoints;
-            EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
-            last = options.Pipelined
-                ? journaled.Then(SignalEngine).Then(trading)
-                : journaled.Then(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+            if (options.Journal.EffectivePlacement == Journal.JournalPlacement.Inline)
+            {
+                // On the order manager's thread, ahead of it; it writes what is pending before any release.
+                OrderManager.InlineJournal = JournalHandler;
+                last = options.Pipelined
+                    ? _inbound.HandleEventsWith(SignalEngine).Then(new CompositeEventHandler<EngineEvent>(JournalHandler, Risk, Sizing, OrderManager))
+                    : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(JournalHandler, SignalEngine, Risk, Sizing, OrderManager));
+            }
+            else
+            {
+                EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
+                last = options.Pipelined
+                    ? journaled.Then(SignalEngine).Then(trading)
+                    : journaled.Then(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+            }
         }
         else
         {

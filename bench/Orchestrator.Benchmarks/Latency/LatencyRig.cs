@@ -24,7 +24,7 @@ public sealed class LatencyRig : IDisposable
     private readonly string? _journalDirectory;
 
     /// <summary>A rig; with <paramref name="journal"/>, every input goes through the journal stage (a temporary directory) first.</summary>
-    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, Orchestrator.Engine.Journal.JournalFsync? journal = null)
+    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, Orchestrator.Engine.Journal.JournalFsync? journal = null, Orchestrator.Engine.Journal.JournalPlacement placement = Orchestrator.Engine.Journal.JournalPlacement.Auto)
     {
         _scenario = scenario;
         if (journal is not null)
@@ -52,7 +52,7 @@ public sealed class LatencyRig : IDisposable
             },
             Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 },
             JournalDirectory = _journalDirectory,
-            Journal = new Orchestrator.Engine.Journal.JournalOptions { Fsync = journal ?? Orchestrator.Engine.Journal.JournalFsync.None },
+            Journal = new Orchestrator.Engine.Journal.JournalOptions { Fsync = journal ?? Orchestrator.Engine.Journal.JournalFsync.None, Placement = placement },
         };
         Engine = new TradingEngine(options, NullAuditWriter.Instance);
         _gateway = new FillingGateway(Engine, Recorder);

@@ -210,7 +210,8 @@ public sealed partial class TradingSession : IDisposable
 
         if (engineOptions.JournalDirectory is { } journal)
         {
-            s_logger.Info("Journal: every input event is written to {0} before trading acts on it (fsync {1})", journal, engineOptions.Journal.Fsync);
+            s_logger.Info("Journal: every input event is written to {0} before an order it causes leaves (fsync {1}; {2})", journal, engineOptions.Journal.Fsync,
+                engineOptions.Journal.EffectivePlacement == Orchestrator.Engine.Journal.JournalPlacement.Inline ? "inline on the trading thread, written before each release" : "a stage of its own thread, ahead of trading");
         }
         s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
             _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);

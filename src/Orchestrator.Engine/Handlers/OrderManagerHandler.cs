@@ -115,6 +115,8 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         command.Origin = origin;
         command.TsEventNs = tsNs;
         command.CausePublishTimestamp = causePublishTimestamp;
+        InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
+
         // Instrumentation only: a monotonic timestamp per order (not per event), never read by
         // any decision, so replay stays deterministic. It is the end of the measured latency.
         command.HandoffTimestamp = Stopwatch.GetTimestamp();
@@ -243,6 +245,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     /// </summary>
     internal bool SuppressSending { get; set; }
 
+    /// <summary>
+    /// The journal when it runs inline on this thread (<see cref="Journal.JournalPlacement.Inline"/>):
+    /// written (and synced per policy) before every release, so nothing leaves that the journal lacks.
+    /// </summary>
+    internal Journal.JournalHandler? InlineJournal { get; set; }
+
     /// <summary>Set by the engine: what <see cref="CommandKind.PublishSnapshot"/> writes (the order manager runs last, so it sees every earlier event applied).</summary>
     internal Action<long>? SnapshotWriter { get; set; }
 
@@ -332,6 +340,7 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
         command.ClientOrderId = clientOrderId;
         command.SymbolId = symbolId;
         command.TsEventNs = tsNs;
+        InlineJournal?.FlushBeforeRelease();
         _outbound.Publish(outSequence);
         _counters.CancelsSent++;
         return true;

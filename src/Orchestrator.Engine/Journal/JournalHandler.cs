@@ -15,12 +15,12 @@ namespace Orchestrator.Engine.Journal;
 /// <c>inbound.HandleEventsWith(journal).Then(signalEngine).Then(trading)</c> (its own thread; the
 /// stages after it see an event only once the journal's sequence has passed it, i.e. after the
 /// batch holding it was flushed); or</item>
-/// <item>first inside the single-thread composite —
-/// <c>new CompositeEventHandler&lt;EngineEvent&gt;(journal, signalEngine, risk, sizing, orderManager)</c>.
-/// Then the order manager sees an event after it was <i>appended</i> but before its batch is flushed:
-/// an order it causes reaches the outbound ring before the flush at the end of the batch. Use this
-/// placement with batches of one, or let the gateway hold orders until the journal's flushed
-/// sequence passes their cause; the separate stage has no such gap.</item>
+/// <item>first inside the composite that holds the order manager —
+/// <c>new CompositeEventHandler&lt;EngineEvent&gt;(journal, signalEngine, risk, sizing, orderManager)</c>
+/// (<see cref="JournalPlacement.Inline"/>, the default unless every batch is synced). The order manager then sees an event after
+/// it was <i>appended</i> but before its batch is written, so it calls <see cref="FlushBeforeRelease"/>
+/// before it publishes an order or cancel: no thread of its own (the lowest latency on a small
+/// machine), and only events that release something pay a write call before the batch ends.</item>
 /// </list>
 /// <para>
 /// Ticks, quotes and bars are skipped when <see cref="JournalOptions.IncludeMarketData"/> is off;
@@ -111,6 +111,13 @@ public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
 
     /// <summary>Writes and syncs what is pending, whatever the fsync policy.</summary>
     public void OnShutdown() => _writer.FlushAndSync();
+
+    /// <summary>
+    /// Inline placement: the order manager is about to release an order or cancel caused by an event
+    /// this handler has appended — write what is pending (one write call; synced as the policy says
+    /// for a batch), so the cause is in the journal before the order leaves.
+    /// </summary>
+    public void FlushBeforeRelease() => _writer.Flush();
 
     private void Append(in EngineEvent e, long journalSequence)
     {
