@@ -117,6 +117,10 @@ public sealed class VenueReconciler : IDisposable
                 Volatile.Write(ref _requested, 0);
                 await ReconcileAsync(why, CancellationToken.None).ConfigureAwait(false);
             }
+            catch (ObjectDisposedException)
+            {
+                // the session stopped while this one waited its turn
+            }
             catch (Exception ex)
             {
                 s_logger.Error(ex, "Reconciliation ({0}, {1}) failed", _gateway.VenueName, why);
