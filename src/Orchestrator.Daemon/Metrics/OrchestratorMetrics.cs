@@ -112,7 +112,7 @@ public sealed class OrchestratorMetrics : IDisposable
     private void CreateBrokerInstruments()
     {
         Meter m = BrokerMeter;
-        m.CreateObservableCounter("orchestrator.broker.orders_received", BrokerOrders, "{order}", "Order commands the broker gateway has taken from the outbound ring");
+        m.CreateObservableCounter("orchestrator.broker.orders_received", BrokerOrders, "{order}", "Orders the broker gateway took from the outbound ring (paper) or placed at the venue");
         m.CreateObservableCounter("orchestrator.broker.retries", () => Venue(g => g.Retries), "{retry}", "Venue calls retried");
         m.CreateObservableCounter("orchestrator.broker.circuit_openings", () => Venue(g => g.CircuitOpenings), "{opening}", "Times the venue's circuit breaker opened");
         m.CreateObservableCounter("orchestrator.broker.poll_failures", () => Venue(g => g.PollFailures), "{failure}", "Failed reads of the venue's order records");
