@@ -107,11 +107,17 @@ public sealed class SystemdNotifier : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(alive);
         Notify("READY=1\nSTATUS=" + OneLine(status) + "\nMAINPID=" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        if (WatchdogInterval is { } interval && _watchdog is null)
+        if (_watchdog is null && (WatchdogInterval is not null || statusLine is not null))
         {
-            _watchdog = Task.Run(() => PingAsync(interval / 2, alive, statusLine, _stop.Token));
+            // With a watchdog: a ping (and the status) every half its timeout, as sd_watchdog_enabled advises;
+            // without one: the status alone every StatusInterval.
+            TimeSpan period = WatchdogInterval is { } interval ? interval / 2 : StatusInterval;
+            _watchdog = Task.Run(() => PingAsync(period, alive, statusLine, _stop.Token));
         }
     }
+
+    /// <summary>How often STATUS= is refreshed when there is no watchdog.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Shutdown has begun: STOPPING=1; the watchdog stops pinging.</summary>
     public async Task StoppingAsync(string status)
@@ -130,9 +136,11 @@ public sealed class SystemdNotifier : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (alive())
+                bool ping = WatchdogInterval is not null && alive();
+                string? line = statusLine is null ? null : "STATUS=" + OneLine(statusLine());
+                if (ping || line is not null)
                 {
-                    Notify(statusLine is null ? "WATCHDOG=1" : "WATCHDOG=1\nSTATUS=" + OneLine(statusLine()));
+                    Notify(ping ? (line is null ? "WATCHDOG=1" : "WATCHDOG=1\n" + line) : line!);
                 }
             }
         }

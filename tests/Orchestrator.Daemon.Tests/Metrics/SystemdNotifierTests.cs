@@ -102,6 +102,38 @@ public sealed class SystemdNotifierTests
     }
 
     [Fact]
+    public async Task HaltedEngine_GetsNoWatchdogPings_ButTheStatusGoesOn()
+    {
+        using var systemd = new FakeSystemd("@orc-notify-test-" + Guid.NewGuid().ToString("N"));
+        await using SystemdNotifier notifier = SystemdNotifier.From(n => n switch
+        {
+            SystemdNotifier.SocketVariable => systemd.Address,
+            SystemdNotifier.WatchdogVariable => "100000",
+            _ => null,
+        })!;
+        int statuses = 0;
+        notifier.Ready("Trading", () => false, () => "halted " + Interlocked.Increment(ref statuses));
+
+        Assert.NotNull(await systemd.WaitForAsync("READY=1", s_hang));
+        Assert.NotNull(await systemd.WaitForAsync("STATUS=halted 3", s_hang)); // three periods have passed
+        Assert.DoesNotContain(systemd.Received, m => m.Contains("WATCHDOG=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutWatchdog_OnlyTheStatusIsRefreshed()
+    {
+        using var systemd = new FakeSystemd("@orc-notify-test-" + Guid.NewGuid().ToString("N"));
+        await using SystemdNotifier notifier = SystemdNotifier.From(n => n == SystemdNotifier.SocketVariable ? systemd.Address : null)!;
+        Assert.Null(notifier.WatchdogInterval);
+        notifier.StatusInterval = TimeSpan.FromMilliseconds(20);
+        notifier.Ready("Trading", () => true, () => "running");
+
+        Assert.NotNull(await systemd.WaitForAsync("READY=1", s_hang));
+        Assert.Equal("STATUS=running", await systemd.WaitForAsync("STATUS=running", s_hang));
+        Assert.DoesNotContain(systemd.Received, m => m.Contains("WATCHDOG=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Daemon_UnderNotifySocket_SendsReadyAfterStartUp_WatchdogPings_AndStoppingAtSigterm()
     {
         string dir = Directory.CreateTempSubdirectory("orc-systemd-").FullName;
