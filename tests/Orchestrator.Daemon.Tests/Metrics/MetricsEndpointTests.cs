@@ -206,6 +206,28 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.True(backCheck >= downCheck);
     }
 
+    [Fact]
+    public async Task AgentsMeter_ExportsEachComponentsHealthState()
+    {
+        using var pool = new SlowPathScheduler(1);
+        await using var monitor = new HealthMonitor(pool);
+        bool up = false;
+        monitor.AddCheck("probe", _ => Task.FromResult(ComponentHealth.Of("probe", Volatile.Read(ref up) ? HealthState.Healthy : HealthState.Unhealthy)));
+        using var metrics = new OrchestratorMetrics(Session, monitor);
+        using var exporter = new PrometheusExporter(metrics.Meters);
+
+        await monitor.CheckNowAsync();
+        PrometheusText down = PrometheusText.Parse(exporter.Scrape());
+        Assert.Equal((double)HealthState.Unhealthy, down.Value("orchestrator_agents_health_state", ("component", "probe")));
+        Assert.Equal((double)HealthState.Unhealthy, down.Value("orchestrator_agents_health_overall"));
+
+        Volatile.Write(ref up, true);
+        await monitor.CheckNowAsync();
+        PrometheusText back = PrometheusText.Parse(exporter.Scrape());
+        Assert.Equal((double)HealthState.Healthy, back.Value("orchestrator_agents_health_state", ("component", "probe")));
+        Assert.True(back.Value("orchestrator_agents_health_checks_total") > down.Value("orchestrator_agents_health_checks_total"));
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Probe, DateTimeOffset CheckedAt)> ProbeAsync(HttpClient http)
     {
         HttpResponseMessage response = await http.GetAsync(new Uri("/health", UriKind.Relative));
