@@ -11,6 +11,7 @@ using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
+using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine.Journal;
 using Orchestrator.RingBuffer;
 
@@ -251,14 +252,29 @@ public static class DaemonCli
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
                     config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null)
                 : null;
+            using var metrics = new OrchestratorMetrics(session, agents?.Health); // dotnet-counters sees these with or without the API
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
-                api = await ControlApi.StartAsync(session, agents, config.Credentials.ControlApiToken!, httpPort, stop.Token).ConfigureAwait(false);
-                logger.Info("Control API listening on {0} (bearer token from {1})", api.BaseAddress, config.Credentials.ControlApiToken!.Source);
+                var observability = new ObservabilityEndpoints(session, metrics, agents?.Health, config.Daemon.MetricsUnauthenticated);
+                api = await ControlApi.StartAsync(session, agents, config.Credentials.ControlApiToken!, httpPort, observability, stop.Token).ConfigureAwait(false);
+                logger.Info("Control API listening on {0} (bearer token from {1}; /metrics and /health {2})", api.BaseAddress, config.Credentials.ControlApiToken!.Source,
+                    config.Daemon.MetricsUnauthenticated ? "without the token" : "with it");
+            }
+
+            await using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
+            if (systemd is not null)
+            {
+                systemd.Ready("Trading: " + session.StatusLine(), () => session.Fault is null, session.StatusLine);
+                logger.Info("systemd: READY=1 sent{0}", systemd.WatchdogInterval is { } w ? $", watchdog pings every {w.TotalSeconds / 2:0.###}s" : string.Empty);
             }
 
             await session.RunAsync(duration, stop.Token).ConfigureAwait(false);
+            if (systemd is not null)
+            {
+                await systemd.StoppingAsync("Shutting down: stopping intake, canceling open orders, draining").ConfigureAwait(false);
+            }
+
             if (api is not null)
             {
                 await api.DisposeAsync().ConfigureAwait(false);

@@ -29,10 +29,15 @@ internal sealed class DaemonProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the daemon in <paramref name="workDir"/>; its output goes to <paramref name="logFile"/> too.</summary>
-    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args)
+    /// <summary>Starts the daemon in <paramref name="workDir"/> (with <paramref name="environment"/> added); its output goes to <paramref name="logFile"/> too.</summary>
+    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string name in new[] { "ORCHESTRATOR_KIS_APP_KEY", "ORCHESTRATOR_KIS_APP_SECRET" })
         {
             start.Environment.Remove(name); // the configuration's simulator keys, not whatever the machine has

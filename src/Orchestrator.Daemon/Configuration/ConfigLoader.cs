@@ -677,6 +677,7 @@ public static class ConfigLoader
             {
                 ControlApiEnabled = api.GetBool("enabled", settings.ControlApiEnabled),
                 ControlApiPort = api.GetInt("port", settings.ControlApiPort, 1, 65_535),
+                MetricsUnauthenticated = api.GetBool("metrics_unauthenticated", settings.MetricsUnauthenticated),
             };
             api.ReportUnknownKeys();
         }

@@ -121,6 +121,9 @@ public sealed record DaemonSettings
 
     public int ControlApiPort { get; init; } = 8080;
 
+    /// <summary>Serve <c>/metrics</c> and <c>/health</c> without the bearer token (for a scraper on this host).</summary>
+    public bool MetricsUnauthenticated { get; init; }
+
     public bool DisplayEnabled { get; init; } = true;
 
     /// <summary>full or compact.</summary>

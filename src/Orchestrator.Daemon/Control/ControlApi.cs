@@ -11,12 +11,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
-using Orchestrator.Agents.Health;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
+using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.State;
@@ -50,7 +50,11 @@ public sealed class ControlApi : IAsyncDisposable
         StartAsync(session, null, token, port, cancellationToken);
 
     /// <summary>Starts the API with the agents' endpoints when <paramref name="agents"/> is given.</summary>
-    public static async Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, CancellationToken cancellationToken)
+    public static Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, CancellationToken cancellationToken) =>
+        StartAsync(session, agents, token, port, null, cancellationToken);
+
+    /// <summary>Starts the API with <c>/metrics</c> and <c>/health</c> too when <paramref name="observability"/> is given.</summary>
+    public static async Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, ObservabilityEndpoints? observability, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(token);
@@ -62,6 +66,12 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.Use(async (context, next) =>
         {
+            if (observability?.AllowsAnonymous(context.Request.Path) == true)
+            {
+                await next(context).ConfigureAwait(false); // configured open: control_api.metrics_unauthenticated
+                return;
+            }
+
             byte[] given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
             if (!CryptographicOperations.FixedTimeEquals(given, expected))
             {
@@ -148,6 +158,8 @@ public sealed class ControlApi : IAsyncDisposable
             MapAgents(app, agents);
         }
 
+        observability?.Map(app);
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlApi(app, new Uri(address));
@@ -208,16 +220,7 @@ public sealed class ControlApi : IAsyncDisposable
             last_heartbeat = a.LastHeartbeat,
         }), s_json));
 
-        app.MapGet("/api/health", () =>
-        {
-            HealthSnapshot h = agents.Health.Current;
-            return Results.Json(new
-            {
-                overall = h.Overall.ToString().ToLowerInvariant(),
-                taken_at = h.TakenAt,
-                components = h.Components.Select(c => new { name = c.Name, state = c.State.ToString().ToLowerInvariant(), detail = c.Detail, checked_at = c.CheckedAt }),
-            }, s_json);
-        });
+        app.MapGet("/api/health", () => Results.Json(ObservabilityEndpoints.HealthJson(agents.Health.Current), s_json));
     }
 
     private static IResult AgentJson(JsonNode node, int status) => Results.Text(node.ToJsonString(s_json), "application/json", Encoding.UTF8, status);

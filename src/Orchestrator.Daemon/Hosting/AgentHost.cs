@@ -1,7 +1,5 @@
 using System.Globalization;
 using NLog;
-using Orchestrator.Adapters.Venues;
-using Orchestrator.Adapters.WebSockets;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
@@ -52,9 +50,9 @@ public sealed class AgentHost : IAsyncDisposable
             Health.AddAgent(agent);
         }
 
-        Health.AddCheck("engine", _ => Task.FromResult(EngineHealth()));
-        Health.AddCheck("market_data", _ => Task.FromResult(LinkHealth()));
-        Health.AddCheck("broker", _ => Task.FromResult(BrokerHealth()));
+        Health.AddCheck(SessionHealth.EngineComponent, _ => Task.FromResult(SessionHealth.Engine(session)));
+        Health.AddCheck(SessionHealth.MarketDataComponent, _ => Task.FromResult(SessionHealth.MarketData(session)));
+        Health.AddCheck(SessionHealth.BrokerComponent, _ => Task.FromResult(SessionHealth.Broker(session)));
     }
 
     public SlowPathScheduler Pool { get; }
@@ -127,55 +125,6 @@ public sealed class AgentHost : IAsyncDisposable
             settings.StrategyInterval > TimeSpan.Zero ? ", signals every " + settings.StrategyInterval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s" : " (signals when asked)",
             settings.HealthInterval.TotalSeconds);
         return host;
-    }
-
-    private ComponentHealth EngineHealth()
-    {
-        if (_session.Fault is { } fault)
-        {
-            return ComponentHealth.Of("engine", HealthState.Unhealthy, $"stage {fault.ProcessorName} halted at sequence {fault.Sequence}");
-        }
-
-        TradingEngine e = _session.Engine;
-        double fill = (e.Inbound.BufferSize - e.Inbound.RemainingCapacity()) / (double)e.Inbound.BufferSize;
-        return ComponentHealth.Of("engine", fill > 0.9 ? HealthState.Degraded : HealthState.Healthy,
-            string.Create(CultureInfo.InvariantCulture, $"{e.Counters.Events} events, inbound ring {fill:P0} full"));
-    }
-
-    private ComponentHealth LinkHealth()
-    {
-        IReadOnlyList<WebSocketManager> links = _session.Links;
-        if (links.Count == 0)
-        {
-            return ComponentHealth.Of("market_data", HealthState.Healthy, "in-process feed");
-        }
-
-        HealthState worst = HealthState.Healthy;
-        foreach (WebSocketManager link in links)
-        {
-            HealthState state = link.State switch
-            {
-                ConnectionState.Connected => HealthState.Healthy,
-                ConnectionState.Connecting or ConnectionState.Reconnecting => HealthState.Degraded,
-                _ => HealthState.Unhealthy,
-            };
-            worst = (HealthState)Math.Max((int)worst, (int)state);
-        }
-
-        return ComponentHealth.Of("market_data", worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)")));
-    }
-
-    private ComponentHealth BrokerHealth()
-    {
-        if (_session.VenueGateway is not VenueBrokerGateway gateway)
-        {
-            return ComponentHealth.Of("broker", HealthState.Healthy, "paper (in-process)");
-        }
-
-        string detail = string.Create(CultureInfo.InvariantCulture,
-            $"{gateway.VenueName}: {gateway.OpenOrders} open, {gateway.UnknownOrders} in doubt so far, {gateway.Retries} retries, {gateway.CircuitOpenings} circuit openings, {gateway.PollFailures} failed reads, {gateway.UnexplainedVenueOrders} unexplained venue orders");
-        HealthState state = gateway.UnexplainedVenueOrders > 0 || gateway.PollFailing ? HealthState.Degraded : HealthState.Healthy;
-        return ComponentHealth.Of("broker", state, detail);
     }
 
     public async ValueTask DisposeAsync()

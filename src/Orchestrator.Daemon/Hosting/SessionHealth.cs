@@ -1,0 +1,82 @@
+using System.Globalization;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Adapters.WebSockets;
+using Orchestrator.Agents.Health;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// The health of a session's own components — engine, market data links, broker — read from
+/// the slow path: the health monitor's checks when the agents run, and <c>/health</c> when they do not.
+/// </summary>
+public static class SessionHealth
+{
+    public const string EngineComponent = "engine";
+    public const string MarketDataComponent = "market_data";
+    public const string BrokerComponent = "broker";
+
+    /// <summary>Unhealthy once a stage halted; degraded with the inbound ring over 90% full.</summary>
+    public static ComponentHealth Engine(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.Fault is { } fault)
+        {
+            return ComponentHealth.Of(EngineComponent, HealthState.Unhealthy, $"stage {fault.ProcessorName} halted at sequence {fault.Sequence}");
+        }
+
+        TradingEngine e = session.Engine;
+        double fill = (e.Inbound.BufferSize - e.Inbound.RemainingCapacity()) / (double)e.Inbound.BufferSize;
+        return ComponentHealth.Of(EngineComponent, fill > 0.9 ? HealthState.Degraded : HealthState.Healthy,
+            string.Create(CultureInfo.InvariantCulture, $"{e.Counters.Events} events, inbound ring {fill:P0} full"));
+    }
+
+    /// <summary>The worst of the venue's WebSocket links; healthy for an in-process feed.</summary>
+    public static ComponentHealth MarketData(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IReadOnlyList<WebSocketManager> links = session.Links;
+        if (links.Count == 0)
+        {
+            return ComponentHealth.Of(MarketDataComponent, HealthState.Healthy, "in-process feed");
+        }
+
+        HealthState worst = HealthState.Healthy;
+        foreach (WebSocketManager link in links)
+        {
+            HealthState state = link.State switch
+            {
+                ConnectionState.Connected => HealthState.Healthy,
+                ConnectionState.Connecting or ConnectionState.Reconnecting => HealthState.Degraded,
+                _ => HealthState.Unhealthy,
+            };
+            worst = (HealthState)Math.Max((int)worst, (int)state);
+        }
+
+        return ComponentHealth.Of(MarketDataComponent, worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)")));
+    }
+
+    /// <summary>The venue gateway's figures; degraded while its reads fail or the venue shows orders we cannot explain.</summary>
+    public static ComponentHealth Broker(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.VenueGateway is not VenueBrokerGateway gateway)
+        {
+            return ComponentHealth.Of(BrokerComponent, HealthState.Healthy, "paper (in-process)");
+        }
+
+        string detail = string.Create(CultureInfo.InvariantCulture,
+            $"{gateway.VenueName}: {gateway.OpenOrders} open, {gateway.UnknownOrders} in doubt so far, {gateway.Retries} retries, {gateway.CircuitOpenings} circuit openings, {gateway.PollFailures} failed reads, {gateway.UnexplainedVenueOrders} unexplained venue orders");
+        HealthState state = gateway.UnexplainedVenueOrders > 0 || gateway.PollFailing ? HealthState.Degraded : HealthState.Healthy;
+        return ComponentHealth.Of(BrokerComponent, state, detail);
+    }
+
+    /// <summary>The three, checked now, as one snapshot (for <c>/health</c> without the agents' monitor).</summary>
+    public static HealthSnapshot CheckNow(TradingSession session, TimeProvider? time = null)
+    {
+        DateTimeOffset now = (time ?? TimeProvider.System).GetUtcNow();
+        ComponentHealth[] components = [Engine(session) with { CheckedAt = now }, MarketData(session) with { CheckedAt = now }, Broker(session) with { CheckedAt = now }];
+        HealthState overall = (HealthState)components.Max(c => (int)c.State);
+        return new HealthSnapshot(overall, components, null, now, 0);
+    }
+}
