@@ -309,7 +309,7 @@ public static class DaemonCli
             ShutdownResult shutdown = session.Stop();
 
             RunReport report = session.BuildReport();
-            logger.Info(session.StatusLine());
+            logger.Log(session.StatusEvent());
             logger.Info("Summary: {0} events, {1} orders, {2} fills, equity {3}, realized {4}, unrealized {5}, latency p50 {6:0.0}us p99 {7:0.0}us",
                 report.Events, report.OrdersSubmitted, report.Fills, report.Equity, report.RealizedPnl, report.UnrealizedPnl, report.Latency.P50Us, report.Latency.P99Us);
             if (reportPath is not null)
