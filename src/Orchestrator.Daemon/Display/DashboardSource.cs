@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Orchestrator.Adapters.WebSockets;
 using Orchestrator.Agents.Health;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Control;
@@ -28,7 +30,11 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
     {
         ArgumentNullException.ThrowIfNull(display);
         TradingEngine engine = session.Engine;
-        engine.RequestSnapshot(session.LastEventTimeNs); // for the next frame: this one reads the latest published
+        if (engine.Inbound.RemainingCapacity() > engine.Inbound.BufferSize / 2)
+        {
+            engine.RequestSnapshot(session.LastEventTimeNs); // for the next frame: this one reads the latest published; skipped while the ring is busy
+        }
+
         long version = engine.Snapshot.Read(_copy);
         DateTimeOffset now = _time.GetUtcNow();
 
@@ -103,19 +109,35 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
         return orders;
     }
 
-    /// <summary>The health monitor's components; without one (agents off), the engine's own state.</summary>
+    /// <summary>
+    /// The health monitor's components (without one, agents off: the engine's own state), then
+    /// each WebSocket link as it is now (the monitor's market_data check sums them up).
+    /// </summary>
     private List<ComponentView> Components()
     {
         var components = new List<ComponentView>();
         if (health?.Invoke() is { Components.Count: > 0 } snapshot)
         {
             components.AddRange(snapshot.Components.Select(c => new ComponentView(c.Name, c.State, c.Detail)));
-            return components;
+        }
+        else
+        {
+            components.Add(session.Fault is { } fault
+                ? new ComponentView("engine", HealthState.Unhealthy, $"stage {fault.ProcessorName} halted")
+                : new ComponentView("engine", HealthState.Healthy, "running"));
         }
 
-        components.Add(session.Fault is { } fault
-            ? new ComponentView("engine", HealthState.Unhealthy, $"stage {fault.ProcessorName} halted")
-            : new ComponentView("engine", HealthState.Healthy, "running"));
+        foreach (WebSocketManager link in session.Links)
+        {
+            HealthState state = link.State switch
+            {
+                ConnectionState.Connected => HealthState.Healthy,
+                ConnectionState.Connecting or ConnectionState.Reconnecting => HealthState.Degraded,
+                _ => HealthState.Unhealthy,
+            };
+            components.Add(new ComponentView("link " + link.Name, state, string.Create(CultureInfo.InvariantCulture, $"{link.State}, {link.Reconnects} reconnects")));
+        }
+
         return components;
     }
 }
