@@ -100,9 +100,10 @@ public static class LogSetup
     /// Takes the console targets out of every rule until the result is disposed (the live
     /// dashboard owns the terminal then); the file targets keep everything.
     /// </summary>
-    public static IDisposable SuspendConsole()
+    public static IDisposable SuspendConsole(LogFactory? factory = null)
     {
-        LoggingConfiguration? config = LogManager.Configuration;
+        factory ??= LogManager.LogFactory;
+        LoggingConfiguration? config = factory.Configuration;
         var removed = new List<(LoggingRule Rule, Target Target)>();
         if (config is not null)
         {
@@ -115,10 +116,10 @@ public static class LogSetup
                 }
             }
 
-            LogManager.ReconfigExistingLoggers();
+            factory.ReconfigExistingLoggers();
         }
 
-        return new ConsoleRestorer(removed);
+        return new ConsoleRestorer(factory, removed);
     }
 
     private static bool WritesToConsole(Target target) => target switch
@@ -128,7 +129,7 @@ public static class LogSetup
         _ => false,
     };
 
-    private sealed class ConsoleRestorer(List<(LoggingRule Rule, Target Target)> removed) : IDisposable
+    private sealed class ConsoleRestorer(LogFactory factory, List<(LoggingRule Rule, Target Target)> removed) : IDisposable
     {
         private int _disposed;
 
@@ -144,7 +145,7 @@ public static class LogSetup
                 rule.Targets.Add(target);
             }
 
-            LogManager.ReconfigExistingLoggers();
+            factory.ReconfigExistingLoggers();
         }
     }
 

@@ -42,6 +42,23 @@ public sealed class LoggingSetupTests
     }
 
     [Fact]
+    public void SuspendConsole_TakesTheConsoleOutOfEveryRule_KeepsTheFiles_AndPutsItBack()
+    {
+        using var factory = new LogFactory();
+        factory.Configuration = LogSetup.BuildConfiguration(Path.Combine(Path.GetTempPath(), "orc-suspend-" + Guid.NewGuid().ToString("N")));
+        string[] TargetsNow() => [.. factory.Configuration!.LoggingRules.SelectMany(r => r.Targets).Select(t => t.Name).Order(StringComparer.Ordinal)];
+        string[] before = TargetsNow();
+        Assert.Contains("console", before);
+
+        IDisposable suspended = LogSetup.SuspendConsole(factory);
+        Assert.Equal(before.Where(n => n != "console"), TargetsNow());
+
+        suspended.Dispose();
+        suspended.Dispose(); // once only
+        Assert.Equal(before, TargetsNow());
+    }
+
+    [Fact]
     public void AuditFields_OfAFill_AreTheJsonLogsStructuredFields()
     {
         var symbols = new SymbolTable(["AAPL", "NVDA"]);
