@@ -39,11 +39,13 @@ public static class DaemonCli
         var httpPortOption = new Option<int?>("--http-port") { Description = "Enable the control API on 127.0.0.1:PORT (bearer token from api_credentials.yaml or ORCHESTRATOR_API_TOKEN)" };
         var journalOption = new Option<string?>("--journal") { Description = "Journal every input event to this directory before the trading handlers see it (replay it with `replay`)" };
         var snapshotOption = new Option<string>("--snapshot-interval") { Description = "With --journal: how often to write a state snapshot so recovery replays only the journal after it, e.g. 30s, 5m; 0 or off = never", DefaultValueFactory = _ => "1m" };
+        var headlessOption = new Option<bool>("--headless") { Description = "No live console display even on a terminal: a status line in the log every --status-interval (also automatic when stdout is redirected or under systemd)" };
+        var statusIntervalOption = new Option<string?>("--status-interval") { Description = "How often the one-line status goes to the log, e.g. 5s (default: daemon.yaml display.status_interval, 5s)" };
         var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -60,14 +62,16 @@ public static class DaemonCli
                 parse.GetValue(httpPortOption),
                 parse.GetValue(journalOption),
                 parse.GetValue(journalFsyncOption)!,
-                parse.GetValue(snapshotOption)!),
+                parse.GetValue(snapshotOption)!,
+                parse.GetValue(headlessOption),
+                parse.GetValue(statusIntervalOption)),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
         var checkConfig = new Command("check-config", "Validate the configuration directory and exit (0 = valid, 2 = problems, one per line)") { checkConfigOption };
         checkConfig.SetAction(parse => CheckConfig(parse.GetValue(checkConfigOption)!, Console.Out, Console.Error));
 
-        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create(), ReplayCommand.Create() };
+        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create(), ReplayCommand.Create(), TailCommand.Create() };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
@@ -102,7 +106,7 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null);
 
     /// <summary>A duration, or 0 / off for never; null when unreadable (the error says why).</summary>
     internal static TimeSpan? ParseSnapshotInterval(string text, out string? error)
@@ -193,6 +197,19 @@ public static class DaemonCli
                 errors.Add("--snapshot-interval: " + snapshotError + " (or 0 / off)");
             }
 
+            TimeSpan? statusInterval = null;
+            if (a.StatusInterval is not null)
+            {
+                if (DurationParser.TryParse(a.StatusInterval, out TimeSpan status, out string? statusError))
+                {
+                    statusInterval = status;
+                }
+                else
+                {
+                    errors.Add("--status-interval: " + statusError);
+                }
+            }
+
             if (a.HttpPort is { } port && (port < 0 || port > 65_535))
             {
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
@@ -230,6 +247,7 @@ public static class DaemonCli
                 RecordedSpeed = a.RecordedSpeed,
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
                 WatchConfigDirectory = configDir,
+                StatusInterval = statusInterval ?? config.Daemon.StatusInterval,
             };
             if (a.Journal is { } journalDirectory)
             {
@@ -246,6 +264,12 @@ public static class DaemonCli
             });
 
             using var session = new TradingSession(options);
+            var recentSignals = new Display.RecentSignals();
+            if (session.AuditWriter is NLogAuditWriter auditLog)
+            {
+                auditLog.Observer = recentSignals; // the dashboard's latest signals, from the audit thread
+            }
+
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
@@ -269,7 +293,20 @@ public static class DaemonCli
                 logger.Info("systemd: READY=1 sent{0}", systemd.WatchdogInterval is { } w ? $", watchdog pings every {w.TotalSeconds / 2:0.###}s" : string.Empty);
             }
 
+            Display.ConsoleDashboard? dashboard = null;
+            if (Display.ConsoleDashboard.IsInteractive(a.Headless, Console.IsOutputRedirected, Environment.GetEnvironmentVariable))
+            {
+                dashboard = new Display.ConsoleDashboard(new Display.DashboardSource(session, recentSignals, agents is null ? null : () => agents.Health.Current), () => session.Display, Spectre.Console.AnsiConsole.Console);
+                dashboard.Start();
+            }
+            else
+            {
+                logger.Info("Headless: no console display; a status line every {0:0.###}s", options.StatusInterval.TotalSeconds);
+            }
+
+            using Display.ConsoleDashboard? dashboardScope = dashboard; // also on an exception: the console log comes back
             await session.RunAsync(duration, stop.Token).ConfigureAwait(false);
+            dashboard?.Dispose(); // the console is the log's again for the shutdown lines
             if (systemd is not null)
             {
                 await systemd.StoppingAsync("Shutting down: stopping intake, canceling open orders, draining").ConfigureAwait(false);
@@ -288,7 +325,7 @@ public static class DaemonCli
             ShutdownResult shutdown = session.Stop();
 
             RunReport report = session.BuildReport();
-            logger.Info(session.StatusLine());
+            logger.Log(session.StatusEvent());
             logger.Info("Summary: {0} events, {1} orders, {2} fills, equity {3}, realized {4}, unrealized {5}, latency p50 {6:0.0}us p99 {7:0.0}us",
                 report.Events, report.OrdersSubmitted, report.Fills, report.Equity, report.RealizedPnl, report.UnrealizedPnl, report.Latency.P50Us, report.Latency.P99Us);
             if (reportPath is not null)

@@ -689,6 +689,7 @@ public static class ConfigLoader
                 DisplayEnabled = display.GetBool("enabled", settings.DisplayEnabled),
                 DisplayMode = display.GetEnum("mode", settings.DisplayMode, new Dictionary<string, string> { ["full"] = "full", ["compact"] = "compact" }),
                 DisplayRefresh = display.GetDuration("refresh_interval", settings.DisplayRefresh, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
+                StatusInterval = display.GetDuration("status_interval", settings.StatusInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             };
             display.ReportUnknownKeys();
         }

@@ -131,6 +131,9 @@ public sealed record DaemonSettings
 
     public TimeSpan DisplayRefresh { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the one-line status goes to the log (what a headless run is watched by).</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The multi-agent system on the slow path.</summary>
     public AgentSettings Agents { get; init; } = new();
 }

@@ -188,6 +188,7 @@ public sealed partial class TradingSession : IDisposable
 
         _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
+        (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols); // names symbols in the JSON log's fields
         if (_engine.JournalTornTail is { } torn)
         {
             s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
@@ -496,7 +497,7 @@ public sealed partial class TradingSession : IDisposable
                 }
 
                 await tick.ConfigureAwait(false);
-                s_logger.Info(StatusLine());
+                s_logger.Log(StatusEvent());
             }
         }
         catch (OperationCanceledException)
@@ -548,7 +549,7 @@ public sealed partial class TradingSession : IDisposable
         TradingEngine e = Engine;
         LatencySummary latency = Latency.Summarize();
         return string.Create(CultureInfo.InvariantCulture,
-            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped}");
+            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped}");
     }
 
     public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault);

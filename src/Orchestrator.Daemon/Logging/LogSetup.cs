@@ -7,8 +7,9 @@ namespace Orchestrator.Daemon.Logging;
 
 /// <summary>
 /// NLog for the daemon: human lines on the console in the brief's form
-/// (<c>[2025-09-26 10:30:15] [ORCHESTRATOR] [INFO] Signal received: …</c>) and JSON lines in
-/// <c>logs/orchestrator.jsonl</c> for machines. <c>config/NLog.config</c>, when present,
+/// (<c>[2025-09-26 10:30:15] [ORCHESTRATOR] [INFO] Signal received: …</c>), the same lines in the
+/// rolling <c>logs/orchestrator.log</c>, and JSON lines in <c>logs/orchestrator.jsonl</c> for
+/// machines (and <c>orchestrator tail</c>). <c>config/NLog.config</c>, when present,
 /// replaces all of it.
 /// </summary>
 public static class LogSetup
@@ -17,7 +18,7 @@ public static class LogSetup
 
     public static void Configure(string configDirectory, string logDirectory, bool console = true)
     {
-        LogManager.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        RegisterLevelRenderer();
         GlobalDiagnosticsContext.Set("logdir", Path.GetFullPath(logDirectory)); // relative to the working directory, not the binary
         string custom = Path.Combine(configDirectory, "NLog.config");
         if (File.Exists(custom))
@@ -26,6 +27,17 @@ public static class LogSetup
             return;
         }
 
+        LogManager.Configuration = BuildConfiguration(logDirectory, console);
+    }
+
+    /// <summary>
+    /// The built-in configuration: console (human lines), <c>orchestrator.log</c> (the same lines,
+    /// rolled daily and at <see cref="RollingFileMaxBytes"/>, the newest <see cref="RollingFileArchives"/>
+    /// archives kept) and <c>orchestrator.jsonl</c> (JSON lines with the events' structured fields).
+    /// </summary>
+    public static LoggingConfiguration BuildConfiguration(string logDirectory, bool console = true)
+    {
+        RegisterLevelRenderer();
         var config = new LoggingConfiguration();
         if (console)
         {
@@ -51,7 +63,90 @@ public static class LogSetup
             KeepFileOpen = true,
         };
         config.AddRule(LogLevel.Info, LogLevel.Fatal, json);
-        LogManager.Configuration = config;
+
+        var file = new FileTarget(RollingFileTarget)
+        {
+            FileName = Path.Combine(Path.GetFullPath(logDirectory), "orchestrator.log"),
+            Layout = HumanLayout,
+            ArchiveEvery = FileArchivePeriod.Day,
+            ArchiveAboveSize = RollingFileMaxBytes,
+            MaxArchiveFiles = RollingFileArchives,
+            KeepFileOpen = true,
+        };
+        config.AddRule(LogLevel.Info, LogLevel.Fatal, file);
+        return config;
+    }
+
+    /// <summary>The rolling human log's target name (built-in configuration and config/NLog.config).</summary>
+    public const string RollingFileTarget = "file";
+
+    /// <summary>orchestrator.log rolls over at this size, besides every day.</summary>
+    public const long RollingFileMaxBytes = 100L * 1024 * 1024;
+
+    /// <summary>Rolled-over files of orchestrator.log kept (the oldest are deleted).</summary>
+    public const int RollingFileArchives = 14;
+
+    private static int s_levelRendererRegistered;
+
+    private static void RegisterLevelRenderer()
+    {
+        if (Interlocked.Exchange(ref s_levelRendererRegistered, 1) == 0)
+        {
+            LogManager.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        }
+    }
+
+    /// <summary>
+    /// Takes the console targets out of every rule until the result is disposed (the live
+    /// dashboard owns the terminal then); the file targets keep everything.
+    /// </summary>
+    public static IDisposable SuspendConsole(LogFactory? factory = null)
+    {
+        factory ??= LogManager.LogFactory;
+        LoggingConfiguration? config = factory.Configuration;
+        var removed = new List<(LoggingRule Rule, Target Target)>();
+        if (config is not null)
+        {
+            foreach (LoggingRule rule in config.LoggingRules)
+            {
+                foreach (Target target in rule.Targets.Where(WritesToConsole).ToList())
+                {
+                    rule.Targets.Remove(target);
+                    removed.Add((rule, target));
+                }
+            }
+
+            factory.ReconfigExistingLoggers();
+        }
+
+        return new ConsoleRestorer(factory, removed);
+    }
+
+    private static bool WritesToConsole(Target target) => target switch
+    {
+        ConsoleTarget or ColoredConsoleTarget => true,
+        NLog.Targets.Wrappers.WrapperTargetBase wrapper => wrapper.WrappedTarget is { } inner && WritesToConsole(inner),
+        _ => false,
+    };
+
+    private sealed class ConsoleRestorer(LogFactory factory, List<(LoggingRule Rule, Target Target)> removed) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0 || removed.Count == 0)
+            {
+                return;
+            }
+
+            foreach ((LoggingRule rule, Target target) in removed)
+            {
+                rule.Targets.Add(target);
+            }
+
+            factory.ReconfigExistingLoggers();
+        }
     }
 
     private static string LevelName(LogLevel level) =>

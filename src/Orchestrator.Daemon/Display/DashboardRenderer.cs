@@ -1,0 +1,198 @@
+using System.Globalization;
+using Orchestrator.Agents.Health;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Orchestrator.Daemon.Display;
+
+/// <summary>
+/// The dashboard as a pure function of a <see cref="DashboardView"/>: the same view gives the
+/// same renderable, so a test renders a known view at a fixed width and compares the text.
+/// Every piece of text from outside goes through <see cref="Markup.Escape"/>.
+/// </summary>
+public static class DashboardRenderer
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Most signals and orders listed in the full view.</summary>
+    public const int MaxRows = 8;
+
+    public static IRenderable Render(DashboardView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return view.Mode == "compact" ? Compact(view) : Full(view);
+    }
+
+    /// <summary>Two columns: the account, positions and open orders; the signals, system status and performance.</summary>
+    private static Rows Full(DashboardView view)
+    {
+        var grid = new Grid { Expand = true };
+        grid.AddColumn(new GridColumn());
+        grid.AddColumn(new GridColumn());
+        grid.AddRow(
+            new Rows(Account(view), Positions(view), OpenOrders(view)),
+            new Rows(Signals(view), Status(view), Performance(view)));
+        return new Rows(new Markup(Header(view)), grid);
+    }
+
+    private static Panel Compact(DashboardView view)
+    {
+        AccountView a = view.Account;
+        PerformanceView p = view.Performance;
+        EngineView e = view.Engine;
+        var lines = new List<string>
+        {
+            $"Equity [bold]{Money(a.Equity)}[/]  Cash {Money(a.Cash)}  Day P&L {Pnl(a.DayPnl)}  Total P&L {Pnl(a.TotalPnl)}",
+            Invariant($"Positions {view.Positions.Count}  Open orders {view.OpenOrders.Count}  Last signal {LastSignal(view)}"),
+            $"Return {Percent(p.CumulativeReturn)}  Sharpe {Ratio(p.Sharpe)}  Max DD {Percent(p.MaxDrawdown)}",
+            EngineLine(e),
+            string.Join("  ", view.Components.Select(c => $"{Escape(c.Name)} {StateMarkup(c.State)}")),
+        };
+        return new Panel(new Markup(string.Join('\n', lines))) { Header = new PanelHeader(Header(view)), Expand = true };
+    }
+
+    private static string Header(DashboardView view) =>
+        "[bold]Orchestrator[/] " + view.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", s_invariant) + " UTC"
+        + (view.KillSwitch ? "  [bold red]KILL SWITCH ENGAGED[/]" : string.Empty);
+
+    private static Table Account(DashboardView view)
+    {
+        AccountView a = view.Account;
+        Table table = NewTable("Account", "Cash", "Equity", "Day P&L", "Total P&L");
+        table.AddRow(Money(a.Cash), Money(a.Equity), Pnl(a.DayPnl), Pnl(a.TotalPnl));
+        return table;
+    }
+
+    private static Table Positions(DashboardView view)
+    {
+        Table table = NewTable("Positions", "Symbol", "Qty", "Avg cost", "Last", "Unrealized P&L");
+        foreach (PositionView p in view.Positions)
+        {
+            table.AddRow(Escape(p.Symbol), p.Quantity.ToString("N0", s_invariant), Money(p.AverageCost), Money(p.LastPrice), Pnl(p.UnrealizedPnl));
+        }
+
+        if (view.Positions.Count == 0)
+        {
+            table.AddRow("[dim]none[/]", string.Empty, string.Empty, string.Empty, string.Empty);
+        }
+
+        return table;
+    }
+
+    private static Table OpenOrders(DashboardView view)
+    {
+        Table table = NewTable(Invariant($"Open orders ({view.OpenOrders.Count})"), "Id", "Symbol", "Side", "Qty", "Filled", "Limit", "Status");
+        foreach (OrderView o in view.OpenOrders.Take(MaxRows))
+        {
+            table.AddRow(o.ClientOrderId.ToString(s_invariant), Escape(o.Symbol), SideMarkup(o.Side), o.Quantity.ToString("N0", s_invariant),
+                o.FilledQuantity.ToString("N0", s_invariant), o.LimitPrice is { } limit ? Money(limit) : "market", Escape(o.Status));
+        }
+
+        if (view.OpenOrders.Count == 0)
+        {
+            table.AddRow("[dim]none[/]", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
+        }
+
+        return table;
+    }
+
+    private static Table Signals(DashboardView view)
+    {
+        Table table = NewTable("Latest signals", "Time", "Symbol", "Side", "Source", "Conf.", "Fate");
+        foreach (SignalView s in view.Signals.Take(MaxRows))
+        {
+            table.AddRow(EventTime(s.TsEventNs), Escape(s.Symbol), SideMarkup(s.Side), Escape(s.Source), s.Confidence.ToString("0.00", s_invariant), FateMarkup(s));
+        }
+
+        if (view.Signals.Count == 0)
+        {
+            table.AddRow("[dim]none yet[/]", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
+        }
+
+        return table;
+    }
+
+    private static Table Status(DashboardView view)
+    {
+        Table table = NewTable("System status", "Component", "State", "Detail");
+        foreach (ComponentView c in view.Components)
+        {
+            table.AddRow(Escape(c.Name), StateMarkup(c.State), Escape(c.Detail));
+        }
+
+        return table;
+    }
+
+    private static Table Performance(DashboardView view)
+    {
+        PerformanceView p = view.Performance;
+        Table table = NewTable("Performance", "Return", "Sharpe", "Max DD", "Events/s", "p50", "p99", "Ring", "Rejects");
+        table.AddRow(Percent(p.CumulativeReturn), Ratio(p.Sharpe), Percent(p.MaxDrawdown), view.Engine.EventsPerSecond.ToString("N0", s_invariant),
+            Micros(view.Engine.LatencyP50Us), Micros(view.Engine.LatencyP99Us), view.Engine.RingOccupancy.ToString("0%", s_invariant), view.Engine.Rejects.ToString("N0", s_invariant));
+        return table;
+    }
+
+    private static string EngineLine(EngineView e) =>
+        Invariant($"Engine {e.EventsPerSecond:N0} ev/s  p50 {Micros(e.LatencyP50Us)}  p99 {Micros(e.LatencyP99Us)}  ring {e.RingOccupancy:0%}  rejects {e.Rejects:N0}");
+
+    private static Table NewTable(string title, params string[] columns)
+    {
+        var table = new Table { Title = new TableTitle(Escape(title)), Border = TableBorder.Rounded, Expand = true };
+        foreach (string column in columns)
+        {
+            table.AddColumn(new TableColumn(Escape(column)));
+        }
+
+        return table;
+    }
+
+    private static string LastSignal(DashboardView view) => view.Signals.Count == 0
+        ? "[dim]none yet[/]"
+        : $"{Escape(view.Signals[0].Symbol)} {SideMarkup(view.Signals[0].Side)} {FateMarkup(view.Signals[0])}";
+
+    private static string FateMarkup(SignalView s) => s.Fate switch
+    {
+        SignalFate.Executed => "[green]executed[/]" + Suffix(s.Detail),
+        SignalFate.Filled => "[green]filled[/]" + Suffix(s.Detail),
+        SignalFate.Rejected => "[red]rejected[/]" + Suffix(s.Detail),
+        _ => "[dim]pending[/]",
+    };
+
+    private static string Suffix(string detail) => detail.Length == 0 ? string.Empty : " " + Escape(detail);
+
+    /// <summary>A colour per health state; the word is always there (no colour in a log or a dumb terminal).</summary>
+    public static string StateMarkup(HealthState state) => state switch
+    {
+        HealthState.Healthy => "[green]healthy[/]",
+        HealthState.Degraded => "[yellow]degraded[/]",
+        HealthState.Unhealthy => "[bold red]unhealthy[/]",
+        _ => "[grey]unknown[/]",
+    };
+
+    private static string SideMarkup(string side) => side switch
+    {
+        "BUY" => "[green]BUY[/]",
+        "SELL" => "[red]SELL[/]",
+        _ => Escape(side),
+    };
+
+    private static string Money(decimal value) => value.ToString("#,0.00", s_invariant);
+
+    private static string Pnl(decimal value)
+    {
+        string text = (value > 0 ? "+" : string.Empty) + value.ToString("#,0.00", s_invariant);
+        return value > 0 ? $"[green]{text}[/]" : value < 0 ? $"[red]{text}[/]" : text;
+    }
+
+    private static string Percent(double? fraction) => fraction is { } f ? (f * 100).ToString("0.00", s_invariant) + "%" : "-";
+
+    private static string Ratio(double? value) => value is { } v ? v.ToString("0.00", s_invariant) : "-";
+
+    private static string Micros(double us) => us.ToString("0.0", s_invariant) + "us";
+
+    private static string EventTime(long tsNs) => tsNs <= 0 ? "-" : DateTimeOffset.UnixEpoch.AddTicks(tsNs / 100).ToString("HH:mm:ss", s_invariant);
+
+    private static string Escape(string text) => Markup.Escape(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(s_invariant);
+}
