@@ -89,8 +89,8 @@ public sealed class AlertService : IAsyncDisposable
         IReadOnlyList<AlertMessage> due;
         lock (_gate)
         {
+            due = _dedup.TakeDue(alert.At); // first: an ended window's summary goes before a new window opens
             send = _dedup.Offer(alert, alert.At);
-            due = _dedup.TakeDue(alert.At);
         }
 
         foreach (AlertMessage summary in due)
