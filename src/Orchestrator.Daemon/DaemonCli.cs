@@ -251,6 +251,16 @@ public static class DaemonCli
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
                     config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null)
                 : null;
+            await using Agents.Alerts.AlertService alerts = AlertSetup.Create(config.Daemon.Alerts, config.Credentials);
+            alerts.Start();
+            using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, config.Daemon.Alerts.PauseTrading);
+            interventions.Attach(session.VenueGateway, session.Links, session.Reconciler);
+            if (agents is not null)
+            {
+                interventions.Attach(agents.Health);
+            }
+
+            logger.Info(AlertSetup.Describe(config.Daemon.Alerts, config.Credentials));
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
