@@ -143,6 +143,47 @@ public sealed class InterventionAlertsTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NetworkDown_LinkDegraded_RaisesCriticalAlert_AndPausesOnlyWhenConfigured(bool pauseTrading)
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop(); // nothing listens there: the link cannot connect
+
+        using var session = new TradingSession(DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking));
+        await session.StartAsync("test", CancellationToken.None);
+        var channel = new RecordingChannel();
+        await using var alerts = new AlertService(new AlertOptions(), [channel]);
+        alerts.Start();
+        using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, pauseTrading);
+        var policy = new Adapters.WebSockets.ReconnectPolicy { Base = TimeSpan.FromMilliseconds(1), Max = TimeSpan.FromMilliseconds(5), MaxFastAttempts = 2, SlowCadence = TimeSpan.FromMinutes(10) };
+        using var link = new Adapters.WebSockets.WebSocketManager("test-feed", new Uri("ws://127.0.0.1:" + port + "/"), () => [], _ => { }, policy);
+        interventions.Attach(null, [link], null);
+
+        await link.StartAsync();
+        await WaitForAsync(() => !channel.Sent.IsEmpty, "the network_down alert");
+
+        AlertMessage alert = Assert.Single(channel.Sent);
+        Assert.Equal(AlertSeverity.Critical, alert.Severity);
+        Assert.Equal("network_down:test-feed", alert.Key);
+        if (pauseTrading)
+        {
+            await WaitForAsync(() => session.Engine.Risk.KillSwitchEngaged, "the kill switch");
+            Assert.Contains("TRADING PAUSED", alert.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(0, interventions.Pauses);
+            Assert.DoesNotContain("TRADING PAUSED", alert.Message, StringComparison.Ordinal);
+        }
+
+        session.Stop();
+        Assert.Equal(pauseTrading, session.Engine.Risk.KillSwitchEngaged); // the engine has drained: the command was (or was not) applied
+    }
+
+    [Theory]
     [InlineData("APBK0952", "주문가능금액을 초과 했습니다", true)]
     [InlineData("40310000", "insufficient buying power", true)]
     [InlineData("APBK0917", "주문수량을 확인하세요.", false)]
