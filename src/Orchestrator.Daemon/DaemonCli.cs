@@ -260,6 +260,11 @@ public static class DaemonCli
                 interventions.Attach(agents.Health);
             }
 
+            if (session.AuditWriter is NLogAuditWriter auditWriter)
+            {
+                auditWriter.Alerts = alerts; // kill switch engaged, order status unknown: CRITICAL alerts too
+            }
+
             logger.Info(AlertSetup.Describe(config.Daemon.Alerts, config.Credentials));
             ControlApi? api = null;
             if (apiPort is { } httpPort)

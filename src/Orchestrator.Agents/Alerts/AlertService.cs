@@ -31,6 +31,7 @@ public sealed class AlertService : IAsyncDisposable
     private readonly Sender[] _senders;
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _flushTimer;
+    private volatile bool _stopped;
     private long _raised;
     private long _folded;
 
@@ -145,6 +146,7 @@ public sealed class AlertService : IAsyncDisposable
         }
 
         FlushDue();
+        _stopped = true; // from here on: the log only
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (Sender sender in _senders)
         {
@@ -162,6 +164,11 @@ public sealed class AlertService : IAsyncDisposable
             AlertSeverity.Warning => LogLevel.Warn,
             _ => LogLevel.Info,
         }, alert, null);
+        if (_stopped)
+        {
+            return;
+        }
+
         foreach (Sender sender in _senders)
         {
             if (!sender.Queue.Writer.TryWrite(alert))
@@ -234,9 +241,9 @@ public sealed class AlertService : IAsyncDisposable
                     await SendWithRetriesAsync(alert, stop).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
-                // stopping
+                // stopping: whatever a channel throws as it is cancelled (some wrap the cancellation) ends the sender quietly
             }
         }
 
