@@ -62,6 +62,10 @@ public sealed class InterventionAlerts : IDisposable
         {
             reconciler.Paused += OnReconcilerPaused;
             _detach.Add(() => reconciler.Paused -= OnReconcilerPaused);
+            if (reconciler.Pauses > 0 && reconciler.Last is { Differences.Count: > 0 } last)
+            {
+                OnReconcilerPaused(last); // the start-up reconciliation ran before anyone could listen
+            }
         }
     }
 
