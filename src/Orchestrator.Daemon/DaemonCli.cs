@@ -277,6 +277,21 @@ public static class DaemonCli
                     config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null)
                 : null;
             using var metrics = new OrchestratorMetrics(session, agents?.Health); // dotnet-counters sees these with or without the API
+            await using Agents.Alerts.AlertService alerts = AlertSetup.Create(config.Daemon.Alerts, config.Credentials);
+            alerts.Start();
+            using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, config.Daemon.Alerts.PauseTrading);
+            interventions.Attach(session.VenueGateway, session.Links, session.Reconciler);
+            if (agents is not null)
+            {
+                interventions.Attach(agents.Health);
+            }
+
+            if (session.AuditWriter is NLogAuditWriter auditWriter)
+            {
+                auditWriter.Alerts = alerts; // kill switch engaged, order status unknown: CRITICAL alerts too
+            }
+
+            logger.Info(AlertSetup.Describe(config.Daemon.Alerts, config.Credentials));
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {

@@ -1,3 +1,4 @@
+using NLog;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
@@ -222,6 +223,19 @@ public sealed class VenueRecoveryTests : IDisposable
         Assert.Equal((Symbol, 0L, 7m), (difference.Symbol, difference.Engine, difference.Venue));
         await UntilAsync(() => second.Engine.Risk.KillSwitchEngaged);
         Assert.Equal(1, second.Reconciler.Pauses);
+
+        // The daemon's alerts attach after start-up: the pause found then is still alerted, CRITICAL.
+        var log = new NLog.Targets.MemoryTarget { Layout = "${level:uppercase=true}|${message}" };
+        var logs = new LogFactory();
+        logs.Setup().LoadConfiguration(c => c.ForLogger().WriteTo(log));
+        await using (var alerts = new Agents.Alerts.AlertService(new Agents.Alerts.AlertOptions(), [], logger: logs.GetLogger("alerts")))
+        using (var interventions = new InterventionAlerts(alerts, second.Engine, () => second.LastEventTimeNs))
+        {
+            interventions.Attach(second.VenueGateway, [], second.Reconciler);
+            Assert.Contains(log.Logs, l => l.StartsWith("FATAL|ALERT CRITICAL [position_difference] positions differ from the venue's: " + Symbol + " engine 0 venue 7", StringComparison.Ordinal));
+            Assert.Equal(0, interventions.Pauses); // the reconciler paused already
+        }
+
         second.Stop();
     }
 

@@ -108,6 +108,9 @@ public sealed partial class KisSimulator : IAsyncDisposable
         return simulator;
     }
 
+    /// <summary>Refuses every token request as for a wrong app key (403, EGW00103): with <see cref="ExpireTokens"/>, keys that were revoked.</summary>
+    public bool RefuseTokens { get; set; }
+
     /// <summary>Makes every issued token expired, as KIS does after 24 hours: the next call gets EGW00123.</summary>
     public void ExpireTokens()
     {
@@ -126,7 +129,7 @@ public sealed partial class KisSimulator : IAsyncDisposable
         app.MapPost("/oauth2/tokenP", async (HttpRequest request) =>
         {
             JsonObject? body = await ReadAsync(request).ConfigureAwait(false);
-            if (body?["appkey"]?.GetValue<string>() != AppKey || body["appsecret"]?.GetValue<string>() != AppSecret)
+            if (RefuseTokens || body?["appkey"]?.GetValue<string>() != AppKey || body["appsecret"]?.GetValue<string>() != AppSecret)
             {
                 return Results.Json(new JsonObject { ["error_description"] = "유효하지 않은 AppKey입니다.", ["error_code"] = "EGW00103" }, statusCode: 403);
             }

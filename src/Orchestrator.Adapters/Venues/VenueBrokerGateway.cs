@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using NLog;
@@ -155,6 +156,12 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     /// <summary>Raised when an order in doubt is settled (found at the venue, or declared never placed), after its reports.</summary>
     public event Action? DoubtResolved;
+
+    /// <summary>
+    /// Raised (on a gateway thread) when a person must act: the circuit opened, the venue refused
+    /// our credentials, or it refused an order for want of funds. Handlers must not block.
+    /// </summary>
+    public event Action<VenueIncident>? Incident;
 
     /// <summary>
     /// Takes over the orders a restarted engine recovered from its journal as open, before
@@ -321,6 +328,8 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 {
                     Interlocked.Increment(ref _circuitOpenings);
                     s_logger.Fatal("Broker {0} unreachable: circuit open for {1:0}s after repeated failures ({2}); orders in doubt pause their symbols", VenueName, args.BreakDuration.TotalSeconds, Describe(args.Outcome.Exception));
+                    RaiseIncident(new VenueIncident(VenueIncidentKind.BrokerOutage, VenueName,
+                        string.Create(CultureInfo.InvariantCulture, $"circuit open for {args.BreakDuration.TotalSeconds:0}s after repeated failures ({Describe(args.Outcome.Exception)})")));
                     return default;
                 },
                 OnClosed = _ =>
@@ -389,6 +398,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             // The token request failed before the order went out: definitely not placed.
             s_logger.Fatal("Broker {0} refused our credentials: order {1} not sent; a person must renew the keys ({2})", VenueName, request.ClientOrderId, ex.Message);
+            RaiseIncident(new VenueIncident(VenueIncidentKind.CredentialsRefused, VenueName, "order not sent: " + ex.Message, request.ClientOrderId));
             Finish(tracked, ExecutionType.Rejected);
             return;
         }
@@ -409,6 +419,12 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             Interlocked.Increment(ref _brokerRejects);
             s_logger.Warn("Broker {0} rejected order {1} ({2} {3} {4}): {5} {6}", VenueName, request.ClientOrderId, request.Symbol, request.Side, request.Quantity, result.Code, result.Message);
+            if (VenueRejectCodes.IsInsufficientFunds(result.Code, result.Message))
+            {
+                RaiseIncident(new VenueIncident(VenueIncidentKind.InsufficientFunds, VenueName,
+                    string.Create(CultureInfo.InvariantCulture, $"order {request.ClientOrderId} ({request.Symbol} {request.Side} {request.Quantity}) refused: {result.Code} {result.Message}"), request.ClientOrderId, result.Code));
+            }
+
             Finish(tracked, ExecutionType.Rejected);
             return;
         }
@@ -557,6 +573,11 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
             }
 
             _pollFailing = true;
+            if (ex is VenueAuthenticationException)
+            {
+                RaiseIncident(new VenueIncident(VenueIncidentKind.CredentialsRefused, VenueName, "reading the venue's orders: " + ex.Message));
+            }
+
             return;
         }
 
@@ -830,6 +851,18 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
 
         return claimed;
+    }
+
+    private void RaiseIncident(VenueIncident incident)
+    {
+        try
+        {
+            Incident?.Invoke(incident);
+        }
+        catch (Exception ex)
+        {
+            s_logger.Error(ex, "Broker {0}: an incident handler failed", VenueName);
+        }
     }
 
     private bool IsTransient(Exception ex) => ex is VenueTransientException or HttpRequestException or TimeoutRejectedException

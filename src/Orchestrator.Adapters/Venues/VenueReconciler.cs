@@ -102,6 +102,9 @@ public sealed class VenueReconciler : IDisposable
     /// <summary>The latest result (null before the first).</summary>
     public ReconciliationResult? Last { get; private set; }
 
+    /// <summary>Raised after positions differed from the venue's and trading was paused (kill switch engaged).</summary>
+    public event Action<ReconciliationResult>? Paused;
+
     /// <summary>Runs a reconciliation in the background (after a reconnect); requests while one runs coalesce into one more.</summary>
     public void Request(string why)
     {
@@ -269,6 +272,7 @@ public sealed class VenueReconciler : IDisposable
             _engine.PublishCommand(CommandKind.EngageKillSwitch, 0, _eventTimeNs());
             s_logger.Fatal("Reconciliation ({0}, {1}): positions differ from the venue's — {2}{3}{4}; TRADING PAUSED (kill switch engaged, open orders canceled): a person must check the account and release the kill switch",
                 venue, why, string.Join(", ", result.Differences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Symbol} engine {d.Engine} venue {d.Venue}"))), fills, pending);
+            Paused?.Invoke(result);
             return;
         }
 

@@ -123,6 +123,7 @@ public sealed class WebSocketManager : IDisposable
             {
                 SetState(ConnectionState.Degraded);
                 s_logger.Fatal("{0}: {1} reconnects failed in a row; retrying every {2:0}s — CRITICAL: the feed is down", _name, _policy.MaxFastAttempts, _policy.SlowCadence.TotalSeconds);
+                Degraded?.Invoke(this);
             }
             else if (attempt <= _policy.MaxFastAttempts)
             {
@@ -139,6 +140,9 @@ public sealed class WebSocketManager : IDisposable
 
     /// <summary>Raised after each reconnect (not the first connection), on the client's thread: keep handlers short.</summary>
     public event Action? Reconnected;
+
+    /// <summary>Raised (on the client's thread) when the fast reconnects are used up and the link goes <see cref="ConnectionState.Degraded"/>: the network or the feed is down.</summary>
+    public event Action<WebSocketManager>? Degraded;
 
     /// <summary>Reconnects after the first connection.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);

@@ -13,7 +13,7 @@ namespace Orchestrator.Daemon.Configuration;
 /// only when the broker adapter is a real one. Unknown keys are errors in the project's own
 /// files and ignored in <c>myStockInfo.yaml</c>, whose users bring keys from other tools.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string AccountFile = "myStockInfo.yaml";
     public const string RiskFile = "risk_management.yaml";
@@ -32,6 +32,8 @@ public static class ConfigLoader
         ["alpaca.secret_key"] = "ORCHESTRATOR_ALPACA_SECRET_KEY",
         ["control_api.token"] = "ORCHESTRATOR_API_TOKEN",
         ["llm.api_key"] = "ORCHESTRATOR_LLM_API_KEY",
+        ["alerts.webhook_url"] = "ORCHESTRATOR_ALERT_WEBHOOK_URL",
+        ["alerts.telegram_bot_token"] = "ORCHESTRATOR_TELEGRAM_BOT_TOKEN",
     };
 
     private static readonly Dictionary<string, SizingMethod> s_sizingMethods = new(StringComparer.Ordinal)
@@ -140,6 +142,8 @@ public static class ConfigLoader
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",
                 $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
         }
+
+        ValidateAlertSecrets(directory, daemon.Alerts, credentialsConfig, errors);
 
         if (errors.Count > 0)
         {
@@ -595,7 +599,7 @@ public static class ConfigLoader
 
     private static CredentialsConfig ReadCredentials(YamlSection? s, Func<string, string?> environment)
     {
-        string[] sectionNames = ["kis", "alpaca", "control_api", "llm"];
+        string[] sectionNames = ["kis", "alpaca", "control_api", "llm", "alerts"];
         Dictionary<string, YamlSection?> sections = sectionNames.ToDictionary(n => n, n => s?.Section(n), StringComparer.Ordinal);
 
         Secret? Get(string section, string key)
@@ -619,6 +623,8 @@ public static class ConfigLoader
             AlpacaSecretKey = Get("alpaca", "secret_key"),
             ControlApiToken = Get("control_api", "token"),
             LlmApiKey = Get("llm", "api_key"),
+            AlertWebhookUrl = Get("alerts", "webhook_url"),
+            TelegramBotToken = Get("alerts", "telegram_bot_token"),
         };
         foreach (YamlSection? section in sections.Values)
         {
@@ -723,6 +729,11 @@ public static class ConfigLoader
 
             settings = settings with { Agents = a };
             agents.ReportUnknownKeys();
+        }
+
+        if (s.Section("alerts") is { } alerts)
+        {
+            settings = settings with { Alerts = ReadAlerts(alerts) };
         }
 
         s.ReportUnknownKeys();

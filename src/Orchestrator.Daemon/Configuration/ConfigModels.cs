@@ -85,6 +85,12 @@ public sealed record CredentialsConfig
     public Secret? ControlApiToken { get; init; }
 
     public Secret? LlmApiKey { get; init; }
+
+    /// <summary><c>alerts.webhook_url</c>: the generic (Slack/Discord) webhook; its path holds a token.</summary>
+    public Secret? AlertWebhookUrl { get; init; }
+
+    /// <summary><c>alerts.telegram_bot_token</c>.</summary>
+    public Secret? TelegramBotToken { get; init; }
 }
 
 /// <summary>One agent's model in <c>config/agent_model.yaml</c>.</summary>
@@ -136,6 +142,9 @@ public sealed record DaemonSettings
 
     /// <summary>The multi-agent system on the slow path.</summary>
     public AgentSettings Agents { get; init; } = new();
+
+    /// <summary>Alert channels, de-dup and rate limit (<c>alerts:</c>).</summary>
+    public AlertSettings Alerts { get; init; } = new();
 }
 
 /// <summary><c>daemon.yaml</c> <c>agents:</c> — the slow-path multi-agent system.</summary>

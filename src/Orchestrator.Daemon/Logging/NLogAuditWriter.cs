@@ -1,4 +1,5 @@
 using NLog;
+using Orchestrator.Agents.Alerts;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 
@@ -8,7 +9,8 @@ namespace Orchestrator.Daemon.Logging;
 /// Audit lines to NLog under the logger "Orchestrator" (shown as [ORCHESTRATOR]), with the
 /// record's facts as event properties so the JSON-lines log carries them as fields: <c>event</c>
 /// (snake case of the kind), <c>symbol</c>, <c>side</c>, <c>qty</c>, <c>price</c>,
-/// <c>order_id</c>, <c>reason</c>, <c>ts_event</c>. Runs on the audit thread.
+/// <c>order_id</c>, <c>reason</c>, <c>ts_event</c>. Runs on the audit thread. Critical ones
+/// (kill switch engaged, order status unknown…) also become CRITICAL alerts once <see cref="Alerts"/> is set.
 /// </summary>
 public sealed class NLogAuditWriter : IAuditWriter
 {
@@ -28,6 +30,16 @@ public sealed class NLogAuditWriter : IAuditWriter
         set => Volatile.Write(ref _observer, value);
     }
 
+    private AlertService? _alerts;
+
+    /// <summary>The alert service Critical audit lines go to (null: the log only). Set from another thread than the audit thread.</summary>
+    public AlertService? Alerts
+    {
+        // Volatile: the audit thread sees the service once it is published, fully constructed.
+        get => Volatile.Read(ref _alerts);
+        set => Volatile.Write(ref _alerts, value);
+    }
+
     public void Write(AuditLevel level, string message, in AuditRecord record)
     {
         LogLevel nlogLevel = level switch
@@ -45,6 +57,17 @@ public sealed class NLogAuditWriter : IAuditWriter
 
         AddFields(info, record, Volatile.Read(ref _symbols));
         s_logger.Log(info);
+        if (level == AuditLevel.Critical && Alerts is { } alerts)
+        {
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["audit"] = record.Kind.ToString() };
+            if (record.ClientOrderId != 0)
+            {
+                fields["client_order_id"] = record.ClientOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            alerts.Alert(AlertSeverity.Critical, "engine", "audit:" + record.Kind, message, fields);
+        }
+
         Volatile.Read(ref _observer)?.Observe(record);
     }
 

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Adapters.WebSockets;
+using Orchestrator.Agents.Alerts;
+using Orchestrator.Agents.Health;
+using Orchestrator.Core;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// The brief's manual-intervention situations: insufficient balance, API keys refused, broker
+/// outage, network down. Each raises a CRITICAL alert and pauses trading (engages the engine's
+/// kill switch, which also cancels open orders) until a person fixes the cause and releases it
+/// (<c>POST /api/kill-switch/release</c>). Position differences found by the reconciler already
+/// paused trading there; they raise the alert. Agents the health monitor gave up on are alerted,
+/// not paused. Everything here runs on slow threads (gateway, WebSocket client, health monitor):
+/// the engine is reached only through one non-blocking command publish.
+/// </summary>
+public sealed class InterventionAlerts : IDisposable
+{
+    private const string ReleaseHint = "TRADING PAUSED (kill switch engaged): fix the cause, then release it with POST /api/kill-switch/release";
+
+    private readonly AlertService _alerts;
+    private readonly TradingEngine _engine;
+    private readonly Func<long> _eventTimeNs;
+    private readonly bool _pauseTrading;
+    private readonly List<Action> _detach = [];
+    private long _pauses;
+
+    public InterventionAlerts(AlertService alerts, TradingEngine engine, Func<long> eventTimeNs, bool pauseTrading = true)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(eventTimeNs);
+        _alerts = alerts;
+        _engine = engine;
+        _eventTimeNs = eventTimeNs;
+        _pauseTrading = pauseTrading;
+    }
+
+    /// <summary>How many times this engaged the kill switch.</summary>
+    public long Pauses => Interlocked.Read(ref _pauses);
+
+    /// <summary>Subscribes to a venue session's gateway, links and reconciler (any may be null or empty: a paper session).</summary>
+    public void Attach(VenueBrokerGateway? gateway, IReadOnlyList<WebSocketManager> links, VenueReconciler? reconciler)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (gateway is not null)
+        {
+            gateway.Incident += OnIncident;
+            _detach.Add(() => gateway.Incident -= OnIncident);
+        }
+
+        foreach (WebSocketManager link in links)
+        {
+            link.Degraded += OnLinkDegraded;
+            _detach.Add(() => link.Degraded -= OnLinkDegraded);
+        }
+
+        if (reconciler is not null)
+        {
+            reconciler.Paused += OnReconcilerPaused;
+            _detach.Add(() => reconciler.Paused -= OnReconcilerPaused);
+            if (reconciler.Pauses > 0 && reconciler.Last is { Differences.Count: > 0 } last)
+            {
+                OnReconcilerPaused(last); // the start-up reconciliation ran before anyone could listen
+            }
+        }
+    }
+
+    /// <summary>Alerts when the health monitor gives up on a component (e.g. an agent over its restart budget).</summary>
+    public void Attach(HealthMonitor health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        health.StateChanged += OnHealthChanged;
+        _detach.Add(() => health.StateChanged -= OnHealthChanged);
+    }
+
+    /// <summary>A venue incident: CRITICAL alert, and a pause.</summary>
+    public void OnIncident(VenueIncident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        (string kind, string what) = incident.Kind switch
+        {
+            VenueIncidentKind.InsufficientFunds => ("insufficient_balance", "the account lacks cash or buying power"),
+            VenueIncidentKind.CredentialsRefused => ("api_key_refused", "the broker refused our API keys (expired or revoked): renew them"),
+            _ => ("broker_outage", "the broker is unreachable or failing"),
+        };
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["venue"] = incident.Venue, ["detail"] = incident.Detail };
+        if (incident.ClientOrderId != 0)
+        {
+            fields["client_order_id"] = incident.ClientOrderId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (incident.Code is { } code)
+        {
+            fields["code"] = code;
+        }
+
+        PauseAndAlert(kind, kind + ":" + incident.Venue, incident.Venue + ": " + what, fields);
+    }
+
+    private void OnLinkDegraded(WebSocketManager link) =>
+        PauseAndAlert("network_down", "network_down:" + link.Name, link.Name + ": reconnects keep failing — the network or the feed is down",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["link"] = link.Name });
+
+    private void OnReconcilerPaused(ReconciliationResult result)
+    {
+        string differences = string.Join(", ", result.Differences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Symbol} engine {d.Engine} venue {d.Venue}")));
+        _alerts.Alert(AlertSeverity.Critical, "position_difference", "position_difference",
+            "positions differ from the venue's: " + differences + "; " + ReleaseHint,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["differences"] = differences });
+    }
+
+    private void OnHealthChanged(object? sender, HealthStateChange change)
+    {
+        if (change.Critical)
+        {
+            _alerts.Alert(AlertSeverity.Critical, "component_down", "component_down:" + change.Component, change.Component + ": " + change.Detail + " — a person must look",
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["component"] = change.Component, ["state"] = change.Current.ToString() });
+        }
+    }
+
+    private void PauseAndAlert(string kind, string key, string message, Dictionary<string, string> fields)
+    {
+        // Engaged already (by us, the reconciler or a person): not published again, so an incident
+        // repeating every poll does not fill the journal with commands.
+        if (_pauseTrading && !_engine.Risk.KillSwitchEngaged)
+        {
+            _engine.PublishCommand(CommandKind.EngageKillSwitch, 0, _eventTimeNs());
+            Interlocked.Increment(ref _pauses);
+        }
+
+        _alerts.Alert(AlertSeverity.Critical, kind, key, _pauseTrading ? message + "; " + ReleaseHint : message, fields);
+    }
+
+    public void Dispose()
+    {
+        foreach (Action detach in _detach)
+        {
+            detach();
+        }
+
+        _detach.Clear();
+    }
+}
