@@ -120,6 +120,24 @@ public static class DaemonCli
         return DurationParser.TryParse(text, out TimeSpan interval, out error, allowZero: true) ? interval : null;
     }
 
+    /// <summary>
+    /// A start-up that fails for a reason a person must fix (keys, broker, network) is a CRITICAL
+    /// alert on the configured channels too — headless under systemd nobody reads the log at once.
+    /// Sent before the process exits (waits at most 15 s for the channels).
+    /// </summary>
+    private static async Task AlertStartFailureAsync(DaemonConfig? config, string key, string message)
+    {
+        if (config is null)
+        {
+            return;
+        }
+
+        await using Agents.Alerts.AlertService alerts = AlertSetup.Create(config.Daemon.Alerts, config.Credentials);
+        alerts.Start();
+        alerts.Alert(Agents.Alerts.AlertSeverity.Critical, "start-up", "start-up:" + key, message);
+        await alerts.DrainAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+    }
+
     /// <summary>batch, none or Nms.</summary>
     internal static JournalFsync? ParseFsync(string text) => text switch
     {
@@ -138,6 +156,7 @@ public static class DaemonCli
         string waitText = a.WaitStrategy;
         LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");
+        DaemonConfig? loaded = null; // for an alert when the start fails
         try
         {
             var errors = new List<string>();
@@ -184,6 +203,7 @@ public static class DaemonCli
 
             (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
+            loaded = config;
 
             JournalFsync? fsync = ParseFsync(a.JournalFsync);
             if (fsync is null)
@@ -360,11 +380,13 @@ public static class DaemonCli
         catch (VenueAuthenticationException ex)
         {
             logger.Fatal("The broker refused our credentials: {0}. Check the keys in {1} (or the environment); nothing was traded", ex.Message, ConfigLoader.CredentialsFile);
+            await AlertStartFailureAsync(loaded, "credentials", "The daemon did not start: the broker refused our credentials (API key expired or wrong). Renew the keys; nothing was traded").ConfigureAwait(false);
             return ExitFault;
         }
         catch (Exception ex) when (ex is HttpRequestException or VenueTransientException)
         {
             logger.Fatal("The broker could not be reached at start-up: {0}. Check broker_config.yaml's addresses and the network; nothing was traded", ex.Message);
+            await AlertStartFailureAsync(loaded, "broker_unreachable", "The daemon did not start: the broker could not be reached (outage or network down); nothing was traded").ConfigureAwait(false);
             return ExitFault;
         }
         catch (Exception ex)

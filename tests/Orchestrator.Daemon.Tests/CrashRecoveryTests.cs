@@ -408,7 +408,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     /// config/examples/kis-simulator, pointed at this simulator and tuned so the rules trade often against
     /// its random walk and a lost order is settled quickly; every edit must find its line.
     /// </summary>
-    private static string WriteConfig(string root, KisSimulator simulator)
+    internal static string WriteConfig(string root, KisSimulator simulator)
     {
         string source = Path.Combine(RepositoryRoot(), "config", "examples", "kis-simulator");
         string dir = Directory.CreateDirectory(Path.Combine(root, "config")).FullName;

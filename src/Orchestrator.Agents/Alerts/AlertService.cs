@@ -138,6 +138,30 @@ public sealed class AlertService : IAsyncDisposable
     }
 
     /// <summary>Stops the senders; alerts still queued are not sent (their log lines were written).</summary>
+    /// <summary>
+    /// Lets every channel send what is queued (due de-dup summaries included), waiting at most
+    /// <paramref name="timeout"/>; for a process about to exit (a failed start-up), whose last
+    /// alert must still reach a person. Alerts raised afterwards go to the log only.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        FlushDue();
+        _stopped = true;
+        foreach (Sender sender in _senders)
+        {
+            sender.Queue.Writer.TryComplete();
+        }
+
+        try
+        {
+            await Task.WhenAll(_senders.Select(s => s.Completion)).WaitAsync(timeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.Warn("Alerts: {0} channel(s) did not finish sending within {1:0}s", _senders.Count(s => !s.Completion.IsCompleted), timeout.TotalSeconds);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_flushTimer is not null)
@@ -210,6 +234,9 @@ public sealed class AlertService : IAsyncDisposable
             new BoundedChannelOptions(service._options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
         public void Start() => _task = Task.Run(RunAsync);
+
+        /// <summary>Completes when the sender has stopped (its queue completed and emptied, or the service stopped).</summary>
+        public Task Completion => _task;
 
         public async Task StopAsync()
         {
