@@ -64,14 +64,14 @@ public sealed class ConsoleDashboard : IDisposable
 
                 using (LogSetup.SuspendConsole())
                 {
-                    _console.Live(DashboardRenderer.Render(_source.Build(config)))
+                    _console.Live(DashboardRenderer.Render(_source.Build(config), _console.Profile.Width))
                         .AutoClear(false)
                         .Overflow(VerticalOverflow.Ellipsis)
                         .Start(context =>
                         {
                             while (!token.IsCancellationRequested && _config() is { Enabled: true } current)
                             {
-                                context.UpdateTarget(DashboardRenderer.Render(_source.Build(current)));
+                                context.UpdateTarget(DashboardRenderer.Render(_source.Build(current), _console.Profile.Width)); // the terminal may be resized
                                 context.Refresh();
                                 token.WaitHandle.WaitOne(current.RefreshInterval);
                             }

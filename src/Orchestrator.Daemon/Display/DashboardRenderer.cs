@@ -17,15 +17,24 @@ public static class DashboardRenderer
     /// <summary>Most signals and orders listed in the full view.</summary>
     public const int MaxRows = 8;
 
-    public static IRenderable Render(DashboardView view)
+    /// <summary>Full mode needs this many columns side by side; a narrower console stacks the tables.</summary>
+    public const int TwoColumnWidth = 140;
+
+    /// <summary>The view for a console <paramref name="width"/> columns wide (full mode stacks its tables below <see cref="TwoColumnWidth"/>).</summary>
+    public static IRenderable Render(DashboardView view, int width = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return view.Mode == "compact" ? Compact(view) : Full(view);
+        return view.Mode == "compact" ? Compact(view) : Full(view, width);
     }
 
-    /// <summary>Two columns: the account, positions and open orders; the signals, system status and performance.</summary>
-    private static Rows Full(DashboardView view)
+    /// <summary>Two columns: the account, positions and open orders; the signals, system status and performance (one column when narrow).</summary>
+    private static Rows Full(DashboardView view, int width)
     {
+        if (width < TwoColumnWidth)
+        {
+            return new Rows(new Markup(Header(view)), Account(view), Positions(view), OpenOrders(view), Signals(view), Status(view), Performance(view));
+        }
+
         var grid = new Grid { Expand = true };
         grid.AddColumn(new GridColumn());
         grid.AddColumn(new GridColumn());

@@ -39,7 +39,7 @@ public sealed class DashboardRendererTests
     private static string Render(DashboardView view, int width)
     {
         var console = new TestConsole().Width(width);
-        console.Write(DashboardRenderer.Render(view));
+        console.Write(DashboardRenderer.Render(view, width));
         return string.Join('\n', console.Output.Split('\n').Select(l => l.TrimEnd())).TrimEnd('\n');
     }
 
@@ -105,6 +105,20 @@ public sealed class DashboardRendererTests
         string output = console.Output;
 
         Assert.Equal(4, new[] { "healthy", "degraded", "unhealthy", "unknown" }.Select(word => ColourBefore(output, word)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Render_FullModeOnANarrowConsole_StacksTheTables_SoNoHeaderIsCutShort()
+    {
+        string text = Render(KnownView("full"), 80);
+        string[] order = ["Account", "Positions", "Open orders (1)", "Latest signals", "System status", "Performance"];
+        int[] at = [.. order.Select(title => text.IndexOf(title, StringComparison.Ordinal))];
+        Assert.All(at, i => Assert.True(i >= 0));
+        Assert.Equal(at.Order(), at); // one column, top to bottom
+        foreach (string header in new[] { "Return", "Sharpe", "Max DD", "Events/s", "Rejects", "strategy_agent", "executed #1000000000034" })
+        {
+            Assert.Contains(header, text, StringComparison.Ordinal); // whole, not wrapped or cut to "R…"
+        }
     }
 
     [Fact]
