@@ -113,7 +113,7 @@ public sealed class AlertServiceTests
     [Fact]
     public async Task Alert_WhenAChannelFails_RetriesWithBackoffOnTheClockThenGivesUp()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+        var time = new TimerWatchingTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
         var failing = new RecordingChannel("failing") { Fail = true };
         var log = new TestLog();
         await using var alerts = new AlertService(new AlertOptions { MaxRetries = 2, RetryBackoff = TimeSpan.FromSeconds(1) }, [failing], time, log.Logger);
@@ -121,8 +121,12 @@ public sealed class AlertServiceTests
 
         alerts.Alert(AlertSeverity.Critical, "test", "key", "down");
         WaitFor(() => failing.Attempts == 1, "the first attempt");
+        WaitFor(() => time.TimersCreated(TimeSpan.FromSeconds(1)) == 1, "the sender to wait 1 s before the first retry");
+        Assert.Equal(1, failing.Attempts); // not before the back-off has passed
         time.Advance(TimeSpan.FromSeconds(1));
         WaitFor(() => failing.Attempts == 2, "the first retry after 1 s");
+        WaitFor(() => time.TimersCreated(TimeSpan.FromSeconds(2)) == 1, "the sender to wait 2 s before the second retry");
+        Assert.Equal(2, failing.Attempts);
         time.Advance(TimeSpan.FromSeconds(2));
         WaitFor(() => alerts.Failed == 1, "giving up after the second retry");
         Assert.Equal(3, failing.Attempts);
