@@ -10,7 +10,9 @@ using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
+using Orchestrator.Agents.State;
 using Orchestrator.Daemon.Logging;
+using Orchestrator.Daemon.Mcp;
 using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine.Journal;
 using Orchestrator.RingBuffer;
@@ -41,11 +43,13 @@ public static class DaemonCli
         var snapshotOption = new Option<string>("--snapshot-interval") { Description = "With --journal: how often to write a state snapshot so recovery replays only the journal after it, e.g. 30s, 5m; 0 or off = never", DefaultValueFactory = _ => "1m" };
         var headlessOption = new Option<bool>("--headless") { Description = "No live console display even on a terminal: a status line in the log every --status-interval (also automatic when stdout is redirected or under systemd)" };
         var statusIntervalOption = new Option<string?>("--status-interval") { Description = "How often the one-line status goes to the log, e.g. 5s (default: daemon.yaml display.status_interval, 5s)" };
+        var mcpStdioOption = new Option<bool>("--mcp-stdio") { Description = "Serve MCP on stdin/stdout for the agent host that launched us (stdout then carries MCP only; logs go to stderr); ends when the host closes stdin" };
+        var mcpPortOption = new Option<int?>("--mcp-port") { Description = "Serve MCP over streamable HTTP on 127.0.0.1:PORT/mcp (bearer token from api_credentials.yaml mcp.token or ORCHESTRATOR_MCP_TOKEN); overrides mcp_integration.yaml's transport and port" };
         var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption, mcpStdioOption, mcpPortOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -64,7 +68,9 @@ public static class DaemonCli
                 parse.GetValue(journalFsyncOption)!,
                 parse.GetValue(snapshotOption)!,
                 parse.GetValue(headlessOption),
-                parse.GetValue(statusIntervalOption)),
+                parse.GetValue(statusIntervalOption),
+                parse.GetValue(mcpStdioOption),
+                parse.GetValue(mcpPortOption)),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
@@ -106,7 +112,7 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null, bool McpStdio = false, int? McpPort = null);
 
     /// <summary>A duration, or 0 / off for never; null when unreadable (the error says why).</summary>
     internal static TimeSpan? ParseSnapshotInterval(string text, out string? error)
@@ -154,6 +160,10 @@ public static class DaemonCli
         string? reportPath = a.Report;
         double ticksPerSecond = a.TicksPerSecond;
         string waitText = a.WaitStrategy;
+
+        // MCP on stdio: stdout is the client's before anything can write to it (the log's console target goes to stderr).
+        bool mcpStdio = a.McpStdio || (a.McpPort is null && ConfigLoader.PeekMcp(configDir) is { Enabled: true, Transport: McpStdioServer.TransportName });
+        Stream? mcpStdout = mcpStdio ? McpStdioServer.ClaimStdout() : null;
         LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");
         DaemonConfig? loaded = null; // for an alert when the start fails
@@ -241,6 +251,22 @@ public static class DaemonCli
                 errors.Add($"--http-port: the control API needs a bearer token: set control_api.token in {Path.Combine(configDir, ConfigLoader.CredentialsFile)} or {ConfigLoader.CredentialEnvironmentVariables["control_api.token"]}");
             }
 
+            if (a.McpStdio && a.McpPort is not null)
+            {
+                errors.Add("--mcp-stdio and --mcp-port: choose one MCP transport");
+            }
+
+            if (a.McpPort is { } mcpPortArg && (mcpPortArg < 0 || mcpPortArg > 65_535))
+            {
+                errors.Add($"--mcp-port: must be between 0 and 65535, got {mcpPortArg}");
+            }
+
+            int? mcpHttpPort = mcpStdio ? null : a.McpPort ?? (config?.Mcp is { Enabled: true, Transport: McpHttpServer.TransportName } m ? m.HttpPort : null);
+            if (a.McpPort is not null && !mcpStdio && config?.Credentials.McpToken is null or { IsEmpty: true })
+            {
+                errors.Add($"--mcp-port: MCP over HTTP needs a bearer token: set mcp.token in {Path.Combine(configDir, ConfigLoader.CredentialsFile)} or {ConfigLoader.CredentialEnvironmentVariables["mcp.token"]}");
+            }
+
             if (errors.Count > 0 || config is null)
             {
                 foreach (string error in errors)
@@ -321,6 +347,23 @@ public static class DaemonCli
                     config.Daemon.MetricsUnauthenticated ? "without the token" : "with it");
             }
 
+            await using McpHttpServer? mcpHttp = mcpHttpPort is { } mcpPort
+                ? await McpHttpServer.StartAsync(CreateMcpDispatcher(config, session, agents, recentSignals, metrics), config.Credentials.McpToken!, mcpPort, stop.Token).ConfigureAwait(false)
+                : null;
+            if (mcpHttp is not null)
+            {
+                logger.Info("MCP server (streamable HTTP) listening on {0} (bearer token from {1}); tools: {2}", mcpHttp.Endpoint, config.Credentials.McpToken!.Source, DescribeMcpTools(config.Mcp));
+            }
+
+            using var mcpStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            Task mcpStdioTask = mcpStdout is null
+                ? Task.CompletedTask
+                : ServeMcpStdioAsync(CreateMcpDispatcher(config, session, agents, recentSignals, metrics), mcpStdout, logger, stop, mcpStop.Token);
+            if (mcpStdout is not null)
+            {
+                logger.Info("MCP server on stdio (stdout carries MCP only; the log is on stderr); tools: {0}", DescribeMcpTools(config.Mcp));
+            }
+
             await using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
             if (systemd is not null)
             {
@@ -329,7 +372,7 @@ public static class DaemonCli
             }
 
             Display.ConsoleDashboard? dashboard = null;
-            if (Display.ConsoleDashboard.IsInteractive(a.Headless, Console.IsOutputRedirected, Environment.GetEnvironmentVariable))
+            if (Display.ConsoleDashboard.IsInteractive(a.Headless || mcpStdio, Console.IsOutputRedirected, Environment.GetEnvironmentVariable))
             {
                 dashboard = new Display.ConsoleDashboard(new Display.DashboardSource(session, recentSignals, agents is null ? null : () => agents.Health.Current), () => session.Display, Spectre.Console.AnsiConsole.Console);
                 dashboard.Start();
@@ -350,6 +393,13 @@ public static class DaemonCli
             if (api is not null)
             {
                 await api.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await mcpStop.CancelAsync().ConfigureAwait(false);
+            await mcpStdioTask.ConfigureAwait(false);
+            if (mcpHttp is not null)
+            {
+                await mcpHttp.DisposeAsync().ConfigureAwait(false); // intake stops before the engine drains
             }
 
             if (agents is not null)
@@ -397,6 +447,43 @@ public static class DaemonCli
         finally
         {
             LogManager.Shutdown();
+        }
+    }
+
+    /// <summary>The configured MCP tools over the session, agents and recent signals; signals go through the agents' publisher when they run.</summary>
+    private static McpToolDispatcher CreateMcpDispatcher(DaemonConfig config, TradingSession session, AgentHost? agents, Display.RecentSignals signals, OrchestratorMetrics metrics)
+    {
+        ISignalPublisher publisher = agents?.Publisher ?? new EngineSignalPublisher(session.Engine, () => session.LastEventTimeNs);
+        var context = new McpToolContext(session, agents, signals, publisher);
+        return new McpToolDispatcher(OrchestratorMcpTools.Select(config.Mcp, context), metrics.CountMcpToolCall);
+    }
+
+    private static string DescribeMcpTools(McpConfig mcp) =>
+        string.Join(", ", mcp.Tools.Where(t => !McpTools.Trading.Contains(t) || mcp.TradingToolsEnabled)) + (mcp.TradingToolsEnabled ? " (trading tools enabled)" : string.Empty);
+
+    /// <summary>Serves MCP on stdio until the client closes stdin (then the daemon stops) or <paramref name="cancellationToken"/> fires.</summary>
+    private static async Task ServeMcpStdioAsync(McpToolDispatcher dispatcher, Stream stdout, Logger logger, CancellationTokenSource stopDaemon, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await McpStdioServer.RunAsync(dispatcher, Console.OpenStandardInput(), stdout, cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                logger.Info("The MCP client closed stdin: shutting down");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // the daemon is stopping
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            logger.Error("The MCP stdio session failed: {0}; shutting down", ex.Message);
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await stopDaemon.CancelAsync().ConfigureAwait(false);
         }
     }
 

@@ -31,6 +31,7 @@ public static partial class ConfigLoader
         ["alpaca.key_id"] = "ORCHESTRATOR_ALPACA_KEY_ID",
         ["alpaca.secret_key"] = "ORCHESTRATOR_ALPACA_SECRET_KEY",
         ["control_api.token"] = "ORCHESTRATOR_API_TOKEN",
+        ["mcp.token"] = "ORCHESTRATOR_MCP_TOKEN",
         ["llm.api_key"] = "ORCHESTRATOR_LLM_API_KEY",
         ["alerts.webhook_url"] = "ORCHESTRATOR_ALERT_WEBHOOK_URL",
         ["alerts.telegram_bot_token"] = "ORCHESTRATOR_TELEGRAM_BOT_TOKEN",
@@ -141,6 +142,12 @@ public static partial class ConfigLoader
         {
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",
                 $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
+        }
+
+        if (mcp is { Enabled: true, Transport: "http" } && credentialsConfig.McpToken is null or { IsEmpty: true })
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, McpFile), "transport",
+                $"http needs a bearer token: set mcp.token in {CredentialsFile} or {CredentialEnvironmentVariables["mcp.token"]} (or use transport: stdio)"));
         }
 
         ValidateAlertSecrets(directory, daemon.Alerts, credentialsConfig, errors);
@@ -599,7 +606,7 @@ public static partial class ConfigLoader
 
     private static CredentialsConfig ReadCredentials(YamlSection? s, Func<string, string?> environment)
     {
-        string[] sectionNames = ["kis", "alpaca", "control_api", "llm", "alerts"];
+        string[] sectionNames = ["kis", "alpaca", "control_api", "mcp", "llm", "alerts"];
         Dictionary<string, YamlSection?> sections = sectionNames.ToDictionary(n => n, n => s?.Section(n), StringComparer.Ordinal);
 
         Secret? Get(string section, string key)
@@ -622,6 +629,7 @@ public static partial class ConfigLoader
             AlpacaKeyId = Get("alpaca", "key_id"),
             AlpacaSecretKey = Get("alpaca", "secret_key"),
             ControlApiToken = Get("control_api", "token"),
+            McpToken = Get("mcp", "token"),
             LlmApiKey = Get("llm", "api_key"),
             AlertWebhookUrl = Get("alerts", "webhook_url"),
             TelegramBotToken = Get("alerts", "telegram_bot_token"),
@@ -740,6 +748,19 @@ public static partial class ConfigLoader
         return settings;
     }
 
+    /// <summary>
+    /// <c>mcp_integration.yaml</c> alone, or null when it is absent or has a problem (the full
+    /// <see cref="Load"/> reports it): the daemon asks before anything else whether stdout belongs
+    /// to an MCP client.
+    /// </summary>
+    public static McpConfig? PeekMcp(string directory)
+    {
+        var errors = new List<ConfigError>();
+        YamlSection? section = Read(directory, McpFile, errors, []);
+        McpConfig config = ReadMcp(section);
+        return section is null || errors.Count > 0 ? null : config; // the section adds its problems to errors
+    }
+
     private static McpConfig ReadMcp(YamlSection? s)
     {
         var config = new McpConfig();
@@ -758,6 +779,11 @@ public static partial class ConfigLoader
         IReadOnlyList<string>? tools = s.GetStringList("tools");
         if (tools is not null)
         {
+            foreach (string duplicate in tools.GroupBy(t => t, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+            {
+                s.Error("tools", $"'{duplicate}' is listed more than once");
+            }
+
             foreach (string tool in tools)
             {
                 if (!McpTools.ReadOnly.Contains(tool) && !McpTools.Trading.Contains(tool))

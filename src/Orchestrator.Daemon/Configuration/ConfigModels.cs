@@ -84,6 +84,9 @@ public sealed record CredentialsConfig
 
     public Secret? ControlApiToken { get; init; }
 
+    /// <summary><c>mcp.token</c>: the bearer token of the MCP server over HTTP.</summary>
+    public Secret? McpToken { get; init; }
+
     public Secret? LlmApiKey { get; init; }
 
     /// <summary><c>alerts.webhook_url</c>: the generic (Slack/Discord) webhook; its path holds a token.</summary>

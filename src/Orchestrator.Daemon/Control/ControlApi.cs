@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,9 +16,6 @@ using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Metrics;
-using Orchestrator.Engine;
-using Orchestrator.Engine.Handlers;
-using Orchestrator.Engine.State;
 
 namespace Orchestrator.Daemon.Control;
 
@@ -62,46 +58,13 @@ public sealed class ControlApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         WebApplication app = builder.Build();
-        byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token.Reveal());
+        BearerToken.Require(app, token, observability is null ? null : observability.AllowsAnonymous); // configured open: control_api.metrics_unauthenticated
 
-        app.Use(async (context, next) =>
-        {
-            if (observability?.AllowsAnonymous(context.Request.Path) == true)
-            {
-                await next(context).ConfigureAwait(false); // configured open: control_api.metrics_unauthenticated
-                return;
-            }
+        app.MapGet("/api/status", () => Results.Json(TradingQueries.Status(session), s_json));
 
-            byte[] given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-            if (!CryptographicOperations.FixedTimeEquals(given, expected))
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                await context.Response.WriteAsJsonAsync(new { error = "missing or wrong bearer token" }, s_json).ConfigureAwait(false);
-                return;
-            }
+        app.MapGet("/api/positions", () => Results.Json(TradingQueries.Positions(session), s_json));
 
-            await next(context).ConfigureAwait(false);
-        });
-
-        TradingEngine engine = session.Engine;
-        app.MapGet("/api/status", () => Results.Json(new
-        {
-            state = session.Fault is null ? "running" : "halted",
-            kill_switch = engine.Risk.KillSwitchEngaged,
-            risk_parameters_version = engine.Risk.AppliedParametersVersion,
-            events = engine.Counters.Events,
-            orders = engine.Counters.OrdersSubmitted,
-            fills = engine.Counters.Fills,
-            rejects = engine.Counters.TotalRejects,
-            open_orders = engine.Orders.OpenCount,
-            cash = FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
-            equity = FixedPoint.ToDecimal(engine.Portfolio.EquityRaw),
-        }, s_json));
-
-        app.MapGet("/api/positions", () => Results.Json(RunReport.From(engine, session.Latency, TimeSpan.Zero, session.Fault).Positions, s_json));
-
-        app.MapGet("/api/orders", () => Results.Json(OpenOrders(engine), s_json));
+        app.MapGet("/api/orders", () => Results.Json(TradingQueries.OpenOrders(session.Engine), s_json));
 
         app.MapGet("/api/risk", () => Results.Json(session.CurrentRiskParameters, s_json));
 
@@ -143,13 +106,13 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.MapPost("/api/kill-switch/engage", (bool? flatten) =>
         {
-            engine.PublishCommand(CommandKind.EngageKillSwitch, flatten == true ? OrderManagerHandler.KillSwitchFlatten : 0, session.LastEventTimeNs);
+            TradingQueries.EngageKillSwitch(session, flatten == true);
             return Results.Json(new { kill_switch = "engaging", flatten = flatten == true }, s_json, statusCode: StatusCodes.Status202Accepted);
         });
 
         app.MapPost("/api/kill-switch/release", () =>
         {
-            engine.PublishCommand(CommandKind.ReleaseKillSwitch, 0, session.LastEventTimeNs);
+            session.Engine.PublishCommand(CommandKind.ReleaseKillSwitch, 0, session.LastEventTimeNs);
             return Results.Json(new { kill_switch = "releasing" }, s_json, statusCode: StatusCodes.Status202Accepted);
         });
 
@@ -241,42 +204,6 @@ public sealed class ControlApi : IAsyncDisposable
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Open orders read from the engine's table without stopping it: each record is read until two reads agree.</summary>
-    private static List<object> OpenOrders(TradingEngine engine)
-    {
-        var orders = new List<object>();
-        for (int slot = 0; slot < engine.Orders.Capacity; slot++)
-        {
-            OrderRecord order = engine.Orders[slot];
-            if (order.ClientOrderId == 0 || !order.IsOpen)
-            {
-                continue;
-            }
-
-            for (int attempt = 0; attempt < 3 && !order.Equals(engine.Orders[slot]); attempt++)
-            {
-                order = engine.Orders[slot]; // changed while we read it: read again
-            }
-
-            if (order.ClientOrderId != 0 && order.IsOpen)
-            {
-                orders.Add(new
-                {
-                    client_order_id = order.ClientOrderId,
-                    symbol = engine.Symbols.GetName(order.SymbolId),
-                    side = order.Side.ToString().ToUpperInvariant(),
-                    type = order.OrderType.ToString(),
-                    status = order.Status.ToString(),
-                    quantity = order.Quantity,
-                    filled = order.FilledQuantity,
-                    limit_price = FixedPoint.ToDecimal(order.LimitRaw),
-                });
-            }
-        }
-
-        return orders;
     }
 
     public async ValueTask DisposeAsync()

@@ -37,6 +37,7 @@ public sealed class OrchestratorMetrics : IDisposable
     private readonly TradingSession _session;
     private readonly HealthMonitor? _health;
     private readonly KeyValuePair<string, object?>[][] _rejectTags;
+    private readonly Counter<long> _mcpToolCalls;
 
     /// <summary>Creates the instruments for a started <paramref name="session"/>; <paramref name="health"/> adds the agents' health states.</summary>
     public OrchestratorMetrics(TradingSession session, HealthMonitor? health = null)
@@ -61,7 +62,12 @@ public sealed class OrchestratorMetrics : IDisposable
         CreateBrokerInstruments();
         CreateAgentInstruments();
         CreateProcessInstruments();
+        _mcpToolCalls = AgentsMeter.CreateCounter<long>("orchestrator.mcp.tool_calls", "{call}", "MCP tool calls by tool, transport and outcome (ok, error)");
     }
+
+    /// <summary>Counts one MCP tool call (the MCP server calls it after each, on its request thread).</summary>
+    public void CountMcpToolCall(string tool, string transport, bool ok) =>
+        _mcpToolCalls.Add(1, new KeyValuePair<string, object?>("tool", tool), new KeyValuePair<string, object?>("transport", transport), new KeyValuePair<string, object?>("outcome", ok ? "ok" : "error"));
 
     public Meter EngineMeter { get; }
 

@@ -1,0 +1,116 @@
+using Orchestrator.Agents.Health;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Handlers;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Daemon.Control;
+
+/// <summary>
+/// What the operator's surfaces (control API, MCP server) read from a running session and the
+/// one command they both send, in one place so the two never disagree: status, portfolio,
+/// positions, open orders, health, kill switch. Slow path only: it reads counters, the
+/// portfolio and the order table without stopping the engine, or publishes one command.
+/// Money leaves fixed point as <see cref="decimal"/>, never <see cref="double"/>.
+/// </summary>
+public static class TradingQueries
+{
+    /// <summary>The session's state and counters (<c>/api/status</c>).</summary>
+    public static SessionStatus Status(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        TradingEngine engine = session.Engine;
+        return new SessionStatus(
+            session.Fault is null ? "running" : "halted",
+            engine.Risk.KillSwitchEngaged,
+            engine.Risk.AppliedParametersVersion,
+            engine.Counters.Events,
+            engine.Counters.OrdersSubmitted,
+            engine.Counters.Fills,
+            engine.Counters.TotalRejects,
+            engine.Orders.OpenCount,
+            FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
+            FixedPoint.ToDecimal(engine.Portfolio.EquityRaw));
+    }
+
+    /// <summary>Cash, equity and P&amp;L: day (against the trading day's start), total, realized, unrealized, commission.</summary>
+    public static PortfolioSummary Portfolio(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        Portfolio p = session.Engine.Portfolio;
+        long equity = p.EquityRaw;
+        long dayStart = session.Engine.Risk.StartOfDayEquityRaw;
+        return new PortfolioSummary(
+            FixedPoint.ToDecimal(p.CashRaw),
+            FixedPoint.ToDecimal(equity),
+            FixedPoint.ToDecimal(p.StartingCashRaw),
+            FixedPoint.ToDecimal(equity - (dayStart != 0 ? dayStart : p.StartingCashRaw)),
+            FixedPoint.ToDecimal(equity - p.StartingCashRaw),
+            FixedPoint.ToDecimal(p.TotalRealizedRaw),
+            FixedPoint.ToDecimal(p.TotalUnrealizedRaw),
+            FixedPoint.ToDecimal(p.CommissionRaw));
+    }
+
+    /// <summary>Every symbol with a position or realized P&amp;L (<c>/api/positions</c>).</summary>
+    public static IReadOnlyList<PositionReport> Positions(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return RunReport.From(session.Engine, session.Latency, TimeSpan.Zero, session.Fault).Positions;
+    }
+
+    /// <summary>Open orders read from the engine's table without stopping it: each record is read until two reads agree.</summary>
+    public static IReadOnlyList<OpenOrderView> OpenOrders(TradingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var orders = new List<OpenOrderView>();
+        for (int slot = 0; slot < engine.Orders.Capacity; slot++)
+        {
+            OrderRecord order = engine.Orders[slot];
+            if (order.ClientOrderId == 0 || !order.IsOpen)
+            {
+                continue;
+            }
+
+            for (int attempt = 0; attempt < 3 && !order.Equals(engine.Orders[slot]); attempt++)
+            {
+                order = engine.Orders[slot]; // changed while we read it: read again
+            }
+
+            if (order.ClientOrderId != 0 && order.IsOpen)
+            {
+                orders.Add(new OpenOrderView(
+                    order.ClientOrderId,
+                    engine.Symbols.GetName(order.SymbolId),
+                    order.Side.ToString().ToUpperInvariant(),
+                    order.OrderType.ToString(),
+                    order.Status.ToString(),
+                    order.Quantity,
+                    order.FilledQuantity,
+                    FixedPoint.ToDecimal(order.LimitRaw)));
+            }
+        }
+
+        return orders;
+    }
+
+    /// <summary>The agents' health monitor's latest snapshot, or the session's own components checked now (agents off, or no check yet).</summary>
+    public static HealthSnapshot Health(TradingSession session, HealthMonitor? monitor) =>
+        monitor?.Current is { Version: > 0 } current ? current : SessionHealth.CheckNow(session);
+
+    /// <summary>Publishes the kill-switch command (the risk handler engages it; with <paramref name="flatten"/> open positions are closed too).</summary>
+    public static void EngageKillSwitch(TradingSession session, bool flatten)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.Engine.PublishCommand(CommandKind.EngageKillSwitch, flatten ? OrderManagerHandler.KillSwitchFlatten : 0, session.LastEventTimeNs);
+    }
+}
+
+/// <summary>The session's state and counters.</summary>
+public sealed record SessionStatus(string State, bool KillSwitch, long RiskParametersVersion, long Events, long Orders, long Fills, long Rejects, int OpenOrders, decimal Cash, decimal Equity);
+
+/// <summary>The account in money (decimal from fixed point).</summary>
+public sealed record PortfolioSummary(decimal Cash, decimal Equity, decimal StartingCash, decimal DayPnl, decimal TotalPnl, decimal RealizedPnl, decimal UnrealizedPnl, decimal Commission);
+
+/// <summary>One open order.</summary>
+public sealed record OpenOrderView(long ClientOrderId, string Symbol, string Side, string Type, string Status, long Quantity, long Filled, decimal LimitPrice);

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NLog;
+using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Routing;
+using Orchestrator.Agents.State;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Control;
+using Orchestrator.Daemon.Display;
+using Orchestrator.Daemon.Metrics;
+
+namespace Orchestrator.Daemon.Mcp;
+
+/// <summary>
+/// The daemon's MCP tools. Reads go through <see cref="TradingQueries"/> (the control API's own),
+/// indicators and backtests through the agent router (data_agent, service_agent, which check
+/// their parameters), signals through the agents' <see cref="ISignalPublisher"/> (its checks are
+/// the agents' and the gateway's), the kill switch through the engine command the control API sends.
+/// </summary>
+public static class OrchestratorMcpTools
+{
+    /// <summary>Where MCP signals say they come from (audit log, recent signals).</summary>
+    public const string SignalSource = "mcp";
+
+    /// <summary>run_backtest: at most this many symbols.</summary>
+    public const int MaxBacktestSymbols = 10;
+
+    /// <summary>run_backtest: at most this many days from start_date to end_date.</summary>
+    public const int MaxBacktestDays = 3_660;
+
+    private const int MaxReasonLength = 500;
+    private const int MaxIdLength = 64;
+
+    private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Mcp");
+
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The tools <paramref name="config"/> exposes: those listed, the trading ones only with trading_tools_enabled.</summary>
+    public static IReadOnlyList<McpTool> Select(McpConfig config, McpToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return [.. All(context).Where(t => config.Tools.Contains(t.Name) && (!McpTools.Trading.Contains(t.Name) || config.TradingToolsEnabled))];
+    }
+
+    /// <summary>Every tool the daemon knows, in the order of <see cref="McpTools"/>.</summary>
+    public static IReadOnlyList<McpTool> All(McpToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return
+        [
+            new("get_portfolio",
+                "The trading account now: cash, equity, starting cash, day P&L (since the trading day started), total P&L (since the session started), realized and unrealized P&L, commission paid. Money as exact decimal numbers in the account currency.",
+                Schema("{}", []), true, (args, _) => Answer(args, () => TradingQueries.Portfolio(context.Session))),
+            new("get_positions",
+                "Every symbol with a position or realized P&L this session: quantity (negative = short), average cost, last price, unrealized and realized P&L.",
+                Schema("{}", []), true, (args, _) => Answer(args, () => TradingQueries.Positions(context.Session))),
+            new("get_open_orders",
+                "Orders still working at the broker: client order id, symbol, side, type, status, quantity, filled quantity, limit price.",
+                Schema("{}", []), true, (args, _) => Answer(args, () => TradingQueries.OpenOrders(context.Session.Engine))),
+            new("get_recent_signals",
+                "The latest trade signals (built-in rules, agents, MCP, protective stops), newest first, with their fate: pending, executed (an order went out), filled, or rejected with the risk manager's or broker's reason.",
+                Schema("""{"limit":{"type":"integer","minimum":1,"maximum":32,"description":"How many, newest first (default 10)."}}""", []), true,
+                (args, _) => RecentSignals(args, context)),
+            new("get_system_status",
+                "Is the daemon healthy? Engine state (running or halted), kill switch, counters (events, orders, fills, rejects, open orders), and the health of the engine, market data feeds, broker and each agent (healthy, degraded, unhealthy, with detail).",
+                Schema("{}", []), true, (args, _) => Answer(args, () => SystemStatus(context))),
+            new("get_technical_indicators",
+                "Technical indicators for one symbol over the bars the data agent builds from the live feed: rsi, macd (line, signal, histogram), ema, sma, bollinger (upper, middle, lower), atr. An indicator without enough bars yet is null.",
+                Schema("""
+                    {"symbol":{"type":"string","description":"A symbol this daemon trades, e.g. AAPL."},
+                     "indicators":{"type":"array","items":{"type":"string","enum":["rsi","macd","ema","sma","bollinger","atr"]},"description":"Which ones (default: all)."},
+                     "period":{"type":"integer","minimum":2,"maximum":500,"description":"Period of rsi, ema, sma, bollinger and atr (default 14)."},
+                     "bars":{"type":"integer","minimum":1,"maximum":100000,"description":"How many of the latest bars to compute over (default 200)."}}
+                    """, ["symbol"]), true,
+                (args, ct) => Indicators(args, context, ct)),
+            new("run_backtest",
+                "Backtests a strategy on the daemon's historical bars file with the live engine's code and risk settings, and returns the summary: total return, Sharpe, max drawdown, trades, win rate and more. Takes seconds for a few months of minute bars.",
+                Schema($$$"""
+                    {"strategy":{"type":"string","enum":["momentum","rsi_reversion","rules"],"description":"momentum, rsi_reversion, or rules (both)."},
+                     "symbols":{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":{{{MaxBacktestSymbols}}},"description":"Symbols in the bars file."},
+                     "start_date":{"type":"string","format":"date","description":"First day, yyyy-MM-dd."},
+                     "end_date":{"type":"string","format":"date","description":"Last day, yyyy-MM-dd (at most {{{MaxBacktestDays}}} days after start_date)."}}
+                    """, ["strategy", "symbols", "start_date", "end_date"]), true,
+                (args, ct) => Backtest(args, context, ct)),
+            new("submit_signal",
+                "Proposes a trade to the engine. The signal is checked (known symbol, side, confidence 0..1, price), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity. Answers accepted with the ring sequence, or why it was refused; follow its fate with get_recent_signals.",
+                Schema($$$"""
+                    {"symbol":{"type":"string","description":"A symbol this daemon trades."},
+                     "side":{"type":"string","enum":["BUY","SELL"]},
+                     "confidence":{"type":"number","minimum":0,"maximum":1,"description":"How sure, 0..1."},
+                     "price":{"type":"number","minimum":0,"description":"Reference or limit price; omit or 0 for none."},
+                     "reason":{"type":"string","maxLength":{{{MaxReasonLength}}},"description":"Why, in words (logged with the signal)."},
+                     "id":{"type":"string","maxLength":{{{MaxIdLength}}},"description":"Your own reference, echoed back and logged."}}
+                    """, ["symbol", "side", "confidence"]), false,
+                (args, _) => SubmitSignal(args, context)),
+            new("engage_kill_switch",
+                "Stops all trading now: the risk manager refuses every new order until an operator releases it. With flatten, open orders are canceled and positions closed too. Use when something is wrong.",
+                Schema($$$"""
+                    {"reason":{"type":"string","maxLength":{{{MaxReasonLength}}},"description":"Why (logged and alerted)."},
+                     "flatten":{"type":"boolean","description":"Also cancel open orders and close positions (default false)."}}
+                    """, ["reason"]), false,
+                (args, ct) => EngageKillSwitch(args, context, ct)),
+        ];
+    }
+
+    private static JsonElement Schema(string properties, string[] required)
+    {
+        var schema = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = JsonNode.Parse(properties),
+            ["additionalProperties"] = false,
+        };
+        if (required.Length > 0)
+        {
+            schema["required"] = new JsonArray([.. required.Select(r => JsonValue.Create(r))]);
+        }
+
+        return JsonSerializer.SerializeToElement(schema);
+    }
+
+    private static Task<JsonNode?> Answer<T>(McpArguments args, Func<T> read)
+    {
+        args.AllowOnly();
+        return Task.FromResult(JsonSerializer.SerializeToNode(read(), s_json));
+    }
+
+    private static Task<JsonNode?> RecentSignals(McpArguments args, McpToolContext context)
+    {
+        args.AllowOnly("limit");
+        int limit = args.Int("limit", 10, 1, 32);
+        Engine.TradingEngine engine = context.Session.Engine;
+        var list = new JsonArray();
+        foreach (SignalView s in context.Signals.Copy(engine.Symbols, engine.Sources).Take(limit))
+        {
+            list.Add(new JsonObject
+            {
+                ["time"] = DateTimeOffset.UnixEpoch.AddTicks(s.TsEventNs / 100).ToString("o", CultureInfo.InvariantCulture),
+                ["symbol"] = s.Symbol,
+                ["side"] = s.Side,
+                ["source"] = s.Source,
+                ["confidence"] = s.Confidence,
+                ["fate"] = s.Fate.ToString().ToLowerInvariant(),
+                ["detail"] = s.Detail,
+            });
+        }
+
+        return Task.FromResult<JsonNode?>(new JsonObject { ["signals"] = list });
+    }
+
+    private static JsonObject SystemStatus(McpToolContext context)
+    {
+        var status = JsonSerializer.SerializeToNode(TradingQueries.Status(context.Session), s_json)!.AsObject();
+        status["feed_failed"] = context.Session.FeedFailed;
+        status["health"] = JsonSerializer.SerializeToNode(ObservabilityEndpoints.HealthJson(TradingQueries.Health(context.Session, context.Agents?.Health)), s_json);
+        status["agents"] = context.Agents is null
+            ? null
+            : new JsonArray([.. context.Agents.Router.Agents.Select(a => (JsonNode)new JsonObject { ["name"] = a.Name, ["last_heartbeat"] = a.LastHeartbeat })]);
+        return status;
+    }
+
+    private static Task<JsonNode?> Indicators(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("symbol", "indicators", "period", "bars");
+        var parameters = new JsonObject { ["symbols"] = new JsonArray(args.RequiredString("symbol", 32).ToUpperInvariant()) };
+        foreach (string name in new[] { "indicators", "period", "bars" })
+        {
+            if (args.Raw(name) is { } value)
+            {
+                parameters[name] = JsonNode.Parse(value.GetRawText()); // data_agent checks them, as for every caller
+            }
+        }
+
+        return AskAgentAsync(context, DataAgent.AgentName, "get_technical_indicators", parameters, cancellationToken);
+    }
+
+    private static Task<JsonNode?> Backtest(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("strategy", "symbols", "start_date", "end_date");
+        string start = args.RequiredString("start_date", 10);
+        string end = args.RequiredString("end_date", 10);
+        if (DateOnly.TryParseExact(start, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly from)
+            && DateOnly.TryParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly to)
+            && to.DayNumber - from.DayNumber > MaxBacktestDays)
+        {
+            throw new McpToolException($"end_date: at most {MaxBacktestDays} days after start_date");
+        }
+
+        if (args.Raw("symbols") is { ValueKind: JsonValueKind.Array } symbols && symbols.GetArrayLength() > MaxBacktestSymbols)
+        {
+            throw new McpToolException($"symbols: at most {MaxBacktestSymbols}");
+        }
+
+        var parameters = new JsonObject
+        {
+            ["strategy"] = args.RequiredString("strategy", 32),
+            ["symbols"] = args.Raw("symbols") is { } list ? JsonNode.Parse(list.GetRawText()) : throw new McpToolException("symbols: required, a list of symbols"),
+            ["start_date"] = start,
+            ["end_date"] = end,
+        };
+        return AskAgentAsync(context, ServiceAgent.AgentName, "run_backtest", parameters, cancellationToken);
+    }
+
+    private static async Task<JsonNode?> AskAgentAsync(McpToolContext context, string agent, string method, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        if (context.Agents is null)
+        {
+            throw new McpToolException($"{agent} is not running: the agents are turned off (daemon.yaml agents.enabled: false)");
+        }
+
+        AgentMessage message = new(agent, method, JsonSerializer.SerializeToElement(parameters));
+        AgentResult result = await context.Agents.Router.SendAgentMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.Ok ? result.Result : throw new McpToolException($"{agent}.{method}: {result.ErrorCode}: {result.Error}");
+    }
+
+    private static Task<JsonNode?> SubmitSignal(McpArguments args, McpToolContext context)
+    {
+        args.AllowOnly("symbol", "side", "confidence", "price", "reason", "id");
+        string symbol = args.RequiredString("symbol", 32).ToUpperInvariant();
+        Side side = args.RequiredString("side", 8).ToUpperInvariant() switch
+        {
+            "BUY" => Side.Buy,
+            "SELL" => Side.Sell,
+            string other => throw new McpToolException($"side: must be BUY or SELL, got '{other}'"),
+        };
+        decimal confidence = args.RequiredDecimal("confidence");
+        decimal price = args.OptionalDecimal("price") ?? 0m;
+        string reason = args.OptionalString("reason", MaxReasonLength) ?? "submitted over MCP";
+        string? id = args.OptionalString("id", MaxIdLength);
+
+        SignalPublishResult published = context.Publisher.Publish(new AgentSignal(symbol, side, confidence, price, reason, SignalSource));
+        if (!published.Accepted)
+        {
+            throw new McpToolException("signal refused: " + published.Error);
+        }
+
+        return Task.FromResult<JsonNode?>(new JsonObject
+        {
+            ["accepted"] = true,
+            ["sequence"] = published.Sequence,
+            ["id"] = id,
+            ["note"] = "published to the engine; the risk manager decides next (see get_recent_signals)",
+        });
+    }
+
+    private static async Task<JsonNode?> EngageKillSwitch(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("reason", "flatten");
+        string reason = args.RequiredString("reason", MaxReasonLength);
+        bool flatten = args.Bool("flatten", false);
+        s_logger.Warn("Kill switch requested over MCP{0}: {1}", flatten ? " (flatten)" : string.Empty, reason);
+        TradingQueries.EngageKillSwitch(context.Session, flatten);
+
+        // The command goes through the ring; wait a little for the risk handler so the answer can say it took.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            while (!context.Session.Engine.Risk.KillSwitchEngaged)
+            {
+                await Task.Delay(5, bound.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // not yet applied after the bound: say so below
+        }
+
+        bool engaged = context.Session.Engine.Risk.KillSwitchEngaged;
+        return new JsonObject { ["kill_switch"] = engaged ? "engaged" : "engaging", ["flatten"] = flatten, ["reason"] = reason };
+    }
+}
