@@ -38,7 +38,7 @@ internal sealed class DaemonProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        foreach (string name in new[] { "ORCHESTRATOR_KIS_APP_KEY", "ORCHESTRATOR_KIS_APP_SECRET" })
+        foreach (string name in new[] { "ORCHESTRATOR_KIS_APP_KEY", "ORCHESTRATOR_KIS_APP_SECRET", "ORCHESTRATOR_MCP_TOKEN" })
         {
             start.Environment.Remove(name); // the configuration's simulator keys, not whatever the machine has
         }
