@@ -21,7 +21,8 @@ public sealed class ConfigWriterTests : IDisposable
         var mcp = new McpConfig { Enabled = true, Transport = "http", HttpPort = 9000, Tools = ["get_portfolio", "submit_signal"], TradingToolsEnabled = true };
         ConfigWriter.WriteMcp(_dir, mcp);
 
-        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, _ => null);
+        // MCP over http needs its token (from the environment here)
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, name => name == "ORCHESTRATOR_MCP_TOKEN" ? "t" : null);
         Assert.Empty(errors);
         Assert.Equal(s_agents["strategy_agent"], config!.Agents["strategy_agent"]);
         Assert.Equal(s_agents["data_agent"], config.Agents["data_agent"]);

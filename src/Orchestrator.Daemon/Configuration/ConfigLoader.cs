@@ -144,10 +144,9 @@ public static partial class ConfigLoader
                 $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
         }
 
-        if (mcp is { Enabled: true, Transport: "http" } && credentialsConfig.McpToken is null or { IsEmpty: true })
+        if (McpTokenProblem(directory, mcp, credentialsConfig) is { } mcpToken)
         {
-            errors.Add(new ConfigError(DisplayPath(directory, McpFile), "transport",
-                $"http needs a bearer token: set mcp.token in {CredentialsFile} or {CredentialEnvironmentVariables["mcp.token"]} (or use transport: stdio)"));
+            errors.Add(mcpToken);
         }
 
         ValidateAlertSecrets(directory, daemon.Alerts, credentialsConfig, errors);
@@ -753,12 +752,26 @@ public static partial class ConfigLoader
     /// <see cref="Load"/> reports it): the daemon asks before anything else whether stdout belongs
     /// to an MCP client.
     /// </summary>
-    public static McpConfig? PeekMcp(string directory)
+    public static McpConfig? PeekMcp(string directory) =>
+        File.Exists(Path.Combine(directory, McpFile)) && LoadMcp(directory) is ({ } config, { Count: 0 }) ? config : null;
+
+    /// <summary><c>mcp_integration.yaml</c> alone with its problems (file, key, reason); defaults when the file is absent.</summary>
+    public static (McpConfig? Config, IReadOnlyList<ConfigError> Errors) LoadMcp(string directory)
     {
         var errors = new List<ConfigError>();
-        YamlSection? section = Read(directory, McpFile, errors, []);
-        McpConfig config = ReadMcp(section);
-        return section is null || errors.Count > 0 ? null : config; // the section adds its problems to errors
+        McpConfig config = ReadMcp(Read(directory, McpFile, errors, [])); // the section adds its problems to errors
+        return (errors.Count == 0 ? config : null, errors);
+    }
+
+    /// <summary>MCP over HTTP without a token is refused: the problem, or null.</summary>
+    public static ConfigError? McpTokenProblem(string? directory, McpConfig mcp, CredentialsConfig credentials)
+    {
+        ArgumentNullException.ThrowIfNull(mcp);
+        ArgumentNullException.ThrowIfNull(credentials);
+        return mcp is { Enabled: true, Transport: "http" } && credentials.McpToken is null or { IsEmpty: true }
+            ? new ConfigError(DisplayPath(directory, McpFile), "transport",
+                $"http needs a bearer token: set mcp.token in {CredentialsFile} or {CredentialEnvironmentVariables["mcp.token"]} (or use transport: stdio)")
+            : null;
     }
 
     private static McpConfig ReadMcp(YamlSection? s)
