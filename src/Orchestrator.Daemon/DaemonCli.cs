@@ -267,6 +267,11 @@ public static class DaemonCli
                 errors.Add($"--mcp-port: MCP over HTTP needs a bearer token: set mcp.token in {Path.Combine(configDir, ConfigLoader.CredentialsFile)} or {ConfigLoader.CredentialEnvironmentVariables["mcp.token"]}");
             }
 
+            if (mcpHttpPort is { } mcpBind && mcpBind != 0 && mcpBind == apiPort)
+            {
+                errors.Add($"--mcp-port / {ConfigLoader.McpFile} http_port: {mcpBind} is the control API's port too; give MCP its own");
+            }
+
             if (errors.Count > 0 || config is null)
             {
                 foreach (string error in errors)

@@ -105,9 +105,3 @@ public static class McpConfigCommand
         + (mcp.Transport == "http" ? $" on 127.0.0.1:{mcp.HttpPort}/mcp, token {(credentials.McpToken is { IsEmpty: false } t ? "from " + t.Source : "missing")}" : string.Empty)
         + $"; tools: {string.Join(", ", mcp.Tools)}; trading tools {(mcp.TradingToolsEnabled ? "enabled" : "disabled")}";
 }
-
-/// <summary>What <c>mcp-config</c> was asked to change (null = keep).</summary>
-public sealed record McpConfigChange(bool? Enabled, string? Transport, int? HttpPort, string? Tools, bool? TradingTools)
-{
-    public bool IsEmpty => Enabled is null && Transport is null && HttpPort is null && Tools is null && TradingTools is null;
-}

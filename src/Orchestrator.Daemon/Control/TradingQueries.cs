@@ -105,12 +105,3 @@ public static class TradingQueries
         session.Engine.PublishCommand(CommandKind.EngageKillSwitch, flatten ? OrderManagerHandler.KillSwitchFlatten : 0, session.LastEventTimeNs);
     }
 }
-
-/// <summary>The session's state and counters.</summary>
-public sealed record SessionStatus(string State, bool KillSwitch, long RiskParametersVersion, long Events, long Orders, long Fills, long Rejects, int OpenOrders, decimal Cash, decimal Equity);
-
-/// <summary>The account in money (decimal from fixed point).</summary>
-public sealed record PortfolioSummary(decimal Cash, decimal Equity, decimal StartingCash, decimal DayPnl, decimal TotalPnl, decimal RealizedPnl, decimal UnrealizedPnl, decimal Commission);
-
-/// <summary>One open order.</summary>
-public sealed record OpenOrderView(long ClientOrderId, string Symbol, string Side, string Type, string Status, long Quantity, long Filled, decimal LimitPrice);
