@@ -37,7 +37,7 @@ public sealed class OrchestratorMetrics : IDisposable
     private readonly TradingSession _session;
     private readonly HealthMonitor? _health;
     private readonly KeyValuePair<string, object?>[][] _rejectTags;
-    private readonly Counter<long> _mcpToolCalls;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tool, string Transport, string Outcome), long> _mcpToolCalls = new();
 
     /// <summary>Creates the instruments for a started <paramref name="session"/>; <paramref name="health"/> adds the agents' health states.</summary>
     public OrchestratorMetrics(TradingSession session, HealthMonitor? health = null)
@@ -62,12 +62,15 @@ public sealed class OrchestratorMetrics : IDisposable
         CreateBrokerInstruments();
         CreateAgentInstruments();
         CreateProcessInstruments();
-        _mcpToolCalls = AgentsMeter.CreateCounter<long>("orchestrator.mcp.tool_calls", "{call}", "MCP tool calls by tool, transport and outcome (ok, error)");
+        AgentsMeter.CreateObservableCounter("orchestrator.mcp.tool_calls", McpToolCalls, "{call}", "MCP tool calls by tool, transport and outcome (ok, error)");
     }
 
-    /// <summary>Counts one MCP tool call (the MCP server calls it after each, on its request thread).</summary>
+    /// <summary>Counts one MCP tool call (the MCP server calls it after each, on its request thread; the labels are bounded: known tool names).</summary>
     public void CountMcpToolCall(string tool, string transport, bool ok) =>
-        _mcpToolCalls.Add(1, new KeyValuePair<string, object?>("tool", tool), new KeyValuePair<string, object?>("transport", transport), new KeyValuePair<string, object?>("outcome", ok ? "ok" : "error"));
+        _mcpToolCalls.AddOrUpdate((tool, transport, ok ? "ok" : "error"), 1, (_, count) => count + 1);
+
+    private IEnumerable<Measurement<long>> McpToolCalls() =>
+        _mcpToolCalls.Select(c => new Measurement<long>(c.Value, new("tool", c.Key.Tool), new("transport", c.Key.Transport), new("outcome", c.Key.Outcome)));
 
     public Meter EngineMeter { get; }
 

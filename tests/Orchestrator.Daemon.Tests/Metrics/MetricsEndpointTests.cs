@@ -228,6 +228,20 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.True(back.Value("orchestrator_agents_health_checks_total") > down.Value("orchestrator_agents_health_checks_total"));
     }
 
+    [Fact]
+    public void AgentsMeter_CountsMcpToolCalls_ByToolTransportAndOutcome()
+    {
+        using var metrics = new OrchestratorMetrics(Session);
+        using var exporter = new PrometheusExporter(metrics.Meters);
+        metrics.CountMcpToolCall("get_portfolio", "http", ok: true);
+        metrics.CountMcpToolCall("get_portfolio", "http", ok: true);
+        metrics.CountMcpToolCall("submit_signal", "stdio", ok: false);
+
+        PrometheusText text = PrometheusText.Parse(exporter.Scrape());
+        Assert.Equal(2, text.Value("orchestrator_mcp_tool_calls_total", ("tool", "get_portfolio"), ("transport", "http"), ("outcome", "ok")));
+        Assert.Equal(1, text.Value("orchestrator_mcp_tool_calls_total", ("tool", "submit_signal"), ("transport", "stdio"), ("outcome", "error")));
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Probe, DateTimeOffset CheckedAt)> ProbeAsync(HttpClient http)
     {
         HttpResponseMessage response = await http.GetAsync(new Uri("/health", UriKind.Relative));
