@@ -74,13 +74,7 @@ public sealed class McpConfigTests : IDisposable
     [Fact]
     public void CommittedMcpFile_IsValid_AndExposesNoTradingTools()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "Orchestrator.LowLatency.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        McpConfig? committed = ConfigLoader.PeekMcp(Path.Combine(dir.FullName, "config"));
+        McpConfig? committed = ConfigLoader.PeekMcp(McpTestConfig.RepositoryConfigDirectory());
         Assert.NotNull(committed);
         Assert.False(committed.TradingToolsEnabled);
         Assert.Equal(McpTools.ReadOnly, committed.Tools);

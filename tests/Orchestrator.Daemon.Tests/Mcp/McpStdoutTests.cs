@@ -12,6 +12,12 @@ public sealed class McpStdoutTests : IDisposable
 {
     private readonly string _dir = McpTestConfig.Create("enabled: false\n"); // --mcp-stdio alone turns it on
 
+    public McpStdoutTests()
+    {
+        // the committed logging configuration, console target included: it too must stay off stdout
+        File.Copy(Path.Combine(McpTestConfig.RepositoryConfigDirectory(), "NLog.config"), Path.Combine(_dir, "NLog.config"));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]

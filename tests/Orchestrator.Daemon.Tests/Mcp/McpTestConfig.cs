@@ -33,6 +33,18 @@ internal static class McpTestConfig
         return dir;
     }
 
+    /// <summary>The repository's committed <c>config/</c>.</summary>
+    public static string RepositoryConfigDirectory()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "Orchestrator.LowLatency.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir.FullName, "config");
+    }
+
     /// <summary>The daemon's arguments for a short-lived test run in <paramref name="dir"/>.</summary>
     public static List<string> RunArguments(string dir, params string[] extra) =>
         ["run", "--config", dir, "--log-dir", Path.Combine(dir, "logs"), "--ticks-per-second", "100", "--headless", .. extra];
