@@ -12,6 +12,7 @@ namespace Orchestrator.Daemon.Mcp;
 public sealed class McpArguments
 {
     private const int SummaryValueLength = 48;
+    private const int SummaryArguments = 8;
     private readonly IReadOnlyDictionary<string, JsonElement> _values;
 
     public McpArguments(IReadOnlyDictionary<string, JsonElement>? values)
@@ -97,18 +98,20 @@ public sealed class McpArguments
     /// <summary>The argument as it came (for handing on to an agent, which checks it itself); null when absent.</summary>
     public JsonElement? Raw(string name) => TryGet(name, out JsonElement value) ? value : null;
 
-    /// <summary>The arguments for the audit line: names and short values, long strings cut (tools take no secrets).</summary>
+    /// <summary>
+    /// The arguments for the audit line: the first few names with short values, long ones cut, so
+    /// a client cannot flood the log through one call (tools take no secrets).
+    /// </summary>
     public string Summary()
     {
         var text = new StringBuilder();
-        foreach ((string name, JsonElement value) in _values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach ((string name, JsonElement value) in _values.OrderBy(v => v.Key, StringComparer.Ordinal).Take(SummaryArguments))
         {
             string raw = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-            text.Append(text.Length == 0 ? string.Empty : " ").Append(name).Append('=')
-                .Append(raw.Length > SummaryValueLength ? string.Concat(raw.AsSpan(0, SummaryValueLength), "…") : raw);
+            text.Append(text.Length == 0 ? string.Empty : " ").Append(Clip(name)).Append('=').Append(Clip(raw));
         }
 
-        return text.ToString();
+        return _values.Count > SummaryArguments ? text.Append(CultureInfo.InvariantCulture, $" (+{_values.Count - SummaryArguments} more)").ToString() : text.ToString();
     }
 
     private bool TryGet(string name, out JsonElement value) =>

@@ -51,4 +51,14 @@ public sealed class McpToolDispatcherTests
         Assert.True(error.Message.Length < 300, "a client's long name is cut before it is echoed or logged");
         Assert.Equal([("unknown", "test", false)], _counted);
     }
+
+    [Fact]
+    public void ArgumentsSummary_IsBounded_WhateverTheClientSends()
+    {
+        var values = Enumerable.Range(0, 50).ToDictionary(i => "arg" + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture) + new string('n', 100), _ => JsonSerializer.SerializeToElement(new string('v', 10_000)));
+        string summary = new McpArguments(values).Summary();
+        Assert.True(summary.Length < 1_000, "summary of " + summary.Length + " characters");
+        Assert.EndsWith("(+42 more)", summary, StringComparison.Ordinal);
+        Assert.StartsWith("arg00", summary, StringComparison.Ordinal);
+    }
 }
