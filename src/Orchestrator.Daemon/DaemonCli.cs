@@ -41,11 +41,12 @@ public static class DaemonCli
         var snapshotOption = new Option<string>("--snapshot-interval") { Description = "With --journal: how often to write a state snapshot so recovery replays only the journal after it, e.g. 30s, 5m; 0 or off = never", DefaultValueFactory = _ => "1m" };
         var headlessOption = new Option<bool>("--headless") { Description = "No live console display even on a terminal: a status line in the log every --status-interval (also automatic when stdout is redirected or under systemd)" };
         var statusIntervalOption = new Option<string?>("--status-interval") { Description = "How often the one-line status goes to the log, e.g. 5s (default: daemon.yaml display.status_interval, 5s)" };
+        var gatewayPortOption = new Option<int?>("--gateway-port") { Description = "Enable the TCP signal gateway on 127.0.0.1:PORT (0 = any free port; overrides daemon.yaml gateway.port)" };
         var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, gatewayPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -64,7 +65,8 @@ public static class DaemonCli
                 parse.GetValue(journalFsyncOption)!,
                 parse.GetValue(snapshotOption)!,
                 parse.GetValue(headlessOption),
-                parse.GetValue(statusIntervalOption)),
+                parse.GetValue(statusIntervalOption),
+                parse.GetValue(gatewayPortOption)),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
@@ -106,7 +108,7 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null, int? GatewayPort = null);
 
     /// <summary>A duration, or 0 / off for never; null when unreadable (the error says why).</summary>
     internal static TimeSpan? ParseSnapshotInterval(string text, out string? error)
@@ -235,6 +237,11 @@ public static class DaemonCli
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
             }
 
+            if (a.GatewayPort is { } gatewayPort && (gatewayPort < 0 || gatewayPort > 65_535))
+            {
+                errors.Add($"--gateway-port: must be between 0 and 65535, got {gatewayPort}");
+            }
+
             int? apiPort = a.HttpPort ?? (config?.Daemon.ControlApiEnabled == true ? config.Daemon.ControlApiPort : null);
             if (apiPort is not null && config?.Credentials.ControlApiToken is null or { IsEmpty: true })
             {
@@ -268,6 +275,7 @@ public static class DaemonCli
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
                 WatchConfigDirectory = configDir,
                 StatusInterval = statusInterval ?? config.Daemon.StatusInterval,
+                Gateway = GatewayOptionsFor(config, a.GatewayPort),
             };
             if (a.Journal is { } journalDirectory)
             {
@@ -398,6 +406,25 @@ public static class DaemonCli
         {
             LogManager.Shutdown();
         }
+    }
+
+    /// <summary>The signal gateway's options: daemon.yaml <c>gateway:</c>, enabled (on that port) by <c>--gateway-port</c>; null = off.</summary>
+    internal static Adapters.SignalGateway.GatewayOptions? GatewayOptionsFor(DaemonConfig config, int? portOverride)
+    {
+        GatewaySettings g = config.Daemon.Gateway;
+        if (!g.Enabled && portOverride is null)
+        {
+            return null;
+        }
+
+        return new Adapters.SignalGateway.GatewayOptions
+        {
+            Port = portOverride ?? g.Port,
+            MaxConnections = g.MaxConnections,
+            MaxLineBytes = g.MaxLineBytes,
+            MaxInFlight = g.MaxInFlight,
+            AuthToken = g.Auth ? config.Credentials.GatewayToken?.Reveal() : null,
+        };
     }
 
     /// <summary>Session options on the embedded defaults (no configuration files).</summary>
