@@ -63,17 +63,8 @@ internal sealed class GatewayConnection
         }
 
         await writer.ConfigureAwait(false);
-        await _input.CompleteAsync().ConfigureAwait(false);
         await _output.CompleteAsync().ConfigureAwait(false);
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // already reset by the peer
-        }
-
+        await CloseGracefullyAsync().ConfigureAwait(false);
         _socket.Dispose();
         if (_lines.Unlogged > 0)
         {
@@ -197,6 +188,35 @@ internal sealed class GatewayConnection
                 return; // every line acked and every outcome written (settled ≤ acked ≤ lines)
             }
         }
+    }
+
+    /// <summary>
+    /// Sends FIN after the last answer, then discards what the client still sends until it closes
+    /// too (at most a second): closing with unread input would send a reset, and a reset can destroy
+    /// the last answers (e.g. an auth error) before the client reads them.
+    /// </summary>
+    private async Task CloseGracefullyAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            while (true)
+            {
+                ReadResult rest = await _input.ReadAsync(linger.Token).ConfigureAwait(false);
+                _input.AdvanceTo(rest.Buffer.End);
+                if (rest.IsCompleted || rest.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // reset, gone or still talking after a second: close anyway
+        }
+
+        await _input.CompleteAsync().ConfigureAwait(false);
     }
 
     private async ValueTask FlushAsync()
