@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Tests.Logging;
 
 namespace Orchestrator.Daemon.Tests;
@@ -96,6 +97,34 @@ public sealed partial class GatewayDaemonTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Session_WithGateway_ShowsItAsAHealthComponent_AndStopsItFirst()
+    {
+        using var guard = new CancellationTokenSource(s_hang);
+        SessionOptions options = DaemonCli.BuildOptions(7, 1_000, RingBuffer.WaitStrategyKind.Blocking) with { Gateway = new Adapters.SignalGateway.GatewayOptions { Port = 0 } };
+        using var session = new TradingSession(options);
+        session.Start("test");
+        Assert.NotNull(session.SignalGateway);
+        Assert.NotEqual(0, session.SignalGateway.Port);
+
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", session.SignalGateway.Port, guard.Token);
+            using var reader = new StreamReader(tcp.GetStream());
+            await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes("{\"id\":\"h1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9}\n"), guard.Token);
+            Assert.Contains("\"status\":\"accepted\"", await reader.ReadLineAsync(guard.Token), StringComparison.Ordinal);
+            Assert.Contains("\"seq\":", await reader.ReadLineAsync(guard.Token), StringComparison.Ordinal); // the outcome
+        }
+
+        Agents.Health.ComponentHealth health = Assert.Single(SessionHealth.CheckNow(session).Components, c => c.Name == SessionHealth.GatewayComponent);
+        Assert.Equal(Agents.Health.HealthState.Healthy, health.State);
+        Assert.Contains("1 accepted", health.Detail, StringComparison.Ordinal);
+        session.Stop();
+        Assert.Equal(0, session.SignalGateway.Counters.ActiveConnections);
+        using var late = new TcpClient();
+        await Assert.ThrowsAnyAsync<SocketException>(async () => await late.ConnectAsync("127.0.0.1", session.SignalGateway.Port, guard.Token)); // no longer listening
     }
 
     /// <summary>The README's "Send a signal from a shell" command (the line after its marker).</summary>

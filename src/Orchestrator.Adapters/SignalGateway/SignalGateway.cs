@@ -88,6 +88,9 @@ public sealed class SignalGateway : IAsyncDisposable
 
     public bool AuthEnabled => _tokenHash is not null;
 
+    /// <summary>Connections served at once (<see cref="GatewayOptions.MaxConnections"/>).</summary>
+    public int MaxConnections => _options.MaxConnections;
+
     /// <summary>Binds 127.0.0.1:<see cref="GatewayOptions.Port"/> and starts accepting.</summary>
     public void Start()
     {
