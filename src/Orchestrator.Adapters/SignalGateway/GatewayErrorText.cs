@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
@@ -26,11 +28,11 @@ public static class GatewayErrorText
         GatewayError.PriceNotNumber => "price: must be a number",
         GatewayError.PriceOutOfRange => "price: must be between 0 and 1000000000 (0 = market)",
         GatewayError.ReasonNotString => "reason: must be a string",
-        GatewayError.ReasonTooLong => "reason: at most " + SignalLimitsText.MaxReason + " characters",
+        GatewayError.ReasonTooLong => "reason: at most " + Number(SignalLimits.MaxReasonLength) + " characters",
         GatewayError.SourceNotString => "source: must be a string",
-        GatewayError.SourceInvalid => "source: 1 to " + SignalLimitsText.MaxSource + " characters",
+        GatewayError.SourceInvalid => "source: 1 to " + Number(SignalLimits.MaxSourceLength) + " characters",
         GatewayError.IdNotString => "id: must be a string",
-        GatewayError.IdTooLong => "id: at most " + SignalLimitsText.MaxId + " bytes",
+        GatewayError.IdTooLong => "id: at most " + Number(SignalLineParser.MaxIdBytes) + " bytes",
         GatewayError.AuthRequired => "auth: required; send 'auth <token>' first",
         GatewayError.AuthFailed => "auth: invalid token",
         GatewayError.TooManyConnections => "connection: too many connections; try again later",
@@ -52,10 +54,5 @@ public static class GatewayErrorText
         return table;
     }
 
-    private static class SignalLimitsText
-    {
-        public const string MaxReason = "500";
-        public const string MaxSource = "64";
-        public const string MaxId = "64";
-    }
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

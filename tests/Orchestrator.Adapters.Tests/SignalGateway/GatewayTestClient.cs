@@ -59,14 +59,3 @@ internal sealed class GatewayTestClient : IAsyncDisposable
         _tcp.Dispose();
     }
 }
-
-internal static class Answers
-{
-    public static string? Status(this JsonElement e) => e.GetProperty("status").GetString();
-
-    public static string? Id(this JsonElement e) => e.GetProperty("id").GetString();
-
-    public static bool IsOutcome(this JsonElement e) => e.Status() is "ordered" or "risk_rejected" or "no_order";
-
-    public static bool IsImmediate(this JsonElement e) => e.Status() is "accepted" or "rejected";
-}
