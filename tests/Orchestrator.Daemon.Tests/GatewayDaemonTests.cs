@@ -116,11 +116,24 @@ public sealed partial class GatewayDaemonTests
             await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes("{\"id\":\"h1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9}\n"), guard.Token);
             Assert.Contains("\"status\":\"accepted\"", await reader.ReadLineAsync(guard.Token), StringComparison.Ordinal);
             Assert.Contains("\"seq\":", await reader.ReadLineAsync(guard.Token), StringComparison.Ordinal); // the outcome
+            await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes("{\"id\":\"h2\",\"symbol\":\"NOPE\",\"side\":\"BUY\",\"confidence\":0.9}\n"), guard.Token);
+            Assert.Contains("\"status\":\"rejected\"", await reader.ReadLineAsync(guard.Token), StringComparison.Ordinal);
+        }
+
+        using (var metrics = new Daemon.Metrics.OrchestratorMetrics(session))
+        using (var exporter = new Daemon.Metrics.PrometheusExporter(metrics.Meters))
+        {
+            var text = Tests.Metrics.PrometheusText.Parse(exporter.Scrape());
+            Assert.Equal(1, text.Value("orchestrator_gateway_accepted_total"));
+            Assert.Equal(1, text.Value("orchestrator_gateway_rejected_total", ("reason", "symbol_unknown")));
+            Assert.Equal(0, text.Value("orchestrator_gateway_rejected_total", ("reason", "malformed_json")));
+            Assert.Equal(1, text.Series("orchestrator_gateway_outcomes_total").Sum(s => s.Value));
+            Assert.Equal(1, text.Value("orchestrator_gateway_connections_total"));
         }
 
         Agents.Health.ComponentHealth health = Assert.Single(SessionHealth.CheckNow(session).Components, c => c.Name == SessionHealth.GatewayComponent);
         Assert.Equal(Agents.Health.HealthState.Healthy, health.State);
-        Assert.Contains("1 accepted", health.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 accepted, 1 refused", health.Detail, StringComparison.Ordinal);
         session.Stop();
         Assert.Equal(0, session.SignalGateway.Counters.ActiveConnections);
         using var late = new TcpClient();
