@@ -72,6 +72,56 @@ public sealed class GatewayAllocationTests
         Assert.Contains("{\"id\":\"abc\",\"seq\":19,\"status\":\"risk_rejected\",\"reason\":\"MaxOpenOrders\"}\n", written, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutcomeConsumer_DecideAndWakeTheWriter_AllocatesNothingOnTheEngineThread()
+    {
+        // The handler as the engine's outcome thread calls it (here: the test thread), with a
+        // writer really awaiting the slot's signal on the thread pool.
+        var slots = new[] { new GatewaySlot(0, 1024) };
+        var counters = new GatewayCounters();
+        var handler = new SignalOutcomeHandler(slots, counters);
+        using var stop = new CancellationTokenSource();
+        int wakes = 0;
+        Task writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await slots[0].Work.WaitAsync();
+                Interlocked.Increment(ref wakes);
+            }
+        });
+
+        void Round(int i)
+        {
+            long id = slots[0].NextSignalId;
+            slots[0].Prepare(id, default, hasId: false);
+            slots[0].Commit(i);
+            var e = new Core.EngineEvent { Kind = Core.EventKind.TradeSignal, SignalId = id, Reject = i % 2 == 0 ? Core.RejectReason.None : Core.RejectReason.NoMarketData, ClientOrderId = i % 2 == 0 ? i + 1 : 0 };
+            handler.OnEvent(ref e, i, endOfBatch: true);
+            slots[0].WriteAnswers(null, out _);
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            Round(i); // warm-up
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 100; i < 10_100; i++)
+        {
+            Round(i);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        stop.Cancel();
+        slots[0].Work.Set();
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(10_100, counters.Ordered + counters.RiskRejected);
+        Assert.True(wakes > 0);
+    }
+
     /// <summary>One batch of lines through parse → publish → ack; true if every line was consumed.</summary>
     private static bool RunBatch(LineProcessor lines, GatewaySlot slot, byte[] payload, ArrayBufferWriter<byte> output)
     {
