@@ -3,6 +3,7 @@ using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
+// --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64; snapshot capture/write/recovery times.
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
 if (args.Contains("--quick"))
@@ -18,6 +19,11 @@ if (args.Contains("--backtest"))
 if (args.Contains("--journal"))
 {
     return Orchestrator.Benchmarks.Journal.JournalBench.Run(Console.Out);
+}
+
+if (args.Contains("--gateway"))
+{
+    return Orchestrator.Benchmarks.Gateway.GatewayIngestBench.Run(Console.Out, args); // [--clients N] [--signals N]
 }
 
 if (args.Contains("--latency"))

@@ -9,6 +9,7 @@ public sealed class TextInterner
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIds;
     private readonly string[] _texts;
     private int _count;
 
@@ -20,21 +21,28 @@ public sealed class TextInterner
         _texts[0] = string.Empty;
         _ids[string.Empty] = 0;
         _count = 1;
+        _spanIds = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Capacity { get; }
 
     /// <summary>The id for <paramref name="text"/> (0 for null or empty).</summary>
-    public int Intern(string? text)
+    public int Intern(string? text) => Intern(text.AsSpan());
+
+    /// <summary>
+    /// The id for <paramref name="text"/> (0 for empty), for parsers: a text seen before is found
+    /// without allocating; only the first sighting of a text allocates its string.
+    /// </summary>
+    public int Intern(ReadOnlySpan<char> text)
     {
-        if (string.IsNullOrEmpty(text))
+        if (text.IsEmpty)
         {
             return 0;
         }
 
         lock (_gate)
         {
-            if (_ids.TryGetValue(text, out int id))
+            if (_spanIds.TryGetValue(text, out int id))
             {
                 return id;
             }
@@ -45,9 +53,10 @@ public sealed class TextInterner
                 return Capacity - 1;
             }
 
+            string added = text.ToString();
             id = _count++;
-            _texts[id] = text;
-            _ids[text] = id;
+            _texts[id] = added;
+            _ids[added] = id;
             return id;
         }
     }

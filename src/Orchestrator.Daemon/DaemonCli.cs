@@ -45,11 +45,12 @@ public static class DaemonCli
         var statusIntervalOption = new Option<string?>("--status-interval") { Description = "How often the one-line status goes to the log, e.g. 5s (default: daemon.yaml display.status_interval, 5s)" };
         var mcpStdioOption = new Option<bool>("--mcp-stdio") { Description = "Serve MCP on stdin/stdout for the agent host that launched us (stdout then carries MCP only; logs go to stderr); ends when the host closes stdin" };
         var mcpPortOption = new Option<int?>("--mcp-port") { Description = "Serve MCP over streamable HTTP on 127.0.0.1:PORT/mcp (bearer token from api_credentials.yaml mcp.token or ORCHESTRATOR_MCP_TOKEN); overrides mcp_integration.yaml's transport and port" };
+        var gatewayPortOption = new Option<int?>("--gateway-port") { Description = "Enable the TCP signal gateway on 127.0.0.1:PORT (0 = any free port; overrides daemon.yaml gateway.port)" };
         var journalFsyncOption = new Option<string>("--journal-fsync") { Description = "batch (every batch on disk before trading acts on it), none (survives kill -9, not power loss), or e.g. 100ms", DefaultValueFactory = _ => "batch" };
 
         var run = new Command("run", "Run the orchestrator: paper broker and synthetic data on embedded defaults")
         {
-            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption, mcpStdioOption, mcpPortOption,
+            configOption, durationOption, reportOption, seedOption, rateOption, logDirOption, waitOption, dataOption, recordedOption, leaveOpenOption, httpPortOption, gatewayPortOption, journalOption, journalFsyncOption, snapshotOption, headlessOption, statusIntervalOption, mcpStdioOption, mcpPortOption,
         };
         run.SetAction((parse, cancellationToken) => RunDaemonAsync(
             new RunArguments(
@@ -70,7 +71,8 @@ public static class DaemonCli
                 parse.GetValue(headlessOption),
                 parse.GetValue(statusIntervalOption),
                 parse.GetValue(mcpStdioOption),
-                parse.GetValue(mcpPortOption)),
+                parse.GetValue(mcpPortOption),
+                parse.GetValue(gatewayPortOption)),
             cancellationToken));
 
         var checkConfigOption = new Option<string>("--config") { Description = "Configuration directory", DefaultValueFactory = _ => "config" };
@@ -112,7 +114,7 @@ public static class DaemonCli
         + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
-    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null, bool McpStdio = false, int? McpPort = null);
+    private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null, bool McpStdio = false, int? McpPort = null, int? GatewayPort = null);
 
     /// <summary>A duration, or 0 / off for never; null when unreadable (the error says why).</summary>
     internal static TimeSpan? ParseSnapshotInterval(string text, out string? error)
@@ -245,6 +247,11 @@ public static class DaemonCli
                 errors.Add($"--http-port: must be between 0 and 65535, got {port}");
             }
 
+            if (a.GatewayPort is { } gatewayPort && (gatewayPort < 0 || gatewayPort > 65_535))
+            {
+                errors.Add($"--gateway-port: must be between 0 and 65535, got {gatewayPort}");
+            }
+
             int? apiPort = a.HttpPort ?? (config?.Daemon.ControlApiEnabled == true ? config.Daemon.ControlApiPort : null);
             if (apiPort is not null && config?.Credentials.ControlApiToken is null or { IsEmpty: true })
             {
@@ -270,6 +277,12 @@ public static class DaemonCli
             if (mcpHttpPort is { } mcpBind && mcpBind != 0 && mcpBind == apiPort)
             {
                 errors.Add($"--mcp-port / {ConfigLoader.McpFile} http_port: {mcpBind} is the control API's port too; give MCP its own");
+            }
+
+            int? gatewayBind = a.GatewayPort ?? (config?.Daemon.Gateway is { Enabled: true } g ? g.Port : null);
+            if (gatewayBind is { } gatewayListen && gatewayListen != 0 && (gatewayListen == apiPort || gatewayListen == mcpHttpPort))
+            {
+                errors.Add($"--gateway-port / {ConfigLoader.DaemonFile} gateway.port: {gatewayListen} is the {(gatewayListen == apiPort ? "control API's" : "MCP server's")} port too; give the gateway its own");
             }
 
             if (errors.Count > 0 || config is null)
@@ -299,6 +312,7 @@ public static class DaemonCli
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
                 WatchConfigDirectory = configDir,
                 StatusInterval = statusInterval ?? config.Daemon.StatusInterval,
+                Gateway = GatewayOptionsFor(config, a.GatewayPort),
             };
             if (a.Journal is { } journalDirectory)
             {
@@ -490,6 +504,25 @@ public static class DaemonCli
         {
             await stopDaemon.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The signal gateway's options: daemon.yaml <c>gateway:</c>, enabled (on that port) by <c>--gateway-port</c>; null = off.</summary>
+    internal static Adapters.SignalGateway.GatewayOptions? GatewayOptionsFor(DaemonConfig config, int? portOverride)
+    {
+        GatewaySettings g = config.Daemon.Gateway;
+        if (!g.Enabled && portOverride is null)
+        {
+            return null;
+        }
+
+        return new Adapters.SignalGateway.GatewayOptions
+        {
+            Port = portOverride ?? g.Port,
+            MaxConnections = g.MaxConnections,
+            MaxLineBytes = g.MaxLineBytes,
+            MaxInFlight = g.MaxInFlight,
+            AuthToken = g.Auth ? config.Credentials.GatewayToken?.Reveal() : null,
+        };
     }
 
     /// <summary>Session options on the embedded defaults (no configuration files).</summary>

@@ -29,7 +29,9 @@ public sealed class TradingEngine
     private readonly Disruptor<EngineEvent> _inbound;
     private readonly Disruptor<OrderCommand> _outbound;
     private readonly TimeProvider _time;
+    private readonly EventHandlerGroup<EngineEvent> _tradingStages;
     private bool _gatewayConnected;
+    private bool _started;
 
     public TradingEngine(EngineOptions options, IAuditWriter auditWriter, TimeProvider? time = null)
     {
@@ -106,6 +108,7 @@ public sealed class TradingEngine
                 : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
         }
 
+        _tradingStages = last;
         if (options.CpuCores.Count > 0)
         {
             if (options.Pipelined)
@@ -243,12 +246,33 @@ public sealed class TradingEngine
         _gatewayConnected = true;
     }
 
+    /// <summary>
+    /// Attaches a consumer that sees every inbound event AFTER the trading stages decided it: for a
+    /// trade signal, <see cref="EngineEvent.Reject"/> (None = passed) and
+    /// <see cref="EngineEvent.ClientOrderId"/> (0 = no order) are final. It runs on its own
+    /// processor thread in sequence order and gates the ring like every stage (the ring cannot
+    /// wrap past it), so it must never block: it may only hand the outcome on without allocation
+    /// or locks (the signal gateway's acks use it). Call before <see cref="Start"/>.
+    /// </summary>
+    public void AttachSignalOutcomeConsumer(IEventHandler<EngineEvent> consumer)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        if (_started)
+        {
+            throw new InvalidOperationException("Attach outcome consumers before starting the engine.");
+        }
+
+        _tradingStages.Then(consumer);
+    }
+
     public void Start()
     {
         if (!_gatewayConnected)
         {
             throw new InvalidOperationException("Connect a broker gateway before starting the engine.");
         }
+
+        _started = true;
 
         Audit.Start();
         Checkpoints?.Start();
@@ -323,6 +347,28 @@ public sealed class TradingEngine
             return -1;
         }
 
+        WriteSignal(sequence, symbolId, side, confidencePpm, priceRaw, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
+        return sequence;
+    }
+
+    /// <summary>
+    /// Publishes a trade signal whose source and reason are already interned (<see cref="Sources"/>,
+    /// <see cref="Reasons"/>) without waiting: returns its sequence, or -1 when the ring is full.
+    /// Allocation-free, for edges that parse straight into ids (the signal gateway).
+    /// </summary>
+    public long TryPublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs)
+    {
+        if (!Inbound.TryNext(out long sequence))
+        {
+            return -1;
+        }
+
+        WriteSignal(sequence, symbolId, side, confidencePpm, priceRaw, signalId, sourceId, reasonId, tsEventNs);
+        return sequence;
+    }
+
+    private void WriteSignal(long sequence, int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs)
+    {
         ref EngineEvent e = ref Inbound[sequence];
         e.Clear();
         e.Kind = EventKind.TradeSignal;
@@ -331,12 +377,11 @@ public sealed class TradingEngine
         e.ConfidencePpm = confidencePpm;
         e.SignalPriceRaw = priceRaw;
         e.SignalId = signalId;
-        e.SourceId = Sources.Intern(source);
-        e.ReasonId = Reasons.Intern(reason);
+        e.SourceId = sourceId;
+        e.ReasonId = reasonId;
         e.TsEventNs = tsEventNs;
         Stamp(ref e);
         Inbound.Publish(sequence);
-        return sequence;
     }
 
     /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>

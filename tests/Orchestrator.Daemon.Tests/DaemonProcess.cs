@@ -33,14 +33,14 @@ internal sealed class DaemonProcess : IDisposable
     public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string name in Orchestrator.Daemon.Configuration.ConfigLoader.CredentialEnvironmentVariables.Values)
+        {
+            start.Environment.Remove(name); // the configuration's keys and tokens, not whatever the machine has
+        }
+
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
-        }
-
-        foreach (string name in new[] { "ORCHESTRATOR_KIS_APP_KEY", "ORCHESTRATOR_KIS_APP_SECRET", "ORCHESTRATOR_MCP_TOKEN" })
-        {
-            start.Environment.Remove(name); // the configuration's simulator keys, not whatever the machine has
         }
 
         start.ArgumentList.Add(DaemonDll);

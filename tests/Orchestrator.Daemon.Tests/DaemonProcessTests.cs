@@ -143,7 +143,8 @@ public sealed class DaemonProcessTests
             string config = Path.Combine(dir, "config");
             Directory.CreateDirectory(config);
             File.WriteAllText(Path.Combine(config, "api_credentials.yaml"),
-                "kis: { app_key: CANARY-FILE-KIS-KEY, app_secret: CANARY-FILE-KIS-SECRET }\nllm: { api_key: CANARY-FILE-LLM }\nmcp: { token: CANARY-FILE-MCP }\n");
+                "kis: { app_key: CANARY-FILE-KIS-KEY, app_secret: CANARY-FILE-KIS-SECRET }\nllm: { api_key: CANARY-FILE-LLM }\nmcp: { token: CANARY-FILE-MCP }\ngateway: { token: CANARY-FILE-GATEWAY }\n");
+            File.WriteAllText(Path.Combine(config, "daemon.yaml"), "gateway:\n  auth: true\n");
             File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"),
                 "TRADING_MODE: VIRTUAL\nVIRTUAL_APP_KEY: CANARY-MYSTOCK-KEY\nVIRTUAL_APP_SECRET: CANARY-MYSTOCK-SECRET\nwatch_list: [AAPL, MSFT]\n");
             var environment = new Dictionary<string, string>
@@ -151,10 +152,11 @@ public sealed class DaemonProcessTests
                 ["ORCHESTRATOR_API_TOKEN"] = "CANARY-ENV-TOKEN",
                 ["ORCHESTRATOR_ALPACA_SECRET_KEY"] = "CANARY-ENV-ALPACA",
                 ["ORCHESTRATOR_MCP_TOKEN"] = "CANARY-ENV-MCP",
+                ["ORCHESTRATOR_GATEWAY_TOKEN"] = "CANARY-ENV-GATEWAY",
             };
 
-            // with the MCP server over HTTP too: its start-up line names where the token came from
-            (int exit, string output) = Run(dir, environment, "run", "--duration", "2s", "--report", "out.json", "--ticks-per-second", "500", "--mcp-port", "0");
+            // with the MCP server over HTTP and the signal gateway with auth too: their start-up lines name where the tokens came from
+            (int exit, string output) = Run(dir, environment, "run", "--duration", "2s", "--report", "out.json", "--ticks-per-second", "500", "--mcp-port", "0", "--gateway-port", "0");
 
             Assert.Equal(0, exit);
             var everything = new System.Text.StringBuilder(output);
@@ -168,6 +170,8 @@ public sealed class DaemonProcessTests
 
             Assert.True(everything.Length > 1000, "the run must have written something to search");
             Assert.Contains("MCP server (streamable HTTP) listening on", everything.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Signal gateway listening on", everything.ToString(), StringComparison.Ordinal);
+            Assert.Contains("auth on", everything.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("CANARY", everything.ToString(), StringComparison.Ordinal);
         }
         finally

@@ -13,9 +13,9 @@ namespace Orchestrator.Agents.State;
 public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> eventTimeNs) : ISignalPublisher
 {
     /// <summary>Agent signal ids live in their own range, apart from the gateway's.</summary>
-    public const long SignalIdBase = 7_000_000_000_000;
+    public const long SignalIdBase = Core.SignalLimits.AgentSignalIdBase;
 
-    private const int MaxReasonLength = 500;
+    private const int MaxReasonLength = Core.SignalLimits.MaxReasonLength;
     private long _nextSignalId = SignalIdBase;
     private long _published;
     private long _refused;
@@ -33,7 +33,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return new SignalPublishResult(false, 0, problem);
         }
 
-        long sequence = engine.PublishSignal(symbolId, signal.Side, (int)(signal.Confidence * 1_000_000m), Core.FixedPoint.FromDecimal(signal.Price),
+        long sequence = engine.PublishSignal(symbolId, signal.Side, Core.SignalLimits.ToConfidencePpm(signal.Confidence), Core.FixedPoint.FromDecimal(signal.Price),
             Interlocked.Increment(ref _nextSignalId), signal.Source, signal.Reason, eventTimeNs(), wait: false);
         if (sequence < 0)
         {
@@ -58,12 +58,12 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return "side: must be BUY or SELL";
         }
 
-        if (signal.Confidence is < 0m or > 1m)
+        if (!Core.SignalLimits.IsValidConfidence(signal.Confidence))
         {
             return $"confidence: must be between 0 and 1, got {signal.Confidence}";
         }
 
-        if (signal.Price is < 0m or > 1_000_000_000m)
+        if (!Core.SignalLimits.IsValidPrice(signal.Price))
         {
             return $"price: must be between 0 and 1,000,000,000, got {signal.Price}";
         }

@@ -32,6 +32,7 @@ public static partial class ConfigLoader
         ["alpaca.secret_key"] = "ORCHESTRATOR_ALPACA_SECRET_KEY",
         ["control_api.token"] = "ORCHESTRATOR_API_TOKEN",
         ["mcp.token"] = "ORCHESTRATOR_MCP_TOKEN",
+        ["gateway.token"] = "ORCHESTRATOR_GATEWAY_TOKEN",
         ["llm.api_key"] = "ORCHESTRATOR_LLM_API_KEY",
         ["alerts.webhook_url"] = "ORCHESTRATOR_ALERT_WEBHOOK_URL",
         ["alerts.telegram_bot_token"] = "ORCHESTRATOR_TELEGRAM_BOT_TOKEN",
@@ -147,6 +148,12 @@ public static partial class ConfigLoader
         if (McpTokenProblem(directory, mcp, credentialsConfig) is { } mcpToken)
         {
             errors.Add(mcpToken);
+        }
+
+        if (daemon.Gateway.Auth && credentialsConfig.GatewayToken is null or { IsEmpty: true })
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "gateway.auth",
+                $"needs a token: set gateway.token in {CredentialsFile} or {CredentialEnvironmentVariables["gateway.token"]}"));
         }
 
         ValidateAlertSecrets(directory, daemon.Alerts, credentialsConfig, errors);
@@ -605,7 +612,7 @@ public static partial class ConfigLoader
 
     private static CredentialsConfig ReadCredentials(YamlSection? s, Func<string, string?> environment)
     {
-        string[] sectionNames = ["kis", "alpaca", "control_api", "mcp", "llm", "alerts"];
+        string[] sectionNames = ["kis", "alpaca", "control_api", "mcp", "gateway", "llm", "alerts"];
         Dictionary<string, YamlSection?> sections = sectionNames.ToDictionary(n => n, n => s?.Section(n), StringComparer.Ordinal);
 
         Secret? Get(string section, string key)
@@ -629,6 +636,7 @@ public static partial class ConfigLoader
             AlpacaSecretKey = Get("alpaca", "secret_key"),
             ControlApiToken = Get("control_api", "token"),
             McpToken = Get("mcp", "token"),
+            GatewayToken = Get("gateway", "token"),
             LlmApiKey = Get("llm", "api_key"),
             AlertWebhookUrl = Get("alerts", "webhook_url"),
             TelegramBotToken = Get("alerts", "telegram_bot_token"),
@@ -741,6 +749,27 @@ public static partial class ConfigLoader
         if (s.Section("alerts") is { } alerts)
         {
             settings = settings with { Alerts = ReadAlerts(alerts) };
+        }
+
+        if (s.Section("gateway") is { } gateway)
+        {
+            GatewaySettings g = settings.Gateway;
+            g = g with
+            {
+                Enabled = gateway.GetBool("enabled", g.Enabled),
+                Port = gateway.GetInt("port", g.Port, 1, 65_535),
+                Auth = gateway.GetBool("auth", g.Auth),
+                MaxConnections = gateway.GetInt("max_connections", g.MaxConnections, 1, Adapters.SignalGateway.GatewayOptions.MaxConnectionsLimit),
+                MaxLineBytes = gateway.GetInt("max_line_bytes", g.MaxLineBytes, 256, 65_536),
+                MaxInFlight = gateway.GetInt("max_in_flight", g.MaxInFlight, 2, 65_536),
+            };
+            if ((g.MaxInFlight & (g.MaxInFlight - 1)) != 0)
+            {
+                gateway.Error("max_in_flight", $"must be a power of two, got {g.MaxInFlight}");
+            }
+
+            settings = settings with { Gateway = g };
+            gateway.ReportUnknownKeys();
         }
 
         s.ReportUnknownKeys();

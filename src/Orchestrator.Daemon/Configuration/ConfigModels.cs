@@ -86,6 +86,8 @@ public sealed record CredentialsConfig
 
     /// <summary><c>mcp.token</c>: the bearer token of the MCP server over HTTP.</summary>
     public Secret? McpToken { get; init; }
+    /// <summary><c>gateway.token</c>: the signal gateway's token, when <c>gateway.auth</c> is on.</summary>
+    public Secret? GatewayToken { get; init; }
 
     public Secret? LlmApiKey { get; init; }
 
@@ -148,6 +150,27 @@ public sealed record DaemonSettings
 
     /// <summary>Alert channels, de-dup and rate limit (<c>alerts:</c>).</summary>
     public AlertSettings Alerts { get; init; } = new();
+
+    /// <summary>The TCP signal gateway (<c>gateway:</c>).</summary>
+    public GatewaySettings Gateway { get; init; } = new();
+}
+
+/// <summary><c>daemon.yaml</c> <c>gateway:</c> — newline-delimited JSON signals over TCP on 127.0.0.1.</summary>
+public sealed record GatewaySettings
+{
+    public bool Enabled { get; init; }
+
+    public int Port { get; init; } = 7400;
+
+    /// <summary>Require <c>auth &lt;token&gt;</c> first (token: <c>gateway.token</c> in api_credentials.yaml or ORCHESTRATOR_GATEWAY_TOKEN).</summary>
+    public bool Auth { get; init; }
+
+    public int MaxConnections { get; init; } = 16;
+
+    public int MaxLineBytes { get; init; } = 4096;
+
+    /// <summary>Lines per connection answered but not yet settled (a power of two).</summary>
+    public int MaxInFlight { get; init; } = 1024;
 }
 
 /// <summary><c>daemon.yaml</c> <c>agents:</c> — the slow-path multi-agent system.</summary>

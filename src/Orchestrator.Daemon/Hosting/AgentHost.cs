@@ -53,6 +53,10 @@ public sealed class AgentHost : IAsyncDisposable
         Health.AddCheck(SessionHealth.EngineComponent, _ => Task.FromResult(SessionHealth.Engine(session)));
         Health.AddCheck(SessionHealth.MarketDataComponent, _ => Task.FromResult(SessionHealth.MarketData(session)));
         Health.AddCheck(SessionHealth.BrokerComponent, _ => Task.FromResult(SessionHealth.Broker(session)));
+        if (session.SignalGateway is not null)
+        {
+            Health.AddCheck(SessionHealth.GatewayComponent, _ => Task.FromResult(SessionHealth.Gateway(session)!));
+        }
     }
 
     public SlowPathScheduler Pool { get; }

@@ -15,6 +15,7 @@ public static class SessionHealth
     public const string EngineComponent = "engine";
     public const string MarketDataComponent = "market_data";
     public const string BrokerComponent = "broker";
+    public const string GatewayComponent = "gateway";
 
     /// <summary>Unhealthy once a stage halted; degraded with the inbound ring over 90% full.</summary>
     public static ComponentHealth Engine(TradingSession session)
@@ -71,11 +72,31 @@ public static class SessionHealth
         return ComponentHealth.Of(BrokerComponent, state, detail);
     }
 
-    /// <summary>The three, checked now, as one snapshot (for <c>/health</c> without the agents' monitor).</summary>
+    /// <summary>The TCP signal gateway (null when it is off): degraded while every connection slot is taken.</summary>
+    public static ComponentHealth? Gateway(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.SignalGateway is not { } gateway)
+        {
+            return null;
+        }
+
+        Adapters.SignalGateway.GatewayCounters c = gateway.Counters;
+        string detail = string.Create(CultureInfo.InvariantCulture,
+            $"127.0.0.1:{gateway.Port}, {c.ActiveConnections}/{gateway.MaxConnections} connections, {c.Accepted} accepted, {c.Rejected} refused, {c.RingFullWaits} ring-full waits");
+        return ComponentHealth.Of(GatewayComponent, c.ActiveConnections >= gateway.MaxConnections ? HealthState.Degraded : HealthState.Healthy, detail);
+    }
+
+    /// <summary>The three (four with the gateway), checked now, as one snapshot (for <c>/health</c> without the agents' monitor).</summary>
     public static HealthSnapshot CheckNow(TradingSession session, TimeProvider? time = null)
     {
         DateTimeOffset now = (time ?? TimeProvider.System).GetUtcNow();
-        ComponentHealth[] components = [Engine(session) with { CheckedAt = now }, MarketData(session) with { CheckedAt = now }, Broker(session) with { CheckedAt = now }];
+        List<ComponentHealth> components = [Engine(session) with { CheckedAt = now }, MarketData(session) with { CheckedAt = now }, Broker(session) with { CheckedAt = now }];
+        if (Gateway(session) is { } gateway)
+        {
+            components.Add(gateway with { CheckedAt = now });
+        }
+
         HealthState overall = (HealthState)components.Max(c => (int)c.State);
         return new HealthSnapshot(overall, components, null, now, 0);
     }

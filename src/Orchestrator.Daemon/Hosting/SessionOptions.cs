@@ -39,6 +39,9 @@ public sealed record SessionOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The TCP signal gateway (null = off); it starts after the engine and stops first.</summary>
+    public Adapters.SignalGateway.GatewayOptions? Gateway { get; init; }
+
     /// <summary>With a journal: how often a Checkpoint is published so a snapshot bounds recovery; zero = never.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -4,6 +4,7 @@ using Orchestrator.Adapters.Alpaca;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
+using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
@@ -34,6 +35,7 @@ public sealed partial class TradingSession : IDisposable
     private KisMarketDataFeed? _kisFeed;
     private readonly List<IDisposable> _venueResources = [];
     private MarketDataFeed? _feed;
+    private SignalGateway? _signalGateway;
     private MarketDataFanOut? _fanOut;
     private MarketDataFileReader? _reader;
     private RiskFileWatcher? _watcher;
@@ -54,6 +56,9 @@ public sealed partial class TradingSession : IDisposable
     public LatencyRecorder Latency { get; } = new();
 
     public TradingEngine Engine => _engine ?? throw new InvalidOperationException("The session has not started.");
+
+    /// <summary>The TCP signal gateway, when <see cref="SessionOptions.Gateway"/> is set and the session started.</summary>
+    public SignalGateway? SignalGateway => _signalGateway;
 
     /// <summary>The paper venue (paper sessions only).</summary>
     public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has no paper venue.");
@@ -188,6 +193,11 @@ public sealed partial class TradingSession : IDisposable
 
         _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
+        if (_options.Gateway is { } gatewayOptions)
+        {
+            // Before the engine starts: the gateway attaches its outcome consumer after the trading stages.
+            _signalGateway = new SignalGateway(_engine, gatewayOptions, () => LastEventTimeNs);
+        }
         (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols); // names symbols in the JSON log's fields
         if (_engine.JournalTornTail is { } torn)
         {
@@ -325,6 +335,7 @@ public sealed partial class TradingSession : IDisposable
 
         _feed?.Start();
         StartCheckpoints(_engine);
+        _signalGateway?.Start(); // logs "listening on 127.0.0.1:PORT (auth on/off)"
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
@@ -512,6 +523,12 @@ public sealed partial class TradingSession : IDisposable
     /// <summary>Stops intake, cancels open orders (if configured), drains everything and stops the threads.</summary>
     public ShutdownResult Stop()
     {
+        if (_signalGateway is not null)
+        {
+            s_logger.Info("Shutdown: stopping the signal gateway (no new connections or lines; outcomes of accepted signals are written first)");
+            _signalGateway.StopAsync().GetAwaiter().GetResult();
+        }
+
         s_logger.Info("Shutdown: stopping market data");
         StopCheckpoints();
         _watcher?.Dispose(); // no live changes while draining

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
+using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Adapters.WebSockets;
 using Orchestrator.Agents.Health;
@@ -38,6 +39,7 @@ public sealed class OrchestratorMetrics : IDisposable
     private readonly HealthMonitor? _health;
     private readonly KeyValuePair<string, object?>[][] _rejectTags;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tool, string Transport, string Outcome), long> _mcpToolCalls = new();
+    private readonly KeyValuePair<string, object?>[][] _gatewayErrorTags;
 
     /// <summary>Creates the instruments for a started <paramref name="session"/>; <paramref name="health"/> adds the agents' health states.</summary>
     public OrchestratorMetrics(TradingSession session, HealthMonitor? health = null)
@@ -50,6 +52,13 @@ public sealed class OrchestratorMetrics : IDisposable
         foreach (RejectReason reason in reasons)
         {
             _rejectTags[(int)reason] = [new("reason", SnakeCase(reason.ToString()))];
+        }
+
+        GatewayError[] errors = Enum.GetValues<GatewayError>();
+        _gatewayErrorTags = new KeyValuePair<string, object?>[errors.Length][];
+        foreach (GatewayError error in errors)
+        {
+            _gatewayErrorTags[(int)error] = [new("reason", SnakeCase(error.ToString()))];
         }
 
         EngineMeter = new Meter(EngineMeterName);
@@ -107,6 +116,39 @@ public sealed class OrchestratorMetrics : IDisposable
         m.CreateObservableGauge("orchestrator.engine.ring_capacity", RingCapacity, "{slot}", "Slots per ring");
         m.CreateObservableGauge("orchestrator.engine.order_latency", Latency, "us", "Input publication to order hand-off, percentiles since the start (quantile 1 = max)");
         m.CreateObservableCounter("orchestrator.engine.order_latency_samples", () => _session.Latency.Summarize().Count, "{order}", "Orders the latency percentiles are computed over");
+        if (_session.SignalGateway is { } gateway)
+        {
+            CreateGatewayInstruments(m, gateway.Counters);
+        }
+    }
+
+    /// <summary>The TCP signal gateway's counters (read on the collector's thread; the gateway keeps them).</summary>
+    private void CreateGatewayInstruments(Meter m, GatewayCounters c)
+    {
+        m.CreateObservableCounter("orchestrator.gateway.accepted", () => c.Accepted, "{signal}", "Signals the gateway published into the ring");
+        m.CreateObservableCounter("orchestrator.gateway.rejected", () => GatewayRejects(c), "{line}", "Lines the gateway refused, by reason");
+        m.CreateObservableCounter("orchestrator.gateway.outcomes", () => GatewayOutcomes(c), "{signal}", "Accepted signals by what the engine decided: ordered, risk_rejected, no_order");
+        m.CreateObservableCounter("orchestrator.gateway.connections", () => c.ConnectionsOpened, "{connection}", "Connections served since the start");
+        m.CreateObservableCounter("orchestrator.gateway.connections_refused", () => c.ConnectionsRefused, "{connection}", "Connections turned away: too many");
+        m.CreateObservableGauge("orchestrator.gateway.active_connections", () => c.ActiveConnections, "{connection}", "Connections open now");
+        m.CreateObservableCounter("orchestrator.gateway.bytes", () => c.BytesRead, "By", "Bytes read from gateway clients");
+        m.CreateObservableCounter("orchestrator.gateway.partial_lines", () => c.PartialLinesDiscarded, "{line}", "Lines cut by a disconnect, discarded");
+        m.CreateObservableCounter("orchestrator.gateway.ring_full_waits", () => c.RingFullWaits, "{wait}", "Times a connection stopped reading because the inbound ring was full");
+    }
+
+    private IEnumerable<Measurement<long>> GatewayRejects(GatewayCounters c)
+    {
+        for (int i = 1; i < _gatewayErrorTags.Length; i++) // 0 is None
+        {
+            yield return new(c.RejectedBy((GatewayError)i), _gatewayErrorTags[i]);
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> GatewayOutcomes(GatewayCounters c)
+    {
+        yield return new(c.Ordered, new KeyValuePair<string, object?>("status", "ordered"));
+        yield return new(c.RiskRejected, new KeyValuePair<string, object?>("status", "risk_rejected"));
+        yield return new(c.NoOrder, new KeyValuePair<string, object?>("status", "no_order"));
     }
 
     private void CreateFeedInstruments()

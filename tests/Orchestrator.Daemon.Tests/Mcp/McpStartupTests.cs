@@ -13,6 +13,7 @@ public sealed class McpStartupTests : IDisposable
     [InlineData("enabled: false\n", new[] { "--mcp-stdio", "--mcp-port", "9999" }, "--mcp-stdio and --mcp-port: choose one MCP transport")]
     [InlineData("enabled: false\n", new[] { "--mcp-port", "70000" }, "--mcp-port: must be between 0 and 65535, got 70000")]
     [InlineData("enabled: false\n", new[] { "--mcp-port", "18799", "--http-port", "18799" }, "--mcp-port / mcp_integration.yaml http_port: 18799 is the control API's port too")]
+    [InlineData("enabled: false\n", new[] { "--gateway-port", "18798", "--http-port", "18798" }, "--gateway-port / daemon.yaml gateway.port: 18798 is the control API's port too")]
     public async Task Refused_WithAClearConfigError(string mcpYaml, string[] options, string expected)
     {
         // no MCP token anywhere (the control API's only, for the port clash)

@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using NLog;
+
+namespace Orchestrator.Adapters.SignalGateway;
+
+/// <summary>
+/// One client: a read loop (<see cref="PipeReader"/> over the socket → <see cref="LineProcessor"/>)
+/// and a write loop, the only writer of the socket (<see cref="PipeWriter"/>, one flush per wake-up,
+/// not per line), joined by the slot's table. Neither loop spins: the reader waits on the slot's
+/// room signal or backs off while the ring is full; the writer waits on its work signal.
+/// </summary>
+internal sealed class GatewayConnection
+{
+    private static readonly Logger s_logger = LogManager.GetCurrentClassLogger();
+
+    private readonly Socket _socket;
+    private readonly GatewaySlot _slot;
+    private readonly GatewayCounters _counters;
+    private readonly LineProcessor _lines;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly TimeSpan _drainTimeout;
+    private volatile bool _readerDone;
+    private volatile bool _stopping;
+    private bool _outputDead;
+
+    public GatewayConnection(Socket socket, GatewaySlot slot, GatewayCounters counters, LineProcessor lines, TimeSpan drainTimeout, string peer)
+    {
+        _socket = socket;
+        _slot = slot;
+        _counters = counters;
+        _lines = lines;
+        _drainTimeout = drainTimeout;
+        Peer = peer;
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+    }
+
+    public string Peer { get; }
+
+    /// <summary>Whether every accepted signal's outcome was settled before the connection ended.</summary>
+    public bool Drained => _slot.IsDrained;
+
+    public async Task RunAsync()
+    {
+        Task writer = WriteLoopAsync();
+        try
+        {
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the client went away: what was read is answered, nothing more
+        }
+        finally
+        {
+            _readerDone = true;
+            _slot.Work.Set();
+        }
+
+        await writer.ConfigureAwait(false);
+        await _output.CompleteAsync().ConfigureAwait(false);
+        await CloseGracefullyAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_lines.Unlogged > 0)
+        {
+            s_logger.Warn("Signal gateway {0}: {1} more refused lines were not logged (see the gateway rejected counters)", Peer, _lines.Unlogged);
+        }
+    }
+
+    /// <summary>Stops reading (shutdown): lines already read are answered, their outcomes awaited.</summary>
+    public void StopReading()
+    {
+        _stopping = true;
+        _input.CancelPendingRead();
+        _slot.Space.Set();
+    }
+
+    /// <summary>Gives up on a client that does not read its answers (after the drain timeout).</summary>
+    public void Abort()
+    {
+        StopReading();
+        _output.CancelPendingFlush();
+        _socket.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        int ringWaits = 0;
+        while (!_stopping)
+        {
+            ReadResult read = await _input.ReadAsync().ConfigureAwait(false);
+            if (read.IsCanceled)
+            {
+                return; // shutdown: stop reading
+            }
+
+            ReadOnlySequence<byte> buffer = read.Buffer;
+            ProcessResult result = _lines.Process(ref buffer);
+            _input.AdvanceTo(buffer.Start, result == ProcessResult.NeedMore ? buffer.End : buffer.Start);
+            _slot.Work.Set(); // one wake-up (and so one flush) per read batch
+            switch (result)
+            {
+                case ProcessResult.Close:
+                    return;
+                case ProcessResult.NoRoom:
+                    while (!_slot.HasRoom && !_stopping)
+                    {
+                        await _slot.Space.WaitAsync().ConfigureAwait(false);
+                    }
+
+                    continue;
+                case ProcessResult.RingFull:
+                    // Back-pressure: stop reading until the engine frees slots. Yield first, then sleep
+                    // 1 ms between tries: never a busy spin on this 2-core budget, never a drop.
+                    if (ringWaits++ == 0)
+                    {
+                        _counters.CountRingFullWait();
+                    }
+
+                    if (ringWaits < 4)
+                    {
+                        await Task.Yield();
+                    }
+                    else
+                    {
+                        await Task.Delay(1).ConfigureAwait(false);
+                    }
+
+                    continue;
+                default:
+                    ringWaits = 0;
+                    break;
+            }
+
+            if (read.IsCompleted)
+            {
+                if (!buffer.IsEmpty && !_lines.Skipping)
+                {
+                    _counters.CountPartialLine(); // cut mid-line: discarded, never published
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        long drainDeadline = 0;
+        while (true)
+        {
+            if (_readerDone && !_slot.IsDrained)
+            {
+                // Closing: outcomes still to come from the engine; poll gently, bounded.
+                long now = Stopwatch.GetTimestamp();
+                drainDeadline = drainDeadline == 0 ? now + (long)(_drainTimeout.TotalSeconds * Stopwatch.Frequency) : drainDeadline;
+                if (now > drainDeadline)
+                {
+                    s_logger.Warn("Signal gateway {0}: closed with {1} signals whose outcome did not arrive within {2:0.#}s", Peer, _slot.Lines - _slot.Settled, _drainTimeout.TotalSeconds);
+                    return;
+                }
+
+                await Task.Delay(1).ConfigureAwait(false);
+            }
+            else
+            {
+                await _slot.Work.WaitAsync().ConfigureAwait(false);
+            }
+
+            int written = _slot.WriteAnswers(_outputDead ? null : _output, out bool freed);
+            if (freed)
+            {
+                _slot.Space.Set();
+            }
+
+            if (written > 0)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+
+            if (_readerDone && _slot.IsDrained)
+            {
+                return; // every line acked and every outcome written (settled ≤ acked ≤ lines)
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends FIN after the last answer, then discards what the client still sends until it closes
+    /// too (at most a second): closing with unread input would send a reset, and a reset can destroy
+    /// the last answers (e.g. an auth error) before the client reads them.
+    /// </summary>
+    private async Task CloseGracefullyAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            while (true)
+            {
+                ReadResult rest = await _input.ReadAsync(linger.Token).ConfigureAwait(false);
+                _input.AdvanceTo(rest.Buffer.End);
+                if (rest.IsCompleted || rest.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // reset, gone or still talking after a second: close anyway
+        }
+
+        await _input.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        try
+        {
+            FlushResult flush = await _output.FlushAsync().ConfigureAwait(false);
+            _outputDead |= flush.IsCanceled || flush.IsCompleted;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            _outputDead = true; // the client is gone: go on settling its lines without writing
+        }
+    }
+}

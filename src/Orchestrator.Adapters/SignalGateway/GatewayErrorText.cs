@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.SignalGateway;
+
+/// <summary>The fixed, field-named message of each <see cref="GatewayError"/>, pre-encoded as UTF-8 JSON string content.</summary>
+public static class GatewayErrorText
+{
+    private static readonly byte[][] s_utf8 = Build();
+
+    /// <summary>The message as text (logs, tests).</summary>
+    public static string Get(GatewayError error) => error switch
+    {
+        GatewayError.MalformedJson => "json: malformed; send one JSON object per line",
+        GatewayError.NotAnObject => "json: expected an object",
+        GatewayError.InvalidUtf8 => "line: not valid UTF-8",
+        GatewayError.LineTooLong => "line: longer than max_line_bytes; skipped to the next newline",
+        GatewayError.DuplicateProperty => "json: a property is given twice",
+        GatewayError.SymbolMissing => "symbol: required",
+        GatewayError.SymbolNotString => "symbol: must be a string",
+        GatewayError.SymbolUnknown => "symbol: not traded here",
+        GatewayError.SideMissing => "side: required",
+        GatewayError.SideInvalid => "side: must be BUY or SELL",
+        GatewayError.ConfidenceMissing => "confidence: required",
+        GatewayError.ConfidenceNotNumber => "confidence: must be a number",
+        GatewayError.ConfidenceOutOfRange => "confidence: must be between 0 and 1",
+        GatewayError.PriceNotNumber => "price: must be a number",
+        GatewayError.PriceOutOfRange => "price: must be between 0 and 1000000000 (0 = market)",
+        GatewayError.ReasonNotString => "reason: must be a string",
+        GatewayError.ReasonTooLong => "reason: at most " + Number(SignalLimits.MaxReasonLength) + " characters",
+        GatewayError.SourceNotString => "source: must be a string",
+        GatewayError.SourceInvalid => "source: 1 to " + Number(SignalLimits.MaxSourceLength) + " characters",
+        GatewayError.IdNotString => "id: must be a string",
+        GatewayError.IdTooLong => "id: at most " + Number(SignalLineParser.MaxIdBytes) + " bytes",
+        GatewayError.AuthRequired => "auth: required; send 'auth <token>' first",
+        GatewayError.AuthFailed => "auth: invalid token",
+        GatewayError.TooManyConnections => "connection: too many connections; try again later",
+        _ => "none",
+    };
+
+    /// <summary>The message as UTF-8 bytes, ready for a JSON string (no characters needing escapes).</summary>
+    public static ReadOnlySpan<byte> Utf8(GatewayError error) => s_utf8[(int)error];
+
+    private static byte[][] Build()
+    {
+        GatewayError[] all = Enum.GetValues<GatewayError>();
+        var table = new byte[all.Length][];
+        foreach (GatewayError error in all)
+        {
+            table[(int)error] = Encoding.UTF8.GetBytes(Get(error));
+        }
+
+        return table;
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using NLog;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Adapters.SignalGateway;
+
+/// <summary>
+/// One connection's input side, synchronous: finds lines in the bytes read, parses each into a
+/// signal, publishes it into the inbound ring and records its answer in the slot — or records
+/// the refusal. Steady state allocates nothing. Stops (without consuming the line at hand) when
+/// the slot's table or the ring is full, so nothing is ever dropped or buffered without bound.
+/// </summary>
+internal sealed class LineProcessor
+{
+    private static readonly Logger s_logger = LogManager.GetCurrentClassLogger();
+
+    private readonly TradingEngine _engine;
+    private readonly GatewaySlot _slot;
+    private readonly GatewayCounters _counters;
+    private readonly SignalLineParser _parser;
+    private readonly Func<long> _eventTimeNs;
+    private readonly byte[]? _tokenHash;
+    private readonly byte[] _line;
+    private readonly int _maxLineBytes;
+    private readonly int _logLimit;
+    private readonly string _peer;
+    private bool _authenticated;
+    private int _logged;
+
+    public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer)
+    {
+        _engine = engine;
+        _slot = slot;
+        _counters = counters;
+        _parser = new SignalLineParser(engine.Symbols, engine.Sources, engine.Reasons, options.MaxLineBytes);
+        _eventTimeNs = eventTimeNs;
+        _tokenHash = tokenHash;
+        _line = new byte[options.MaxLineBytes];
+        _maxLineBytes = options.MaxLineBytes;
+        _logLimit = options.LoggedRejectsPerConnection;
+        _peer = peer;
+        _authenticated = tokenHash is null;
+    }
+
+    /// <summary>True while the rest of an over-long line is being skipped.</summary>
+    public bool Skipping { get; private set; }
+
+    /// <summary>Refused lines not logged (past the per-connection limit).</summary>
+    public long Unlogged { get; private set; }
+
+    /// <summary>Handles the whole lines at the start of <paramref name="buffer"/> and slices them off.</summary>
+    public ProcessResult Process(ref ReadOnlySequence<byte> buffer)
+    {
+        long accepted = 0, bytes = 0;
+        ProcessResult result = ProcessLines(ref buffer, ref accepted, ref bytes);
+        if (accepted > 0)
+        {
+            _counters.AddAccepted(accepted);
+        }
+
+        _counters.AddBytes(bytes);
+        return result;
+    }
+
+    private ProcessResult ProcessLines(ref ReadOnlySequence<byte> buffer, ref long accepted, ref long bytes)
+    {
+        while (true)
+        {
+            SequencePosition? newline = buffer.PositionOf((byte)'\n');
+            if (Skipping)
+            {
+                // The rest of an over-long line: dropped as it arrives, never buffered.
+                ReadOnlySequence<byte> skipped = newline is { } end ? buffer.Slice(0, buffer.GetPosition(1, end)) : buffer;
+                bytes += skipped.Length;
+                buffer = buffer.Slice(skipped.End);
+                Skipping = newline is null;
+                if (Skipping)
+                {
+                    return ProcessResult.NeedMore;
+                }
+
+                continue;
+            }
+
+            if (newline is null)
+            {
+                if (buffer.Length <= _maxLineBytes)
+                {
+                    return ProcessResult.NeedMore;
+                }
+
+                if (!_slot.HasRoom)
+                {
+                    return ProcessResult.NoRoom;
+                }
+
+                Refuse(GatewayError.LineTooLong, default, false);
+                Skipping = true;
+                continue;
+            }
+
+            if (!_slot.HasRoom)
+            {
+                return ProcessResult.NoRoom;
+            }
+
+            ReadOnlySequence<byte> lineBytes = buffer.Slice(0, newline.Value);
+            SequencePosition next = buffer.GetPosition(1, newline.Value);
+            if (lineBytes.Length > _maxLineBytes)
+            {
+                Refuse(GatewayError.LineTooLong, default, false);
+            }
+            else
+            {
+                ProcessResult? stop = ProcessLine(Contiguous(lineBytes), ref accepted);
+                if (stop == ProcessResult.RingFull)
+                {
+                    return ProcessResult.RingFull; // the line stays in the buffer: read again after the wait
+                }
+
+                if (stop == ProcessResult.Close)
+                {
+                    bytes += lineBytes.Length + 1;
+                    buffer = buffer.Slice(next);
+                    return ProcessResult.Close;
+                }
+            }
+
+            bytes += lineBytes.Length + 1;
+            buffer = buffer.Slice(next);
+        }
+    }
+
+    private ProcessResult? ProcessLine(ReadOnlySpan<byte> line, ref long accepted)
+    {
+        line = line.Trim(" \t\r"u8);
+        if (line.IsEmpty)
+        {
+            return null; // blank lines are not requests and get no answer
+        }
+
+        if (!_authenticated)
+        {
+            return Authenticate(line);
+        }
+
+        GatewayError error = _parser.Parse(line, out ParsedSignal signal);
+        bool hasId = signal.IdOffset >= 0;
+        ReadOnlySpan<byte> id = hasId ? line.Slice(signal.IdOffset, signal.IdLength) : default;
+        if (error != GatewayError.None)
+        {
+            Refuse(error, id, hasId);
+            return null;
+        }
+
+        long signalId = _slot.NextSignalId;
+        _slot.Prepare(signalId, id, hasId); // before the publish: the outcome thread may decide at once
+        long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, signal.PriceRaw, signalId, signal.SourceId, signal.ReasonId, _eventTimeNs());
+        if (sequence < 0)
+        {
+            return ProcessResult.RingFull;
+        }
+
+        _slot.Commit(sequence);
+        accepted++;
+        return null;
+    }
+
+    private ProcessResult? Authenticate(ReadOnlySpan<byte> line)
+    {
+        Span<byte> token = stackalloc byte[256];
+        int length = ReadToken(line, token);
+        if (length < 0)
+        {
+            Refuse(GatewayError.AuthRequired, default, false);
+            return ProcessResult.Close;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(token[..length], hash);
+        if (!CryptographicOperations.FixedTimeEquals(hash, _tokenHash))
+        {
+            Refuse(GatewayError.AuthFailed, default, false);
+            return ProcessResult.Close;
+        }
+
+        _authenticated = true;
+        _slot.Append(LineAnswer.Authenticated, GatewayError.None, default, false);
+        return null;
+    }
+
+    /// <summary>The token of <c>auth &lt;token&gt;</c> or <c>{"auth":"&lt;token&gt;"}</c>; -1 when the line is neither.</summary>
+    private static int ReadToken(ReadOnlySpan<byte> line, Span<byte> token)
+    {
+        if (line.StartsWith("auth "u8))
+        {
+            ReadOnlySpan<byte> value = line[5..].Trim(" \t"u8);
+            return value.Length <= token.Length && value.TryCopyTo(token) ? value.Length : 0;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("auth"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= token.Length)
+            {
+                return reader.CopyString(token);
+            }
+        }
+        catch (JsonException)
+        {
+            // not an auth object
+        }
+
+        return -1;
+    }
+
+    private void Refuse(GatewayError error, ReadOnlySpan<byte> id, bool hasId)
+    {
+        _slot.Append(LineAnswer.Rejected, error, id, hasId);
+        _counters.CountRejected(error);
+        if (_logged < _logLimit)
+        {
+            _logged++;
+            s_logger.Warn("Signal gateway {0}: line refused: {1}{2}", _peer, GatewayErrorText.Get(error), _logged == _logLimit ? " (further refusals on this connection are only counted)" : string.Empty);
+        }
+        else
+        {
+            Unlogged++;
+        }
+    }
+
+    private ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+        {
+            return line.FirstSpan;
+        }
+
+        line.CopyTo(_line);
+        return _line.AsSpan(0, (int)line.Length);
+    }
+}

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using NLog;
+using Orchestrator.Engine;
+
+namespace Orchestrator.Adapters.SignalGateway;
+
+/// <summary>
+/// A low-latency TCP intake for trade signals, on 127.0.0.1 only. An agent streams one JSON
+/// object per line and gets one answer line per request line, in order, then one outcome line
+/// per accepted signal once the engine decided it:
+/// <code>
+/// → {"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,"reason":"…","source":"strategy_agent","id":"a1"}
+/// ← {"id":"a1","status":"accepted","seq":42}                      (seq = inbound ring sequence)
+/// ← {"id":"a1","seq":42,"status":"ordered","order_id":"17"}        or "risk_rejected" + "reason", or "no_order"
+/// → {"symbol":"AAPL","side":"BUY","confidence":1.5,"id":"a2"}
+/// ← {"id":"a2","status":"rejected","error":"confidence: must be between 0 and 1"}
+/// </code>
+/// Fields: symbol (string, required, a traded symbol), side ("BUY"/"SELL", any case, required),
+/// confidence (number in [0, 1], required), price (number in [0, 1e9], optional, 0/absent =
+/// market), reason (string ≤ 500 characters), source (string ≤ 64 characters, default
+/// "gateway"), id (string ≤ 64 bytes, echoed back; null when absent). Unknown properties are
+/// ignored; a property given twice, malformed JSON, invalid UTF-8, a wrong type or a value out of
+/// range is refused with a field-named error. Blank lines get no answer. A line longer than
+/// <see cref="GatewayOptions.MaxLineBytes"/> is refused and skipped to its newline without being
+/// buffered; a line cut by a disconnect is discarded. With a token, the first line must be
+/// <c>auth &lt;token&gt;</c> (or <c>{"auth":"&lt;token&gt;"}</c>), answered
+/// <c>{"status":"authenticated"}</c>; a wrong one is answered with an error and closes that
+/// connection only.
+/// <para>
+/// Threads: an accept loop and two async loops per connection on the thread pool (slow path),
+/// plus the engine's outcome consumer (<see cref="SignalOutcomeHandler"/>). Back-pressure: when
+/// the ring is full, or a connection has <see cref="GatewayOptions.MaxInFlight"/> lines not yet
+/// settled (its client reads slowly, or the engine is behind), that connection stops reading —
+/// TCP then slows the client. Nothing is dropped and nothing buffers without bound.
+/// </para>
+/// Create it before the engine starts (it attaches its outcome consumer), then <see cref="Start"/>.
+/// </summary>
+public sealed class SignalGateway : IAsyncDisposable
+{
+    private static readonly Logger s_logger = LogManager.GetCurrentClassLogger();
+
+    private readonly TradingEngine _engine;
+    private readonly GatewayOptions _options;
+    private readonly Func<long> _eventTimeNs;
+    private readonly GatewaySlot[] _slots;
+    private readonly GatewayConnection?[] _connections;
+    private readonly Task?[] _connectionTasks;
+    private readonly int[] _slotState; // 0 free, 1 in use, 2 retired (outcomes never arrived)
+    private readonly byte[]? _tokenHash;
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private int _stopped;
+
+    public SignalGateway(TradingEngine engine, GatewayOptions options, Func<long>? eventTimeNs = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<string> errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid signal gateway settings: " + string.Join("; ", errors), nameof(options));
+        }
+
+        _engine = engine;
+        _options = options;
+        _eventTimeNs = eventTimeNs ?? engine.NowNs;
+        _slots = new GatewaySlot[options.MaxConnections];
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new GatewaySlot(i, options.MaxInFlight);
+        }
+
+        _connections = new GatewayConnection?[options.MaxConnections];
+        _connectionTasks = new Task?[options.MaxConnections];
+        _slotState = new int[options.MaxConnections];
+        _tokenHash = options.AuthToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+        engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters));
+    }
+
+    public GatewayCounters Counters { get; } = new();
+
+    /// <summary>The port listened on (the ephemeral one when configured as 0); 0 before <see cref="Start"/>.</summary>
+    public int Port { get; private set; }
+
+    public bool AuthEnabled => _tokenHash is not null;
+
+    /// <summary>Connections served at once (<see cref="GatewayOptions.MaxConnections"/>).</summary>
+    public int MaxConnections => _options.MaxConnections;
+
+    /// <summary>Binds 127.0.0.1:<see cref="GatewayOptions.Port"/> and starts accepting.</summary>
+    public void Start()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, _options.Port));
+            listener.Listen(128);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        _acceptLoop = AcceptLoopAsync(listener);
+        s_logger.Info("Signal gateway listening on 127.0.0.1:{0} (auth {1}; max {2} connections, {3} in flight each, lines up to {4} bytes)",
+            Port, AuthEnabled ? "on" : "off", _options.MaxConnections, _options.MaxInFlight, _options.MaxLineBytes);
+    }
+
+    /// <summary>
+    /// Stops accepting, stops reading, lets each connection answer what it read and write the
+    /// outcomes of its signals (up to the drain timeout; the engine must still run), then closes.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        var running = new List<Task>();
+        for (int i = 0; i < _connections.Length; i++)
+        {
+            if (Volatile.Read(ref _connections[i]) is { } connection && Volatile.Read(ref _connectionTasks[i]) is { } task)
+            {
+                connection.StopReading();
+                running.Add(task);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(_options.DrainTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            for (int i = 0; i < _connections.Length; i++)
+            {
+                Volatile.Read(ref _connections[i])?.Abort();
+            }
+
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        s_logger.Info("Signal gateway stopped: {0} signals accepted, {1} lines refused, {2} connections served", Counters.Accepted, Counters.Rejected, Counters.ConnectionsOpened);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            socket.NoDelay = true;
+            int slot = AcquireSlot();
+            if (slot < 0)
+            {
+                Counters.CountRefused();
+                Counters.CountRejected(GatewayError.TooManyConnections);
+                _ = RefuseAsync(socket);
+                continue;
+            }
+
+            string peer = socket.RemoteEndPoint?.ToString() ?? "?";
+            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer);
+            var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, peer);
+            Volatile.Write(ref _connections[slot], connection);
+            Counters.CountConnection();
+            Counters.AddActive(1);
+            Volatile.Write(ref _connectionTasks[slot], Task.Run(() => ServeAsync(connection, slot)));
+        }
+    }
+
+    private async Task ServeAsync(GatewayConnection connection, int slot)
+    {
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            s_logger.Error(ex, "Signal gateway {0}: the connection failed", connection.Peer); // one client; the others go on
+        }
+        finally
+        {
+            Counters.AddActive(-1);
+            if (connection.Drained)
+            {
+                Volatile.Write(ref _slotState[slot], 0); // release: free for the next connection
+            }
+            else
+            {
+                Volatile.Write(ref _slotState[slot], 2);
+                s_logger.Warn("Signal gateway: slot {0} retired: outcomes of its signals are still outstanding", slot);
+            }
+        }
+    }
+
+    private int AcquireSlot()
+    {
+        for (int i = 0; i < _slotState.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref _slotState[i], 1, 0) == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static async Task RefuseAsync(Socket socket)
+    {
+        try
+        {
+            await socket.SendAsync(GatewayAnswerFormat.ErrorLine(GatewayError.TooManyConnections), SocketFlags.None).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // gone already
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+}

@@ -1,0 +1,346 @@
+using System.Text.Json;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.SignalGateway;
+
+/// <summary>
+/// Parses one request line — <c>{"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,
+/// "reason":"…","source":"…","id":"…"}</c> — with <see cref="Utf8JsonReader"/> into a
+/// <see cref="ParsedSignal"/>, validating every field with <see cref="SignalLimits"/>. Numbers
+/// are read exactly as decimals (never double); unknown properties are skipped (forward
+/// compatibility), a property given twice is refused. Allocates nothing once the source and
+/// reason texts were seen before. One instance per connection (it owns a scratch buffer).
+/// </summary>
+internal sealed class SignalLineParser
+{
+    /// <summary>Longest client id, in bytes of its raw JSON string content.</summary>
+    public const int MaxIdBytes = 64;
+
+    /// <summary>The source of a signal that names none.</summary>
+    public const string DefaultSource = "gateway";
+
+    private const int SeenSymbol = 1, SeenSide = 2, SeenConfidence = 4, SeenPrice = 8, SeenReason = 16, SeenSource = 32, SeenId = 64;
+    private const int MaxSymbolChars = 32;
+
+    private readonly SymbolTable _symbols;
+    private readonly TextInterner _sources;
+    private readonly TextInterner _reasons;
+    private readonly char[] _reason;
+    private readonly char[] _source = new char[SignalLimits.MaxSourceLength * 6]; // room for every character escaped as \uXXXX
+    private readonly int _defaultSourceId;
+
+    public SignalLineParser(SymbolTable symbols, TextInterner sources, TextInterner reasons, int maxLineBytes)
+    {
+        _symbols = symbols;
+        _sources = sources;
+        _reasons = reasons;
+        _reason = new char[maxLineBytes];
+        _defaultSourceId = sources.Intern(DefaultSource);
+    }
+
+    /// <summary>Parses <paramref name="line"/> (no newline); returns None or the first problem found.</summary>
+    public GatewayError Parse(ReadOnlySpan<byte> line, out ParsedSignal signal)
+    {
+        signal = default;
+        signal.IdOffset = -1;
+        signal.SourceId = _defaultSourceId;
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            return GatewayError.InvalidUtf8;
+        }
+
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            return ParseObject(ref reader, ref signal);
+        }
+        catch (JsonException)
+        {
+            // Bad input only (the reader's one way to say it); a valid line never gets here.
+            return GatewayError.MalformedJson;
+        }
+    }
+
+    private GatewayError ParseObject(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return reader.TokenType == JsonTokenType.None ? GatewayError.MalformedJson : Drain(ref reader, GatewayError.NotAnObject);
+        }
+
+        GatewayError error = GatewayError.None;
+        int seen = 0;
+        int reasonLength = 0, sourceLength = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            int field = FieldOf(ref reader);
+            reader.Read();
+            if (field != 0 && (seen & field) != 0)
+            {
+                error = First(error, GatewayError.DuplicateProperty);
+                reader.Skip();
+                continue;
+            }
+
+            seen |= field;
+            GatewayError problem = field switch
+            {
+                SeenSymbol => ReadSymbol(ref reader, ref signal),
+                SeenSide => ReadSide(ref reader, ref signal),
+                SeenConfidence => ReadConfidence(ref reader, ref signal),
+                SeenPrice => ReadPrice(ref reader, ref signal),
+                SeenReason => ReadText(ref reader, _reason, SignalLimits.MaxReasonLength, GatewayError.ReasonNotString, GatewayError.ReasonTooLong, out reasonLength),
+                SeenSource => ReadSource(ref reader, out sourceLength),
+                SeenId => ReadId(ref reader, ref signal),
+                _ => SkipUnknown(ref reader),
+            };
+            error = First(error, problem);
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            return GatewayError.MalformedJson;
+        }
+
+        Drain(ref reader, GatewayError.None); // trailing content after the object is malformed JSON (throws)
+        if (error != GatewayError.None)
+        {
+            return error;
+        }
+
+        if ((seen & SeenSymbol) == 0)
+        {
+            return GatewayError.SymbolMissing;
+        }
+
+        if ((seen & SeenSide) == 0)
+        {
+            return GatewayError.SideMissing;
+        }
+
+        if ((seen & SeenConfidence) == 0)
+        {
+            return GatewayError.ConfidenceMissing;
+        }
+
+        // Interned only once the whole line is valid: a refused line leaves no text behind.
+        signal.ReasonId = reasonLength > 0 ? _reasons.Intern(_reason.AsSpan(0, reasonLength)) : 0;
+        if (sourceLength > 0)
+        {
+            signal.SourceId = _sources.Intern(_source.AsSpan(0, sourceLength));
+        }
+
+        return GatewayError.None;
+    }
+
+    private static int FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("symbol"u8))
+        {
+            return SeenSymbol;
+        }
+
+        if (reader.ValueTextEquals("side"u8))
+        {
+            return SeenSide;
+        }
+
+        if (reader.ValueTextEquals("confidence"u8))
+        {
+            return SeenConfidence;
+        }
+
+        if (reader.ValueTextEquals("price"u8))
+        {
+            return SeenPrice;
+        }
+
+        if (reader.ValueTextEquals("reason"u8))
+        {
+            return SeenReason;
+        }
+
+        if (reader.ValueTextEquals("source"u8))
+        {
+            return SeenSource;
+        }
+
+        return reader.ValueTextEquals("id"u8) ? SeenId : 0;
+    }
+
+    private GatewayError ReadSymbol(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return GatewayError.SymbolNotString;
+        }
+
+        if (reader.ValueSpan.Length > MaxSymbolChars * 6)
+        {
+            return GatewayError.SymbolUnknown;
+        }
+
+        Span<char> raw = stackalloc char[MaxSymbolChars * 6];
+        int length = reader.CopyString(raw);
+        ReadOnlySpan<char> trimmed = raw[..length].Trim();
+        Span<char> upper = stackalloc char[MaxSymbolChars];
+        if (trimmed.Length is 0 or > MaxSymbolChars)
+        {
+            return GatewayError.SymbolUnknown;
+        }
+
+        int upperLength = trimmed.ToUpperInvariant(upper);
+        return _symbols.TryGetId(upper[..upperLength], out signal.SymbolId) ? GatewayError.None : GatewayError.SymbolUnknown;
+    }
+
+    private GatewayError ReadSide(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 24)
+        {
+            reader.Skip();
+            return GatewayError.SideInvalid;
+        }
+
+        Span<char> raw = stackalloc char[24];
+        ReadOnlySpan<char> side = raw[..reader.CopyString(raw)].Trim();
+        if (side.Equals("BUY", StringComparison.OrdinalIgnoreCase))
+        {
+            signal.Side = Side.Buy;
+            return GatewayError.None;
+        }
+
+        if (side.Equals("SELL", StringComparison.OrdinalIgnoreCase))
+        {
+            signal.Side = Side.Sell;
+            return GatewayError.None;
+        }
+
+        return GatewayError.SideInvalid;
+    }
+
+    private static GatewayError ReadConfidence(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return GatewayError.ConfidenceNotNumber;
+        }
+
+        if (!reader.TryGetDecimal(out decimal confidence) || !SignalLimits.IsValidConfidence(confidence))
+        {
+            return GatewayError.ConfidenceOutOfRange;
+        }
+
+        signal.ConfidencePpm = SignalLimits.ToConfidencePpm(confidence);
+        return GatewayError.None;
+    }
+
+    private static GatewayError ReadPrice(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None; // absent: at market
+        }
+
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return GatewayError.PriceNotNumber;
+        }
+
+        // Exact: the decimal is the number as written (1e400 or 1e-400 do not fit and are refused).
+        if (!reader.TryGetDecimal(out decimal price) || !SignalLimits.IsValidPrice(price))
+        {
+            return GatewayError.PriceOutOfRange;
+        }
+
+        signal.PriceRaw = FixedPoint.FromDecimal(price);
+        return GatewayError.None;
+    }
+
+    /// <summary>A string copied (unescaped) into <paramref name="buffer"/>; null counts as absent.</summary>
+    private static GatewayError ReadText(ref Utf8JsonReader reader, char[] buffer, int maxChars, GatewayError notString, GatewayError tooLong, out int length)
+    {
+        length = 0;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return notString;
+        }
+
+        if (reader.ValueSpan.Length > buffer.Length)
+        {
+            return tooLong; // each character takes at least one byte: the text cannot fit
+        }
+
+        length = reader.CopyString(buffer);
+        if (length > maxChars)
+        {
+            length = 0;
+            return tooLong;
+        }
+
+        return GatewayError.None;
+    }
+
+    private GatewayError ReadSource(ref Utf8JsonReader reader, out int length)
+    {
+        GatewayError problem = ReadText(ref reader, _source, SignalLimits.MaxSourceLength, GatewayError.SourceNotString, GatewayError.SourceInvalid, out length);
+        if (problem == GatewayError.None && reader.TokenType == JsonTokenType.String && _source.AsSpan(0, length).IsWhiteSpace())
+        {
+            length = 0;
+            return GatewayError.SourceInvalid;
+        }
+
+        return problem;
+    }
+
+    private static GatewayError ReadId(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return GatewayError.IdNotString;
+        }
+
+        if (reader.ValueSpan.Length > MaxIdBytes)
+        {
+            return GatewayError.IdTooLong;
+        }
+
+        signal.IdOffset = (int)reader.TokenStartIndex + 1; // after the opening quote
+        signal.IdLength = reader.ValueSpan.Length;
+        return GatewayError.None;
+    }
+
+    private static GatewayError SkipUnknown(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return GatewayError.None;
+    }
+
+    /// <summary>Reads to the end so trailing garbage is found (the reader throws on it).</summary>
+    private static GatewayError Drain(ref Utf8JsonReader reader, GatewayError result)
+    {
+        reader.Skip();
+        while (reader.Read())
+        {
+            reader.Skip();
+        }
+
+        return result;
+    }
+
+    private static GatewayError First(GatewayError current, GatewayError next) => current != GatewayError.None ? current : next;
+}

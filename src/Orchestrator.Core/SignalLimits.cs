@@ -1,0 +1,39 @@
+namespace Orchestrator.Core;
+
+/// <summary>
+/// The rules every outside signal passes before it reaches the ring, in one place for every
+/// edge that takes signals (agents, the TCP signal gateway): confidence in [0, 1], price in
+/// [0, <see cref="MaxPrice"/>] (0 = market), bounded free text, and each edge's own id range.
+/// </summary>
+public static class SignalLimits
+{
+    /// <summary>Longest reason text, in characters.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Longest source (agent) name, in characters.</summary>
+    public const int MaxSourceLength = 64;
+
+    /// <summary>Highest price a signal may carry, in whole units; above it the number is absurd.</summary>
+    public const decimal MaxPrice = 1_000_000_000m;
+
+    /// <summary>Confidence 1.0 in <see cref="EngineEvent.ConfidencePpm"/> units.</summary>
+    public const int ConfidenceScalePpm = 1_000_000;
+
+    /// <summary>Signal ids assigned by the agents' publisher start here.</summary>
+    public const long AgentSignalIdBase = 7_000_000_000_000;
+
+    /// <summary>Signal ids assigned by the TCP signal gateway start here (8e12 + (slot &lt;&lt; 32) + line number).</summary>
+    public const long GatewaySignalIdBase = 8_000_000_000_000;
+
+    /// <summary>The first id past the gateway's range (room for 256 connection slots of 2^32 lines).</summary>
+    public const long GatewaySignalIdEnd = GatewaySignalIdBase + (256L << 32);
+
+    /// <summary>Whether <paramref name="confidence"/> is a valid confidence.</summary>
+    public static bool IsValidConfidence(decimal confidence) => confidence is >= 0m and <= 1m;
+
+    /// <summary>Whether <paramref name="price"/> is a valid signal price (0 = market).</summary>
+    public static bool IsValidPrice(decimal price) => price is >= 0m and <= MaxPrice;
+
+    /// <summary>Confidence in [0, 1] as parts per million, truncated.</summary>
+    public static int ToConfidencePpm(decimal confidence) => (int)(confidence * ConfidenceScalePpm);
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Orchestrator.Adapters.SignalGateway;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Tests.SignalGateway;
+
+/// <summary>Field rules of one request line, without sockets.</summary>
+public sealed class SignalLineParserTests
+{
+    private readonly TextInterner _sources = new();
+    private readonly TextInterner _reasons = new();
+
+    [Theory]
+    [InlineData("{\"symbol\":\"aapl\",\"side\":\"buy\",\"confidence\":0.85}", 0, Side.Buy, 850_000, 0L)]
+    [InlineData("{\"symbol\":\" \\u004DSFT \",\"side\":\"Sell\",\"confidence\":1,\"price\":175.123456}", 1, Side.Sell, 1_000_000, 175_123_456L)]
+    [InlineData("{\"confidence\":0,\"side\":\"SELL\",\"symbol\":\"AAPL\",\"price\":null,\"reason\":null,\"id\":null}", 0, Side.Sell, 0, 0L)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"price\":1000000000,\"future\":{\"a\":[1,{\"b\":2}]}}", 0, Side.Buy, 500_000, 1_000_000_000_000_000L)]
+    public void ValidLine_IsParsedExactly(string line, int symbolId, Side side, int confidencePpm, long priceRaw)
+    {
+        GatewayError error = Parser().Parse(Encoding.UTF8.GetBytes(line), out ParsedSignal signal);
+
+        Assert.Equal(GatewayError.None, error);
+        Assert.Equal(symbolId, signal.SymbolId);
+        Assert.Equal(side, signal.Side);
+        Assert.Equal(confidencePpm, signal.ConfidencePpm);
+        Assert.Equal(priceRaw, signal.PriceRaw);
+        Assert.Equal(-1, signal.IdOffset);
+        Assert.Equal(SignalLineParser.DefaultSource, _sources.Get(signal.SourceId));
+    }
+
+    [Fact]
+    public void SourceReasonAndId_AreInternedAndLocated()
+    {
+        byte[] line = Encoding.UTF8.GetBytes("{\"id\":\"a\\\"1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"source\":\"strategy_agent\",\"reason\":\"caf\u00e9 \\u2192 up\"}");
+
+        Assert.Equal(GatewayError.None, Parser().Parse(line, out ParsedSignal signal));
+
+        Assert.Equal("strategy_agent", _sources.Get(signal.SourceId));
+        Assert.Equal("caf\u00e9 \u2192 up", _reasons.Get(signal.ReasonId));
+        Assert.Equal("a\\\"1", Encoding.UTF8.GetString(line, signal.IdOffset, signal.IdLength)); // echoed as written: still valid JSON
+    }
+
+    [Theory]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":-0.1}", GatewayError.ConfidenceOutOfRange)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"price\":1000000000.000001}", GatewayError.PriceOutOfRange)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"price\":Infinity}", GatewayError.MalformedJson)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"price\":true}", GatewayError.PriceNotNumber)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"source\":\"  \"}", GatewayError.SourceInvalid)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"id\":7}", GatewayError.IdNotString)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5} {\"x\":1}", GatewayError.MalformedJson)]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\"}", GatewayError.ConfidenceMissing)]
+    [InlineData("{\"side\":\"BUY\",\"confidence\":0.5}", GatewayError.SymbolMissing)]
+    [InlineData("\"just a string\"", GatewayError.NotAnObject)]
+    [InlineData("{\"symbol\":\"AAPL\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5}", GatewayError.DuplicateProperty)]
+    public void BadLine_GetsItsError(string line, GatewayError expected)
+    {
+        Assert.Equal(expected, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    [Fact]
+    public void RefusedLine_InternsNothing()
+    {
+        Parser().Parse("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":2,\"source\":\"never-seen\",\"reason\":\"never-seen\"}"u8, out _);
+
+        Assert.NotEqual("never-seen", _sources.Get(2));
+        Assert.Equal(string.Empty, _reasons.Get(1));
+    }
+
+    private SignalLineParser Parser() => new(new SymbolTable(["AAPL", "MSFT"]), _sources, _reasons, 4096);
+}

@@ -1,0 +1,34 @@
+using Orchestrator.Core;
+using Orchestrator.RingBuffer;
+
+namespace Orchestrator.Adapters.Tests.SignalGateway;
+
+/// <summary>Counts, after the trading stages, each trade signal the engine processed, by signal id (engine thread; tests read after quiet).</summary>
+internal sealed class SignalTally : IEventHandler<EngineEvent>
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<long, int> _bySequence = [];
+    private readonly Dictionary<long, int> _byId = [];
+
+    public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
+    {
+        if (data.Kind != EventKind.TradeSignal)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _byId[data.SignalId] = _byId.GetValueOrDefault(data.SignalId) + 1;
+            _bySequence[sequence] = _bySequence.GetValueOrDefault(sequence) + 1;
+        }
+    }
+
+    public (Dictionary<long, int> ById, Dictionary<long, int> BySequence) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (new Dictionary<long, int>(_byId), new Dictionary<long, int>(_bySequence));
+        }
+    }
+}
