@@ -31,6 +31,20 @@ public sealed class EngineBridgeTests
         Assert.Equal(cursor, engine.Inbound.Cursor);
     }
 
+    [Theory]
+    [InlineData("", "source: required")]
+    [InlineData("an-agent-name-that-goes-on-and-on-far-beyond-the-sixty-four-characters-allowed", "source: at most 64 characters")]
+    public void SignalsWithoutAProperSource_NeverReachTheRing(string source, string error)
+    {
+        TradingEngine engine = NewEngine();
+        var publisher = new EngineSignalPublisher(engine, () => 1);
+        long cursor = engine.Inbound.Cursor;
+        SignalPublishResult result = publisher.Publish(new AgentSignal("AAPL", Side.Buy, 0.5m, 0m, "test", source));
+        Assert.False(result.Accepted);
+        Assert.Equal(error, result.Error);
+        Assert.Equal(cursor, engine.Inbound.Cursor);
+    }
+
     [Fact]
     public void ValidSignal_IsPublished_WithItsSequence()
     {

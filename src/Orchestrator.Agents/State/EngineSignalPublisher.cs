@@ -73,6 +73,11 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return $"reason: at most {MaxReasonLength} characters";
         }
 
-        return string.IsNullOrWhiteSpace(signal.Source) ? "source: required" : null;
+        if (string.IsNullOrWhiteSpace(signal.Source))
+        {
+            return "source: required";
+        }
+
+        return signal.Source.Length > Core.SignalLimits.MaxSourceLength ? $"source: at most {Core.SignalLimits.MaxSourceLength} characters" : null;
     }
 }
