@@ -13,6 +13,9 @@ public static class SignalLimits
     /// <summary>Longest source (agent) name, in characters.</summary>
     public const int MaxSourceLength = 64;
 
+    /// <summary>Longest sender's signal id echoed back (UTF-8 bytes at the gateway, characters over MCP).</summary>
+    public const int MaxIdLength = 64;
+
     /// <summary>Highest price a signal may carry, in whole units; above it the number is absurd.</summary>
     public const decimal MaxPrice = 1_000_000_000m;
 

@@ -14,7 +14,7 @@ namespace Orchestrator.Adapters.SignalGateway;
 internal sealed class SignalLineParser
 {
     /// <summary>Longest client id, in bytes of its raw JSON string content.</summary>
-    public const int MaxIdBytes = 64;
+    public const int MaxIdBytes = SignalLimits.MaxIdLength;
 
     /// <summary>The source of a signal that names none.</summary>
     public const string DefaultSource = "gateway";

@@ -30,8 +30,8 @@ public static class OrchestratorMcpTools
     /// <summary>run_backtest: at most this many days from start_date to end_date.</summary>
     public const int MaxBacktestDays = 3_660;
 
-    private const int MaxReasonLength = 500;
-    private const int MaxIdLength = 64;
+    private const int MaxReasonLength = SignalLimits.MaxReasonLength;
+    private const int MaxIdLength = SignalLimits.MaxIdLength;
 
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Mcp");
 
