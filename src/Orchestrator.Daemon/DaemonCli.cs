@@ -164,7 +164,7 @@ public static class DaemonCli
         string waitText = a.WaitStrategy;
 
         // MCP on stdio: stdout is the client's before anything can write to it (the log's console target goes to stderr).
-        bool mcpStdio = a.McpStdio || (a.McpPort is null && ConfigLoader.PeekMcp(configDir) is { Enabled: true, Transport: McpStdioServer.TransportName });
+        bool mcpStdio = a.McpStdio || (a.McpPort is null && ConfigLoader.McpWantsStdio(configDir));
         Stream? mcpStdout = mcpStdio ? McpStdioServer.ClaimStdout() : null;
         LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");

@@ -784,6 +784,22 @@ public static partial class ConfigLoader
     public static McpConfig? PeekMcp(string directory) =>
         File.Exists(Path.Combine(directory, McpFile)) && LoadMcp(directory) is ({ } config, { Count: 0 }) ? config : null;
 
+    /// <summary>
+    /// Whether <c>mcp_integration.yaml</c> asks for MCP on stdio (enabled, transport stdio), read
+    /// even when the file has other problems: the daemon must then keep stdout for MCP frames from
+    /// its first write, and its configuration errors go to stderr with everything else.
+    /// </summary>
+    public static bool McpWantsStdio(string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, McpFile)))
+        {
+            return false;
+        }
+
+        McpConfig config = ReadMcp(Read(directory, McpFile, [], [])); // problems are reported by the full load
+        return config is { Enabled: true, Transport: "stdio" };
+    }
+
     /// <summary><c>mcp_integration.yaml</c> alone with its problems (file, key, reason); defaults when the file is absent.</summary>
     public static (McpConfig? Config, IReadOnlyList<ConfigError> Errors) LoadMcp(string directory)
     {

@@ -86,6 +86,39 @@ public sealed class McpStdoutTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task StdioFromTheConfigFile_WithAProblemInIt_KeepsStdoutEmpty_AndReportsOnStderr()
+    {
+        File.WriteAllText(Path.Combine(_dir, "mcp_integration.yaml"), "enabled: true\ntransport: stdio\ntools: [get_portfolio, get_weather]\n");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DaemonProcess.DaemonDll);
+        foreach (string arg in new[] { "run", "--config", _dir, "--log-dir", Path.Combine(_dir, "logs") })
+        {
+            start.ArgumentList.Add(arg); // stdio chosen by the file alone
+        }
+
+        using var process = Process.Start(start)!;
+        using var guard = new CancellationTokenSource(McpDaemonFixture.HangGuard);
+        try
+        {
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(guard.Token);
+            Task<string> stderr = process.StandardError.ReadToEndAsync(guard.Token);
+            await process.WaitForExitAsync(guard.Token);
+
+            Assert.Equal(DaemonCli.ExitConfigError, process.ExitCode);
+            Assert.Equal(string.Empty, await stdout); // an agent host reading frames sees nothing that is not one
+            Assert.Contains("mcp_integration.yaml", await stderr, StringComparison.Ordinal);
+            Assert.Contains("'get_weather' is not a known tool", await stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
     private static async Task Send(Process process, string frame)
     {
         await process.StandardInput.WriteLineAsync(frame);
