@@ -111,11 +111,20 @@ public enum CommandKind : byte
     Checkpoint,
 
     /// <summary>
-    /// The broker's cash is the book of record: sets the engine's cash to the argument (raw units).
-    /// Published by a venue session at start and after a reconciliation, so a journal replays to
-    /// the same cash whatever the configured starting cash.
+    /// Sets the engine's cash to the argument (raw units). Published by reconciliations of earlier
+    /// versions; kept so their journals replay to the same cash. New code publishes
+    /// <see cref="AdjustCash"/>: an absolute figure read from the venue goes stale as soon as a fill
+    /// is applied between the reading and the command, and would then undo that fill's cash.
     /// </summary>
     SetCash,
+
+    /// <summary>
+    /// The broker's cash is the book of record: adds the argument (raw units, signed) to the
+    /// engine's cash — the difference a reconciliation measured between the venue's cash and the
+    /// engine's at one consistent moment (fees or interest the fill reports did not carry). A fill
+    /// applied meanwhile is kept. Journaled, so a replay reaches the same cash.
+    /// </summary>
+    AdjustCash,
 }
 
 /// <summary>

@@ -278,9 +278,11 @@ public sealed class VenueReconciler : IDisposable
 
         // The venue is the book of record for cash; journaled, so a replay reaches the same figure.
         // Not while an order is in doubt: its fills may be in the venue's cash and not yet in ours.
-        if (result.Pending.Count == 0)
+        // The difference, not the figure: both were read at one consistent moment (positions equal),
+        // and a fill the engine applies before the command arrives must keep its cash.
+        if (result.Pending.Count == 0 && result.VenueCash != result.EngineCash)
         {
-            _engine.PublishCommand(CommandKind.SetCash, FixedPoint.FromDecimal(result.VenueCash), _eventTimeNs());
+            _engine.PublishCommand(CommandKind.AdjustCash, FixedPoint.FromDecimal(result.VenueCash) - FixedPoint.FromDecimal(result.EngineCash), _eventTimeNs());
         }
 
         string cash = result.Pending.Count > 0 ? "cash compared once they settle"

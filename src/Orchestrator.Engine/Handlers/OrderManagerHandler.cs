@@ -269,6 +269,12 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             return;
         }
 
+        if (e.Command == CommandKind.AdjustCash)
+        {
+            _portfolio.AdjustCash(e.CommandArg);
+            return;
+        }
+
         if (e.Command == CommandKind.Checkpoint)
         {
             // Last stage: its section completes the buffer, which goes to the snapshot writer's thread.

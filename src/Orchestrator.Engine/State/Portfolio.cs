@@ -125,6 +125,9 @@ public sealed class Portfolio
     /// <summary>Sets cash to the broker's figure (a reconciliation; fees and interest the fills did not carry).</summary>
     public void SetCash(long cashRaw) => Volatile.Write(ref _cashRaw, cashRaw);
 
+    /// <summary>Adds <paramref name="deltaRaw"/> to cash (a reconciliation's measured difference; the trading thread is the only writer).</summary>
+    public void AdjustCash(long deltaRaw) => Volatile.Write(ref _cashRaw, _cashRaw + deltaRaw);
+
     /// <summary>Applies one fill: cash, commission, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
     {
