@@ -51,7 +51,8 @@ public sealed class McpStdoutTests : IDisposable
             await Send(process, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
             await Send(process, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_portfolio","arguments":{}}}""");
             await Send(process, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_recent_signals","arguments":{"limit":99}}}""");
-            while (!stdout.Any(l => l.Contains("\"id\":3", StringComparison.Ordinal)))
+            // the server handles requests concurrently: the answers to 2 and 3 may come in either order
+            while (!stdout.Any(l => l.Contains("\"id\":2", StringComparison.Ordinal)) || !stdout.Any(l => l.Contains("\"id\":3", StringComparison.Ordinal)))
             {
                 string? line = await process.StandardOutput.ReadLineAsync(guard.Token);
                 Assert.True(line is not null, "stdout ended early; stderr:\n" + Tail(stderr));
