@@ -458,6 +458,11 @@ public static class DaemonCli
             await AlertStartFailureAsync(loaded, "broker_unreachable", "The daemon did not start: the broker could not be reached (outage or network down); nothing was traded").ConfigureAwait(false);
             return ExitFault;
         }
+        catch (Exception ex) when (IsPortInUse(ex))
+        {
+            logger.Fatal("The daemon did not start: {0}", ex.Message.TrimEnd('.'));
+            return ExitFault;
+        }
         catch (Exception ex)
         {
             logger.Fatal(ex, "The daemon stopped on an unexpected error");
@@ -504,6 +509,20 @@ public static class DaemonCli
         {
             await stopDaemon.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A listener (control API, MCP over HTTP, signal gateway) found its port taken.</summary>
+    private static bool IsPortInUse(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException || e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The signal gateway's options: daemon.yaml <c>gateway:</c>, enabled (on that port) by <c>--gateway-port</c>; null = off.</summary>

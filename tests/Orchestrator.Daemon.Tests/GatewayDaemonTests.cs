@@ -15,6 +15,35 @@ public sealed partial class GatewayDaemonTests
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
 
     [Fact]
+    public async Task Run_WithTheGatewayPortTaken_StopsWithAClearLine_NotAStackTrace()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-gateway-busy-").FullName;
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            using var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--gateway-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--headless", "--duration", "30s", "--log-dir", Path.Combine(dir, "logs")]);
+            string? line = await daemon.WaitForLineAsync(l => l.Contains("The daemon did not start:", StringComparison.Ordinal), s_hang);
+            Assert.True(line is not null, daemon.Tail());
+            Assert.Contains($"the signal gateway's port 127.0.0.1:{port} is already in use; choose another with daemon.yaml gateway.port or --gateway-port", line, StringComparison.Ordinal);
+            using var guard = new CancellationTokenSource(s_hang);
+            while (!daemon.HasExited)
+            {
+                await Task.Delay(20, guard.Token); // condition wait: the process ends by itself
+            }
+
+            Assert.Equal(DaemonCli.ExitFault, daemon.ExitCode);
+            Assert.DoesNotContain(daemon.Lines, l => l.Contains("at Orchestrator.", StringComparison.Ordinal)); // no stack trace for an operator's mistake
+        }
+        finally
+        {
+            taken.Stop();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Run_WithGatewayPort_AcceptsASignal_AnswersAckAndOutcome_ForSocketPythonClientAndShellOneLiner()
     {
         string dir = Directory.CreateTempSubdirectory("orc-gateway-").FullName;

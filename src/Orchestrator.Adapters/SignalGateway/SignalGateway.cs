@@ -100,6 +100,11 @@ public sealed class SignalGateway : IAsyncDisposable
             listener.Bind(new IPEndPoint(IPAddress.Loopback, _options.Port));
             listener.Listen(128);
         }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            listener.Dispose();
+            throw new IOException($"the signal gateway's port 127.0.0.1:{_options.Port} is already in use; choose another with daemon.yaml gateway.port or --gateway-port", ex);
+        }
         catch
         {
             listener.Dispose();
