@@ -777,14 +777,6 @@ public static partial class ConfigLoader
     }
 
     /// <summary>
-    /// <c>mcp_integration.yaml</c> alone, or null when it is absent or has a problem (the full
-    /// <see cref="Load"/> reports it): the daemon asks before anything else whether stdout belongs
-    /// to an MCP client.
-    /// </summary>
-    public static McpConfig? PeekMcp(string directory) =>
-        File.Exists(Path.Combine(directory, McpFile)) && LoadMcp(directory) is ({ } config, { Count: 0 }) ? config : null;
-
-    /// <summary>
     /// Whether <c>mcp_integration.yaml</c> asks for MCP on stdio (enabled, transport stdio), read
     /// even when the file has other problems: the daemon must then keep stdout for MCP frames from
     /// its first write, and its configuration errors go to stderr with everything else.

@@ -60,21 +60,27 @@ public sealed class McpConfigTests : IDisposable
     }
 
     [Fact]
-    public void PeekMcp_ReadsTheMcpFileAlone_AndGivesNullWhenItHasAProblem()
+    public void McpWantsStdio_ReadsTheMcpFileAlone_EvenWithAProblemInIt()
     {
         File.WriteAllText(Path.Combine(_dir, ConfigLoader.RiskFile), "max_daily_loss: 7\n"); // another file's problem does not matter here
         File.WriteAllText(Path.Combine(_dir, ConfigLoader.McpFile), "enabled: true\ntransport: stdio\n");
-        Assert.Equal(new McpConfig { Enabled = true, Transport = "stdio" } with { Tools = [] }, ConfigLoader.PeekMcp(_dir)! with { Tools = [] });
+        Assert.True(ConfigLoader.McpWantsStdio(_dir));
 
-        File.WriteAllText(Path.Combine(_dir, ConfigLoader.McpFile), "enabled: true\ntransport: pigeon\n");
-        Assert.Null(ConfigLoader.PeekMcp(_dir));
-        Assert.Null(ConfigLoader.PeekMcp(Path.Combine(_dir, "missing")));
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.McpFile), "enabled: true\ntransport: stdio\ntools: [get_weather]\n");
+        Assert.True(ConfigLoader.McpWantsStdio(_dir)); // stdout stays the client's; the full load reports the tool
+
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.McpFile), "enabled: true\ntransport: http\n");
+        Assert.False(ConfigLoader.McpWantsStdio(_dir));
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.McpFile), "enabled: false\ntransport: stdio\n");
+        Assert.False(ConfigLoader.McpWantsStdio(_dir));
+        Assert.False(ConfigLoader.McpWantsStdio(Path.Combine(_dir, "missing")));
     }
 
     [Fact]
     public void CommittedMcpFile_IsValid_AndExposesNoTradingTools()
     {
-        McpConfig? committed = ConfigLoader.PeekMcp(McpTestConfig.RepositoryConfigDirectory());
+        (McpConfig? committed, IReadOnlyList<ConfigError> errors) = ConfigLoader.LoadMcp(McpTestConfig.RepositoryConfigDirectory());
+        Assert.Empty(errors);
         Assert.NotNull(committed);
         Assert.False(committed.TradingToolsEnabled);
         Assert.Equal(McpTools.ReadOnly, committed.Tools);
