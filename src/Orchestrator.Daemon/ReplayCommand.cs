@@ -124,6 +124,7 @@ public static class ReplayCommand
             w.WriteNumber("equity", FixedPoint.ToDecimal(e.Portfolio.EquityRaw));
             w.WriteNumber("orders_submitted", e.Counters.OrdersSubmitted);
             w.WriteNumber("fills", e.Counters.Fills);
+            w.WriteNumber("risk_parameter_changes", e.Counters.RiskParameterChanges);
             w.WriteNumber("open_orders", e.Orders.OpenCount);
             w.WriteBoolean("kill_switch", e.Risk.KillSwitchEngaged);
             w.WriteStartObject("orders_by_final_state");

@@ -27,6 +27,12 @@ public sealed class EngineCounters
     public long CancelsSent;
     public long IllegalReports;
 
+    /// <summary>
+    /// Risk parameter changes the risk stage applied in this process (live, or in a replay); not in
+    /// snapshots, so a session recovered from one counts only what it applied itself.
+    /// </summary>
+    public long RiskParameterChanges;
+
     public void Reject(RejectReason reason) => _rejects[(int)reason]++;
 
     /// <summary>An order reached a terminal state.</summary>

@@ -402,10 +402,14 @@ public sealed class TradingEngine
     /// <summary>
     /// Replaces limits, sizing and exits while running: staged, then published as a command so
     /// it takes effect between two events, atomically for every stage, in order with all other
-    /// input. The caller validates first (configuration rules). Returns the version; the risk
-    /// manager's <see cref="RiskManagerHandler.AppliedParametersVersion"/> reaches it once applied.
+    /// input. The caller validates first (configuration rules). Returns the version;
+    /// <see cref="ParameterMailbox{T}.AppliedVersion"/> of <see cref="RiskParameterMailbox"/> reaches
+    /// it once every stage has it in force. Safe from any number of threads: versions enter the ring
+    /// in order, none is overwritten before it is applied (with <see cref="ParameterMailbox{T}.Capacity"/>
+    /// changes in flight this waits for the engine, like a publish into a full ring).
     /// </summary>
-    public long UpdateRiskParameters(RiskParameters parameters, long tsEventNs)
+    /// <exception cref="OperationCanceledException">Cancelled while waiting; the change was not staged.</exception>
+    public long UpdateRiskParameters(RiskParameters parameters, long tsEventNs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (JournalHandler is not null && !Journal.JournalRiskCodec.Fits(parameters))
@@ -413,9 +417,11 @@ public sealed class TradingEngine
             throw new ArgumentException($"The change cannot be journaled: its allowed_symbols list ({parameters.Risk.AllowedSymbols.Count} names) needs more than the {Journal.JournalCodec.MaxRecordBytes} bytes of a journal record.", nameof(parameters));
         }
 
-        long version = RiskParameterMailbox.Stage(parameters);
-        PublishCommand(CommandKind.ApplyRiskParameters, version, tsEventNs);
-        return version;
+        return RiskParameterMailbox.Stage(
+            parameters,
+            (Engine: this, TsEventNs: tsEventNs),
+            static (s, version) => s.Engine.PublishCommand(CommandKind.ApplyRiskParameters, version, s.TsEventNs),
+            cancellationToken);
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ namespace Orchestrator.Daemon.Hosting;
 public sealed partial class TradingSession : IDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator");
+    private static readonly TimeSpan s_applyBound = TimeSpan.FromSeconds(5);
 
     private readonly SessionOptions _options;
     private readonly CancellationTokenSource _faulted = new();
@@ -118,10 +119,15 @@ public sealed partial class TradingSession : IDisposable
                 return new RiskUpdateResult(false, 0, [.. errors.Select(e => e.ToString())]);
             }
 
-            version = ApplyRiskParametersUnlocked(next);
+            version = ApplyRiskParametersUnlocked(next, cancellationToken);
         }
 
-        await WaitForRiskVersionAsync(version, cancellationToken).ConfigureAwait(false);
+        // Acknowledged only once every stage has this version in force (versions apply in order, none is skipped).
+        if (!await WaitForRiskVersionAsync(version, cancellationToken).ConfigureAwait(false))
+        {
+            return new RiskUpdateResult(false, version, [$"{source}: the change was queued as version {version} but the engine has not applied it within {s_applyBound.TotalSeconds:0} s (is it halted?); it applies when the engine reaches it"]);
+        }
+
         return new RiskUpdateResult(true, version, []);
     }
 
@@ -130,7 +136,7 @@ public sealed partial class TradingSession : IDisposable
     {
         lock (_riskGate)
         {
-            return ApplyRiskParametersUnlocked(parameters);
+            return ApplyRiskParametersUnlocked(parameters, CancellationToken.None);
         }
     }
 
@@ -150,21 +156,31 @@ public sealed partial class TradingSession : IDisposable
 
     private RiskParameters CurrentRiskParametersUnlocked() => _currentRisk ?? new RiskParameters(_options.Engine.Risk, _options.Engine.Sizing, _options.Engine.Exits);
 
-    private long ApplyRiskParametersUnlocked(RiskParameters parameters)
+    private long ApplyRiskParametersUnlocked(RiskParameters parameters, CancellationToken cancellationToken)
     {
-        long version = Engine.UpdateRiskParameters(parameters, LastEventTimeNs);
+        long version = Engine.UpdateRiskParameters(parameters, LastEventTimeNs, cancellationToken);
         _currentRisk = parameters;
         return version;
     }
 
-    private async Task WaitForRiskVersionAsync(long version, CancellationToken cancellationToken)
+    /// <summary>True once every stage has <paramref name="version"/> in force; false after <see cref="s_applyBound"/>.</summary>
+    private async Task<bool> WaitForRiskVersionAsync(long version, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        while (Engine.Risk.AppliedParametersVersion < version)
+        timeout.CancelAfter(s_applyBound);
+        try
         {
-            await Task.Delay(1, timeout.Token).ConfigureAwait(false); // slow path: the engine applies it within an event
+            while (Engine.RiskParameterMailbox.AppliedVersion < version)
+            {
+                await Task.Delay(1, timeout.Token).ConfigureAwait(false); // slow path: the engine applies it within an event
+            }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Starts a paper session (nothing to connect to): see <see cref="StartAsync"/>.</summary>

@@ -41,6 +41,9 @@ public sealed record RunReport
 
     public required long PartialFills { get; init; }
 
+    /// <summary>Risk parameter changes applied by this process (see <see cref="EngineCounters.RiskParameterChanges"/>).</summary>
+    public long RiskParameterChanges { get; init; }
+
     public required IReadOnlyList<PositionReport> Positions { get; init; }
 
     public required decimal Cash { get; init; }
@@ -124,6 +127,7 @@ public sealed record RunReport
             OrdersSubmitted = c.OrdersSubmitted,
             Fills = c.Fills,
             PartialFills = c.PartialFills,
+            RiskParameterChanges = Volatile.Read(ref c.RiskParameterChanges),
             Positions = positions,
             Cash = FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
             Equity = FixedPoint.ToDecimal(engine.Portfolio.EquityRaw),
@@ -159,6 +163,7 @@ public sealed record RunReport
             w.WriteNumber("orders_submitted", OrdersSubmitted);
             w.WriteNumber("fills", Fills);
             w.WriteNumber("partial_fills", PartialFills);
+            w.WriteNumber("risk_parameter_changes", RiskParameterChanges);
             w.WriteStartArray("positions");
             foreach (PositionReport p in Positions)
             {

@@ -76,6 +76,9 @@ public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
         if (data.Kind == EventKind.Command && data.Command == CommandKind.ApplyRiskParameters && _mailbox?.Get(data.CommandArg) is { } parameters)
         {
             Apply(parameters.Sizing, parameters.Risk.AllowShortSelling);
+            // The last stage that reads the mailbox (journal, signal engine and risk run before it in
+            // every wiring): the change is now in force everywhere and its slot may be reused.
+            _mailbox.MarkApplied(data.CommandArg);
             return;
         }
 

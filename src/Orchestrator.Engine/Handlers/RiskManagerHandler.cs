@@ -275,6 +275,7 @@ public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
                     _killSwitch = killSwitch || parameters.Risk.KillSwitchEngaged;
                     // Release write: a slow-path reader that sees the version sees the new limits in force.
                     Volatile.Write(ref _appliedVersion, e.CommandArg);
+                    _counters.RiskParameterChanges++;
                     _audit.TryPublish(new AuditRecord { Kind = AuditKind.RiskParametersApplied, Value = e.CommandArg, TsEventNs = e.TsEventNs });
                 }
 

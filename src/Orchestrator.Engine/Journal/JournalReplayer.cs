@@ -94,6 +94,9 @@ public static class JournalReplayer
                     if (reader.Sequence > afterSequence)
                     {
                         stagedFrom = reader.RiskParametersVersion;
+                        // Replay is synchronous: the previous record's command, if the journal has it, was
+                        // processed inline already; its slot is free even when no command named it.
+                        engine.RiskParameterMailbox.MarkApplied(stagedAs);
                         stagedAs = engine.RiskParameterMailbox.Stage(reader.RiskParameters!);
                     }
 
