@@ -64,14 +64,14 @@ public sealed class ConsoleDashboard : IDisposable
 
                 using (LogSetup.SuspendConsole())
                 {
-                    _console.Live(DashboardRenderer.Render(_source.Build(config), _console.Profile.Width))
+                    _console.Live(Frame(config))
                         .AutoClear(false)
                         .Overflow(VerticalOverflow.Ellipsis)
                         .Start(context =>
                         {
                             while (!token.IsCancellationRequested && _config() is { Enabled: true } current)
                             {
-                                context.UpdateTarget(DashboardRenderer.Render(_source.Build(current), _console.Profile.Width)); // the terminal may be resized
+                                context.UpdateTarget(Frame(current)); // the terminal may be resized
                                 context.Refresh();
                                 token.WaitHandle.WaitOne(current.RefreshInterval);
                             }
@@ -85,6 +85,10 @@ public sealed class ConsoleDashboard : IDisposable
             s_logger.Error(ex, "Console display stopped on an error; the status line keeps going to the log");
         }
     }
+
+    /// <summary>A frame that fits the terminal as it is now (one row spare: the live view's cursor line).</summary>
+    private Spectre.Console.Rendering.IRenderable Frame(DisplayConfig config) =>
+        DashboardRenderer.Render(_source.Build(config), _console.Profile.Width, Math.Max(1, _console.Profile.Height - 1));
 
     /// <summary>Stops the view (its last frame stays on screen) and gives the console back to the log.</summary>
     public void Dispose()

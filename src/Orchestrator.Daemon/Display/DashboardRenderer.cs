@@ -20,28 +20,86 @@ public static class DashboardRenderer
     /// <summary>Full mode needs this many columns side by side; a narrower console stacks the tables.</summary>
     public const int TwoColumnWidth = 140;
 
-    /// <summary>The view for a console <paramref name="width"/> columns wide (full mode stacks its tables below <see cref="TwoColumnWidth"/>).</summary>
-    public static IRenderable Render(DashboardView view, int width = int.MaxValue)
+    /// <summary>
+    /// The view for a console <paramref name="width"/> columns wide and <paramref name="height"/>
+    /// rows high. Full mode stacks its tables below <see cref="TwoColumnWidth"/>; when they do not
+    /// all fit the height, the less important ones lose rows, then go (account and positions stay,
+    /// then performance, system status, open orders, signals); when not even the account and one
+    /// position row fit, the compact view is shown instead. Nothing is pushed off the top.
+    /// </summary>
+    public static IRenderable Render(DashboardView view, int width = int.MaxValue, int height = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return view.Mode == "compact" ? Compact(view) : Full(view, width);
+        return view.Mode == "compact" ? Compact(view) : Full(view, width, height) ?? (IRenderable)Compact(view);
     }
 
-    /// <summary>Two columns: the account, positions and open orders; the signals, system status and performance (one column when narrow).</summary>
-    private static Rows Full(DashboardView view, int width)
+    /// <summary>Rows a titled table takes besides its body rows: title, top border, header, separator, bottom border.</summary>
+    private const int TableChromeRows = 5;
+
+    /// <summary>A table of the full view: its importance (0 = most), body rows wanted, and how to draw it in fewer.</summary>
+    private sealed record Section(int Priority, int WantRows, Func<int, Table> Build);
+
+    /// <summary>Two columns: the account, positions and open orders; the signals, system status and performance (one column when narrow). Null = does not fit.</summary>
+    private static Rows? Full(DashboardView view, int width, int height)
     {
+        int budget = height == int.MaxValue ? int.MaxValue : height - 1; // the header line
+        Section account = new(0, 1, _ => Account(view));
+        Section positions = new(1, Math.Max(1, view.Positions.Count), rows => Positions(view, rows));
+        Section performance = new(2, 1, _ => Performance(view));
+        Section status = new(3, Math.Max(1, view.Components.Count), rows => Status(view, rows));
+        Section orders = new(4, Math.Clamp(view.OpenOrders.Count, 1, MaxRows), rows => OpenOrders(view, rows));
+        Section signals = new(5, Math.Clamp(view.Signals.Count, 1, MaxRows), rows => Signals(view, rows));
         if (width < TwoColumnWidth)
         {
-            return new Rows(new Markup(Header(view)), Account(view), Positions(view), OpenOrders(view), Signals(view), Status(view), Performance(view));
+            Table[]? stacked = Fit([account, positions, orders, signals, status, performance], budget);
+            return stacked is null ? null : new Rows([new Markup(Header(view)), .. stacked]);
+        }
+
+        Table[]? left = Fit([account, positions, orders], budget);
+        if (left is null)
+        {
+            return null;
         }
 
         var grid = new Grid { Expand = true };
         grid.AddColumn(new GridColumn());
         grid.AddColumn(new GridColumn());
-        grid.AddRow(
-            new Rows(Account(view), Positions(view), OpenOrders(view)),
-            new Rows(Signals(view), Status(view), Performance(view)));
+        grid.AddRow(new Rows(left), new Rows(Fit([signals, status, performance], budget, required: 0) ?? []));
         return new Rows(new Markup(Header(view)), grid);
+    }
+
+    /// <summary>
+    /// The sections (in display order) that fit <paramref name="budget"/> rows: each gets one body
+    /// row by importance while there is room, then the rest grow by importance up to what they
+    /// want. Null when the <paramref name="required"/> most important ones do not fit.
+    /// </summary>
+    private static Table[]? Fit(Section[] sections, int budget, int required = 2)
+    {
+        int[] rows = new int[sections.Length];
+        int remaining = budget;
+        int[] byPriority = [.. Enumerable.Range(0, sections.Length).OrderBy(i => sections[i].Priority)];
+        foreach (int i in byPriority)
+        {
+            if (remaining >= TableChromeRows + 1)
+            {
+                rows[i] = 1;
+                remaining -= TableChromeRows + 1;
+            }
+        }
+
+        if (byPriority.Take(required).Any(i => rows[i] == 0))
+        {
+            return null;
+        }
+
+        foreach (int i in byPriority.Where(i => rows[i] > 0))
+        {
+            int grow = Math.Min(sections[i].WantRows - rows[i], remaining);
+            rows[i] += grow;
+            remaining -= grow;
+        }
+
+        return [.. sections.Select((section, i) => rows[i] > 0 ? section.Build(rows[i]) : null).OfType<Table>()];
     }
 
     private static Panel Compact(DashboardView view)
@@ -60,8 +118,10 @@ public static class DashboardRenderer
         return new Panel(new Markup(string.Join('\n', lines))) { Header = new PanelHeader(Header(view)), Expand = true };
     }
 
+    /// <summary>The two clocks, named: the wall clock of the frame and the market's (event time), which a replayed feed runs faster.</summary>
     private static string Header(DashboardView view) =>
-        "[bold]Orchestrator[/] " + view.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", s_invariant) + " UTC"
+        "[bold]Orchestrator[/] wall " + view.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", s_invariant) + " UTC"
+        + "  market " + (view.MarketTimeNs > 0 ? DateTimeOffset.UnixEpoch.AddTicks(view.MarketTimeNs / 100).ToString("yyyy-MM-dd HH:mm:ss", s_invariant) + " UTC" : "-")
         + (view.KillSwitch ? "  [bold red]KILL SWITCH ENGAGED[/]" : string.Empty);
 
     private static Table Account(DashboardView view)
@@ -72,12 +132,19 @@ public static class DashboardRenderer
         return table;
     }
 
-    private static Table Positions(DashboardView view)
+    /// <summary>At most <paramref name="rows"/> body rows; the last says how many more there are when not all fit.</summary>
+    private static Table Positions(DashboardView view, int rows)
     {
         Table table = NewTable("Positions", "Symbol", "Qty", "Avg cost", "Last", "Unrealized P&L");
-        foreach (PositionView p in view.Positions)
+        int shown = view.Positions.Count <= rows ? view.Positions.Count : rows - 1;
+        foreach (PositionView p in view.Positions.Take(shown))
         {
             table.AddRow(Escape(p.Symbol), p.Quantity.ToString("N0", s_invariant), Money(p.AverageCost), Money(p.LastPrice), Pnl(p.UnrealizedPnl));
+        }
+
+        if (shown < view.Positions.Count)
+        {
+            table.AddRow(Invariant($"[dim]… {view.Positions.Count - shown} more[/]"), string.Empty, string.Empty, string.Empty, string.Empty);
         }
 
         if (view.Positions.Count == 0)
@@ -88,10 +155,10 @@ public static class DashboardRenderer
         return table;
     }
 
-    private static Table OpenOrders(DashboardView view)
+    private static Table OpenOrders(DashboardView view, int rows)
     {
         Table table = NewTable(Invariant($"Open orders ({view.OpenOrders.Count})"), "Id", "Symbol", "Side", "Qty", "Filled", "Limit", "Status");
-        foreach (OrderView o in view.OpenOrders.Take(MaxRows))
+        foreach (OrderView o in view.OpenOrders.Take(rows))
         {
             table.AddRow(o.ClientOrderId.ToString(s_invariant), Escape(o.Symbol), SideMarkup(o.Side), o.Quantity.ToString("N0", s_invariant),
                 o.FilledQuantity.ToString("N0", s_invariant), o.LimitPrice is { } limit ? Money(limit) : "market", Escape(o.Status));
@@ -105,10 +172,10 @@ public static class DashboardRenderer
         return table;
     }
 
-    private static Table Signals(DashboardView view)
+    private static Table Signals(DashboardView view, int rows)
     {
         Table table = NewTable("Latest signals", "Time", "Symbol", "Side", "Source", "Conf.", "Fate");
-        foreach (SignalView s in view.Signals.Take(MaxRows))
+        foreach (SignalView s in view.Signals.Take(rows))
         {
             table.AddRow(EventTime(s.TsEventNs), Escape(s.Symbol), SideMarkup(s.Side), Escape(s.Source), s.Confidence.ToString("0.00", s_invariant), FateMarkup(s));
         }
@@ -121,12 +188,18 @@ public static class DashboardRenderer
         return table;
     }
 
-    private static Table Status(DashboardView view)
+    private static Table Status(DashboardView view, int rows)
     {
         Table table = NewTable("System status", "Component", "State", "Detail");
-        foreach (ComponentView c in view.Components)
+        int shown = view.Components.Count <= rows ? view.Components.Count : rows - 1;
+        foreach (ComponentView c in view.Components.Take(shown))
         {
             table.AddRow(Escape(c.Name), StateMarkup(c.State), Escape(c.Detail));
+        }
+
+        if (shown < view.Components.Count)
+        {
+            table.AddRow(Invariant($"[dim]… {view.Components.Count - shown} more[/]"), string.Empty, string.Empty);
         }
 
         return table;

@@ -48,9 +48,12 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
         }
 
         _equity ??= new EquitySeries(FixedPoint.ToDecimal(startingRaw));
-        if (version > 0)
+        long marketTimeNs = version > 0 ? _copy.EventTimeNs : 0;
+        if (marketTimeNs > 0)
         {
-            _equity.Add((now - DateTimeOffset.UnixEpoch).Ticks * 100, equityRaw);
+            // Sampled on the market's clock (the snapshot's event time), not the wall clock: a feed
+            // replayed 200x faster than real time must not be annualised as if it were real time.
+            _equity.Add(marketTimeNs, equityRaw);
         }
 
         LatencySummary latency = session.Latency.Summarize();
@@ -71,6 +74,7 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
         {
             Mode = display.Mode,
             Now = now,
+            MarketTimeNs = marketTimeNs,
             KillSwitch = version > 0 ? _copy.KillSwitch : engine.Risk.KillSwitchEngaged,
             Account = new AccountView(FixedPoint.ToDecimal(cashRaw), FixedPoint.ToDecimal(equityRaw), FixedPoint.ToDecimal(equityRaw - dayStartRaw), FixedPoint.ToDecimal(equityRaw - startingRaw)),
             Positions = version > 0 ? Positions(engine.Symbols) : [],

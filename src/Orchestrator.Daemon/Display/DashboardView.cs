@@ -15,6 +15,13 @@ public sealed record DashboardView
     /// <summary>Wall-clock time of the frame.</summary>
     public DateTimeOffset Now { get; init; }
 
+    /// <summary>
+    /// The market's clock: event time of the engine's snapshot (ns since the epoch; 0 = none yet).
+    /// A replayed or synthetic feed runs faster than the wall clock; signal times and the
+    /// performance figures are on this clock.
+    /// </summary>
+    public long MarketTimeNs { get; init; }
+
     public bool KillSwitch { get; init; }
 
     public required AccountView Account { get; init; }
@@ -63,7 +70,7 @@ public sealed record SignalView(long TsEventNs, string Symbol, string Side, stri
 
 public sealed record ComponentView(string Name, HealthState State, string Detail);
 
-/// <summary>Figures over the equity sampled at each refresh; null until there are enough samples.</summary>
+/// <summary>Figures over the equity sampled at each refresh on market time (<see cref="DashboardView.MarketTimeNs"/>); null until there are enough samples.</summary>
 public sealed record PerformanceView(double? CumulativeReturn, double? Sharpe, double? MaxDrawdown, int Samples);
 
 /// <summary>The engine's figures: events, events/s, order latency percentiles (µs), inbound ring occupancy (a fraction, 0..1), rejects, audit records dropped.</summary>

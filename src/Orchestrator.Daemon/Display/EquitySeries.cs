@@ -3,7 +3,8 @@ using Orchestrator.Backtest;
 namespace Orchestrator.Daemon.Display;
 
 /// <summary>
-/// The equity sampled at each dashboard refresh, and the backtest's own metrics over it
+/// The equity sampled at each dashboard refresh, stamped with the market's clock (the event time
+/// of the engine's snapshot, so a sample is taken only when market time moved), and the backtest's own metrics over it
 /// (<see cref="BacktestMetrics"/>: cumulative return against the starting cash, Sharpe, max
 /// drawdown), so the live figures mean what the backtest report's mean. Bounded: past
 /// <see cref="Capacity"/> points every other point is dropped (the curve keeps its shape over
@@ -17,7 +18,7 @@ public sealed class EquitySeries(decimal startingCash, int capacity = 4096)
 
     public int Count => _points.Count;
 
-    /// <summary>Adds a sample taken at <paramref name="tsNs"/> (wall clock, ns since the epoch).</summary>
+    /// <summary>Adds a sample taken at <paramref name="tsNs"/> (market event time, ns since the epoch).</summary>
     public void Add(long tsNs, long equityRaw)
     {
         if (_points.Count > 0 && tsNs <= _points[^1].TsNs)

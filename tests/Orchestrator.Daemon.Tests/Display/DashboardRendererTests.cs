@@ -11,6 +11,7 @@ public sealed class DashboardRendererTests
     {
         Mode = mode,
         Now = new DateTimeOffset(2026, 11, 25, 17, 44, 47, TimeSpan.Zero),
+        MarketTimeNs = 1_735_828_291_000_000_000, // 2025-01-02 14:31:31 UTC: a replayed market runs on its own clock
         KillSwitch = false,
         Account = new AccountView(Cash: 98_565.65m, Equity: 100_250.40m, DayPnl: 250.40m, TotalPnl: -120.5m),
         Positions =
@@ -36,10 +37,10 @@ public sealed class DashboardRendererTests
         Engine = new EngineView(954, 240, 3.1, 45.25, 0.02, 10, 0),
     };
 
-    private static string Render(DashboardView view, int width)
+    private static string Render(DashboardView view, int width, int height = int.MaxValue)
     {
         var console = new TestConsole().Width(width);
-        console.Write(DashboardRenderer.Render(view, width));
+        console.Write(DashboardRenderer.Render(view, width, height));
         return string.Join('\n', console.Output.Split('\n').Select(l => l.TrimEnd())).TrimEnd('\n');
     }
 
@@ -47,7 +48,7 @@ public sealed class DashboardRendererTests
     public void Render_FullMode_ShowsEverySectionOfAKnownView()
     {
         const string expected = """
-            Orchestrator 2026-11-25 17:44:47 UTC
+            Orchestrator wall 2026-11-25 17:44:47 UTC  market 2025-01-02 14:31:31 UTC
                                                Account                                                                       Latest signals
             ╭───────────────────┬─────────────────────┬───────────────┬──────────────────╮  ╭───────────┬─────────┬──────┬───────────────┬───────┬─────────────────────────╮
             │ Cash              │ Equity              │ Day P&L       │ Total P&L        │  │ Time      │ Symbol  │ Side │ Source        │ Conf. │ Fate                    │
@@ -79,7 +80,7 @@ public sealed class DashboardRendererTests
     public void Render_CompactMode_IsOnePanelOfTheKeyLines()
     {
         const string expected = """
-            ┌─Orchestrator 2026-11-25 17:44:47 UTC─────────────────────────────────────────────────────────────┐
+            ┌─Orchestrator wall 2026-11-25 17:44:47 UTC  market 2025-01-02 14:31:31 UTC────────────────────────┐
             │ Equity 100,250.40  Cash 98,565.65  Day P&L +250.40  Total P&L -120.50                            │
             │ Positions 2  Open orders 1  Last signal GOOGL BUY executed #1000000000034                        │
             │ Return 0.25%  Sharpe 1.23  Max DD 0.31%                                                          │
@@ -119,6 +120,71 @@ public sealed class DashboardRendererTests
         {
             Assert.Contains(header, text, StringComparison.Ordinal); // whole, not wrapped or cut to "R…"
         }
+    }
+
+    /// <summary>A busy session: more positions, orders, signals and components than any small terminal holds.</summary>
+    private static DashboardView BusyView()
+    {
+        DashboardView known = KnownView("full");
+        return known with
+        {
+            Positions = [.. Enumerable.Range(0, 12).Select(i => new PositionView("SYM" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), 10 + i, 100m + i, 101m + i, 10m))],
+            OpenOrders = [.. Enumerable.Range(0, 10).Select(i => new OrderView(1000000000100 + i, "GOOGL", "BUY", 9, 0, 165.5m, "Working"))],
+            Signals = [.. Enumerable.Range(0, 10).Select(i => known.Signals[i % known.Signals.Count])],
+            Components = [.. known.Components, new ComponentView("gateway", HealthState.Healthy, "2 clients"), new ComponentView("data_agent", HealthState.Healthy, "ok")],
+        };
+    }
+
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(100, 40)]
+    [InlineData(160, 50)]
+    public void Render_FullMode_FitsTheTerminal_AndKeepsTheAccountAndPositionsOnScreen(int width, int height)
+    {
+        // Issue 15 item 30: at 80x24 and 100x40 the account and positions scrolled off the top.
+        string text = Render(BusyView(), width, height);
+        string[] lines = text.Split('\n');
+
+        Assert.True(lines.Length <= height, $"{lines.Length} lines on a {height}-line terminal:\n{text}");
+        Assert.Contains("98,565.65", text, StringComparison.Ordinal); // the account's cash
+        Assert.Contains("100,250.40", text, StringComparison.Ordinal); // and equity
+        Assert.Contains("SYM00", text, StringComparison.Ordinal); // the first position
+        Assert.Contains("Positions", text, StringComparison.Ordinal);
+        Assert.Contains("market 2025-01-02 14:31:31 UTC", lines[0], StringComparison.Ordinal); // both clocks, named
+        Assert.Contains("wall 2026-11-25 17:44:47 UTC", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_FullMode_WhenPositionsDoNotAllFit_SaysHowManyMore()
+    {
+        string text = Render(BusyView(), 80, 24);
+        Assert.Contains("Account", text, StringComparison.Ordinal);
+        Assert.Matches(@"… \d+ more", text);
+    }
+
+    [Fact]
+    public void EquitySeries_OnMarketTime_AnnualisesWithTheMarketsSpacing()
+    {
+        // Four samples one market minute apart (the wall clock between the frames does not matter).
+        const long minuteNs = 60_000_000_000L;
+        long t0 = 1_735_828_200_000_000_000;
+        decimal[] equity = [100_000m, 101_000m, 100_500m, 102_000m];
+        var series = new EquitySeries(100_000m);
+        for (int i = 0; i < equity.Length; i++)
+        {
+            series.Add(t0 + (i * minuteNs), Core.FixedPoint.FromDecimal(equity[i]));
+        }
+
+        double[] r = [.. Enumerable.Range(1, equity.Length - 1).Select(i => (double)(equity[i] / equity[i - 1]) - 1.0)];
+        double mean = r.Average();
+        double stdev = Math.Sqrt(r.Sum(x => (x - mean) * (x - mean)) / (r.Length - 1));
+        double periodsPerYear = 365.25 * 24 * 60; // one period a market minute
+        double expected = mean / stdev * Math.Sqrt(periodsPerYear);
+
+        PerformanceView p = series.Measure();
+        Assert.NotNull(p.Sharpe);
+        Assert.Equal(expected, p.Sharpe!.Value, 6);
+        Assert.Equal(0.02, p.CumulativeReturn!.Value, 9);
     }
 
     [Fact]

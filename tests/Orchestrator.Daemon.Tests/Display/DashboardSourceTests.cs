@@ -31,7 +31,8 @@ public sealed class DashboardSourceTests
         int samplesBefore = source.Build(DisplayConfig.Default).Performance.Samples;
         Assert.InRange(samplesBefore, 0, 1);
         Assert.True(SpinWait.SpinUntil(() => engine.Snapshot.Version > 0 && recent.Copy(engine.Symbols, engine.Sources).Count > 0, s_hang));
-        DashboardView view = source.Build(DisplayConfig.Default);
+        _ = source.Build(DisplayConfig.Default);
+        DashboardView view = source.Build(DisplayConfig.Default); // a later wall-clock instant, the same market instant
         Assert.Equal(ShutdownResult.Drained, session.Stop());
 
         Assert.Equal(FixedPoint.ToDecimal(engine.Portfolio.EquityRaw), view.Account.Equity);
@@ -44,6 +45,7 @@ public sealed class DashboardSourceTests
         Assert.All(view.Signals.Where(s => s.Fate is SignalFate.Executed or SignalFate.Filled), s => Assert.StartsWith("#", s.Detail, StringComparison.Ordinal));
         Assert.Contains(view.Components, c => c.Name == "engine");
         Assert.InRange(view.Engine.Events, 5_000, engine.Counters.Events); // every tick was in; the snapshot requests and the shutdown add a few after
-        Assert.Equal(samplesBefore + 1, view.Performance.Samples); // one equity sample per frame that had a snapshot
+        Assert.Equal(1, view.Performance.Samples); // one equity sample per market instant: the feed had ended, market time stood still between the frames
+        Assert.True(view.MarketTimeNs > 0, "the view carries the market's clock");
     }
 }
