@@ -9,8 +9,9 @@ namespace Orchestrator.Daemon.Logging;
 /// NLog for the daemon: human lines on the console in the brief's form
 /// (<c>[2025-09-26 10:30:15] [ORCHESTRATOR] [INFO] Signal received: …</c>), the same lines in the
 /// rolling <c>logs/orchestrator.log</c>, and JSON lines in <c>logs/orchestrator.jsonl</c> for
-/// machines (and <c>orchestrator tail</c>). <c>config/NLog.config</c>, when present,
-/// replaces all of it.
+/// machines (and <c>orchestrator tail</c>, which follows it across rolls). Both files roll the same
+/// way (every day and at <see cref="RollingFileMaxBytes"/>, <see cref="RollingFileArchives"/> kept
+/// each). <c>config/NLog.config</c>, when present, replaces all of it.
 /// </summary>
 public static class LogSetup
 {
@@ -31,9 +32,10 @@ public static class LogSetup
     }
 
     /// <summary>
-    /// The built-in configuration: console (human lines), <c>orchestrator.log</c> (the same lines,
+    /// The built-in configuration: console (human lines), <c>orchestrator.log</c> (the same lines)
+    /// and <c>orchestrator.jsonl</c> (JSON lines with the events' structured fields), both files
     /// rolled daily and at <see cref="RollingFileMaxBytes"/>, the newest <see cref="RollingFileArchives"/>
-    /// archives kept) and <c>orchestrator.jsonl</c> (JSON lines with the events' structured fields).
+    /// archives of each kept (at full rate the JSON lines grow by ~100 MB a minute).
     /// </summary>
     public static LoggingConfiguration BuildConfiguration(string logDirectory, bool console = true)
     {
@@ -45,7 +47,7 @@ public static class LogSetup
             config.AddRule(LogLevel.Info, LogLevel.Fatal, consoleTarget);
         }
 
-        var json = new FileTarget("json")
+        var json = new FileTarget(JsonFileTarget)
         {
             FileName = Path.Combine(Path.GetFullPath(logDirectory), "orchestrator.jsonl"), // relative to the working directory, not the binary
             Layout = new JsonLayout
@@ -60,19 +62,16 @@ public static class LogSetup
                 },
                 IncludeEventProperties = true,
             },
-            KeepFileOpen = true,
         };
+        Roll(json);
         config.AddRule(LogLevel.Info, LogLevel.Fatal, json);
 
         var file = new FileTarget(RollingFileTarget)
         {
             FileName = Path.Combine(Path.GetFullPath(logDirectory), "orchestrator.log"),
             Layout = HumanLayout,
-            ArchiveEvery = FileArchivePeriod.Day,
-            ArchiveAboveSize = RollingFileMaxBytes,
-            MaxArchiveFiles = RollingFileArchives,
-            KeepFileOpen = true,
         };
+        Roll(file);
         config.AddRule(LogLevel.Info, LogLevel.Fatal, file);
         return config;
     }
@@ -80,11 +79,29 @@ public static class LogSetup
     /// <summary>The rolling human log's target name (built-in configuration and config/NLog.config).</summary>
     public const string RollingFileTarget = "file";
 
-    /// <summary>orchestrator.log rolls over at this size, besides every day.</summary>
+    /// <summary>The rolling JSON-lines log's target name (built-in configuration and config/NLog.config).</summary>
+    public const string JsonFileTarget = "json";
+
+    /// <summary>orchestrator.log and orchestrator.jsonl each roll over at this size, besides every day.</summary>
     public const long RollingFileMaxBytes = 100L * 1024 * 1024;
 
-    /// <summary>Rolled-over files of orchestrator.log kept (the oldest are deleted).</summary>
+    /// <summary>Rolled-over files of orchestrator.log, and of orchestrator.jsonl, kept (the oldest are deleted).</summary>
     public const int RollingFileArchives = 14;
+
+    /// <summary>
+    /// The one rolling policy of both log files (config/NLog.config repeats it; a test compares them).
+    /// The archive name equal to the file name keeps NLog's rename-on-roll: the live file always has
+    /// its own name and the rolled ones get <c>_01</c>, <c>_02</c>, … (without it NLog 6 writes on in
+    /// <c>orchestrator_01.jsonl</c> and a tail of <c>orchestrator.jsonl</c> stops at the first roll).
+    /// </summary>
+    private static void Roll(FileTarget target)
+    {
+        target.ArchiveFileName = target.FileName;
+        target.ArchiveEvery = FileArchivePeriod.Day;
+        target.ArchiveAboveSize = RollingFileMaxBytes;
+        target.MaxArchiveFiles = RollingFileArchives;
+        target.KeepFileOpen = true;
+    }
 
     private static int s_levelRendererRegistered;
 

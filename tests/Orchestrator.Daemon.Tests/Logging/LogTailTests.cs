@@ -117,6 +117,62 @@ public sealed class LogTailTests : IDisposable
         Assert.Equal((4L, 1L, 1L), (result.Printed, result.Skipped, result.Malformed));
     }
 
+    [Fact]
+    public async Task TheJsonLog_RollsLikeTheHumanLog_KeepsABoundedNumberOfArchives_AndTailFollowsEveryRoll()
+    {
+        // The committed config/NLog.config with a small roll size (issue 15 item 27: orchestrator.jsonl never rolled).
+        const int rollBytes = 2048, archives = 3, batches = 30, linesPerBatch = 4;
+        string shipped = File.ReadAllText(Path.Combine(LoggingSetupTests.RepoRoot(), "config", "NLog.config"));
+        Assert.Equal(2, CountOf(shipped, $"archiveAboveSize=\"{LogSetup.RollingFileMaxBytes}\"")); // both files roll
+        Assert.Equal(2, CountOf(shipped, $"maxArchiveFiles=\"{LogSetup.RollingFileArchives}\""));
+        string configPath = Path.Combine(_dir, "NLog.config");
+        File.WriteAllText(configPath, shipped
+            .Replace($"archiveAboveSize=\"{LogSetup.RollingFileMaxBytes}\"", $"archiveAboveSize=\"{rollBytes}\"", StringComparison.Ordinal)
+            .Replace($"maxArchiveFiles=\"{LogSetup.RollingFileArchives}\"", $"maxArchiveFiles=\"{archives}\"", StringComparison.Ordinal)
+            .Replace("${gdc:item=logdir}", _dir, StringComparison.Ordinal)
+            .Replace("writeTo=\"console,json,file\"", "writeTo=\"json,file\"", StringComparison.Ordinal));
+        LogSetup.BuildConfiguration(_dir, console: false); // registers ${orc-level}
+        using var factory = new NLog.LogFactory();
+        factory.Configuration = new NLog.Config.XmlLoggingConfiguration(configPath, factory);
+        NLog.Logger logger = factory.GetLogger("Orchestrator");
+
+        TimeSpan hangGuard = TimeSpan.FromSeconds(30);
+        string path = Path.Combine(_dir, "orchestrator.jsonl");
+        var output = new WaitableWriter();
+        using var stop = new CancellationTokenSource();
+        var tail = new LogTail(path, new TailFilter(), output, colour: false);
+        Task<TailResult> running = tail.RunAsync(follow: true, stop.Token);
+        await tail.CaughtUp.WaitAsync(hangGuard);
+
+        // A batch is smaller than a roll, so at most one roll happens before the tail has read it all.
+        var expected = new List<string>();
+        for (int b = 0; b < batches; b++)
+        {
+            for (int i = 0; i < linesPerBatch; i++)
+            {
+                string message = $"line {b:D2}.{i} " + new string('x', 300);
+                logger.Info(message);
+                expected.Add(message);
+            }
+
+            Task seen = output.WaitForAsync(expected[^1], hangGuard);
+            Assert.True(await Task.WhenAny(seen, Task.Delay(hangGuard)) == seen,
+                $"tail did not print '{expected[^1][..12]}' after batch {b}; printed {output.Lines.Count}; files: {string.Join(", ", Directory.EnumerateFiles(_dir).Select(f => Path.GetFileName(f) + " " + new FileInfo(f).Length))}");
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(hangGuard);
+        factory.Shutdown();
+
+        Assert.Equal(expected, output.Lines.Select(MessageOf)); // every line once, in order, across every roll
+        string[] rolled = [.. Directory.EnumerateFiles(_dir, "orchestrator*.jsonl").Where(f => Path.GetFileName(f) != "orchestrator.jsonl")];
+        Assert.NotEmpty(rolled); // it rolled
+        Assert.True(rolled.Length <= archives, string.Join(", ", rolled)); // and only the newest archives are kept
+        Assert.True(new FileInfo(path).Length <= rollBytes + 1024, "the live file stays near the roll size");
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
+
     private static string Line(string message, string symbol) =>
         $$"""{"time":"2026-11-25T17:44:40Z","level":"INFO","logger":"Orchestrator","message":"{{message}}","symbol":"{{symbol}}"}""";
 

@@ -11,31 +11,34 @@ namespace Orchestrator.Daemon.Tests.Logging;
 public sealed class LoggingSetupTests
 {
     [Fact]
-    public void BuildConfiguration_HasConsoleJsonAndADailyRollingFile()
+    public void BuildConfiguration_HasTheConsole_AndTwoFilesRollingDailyAndBySize()
     {
         string dir = Path.Combine(Path.GetTempPath(), "orc-logs-" + Guid.NewGuid().ToString("N"));
         LoggingConfiguration config = LogSetup.BuildConfiguration(dir);
 
         Assert.NotNull(config.FindTargetByName<ConsoleTarget>("console"));
-        Assert.EndsWith("orchestrator.jsonl", config.FindTargetByName<FileTarget>("json")!.FileName.ToString()!.Trim('\''), StringComparison.Ordinal);
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget));
+        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget), "orchestrator.log");
+        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl");
     }
 
     [Fact]
-    public void ShippedNLogConfig_HasTheSameRollingFile()
+    public void ShippedNLogConfig_RollsBothFilesLikeTheBuiltInSetup()
     {
         LogSetup.BuildConfiguration(Path.GetTempPath()); // registers ${orc-level}
         GlobalDiagnosticsContext.Set("logdir", Path.GetTempPath());
         var config = new XmlLoggingConfiguration(Path.Combine(RepoRoot(), "config", "NLog.config"));
 
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget));
+        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget), "orchestrator.log");
+        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl");
         Assert.Contains(config.LoggingRules, rule => rule.Targets.Any(t => t.Name == LogSetup.RollingFileTarget));
+        Assert.Contains(config.LoggingRules, rule => rule.Targets.Any(t => t.Name == LogSetup.JsonFileTarget));
     }
 
-    private static void AssertRolling(FileTarget? file)
+    private static void AssertRolling(FileTarget? file, string name)
     {
         Assert.NotNull(file);
-        Assert.EndsWith("orchestrator.log", file.FileName.ToString()!.Trim('\''), StringComparison.Ordinal);
+        Assert.EndsWith(name, file.FileName.ToString()!.Trim('\''), StringComparison.Ordinal);
+        Assert.Equal(file.FileName.ToString(), file.ArchiveFileName?.ToString()); // rename on roll: the live file keeps its name
         Assert.Equal(FileArchivePeriod.Day, file.ArchiveEvery);
         Assert.Equal(LogSetup.RollingFileMaxBytes, file.ArchiveAboveSize);
         Assert.Equal(LogSetup.RollingFileArchives, file.MaxArchiveFiles);
