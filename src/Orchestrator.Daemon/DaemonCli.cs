@@ -169,6 +169,7 @@ public static class DaemonCli
         LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");
         DaemonConfig? loaded = null; // for an alert when the start fails
+        bool started = false; // past recovery: journal and starting-cash problems are start-up problems only before this
         try
         {
             var errors = new List<string>();
@@ -195,9 +196,9 @@ public static class DaemonCli
                 errors.Add($"--ticks-per-second: must be 0 or more, got {ticksPerSecond}");
             }
 
-            if (a.DataFile is not null && !File.Exists(a.DataFile))
+            if (a.DataFile is not null && MarketDataFileReader.PathProblem(a.DataFile) is { } dataProblem)
             {
-                errors.Add($"--data: file '{a.DataFile}' does not exist");
+                errors.Add("--data: " + dataProblem);
             }
 
             if (a.RecordedSpeed < 0 || double.IsNaN(a.RecordedSpeed))
@@ -336,6 +337,7 @@ public static class DaemonCli
             }
 
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
+            started = true;
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
@@ -457,6 +459,13 @@ public static class DaemonCli
             logger.Fatal("The broker could not be reached at start-up: {0}. Check broker_config.yaml's addresses and the network; nothing was traded", ex.Message);
             await AlertStartFailureAsync(loaded, "broker_unreachable", "The daemon did not start: the broker could not be reached (outage or network down); nothing was traded").ConfigureAwait(false);
             return ExitFault;
+        }
+        catch (Exception ex) when (!started && ex is JournalCorruptException or InvalidDataException)
+        {
+            // A damaged journal or an unreadable starting-cash file beside it: a person must look (the
+            // message names the file and offset); exit 2 so that systemd does not restart into it again.
+            logger.Fatal("The daemon did not start: {0}", ConfigError.FirstLine(ex.Message));
+            return ExitConfigError;
         }
         catch (Exception ex) when (IsPortInUse(ex))
         {

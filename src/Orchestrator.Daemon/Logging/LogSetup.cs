@@ -2,6 +2,7 @@ using NLog;
 using NLog.Config;
 using NLog.Layouts;
 using NLog.Targets;
+using Orchestrator.Daemon.Configuration;
 
 namespace Orchestrator.Daemon.Logging;
 
@@ -10,7 +11,8 @@ namespace Orchestrator.Daemon.Logging;
 /// (<c>[2025-09-26 10:30:15] [ORCHESTRATOR] [INFO] Signal received: …</c>), the same lines in the
 /// rolling <c>logs/orchestrator.log</c>, and JSON lines in <c>logs/orchestrator.jsonl</c> for
 /// machines (and <c>orchestrator tail</c>). <c>config/NLog.config</c>, when present,
-/// replaces all of it.
+/// replaces all of it; one NLog cannot load is a configuration error (ConfigLoader reports it),
+/// never a run with no output.
 /// </summary>
 public static class LogSetup
 {
@@ -20,15 +22,52 @@ public static class LogSetup
     {
         RegisterLevelRenderer();
         GlobalDiagnosticsContext.Set("logdir", Path.GetFullPath(logDirectory)); // relative to the working directory, not the binary
-        string custom = Path.Combine(configDirectory, "NLog.config");
-        if (File.Exists(custom))
+        string custom = Path.Combine(configDirectory, CustomConfigFile);
+        if (File.Exists(custom) && CustomConfigurationProblem(custom) is null)
         {
             LogManager.Setup().LoadConfigurationFromFile(Path.GetFullPath(custom), optional: false);
             return;
         }
 
+        // No custom file, or a broken one: the built-in setup, so that the configuration error
+        // (reported by ConfigLoader, which stops the command) reaches the console and the logs.
         LogManager.Configuration = BuildConfiguration(logDirectory, console);
     }
+
+    /// <summary>The custom logging configuration's name in the configuration directory.</summary>
+    public const string CustomConfigFile = "NLog.config";
+
+    /// <summary>
+    /// Why the NLog configuration at <paramref name="path"/> cannot be used (malformed XML, an unknown
+    /// target, layout or attribute), or null when it can or there is no such file. NLog itself would
+    /// log nothing and carry on; parsed here on a separate factory that throws on every problem.
+    /// </summary>
+    public static string? CustomConfigurationProblem(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var factory = new LogFactory { ThrowConfigExceptions = true, ThrowExceptions = false };
+        factory.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        try
+        {
+            _ = new XmlLoggingConfiguration(Path.GetFullPath(path), factory);
+            return null;
+        }
+        catch (Exception ex) when (ex is NLogConfigurationException or System.Xml.XmlException or IOException or UnauthorizedAccessException or ArgumentException or FormatException or NotSupportedException)
+        {
+            Exception innermost = ex;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            return "is not a usable NLog configuration: " + ConfigError.FirstLine(innermost.Message).Trim(); // the innermost says what and where
+        }
+    }
+
 
     /// <summary>
     /// The built-in configuration: console (human lines), <c>orchestrator.log</c> (the same lines,
