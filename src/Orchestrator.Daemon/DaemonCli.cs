@@ -88,7 +88,7 @@ public static class DaemonCli
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(configDir);
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = LoadDirectory(configDir);
         if (config is null)
         {
             foreach (ConfigError problem in errors)
@@ -108,6 +108,13 @@ public static class DaemonCli
         output.WriteLine(Describe(configDir, config));
         return ExitOk;
     }
+
+    /// <summary>
+    /// The configuration of <c>run</c> and <c>check-config</c>: a <c>--config</c> directory that does not
+    /// exist is an error, not a silent run on the embedded defaults (only the default <c>config</c> may be absent).
+    /// </summary>
+    private static (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) LoadDirectory(string configDir) =>
+        ConfigLoader.DirectoryProblem(configDir) is { } missing ? (null, [missing]) : ConfigLoader.Load(configDir);
 
     private static string Describe(string configDir, DaemonConfig config) =>
         $"configuration OK: {(config.FilesRead.Count == 0 ? "no files in '" + configDir + "', embedded defaults" : string.Join(", ", config.FilesRead))}; "
@@ -214,7 +221,7 @@ public static class DaemonCli
                 }
             }
 
-            (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
+            (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = LoadDirectory(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
             loaded = config;
 

@@ -8,8 +8,9 @@ namespace Orchestrator.Daemon.Configuration;
 
 /// <summary>
 /// Loads and validates the configuration directory in one pass, collecting every problem
-/// (file, key path, reason, line and column) instead of stopping at the first. A missing file
-/// means that file's defaults; <c>myStockInfo.yaml</c> and the credentials become required
+/// (file, key path, reason, line and column) instead of stopping at the first. No exception
+/// leaves it for bad input: unreadable files and every parser failure are errors too. A missing
+/// file means that file's defaults (a missing directory is the commands' error: <see cref="DirectoryProblem"/>); <c>myStockInfo.yaml</c> and the credentials become required
 /// only when the broker adapter is a real one. Unknown keys are errors in the project's own
 /// files and ignored in <c>myStockInfo.yaml</c>, whose users bring keys from other tools.
 /// </summary>
@@ -28,6 +29,21 @@ public static partial class ConfigLoader
     /// run from an empty directory uses the embedded defaults); any other directory must exist.
     /// </summary>
     public const string DefaultDirectory = "config";
+
+    /// <summary>
+    /// What is wrong with <c>--config</c>'s directory before any file is read: it does not exist (only
+    /// <see cref="DefaultDirectory"/> may be absent), or it is a file. Null when it can be read.
+    /// </summary>
+    public static ConfigError? DirectoryProblem(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (Directory.Exists(directory) || (directory == DefaultDirectory && !File.Exists(directory)))
+        {
+            return null;
+        }
+
+        return new ConfigError(directory, string.Empty, File.Exists(directory) ? "is a file; --config names the configuration directory" : "the configuration directory does not exist");
+    }
 
     /// <summary>Environment variables that override credentials (they win over the file).</summary>
     public static IReadOnlyDictionary<string, string> CredentialEnvironmentVariables { get; } = new Dictionary<string, string>
@@ -61,16 +77,6 @@ public static partial class ConfigLoader
         var errors = new List<ConfigError>();
         var warnings = new List<string>();
         var filesRead = new List<string>();
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            if (directory != DefaultDirectory || File.Exists(directory))
-            {
-                return (null, [new ConfigError(directory, string.Empty, File.Exists(directory) ? "is a file; --config names the configuration directory" : "the configuration directory does not exist")]);
-            }
-
-            directory = null; // the default directory is absent: the embedded defaults
-        }
-
         if (directory is not null && LogSetup.CustomConfigurationProblem(Path.Combine(directory, LogSetup.CustomConfigFile)) is { } logging)
         {
             errors.Add(new ConfigError(DisplayPath(directory, LogSetup.CustomConfigFile), string.Empty, logging));
