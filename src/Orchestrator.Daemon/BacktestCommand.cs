@@ -60,9 +60,9 @@ public static class BacktestCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var errors = new List<string>();
-        if (!File.Exists(a.Data))
+        if (MarketDataFileReader.PathProblem(a.Data) is { } dataProblem)
         {
-            errors.Add($"--data: file '{a.Data}' not found");
+            errors.Add("--data: " + dataProblem);
         }
 
         BacktestMode mode = a.Mode switch

@@ -88,7 +88,7 @@ public static class DaemonCli
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(configDir);
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = LoadDirectory(configDir);
         if (config is null)
         {
             foreach (ConfigError problem in errors)
@@ -108,6 +108,13 @@ public static class DaemonCli
         output.WriteLine(Describe(configDir, config));
         return ExitOk;
     }
+
+    /// <summary>
+    /// The configuration of <c>run</c> and <c>check-config</c>: a <c>--config</c> directory that does not
+    /// exist is an error, not a silent run on the embedded defaults (only the default <c>config</c> may be absent).
+    /// </summary>
+    private static (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) LoadDirectory(string configDir) =>
+        ConfigLoader.DirectoryProblem(configDir) is { } missing ? (null, [missing]) : ConfigLoader.Load(configDir);
 
     private static string Describe(string configDir, DaemonConfig config) =>
         $"configuration OK: {(config.FilesRead.Count == 0 ? "no files in '" + configDir + "', embedded defaults" : string.Join(", ", config.FilesRead))}; "
@@ -169,6 +176,7 @@ public static class DaemonCli
         LogSetup.Configure(configDir, a.LogDir);
         Logger logger = LogManager.GetLogger("Orchestrator");
         DaemonConfig? loaded = null; // for an alert when the start fails
+        bool started = false; // past recovery: journal and starting-cash problems are start-up problems only before this
         try
         {
             var errors = new List<string>();
@@ -195,9 +203,9 @@ public static class DaemonCli
                 errors.Add($"--ticks-per-second: must be 0 or more, got {ticksPerSecond}");
             }
 
-            if (a.DataFile is not null && !File.Exists(a.DataFile))
+            if (a.DataFile is not null && MarketDataFileReader.PathProblem(a.DataFile) is { } dataProblem)
             {
-                errors.Add($"--data: file '{a.DataFile}' does not exist");
+                errors.Add("--data: " + dataProblem);
             }
 
             if (a.RecordedSpeed < 0 || double.IsNaN(a.RecordedSpeed))
@@ -213,7 +221,7 @@ public static class DaemonCli
                 }
             }
 
-            (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(configDir);
+            (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = LoadDirectory(configDir);
             errors.AddRange(configErrors.Select(e => e.ToString()));
             loaded = config;
 
@@ -336,6 +344,7 @@ public static class DaemonCli
             }
 
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
+            started = true;
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
@@ -457,6 +466,13 @@ public static class DaemonCli
             logger.Fatal("The broker could not be reached at start-up: {0}. Check broker_config.yaml's addresses and the network; nothing was traded", ex.Message);
             await AlertStartFailureAsync(loaded, "broker_unreachable", "The daemon did not start: the broker could not be reached (outage or network down); nothing was traded").ConfigureAwait(false);
             return ExitFault;
+        }
+        catch (Exception ex) when (!started && ex is JournalCorruptException or InvalidDataException)
+        {
+            // A damaged journal or an unreadable starting-cash file beside it: a person must look (the
+            // message names the file and offset); exit 2 so that systemd does not restart into it again.
+            logger.Fatal("The daemon did not start: {0}", ConfigError.FirstLine(ex.Message));
+            return ExitConfigError;
         }
         catch (Exception ex) when (IsPortInUse(ex))
         {

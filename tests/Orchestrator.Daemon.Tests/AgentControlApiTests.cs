@@ -91,6 +91,18 @@ public sealed class AgentControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunBacktest_WithoutBacktestData_SaysWhichSettingToSet()
+    {
+        (HttpStatusCode status, JsonElement body) = await Post("/api/agents/message",
+            """{"target_agent":"service_agent","method":"run_backtest","params":{"strategy":"momentum","symbols":["AAPL"],"start_date":"2024-01-01","end_date":"2024-02-01"}}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        string error = body.GetProperty("error").GetString()!;
+        Assert.Contains("set agents.backtest_data in daemon.yaml", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not available in this build", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DelegatedTask_CanBeFollowedAndCanceled()
     {
         (HttpStatusCode status, JsonElement body) = await Post("/api/tasks", """{"target_agent":"strategy_agent","method":"generate_signals"}""");

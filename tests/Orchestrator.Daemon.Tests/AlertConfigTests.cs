@@ -90,6 +90,21 @@ public sealed class AlertConfigTests : IDisposable
     }
 
     [Fact]
+    public void TheExamplesPlaceholders_CountAsUnset_SoChannelsThatAreOffStart_AndEnabledOnesSayWhatIsMissing()
+    {
+        const string Placeholders = "alerts:\n  webhook_url: \"<https://hooks.slack.com/services/… or a Discord webhook URL>\"\n  telegram_bot_token: \"<123456789:your bot token>\"\n";
+
+        (DaemonConfig? off, IReadOnlyList<ConfigError> offErrors) = Load("alerts:\n  pause_trading: true\n", Placeholders);
+        (_, IReadOnlyList<ConfigError> onErrors) = Load(BothEnabled, Placeholders);
+
+        Assert.Empty(offErrors);
+        Assert.Null(off!.Credentials.AlertWebhookUrl);
+        Assert.Null(off.Credentials.TelegramBotToken);
+        Assert.Contains(onErrors, e => e.KeyPath == "alerts.webhook.enabled" && e.Message.StartsWith("needs a URL", StringComparison.Ordinal));
+        Assert.Contains(onErrors, e => e.KeyPath == "alerts.telegram.enabled" && e.Message.StartsWith("needs a bot token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EnabledChannel_WithoutItsSecretOrChat_IsAnErrorNamingTheKey()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""

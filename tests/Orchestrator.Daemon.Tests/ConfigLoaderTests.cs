@@ -107,6 +107,20 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void UnclosedFlowSequenceAboveMoreKeys_IsOneErrorNamingLineColumnAndKey_NotAnException()
+    {
+        const string Edit = "kill_switch: false\nmax_daily_loss: [0.02\nmin_confidence: 0.6\n"; // YamlDotNet's scanner throws InvalidOperationException here
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("risk_management.yaml", Edit));
+        (RiskParameters? change, IReadOnlyList<ConfigError> changeErrors) = ConfigLoader.ValidateRiskChange(Edit, new RiskParameters(new(), new(), new()), "control API");
+
+        Assert.Null(config);
+        Assert.StartsWith(Shown("risk_management.yaml") + ":2:17: max_daily_loss: malformed YAML", Assert.Single(errors).ToString(), StringComparison.Ordinal);
+        Assert.Null(change);
+        Assert.StartsWith("control API:2:17: max_daily_loss: malformed JSON", Assert.Single(changeErrors).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KisStyleAccountFile_IsParsed_AndUnknownKeysAreKeptNotErrors()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("myStockInfo.yaml", """

@@ -29,8 +29,11 @@ internal sealed class DaemonProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the daemon in <paramref name="workDir"/> (with <paramref name="environment"/> added); its output goes to <paramref name="logFile"/> too.</summary>
-    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>The exchange simulator's entry (<c>dotnet exchange-simulator.dll</c>), for <see cref="Start"/>'s <c>dll</c>.</summary>
+    public static string SimulatorDll => Path.Combine(AppContext.BaseDirectory, "exchange-simulator.dll");
+
+    /// <summary>Starts the daemon (or <paramref name="dll"/>) in <paramref name="workDir"/> (with <paramref name="environment"/> added); its output goes to <paramref name="logFile"/> too.</summary>
+    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? dll = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string name in Orchestrator.Daemon.Configuration.ConfigLoader.CredentialEnvironmentVariables.Values)
@@ -43,7 +46,7 @@ internal sealed class DaemonProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        start.ArgumentList.Add(DaemonDll);
+        start.ArgumentList.Add(dll ?? DaemonDll);
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -111,6 +114,21 @@ internal sealed class DaemonProcess : IDisposable
         return done == found.Task ? await found.Task.ConfigureAwait(false) : null;
     }
 
+    /// <summary>Waits for the process to end by itself; true if it did within <paramref name="hangGuard"/> (a guard, not a timing assertion).</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan hangGuard)
+    {
+        using var guard = new CancellationTokenSource(hangGuard);
+        try
+        {
+            await _process.WaitForExitAsync(guard.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>kill -9, then waits until the process is gone.</summary>
     public async Task KillAsync()
     {
@@ -134,16 +152,7 @@ internal sealed class DaemonProcess : IDisposable
             await kill.WaitForExitAsync().ConfigureAwait(false);
         }
 
-        using var guard = new CancellationTokenSource(hangGuard);
-        try
-        {
-            await _process.WaitForExitAsync(guard.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        return await WaitForExitAsync(hangGuard).ConfigureAwait(false);
     }
 
     private void OnLine(string? line)

@@ -8,9 +8,9 @@ public sealed class DaemonProcessTests
 {
     private static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "orchestrator.dll");
 
-    private static (int ExitCode, string Output) Run(string workDir, params string[] args) => Run(workDir, new Dictionary<string, string>(), args);
+    internal static (int ExitCode, string Output) Run(string workDir, params string[] args) => Run(workDir, new Dictionary<string, string>(), args);
 
-    private static (int ExitCode, string Output) Run(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal static (int ExitCode, string Output) Run(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach ((string name, string value) in environment)

@@ -1,9 +1,11 @@
+using System.Runtime.InteropServices;
 using Orchestrator.ExchangeSimulator;
 
 // exchange-simulator [--venue kis|alpaca|both] [--port N] [--alpaca-port N]
 //   KIS fault flags: [--drop-every-frames N] [--http-fault 500|429|ratelimit|malformed|timeout]
 //   [--fault-every N] [--fault-after-accept] [--delay-ms N] [--refuse-reconnects-seconds M] [--rate-limit N]
-// Serves the KIS and/or Alpaca subsets on 127.0.0.1, each on its own port (0 = any free one), until Ctrl+C.
+// Serves the KIS and/or Alpaca subsets on 127.0.0.1, each on its own port (0 = any free one), until
+// Ctrl+C or SIGTERM (a graceful stop, exit 0). A port already taken is one line on stderr and exit 1.
 var options = new Dictionary<string, string?>(StringComparer.Ordinal);
 for (int i = 0; i < args.Length; i++)
 {
@@ -81,6 +83,18 @@ if (errors.Count > 0)
 
 KisSimulator? kis = null;
 AlpacaSimulator? alpaca = null;
+string binding = "--port";
+// Registered before the simulators start: their web hosts take SIGTERM for themselves and stop
+// serving, but only this handler ends the process.
+using var stop = new CancellationTokenSource();
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true; // we stop ourselves, gracefully
+    stop.Cancel();
+}
+
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
     if (venue is "kis" or "both")
@@ -98,25 +112,25 @@ try
 
     if (venue is "alpaca" or "both")
     {
+        binding = "--alpaca-port";
         alpaca = await AlpacaSimulator.StartAsync(alpacaPort).ConfigureAwait(false);
         Console.WriteLine($"Alpaca simulator listening on {alpaca.BaseAddress} (REST), {alpaca.TradeStreamUri} (trade_updates), {alpaca.MarketDataUri} (market data v2); key id {AlpacaSimulator.KeyId}");
     }
 
-    Console.WriteLine("Ctrl+C stops it");
-    using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    };
+    Console.WriteLine("Ctrl+C or SIGTERM stops it");
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
     }
     catch (OperationCanceledException)
     {
-        // stopping
+        Console.WriteLine("Stopping");
     }
+}
+catch (IOException ex) when (IsAddressInUse(ex))
+{
+    Console.Error.WriteLine($"exchange-simulator: {ex.Message.TrimEnd('.')}; choose another port with {binding} (0 = any free one)");
+    return 1;
 }
 finally
 {
@@ -132,3 +146,16 @@ finally
 }
 
 return 0;
+
+static bool IsAddressInUse(Exception ex)
+{
+    for (Exception? e = ex; e is not null; e = e.InnerException)
+    {
+        if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+        {
+            return true;
+        }
+    }
+
+    return false;
+}

@@ -72,17 +72,32 @@ public sealed class KisRestClient : IDisposable
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw new VenueTransientException($"unreadable answer to the approval key request (HTTP {(int)response.StatusCode})", ex) { Code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) };
+            throw NotKisAnswer("oauth2/Approval", "approval key", response, ex);
         }
 
         string? key = body?["approval_key"]?.GetValue<string>();
         if (string.IsNullOrEmpty(key))
         {
-            string code = body?["error_code"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/Approval", "approval key", response);
             throw new KisAuthenticationException($"KIS refused the WebSocket approval key request ({code}): check the app key and secret");
         }
 
         return key;
+    }
+
+    /// <summary>
+    /// A key or token request answered without KIS's <c>error_code</c>: not KIS refusing our keys but
+    /// something else on that address (a wrong <c>kis.rest_url</c>, another server on the port). Says
+    /// which endpoint answered what; transient, like any broker that cannot be reached.
+    /// </summary>
+    private VenueTransientException NotKisAnswer(string path, string what, HttpResponseMessage response, Exception? unreadable = null)
+    {
+        int status = (int)response.StatusCode;
+        Uri endpoint = _http.BaseAddress is { } baseAddress ? new Uri(baseAddress, path) : new Uri(path, UriKind.Relative);
+        string message = $"the {what} endpoint {endpoint} answered HTTP {status} ({response.ReasonPhrase}) {(unreadable is null ? "without a KIS error code" : "with no readable JSON")}: "
+            + "is that address the KIS API (broker_config.yaml kis.rest_url), and nothing else listening there?";
+        string code = status.ToString(CultureInfo.InvariantCulture);
+        return unreadable is null ? new VenueTransientException(message) { Code = code } : new VenueTransientException(message, unreadable) { Code = code };
     }
 
     /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
@@ -109,7 +124,7 @@ public sealed class KisRestClient : IDisposable
             string? token = body?["access_token"]?.GetValue<string>();
             if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
             {
-                string code = body?["error_code"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/tokenP", "access token", response);
                 throw new KisAuthenticationException($"KIS refused the access token request ({code}): check the app key and secret");
             }
 

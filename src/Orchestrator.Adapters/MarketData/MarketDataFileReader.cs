@@ -140,20 +140,37 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
     public static MarketDataFileFormat DetectFormat(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string extension = Path.GetExtension(path);
-        if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return MarketDataFileFormat.Csv;
-        }
-
-        if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
-        {
-            return MarketDataFileFormat.JsonLines;
-        }
-
-        throw new ArgumentException(
-            "Market data file '" + path + "': unsupported extension '" + extension + "' (expected .csv, .jsonl or .ndjson).", nameof(path));
+        return TryDetectFormat(path, out MarketDataFileFormat format)
+            ? format
+            : throw new ArgumentException("Market data file '" + path + "': " + UnsupportedExtension(path) + ".", nameof(path));
     }
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be read as market data before opening it (no such file, or
+    /// an extension that names no format), or null: for a command line's one-line error.
+    /// </summary>
+    public static string? PathProblem(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            return Directory.Exists(path) ? $"'{path}' is a directory, not a file" : $"file '{path}' does not exist";
+        }
+
+        return TryDetectFormat(path, out _) ? null : $"'{path}': {UnsupportedExtension(path)}";
+    }
+
+    private static bool TryDetectFormat(string path, out MarketDataFileFormat format)
+    {
+        string extension = Path.GetExtension(path);
+        bool csv = extension.Equals(".csv", StringComparison.OrdinalIgnoreCase);
+        bool jsonLines = extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase);
+        format = csv ? MarketDataFileFormat.Csv : MarketDataFileFormat.JsonLines;
+        return csv || jsonLines;
+    }
+
+    private static string UnsupportedExtension(string path) =>
+        $"unsupported extension '{Path.GetExtension(path)}' (expected .csv, .jsonl or .ndjson)";
 
     /// <summary>Reads a whole file into memory (tests, small files, tools); the reader's counters are logged, not returned.</summary>
     public static List<MarketTick> ReadAll(string path, SymbolTable symbols, Logger? logger = null)

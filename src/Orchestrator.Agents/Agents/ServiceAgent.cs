@@ -30,18 +30,22 @@ public sealed record RunBacktestParams(string Strategy, IReadOnlyList<string> Sy
 
 /// <summary>
 /// <c>service_agent</c>: services for other agents and the operator. <c>run_backtest</c> delegates
-/// to a backtest runner when the daemon provides one (the backtest engine's work); until then it
-/// answers "unavailable" in words rather than pretending.
+/// to the backtest runner the host provides; without one it answers "unavailable" with the host's
+/// reason (what to configure), rather than pretending.
 /// </summary>
 public sealed class ServiceAgent : AgentBase
 {
     public const string AgentName = "service_agent";
 
-    public ServiceAgent(Func<RunBacktestParams, CancellationToken, Task<JsonNode?>>? backtest = null, TimeProvider? time = null)
+    /// <param name="backtest">Runs a backtest; null when the host has none.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="backtestUnavailable">Why there is no backtest and what to set for one (said to the caller).</param>
+    public ServiceAgent(Func<RunBacktestParams, CancellationToken, Task<JsonNode?>>? backtest = null, TimeProvider? time = null, string? backtestUnavailable = null)
         : base(AgentName, time)
     {
+        string unavailable = backtestUnavailable ?? "backtesting is not configured on this host";
         Register<RunBacktestParams>("run_backtest", (p, ct) => backtest is null
-            ? throw new AgentException(Routing.AgentErrors.Unavailable, "backtesting is not available in this build yet")
+            ? throw new AgentException(Routing.AgentErrors.Unavailable, unavailable)
             : backtest(p, ct));
     }
 }

@@ -16,6 +16,15 @@ namespace Orchestrator.Agents.Execution;
 /// <c>ConfigureAwait(false)</c>; I/O completions themselves arrive on the runtime's I/O threads,
 /// as they must. The queue is unbounded by design: what bounds agent work is the router's
 /// timeouts, the job scheduler's limits and the broker's bounded queues.
+/// <para>
+/// After <see cref="Dispose"/> the pool refuses work quietly (never an exception: one thrown from
+/// <c>QueueTask</c> surfaces on whatever thread completed the awaited operation — a timer or an I/O
+/// thread — and ends the process). Work started through <c>Run</c> then completes Canceled at once,
+/// so its callers see <see cref="OperationCanceledException"/> rather than wait forever. Anything
+/// else queued here (a continuation of an await, or <see cref="Factory"/> work) cannot be completed
+/// by a scheduler other than by running it, and running agent code elsewhere after shutdown is what
+/// shutdown must prevent: it is dropped and counted in <see cref="Dropped"/>.
+/// </para>
 /// </remarks>
 public sealed class SlowPathScheduler : TaskScheduler, IDisposable
 {
@@ -24,6 +33,8 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
     private readonly BlockingCollection<Task> _queue = [];
     private readonly Thread[] _threads;
     private long _executed;
+    private long _dropped;
+    private int _disposed;
 
     public SlowPathScheduler(int threads)
     {
@@ -56,16 +67,36 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
     /// <summary>Work items run so far.</summary>
     public long Executed => Interlocked.Read(ref _executed);
 
+    /// <summary>Work refused after <see cref="Dispose"/> that could not complete Canceled (continuations of awaits).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
     /// <summary>Whether the calling thread is one of this pool's.</summary>
     public bool IsPoolThread => Array.IndexOf(_threads, Thread.CurrentThread) >= 0;
 
-    /// <summary>Runs <paramref name="work"/> on the pool; its awaits continue on the pool.</summary>
-    public Task<T> Run<T>(Func<Task<T>> work) => Factory.StartNew(work).Unwrap();
+    /// <summary>Runs <paramref name="work"/> on the pool; its awaits continue on the pool. After <see cref="Dispose"/>: Canceled, not run.</summary>
+    public Task<T> Run<T>(Func<Task<T>> work) =>
+        IsShutDown ? Task.FromCanceled<T>(new CancellationToken(canceled: true)) : Factory.StartNew(work).Unwrap();
 
     /// <inheritdoc cref="Run{T}(Func{Task{T}})"/>
-    public Task Run(Func<Task> work) => Factory.StartNew(work).Unwrap();
+    public Task Run(Func<Task> work) =>
+        IsShutDown ? Task.FromCanceled(new CancellationToken(canceled: true)) : Factory.StartNew(work).Unwrap();
 
-    protected override void QueueTask(Task task) => _queue.Add(task);
+    // Memory ordering: Volatile.Read pairs with the Interlocked.Exchange in Dispose; a Run racing with
+    // Dispose may still pass this check, and then its task is dropped and counted by QueueTask.
+    private bool IsShutDown => Volatile.Read(ref _disposed) != 0;
+
+    protected override void QueueTask(Task task)
+    {
+        try
+        {
+            _queue.Add(task);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Shut down (adding completed, or the queue disposed): refused, never thrown — see the remarks.
+            Interlocked.Increment(ref _dropped);
+        }
+    }
 
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
         !taskWasPreviouslyQueued && IsPoolThread && TryExecuteTask(task);
@@ -92,9 +123,17 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
         }
     }
 
-    /// <summary>Stops taking work; the threads finish what is queued and end.</summary>
+    /// <summary>
+    /// Stops taking work; the threads finish what is queued and end. Work offered from now on is
+    /// refused quietly (see the remarks).
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.CompleteAdding();
         foreach (Thread thread in _threads)
         {
@@ -103,7 +142,6 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
                 thread.Join(TimeSpan.FromSeconds(5));
             }
         }
-
         _queue.Dispose();
     }
 }

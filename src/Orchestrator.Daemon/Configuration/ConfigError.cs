@@ -12,4 +12,11 @@ public sealed record ConfigError(string File, string KeyPath, string Message, in
         string where = Line > 0 ? $"{File}:{Line}:{Column}" : File;
         return KeyPath.Length == 0 ? $"{where}: {Message}" : $"{where}: {KeyPath}: {Message}";
     }
+
+    /// <summary>The first line of a library's message: a problem is reported on one line.</summary>
+    internal static string FirstLine(string message)
+    {
+        int newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return (newline < 0 ? message : message[..newline]).TrimEnd('\r');
+    }
 }

@@ -58,16 +58,19 @@ public static partial class ConfigLoader
         return settings;
     }
 
-    /// <summary>The secrets an enabled channel needs are there and well-formed; errors name where they came from, never the value.</summary>
+    /// <summary>
+    /// The secrets an enabled channel needs are there and well-formed; errors name where they came
+    /// from, never the value. A channel that is off does not read its secret, so it is not checked.
+    /// </summary>
     private static void ValidateAlertSecrets(string? directory, AlertSettings alerts, CredentialsConfig credentials, List<ConfigError> errors)
     {
-        if (credentials.AlertWebhookUrl is { } url
+        if (alerts.WebhookEnabled && credentials.AlertWebhookUrl is { } url
             && (!Uri.TryCreate(url.Reveal(), UriKind.Absolute, out Uri? parsed) || parsed.Scheme is not ("http" or "https")))
         {
             errors.Add(SecretError(directory, url, "alerts.webhook_url", "must be an absolute http or https URL " + SecretNotShown));
         }
 
-        if (credentials.TelegramBotToken is { } token && !BotTokenShape().IsMatch(token.Reveal()))
+        if (alerts.TelegramEnabled && credentials.TelegramBotToken is { } token && !BotTokenShape().IsMatch(token.Reveal()))
         {
             errors.Add(SecretError(directory, token, "alerts.telegram_bot_token", "must look like 123456789:AbC-dEf_… (digits, a colon, then letters, digits, - or _) " + SecretNotShown));
         }

@@ -1,15 +1,16 @@
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
+using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine.Options;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Orchestrator.Daemon.Configuration;
 
 /// <summary>
 /// Loads and validates the configuration directory in one pass, collecting every problem
-/// (file, key path, reason, line and column) instead of stopping at the first. A missing file
-/// means that file's defaults; <c>myStockInfo.yaml</c> and the credentials become required
+/// (file, key path, reason, line and column) instead of stopping at the first. No exception
+/// leaves it for bad input: unreadable files and every parser failure are errors too. A missing
+/// file means that file's defaults (a missing directory is the commands' error: <see cref="DirectoryProblem"/>); <c>myStockInfo.yaml</c> and the credentials become required
 /// only when the broker adapter is a real one. Unknown keys are errors in the project's own
 /// files and ignored in <c>myStockInfo.yaml</c>, whose users bring keys from other tools.
 /// </summary>
@@ -22,6 +23,27 @@ public static partial class ConfigLoader
     public const string AgentModelFile = "agent_model.yaml";
     public const string McpFile = "mcp_integration.yaml";
     public const string DaemonFile = "daemon.yaml";
+
+    /// <summary>
+    /// The directory the commands read when <c>--config</c> is not given. It alone may be absent (a
+    /// run from an empty directory uses the embedded defaults); any other directory must exist.
+    /// </summary>
+    public const string DefaultDirectory = "config";
+
+    /// <summary>
+    /// What is wrong with <c>--config</c>'s directory before any file is read: it does not exist (only
+    /// <see cref="DefaultDirectory"/> may be absent), or it is a file. Null when it can be read.
+    /// </summary>
+    public static ConfigError? DirectoryProblem(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (Directory.Exists(directory) || (directory == DefaultDirectory && !File.Exists(directory)))
+        {
+            return null;
+        }
+
+        return new ConfigError(directory, string.Empty, File.Exists(directory) ? "is a file; --config names the configuration directory" : "the configuration directory does not exist");
+    }
 
     /// <summary>Environment variables that override credentials (they win over the file).</summary>
     public static IReadOnlyDictionary<string, string> CredentialEnvironmentVariables { get; } = new Dictionary<string, string>
@@ -55,6 +77,10 @@ public static partial class ConfigLoader
         var errors = new List<ConfigError>();
         var warnings = new List<string>();
         var filesRead = new List<string>();
+        if (directory is not null && LogSetup.CustomConfigurationProblem(Path.Combine(directory, LogSetup.CustomConfigFile)) is { } logging)
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, LogSetup.CustomConfigFile), string.Empty, logging));
+        }
 
         YamlSection? broker = Read(directory, BrokerFile, errors, filesRead);
         BrokerConfig brokerConfig = ReadBroker(broker);
@@ -145,6 +171,13 @@ public static partial class ConfigLoader
                 $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
         }
 
+        if (daemon.Agents is { Enabled: true, StrategyMode: "llm" } && agents.GetValueOrDefault("strategy_agent")?.Endpoint is null
+            && !errors.Any(e => e.File.EndsWith(AgentModelFile, StringComparison.Ordinal)))
+        {
+            errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "agents.strategy_agent.mode",
+                $"is llm, but {AgentModelFile} gives strategy_agent no endpoint: set agents.strategy_agent.endpoint there (an http or https URL of the model's API) or use mode: rule"));
+        }
+
         if (McpTokenProblem(directory, mcp, credentialsConfig) is { } mcpToken)
         {
             errors.Add(mcpToken);
@@ -188,25 +221,30 @@ public static partial class ConfigLoader
 
         string path = Path.Combine(directory, file);
         string display = DisplayPath(directory, file);
+        if (Directory.Exists(path))
+        {
+            errors.Add(new ConfigError(display, string.Empty, "is a directory; expected a YAML file (or nothing, for the defaults)"));
+            return null;
+        }
+
         if (!File.Exists(path))
         {
             return null;
         }
 
-        var stream = new YamlStream();
+        string text;
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            text = File.ReadAllText(path);
         }
-        catch (YamlException ex)
-        {
-            errors.Add(new ConfigError(display, string.Empty, "malformed YAML: " + FirstLine(ex.Message), (int)ex.Start.Line, (int)ex.Start.Column));
-            return null;
-        }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             errors.Add(new ConfigError(display, string.Empty, "cannot be read: " + ex.Message));
+            return null;
+        }
+
+        if (YamlDocument.Parse(text, display, "YAML", errors) is not { } stream)
+        {
             return null;
         }
 
@@ -224,12 +262,6 @@ public static partial class ConfigLoader
         }
 
         return new YamlSection(root, display, string.Empty, errors);
-    }
-
-    private static string FirstLine(string message)
-    {
-        int newline = message.IndexOf('\n', StringComparison.Ordinal);
-        return newline < 0 ? message : message[..newline];
     }
 
     private static BrokerConfig ReadBroker(YamlSection? s)
@@ -464,14 +496,9 @@ public static partial class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(current);
         var errors = new List<ConfigError>();
-        var stream = new YamlStream();
-        try
+        if (YamlDocument.Parse(text ?? string.Empty, source, "JSON", errors) is not { } stream)
         {
-            stream.Load(new StringReader(text ?? string.Empty));
-        }
-        catch (YamlException ex)
-        {
-            return (null, [new ConfigError(source, string.Empty, "malformed JSON: " + FirstLine(ex.Message), (int)ex.Start.Line, (int)ex.Start.Column)]);
+            return (null, errors);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -625,7 +652,7 @@ public static partial class ConfigLoader
                 return new Secret(fromEnv, envName);
             }
 
-            return string.IsNullOrEmpty(fromFile) ? null : new Secret(fromFile, $"{CredentialsFile}:{section}.{key}");
+            return string.IsNullOrEmpty(fromFile) || IsPlaceholder(fromFile) ? null : new Secret(fromFile, $"{CredentialsFile}:{section}.{key}");
         }
 
         var config = new CredentialsConfig
@@ -650,6 +677,12 @@ public static partial class ConfigLoader
         return config;
     }
 
+    /// <summary>
+    /// A value still as the example file has it (<c>"&lt;your KIS app key&gt;"</c>): not set. The example
+    /// then starts as it is, and a broker or channel that needs the value says it is missing.
+    /// </summary>
+    private static bool IsPlaceholder(string value) => value.Length > 2 && value[0] == '<' && value[^1] == '>';
+
     private static Dictionary<string, AgentModel> ReadAgents(YamlSection? s)
     {
         var agents = new Dictionary<string, AgentModel>(StringComparer.Ordinal);
@@ -669,9 +702,10 @@ public static partial class ConfigLoader
             string provider = a.GetString("provider", required: true) ?? string.Empty;
             string model = a.GetString("model", required: true) ?? string.Empty;
             string? endpoint = a.GetString("endpoint");
-            if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
             {
-                a.Error("endpoint", $"must be an absolute URL, got '{endpoint}'");
+                a.Error("endpoint", $"must be an absolute http or https URL (the model's API), got '{endpoint}'");
+                endpoint = null;
             }
 
             agents[name] = new AgentModel(provider, model, endpoint,
@@ -728,9 +762,9 @@ public static partial class ConfigLoader
                 CallTimeout = agents.GetDuration("call_timeout", a.CallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
                 BacktestData = agents.GetString("backtest_data"),
             };
-            if (a.BacktestData is { } data && !File.Exists(data))
+            if (a.BacktestData is { } data && Adapters.MarketData.MarketDataFileReader.PathProblem(data) is { } dataProblem)
             {
-                agents.Error("backtest_data", $"file '{data}' not found");
+                agents.Error("backtest_data", dataProblem);
             }
             if (agents.Section("strategy_agent") is { } strategy)
             {

@@ -7,7 +7,8 @@ namespace Orchestrator.Daemon.Configuration;
 /// Watches <c>risk_management.yaml</c> while the daemon runs. An edit (debounced, since editors
 /// write in several steps) is validated exactly like at start-up; a valid one goes to the
 /// engine as a live change, an invalid one is rejected with the same error lines and the
-/// running limits stay.
+/// running limits stay. Nothing a reload throws leaves the timer's callback: it is logged as a
+/// rejected edit.
 /// </summary>
 public sealed class RiskFileWatcher : IDisposable
 {
@@ -33,7 +34,7 @@ public sealed class RiskFileWatcher : IDisposable
         _current = current;
         _apply = apply;
         _delay = debounce ?? TimeSpan.FromMilliseconds(500);
-        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        _debounce = new Timer(_ => ReloadSafely(), null, Timeout.Infinite, Timeout.Infinite);
         _watcher = new FileSystemWatcher(directory, ConfigLoader.RiskFile) { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
         _watcher.Changed += (_, _) => Schedule();
         _watcher.Created += (_, _) => Schedule();
@@ -48,6 +49,23 @@ public sealed class RiskFileWatcher : IDisposable
     public long Rejected => Interlocked.Read(ref _rejected);
 
     private void Schedule() => _debounce.Change(_delay, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// The timer's callback: an exception escaping a timer thread ends the process, so whatever
+    /// goes wrong is logged and counted as a rejected edit, and the running limits stay.
+    /// </summary>
+    private void ReloadSafely()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _rejected);
+            s_logger.Error("Configuration change rejected, running limits stay: {0}: {1}", Path.Combine(_directory, ConfigLoader.RiskFile), ex.Message);
+        }
+    }
 
     /// <summary>Validates the directory again and applies the risk part if it changed.</summary>
     public void Reload()

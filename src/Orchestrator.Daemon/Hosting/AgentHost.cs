@@ -26,6 +26,9 @@ public sealed class AgentHost : IAsyncDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents");
 
+    /// <summary>What <c>run_backtest</c> answers when <c>agents.backtest_data</c> is unset.</summary>
+    public const string BacktestUnavailable = "backtesting needs recorded bars: set agents.backtest_data in daemon.yaml to a CSV or JSONL file of bars (timestamp,symbol,open,high,low,close,volume) and restart";
+
     private readonly TradingSession _session;
     private readonly StrategyAgent _strategy;
 
@@ -43,7 +46,7 @@ public sealed class AgentHost : IAsyncDisposable
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval }, broker: Broker);
 
         _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
-        IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync)];
+        IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
         foreach (IAgent agent in agents)
         {
             Router.Register(agent);

@@ -2,6 +2,7 @@ using NLog;
 using NLog.Config;
 using NLog.Layouts;
 using NLog.Targets;
+using Orchestrator.Daemon.Configuration;
 
 namespace Orchestrator.Daemon.Logging;
 
@@ -11,7 +12,8 @@ namespace Orchestrator.Daemon.Logging;
 /// rolling <c>logs/orchestrator.log</c>, and JSON lines in <c>logs/orchestrator.jsonl</c> for
 /// machines (and <c>orchestrator tail</c>, which follows it across rolls). Both files roll the same
 /// way (every day and at <see cref="RollingFileMaxBytes"/>, <see cref="RollingFileArchives"/> kept
-/// each). <c>config/NLog.config</c>, when present, replaces all of it.
+/// each). <c>config/NLog.config</c>, when present, replaces all of it; one NLog cannot load is a
+/// configuration error (ConfigLoader reports it), never a run with no output.
 /// </summary>
 public static class LogSetup
 {
@@ -21,14 +23,50 @@ public static class LogSetup
     {
         RegisterLevelRenderer();
         GlobalDiagnosticsContext.Set("logdir", Path.GetFullPath(logDirectory)); // relative to the working directory, not the binary
-        string custom = Path.Combine(configDirectory, "NLog.config");
-        if (File.Exists(custom))
+        string custom = Path.Combine(configDirectory, CustomConfigFile);
+        if (File.Exists(custom) && CustomConfigurationProblem(custom) is null)
         {
             LogManager.Setup().LoadConfigurationFromFile(Path.GetFullPath(custom), optional: false);
             return;
         }
 
+        // No custom file, or a broken one: the built-in setup, so that the configuration error
+        // (reported by ConfigLoader, which stops the command) reaches the console and the logs.
         LogManager.Configuration = BuildConfiguration(logDirectory, console);
+    }
+
+    /// <summary>The custom logging configuration's name in the configuration directory.</summary>
+    public const string CustomConfigFile = "NLog.config";
+
+    /// <summary>
+    /// Why the NLog configuration at <paramref name="path"/> cannot be used (malformed XML, an unknown
+    /// target, layout or attribute), or null when it can or there is no such file. NLog itself would
+    /// log nothing and carry on; parsed here on a separate factory that throws on every problem.
+    /// </summary>
+    public static string? CustomConfigurationProblem(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var factory = new LogFactory { ThrowConfigExceptions = true, ThrowExceptions = false };
+        factory.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        try
+        {
+            _ = new XmlLoggingConfiguration(Path.GetFullPath(path), factory);
+            return null;
+        }
+        catch (Exception ex) when (ex is NLogConfigurationException or System.Xml.XmlException or IOException or UnauthorizedAccessException or ArgumentException or FormatException or NotSupportedException)
+        {
+            Exception innermost = ex;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            return "is not a usable NLog configuration: " + ConfigError.FirstLine(innermost.Message).Trim(); // the innermost says what and where
+        }
     }
 
     /// <summary>
