@@ -49,6 +49,23 @@ public sealed partial class KisSimulator
     /// </summary>
     public string? OrderRefusalCode { get; set; }
 
+    /// <summary>
+    /// Books a domestic market order as if placed by hand (at the HTS, or by another program): it
+    /// belongs to no client of the simulator's API, fills at once like any market order, and its
+    /// execution notices go out. Returns its order number; throws if the venue would refuse it.
+    /// </summary>
+    public string PlaceByHand(string accountNumber, string symbol, bool buy, long quantity, string productCode = "01")
+    {
+        lock (_book)
+        {
+            SimOrder order = TryBook(Account(accountNumber, productCode), symbol, null, buy, market: true, quantity, 0, replacing: null, out (string Code, string Message) refused)
+                ?? throw new InvalidOperationException("the simulator refused the order by hand: " + refused.Code + " " + refused.Message);
+            PublishNotice(order, NoticeKind.Accepted, 0, 0);
+            Match(order);
+            return order.Odno;
+        }
+    }
+
     /// <summary>The middleware of <see cref="AnswerHtml"/>: true when it answered.</summary>
     private async Task<bool> AnswerHtmlAsync(HttpContext context)
     {

@@ -44,6 +44,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
 
+    /// <summary>With no order working, the venue's orders are still read every this many poll intervals (foreign fills).</summary>
+    private const int IdlePollIntervals = 10;
+
     private readonly IVenueClient _client;
     private readonly SymbolTable _symbols;
     private readonly IExecutionReportSink _reports;
@@ -561,16 +564,25 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         RequestRefresh();
     }
 
+    /// <summary>
+    /// Reads the venue's orders every <see cref="VenueGatewayOptions.PollInterval"/> while any order is
+    /// working, at once when asked (<see cref="RequestRefresh"/>: an execution notice), and every
+    /// <see cref="IdlePollIntervals"/> intervals when none is — so a fill of an order we do not know is
+    /// seen while the run is idle too.
+    /// </summary>
     private async Task PollLoopAsync()
     {
+        int idle = 0;
         while (!_stop.IsCancellationRequested)
         {
+            bool woken = false;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
                 wait.CancelAfter(_options.PollInterval);
                 try
                 {
                     await _wake.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                    woken = true;
                 }
                 catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
                 {
@@ -582,8 +594,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 }
             }
 
-            if (_byClientId.Values.Any(t => !t.Terminal))
+            if (woken || ++idle >= IdlePollIntervals || _byClientId.Values.Any(t => !t.Terminal))
             {
+                idle = 0;
                 try
                 {
                     await PollOnceAsync(_stop.Token).ConfigureAwait(false);
