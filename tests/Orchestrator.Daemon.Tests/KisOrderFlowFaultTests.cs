@@ -143,6 +143,7 @@ public sealed class KisOrderFlowFaultTests
         await using KisSimulator simulator = await KisSimulator.StartAsync();
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
         simulator.OrderAnswerDelay = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150)); // the notice (and the list) show the order first
+        simulator.OrderFillDelay = TimeSpan.FromMilliseconds(300); // the list shows each order working (nothing filled) before its answer
         using var session = new TradingSession(Options(simulator, notices: true, Gateway(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))));
         await session.StartAsync("test", CancellationToken.None);
         var channel = new RecordingChannel();

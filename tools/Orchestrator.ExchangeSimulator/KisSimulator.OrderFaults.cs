@@ -44,6 +44,12 @@ public sealed partial class KisSimulator
     public (TimeSpan Min, TimeSpan Max) OrderAnswerDelay { get; set; }
 
     /// <summary>
+    /// How long a booked order waits before it is first matched (0 = at once): as at an exchange, the
+    /// acceptance notice and the order list show it working (nothing filled) before its first fill.
+    /// </summary>
+    public TimeSpan OrderFillDelay { get; set; }
+
+    /// <summary>
     /// When set, every order request is refused with this <c>msg_cd</c> (<c>rt_cd</c> "1", HTTP 500, not
     /// booked), e.g. <c>EGW00103</c> "invalid AppKey" for keys that stopped working mid-session.
     /// </summary>
@@ -64,6 +70,26 @@ public sealed partial class KisSimulator
             Match(order);
             return order.Odno;
         }
+    }
+
+    /// <summary>Matches a newly booked order now, or after <see cref="OrderFillDelay"/>. Caller holds the book's lock.</summary>
+    private void MatchNewOrder(SimOrder order)
+    {
+        TimeSpan delay = OrderFillDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            Match(order);
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(delay).ConfigureAwait(false);
+            lock (_book)
+            {
+                Match(order);
+            }
+        });
     }
 
     /// <summary>The middleware of <see cref="AnswerHtml"/>: true when it answered.</summary>

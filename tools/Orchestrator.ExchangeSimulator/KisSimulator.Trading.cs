@@ -93,7 +93,7 @@ public sealed partial class KisSimulator
             body["tr_id"] = trId;
             _orders.Enqueue(body);
             PublishNotice(order, NoticeKind.Accepted, 0, 0);
-            Match(order);
+            MatchNewOrder(order);
             answer = Accepted(order.Odno);
             odno = order.Odno;
         }

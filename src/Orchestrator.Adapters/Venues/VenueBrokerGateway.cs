@@ -474,7 +474,8 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// venue, the order is taken; not (yet) there, it is never sent again — the first request may
     /// still be in transit (a slow request lands late) — and goes in doubt, for the venue's records to
     /// settle (<see cref="OrderInDoubtException"/>). Only an attempt that certainly did not go out
-    /// (<see cref="VenueTransientException.NotSent"/>) leaves the order free to send.
+    /// (<see cref="VenueTransientException.NotSent"/>) or that the venue turned away for load
+    /// (<see cref="VenueTransientException.RateLimited"/>) leaves the order free to send.
     /// </summary>
     private async ValueTask<VenuePlaceResult> PlaceOnceAsync(TrackedOrder tracked, CancellationToken cancellationToken)
     {
@@ -497,9 +498,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             return await _client.PlaceAsync(tracked.Request, cancellationToken).ConfigureAwait(false);
         }
-        catch (VenueTransientException ex) when (ex.NotSent)
+        catch (VenueTransientException ex) when (ex.NotSent || ex.RateLimited)
         {
-            tracked.Sent = false; // it never left: a retry may send it
+            tracked.Sent = false; // it never left, or the venue turned it away for load (429, EGW00201): a retry may send it
             throw;
         }
     }
