@@ -18,10 +18,15 @@ namespace Orchestrator.Adapters.Kis;
 /// <see cref="KisQueryException"/> for queries). What is not a KIS verdict throws
 /// <see cref="VenueTransientException"/>: <c>EGW00201</c> (per-second limit) and HTTP 429 with
 /// <c>RateLimited</c>; HTTP 5xx without a readable KIS answer, and answers that are not JSON or carry
-/// no <c>rt_cd</c> (counted in <see cref="MalformedAnswers"/>). For an order call the order may or may
-/// not be at the venue then: look it up (<see cref="GetDailyOrdersAsync"/>) before any retry.</para>
+/// no <c>rt_cd</c>, an order taken without a readable order number, a query page whose rows cannot be
+/// read — on every endpoint, the token's included (all counted in <see cref="MalformedAnswers"/>). For
+/// an order call the order may or may not be at the venue then: look it up
+/// (<see cref="GetDailyOrdersAsync"/>), never resend blindly. When the call never went out (no token
+/// could be had) the exception says so (<c>NotSent</c>).</para>
 /// <para>An expired token (<c>EGW00123</c>) is dropped and the call made once more with a fresh one;
-/// a second <c>EGW00123</c> is returned as the refusal it is.</para>
+/// a second <c>EGW00123</c> is returned as the refusal it is. <c>EGW00103</c>/<c>EGW00105</c> (invalid
+/// app key or secret) on any call throws <see cref="KisAuthenticationException"/>: the keys stopped
+/// working, which no retry fixes.</para>
 /// <para>Slow path: async, cancellable; one instance per account.</para>
 /// </remarks>
 public sealed class KisRestClient : IDisposable

@@ -60,13 +60,19 @@ internal sealed class ForeignOrderWatch
     /// <param name="mayBeOurs">An engine order without a venue id (answer pending, or in doubt) has its terms.</param>
     public ForeignOrderVerdict Judge(VenueOrderState state, bool mayBeOurs)
     {
-        if (mayBeOurs)
-        {
-            return ForeignOrderVerdict.AwaitingOwner;
-        }
-
         lock (_lock)
         {
+            if (mayBeOurs)
+            {
+                if (!_baselined)
+                {
+                    // Its fills so far happened before the run, should it turn out not to be ours.
+                    _filledSeen.TryAdd(state.VenueOrderId, state.FilledQuantity);
+                }
+
+                return ForeignOrderVerdict.AwaitingOwner;
+            }
+
             long before = _filledSeen.TryGetValue(state.VenueOrderId, out long seen) ? seen : _baselined ? 0 : state.FilledQuantity;
             _filledSeen[state.VenueOrderId] = Math.Max(before, state.FilledQuantity);
             if (state.FilledQuantity > before)

@@ -26,12 +26,15 @@ namespace Orchestrator.Adapters.Venues;
 /// token-bucket rate limiter (keeps retries from becoming a storm) → per-attempt timeout.
 /// </para>
 /// <para>
-/// An order is never blindly sent twice: before any retry of a placement whose outcome was not
-/// seen, the gateway asks the venue whether it already has the order (Alpaca by client order id,
-/// KIS by matching the day's orders). When retries are spent or the breaker opens after a send,
-/// the order becomes Unknown (its symbol pauses in the engine, CRITICAL in the log) and the poll
-/// loop keeps looking until the venue shows it or <see cref="VenueGatewayOptions.UnknownGrace"/>
-/// passes without it (then it is declared never placed).
+/// An order is never sent twice: a retry of a placement whose outcome was not seen only asks the
+/// venue whether it has the order (Alpaca by client order id, KIS by matching the day's orders);
+/// not there yet, it is not resent (the first request may still land) but becomes Unknown (its
+/// symbol pauses in the engine, CRITICAL in the log), as when retries are spent or the breaker
+/// opens after a send, and the poll loop keeps looking until the venue shows it or
+/// <see cref="VenueGatewayOptions.UnknownGrace"/> passes without it (then it is declared never
+/// placed). Only an attempt that never went out, or that the venue turned away for load, is sent
+/// again. Venue orders that belong to no engine order are judged by <see cref="ForeignOrderWatch"/>:
+/// a fill of one during the run raises <see cref="VenueIncidentKind.ForeignFill"/>.
 /// </para>
 /// <para>
 /// Fills are learned from cumulative order states — a poll of the venue's orders (while any
