@@ -142,6 +142,35 @@ public sealed class InterventionAlertsTests
         Assert.DoesNotContain(KisSimulator.AppSecret, alert.Message + string.Join(" ", alert.Fields.Values), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApiKeyInvalidOnOrderCalls_EGW00103_RaisesCriticalAlertAndEngagesTheKillSwitch()
+    {
+        AlertMessage alert = await RunUntilAlertAsync(s =>
+        {
+            s.OrderRefusalCode = "EGW00103"; // the token still works; the order endpoint says the app key is invalid
+            return Task.FromResult(false);
+        }, "api_key_refused");
+
+        Assert.Equal(AlertSeverity.Critical, alert.Severity);
+        Assert.Contains("EGW00103", alert.Fields["detail"], StringComparison.Ordinal);
+        Assert.DoesNotContain(KisSimulator.AppSecret, alert.Message + string.Join(" ", alert.Fields.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForeignFill_AnOrderPlacedByHandFillsDuringTheRun_RaisesCriticalAlertAndEngagesTheKillSwitch()
+    {
+        string? byHand = null;
+        AlertMessage alert = await RunUntilAlertAsync(s =>
+        {
+            byHand = s.PlaceByHand("50000000", "035720", buy: true, quantity: 3); // a symbol the session does not trade: no order of ours can match it
+            return Task.FromResult(false);
+        }, "foreign_fill");
+
+        Assert.Equal(AlertSeverity.Critical, alert.Severity);
+        Assert.Contains(byHand!, alert.Fields["detail"], StringComparison.Ordinal);
+        Assert.Contains("TRADING PAUSED", alert.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

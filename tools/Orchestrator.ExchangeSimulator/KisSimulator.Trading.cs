@@ -68,6 +68,11 @@ public sealed partial class KisSimulator
             return refusal!;
         }
 
+        if (await BeforeBookingAsync().ConfigureAwait(false) is { } refusedBeforeBooking)
+        {
+            return refusedBeforeBooking;
+        }
+
         string accountNumber = body!["CANO"]!.GetValue<string>() + body["ACNT_PRDT_CD"]!.GetValue<string>();
         if (await HookAsync(context, new OrderRequestMoment(OrderRequestStage.Received, accountNumber, ask.Symbol, ask.Buy, ask.Quantity, null)).ConfigureAwait(false))
         {
@@ -88,10 +93,12 @@ public sealed partial class KisSimulator
             body["tr_id"] = trId;
             _orders.Enqueue(body);
             PublishNotice(order, NoticeKind.Accepted, 0, 0);
-            Match(order);
+            MatchNewOrder(order);
             answer = Accepted(order.Odno);
             odno = order.Odno;
         }
+
+        await AfterBookingAsync(context).ConfigureAwait(false);
 
         if (await HookAsync(context, new OrderRequestMoment(OrderRequestStage.Booked, accountNumber, ask.Symbol, ask.Buy, ask.Quantity, odno)).ConfigureAwait(false))
         {

@@ -18,7 +18,7 @@ namespace Orchestrator.ExchangeSimulator;
 /// <c>msg_cd</c>/<c>msg1</c> for a business failure — and counts what it was asked, so tests can
 /// prove a token is reused and an order is never sent twice. Fault flags make it misbehave on
 /// purpose (<see cref="Fault"/>, <see cref="FaultAfterAccept"/>, <see cref="ResponseDelay"/>,
-/// <see cref="RequestsPerSecondLimit"/>, and the WebSocket ones).
+/// <see cref="RequestsPerSecondLimit"/>, the order-flow ones in <c>KisSimulator.OrderFaults.cs</c>, and the WebSocket ones).
 /// </summary>
 public sealed partial class KisSimulator : IAsyncDisposable
 {
@@ -123,6 +123,13 @@ public sealed partial class KisSimulator : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.Use(FilterAsync);
+        app.Use(async (HttpContext context, RequestDelegate next) =>
+        {
+            if (!await AnswerHtmlAsync(context).ConfigureAwait(false))
+            {
+                await next(context).ConfigureAwait(false);
+            }
+        });
         app.Map("/", ServeWebSocketAsync);
         app.Map("/tryitout/{trId}", ServeWebSocketAsync);
 

@@ -97,6 +97,9 @@ internal static class KisNumbers
 {
     public static string String(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : string.Empty;
 
+    /// <summary>The node's text when it is a JSON string; null for anything else (absent, a number, an object).</summary>
+    public static string? StringOrNull(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
     public static long Quantity(JsonNode? node) =>
         long.TryParse(String(node), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out long value) ? value : 0;
 

@@ -18,10 +18,15 @@ namespace Orchestrator.Adapters.Kis;
 /// <see cref="KisQueryException"/> for queries). What is not a KIS verdict throws
 /// <see cref="VenueTransientException"/>: <c>EGW00201</c> (per-second limit) and HTTP 429 with
 /// <c>RateLimited</c>; HTTP 5xx without a readable KIS answer, and answers that are not JSON or carry
-/// no <c>rt_cd</c> (counted in <see cref="MalformedAnswers"/>). For an order call the order may or may
-/// not be at the venue then: look it up (<see cref="GetDailyOrdersAsync"/>) before any retry.</para>
+/// no <c>rt_cd</c>, an order taken without a readable order number, a query page whose rows cannot be
+/// read — on every endpoint, the token's included (all counted in <see cref="MalformedAnswers"/>). For
+/// an order call the order may or may not be at the venue then: look it up
+/// (<see cref="GetDailyOrdersAsync"/>), never resend blindly. When the call never went out (no token
+/// could be had) the exception says so (<c>NotSent</c>).</para>
 /// <para>An expired token (<c>EGW00123</c>) is dropped and the call made once more with a fresh one;
-/// a second <c>EGW00123</c> is returned as the refusal it is.</para>
+/// a second <c>EGW00123</c> is returned as the refusal it is. <c>EGW00103</c>/<c>EGW00105</c> (invalid
+/// app key or secret) on any call throws <see cref="KisAuthenticationException"/>: the keys stopped
+/// working, which no retry fixes.</para>
 /// <para>Slow path: async, cancellable; one instance per account.</para>
 /// </remarks>
 public sealed class KisRestClient : IDisposable
@@ -31,6 +36,12 @@ public sealed class KisRestClient : IDisposable
 
     /// <summary>KIS's "token expired" code.</summary>
     public const string ExpiredTokenCode = "EGW00123";
+
+    /// <summary>KIS's "invalid AppKey" code: on any call it means the keys stopped working.</summary>
+    public const string InvalidAppKeyCode = "EGW00103";
+
+    /// <summary>KIS's "invalid AppSecret" code: as <see cref="InvalidAppKeyCode"/>.</summary>
+    public const string InvalidAppSecretCode = "EGW00105";
 
     /// <summary>Pages followed at most in one query: a guard against a venue that never says "last page".</summary>
     public const int MaxPages = 1_000;
@@ -120,15 +131,15 @@ public sealed class KisRestClient : IDisposable
                 new Uri("oauth2/tokenP", UriKind.Relative),
                 new JsonObject { ["grant_type"] = "client_credentials", ["appkey"] = _credentials.AppKey, ["appsecret"] = _credentials.AppSecret },
                 cancellationToken).ConfigureAwait(false);
-            JsonObject? body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
-            string? token = body?["access_token"]?.GetValue<string>();
+            JsonObject? body = await ReadTokenAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+            string? token = KisNumbers.StringOrNull(body?["access_token"]);
             if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
             {
                 string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/tokenP", "access token", response);
                 throw new KisAuthenticationException($"KIS refused the access token request ({code}): check the app key and secret");
             }
 
-            long seconds = body!["expires_in"]?.GetValue<long>() ?? 86_400;
+            long seconds = body!["expires_in"] is JsonValue expiresIn && expiresIn.TryGetValue(out long s) ? s : 86_400;
             _token = token;
             _tokenExpires = _time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
             return token;
@@ -136,6 +147,25 @@ public sealed class KisRestClient : IDisposable
         finally
         {
             _tokenGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The token endpoint's answer as JSON; an answer that is not (an HTML error page, cut short) is
+    /// counted in <see cref="MalformedAnswers"/> and thrown as a <see cref="VenueTransientException"/>
+    /// (<c>NotSent</c>: the call it was for did not go out).
+    /// </summary>
+    private async Task<JsonObject?> ReadTokenAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            Interlocked.Increment(ref _malformedAnswers);
+            string status = Text((int)response.StatusCode);
+            throw new VenueTransientException("unreadable answer to the access token request (HTTP " + status + ")", ex) { Code = status, NotSent = true };
         }
     }
 
@@ -282,10 +312,20 @@ public sealed class KisRestClient : IDisposable
                 return request;
             },
             cancellationToken).ConfigureAwait(false);
-        JsonObject reply = answer.Body;
-        return answer.Success
-            ? new KisOrderResult(true, reply["output"]?["ODNO"]?.GetValue<string>(), reply["output"]?["KRX_FWDG_ORD_ORGNO"]?.GetValue<string>(), answer.Code, answer.Message)
-            : new KisOrderResult(false, null, null, answer.Code, answer.Message ?? "refused without a message");
+        if (!answer.Success)
+        {
+            return new KisOrderResult(false, null, null, answer.Code, answer.Message ?? "refused without a message");
+        }
+
+        JsonObject? output = answer.Body["output"] as JsonObject;
+        string? orderNumber = KisNumbers.StringOrNull(output?["ODNO"]);
+        if (string.IsNullOrEmpty(orderNumber))
+        {
+            // Taken (rt_cd 0), but under which number is unreadable: the outcome is not known.
+            throw Malformed("KIS took the request but its answer carries no order number (ODNO): the request may or may not have been carried out", null);
+        }
+
+        return new KisOrderResult(true, orderNumber, KisNumbers.StringOrNull(output?["KRX_FWDG_ORD_ORGNO"]), answer.Code, answer.Message);
     }
 
     /// <summary>
@@ -429,7 +469,15 @@ public sealed class KisRestClient : IDisposable
                 throw new KisQueryException($"{what} query refused: {answer.Code} {answer.Message}");
             }
 
-            onPage(answer.Body);
+            try
+            {
+                onPage(answer.Body);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or System.Text.Json.JsonException)
+            {
+                throw Malformed(what + " answer could not be read (" + ex.GetType().Name + ")", null);
+            }
+
             if (answer.Continuation is not ("F" or "M"))
             {
                 return;
@@ -453,7 +501,16 @@ public sealed class KisRestClient : IDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            string token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            string token;
+            try
+            {
+                token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new VenueTransientException("no access token (" + ex.Message + "): the request was not sent", ex) { NotSent = true };
+            }
+
             using HttpRequestMessage request = build(token);
             using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             int status = (int)response.StatusCode;
@@ -467,7 +524,14 @@ public sealed class KisRestClient : IDisposable
                 // not JSON, or cut short: classified below as unreadable
             }
 
-            string? rtCd = body?["rt_cd"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            string? rtCd = KisNumbers.StringOrNull(body?["rt_cd"]);
+            string? code = KisNumbers.StringOrNull(body?["msg_cd"]) ?? KisNumbers.StringOrNull(body?["error_code"]);
+            if (code is InvalidAppKeyCode or InvalidAppSecretCode)
+            {
+                // The keys stopped working (revoked, or replaced in KIS's portal): not this request's fault, and no retry helps.
+                throw new KisAuthenticationException("KIS refused our app key on a trading call (" + code + "): the keys stopped working; renew them");
+            }
+
             if (body is null || rtCd is null)
             {
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -475,15 +539,10 @@ public sealed class KisRestClient : IDisposable
                     throw new VenueTransientException("KIS answered HTTP 429") { RateLimited = true, Code = "429" };
                 }
 
-                Interlocked.Increment(ref _malformedAnswers);
-                throw new VenueTransientException("unreadable answer from KIS (HTTP " + Text(status) + "): the request may or may not have been carried out")
-                {
-                    Code = Text(status),
-                };
+                throw Malformed("unreadable answer from KIS (HTTP " + Text(status) + "): the request may or may not have been carried out", Text(status));
             }
 
-            string? code = body["msg_cd"]?.GetValue<string>();
-            string? message = body["msg1"]?.GetValue<string>();
+            string? message = KisNumbers.StringOrNull(body["msg1"]);
             if (rtCd != "0" && code == RateLimitedCode)
             {
                 throw new VenueTransientException("KIS per-second request limit (" + RateLimitedCode + "): " + message) { RateLimited = true, Code = RateLimitedCode };
@@ -498,6 +557,13 @@ public sealed class KisRestClient : IDisposable
             string? continuation = response.Headers.TryGetValues("tr_cont", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
             return new KisAnswer(body, rtCd == "0", code, message, continuation);
         }
+    }
+
+    /// <summary>Counts an answer that is not readable KIS JSON and makes the exception that reports it.</summary>
+    private VenueTransientException Malformed(string message, string? code)
+    {
+        Interlocked.Increment(ref _malformedAnswers);
+        return new VenueTransientException(message) { Code = code };
     }
 
     private void AddHeaders(HttpRequestMessage request, string token, string trId, string? continuation)

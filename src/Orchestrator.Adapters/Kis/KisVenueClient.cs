@@ -103,7 +103,14 @@ public sealed class KisVenueClient : IVenueClient
         list.Want();
         if (!list.Baselined)
         {
-            await ReadAsync(list, cancellationToken).ConfigureAwait(false); // never guess ownership without a baseline
+            try
+            {
+                await ReadAsync(list, cancellationToken).ConfigureAwait(false); // never guess ownership without a baseline
+            }
+            catch (VenueTransientException ex) when (!ex.NotSent)
+            {
+                throw new VenueTransientException("the day's orders could not be read before the order: " + ex.Message + "; the order was not sent", ex) { NotSent = true, Code = ex.Code };
+            }
         }
 
         _firstSent.TryAdd(order.ClientOrderId, _time.GetUtcNow());

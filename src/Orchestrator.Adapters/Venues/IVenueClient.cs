@@ -12,7 +12,10 @@ public interface IVenueClient : IDisposable
     /// <summary>Short name for logs and health ("kis", "alpaca").</summary>
     string Name { get; }
 
-    /// <summary>Sends one new order.</summary>
+    /// <summary>
+    /// Sends one new order. A failure before the request left throws <see cref="VenueTransientException"/>
+    /// with <c>NotSent</c>: only then (or after a rate-limit refusal) may the gateway send it again.
+    /// </summary>
     Task<VenuePlaceResult> PlaceAsync(VenueOrderRequest order, CancellationToken cancellationToken);
 
     /// <summary>Cancels what is left of an order the venue took.</summary>

@@ -26,12 +26,15 @@ namespace Orchestrator.Adapters.Venues;
 /// token-bucket rate limiter (keeps retries from becoming a storm) → per-attempt timeout.
 /// </para>
 /// <para>
-/// An order is never blindly sent twice: before any retry of a placement whose outcome was not
-/// seen, the gateway asks the venue whether it already has the order (Alpaca by client order id,
-/// KIS by matching the day's orders). When retries are spent or the breaker opens after a send,
-/// the order becomes Unknown (its symbol pauses in the engine, CRITICAL in the log) and the poll
-/// loop keeps looking until the venue shows it or <see cref="VenueGatewayOptions.UnknownGrace"/>
-/// passes without it (then it is declared never placed).
+/// An order is never sent twice: a retry of a placement whose outcome was not seen only asks the
+/// venue whether it has the order (Alpaca by client order id, KIS by matching the day's orders);
+/// not there yet, it is not resent (the first request may still land) but becomes Unknown (its
+/// symbol pauses in the engine, CRITICAL in the log), as when retries are spent or the breaker
+/// opens after a send, and the poll loop keeps looking until the venue shows it or
+/// <see cref="VenueGatewayOptions.UnknownGrace"/> passes without it (then it is declared never
+/// placed). Only an attempt that never went out, or that the venue turned away for load, is sent
+/// again. Venue orders that belong to no engine order are judged by <see cref="ForeignOrderWatch"/>:
+/// a fill of one during the run raises <see cref="VenueIncidentKind.ForeignFill"/>.
 /// </para>
 /// <para>
 /// Fills are learned from cumulative order states — a poll of the venue's orders (while any
@@ -43,6 +46,9 @@ namespace Orchestrator.Adapters.Venues;
 public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
+
+    /// <summary>With no order working, the venue's orders are still read every this many poll intervals (foreign fills).</summary>
+    private const int IdlePollIntervals = 10;
 
     private readonly IVenueClient _client;
     private readonly SymbolTable _symbols;
@@ -57,7 +63,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private readonly TokenBucketRateLimiter _limiter;
     private readonly ConcurrentDictionary<long, TrackedOrder> _byClientId = new();
     private readonly ConcurrentDictionary<string, TrackedOrder> _byVenueId = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _unexplained = new(StringComparer.Ordinal);
+    private readonly ForeignOrderWatch _foreign = new();
     private readonly CancellationTokenSource _stop = new();
     private Task[] _workers = [];
     private Task _poller = Task.CompletedTask;
@@ -71,6 +77,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private long _circuitOpenings;
     private long _recoveredNeverPlaced;
     private long _recoveredFillReports;
+    private long _unexpectedFailures;
     private volatile bool _pollFailing;
 
     /// <summary>
@@ -133,8 +140,15 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     /// <summary>Times the circuit breaker opened.</summary>
     public long CircuitOpenings => Interlocked.Read(ref _circuitOpenings);
 
-    /// <summary>Venue orders that belong to no engine order (placed by hand, or by a run before a crash).</summary>
-    public int UnexplainedVenueOrders => _unexplained.Count;
+    /// <summary>
+    /// Venue orders that belong to no engine order (placed by hand, or by a run before a crash): working
+    /// ones, and any the venue filled during the run. An order of ours the venue listed before its answer
+    /// came is not counted (or no longer, once adopted).
+    /// </summary>
+    public int UnexplainedVenueOrders => _foreign.Count;
+
+    /// <summary>Unexpected failures (not a venue's answer: a bug, or an answer no rule foresaw) the workers and the poll loop survived.</summary>
+    public long UnexpectedFailures => Interlocked.Read(ref _unexpectedFailures);
 
     /// <summary>Orders not yet finished as the gateway knows them.</summary>
     public int OpenOrders => _byClientId.Values.Count(t => !t.Terminal);
@@ -402,11 +416,26 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
             Finish(tracked, ExecutionType.Rejected);
             return;
         }
-        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex))
+        catch (Exception ex) when (ex is BrokenCircuitException || ex is OrderInDoubtException || IsTransient(ex))
         {
             if (!tracked.Sent)
             {
                 s_logger.Warn("Broker {0}: order {1} not sent ({2})", VenueName, request.ClientOrderId, Describe(ex));
+                Finish(tracked, ExecutionType.Rejected);
+                return;
+            }
+
+            GoUnknown(tracked, ex);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not a venue answer any rule knows (a bug, or an answer no parser foresaw): if the request
+            // may have gone out, its outcome is unknown — in doubt, never lost.
+            Interlocked.Increment(ref _unexpectedFailures);
+            s_logger.Error(ex, "Broker {0}: order {1} failed unexpectedly", VenueName, request.ClientOrderId);
+            if (!tracked.Sent)
+            {
                 Finish(tracked, ExecutionType.Rejected);
                 return;
             }
@@ -443,23 +472,40 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
     }
 
-    /// <summary>One attempt: after an unseen outcome, look first; send only if the venue does not have it.</summary>
+    /// <summary>
+    /// One attempt. After an attempt whose outcome was not seen, the retry only looks: found at the
+    /// venue, the order is taken; not (yet) there, it is never sent again — the first request may
+    /// still be in transit (a slow request lands late) — and goes in doubt, for the venue's records to
+    /// settle (<see cref="OrderInDoubtException"/>). Only an attempt that certainly did not go out
+    /// (<see cref="VenueTransientException.NotSent"/>) or that the venue turned away for load
+    /// (<see cref="VenueTransientException.RateLimited"/>) leaves the order free to send.
+    /// </summary>
     private async ValueTask<VenuePlaceResult> PlaceOnceAsync(TrackedOrder tracked, CancellationToken cancellationToken)
     {
         if (tracked.Sent)
         {
             VenueOrderState? found = await _client.FindAsync(tracked.Request, ClaimedVenueIds(tracked), cancellationToken).ConfigureAwait(false);
-            if (found is not null)
+            if (found is null)
             {
-                Interlocked.Increment(ref _foundBeforeRetry);
-                s_logger.Warn("Broker {0}: order {1} was at the venue after all (venue id {2}); not resent", VenueName, tracked.Request.ClientOrderId, found.VenueOrderId);
-                tracked.Found = found;
-                return VenuePlaceResult.Taken(found.VenueOrderId);
+                throw new OrderInDoubtException();
             }
+
+            Interlocked.Increment(ref _foundBeforeRetry);
+            s_logger.Warn("Broker {0}: order {1} was at the venue after all (venue id {2}); not resent", VenueName, tracked.Request.ClientOrderId, found.VenueOrderId);
+            tracked.Found = found;
+            return VenuePlaceResult.Taken(found.VenueOrderId);
         }
 
         tracked.Sent = true;
-        return await _client.PlaceAsync(tracked.Request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _client.PlaceAsync(tracked.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VenueTransientException ex) when (ex.NotSent || ex.RateLimited)
+        {
+            tracked.Sent = false; // it never left, or the venue turned it away for load (429, EGW00201): a retry may send it
+            throw;
+        }
     }
 
     private async Task CancelAsync(long clientOrderId)
@@ -508,7 +554,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 s_logger.Info("Broker {0}: cancel of order {1} refused ({2} {3}); its final state comes from the venue's records", VenueName, tracked.Request.ClientOrderId, result.Code, result.Message);
             }
         }
-        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
             lock (tracked)
             {
@@ -516,21 +562,31 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
             }
 
             s_logger.Warn("Broker {0}: cancel of order {1} not confirmed ({2}); will try again", VenueName, tracked.Request.ClientOrderId, Describe(ex));
+            NoteFailure(ex, "canceling order " + tracked.Request.ClientOrderId.ToString(CultureInfo.InvariantCulture));
         }
 
         RequestRefresh();
     }
 
+    /// <summary>
+    /// Reads the venue's orders every <see cref="VenueGatewayOptions.PollInterval"/> while any order is
+    /// working, at once when asked (<see cref="RequestRefresh"/>: an execution notice), and every
+    /// <see cref="IdlePollIntervals"/> intervals when none is — so a fill of an order we do not know is
+    /// seen while the run is idle too.
+    /// </summary>
     private async Task PollLoopAsync()
     {
+        int idle = 0;
         while (!_stop.IsCancellationRequested)
         {
+            bool woken = false;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
                 wait.CancelAfter(_options.PollInterval);
                 try
                 {
                     await _wake.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                    woken = true;
                 }
                 catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
                 {
@@ -542,8 +598,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 }
             }
 
-            if (_byClientId.Values.Any(t => !t.Terminal))
+            if (woken || ++idle >= IdlePollIntervals || _byClientId.Values.Any(t => !t.Terminal))
             {
+                idle = 0;
                 try
                 {
                     await PollOnceAsync(_stop.Token).ConfigureAwait(false);
@@ -551,6 +608,12 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
                     return;
+                }
+                catch (Exception ex)
+                {
+                    // The loop outlives every failure: fills and ends are learned from the next read.
+                    Interlocked.Increment(ref _unexpectedFailures);
+                    s_logger.Error(ex, "Broker {0}: reading the venue's orders failed unexpectedly; the next poll tries again", VenueName);
                 }
             }
         }
@@ -564,18 +627,20 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             states = await _pipeline.ExecuteAsync(static (c, ct) => new ValueTask<IReadOnlyList<VenueOrderState>>(c.GetOrdersAsync(ct)), _client, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex) || ex is VenueAuthenticationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // One line when reads start failing, one when they recover: an outage must not flood the log.
-            if (Interlocked.Increment(ref _pollFailures) == 1 || !_pollFailing)
+            // Any failure (an answer that is not JSON included) is a failed read, counted; one line when
+            // reads start failing, one when they recover: an outage must not flood the log.
+            bool first = Interlocked.Increment(ref _pollFailures) == 1 || !_pollFailing;
+            if (first)
             {
                 s_logger.Warn("Broker {0}: could not read the venue's orders ({1}); fills and cancels are learned when it answers again", VenueName, Describe(ex));
             }
 
             _pollFailing = true;
-            if (ex is VenueAuthenticationException)
+            if (first || ex is VenueAuthenticationException)
             {
-                RaiseIncident(new VenueIncident(VenueIncidentKind.CredentialsRefused, VenueName, "reading the venue's orders: " + ex.Message));
+                NoteFailure(ex, "reading the venue's orders");
             }
 
             return;
@@ -592,6 +657,8 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             OnVenueOrderUpdate(state);
         }
+
+        _foreign.MarkBaselined(); // fills of foreign orders from now on happen during the run
 
         foreach (TrackedOrder tracked in _byClientId.Values)
         {
@@ -621,8 +688,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 static (s, ct) => new ValueTask<VenueOrderState?>(s.Gateway._client.FindAsync(s.Tracked.Request, s.Gateway.ClaimedVenueIds(s.Tracked), ct)),
                 (Gateway: this, Tracked: tracked), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BrokenCircuitException || IsTransient(ex) || ex is VenueAuthenticationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            NoteFailure(ex, "looking for order " + tracked.Request.ClientOrderId.ToString(CultureInfo.InvariantCulture));
             return; // still in doubt; next poll
         }
 
@@ -684,6 +752,11 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
 
         _byVenueId[venueOrderId] = tracked;
+        if (_foreign.Claim(venueOrderId))
+        {
+            s_logger.Warn("Broker {0}: venue order {1} is order {2}'s after all (listed before its answer came)", VenueName, venueOrderId, tracked.Request.ClientOrderId);
+        }
+
         try
         {
             _orderLog?.Append(tracked.Request.ClientOrderId, venueOrderId);
@@ -713,9 +786,50 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
 
     private void NoteUnexplained(VenueOrderState state)
     {
-        if (state.Status == VenueOrderStatus.Open && _unexplained.TryAdd(state.VenueOrderId, 0))
+        switch (_foreign.Judge(state, MayBeOurs(state)))
         {
-            s_logger.Fatal("Broker {0}: venue order {1} ({2} {3} {4}) belongs to no order of this run: check it by hand", VenueName, state.VenueOrderId, state.Symbol, state.Side, state.Quantity);
+            case ForeignOrderVerdict.Unexplained:
+                s_logger.Fatal("Broker {0}: venue order {1} ({2} {3} {4}) belongs to no order of this run: check it by hand", VenueName, state.VenueOrderId, state.Symbol, state.Side, state.Quantity);
+                break;
+            case ForeignOrderVerdict.ForeignFill:
+                string detail = string.Create(CultureInfo.InvariantCulture,
+                    $"venue order {state.VenueOrderId} ({state.Symbol} {state.Side} {state.Quantity}) belongs to no order of this run and was filled ({state.FilledQuantity} so far): positions no longer match the engine's");
+                s_logger.Fatal("Broker {0}: {1}; trading pauses — check the account", VenueName, detail);
+                RaiseIncident(new VenueIncident(VenueIncidentKind.ForeignFill, VenueName, detail));
+                break;
+        }
+    }
+
+    /// <summary>An engine order without a venue id yet (its answer pending, or in doubt) has the state's terms: it may be that one.</summary>
+    private bool MayBeOurs(VenueOrderState state)
+    {
+        foreach (TrackedOrder tracked in _byClientId.Values)
+        {
+            VenueOrderRequest request = tracked.Request;
+            if (tracked.Sent && !tracked.Terminal && tracked.VenueOrderId is null
+                && request.Symbol == state.Symbol && request.Side == state.Side && request.Quantity == state.Quantity)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A call that failed outside the place path: refused credentials raise the incident (CRITICAL,
+    /// trading pauses); what no rule foresaw is counted and logged with its stack.
+    /// </summary>
+    private void NoteFailure(Exception ex, string doing)
+    {
+        if (ex is VenueAuthenticationException)
+        {
+            RaiseIncident(new VenueIncident(VenueIncidentKind.CredentialsRefused, VenueName, doing + ": " + ex.Message));
+        }
+        else if (ex is not (BrokenCircuitException or OrderInDoubtException) && !IsTransient(ex))
+        {
+            Interlocked.Increment(ref _unexpectedFailures);
+            s_logger.Error(ex, "Broker {0}: {1} failed unexpectedly", VenueName, doing);
         }
     }
 
@@ -874,6 +988,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         VenueTransientException { Code: { } code } v => code + ": " + v.Message,
         TimeoutRejectedException => "timed out",
         BrokenCircuitException => "circuit open",
+        OrderInDoubtException => ex.Message,
         _ => ex.GetType().Name + ": " + ex.Message,
     };
 
@@ -889,9 +1004,25 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         {
             // stopping
         }
+        catch (Exception ex)
+        {
+            s_logger.Error(ex, "Broker {0}: a gateway task ended with an error", VenueName);
+        }
 
         _limiter.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// A placement's retry found the order not (yet) at the venue after an attempt whose outcome was
+    /// not seen: it goes in doubt instead of being sent again. Not retried; not a breaker failure.
+    /// </summary>
+    private sealed class OrderInDoubtException : Exception
+    {
+        public OrderInDoubtException()
+            : base("sent, no answer, and not in the venue's records yet: not resent while the first request may still arrive")
+        {
+        }
     }
 
     /// <summary>What the gateway knows of one engine order. Guarded by its own lock.</summary>

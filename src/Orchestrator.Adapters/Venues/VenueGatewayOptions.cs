@@ -26,7 +26,9 @@ public sealed record VenueGatewayOptions
 
     /// <summary>
     /// An order in doubt that the venue still does not show after this long is declared never
-    /// placed (Rejected, WARNING). Should it appear later, it is logged as unexplained (CRITICAL).
+    /// placed (Rejected, WARNING). Should it appear later, it is logged as unexplained (CRITICAL), and
+    /// a fill of it pauses trading (<see cref="VenueIncidentKind.ForeignFill"/>): keep it well above
+    /// the longest time a request can spend in transit.
     /// </summary>
     public TimeSpan UnknownGrace { get; init; } = TimeSpan.FromSeconds(30);
 

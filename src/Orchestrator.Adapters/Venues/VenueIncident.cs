@@ -6,11 +6,14 @@ public enum VenueIncidentKind
     /// <summary>Repeated failures opened the circuit breaker: the broker is unreachable or failing.</summary>
     BrokerOutage,
 
-    /// <summary>The venue refused our credentials (HTTP 401/403, KIS EGW00123 after a fresh token).</summary>
+    /// <summary>The venue refused our credentials (HTTP 401/403, KIS EGW00123 after a fresh token, KIS EGW00103/EGW00105 on any call).</summary>
     CredentialsRefused,
 
     /// <summary>The venue refused an order for want of cash or buying power (KIS APBK0952, Alpaca 40310000).</summary>
     InsufficientFunds,
+
+    /// <summary>The venue filled an order that belongs to no engine order (placed by hand, by another program or run): positions drift.</summary>
+    ForeignFill,
 }
 
 /// <summary>

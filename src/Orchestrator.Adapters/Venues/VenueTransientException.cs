@@ -26,4 +26,10 @@ public sealed class VenueTransientException : Exception
 
     /// <summary>The venue's code, if it gave one.</summary>
     public string? Code { get; init; }
+
+    /// <summary>
+    /// True when the request itself never went out (e.g. no access token could be had, or a read
+    /// it needed first failed): an order request failing so was definitely not placed.
+    /// </summary>
+    public bool NotSent { get; init; }
 }

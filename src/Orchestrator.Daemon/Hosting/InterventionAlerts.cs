@@ -10,7 +10,7 @@ namespace Orchestrator.Daemon.Hosting;
 
 /// <summary>
 /// The brief's manual-intervention situations: insufficient balance, API keys refused, broker
-/// outage, network down. Each raises a CRITICAL alert and pauses trading (engages the engine's
+/// outage, network down — and a fill of an order this run did not place. Each raises a CRITICAL alert and pauses trading (engages the engine's
 /// kill switch, which also cancels open orders) until a person fixes the cause and releases it
 /// (<c>POST /api/kill-switch/release</c>). Position differences found by the reconciler already
 /// paused trading there; they raise the alert. Agents the health monitor gave up on are alerted,
@@ -85,6 +85,7 @@ public sealed class InterventionAlerts : IDisposable
         {
             VenueIncidentKind.InsufficientFunds => ("insufficient_balance", "the account lacks cash or buying power"),
             VenueIncidentKind.CredentialsRefused => ("api_key_refused", "the broker refused our API keys (expired or revoked): renew them"),
+            VenueIncidentKind.ForeignFill => ("foreign_fill", "the venue filled an order this run did not place: positions drift from the engine's; check the account"),
             _ => ("broker_outage", "the broker is unreachable or failing"),
         };
         var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["venue"] = incident.Venue, ["detail"] = incident.Detail };

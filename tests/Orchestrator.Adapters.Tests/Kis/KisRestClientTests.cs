@@ -146,6 +146,38 @@ public sealed class KisFaultTests : KisSimulatorFixture
         Assert.Equal(unreadable, client.MalformedAnswers);
     }
 
+    [Theory]
+    [InlineData("/oauth2/tokenP")]
+    [InlineData("/uapi/domestic-stock/v1/trading/order-cash")]
+    [InlineData("/uapi/domestic-stock/v1/trading/inquire-daily-ccld")]
+    public async Task HtmlErrorPage_OnAnyEndpoint_IsACountedTransientFailure_AndTheNextCallWorks(string path)
+    {
+        Simulator.AnswerHtml(path, 1);
+        using var client = NewClient();
+
+        VenueTransientException hit = await Assert.ThrowsAsync<VenueTransientException>(async () =>
+        {
+            await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None);
+            await client.GetDailyOrdersAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None);
+        });
+        Assert.Equal(path == "/oauth2/tokenP", hit.NotSent); // no token: the order request never went out
+        Assert.Equal(1, client.MalformedAnswers);
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
+        Assert.Equal(path == "/uapi/domestic-stock/v1/trading/inquire-daily-ccld" ? 2 : 1, Simulator.OrdersBooked("50000000"));
+    }
+
+    [Fact]
+    public async Task InvalidAppKey_EGW00103_OnAnOrderCall_IsAnAuthenticationError_NotARefusal()
+    {
+        using var client = NewClient();
+        Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
+        Simulator.OrderRefusalCode = KisRestClient.InvalidAppKeyCode;
+
+        KisAuthenticationException ex = await Assert.ThrowsAsync<KisAuthenticationException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None));
+        Assert.Contains("EGW00103", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Simulator.OrdersBooked("50000000"));
+    }
+
     [Fact]
     public async Task FaultAfterAccept_BooksTheOrderButLosesTheAnswer_AndTheDailyQueryFindsIt()
     {
