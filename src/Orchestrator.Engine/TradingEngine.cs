@@ -410,7 +410,7 @@ public sealed class TradingEngine
         ArgumentNullException.ThrowIfNull(parameters);
         if (JournalHandler is not null && !Journal.JournalRiskCodec.Fits(parameters))
         {
-            throw new ArgumentException($"The change cannot be journaled: its allowed_symbols list ({parameters.Risk.AllowedSymbols.Count} names) needs more than the {Journal.JournalCodec.MaxRecordBytes} bytes of a journal record.", nameof(parameters));
+            throw new ArgumentException($"The change cannot be journaled: an allowed_symbols name is longer than {Journal.JournalRiskCodec.MaxSymbolBytes} UTF-8 bytes.", nameof(parameters));
         }
 
         long version = RiskParameterMailbox.Stage(parameters);

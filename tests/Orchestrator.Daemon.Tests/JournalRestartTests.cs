@@ -8,7 +8,7 @@ namespace Orchestrator.Daemon.Tests;
 /// <summary>
 /// The real daemon (paper venue, synthetic feed) started twice on one journal: what a restart finds
 /// on disk decides what it does — continue trading after the journal's time, or refuse to start on a
-/// damaged journal without touching it (issue 15 items 1 and 4).
+/// damaged journal without touching it, replay a live change of any size (issue 15 items 1, 4 and 14).
 /// </summary>
 public sealed class JournalRestartTests : IDisposable
 {
@@ -91,6 +91,59 @@ public sealed class JournalRestartTests : IDisposable
         Assert.DoesNotContain(daemon.Lines, l => l.Contains("Step 3/6", StringComparison.Ordinal)); // nothing traded
         Assert.Equal(new byte[length], File.ReadAllBytes(segment)); // the evidence is still there, untouched
         Assert.Empty(Directory.GetFiles(Journal, "*.torn"));
+    }
+
+    /// <summary>
+    /// Issue 15 item 14: a live change whose allowed_symbols list was over one journal record (4 KiB)
+    /// "could not be journaled": the daemon crashed, and the journal (with the file as it was) could not start again.
+    /// </summary>
+    [Fact]
+    public async Task ALiveRiskChange_WithALongAllowedSymbolsList_IsJournaled_AndTheJournalRestartsAndReplays()
+    {
+        string config = CopyConfig();
+        using (DaemonProcess first = Start(config, "first", ["--duration", "120s"]))
+        {
+            Assert.NotNull(await first.WaitForLineAsync(l => l.Contains("Step 6/6", StringComparison.Ordinal), s_hang));
+            // The watch list and 3,000 more names: about 30 KB, seven times what one journal record holds.
+            string names = string.Join(", ", new[] { "AAPL", "MSFT", "NVDA" }.Concat(Enumerable.Range(0, 3_000).Select(i => "X" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture))));
+            string riskFile = Path.Combine(config, "risk_management.yaml");
+            string risk = await File.ReadAllTextAsync(riskFile);
+            Assert.Contains("allowed_symbols: []", risk, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(riskFile, risk.Replace("allowed_symbols: []", "allowed_symbols: [" + names + "]", StringComparison.Ordinal));
+
+            string? applied = await first.WaitForLineAsync(l => l.Contains("risk_management.yaml changed: risk parameters version", StringComparison.Ordinal), s_hang);
+            Assert.True(applied is not null, "the change was not applied\n" + first.Tail());
+            Assert.True(await first.TerminateAsync(s_hang), "the daemon did not stop on SIGTERM\n" + first.Tail());
+            Assert.True(first.ExitCode == 0, $"the first run exited with {first.ExitCode}\n" + first.Tail());
+        }
+
+        // The journal holds the change whole ...
+        long riskRecords = 0;
+        IReadOnlyList<string>? journaled = null;
+        using (var reader = new JournalReader(Journal))
+        {
+            while (reader.ReadNext())
+            {
+                if (reader.RecordType is JournalRecordType.RiskParameters or JournalRecordType.RiskAllowedSymbols)
+                {
+                    riskRecords++;
+                    journaled = reader.RiskParameters!.Risk.AllowedSymbols;
+                }
+            }
+        }
+
+        Assert.True(riskRecords > 1, "the long list spans several records");
+        Assert.Equal(3_003, journaled!.Count);
+
+        // ... a restart on it (with the file as it is now, applied again at start-up) runs and stops cleanly ...
+        using (await RunAsync(config, "second"))
+        {
+        }
+
+        // ... and the whole journal replays.
+        using DaemonProcess replay = DaemonProcess.Start(_root, Path.Combine(_root, "replay.out"), ["replay", "--journal", Journal, "--config", config]);
+        Assert.True(await replay.WaitForExitAsync(s_hang), "replay did not end\n" + replay.Tail());
+        Assert.True(replay.ExitCode == 0, $"replay exited with {replay.ExitCode}\n" + replay.Tail());
     }
 
     private async Task<JsonDocument> RunAsync(string config, string name, string[]? more = null)

@@ -73,7 +73,7 @@ public sealed class JournalReader : IDisposable
     /// <summary>For a RiskParameters record: the version the live engine staged them as.</summary>
     public long RiskParametersVersion { get; private set; }
 
-    /// <summary>For a RiskParameters record: the parameters.</summary>
+    /// <summary>For a RiskParameters record: the parameters (their allowed-symbols list grows with each RiskAllowedSymbols record that follows).</summary>
     public Options.RiskParameters? RiskParameters { get; private set; }
 
     /// <summary>The first sequence a segment's file name carries (<c>journal-{first:D20}.orcj</c>).</summary>
@@ -316,6 +316,15 @@ public sealed class JournalReader : IDisposable
 
                 RiskParametersVersion = version;
                 RiskParameters = parameters;
+                return true;
+            case JournalRecordType.RiskAllowedSymbols:
+                // The rest of the list of the RiskParameters record just read: RiskParameters is whole once the next event comes.
+                if (!JournalRiskCodec.TryReadContinuation(Payload, out long continued, out string[] names) || RiskParameters is not { } partial || continued != RiskParametersVersion)
+                {
+                    return false;
+                }
+
+                RiskParameters = partial with { Risk = partial.Risk with { AllowedSymbols = [.. partial.Risk.AllowedSymbols, .. names] } };
                 return true;
             case JournalRecordType.TextInterned:
                 if (!JournalCodec.TryReadText(Payload, out JournalTextTable table, out int id, out ReadOnlySpan<byte> utf8))

@@ -68,6 +68,7 @@ public static class JournalReplayer
         var events = new SortedDictionary<EventKind, long>();
         long texts = 0, first = -1, last = -1, firstTs = 0, lastTs = 0, sequence = 0, replayed = 0;
         long stagedFrom = long.MinValue, stagedAs = 0; // the journaled version of the last RiskParameters record, and the local one
+        bool pendingRisk = false;
         int checkedSegment = -1;
         using var reader = new JournalReader(directory, afterSequence);
         var e = default(EngineEvent);
@@ -88,15 +89,11 @@ public static class JournalReplayer
                     CheckSymbols(reader.SegmentPath, reader.SegmentSymbols, engine.Symbols);
                 }
 
-                if (reader.RecordType == JournalRecordType.RiskParameters)
+                if (reader.RecordType is JournalRecordType.RiskParameters or JournalRecordType.RiskAllowedSymbols)
                 {
+                    // Staged at the next event, when a long allowed-symbols list has been read whole.
                     texts++;
-                    if (reader.Sequence > afterSequence)
-                    {
-                        stagedFrom = reader.RiskParametersVersion;
-                        stagedAs = engine.RiskParameterMailbox.Stage(reader.RiskParameters!);
-                    }
-
+                    pendingRisk = reader.Sequence > afterSequence;
                     continue;
                 }
 
@@ -104,6 +101,13 @@ public static class JournalReplayer
                 {
                     texts++;
                     continue;
+                }
+
+                if (pendingRisk)
+                {
+                    pendingRisk = false;
+                    stagedFrom = reader.RiskParametersVersion;
+                    stagedAs = engine.RiskParameterMailbox.Stage(reader.RiskParameters!);
                 }
 
                 if (reader.Sequence <= afterSequence)
