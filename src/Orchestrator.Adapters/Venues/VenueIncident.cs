@@ -11,6 +11,9 @@ public enum VenueIncidentKind
 
     /// <summary>The venue refused an order for want of cash or buying power (KIS APBK0952, Alpaca 40310000).</summary>
     InsufficientFunds,
+
+    /// <summary>The venue holds another order under one of our client order ids (<see cref="VenueRejectCodes.ClientOrderIdCollision"/>).</summary>
+    ClientOrderIdCollision,
 }
 
 /// <summary>

@@ -195,6 +195,8 @@ public sealed partial class TradingSession : IDisposable
             engineOptions = engineOptions with { StartingCash = holdings.Cash };
         }
 
+        // Client order ids unique across runs: a base from the clock (a journal keeps the one its first run took).
+        engineOptions = engineOptions with { OrderIdBase = OrderStore.BaseFromClock(DateTimeOffset.UtcNow) };
         _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
         if (_options.Gateway is { } gatewayOptions)

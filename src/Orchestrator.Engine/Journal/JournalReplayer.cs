@@ -49,7 +49,8 @@ public static class JournalReplayer
     {
         ArgumentNullException.ThrowIfNull(options);
         decimal startingCash = JournalStartingCash.Read(directory) ?? options.StartingCash; // the journaled session's, when recorded
-        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash }, NullAuditWriter.Instance), directory);
+        long orderIdBase = JournalOrderIdBase.ReadForReplay(directory) ?? options.OrderIdBase; // the ids the journaled session made
+        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash, OrderIdBase = orderIdBase }, NullAuditWriter.Instance), directory);
     }
 
     /// <summary>
