@@ -479,6 +479,12 @@ public static class DaemonCli
             logger.Fatal("The daemon did not start: {0}", ex.Message.TrimEnd('.'));
             return ExitFault;
         }
+        catch (JournalCorruptException ex)
+        {
+            // Not a crash to restart from: the journal needs a person (restarting would refuse again).
+            logger.Fatal("The daemon did not start: {0} Nothing was cut or deleted; move the journal aside to start a new one, or repair it", ex.Message);
+            return ExitConfigError;
+        }
         catch (Exception ex)
         {
             logger.Fatal(ex, "The daemon stopped on an unexpected error");

@@ -43,7 +43,9 @@ public sealed class TradingEngine
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
         Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash));
-        Orders = new OrderStore(options.OrderCapacity, options.OrderIdPrefix, Symbols.Count);
+        // With a journal, the id base its first session recorded: recovery must rebuild the same ids.
+        long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
+        Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
         Counters = new EngineCounters();
         Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol), auditWriter);
 
@@ -414,7 +416,7 @@ public sealed class TradingEngine
         ArgumentNullException.ThrowIfNull(parameters);
         if (JournalHandler is not null && !Journal.JournalRiskCodec.Fits(parameters))
         {
-            throw new ArgumentException($"The change cannot be journaled: its allowed_symbols list ({parameters.Risk.AllowedSymbols.Count} names) needs more than the {Journal.JournalCodec.MaxRecordBytes} bytes of a journal record.", nameof(parameters));
+            throw new ArgumentException($"The change cannot be journaled: an allowed_symbols name is longer than {Journal.JournalRiskCodec.MaxSymbolBytes} UTF-8 bytes.", nameof(parameters));
         }
 
         return RiskParameterMailbox.Stage(
@@ -488,7 +490,7 @@ public sealed class TradingEngine
             SignalEngine.HasMomentumRule ? 1 : 0, SignalEngine.HasRsiRule ? 1 : 0,
             System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRecord>(), // the order table is a memory image: bump SnapshotFile.Version if OrderRecord's fields change
         ];
-        return new SnapshotLayout(Symbols.Names, Orders.Capacity, Options.OrderIdPrefix, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
+        return new SnapshotLayout(Symbols.Names, Orders.Capacity, Orders.IdBase, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }
 
     /// <summary>The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler).</summary>

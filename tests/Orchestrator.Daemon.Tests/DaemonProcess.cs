@@ -144,6 +144,22 @@ internal sealed class DaemonProcess : IDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Waits for the process to end on its own (every output line read); false when it did not within <paramref name="hangGuard"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan hangGuard)
+    {
+        using var guard = new CancellationTokenSource(hangGuard);
+        try
+        {
+            await _process.WaitForExitAsync(guard.Token).ConfigureAwait(false);
+            _process.WaitForExit(); // and its output readers are done
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGTERM (a graceful stop); true if the process ended within <paramref name="hangGuard"/>.</summary>
     public async Task<bool> TerminateAsync(TimeSpan hangGuard)
     {

@@ -181,6 +181,31 @@ public sealed class VenueSessionTests
         AssertBooksAgree(engine, symbols, simulator.PositionOf, simulator.Cash);
     }
 
+    /// <summary>
+    /// Issue 15 item 2: client order ids restarted at 1000000000001 every run, so a second run against the
+    /// same Alpaca account got "client_order_id must be unique" for each order and booked the first run's
+    /// orders (and their fills) as its own.
+    /// </summary>
+    [Fact]
+    public async Task Alpaca_TwoRunsAgainstOneAccount_TheSecondNeverBooksTheFirstsOrders()
+    {
+        await using AlpacaSimulator simulator = await AlpacaSimulator.StartAsync();
+        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        string[] symbols = ["AAPL", "MSFT"];
+
+        using TradingSession first = await TradeAsync(Options(symbols, Alpaca(simulator)), new ListAuditWriter(), simulator.Cash);
+        long firstOrders = OrdersNotRefused(first.Engine);
+        Assert.Equal(firstOrders, simulator.OrderCount);
+
+        var audit = new ListAuditWriter();
+        using TradingSession second = await TradeAsync(Options(symbols, Alpaca(simulator)), audit, simulator.Cash);
+
+        // Every order of the second run is a new order at the venue: none was taken for one of the first run's.
+        Assert.Equal(firstOrders + OrdersNotRefused(second.Engine), simulator.OrderCount);
+        Assert.True(second.Engine.Orders.IdBase > first.Engine.Orders.IdBase + first.Engine.Orders.Created, "the second run's ids start after every id of the first");
+        Assert.Equal(0, second.Engine.Counters.OrdersFinished(OrderStatus.Rejected));
+    }
+
     [Fact]
     public async Task Kis_WithWrongKeys_FailsToStart_AndNeverPrintsTheSecret()
     {

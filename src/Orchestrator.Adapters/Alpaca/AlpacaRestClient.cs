@@ -17,7 +17,9 @@ namespace Orchestrator.Adapters.Alpaca;
 /// <remarks>
 /// <para>Outcomes: 200/201 → taken; 4xx business refusals (403 buying power, 422 invalid) →
 /// refused with Alpaca's <c>code</c>/<c>message</c>; 422 "client_order_id must be unique" means
-/// an earlier attempt landed, so the order is looked up and reported taken; 429, 5xx and
+/// an earlier attempt landed, so the order is looked up and reported taken — when its symbol, side
+/// and quantity are ours; an order with other terms under our id is not ours: a CRITICAL refusal
+/// (<see cref="VenueRejectCodes.ClientOrderIdCollision"/>), never an adoption; 429, 5xx and
 /// unreadable answers → <see cref="VenueTransientException"/>; 401 (and a 403 without a business
 /// code) → <see cref="VenueAuthenticationException"/>.</para>
 /// <para>Slow path: async, cancellable, safe for concurrent callers. The <see cref="HttpClient"/>
@@ -65,11 +67,20 @@ public sealed class AlpacaRestClient : IVenueClient
         (string? code, string? message) = Error(body);
         if (response.StatusCode == HttpStatusCode.UnprocessableEntity && IsDuplicateClientOrderId(message))
         {
-            // An earlier attempt of this very order landed: report it, never create a second one.
-            VenueOrderState? existing = await FindAsync(order, new HashSet<string>(), cancellationToken).ConfigureAwait(false);
-            return existing is not null
-                ? VenuePlaceResult.Taken(existing.VenueOrderId, code, message)
-                : throw new VenueTransientException("Alpaca says client_order_id " + order.ClientOrderId.ToString(CultureInfo.InvariantCulture) + " exists but does not find it") { Code = code };
+            // An earlier attempt of this very order landed: report it, never create a second one —
+            // unless the venue's order under this id has other terms: then the id is someone else's
+            // (another run, another program), and adopting it would book their order as ours.
+            VenueOrderState existing = await FindAsync(order, new HashSet<string>(), cancellationToken).ConfigureAwait(false)
+                ?? throw new VenueTransientException("Alpaca says client_order_id " + order.ClientOrderId.ToString(CultureInfo.InvariantCulture) + " exists but does not find it") { Code = code };
+            if (existing.Symbol == order.Symbol && existing.Side == order.Side && existing.Quantity == order.Quantity)
+            {
+                return VenuePlaceResult.Taken(existing.VenueOrderId, code, message);
+            }
+
+            string collision = string.Create(CultureInfo.InvariantCulture,
+                $"client_order_id {order.ClientOrderId} is already the venue's order {existing.VenueOrderId} ({existing.Symbol} {existing.Side} {existing.Quantity}), not ours ({order.Symbol} {order.Side} {order.Quantity}): not adopted");
+            s_logger.Fatal("Alpaca: {0}; order refused", collision);
+            return VenuePlaceResult.Refused(VenueRejectCodes.ClientOrderIdCollision, collision);
         }
 
         ThrowIfNotBusiness(response.StatusCode, code, message);

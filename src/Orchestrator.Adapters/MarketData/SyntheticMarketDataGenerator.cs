@@ -54,7 +54,7 @@ public sealed class SyntheticMarketDataGenerator : IMarketDataSource
         }
 
         int n = options.Symbols.Count;
-        StepIntervalNs = Math.Max(1, (long)Math.Round(1e9 / options.TicksPerSecond));
+        StepIntervalNs = options.StepIntervalNs;
         double dtYears = n * (StepIntervalNs / 1e9) / TradingSecondsPerYear;
 
         _symbolIds = new int[n];

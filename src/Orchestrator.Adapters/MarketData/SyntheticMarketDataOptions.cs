@@ -33,6 +33,18 @@ public sealed record SyntheticMarketDataOptions
     /// <summary>Simulated time of the first tick, ns since the Unix epoch.</summary>
     public long StartTimeNs { get; init; } = DefaultStartTimeNs;
 
+    /// <summary>Simulated time between two ticks (symbols take turns): 1 s / <see cref="TicksPerSecond"/>, at least 1 ns.</summary>
+    public long StepIntervalNs => Math.Max(1, (long)Math.Round(1e9 / TicksPerSecond));
+
+    /// <summary>
+    /// These options with the first tick one step after <paramref name="lastEventTimeNs"/> when that
+    /// is at or after <see cref="StartTimeNs"/>: a session resumed on a journal continues the journal's
+    /// event time instead of going back to the fixed start (the risk manager would refuse every signal
+    /// of a time it has already seen as a duplicate).
+    /// </summary>
+    public SyntheticMarketDataOptions ResumedAfter(long lastEventTimeNs) =>
+        lastEventTimeNs >= StartTimeNs ? this with { StartTimeNs = lastEventTimeNs + StepIntervalNs } : this;
+
     /// <summary>The instruments, in round-robin order; at least one, distinct ids.</summary>
     public IReadOnlyList<SyntheticSymbol> Symbols { get; init; } = [];
 

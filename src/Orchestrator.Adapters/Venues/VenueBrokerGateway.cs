@@ -453,6 +453,10 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
                 RaiseIncident(new VenueIncident(VenueIncidentKind.InsufficientFunds, VenueName,
                     string.Create(CultureInfo.InvariantCulture, $"order {request.ClientOrderId} ({request.Symbol} {request.Side} {request.Quantity}) refused: {result.Code} {result.Message}"), request.ClientOrderId, result.Code));
             }
+            else if (result.Code == VenueRejectCodes.ClientOrderIdCollision)
+            {
+                RaiseIncident(new VenueIncident(VenueIncidentKind.ClientOrderIdCollision, VenueName, result.Message ?? result.Code, request.ClientOrderId, result.Code));
+            }
 
             Finish(tracked, ExecutionType.Rejected);
             return;

@@ -14,6 +14,9 @@ public enum VenueIncidentKind
 
     /// <summary>The venue filled an order that belongs to no engine order (placed by hand, by another program or run): positions drift.</summary>
     ForeignFill,
+
+    /// <summary>The venue holds another order under one of our client order ids (<see cref="VenueRejectCodes.ClientOrderIdCollision"/>).</summary>
+    ClientOrderIdCollision,
 }
 
 /// <summary>

@@ -9,6 +9,12 @@ public static class VenueRejectCodes
     /// <summary>Alpaca: 403 with code 40310000, "insufficient buying power".</summary>
     public const string AlpacaForbidden = "40310000";
 
+    /// <summary>
+    /// Ours, not a venue's: the venue already holds an order under our client order id with other
+    /// terms (symbol, side or quantity); the order is refused, never adopted, and a person must look.
+    /// </summary>
+    public const string ClientOrderIdCollision = "client_order_id_collision";
+
     /// <summary>True when a refusal says the account lacks cash or buying power.</summary>
     public static bool IsInsufficientFunds(string? code, string? message) =>
         code == KisOrderableAmountExceeded

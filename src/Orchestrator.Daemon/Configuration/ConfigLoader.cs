@@ -520,12 +520,21 @@ public static partial class ConfigLoader
         }
 
         RiskOptions risk = engine.Risk;
+        IReadOnlyList<string>? allowed = s.GetStringList("allowed_symbols");
+        foreach (string symbol in allowed ?? [])
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(symbol) > Engine.Journal.JournalRiskCodec.MaxSymbolBytes)
+            {
+                s.Error("allowed_symbols", $"'{symbol[..16]}…' is not a symbol: a symbol is at most {Engine.Journal.JournalRiskCodec.MaxSymbolBytes} bytes (UTF-8)");
+            }
+        }
+
         risk = risk with
         {
             KillSwitchEngaged = s.GetBool("kill_switch", risk.KillSwitchEngaged),
             MaxDailyLossFraction = s.GetDecimal("max_daily_loss", risk.MaxDailyLossFraction, 0, 1),
             MinConfidence = s.GetDecimal("min_confidence", risk.MinConfidence, 0, 1),
-            AllowedSymbols = s.GetStringList("allowed_symbols") ?? risk.AllowedSymbols,
+            AllowedSymbols = allowed ?? risk.AllowedSymbols,
             MaxOpenOrders = s.GetInt("max_open_orders", risk.MaxOpenOrders, 1, 100_000),
             PriceCollarFraction = s.GetDecimal("price_collar", risk.PriceCollarFraction, 0, 1),
             DuplicateWindow = s.GetDuration("duplicate_window", risk.DuplicateWindow, TimeSpan.Zero, TimeSpan.FromDays(1)),

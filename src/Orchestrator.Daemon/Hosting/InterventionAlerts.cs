@@ -86,6 +86,7 @@ public sealed class InterventionAlerts : IDisposable
             VenueIncidentKind.InsufficientFunds => ("insufficient_balance", "the account lacks cash or buying power"),
             VenueIncidentKind.CredentialsRefused => ("api_key_refused", "the broker refused our API keys (expired or revoked): renew them"),
             VenueIncidentKind.ForeignFill => ("foreign_fill", "the venue filled an order this run did not place: positions drift from the engine's; check the account"),
+            VenueIncidentKind.ClientOrderIdCollision => ("client_order_id_collision", "the venue holds another order under one of our client order ids: order refused, not adopted"),
             _ => ("broker_outage", "the broker is unreachable or failing"),
         };
         var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["venue"] = incident.Venue, ["detail"] = incident.Detail };

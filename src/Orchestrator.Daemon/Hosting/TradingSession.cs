@@ -39,6 +39,7 @@ public sealed partial class TradingSession : IDisposable
     private SignalGateway? _signalGateway;
     private MarketDataFanOut? _fanOut;
     private MarketDataFileReader? _reader;
+    private long _recoveredEventTimeNs; // the journal's last event time (0 = nothing recovered)
     private RiskFileWatcher? _watcher;
     private readonly object _riskGate = new();
     private RiskParameters? _currentRisk;
@@ -100,8 +101,11 @@ public sealed partial class TradingSession : IDisposable
     public IReadOnlyList<Adapters.WebSockets.WebSocketManager> Links =>
         [.. new[] { _kisFeed?.Connection, _kisNotices?.Connection, _alpacaFeed?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>()];
 
-    /// <summary>Event time of the latest market data: the time operator commands carry into the engine.</summary>
-    public long LastEventTimeNs => _fanOut?.LastTsEventNs ?? 0;
+    /// <summary>
+    /// Event time of the latest market data: the time operator commands carry into the engine. Before
+    /// the first tick of a resumed session, the last event time recovered from the journal.
+    /// </summary>
+    public long LastEventTimeNs => Math.Max(_fanOut?.LastTsEventNs ?? 0, _recoveredEventTimeNs);
 
     /// <summary>
     /// The brief's update_risk_params: validates <paramref name="changeJson"/> (risk_management.yaml
@@ -207,6 +211,8 @@ public sealed partial class TradingSession : IDisposable
             engineOptions = engineOptions with { StartingCash = holdings.Cash };
         }
 
+        // Client order ids unique across runs: a base from the clock (a journal keeps the one its first run took).
+        engineOptions = engineOptions with { OrderIdBase = OrderStore.BaseFromClock(DateTimeOffset.UtcNow) };
         _engine = new TradingEngine(engineOptions, AuditWriter);
         _engine.Faulted += OnFault;
         if (_options.Gateway is { } gatewayOptions)
@@ -217,7 +223,7 @@ public sealed partial class TradingSession : IDisposable
         (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols); // names symbols in the JSON log's fields
         if (_engine.JournalTornTail is { } torn)
         {
-            s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3})", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason);
+            s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3}); the cut bytes are kept in {4}", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason, torn.KeptPath);
         }
 
         if (_engine.Portfolio.StartingCashRaw != FixedPoint.FromDecimal(engineOptions.StartingCash))
@@ -230,6 +236,7 @@ public sealed partial class TradingSession : IDisposable
         IReadOnlyList<OrderRecord> recoveredOpen = [];
         if (_engine.Recovery is { } recovered)
         {
+            _recoveredEventTimeNs = Math.Max(recovered.LastTsNs, recovered.Snapshot?.TsEventNs ?? 0);
             recoveredOpen = RecoveredOrders.Open(_engine);
             s_logger.Warn("Journal: state recovered from {0:N0} journaled events (cash {1}, equity {2}, {3} fills); {4} orders were open at the stop: the broker's records settle them",
                 recovered.Events.Values.Sum(), FixedPoint.Format(_engine.Portfolio.CashRaw), FixedPoint.Format(_engine.Portfolio.EquityRaw), _engine.Counters.Fills, recoveredOpen.Count);
@@ -312,16 +319,20 @@ public sealed partial class TradingSession : IDisposable
         else
         {
             IMarketDataSource source;
+            // A session resumed on a journal goes on after the journal's last event time: event time
+            // never goes back (the risk manager would take every signal for a duplicate of one it saw).
+            string resumed = _recoveredEventTimeNs > 0 ? ", resuming after the journal's last event time " + FormatEventTime(_recoveredEventTimeNs) : string.Empty;
             if (_options.DataFile is { } path)
             {
                 _reader = new MarketDataFileReader(path, _engine.Symbols);
-                source = _reader;
-                feedName = $"file replay {path} ({_reader.Format})";
+                source = _recoveredEventTimeNs > 0 ? new ResumedSource(_reader, _recoveredEventTimeNs) : _reader;
+                feedName = $"file replay {path} ({_reader.Format}{(resumed.Length > 0 ? resumed + ": the file's events at or before it are skipped" : string.Empty)})";
             }
             else
             {
-                source = new SyntheticMarketDataGenerator(_options.Synthetic);
-                feedName = $"synthetic (seed {_options.Synthetic.Seed})";
+                SyntheticMarketDataOptions synthetic = _options.Synthetic.ResumedAfter(_recoveredEventTimeNs);
+                source = new SyntheticMarketDataGenerator(synthetic);
+                feedName = $"synthetic (seed {synthetic.Seed}, starting at {FormatEventTime(synthetic.StartTimeNs)}{resumed})";
             }
 
             if (_options.MaxTicks > 0)
@@ -592,6 +603,26 @@ public sealed partial class TradingSession : IDisposable
         Fault = fault;
         s_logger.Fatal(fault.Exception, "Engine stage {0} halted at sequence {1}: trading stopped", fault.ProcessorName, fault.Sequence);
         _faulted.Cancel();
+    }
+
+    private static string FormatEventTime(long tsNs) =>
+        DateTimeOffset.UnixEpoch.AddTicks(tsNs / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A file replay resumed on a journal: the events at or before the journal's last event time were already traded on.</summary>
+    private sealed class ResumedSource(IMarketDataSource inner, long afterNs) : IMarketDataSource
+    {
+        public bool TryGetNext(out MarketTick tick)
+        {
+            while (inner.TryGetNext(out tick))
+            {
+                if (tick.TsEventNs > afterNs)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private sealed class LimitedSource(IMarketDataSource inner, long limit) : IMarketDataSource

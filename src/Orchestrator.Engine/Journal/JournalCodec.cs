@@ -98,6 +98,21 @@ public static class JournalCodec
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="source"/>, shorter than a fixed header, is the start of one this build
+    /// writes (magic, version, zero reserved bytes; any first-sequence bytes): a header cut short by a
+    /// crash, not a zeroed or foreign file.
+    /// </summary>
+    public static bool IsSegmentHeaderStart(ReadOnlySpan<byte> source)
+    {
+        Span<byte> expected = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(expected, Magic);
+        expected[4] = Version;
+        expected[5] = expected[6] = expected[7] = 0;
+        int compared = Math.Min(source.Length, expected.Length);
+        return source[..compared].SequenceEqual(expected[..compared]);
+    }
+
     /// <summary>The version byte of a header whose magic is ours; −1 when the magic is not.</summary>
     public static int ReadSegmentVersion(ReadOnlySpan<byte> source) =>
         source.Length >= SegmentHeaderBytes && BinaryPrimitives.ReadUInt32LittleEndian(source) == Magic ? source[4] : -1;

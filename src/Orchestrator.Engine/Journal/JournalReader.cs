@@ -6,20 +6,26 @@ namespace Orchestrator.Engine.Journal;
 
 /// <summary>
 /// Reads a journal directory's segments in sequence order, one record per <see cref="ReadNext"/>,
-/// verifying each checksum. A bad record at the very end of the last segment is a torn write
-/// (<see cref="TornTail"/>; <see cref="ReadNext"/> returns false); a bad record anywhere else is
-/// corruption (<see cref="JournalCorruptException"/> naming segment and offset); nothing is skipped.
+/// verifying each checksum. A bad tail after the last valid record of the last segment is a torn
+/// write (<see cref="TornTail"/>; <see cref="ReadNext"/> returns false); a bad record or header
+/// anywhere else is corruption (<see cref="JournalCorruptException"/> naming segment and offset);
+/// nothing is skipped.
 /// </summary>
 /// <remarks>
-/// Recovery path (slow path): reading allocates freely. What counts as torn: the last segment
-/// shorter than its header; a record header cut short; a valid length that runs past the end of
-/// the file (only possible within the last <see cref="JournalCodec.MaxRecordBytes"/>); a checksum
-/// mismatch on the record that ends exactly at the end of the file; or a bad record followed by
-/// nothing but zero bytes (a file the OS extended before the data reached it).
+/// Recovery path (slow path): reading allocates freely. What counts as torn, always in the last
+/// segment and after everything valid in it: a segment header cut short whose bytes are the start
+/// of a valid header (a crash while the segment was created); a record header cut short; a valid
+/// length that runs past the end of the file (only possible within the last
+/// <see cref="JournalCodec.MaxRecordBytes"/>); a checksum mismatch on a record followed by nothing
+/// or by nothing but zero bytes (a crash mid-write, or pages the OS extended the file with before
+/// the data reached them); a zero length followed by nothing but zero bytes. A segment header that
+/// is not a header (a zeroed or overwritten segment) is corruption wherever it is: the records it
+/// held are gone, and only a person can decide what that means.
 /// </remarks>
 public sealed class JournalReader : IDisposable
 {
     private const string SegmentPattern = "journal-*.orcj";
+    private const long NeverTorn = -1;
 
     private readonly string[] _segments;
     private readonly byte[] _payload = new byte[JournalCodec.MaxPayloadBytes];
@@ -67,7 +73,7 @@ public sealed class JournalReader : IDisposable
     /// <summary>For a RiskParameters record: the version the live engine staged them as.</summary>
     public long RiskParametersVersion { get; private set; }
 
-    /// <summary>For a RiskParameters record: the parameters.</summary>
+    /// <summary>For a RiskParameters record: the parameters (their allowed-symbols list grows with each RiskAllowedSymbols record that follows).</summary>
     public Options.RiskParameters? RiskParameters { get; private set; }
 
     /// <summary>The first sequence a segment's file name carries (<c>journal-{first:D20}.orcj</c>).</summary>
@@ -129,9 +135,11 @@ public sealed class JournalReader : IDisposable
     }
 
     /// <summary>
-    /// Reads every record; when the tail is torn, cuts the last segment at its last good record
-    /// (deleting it when nothing good is left past its header) and returns what was cut; null when
-    /// the journal was clean. Throws <see cref="JournalCorruptException"/> on corruption, cutting nothing.
+    /// Reads every record; when the tail is torn, moves the bytes after the last good record aside
+    /// into a <c>.torn</c> file next to the segment (<see cref="JournalTornTail.KeptPath"/>) and cuts
+    /// the segment there (a segment with nothing good past a torn header is moved aside whole);
+    /// returns what was cut, null when the journal was clean. Never deletes journaled bytes. Throws
+    /// <see cref="JournalCorruptException"/> on corruption, cutting nothing.
     /// </summary>
     public static JournalTornTail? TruncateTornTail(string directory, long skipThroughSequence = -1)
     {
@@ -150,19 +158,42 @@ public sealed class JournalReader : IDisposable
             return null;
         }
 
-        if (torn.GoodLength <= torn.HeaderLength)
+        string kept = FreeTornPath(torn.SegmentPath, torn.GoodLength);
+        if (torn.GoodLength == 0)
         {
-            File.Delete(torn.SegmentPath);
-            return torn;
+            File.Move(torn.SegmentPath, kept, overwrite: false); // nothing of the segment was valid: keep it whole, aside
+            return torn with { KeptPath = kept };
         }
 
-        using (var file = new FileStream(torn.SegmentPath, FileMode.Open, FileAccess.Write, FileShare.None))
+        using (var segment = new FileStream(torn.SegmentPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
-            file.SetLength(torn.GoodLength);
-            file.Flush(flushToDisk: true);
+            using (var aside = new FileStream(kept, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                segment.Position = torn.GoodLength;
+                segment.CopyTo(aside);
+                aside.Flush(flushToDisk: true);
+            }
+
+            segment.SetLength(torn.GoodLength);
+            segment.Flush(flushToDisk: true);
         }
 
-        return torn;
+        return torn with { KeptPath = kept };
+    }
+
+    /// <summary>
+    /// <c>{segment}.{offset}.torn</c>, or with a counter when a file of that name exists (a second
+    /// crash cut at the same place): a kept tail is never overwritten.
+    /// </summary>
+    private static string FreeTornPath(string segmentPath, long offset)
+    {
+        string path = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{segmentPath}.{offset}.torn");
+        for (int n = 1; File.Exists(path); n++)
+        {
+            path = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{segmentPath}.{offset}.{n}.torn");
+        }
+
+        return path;
     }
 
     /// <summary>
@@ -202,7 +233,7 @@ public sealed class JournalReader : IDisposable
             RecordOffset = _offset;
             if (remaining < JournalCodec.RecordHeaderBytes)
             {
-                return Bad("record header cut short", tailIsRecord: true);
+                return Bad("record header cut short", tornIfZeroFrom: _fileLength);
             }
 
             Span<byte> header = stackalloc byte[JournalCodec.RecordHeaderBytes];
@@ -211,12 +242,12 @@ public sealed class JournalReader : IDisposable
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
             if (length < JournalCodec.MinPayloadBytes || length > JournalCodec.MaxPayloadBytes)
             {
-                return Bad("impossible record length " + length, tailIsRecord: false);
+                return Bad("impossible record length " + length, tornIfZeroFrom: RecordOffset); // torn only as the start of an all-zero tail
             }
 
             if (length > remaining - JournalCodec.RecordHeaderBytes)
             {
-                return Bad("record length runs past the end of the file", tailIsRecord: true);
+                return Bad("record length runs past the end of the file", tornIfZeroFrom: remaining <= JournalCodec.MaxRecordBytes ? _fileLength : RecordOffset);
             }
 
             _payloadLength = (int)length;
@@ -224,7 +255,7 @@ public sealed class JournalReader : IDisposable
             _offset += JournalCodec.RecordHeaderBytes + length;
             if (Crc32C.Compute(Payload) != crc)
             {
-                return Bad("checksum mismatch", tailIsRecord: _offset == _fileLength);
+                return Bad("checksum mismatch", tornIfZeroFrom: _offset); // torn when nothing but zeros follows it (a lost page)
             }
 
             if (!Decode())
@@ -286,6 +317,15 @@ public sealed class JournalReader : IDisposable
                 RiskParametersVersion = version;
                 RiskParameters = parameters;
                 return true;
+            case JournalRecordType.RiskAllowedSymbols:
+                // The rest of the list of the RiskParameters record just read: RiskParameters is whole once the next event comes.
+                if (!JournalRiskCodec.TryReadContinuation(Payload, out long continued, out string[] names) || RiskParameters is not { } partial || continued != RiskParametersVersion)
+                {
+                    return false;
+                }
+
+                RiskParameters = partial with { Risk = partial.Risk with { AllowedSymbols = [.. partial.Risk.AllowedSymbols, .. names] } };
+                return true;
             case JournalRecordType.TextInterned:
                 if (!JournalCodec.TryReadText(Payload, out JournalTextTable table, out int id, out ReadOnlySpan<byte> utf8))
                 {
@@ -319,7 +359,12 @@ public sealed class JournalReader : IDisposable
         Span<byte> header = stackalloc byte[JournalCodec.SegmentHeaderBytes];
         if (_fileLength < JournalCodec.SegmentHeaderBytes)
         {
-            return Bad("segment header cut short", tailIsRecord: true);
+            // Torn only when what is there is the start of a header (a crash while it was written).
+            Span<byte> start = header[..(int)_fileLength];
+            _file.ReadExactly(start);
+            return JournalCodec.IsSegmentHeaderStart(start)
+                ? Bad("segment header cut short", tornIfZeroFrom: _fileLength)
+                : Bad("bad segment header (magic or version)", tornIfZeroFrom: NeverTorn);
         }
 
         _file.ReadExactly(header);
@@ -333,13 +378,13 @@ public sealed class JournalReader : IDisposable
 
         if (!JournalCodec.TryReadSegmentHeader(header, out _))
         {
-            return Bad("bad segment header (magic or version)", tailIsRecord: false);
+            return Bad("bad segment header (magic or version)", tornIfZeroFrom: NeverTorn);
         }
 
         _offset = JournalCodec.SegmentHeaderBytes;
         if (_fileLength - _offset < JournalCodec.SymbolTablePrefixBytes)
         {
-            return Bad("segment header cut short", tailIsRecord: true);
+            return Bad("segment header cut short", tornIfZeroFrom: _fileLength);
         }
 
         Span<byte> prefix = stackalloc byte[JournalCodec.SymbolTablePrefixBytes];
@@ -348,12 +393,12 @@ public sealed class JournalReader : IDisposable
         uint tableCrc = BinaryPrimitives.ReadUInt32LittleEndian(prefix[4..]);
         if (tableLength > JournalCodec.MaxSymbolTableBytes)
         {
-            return Bad("impossible symbol table length " + tableLength, tailIsRecord: false);
+            return Bad("impossible symbol table length " + tableLength, tornIfZeroFrom: NeverTorn);
         }
 
         if (tableLength > _fileLength - _offset - JournalCodec.SymbolTablePrefixBytes)
         {
-            return Bad("segment header cut short", tailIsRecord: true);
+            return Bad("segment header cut short", tornIfZeroFrom: _fileLength);
         }
 
         byte[] table = new byte[tableLength];
@@ -362,7 +407,7 @@ public sealed class JournalReader : IDisposable
         string[]? symbols = Crc32C.Compute(table) == tableCrc ? JournalCodec.TryDecodeSymbolTable(table) : null;
         if (symbols is null)
         {
-            return Bad("bad symbol table in the segment header", tailIsRecord: false);
+            return Bad("bad symbol table in the segment header", tornIfZeroFrom: NeverTorn);
         }
 
         SegmentSymbols = symbols;
@@ -371,15 +416,19 @@ public sealed class JournalReader : IDisposable
     }
 
     /// <summary>
-    /// A record (or header) at <see cref="RecordOffset"/> is bad: torn when it is the tail of the
-    /// last segment, corruption otherwise. Returns false (end of reading) or throws.
-    /// <paramref name="tailIsRecord"/> is true when the bad bytes run to the end of the file by themselves.
+    /// A record (or header) at <see cref="RecordOffset"/> is bad: torn when it is in the last
+    /// segment and every byte from <paramref name="tornIfZeroFrom"/> to the end of the file is zero
+    /// (nothing valid can follow it), corruption otherwise. Returns false (end of reading) or throws.
+    /// <see cref="RecordOffset"/> is always past everything valid read so far, so a torn tail never
+    /// starts before the last valid record's end.
     /// </summary>
-    private bool Bad(string reason, bool tailIsRecord)
+    /// <param name="reason">What was wrong.</param>
+    /// <param name="tornIfZeroFrom">The end of the file when the bad bytes run to it by themselves; <see cref="NeverTorn"/> when they cannot be a torn write.</param>
+    private bool Bad(string reason, long tornIfZeroFrom)
     {
         bool lastSegment = _segmentIndex == _segments.Length - 1;
         long offset = RecordOffset;
-        bool torn = lastSegment && ((tailIsRecord && _fileLength - offset <= JournalCodec.MaxRecordBytes) || RestIsZero(offset));
+        bool torn = lastSegment && tornIfZeroFrom != NeverTorn && RestIsZero(tornIfZeroFrom);
         if (!torn)
         {
             string path = SegmentPath;
@@ -395,6 +444,11 @@ public sealed class JournalReader : IDisposable
 
     private bool RestIsZero(long offset)
     {
+        if (offset >= _fileLength)
+        {
+            return true;
+        }
+
         FileStream file = _file!;
         file.Position = offset;
         byte[] chunk = new byte[64 * 1024];

@@ -18,4 +18,10 @@ public enum JournalRecordType : byte
     /// that event's sequence, so replay applies the same limits.
     /// </summary>
     RiskParameters = 3,
+
+    /// <summary>
+    /// More allowed symbols of the RiskParameters record just before it (same sequence, same version):
+    /// a list longer than one record holds continues in as many of these as it needs.
+    /// </summary>
+    RiskAllowedSymbols = 4,
 }

@@ -49,7 +49,8 @@ public static class JournalReplayer
     {
         ArgumentNullException.ThrowIfNull(options);
         decimal startingCash = JournalStartingCash.Read(directory) ?? options.StartingCash; // the journaled session's, when recorded
-        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash }, NullAuditWriter.Instance), directory);
+        long orderIdBase = JournalOrderIdBase.ReadForReplay(directory) ?? options.OrderIdBase; // the ids the journaled session made
+        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash, OrderIdBase = orderIdBase }, NullAuditWriter.Instance), directory);
     }
 
     /// <summary>
@@ -68,6 +69,7 @@ public static class JournalReplayer
         var events = new SortedDictionary<EventKind, long>();
         long texts = 0, first = -1, last = -1, firstTs = 0, lastTs = 0, sequence = 0, replayed = 0;
         long stagedFrom = long.MinValue, stagedAs = 0; // the journaled version of the last RiskParameters record, and the local one
+        bool pendingRisk = false;
         int checkedSegment = -1;
         using var reader = new JournalReader(directory, afterSequence);
         var e = default(EngineEvent);
@@ -88,18 +90,11 @@ public static class JournalReplayer
                     CheckSymbols(reader.SegmentPath, reader.SegmentSymbols, engine.Symbols);
                 }
 
-                if (reader.RecordType == JournalRecordType.RiskParameters)
+                if (reader.RecordType is JournalRecordType.RiskParameters or JournalRecordType.RiskAllowedSymbols)
                 {
+                    // Staged at the next event, when a long allowed-symbols list has been read whole.
                     texts++;
-                    if (reader.Sequence > afterSequence)
-                    {
-                        stagedFrom = reader.RiskParametersVersion;
-                        // Replay is synchronous: the previous record's command, if the journal has it, was
-                        // processed inline already; its slot is free even when no command named it.
-                        engine.RiskParameterMailbox.MarkApplied(stagedAs);
-                        stagedAs = engine.RiskParameterMailbox.Stage(reader.RiskParameters!);
-                    }
-
+                    pendingRisk = reader.Sequence > afterSequence;
                     continue;
                 }
 
@@ -107,6 +102,16 @@ public static class JournalReplayer
                 {
                     texts++;
                     continue;
+                }
+
+                if (pendingRisk)
+                {
+                    pendingRisk = false;
+                    stagedFrom = reader.RiskParametersVersion;
+                    // Replay is synchronous: the previous record's command, if the journal has it, was
+                    // processed inline already; its slot is free even when no command named it.
+                    engine.RiskParameterMailbox.MarkApplied(stagedAs);
+                    stagedAs = engine.RiskParameterMailbox.Stage(reader.RiskParameters!);
                 }
 
                 if (reader.Sequence <= afterSequence)

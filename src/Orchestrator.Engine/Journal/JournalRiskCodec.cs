@@ -17,6 +17,13 @@ namespace Orchestrator.Engine.Journal;
 ///        Exits:  dec stopLoss  dec takeProfit  dec trailingStop
 /// dec = the four 32-bit words of System.Decimal (exact)
 /// </code>
+/// The allowed-symbols list can be any length: the RiskParameters record holds as many names as fit
+/// in one record (<see cref="JournalCodec.MaxRecordBytes"/>), and RiskAllowedSymbols records right
+/// after it, same sequence, hold the rest:
+/// <code>
+/// body = i64 version  u16 count  count × (u16 byteLength, UTF-8 symbol)
+/// </code>
+/// A name is at most <see cref="MaxSymbolBytes"/> UTF-8 bytes (the configuration refuses longer ones).
 /// Writing allocates nothing (the journal stage calls it); reading is the replay's slow path.
 /// </summary>
 public static class JournalRiskCodec
@@ -28,27 +35,60 @@ public static class JournalRiskCodec
         + SizingBytes
         + (3 * DecimalBytes);
 
-    /// <summary>The record's length for <paramref name="parameters"/> (header, prefix and body).</summary>
+    /// <summary>Longest allowed symbol name, in UTF-8 bytes, that a journal record holds.</summary>
+    public const int MaxSymbolBytes = 1024;
+
+    private const int ContinuationPrefixBytes = 8 + 2;
+    private const int MainNameBudget = JournalCodec.MaxPayloadBytes - JournalCodec.PayloadPrefixBytes - FixedBodyBytes;
+    private const int ContinuationNameBudget = JournalCodec.MaxPayloadBytes - JournalCodec.PayloadPrefixBytes - ContinuationPrefixBytes;
+
+    /// <summary>The length of all records <paramref name="parameters"/> take (the RiskParameters record and its RiskAllowedSymbols records).</summary>
     public static int RecordBytes(RiskParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        int bytes = JournalCodec.RecordHeaderBytes + JournalCodec.PayloadPrefixBytes + FixedBodyBytes;
         IReadOnlyList<string> allowed = parameters.Risk.AllowedSymbols;
-        for (int i = 0; i < allowed.Count; i++)
+        int next = NamesThatFit(allowed, 0, MainNameBudget, out int mainNameBytes);
+        int bytes = JournalCodec.RecordHeaderBytes + JournalCodec.PayloadPrefixBytes + FixedBodyBytes + mainNameBytes;
+        while (next < allowed.Count)
         {
-            bytes += 2 + Encoding.UTF8.GetByteCount(allowed[i]);
+            next = NamesThatFit(allowed, next, ContinuationNameBudget, out int nameBytes);
+            bytes += JournalCodec.RecordHeaderBytes + JournalCodec.PayloadPrefixBytes + ContinuationPrefixBytes + nameBytes;
         }
 
         return bytes;
     }
 
-    /// <summary>Whether <paramref name="parameters"/> fit in one journal record (the allowed-symbols list is the only variable part).</summary>
-    public static bool Fits(RiskParameters parameters) => RecordBytes(parameters) <= JournalCodec.MaxRecordBytes;
-
-    /// <summary>Encodes one record into <paramref name="destination"/> (at least <see cref="RecordBytes"/> long); returns its length.</summary>
-    public static int Write(Span<byte> destination, RiskParameters parameters, long version, long sequence)
+    /// <summary>Whether the journal can hold <paramref name="parameters"/>: every allowed symbol at most <see cref="MaxSymbolBytes"/> UTF-8 bytes (the list's length does not matter).</summary>
+    public static bool Fits(RiskParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        IReadOnlyList<string> allowed = parameters.Risk.AllowedSymbols;
+        for (int i = 0; i < allowed.Count; i++)
+        {
+            if (Encoding.UTF8.GetByteCount(allowed[i]) > MaxSymbolBytes)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Encodes the next record of <paramref name="parameters"/> into <paramref name="destination"/> (at
+    /// least <see cref="JournalCodec.MaxRecordBytes"/> long) and returns its length: the RiskParameters
+    /// record when <paramref name="nextName"/> is 0, else a RiskAllowedSymbols record from that name
+    /// on. <paramref name="nextName"/> moves past the names written; the parameters are written whole
+    /// when it reaches the list's count.
+    /// </summary>
+    public static int Write(Span<byte> destination, RiskParameters parameters, long version, long sequence, ref int nextName)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (nextName > 0)
+        {
+            return WriteContinuation(destination, parameters.Risk.AllowedSymbols, version, sequence, ref nextName);
+        }
+
         Span<byte> p = destination[JournalCodec.RecordHeaderBytes..];
         p[0] = (byte)JournalRecordType.RiskParameters;
         BinaryPrimitives.WriteInt64LittleEndian(p[1..], sequence);
@@ -68,15 +108,8 @@ public static class JournalRiskCodec
         Decimal(p, ref at, r.PriceCollarFraction);
         Int64(p, ref at, r.DuplicateWindow.Ticks);
         Bool(p, ref at, r.AllowShortSelling);
-        IReadOnlyList<string> allowed = r.AllowedSymbols;
-        BinaryPrimitives.WriteUInt16LittleEndian(p[at..], checked((ushort)allowed.Count));
-        at += 2;
-        for (int i = 0; i < allowed.Count; i++)
-        {
-            int written = Encoding.UTF8.GetBytes(allowed[i], p[(at + 2)..]);
-            BinaryPrimitives.WriteUInt16LittleEndian(p[at..], (ushort)written);
-            at += 2 + written;
-        }
+        nextName = NamesThatFit(r.AllowedSymbols, 0, MainNameBudget, out _);
+        WriteNames(p, ref at, r.AllowedSymbols, 0, nextName);
 
         SizingOptions s = parameters.Sizing;
         p[at++] = (byte)s.Method;
@@ -95,6 +128,28 @@ public static class JournalRiskCodec
         Decimal(p, ref at, x.TakeProfitFraction);
         Decimal(p, ref at, x.TrailingStopFraction);
         return JournalCodec.Seal(destination, at);
+    }
+
+    /// <summary>Decodes a RiskAllowedSymbols payload: the version of the change it continues and its names; false when malformed.</summary>
+    public static bool TryReadContinuation(ReadOnlySpan<byte> payload, out long version, out string[] names)
+    {
+        version = 0;
+        names = [];
+        if (payload.Length < JournalCodec.PayloadPrefixBytes + ContinuationPrefixBytes)
+        {
+            return false;
+        }
+
+        int at = JournalCodec.PayloadPrefixBytes;
+        version = ReadInt64(payload, ref at);
+        string[]? read = ReadNames(payload, ref at);
+        if (read is null || at != payload.Length || read.Length == 0)
+        {
+            return false;
+        }
+
+        names = read;
+        return true;
     }
 
     /// <summary>Decodes a RiskParameters payload; false when its length does not match its contents.</summary>
@@ -121,24 +176,10 @@ public static class JournalRiskCodec
         decimal collar = ReadDecimal(payload, ref at);
         long duplicateWindow = ReadInt64(payload, ref at);
         bool allowShort = payload[at++] != 0;
-        int allowedCount = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
-        at += 2;
-        string[] allowed = new string[allowedCount];
-        for (int i = 0; i < allowedCount; i++)
+        string[]? allowed = ReadNames(payload, ref at);
+        if (allowed is null)
         {
-            if (at + 2 > payload.Length)
-            {
-                return false;
-            }
-
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
-            if (at + 2 + length > payload.Length)
-            {
-                return false;
-            }
-
-            allowed[i] = Encoding.UTF8.GetString(payload.Slice(at + 2, length));
-            at += 2 + length;
+            return false;
         }
 
         const int sizingAndExits = SizingBytes + (3 * DecimalBytes);
@@ -184,6 +225,81 @@ public static class JournalRiskCodec
         };
         parameters = new RiskParameters(risk, sizing, exits);
         return at == payload.Length;
+    }
+
+    private static int WriteContinuation(Span<byte> destination, IReadOnlyList<string> allowed, long version, long sequence, ref int nextName)
+    {
+        Span<byte> p = destination[JournalCodec.RecordHeaderBytes..];
+        p[0] = (byte)JournalRecordType.RiskAllowedSymbols;
+        BinaryPrimitives.WriteInt64LittleEndian(p[1..], sequence);
+        int at = JournalCodec.PayloadPrefixBytes;
+        Int64(p, ref at, version);
+        int first = nextName;
+        nextName = NamesThatFit(allowed, first, ContinuationNameBudget, out _);
+        WriteNames(p, ref at, allowed, first, nextName);
+        return JournalCodec.Seal(destination, at);
+    }
+
+    /// <summary>The index past the names from <paramref name="first"/> on that fit in <paramref name="budget"/> bytes (at least one); <paramref name="bytes"/> = their encoded length with the u16 count.</summary>
+    private static int NamesThatFit(IReadOnlyList<string> allowed, int first, int budget, out int bytes)
+    {
+        bytes = 2;
+        int next = first;
+        while (next < allowed.Count)
+        {
+            int name = 2 + Encoding.UTF8.GetByteCount(allowed[next]);
+            if (bytes + name > budget && next > first)
+            {
+                break;
+            }
+
+            bytes += name;
+            next++;
+        }
+
+        return next;
+    }
+
+    private static void WriteNames(Span<byte> p, ref int at, IReadOnlyList<string> allowed, int first, int end)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(p[at..], (ushort)(end - first));
+        at += 2;
+        for (int i = first; i < end; i++)
+        {
+            int written = Encoding.UTF8.GetBytes(allowed[i], p[(at + 2)..]); // at most MaxSymbolBytes: longer names are refused before they are staged (Fits)
+            BinaryPrimitives.WriteUInt16LittleEndian(p[at..], (ushort)written);
+            at += 2 + written;
+        }
+    }
+
+    private static string[]? ReadNames(ReadOnlySpan<byte> payload, ref int at)
+    {
+        if (at + 2 > payload.Length)
+        {
+            return null;
+        }
+
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
+        at += 2;
+        string[] names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (at + 2 > payload.Length)
+            {
+                return null;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
+            if (at + 2 + length > payload.Length)
+            {
+                return null;
+            }
+
+            names[i] = Encoding.UTF8.GetString(payload.Slice(at + 2, length));
+            at += 2 + length;
+        }
+
+        return names;
     }
 
     private static void Bool(Span<byte> p, ref int at, bool value) => p[at++] = value ? (byte)1 : (byte)0;

@@ -55,17 +55,26 @@ public static class JournalStartingCash
             return recorded;
         }
 
+        WriteOnce(directory, FileName, cash.ToString(CultureInfo.InvariantCulture));
+        return cash;
+    }
+
+    /// <summary>
+    /// Writes a fact about the journal beside it, once: to a temporary file that is flushed to disk and
+    /// then renamed (a crash leaves either no file or the whole one); an existing file is never replaced.
+    /// </summary>
+    internal static void WriteOnce(string directory, string fileName, string text)
+    {
         Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
+        string path = Path.Combine(directory, fileName);
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(cash.ToString(CultureInfo.InvariantCulture) + "\n");
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text + "\n");
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temp, path, overwrite: false);
-        return cash;
     }
 }

@@ -99,11 +99,25 @@ public sealed class JournalWriter : IDisposable
         Commit(JournalCodec.WriteText(_buffer.AsSpan(_buffered), table, id, text, sequence));
     }
 
-    /// <summary>Appends the contents of a staged risk change as one record (<see cref="JournalRiskCodec"/>).</summary>
+    /// <summary>
+    /// Appends the contents of a staged risk change (<see cref="JournalRiskCodec"/>): one record, or
+    /// more when its allowed-symbols list is longer than one record holds, all in one segment.
+    /// </summary>
     public void AppendRiskParameters(Options.RiskParameters parameters, long version, long sequence)
     {
+        int count = parameters.Risk.AllowedSymbols.Count;
         Reserve(sequence, JournalRiskCodec.RecordBytes(parameters));
-        Commit(JournalRiskCodec.Write(_buffer.AsSpan(_buffered), parameters, version, sequence));
+        int nextName = 0;
+        do
+        {
+            if (_buffered + JournalCodec.MaxRecordBytes > _buffer.Length)
+            {
+                WriteBuffer();
+            }
+
+            Commit(JournalRiskCodec.Write(_buffer.AsSpan(_buffered), parameters, version, sequence, ref nextName));
+        }
+        while (nextName < count);
     }
 
     /// <summary>End of a batch: writes buffered records to the file and fsyncs as the policy says.</summary>

@@ -56,8 +56,13 @@ public sealed record EngineOptions
     /// <summary>Optional CPU cores for the pipeline threads (signal engine first). Empty = unpinned.</summary>
     public IReadOnlyList<int> CpuCores { get; init; } = [];
 
-    /// <summary>Tag that makes client order ids unique across engine instances and restarts.</summary>
-    public int OrderIdPrefix { get; init; } = 1;
+    /// <summary>
+    /// Client order ids are this plus a counter (<see cref="State.OrderStore"/>). The daemon sets it from
+    /// the clock at each run (<see cref="State.OrderStore.BaseFromClock"/>) so ids never repeat across
+    /// runs; with a journal, the base recorded at the journal's first start wins
+    /// (<see cref="Journal.JournalOrderIdBase"/>), so recovery and replay rebuild the same ids.
+    /// </summary>
+    public long OrderIdBase { get; init; } = State.OrderStore.LegacyBase;
 
     /// <summary>Capacity of the order table (live + recently finished orders).</summary>
     public int OrderCapacity { get; init; } = 1 << 16;

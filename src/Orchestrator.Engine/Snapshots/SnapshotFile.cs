@@ -8,8 +8,8 @@ namespace Orchestrator.Engine.Snapshots;
 /// <summary>
 /// Snapshot files in the journal directory: <c>snapshot-{coveredSequence:D20}.snap</c>.
 /// <code>
-/// header = "ORCS" u16 version(=1) u16 reserved(=0) i64 coveredSequence i64 tsEventNs
-///          i32 orderCapacity i32 orderIdPrefix i32 factCount factCount × i32 fact
+/// header = "ORCS" u16 version(=2) u16 reserved(=0) i64 coveredSequence i64 tsEventNs
+///          i32 orderCapacity i64 orderIdBase i32 factCount factCount × i32 fact
 ///          i32 signalBytes i32 riskBytes i32 sizingBytes i32 orderManagerBytes
 ///          u32 tableLength u32 crc32c(table) table (u32 count, count × (u16 byteLength, UTF-8 name))
 /// body   = the four sections (<see cref="SnapshotLayout"/>)
@@ -24,7 +24,7 @@ public static partial class SnapshotFile
     public const int Keep = 2;
 
     /// <summary>The format version.</summary>
-    public const ushort Version = 1;
+    public const ushort Version = 2; // 2: the order id base is an i64 (was an i32 prefix)
 
     private const string Pattern = "snapshot-*.snap";
 
@@ -157,7 +157,7 @@ public static partial class SnapshotFile
     private static byte[] EncodeHeader(SnapshotLayout layout, long coveredSequence, long tsEventNs)
     {
         byte[] table = JournalCodec.EncodeSymbolTable(layout.Symbols);
-        int fixedBytes = 4 + 2 + 2 + 8 + 8 + 4 + 4 + 4 + (layout.Facts.Count * 4) + 16;
+        int fixedBytes = 4 + 2 + 2 + 8 + 8 + 4 + 8 + 4 + (layout.Facts.Count * 4) + 16;
         byte[] header = new byte[fixedBytes + table.Length];
         Span<byte> h = header;
         BinaryPrimitives.WriteUInt32LittleEndian(h, Magic);
@@ -165,9 +165,9 @@ public static partial class SnapshotFile
         BinaryPrimitives.WriteInt64LittleEndian(h[8..], coveredSequence);
         BinaryPrimitives.WriteInt64LittleEndian(h[16..], tsEventNs);
         BinaryPrimitives.WriteInt32LittleEndian(h[24..], layout.OrderCapacity);
-        BinaryPrimitives.WriteInt32LittleEndian(h[28..], layout.OrderIdPrefix);
-        BinaryPrimitives.WriteInt32LittleEndian(h[32..], layout.Facts.Count);
-        int at = 36;
+        BinaryPrimitives.WriteInt64LittleEndian(h[28..], layout.OrderIdBase);
+        BinaryPrimitives.WriteInt32LittleEndian(h[36..], layout.Facts.Count);
+        int at = 40;
         foreach (int fact in layout.Facts)
         {
             BinaryPrimitives.WriteInt32LittleEndian(h[at..], fact);
@@ -190,7 +190,7 @@ public static partial class SnapshotFile
         layout = null;
         bodyOffset = 0;
         ReadOnlySpan<byte> h = bytes.AsSpan(0, bytes.Length - 4);
-        if (h.Length < 36)
+        if (h.Length < 40)
         {
             return false;
         }
@@ -198,14 +198,14 @@ public static partial class SnapshotFile
         covered = BinaryPrimitives.ReadInt64LittleEndian(h[8..]);
         ts = BinaryPrimitives.ReadInt64LittleEndian(h[16..]);
         int capacity = BinaryPrimitives.ReadInt32LittleEndian(h[24..]);
-        int prefix = BinaryPrimitives.ReadInt32LittleEndian(h[28..]);
-        int factCount = BinaryPrimitives.ReadInt32LittleEndian(h[32..]);
-        if (factCount < 0 || factCount > 1024 || h.Length < 36 + (factCount * 4) + 16 + JournalCodec.SymbolTablePrefixBytes)
+        long idBase = BinaryPrimitives.ReadInt64LittleEndian(h[28..]);
+        int factCount = BinaryPrimitives.ReadInt32LittleEndian(h[36..]);
+        if (factCount < 0 || factCount > 1024 || h.Length < 40 + (factCount * 4) + 16 + JournalCodec.SymbolTablePrefixBytes)
         {
             return false;
         }
 
-        int at = 36;
+        int at = 40;
         int[] facts = new int[factCount];
         for (int i = 0; i < factCount; i++, at += 4)
         {
@@ -234,7 +234,7 @@ public static partial class SnapshotFile
         }
 
         bodyOffset = at + (int)tableLength;
-        layout = new SnapshotLayout(symbols, capacity, prefix, facts, sizes[0], sizes[1], sizes[2], sizes[3]);
+        layout = new SnapshotLayout(symbols, capacity, idBase, facts, sizes[0], sizes[1], sizes[2], sizes[3]);
         return true;
     }
 

@@ -4,7 +4,7 @@ namespace Orchestrator.Engine.Snapshots;
 
 /// <summary>
 /// Where each stage's state goes in a snapshot body, and the configuration facts that fix that
-/// layout (symbols, order capacity, order id prefix, indicator periods, which rules exist). Sizes
+/// layout (symbols, order capacity, order id base, indicator periods, which rules exist). Sizes
 /// are measured once, at engine construction, by writing the initial state in counting mode.
 /// </summary>
 /// <remarks>
@@ -15,13 +15,13 @@ namespace Orchestrator.Engine.Snapshots;
 /// </remarks>
 public sealed class SnapshotLayout
 {
-    public SnapshotLayout(IReadOnlyList<string> symbols, int orderCapacity, int orderIdPrefix, int[] facts, int signalBytes, int riskBytes, int sizingBytes, int orderManagerBytes)
+    public SnapshotLayout(IReadOnlyList<string> symbols, int orderCapacity, long orderIdBase, int[] facts, int signalBytes, int riskBytes, int sizingBytes, int orderManagerBytes)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         ArgumentNullException.ThrowIfNull(facts);
         Symbols = [.. symbols];
         OrderCapacity = orderCapacity;
-        OrderIdPrefix = orderIdPrefix;
+        OrderIdBase = orderIdBase;
         Facts = facts;
         SignalBytes = signalBytes;
         RiskBytes = riskBytes;
@@ -37,7 +37,8 @@ public sealed class SnapshotLayout
 
     public int OrderCapacity { get; }
 
-    public int OrderIdPrefix { get; }
+    /// <summary>The order table's client order id base.</summary>
+    public long OrderIdBase { get; }
 
     /// <summary>Other layout facts (see <see cref="FactNames"/>).</summary>
     public IReadOnlyList<int> Facts { get; }
@@ -90,9 +91,9 @@ public sealed class SnapshotLayout
             return Invariant($"made with order capacity {other.OrderCapacity}, the configuration has {OrderCapacity}");
         }
 
-        if (OrderIdPrefix != other.OrderIdPrefix)
+        if (OrderIdBase != other.OrderIdBase)
         {
-            return Invariant($"made with order id prefix {other.OrderIdPrefix}, the configuration has {OrderIdPrefix}");
+            return Invariant($"made with order id base {other.OrderIdBase}, the journal has {OrderIdBase}");
         }
 
         for (int i = 0; i < Math.Max(Facts.Count, other.Facts.Count); i++)

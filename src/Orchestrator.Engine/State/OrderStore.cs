@@ -5,39 +5,57 @@ namespace Orchestrator.Engine.State;
 
 /// <summary>
 /// The order table: a pre-allocated ring of <see cref="OrderRecord"/>s. Client order ids are
-/// deterministic — <c>prefix × 10^12 + counter</c> — so replaying the same inputs produces the
-/// same ids, and the slot of an id is <c>counter mod capacity</c> (no hashing). A slot is
-/// reused only once its previous order is finished.
+/// <c>base + counter</c>: deterministic for a given base, so replaying the same inputs produces the
+/// same ids, and the slot of an id is <c>counter mod capacity</c> (no hashing). A slot is reused only
+/// once its previous order is finished. The daemon takes the base from the clock when a run (or a
+/// new journal) starts (<see cref="BaseFromClock"/>), and a journal keeps it, so ids never repeat
+/// across runs and replay gives the same ones.
 /// </summary>
 /// <remarks>Used by the order manager's thread only.</remarks>
 public sealed class OrderStore
 {
-    public const long PrefixMultiplier = 1_000_000_000_000;
+    /// <summary>The base of engines that are given none, and of journals written before the base was recorded (the old prefix 1 × 10^12).</summary>
+    public const long LegacyBase = 1_000_000_000_000;
 
     private readonly OrderRecord[] _orders;
     private readonly long _mask;
-    private readonly long _prefixBase;
+    private readonly long _idBase;
     private readonly long[] _workingBuyQty;
     private readonly long[] _workingSellQty;
     private long _nextCounter = 1;
     private int _openCount;
 
-    public OrderStore(int capacity, int prefix, int symbolCount)
+    public OrderStore(int capacity, long idBase, int symbolCount)
     {
         if (capacity < 2 || (capacity & (capacity - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Order capacity must be a power of two.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefix);
+        ArgumentOutOfRangeException.ThrowIfNegative(idBase);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(idBase, MaxBase);
         _orders = new OrderRecord[capacity];
         _mask = capacity - 1;
-        _prefixBase = prefix * PrefixMultiplier;
+        _idBase = idBase;
         _workingBuyQty = new long[symbolCount];
         _workingSellQty = new long[symbolCount];
     }
 
+    /// <summary>Highest base: leaves room for 2^62 orders before a <c>long</c> overflows.</summary>
+    public const long MaxBase = long.MaxValue - (1L << 62);
+
     public int Capacity => _orders.Length;
+
+    /// <summary>The first client order id is this plus one.</summary>
+    public long IdBase => _idBase;
+
+    /// <summary>
+    /// A base that no earlier run has used: the time in nanoseconds since the Unix epoch (100 ns
+    /// resolution). A run places far fewer than one order per nanosecond, so its ids stay below the
+    /// base of any run started after it. 19 digits: Alpaca's client_order_id takes up to 128
+    /// characters; KIS has no client id; the paper venue keeps a <c>long</c>.
+    /// </summary>
+    public static long BaseFromClock(DateTimeOffset now) => (now - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     /// <summary>Orders not yet in a terminal state.</summary>
     public int OpenCount => _openCount;
@@ -60,7 +78,7 @@ public sealed class OrderStore
         long counter = _nextCounter++;
         ref OrderRecord order = ref _orders[counter & _mask];
         order = default;
-        order.ClientOrderId = _prefixBase + counter;
+        order.ClientOrderId = _idBase + counter;
         order.SymbolId = symbolId;
         order.Side = side;
         order.OrderType = type;
@@ -80,7 +98,7 @@ public sealed class OrderStore
     /// <summary>Finds an order by client order id; false if unknown or already overwritten.</summary>
     public bool TryFind(long clientOrderId, out int slot)
     {
-        long counter = clientOrderId - _prefixBase;
+        long counter = clientOrderId - _idBase;
         slot = (int)(counter & _mask);
         return counter > 0 && counter < _nextCounter && _orders[slot].ClientOrderId == clientOrderId;
     }

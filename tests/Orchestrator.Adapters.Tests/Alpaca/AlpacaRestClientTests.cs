@@ -136,6 +136,27 @@ public sealed class AlpacaRestClientTests : AlpacaSimulatorFixture
         Assert.Equal(1, Simulator.OrderCount);
     }
 
+    /// <summary>Issue 15 item 2: on "client_order_id must be unique" the venue's order was adopted whatever its terms.</summary>
+    [Theory]
+    [InlineData("MSFT", Side.Buy, 10)]
+    [InlineData("AAPL", Side.Sell, 10)]
+    [InlineData("AAPL", Side.Buy, 11)]
+    public async Task SameClientOrderId_WithOtherTerms_IsRefusedAsACollision_NeverAdopted(string symbol, Side side, long quantity)
+    {
+        using AlpacaRestClient client = NewClient();
+        VenueOrderRequest theirs = Order(Side.Buy, 10, symbol: "AAPL"); // another run's order under this id
+        Assert.True((await client.PlaceAsync(theirs, CancellationToken.None)).Accepted);
+        VenueOrderRequest ours = theirs with { Symbol = symbol, Side = side, Quantity = quantity };
+
+        VenuePlaceResult result = await client.PlaceAsync(ours, CancellationToken.None);
+
+        Assert.False(result.Accepted);
+        Assert.Null(result.VenueOrderId);
+        Assert.Equal(VenueRejectCodes.ClientOrderIdCollision, result.Code);
+        Assert.Contains(Id(ours), result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Simulator.OrdersCreatedFor(Id(ours)));
+    }
+
     [Fact]
     public async Task OrderCreatedButAnswered500_IsTransient_AndTheLookupFindsIt_WithoutASecondOrder()
     {

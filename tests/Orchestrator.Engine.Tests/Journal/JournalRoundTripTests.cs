@@ -104,6 +104,51 @@ public sealed class JournalRoundTripTests
         Assert.Contains("format version 1", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 15 item 14: an allowed_symbols list over one record's 4 KiB "could not be journaled", and the daemon crashed.</summary>
+    [Theory]
+    [InlineData(1_000, 1 << 20)]       // ~10 KB of names: several records
+    [InlineData(70_000, 1 << 20)]      // more names than a u16 count: the writer's checked cast threw
+    [InlineData(3_000, 64 * 1024)]     // a small write buffer: the records go out in several writes
+    public void RiskParameters_WithAnAllowedSymbolsListOfAnyLength_RoundTrip_AndTheNextRecordFollows(int names, int bufferBytes)
+    {
+        using var dir = new TempDirectory();
+        string[] allowed = [.. Enumerable.Range(0, names).Select(i => "SYM" + i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)), "삼성전자"];
+        var written = new Options.RiskParameters(new Options.RiskOptions { AllowedSymbols = allowed, MinConfidence = 0.6m }, new Options.SizingOptions { LotSize = 3 }, new Options.ExitOptions { StopLossFraction = 0.01m });
+        Assert.True(JournalRiskCodec.Fits(written));
+        using (var writer = new JournalWriter(dir.Path, new JournalOptions { Fsync = JournalFsync.None, BufferSizeBytes = bufferBytes }))
+        {
+            writer.AppendRiskParameters(written, version: 9, sequence: 4);
+            EngineEvent command = new() { Kind = EventKind.Command, SymbolId = -1, Command = CommandKind.ApplyRiskParameters, CommandArg = 9, TsEventNs = 5 };
+            writer.AppendEvent(in command, 4);
+        }
+
+        using var reader = new JournalReader(dir.Path);
+        int riskRecords = 0;
+        while (reader.ReadNext() && reader.RecordType != JournalRecordType.EngineEvent)
+        {
+            Assert.Equal(4, reader.Sequence);
+            riskRecords++;
+        }
+
+        Assert.Equal(JournalRecordType.EngineEvent, reader.RecordType); // the command follows the whole list
+        Assert.True(riskRecords > 1);
+        Assert.Equal(9, reader.RiskParametersVersion);
+        Assert.Equal(allowed, reader.RiskParameters!.Risk.AllowedSymbols);
+        Assert.Equal(written.Risk, reader.RiskParameters.Risk with { AllowedSymbols = allowed });
+        Assert.Equal(written.Sizing, reader.RiskParameters.Sizing);
+        Assert.Equal(written.Exits, reader.RiskParameters.Exits);
+        Assert.False(reader.ReadNext());
+        Assert.Null(reader.TornTail);
+    }
+
+    [Fact]
+    public void RiskParameters_WithASymbolOverTheLimit_DoNotFit()
+    {
+        var parameters = new Options.RiskParameters(new Options.RiskOptions { AllowedSymbols = ["AAPL", new string('X', JournalRiskCodec.MaxSymbolBytes + 1)] }, new Options.SizingOptions(), new Options.ExitOptions());
+        Assert.False(JournalRiskCodec.Fits(parameters));
+        Assert.True(JournalRiskCodec.Fits(parameters with { Risk = parameters.Risk with { AllowedSymbols = ["AAPL", new string('X', JournalRiskCodec.MaxSymbolBytes)] } }));
+    }
+
     [Fact]
     public void RiskParametersRecord_RoundTripsEveryField()
     {

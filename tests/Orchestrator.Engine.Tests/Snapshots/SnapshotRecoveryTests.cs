@@ -177,7 +177,7 @@ public sealed class SnapshotRecoveryTests : IDisposable
         Assert.Equal(ShutdownResult.Drained, recovered.Shutdown(TimeSpan.FromSeconds(30)));
 
         OrderCommand order = Assert.Single(orders);
-        Assert.Equal((live.Options.OrderIdPrefix * OrderStore.PrefixMultiplier) + lastId + 1, order.ClientOrderId);
+        Assert.Equal(live.Orders.IdBase + lastId + 1, order.ClientOrderId);
         Assert.Equal(25, order.Quantity); // the recovered sizing is the live change's
 
         // The journal continued past the snapshot: a second recovery sees the new signal.
