@@ -291,7 +291,8 @@ public sealed class KisRestClient : IDisposable
     }
 
     /// <summary>
-    /// The account's cash and holdings (<c>inquire-balance</c>, TTTC8434R / VTTC8434R), every page.
+    /// The account's cash and holdings (<c>inquire-balance</c>, TTTC8434R / VTTC8434R), every page;
+    /// <see cref="KisBalance.Cash"/> is the D+2 figure (<c>prvs_rcdl_excc_amt</c>), not the deposit.
     /// </summary>
     /// <exception cref="KisQueryException">KIS refused the query.</exception>
     /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
@@ -313,7 +314,14 @@ public sealed class KisRestClient : IDisposable
 
             totals = page["output2"] is JsonArray { Count: > 0 } list ? list[0] : page["output2"] as JsonObject ?? totals;
         }, cancellationToken).ConfigureAwait(false);
-        return new KisBalance(KisNumbers.Decimal(totals?["dnca_tot_amt"]), KisNumbers.Decimal(totals?["tot_evlu_amt"]), positions);
+        // D+2: the engine's cash is what the account holds once today's trades settle (see KisBalance).
+        decimal deposit = KisNumbers.Decimal(totals?["dnca_tot_amt"]);
+        decimal settled = totals?["prvs_rcdl_excc_amt"] is { } d2 ? KisNumbers.Decimal(d2) : deposit;
+        return new KisBalance(settled, KisNumbers.Decimal(totals?["tot_evlu_amt"]), positions)
+        {
+            Deposit = deposit,
+            NextDay = totals?["nxdy_excc_amt"] is { } d1 ? KisNumbers.Decimal(d1) : deposit,
+        };
     }
 
     /// <summary>
