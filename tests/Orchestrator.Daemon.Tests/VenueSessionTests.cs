@@ -99,6 +99,8 @@ public sealed class VenueSessionTests
     {
         KisSimulator simulator = await KisSimulator.StartAsync();
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        simulator.OneSessionPerApprovalKey = true; // KIS's rules: market data and notices must share one session
+        simulator.MaxRealtimeRegistrations = 41;
         if (answersLost)
         {
             simulator.LoseAnswersAfterBooking(every: 3); // the gateway must find such an order, not resend it
@@ -134,6 +136,8 @@ public sealed class VenueSessionTests
 
         Assert.Equal(OrdersNotRefused(engine), simulator.OrdersBooked(KisAccount));
         Assert.True(!answersLost || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
+        Assert.Equal(0, simulator.RefusedSubscribes); // trades and notices on one session per approval key
+        Assert.Single(session.Links);
         (long cashKrw, IReadOnlyDictionary<string, long> positions) = simulator.AccountBook(KisAccount);
         AssertBooksAgree(engine, symbols, s => positions.GetValueOrDefault(s), cashKrw);
     }

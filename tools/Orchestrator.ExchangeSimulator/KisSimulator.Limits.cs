@@ -58,4 +58,58 @@ public sealed partial class KisSimulator
             return null;
         }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SimConnection> _sessionByApprovalKey = new(StringComparer.Ordinal);
+    private int _refusedSubscribes;
+
+    /// <summary>Subscribes refused under <see cref="OneSessionPerApprovalKey"/> or <see cref="MaxRealtimeRegistrations"/>.</summary>
+    public int RefusedSubscribes => Volatile.Read(ref _refusedSubscribes);
+
+    /// <summary>
+    /// The refusal a subscribe gets under the switches (KIS's answers as users report them:
+    /// OPSP8996 "ALREADY IN USE appkey" for a second session, OPSP0008 "MAX SUBSCRIBE OVER" past the
+    /// cap), or null to take it. A repeated subscribe of what the session holds is not a new registration.
+    /// </summary>
+    private string? RealtimeRuleRefusal(SimConnection connection, string? approvalKey, string trId, string trKey)
+    {
+        if (OneSessionPerApprovalKey && approvalKey is not null)
+        {
+            SimConnection owner = _sessionByApprovalKey.GetOrAdd(approvalKey, connection);
+            if (owner != connection && _live.ContainsKey(owner))
+            {
+                return Refusal(trId, trKey, "OPSP8996", "ALREADY IN USE appkey");
+            }
+
+            _sessionByApprovalKey[approvalKey] = connection;
+        }
+
+        bool notice = trId is "H0STCNI0" or "H0STCNI9";
+        bool held = notice ? connection.NoticeTrId is not null : connection.Subscriptions.ContainsKey((trId, trKey));
+        int registrations = connection.Subscriptions.Count + (connection.NoticeTrId is null ? 0 : 1);
+        return MaxRealtimeRegistrations > 0 && !held && registrations >= MaxRealtimeRegistrations
+            ? Refusal(trId, trKey, "OPSP0008", "MAX SUBSCRIBE OVER")
+            : null;
+    }
+
+    private string Refusal(string trId, string trKey, string code, string message)
+    {
+        Interlocked.Increment(ref _refusedSubscribes);
+        return new JsonObject
+        {
+            ["header"] = new JsonObject { ["tr_id"] = trId, ["tr_key"] = trKey, ["encrypt"] = "N" },
+            ["body"] = new JsonObject { ["rt_cd"] = "1", ["msg_cd"] = code, ["msg1"] = message },
+        }.ToJsonString();
+    }
+
+    /// <summary>A closed session frees its approval key.</summary>
+    private void ReleaseApprovalKey(SimConnection connection)
+    {
+        foreach (KeyValuePair<string, SimConnection> entry in _sessionByApprovalKey)
+        {
+            if (entry.Value == connection)
+            {
+                _sessionByApprovalKey.TryRemove(entry);
+            }
+        }
+    }
 }
