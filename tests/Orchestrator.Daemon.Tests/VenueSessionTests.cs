@@ -60,6 +60,7 @@ public sealed class VenueSessionTests
         KisRestUrl = simulator.BaseAddress,
         KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
         KisHtsId = notices ? "SIMHTS" : null,
+        KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
     };
 
     private static VenueSettings Alpaca(AlpacaSimulator simulator, string secret = AlpacaSimulator.SecretKey) => new()
