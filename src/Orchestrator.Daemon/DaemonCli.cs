@@ -622,6 +622,11 @@ public static class DaemonCli
                         KisHtsId = broker.KisHtsId,
                         KisOverseasExchanges = broker.KisOverseasExchanges,
                         KisOverseasCollar = broker.KisOverseasCollar,
+                        KisLimits = new KisLimits
+                        {
+                            RequestsPerSecond = broker.KisRequestsPerSecond,
+                            TokenCacheDirectory = broker.KisTokenCacheDirectory ?? KisLimits.DefaultTokenCacheDirectory(),
+                        },
                     };
                 }
 

@@ -215,6 +215,31 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void KisLimits_AreRead_AndAWatchListOverKisRealtimeCap_IsAnErrorNamingTheCount()
+    {
+        string source = Path.Combine(RepositoryConfigDirectory(), "examples", "kis-simulator");
+        foreach (string file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
+        }
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, s_noEnvironment);
+        Assert.Empty(errors);
+        Assert.Equal(20, DaemonCli.BuildVenue(config!)!.KisLimits.RequestsPerSecond);
+
+        string symbols = string.Join(", ", Enumerable.Range(100_000, 41).Select(i => "\"" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\""));
+        string account = File.ReadAllText(Path.Combine(_dir, "myStockInfo.yaml")).Replace("watch_list: [\"005930\", \"000660\", \"035420\"]", "watch_list: [" + symbols + "]", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "myStockInfo.yaml"), account);
+        File.AppendAllText(Path.Combine(_dir, "broker_config.yaml"), "  hts_id: SIMHTS\n");
+
+        (_, errors) = ConfigLoader.Load(_dir, s_noEnvironment);
+        ConfigError error = Assert.Single(errors);
+        Assert.Equal("watch_list", error.KeyPath);
+        Assert.Contains("42 real-time registrations (41 symbols' trades + execution notices)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KIS allows 41 per WebSocket session", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Alpaca_NeedsItsKeys_AndBadUrlsAreNamed()
     {
         (_, IReadOnlyList<ConfigError> errors) = Load(

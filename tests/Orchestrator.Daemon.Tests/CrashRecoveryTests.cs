@@ -418,7 +418,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             (@"websocket_url: \S+", $"websocket_url: ws://{authority}/\n  hts_id: SIMHTS"), // execution notices as well as polling
             (@"poll_interval: \S+", "poll_interval: 100ms"),
             (@"unknown_grace: \S+", "unknown_grace: 2s"),
-            (@"requests_per_second: \S+", "requests_per_second: 50"));
+            (@"rate_limit:\n  requests_per_second: \S+", "rate_limit:\n  requests_per_second: 50")); // the gateway's; kis.requests_per_second stays the example's 20
         CopyEdited(source, dir, "risk_management.yaml",
             (@"max_daily_loss: \S+", "max_daily_loss: 0.5"), // the random walk's losses must not stop the trading
             (@"per_minute: \S+", "per_minute: 1000"),

@@ -114,21 +114,6 @@ internal sealed class DaemonProcess : IDisposable
         return done == found.Task ? await found.Task.ConfigureAwait(false) : null;
     }
 
-    /// <summary>Waits for the process to end by itself; true if it did within <paramref name="hangGuard"/> (a guard, not a timing assertion).</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan hangGuard)
-    {
-        using var guard = new CancellationTokenSource(hangGuard);
-        try
-        {
-            await _process.WaitForExitAsync(guard.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>kill -9, then waits until the process is gone.</summary>
     public async Task KillAsync()
     {

@@ -47,6 +47,7 @@ public sealed class InterventionAlertsTests
                 Kis = new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, "50000000", "01", realAccount: false),
                 KisRestUrl = simulator.BaseAddress,
                 KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
+                KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
                 Gateway = new VenueGatewayOptions
                 {
                     PollInterval = TimeSpan.FromMilliseconds(100),

@@ -59,6 +59,7 @@ public sealed class VenueRecoveryTests : IDisposable
         Kis = new KisCredentials(KisSimulator.AppKey, KisSimulator.AppSecret, KisAccount, "01", realAccount: false),
         KisRestUrl = simulator.BaseAddress,
         KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
+        KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
         Gateway = FastGateway,
     };
 

@@ -60,6 +60,7 @@ public sealed class VenueSessionTests
         KisRestUrl = simulator.BaseAddress,
         KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
         KisHtsId = notices ? "SIMHTS" : null,
+        KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
     };
 
     private static VenueSettings Alpaca(AlpacaSimulator simulator, string secret = AlpacaSimulator.SecretKey) => new()
@@ -99,6 +100,8 @@ public sealed class VenueSessionTests
     {
         KisSimulator simulator = await KisSimulator.StartAsync();
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        simulator.OneSessionPerApprovalKey = true; // KIS's rules: market data and notices must share one session
+        simulator.MaxRealtimeRegistrations = 41;
         if (answersLost)
         {
             simulator.LoseAnswersAfterBooking(every: 3); // the gateway must find such an order, not resend it
@@ -134,6 +137,8 @@ public sealed class VenueSessionTests
 
         Assert.Equal(OrdersNotRefused(engine), simulator.OrdersBooked(KisAccount));
         Assert.True(!answersLost || session.VenueGateway!.FoundBeforeRetry > 0, "lost answers were found at the venue");
+        Assert.Equal(0, simulator.RefusedSubscribes); // trades and notices on one session per approval key
+        Assert.Single(session.Links);
         (long cashKrw, IReadOnlyDictionary<string, long> positions) = simulator.AccountBook(KisAccount);
         AssertBooksAgree(engine, symbols, s => positions.GetValueOrDefault(s), cashKrw);
     }

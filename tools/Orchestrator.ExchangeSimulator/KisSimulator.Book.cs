@@ -84,6 +84,27 @@ public sealed partial class KisSimulator
         return ((long)cash, positions);
     }
 
+    /// <summary>
+    /// An account's KRW deposit as it stands today (<c>dnca_tot_amt</c>): trades settle D+2, so it
+    /// lags <see cref="AccountBook"/>'s cash (the D+2 figure) until <see cref="SettleTrades"/>.
+    /// </summary>
+    public long DepositKrw(string accountNumber, string productCode = "01")
+    {
+        lock (_book)
+        {
+            return (long)Account(accountNumber, productCode).Krw.Deposit;
+        }
+    }
+
+    /// <summary>Settles every trade so far (two business days pass): the deposit becomes the D+2 figure.</summary>
+    public void SettleTrades(string accountNumber, string productCode = "01")
+    {
+        lock (_book)
+        {
+            Account(accountNumber, productCode).Krw.Settle();
+        }
+    }
+
     /// <summary>An account's US dollars and US shares held per symbol, as the venue's books say.</summary>
     public (decimal CashUsd, IReadOnlyDictionary<string, long> Positions) OverseasBook(string accountNumber, string productCode = "01") =>
         WalletBook(accountNumber, productCode, overseas: true);
@@ -334,7 +355,17 @@ public sealed partial class KisSimulator
     /// <summary>Cash and positions in one currency.</summary>
     private sealed class SimWallet(decimal cash)
     {
+        /// <summary>Cash once every trade has settled (KIS: prvs_rcdl_excc_amt, the D+2 figure): what buying power and the engine count.</summary>
         public decimal Cash { get; private set; } = cash;
+
+        /// <summary>
+        /// The deposit as it stands today (KIS: dnca_tot_amt): trades settle D+2, so today's buys and
+        /// sells are not in it until <see cref="Settle"/> (the simulator's "two days later").
+        /// </summary>
+        public decimal Deposit { get; private set; } = cash;
+
+        /// <summary>Every trade so far has settled: the deposit catches up with <see cref="Cash"/>.</summary>
+        public void Settle() => Deposit = Cash;
 
         /// <summary>Per symbol: shares held and their total cost (exact).</summary>
         public Dictionary<string, (long Quantity, decimal Cost)> Positions { get; } = new(StringComparer.Ordinal);

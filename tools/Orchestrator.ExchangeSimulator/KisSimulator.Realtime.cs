@@ -120,6 +120,7 @@ public sealed partial class KisSimulator
         finally
         {
             _live.TryRemove(connection, out _);
+            ReleaseApprovalKey(connection);
             await closed.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(receive, notices).ConfigureAwait(false);
         }
@@ -182,6 +183,12 @@ public sealed partial class KisSimulator
 
                 Interlocked.Increment(ref _subscribeMessages);
                 bool notice = trId is "H0STCNI0" or "H0STCNI9";
+                if (trType != "2" && RealtimeRuleRefusal(connection, message?["header"]?["approval_key"]?.GetValue<string>(), trId, trKey) is { } refusal)
+                {
+                    await connection.SendAsync(refusal, cancellationToken).ConfigureAwait(false); // KisSimulator.Limits.cs
+                    continue;
+                }
+
                 if (trType == "2")
                 {
                     connection.Subscriptions.TryRemove((trId, trKey), out _);

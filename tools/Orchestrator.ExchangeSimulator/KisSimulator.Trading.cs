@@ -370,7 +370,10 @@ public sealed partial class KisSimulator
 
     /// <summary>
     /// <c>GET /uapi/domestic-stock/v1/trading/inquire-balance</c>: holdings in output1, cash and the
-    /// total evaluation (cash + holdings at the current price) in output2. One page.
+    /// total evaluation (D+2 cash + holdings at the current price) in output2. One page. Cash comes as
+    /// KIS gives it, three figures that differ while trades settle (D+2): <c>dnca_tot_amt</c> the
+    /// deposit today, <c>nxdy_excc_amt</c> tomorrow's (today's trades are not in it either), and
+    /// <c>prvs_rcdl_excc_amt</c> the deposit once every trade has settled.
     /// </summary>
     private IResult Balance(HttpContext context) => BalancePage(context, overseas: false, (symbol, quantity, offered, cost, price) => new JsonObject
     {
@@ -381,11 +384,13 @@ public sealed partial class KisSimulator
         ["pchs_amt"] = Text(decimal.Round(cost, 0)),
         ["prpr"] = Text(price),
         ["evlu_amt"] = Text(quantity * price),
-    }, (cash, holdings) => new JsonObject
+    }, (wallet, holdings) => new JsonObject
     {
-        ["dnca_tot_amt"] = Text(cash),
+        ["dnca_tot_amt"] = Text(wallet.Deposit),
+        ["nxdy_excc_amt"] = Text(wallet.Deposit),
+        ["prvs_rcdl_excc_amt"] = Text(wallet.Cash),
         ["scts_evlu_amt"] = Text(holdings),
-        ["tot_evlu_amt"] = Text(cash + holdings),
+        ["tot_evlu_amt"] = Text(wallet.Cash + holdings),
     });
 
     /// <summary>
@@ -406,14 +411,14 @@ public sealed partial class KisSimulator
         ["ovrs_stck_evlu_amt"] = Text(quantity * price),
         ["frcr_evlu_pfls_amt"] = Text((quantity * price) - cost),
         ["tr_crcy_cd"] = "USD",
-    }, (cash, holdings) => new JsonObject
+    }, (wallet, holdings) => new JsonObject
     {
-        ["frcr_dncl_amt_2"] = Text(cash),
+        ["frcr_dncl_amt_2"] = Text(wallet.Cash),
         ["tot_evlu_pfls_amt"] = Text(holdings),
     });
 
     /// <summary>One balance page: a row per holding of the market's wallet, then the totals.</summary>
-    private IResult BalancePage(HttpContext context, bool overseas, Func<string, long, long, decimal, decimal, JsonObject> row, Func<decimal, decimal, JsonObject> totals)
+    private IResult BalancePage(HttpContext context, bool overseas, Func<string, long, long, decimal, decimal, JsonObject> row, Func<SimWallet, decimal, JsonObject> totals)
     {
         HttpRequest request = context.Request;
         if (!HasValidToken(request))
@@ -445,7 +450,7 @@ public sealed partial class KisSimulator
                 rows.Add(row(symbol, quantity, account.Offered(symbol, overseas, except: null), cost, price));
             }
 
-            sums = totals(wallet.Cash, holdings);
+            sums = totals(wallet, holdings);
         }
 
         string size = overseas ? "200" : "100";

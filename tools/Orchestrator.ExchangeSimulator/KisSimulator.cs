@@ -141,6 +141,11 @@ public sealed partial class KisSimulator : IAsyncDisposable
                 return Results.Json(new JsonObject { ["error_description"] = "유효하지 않은 AppKey입니다.", ["error_code"] = "EGW00103" }, statusCode: 403);
             }
 
+            if (TokenRuleAnswer() is { } refused)
+            {
+                return refused; // KisSimulator.Limits.cs: endpoint down, one token per minute
+            }
+
             Interlocked.Increment(ref _tokensIssued);
             string token = "SIM-TOKEN-" + Guid.NewGuid().ToString("N");
             DateTimeOffset expires = DateTimeOffset.UtcNow + TokenLifetime;

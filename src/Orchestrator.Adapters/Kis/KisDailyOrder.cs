@@ -66,10 +66,25 @@ public sealed record KisDailyOrder(
 /// The account as <c>inquire-balance</c> reports it: in KRW from the domestic query, in USD from
 /// <see cref="KisRestClient.GetOverseasBalanceAsync"/> (which reads the overseas fields named there).
 /// </summary>
-/// <param name="Cash">output2 dnca_tot_amt: cash deposit, KRW (overseas: frcr_dncl_amt_2, USD).</param>
-/// <param name="TotalEvaluation">output2 tot_evlu_amt: cash plus holdings at current prices, KRW (overseas: computed, USD).</param>
+/// <remarks>
+/// KIS equities settle D+2, so the domestic answer carries three cash figures that differ while trades
+/// settle: <c>dnca_tot_amt</c> (the deposit today: a buy made today is still in it, a sale's proceeds are
+/// not), <c>nxdy_excc_amt</c> (the deposit tomorrow) and <c>prvs_rcdl_excc_amt</c> (the deposit once every
+/// trade so far has settled, D+2). The engine debits a buy and credits a sale when it fills, so its cash
+/// is the D+2 figure: <see cref="Cash"/> is <c>prvs_rcdl_excc_amt</c>, and the deposit is kept apart in
+/// <see cref="Deposit"/> for reports only.
+/// </remarks>
+/// <param name="Cash">The engine's cash: output2 prvs_rcdl_excc_amt, KRW, the deposit after every trade so far settles (dnca_tot_amt only if KIS left that field out); overseas frcr_dncl_amt_2, USD.</param>
+/// <param name="TotalEvaluation">output2 tot_evlu_amt: D+2 cash plus holdings at current prices, KRW (overseas: computed, USD).</param>
 /// <param name="Positions">output1 rows with shares held.</param>
-public sealed record KisBalance(decimal Cash, decimal TotalEvaluation, IReadOnlyList<KisPosition> Positions);
+public sealed record KisBalance(decimal Cash, decimal TotalEvaluation, IReadOnlyList<KisPosition> Positions)
+{
+    /// <summary>output2 dnca_tot_amt: the deposit today, before unsettled trades (overseas: same as <see cref="Cash"/>).</summary>
+    public decimal Deposit { get; init; } = Cash;
+
+    /// <summary>output2 nxdy_excc_amt: the deposit tomorrow (overseas: same as <see cref="Cash"/>).</summary>
+    public decimal NextDay { get; init; } = Cash;
+}
 
 /// <summary>One holding (a row of <c>inquire-balance</c> output1; overseas fields in <see cref="FromOverseasRow"/>).</summary>
 /// <param name="Symbol">pdno.</param>

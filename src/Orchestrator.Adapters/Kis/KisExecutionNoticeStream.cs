@@ -9,7 +9,8 @@ namespace Orchestrator.Adapters.Kis;
 /// the notices and, for each, asks the <see cref="IVenueUpdateSink"/> to re-read the day's orders
 /// (<see cref="IVenueUpdateSink.RequestRefresh"/>: a notice is one event, not a cumulative state, so
 /// the gateway settles from the venue's own figures) and hands the notice to an optional callback.
-/// PINGPONG keep-alives are echoed. Malformed or undecryptable frames are counted and skipped.
+/// It rides on a <see cref="KisRealtimeSession"/> (its own, or the one shared with market data), which
+/// echoes keep-alives and checks the ack. Malformed or undecryptable frames are counted and skipped.
 /// </summary>
 /// <remarks>Callbacks run on the WebSocket's receive thread and must not block.</remarks>
 public sealed class KisExecutionNoticeStream : IDisposable
@@ -17,8 +18,8 @@ public sealed class KisExecutionNoticeStream : IDisposable
     private readonly KisExecutionNoticeParser _parser = new();
     private readonly IVenueUpdateSink? _sink;
     private readonly Action<KisExecutionNotice>? _onNotice;
-    private readonly WebSocketManager _connection;
-    private readonly string[] _subscribeMessages;
+    private readonly KisRealtimeSession _session;
+    private readonly bool _ownsSession;
     private readonly List<KisExecutionNotice> _decoded = [];
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _notices;
@@ -32,19 +33,27 @@ public sealed class KisExecutionNoticeStream : IDisposable
     /// <param name="policy">Reconnect backoff.</param>
     /// <param name="staleAfter">Reconnect after this long without a message (null = never: notices are rare).</param>
     public KisExecutionNoticeStream(Uri webSocketUri, string approvalKey, string htsId, bool realAccount, IVenueUpdateSink? sink, Action<KisExecutionNotice>? onNotice = null, ReconnectPolicy? policy = null, TimeSpan? staleAfter = null)
+        : this(new KisRealtimeSession(webSocketUri, approvalKey, policy, staleAfter), htsId, realAccount, sink, onNotice)
     {
+        _ownsSession = true;
+    }
+
+    /// <summary>Notices registered on <paramref name="session"/>, shared with market data (KIS allows one session per app key).</summary>
+    public KisExecutionNoticeStream(KisRealtimeSession session, string htsId, bool realAccount, IVenueUpdateSink? sink, Action<KisExecutionNotice>? onNotice = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrWhiteSpace(htsId);
         _sink = sink;
         _onNotice = onNotice;
+        _session = session;
         TrId = realAccount ? "H0STCNI0" : "H0STCNI9";
-        _subscribeMessages = [KisMarketDataFeed.SubscribeMessage(approvalKey, TrId, htsId, subscribe: true)];
-        _connection = new WebSocketManager("kis-notices", webSocketUri, () => _subscribeMessages, OnFrame, policy, staleAfter);
+        session.Register(TrId, htsId, KisRealtimeSession.NoticesLabel, OnFrame);
     }
 
     /// <summary>H0STCNI0 (REAL) or H0STCNI9 (VIRTUAL).</summary>
     public string TrId { get; }
 
-    public WebSocketManager Connection => _connection;
+    public WebSocketManager Connection => _session.Connection;
 
     /// <summary>Malformed and undecryptable frames, acks and counts (read on the receive thread, or after it is quiet).</summary>
     public KisExecutionNoticeParser Parser => _parser;
@@ -55,17 +64,12 @@ public sealed class KisExecutionNoticeStream : IDisposable
     /// <summary>Completes when the first ack with a key arrived: notices sent from then on reach this stream.</summary>
     public Task Subscribed => _subscribed.Task;
 
-    public Task StartAsync() => _connection.StartAsync();
+    public Task StartAsync() => _session.StartAsync();
 
     private void OnFrame(ReadOnlyMemory<byte> frame)
     {
         _decoded.Clear();
-        KisFrameResult result = _parser.Parse(frame.Span, _decoded);
-        if (result.Kind == KisFrameKind.PingPong)
-        {
-            _connection.SendAsText(frame); // KIS closes links that do not echo its keep-alive
-            return;
-        }
+        KisFrameResult result = _parser.Parse(frame.Span, _decoded); // keep-alives are echoed by the session
 
         if (result.Kind == KisFrameKind.SubscribeAck && result.Reason is null && _parser.HasKey)
         {
@@ -82,7 +86,11 @@ public sealed class KisExecutionNoticeStream : IDisposable
 
     public void Dispose()
     {
-        _connection.Dispose();
+        if (_ownsSession)
+        {
+            _session.Dispose();
+        }
+
         _parser.Dispose();
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 
@@ -9,18 +11,22 @@ namespace Orchestrator.Adapters.Kis;
 
 /// <summary>
 /// The KIS Open API REST calls the broker gateway needs. The access token
-/// (<c>POST /oauth2/tokenP</c>) is issued once and reused for its life, refreshed a margin before
-/// expiry, by one caller at a time — KIS limits token issuance, so it is never reissued in a loop.
+/// (<c>POST /oauth2/tokenP</c>) is issued once and reused for its life (across runs when
+/// <see cref="KisLimits.TokenCacheDirectory"/> is set), refreshed a margin before expiry, by one request
+/// that every concurrent caller shares — KIS issues one token per minute (EGW00133), so it is never
+/// reissued in a loop. Every HTTP request (each page of a paged query too) takes a permit of a sliding
+/// limiter that never lets more than the configured rate through in any 1 s window.
 /// </summary>
 /// <remarks>
 /// <para>Outcomes: a KIS answer with <c>rt_cd</c> "0" is success; any other readable answer is a
 /// business refusal (<see cref="KisOrderResult"/> with <c>Accepted = false</c> for orders,
-/// <see cref="KisQueryException"/> for queries). What is not a KIS verdict throws
-/// <see cref="VenueTransientException"/>: <c>EGW00201</c> (per-second limit) and HTTP 429 with
-/// <c>RateLimited</c>; HTTP 5xx without a readable KIS answer, and answers that are not JSON or carry
-/// no <c>rt_cd</c>, an order taken without a readable order number, a query page whose rows cannot be
-/// read — on every endpoint, the token's included (all counted in <see cref="MalformedAnswers"/>). For
-/// an order call the order may or may not be at the venue then: look it up
+/// <see cref="KisQueryException"/> for queries). <c>EGW00201</c> (per-second limit) and HTTP 429 are
+/// back-pressure: the call is sent again after a wait (<see cref="KisLimits.RateLimitedRetries"/> times,
+/// then <see cref="VenueTransientException"/> with <c>RateLimited</c>). What is not a KIS verdict throws
+/// <see cref="VenueTransientException"/>: HTTP 5xx without a readable KIS answer, and answers that are not
+/// JSON or carry no <c>rt_cd</c>, an order taken without a readable order number, a query page whose rows
+/// cannot be read — on every endpoint, the token's included (all counted in <see cref="MalformedAnswers"/>).
+/// For an order call the order may or may not be at the venue then: look it up
 /// (<see cref="GetDailyOrdersAsync"/>), never resend blindly. When the call never went out (no token
 /// could be had) the exception says so (<c>NotSent</c>).</para>
 /// <para>An expired token (<c>EGW00123</c>) is dropped and the call made once more with a fresh one;
@@ -37,11 +43,19 @@ public sealed class KisRestClient : IDisposable
     /// <summary>KIS's "token expired" code.</summary>
     public const string ExpiredTokenCode = "EGW00123";
 
-    /// <summary>KIS's "invalid AppKey" code: on any call it means the keys stopped working.</summary>
+    /// <summary>KIS's "one access token per minute" code (접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)).</summary>
+    public const string OneTokenPerMinuteCode = "EGW00133";
+
+    /// <summary>KIS's "invalid app key" code.</summary>
     public const string InvalidAppKeyCode = "EGW00103";
 
-    /// <summary>KIS's "invalid AppSecret" code: as <see cref="InvalidAppKeyCode"/>.</summary>
+    /// <summary>KIS's "invalid app secret" code.</summary>
     public const string InvalidAppSecretCode = "EGW00105";
+
+    /// <summary>The longest a token request may take before it counts as failed.</summary>
+    public static readonly TimeSpan TokenRequestTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan TokenWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>Pages followed at most in one query: a guard against a venue that never says "last page".</summary>
     public const int MaxPages = 1_000;
@@ -50,18 +64,58 @@ public sealed class KisRestClient : IDisposable
     private readonly KisCredentials _credentials;
     private readonly TimeProvider _time;
     private readonly TimeSpan _refreshMargin;
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private readonly KisLimits _limits;
+    private readonly SlidingLogRateLimiter _requestLimiter;
+    private readonly SlidingLogRateLimiter _tokenLimiter;
+    private readonly KisTokenFile? _tokenFile;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _tokenLock = new();
+    private Task<string>? _tokenFlight;
+    private ExceptionDispatchInfo? _tokenFailure;
+    private DateTimeOffset _tokenRetryAt;
+    private string? _rejectedToken;
     private string? _token;
     private DateTimeOffset _tokenExpires;
     private long _malformedAnswers;
+    private long _tokenRequests;
+    private long _rateLimitedAnswers;
 
-    public KisRestClient(HttpClient http, KisCredentials credentials, TimeProvider? time = null, TimeSpan? refreshMargin = null)
+    /// <param name="http">The client (its base address is KIS's REST server).</param>
+    /// <param name="credentials">The account and its keys.</param>
+    /// <param name="time">The clock (tests inject one): token expiry and the rate limiters.</param>
+    /// <param name="refreshMargin">A token is renewed this long before it expires (1 h).</param>
+    /// <param name="limits">Rates, EGW00201 retries and where the token is kept; null = KIS's published limits, token not kept.</param>
+    public KisRestClient(HttpClient http, KisCredentials credentials, TimeProvider? time = null, TimeSpan? refreshMargin = null, KisLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(credentials);
         _http = http;
         _credentials = credentials;
         _time = time ?? TimeProvider.System;
         _refreshMargin = refreshMargin ?? TimeSpan.FromHours(1);
+        _limits = limits ?? new KisLimits();
+        IReadOnlyList<string> errors = _limits.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid KIS limits: " + string.Join("; ", errors), nameof(limits));
+        }
+
+        _requestLimiter = new SlidingLogRateLimiter(_limits.RestRate(credentials.RealAccount), TimeSpan.FromSeconds(1), _time);
+        _tokenLimiter = new SlidingLogRateLimiter(_limits.TokenRequestsPerSecond, TokenWindow, _time);
+        _tokenFile = _limits.TokenCacheDirectory is { } directory ? new KisTokenFile(directory, http.BaseAddress, credentials.AppKey) : null;
     }
+
+    /// <summary>Requests sent to the token endpoint (a kept or shared token costs none).</summary>
+    public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+
+    /// <summary>EGW00201 (and HTTP 429) answers met and waited out.</summary>
+    public long RateLimitedAnswers => Interlocked.Read(ref _rateLimitedAnswers);
+
+    /// <summary>Where the token is kept between runs (null = not kept).</summary>
+    public string? TokenFilePath => _tokenFile?.Path;
+
+    /// <summary>REST requests allowed in any 1 s window.</summary>
+    public int RequestsPerSecond => _requestLimiter.PermitLimit;
 
     /// <summary>Answers that were not readable KIS JSON (not JSON, cut short, or without <c>rt_cd</c>).</summary>
     public long MalformedAnswers => Interlocked.Read(ref _malformedAnswers);
@@ -72,6 +126,7 @@ public sealed class KisRestClient : IDisposable
     /// </summary>
     public async Task<string> GetApprovalKeyAsync(CancellationToken cancellationToken)
     {
+        using RateLimitLease lease = await _tokenLimiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         using HttpResponseMessage response = await _http.PostAsJsonAsync(
             new Uri("oauth2/Approval", UriKind.Relative),
             new JsonObject { ["grant_type"] = "client_credentials", ["appkey"] = _credentials.AppKey, ["secretkey"] = _credentials.AppSecret },
@@ -83,13 +138,13 @@ public sealed class KisRestClient : IDisposable
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw NotKisAnswer("oauth2/Approval", "approval key", response, ex);
+            throw NotKisAnswer("oauth2/Approval", "approval key", response, readable: false, ex);
         }
 
         string? key = body?["approval_key"]?.GetValue<string>();
         if (string.IsNullOrEmpty(key))
         {
-            string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/Approval", "approval key", response);
+            string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/Approval", "approval key", response, readable: true);
             throw new KisAuthenticationException($"KIS refused the WebSocket approval key request ({code}): check the app key and secret");
         }
 
@@ -101,60 +156,111 @@ public sealed class KisRestClient : IDisposable
     /// something else on that address (a wrong <c>kis.rest_url</c>, another server on the port). Says
     /// which endpoint answered what; transient, like any broker that cannot be reached.
     /// </summary>
-    private VenueTransientException NotKisAnswer(string path, string what, HttpResponseMessage response, Exception? unreadable = null)
+    private VenueTransientException NotKisAnswer(string path, string what, HttpResponseMessage response, bool readable, Exception? unreadable = null)
     {
         int status = (int)response.StatusCode;
         Uri endpoint = _http.BaseAddress is { } baseAddress ? new Uri(baseAddress, path) : new Uri(path, UriKind.Relative);
-        string message = $"the {what} endpoint {endpoint} answered HTTP {status} ({response.ReasonPhrase}) {(unreadable is null ? "without a KIS error code" : "with no readable JSON")}: "
+        string message = $"the {what} endpoint {endpoint} answered HTTP {status} ({response.ReasonPhrase}) without a KIS error code{(readable ? string.Empty : " and not as JSON")}: "
             + "is that address the KIS API (broker_config.yaml kis.rest_url), and nothing else listening there?";
         string code = status.ToString(CultureInfo.InvariantCulture);
-        return unreadable is null ? new VenueTransientException(message) { Code = code } : new VenueTransientException(message, unreadable) { Code = code };
+        return unreadable is null ? new VenueTransientException(message) { Code = code, NotSent = true } : new VenueTransientException(message, unreadable) { Code = code, NotSent = true };
     }
 
-    /// <summary>A valid access token, issuing one only when there is none or it is about to expire.</summary>
+    /// A valid access token: the one in memory, else the one kept from an earlier run (when
+    /// <see cref="KisLimits.TokenCacheDirectory"/> is set), else a new one — issued only when there is none
+    /// or it is about to expire. Concurrent callers share one request (single flight); a failed request
+    /// is answered to everyone who asks within the token endpoint's rate window without asking again.
+    /// </summary>
+    /// <exception cref="KisAuthenticationException">KIS refused the keys (EGW00103, EGW00105, …; the code is in the message).</exception>
+    /// <exception cref="VenueTransientException">EGW00133 (one token per minute; <c>RateLimited</c>), 5xx, or an unreadable answer.</exception>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        if (_token is { } cached && _time.GetUtcNow() < _tokenExpires - _refreshMargin)
+        Task<string> flight;
+        lock (_tokenLock)
         {
-            return cached;
-        }
-
-        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_token is { } fresh && _time.GetUtcNow() < _tokenExpires - _refreshMargin)
+            if (_token is { } cached && _time.GetUtcNow() < _tokenExpires - _refreshMargin)
             {
-                return fresh; // another caller refreshed it while we waited
+                return cached;
             }
 
+            if (_tokenFailure is { } failure && _time.GetUtcNow() < _tokenRetryAt)
+            {
+                failure.Throw(); // the endpoint just failed: do not ask again within its window
+            }
+
+            flight = _tokenFlight ??= IssueTokenAsync();
+        }
+
+        return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The one token request in flight: the kept token if still good, else <c>POST /oauth2/tokenP</c>.</summary>
+    private async Task<string> IssueTokenAsync()
+    {
+        await Task.Yield(); // callers join under the lock before this runs
+        try
+        {
+            (string Token, DateTimeOffset Expires)? kept = _tokenFile?.Load();
+            if (kept is { } k && k.Token != _rejectedToken && _time.GetUtcNow() < k.Expires - _refreshMargin)
+            {
+                return Keep(k.Token, k.Expires, save: false);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+            timeout.CancelAfter(TokenRequestTimeout);
+            using RateLimitLease lease = await _tokenLimiter.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _tokenRequests);
             using HttpResponseMessage response = await _http.PostAsJsonAsync(
                 new Uri("oauth2/tokenP", UriKind.Relative),
                 new JsonObject { ["grant_type"] = "client_credentials", ["appkey"] = _credentials.AppKey, ["appsecret"] = _credentials.AppSecret },
-                cancellationToken).ConfigureAwait(false);
-            JsonObject? body = await ReadTokenAnswerAsync(response, cancellationToken).ConfigureAwait(false);
-            string? token = KisNumbers.StringOrNull(body?["access_token"]);
+                timeout.Token).ConfigureAwait(false);
+            JsonObject? body = await ReadTokenAnswerAsync(response, timeout.Token).ConfigureAwait(false);
+            string? token = body?["access_token"] is JsonValue t && t.TryGetValue(out string? text) ? text : null;
             if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(token))
             {
-                string code = body?["error_code"]?.GetValue<string>() ?? throw NotKisAnswer("oauth2/tokenP", "access token", response);
-                throw new KisAuthenticationException($"KIS refused the access token request ({code}): check the app key and secret");
+                throw TokenRefusal(response, body);
             }
 
-            long seconds = body!["expires_in"] is JsonValue expiresIn && expiresIn.TryGetValue(out long s) ? s : 86_400;
-            _token = token;
-            _tokenExpires = _time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
-            return token;
+            long seconds = body!["expires_in"] is JsonValue e && e.TryGetValue(out long value) ? value : 86_400;
+            return Keep(token, _time.GetUtcNow() + TimeSpan.FromSeconds(seconds), save: true);
+        }
+        catch (Exception ex)
+        {
+            lock (_tokenLock)
+            {
+                _tokenFailure = ExceptionDispatchInfo.Capture(ex);
+                _tokenRetryAt = _time.GetUtcNow() + (ex is VenueTransientException { Code: OneTokenPerMinuteCode } ? TimeSpan.FromMinutes(1) : TokenWindow);
+            }
+
+            throw;
         }
         finally
         {
-            _tokenGate.Release();
+            lock (_tokenLock)
+            {
+                _tokenFlight = null;
+            }
         }
     }
 
-    /// <summary>
-    /// The token endpoint's answer as JSON; an answer that is not (an HTML error page, cut short) is
-    /// counted in <see cref="MalformedAnswers"/> and thrown as a <see cref="VenueTransientException"/>
-    /// (<c>NotSent</c>: the call it was for did not go out).
-    /// </summary>
+    private string Keep(string token, DateTimeOffset expires, bool save)
+    {
+        lock (_tokenLock)
+        {
+            _token = token;
+            _tokenExpires = expires;
+            _tokenFailure = null;
+        }
+
+        if (save)
+        {
+            _tokenFile?.Save(token, expires);
+        }
+
+        return token;
+    }
+
+    /// <summary>The token answer as JSON, or null for a body that is not (an HTML error page): classified by the status then.</summary>
     private async Task<JsonObject?> ReadTokenAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
@@ -164,25 +270,58 @@ public sealed class KisRestClient : IDisposable
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {
             Interlocked.Increment(ref _malformedAnswers);
-            string status = Text((int)response.StatusCode);
-            throw new VenueTransientException("unreadable answer to the access token request (HTTP " + status + ")", ex) { Code = status, NotSent = true };
+            return null;
         }
     }
 
-    /// <summary>Forgets <paramref name="rejected"/> if it is still the cached token, so the next call issues a fresh one.</summary>
-    private async Task DropTokenAsync(string rejected, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a refused token request means, by KIS's code: EGW00133 is KIS's one-token-per-minute rule
+    /// (transient: the keys are fine); EGW00103/EGW00105 and other 4xx refusals are the keys; a 5xx or
+    /// an unreadable answer is the endpoint failing.
+    /// </summary>
+    private Exception TokenRefusal(HttpResponseMessage response, JsonObject? body)
     {
-        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        int status = (int)response.StatusCode;
+        string? code = body?["error_code"] is JsonValue c && c.TryGetValue(out string? text) ? text : null;
+        if (code == OneTokenPerMinuteCode)
         {
+            return new VenueTransientException("KIS issues one access token per minute per app key (" + OneTokenPerMinuteCode
+                + ") and refused another: the keys are fine; the next request goes after a minute (a kept token avoids this at restart)")
+            {
+                RateLimited = true,
+                Code = OneTokenPerMinuteCode,
+            };
+        }
+
+        if (code == RateLimitedCode)
+        {
+            return new VenueTransientException("KIS per-second limit (" + RateLimitedCode + ") on the token endpoint") { RateLimited = true, Code = RateLimitedCode };
+        }
+
+        if (code is null)
+        {
+            // No KIS error code (a 5xx, an HTML page, or another server on that address): the endpoint
+            // failed, not our keys; transient, and the call the token was for did not go out.
+            return NotKisAnswer("oauth2/tokenP", "access token", response, readable: body is not null);
+        }
+
+        bool keys = code is InvalidAppKeyCode or InvalidAppSecretCode;
+        return keys
+            ? new KisAuthenticationException("KIS refused the access token request (" + code + "): check the app key and secret")
+            : new KisAuthenticationException("KIS refused the access token request (" + code + ", HTTP " + Text(status) + ")");
+    }
+
+    /// <summary>Forgets <paramref name="rejected"/> if it is still the current token, so the next call issues a fresh one (and never reloads it from the file).</summary>
+    private void DropToken(string rejected)
+    {
+        lock (_tokenLock)
+        {
+            _rejectedToken = rejected;
             if (_token == rejected)
             {
                 _token = null; // a concurrent caller may already have replaced it: then keep theirs
+                _tokenFile?.Delete();
             }
-        }
-        finally
-        {
-            _tokenGate.Release();
         }
     }
 
@@ -346,7 +485,8 @@ public sealed class KisRestClient : IDisposable
     }
 
     /// <summary>
-    /// The account's cash and holdings (<c>inquire-balance</c>, TTTC8434R / VTTC8434R), every page.
+    /// The account's cash and holdings (<c>inquire-balance</c>, TTTC8434R / VTTC8434R), every page;
+    /// <see cref="KisBalance.Cash"/> is the D+2 figure (<c>prvs_rcdl_excc_amt</c>), not the deposit.
     /// </summary>
     /// <exception cref="KisQueryException">KIS refused the query.</exception>
     /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
@@ -368,7 +508,14 @@ public sealed class KisRestClient : IDisposable
 
             totals = page["output2"] is JsonArray { Count: > 0 } list ? list[0] : page["output2"] as JsonObject ?? totals;
         }, cancellationToken).ConfigureAwait(false);
-        return new KisBalance(KisNumbers.Decimal(totals?["dnca_tot_amt"]), KisNumbers.Decimal(totals?["tot_evlu_amt"]), positions);
+        // D+2: the engine's cash is what the account holds once today's trades settle (see KisBalance).
+        decimal deposit = KisNumbers.Decimal(totals?["dnca_tot_amt"]);
+        decimal settled = totals?["prvs_rcdl_excc_amt"] is { } d2 ? KisNumbers.Decimal(d2) : deposit;
+        return new KisBalance(settled, KisNumbers.Decimal(totals?["tot_evlu_amt"]), positions)
+        {
+            Deposit = deposit,
+            NextDay = totals?["nxdy_excc_amt"] is { } d1 ? KisNumbers.Decimal(d1) : deposit,
+        };
     }
 
     /// <summary>
@@ -499,7 +646,8 @@ public sealed class KisRestClient : IDisposable
     /// </summary>
     private async Task<KisAnswer> CallAsync(Func<string, HttpRequestMessage> build, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; ; attempt++)
+        bool tokenRenewed = false;
+        for (int rateLimited = 0; ;)
         {
             string token;
             try
@@ -510,8 +658,17 @@ public sealed class KisRestClient : IDisposable
             {
                 throw new VenueTransientException("no access token (" + ex.Message + "): the request was not sent", ex) { NotSent = true };
             }
+            catch (VenueTransientException ex) when (!ex.NotSent)
+            {
+                throw new VenueTransientException("no access token (" + ex.Message + "): the request was not sent", ex) { NotSent = true, Code = ex.Code, RateLimited = ex.RateLimited };
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new VenueTransientException("no access token (the token request timed out): the request was not sent", ex) { NotSent = true };
+            }
 
             using HttpRequestMessage request = build(token);
+            using RateLimitLease lease = await _requestLimiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false); // one permit per HTTP request
             using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             JsonObject? body = null;
@@ -536,6 +693,11 @@ public sealed class KisRestClient : IDisposable
             {
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
+                    if (await BackOffAsync(rateLimited++, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     throw new VenueTransientException("KIS answered HTTP 429") { RateLimited = true, Code = "429" };
                 }
 
@@ -545,12 +707,19 @@ public sealed class KisRestClient : IDisposable
             string? message = KisNumbers.StringOrNull(body["msg1"]);
             if (rtCd != "0" && code == RateLimitedCode)
             {
+                // Back-pressure, not an outage: KIS refused the call before carrying it out, so it is sent again.
+                if (await BackOffAsync(rateLimited++, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 throw new VenueTransientException("KIS per-second request limit (" + RateLimitedCode + "): " + message) { RateLimited = true, Code = RateLimitedCode };
             }
 
-            if (rtCd != "0" && code == ExpiredTokenCode && attempt == 0)
+            if (rtCd != "0" && code == ExpiredTokenCode && !tokenRenewed)
             {
-                await DropTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                tokenRenewed = true;
+                DropToken(token);
                 continue; // once: a second EGW00123 is the venue's verdict
             }
 
@@ -564,6 +733,19 @@ public sealed class KisRestClient : IDisposable
     {
         Interlocked.Increment(ref _malformedAnswers);
         return new VenueTransientException(message) { Code = code };
+    }
+
+    /// <summary>After EGW00201/429: waits (doubling from <see cref="KisLimits.RateLimitedBackoff"/>) and says whether to send again.</summary>
+    private async Task<bool> BackOffAsync(int times, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _rateLimitedAnswers);
+        if (times >= _limits.RateLimitedRetries)
+        {
+            return false;
+        }
+
+        await Task.Delay(_limits.RateLimitedBackoff * (1 << Math.Min(times, 5)), _time, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private void AddHeaders(HttpRequestMessage request, string token, string trId, string? continuation)
@@ -605,7 +787,13 @@ public sealed class KisRestClient : IDisposable
     public static string OverseasOrderTrId(Side side, bool realAccount) =>
         side == Side.Buy ? (realAccount ? "TTTT1002U" : "VTTT1002U") : (realAccount ? "TTTT1006U" : "VTTT1001U");
 
-    public void Dispose() => _tokenGate.Dispose();
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+        _requestLimiter.Dispose();
+        _tokenLimiter.Dispose();
+    }
 }
 
 /// <summary>KIS refused to issue a token: wrong keys, not a transient failure.</summary>

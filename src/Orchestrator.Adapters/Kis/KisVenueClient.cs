@@ -169,7 +169,7 @@ public sealed class KisVenueClient : IVenueClient
         StatesAsync([.. new[] { _domestic, _overseas }.Where(l => l.Wanted)], cancellationToken);
 
     /// <summary>
-    /// The balance of the session's markets: cash is the KRW deposit when any symbol is domestic,
+    /// The balance of the session's markets: cash is the KRW D+2 figure (<see cref="KisBalance.Cash"/>, not the deposit) when any symbol is domestic,
     /// the USD deposit when all are US (the engine keeps one cash figure); positions of both.
     /// </summary>
     public async Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
-using System.Threading.RateLimiting;
 using NLog;
 using Orchestrator.Core;
 using Orchestrator.Engine.Metrics;
@@ -22,8 +21,9 @@ namespace Orchestrator.Adapters.Venues;
 /// <para>
 /// Pipeline, outermost first: retry (up to <see cref="VenueGatewayOptions.MaxRetries"/>, jittered
 /// exponential backoff, longer after 429/EGW00201; only on timeouts, 5xx, 429 and unreadable
-/// answers — never on a business reject) → circuit breaker (shared by every call to the venue) →
-/// token-bucket rate limiter (keeps retries from becoming a storm) → per-attempt timeout.
+/// answers — never on a business reject) → circuit breaker (shared by every call to the venue; 429 and
+/// EGW00201 do not count: they are back-pressure, not an outage) → sliding-window rate limiter (never
+/// more than the rate in any 1 s; keeps retries from becoming a storm) → per-attempt timeout.
 /// </para>
 /// <para>
 /// An order is never sent twice: a retry of a placement whose outcome was not seen only asks the
@@ -60,7 +60,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
     private readonly Channel<OrderCommand> _queue;
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ResiliencePipeline _pipeline;
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly SlidingLogRateLimiter _limiter;
     private readonly ConcurrentDictionary<long, TrackedOrder> _byClientId = new();
     private readonly ConcurrentDictionary<string, TrackedOrder> _byVenueId = new(StringComparer.Ordinal);
     private readonly ForeignOrderWatch _foreign = new();
@@ -101,15 +101,8 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         }
 
         _queue = Channel.CreateBounded<OrderCommand>(new BoundedChannelOptions(_options.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = _options.RequestsPerSecond,
-            TokensPerPeriod = _options.RequestsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        // Exact per-second limit: a token bucket lets twice the rate through across a second boundary.
+        _limiter = new SlidingLogRateLimiter(_options.RequestsPerSecond, TimeSpan.FromSeconds(1));
         _pipeline = BuildPipeline();
     }
 
@@ -333,7 +326,9 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = transient,
+                // "Too many requests" (429, KIS EGW00201) is back-pressure from a venue that works: retried later, never an outage.
+                ShouldHandle = new PredicateBuilder().Handle<VenueTransientException>(e => !e.RateLimited).Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+                    .Handle<OperationCanceledException>(_ => !_stop.IsCancellationRequested),
                 FailureRatio = _options.BreakerFailureRatio,
                 MinimumThroughput = _options.BreakerMinimumThroughput,
                 SamplingDuration = _options.BreakerSamplingDuration,

@@ -37,7 +37,9 @@ public sealed class WebSocketManager : IDisposable
     private long _authenticationsSent;
     private long _connection;
     private long _subscribedConnection;
+    private long _connectedAtMs;
     private int _halted;
+    private string? _subscriptionProblem;
 
     /// <param name="name">The feed's name, for logs.</param>
     /// <param name="uri">ws:// or wss:// address.</param>
@@ -68,7 +70,11 @@ public sealed class WebSocketManager : IDisposable
         _subscriptionsToDispose.Add(_client.MessageReceived.Subscribe(message =>
         {
             Interlocked.Increment(ref _messages);
-            if ((Interlocked.Exchange(ref _attempt, 0) > 0 || State != ConnectionState.Connected) && !Halted)
+
+            // A message ends the outage only once the link has stayed up for StableAfter: a venue that
+            // answers and then closes must not reset the backoff into a connect-then-close loop.
+            bool stable = Environment.TickCount64 - Interlocked.Read(ref _connectedAtMs) >= (long)_policy.StableAfter.TotalMilliseconds;
+            if (((stable && Interlocked.Exchange(ref _attempt, 0) > 0) || State != ConnectionState.Connected) && !Halted)
             {
                 SetState(ConnectionState.Connected);
             }
@@ -92,6 +98,7 @@ public sealed class WebSocketManager : IDisposable
             }
 
             SetState(ConnectionState.Connected);
+            Interlocked.Exchange(ref _connectedAtMs, Environment.TickCount64);
 
             // Numbered before the log-in goes out, so the venue's acknowledgement (and the
             // OnAuthenticated it leads to) always sees this connection's number.
@@ -158,6 +165,25 @@ public sealed class WebSocketManager : IDisposable
 
     /// <summary>True once <see cref="Halt"/> stopped the link for good.</summary>
     public bool Halted => Volatile.Read(ref _halted) != 0;
+
+    /// <summary>
+    /// What is wrong with the link's subscriptions although it is connected (a subscribe the venue
+    /// refused or never answered), or null: health reports the link degraded while it is set.
+    /// </summary>
+    public string? SubscriptionProblem => Volatile.Read(ref _subscriptionProblem);
+
+    /// <summary>Raised (on the receive thread or a timer) when the venue refused a subscription: the text names it. Handlers must not block.</summary>
+    public event Action<WebSocketManager, string>? SubscriptionRefused;
+
+    /// <summary>Sets (or clears, with null) <see cref="SubscriptionProblem"/>.</summary>
+    public void SetSubscriptionProblem(string? problem) => Volatile.Write(ref _subscriptionProblem, problem);
+
+    /// <summary>Logs a refused subscription (ERROR, naming it) and tells <see cref="SubscriptionRefused"/> listeners.</summary>
+    public void ReportSubscriptionRefused(string detail)
+    {
+        s_logger.Error("{0}: {1}", _name, detail);
+        SubscriptionRefused?.Invoke(this, detail);
+    }
 
     /// <summary>Connects (and keeps reconnecting in the background if the first try fails).</summary>
     public Task StartAsync() => _client.Start();

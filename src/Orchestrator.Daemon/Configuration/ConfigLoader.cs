@@ -142,6 +142,12 @@ public static partial class ConfigLoader
             {
                 errors.Add(new ConfigError(DisplayPath(directory, BrokerFile), "kis.websocket_url", $"is required for KIS market data (or {mode}_WEBSOCKET_URL in {AccountFile}, or market_data: synthetic)"));
             }
+
+            int registrations = KisRealtimeSession.RegistrationsFor(brokerConfig.MarketData == "venue" ? engine.Symbols.Count : 0, !string.IsNullOrWhiteSpace(brokerConfig.KisHtsId));
+            if (registrations > KisLimits.MaxRealtimeRegistrations)
+            {
+                errors.Add(new ConfigError(DisplayPath(directory, AccountFile), "watch_list", KisRealtimeSession.TooManyRegistrations(engine.Symbols.Count, registrations)));
+            }
         }
         else if (brokerConfig.Adapter == "alpaca")
         {
@@ -335,6 +341,8 @@ public static partial class ConfigLoader
                 KisHtsId = kis.GetString("hts_id"),
                 KisOverseasExchanges = ReadOverseasExchanges(kis.Section("overseas_exchanges")),
                 KisOverseasCollar = kis.GetDecimal("overseas_collar", config.KisOverseasCollar, 0m, 0.1m),
+                KisRequestsPerSecond = kis.GetString("requests_per_second") is null ? null : kis.GetInt("requests_per_second", KisLimits.RealRequestsPerSecond, 1, 1_000),
+                KisTokenCacheDirectory = kis.GetString("token_cache_dir"),
             };
             kis.ReportUnknownKeys();
         }

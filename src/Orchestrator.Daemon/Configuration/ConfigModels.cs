@@ -61,6 +61,12 @@ public sealed record BrokerConfig
     /// <summary><c>kis.overseas_collar</c>: how far through the last price a US market order's limit goes (0.005 = 0.5%).</summary>
     public decimal KisOverseasCollar { get; init; } = 0.005m;
 
+    /// <summary><c>kis.requests_per_second</c>: REST requests in any 1 s window; null = KIS's limit for the mode (20 REAL, 2 VIRTUAL).</summary>
+    public int? KisRequestsPerSecond { get; init; }
+
+    /// <summary><c>kis.token_cache_dir</c>: where the access token is kept between runs; null = $XDG_CACHE_HOME/orchestrator (~/.cache/orchestrator).</summary>
+    public string? KisTokenCacheDirectory { get; init; }
+
     public Uri AlpacaTradingUrl { get; init; } = new("https://paper-api.alpaca.markets/");
 
     public Uri AlpacaTradingStreamUrl { get; init; } = new("wss://paper-api.alpaca.markets/stream");

@@ -56,6 +56,8 @@ public sealed class InterventionAlerts : IDisposable
         {
             link.Degraded += OnLinkDegraded;
             _detach.Add(() => link.Degraded -= OnLinkDegraded);
+            link.SubscriptionRefused += OnSubscriptionRefused;
+            _detach.Add(() => link.SubscriptionRefused -= OnSubscriptionRefused);
         }
 
         if (reconciler is not null)
@@ -102,6 +104,11 @@ public sealed class InterventionAlerts : IDisposable
 
         PauseAndAlert(kind, kind + ":" + incident.Venue, incident.Venue + ": " + what, fields);
     }
+
+    /// <summary>A subscription the venue refused: a symbol without data (or no execution notices) until a person acts. Alert, no pause.</summary>
+    private void OnSubscriptionRefused(WebSocketManager link, string detail) =>
+        _alerts.Alert(AlertSeverity.Critical, "subscription_refused", "subscription_refused:" + link.Name + ":" + detail, detail,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["link"] = link.Name });
 
     private void OnLinkDegraded(WebSocketManager link) =>
         PauseAndAlert("network_down", "network_down:" + link.Name, link.Name + ": reconnects keep failing — the network or the feed is down",

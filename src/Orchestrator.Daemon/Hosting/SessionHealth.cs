@@ -47,14 +47,14 @@ public static class SessionHealth
         {
             HealthState state = link.State switch
             {
-                ConnectionState.Connected => HealthState.Healthy,
+                ConnectionState.Connected => link.SubscriptionProblem is null ? HealthState.Healthy : HealthState.Degraded,
                 ConnectionState.Connecting or ConnectionState.Reconnecting => HealthState.Degraded,
                 _ => HealthState.Unhealthy,
             };
             worst = (HealthState)Math.Max((int)worst, (int)state);
         }
 
-        return ComponentHealth.Of(MarketDataComponent, worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)")));
+        return ComponentHealth.Of(MarketDataComponent, worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)" + (l.SubscriptionProblem is { } problem ? " subscriptions " + problem : string.Empty))));
     }
 
     /// <summary>The venue gateway's figures; degraded while its reads fail or the venue shows orders we cannot explain.</summary>

@@ -99,7 +99,7 @@ public sealed partial class TradingSession : IDisposable
 
     /// <summary>The venue's WebSocket links (market data, order updates), for health checks.</summary>
     public IReadOnlyList<Adapters.WebSockets.WebSocketManager> Links =>
-        [.. new[] { _kisFeed?.Connection, _kisNotices?.Connection, _alpacaFeed?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>()];
+        [.. new[] { _kisRealtime?.Connection, _alpacaFeed?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>()];
 
     /// <summary>
     /// Event time of the latest market data: the time operator commands carry into the engine. Before
@@ -292,8 +292,8 @@ public sealed partial class TradingSession : IDisposable
             }
             else if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
             {
-                _kisNotices = new KisExecutionNoticeStream(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), htsId, venue.Kis!.RealAccount, _venueGateway);
-                await _kisNotices.StartAsync().ConfigureAwait(false);
+                // Registered now, connected with the market data before step 5: one session per app key carries both.
+                _kisNotices = new KisExecutionNoticeStream(await KisRealtimeAsync(venue, cancellationToken).ConfigureAwait(false), htsId, venue.Kis!.RealAccount, _venueGateway);
             }
             s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; cash {2}; {3} requests/s at most, {4} retries, {5:0}s per attempt",
                 venue.Adapter, VenueDescription(venue), FixedPoint.Format(_engine.Portfolio.CashRaw), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
@@ -363,6 +363,7 @@ public sealed partial class TradingSession : IDisposable
         _feed?.Start();
         StartCheckpoints(_engine);
         _signalGateway?.Start(); // logs "listening on 127.0.0.1:PORT (auth on/off)"
+        await StartKisRealtimeAsync(cancellationToken).ConfigureAwait(false);
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
@@ -377,7 +378,7 @@ public sealed partial class TradingSession : IDisposable
                 {
                     var http = new HttpClient { BaseAddress = venue.KisRestUrl, Timeout = Timeout.InfiniteTimeSpan }; // the gateway's pipeline times attempts
                     _venueResources.Add(http);
-                    var rest = new KisRestClient(http, venue.Kis!);
+                    var rest = new KisRestClient(http, venue.Kis!, limits: venue.KisLimits);
                     _kisRest = rest;
                     IReadOnlyList<string> symbols = _options.Engine.Symbols;
                     var client = new KisVenueClient(rest, overseas: new KisOverseasOptions
@@ -445,7 +446,7 @@ public sealed partial class TradingSession : IDisposable
 
         _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval };
         await _reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
-        foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisNotices?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
+        foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisRealtime?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
         {
             link.Reconnected += () => _reconciler.Request(link.Name + " reconnected");
         }
@@ -459,6 +460,46 @@ public sealed partial class TradingSession : IDisposable
 
     private KisRestClient? _kisRest;
     private KisExecutionNoticeStream? _kisNotices;
+    private KisRealtimeSession? _kisRealtime;
+
+    /// <summary>The one KIS real-time session of the app key (market data and notices share it), made on first use.</summary>
+    private async Task<KisRealtimeSession> KisRealtimeAsync(VenueSettings venue, CancellationToken cancellationToken) =>
+        _kisRealtime ??= new KisRealtimeSession(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false),
+            staleAfter: venue.VenueMarketData && _options.DataFile is null ? TimeSpan.FromSeconds(30) : null);
+
+    /// <summary>
+    /// Connects the KIS session (when there is one) and waits for KIS to answer every subscription:
+    /// refusals name their symbol (ERROR, alert) and leave the link degraded; so does a missing ack.
+    /// </summary>
+    private async Task StartKisRealtimeAsync(CancellationToken cancellationToken)
+    {
+        if (_kisRealtime is not { } session)
+        {
+            return;
+        }
+
+        await session.StartAsync().ConfigureAwait(false);
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(15)); // the acks' own timeout is 10 s once connected; not connected at all is the link's to report
+        bool acked;
+        try
+        {
+            acked = await session.WaitForAcksAsync(patience.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            acked = false;
+        }
+
+        if (acked)
+        {
+            s_logger.Info("KIS real-time: {0} registrations acknowledged on one session ({1} allowed)", session.Registrations, KisLimits.MaxRealtimeRegistrations);
+        }
+        else
+        {
+            s_logger.Error("KIS real-time: not every subscription was acknowledged — {0}; the link reports degraded", session.Connection.SubscriptionProblem ?? "no answer yet");
+        }
+    }
     private AlpacaTradeUpdatesStream? _alpacaUpdates;
     private AlpacaMarketDataFeed? _alpacaFeed;
     private string? _kisApprovalKey;
@@ -481,9 +522,8 @@ public sealed partial class TradingSession : IDisposable
         {
             case "kis":
                 {
-                    _kisFeed = new KisMarketDataFeed(venue.KisWebSocketUrl!, await KisApprovalKeyAsync(cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!,
+                    _kisFeed = new KisMarketDataFeed(await KisRealtimeAsync(venue, cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!,
                         overseasExchanges: venue.KisOverseasExchanges);
-                    await _kisFeed.StartAsync().ConfigureAwait(false);
                     return $"KIS real-time trades (H0STCNT0 domestic, HDFSCNT0 US) from {venue.KisWebSocketUrl}";
                 }
 
@@ -650,6 +690,7 @@ public sealed partial class TradingSession : IDisposable
         _watcher?.Dispose();
         _kisFeed?.Dispose();
         _kisNotices?.Dispose();
+        _kisRealtime?.Dispose();
         _alpacaFeed?.Dispose();
         _alpacaUpdates?.Dispose();
         _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -34,6 +34,9 @@ public sealed record VenueSettings
     /// <summary>The marketable-limit collar of KIS US market orders (0.005 = 0.5% through the last price).</summary>
     public decimal KisOverseasCollar { get; init; } = 0.005m;
 
+    /// <summary>KIS rates and where its token is kept (broker_config.yaml <c>kis.requests_per_second</c>, <c>kis.token_cache_dir</c>).</summary>
+    public KisLimits KisLimits { get; init; } = new();
+
     public AlpacaCredentials? Alpaca { get; init; }
 
     public Uri? AlpacaTradingUrl { get; init; }

@@ -125,14 +125,14 @@ public sealed class KisFaultTests : KisSimulatorFixture
 {
     [Theory]
     [InlineData(HttpFault.ServerError, "500", false, 1)] // an HTML error page is not a KIS answer
-    [InlineData(HttpFault.RateLimited, "EGW00201", true, 0)]
+    [InlineData(HttpFault.RateLimited, "EGW00201", true, 0)] // once the waits for it are spent
     [InlineData(HttpFault.TooManyRequests, "429", true, 0)]
     [InlineData(HttpFault.Malformed, "200", false, 1)]
     public async Task BadAnswers_ThrowVenueTransient_NeverAResult_AndTheNextOrderStillWorks(HttpFault fault, string code, bool rateLimited, int unreadable)
     {
         Simulator.Fault = fault;
         Simulator.FaultEvery = 2; // the 2nd order request is hit
-        using var client = NewClient();
+        using var client = NewClient(limits: SimulatorLimits with { RateLimitedRetries = 0 });
 
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
         VenueTransientException hit = await Assert.ThrowsAsync<VenueTransientException>(() => client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None));
@@ -209,11 +209,11 @@ public sealed class KisFaultTests : KisSimulatorFixture
     }
 
     [Fact]
-    public async Task PerSecondLimit_IsEGW00201_SurfacedAsRateLimited_AndNothingIsBooked()
+    public async Task PerSecondLimit_IsEGW00201_SurfacedAsRateLimitedOnceTheWaitsAreSpent_AndNothingIsBooked()
     {
         Simulator.RequestsPerSecondLimit = 2;
         Simulator.RateLimitWindow = TimeSpan.FromHours(1); // the window cannot pass during the test
-        using var client = NewClient();
+        using var client = NewClient(limits: SimulatorLimits with { RateLimitedRetries = 1, RateLimitedBackoff = TimeSpan.FromMilliseconds(10) });
 
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None)).Accepted);
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 0, CancellationToken.None)).Accepted);

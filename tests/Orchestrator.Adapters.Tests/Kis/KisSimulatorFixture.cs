@@ -28,7 +28,13 @@ public abstract class KisSimulatorFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Limits for the simulator, which is not KIS: rates high enough not to slow tests down (KIS's own,
+    /// 2/s VIRTUAL and one token request a second, are what the limit tests set).
+    /// </summary>
+    protected static KisLimits SimulatorLimits { get; } = new() { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 };
+
     /// <summary>A client for the simulator's virtual account.</summary>
-    protected KisRestClient NewClient(string appKey = KisSimulator.AppKey, bool real = false) =>
-        new(Http, new KisCredentials(appKey, KisSimulator.AppSecret, "50000000", "01", real));
+    protected KisRestClient NewClient(string appKey = KisSimulator.AppKey, bool real = false, KisLimits? limits = null, TimeProvider? time = null) =>
+        new(Http, new KisCredentials(appKey, KisSimulator.AppSecret, "50000000", "01", real), time, limits: limits ?? SimulatorLimits);
 }

@@ -22,7 +22,8 @@ public sealed class KisTradingTests : KisSimulatorFixture
         Assert.Equal(string.Empty, order.OriginalOrderNumber);
 
         KisBalance balance = await client.GetBalanceAsync(CancellationToken.None);
-        Assert.Equal(100_000_000m - 710_000m, balance.Cash);
+        Assert.Equal(100_000_000m - 710_000m, balance.Cash); // D+2: the buy counts at once
+        Assert.Equal((100_000_000m, 100_000_000m), (balance.Deposit, balance.NextDay)); // the deposit pays it in two days
         Assert.Equal(100_000_000m, balance.TotalEvaluation);
         KisPosition position = Assert.Single(balance.Positions);
         Assert.Equal(("005930", 10L, 71_000m, 71_000m), (position.Symbol, position.Quantity, position.AveragePrice, position.CurrentPrice));

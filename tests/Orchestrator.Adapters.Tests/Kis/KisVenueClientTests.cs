@@ -51,6 +51,26 @@ public sealed class KisVenueClientTests : KisSimulatorFixture
     }
 
     [Fact]
+    public async Task Holdings_CashIsTheD2SettledFigure_NotTheDepositThatLagsUnsettledTrades()
+    {
+        Simulator.SetPrice("005930", 70_000);
+        using KisVenueClient venue = NewVenue("005930");
+        await venue.InitializeAsync(CancellationToken.None);
+        Assert.True((await venue.PlaceAsync(Market("005930", Side.Buy, 10), CancellationToken.None)).Accepted);
+        Simulator.SettleTrades(Account);
+        Simulator.SetPrice("005930", 80_000);
+        Assert.True((await venue.PlaceAsync(Market("005930", Side.Sell, 4), CancellationToken.None)).Accepted);
+
+        // The sale's 320,000 settles D+2: today's deposit does not have it, buying power does.
+        long settled = 100_000_000 - 700_000 + 320_000;
+        Assert.Equal(100_000_000 - 700_000, Simulator.DepositKrw(Account));
+        Assert.Equal(settled, Simulator.AccountBook(Account).CashKrw);
+        VenueHoldings holdings = await venue.GetHoldingsAsync(CancellationToken.None);
+        Assert.Equal(settled, holdings.Cash); // what the engine starts from and reconciles to
+        Assert.Equal(6m, holdings.Positions["005930"]);
+    }
+
+    [Fact]
     public async Task MarketOrderCollar_RoundsAwayFromTheMarket_BuyUp_SellDown()
     {
         Simulator.SetOverseasPrice("AAPL", 100.01m);

@@ -215,6 +215,19 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TooManyRequests_IsBackPressure_RetriedLater_AndNeverOpensTheCircuit()
+    {
+        await _gateway.DisposeAsync();
+        Start(FastOptions with { BreakerMinimumThroughput = 2, BreakerFailureRatio = 0.5, BreakDuration = TimeSpan.FromMinutes(5), MaxRetries = 3 });
+        _venue.Script(PlaceBehaviour.RateLimited, PlaceBehaviour.RateLimited, PlaceBehaviour.RateLimited);
+        Submit(12);
+        await WaitFor(12, ExecutionType.Accepted);
+
+        Assert.Equal(0, _gateway.CircuitOpenings); // EGW00201 three times in a row: the venue works, it asked us to slow down
+        Assert.Equal(1, _venue.BookedOrders);
+    }
+
+    [Fact]
     public async Task OpenCircuit_RejectsOrdersThatWereNeverSent()
     {
         await _gateway.DisposeAsync();
