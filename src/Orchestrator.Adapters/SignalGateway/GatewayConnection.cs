@@ -56,16 +56,31 @@ internal sealed class GatewayConnection
         {
             // the client went away: what was read is answered, nothing more
         }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, Peer); // a bug: stop reading, answer what was read, close cleanly
+        }
         finally
         {
             _readerDone = true;
             _slot.Work.Set();
         }
 
-        await writer.ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
-        await CloseGracefullyAsync().ConfigureAwait(false);
-        _socket.Dispose();
+        try
+        {
+            await writer.ConfigureAwait(false);
+            await _output.CompleteAsync().ConfigureAwait(false);
+            await CloseGracefullyAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, Peer);
+        }
+        finally
+        {
+            _socket.Dispose(); // always: a connection that failed must not stay half-open (CLOSE_WAIT)
+        }
+
         if (_lines.Unlogged > 0)
         {
             s_logger.Warn("Signal gateway {0}: {1} more refused lines were not logged (see the gateway rejected counters)", Peer, _lines.Unlogged);

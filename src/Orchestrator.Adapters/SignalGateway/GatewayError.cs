@@ -28,4 +28,9 @@ public enum GatewayError : byte
     AuthRequired,
     AuthFailed,
     TooManyConnections,
+    InvalidText,
+    Internal,
+    AuthTimeout,
+    IdleTimeout,
+    Evicted,
 }

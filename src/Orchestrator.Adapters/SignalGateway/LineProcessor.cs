@@ -11,6 +11,9 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// signal, publishes it into the inbound ring and records its answer in the slot — or records
 /// the refusal. Steady state allocates nothing. Stops (without consuming the line at hand) when
 /// the slot's table or the ring is full, so nothing is ever dropped or buffered without bound.
+/// Every non-blank line gets exactly one answer, whatever its bytes: an unexpected exception while
+/// handling a line (a bug — the parser itself never throws) answers that line with
+/// <see cref="GatewayError.Internal"/>, is counted and logged, and the connection goes on.
 /// </summary>
 internal sealed class LineProcessor
 {
@@ -114,7 +117,7 @@ internal sealed class LineProcessor
             }
             else
             {
-                ProcessResult? stop = ProcessLine(Contiguous(lineBytes), ref accepted);
+                ProcessResult? stop = ProcessLineGuarded(Contiguous(lineBytes), ref accepted);
                 if (stop == ProcessResult.RingFull)
                 {
                     return ProcessResult.RingFull; // the line stays in the buffer: read again after the wait
@@ -130,6 +133,26 @@ internal sealed class LineProcessor
 
             bytes += lineBytes.Length + 1;
             buffer = buffer.Slice(next);
+        }
+    }
+
+    /// <summary><see cref="ProcessLine"/>, with any exception turned into the line's answer (when it has none yet).</summary>
+    private ProcessResult? ProcessLineGuarded(ReadOnlySpan<byte> line, ref long accepted)
+    {
+        long answered = _slot.Lines;
+        try
+        {
+            return ProcessLine(line, ref accepted);
+        }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, _peer);
+            if (_slot.Lines == answered)
+            {
+                Refuse(GatewayError.Internal, default, false);
+            }
+
+            return _authenticated ? null : ProcessResult.Close;
         }
     }
 
@@ -203,10 +226,10 @@ internal sealed class LineProcessor
         try
         {
             var reader = new Utf8JsonReader(line);
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("auth"u8)
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && !reader.ValueIsEscaped && reader.ValueTextEquals("auth"u8)
                 && reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= token.Length)
             {
-                return reader.CopyString(token);
+                return reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan) ? 0 : reader.CopyString(token); // 0: no token that can match
             }
         }
         catch (JsonException)

@@ -22,8 +22,10 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// confidence (number in [0, 1], required), price (number in [0, 1e9], optional, 0/absent =
 /// market), reason (string ≤ 500 characters), source (string ≤ 64 characters, default
 /// "gateway"), id (string ≤ 64 bytes, echoed back; null when absent). Unknown properties are
-/// ignored; a property given twice, malformed JSON, invalid UTF-8, a wrong type or a value out of
-/// range is refused with a field-named error. Blank lines get no answer. A line longer than
+/// ignored; a property given twice, malformed JSON, invalid UTF-8, a string escape that is no text
+/// (a lone surrogate), a wrong type or a value out of range is refused with a field-named error.
+/// Every other line gets exactly one answer, whatever its bytes (even a bug answers the line with an
+/// internal error and the connection goes on). Blank lines get no answer. A line longer than
 /// <see cref="GatewayOptions.MaxLineBytes"/> is refused and skipped to its newline without being
 /// buffered; a line cut by a disconnect is discarded. With a token, the first line must be
 /// <c>auth &lt;token&gt;</c> (or <c>{"auth":"&lt;token&gt;"}</c>), answered
