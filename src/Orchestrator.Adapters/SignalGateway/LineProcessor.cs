@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using NLog;
+using Orchestrator.Core;
 using Orchestrator.Engine;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -201,9 +201,7 @@ internal sealed class LineProcessor
             return ProcessResult.Close;
         }
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(token[..length], hash);
-        if (!CryptographicOperations.FixedTimeEquals(hash, _tokenHash))
+        if (!TokenDigest.Matches(token[..length], _tokenHash))
         {
             Refuse(GatewayError.AuthFailed, default, false);
             return ProcessResult.Close;

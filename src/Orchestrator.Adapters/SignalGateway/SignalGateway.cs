@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using NLog;
+using Orchestrator.Core;
 using Orchestrator.Engine;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -79,7 +79,7 @@ public sealed class SignalGateway : IAsyncDisposable
         _connections = new GatewayConnection?[options.MaxConnections];
         _connectionTasks = new Task?[options.MaxConnections];
         _slotState = new int[options.MaxConnections];
-        _tokenHash = options.AuthToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+        _tokenHash = options.AuthToken is { } token ? TokenDigest.Of(Encoding.UTF8.GetBytes(token)) : null;
         engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters));
     }
 
