@@ -122,4 +122,58 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync(new Uri("/api/kill-switch/release", UriKind.Relative), null)).StatusCode);
         Assert.True(SpinWait.SpinUntil(() => !Session.Engine.Risk.KillSwitchEngaged, s_hang));
     }
+
+    /// <summary>Issue 15 item 23: a body over 64 KiB is 413 and changes nothing — declared or streamed without a length.</summary>
+    [Theory]
+    [InlineData("/api/risk", true)]
+    [InlineData("/api/risk", false)]
+    [InlineData("/api/display", true)]
+    [InlineData("/api/display", false)]
+    public async Task Body_Over64KiB_Is413_AndChangesNothing(string path, bool declaredLength)
+    {
+        string body = "{\"min_confidence\": 0.9, \"pad\": \"" + new string('x', ControlApi.MaxBodyBytes) + "\"}";
+        using HttpContent content = declaredLength ? Json(body) : new StreamContent(new ChunkedStream(Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        HttpResponseMessage response = await Http.PutAsync(new Uri(path, UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("request body larger than 65536 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Session.Engine.Risk.AppliedParametersVersion);
+        Assert.Equal("full", Session.Display.Mode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri("/api/status", UriKind.Relative))).StatusCode); // the API goes on
+    }
+
+    [Fact]
+    public async Task Body_JustUnderTheCap_IsRead()
+    {
+        string body = "{\"min_confidence\": 0.9}" + new string(' ', ControlApi.MaxBodyBytes - 30);
+
+        HttpResponseMessage response = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, Session.Engine.Risk.AppliedParametersVersion);
+    }
+
+    /// <summary>Issue 15 item 24: tokens of every length near the right one are refused; only the right one passes.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("t")]
+    [InlineData("test-toke")]
+    [InlineData("test-tokeN")]
+    [InlineData("test-token-and-more")]
+    public async Task WrongTokenOfAnyLength_Is401(string token)
+    {
+        using var client = new HttpClient { BaseAddress = Http.BaseAddress };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/status", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri("/api/status", UriKind.Relative))).StatusCode);
+    }
+
+    /// <summary>A body sent in pieces with no Content-Length (chunked transfer encoding).</summary>
+    private sealed class ChunkedStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }
