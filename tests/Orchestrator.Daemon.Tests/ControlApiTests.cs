@@ -94,9 +94,70 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(1, Session.Engine.Risk.AppliedParametersVersion); // in force when the call returns
 
         using JsonDocument risk = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/risk", UriKind.Relative)));
-        Assert.Equal(0.9m, risk.RootElement.GetProperty("risk").GetProperty("min_confidence").GetDecimal());
+        Assert.Equal(0.9m, risk.RootElement.GetProperty("min_confidence").GetDecimal());
         Assert.Equal(5, risk.RootElement.GetProperty("sizing").GetProperty("lot_size").GetInt64());
-        Assert.Equal(0.02m, risk.RootElement.GetProperty("risk").GetProperty("max_daily_loss_fraction").GetDecimal()); // untouched keys keep their values
+        Assert.Equal(0.02m, risk.RootElement.GetProperty("max_daily_loss").GetDecimal()); // untouched keys keep their values
+    }
+
+    /// <summary>Issue 15 item 29: GET answers risk_management.yaml's keys, and PUT takes that body back unchanged.</summary>
+    [Fact]
+    public async Task RiskGet_ThenPutTheSameBody_IsApplied_AndChangesNothing()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json("{\"allowed_symbols\": [\"AAPL\"], \"duplicate_window\": \"1500ms\", \"session\": {\"start_utc\": \"13:30\"}, \"sizing\": {\"method\": \"volatility\"}}"))).StatusCode);
+        string before = await Http.GetStringAsync(new Uri("/api/risk", UriKind.Relative));
+        Engine.Options.RiskParameters parameters = Session.CurrentRiskParameters;
+
+        HttpResponseMessage put = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json(before));
+
+        string body = await put.Content.ReadAsStringAsync();
+        Assert.True(put.StatusCode == HttpStatusCode.OK, body);
+        using (JsonDocument answer = JsonDocument.Parse(body))
+        {
+            Assert.True(answer.RootElement.GetProperty("applied").GetBoolean());
+        }
+
+        Assert.Equal(before, await Http.GetStringAsync(new Uri("/api/risk", UriKind.Relative)));
+        Assert.Equal(parameters.Risk with { AllowedSymbols = [] }, Session.CurrentRiskParameters.Risk with { AllowedSymbols = [] });
+        Assert.Equal(parameters.Risk.AllowedSymbols, Session.CurrentRiskParameters.Risk.AllowedSymbols);
+        Assert.Equal(parameters.Sizing, Session.CurrentRiskParameters.Sizing);
+        Assert.Equal(parameters.Exits, Session.CurrentRiskParameters.Exits);
+    }
+
+    /// <summary>
+    /// Issue 15 item 29: the README's own PUT /api/risk example applies, changes what it names, and
+    /// keeps the built-in rules trading (their signals carry rules.confidence, which must not fall
+    /// below the example's min_confidence, or every one of them would be refused).
+    /// </summary>
+    [Fact]
+    public async Task ReadmeRiskExample_IsApplied_AndDoesNotSilenceTheBuiltInRules()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Logging.LoggingSetupTests.RepoRoot(), "README.md"));
+        System.Text.RegularExpressions.Match row = System.Text.RegularExpressions.Regex.Match(readme, @"^\| `GET /api/risk`, `PUT /api/risk` \|.*?e\.g\. `(\{.*?\})`", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(row.Success, "README: the /api/risk row with its example");
+        string example = row.Groups[1].Value;
+
+        HttpResponseMessage put = await Http.PutAsync(new Uri("/api/risk", UriKind.Relative), Json(example));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using JsonDocument sent = JsonDocument.Parse(example);
+        using JsonDocument risk = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/risk", UriKind.Relative)));
+        foreach (JsonProperty key in sent.RootElement.EnumerateObject())
+        {
+            JsonElement now = risk.RootElement.GetProperty(key.Name);
+            if (key.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty inner in key.Value.EnumerateObject())
+                {
+                    Assert.Equal(inner.Value.GetRawText(), now.GetProperty(inner.Name).GetRawText());
+                }
+            }
+            else
+            {
+                Assert.Equal(key.Value.GetRawText(), now.GetRawText());
+            }
+        }
+
+        Assert.True(Session.CurrentRiskParameters.Risk.MinConfidence <= new Engine.Options.RuleOptions().RuleConfidence, "the README example would refuse every built-in rule signal");
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.MapGet("/api/orders", () => Results.Json(TradingQueries.OpenOrders(session.Engine), s_json));
 
-        app.MapGet("/api/risk", () => Results.Json(session.CurrentRiskParameters, s_json));
+        app.MapGet("/api/risk", () => Results.Text(RiskParametersYaml.ToJson(session.CurrentRiskParameters).ToJsonString(s_json), "application/json", Encoding.UTF8)); // the shape PUT takes
 
         app.MapPut("/api/risk", async (HttpRequest request, CancellationToken ct) =>
         {
