@@ -874,6 +874,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         VenueTransientException { Code: { } code } v => code + ": " + v.Message,
         TimeoutRejectedException => "timed out",
         BrokenCircuitException => "circuit open",
+        System.Text.Json.JsonException json => "the venue's answer: " + JsonErrorText.Of(json), // the reader's message quotes the venue's text
         _ => ex.GetType().Name + ": " + ex.Message,
     };
 

@@ -250,7 +250,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         LlmAnswer answer = LlmSignalParser.Parse(content, symbols.ToHashSet(StringComparer.Ordinal), llm.MaxSignals);
         if (answer.DocumentError is not null)
         {
-            Fail(report, answer.DocumentErrorKind!, answer.DocumentError + "; answer began: " + LlmSignalParser.Clip(llm.Scrub(content), 200));
+            Fail(report, answer.DocumentErrorKind!, llm.Scrub(answer.DocumentError) + "; answer began: " + LlmSignalParser.Clip(llm.Scrub(content), 200));
             return;
         }
 
