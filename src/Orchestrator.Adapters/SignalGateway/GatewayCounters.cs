@@ -20,6 +20,7 @@ public sealed class GatewayCounters
     private long _active;
     private long _partialLines;
     private long _internalErrors;
+    private long _evicted;
     private long _ringFullWaits;
     private long _ordered;
     private long _riskRejected;
@@ -51,6 +52,9 @@ public sealed class GatewayCounters
 
     /// <summary>Connections turned away (too many).</summary>
     public long ConnectionsRefused => Volatile.Read(ref _refused);
+
+    /// <summary>Connections closed to make room for a newcomer (the idlest authenticated, or the longest authenticating).</summary>
+    public long ConnectionsEvicted => Volatile.Read(ref _evicted);
 
     /// <summary>Connections open now.</summary>
     public long ActiveConnections => Volatile.Read(ref _active);
@@ -85,6 +89,8 @@ public sealed class GatewayCounters
     internal void CountConnection() => Interlocked.Increment(ref _connections);
 
     internal void CountRefused() => Interlocked.Increment(ref _refused);
+
+    internal void CountEvicted() => Interlocked.Increment(ref _evicted);
 
     internal void AddActive(long delta) => Interlocked.Add(ref _active, delta);
 

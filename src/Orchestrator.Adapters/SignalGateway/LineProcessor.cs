@@ -29,7 +29,7 @@ internal sealed class LineProcessor
     private readonly int _maxLineBytes;
     private readonly int _logLimit;
     private readonly string _peer;
-    private bool _authenticated;
+    private volatile bool _authenticated;
     private int _logged;
 
     public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer)
@@ -46,6 +46,12 @@ internal sealed class LineProcessor
         _peer = peer;
         _authenticated = tokenHash is null;
     }
+
+    /// <summary>Whether the connection is authenticated (always, without a token). Any thread may read it.</summary>
+    public bool Authenticated => _authenticated;
+
+    /// <summary>Called on the reader once the token was accepted (the gateway's admission).</summary>
+    public Action? OnAuthenticated { get; set; }
 
     /// <summary>True while the rest of an over-long line is being skipped.</summary>
     public bool Skipping { get; private set; }
@@ -209,6 +215,7 @@ internal sealed class LineProcessor
 
         _authenticated = true;
         _slot.Append(LineAnswer.Authenticated, GatewayError.None, default, false);
+        OnAuthenticated?.Invoke();
         return null;
     }
 
