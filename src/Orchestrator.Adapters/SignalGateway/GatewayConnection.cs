@@ -55,6 +55,9 @@ internal sealed class GatewayConnection
     /// </summary>
     public Action? SlotDone { get; set; }
 
+    /// <summary>Its place in the order of accepts (ties of the clock go to the one accepted first).</summary>
+    public long Ordinal { get; set; }
+
     /// <summary>When it was accepted (<see cref="TimeProvider.GetTimestamp"/> of the gateway's clock).</summary>
     public long AcceptedAt { get; }
 

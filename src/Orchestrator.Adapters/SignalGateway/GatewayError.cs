@@ -33,4 +33,5 @@ public enum GatewayError : byte
     AuthTimeout,
     IdleTimeout,
     Evicted,
+    UnsafeText,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -67,6 +68,7 @@ public sealed class SignalGateway : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _admission = new();
     private ITimer? _sweeper;
+    private long _accepted;
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;
@@ -208,7 +210,7 @@ public sealed class SignalGateway : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            int slot = AcquireSlot();
+            int slot = await AcquireSlotAsync().ConfigureAwait(false);
             if (slot < 0)
             {
                 Counters.CountRefused();
@@ -220,6 +222,7 @@ public sealed class SignalGateway : IAsyncDisposable
             string peer = socket.RemoteEndPoint?.ToString() ?? "?";
             var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer);
             var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, _options.Time, peer);
+            connection.Ordinal = Interlocked.Increment(ref _accepted);
             Volatile.Write(ref _connections[slot], connection);
             int admitted = slot;
             lines.OnAuthenticated = () => Admit(admitted, authenticated: true);
@@ -277,7 +280,7 @@ public sealed class SignalGateway : IAsyncDisposable
         lock (_admission)
         {
             int count = 0, victim = -1;
-            long oldest = long.MaxValue;
+            long oldest = long.MaxValue, oldestOrdinal = long.MaxValue;
             for (int i = 0; i < _connections.Length; i++)
             {
                 if (i == slot || Volatile.Read(ref _slotState[i]) != 1 || Volatile.Read(ref _connections[i]) is not { Closing: false } other || other.Authenticated != authenticated)
@@ -287,9 +290,9 @@ public sealed class SignalGateway : IAsyncDisposable
 
                 count++;
                 long age = authenticated ? other.LastActive : other.AcceptedAt;
-                if (age < oldest)
+                if (age < oldest || (age == oldest && other.Ordinal < oldestOrdinal))
                 {
-                    (oldest, victim) = (age, i);
+                    (oldest, oldestOrdinal, victim) = (age, other.Ordinal, i); // ties: the one accepted first
                 }
             }
 
@@ -323,6 +326,33 @@ public sealed class SignalGateway : IAsyncDisposable
                 connection.Close(GatewayError.IdleTimeout);
             }
         }
+    }
+
+    /// <summary>A free slot; when none is free but some connection is closing, waits for it (polled, at most a second).</summary>
+    private async Task<int> AcquireSlotAsync()
+    {
+        int slot = AcquireSlot();
+        long start = Stopwatch.GetTimestamp();
+        while (slot < 0 && AnyClosing() && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(1) && !_stop.IsCancellationRequested)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+            slot = AcquireSlot();
+        }
+
+        return slot;
+    }
+
+    private bool AnyClosing()
+    {
+        for (int i = 0; i < _connections.Length; i++)
+        {
+            if (Volatile.Read(ref _connections[i]) is { Closing: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private int AcquireSlot()

@@ -314,6 +314,12 @@ internal sealed class SignalLineParser
             return tooLong;
         }
 
+        if (!SignalLimits.IsSafeText(buffer.AsSpan(0, length)))
+        {
+            length = 0;
+            return GatewayError.UnsafeText; // would forge log lines (SignalLimits.IsUnsafeTextChar)
+        }
+
         return GatewayError.None;
     }
 

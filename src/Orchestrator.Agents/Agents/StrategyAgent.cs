@@ -278,12 +278,12 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         if (result.Accepted)
         {
             Interlocked.Increment(ref _published);
-            s_logger.Info("strategy_agent: {0} {1} confidence {2} published at sequence {3}: {4}", signal.Symbol, side, signal.Confidence, result.Sequence, signal.Reason);
+            s_logger.Info("strategy_agent: {0} {1} confidence {2} published at sequence {3}: {4}", signal.Symbol, side, signal.Confidence, result.Sequence, Core.SignalLimits.EscapeUnsafe(signal.Reason));
         }
         else
         {
             Interlocked.Increment(ref _refusedByEngine);
-            s_logger.Warn("strategy_agent: {0} {1} confidence {2} refused by the engine ({3}): {4}", signal.Symbol, side, signal.Confidence, result.Error, signal.Reason);
+            s_logger.Warn("strategy_agent: {0} {1} confidence {2} refused by the engine ({3}): {4}", signal.Symbol, side, signal.Confidence, result.Error, Core.SignalLimits.EscapeUnsafe(signal.Reason)); // the model's text: one line
         }
 
         report.Signals.Add(new JsonObject

@@ -71,6 +71,18 @@ public sealed class SignalLineParserTests
         Assert.Equal(GatewayError.InvalidText, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
     }
 
+    /// <summary>Issue 15 item 22: line separators, bidi and control characters in reason or source would forge log lines.</summary>
+    [Theory]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"dip\\u2028Order filled: AAPL\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"dip\u2029x\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"a\\nOrder filled\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"a\\u202Eb\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"source\":\"x\\u2067y\"}")]
+    public void LineForgingText_IsRefused(string line)
+    {
+        Assert.Equal(GatewayError.UnsafeText, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
+    }
+
     [Fact]
     public void PairedSurrogateEscape_IsValidText()
     {
