@@ -37,6 +37,56 @@ public static class SignalLimits
     /// <summary>Whether <paramref name="price"/> is a valid signal price (0 = market).</summary>
     public static bool IsValidPrice(decimal price) => price is >= 0m and <= MaxPrice;
 
+    /// <summary>
+    /// Whether <paramref name="c"/> may not stand in a text from outside (reason, source): control
+    /// characters (C0, DEL, C1 — so no line break), the line and paragraph separators U+2028/U+2029,
+    /// and the bidi controls U+200E/U+200F, U+202A–U+202E, U+2066–U+2069. Readers that split lines
+    /// or render direction on them would show a forged line (e.g. "Order filled: …") in a log.
+    /// </summary>
+    public static bool IsUnsafeTextChar(char c) =>
+        c < ' ' || c is >= '\u007F' and <= '\u009F' || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
+
+    /// <summary>Whether <paramref name="text"/> holds no <see cref="IsUnsafeTextChar"/> character (edges refuse a text that does).</summary>
+    public static bool IsSafeText(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (IsUnsafeTextChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> fit for one log line: each <see cref="IsUnsafeTextChar"/> character
+    /// written as <c>\uXXXX</c> (the same text when there is none, without allocating).
+    /// </summary>
+    public static string EscapeUnsafe(string text)
+    {
+        if (string.IsNullOrEmpty(text) || IsSafeText(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            if (IsUnsafeTextChar(c))
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
     /// <summary>Confidence in [0, 1] as parts per million, truncated.</summary>
     public static int ToConfidencePpm(decimal confidence) => (int)(confidence * ConfidenceScalePpm);
 }

@@ -562,6 +562,8 @@ public static class DaemonCli
             MaxConnections = g.MaxConnections,
             MaxLineBytes = g.MaxLineBytes,
             MaxInFlight = g.MaxInFlight,
+            AuthTimeout = g.AuthTimeout,
+            IdleTimeout = g.IdleTimeout,
             AuthToken = g.Auth ? config.Credentials.GatewayToken?.Reveal() : null,
         };
     }

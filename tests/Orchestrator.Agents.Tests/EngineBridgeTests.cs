@@ -31,6 +31,25 @@ public sealed class EngineBridgeTests
         Assert.Equal(cursor, engine.Inbound.Cursor);
     }
 
+    /// <summary>Issue 15 item 22: texts that would forge log lines (line separators, bidi and control characters) never reach the ring.</summary>
+    [Theory]
+    [InlineData("fine\u2028Order filled: AAPL 1000 @ 1", "strategy_agent")]
+    [InlineData("fine\u2029x", "strategy_agent")]
+    [InlineData("abc\u202Edef", "strategy_agent")]
+    [InlineData("abc\u2066def", "strategy_agent")]
+    [InlineData("line\nOrder filled", "strategy_agent")]
+    [InlineData("ok", "agent\u2028x")]
+    public void SignalsWithLineForgingText_NeverReachTheRing(string reason, string source)
+    {
+        TradingEngine engine = NewEngine();
+        var publisher = new EngineSignalPublisher(engine, () => 1);
+        long cursor = engine.Inbound.Cursor;
+        SignalPublishResult result = publisher.Publish(new AgentSignal("AAPL", Side.Buy, 0.5m, 0m, reason, source));
+        Assert.False(result.Accepted);
+        Assert.StartsWith("reason, source: control, line-separator", result.Error, StringComparison.Ordinal);
+        Assert.Equal(cursor, engine.Inbound.Cursor);
+    }
+
     [Theory]
     [InlineData("", "source: required")]
     [InlineData("an-agent-name-that-goes-on-and-on-far-beyond-the-sixty-four-characters-allowed", "source: at most 64 characters")]

@@ -102,22 +102,26 @@ public sealed partial class GatewayDaemonTests
         string dir = Directory.CreateTempSubdirectory("orc-gateway-config-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  port: 7411\n  auth: true\n  max_in_flight: 1000\n  colour: blue\n");
+            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  port: 7411\n  auth: true\n  max_in_flight: 1000\n  colour: blue\n  auth_timeout: 0s\n  idle_timeout: soon\n");
             (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(dir, _ => null);
             Assert.Null(config);
             string all = string.Join("\n", errors.Select(e => e.ToString()));
             Assert.Contains("gateway.max_in_flight", all, StringComparison.Ordinal);
             Assert.Contains("power of two", all, StringComparison.Ordinal);
             Assert.Contains("gateway.colour", all, StringComparison.Ordinal);
+            Assert.Contains("gateway.auth_timeout: must be between", all, StringComparison.Ordinal);
+            Assert.Contains("gateway.idle_timeout: must be a duration", all, StringComparison.Ordinal);
             Assert.Contains("gateway.auth", all, StringComparison.Ordinal); // no token anywhere
             Assert.All(errors, e => Assert.Contains(ConfigLoader.DaemonFile, e.ToString(), StringComparison.Ordinal));
 
-            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  port: 7411\n  auth: true\n  max_in_flight: 512\n");
+            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  port: 7411\n  auth: true\n  max_in_flight: 512\n  auth_timeout: 3s\n  idle_timeout: 2m\n");
             (config, errors) = ConfigLoader.Load(dir, name => name == "ORCHESTRATOR_GATEWAY_TOKEN" ? "tok-from-env" : null);
             Assert.Empty(errors);
             Adapters.SignalGateway.GatewayOptions options = DaemonCli.GatewayOptionsFor(config!, portOverride: null)!;
             Assert.Equal(7411, options.Port);
             Assert.Equal(512, options.MaxInFlight);
+            Assert.Equal(TimeSpan.FromSeconds(3), options.AuthTimeout);
+            Assert.Equal(TimeSpan.FromMinutes(2), options.IdleTimeout);
             Assert.Equal("tok-from-env", options.AuthToken);
             Assert.Equal(9000, DaemonCli.GatewayOptionsFor(config! with { Daemon = config!.Daemon with { Gateway = new GatewaySettings() } }, 9000)!.Port); // --gateway-port enables it
             Assert.Null(DaemonCli.GatewayOptionsFor(config with { Daemon = config.Daemon with { Gateway = new GatewaySettings() } }, null)); // off by default

@@ -182,6 +182,28 @@ public sealed class RiskManagerTests
 
 public sealed class AuditLevelTests
 {
+    /// <summary>Issue 15 item 22: a text from outside that reached the interner anyway is rendered on one line, its separators escaped.</summary>
+    [Fact]
+    public void AuditLine_EscapesLineSeparatorsAndBidiControlsOfOutsideTexts()
+    {
+        var sources = new Orchestrator.Core.TextInterner();
+        var reasons = new Orchestrator.Core.TextInterner();
+        var formatter = new Orchestrator.Engine.Audit.AuditFormatter(new Orchestrator.Core.SymbolTable(["AAPL"]), sources, reasons);
+
+        (_, string message) = formatter.Format(new Orchestrator.Engine.Audit.AuditRecord
+        {
+            Kind = Orchestrator.Engine.Audit.AuditKind.SignalReceived,
+            SymbolId = 0,
+            Side = Orchestrator.Core.Side.Buy,
+            SourceId = sources.Intern("agent\u202E"),
+            ReasonTextId = reasons.Intern("dip\u2028Order filled: AAPL BUY 1000 @ 1.00\u2029\r\n\u2066x\u0085"),
+        });
+
+        Assert.DoesNotContain(message, c => c is '\u2028' or '\u2029' or '\r' or '\n' or '\u202E' or '\u2066' or '\u0085');
+        Assert.Contains("dip\\u2028Order filled", message, StringComparison.Ordinal);
+        Assert.Contains("agent\\u202E", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(Orchestrator.Core.RejectReason.NoPosition, Orchestrator.Core.IntentOrigin.Rule, Orchestrator.Engine.Audit.AuditLevel.Info)]
     [InlineData(Orchestrator.Core.RejectReason.NoPosition, Orchestrator.Core.IntentOrigin.External, Orchestrator.Engine.Audit.AuditLevel.Warning)]

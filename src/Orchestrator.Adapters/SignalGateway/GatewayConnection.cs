@@ -23,12 +23,18 @@ internal sealed class GatewayConnection
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly TimeSpan _drainTimeout;
+    private readonly TimeProvider _time;
+    private long _lastActive;
+    private int _closeReason; // a GatewayError: why the gateway closes this connection (None = it does not)
     private volatile bool _readerDone;
     private volatile bool _stopping;
     private bool _outputDead;
 
-    public GatewayConnection(Socket socket, GatewaySlot slot, GatewayCounters counters, LineProcessor lines, TimeSpan drainTimeout, string peer)
+    public GatewayConnection(Socket socket, GatewaySlot slot, GatewayCounters counters, LineProcessor lines, TimeSpan drainTimeout, TimeProvider time, string peer)
     {
+        _time = time;
+        AcceptedAt = time.GetTimestamp();
+        _lastActive = AcceptedAt;
         _socket = socket;
         _slot = slot;
         _counters = counters;
@@ -41,6 +47,54 @@ internal sealed class GatewayConnection
     }
 
     public string Peer { get; }
+
+    /// <summary>
+    /// Called once the connection no longer uses its slot (every answer written or given up), before
+    /// the socket's last second of lingering: a closing client that does not hang up must not hold
+    /// a slot a newcomer needs.
+    /// </summary>
+    public Action? SlotDone { get; set; }
+
+    /// <summary>Its place in the order of accepts (ties of the clock go to the one accepted first).</summary>
+    public long Ordinal { get; set; }
+
+    /// <summary>When it was accepted (<see cref="TimeProvider.GetTimestamp"/> of the gateway's clock).</summary>
+    public long AcceptedAt { get; }
+
+    /// <summary>When it last sent bytes (acquire; written by the reader once per read).</summary>
+    public long LastActive => Volatile.Read(ref _lastActive);
+
+    /// <summary>Whether it authenticated (always, without a token).</summary>
+    public bool Authenticated => _lines.Authenticated;
+
+    /// <summary>Whether the gateway already decided to close it.</summary>
+    public bool Closing => Volatile.Read(ref _closeReason) != (int)GatewayError.None;
+
+    /// <summary>Whether every line it sent was answered and settled (nothing outstanding).</summary>
+    public bool Idle => _slot.IsDrained;
+
+    /// <summary>
+    /// The gateway closes it (auth or idle timeout, eviction): it stops reading, answers what it
+    /// read, then writes one line saying why and closes. Any thread; the first reason wins.
+    /// </summary>
+    public bool Close(GatewayError reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)GatewayError.None) != (int)GatewayError.None)
+        {
+            return false;
+        }
+
+        try
+        {
+            StopReading();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // it ended on its own meanwhile
+        }
+
+        return true;
+    }
 
     /// <summary>Whether every accepted signal's outcome was settled before the connection ended.</summary>
     public bool Drained => _slot.IsDrained;
@@ -56,16 +110,48 @@ internal sealed class GatewayConnection
         {
             // the client went away: what was read is answered, nothing more
         }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, Peer); // a bug: stop reading, answer what was read, close cleanly
+        }
         finally
         {
+            var reason = (GatewayError)Volatile.Read(ref _closeReason);
+            if (reason != GatewayError.None && _slot.HasRoom)
+            {
+                // Still the reader (the table's only producer): the last line says why the gateway closes.
+                _slot.Append(LineAnswer.Rejected, reason, default, false);
+                _counters.CountRejected(reason);
+                s_logger.Info("Signal gateway {0}: closed by the gateway: {1}", Peer, GatewayErrorText.Get(reason));
+            }
+
             _readerDone = true;
             _slot.Work.Set();
         }
 
-        await writer.ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
-        await CloseGracefullyAsync().ConfigureAwait(false);
-        _socket.Dispose();
+        try
+        {
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            finally
+            {
+                SlotDone?.Invoke();
+            }
+
+            await _output.CompleteAsync().ConfigureAwait(false);
+            await CloseGracefullyAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, Peer);
+        }
+        finally
+        {
+            _socket.Dispose(); // always: a connection that failed must not stay half-open (CLOSE_WAIT)
+        }
+
         if (_lines.Unlogged > 0)
         {
             s_logger.Warn("Signal gateway {0}: {1} more refused lines were not logged (see the gateway rejected counters)", Peer, _lines.Unlogged);
@@ -96,8 +182,10 @@ internal sealed class GatewayConnection
             ReadResult read = await _input.ReadAsync().ConfigureAwait(false);
             if (read.IsCanceled)
             {
-                return; // shutdown: stop reading
+                return; // shutdown or closed by the gateway: stop reading
             }
+
+            Volatile.Write(ref _lastActive, _time.GetTimestamp()); // release: the sweeper and admission read it
 
             ReadOnlySequence<byte> buffer = read.Buffer;
             ProcessResult result = _lines.Process(ref buffer);

@@ -1,3 +1,4 @@
+using NLog;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -9,6 +10,8 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// </summary>
 public sealed class GatewayCounters
 {
+    private static readonly Logger s_logger = LogManager.GetCurrentClassLogger();
+
     private readonly long[] _rejected = new long[Enum.GetValues<GatewayError>().Length];
     private long _accepted;
     private long _bytes;
@@ -16,6 +19,8 @@ public sealed class GatewayCounters
     private long _refused;
     private long _active;
     private long _partialLines;
+    private long _internalErrors;
+    private long _evicted;
     private long _ringFullWaits;
     private long _ordered;
     private long _riskRejected;
@@ -48,8 +53,14 @@ public sealed class GatewayCounters
     /// <summary>Connections turned away (too many).</summary>
     public long ConnectionsRefused => Volatile.Read(ref _refused);
 
+    /// <summary>Connections closed to make room for a newcomer (the idlest authenticated, or the longest authenticating).</summary>
+    public long ConnectionsEvicted => Volatile.Read(ref _evicted);
+
     /// <summary>Connections open now.</summary>
     public long ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>Exceptions while handling a line or a connection (bugs), each answered or closed cleanly.</summary>
+    public long InternalErrors => Volatile.Read(ref _internalErrors);
 
     /// <summary>Lines cut by a disconnect before their newline: discarded, never published.</summary>
     public long PartialLinesDiscarded => Volatile.Read(ref _partialLines);
@@ -79,11 +90,30 @@ public sealed class GatewayCounters
 
     internal void CountRefused() => Interlocked.Increment(ref _refused);
 
+    internal void CountEvicted() => Interlocked.Increment(ref _evicted);
+
     internal void AddActive(long delta) => Interlocked.Add(ref _active, delta);
 
     internal void CountPartialLine() => Interlocked.Increment(ref _partialLines);
 
     internal void CountRingFullWait() => Interlocked.Increment(ref _ringFullWaits);
+
+    /// <summary>
+    /// An exception while handling a line (a bug: bad input is refused, never thrown): counted in
+    /// <see cref="InternalErrors"/>; the first of the gateway's life is logged with its stack trace,
+    /// later ones as one line, so no client can fill the log with traces.
+    /// </summary>
+    internal void CountInternalError(Exception exception, string peer)
+    {
+        if (Interlocked.Increment(ref _internalErrors) == 1)
+        {
+            s_logger.Error(exception, "Signal gateway {0}: a line could not be processed (answered with an error; the connection goes on)", peer);
+        }
+        else
+        {
+            s_logger.Error("Signal gateway {0}: a line could not be processed ({1}; {2} so far, see the first for its trace)", peer, exception.GetType().Name, InternalErrors);
+        }
+    }
 
     /// <summary>The engine's outcome thread only (single writer).</summary>
     internal void CountOutcome(RejectReason reject, long orderId)

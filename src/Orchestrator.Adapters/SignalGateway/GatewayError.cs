@@ -28,4 +28,10 @@ public enum GatewayError : byte
     AuthRequired,
     AuthFailed,
     TooManyConnections,
+    InvalidText,
+    Internal,
+    AuthTimeout,
+    IdleTimeout,
+    Evicted,
+    UnsafeText,
 }

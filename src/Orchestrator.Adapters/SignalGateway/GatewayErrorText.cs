@@ -36,6 +36,12 @@ public static class GatewayErrorText
         GatewayError.AuthRequired => "auth: required; send 'auth <token>' first",
         GatewayError.AuthFailed => "auth: invalid token",
         GatewayError.TooManyConnections => "connection: too many connections; try again later",
+        GatewayError.InvalidText => "json: a string holds an escape that is no text (a lone surrogate such as U+D800)",
+        GatewayError.Internal => "line: not processed (an internal error, logged); nothing was published",
+        GatewayError.AuthTimeout => "auth: not sent within auth_timeout; connection closed",
+        GatewayError.IdleTimeout => "connection: idle longer than idle_timeout; closed",
+        GatewayError.UnsafeText => "reason, source: control, line-separator (U+2028/U+2029) and bidi characters are not allowed",
+        GatewayError.Evicted => "connection: closed to make room for a new client (this one was the idlest)",
         _ => "none",
     };
 

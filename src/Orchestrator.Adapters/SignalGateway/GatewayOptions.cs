@@ -6,14 +6,31 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// </summary>
 public sealed class GatewayOptions
 {
-    /// <summary>Most connection slots the signal id layout has room for.</summary>
-    public const int MaxConnectionsLimit = 256;
+    /// <summary>
+    /// Most connections served at once: the slot pool holds 2 × this + 1 (room for as many
+    /// clients still authenticating, and one to spare while an evicted one closes), and the signal
+    /// id layout has room for 256 slots.
+    /// </summary>
+    public const int MaxConnectionsLimit = 127;
 
     /// <summary>TCP port on 127.0.0.1; 0 = an ephemeral port (read <see cref="SignalGateway.Port"/>).</summary>
     public int Port { get; init; } = 7400;
 
-    /// <summary>Connections served at once; one more gets an error line and is closed.</summary>
+    /// <summary>
+    /// Authenticated connections served at once. One more that authenticates (or connects, with
+    /// auth off) closes the idlest of them (<see cref="GatewayError.Evicted"/>); at most as many
+    /// again may be authenticating, and one more of those closes the one waiting longest.
+    /// </summary>
     public int MaxConnections { get; init; } = 16;
+
+    /// <summary>With a token, a connection that has not authenticated within this is answered <see cref="GatewayError.AuthTimeout"/> and closed.</summary>
+    public TimeSpan AuthTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A connection that sent no line for this long, with no outcome outstanding, is answered <see cref="GatewayError.IdleTimeout"/> and closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock of the timeouts above (tests inject a manual one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Longest line (bytes, without the newline); a longer one is answered with an error and skipped.</summary>
     public int MaxLineBytes { get; init; } = 4096;
@@ -55,6 +72,16 @@ public sealed class GatewayOptions
         if (MaxInFlight is < 2 or > 65_536 || (MaxInFlight & (MaxInFlight - 1)) != 0)
         {
             errors.Add($"max_in_flight: must be a power of two between 2 and 65536, got {MaxInFlight}");
+        }
+
+        if (AuthTimeout < TimeSpan.FromMilliseconds(100) || AuthTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"auth_timeout: must be between 100ms and 1h, got {AuthTimeout}");
+        }
+
+        if (IdleTimeout < TimeSpan.FromSeconds(1) || IdleTimeout > TimeSpan.FromDays(1))
+        {
+            errors.Add($"idle_timeout: must be between 1s and 1d, got {IdleTimeout}");
         }
 
         return errors;

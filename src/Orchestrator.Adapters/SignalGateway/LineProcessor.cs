@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using NLog;
+using Orchestrator.Core;
 using Orchestrator.Engine;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -11,6 +11,9 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// signal, publishes it into the inbound ring and records its answer in the slot — or records
 /// the refusal. Steady state allocates nothing. Stops (without consuming the line at hand) when
 /// the slot's table or the ring is full, so nothing is ever dropped or buffered without bound.
+/// Every non-blank line gets exactly one answer, whatever its bytes: an unexpected exception while
+/// handling a line (a bug — the parser itself never throws) answers that line with
+/// <see cref="GatewayError.Internal"/>, is counted and logged, and the connection goes on.
 /// </summary>
 internal sealed class LineProcessor
 {
@@ -26,7 +29,7 @@ internal sealed class LineProcessor
     private readonly int _maxLineBytes;
     private readonly int _logLimit;
     private readonly string _peer;
-    private bool _authenticated;
+    private volatile bool _authenticated;
     private int _logged;
 
     public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer)
@@ -43,6 +46,12 @@ internal sealed class LineProcessor
         _peer = peer;
         _authenticated = tokenHash is null;
     }
+
+    /// <summary>Whether the connection is authenticated (always, without a token). Any thread may read it.</summary>
+    public bool Authenticated => _authenticated;
+
+    /// <summary>Called on the reader once the token was accepted (the gateway's admission).</summary>
+    public Action? OnAuthenticated { get; set; }
 
     /// <summary>True while the rest of an over-long line is being skipped.</summary>
     public bool Skipping { get; private set; }
@@ -114,7 +123,7 @@ internal sealed class LineProcessor
             }
             else
             {
-                ProcessResult? stop = ProcessLine(Contiguous(lineBytes), ref accepted);
+                ProcessResult? stop = ProcessLineGuarded(Contiguous(lineBytes), ref accepted);
                 if (stop == ProcessResult.RingFull)
                 {
                     return ProcessResult.RingFull; // the line stays in the buffer: read again after the wait
@@ -130,6 +139,26 @@ internal sealed class LineProcessor
 
             bytes += lineBytes.Length + 1;
             buffer = buffer.Slice(next);
+        }
+    }
+
+    /// <summary><see cref="ProcessLine"/>, with any exception turned into the line's answer (when it has none yet).</summary>
+    private ProcessResult? ProcessLineGuarded(ReadOnlySpan<byte> line, ref long accepted)
+    {
+        long answered = _slot.Lines;
+        try
+        {
+            return ProcessLine(line, ref accepted);
+        }
+        catch (Exception ex)
+        {
+            _counters.CountInternalError(ex, _peer);
+            if (_slot.Lines == answered)
+            {
+                Refuse(GatewayError.Internal, default, false);
+            }
+
+            return _authenticated ? null : ProcessResult.Close;
         }
     }
 
@@ -178,9 +207,7 @@ internal sealed class LineProcessor
             return ProcessResult.Close;
         }
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(token[..length], hash);
-        if (!CryptographicOperations.FixedTimeEquals(hash, _tokenHash))
+        if (!TokenDigest.Matches(token[..length], _tokenHash))
         {
             Refuse(GatewayError.AuthFailed, default, false);
             return ProcessResult.Close;
@@ -188,6 +215,7 @@ internal sealed class LineProcessor
 
         _authenticated = true;
         _slot.Append(LineAnswer.Authenticated, GatewayError.None, default, false);
+        OnAuthenticated?.Invoke();
         return null;
     }
 
@@ -203,10 +231,10 @@ internal sealed class LineProcessor
         try
         {
             var reader = new Utf8JsonReader(line);
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("auth"u8)
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && !reader.ValueIsEscaped && reader.ValueTextEquals("auth"u8)
                 && reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= token.Length)
             {
-                return reader.CopyString(token);
+                return reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan) ? 0 : reader.CopyString(token); // 0: no token that can match
             }
         }
         catch (JsonException)

@@ -1,8 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using NLog;
+using Orchestrator.Core;
 using Orchestrator.Engine;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -22,8 +23,10 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// confidence (number in [0, 1], required), price (number in [0, 1e9], optional, 0/absent =
 /// market), reason (string ≤ 500 characters), source (string ≤ 64 characters, default
 /// "gateway"), id (string ≤ 64 bytes, echoed back; null when absent). Unknown properties are
-/// ignored; a property given twice, malformed JSON, invalid UTF-8, a wrong type or a value out of
-/// range is refused with a field-named error. Blank lines get no answer. A line longer than
+/// ignored; a property given twice, malformed JSON, invalid UTF-8, a string escape that is no text
+/// (a lone surrogate), a wrong type or a value out of range is refused with a field-named error.
+/// Every other line gets exactly one answer, whatever its bytes (even a bug answers the line with an
+/// internal error and the connection goes on). Blank lines get no answer. A line longer than
 /// <see cref="GatewayOptions.MaxLineBytes"/> is refused and skipped to its newline without being
 /// buffered; a line cut by a disconnect is discarded. With a token, the first line must be
 /// <c>auth &lt;token&gt;</c> (or <c>{"auth":"&lt;token&gt;"}</c>), answered
@@ -35,6 +38,18 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// the ring is full, or a connection has <see cref="GatewayOptions.MaxInFlight"/> lines not yet
 /// settled (its client reads slowly, or the engine is behind), that connection stops reading —
 /// TCP then slows the client. Nothing is dropped and nothing buffers without bound.
+/// </para>
+/// <para>
+/// Connections (no client can lock the others out): a connection must authenticate within
+/// <see cref="GatewayOptions.AuthTimeout"/>, and one that sent no line for
+/// <see cref="GatewayOptions.IdleTimeout"/> with nothing outstanding is closed; each gets one line
+/// saying why. At most <see cref="GatewayOptions.MaxConnections"/> are authenticated at once: one
+/// more that authenticates (or connects, with auth off) closes the authenticated connection that
+/// sent nothing for longest (<see cref="GatewayError.Evicted"/>) — a newcomer is never refused for
+/// an idle one. At most as many again may be authenticating: one more closes the one that has
+/// waited longest, so unauthenticated connections can never push out authenticated ones. A
+/// connection is refused only when every slot of the pool (2 × max + 1) is held by a connection
+/// already closing.
 /// </para>
 /// Create it before the engine starts (it attaches its outcome consumer), then <see cref="Start"/>.
 /// </summary>
@@ -51,6 +66,9 @@ public sealed class SignalGateway : IAsyncDisposable
     private readonly int[] _slotState; // 0 free, 1 in use, 2 retired (outcomes never arrived)
     private readonly byte[]? _tokenHash;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _admission = new();
+    private ITimer? _sweeper;
+    private long _accepted;
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;
@@ -68,16 +86,17 @@ public sealed class SignalGateway : IAsyncDisposable
         _engine = engine;
         _options = options;
         _eventTimeNs = eventTimeNs ?? engine.NowNs;
-        _slots = new GatewaySlot[options.MaxConnections];
+        int pool = (2 * options.MaxConnections) + 1; // authenticated + authenticating + one closing
+        _slots = new GatewaySlot[pool];
         for (int i = 0; i < _slots.Length; i++)
         {
             _slots[i] = new GatewaySlot(i, options.MaxInFlight);
         }
 
-        _connections = new GatewayConnection?[options.MaxConnections];
-        _connectionTasks = new Task?[options.MaxConnections];
-        _slotState = new int[options.MaxConnections];
-        _tokenHash = options.AuthToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+        _connections = new GatewayConnection?[pool];
+        _connectionTasks = new Task?[pool];
+        _slotState = new int[pool];
+        _tokenHash = options.AuthToken is { } token ? TokenDigest.Of(Encoding.UTF8.GetBytes(token)) : null;
         engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters));
     }
 
@@ -114,6 +133,8 @@ public sealed class SignalGateway : IAsyncDisposable
         _listener = listener;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         _acceptLoop = AcceptLoopAsync(listener);
+        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.AuthTimeout.Ticks, _options.IdleTimeout.Ticks) / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        _sweeper = _options.Time.CreateTimer(_ => Sweep(), null, period, period);
         s_logger.Info("Signal gateway listening on 127.0.0.1:{0} (auth {1}; max {2} connections, {3} in flight each, lines up to {4} bytes)",
             Port, AuthEnabled ? "on" : "off", _options.MaxConnections, _options.MaxInFlight, _options.MaxLineBytes);
     }
@@ -131,6 +152,11 @@ public sealed class SignalGateway : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_acceptLoop is not null)
         {
             await _acceptLoop.ConfigureAwait(false);
@@ -184,7 +210,7 @@ public sealed class SignalGateway : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            int slot = AcquireSlot();
+            int slot = await AcquireSlotAsync().ConfigureAwait(false);
             if (slot < 0)
             {
                 Counters.CountRefused();
@@ -195,8 +221,13 @@ public sealed class SignalGateway : IAsyncDisposable
 
             string peer = socket.RemoteEndPoint?.ToString() ?? "?";
             var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer);
-            var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, peer);
+            var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, _options.Time, peer);
+            connection.Ordinal = Interlocked.Increment(ref _accepted);
             Volatile.Write(ref _connections[slot], connection);
+            int admitted = slot;
+            lines.OnAuthenticated = () => Admit(admitted, authenticated: true);
+            connection.SlotDone = () => ReleaseSlot(connection, admitted);
+            Admit(slot, authenticated: !AuthEnabled);
             Counters.CountConnection();
             Counters.AddActive(1);
             Volatile.Write(ref _connectionTasks[slot], Task.Run(() => ServeAsync(connection, slot)));
@@ -216,16 +247,112 @@ public sealed class SignalGateway : IAsyncDisposable
         finally
         {
             Counters.AddActive(-1);
-            if (connection.Drained)
+            ReleaseSlot(connection, slot); // when the connection failed before it could
+        }
+    }
+
+    /// <summary>Frees the slot of a connection done with it (once): for the next connection, or retired while outcomes are outstanding.</summary>
+    private void ReleaseSlot(GatewayConnection connection, int slot)
+    {
+        if (Interlocked.CompareExchange(ref _connections[slot], null, connection) != connection)
+        {
+            return; // released already
+        }
+
+        if (connection.Drained)
+        {
+            Volatile.Write(ref _slotState[slot], 0); // release: free for the next connection
+        }
+        else
+        {
+            Volatile.Write(ref _slotState[slot], 2);
+            s_logger.Warn("Signal gateway: slot {0} retired: outcomes of its signals are still outstanding", slot);
+        }
+    }
+
+    /// <summary>
+    /// Makes room for the connection in <paramref name="slot"/>: when as many others of its kind
+    /// (authenticated, or still authenticating) are open as <see cref="GatewayOptions.MaxConnections"/>,
+    /// closes the one that sent nothing for longest (authenticated) or has waited longest (authenticating).
+    /// </summary>
+    private void Admit(int slot, bool authenticated)
+    {
+        lock (_admission)
+        {
+            int count = 0, victim = -1;
+            long oldest = long.MaxValue, oldestOrdinal = long.MaxValue;
+            for (int i = 0; i < _connections.Length; i++)
             {
-                Volatile.Write(ref _slotState[slot], 0); // release: free for the next connection
+                if (i == slot || Volatile.Read(ref _slotState[i]) != 1 || Volatile.Read(ref _connections[i]) is not { Closing: false } other || other.Authenticated != authenticated)
+                {
+                    continue;
+                }
+
+                count++;
+                long age = authenticated ? other.LastActive : other.AcceptedAt;
+                if (age < oldest || (age == oldest && other.Ordinal < oldestOrdinal))
+                {
+                    (oldest, oldestOrdinal, victim) = (age, other.Ordinal, i); // ties: the one accepted first
+                }
             }
-            else
+
+            if (count >= _options.MaxConnections && victim >= 0 && _connections[victim]?.Close(GatewayError.Evicted) == true)
             {
-                Volatile.Write(ref _slotState[slot], 2);
-                s_logger.Warn("Signal gateway: slot {0} retired: outcomes of its signals are still outstanding", slot);
+                Counters.CountEvicted();
             }
         }
+    }
+
+    /// <summary>The timeouts, on the gateway's clock: authentication not sent in time, or idle (nothing sent, nothing outstanding).</summary>
+    private void Sweep()
+    {
+        long now = _options.Time.GetTimestamp();
+        for (int i = 0; i < _connections.Length; i++)
+        {
+            if (Volatile.Read(ref _slotState[i]) != 1 || Volatile.Read(ref _connections[i]) is not { Closing: false } connection)
+            {
+                continue;
+            }
+
+            if (!connection.Authenticated)
+            {
+                if (_options.Time.GetElapsedTime(connection.AcceptedAt, now) >= _options.AuthTimeout)
+                {
+                    connection.Close(GatewayError.AuthTimeout);
+                }
+            }
+            else if (connection.Idle && _options.Time.GetElapsedTime(connection.LastActive, now) >= _options.IdleTimeout)
+            {
+                connection.Close(GatewayError.IdleTimeout);
+            }
+        }
+    }
+
+    /// <summary>A free slot; when none is free but some connection is closing, waits for it (polled, at most a second).</summary>
+    private async Task<int> AcquireSlotAsync()
+    {
+        int slot = AcquireSlot();
+        long start = Stopwatch.GetTimestamp();
+        while (slot < 0 && AnyClosing() && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(1) && !_stop.IsCancellationRequested)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+            slot = AcquireSlot();
+        }
+
+        return slot;
+    }
+
+    private bool AnyClosing()
+    {
+        for (int i = 0; i < _connections.Length; i++)
+        {
+            if (Volatile.Read(ref _connections[i]) is { Closing: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private int AcquireSlot()

@@ -10,6 +10,11 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// are read exactly as decimals (never double); unknown properties are skipped (forward
 /// compatibility), a property given twice is refused. Allocates nothing once the source and
 /// reason texts were seen before. One instance per connection (it owns a scratch buffer).
+/// <para>
+/// Never throws, whatever the bytes: every string is checked for escapes that decode to no text
+/// (lone surrogates, <see cref="JsonEscapes"/>) before the reader decodes it, and the reader's
+/// own way of refusing malformed JSON (<see cref="JsonException"/>) becomes <see cref="GatewayError.MalformedJson"/>.
+/// </para>
 /// </summary>
 internal sealed class SignalLineParser
 {
@@ -73,6 +78,14 @@ internal sealed class SignalLineParser
         int reasonLength = 0, sourceLength = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (IsUndecodable(ref reader))
+            {
+                error = First(error, GatewayError.InvalidText);
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
             int field = FieldOf(ref reader);
             reader.Read();
             if (field != 0 && (seen & field) != 0)
@@ -176,6 +189,11 @@ internal sealed class SignalLineParser
             return GatewayError.SymbolNotString;
         }
 
+        if (IsUndecodable(ref reader))
+        {
+            return GatewayError.InvalidText;
+        }
+
         if (reader.ValueSpan.Length > MaxSymbolChars * 6)
         {
             return GatewayError.SymbolUnknown;
@@ -200,6 +218,11 @@ internal sealed class SignalLineParser
         {
             reader.Skip();
             return GatewayError.SideInvalid;
+        }
+
+        if (IsUndecodable(ref reader))
+        {
+            return GatewayError.InvalidText;
         }
 
         Span<char> raw = stackalloc char[24];
@@ -274,6 +297,11 @@ internal sealed class SignalLineParser
             return notString;
         }
 
+        if (IsUndecodable(ref reader))
+        {
+            return GatewayError.InvalidText;
+        }
+
         if (reader.ValueSpan.Length > buffer.Length)
         {
             return tooLong; // each character takes at least one byte: the text cannot fit
@@ -284,6 +312,12 @@ internal sealed class SignalLineParser
         {
             length = 0;
             return tooLong;
+        }
+
+        if (!SignalLimits.IsSafeText(buffer.AsSpan(0, length)))
+        {
+            length = 0;
+            return GatewayError.UnsafeText; // would forge log lines (SignalLimits.IsUnsafeTextChar)
         }
 
         return GatewayError.None;
@@ -314,6 +348,11 @@ internal sealed class SignalLineParser
             return GatewayError.IdNotString;
         }
 
+        if (IsUndecodable(ref reader))
+        {
+            return GatewayError.InvalidText; // echoed raw it would make an answer strict JSON readers cannot decode
+        }
+
         if (reader.ValueSpan.Length > MaxIdBytes)
         {
             return GatewayError.IdTooLong;
@@ -323,6 +362,9 @@ internal sealed class SignalLineParser
         signal.IdLength = reader.ValueSpan.Length;
         return GatewayError.None;
     }
+
+    /// <summary>Whether the current string token holds an escape that decodes to no text (the reader would throw).</summary>
+    private static bool IsUndecodable(ref Utf8JsonReader reader) => reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan);
 
     private static GatewayError SkipUnknown(ref Utf8JsonReader reader)
     {

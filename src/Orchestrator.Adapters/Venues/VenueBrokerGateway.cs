@@ -988,6 +988,7 @@ public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpda
         TimeoutRejectedException => "timed out",
         BrokenCircuitException => "circuit open",
         OrderInDoubtException => ex.Message,
+        System.Text.Json.JsonException json => "the venue's answer: " + JsonErrorText.Of(json), // the reader's message quotes the venue's text
         _ => ex.GetType().Name + ": " + ex.Message,
     };
 

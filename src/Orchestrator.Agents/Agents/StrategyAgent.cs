@@ -250,7 +250,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         LlmAnswer answer = LlmSignalParser.Parse(content, symbols.ToHashSet(StringComparer.Ordinal), llm.MaxSignals);
         if (answer.DocumentError is not null)
         {
-            Fail(report, answer.DocumentErrorKind!, answer.DocumentError + "; answer began: " + LlmSignalParser.Clip(llm.Scrub(content), 200));
+            Fail(report, answer.DocumentErrorKind!, llm.Scrub(answer.DocumentError) + "; answer began: " + LlmSignalParser.Clip(llm.Scrub(content), 200));
             return;
         }
 
@@ -278,12 +278,12 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         if (result.Accepted)
         {
             Interlocked.Increment(ref _published);
-            s_logger.Info("strategy_agent: {0} {1} confidence {2} published at sequence {3}: {4}", signal.Symbol, side, signal.Confidence, result.Sequence, signal.Reason);
+            s_logger.Info("strategy_agent: {0} {1} confidence {2} published at sequence {3}: {4}", signal.Symbol, side, signal.Confidence, result.Sequence, Core.SignalLimits.EscapeUnsafe(signal.Reason));
         }
         else
         {
             Interlocked.Increment(ref _refusedByEngine);
-            s_logger.Warn("strategy_agent: {0} {1} confidence {2} refused by the engine ({3}): {4}", signal.Symbol, side, signal.Confidence, result.Error, signal.Reason);
+            s_logger.Warn("strategy_agent: {0} {1} confidence {2} refused by the engine ({3}): {4}", signal.Symbol, side, signal.Confidence, result.Error, Core.SignalLimits.EscapeUnsafe(signal.Reason)); // the model's text: one line
         }
 
         report.Signals.Add(new JsonObject

@@ -78,6 +78,11 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return "source: required";
         }
 
+        if (!Core.SignalLimits.IsSafeText(signal.Reason) || !Core.SignalLimits.IsSafeText(signal.Source))
+        {
+            return "reason, source: control, line-separator (U+2028/U+2029) and bidi characters are not allowed";
+        }
+
         return signal.Source.Length > Core.SignalLimits.MaxSourceLength ? $"source: at most {Core.SignalLimits.MaxSourceLength} characters" : null;
     }
 }

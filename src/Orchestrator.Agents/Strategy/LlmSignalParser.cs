@@ -47,7 +47,7 @@ internal static class LlmSignalParser
         }
         catch (JsonException ex)
         {
-            return Refuse(StrategyFailureKinds.MalformedJson, "not JSON: " + FirstSentence(ex.Message));
+            return Refuse(StrategyFailureKinds.MalformedJson, "not JSON: " + JsonErrorText.Of(ex)); // never the reader's message: it quotes the model's text
         }
 
         using (document)
@@ -232,12 +232,6 @@ internal static class LlmSignalParser
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return Clip(cut > 0 ? message[..cut] : message, 200);
-    }
 
     /// <summary>Model text echoed in an error: at most <paramref name="max"/> characters, one line.</summary>
     internal static string Clip(string text, int max)

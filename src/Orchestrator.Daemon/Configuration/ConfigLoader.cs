@@ -813,6 +813,8 @@ public static partial class ConfigLoader
                 MaxConnections = gateway.GetInt("max_connections", g.MaxConnections, 1, Adapters.SignalGateway.GatewayOptions.MaxConnectionsLimit),
                 MaxLineBytes = gateway.GetInt("max_line_bytes", g.MaxLineBytes, 256, 65_536),
                 MaxInFlight = gateway.GetInt("max_in_flight", g.MaxInFlight, 2, 65_536),
+                AuthTimeout = gateway.GetDuration("auth_timeout", g.AuthTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+                IdleTimeout = gateway.GetDuration("idle_timeout", g.IdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             };
             if ((g.MaxInFlight & (g.MaxInFlight - 1)) != 0)
             {

@@ -177,6 +177,12 @@ public sealed record GatewaySettings
 
     /// <summary>Lines per connection answered but not yet settled (a power of two).</summary>
     public int MaxInFlight { get; init; } = 1024;
+
+    /// <summary>With auth on, a connection that has not authenticated within this is closed.</summary>
+    public TimeSpan AuthTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A connection that sent no line for this long (nothing outstanding) is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary><c>daemon.yaml</c> <c>agents:</c> — the slow-path multi-agent system.</summary>

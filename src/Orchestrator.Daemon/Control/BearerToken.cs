@@ -1,16 +1,17 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 
 namespace Orchestrator.Daemon.Control;
 
 /// <summary>
 /// The loopback HTTP surfaces' authentication (control API, MCP over HTTP): every request must
-/// carry <c>Authorization: Bearer TOKEN</c>, compared in constant time; otherwise 401 with
+/// carry <c>Authorization: Bearer TOKEN</c>, compared as fixed-size digests in constant time
+/// (<see cref="TokenDigest"/>: neither the token nor its length shows in the timing); otherwise 401 with
 /// <c>WWW-Authenticate: Bearer</c> and nothing else happens. The token is never echoed.
 /// </summary>
 public static class BearerToken
@@ -22,7 +23,7 @@ public static class BearerToken
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(token);
-        byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token.Reveal());
+        byte[] expected = TokenDigest.Of(Encoding.UTF8.GetBytes("Bearer " + token.Reveal()));
         app.Use(async (context, next) =>
         {
             if (open?.Invoke(context.Request.Path) == true)
@@ -31,8 +32,7 @@ public static class BearerToken
                 return;
             }
 
-            byte[] given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-            if (!CryptographicOperations.FixedTimeEquals(given, expected))
+            if (!TokenDigest.Matches(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), expected))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -23,13 +23,17 @@ namespace Orchestrator.Daemon.Control;
 /// The operator's HTTP API, on loopback only, every request authenticated with a bearer token:
 /// status, positions, open orders, risk parameters (read and update), display configuration,
 /// kill switch. A wrong or missing token is 401 and changes nothing; bad JSON or out-of-range
-/// values are 400 with the validation text. It runs on the slow path and only reads snapshots
+/// values are 400 with the validation text; a body over <see cref="MaxBodyBytes"/> is 413 and is
+/// not read (whatever it declares or streams). It runs on the slow path and only reads snapshots
 /// or publishes commands.
 /// </summary>
 public sealed class ControlApi : IAsyncDisposable
 {
     // Relaxed escaping keeps quotes in validation messages readable; the API serves JSON, never HTML.
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Largest request body accepted (64 KiB): a risk file or an agent message is a few KiB at most.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
 
     private readonly WebApplication _app;
 
@@ -56,9 +60,14 @@ public sealed class ControlApi : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(token);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = MaxBodyBytes; // chunked bodies too: reading past it fails with 413
+        });
         WebApplication app = builder.Build();
         BearerToken.Require(app, token, observability is null ? null : observability.AllowsAnonymous); // configured open: control_api.metrics_unauthenticated
+        app.Use(LimitBodyAsync);
 
         app.MapGet("/api/status", () => Results.Json(TradingQueries.Status(session), s_json));
 
@@ -66,7 +75,7 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.MapGet("/api/orders", () => Results.Json(TradingQueries.OpenOrders(session.Engine), s_json));
 
-        app.MapGet("/api/risk", () => Results.Json(session.CurrentRiskParameters, s_json));
+        app.MapGet("/api/risk", () => Results.Text(RiskParametersYaml.ToJson(session.CurrentRiskParameters).ToJsonString(s_json), "application/json", Encoding.UTF8)); // the shape PUT takes
 
         app.MapPut("/api/risk", async (HttpRequest request, CancellationToken ct) =>
         {
@@ -199,6 +208,31 @@ public sealed class ControlApi : IAsyncDisposable
     };
 
     private static object DisplayJson(DisplayConfig d) => new { enabled = d.Enabled, mode = d.Mode, refresh_interval_ms = d.RefreshInterval.TotalMilliseconds };
+
+    /// <summary>413 for a body over <see cref="MaxBodyBytes"/>: at once when its length is declared, else when reading passes it.</summary>
+    private static async Task LimitBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private static Task TooLargeAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return context.Response.WriteAsJsonAsync(new { errors = new[] { $"control API: request body larger than {MaxBodyBytes} bytes" } }, s_json);
+    }
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

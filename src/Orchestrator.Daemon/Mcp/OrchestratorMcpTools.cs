@@ -250,7 +250,7 @@ public static class OrchestratorMcpTools
         args.AllowOnly("reason", "flatten");
         string reason = args.RequiredString("reason", MaxReasonLength);
         bool flatten = args.Bool("flatten", false);
-        s_logger.Warn("Kill switch requested over MCP{0}: {1}", flatten ? " (flatten)" : string.Empty, reason);
+        s_logger.Warn("Kill switch requested over MCP{0}: {1}", flatten ? " (flatten)" : string.Empty, SignalLimits.EscapeUnsafe(reason));
         TradingQueries.EngageKillSwitch(context.Session, flatten);
 
         // The command goes through the ring; wait a little for the risk handler so the answer can say it took.

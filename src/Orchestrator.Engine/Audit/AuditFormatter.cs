@@ -79,13 +79,13 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     private string SourceText(int sourceId)
     {
         string text = sources.Get(sourceId);
-        return text.Length == 0 ? "unknown source" : text;
+        return text.Length == 0 ? "unknown source" : SignalLimits.EscapeUnsafe(text); // one line whatever came in
     }
 
     private string ReasonSuffix(int reasonId)
     {
         string text = reasons.Get(reasonId);
-        return text.Length == 0 ? string.Empty : ": " + text;
+        return text.Length == 0 ? string.Empty : ": " + SignalLimits.EscapeUnsafe(text); // one line whatever came in
     }
 
     private string LimitSuffix(long priceRaw) => priceRaw > 0 ? " @ " + Money(priceRaw) : string.Empty;

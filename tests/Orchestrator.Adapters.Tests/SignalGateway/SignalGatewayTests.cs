@@ -179,25 +179,6 @@ public sealed class SignalGatewayTests
         Assert.Equal("accepted", answers[0].Status());
     }
 
-    [Fact]
-    public async Task MaxConnections_ExtraConnectionGetsOneErrorLineAndIsClosed_OthersUnaffected()
-    {
-        using var guard = new CancellationTokenSource(HangGuard);
-        await using var rig = new GatewayRig(new GatewayOptions { Port = 0, MaxConnections = 2 });
-        await using GatewayTestClient first = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
-        await using GatewayTestClient second = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
-        await WaitUntilAsync(() => rig.Gateway.Counters.ActiveConnections == 2, guard.Token);
-        await using GatewayTestClient third = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
-
-        List<JsonElement> refused = await third.ReadUntilAsync(_ => false, guard.Token);
-        await first.SendAsync("{\"id\":\"f\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9}\n", guard.Token);
-        List<JsonElement> served = await first.ReadUntilAsync(a => a.Count == 2, guard.Token);
-
-        Assert.Equal(GatewayErrorText.Get(GatewayError.TooManyConnections), Assert.Single(refused).GetProperty("error").GetString());
-        Assert.Equal(1, rig.Gateway.Counters.ConnectionsRefused);
-        Assert.Equal("accepted", served[0].Status());
-    }
-
     private sealed record ClientResult(List<long> AcceptedSequences);
 
     private static async Task<ClientResult> RunClientAsync(int port, int clientIndex, int signals, int badEvery, CancellationToken cancellationToken)

@@ -57,6 +57,50 @@ public sealed class SignalLineParserTests
         Assert.Equal(expected, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
     }
 
+    /// <summary>Escapes that decode to no valid text (lone surrogates) are refused, never thrown, wherever they stand.</summary>
+    [Theory]
+    [InlineData("{\"symbol\":\"\\ud800\",\"side\":\"BUY\",\"confidence\":0.5}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"\\udc00\",\"confidence\":0.5}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"a\\ud800b\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"source\":\"\\ud800\\ud800\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"\\ud800\":1}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"id\":\"\\udfff\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"\\udc00\\ud800\"}")]
+    public void LoneSurrogateEscape_IsRefusedAsInvalidText(string line)
+    {
+        Assert.Equal(GatewayError.InvalidText, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    /// <summary>Issue 15 item 22: line separators, bidi and control characters in reason or source would forge log lines.</summary>
+    [Theory]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"dip\\u2028Order filled: AAPL\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"dip\u2029x\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"a\\nOrder filled\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"a\\u202Eb\"}")]
+    [InlineData("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"source\":\"x\\u2067y\"}")]
+    public void LineForgingText_IsRefused(string line)
+    {
+        Assert.Equal(GatewayError.UnsafeText, Parser().Parse(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    [Fact]
+    public void PairedSurrogateEscape_IsValidText()
+    {
+        Assert.Equal(GatewayError.None, Parser().Parse("{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"\\ud83d\\ude00\"}"u8, out ParsedSignal signal));
+        Assert.Equal("\ud83d\ude00", _reasons.Get(signal.ReasonId));
+    }
+
+    /// <summary>Random and mutated lines: the parser returns an answer for every one and never throws.</summary>
+    [Fact]
+    public void FuzzedLines_NeverThrow()
+    {
+        SignalLineParser parser = Parser();
+        foreach (byte[] line in FuzzLines.Generate(seed: 15, count: 20_000, maxBytes: 4096))
+        {
+            parser.Parse(line, out _); // an exception fails the test
+        }
+    }
+
     [Fact]
     public void RefusedLine_InternsNothing()
     {

@@ -49,6 +49,13 @@ public sealed class StrategyAgentSecretTests : IAsyncLifetime
         // a model answer that contains the key, malformed and then as a reason
         _server.RespondWithContent("oops " + Key);
         texts.Add(Text(await GenerateAsync(agent)));
+
+        // non-JSON text that begins like a JSON literal: the JSON reader's error message quotes it (issue 15 item 21)
+        foreach (string start in new[] { "not", "nul", "tru", "fals", "n" })
+        {
+            _server.RespondWithContent(start + Key + " and more text");
+            texts.Add(Text(await GenerateAsync(agent)));
+        }
         _server.RespondWithContent("{\"signals\":[{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.5,\"reason\":\"key " + Key + "\"},{\"symbol\":\"TSLA\",\"side\":\"HOLD\",\"confidence\":0.5,\"reason\":\"" + Key + "\"}]}");
         texts.Add(Text(await GenerateAsync(agent)));
 
@@ -67,7 +74,7 @@ public sealed class StrategyAgentSecretTests : IAsyncLifetime
         texts.AddRange(_log.Logs);
 
         Assert.Equal(1, Failures(status, StrategyFailureKinds.HttpError));
-        Assert.Equal(1, Failures(status, StrategyFailureKinds.MalformedJson));
+        Assert.Equal(6, Failures(status, StrategyFailureKinds.MalformedJson));
         Assert.Equal(1, Failures(status, StrategyFailureKinds.InvalidSignal));
         Assert.Equal(1, Failures(impatientStatus, StrategyFailureKinds.Timeout));
         Assert.Contains(_log.Logs, l => l.StartsWith("Warn|", StringComparison.Ordinal) && l.Contains(StrategyFailureKinds.HttpError, StringComparison.Ordinal));
