@@ -166,6 +166,7 @@ public sealed class KisRestClient : IDisposable
         return unreadable is null ? new VenueTransientException(message) { Code = code, NotSent = true } : new VenueTransientException(message, unreadable) { Code = code, NotSent = true };
     }
 
+    /// <summary>
     /// A valid access token: the one in memory, else the one kept from an earlier run (when
     /// <see cref="KisLimits.TokenCacheDirectory"/> is set), else a new one — issued only when there is none
     /// or it is about to expire. Concurrent callers share one request (single flight); a failed request
