@@ -61,16 +61,7 @@ public sealed class InterventionAlertsTests
         };
     }
 
-    /// <summary>Waits for a condition under a hang guard (asserts nothing about time).</summary>
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        using var guard = new CancellationTokenSource(s_hang);
-        while (!condition())
-        {
-            Assert.False(guard.IsCancellationRequested, "hang guard: " + what);
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Waits.UntilAsync(condition, what, s_hang);
 
     /// <summary>Trades until an order went out, applies <paramref name="fault"/> (true: it stopped the simulator), waits for the alert and the pause.</summary>
     private static async Task<AlertMessage> RunUntilAlertAsync(Func<KisSimulator, Task<bool>> fault, string kind)

@@ -55,6 +55,7 @@ public sealed class KisOrderFlowFaultTests
                 KisRestUrl = simulator.BaseAddress,
                 KisWebSocketUrl = new Uri("ws://" + simulator.BaseAddress.Authority + "/"),
                 KisHtsId = notices ? "SIMHTS" : null,
+                KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
                 Gateway = gateway,
             },
         };
@@ -69,16 +70,7 @@ public sealed class KisOrderFlowFaultTests
         RequestsPerSecond = 200,
     };
 
-    /// <summary>Waits for a condition under a hang guard (asserts nothing about time).</summary>
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        using var guard = new CancellationTokenSource(s_hang);
-        while (!condition())
-        {
-            Assert.False(guard.IsCancellationRequested, "hang guard: " + what);
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Waits.UntilAsync(condition, what, s_hang);
 
     /// <summary>Stops the session and checks what must hold after any fault: clean stop, nothing open, nothing booked twice, books equal.</summary>
     private static void StopAndAssertBooksAgree(TradingSession session, KisSimulator simulator)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
@@ -153,7 +154,8 @@ public sealed class KisFaultTests : KisSimulatorFixture
     public async Task HtmlErrorPage_OnAnyEndpoint_IsACountedTransientFailure_AndTheNextCallWorks(string path)
     {
         Simulator.AnswerHtml(path, 1);
-        using var client = NewClient();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var client = NewClient(time: clock);
 
         VenueTransientException hit = await Assert.ThrowsAsync<VenueTransientException>(async () =>
         {
@@ -162,6 +164,7 @@ public sealed class KisFaultTests : KisSimulatorFixture
         });
         Assert.Equal(path == "/oauth2/tokenP", hit.NotSent); // no token: the order request never went out
         Assert.Equal(1, client.MalformedAnswers);
+        clock.Advance(TimeSpan.FromSeconds(2)); // past the token endpoint's window, in which a failed token request is the answer to every caller
         Assert.True((await client.PlaceCashOrderAsync("005930", Side.Buy, 1, 70_000, CancellationToken.None)).Accepted);
         Assert.Equal(path == "/uapi/domestic-stock/v1/trading/inquire-daily-ccld" ? 2 : 1, Simulator.OrdersBooked("50000000"));
     }
