@@ -41,6 +41,8 @@ internal sealed class DaemonProcess : IDisposable
             start.Environment.Remove(name); // the configuration's keys and tokens, not whatever the machine has
         }
 
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workDir, ".cache"); // KIS tokens kept between the test's own runs, not in the machine's ~/.cache
+
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
