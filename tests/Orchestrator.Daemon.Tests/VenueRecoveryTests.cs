@@ -241,6 +241,27 @@ public sealed class VenueRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Kis_APositionThatDriftsDuringTheRun_WithoutAnyOrder_IsFoundByThePeriodicCheck_AndPausesTrading()
+    {
+        await using KisSimulator simulator = await KisSimulator.StartAsync();
+        simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
+        VenueSettings venue = Kis(simulator) with { Gateway = FastGateway with { PositionCheckInterval = TimeSpan.FromMilliseconds(200) } };
+        using var session = new TradingSession(Options(venue), NullAuditWriter.Instance);
+        await session.StartAsync("test", CancellationToken.None);
+        long startUp = session.Reconciler!.Runs;
+        await UntilAsync(() => session.Reconciler.Runs >= startUp + 2); // periodic checks run, and find the books equal
+        Assert.False(session.Engine.Risk.KillSwitchEngaged);
+        Assert.Equal(0, session.Reconciler.Pauses);
+
+        simulator.TransferShares(KisAccount, Symbol, 7); // shares arrive outside any order: no fill, no notice
+        await UntilAsync(() => session.Engine.Risk.KillSwitchEngaged);
+        Assert.Equal(1, session.Reconciler.Pauses);
+        PositionDifference difference = Assert.Single(session.Reconciler.Last!.Differences);
+        Assert.Equal((Symbol, 0L, 7m), (difference.Symbol, difference.Engine, difference.Venue));
+        session.Stop();
+    }
+
+    [Fact]
     public async Task Kis_PositionsHeldBeforeTheJournalStarted_AreNotTakenForADifference()
     {
         await using KisSimulator simulator = await KisSimulator.StartAsync();

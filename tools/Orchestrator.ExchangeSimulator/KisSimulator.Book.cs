@@ -105,6 +105,20 @@ public sealed partial class KisSimulator
         }
     }
 
+    /// <summary>
+    /// Shares arrive in (or, negative, leave) an account outside any order — a transfer from another
+    /// broker, a corporate action: the account's position drifts from what its orders explain.
+    /// </summary>
+    public void TransferShares(string accountNumber, string symbol, long quantity, string productCode = "01")
+    {
+        lock (_book)
+        {
+            Dictionary<string, (long Quantity, decimal Cost)> positions = Account(accountNumber, productCode).Krw.Positions;
+            (long held, decimal cost) = positions.GetValueOrDefault(symbol);
+            positions[symbol] = (held + quantity, cost);
+        }
+    }
+
     /// <summary>An account's US dollars and US shares held per symbol, as the venue's books say.</summary>
     public (decimal CashUsd, IReadOnlyDictionary<string, long> Positions) OverseasBook(string accountNumber, string productCode = "01") =>
         WalletBook(accountNumber, productCode, overseas: true);

@@ -3,6 +3,13 @@ namespace Orchestrator.Adapters.Venues;
 /// <summary>How the <see cref="VenueBrokerGateway"/> talks to a venue (broker_config.yaml).</summary>
 public sealed record VenueGatewayOptions
 {
+    /// <summary>
+    /// How often the venue session compares positions with the venue's while trading, at a quiet
+    /// moment (no order open or in doubt); a difference that persists pauses trading. Zero: only at
+    /// start-up and after reconnects.
+    /// </summary>
+    public TimeSpan PositionCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Give up on one attempt after this long (the outcome is then unknown, not failed).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -43,7 +43,11 @@ public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDi
 /// replay reaches the same cash.</item>
 /// </list>
 /// Symbols with an order still in doubt are compared once none is (a later run); a reconnect of
-/// the broker (<see cref="VenueBrokerGateway.Reconnected"/>) runs one too.
+/// the broker (<see cref="VenueBrokerGateway.Reconnected"/>) runs one too. While trading, positions
+/// are also compared every <see cref="CheckInterval"/> (<see cref="StartPeriodicChecks"/>) at a quiet
+/// moment — no order open or in doubt, trading not paused — so a position that drifts from the
+/// venue without any order (a transfer, a manual trade another way) pauses trading as well; those
+/// checks leave cash alone.
 /// </summary>
 /// <remarks>Slow path; one reconciliation at a time.</remarks>
 public sealed class VenueReconciler : IDisposable
@@ -59,6 +63,8 @@ public sealed class VenueReconciler : IDisposable
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly SnapshotCopy _copy = new();
     private int _requested;
+    private int _checking;
+    private ITimer? _checks;
     private long _runs;
     private long _pauses;
 
@@ -86,6 +92,9 @@ public sealed class VenueReconciler : IDisposable
 
     /// <summary>Reads of both books before a difference is taken as real (fills between two reads explain a passing one).</summary>
     public int Attempts { get; init; } = 4;
+
+    /// <summary>How often positions are compared while trading (<see cref="StartPeriodicChecks"/>); zero: never.</summary>
+    public TimeSpan CheckInterval { get; init; }
 
     /// <summary>Pause between two attempts.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -132,16 +141,63 @@ public sealed class VenueReconciler : IDisposable
     }
 
     /// <summary>One reconciliation (see the class remarks); logs its outcome in one line starting with "Reconciliation".</summary>
-    public async Task<ReconciliationResult> ReconcileAsync(string why, CancellationToken cancellationToken)
+    public Task<ReconciliationResult> ReconcileAsync(string why, CancellationToken cancellationToken) => ReconcileAsync(why, periodic: false, cancellationToken);
+
+    /// <summary>Starts the periodic position checks (every <see cref="CheckInterval"/>, if set); after the start-up reconciliation.</summary>
+    public void StartPeriodicChecks()
+    {
+        if (CheckInterval > TimeSpan.Zero)
+        {
+            _checks ??= _time.CreateTimer(static state => ((VenueReconciler)state!).OnCheckDue(), this, CheckInterval, CheckInterval);
+        }
+    }
+
+    /// <summary>Only at a quiet moment: an order in flight or in doubt explains a passing difference, and a paused engine was already told.</summary>
+    private bool Quiet => _engine.Orders.OpenCount == 0 && _gateway.OrdersInDoubt == 0 && !_engine.Risk.KillSwitchEngaged;
+
+    private void OnCheckDue()
+    {
+        if (!Quiet || Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReconcileAsync("periodic check", periodic: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // the session stopped meanwhile
+            }
+            catch (Exception ex)
+            {
+                s_logger.Error(ex, "Reconciliation ({0}, periodic check) failed", _gateway.VenueName);
+            }
+            finally
+            {
+                Volatile.Write(ref _checking, 0);
+            }
+        });
+    }
+
+    private async Task<ReconciliationResult> ReconcileAsync(string why, bool periodic, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (periodic && !Quiet)
+            {
+                return Last ?? new ReconciliationResult(false, [], [], 0, 0, 0); // trading resumed (or paused) while it waited its turn
+            }
+
             Interlocked.Increment(ref _runs);
             ReconciliationResult result = await CompareAsync(cancellationToken).ConfigureAwait(false);
             result = result with { InDoubt = _gateway.OrdersInDoubt };
             Last = result;
-            Report(why, result);
+            Report(why, result, periodic);
             if (result.Reached && !result.Settled && _gateway.OrdersInDoubt == 0)
             {
                 Request("orders in doubt settled"); // they settled while this one ran
@@ -236,6 +292,7 @@ public sealed class VenueReconciler : IDisposable
 
     public void Dispose()
     {
+        _checks?.Dispose();
         _gateway.Reconnected -= OnReconnected;
         _gateway.DoubtResolved -= OnDoubtResolved;
         _oneAtATime.Dispose();
@@ -252,7 +309,7 @@ public sealed class VenueReconciler : IDisposable
         }
     }
 
-    private void Report(string why, ReconciliationResult result)
+    private void Report(string why, ReconciliationResult result, bool periodic)
     {
         string venue = _gateway.VenueName;
         if (!result.Reached)
@@ -273,6 +330,12 @@ public sealed class VenueReconciler : IDisposable
             s_logger.Fatal("Reconciliation ({0}, {1}): positions differ from the venue's — {2}{3}{4}; TRADING PAUSED (kill switch engaged, open orders canceled): a person must check the account and release the kill switch",
                 venue, why, string.Join(", ", result.Differences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Symbol} engine {d.Engine} venue {d.Venue}"))), fills, pending);
             Paused?.Invoke(result);
+            return;
+        }
+
+        if (periodic)
+        {
+            s_logger.Debug("Reconciliation ({0}, {1}): positions match the venue", venue, why); // every interval: not for the operator's log
             return;
         }
 

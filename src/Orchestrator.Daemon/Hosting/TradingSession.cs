@@ -444,8 +444,9 @@ public sealed partial class TradingSession : IDisposable
                 string.Join(", ", baseline.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))));
         }
 
-        _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval };
+        _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval, CheckInterval = venue.Gateway.PositionCheckInterval };
         await _reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
+        _reconciler.StartPeriodicChecks();
         foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisRealtime?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
         {
             link.Reconnected += () => _reconciler.Request(link.Name + " reconnected");
