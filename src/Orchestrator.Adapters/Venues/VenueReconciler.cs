@@ -312,6 +312,12 @@ public sealed class VenueReconciler : IDisposable
     private void Report(string why, ReconciliationResult result, bool periodic)
     {
         string venue = _gateway.VenueName;
+        if (!result.Reached && periodic)
+        {
+            s_logger.Debug("Reconciliation ({0}, {1}): the venue could not be read", venue, why); // the gateway's own health says so; not every interval
+            return;
+        }
+
         if (!result.Reached)
         {
             s_logger.Warn("Reconciliation ({0}, {1}): the venue could not be read; it runs again when the broker answers", venue, why);
