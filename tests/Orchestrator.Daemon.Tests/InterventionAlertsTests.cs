@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Agents.Alerts;
@@ -16,19 +15,6 @@ namespace Orchestrator.Daemon.Tests;
 public sealed class InterventionAlertsTests
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
-
-    private sealed class RecordingChannel : IAlertChannel
-    {
-        public ConcurrentQueue<AlertMessage> Sent { get; } = new();
-
-        public string Name => "recording";
-
-        public Task SendAsync(AlertMessage alert, CancellationToken cancellationToken)
-        {
-            Sent.Enqueue(alert);
-            return Task.CompletedTask;
-        }
-    }
 
     private static SessionOptions Options(KisSimulator simulator)
     {
@@ -86,7 +72,7 @@ public sealed class InterventionAlertsTests
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
         using var session = new TradingSession(Options(simulator));
         await session.StartAsync("test", CancellationToken.None);
-        var channel = new RecordingChannel();
+        var channel = new RecordingAlertChannel();
         await using var alerts = new AlertService(new AlertOptions(), [channel]);
         alerts.Start();
         using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs);
@@ -175,7 +161,7 @@ public sealed class InterventionAlertsTests
 
         using var session = new TradingSession(DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking));
         await session.StartAsync("test", CancellationToken.None);
-        var channel = new RecordingChannel();
+        var channel = new RecordingAlertChannel();
         await using var alerts = new AlertService(new AlertOptions(), [channel]);
         alerts.Start();
         using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, pauseTrading);

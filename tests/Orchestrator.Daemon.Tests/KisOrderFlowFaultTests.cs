@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Agents.Alerts;
@@ -23,19 +22,6 @@ public sealed class KisOrderFlowFaultTests
     private const string Account = "50000000";
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
     private static readonly string[] s_symbols = ["005930", "000660"];
-
-    private sealed class RecordingChannel : IAlertChannel
-    {
-        public ConcurrentQueue<AlertMessage> Sent { get; } = new();
-
-        public string Name => "recording";
-
-        public Task SendAsync(AlertMessage alert, CancellationToken cancellationToken)
-        {
-            Sent.Enqueue(alert);
-            return Task.CompletedTask;
-        }
-    }
 
     private static SessionOptions Options(KisSimulator simulator, bool notices, VenueGatewayOptions gateway)
     {
@@ -138,7 +124,7 @@ public sealed class KisOrderFlowFaultTests
         simulator.OrderFillDelay = TimeSpan.FromMilliseconds(300); // the list shows each order working (nothing filled) before its answer
         using var session = new TradingSession(Options(simulator, notices: true, Gateway(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))));
         await session.StartAsync("test", CancellationToken.None);
-        var channel = new RecordingChannel();
+        var channel = new RecordingAlertChannel();
         await using var alerts = new AlertService(new AlertOptions(), [channel]);
         alerts.Start();
         using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs);

@@ -24,7 +24,7 @@ public sealed class GatewayConnectionLimitsTests
         for (int i = 0; i < 6; i++)
         {
             idle.Add(await GatewayTestClient.ConnectAsync(rig.Port, guard.Token)); // connect and say nothing
-            await WaitUntilAsync(() => rig.Gateway.Counters.ConnectionsOpened == idle.Count, guard.Token);
+            await SignalGatewayTests.WaitUntilAsync(() => rig.Gateway.Counters.ConnectionsOpened == idle.Count, guard.Token);
         }
 
         await using GatewayTestClient client = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
@@ -90,10 +90,10 @@ public sealed class GatewayConnectionLimitsTests
         using var guard = new CancellationTokenSource(HangGuard);
         await using var rig = new GatewayRig(Options(maxConnections: 2, auth: false));
         await using GatewayTestClient busy = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
-        await WaitUntilAsync(() => rig.Gateway.Counters.ActiveConnections == 1, guard.Token);
+        await SignalGatewayTests.WaitUntilAsync(() => rig.Gateway.Counters.ActiveConnections == 1, guard.Token);
         _time.Advance(TimeSpan.FromSeconds(1));
         await using GatewayTestClient quiet = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
-        await WaitUntilAsync(() => rig.Gateway.Counters.ActiveConnections == 2, guard.Token);
+        await SignalGatewayTests.WaitUntilAsync(() => rig.Gateway.Counters.ActiveConnections == 2, guard.Token);
         _time.Advance(TimeSpan.FromSeconds(1));
         await busy.SendAsync(Signal, guard.Token); // busy spoke last: quiet is now the idlest
         await busy.ReadUntilAsync(a => a.Count == 2, guard.Token);
@@ -129,12 +129,4 @@ public sealed class GatewayConnectionLimitsTests
         IdleTimeout = TimeSpan.FromSeconds(60),
         Time = _time,
     };
-
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(5, cancellationToken); // polling a condition, with the test's hang guard
-        }
-    }
 }

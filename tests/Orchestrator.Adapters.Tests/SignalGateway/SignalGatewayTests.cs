@@ -256,7 +256,8 @@ public sealed class SignalGatewayTests
 
     private static void Write(MemoryStream stream, string text) => stream.Write(Encoding.UTF8.GetBytes(text));
 
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    /// <summary>Polls <paramref name="condition"/> until it holds, under the caller's hang guard (asserts nothing about time).</summary>
+    internal static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (!condition())
         {
