@@ -48,6 +48,9 @@ internal sealed class GatewayConnection
 
     public string Peer { get; }
 
+    /// <summary>How long a closing connection reads (and discards) what its client still sends, waiting for the client's own close.</summary>
+    internal static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Called once the connection no longer uses its slot (every answer written or given up), before
     /// the socket's last second of lingering: a closing client that does not hang up must not hold
@@ -288,7 +291,7 @@ internal sealed class GatewayConnection
         try
         {
             _socket.Shutdown(SocketShutdown.Send);
-            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var linger = new CancellationTokenSource(LingerTimeout);
             while (true)
             {
                 ReadResult rest = await _input.ReadAsync(linger.Token).ConfigureAwait(false);

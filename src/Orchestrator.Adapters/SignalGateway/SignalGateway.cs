@@ -328,12 +328,18 @@ public sealed class SignalGateway : IAsyncDisposable
         }
     }
 
-    /// <summary>A free slot; when none is free but some connection is closing, waits for it (polled, at most a second).</summary>
+    /// <summary>
+    /// A free slot; when none is free but some connection is closing, waits for it (polled). A closing
+    /// connection is gone within its drain and linger bounds; waiting just as long (not a fixed second,
+    /// which raced the 1 s linger of a connection evicted a moment before) refuses nobody for a close
+    /// that is merely in progress.
+    /// </summary>
     private async Task<int> AcquireSlotAsync()
     {
         int slot = AcquireSlot();
         long start = Stopwatch.GetTimestamp();
-        while (slot < 0 && AnyClosing() && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(1) && !_stop.IsCancellationRequested)
+        TimeSpan bound = _options.DrainTimeout + GatewayConnection.LingerTimeout + TimeSpan.FromSeconds(1);
+        while (slot < 0 && AnyClosing() && Stopwatch.GetElapsedTime(start) < bound && !_stop.IsCancellationRequested)
         {
             await Task.Delay(1).ConfigureAwait(false);
             slot = AcquireSlot();
