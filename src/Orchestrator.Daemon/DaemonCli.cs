@@ -499,7 +499,7 @@ public static class DaemonCli
 
     /// <summary>The summary's GC words: what was counted (after the warm-up, or the whole run when it was shorter) and what the collector did.</summary>
     private static string DescribeGc(GcFigures gc) => string.Create(CultureInfo.InvariantCulture,
-        $"GC {(gc.WarmupSeconds > 0 ? $"after a {gc.WarmupSeconds:0.###}s warm-up" : "over the whole run (shorter than the warm-up)")}: gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, {gc.AllocatedBytes / 1024.0:0.0} KiB allocated in {gc.MeasuredSeconds:0.0}s");
+        $"GC {(gc.WarmupSeconds > 0 ? $"after a {gc.WarmupSeconds:0.###}s warm-up" : "over the whole run (shorter than the warm-up)")}: gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, {(gc.AllocatedBytes < 1 << 20 ? $"{gc.AllocatedBytes / 1024.0:0.0} KiB" : $"{gc.AllocatedBytes / 1048576.0:0.0} MiB")} allocated in {gc.MeasuredSeconds:0.0}s");
 
     /// <summary>The configured MCP tools over the session, agents and recent signals; signals go through the agents' publisher when they run.</summary>
     private static McpToolDispatcher CreateMcpDispatcher(DaemonConfig config, TradingSession session, AgentHost? agents, Display.RecentSignals signals, OrchestratorMetrics metrics)
