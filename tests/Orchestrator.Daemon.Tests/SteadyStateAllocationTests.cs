@@ -39,6 +39,36 @@ public sealed class SteadyStateAllocationTests
         }
     }
 
+    /// <summary>
+    /// The status line (every 5 s by default) may allocate, boundedly: its text and log event cost a
+    /// few KB (NLog's rendering to the three targets adds about as much again), so 12 a minute stay
+    /// far below one gen0 budget (2 MB on a small machine).
+    /// </summary>
+    [Fact]
+    public void StatusEvent_AllocatesAFewKilobytes()
+    {
+        const int Lines = 100;
+        using var session = new TradingSession(DaemonCli.BuildOptions(seed: 3, ticksPerSecond: 2_000, WaitStrategyKind.Blocking), NullAuditWriter.Instance);
+        session.Start("status line allocation test");
+        try
+        {
+            Assert.Contains(" gc=", session.StatusEvent().FormattedMessage, StringComparison.Ordinal); // warm
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Lines; i++)
+            {
+                GC.KeepAlive(session.StatusEvent());
+            }
+
+            long perLine = (GC.GetAllocatedBytesForCurrentThread() - before) / Lines;
+
+            Assert.True(perLine <= 6 * 1024, $"{perLine} bytes per status line");
+        }
+        finally
+        {
+            session.Stop();
+        }
+    }
+
     /// <summary>Passes ticks on, and measures the feed thread's allocation between two tick counts.</summary>
     private sealed class FeedThreadProbe(IMarketDataSink inner, long warmupTicks, long measuredTicks) : IMarketDataSink
     {
