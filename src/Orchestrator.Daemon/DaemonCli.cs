@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using NLog;
 using Orchestrator.Adapters.Alpaca;
@@ -439,8 +440,8 @@ public static class DaemonCli
 
             RunReport report = session.BuildReport();
             logger.Log(session.StatusEvent());
-            logger.Info("Summary: {0} events, {1} orders, {2} fills, equity {3}, realized {4}, unrealized {5}, latency p50 {6:0.0}us p99 {7:0.0}us",
-                report.Events, report.OrdersSubmitted, report.Fills, report.Equity, report.RealizedPnl, report.UnrealizedPnl, report.Latency.P50Us, report.Latency.P99Us);
+            logger.Info("Summary: {0} events, {1} orders, {2} fills, equity {3}, realized {4}, unrealized {5}, latency p50 {6:0.0}us p99 {7:0.0}us, {8}",
+                report.Events, report.OrdersSubmitted, report.Fills, report.Equity, report.RealizedPnl, report.UnrealizedPnl, report.Latency.P50Us, report.Latency.P99Us, DescribeGc(report.Gc));
             if (reportPath is not null)
             {
                 string? directory = Path.GetDirectoryName(Path.GetFullPath(reportPath));
@@ -495,6 +496,10 @@ public static class DaemonCli
             LogManager.Shutdown();
         }
     }
+
+    /// <summary>The summary's GC words: what was counted (after the warm-up, or the whole run when it was shorter) and what the collector did.</summary>
+    private static string DescribeGc(GcFigures gc) => string.Create(CultureInfo.InvariantCulture,
+        $"GC {(gc.WarmupSeconds > 0 ? $"after a {gc.WarmupSeconds:0.###}s warm-up" : "over the whole run (shorter than the warm-up)")}: gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, {(gc.AllocatedBytes < 1 << 20 ? $"{gc.AllocatedBytes / 1024.0:0.0} KiB" : $"{gc.AllocatedBytes / 1048576.0:0.0} MiB")} allocated in {gc.MeasuredSeconds:0.0}s");
 
     /// <summary>The configured MCP tools over the session, agents and recent signals; signals go through the agents' publisher when they run.</summary>
     private static McpToolDispatcher CreateMcpDispatcher(DaemonConfig config, TradingSession session, AgentHost? agents, Display.RecentSignals signals, OrchestratorMetrics metrics)

@@ -30,7 +30,8 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents");
 
-    private readonly BlockingCollection<Task> _queue = [];
+    // Tasks (the TaskScheduler's) and reusable work items (TryPost): the pool runs both in order.
+    private readonly BlockingCollection<object> _queue = [];
     private readonly Thread[] _threads;
     private long _executed;
     private long _dropped;
@@ -81,6 +82,32 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
     public Task Run(Func<Task> work) =>
         IsShutDown ? Task.FromCanceled(new CancellationToken(canceled: true)) : Factory.StartNew(work).Unwrap();
 
+    /// <summary>
+    /// Queues a reusable work item without allocating (periodic jobs post the same item every time):
+    /// its <see cref="IThreadPoolWorkItem.Execute"/> runs on a pool thread, outside any task (so
+    /// <see cref="TaskScheduler.Current"/> is the default there: for synchronous work). An exception
+    /// from it is logged, never fatal to the thread. False after <see cref="Dispose"/> (not queued).
+    /// </summary>
+    public bool TryPost(IThreadPoolWorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (IsShutDown)
+        {
+            return false;
+        }
+
+        try
+        {
+            _queue.Add(item);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _dropped); // shut down meanwhile: refused, never thrown
+            return false;
+        }
+    }
+
     // Memory ordering: Volatile.Read pairs with the Interlocked.Exchange in Dispose; a Run racing with
     // Dispose may still pass this check, and then its task is dropped and counted by QueueTask.
     private bool IsShutDown => Volatile.Read(ref _disposed) != 0;
@@ -101,15 +128,23 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
         !taskWasPreviouslyQueued && IsPoolThread && TryExecuteTask(task);
 
-    protected override IEnumerable<Task> GetScheduledTasks() => [.. _queue];
+    protected override IEnumerable<Task> GetScheduledTasks() => [.. _queue.OfType<Task>()];
 
     private void Run()
     {
         try
         {
-            foreach (Task task in _queue.GetConsumingEnumerable())
+            foreach (object item in _queue.GetConsumingEnumerable())
             {
-                TryExecuteTask(task);
+                if (item is Task task)
+                {
+                    TryExecuteTask(task);
+                }
+                else
+                {
+                    Execute((IThreadPoolWorkItem)item);
+                }
+
                 Interlocked.Increment(ref _executed);
             }
         }
@@ -120,6 +155,18 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
         catch (Exception ex)
         {
             s_logger.Fatal(ex, "Slow-path thread {0} failed", Thread.CurrentThread.Name);
+        }
+    }
+
+    private static void Execute(IThreadPoolWorkItem item)
+    {
+        try
+        {
+            item.Execute();
+        }
+        catch (Exception ex)
+        {
+            s_logger.Error(ex, "Slow-path work item {0} failed", item.GetType().Name);
         }
     }
 

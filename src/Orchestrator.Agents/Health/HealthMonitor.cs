@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using NLog;
 using Orchestrator.Agents.Agents;
@@ -380,10 +379,11 @@ public sealed class HealthMonitor : IAsyncDisposable
 
     private (ComponentHealth Health, ProcessSample Sample) CheckProcess(Action[] trims)
     {
-        using Process process = Process.GetCurrentProcess();
-        long workingSet = process.WorkingSet64;
+        // Environment's figures, not a Process object: that one reads every thread's /proc entry (tens of
+        // KB of garbage per check in a daemon that must not collect in steady state); CpuUsage allocates nothing.
+        long workingSet = Environment.WorkingSet;
         long heap = GC.GetTotalMemory(forceFullCollection: false);
-        double? cpu = SampleCpu(process.TotalProcessorTime);
+        double? cpu = SampleCpu(Environment.CpuUsage.TotalTime);
         var problems = new List<string>();
         bool trimmed = false;
 
@@ -406,8 +406,7 @@ public sealed class HealthMonitor : IAsyncDisposable
             }
 
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            process.Refresh();
-            long workingSetAfter = process.WorkingSet64;
+            long workingSetAfter = Environment.WorkingSet;
             long heapAfter = GC.GetTotalMemory(forceFullCollection: false);
             _logger.Info(
                 "After trimming: working set {0:N0} bytes (was {1:N0}), GC heap {2:N0} (was {3:N0})",

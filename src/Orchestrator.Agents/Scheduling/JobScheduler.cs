@@ -12,7 +12,9 @@ namespace Orchestrator.Agents.Scheduling;
 /// Finished tasks are kept for <see cref="JobSchedulerOptions.Retention"/> (at most
 /// <see cref="JobSchedulerOptions.MaxRetained"/>). A periodic job runs every interval under its
 /// own timeout and never overlaps itself: a run still going when the next is due is skipped and
-/// counted.
+/// counted. A synchronous periodic job (<see cref="AddPeriodic(string, TimeSpan, Action)"/>) runs
+/// without allocating anything per run, so a frequent one (the engine snapshot, 4 a second) adds
+/// no garbage in steady state.
 /// </summary>
 public sealed class JobScheduler : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class JobScheduler : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PeriodicJob> _periodic = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InlinePeriodicJob> _inline = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private long _nextId;
 
@@ -154,7 +157,7 @@ public sealed class JobScheduler : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         var job = new PeriodicJob(name, interval, timeout ?? interval, work);
-        if (!_periodic.TryAdd(name, job))
+        if (_inline.ContainsKey(name) || !_periodic.TryAdd(name, job))
         {
             throw new ArgumentException($"a periodic job named '{name}' exists already", nameof(name));
         }
@@ -162,9 +165,31 @@ public sealed class JobScheduler : IAsyncDisposable
         job.Loop = _pool.Run(() => PeriodicLoopAsync(job));
     }
 
+    /// <summary>
+    /// Runs short synchronous <paramref name="work"/> every <paramref name="interval"/> on the slow
+    /// pool without allocating per run: the timer posts one reusable work item to the pool (see
+    /// <see cref="SlowPathScheduler.TryPost"/>). A run still going when the next is due makes that
+    /// one skip (counted); an exception is a failure, logged and counted. No timeout: synchronous
+    /// work cannot be left behind, so it must be short (a publish into the ring, a counter read).
+    /// </summary>
+    public void AddPeriodic(string name, TimeSpan interval, Action work)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(work);
+        var job = new InlinePeriodicJob(this, name, work);
+        if (_periodic.ContainsKey(name) || !_inline.TryAdd(name, job))
+        {
+            throw new ArgumentException($"a periodic job named '{name}' exists already", nameof(name));
+        }
+
+        job.Start(_time, interval);
+    }
+
     /// <summary>Runs, skips and failures of a periodic job.</summary>
     public (long Runs, long Skipped, long Failures) PeriodicStats(string name) =>
-        _periodic.TryGetValue(name, out PeriodicJob? job) ? (Interlocked.Read(ref job.Runs), Interlocked.Read(ref job.Skipped), Interlocked.Read(ref job.Failures)) : (0, 0, 0);
+        _periodic.TryGetValue(name, out PeriodicJob? job) ? (Interlocked.Read(ref job.Runs), Interlocked.Read(ref job.Skipped), Interlocked.Read(ref job.Failures))
+        : _inline.TryGetValue(name, out InlinePeriodicJob? inline) ? (Interlocked.Read(ref inline.Runs), Interlocked.Read(ref inline.Skipped), Interlocked.Read(ref inline.Failures))
+        : (0, 0, 0);
 
     private async Task PeriodicLoopAsync(PeriodicJob job)
     {
@@ -214,7 +239,7 @@ public sealed class JobScheduler : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        Task[] loops = [.. _periodic.Values.Select(p => p.Loop), .. _jobs.Values.Select(j => j.Completion)];
+        Task[] loops = [.. _periodic.Values.Select(p => p.Loop), .. _inline.Values.Select(p => p.Stop()), .. _jobs.Values.Select(j => j.Completion)];
         try
         {
             await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -242,6 +267,90 @@ public sealed class JobScheduler : IAsyncDisposable
         public Task Completion { get; set; } = Task.CompletedTask;
 
         public volatile bool CanceledByCaller;
+    }
+
+    /// <summary>
+    /// A synchronous periodic job: its timer's tick claims the job and posts it (the same object each
+    /// time) to the pool, whose thread runs the work and releases it. Nothing is allocated per run.
+    /// </summary>
+    private sealed class InlinePeriodicJob(JobScheduler owner, string name, Action work) : IThreadPoolWorkItem
+    {
+        private const int Idle = 0;
+        private const int Busy = 1; // from the tick that posts a run until the run has ended
+        private const int Stopped = 2;
+
+        private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private ITimer? _timer;
+        private int _state;
+
+        public long Runs;
+        public long Skipped;
+        public long Failures;
+
+        public void Start(TimeProvider time, TimeSpan interval) =>
+            _timer = time.CreateTimer(static job => ((InlinePeriodicJob)job!).OnTick(), this, interval, interval);
+
+        /// <summary>Stops the timer; completes once no run is in progress (the scheduler's stop token is canceled first).</summary>
+        public Task Stop()
+        {
+            _timer?.Dispose();
+            FinishIfStopping();
+            return _stopped.Task;
+        }
+
+        /// <summary>On the timer's thread.</summary>
+        private void OnTick()
+        {
+            // Interlocked: claims the job; only the run that follows releases it, so runs never overlap.
+            if (owner._stop.IsCancellationRequested || Interlocked.CompareExchange(ref _state, Busy, Idle) != Idle)
+            {
+                Interlocked.Increment(ref Skipped);
+                return;
+            }
+
+            if (!owner._pool.TryPost(this))
+            {
+                Release(); // the pool has shut down
+            }
+        }
+
+        /// <summary>On a slow-pool thread.</summary>
+        public void Execute()
+        {
+            if (!owner._stop.IsCancellationRequested)
+            {
+                try
+                {
+                    work();
+                    Interlocked.Increment(ref Runs);
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref Failures);
+                    s_logger.Warn("Periodic job {0} failed: {1}", name, ex.Message);
+                }
+            }
+
+            Release();
+        }
+
+        /// <summary>Ends a run (or a claim the pool refused).</summary>
+        private void Release()
+        {
+            // Interlocked: Busy -> Idle, by the claimer only; a tick may claim the job right after.
+            Interlocked.CompareExchange(ref _state, Idle, Busy);
+            FinishIfStopping();
+        }
+
+        private void FinishIfStopping()
+        {
+            // Interlocked: once the scheduler stops, Idle -> Stopped happens exactly once (at the end of
+            // the last run, or in Stop when no run is going), and no tick claims the job after it.
+            if (owner._stop.IsCancellationRequested && Interlocked.CompareExchange(ref _state, Stopped, Idle) == Idle)
+            {
+                _stopped.TrySetResult();
+            }
+        }
     }
 
     private sealed class PeriodicJob(string name, TimeSpan interval, TimeSpan timeout, Func<CancellationToken, Task> work)

@@ -109,11 +109,7 @@ public sealed class AgentHost : IAsyncDisposable
 
         var host = new AgentHost(session, settings, strategy, backtest);
         session.MarketObserver = new BarFeed(host.Bars, session.Engine.Symbols);
-        host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, _ =>
-        {
-            host.View.Refresh(session.LastEventTimeNs);
-            return Task.CompletedTask;
-        });
+        host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, () => host.View.Refresh(session.LastEventTimeNs)); // 4 a second: allocates nothing per run
         if (settings.StrategyInterval > TimeSpan.Zero)
         {
             host.Jobs.AddPeriodic("strategy", settings.StrategyInterval, async ct =>

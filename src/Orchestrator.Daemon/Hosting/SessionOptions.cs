@@ -39,6 +39,9 @@ public sealed record SessionOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long after start-up the report's and status line's GC figures start counting (see <see cref="GcWatch"/>).</summary>
+    public TimeSpan GcWarmup { get; init; } = GcWatch.DefaultWarmup;
+
     /// <summary>The TCP signal gateway (null = off); it starts after the engine and stops first.</summary>
     public Adapters.SignalGateway.GatewayOptions? Gateway { get; init; }
 

@@ -46,6 +46,7 @@ public sealed partial class TradingSession : IDisposable
     private DisplayConfig _display = DisplayConfig.Default;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _stoppedAt;
+    private GcWatch? _gc;
 
     public TradingSession(SessionOptions options, IAuditWriter? auditWriter = null)
     {
@@ -367,7 +368,14 @@ public sealed partial class TradingSession : IDisposable
         s_logger.Info("Step 5/6: subscribed: {0}", string.Join(", ", _engine.Symbols.Names));
         s_logger.Info("Step 6/6: monitoring started (status every {0:0}s{1})", _options.StatusInterval.TotalSeconds,
             _watcher is null ? string.Empty : ", watching " + Path.Combine(_options.WatchConfigDirectory!, ConfigLoader.RiskFile) + " for live changes");
+        _gc = new GcWatch(_options.GcWarmup);
     }
+
+    /// <summary>
+    /// The collector's figures since trading started, after <see cref="SessionOptions.GcWarmup"/>, until
+    /// <see cref="RunAsync"/> returned (see <see cref="GcWatch"/>); zeros before the session started.
+    /// </summary>
+    public GcFigures Gc => _gc?.Current ?? default;
 
     /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
     private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
@@ -583,6 +591,10 @@ public sealed partial class TradingSession : IDisposable
         {
             // the normal end of a run
         }
+        finally
+        {
+            _gc?.Stop(); // steady state ends here: shutdown allocates and is not counted
+        }
     }
 
     /// <summary>True if the run ended because the market data feed failed.</summary>
@@ -633,11 +645,12 @@ public sealed partial class TradingSession : IDisposable
     {
         TradingEngine e = Engine;
         LatencySummary latency = Latency.Summarize();
+        GcFigures gc = Gc;
         return string.Create(CultureInfo.InvariantCulture,
-            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped}");
+            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
     }
 
-    public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault);
+    public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault, Gc);
 
     private void OnFault(ProcessorFault fault)
     {
@@ -704,5 +717,6 @@ public sealed partial class TradingSession : IDisposable
         _feed?.Dispose();
         _reader?.Dispose();
         _faulted.Dispose();
+        _gc?.Dispose();
     }
 }

@@ -62,9 +62,12 @@ public sealed record RunReport
 
     public required long AuditDropped { get; init; }
 
+    /// <summary>Garbage collections, bytes allocated and pause time in steady state (see <see cref="GcWatch"/>).</summary>
+    public GcFigures Gc { get; init; }
+
     public string? Fault { get; init; }
 
-    public static RunReport From(TradingEngine engine, LatencyRecorder latency, TimeSpan duration, ProcessorFault? fault)
+    public static RunReport From(TradingEngine engine, LatencyRecorder latency, TimeSpan duration, ProcessorFault? fault, GcFigures gc = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(latency);
@@ -137,6 +140,7 @@ public sealed record RunReport
             Latency = latency.Summarize(),
             IllegalReports = c.IllegalReports,
             AuditDropped = engine.Audit.Dropped,
+            Gc = gc,
             Fault = fault is null ? null : fault.ProcessorName + " at sequence " + fault.Sequence + ": " + fault.Exception.Message,
         };
     }
@@ -192,6 +196,15 @@ public sealed record RunReport
             w.WriteEndObject();
             w.WriteNumber("illegal_reports", IllegalReports);
             w.WriteNumber("audit_dropped", AuditDropped);
+            w.WriteStartObject("gc");
+            w.WriteNumber("warmup_s", Gc.WarmupSeconds);
+            w.WriteNumber("measured_s", Math.Round(Gc.MeasuredSeconds, 3));
+            w.WriteNumber("gen0", Gc.Gen0);
+            w.WriteNumber("gen1", Gc.Gen1);
+            w.WriteNumber("gen2", Gc.Gen2);
+            w.WriteNumber("allocated_bytes", Gc.AllocatedBytes);
+            w.WriteNumber("pause_ms", Math.Round(Gc.PauseMs, 3));
+            w.WriteEndObject();
             if (Fault is not null)
             {
                 w.WriteString("fault", Fault);

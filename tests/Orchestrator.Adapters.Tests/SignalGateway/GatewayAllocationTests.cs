@@ -43,6 +43,49 @@ public sealed class GatewayAllocationTests
         Assert.Contains("\"status\":\"accepted\"", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
     }
 
+    /// <summary>Idle, the gateway's only periodic work is its timeout sweep (every second by default): it allocates nothing.</summary>
+    [Fact]
+    public async Task IdleSweep_WithAConnectedIdleClient_AllocatesNothing()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clock = new SweepClock();
+        await using var rig = new GatewayRig(new GatewayOptions { Port = 0, Time = clock });
+        await using GatewayTestClient client = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
+        await client.SendAsync("{\"id\":\"s1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9}\n", guard.Token);
+        Assert.NotNull(await client.ReadAsync(guard.Token)); // connected and answered: now idle
+        for (int i = 0; i < 100; i++)
+        {
+            clock.Fire(); // warm
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            clock.Fire();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(1, rig.Gateway.Counters.ActiveConnections); // swept, not timed out
+    }
+
+    /// <summary>The system clock, except that the gateway's sweep timer fires when the test calls <see cref="Fire"/>, on the test's thread.</summary>
+    private sealed class SweepClock : TimeProvider
+    {
+        private TimerCallback? _callback;
+        private object? _state;
+
+        public void Fire() => _callback!(_state);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _callback = callback;
+            _state = state;
+            return base.CreateTimer(static _ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
     [Fact]
     public void Outcome_Formatting_AllocatesNothing()
     {

@@ -54,6 +54,36 @@ public sealed class HealthMonitorTests : IDisposable
 
     private static ComponentHealth Of(HealthSnapshot snapshot, string name) => Assert.Single(snapshot.Components, c => c.Name == name);
 
+    /// <summary>
+    /// A check every 30 s may allocate (tasks, the snapshot), but so little that two a minute stay far
+    /// below one gen0 budget (2 MB on a small machine): the process figures come from Environment,
+    /// not a Process object that reads every thread's /proc entry.
+    /// </summary>
+    [Fact]
+    public async Task Check_AllocatesAFewKilobytes_OnThePoolThread()
+    {
+        const int Checks = 20;
+        using var pool = new SlowPathScheduler(1);
+        await using var monitor = new HealthMonitor(pool, new HealthMonitorOptions { MemoryThresholdBytes = 0 }, _time, logger: _log.Logger);
+        monitor.AddAgent(new FakeAgent("data_agent", _time));
+        monitor.AddCheck("engine", _ => Task.FromResult(ComponentHealth.Of("engine", HealthState.Healthy, "1 events")));
+        for (int i = 0; i < 3; i++)
+        {
+            await monitor.CheckNowAsync(); // warm: first-call costs (JIT, the /proc reader) are not steady state
+        }
+
+        long before = await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
+        for (int i = 0; i < Checks; i++)
+        {
+            Assert.Equal(HealthState.Healthy, (await monitor.CheckNowAsync()).Overall);
+        }
+
+        long after = await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
+        long perCheck = (after - before) / Checks;
+
+        Assert.True(perCheck <= 12 * 1024, $"{perCheck} bytes per health check");
+    }
+
     [Fact]
     public async Task HungAgent_IsRestartedWithinOneCheck_AndItsRecoveryIsLogged()
     {

@@ -27,6 +27,29 @@ public sealed class BarStoreTests
     }
 
     [Fact]
+    public void OnTrade_ForKnownSymbols_AllocatesNothing_AsBarsFormAndComplete()
+    {
+        var store = new BarStore(TimeSpan.FromSeconds(1), capacityPerSymbol: 64);
+        string[] symbols = ["AAPL", "MSFT", "NVDA"];
+        for (int i = 0; i < 1_000; i++)
+        {
+            store.OnTrade(symbols[i % 3], 100m + (i % 7), 10, s_t0 + (i * Second / 10)); // the symbols become known, the rings fill
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1_000; i < 101_000; i++)
+        {
+            store.OnTrade(symbols[i % 3], 100m + (i % 7), 10, s_t0 + (i * Second / 10)); // ten trades a second: a bar completes every ten
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, store.LateTrades + store.Refused);
+        Assert.Equal(64, store.GetBars("AAPL", 1_000).Count);
+    }
+
+    [Fact]
     public void LateTrade_IsDroppedAndCounted()
     {
         var store = new BarStore();
