@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Orchestrator.Benchmarks.Throughput;
 
 namespace Orchestrator.Benchmarks;
@@ -27,16 +28,52 @@ internal static class QuickBench
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={topology.Name} impl={implementation} ops_per_s={opsPerSecond:F0}"));
             }
 
-            output.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"scenario={topology.Name} ring_vs_channels={rates[Implementation.Ring] / rates[Implementation.Channels]:F1}x ring_vs_blockingcollection={rates[Implementation.Ring] / rates[Implementation.BlockingCollection]:F1}x"));
+            output.WriteLine(RatioLine(topology, rates));
+            foreach (Goal goal in ThroughputGoals(topology, rates))
+            {
+                output.WriteLine(goal);
+            }
         }
 
         RunLatency(output);
         return 0;
     }
 
-    /// <summary>Engine latency at a fixed offered rate, both scenarios, one line each.</summary>
+    /// <summary><c>scenario=… ring_vs_channels=12.3x ring_vs_…=…x</c>: the ring's rate over each alternative's.</summary>
+    public static string RatioLine(Topology topology, IReadOnlyDictionary<string, double> rates)
+    {
+        var line = new StringBuilder("scenario=").Append(topology.Name);
+        foreach (string other in Implementation.All)
+        {
+            if (other != Implementation.Ring)
+            {
+                line.Append(CultureInfo.InvariantCulture, $" {Implementation.Ring}_vs_{other}={Goal.Ratio(rates[Implementation.Ring], rates[other]):F2}x");
+            }
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>
+    /// Issue 16's throughput goals for <paramref name="topology"/>: the ring at least 10x Channels
+    /// (1p1c, pipeline3) or 4x (3p1c); in pipeline3, at least 0.9x Disruptor-net wired by hand.
+    /// </summary>
+    public static IEnumerable<Goal> ThroughputGoals(Topology topology, IReadOnlyDictionary<string, double> rates)
+    {
+        double ring = rates[Implementation.Ring];
+        double overChannels = topology == Topology.ThreeToOne ? 4 : 10;
+        yield return new Goal(topology.Name, Implementation.Ring + "_vs_" + Implementation.Channels, Goal.Ratio(ring, rates[Implementation.Channels]), overChannels, GoalBound.AtLeast);
+        if (topology == Topology.Pipeline3)
+        {
+            yield return new Goal(topology.Name, Implementation.Ring + "_vs_" + Implementation.HandWired, Goal.Ratio(ring, rates[Implementation.HandWired]), 0.9, GoalBound.AtLeast);
+        }
+    }
+
+    /// <summary>
+    /// Engine latency at a fixed offered rate, both scenarios, one line each; after each scenario's
+    /// run without a journal, one bare ring hop and one Channel hop at the same rate and wait
+    /// strategy, and the goals (the engine's percentiles, and its p50 and p99 over the bare hop's).
+    /// </summary>
     public static void RunLatency(TextWriter output)
     {
         const double Offered = 100_000;
@@ -53,15 +90,53 @@ internal static class QuickBench
                 (Engine.Journal.JournalFsync.None, Engine.Journal.JournalPlacement.Stage),
                 (Engine.Journal.JournalFsync.EveryBatch, Engine.Journal.JournalPlacement.Stage),
             };
+            string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
             foreach ((Engine.Journal.JournalFsync? fsync, Engine.Journal.JournalPlacement placement) in journals)
             {
-                using var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement);
-                rig.Run(50_000, Offered); // warm-up
-                Engine.Metrics.LatencySummary s = rig.Run(Events, Offered);
-                string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
+                Engine.Metrics.LatencySummary s;
+                using (var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement))
+                {
+                    rig.Run(50_000, Offered); // warm-up
+                    s = rig.Run(Events, Offered);
+                }
+
                 string journal = fsync is null ? "off" : string.Create(CultureInfo.InvariantCulture, $"{placement.ToString().ToLowerInvariant()}/{fsync}");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={journal} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+                if (fsync is null)
+                {
+                    // The engine's threads are gone (yielding threads would take a core): the hops run alone.
+                    Engine.Metrics.LatencySummary bare = MeasureHop(new Latency.BareHopRig(new Disruptor.YieldingWaitStrategy()), Events, Offered, output);
+                    MeasureHop(new Latency.ChannelHopRig(), Events, Offered, output);
+                    foreach (Goal goal in LatencyGoals(name, s, bare))
+                    {
+                        output.WriteLine(goal);
+                    }
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Issue 16's latency goals (both hops, yielding, 100k events/s): p50 &lt; 5 µs, p99 &lt; 50 µs,
+    /// p99.9 &lt; 200 µs, and p50 and p99 at most 2x the bare ring hop's measured in the same run.
+    /// </summary>
+    public static IEnumerable<Goal> LatencyGoals(string scenario, Engine.Metrics.LatencySummary engine, Engine.Metrics.LatencySummary bareHop)
+    {
+        yield return new Goal(scenario, "p50_us", engine.P50Us, 5, GoalBound.Below);
+        yield return new Goal(scenario, "p99_us", engine.P99Us, 50, GoalBound.Below);
+        yield return new Goal(scenario, "p999_us", engine.P999Us, 200, GoalBound.Below);
+        yield return new Goal(scenario, "p50_vs_bare_hop", Goal.Ratio(engine.P50Us, bareHop.P50Us), 2, GoalBound.AtMost);
+        yield return new Goal(scenario, "p99_vs_bare_hop", Goal.Ratio(engine.P99Us, bareHop.P99Us), 2, GoalBound.AtMost);
+    }
+
+    private static Engine.Metrics.LatencySummary MeasureHop(Latency.OneHopRig rig, long events, double offered, TextWriter output)
+    {
+        using (rig)
+        {
+            rig.Run(50_000, offered); // warm-up
+            Engine.Metrics.LatencySummary s = rig.Run(events, offered);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl={rig.Implementation} wait={rig.WaitStrategy} offered_per_s={offered:F0} events={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+            return s;
         }
     }
 

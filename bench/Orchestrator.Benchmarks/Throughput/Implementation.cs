@@ -4,14 +4,18 @@ namespace Orchestrator.Benchmarks.Throughput;
 public static class Implementation
 {
     public const string Ring = "ring";
+
+    /// <summary>Disruptor-net wired by hand, no DSL: what the DSL-wired ring is held to.</summary>
+    public const string HandWired = "handwired";
     public const string Channels = "channels";
     public const string BlockingCollection = "blockingcollection";
 
-    public static IReadOnlyList<string> All { get; } = [Ring, Channels, BlockingCollection];
+    public static IReadOnlyList<string> All { get; } = [Ring, HandWired, Channels, BlockingCollection];
 
     public static ThroughputRig Create(string implementation, Topology topology) => implementation switch
     {
         Ring => new RingRig(topology),
+        HandWired => new HandWiredRig(topology),
         Channels => new ChannelsRig(topology),
         BlockingCollection => new BlockingCollectionRig(topology),
         _ => throw new ArgumentOutOfRangeException(nameof(implementation), implementation, "Unknown implementation."),

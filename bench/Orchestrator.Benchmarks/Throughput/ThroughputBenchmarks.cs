@@ -23,6 +23,9 @@ public abstract class ThroughputBenchmarks
     [GlobalSetup(Target = nameof(Ring))]
     public void SetupRing() => _rig = Implementation.Create(Implementation.Ring, Topology);
 
+    [GlobalSetup(Target = nameof(HandWired))]
+    public void SetupHandWired() => _rig = Implementation.Create(Implementation.HandWired, Topology);
+
     [GlobalSetup(Target = nameof(BlockingCollection))]
     public void SetupBlockingCollection() => _rig = Implementation.Create(Implementation.BlockingCollection, Topology);
 
@@ -34,6 +37,9 @@ public abstract class ThroughputBenchmarks
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
     public long Ring() => _rig!.Run(EventsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public long HandWired() => _rig!.Run(EventsPerInvoke);
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
     public long BlockingCollection() => _rig!.Run(EventsPerInvoke);
