@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Orchestrator.Benchmarks.Throughput;
+using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Metrics;
 
 namespace Orchestrator.Benchmarks;
 
@@ -13,6 +15,9 @@ namespace Orchestrator.Benchmarks;
 internal static class QuickBench
 {
     private const int TimedRuns = 3;
+
+    /// <summary>Interleaved rounds of the engine and the bare hops in the latency goals' run.</summary>
+    private const int LatencyRounds = 5;
     private static readonly TimeSpan s_minimumRun = TimeSpan.FromMilliseconds(200);
 
     public static int Run(TextWriter output)
@@ -70,48 +75,62 @@ internal static class QuickBench
     }
 
     /// <summary>
-    /// Engine latency at a fixed offered rate, both scenarios, one line each; after each scenario's
-    /// run without a journal, one bare ring hop and one Channel hop at the same rate and wait
-    /// strategy, and the goals (the engine's percentiles, and its p50 and p99 over the bare hop's).
+    /// Engine latency at a fixed offered rate, both scenarios, one line each. Without a journal the
+    /// engine runs in <see cref="LatencyRounds"/> rounds interleaved with rounds of a bare
+    /// Disruptor-net hop and a Channel hop at the same rate (the ring's hop with the engine's wait
+    /// strategy), each side pooling its rounds, so the load of a shared machine falls on both
+    /// sides alike; then the goals (the engine's percentiles, its p50 and p99 over the bare hop's).
+    /// Every rig is disposed before the next starts: an idle yielding thread would take a core.
     /// </summary>
     public static void RunLatency(TextWriter output)
     {
         const double Offered = 100_000;
         const long Events = 300_000;
+        const long WarmUp = 50_000;
         foreach (Latency.LatencyScenario scenario in Enum.GetValues<Latency.LatencyScenario>())
         {
-            // Without a journal; with it inline on the trading thread (fsync none: survives kill -9);
-            // as a stage of its own thread (fsync none); and as a stage syncing every batch to disk
-            // (~0.5 ms per sync on this VM, one per batch: the queue behind it is the latency).
-            var journals = new (Engine.Journal.JournalFsync? Fsync, Engine.Journal.JournalPlacement Placement)[]
-            {
-                (null, Engine.Journal.JournalPlacement.Auto),
-                (Engine.Journal.JournalFsync.None, Engine.Journal.JournalPlacement.Inline),
-                (Engine.Journal.JournalFsync.None, Engine.Journal.JournalPlacement.Stage),
-                (Engine.Journal.JournalFsync.EveryBatch, Engine.Journal.JournalPlacement.Stage),
-            };
             string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
-            foreach ((Engine.Journal.JournalFsync? fsync, Engine.Journal.JournalPlacement placement) in journals)
+            var engine = new LatencyRecorder();
+            var bareHop = new LatencyRecorder();
+            var channelHop = new LatencyRecorder();
+            string bareWait = "", channelWait = "";
+            for (int round = 0; round < LatencyRounds; round++)
             {
-                Engine.Metrics.LatencySummary s;
-                using (var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement))
+                long warmUp = round == 0 ? WarmUp : WarmUp / LatencyRounds; // JIT tiers settle in the first round
+                using (var rig = new Latency.LatencyRig(scenario))
                 {
-                    rig.Run(50_000, Offered); // warm-up
-                    s = rig.Run(Events, Offered);
+                    rig.Run(warmUp, Offered);
+                    rig.Run(Events / LatencyRounds, Offered, engine);
                 }
 
-                string journal = fsync is null ? "off" : string.Create(CultureInfo.InvariantCulture, $"{placement.ToString().ToLowerInvariant()}/{fsync}");
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={journal} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
-                if (fsync is null)
-                {
-                    // The engine's threads are gone (yielding threads would take a core): the hops run alone.
-                    Engine.Metrics.LatencySummary bare = MeasureHop(new Latency.BareHopRig(new Disruptor.YieldingWaitStrategy()), Events, Offered, output);
-                    MeasureHop(new Latency.ChannelHopRig(), Events, Offered, output);
-                    foreach (Goal goal in LatencyGoals(name, s, bare))
-                    {
-                        output.WriteLine(goal);
-                    }
-                }
+                bareWait = RunHop(new Latency.BareHopRig(new Disruptor.YieldingWaitStrategy()), warmUp, Events / LatencyRounds, Offered, bareHop);
+                channelWait = RunHop(new Latency.ChannelHopRig(), warmUp, Events / LatencyRounds, Offered, channelHop);
+            }
+
+            LatencySummary s = engine.Summarize(), bare = bareHop.Summarize(), channel = channelHop.Summarize();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal=off offered_per_s={Offered:F0} rounds={LatencyRounds} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl=disruptor wait={bareWait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={bare.Count} p50_us={bare.P50Us:F1} p99_us={bare.P99Us:F1} p999_us={bare.P999Us:F1} max_us={bare.MaxUs:F1}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl=channels wait={channelWait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={channel.Count} p50_us={channel.P50Us:F1} p99_us={channel.P99Us:F1} p999_us={channel.P999Us:F1} max_us={channel.MaxUs:F1}"));
+            foreach (Goal goal in LatencyGoals(name, s, bare))
+            {
+                output.WriteLine(goal);
+            }
+
+            // With a journal: inline on the trading thread (fsync none: survives kill -9); as a stage
+            // of its own thread (fsync none); and as a stage syncing every batch to disk (~0.5 ms per
+            // sync on this VM, one per batch: the queue behind it is the latency).
+            var journals = new (JournalFsync Fsync, JournalPlacement Placement)[]
+            {
+                (JournalFsync.None, JournalPlacement.Inline),
+                (JournalFsync.None, JournalPlacement.Stage),
+                (JournalFsync.EveryBatch, JournalPlacement.Stage),
+            };
+            foreach ((JournalFsync fsync, JournalPlacement placement) in journals)
+            {
+                using var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement);
+                rig.Run(WarmUp, Offered);
+                s = rig.Run(Events, Offered);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={placement.ToString().ToLowerInvariant()}/{fsync} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
             }
         }
     }
@@ -120,7 +139,7 @@ internal static class QuickBench
     /// Issue 16's latency goals (both hops, yielding, 100k events/s): p50 &lt; 5 µs, p99 &lt; 50 µs,
     /// p99.9 &lt; 200 µs, and p50 and p99 at most 2x the bare ring hop's measured in the same run.
     /// </summary>
-    public static IEnumerable<Goal> LatencyGoals(string scenario, Engine.Metrics.LatencySummary engine, Engine.Metrics.LatencySummary bareHop)
+    public static IEnumerable<Goal> LatencyGoals(string scenario, LatencySummary engine, LatencySummary bareHop)
     {
         yield return new Goal(scenario, "p50_us", engine.P50Us, 5, GoalBound.Below);
         yield return new Goal(scenario, "p99_us", engine.P99Us, 50, GoalBound.Below);
@@ -129,14 +148,14 @@ internal static class QuickBench
         yield return new Goal(scenario, "p99_vs_bare_hop", Goal.Ratio(engine.P99Us, bareHop.P99Us), 2, GoalBound.AtMost);
     }
 
-    private static Engine.Metrics.LatencySummary MeasureHop(Latency.OneHopRig rig, long events, double offered, TextWriter output)
+    /// <summary>One round of a hop rig: <paramref name="warmUp"/> events, then <paramref name="events"/> into <paramref name="recorder"/>; returns how the rig waits.</summary>
+    private static string RunHop(Latency.OneHopRig rig, long warmUp, long events, double offered, LatencyRecorder recorder)
     {
         using (rig)
         {
-            rig.Run(50_000, offered); // warm-up
-            Engine.Metrics.LatencySummary s = rig.Run(events, offered);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl={rig.Implementation} wait={rig.WaitStrategy} offered_per_s={offered:F0} events={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
-            return s;
+            rig.Run(warmUp, offered);
+            rig.Run(events, offered, recorder);
+            return rig.WaitStrategy;
         }
     }
 

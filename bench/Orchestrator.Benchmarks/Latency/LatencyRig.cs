@@ -66,9 +66,12 @@ public sealed class LatencyRig : IDisposable
     public LatencyRecorder Recorder { get; private set; } = new();
 
     /// <summary>Offers <paramref name="events"/> inputs at <paramref name="offeredPerSecond"/>, waits for the engine to go quiet, and returns the latency of the orders they caused.</summary>
-    public LatencySummary Run(long events, double offeredPerSecond)
+    public LatencySummary Run(long events, double offeredPerSecond) => Run(events, offeredPerSecond, new LatencyRecorder());
+
+    /// <summary>As <see cref="Run(long, double)"/>, adding to <paramref name="recorder"/>: interleaved rounds of several rigs pool their orders.</summary>
+    public LatencySummary Run(long events, double offeredPerSecond, LatencyRecorder recorder)
     {
-        Recorder = new LatencyRecorder();
+        Recorder = recorder;
         _gateway.Recorder = Recorder;
         double interval = s_ticksPerSecond / offeredPerSecond;
         long start = Stopwatch.GetTimestamp();

@@ -28,9 +28,11 @@ public abstract class OneHopRig : IDisposable
     public abstract string WaitStrategy { get; }
 
     /// <summary>Offers <paramref name="events"/> stamped events at <paramref name="offeredPerSecond"/>, waits until the consumer has seen them all (30 s at most), and returns their latency.</summary>
-    public LatencySummary Run(long events, double offeredPerSecond)
+    public LatencySummary Run(long events, double offeredPerSecond) => Run(events, offeredPerSecond, new LatencyRecorder());
+
+    /// <summary>As <see cref="Run(long, double)"/>, adding to <paramref name="recorder"/>: interleaved rounds of several rigs pool their events.</summary>
+    public LatencySummary Run(long events, double offeredPerSecond, LatencyRecorder recorder)
     {
-        var recorder = new LatencyRecorder();
         // Plain write: the consumer reads it only after taking one of the events published below,
         // and every queue here publishes with release semantics.
         _recorder = recorder;
