@@ -5,12 +5,13 @@ namespace Orchestrator.Benchmarks.Tests;
 
 public sealed class QuickBenchGoalsTests
 {
-    private static Dictionary<string, double> Rates(double ring, double handWired, double channels, double blockingCollection) => new()
+    private static Dictionary<string, double> Rates(double ring, double handWired, double channels, double blockingCollection, double concurrentQueue = 20e6) => new()
     {
         [Implementation.Ring] = ring,
         [Implementation.HandWired] = handWired,
         [Implementation.Channels] = channels,
         [Implementation.BlockingCollection] = blockingCollection,
+        [Implementation.ConcurrentQueue] = concurrentQueue,
     };
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class QuickBenchGoalsTests
     {
         string line = QuickBench.RatioLine(Topology.Pipeline3, Rates(90e6, 100e6, 5e6, 1e6));
 
-        Assert.Equal($"scenario=pipeline3 {Implementation.Ring}_vs_handwired=0.90x {Implementation.Ring}_vs_channels=18.00x {Implementation.Ring}_vs_blockingcollection=90.00x", line);
+        Assert.Equal($"scenario=pipeline3 {Implementation.Ring}_vs_handwired=0.90x {Implementation.Ring}_vs_channels=18.00x {Implementation.Ring}_vs_blockingcollection=90.00x {Implementation.Ring}_vs_concurrentqueue=4.50x", line);
     }
 
     [Fact]
