@@ -3,7 +3,8 @@ namespace Orchestrator.Benchmarks.Throughput;
 /// <summary>The implementations compared side by side; names as the quick mode prints them.</summary>
 public static class Implementation
 {
-    public const string Ring = "ring";
+    /// <summary>Disruptor-net as the engine wires it (<c>RingPipeline</c>, the DSL).</summary>
+    public const string Ring = "disruptor";
 
     /// <summary>Disruptor-net wired by hand, no DSL: what the DSL-wired ring is held to.</summary>
     public const string HandWired = "handwired";
