@@ -4,6 +4,7 @@ using System.Text;
 using Orchestrator.Benchmarks.Throughput;
 using Orchestrator.Engine.Journal;
 using Orchestrator.Engine.Metrics;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks;
 
@@ -87,30 +88,33 @@ internal static class QuickBench
         const double Offered = 100_000;
         const long Events = 300_000;
         const long WarmUp = 50_000;
+        const WaitStrategyKind Wait = WaitStrategyKind.Yielding; // the engine's rings and the bare hop alike
         foreach (Latency.LatencyScenario scenario in Enum.GetValues<Latency.LatencyScenario>())
         {
             string name = scenario == Latency.LatencyScenario.TickToOrder ? "tick_to_order" : "signal_to_order";
             var engine = new LatencyRecorder();
+            var handoff = new LatencyRecorder();
             var bareHop = new LatencyRecorder();
             var channelHop = new LatencyRecorder();
-            string bareWait = "", channelWait = "";
+            string channelWait = "";
             for (int round = 0; round < LatencyRounds; round++)
             {
                 long warmUp = round == 0 ? WarmUp : WarmUp / LatencyRounds; // JIT tiers settle in the first round
-                using (var rig = new Latency.LatencyRig(scenario))
+                using (var rig = new Latency.LatencyRig(scenario, Wait))
                 {
                     rig.Run(warmUp, Offered);
-                    rig.Run(Events / LatencyRounds, Offered, engine);
+                    rig.Run(Events / LatencyRounds, Offered, engine, handoff);
                 }
 
-                bareWait = RunHop(new Latency.BareHopRig(new Disruptor.YieldingWaitStrategy()), warmUp, Events / LatencyRounds, Offered, bareHop);
+                RunHop(new Latency.BareHopRig(Wait), warmUp, Events / LatencyRounds, Offered, bareHop);
                 channelWait = RunHop(new Latency.ChannelHopRig(), warmUp, Events / LatencyRounds, Offered, channelHop);
             }
 
             LatencySummary s = engine.Summarize(), bare = bareHop.Summarize(), channel = channelHop.Summarize();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal=off offered_per_s={Offered:F0} rounds={LatencyRounds} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl=disruptor wait={bareWait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={bare.Count} p50_us={bare.P50Us:F1} p99_us={bare.P99Us:F1} p999_us={bare.P999Us:F1} max_us={bare.MaxUs:F1}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario=one_hop impl=channels wait={channelWait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={channel.Count} p50_us={channel.P50Us:F1} p99_us={channel.P99Us:F1} p999_us={channel.P999Us:F1} max_us={channel.MaxUs:F1}"));
+            string wait = Wait.ToString().ToLowerInvariant();
+            output.WriteLine(LatencyLine($"scenario={name} journal=off wait={wait} offered_per_s={Offered:F0} rounds={LatencyRounds} orders={s.Count}", s, handoff.Summarize()));
+            output.WriteLine(LatencyLine($"scenario=one_hop impl=disruptor wait={wait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={bare.Count}", bare, null));
+            output.WriteLine(LatencyLine($"scenario=one_hop impl=channels wait={channelWait} offered_per_s={Offered:F0} rounds={LatencyRounds} events={channel.Count}", channel, null));
             foreach (Goal goal in LatencyGoals(name, s, bare))
             {
                 output.WriteLine(goal);
@@ -127,12 +131,19 @@ internal static class QuickBench
             };
             foreach ((JournalFsync fsync, JournalPlacement placement) in journals)
             {
-                using var rig = new Latency.LatencyRig(scenario, journal: fsync, placement: placement);
+                using var rig = new Latency.LatencyRig(scenario, Wait, fsync, placement);
                 rig.Run(WarmUp, Offered);
                 s = rig.Run(Events, Offered);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenario={name} journal={placement.ToString().ToLowerInvariant()}/{fsync} offered_per_s={Offered:F0} orders={s.Count} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}"));
+                output.WriteLine(LatencyLine($"scenario={name} journal={placement.ToString().ToLowerInvariant()}/{fsync} wait={wait} offered_per_s={Offered:F0} orders={s.Count}", s, rig.HandoffRecorder.Summarize()));
             }
         }
+    }
+
+    /// <summary><paramref name="head"/> then <c>p50_us=… p99_us=… p999_us=… max_us=…</c>, and with <paramref name="handoff"/> its p50 and p99 as <c>handoff_p50_us=… handoff_p99_us=…</c>.</summary>
+    public static string LatencyLine(FormattableString head, LatencySummary s, LatencySummary? handoff)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture, $"{head.ToString(CultureInfo.InvariantCulture)} p50_us={s.P50Us:F1} p99_us={s.P99Us:F1} p999_us={s.P999Us:F1} max_us={s.MaxUs:F1}");
+        return handoff is null ? line : string.Create(CultureInfo.InvariantCulture, $"{line} handoff_p50_us={handoff.P50Us:F1} handoff_p99_us={handoff.P99Us:F1}");
     }
 
     /// <summary>

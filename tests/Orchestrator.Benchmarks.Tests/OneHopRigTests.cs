@@ -1,6 +1,6 @@
-using Disruptor;
 using Orchestrator.Benchmarks.Latency;
 using Orchestrator.Engine.Metrics;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Tests;
 
@@ -10,7 +10,7 @@ public sealed class OneHopRigTests
     public static TheoryData<string> Rigs => ["disruptor", "channels"];
 
     private static OneHopRig Create(string implementation) => implementation == "disruptor"
-        ? new BareHopRig(new YieldingWaitStrategy())
+        ? new BareHopRig(WaitStrategyKind.Yielding)
         : new ChannelHopRig();
 
     [Theory]
@@ -44,8 +44,8 @@ public sealed class OneHopRigTests
     [Fact]
     public void BareHopRig_NamesTheWaitStrategyItWasGiven()
     {
-        using var yielding = new BareHopRig(new YieldingWaitStrategy());
-        using var blocking = new BareHopRig(new BlockingWaitStrategy());
+        using var yielding = new BareHopRig(WaitStrategyKind.Yielding);
+        using var blocking = new BareHopRig(WaitStrategyKind.Blocking);
 
         Assert.Equal("yielding", yielding.WaitStrategy);
         Assert.Equal("blocking", blocking.WaitStrategy);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Disruptor;
 using Disruptor.Dsl;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Latency;
 
@@ -11,7 +12,8 @@ namespace Orchestrator.Benchmarks.Latency;
 /// </code>
 /// The producer claims a slot, stamps it with <see cref="Stopwatch.GetTimestamp"/> and publishes
 /// (the publish scope's Dispose), as the engine stamps its inputs; the consumer waits with the
-/// wait strategy given, which the quick mode sets to the engine's.
+/// wait strategy given, built by the engine's own factory (<see cref="WaitStrategies"/>), which the
+/// quick mode sets to the engine's.
 /// </summary>
 public sealed class BareHopRig : OneHopRig
 {
@@ -20,18 +22,18 @@ public sealed class BareHopRig : OneHopRig
     private readonly ValueDisruptor<Ping> _disruptor;
     private readonly ValueRingBuffer<Ping> _ring;
 
-    /// <summary>A started ring with one consumer thread waiting with <paramref name="waitStrategy"/>.</summary>
-    public BareHopRig(IWaitStrategy waitStrategy)
+    /// <summary>A started ring with one consumer thread waiting with <paramref name="waitStrategy"/>, built by the engine's own factory.</summary>
+    public BareHopRig(WaitStrategyKind waitStrategy)
     {
-        _disruptor = new ValueDisruptor<Ping>(() => default, BufferSize, TaskScheduler.Default, ProducerType.Single, waitStrategy);
+        _disruptor = new ValueDisruptor<Ping>(static () => default, BufferSize, TaskScheduler.Default, ProducerType.Single, WaitStrategies.Create(waitStrategy));
         _disruptor.HandleEventsWith(new ReceivingHandler(this));
         _ring = _disruptor.Start();
-        WaitStrategy = waitStrategy.GetType().Name.Replace("WaitStrategy", "", StringComparison.Ordinal).ToLowerInvariant();
+        WaitStrategy = waitStrategy.ToString().ToLowerInvariant();
     }
 
     public override string Implementation => "disruptor";
 
-    /// <summary>The wait strategy's type name without its suffix: <c>yielding</c> for <see cref="YieldingWaitStrategy"/>.</summary>
+    /// <summary>The wait strategy's name in lower case: <c>yielding</c>, <c>blocking</c>, <c>sleeping</c>, <c>busyspin</c>.</summary>
     public override string WaitStrategy { get; }
 
     protected override void PublishStamped()
@@ -54,8 +56,8 @@ public sealed class BareHopRig : OneHopRig
         public long PublishTimestamp;
     }
 
-    /// <summary>Hands each ping to the rig; called on the consumer thread only.</summary>
-    private sealed class ReceivingHandler(BareHopRig rig) : IValueEventHandler<Ping>
+    /// <summary>Hands each ping to the rig; called on the consumer thread only. Public: Disruptor-net generates a struct proxy only for visible handler types.</summary>
+    public sealed class ReceivingHandler(BareHopRig rig) : IValueEventHandler<Ping>
     {
         public void OnEvent(ref Ping data, long sequence, bool endOfBatch) => rig.Received(data.PublishTimestamp);
     }

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Disruptor;
 using Orchestrator.Engine.Metrics;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Latency;
 
@@ -21,10 +21,10 @@ public class OneHopLatencyBenchmarks : IDisposable
     public void SetupChannel() => _rig = new ChannelHopRig();
 
     [GlobalSetup(Target = nameof(RingYielding))]
-    public void SetupRingYielding() => _rig = new BareHopRig(new YieldingWaitStrategy());
+    public void SetupRingYielding() => _rig = new BareHopRig(WaitStrategyKind.Yielding);
 
     [GlobalSetup(Target = nameof(RingBlocking))]
-    public void SetupRingBlocking() => _rig = new BareHopRig(new BlockingWaitStrategy());
+    public void SetupRingBlocking() => _rig = new BareHopRig(WaitStrategyKind.Blocking);
 
     [GlobalCleanup]
     public void Cleanup()

@@ -1,5 +1,7 @@
 using Disruptor;
+using Disruptor.Dsl;
 using Disruptor.Processing;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Throughput;
 
@@ -14,7 +16,8 @@ namespace Orchestrator.Benchmarks.Throughput;
 /// </code>
 /// Each processor is made by <see cref="EventProcessorFactory"/> (struct proxies for the handler,
 /// the data provider and the sequencer options) and runs on its own long-running task, which is
-/// what the DSL does too; the wait strategy is yielding, as in every throughput rig.
+/// what the DSL does too; the wait strategy is yielding, from the engine's own factory, as in
+/// <see cref="RingRig"/>; the producer loop and the handlers are <see cref="RingRig"/>'s.
 /// </summary>
 public sealed class HandWiredRig : ThroughputRig
 {
@@ -25,9 +28,11 @@ public sealed class HandWiredRig : ThroughputRig
     public HandWiredRig(Topology topology, int bufferSize = Capacity)
         : base(topology)
     {
-        _ring = topology.Producers == 1
-            ? ValueRingBuffer<CounterEvent>.CreateSingleProducer(() => default, bufferSize, new YieldingWaitStrategy())
-            : ValueRingBuffer<CounterEvent>.CreateMultiProducer(() => default, bufferSize, new YieldingWaitStrategy());
+        _ring = ValueRingBuffer<CounterEvent>.Create(
+            topology.Producers == 1 ? ProducerType.Single : ProducerType.Multi,
+            static () => default,
+            bufferSize,
+            WaitStrategies.Create(WaitStrategyKind.Yielding));
 
         _processors = new IValueEventProcessor<CounterEvent>[topology.Stages];
         for (int stage = 0; stage < topology.Stages; stage++)
@@ -47,16 +52,7 @@ public sealed class HandWiredRig : ThroughputRig
         }
     }
 
-    protected override void Produce(int producer, long count)
-    {
-        ValueRingBuffer<CounterEvent> ring = _ring;
-        for (long i = 0; i < count; i++)
-        {
-            long sequence = ring.Next();
-            ring[sequence].Value = i;
-            ring.Publish(sequence);
-        }
-    }
+    protected override void Produce(int producer, long count) => CounterEvent.PublishCounting(_ring, count);
 
     protected override void Dispose(bool disposing)
     {
@@ -71,15 +67,5 @@ public sealed class HandWiredRig : ThroughputRig
         }
 
         base.Dispose(disposing);
-    }
-
-    private sealed class IncrementHandler : IValueEventHandler<CounterEvent>
-    {
-        public void OnEvent(ref CounterEvent data, long sequence, bool endOfBatch) => data.Value++;
-    }
-
-    private sealed class LastStageHandler(HandWiredRig rig) : IValueEventHandler<CounterEvent>
-    {
-        public void OnEvent(ref CounterEvent data, long sequence, bool endOfBatch) => rig.Consumed(data.Value);
     }
 }
