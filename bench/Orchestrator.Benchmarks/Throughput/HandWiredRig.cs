@@ -15,9 +15,10 @@ namespace Orchestrator.Benchmarks.Throughput;
 ///                 └──────────────── gating sequence: the producer never laps S3 ─────────┘
 /// </code>
 /// Each processor is made by <see cref="EventProcessorFactory"/> (struct proxies for the handler,
-/// the data provider and the sequencer options) and runs on its own long-running task, which is
-/// what the DSL does too; the wait strategy is yielding, from the engine's own factory, as in
-/// <see cref="RingRig"/>; the producer loop and the handlers are <see cref="RingRig"/>'s.
+/// the data provider and the sequencer options) and runs on a long-running task, a dedicated
+/// thread, as every stage of the engine's <see cref="RingPipeline{T}"/> has one. The wait strategy
+/// (yielding, from the engine's own factory), the slot, the producer loop and the handlers are
+/// <see cref="RingRig"/>'s: only the wiring differs.
 /// </summary>
 public sealed class HandWiredRig : ThroughputRig
 {
