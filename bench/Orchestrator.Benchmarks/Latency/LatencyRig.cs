@@ -11,12 +11,16 @@ namespace Orchestrator.Benchmarks.Latency;
 
 /// <summary>
 /// A real <see cref="TradingEngine"/> with a gateway that records latency and fills every order
-/// at once, driven at a fixed offered rate. Shared by BenchmarkDotNet and the quick mode.
+/// at once, driven at a fixed offered rate (see <see cref="LatencyScenario"/> for the topology).
+/// Latency runs over both ring hops: from the input's publish into the inbound ring to the
+/// gateway thread receiving the order from the outbound ring — the gateway reads the clock first
+/// thing in its handler. Beside it, <see cref="HandoffRecorder"/> stops at the order manager's
+/// hand-off (the outbound publish), so the second hop shows as the difference. Shared by
+/// BenchmarkDotNet and the quick mode.
 /// </summary>
 public sealed class LatencyRig : IDisposable
 {
     private const long TickNs = 1_000_000;
-    private static readonly double s_ticksPerSecond = Stopwatch.Frequency;
 
     private readonly LatencyScenario _scenario;
     private readonly FillingGateway _gateway;
@@ -56,7 +60,7 @@ public sealed class LatencyRig : IDisposable
             Journal = new Orchestrator.Engine.Journal.JournalOptions { Fsync = journal ?? Orchestrator.Engine.Journal.JournalFsync.None, Placement = placement },
         };
         Engine = new TradingEngine(options, NullAuditWriter.Instance);
-        _gateway = new FillingGateway(Engine, Recorder);
+        _gateway = new FillingGateway(Engine);
         Engine.ConnectGateway(_gateway);
         Engine.Start();
         PublishTick(); // a first price, so signals have market data
@@ -64,22 +68,26 @@ public sealed class LatencyRig : IDisposable
 
     public TradingEngine Engine { get; }
 
-    public LatencyRecorder Recorder { get; private set; } = new();
+    /// <summary>The last run's orders, publish → the gateway thread's receipt (both ring hops).</summary>
+    public LatencyRecorder Recorder => _gateway.Recorder;
 
-    /// <summary>Offers <paramref name="events"/> inputs at <paramref name="offeredPerSecond"/>, waits for the engine to go quiet, and returns the latency of the orders they caused.</summary>
-    public LatencySummary Run(long events, double offeredPerSecond)
+    /// <summary>The last run's orders, publish → the order manager's hand-off to the outbound ring (the first hop and the stages).</summary>
+    public LatencyRecorder HandoffRecorder => _gateway.HandoffRecorder;
+
+    /// <summary>Offers <paramref name="events"/> inputs at <paramref name="offeredPerSecond"/>, waits for the engine to go quiet, and returns the latency of the orders they caused, publish → the gateway's receipt.</summary>
+    public LatencySummary Run(long events, double offeredPerSecond) => Run(events, offeredPerSecond, new LatencyRecorder(), new LatencyRecorder());
+
+    /// <summary>As <see cref="Run(long, double)"/>, adding to <paramref name="recorder"/> (to the receipt) and <paramref name="handoff"/> (to the hand-off): interleaved rounds of several rigs pool their orders.</summary>
+    public LatencySummary Run(long events, double offeredPerSecond, LatencyRecorder recorder, LatencyRecorder handoff)
     {
-        Recorder = new LatencyRecorder();
-        _gateway.Recorder = Recorder;
-        double interval = s_ticksPerSecond / offeredPerSecond;
-        long start = Stopwatch.GetTimestamp();
+        // Plain writes: the engine is quiet; the gateway thread reads them only after taking an order
+        // caused by the inputs published below, through the rings' release/acquire.
+        _gateway.Recorder = recorder;
+        _gateway.HandoffRecorder = handoff;
+        OfferedRate rate = OfferedRate.Start(offeredPerSecond);
         for (long i = 0; i < events; i++)
         {
-            long due = start + (long)(i * interval);
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                Thread.Yield(); // on 2 cores the engine and gateway threads need this core too
-            }
+            rate.WaitForTurn(i);
 
             if (_scenario == LatencyScenario.TickToOrder)
             {
@@ -93,7 +101,7 @@ public sealed class LatencyRig : IDisposable
         }
 
         Engine.WaitUntilQuiet(TimeSpan.FromSeconds(30));
-        return Recorder.Summarize();
+        return recorder.Summarize();
     }
 
     private void PublishTick()
@@ -115,19 +123,28 @@ public sealed class LatencyRig : IDisposable
         }
     }
 
-    /// <summary>Records each order's latency and answers it with a full fill at the last price.</summary>
-    private sealed class FillingGateway(TradingEngine engine, LatencyRecorder recorder) : IValueEventHandler<OrderCommand>
+    /// <summary>
+    /// The outbound ring's consumer, on the gateway thread: records each order's latency to its
+    /// receipt here and to its hand-off, and answers it with a full fill at the last price. Public:
+    /// Disruptor-net generates a struct proxy (no interface call per order) only for visible
+    /// handler types, and the daemon's gateways are public too.
+    /// </summary>
+    public sealed class FillingGateway(TradingEngine engine) : IValueEventHandler<OrderCommand>
     {
-        public LatencyRecorder Recorder { get; set; } = recorder;
+        public LatencyRecorder Recorder { get; set; } = new();
+
+        public LatencyRecorder HandoffRecorder { get; set; } = new();
 
         public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
         {
+            long received = Stopwatch.GetTimestamp(); // first thing: the second hop ends here
             if (data.Kind != OrderCommandKind.SubmitOrder)
             {
                 return;
             }
 
-            Recorder.Record(data);
+            Recorder.Record(data.CausePublishTimestamp, received);
+            HandoffRecorder.Record(data);
             var fill = new ExecutionReport
             {
                 ClientOrderId = data.ClientOrderId,

@@ -7,18 +7,13 @@ namespace Orchestrator.Benchmarks.Throughput;
 /// <summary>Disruptor-net through the engine's glue (<see cref="RingPipeline{T}"/>): one ring, stages chained as handlers on their own threads.</summary>
 public sealed class RingRig : ThroughputRig
 {
-    public struct ValueEvent
-    {
-        public long Value;
-    }
-
-    private readonly RingPipeline<ValueEvent> _disruptor;
-    private readonly ValueRingBuffer<ValueEvent> _ring;
+    private readonly RingPipeline<CounterEvent> _disruptor;
+    private readonly ValueRingBuffer<CounterEvent> _ring;
 
     public RingRig(Topology topology, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, int bufferSize = Capacity)
         : base(topology)
     {
-        _disruptor = new RingPipeline<ValueEvent>(new RingOptions
+        _disruptor = new RingPipeline<CounterEvent>(new RingOptions
         {
             BufferSize = bufferSize,
             ProducerType = topology.Producers == 1 ? ProducerType.Single : ProducerType.Multi,
@@ -26,7 +21,7 @@ public sealed class RingRig : ThroughputRig
             ThreadNamePrefix = "bench",
         });
 
-        RingStage<ValueEvent>? group = null;
+        RingStage<CounterEvent>? group = null;
         for (int stage = 1; stage < topology.Stages; stage++)
         {
             var handler = new IncrementHandler();
@@ -46,16 +41,7 @@ public sealed class RingRig : ThroughputRig
         _ring = _disruptor.Start();
     }
 
-    protected override void Produce(int producer, long count)
-    {
-        ValueRingBuffer<ValueEvent> ring = _ring;
-        for (long i = 0; i < count; i++)
-        {
-            long sequence = ring.Next();
-            ring[sequence].Value = i;
-            ring.Publish(sequence);
-        }
-    }
+    protected override void Produce(int producer, long count) => CounterEvent.PublishCounting(_ring, count);
 
     protected override void Dispose(bool disposing)
     {
@@ -65,15 +51,5 @@ public sealed class RingRig : ThroughputRig
         }
 
         base.Dispose(disposing);
-    }
-
-    public sealed class IncrementHandler : IValueEventHandler<ValueEvent>
-    {
-        public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => data.Value++;
-    }
-
-    public sealed class LastStageHandler(RingRig rig) : IValueEventHandler<ValueEvent>
-    {
-        public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => rig.Consumed(data.Value);
     }
 }

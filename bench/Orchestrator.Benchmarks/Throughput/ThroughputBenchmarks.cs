@@ -4,7 +4,8 @@ namespace Orchestrator.Benchmarks.Throughput;
 
 /// <summary>
 /// Events per second through one topology (see <see cref="Topology"/> for the diagrams), the
-/// ring against Channels (the baseline) and BlockingCollection in the same run. Each method
+/// ring against Channels (the baseline), BlockingCollection, a bare ConcurrentQueue and
+/// Disruptor-net wired by hand (<see cref="HandWiredRig"/>) in the same run. Each method
 /// gets its own rig (consumer threads started once, in setup), so idle consumers of one
 /// implementation never steal cores from another.
 /// </summary>
@@ -23,8 +24,14 @@ public abstract class ThroughputBenchmarks
     [GlobalSetup(Target = nameof(Ring))]
     public void SetupRing() => _rig = Implementation.Create(Implementation.Ring, Topology);
 
+    [GlobalSetup(Target = nameof(HandWired))]
+    public void SetupHandWired() => _rig = Implementation.Create(Implementation.HandWired, Topology);
+
     [GlobalSetup(Target = nameof(BlockingCollection))]
     public void SetupBlockingCollection() => _rig = Implementation.Create(Implementation.BlockingCollection, Topology);
+
+    [GlobalSetup(Target = nameof(ConcurrentQueue))]
+    public void SetupConcurrentQueue() => _rig = Implementation.Create(Implementation.ConcurrentQueue, Topology);
 
     [GlobalCleanup]
     public void Cleanup() => _rig?.Dispose();
@@ -36,7 +43,13 @@ public abstract class ThroughputBenchmarks
     public long Ring() => _rig!.Run(EventsPerInvoke);
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public long HandWired() => _rig!.Run(EventsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
     public long BlockingCollection() => _rig!.Run(EventsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public long ConcurrentQueue() => _rig!.Run(EventsPerInvoke);
 }
 
 /// <summary><c>P ──▶ [queue] ──▶ C</c></summary>

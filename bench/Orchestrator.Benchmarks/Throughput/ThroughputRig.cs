@@ -44,7 +44,7 @@ public abstract class ThroughputRig : IDisposable
     }
 
     /// <summary>Called by the last stage for every event, on its thread.</summary>
-    protected void Consumed(long value)
+    protected internal void Consumed(long value)
     {
         _checksum += value;
         long consumed = _consumed + 1;
