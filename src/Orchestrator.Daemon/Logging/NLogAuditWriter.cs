@@ -202,17 +202,12 @@ public sealed class NLogAuditWriter : IAuditWriter
     /// <summary>The human line, newline included: <c>[2025-09-26 10:30:15] [ORCHESTRATOR] [INFO] message</c> (local time).</summary>
     internal static void RenderHuman(AuditLevel level, ReadOnlySpan<byte> message, DateTime localTime, Utf8LineBuffer line)
     {
-        line.Clear();
         Span<byte> stamp = stackalloc byte[22];
         Stamp(localTime, stamp);
-        line.Append(stamp);
-        line.Append("[ORCHESTRATOR] ["u8);
-        line.Append(LevelName(level));
-        line.Append("] "u8);
-        line.Append(message);
-        line.Append((byte)'\n');
+        AppendHuman(level, message, stamp, line);
     }
 
+    /// <summary>The human line at the current time; the stamp is rendered once a second.</summary>
     private void RenderHuman(AuditLevel level, ReadOnlySpan<byte> message)
     {
         DateTime now = DateTime.Now;
@@ -223,13 +218,18 @@ public sealed class NLogAuditWriter : IAuditWriter
             _humanStampSecond = second;
         }
 
-        _human.Clear();
-        _human.Append(_humanStamp);
-        _human.Append("[ORCHESTRATOR] ["u8);
-        _human.Append(LevelName(level));
-        _human.Append("] "u8);
-        _human.Append(message);
-        _human.Append((byte)'\n');
+        AppendHuman(level, message, _humanStamp, _human);
+    }
+
+    private static void AppendHuman(AuditLevel level, ReadOnlySpan<byte> message, ReadOnlySpan<byte> stamp, Utf8LineBuffer line)
+    {
+        line.Clear();
+        line.Append(stamp);
+        line.Append("[ORCHESTRATOR] ["u8);
+        line.Append(LevelName(level));
+        line.Append("] "u8);
+        line.Append(message);
+        line.Append((byte)'\n');
     }
 
     /// <summary>"[yyyy-MM-dd HH:mm:ss] " into 22 bytes.</summary>

@@ -64,19 +64,9 @@ public sealed class OrchestratorConsoleTarget : TargetWithLayout, IAuditLineSink
     {
         lock (s_gate)
         {
-            _text.Clear();
-            Layout.Render(logEvent, _text);
-            _text.Append('\n');
-            string text = _text.ToString();
-            int needed = Encoding.UTF8.GetMaxByteCount(text.Length);
-            if (needed > _bytes.Length)
-            {
-                _bytes = new byte[Math.Max(needed, _bytes.Length * 2)];
-            }
-
-            int count = Encoding.UTF8.GetBytes(text, _bytes);
+            ReadOnlySpan<byte> line = OrchestratorFileTarget.RenderLine(Layout, logEvent, _text, ref _bytes);
             WriteBuffered();
-            Stdout().Write(_bytes, 0, count);
+            Stdout().Write(line);
             Stdout().Flush();
         }
     }

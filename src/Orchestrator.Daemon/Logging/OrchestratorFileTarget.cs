@@ -61,25 +61,31 @@ public sealed class OrchestratorFileTarget : TargetWithLayout, IAuditLineSink
 
         lock (_encodeGate)
         {
-            _text.Clear();
-            Layout.Render(logEvent, _text);
-            _text.Append('\n');
-            int count = 0;
-            foreach (ReadOnlyMemory<char> chunk in _text.GetChunks())
-            {
-                int needed = count + Encoding.UTF8.GetMaxByteCount(chunk.Length);
-                if (needed > _bytes.Length)
-                {
-                    Array.Resize(ref _bytes, Math.Max(needed, _bytes.Length * 2));
-                }
-
-                count += Encoding.UTF8.GetBytes(chunk.Span, _bytes.AsSpan(count));
-            }
-
-            file.Append(_bytes.AsSpan(0, count));
+            file.Append(RenderLine(Layout, logEvent, _text, ref _bytes));
         }
 
         file.Flush(); // NLog's own lines are rare and the operator should see them at once
+    }
+
+    /// <summary>NLog's line for <paramref name="logEvent"/> as UTF-8 with its newline, in <paramref name="bytes"/> (grown when too small).</summary>
+    internal static ReadOnlySpan<byte> RenderLine(Layout layout, LogEventInfo logEvent, StringBuilder text, ref byte[] bytes)
+    {
+        text.Clear();
+        layout.Render(logEvent, text);
+        text.Append('\n');
+        int count = 0;
+        foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+        {
+            int needed = count + Encoding.UTF8.GetMaxByteCount(chunk.Length);
+            if (needed > bytes.Length)
+            {
+                Array.Resize(ref bytes, Math.Max(needed, bytes.Length * 2));
+            }
+
+            count += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(count));
+        }
+
+        return bytes.AsSpan(0, count);
     }
 
     protected override void FlushAsync(NLog.Common.AsyncContinuation asyncContinuation)
