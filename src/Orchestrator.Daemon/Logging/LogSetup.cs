@@ -130,10 +130,29 @@ public static class LogSetup
     public const int RollingFileArchives = 14;
 
     private static int s_levelRendererRegistered;
-    private static int s_consoleRoutingVersion;
+    private static int s_routingVersion;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LogFactory, object> s_watched = []; // weak: a factory is not kept alive
 
-    /// <summary>Changes each time <see cref="SuspendConsole"/> takes the console out of the rules or puts it back (the audit writer routes again).</summary>
-    public static int ConsoleRoutingVersion => Volatile.Read(ref s_consoleRoutingVersion);
+    /// <summary>
+    /// Changes each time a watched NLog is reconfigured or <see cref="SuspendConsole"/> takes the
+    /// console out of the rules or puts it back: the audit writer then routes again.
+    /// </summary>
+    public static int RoutingVersion => Volatile.Read(ref s_routingVersion); // acquire: pairs with the Interlocked bumps
+
+    /// <summary>Bumps <see cref="RoutingVersion"/> whenever <paramref name="factory"/> is reconfigured (once per factory).</summary>
+    public static void WatchRouting(LogFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (s_watched)
+        {
+            if (s_watched.TryAdd(factory, s_watched))
+            {
+                factory.ConfigurationChanged += static (_, _) => Interlocked.Increment(ref s_routingVersion);
+            }
+        }
+
+        Interlocked.Increment(ref s_routingVersion);
+    }
 
     private static void RegisterLevelRenderer()
     {
@@ -170,7 +189,7 @@ public static class LogSetup
             }
 
             factory.ReconfigExistingLoggers();
-            Interlocked.Increment(ref s_consoleRoutingVersion); // atomic: the audit thread reads it
+            Interlocked.Increment(ref s_routingVersion); // atomic: the audit thread reads it
         }
 
         return new ConsoleRestorer(factory, removed);
@@ -200,7 +219,7 @@ public static class LogSetup
             }
 
             factory.ReconfigExistingLoggers();
-            Interlocked.Increment(ref s_consoleRoutingVersion);
+            Interlocked.Increment(ref s_routingVersion);
         }
     }
 

@@ -36,9 +36,7 @@ public sealed class NLogAuditWriter : IAuditWriter
     private long _humanStampSecond = -1;
     private IAuditLineSink[][] _routes = [[], [], []];
     private IAuditLineSink[] _sinks = [];
-    private int _configVersion;
-    private int _routedConfigVersion = -1;
-    private int _routedConsoleVersion = -1;
+    private int _routedVersion = -1;
     private SymbolTable? _symbols;
     private IAuditObserver? _observer;
     private AlertService? _alerts;
@@ -47,7 +45,7 @@ public sealed class NLogAuditWriter : IAuditWriter
     public NLogAuditWriter(LogFactory? factory = null)
     {
         _factory = factory ?? LogManager.LogFactory;
-        _factory.ConfigurationChanged += (_, _) => Interlocked.Increment(ref _configVersion); // atomic: any thread may reconfigure
+        LogSetup.WatchRouting(_factory);
     }
 
     /// <summary>The engine's symbols, to name them in the JSON fields (set once the engine exists).</summary>
@@ -70,8 +68,8 @@ public sealed class NLogAuditWriter : IAuditWriter
 
     public void Write(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record)
     {
-        // Acquire reads: a reconfiguration (another thread) is seen at the next record.
-        if (Volatile.Read(ref _configVersion) != _routedConfigVersion || LogSetup.ConsoleRoutingVersion != _routedConsoleVersion)
+        // A reconfiguration (another thread) is seen at the next record.
+        if (LogSetup.RoutingVersion != _routedVersion)
         {
             Route();
         }
@@ -264,8 +262,7 @@ public sealed class NLogAuditWriter : IAuditWriter
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void Route()
     {
-        _routedConfigVersion = Volatile.Read(ref _configVersion);
-        _routedConsoleVersion = LogSetup.ConsoleRoutingVersion;
+        _routedVersion = LogSetup.RoutingVersion;
         Flush(); // what went to the old routes goes out before they change
         LoggingConfiguration? config = _factory.Configuration;
         LogLevel[] levels = [LogLevel.Info, LogLevel.Warn, LogLevel.Fatal]; // AuditLevel order

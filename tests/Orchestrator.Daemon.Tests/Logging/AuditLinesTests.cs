@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using NLog;
+using NLog.Config;
 using NLog.Layouts;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Display;
@@ -184,6 +186,70 @@ public sealed class AuditLinesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(count + 1, expectedId); // every record once, in order, across the rolls
         Assert.Equal(count, Archives("orchestrator*.log").Sum(f => File.ReadLines(f).LongCount()));
         output.WriteLine($"{count} records in {seconds:0.00} s ({count / seconds:0} records/s sustained to both files; the producer found the ring full {waits} times)");
+    }
+
+    [Fact]
+    public async Task AuditLinesAndNLogsOwnLines_ShareEachFile_WholeLinesOnly()
+    {
+        const int count = 20_000;
+        var sources = new TextInterner();
+        var formatter = new AuditFormatter(s_symbols, sources, new TextInterner());
+        using var factory = new LogFactory();
+        factory.Configuration = LogSetup.BuildConfiguration(_dir, console: false);
+        var writer = new NLogAuditWriter(factory);
+        writer.Bind(s_symbols);
+        Logger agents = factory.GetLogger("Orchestrator.Agents");
+        Task nlogLines = Task.Run(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                agents.Info("agent line {0} \"quoted\"", i);
+            }
+        });
+        var message = new Utf8LineBuffer();
+        for (int i = 0; i < count; i++)
+        {
+            var record = new AuditRecord { Kind = AuditKind.RuleSignal, SymbolId = i % 3, Side = Side.Sell, PriceRaw = 1_234_500_000 + i, ConfidencePpm = 750_000, TsEventNs = i + 1 };
+            message.Clear();
+            formatter.FormatMessage(record, message);
+            writer.Write(AuditFormatter.LevelOf(record), message.Written, record);
+            if (i % 64 == 0)
+            {
+                writer.Flush();
+            }
+        }
+
+        writer.Flush();
+        await nlogLines.WaitAsync(TimeSpan.FromMinutes(2)); // hang guard
+        factory.Shutdown();
+
+        string[] json = [.. File.ReadLines(Path.Combine(_dir, "orchestrator.jsonl"))];
+        JsonElement[] parsed = [.. json.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone())]; // every line whole
+        Assert.Equal(count, parsed.Count(e => e.TryGetProperty("event", out JsonElement ev) && ev.GetString() == "rule_signal"));
+        Assert.Equal(count, parsed.Count(e => e.GetProperty("logger").GetString() == "Orchestrator.Agents"));
+        string[] human = [.. File.ReadLines(Path.Combine(_dir, "orchestrator.log"))];
+        Assert.Equal(2 * count, human.Length);
+        Assert.All(human, line => Assert.Matches(@"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(ORCHESTRATOR|AGENTS)\] \[INFO\] (Signal generated: |agent line )", line));
+    }
+
+    [Fact]
+    public void AuditLines_GoWhereTheRulesForTheOrchestratorLoggerSendThemAtTheirLevel()
+    {
+        LoggingConfiguration full = LogSetup.BuildConfiguration(_dir, console: false);
+        var config = new LoggingConfiguration();
+        config.AddRule(LogLevel.Warn, LogLevel.Fatal, full.FindTargetByName(LogSetup.JsonFileTarget)!, "Orchestrator");
+        config.AddRule(LogLevel.Info, LogLevel.Fatal, full.FindTargetByName(LogSetup.RollingFileTarget)!, "Orchestrator.*"); // not the audit's logger
+        using var factory = new LogFactory { Configuration = config };
+        var writer = new NLogAuditWriter(factory);
+
+        writer.Write(AuditLevel.Info, "Order accepted: id 1 AAPL"u8, new AuditRecord { Kind = AuditKind.OrderAccepted, ClientOrderId = 1 });
+        writer.Write(AuditLevel.Warning, "Order rejected by broker: id 2 AAPL BUY (BrokerRejected)"u8, new AuditRecord { Kind = AuditKind.OrderRejected, ClientOrderId = 2 });
+        writer.Flush();
+        factory.Shutdown();
+
+        string json = Assert.Single(File.ReadLines(Path.Combine(_dir, "orchestrator.jsonl")));
+        Assert.Contains("\"level\":\"WARNING\"", json, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "orchestrator.log")) && File.ReadLines(Path.Combine(_dir, "orchestrator.log")).Any());
     }
 
     /// <summary>The rolled files oldest first, then the live one.</summary>
