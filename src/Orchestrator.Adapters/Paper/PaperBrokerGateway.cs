@@ -1,6 +1,6 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Metrics;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Adapters.Paper;
 
@@ -16,7 +16,7 @@ namespace Orchestrator.Adapters.Paper;
 /// single-threaded, so both take one lock. This is the slow side of the gateway, not the
 /// engine's fast path.
 /// </remarks>
-public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportSink reports, LatencyRecorder latency) : IEventHandler<OrderCommand>, IMarketDataSink
+public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportSink reports, LatencyRecorder latency) : IValueEventHandler<OrderCommand>, IMarketDataSink
 {
     private readonly object _gate = new();
 
