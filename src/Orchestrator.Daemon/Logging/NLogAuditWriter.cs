@@ -18,7 +18,8 @@ namespace Orchestrator.Daemon.Logging;
 /// line with NLog's JSON layout's fields (<c>time</c>, <c>level</c>, <c>logger</c>, <c>message</c>)
 /// and the record's facts (<c>audit</c>, <c>client_order_id</c>, <c>event</c> — snake case of the
 /// kind —, <c>symbol</c>, <c>side</c>, <c>qty</c>, <c>price</c>, <c>order_id</c>, <c>reason</c>,
-/// <c>ts_event</c>). Other target types and rule filters do not see audit lines. Lines are buffered
+/// <c>ts_event</c>). Other target types and rule filters do not see audit lines (a warning names such
+/// targets once per configuration). Lines are buffered
 /// and written at the end of each batch. Runs on the audit thread. Critical ones (kill switch
 /// engaged, order status unknown…) also become CRITICAL alerts once <see cref="Alerts"/> is set.
 /// </summary>
@@ -268,6 +269,7 @@ public sealed class NLogAuditWriter : IAuditWriter
         LogLevel[] levels = [LogLevel.Info, LogLevel.Warn, LogLevel.Fatal]; // AuditLevel order
         var routes = new IAuditLineSink[levels.Length][];
         var all = new List<IAuditLineSink>();
+        var skipped = new List<string>();
         for (int l = 0; l < levels.Length; l++)
         {
             var sinks = new List<IAuditLineSink>();
@@ -280,9 +282,16 @@ public sealed class NLogAuditWriter : IAuditWriter
 
                 foreach (NLog.Targets.Target target in rule.Targets)
                 {
-                    if (Unwrap(target) is { } sink && !sinks.Contains(sink))
+                    if (Unwrap(target) is { } sink)
                     {
-                        sinks.Add(sink);
+                        if (!sinks.Contains(sink))
+                        {
+                            sinks.Add(sink);
+                        }
+                    }
+                    else if (!skipped.Contains(target.Name))
+                    {
+                        skipped.Add(target.Name);
                     }
                 }
 
@@ -298,6 +307,13 @@ public sealed class NLogAuditWriter : IAuditWriter
 
         _routes = routes;
         _sinks = [.. all];
+        if (skipped.Count > 0)
+        {
+            // An older or hand-written NLog.config: say where the audit lines are not going, once per configuration.
+            _factory.GetLogger(LoggerName + ".Logging").Warn(
+                "Audit lines are written only to OrchestratorFile and OrchestratorConsole targets; the NLog configuration also names {0} for the logger {1}, which get no audit lines (see config/README.md)",
+                string.Join(", ", skipped), LoggerName);
+        }
     }
 
     private static IAuditLineSink? Unwrap(NLog.Targets.Target target) => target switch

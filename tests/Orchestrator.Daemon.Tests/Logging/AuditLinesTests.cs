@@ -252,6 +252,23 @@ public sealed class AuditLinesTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "orchestrator.log")) && File.ReadLines(Path.Combine(_dir, "orchestrator.log")).Any());
     }
 
+    [Fact]
+    public void AnNLogConfigWhoseOrchestratorRulesNameOtherTargets_IsToldWhichGetNoAuditLines()
+    {
+        var config = new LoggingConfiguration();
+        var plain = new NLog.Targets.MemoryTarget("plain") { Layout = "${logger}|${level}|${message}" };
+        config.AddRule(LogLevel.Info, LogLevel.Fatal, plain);
+        using var factory = new LogFactory { Configuration = config };
+        var writer = new NLogAuditWriter(factory);
+
+        writer.Write(AuditLevel.Info, "Order accepted: id 1 AAPL"u8, new AuditRecord { Kind = AuditKind.OrderAccepted, ClientOrderId = 1 });
+        writer.Write(AuditLevel.Info, "Order accepted: id 2 AAPL"u8, new AuditRecord { Kind = AuditKind.OrderAccepted, ClientOrderId = 2 });
+
+        string warning = Assert.Single(plain.Logs); // once, not per record; the audit line itself is not there
+        Assert.StartsWith("Orchestrator.Logging|Warn|Audit lines are written only to OrchestratorFile and OrchestratorConsole targets", warning, StringComparison.Ordinal);
+        Assert.Contains("plain", warning, StringComparison.Ordinal);
+    }
+
     /// <summary>The rolled files oldest first, then the live one.</summary>
     private IEnumerable<string> Archives(string pattern) =>
         Directory.EnumerateFiles(_dir, pattern)
