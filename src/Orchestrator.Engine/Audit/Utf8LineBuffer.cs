@@ -46,13 +46,6 @@ public sealed class Utf8LineBuffer(int initialBytes = 4096)
         _length += written;
     }
 
-    /// <summary><paramref name="value"/> with at least <paramref name="width"/> digits (leading zeros); value ≥ 0.</summary>
-    public void AppendDigits(long value, int width)
-    {
-        Utf8Formatter.TryFormat(value, Reserve(Math.Max(width, 20)), out int written, new System.Buffers.StandardFormat('D', (byte)width));
-        _length += written;
-    }
-
     /// <summary>
     /// Agent-supplied text fit for one line: each <see cref="SignalLimits.IsUnsafeTextChar"/> character
     /// as <c>\uXXXX</c>, the rest as UTF-8 — the bytes of <see cref="SignalLimits.EscapeUnsafe"/>, without the string.
