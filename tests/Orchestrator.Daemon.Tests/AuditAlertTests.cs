@@ -28,8 +28,8 @@ public sealed class AuditAlertTests
         alerts.Start();
         var writer = new NLogAuditWriter { Alerts = alerts };
 
-        writer.Write(AuditLevel.Info, "Order filled: …", new AuditRecord { Kind = AuditKind.OrderFilled, ClientOrderId = 7 });
-        writer.Write(AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled", new AuditRecord { Kind = AuditKind.KillSwitchEngaged });
+        writer.Write(AuditLevel.Info, "Order filled: …"u8, new AuditRecord { Kind = AuditKind.OrderFilled, ClientOrderId = 7 });
+        writer.Write(AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"u8, new AuditRecord { Kind = AuditKind.KillSwitchEngaged });
 
         Assert.True(channel.Sent.TryTake(out AlertMessage? alert, TimeSpan.FromSeconds(30))); // hang guard
         Assert.Equal(AlertSeverity.Critical, alert.Severity);

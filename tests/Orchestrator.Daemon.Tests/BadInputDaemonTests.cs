@@ -103,13 +103,15 @@ public sealed partial class BadInputDaemonTests : IDisposable
     public void NLogConfigNamingAnUnknownTarget_IsAConfigError()
     {
         string committed = File.ReadAllText(Path.Combine(LoggingSetupTests.RepoRoot(), "config", "NLog.config"));
-        string config = Config(("NLog.config", committed.Replace("xsi:type=\"Console\"", "xsi:type=\"Consolle\"", StringComparison.Ordinal)));
+        string broken = committed.Replace("xsi:type=\"OrchestratorConsole\"", "xsi:type=\"OrchestratorConsolle\"", StringComparison.Ordinal);
+        Assert.NotEqual(committed, broken); // the shipped file still has the target this breaks
+        string config = Config(("NLog.config", broken));
 
         (int exit, string output) = DaemonProcessTests.Run(_dir, "check-config", "--config", config);
 
         Assert.True(exit == 2, output);
         AssertOneClearLine(output, "NLog.config: is not a usable NLog configuration");
-        Assert.Contains("Consolle", output, StringComparison.Ordinal);
+        Assert.Contains("OrchestratorConsolle", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class TradingSessionTests
     {
         public ConcurrentQueue<string> Lines { get; } = new();
 
-        public void Write(AuditLevel level, string message, in AuditRecord record) => Lines.Enqueue(level + " " + message);
+        public void Write(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record) => Lines.Enqueue(level + " " + System.Text.Encoding.UTF8.GetString(message));
     }
 
     private static SessionOptions Options(WaitStrategyKind wait, bool pipelined, long ticks = 20_000) =>

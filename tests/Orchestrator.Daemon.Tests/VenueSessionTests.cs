@@ -26,7 +26,7 @@ public sealed class VenueSessionTests
     {
         public ConcurrentQueue<string> Lines { get; } = new();
 
-        public void Write(AuditLevel level, string message, in AuditRecord record) => Lines.Enqueue(level + " " + message);
+        public void Write(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record) => Lines.Enqueue(level + " " + System.Text.Encoding.UTF8.GetString(message));
     }
 
     private static SessionOptions Options(string[] symbols, VenueSettings venue)

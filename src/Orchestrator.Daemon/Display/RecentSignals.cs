@@ -16,59 +16,65 @@ namespace Orchestrator.Daemon.Display;
 /// still waiting for one, which is exact when the stages share a thread (the default) and at
 /// worst swaps two same-side signals of one symbol in a pipelined engine.
 /// </remarks>
-public sealed class RecentSignals(int capacity = 32) : IAuditObserver
+public sealed class RecentSignals : IAuditObserver
 {
     private readonly object _gate = new();
-    private readonly LinkedList<Entry> _entries = new();
 
-    /// <summary>Audit thread: takes one record.</summary>
+    // A fixed ring of structs, newest at _head - 1: Observe allocates nothing (issue 16).
+    private readonly Entry[] _entries;
+    private int _head;
+    private int _count;
+
+    public RecentSignals(int capacity = 32)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _entries = new Entry[capacity];
+    }
+
+    /// <summary>Audit thread: takes one record. Allocates nothing.</summary>
     public void Observe(in AuditRecord record)
     {
         lock (_gate)
         {
+            int index;
             switch (record.Kind)
             {
                 case AuditKind.RuleSignal:
                 case AuditKind.SignalReceived:
                 case AuditKind.ProtectiveExit:
-                    _entries.AddFirst(new Entry { Signal = record });
-                    if (_entries.Count > capacity)
-                    {
-                        _entries.RemoveLast();
-                    }
-
+                    _entries[_head] = new Entry { Signal = record };
+                    _head = (_head + 1) % _entries.Length;
+                    _count = Math.Min(_count + 1, _entries.Length);
                     break;
                 case AuditKind.RiskRejected:
-                    if (AwaitingVerdict(record) is { } rejected)
+                    if ((index = AwaitingVerdict(record)) >= 0)
                     {
-                        rejected.Fate = SignalFate.Rejected;
-                        rejected.Reason = record.Reason;
+                        _entries[index].Fate = SignalFate.Rejected;
+                        _entries[index].Reason = record.Reason;
                     }
 
                     break;
                 case AuditKind.RiskPassed:
-                    if (AwaitingVerdict(record) is { } passed)
+                    if ((index = AwaitingVerdict(record)) >= 0)
                     {
-                        passed.Passed = true;
+                        _entries[index].Passed = true;
                     }
 
                     break;
                 case AuditKind.OrderSubmitted:
-                    AuditRecord submitted = record;
-                    if (Oldest(e => e.Fate == SignalFate.Pending && (e.Passed || e.Signal.Kind == AuditKind.ProtectiveExit) && Same(e.Signal, submitted)) is { } executed)
+                    if ((index = AwaitingOrder(record)) >= 0)
                     {
-                        executed.Fate = SignalFate.Executed;
-                        executed.OrderId = submitted.ClientOrderId;
+                        _entries[index].Fate = SignalFate.Executed;
+                        _entries[index].OrderId = record.ClientOrderId;
                     }
 
                     break;
                 case AuditKind.OrderFilled:
                 case AuditKind.OrderRejected:
-                    long orderId = record.ClientOrderId;
-                    if (orderId != 0 && Oldest(e => e.OrderId == orderId) is { } settled)
+                    if (record.ClientOrderId != 0 && (index = WithOrder(record.ClientOrderId)) >= 0)
                     {
-                        settled.Fate = record.Kind == AuditKind.OrderFilled ? SignalFate.Filled : SignalFate.Rejected;
-                        settled.Reason = record.Reason;
+                        _entries[index].Fate = record.Kind == AuditKind.OrderFilled ? SignalFate.Filled : SignalFate.Rejected;
+                        _entries[index].Reason = record.Reason;
                     }
 
                     break;
@@ -83,9 +89,10 @@ public sealed class RecentSignals(int capacity = 32) : IAuditObserver
         ArgumentNullException.ThrowIfNull(sources);
         lock (_gate)
         {
-            var views = new List<SignalView>(_entries.Count);
-            foreach (Entry e in _entries)
+            var views = new List<SignalView>(_count);
+            for (int age = 0; age < _count; age++)
             {
+                ref readonly Entry e = ref _entries[Index(age)];
                 AuditRecord s = e.Signal;
                 string detail = e.Fate switch
                 {
@@ -100,23 +107,52 @@ public sealed class RecentSignals(int capacity = 32) : IAuditObserver
         }
     }
 
-    private Entry? AwaitingVerdict(in AuditRecord verdict)
-    {
-        AuditRecord v = verdict;
-        return Oldest(e => e.Fate == SignalFate.Pending && !e.Passed && Same(e.Signal, v));
-    }
+    /// <summary>The slot of the entry <paramref name="age"/> places from the newest (0 = newest).</summary>
+    private int Index(int age) => (_head - 1 - age + (2 * _entries.Length)) % _entries.Length;
 
-    private Entry? Oldest(Func<Entry, bool> match)
+    /// <summary>The oldest signal of the verdict's symbol and side still waiting for a verdict; -1 if none.</summary>
+    private int AwaitingVerdict(in AuditRecord verdict)
     {
-        for (LinkedListNode<Entry>? node = _entries.Last; node is not null; node = node.Previous)
+        for (int age = _count - 1; age >= 0; age--)
         {
-            if (match(node.Value))
+            int i = Index(age);
+            if (_entries[i].Fate == SignalFate.Pending && !_entries[i].Passed && Same(_entries[i].Signal, verdict))
             {
-                return node.Value;
+                return i;
             }
         }
 
-        return null;
+        return -1;
+    }
+
+    /// <summary>The oldest passed (or protective) signal of the order's symbol and side still pending; -1 if none.</summary>
+    private int AwaitingOrder(in AuditRecord order)
+    {
+        for (int age = _count - 1; age >= 0; age--)
+        {
+            int i = Index(age);
+            if (_entries[i].Fate == SignalFate.Pending && (_entries[i].Passed || _entries[i].Signal.Kind == AuditKind.ProtectiveExit) && Same(_entries[i].Signal, order))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The oldest signal that became order <paramref name="orderId"/>; -1 if none.</summary>
+    private int WithOrder(long orderId)
+    {
+        for (int age = _count - 1; age >= 0; age--)
+        {
+            int i = Index(age);
+            if (_entries[i].OrderId == orderId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static bool Same(in AuditRecord signal, in AuditRecord other) => signal.SymbolId == other.SymbolId && signal.Side == other.Side;
@@ -140,7 +176,7 @@ public sealed class RecentSignals(int capacity = 32) : IAuditObserver
         _ => sources.Get(signal.SourceId) is { Length: > 0 } source ? source : "agent",
     };
 
-    private sealed class Entry
+    private struct Entry
     {
         public AuditRecord Signal;
         public SignalFate Fate;

@@ -12,7 +12,10 @@ namespace Orchestrator.Daemon.Logging;
 /// rolling <c>logs/orchestrator.log</c>, and JSON lines in <c>logs/orchestrator.jsonl</c> for
 /// machines (and <c>orchestrator tail</c>, which follows it across rolls). Both files roll the same
 /// way (every day and at <see cref="RollingFileMaxBytes"/>, <see cref="RollingFileArchives"/> kept
-/// each). <c>config/NLog.config</c>, when present, replaces all of it; one NLog cannot load is a
+/// each). The three are the daemon's own targets (<see cref="OrchestratorConsoleTarget"/>,
+/// <see cref="OrchestratorFileTarget"/>): one writer each, shared by NLog's lines and the audit
+/// thread's, which <see cref="NLogAuditWriter"/> renders as bytes without NLog (issue 16).
+/// <c>config/NLog.config</c>, when present, replaces all of it; one NLog cannot load is a
 /// configuration error (ConfigLoader reports it), never a run with no output.
 /// </summary>
 public static class LogSetup
@@ -51,7 +54,7 @@ public static class LogSetup
         }
 
         using var factory = new LogFactory { ThrowConfigExceptions = true, ThrowExceptions = false };
-        factory.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+        factory.Setup().SetupExtensions(RegisterExtensions);
         try
         {
             _ = new XmlLoggingConfiguration(Path.GetFullPath(path), factory);
@@ -73,7 +76,7 @@ public static class LogSetup
     /// The built-in configuration: console (human lines), <c>orchestrator.log</c> (the same lines)
     /// and <c>orchestrator.jsonl</c> (JSON lines with the events' structured fields), both files
     /// rolled daily and at <see cref="RollingFileMaxBytes"/>, the newest <see cref="RollingFileArchives"/>
-    /// archives of each kept (at full rate the JSON lines grow by ~100 MB a minute).
+    /// archives of each kept (at 100,000 ticks/s the JSON lines grow by ~370 MB a minute).
     /// </summary>
     public static LoggingConfiguration BuildConfiguration(string logDirectory, bool console = true)
     {
@@ -81,12 +84,13 @@ public static class LogSetup
         var config = new LoggingConfiguration();
         if (console)
         {
-            var consoleTarget = new ConsoleTarget("console") { Layout = HumanLayout, AutoFlush = true };
+            var consoleTarget = new OrchestratorConsoleTarget { Name = "console", Layout = HumanLayout };
             config.AddRule(LogLevel.Info, LogLevel.Fatal, consoleTarget);
         }
 
-        var json = new FileTarget(JsonFileTarget)
+        var json = new OrchestratorFileTarget
         {
+            Name = JsonFileTarget,
             FileName = Path.Combine(Path.GetFullPath(logDirectory), "orchestrator.jsonl"), // relative to the working directory, not the binary
             Layout = new JsonLayout
             {
@@ -101,15 +105,14 @@ public static class LogSetup
                 IncludeEventProperties = true,
             },
         };
-        Roll(json);
         config.AddRule(LogLevel.Info, LogLevel.Fatal, json);
 
-        var file = new FileTarget(RollingFileTarget)
+        var file = new OrchestratorFileTarget
         {
+            Name = RollingFileTarget,
             FileName = Path.Combine(Path.GetFullPath(logDirectory), "orchestrator.log"),
             Layout = HumanLayout,
         };
-        Roll(file);
         config.AddRule(LogLevel.Info, LogLevel.Fatal, file);
         return config;
     }
@@ -126,30 +129,44 @@ public static class LogSetup
     /// <summary>Rolled-over files of orchestrator.log, and of orchestrator.jsonl, kept (the oldest are deleted).</summary>
     public const int RollingFileArchives = 14;
 
-    /// <summary>
-    /// The one rolling policy of both log files (config/NLog.config repeats it; a test compares them).
-    /// The archive name equal to the file name keeps NLog's rename-on-roll: the live file always has
-    /// its own name and the rolled ones get <c>_01</c>, <c>_02</c>, … (without it NLog 6 writes on in
-    /// <c>orchestrator_01.jsonl</c> and a tail of <c>orchestrator.jsonl</c> stops at the first roll).
-    /// </summary>
-    private static void Roll(FileTarget target)
-    {
-        target.ArchiveFileName = target.FileName;
-        target.ArchiveEvery = FileArchivePeriod.Day;
-        target.ArchiveAboveSize = RollingFileMaxBytes;
-        target.MaxArchiveFiles = RollingFileArchives;
-        target.KeepFileOpen = true;
-    }
-
     private static int s_levelRendererRegistered;
+    private static int s_routingVersion;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LogFactory, object> s_watched = []; // weak: a factory is not kept alive
+
+    /// <summary>
+    /// Changes each time a watched NLog is reconfigured or <see cref="SuspendConsole"/> takes the
+    /// console out of the rules or puts it back: the audit writer then routes again.
+    /// </summary>
+    public static int RoutingVersion => Volatile.Read(ref s_routingVersion); // acquire: pairs with the Interlocked bumps
+
+    /// <summary>Bumps <see cref="RoutingVersion"/> whenever <paramref name="factory"/> is reconfigured (once per factory).</summary>
+    public static void WatchRouting(LogFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (s_watched)
+        {
+            if (s_watched.TryAdd(factory, s_watched))
+            {
+                factory.ConfigurationChanged += static (_, _) => Interlocked.Increment(ref s_routingVersion);
+            }
+        }
+
+        Interlocked.Increment(ref s_routingVersion);
+    }
 
     private static void RegisterLevelRenderer()
     {
         if (Interlocked.Exchange(ref s_levelRendererRegistered, 1) == 0)
         {
-            LogManager.Setup().SetupExtensions(s => s.RegisterLayoutRenderer("orc-level", e => LevelName(e.Level)));
+            LogManager.Setup().SetupExtensions(RegisterExtensions);
         }
     }
+
+    /// <summary>${orc-level}, and the daemon's targets OrchestratorFile and OrchestratorConsole.</summary>
+    private static void RegisterExtensions(NLog.Config.ISetupExtensionsBuilder setup) => setup
+        .RegisterLayoutRenderer("orc-level", e => LevelName(e.Level))
+        .RegisterTarget<OrchestratorFileTarget>(OrchestratorFileTarget.TypeName)
+        .RegisterTarget<OrchestratorConsoleTarget>(OrchestratorConsoleTarget.TypeName);
 
     /// <summary>
     /// Takes the console targets out of every rule until the result is disposed (the live
@@ -172,6 +189,7 @@ public static class LogSetup
             }
 
             factory.ReconfigExistingLoggers();
+            Interlocked.Increment(ref s_routingVersion); // atomic: the audit thread reads it
         }
 
         return new ConsoleRestorer(factory, removed);
@@ -179,7 +197,7 @@ public static class LogSetup
 
     private static bool WritesToConsole(Target target) => target switch
     {
-        ConsoleTarget or ColoredConsoleTarget => true,
+        ConsoleTarget or ColoredConsoleTarget or OrchestratorConsoleTarget => true,
         NLog.Targets.Wrappers.WrapperTargetBase wrapper => wrapper.WrappedTarget is { } inner && WritesToConsole(inner),
         _ => false,
     };
@@ -201,6 +219,7 @@ public static class LogSetup
             }
 
             factory.ReconfigExistingLoggers();
+            Interlocked.Increment(ref s_routingVersion);
         }
     }
 

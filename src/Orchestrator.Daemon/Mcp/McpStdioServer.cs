@@ -14,12 +14,13 @@ public static class McpStdioServer
 
     /// <summary>
     /// Takes the process's stdout for MCP and sends every later <see cref="Console.Out"/> write
-    /// (log lines, a stray message) to stderr. Call it first thing.
+    /// (log lines, a stray message) and the audit's console lines to stderr. Call it first thing.
     /// </summary>
     public static Stream ClaimStdout()
     {
         Stream stdout = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
+        Logging.OrchestratorConsoleTarget.RedirectToStandardError(); // the audit's console lines too
         return stdout;
     }
 

@@ -1,96 +1,206 @@
-using System.Globalization;
+using System.Text;
 using Orchestrator.Core;
 
 namespace Orchestrator.Engine.Audit;
 
-/// <summary>Renders audit records in the brief's words. Slow path only.</summary>
+/// <summary>
+/// Renders audit records in the brief's words, as UTF-8 into a reused <see cref="Utf8LineBuffer"/>:
+/// no string per record (issue 16: a GC anywhere stops the engine too). Slow path only — the audit
+/// thread, or a caller of <see cref="Format"/> that may allocate (alerts, tests).
+/// </summary>
 public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
 {
+    private readonly byte[] _currency = Encoding.UTF8.GetBytes(currencySymbol);
+    private readonly Utf8LineBuffer _scratch = new(512);
+
+    /// <summary>The severity the record's line carries.</summary>
+    public static AuditLevel LevelOf(in AuditRecord r) => r.Kind switch
+    {
+        AuditKind.ProtectiveExit or AuditKind.OrderRejected or AuditKind.IllegalReport or AuditKind.KillSwitchReleased or AuditKind.RiskParametersApplied => AuditLevel.Warning,
+        // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
+        AuditKind.RiskRejected => r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
+        AuditKind.OrderStatusUnknown or AuditKind.KillSwitchEngaged => AuditLevel.Critical,
+        AuditKind.CancelAllRequested => r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info,
+        _ => AuditLevel.Info,
+    };
+
+    /// <summary>The level and message as a string (allocates: for alerts and tests, not the audit stream).</summary>
     public (AuditLevel Level, string Message) Format(in AuditRecord r)
     {
-        string symbol = symbols.GetName(r.SymbolId);
-        string side = SideText(r.Side);
-        return r.Kind switch
+        lock (_scratch)
         {
-            AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
-            AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by the {RuleText(r.Value)} rule (confidence: {Confidence(r.ConfidencePpm)}) at {Money(r.PriceRaw)}")),
-            AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
-            // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
-            AuditKind.RiskRejected => (r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
-                Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
-            AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
-            AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)})")),
-            AuditKind.OrderAccepted => (AuditLevel.Info, Invariant($"Order accepted: id {r.ClientOrderId} {symbol}")),
-            AuditKind.OrderPartiallyFilled => (AuditLevel.Info, Invariant($"Order partially filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} ({r.Value} left, id {r.ClientOrderId})")),
-            AuditKind.OrderFilled => (AuditLevel.Info, Invariant($"Order filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} (id {r.ClientOrderId})")),
-            AuditKind.OrderCanceled => (AuditLevel.Info, Invariant($"Order canceled: id {r.ClientOrderId} {symbol}")),
-            AuditKind.OrderRejected => (AuditLevel.Warning, Invariant($"Order rejected by broker: id {r.ClientOrderId} {symbol} {side} ({r.Reason})")),
-            AuditKind.OrderExpired => (AuditLevel.Info, Invariant($"Order expired: id {r.ClientOrderId} {symbol}")),
-            AuditKind.OrderStatusUnknown => (AuditLevel.Critical, Invariant($"Order status unknown: id {r.ClientOrderId} {symbol} {side} {r.Value} shares; the venue did not confirm it: new orders in {symbol} paused until reconciliation settles it")),
-            AuditKind.IllegalReport => (AuditLevel.Warning, Invariant($"Execution report ignored: id {r.ClientOrderId} cannot move from its current state")),
-            AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
-            AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),
-            AuditKind.CancelAllRequested => (r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info, Invariant($"Cancel all: {r.Quantity} open orders")),
-            AuditKind.RiskParametersApplied => (AuditLevel.Warning, Invariant($"Risk parameters updated (version {r.Value}): new limits in force from the next event")),
-            AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
-            _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
-        };
+            _scratch.Clear();
+            FormatMessage(r, _scratch);
+            return (LevelOf(r), Encoding.UTF8.GetString(_scratch.Written));
+        }
     }
 
-    private string Money(long raw) => currencySymbol + FixedPoint.ToDecimal(raw).ToString("#,0.00####", CultureInfo.InvariantCulture);
-
-    private static string Confidence(int ppm) => (ppm / 1_000_000m).ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string Percent(long bps) => (bps / 100m).ToString("0.0#", CultureInfo.InvariantCulture) + "%";
-
-    private static string SideText(Side side) => side switch
+    /// <summary>Appends the record's message (no level, no newline) to <paramref name="line"/>; allocates nothing.</summary>
+    public void FormatMessage(in AuditRecord r, Utf8LineBuffer line)
     {
-        Side.Buy => "BUY",
-        Side.Sell => "SELL",
-        _ => "-",
+        ReadOnlySpan<char> symbol = symbols.GetName(r.SymbolId);
+        switch (r.Kind)
+        {
+            case AuditKind.SignalReceived:
+                line.Append("Signal received: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
+                line.Append(" (confidence: "u8); Confidence(line, r.ConfidencePpm); line.Append(") from "u8); Source(line, r.SourceId);
+                ReasonSuffix(line, r.ReasonTextId);
+                break;
+            case AuditKind.RuleSignal:
+                line.Append("Signal generated: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
+                line.Append(" by the "u8); line.Append(RuleText(r.Value)); line.Append(" rule (confidence: "u8); Confidence(line, r.ConfidencePpm);
+                line.Append(") at "u8); Money(line, r.PriceRaw);
+                break;
+            case AuditKind.ProtectiveExit:
+                line.Append("Protective exit: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin));
+                line.Append(" triggered at "u8); Money(line, r.PriceRaw); line.Append(", closing "u8); line.Append(SideText(r.Side));
+                break;
+            case AuditKind.RiskRejected:
+                line.Append("Risk check failed: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
+                line.Append(" rejected ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append((byte)')');
+                if (r.SignalId != 0)
+                {
+                    line.Append(" [signal "u8); line.Append(r.SignalId); line.Append((byte)']');
+                }
+
+                break;
+            case AuditKind.RiskPassed:
+                line.Append("Risk check passed: position size "u8); line.Append(r.Value / 100m, "0.0#"); line.Append("% ("u8);
+                line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares)"u8);
+                break;
+            case AuditKind.OrderSubmitted:
+                line.Append("Order submitted: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares "u8);
+                line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType));
+                if (r.PriceRaw > 0)
+                {
+                    line.Append(" @ "u8); Money(line, r.PriceRaw);
+                }
+
+                line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append(", "u8); line.Append(OriginText(r.Origin)); line.Append((byte)')');
+                break;
+            case AuditKind.OrderAccepted:
+                OrderIdAndSymbol(line, "Order accepted: id "u8, r.ClientOrderId, symbol);
+                break;
+            case AuditKind.OrderPartiallyFilled:
+                line.Append("Order partially filled: "u8); Fill(line, r, symbol);
+                line.Append(" ("u8); line.Append(r.Value); line.Append(" left, id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
+                break;
+            case AuditKind.OrderFilled:
+                line.Append("Order filled: "u8); Fill(line, r, symbol);
+                line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
+                break;
+            case AuditKind.OrderCanceled:
+                OrderIdAndSymbol(line, "Order canceled: id "u8, r.ClientOrderId, symbol);
+                break;
+            case AuditKind.OrderRejected:
+                OrderIdAndSymbol(line, "Order rejected by broker: id "u8, r.ClientOrderId, symbol);
+                line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append(" ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append((byte)')');
+                break;
+            case AuditKind.OrderExpired:
+                OrderIdAndSymbol(line, "Order expired: id "u8, r.ClientOrderId, symbol);
+                break;
+            case AuditKind.OrderStatusUnknown:
+                OrderIdAndSymbol(line, "Order status unknown: id "u8, r.ClientOrderId, symbol);
+                line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(r.Value);
+                line.Append(" shares; the venue did not confirm it: new orders in "u8); line.Append(symbol); line.Append(" paused until reconciliation settles it"u8);
+                break;
+            case AuditKind.IllegalReport:
+                line.Append("Execution report ignored: id "u8); line.Append(r.ClientOrderId); line.Append(" cannot move from its current state"u8);
+                break;
+            case AuditKind.KillSwitchEngaged:
+                line.Append("Kill switch engaged: new orders blocked, open orders canceled"u8);
+                break;
+            case AuditKind.KillSwitchReleased:
+                line.Append("Kill switch released: trading resumes"u8);
+                break;
+            case AuditKind.CancelAllRequested:
+                line.Append("Cancel all: "u8); line.Append(r.Quantity); line.Append(" open orders"u8);
+                break;
+            case AuditKind.RiskParametersApplied:
+                line.Append("Risk parameters updated (version "u8); line.Append(r.Value); line.Append("): new limits in force from the next event"u8);
+                break;
+            case AuditKind.DayStarted:
+                line.Append("Trading day started: start-of-day equity "u8); Money(line, r.Value);
+                break;
+            default:
+                line.Append("Audit "u8); line.Append(Utf8EnumNames<AuditKind>.Get(r.Kind));
+                break;
+        }
+    }
+
+    private void Fill(Utf8LineBuffer line, in AuditRecord r, ReadOnlySpan<char> symbol)
+    {
+        line.Append(symbol); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares "u8); line.Append(SideText(r.Side));
+        line.Append(" @ "u8); Money(line, r.PriceRaw);
+    }
+
+    private static void OrderIdAndSymbol(Utf8LineBuffer line, ReadOnlySpan<byte> prefix, long clientOrderId, ReadOnlySpan<char> symbol)
+    {
+        line.Append(prefix); line.Append(clientOrderId); line.Append((byte)' '); line.Append(symbol);
+    }
+
+    /// <summary>"$1,234.50": <c>#,0.00####</c> of the decimal amount (decimal arithmetic and formatting allocate nothing).</summary>
+    private void Money(Utf8LineBuffer line, long raw)
+    {
+        line.Append(_currency);
+        line.Append(FixedPoint.ToDecimal(raw), "#,0.00####");
+    }
+
+    private static void Confidence(Utf8LineBuffer line, int ppm) => line.Append(ppm / 1_000_000m, "0.00");
+
+    public static ReadOnlySpan<byte> SideText(Side side) => side switch
+    {
+        Side.Buy => "BUY"u8,
+        Side.Sell => "SELL"u8,
+        _ => "-"u8,
     };
 
-    private static string RuleText(long rule) => rule switch
+    private static ReadOnlySpan<byte> RuleText(long rule) => rule switch
     {
-        Handlers.SignalEngineHandler.RuleMomentum => "momentum",
-        Handlers.SignalEngineHandler.RuleRsiReversion => "rsi_reversion",
-        _ => "built-in",
+        Handlers.SignalEngineHandler.RuleMomentum => "momentum"u8,
+        Handlers.SignalEngineHandler.RuleRsiReversion => "rsi_reversion"u8,
+        _ => "built-in"u8,
     };
 
-    private static string OrderTypeText(OrderType type) => type switch
+    private static ReadOnlySpan<byte> OrderTypeText(OrderType type) => type switch
     {
-        OrderType.Market => "MARKET",
-        OrderType.Limit => "LIMIT",
-        OrderType.Stop => "STOP",
-        _ => "STOP_LIMIT",
+        OrderType.Market => "MARKET"u8,
+        OrderType.Limit => "LIMIT"u8,
+        OrderType.Stop => "STOP"u8,
+        _ => "STOP_LIMIT"u8,
     };
 
-    private static string OriginText(IntentOrigin origin) => origin switch
+    private static ReadOnlySpan<byte> OriginText(IntentOrigin origin) => origin switch
     {
-        IntentOrigin.Rule => "rule",
-        IntentOrigin.External => "agent signal",
-        IntentOrigin.StopLoss => "STOP_LOSS",
-        IntentOrigin.TakeProfit => "TAKE_PROFIT",
-        IntentOrigin.TrailingStop => "TRAILING_STOP",
-        IntentOrigin.Operator => "operator",
-        _ => "-",
+        IntentOrigin.Rule => "rule"u8,
+        IntentOrigin.External => "agent signal"u8,
+        IntentOrigin.StopLoss => "STOP_LOSS"u8,
+        IntentOrigin.TakeProfit => "TAKE_PROFIT"u8,
+        IntentOrigin.TrailingStop => "TRAILING_STOP"u8,
+        IntentOrigin.Operator => "operator"u8,
+        _ => "-"u8,
     };
 
-    private string SourceText(int sourceId)
+    private void Source(Utf8LineBuffer line, int sourceId)
     {
         string text = sources.Get(sourceId);
-        return text.Length == 0 ? "unknown source" : SignalLimits.EscapeUnsafe(text); // one line whatever came in
+        if (text.Length == 0)
+        {
+            line.Append("unknown source"u8);
+        }
+        else
+        {
+            line.AppendEscapedUnsafe(text); // one line whatever came in
+        }
     }
 
-    private string ReasonSuffix(int reasonId)
+    private void ReasonSuffix(Utf8LineBuffer line, int reasonId)
     {
         string text = reasons.Get(reasonId);
-        return text.Length == 0 ? string.Empty : ": " + SignalLimits.EscapeUnsafe(text); // one line whatever came in
+        if (text.Length != 0)
+        {
+            line.Append(": "u8);
+            line.AppendEscapedUnsafe(text); // one line whatever came in
+        }
     }
-
-    private string LimitSuffix(long priceRaw) => priceRaw > 0 ? " @ " + Money(priceRaw) : string.Empty;
-
-    private static string SignalSuffix(long signalId) => signalId != 0 ? Invariant($" [signal {signalId}]") : string.Empty;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

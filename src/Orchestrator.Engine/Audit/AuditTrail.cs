@@ -67,14 +67,25 @@ public sealed class AuditTrail
         return true;
     }
 
+    /// <summary>
+    /// The audit thread's work per record: the message rendered as UTF-8 into one reused buffer and
+    /// handed to the writer, which batches it; the writer flushes at the end of each batch. Allocates nothing.
+    /// </summary>
     private sealed class RenderHandler(AuditFormatter formatter, IAuditWriter writer, AuditTrail owner) : IValueEventHandler<AuditRecord>
     {
+        private readonly Utf8LineBuffer _message = new();
+
         public void OnEvent(ref AuditRecord data, long sequence, bool endOfBatch)
         {
             if (writer.IsEnabled)
             {
-                (AuditLevel level, string message) = formatter.Format(data);
-                writer.Write(level, message, data);
+                _message.Clear();
+                formatter.FormatMessage(data, _message);
+                writer.Write(AuditFormatter.LevelOf(data), _message.Written, data);
+                if (endOfBatch)
+                {
+                    writer.Flush();
+                }
             }
 
             // Release write: readers of Written see rendered records.

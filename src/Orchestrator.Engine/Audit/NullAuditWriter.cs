@@ -7,7 +7,7 @@ public sealed class NullAuditWriter : IAuditWriter
 
     public bool IsEnabled => false;
 
-    public void Write(AuditLevel level, string message, in AuditRecord record)
+    public void Write(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record)
     {
     }
 }

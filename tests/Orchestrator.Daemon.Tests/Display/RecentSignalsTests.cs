@@ -70,4 +70,35 @@ public sealed class RecentSignalsTests
 
         Assert.Equal(["AAPL", "NVDA", "AMZN"], recent.Copy(s_symbols, new TextInterner()).Select(s => s.Symbol));
     }
+
+    [Fact]
+    public void Observe_AllocatesNothing_WhenTheRingIsFullAndSignalsKeepComing()
+    {
+        var recent = new RecentSignals(capacity: 8);
+        AuditRecord[] stream =
+        [
+            Record(AuditKind.RuleSignal, "AAPL", Side.Buy), Record(AuditKind.RiskPassed, "AAPL", Side.Buy), Record(AuditKind.OrderSubmitted, "AAPL", Side.Buy, orderId: 7),
+            Record(AuditKind.OrderFilled, "AAPL", Side.Buy, orderId: 7), Record(AuditKind.SignalReceived, "NVDA", Side.Sell), Record(AuditKind.RiskRejected, "NVDA", Side.Sell, reason: RejectReason.MaxPosition),
+            Record(AuditKind.ProtectiveExit, "AMZN", Side.Sell), Record(AuditKind.OrderSubmitted, "AMZN", Side.Sell, orderId: 8), Record(AuditKind.OrderRejected, "AMZN", Side.Sell, orderId: 8),
+        ];
+        for (int i = 0; i < 100; i++)
+        {
+            foreach (AuditRecord record in stream)
+            {
+                recent.Observe(record); // warm-up: the ring wraps many times
+            }
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            for (int r = 0; r < stream.Length; r++)
+            {
+                recent.Observe(stream[r]);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(8, recent.Copy(s_symbols, new TextInterner()).Count);
+    }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json;
 using NLog;
 using NLog.Config;
-using NLog.Targets;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine.Audit;
@@ -16,9 +16,9 @@ public sealed class LoggingSetupTests
         string dir = Path.Combine(Path.GetTempPath(), "orc-logs-" + Guid.NewGuid().ToString("N"));
         LoggingConfiguration config = LogSetup.BuildConfiguration(dir);
 
-        Assert.NotNull(config.FindTargetByName<ConsoleTarget>("console"));
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget), "orchestrator.log");
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl");
+        Assert.NotNull(config.FindTargetByName<OrchestratorConsoleTarget>("console"));
+        AssertRolling(config.FindTargetByName<OrchestratorFileTarget>(LogSetup.RollingFileTarget), "orchestrator.log", json: false);
+        AssertRolling(config.FindTargetByName<OrchestratorFileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl", json: true);
     }
 
     [Fact]
@@ -28,19 +28,19 @@ public sealed class LoggingSetupTests
         GlobalDiagnosticsContext.Set("logdir", Path.GetTempPath());
         var config = new XmlLoggingConfiguration(Path.Combine(RepoRoot(), "config", "NLog.config"));
 
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.RollingFileTarget), "orchestrator.log");
-        AssertRolling(config.FindTargetByName<FileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl");
+        Assert.NotNull(config.FindTargetByName<OrchestratorConsoleTarget>("console"));
+        AssertRolling(config.FindTargetByName<OrchestratorFileTarget>(LogSetup.RollingFileTarget), "orchestrator.log", json: false);
+        AssertRolling(config.FindTargetByName<OrchestratorFileTarget>(LogSetup.JsonFileTarget), "orchestrator.jsonl", json: true);
         Assert.Contains(config.LoggingRules, rule => rule.Targets.Any(t => t.Name == LogSetup.RollingFileTarget));
         Assert.Contains(config.LoggingRules, rule => rule.Targets.Any(t => t.Name == LogSetup.JsonFileTarget));
     }
 
-    private static void AssertRolling(FileTarget? file, string name)
+    private static void AssertRolling(OrchestratorFileTarget? file, string name, bool json)
     {
         Assert.NotNull(file);
         Assert.EndsWith(name, file.FileName.ToString()!.Trim('\''), StringComparison.Ordinal);
-        Assert.Equal(file.FileName.ToString(), file.ArchiveFileName?.ToString()); // rename on roll: the live file keeps its name
-        Assert.Equal(FileArchivePeriod.Day, file.ArchiveEvery);
-        Assert.Equal(LogSetup.RollingFileMaxBytes, file.ArchiveAboveSize);
+        Assert.Equal(json, file.TakesJson); // audit lines: JSON in the .jsonl, human in the .log
+        Assert.Equal(LogSetup.RollingFileMaxBytes, file.ArchiveAboveSize); // and it rolls every day (RollingLogFileTests)
         Assert.Equal(LogSetup.RollingFileArchives, file.MaxArchiveFiles);
     }
 
@@ -75,26 +75,31 @@ public sealed class LoggingSetupTests
             ClientOrderId = 1000000000129,
             TsEventNs = 42,
         };
-        var info = LogEventInfo.Create(LogLevel.Info, "Orchestrator", "Order filled");
 
-        NLogAuditWriter.AddFields(info, record, symbols);
+        JsonElement line = JsonLine(AuditLevel.Info, "Order filled", record, symbols);
 
-        Assert.Equal("order_filled", info.Properties["event"]);
-        Assert.Equal("NVDA", info.Properties["symbol"]);
-        Assert.Equal("BUY", info.Properties["side"]);
-        Assert.Equal(12L, info.Properties["qty"]);
-        Assert.Equal(121.36065m, info.Properties["price"]);
-        Assert.Equal(1000000000129L, info.Properties["order_id"]);
-        Assert.False(info.Properties.ContainsKey("reason"));
+        Assert.Equal("order_filled", line.GetProperty("event").GetString());
+        Assert.Equal("NVDA", line.GetProperty("symbol").GetString());
+        Assert.Equal("BUY", line.GetProperty("side").GetString());
+        Assert.Equal(12L, line.GetProperty("qty").GetInt64());
+        Assert.Equal(121.36065m, line.GetProperty("price").GetDecimal());
+        Assert.Equal(1000000000129L, line.GetProperty("order_id").GetInt64());
+        Assert.False(line.TryGetProperty("reason", out _));
     }
 
     [Fact]
     public void AuditFields_OfARiskReject_CarryTheReason()
     {
-        var info = LogEventInfo.Create(LogLevel.Warn, "Orchestrator", "Risk check failed");
-        NLogAuditWriter.AddFields(info, new AuditRecord { Kind = AuditKind.RiskRejected, SymbolId = 0, Side = Side.Sell, Reason = RejectReason.NoPosition }, new SymbolTable(["AAPL"]));
+        JsonElement line = JsonLine(AuditLevel.Warning, "Risk check failed", new AuditRecord { Kind = AuditKind.RiskRejected, SymbolId = 0, Side = Side.Sell, Reason = RejectReason.NoPosition }, new SymbolTable(["AAPL"]));
 
-        Assert.Equal(("risk_rejected", "AAPL", "NoPosition"), (info.Properties["event"], info.Properties["symbol"], info.Properties["reason"]));
+        Assert.Equal(("risk_rejected", "AAPL", "NoPosition"), (line.GetProperty("event").GetString(), line.GetProperty("symbol").GetString(), line.GetProperty("reason").GetString()));
+    }
+
+    private static JsonElement JsonLine(AuditLevel level, string message, in AuditRecord record, SymbolTable symbols)
+    {
+        var buffer = new Utf8LineBuffer();
+        NLogAuditWriter.RenderJson(level, System.Text.Encoding.UTF8.GetBytes(message), record, symbols, buffer);
+        return JsonDocument.Parse(buffer.Written.ToArray()).RootElement.Clone();
     }
 
     internal static string RepoRoot()

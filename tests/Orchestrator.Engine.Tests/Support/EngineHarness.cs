@@ -10,7 +10,7 @@ public sealed class ListAuditWriter : IAuditWriter
 {
     public ConcurrentQueue<(AuditLevel Level, string Message, AuditRecord Record)> Lines { get; } = new();
 
-    public void Write(AuditLevel level, string message, in AuditRecord record) => Lines.Enqueue((level, message, record));
+    public void Write(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record) => Lines.Enqueue((level, System.Text.Encoding.UTF8.GetString(message), record));
 }
 
 /// <summary>

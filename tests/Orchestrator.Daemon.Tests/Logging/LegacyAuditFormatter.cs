@@ -1,0 +1,159 @@
+using System.Globalization;
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+
+namespace Orchestrator.Daemon.Tests.Logging;
+
+/// <summary>The audit formatter as it was before issue 16 (strings per record), kept verbatim as the oracle the UTF-8 renderer is compared with byte for byte.</summary>
+internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
+{
+    public (AuditLevel Level, string Message) Format(in AuditRecord r)
+    {
+        string symbol = symbols.GetName(r.SymbolId);
+        string side = SideText(r.Side);
+        return r.Kind switch
+        {
+            AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
+            AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by the {RuleText(r.Value)} rule (confidence: {Confidence(r.ConfidencePpm)}) at {Money(r.PriceRaw)}")),
+            AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
+            // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
+            AuditKind.RiskRejected => (r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
+                Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
+            AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
+            AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)})")),
+            AuditKind.OrderAccepted => (AuditLevel.Info, Invariant($"Order accepted: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderPartiallyFilled => (AuditLevel.Info, Invariant($"Order partially filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} ({r.Value} left, id {r.ClientOrderId})")),
+            AuditKind.OrderFilled => (AuditLevel.Info, Invariant($"Order filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} (id {r.ClientOrderId})")),
+            AuditKind.OrderCanceled => (AuditLevel.Info, Invariant($"Order canceled: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderRejected => (AuditLevel.Warning, Invariant($"Order rejected by broker: id {r.ClientOrderId} {symbol} {side} ({r.Reason})")),
+            AuditKind.OrderExpired => (AuditLevel.Info, Invariant($"Order expired: id {r.ClientOrderId} {symbol}")),
+            AuditKind.OrderStatusUnknown => (AuditLevel.Critical, Invariant($"Order status unknown: id {r.ClientOrderId} {symbol} {side} {r.Value} shares; the venue did not confirm it: new orders in {symbol} paused until reconciliation settles it")),
+            AuditKind.IllegalReport => (AuditLevel.Warning, Invariant($"Execution report ignored: id {r.ClientOrderId} cannot move from its current state")),
+            AuditKind.KillSwitchEngaged => (AuditLevel.Critical, "Kill switch engaged: new orders blocked, open orders canceled"),
+            AuditKind.KillSwitchReleased => (AuditLevel.Warning, "Kill switch released: trading resumes"),
+            AuditKind.CancelAllRequested => (r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info, Invariant($"Cancel all: {r.Quantity} open orders")),
+            AuditKind.RiskParametersApplied => (AuditLevel.Warning, Invariant($"Risk parameters updated (version {r.Value}): new limits in force from the next event")),
+            AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
+            _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
+        };
+    }
+
+    private string Money(long raw) => currencySymbol + FixedPoint.ToDecimal(raw).ToString("#,0.00####", CultureInfo.InvariantCulture);
+
+    private static string Confidence(int ppm) => (ppm / 1_000_000m).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Percent(long bps) => (bps / 100m).ToString("0.0#", CultureInfo.InvariantCulture) + "%";
+
+    private static string SideText(Side side) => side switch
+    {
+        Side.Buy => "BUY",
+        Side.Sell => "SELL",
+        _ => "-",
+    };
+
+    private static string RuleText(long rule) => rule switch
+    {
+        Orchestrator.Engine.Handlers.SignalEngineHandler.RuleMomentum => "momentum",
+        Orchestrator.Engine.Handlers.SignalEngineHandler.RuleRsiReversion => "rsi_reversion",
+        _ => "built-in",
+    };
+
+    private static string OrderTypeText(OrderType type) => type switch
+    {
+        OrderType.Market => "MARKET",
+        OrderType.Limit => "LIMIT",
+        OrderType.Stop => "STOP",
+        _ => "STOP_LIMIT",
+    };
+
+    private static string OriginText(IntentOrigin origin) => origin switch
+    {
+        IntentOrigin.Rule => "rule",
+        IntentOrigin.External => "agent signal",
+        IntentOrigin.StopLoss => "STOP_LOSS",
+        IntentOrigin.TakeProfit => "TAKE_PROFIT",
+        IntentOrigin.TrailingStop => "TRAILING_STOP",
+        IntentOrigin.Operator => "operator",
+        _ => "-",
+    };
+
+    private string SourceText(int sourceId)
+    {
+        string text = sources.Get(sourceId);
+        return text.Length == 0 ? "unknown source" : SignalLimits.EscapeUnsafe(text); // one line whatever came in
+    }
+
+    private string ReasonSuffix(int reasonId)
+    {
+        string text = reasons.Get(reasonId);
+        return text.Length == 0 ? string.Empty : ": " + SignalLimits.EscapeUnsafe(text); // one line whatever came in
+    }
+
+    private string LimitSuffix(long priceRaw) => priceRaw > 0 ? " @ " + Money(priceRaw) : string.Empty;
+
+    private static string SignalSuffix(long signalId) => signalId != 0 ? Invariant($" [signal {signalId}]") : string.Empty;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What the audit writer handed NLog before issue 16 (the event's properties), kept verbatim as the JSON line's oracle.</summary>
+internal static class LegacyAuditFields
+{
+    public static NLog.LogEventInfo Event(AuditLevel level, string message, in AuditRecord record, SymbolTable? symbols)
+    {
+        NLog.LogLevel nlogLevel = level switch
+        {
+            AuditLevel.Critical => NLog.LogLevel.Fatal,
+            AuditLevel.Warning => NLog.LogLevel.Warn,
+            _ => NLog.LogLevel.Info,
+        };
+        var info = NLog.LogEventInfo.Create(nlogLevel, "Orchestrator", message);
+        info.Properties["audit"] = record.Kind.ToString();
+        if (record.ClientOrderId != 0)
+        {
+            info.Properties["client_order_id"] = record.ClientOrderId;
+        }
+
+        AddFields(info, record, symbols);
+        return info;
+    }
+
+    private static void AddFields(NLog.LogEventInfo info, in AuditRecord record, SymbolTable? symbols)
+    {
+        info.Properties["event"] = Orchestrator.Daemon.Logging.NLogAuditWriter.EventName(record.Kind);
+        if (symbols is not null && record.Kind is not (AuditKind.KillSwitchEngaged or AuditKind.KillSwitchReleased or AuditKind.CancelAllRequested or AuditKind.RiskParametersApplied or AuditKind.DayStarted or AuditKind.IllegalReport))
+        {
+            info.Properties["symbol"] = symbols.GetName(record.SymbolId);
+        }
+
+        if (record.Side != Side.None)
+        {
+            info.Properties["side"] = record.Side == Side.Buy ? "BUY" : "SELL";
+        }
+
+        if (record.Quantity != 0 && record.Kind != AuditKind.CancelAllRequested)
+        {
+            info.Properties["qty"] = record.Quantity;
+        }
+
+        if (record.PriceRaw != 0)
+        {
+            info.Properties["price"] = FixedPoint.ToDecimal(record.PriceRaw);
+        }
+
+        if (record.ClientOrderId != 0)
+        {
+            info.Properties["order_id"] = record.ClientOrderId;
+        }
+
+        if (record.Reason != RejectReason.None)
+        {
+            info.Properties["reason"] = record.Reason.ToString();
+        }
+
+        if (record.TsEventNs != 0)
+        {
+            info.Properties["ts_event"] = record.TsEventNs;
+        }
+    }
+}
