@@ -56,7 +56,7 @@ public sealed class BacktestRunner
         _options = options;
         // Single-thread mode never starts the engine's threads; ring mode uses its real wiring.
         EngineOptions engine = options.Mode == BacktestMode.Ring
-            ? options.Engine with { WaitStrategy = RingBuffer.WaitStrategyKind.Blocking, Pipelined = false }
+            ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
         _exchange = new PaperExchange(options.Paper with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash) });

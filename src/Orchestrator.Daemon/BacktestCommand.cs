@@ -7,7 +7,7 @@ using Orchestrator.Backtest;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine.Options;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon;
 

@@ -6,16 +6,16 @@ using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
 using Orchestrator.Adapters.Venues;
+using Orchestrator.Agents.State;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
-using Orchestrator.Agents.State;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Daemon.Mcp;
 using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine.Journal;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon;
 

@@ -5,9 +5,9 @@ using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon;
 

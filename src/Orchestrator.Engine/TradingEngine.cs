@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Disruptor;
+using Disruptor.Dsl;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine;
 
@@ -19,17 +21,21 @@ namespace Orchestrator.Engine;
 ///        ▲                                                                                          │
 ///        └──────────────────────────── execution reports ◀──────────────────────────────────────────┘
 /// </code>
-/// By default the four stages share one thread (a 2-core machine has no core to spare per
-/// stage); <see cref="EngineOptions.Pipelined"/> gives the signal engine a thread of its own.
-/// Audit records leave through a side ring to a sleeping audit thread.
+/// Both rings are Disruptor-net value rings (<see cref="RingPipeline{T}"/> adds named threads,
+/// pinning, the fault policy and drain). By default the four stages share one thread (a 2-core
+/// machine has no core to spare per stage) as one <see cref="TradingStages"/> handler;
+/// <see cref="EngineOptions.Pipelined"/> gives the signal engine a thread of its own. Audit
+/// records leave through a side ring to a sleeping audit thread. Every claim is published, also
+/// when filling the slot throws (<see cref="RingPublisher"/>).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The journal writer is disposed by Shutdown, the engine's end of life, after its handler's final flush.")]
 public sealed class TradingEngine
 {
-    private readonly Disruptor<EngineEvent> _inbound;
-    private readonly Disruptor<OrderCommand> _outbound;
-    private readonly TimeProvider _time;
-    private readonly EventHandlerGroup<EngineEvent> _tradingStages;
+    private readonly RingPipeline<EngineEvent> _inbound;
+    private readonly RingPipeline<OrderCommand> _outbound;
+    private readonly RingStage<EngineEvent> _tradingStages;
+    private readonly long _clockAnchorUtcNs;
+    private readonly long _clockAnchorTimestamp;
     private bool _gatewayConnected;
     private bool _started;
 
@@ -37,7 +43,9 @@ public sealed class TradingEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _time = time ?? TimeProvider.System;
+        TimeProvider clock = time ?? TimeProvider.System;
+        _clockAnchorTimestamp = Stopwatch.GetTimestamp();
+        _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
@@ -49,14 +57,14 @@ public sealed class TradingEngine
         Counters = new EngineCounters();
         Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol), auditWriter);
 
-        _outbound = new Disruptor<OrderCommand>(new DisruptorOptions
+        _outbound = new RingPipeline<OrderCommand>(new RingOptions
         {
             BufferSize = options.OutboundBufferSize,
             ProducerType = ProducerType.Single, // the order manager is the only producer
             WaitStrategy = options.GatewayWaitStrategy ?? options.WaitStrategy,
             ThreadNamePrefix = "gateway",
         });
-        _inbound = new Disruptor<EngineEvent>(new DisruptorOptions
+        _inbound = new RingPipeline<EngineEvent>(new RingOptions
         {
             BufferSize = options.InboundBufferSize,
             ProducerType = ProducerType.Multi,
@@ -71,10 +79,9 @@ public sealed class TradingEngine
         Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
         OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 
-        // Risk, sizing and the order manager share the portfolio and order table: always one thread.
-        var trading = new CompositeEventHandler<EngineEvent>(Risk, Sizing, OrderManager);
-        EventHandlerGroup<EngineEvent> last;
         SnapshotLayout = MeasureLayout();
+        Journal.JournalHandler? inlineJournal = null;
+        RingStage<EngineEvent>? journaled = null;
         if (options.JournalDirectory is { } journalDirectory)
         {
             Recovery = Recover(journalDirectory);
@@ -91,31 +98,30 @@ public sealed class TradingEngine
             {
                 // On the order manager's thread, ahead of it; it writes what is pending before any release.
                 OrderManager.InlineJournal = JournalHandler;
-                last = options.Pipelined
-                    ? _inbound.HandleEventsWith(SignalEngine).Then(new CompositeEventHandler<EngineEvent>(JournalHandler, Risk, Sizing, OrderManager))
-                    : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(JournalHandler, SignalEngine, Risk, Sizing, OrderManager));
+                inlineJournal = JournalHandler;
             }
             else
             {
-                EventHandlerGroup<EngineEvent> journaled = _inbound.HandleEventsWith(JournalHandler);
-                last = options.Pipelined
-                    ? journaled.Then(SignalEngine).Then(trading)
-                    : journaled.Then(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+                journaled = _inbound.HandleEventsWith(JournalHandler); // a thread of its own, gating everything after it
             }
         }
-        else
+
+        // Risk, sizing and the order manager share the portfolio and order table: always one thread.
+        // The signal engine joins them unless pipelined; an inline journal goes first.
+        RingStage<EngineEvent>? signals = null;
+        if (options.Pipelined)
         {
-            last = options.Pipelined
-                ? _inbound.HandleEventsWith(SignalEngine).Then(trading)
-                : _inbound.HandleEventsWith(new CompositeEventHandler<EngineEvent>(SignalEngine, trading));
+            signals = journaled is null ? _inbound.HandleEventsWith(SignalEngine) : journaled.Then(SignalEngine);
         }
 
+        var trading = new TradingStages(inlineJournal, options.Pipelined ? null : SignalEngine, Risk, Sizing, OrderManager);
+        RingStage<EngineEvent> last = (signals ?? journaled)?.Then(trading) ?? _inbound.HandleEventsWith(trading);
         _tradingStages = last;
         if (options.CpuCores.Count > 0)
         {
-            if (options.Pipelined)
+            if (signals is not null)
             {
-                _inbound.After(SignalEngine).PinTo(options.CpuCores[0]);
+                signals.PinTo(options.CpuCores[0]);
                 if (options.CpuCores.Count > 1)
                 {
                     last.PinTo(options.CpuCores[1]);
@@ -228,15 +234,15 @@ public sealed class TradingEngine
     /// <summary>Validated risk parameters on their way to the stages (see <see cref="UpdateRiskParameters"/>).</summary>
     public ParameterMailbox<RiskParameters> RiskParameterMailbox { get; } = new();
 
-    public RingBuffer<EngineEvent> Inbound => _inbound.RingBuffer;
+    public ValueRingBuffer<EngineEvent> Inbound => _inbound.RingBuffer;
 
-    public RingBuffer<OrderCommand> Outbound => _outbound.RingBuffer;
+    public ValueRingBuffer<OrderCommand> Outbound => _outbound.RingBuffer;
 
     /// <summary>A pipeline stage halted on a handler failure: the engine is stopped, better than mispriced.</summary>
     public event Action<ProcessorFault>? Faulted;
 
     /// <summary>Wires the broker gateway as the outbound ring's consumer. Call once, before <see cref="Start"/>.</summary>
-    public void ConnectGateway(IEventHandler<OrderCommand> gateway)
+    public void ConnectGateway(IValueEventHandler<OrderCommand> gateway)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         if (_gatewayConnected)
@@ -256,7 +262,7 @@ public sealed class TradingEngine
     /// wrap past it), so it must never block: it may only hand the outcome on without allocation
     /// or locks (the signal gateway's acks use it). Call before <see cref="Start"/>.
     /// </summary>
-    public void AttachSignalOutcomeConsumer(IEventHandler<EngineEvent> consumer)
+    public void AttachSignalOutcomeConsumer(IValueEventHandler<EngineEvent> consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         if (_started)
@@ -298,7 +304,7 @@ public sealed class TradingEngine
                 return true;
             }
 
-            spinner.SpinOnce(); // slow path: yields, then sleeps 1 ms between checks
+            spinner.SpinOnce(RingPipeline<EngineEvent>.SlowPathSleepThreshold); // slow path: a few spins, then 1 ms sleeps between checks
         }
 
         return false;
@@ -317,40 +323,17 @@ public sealed class TradingEngine
     }
 
     /// <summary>Publishes a market-data update (waits while the ring is full: back-pressure on the feed).</summary>
-    public void PublishMarketData(in MarketTick tick)
-    {
-        long sequence = Inbound.Next();
-        ref EngineEvent e = ref Inbound[sequence];
-        e.SetMarketData(tick);
-        Stamp(ref e);
-        Inbound.Publish(sequence);
-    }
+    public void PublishMarketData(in MarketTick tick) => Publish(new MarketDataWriter(tick));
 
     /// <summary>Publishes an execution report from the broker gateway.</summary>
-    public void PublishExecutionReport(in ExecutionReport report)
-    {
-        long sequence = Inbound.Next();
-        ref EngineEvent e = ref Inbound[sequence];
-        e.SetExecutionReport(report);
-        Stamp(ref e);
-        Inbound.Publish(sequence);
-    }
+    public void PublishExecutionReport(in ExecutionReport report) => Publish(new ExecutionReportWriter(report));
 
     /// <summary>Publishes a trade signal; returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.</summary>
     public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
     {
-        long sequence;
-        if (wait)
-        {
-            sequence = Inbound.Next();
-        }
-        else if (!Inbound.TryNext(out sequence))
-        {
-            return -1;
-        }
-
-        WriteSignal(sequence, symbolId, side, confidencePpm, priceRaw, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
-        return sequence;
+        // Interned before the claim: nothing that can fail runs while a slot is held.
+        var writer = new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
+        return Publish(writer, wait);
     }
 
     /// <summary>
@@ -358,47 +341,23 @@ public sealed class TradingEngine
     /// <see cref="Reasons"/>) without waiting: returns its sequence, or -1 when the ring is full.
     /// Allocation-free, for edges that parse straight into ids (the signal gateway).
     /// </summary>
-    public long TryPublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs)
-    {
-        if (!Inbound.TryNext(out long sequence))
-        {
-            return -1;
-        }
-
-        WriteSignal(sequence, symbolId, side, confidencePpm, priceRaw, signalId, sourceId, reasonId, tsEventNs);
-        return sequence;
-    }
-
-    private void WriteSignal(long sequence, int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs)
-    {
-        ref EngineEvent e = ref Inbound[sequence];
-        e.Clear();
-        e.Kind = EventKind.TradeSignal;
-        e.SymbolId = symbolId;
-        e.SignalSide = side;
-        e.ConfidencePpm = confidencePpm;
-        e.SignalPriceRaw = priceRaw;
-        e.SignalId = signalId;
-        e.SourceId = sourceId;
-        e.ReasonId = reasonId;
-        e.TsEventNs = tsEventNs;
-        Stamp(ref e);
-        Inbound.Publish(sequence);
-    }
+    public long TryPublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) =>
+        Publish(new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, sourceId, reasonId, tsEventNs), wait: false);
 
     /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>
-    public void PublishCommand(CommandKind command, long argument, long tsEventNs)
+    public void PublishCommand(CommandKind command, long argument, long tsEventNs) => Publish(new CommandWriter(command, argument, tsEventNs));
+
+    /// <summary>
+    /// Claims an inbound slot (waiting while the ring is full, or -1 at once when <paramref name="wait"/>
+    /// is false), lets <paramref name="writer"/> fill it, stamps it and publishes it. If the writer
+    /// throws, the slot is published as the no-op <see cref="EventKind.None"/> event every stage
+    /// ignores, and the exception goes on to the caller (<see cref="RingPublisher"/>).
+    /// </summary>
+    internal long Publish<TWriter>(in TWriter writer, bool wait = true)
+        where TWriter : struct, ISlotWriter<EngineEvent>
     {
-        long sequence = Inbound.Next();
-        ref EngineEvent e = ref Inbound[sequence];
-        e.Clear();
-        e.Kind = EventKind.Command;
-        e.SymbolId = -1;
-        e.Command = command;
-        e.CommandArg = argument;
-        e.TsEventNs = tsEventNs;
-        Stamp(ref e);
-        Inbound.Publish(sequence);
+        var stamped = new StampedWriter<TWriter>(this, writer);
+        return wait ? RingPublisher.Publish(Inbound, in stamped) : RingPublisher.TryPublish(Inbound, in stamped);
     }
 
     /// <summary>
@@ -494,12 +453,78 @@ public sealed class TradingEngine
         return new SnapshotLayout(Symbols.Names, Orders.Capacity, Orders.IdBase, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }
 
-    /// <summary>The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler).</summary>
-    public long NowNs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+    /// <summary>
+    /// The edge's wall clock, for <see cref="EngineEvent.TsInitNs"/> (never read by a handler): the
+    /// monotonic clock read once (<paramref name="timestamp"/>, a <see cref="Stopwatch"/> timestamp)
+    /// placed on the wall-clock time read once when the engine was built. It does not follow
+    /// wall-clock steps after that; the event's own time is <see cref="EngineEvent.TsEventNs"/>.
+    /// </summary>
+    public long NowNs(long timestamp)
+    {
+        long elapsed = timestamp - _clockAnchorTimestamp;
+        long seconds = Math.DivRem(elapsed, Stopwatch.Frequency, out long remainder);
+        return _clockAnchorUtcNs + (seconds * 1_000_000_000) + (remainder * 1_000_000_000 / Stopwatch.Frequency);
+    }
 
+    /// <summary>The edge's wall clock now (see <see cref="NowNs(long)"/>).</summary>
+    public long NowNs() => NowNs(Stopwatch.GetTimestamp());
+
+    /// <summary>One clock read per publish: the publish timestamp (latency) and the init time both come from it.</summary>
     private void Stamp(ref EngineEvent e)
     {
-        e.TsInitNs = NowNs();
-        e.PublishTimestamp = Stopwatch.GetTimestamp();
+        long timestamp = Stopwatch.GetTimestamp();
+        e.PublishTimestamp = timestamp;
+        e.TsInitNs = NowNs(timestamp);
+    }
+
+    /// <summary>Fills the slot with <typeparamref name="TWriter"/>, then stamps it.</summary>
+    private readonly struct StampedWriter<TWriter>(TradingEngine engine, TWriter writer) : ISlotWriter<EngineEvent>
+        where TWriter : struct, ISlotWriter<EngineEvent>
+    {
+        public void Write(ref EngineEvent slot)
+        {
+            writer.Write(ref slot);
+            engine.Stamp(ref slot);
+        }
+    }
+
+    private readonly struct MarketDataWriter(MarketTick tick) : ISlotWriter<EngineEvent>
+    {
+        public void Write(ref EngineEvent slot) => slot.SetMarketData(tick);
+    }
+
+    private readonly struct ExecutionReportWriter(ExecutionReport report) : ISlotWriter<EngineEvent>
+    {
+        public void Write(ref EngineEvent slot) => slot.SetExecutionReport(report);
+    }
+
+    private readonly struct SignalWriter(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) : ISlotWriter<EngineEvent>
+    {
+        public void Write(ref EngineEvent slot)
+        {
+            slot.Clear();
+            slot.Kind = EventKind.TradeSignal;
+            slot.SymbolId = symbolId;
+            slot.SignalSide = side;
+            slot.ConfidencePpm = confidencePpm;
+            slot.SignalPriceRaw = priceRaw;
+            slot.SignalId = signalId;
+            slot.SourceId = sourceId;
+            slot.ReasonId = reasonId;
+            slot.TsEventNs = tsEventNs;
+        }
+    }
+
+    private readonly struct CommandWriter(CommandKind command, long argument, long tsEventNs) : ISlotWriter<EngineEvent>
+    {
+        public void Write(ref EngineEvent slot)
+        {
+            slot.Clear();
+            slot.Kind = EventKind.Command;
+            slot.SymbolId = -1;
+            slot.Command = command;
+            slot.CommandArg = argument;
+            slot.TsEventNs = tsEventNs;
+        }
     }
 }

@@ -1,10 +1,11 @@
+using Disruptor;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Core;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Agents.Tests;
@@ -21,7 +22,7 @@ public sealed class SlowPathIsolationTests(ITestOutputHelper output)
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
 
     /// <summary>Fills every order at once and releases the waiting publisher: one signal in flight at a time.</summary>
-    private sealed class FillingGateway(TradingEngine engine, SemaphoreSlim done) : IEventHandler<OrderCommand>
+    private sealed class FillingGateway(TradingEngine engine, SemaphoreSlim done) : IValueEventHandler<OrderCommand>
     {
         public LatencyRecorder Latency { get; set; } = new();
 

@@ -6,7 +6,7 @@ using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine.Audit;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests;
 

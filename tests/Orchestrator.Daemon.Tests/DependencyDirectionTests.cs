@@ -2,16 +2,15 @@ using System.Reflection;
 
 namespace Orchestrator.Daemon.Tests;
 
-/// <summary>Dependencies point one way: Core ← RingBuffer/Engine ← Adapters, Agents ← Daemon.</summary>
+/// <summary>Dependencies point one way: Core ← Engine ← Adapters, Agents ← Daemon; the ring is the Disruptor package.</summary>
 public sealed class DependencyDirectionTests
 {
     public static TheoryData<string, string[]> Allowed => new()
     {
         { "Orchestrator.Core", [] },
-        { "Orchestrator.RingBuffer", [] },
-        { "Orchestrator.Engine", ["Orchestrator.Core", "Orchestrator.RingBuffer"] },
-        { "Orchestrator.Adapters", ["Orchestrator.Core", "Orchestrator.RingBuffer", "Orchestrator.Engine"] },
-        { "Orchestrator.Agents", ["Orchestrator.Core", "Orchestrator.RingBuffer", "Orchestrator.Engine"] }, // agents never touch adapters or the daemon
+        { "Orchestrator.Engine", ["Orchestrator.Core"] },
+        { "Orchestrator.Adapters", ["Orchestrator.Core", "Orchestrator.Engine"] },
+        { "Orchestrator.Agents", ["Orchestrator.Core", "Orchestrator.Engine"] }, // agents never touch adapters or the daemon
     };
 
     [Theory]
@@ -25,5 +24,15 @@ public sealed class DependencyDirectionTests
             .Order(StringComparer.Ordinal)];
 
         Assert.Empty(ours.Except(allowed));
+    }
+
+    [Fact]
+    public void Engine_RingIsDisruptorNet_NotAProjectOfOurOwn()
+    {
+        Assembly engine = Assembly.Load("Orchestrator.Engine");
+        string[] referenced = [.. engine.GetReferencedAssemblies().Select(a => a.Name!)];
+
+        Assert.Contains("Disruptor", referenced);
+        Assert.DoesNotContain("Orchestrator.RingBuffer", referenced);
     }
 }

@@ -136,7 +136,7 @@ public sealed partial class GatewayDaemonTests
     public async Task Session_WithGateway_ShowsItAsAHealthComponent_AndStopsItFirst()
     {
         using var guard = new CancellationTokenSource(s_hang);
-        SessionOptions options = DaemonCli.BuildOptions(7, 1_000, RingBuffer.WaitStrategyKind.Blocking) with { Gateway = new Adapters.SignalGateway.GatewayOptions { Port = 0 } };
+        SessionOptions options = DaemonCli.BuildOptions(7, 1_000, Engine.Ring.WaitStrategyKind.Blocking) with { Gateway = new Adapters.SignalGateway.GatewayOptions { Port = 0 } };
         using var session = new TradingSession(options);
         session.Start("test");
         Assert.NotNull(session.SignalGateway);

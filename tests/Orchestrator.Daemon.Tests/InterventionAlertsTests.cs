@@ -2,8 +2,8 @@ using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Agents.Alerts;
 using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests;
 

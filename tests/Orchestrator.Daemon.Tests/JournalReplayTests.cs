@@ -2,8 +2,8 @@ using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests;
 

@@ -5,8 +5,8 @@ using Orchestrator.Agents.Health;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
+using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests;
 

@@ -3,7 +3,7 @@ using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests;
 

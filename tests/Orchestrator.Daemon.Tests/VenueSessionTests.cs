@@ -6,8 +6,8 @@ using Orchestrator.Core;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests;
 

@@ -9,7 +9,7 @@ using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Gateway;
 

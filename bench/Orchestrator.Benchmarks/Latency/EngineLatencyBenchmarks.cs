@@ -23,10 +23,10 @@ public class EngineLatencyBenchmarks : IDisposable
     public LatencyScenario Scenario { get; set; }
 
     [GlobalSetup(Target = nameof(Yielding))]
-    public void SetupYielding() => _rig = new LatencyRig(Scenario, RingBuffer.WaitStrategyKind.Yielding);
+    public void SetupYielding() => _rig = new LatencyRig(Scenario, Engine.Ring.WaitStrategyKind.Yielding);
 
     [GlobalSetup(Target = nameof(Blocking))]
-    public void SetupBlocking() => _rig = new LatencyRig(Scenario, RingBuffer.WaitStrategyKind.Blocking);
+    public void SetupBlocking() => _rig = new LatencyRig(Scenario, Engine.Ring.WaitStrategyKind.Blocking);
 
     [GlobalCleanup]
     public void Cleanup()

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Latency;
 
@@ -115,7 +116,7 @@ public sealed class LatencyRig : IDisposable
     }
 
     /// <summary>Records each order's latency and answers it with a full fill at the last price.</summary>
-    private sealed class FillingGateway(TradingEngine engine, LatencyRecorder recorder) : IEventHandler<OrderCommand>
+    private sealed class FillingGateway(TradingEngine engine, LatencyRecorder recorder) : IValueEventHandler<OrderCommand>
     {
         public LatencyRecorder Recorder { get; set; } = recorder;
 

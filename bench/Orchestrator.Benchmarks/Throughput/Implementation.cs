@@ -3,7 +3,7 @@ namespace Orchestrator.Benchmarks.Throughput;
 /// <summary>The implementations compared side by side; names as the quick mode prints them.</summary>
 public static class Implementation
 {
-    public const string Ring = "ring";
+    public const string Ring = "disruptor";
     public const string Channels = "channels";
     public const string BlockingCollection = "blockingcollection";
 

@@ -1,8 +1,10 @@
-using Orchestrator.RingBuffer;
+using Disruptor;
+using Disruptor.Dsl;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Benchmarks.Throughput;
 
-/// <summary>The project's ring buffer: one ring, stages chained as handlers on their own threads.</summary>
+/// <summary>Disruptor-net through the engine's glue (<see cref="RingPipeline{T}"/>): one ring, stages chained as handlers on their own threads.</summary>
 public sealed class RingRig : ThroughputRig
 {
     public struct ValueEvent
@@ -10,13 +12,13 @@ public sealed class RingRig : ThroughputRig
         public long Value;
     }
 
-    private readonly Disruptor<ValueEvent> _disruptor;
-    private readonly RingBuffer<ValueEvent> _ring;
+    private readonly RingPipeline<ValueEvent> _disruptor;
+    private readonly ValueRingBuffer<ValueEvent> _ring;
 
     public RingRig(Topology topology, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, int bufferSize = Capacity)
         : base(topology)
     {
-        _disruptor = new Disruptor<ValueEvent>(new DisruptorOptions
+        _disruptor = new RingPipeline<ValueEvent>(new RingOptions
         {
             BufferSize = bufferSize,
             ProducerType = topology.Producers == 1 ? ProducerType.Single : ProducerType.Multi,
@@ -24,7 +26,7 @@ public sealed class RingRig : ThroughputRig
             ThreadNamePrefix = "bench",
         });
 
-        EventHandlerGroup<ValueEvent>? group = null;
+        RingStage<ValueEvent>? group = null;
         for (int stage = 1; stage < topology.Stages; stage++)
         {
             var handler = new IncrementHandler();
@@ -46,7 +48,7 @@ public sealed class RingRig : ThroughputRig
 
     protected override void Produce(int producer, long count)
     {
-        RingBuffer<ValueEvent> ring = _ring;
+        ValueRingBuffer<ValueEvent> ring = _ring;
         for (long i = 0; i < count; i++)
         {
             long sequence = ring.Next();
@@ -65,12 +67,12 @@ public sealed class RingRig : ThroughputRig
         base.Dispose(disposing);
     }
 
-    private sealed class IncrementHandler : IEventHandler<ValueEvent>
+    public sealed class IncrementHandler : IValueEventHandler<ValueEvent>
     {
         public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => data.Value++;
     }
 
-    private sealed class LastStageHandler(RingRig rig) : IEventHandler<ValueEvent>
+    public sealed class LastStageHandler(RingRig rig) : IValueEventHandler<ValueEvent>
     {
         public void OnEvent(ref ValueEvent data, long sequence, bool endOfBatch) => rig.Consumed(data.Value);
     }

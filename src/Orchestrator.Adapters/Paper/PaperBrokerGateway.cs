@@ -1,6 +1,6 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Metrics;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Adapters.Paper;
 
@@ -22,7 +22,7 @@ namespace Orchestrator.Adapters.Paper;
 /// <para>Steady state allocates nothing: the outbox, the exchange's slots and the latency histogram
 /// are pre-allocated.</para>
 /// </remarks>
-public sealed class PaperBrokerGateway : IEventHandler<OrderCommand>, IMarketDataSink
+public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMarketDataSink
 {
     private readonly Lock _gate = new();
     private readonly ExecutionReportOutbox _outbox;

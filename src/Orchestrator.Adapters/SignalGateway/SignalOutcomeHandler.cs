@@ -1,5 +1,5 @@
+using Disruptor;
 using Orchestrator.Core;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
@@ -9,9 +9,10 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// verdict (<see cref="EngineEvent.Reject"/>, <see cref="EngineEvent.ClientOrderId"/>) into the
 /// connection slot's pre-allocated entry, and at the end of each batch wakes the writers of the
 /// slots it touched. No allocation, no lock, never blocks: a slow client only delays its own
-/// writer, whose credit stops its own reader.
+/// writer, whose credit stops its own reader. Public (built only by the gateway) so that
+/// Disruptor-net can call it through a generated struct proxy.
 /// </summary>
-internal sealed class SignalOutcomeHandler : IEventHandler<EngineEvent>
+public sealed class SignalOutcomeHandler : IValueEventHandler<EngineEvent>
 {
     private readonly GatewaySlot[] _slots;
     private readonly GatewayCounters _counters;
@@ -19,7 +20,7 @@ internal sealed class SignalOutcomeHandler : IEventHandler<EngineEvent>
     private readonly int[] _touchedList;
     private int _touchedCount;
 
-    public SignalOutcomeHandler(GatewaySlot[] slots, GatewayCounters counters)
+    internal SignalOutcomeHandler(GatewaySlot[] slots, GatewayCounters counters)
     {
         _slots = slots;
         _counters = counters;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using Disruptor;
 using NLog;
 using Orchestrator.Core;
 using Orchestrator.Engine.Metrics;
-using Orchestrator.RingBuffer;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -43,7 +43,7 @@ namespace Orchestrator.Adapters.Venues;
 /// ring thread, and it only enqueues.
 /// </para>
 /// </remarks>
-public sealed class VenueBrokerGateway : IEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
+public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
 

@@ -30,7 +30,7 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
     {
         ArgumentNullException.ThrowIfNull(display);
         TradingEngine engine = session.Engine;
-        if (engine.Inbound.RemainingCapacity() > engine.Inbound.BufferSize / 2)
+        if (engine.Inbound.GetRemainingCapacity() > engine.Inbound.BufferSize / 2)
         {
             engine.RequestSnapshot(session.LastEventTimeNs); // for the next frame: this one reads the latest published; skipped while the ring is busy
         }
@@ -68,7 +68,7 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
         _lastEvents = events;
         _lastTimestamp = timestamp;
         int ringSize = engine.Inbound.BufferSize;
-        double occupancy = (ringSize - engine.Inbound.RemainingCapacity()) / (double)ringSize;
+        double occupancy = (ringSize - engine.Inbound.GetRemainingCapacity()) / (double)ringSize;
 
         return new DashboardView
         {

@@ -27,7 +27,7 @@ public static class SessionHealth
         }
 
         TradingEngine e = session.Engine;
-        double fill = (e.Inbound.BufferSize - e.Inbound.RemainingCapacity()) / (double)e.Inbound.BufferSize;
+        double fill = (e.Inbound.BufferSize - e.Inbound.GetRemainingCapacity()) / (double)e.Inbound.BufferSize;
         return ComponentHealth.Of(EngineComponent, fill > 0.9 ? HealthState.Degraded : HealthState.Healthy,
             string.Create(CultureInfo.InvariantCulture, $"{e.Counters.Events} events, inbound ring {fill:P0} full"));
     }

@@ -14,8 +14,8 @@ using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Hosting;
 

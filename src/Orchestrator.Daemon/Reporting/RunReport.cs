@@ -3,7 +3,7 @@ using System.Text.Json;
 using Orchestrator.Core;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Metrics;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Hosting;
 

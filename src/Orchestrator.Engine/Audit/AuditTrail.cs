@@ -1,4 +1,6 @@
-using Orchestrator.RingBuffer;
+using Disruptor;
+using Disruptor.Dsl;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Engine.Audit;
 
@@ -11,14 +13,14 @@ namespace Orchestrator.Engine.Audit;
 /// </summary>
 public sealed class AuditTrail
 {
-    private readonly Disruptor<AuditRecord> _disruptor;
-    private readonly RingBuffer<AuditRecord> _ring;
+    private readonly RingPipeline<AuditRecord> _disruptor;
+    private readonly ValueRingBuffer<AuditRecord> _ring;
     private long _dropped;
     private long _written;
 
     public AuditTrail(AuditFormatter formatter, IAuditWriter writer, int bufferSize = 1 << 15)
     {
-        _disruptor = new Disruptor<AuditRecord>(new DisruptorOptions
+        _disruptor = new RingPipeline<AuditRecord>(new RingOptions
         {
             BufferSize = bufferSize,
             ProducerType = ProducerType.Multi,
@@ -52,19 +54,20 @@ public sealed class AuditTrail
             return false;
         }
 
-        if (!_ring.TryNext(out long sequence))
+        // The scope publishes the claimed slot when disposed, whatever happens in between.
+        using ValueRingBuffer<AuditRecord>.NullableUnpublishedEventScope scope = _ring.TryPublishEvent();
+        if (!scope.TryGetEvent(out ValueRingBuffer<AuditRecord>.EventRef slot))
         {
             // Atomic: several stages may drop at once.
             Interlocked.Increment(ref _dropped);
             return false;
         }
 
-        _ring[sequence] = record;
-        _ring.Publish(sequence);
+        slot.Event() = record;
         return true;
     }
 
-    private sealed class RenderHandler(AuditFormatter formatter, IAuditWriter writer, AuditTrail owner) : IEventHandler<AuditRecord>
+    private sealed class RenderHandler(AuditFormatter formatter, IAuditWriter writer, AuditTrail owner) : IValueEventHandler<AuditRecord>
     {
         public void OnEvent(ref AuditRecord data, long sequence, bool endOfBatch)
         {

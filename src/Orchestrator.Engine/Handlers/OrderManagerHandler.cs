@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Handlers;
 
@@ -15,9 +15,9 @@ namespace Orchestrator.Engine.Handlers;
 /// engine, which also means the gateway publishing reports back can never deadlock with it.
 /// </summary>
 /// <remarks>Runs on the trading thread; it is the outbound ring's only producer.</remarks>
-public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
+public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
 {
-    private readonly RingBuffer<OrderCommand> _outbound;
+    private readonly ValueRingBuffer<OrderCommand> _outbound;
     private readonly OrderStore _orders;
     private readonly Portfolio _portfolio;
     private readonly AuditTrail _audit;
@@ -27,7 +27,7 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
     // orders (we cannot know the position the venue holds). Written on the trading thread only.
     private readonly int[] _unknownPerSymbol;
 
-    public OrderManagerHandler(RingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters)
+    public OrderManagerHandler(ValueRingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters)
     {
         _outbound = outbound;
         _orders = orders;
@@ -94,33 +94,47 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             return RejectReason.GatewayBusy;
         }
 
-        ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
-        clientOrderId = order.ClientOrderId;
         if (SuppressSending)
         {
+            clientOrderId = _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs).ClientOrderId;
             _counters.OrdersSubmitted++; // recovery: the order was sent before the restart; its reports follow in the journal
             return RejectReason.None;
         }
 
-        ref OrderCommand command = ref _outbound[outSequence];
-        command.Kind = OrderCommandKind.SubmitOrder;
-        command.ClientOrderId = order.ClientOrderId;
-        command.SymbolId = symbolId;
-        command.Side = side;
-        command.OrderType = type;
-        command.TimeInForce = TimeInForce.Day;
-        command.Quantity = quantity;
-        command.LimitPriceRaw = limitRaw;
-        command.StopPriceRaw = stopRaw;
-        command.Origin = origin;
-        command.TsEventNs = tsNs;
-        command.CausePublishTimestamp = causePublishTimestamp;
-        InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
+        // A claimed slot is always published: if anything below throws (the order table, the
+        // inline journal's write), it leaves as the no-op OrderCommandKind.None the gateway ignores.
+        try
+        {
+            ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
+            clientOrderId = order.ClientOrderId;
+            ref OrderCommand command = ref _outbound[outSequence];
+            command.Kind = OrderCommandKind.SubmitOrder;
+            command.ClientOrderId = order.ClientOrderId;
+            command.SymbolId = symbolId;
+            command.Side = side;
+            command.OrderType = type;
+            command.TimeInForce = TimeInForce.Day;
+            command.Quantity = quantity;
+            command.LimitPriceRaw = limitRaw;
+            command.StopPriceRaw = stopRaw;
+            command.Origin = origin;
+            command.TsEventNs = tsNs;
+            command.CausePublishTimestamp = causePublishTimestamp;
+            InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
 
-        // Instrumentation only: a monotonic timestamp per order (not per event), never read by
-        // any decision, so replay stays deterministic. It is the end of the measured latency.
-        command.HandoffTimestamp = Stopwatch.GetTimestamp();
-        _outbound.Publish(outSequence);
+            // Instrumentation only: a monotonic timestamp per order (not per event), never read by
+            // any decision, so replay stays deterministic. It is the end of the measured latency.
+            command.HandoffTimestamp = Stopwatch.GetTimestamp();
+        }
+        catch
+        {
+            _outbound[outSequence] = default;
+            throw;
+        }
+        finally
+        {
+            _outbound.Publish(outSequence);
+        }
 
         _counters.OrdersSubmitted++;
         _audit.TryPublish(new AuditRecord
@@ -132,7 +146,7 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
             Origin = origin,
             Quantity = quantity,
             PriceRaw = limitRaw,
-            ClientOrderId = order.ClientOrderId,
+            ClientOrderId = clientOrderId,
             TsEventNs = tsNs,
         });
         return RejectReason.None;
@@ -342,12 +356,18 @@ public sealed class OrderManagerHandler : IEventHandler<EngineEvent>
 
         ref OrderCommand command = ref _outbound[outSequence];
         command = default;
-        command.Kind = OrderCommandKind.CancelOrder;
-        command.ClientOrderId = clientOrderId;
-        command.SymbolId = symbolId;
-        command.TsEventNs = tsNs;
-        InlineJournal?.FlushBeforeRelease();
-        _outbound.Publish(outSequence);
+        try
+        {
+            InlineJournal?.FlushBeforeRelease(); // may throw: the slot then leaves as the no-op it is now
+            command.Kind = OrderCommandKind.CancelOrder;
+            command.ClientOrderId = clientOrderId;
+            command.SymbolId = symbolId;
+            command.TsEventNs = tsNs;
+        }
+        finally
+        {
+            _outbound.Publish(outSequence); // a claimed slot is always published
+        }
         _counters.CancelsSent++;
         return true;
     }

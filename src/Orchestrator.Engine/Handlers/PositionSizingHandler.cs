@@ -1,9 +1,9 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Handlers;
 
@@ -18,7 +18,7 @@ namespace Orchestrator.Engine.Handlers;
 /// the cap that bound it.
 /// </summary>
 /// <remarks>Runs on the trading thread, after the risk manager and before the order manager.</remarks>
-public sealed class PositionSizingHandler : IEventHandler<EngineEvent>
+public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 {
     private const long Ppm = 1_000_000;
 

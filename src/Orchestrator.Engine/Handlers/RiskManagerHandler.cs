@@ -1,9 +1,9 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Handlers;
 
@@ -18,7 +18,7 @@ namespace Orchestrator.Engine.Handlers;
 /// first trading stage, marks the portfolio with each trade and bar (its equity is incremental).
 /// </summary>
 /// <remarks>Runs on the trading thread, with sizing and the order manager.</remarks>
-public sealed class RiskManagerHandler : IEventHandler<EngineEvent>
+public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
 {
     private const long NsPerDay = 86_400_000_000_000;
     private const long NsPerSecond = 1_000_000_000;

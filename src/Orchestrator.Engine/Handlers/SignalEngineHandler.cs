@@ -1,3 +1,4 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Indicators;
@@ -5,7 +6,6 @@ using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Rules;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Handlers;
 
@@ -20,7 +20,7 @@ namespace Orchestrator.Engine.Handlers;
 /// Runs on the trading thread, or on its own thread when the pipeline is split; it reads
 /// positions and working orders through release/acquire snapshots only.
 /// </remarks>
-public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
+public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 {
     private const long NsPerDay = 86_400_000_000_000;
     private const long Ppm = 1_000_000;
@@ -101,6 +101,11 @@ public sealed class SignalEngineHandler : IEventHandler<EngineEvent>
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
+        if (data.Kind == EventKind.None)
+        {
+            return; // a slot whose publisher failed while filling it (RingPublisher): not an input
+        }
+
         _counters.Events++;
         if (data.TsEventNs > 0 && data.TsEventNs / NsPerDay != _currentDay)
         {

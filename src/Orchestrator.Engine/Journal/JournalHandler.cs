@@ -1,7 +1,7 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.State;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Journal;
 
@@ -16,7 +16,7 @@ namespace Orchestrator.Engine.Journal;
 /// stages after it see an event only once the journal's sequence has passed it, i.e. after the
 /// batch holding it was flushed); or</item>
 /// <item>first inside the composite that holds the order manager —
-/// <c>new CompositeEventHandler&lt;EngineEvent&gt;(journal, signalEngine, risk, sizing, orderManager)</c>
+/// <c>new TradingStages(journal, signalEngine, risk, sizing, orderManager)</c>
 /// (<see cref="JournalPlacement.Inline"/>, the default unless every batch is synced). The order manager then sees an event after
 /// it was <i>appended</i> but before its batch is written, so it calls <see cref="FlushBeforeRelease"/>
 /// before it publishes an order or cancel: no thread of its own (the lowest latency on a small
@@ -36,7 +36,7 @@ namespace Orchestrator.Engine.Journal;
 /// stage the Halt exception policy, never Continue, which would pass the event on unjournaled.
 /// </para>
 /// </summary>
-public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
+public sealed class JournalHandler : IValueEventHandler<EngineEvent>
 {
     private const int EventWithTextsBytes = JournalCodec.MaxEventRecordBytes + (2 * JournalCodec.MaxRecordBytes);
 
@@ -90,7 +90,11 @@ public sealed class JournalHandler : IEventHandler<EngineEvent>, ILifecycleAware
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
-        if (_includeMarketData || !JournalCodec.IsMarketData(data.Kind))
+        if (data.Kind == EventKind.None)
+        {
+            // A slot whose publisher failed while filling it (RingPublisher): no input, nothing to replay.
+        }
+        else if (_includeMarketData || !JournalCodec.IsMarketData(data.Kind))
         {
             Append(in data, _firstJournalSequence + sequence);
         }

@@ -1,4 +1,4 @@
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Engine.Options;
 

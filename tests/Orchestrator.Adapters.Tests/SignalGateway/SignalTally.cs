@@ -1,10 +1,10 @@
+using Disruptor;
 using Orchestrator.Core;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Adapters.Tests.SignalGateway;
 
 /// <summary>Counts, after the trading stages, each trade signal the engine processed, by signal id (engine thread; tests read after quiet).</summary>
-internal sealed class SignalTally : IEventHandler<EngineEvent>
+internal sealed class SignalTally : IValueEventHandler<EngineEvent>
 {
     private readonly object _gate = new();
     private readonly Dictionary<long, int> _bySequence = [];

@@ -4,7 +4,7 @@ using Orchestrator.Daemon.Display;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests.Display;
 

@@ -8,7 +8,7 @@ using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine.Audit;
-using Orchestrator.RingBuffer;
+using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests.Metrics;
 

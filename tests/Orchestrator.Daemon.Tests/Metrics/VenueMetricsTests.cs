@@ -4,8 +4,8 @@ using Orchestrator.Adapters.WebSockets;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Metrics;
 using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Daemon.Tests.Metrics;
 

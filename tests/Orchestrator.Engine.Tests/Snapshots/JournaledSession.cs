@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Journal;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Tests.Support;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Tests.Snapshots;
 
@@ -86,7 +87,7 @@ internal sealed class JournaledSession
 
     public void Stop() => Assert.Equal(ShutdownResult.Drained, Engine.Shutdown(s_quiet));
 
-    private sealed class FillingGateway(TradingEngine engine) : IEventHandler<OrderCommand>
+    private sealed class FillingGateway(TradingEngine engine) : IValueEventHandler<OrderCommand>
     {
         public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
         {

@@ -1,10 +1,11 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.Tests.Journal;
 using Orchestrator.Engine.Tests.Support;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Tests.Snapshots;
 
@@ -47,7 +48,7 @@ public sealed class PipelinedCheckpointTests
         Assert.Equal(2_001, live.Counters.Events); // the live engine did run on
     }
 
-    private sealed class NoGateway : IEventHandler<OrderCommand>
+    private sealed class NoGateway : IValueEventHandler<OrderCommand>
     {
         public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
         {

@@ -1,12 +1,13 @@
+using Disruptor;
 using Orchestrator.Core;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Journal;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
 using Orchestrator.Engine.Tests.Journal;
 using Orchestrator.Engine.Tests.Support;
-using Orchestrator.RingBuffer;
 
 namespace Orchestrator.Engine.Tests.Snapshots;
 
@@ -228,7 +229,7 @@ public sealed class SnapshotRecoveryTests : IDisposable
         public readonly void Visit(ref OrderRecord order) => quantities.Add(order.Quantity);
     }
 
-    private sealed class CollectingGateway(List<OrderCommand> orders) : IEventHandler<OrderCommand>
+    private sealed class CollectingGateway(List<OrderCommand> orders) : IValueEventHandler<OrderCommand>
     {
         public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch) => orders.Add(data);
     }

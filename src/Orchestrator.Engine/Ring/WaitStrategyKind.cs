@@ -1,0 +1,17 @@
+namespace Orchestrator.Engine.Ring;
+
+/// <summary>The wait strategies a configuration can name (<see cref="WaitStrategies"/>).</summary>
+public enum WaitStrategyKind
+{
+    /// <summary>Disruptor-net's <see cref="Disruptor.BlockingWaitStrategy"/>: parks on a monitor, no CPU while idle, a futex wake-up per event.</summary>
+    Blocking,
+
+    /// <summary><see cref="SpinYieldSleepWaitStrategy"/>: spin, yield, then sleep 1 ms; for background stages (audit).</summary>
+    Sleeping,
+
+    /// <summary>Disruptor-net's <see cref="Disruptor.YieldingWaitStrategy"/>: spin briefly, then yield; a core per waiting stage.</summary>
+    Yielding,
+
+    /// <summary>Disruptor-net's <see cref="Disruptor.BusySpinWaitStrategy"/>: never yields; needs a dedicated core per stage.</summary>
+    BusySpin,
+}
