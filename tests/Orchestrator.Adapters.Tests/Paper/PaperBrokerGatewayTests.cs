@@ -75,7 +75,8 @@ public sealed class PaperBrokerGatewayTests
         Task feed = Task.Run(() =>
         {
             long ts = 2;
-            while (!done.IsCancellationRequested)
+            int afterDone = 0;
+            while (!done.IsCancellationRequested || afterDone++ < 200) // and 200 prints more: partial fills even if this thread was starved
             {
                 gateway.OnMarketData(Trade(100_000_000 + (ts % 7 * 10_000), size: 3, tsNs: ts++)); // small prints: partial fills
             }
