@@ -34,7 +34,7 @@ public static class DaemonCli
         var seedOption = new Option<ulong>("--seed") { Description = "Seed of the synthetic market data", DefaultValueFactory = _ => 42UL };
         var rateOption = new Option<double>("--ticks-per-second") { Description = "Pace of the synthetic feed (0 = as fast as possible)", DefaultValueFactory = _ => 200 };
         var logDirOption = new Option<string>("--log-dir") { Description = "Directory for JSON log lines", DefaultValueFactory = _ => "logs" };
-        var waitOption = new Option<string>("--wait-strategy") { Description = "Pipeline wait strategy: " + WaitStrategies.ValidNames, DefaultValueFactory = _ => "blocking" };
+        var waitOption = new Option<string>("--wait-strategy") { Description = "Pipeline wait strategy: " + WaitStrategies.ValidNames, DefaultValueFactory = _ => "spin-then-park" };
         var dataOption = new Option<string?>("--data") { Description = "Replay ticks or bars from a CSV/JSONL file instead of the synthetic feed" };
         var recordedOption = new Option<double>("--recorded-speed") { Description = "With --data: replay at the recorded pace times this speed (0 = use --ticks-per-second)", DefaultValueFactory = _ => 0 };
         var leaveOpenOption = new Option<bool>("--leave-open-orders") { Description = "Leave open orders working at shutdown instead of canceling them" };

@@ -28,6 +28,8 @@ public sealed class TradingSessionTests
         };
 
     [Theory]
+    [InlineData(WaitStrategyKind.SpinThenPark, false)] // the daemon's default
+    [InlineData(WaitStrategyKind.SpinThenPark, true)]
     [InlineData(WaitStrategyKind.Blocking, false)]
     [InlineData(WaitStrategyKind.Yielding, true)]
     public async Task Session_TradesThePaperAccount_AndEngineAgreesWithTheVenue(WaitStrategyKind wait, bool pipelined)

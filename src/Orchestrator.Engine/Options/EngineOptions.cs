@@ -36,8 +36,12 @@ public sealed record EngineOptions
     /// <summary>Outbound (orders to the gateway) ring slots (power of two).</summary>
     public int OutboundBufferSize { get; init; } = 1 << 12;
 
-    /// <summary>How the pipeline threads wait. Blocking by default (2-core friendly).</summary>
-    public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Blocking;
+    /// <summary>
+    /// How the pipeline threads wait. <see cref="WaitStrategyKind.SpinThenPark"/> by default (2-core
+    /// friendly): spins while events come close together, parks when they do not, so neither an
+    /// idle daemon burns a core nor each tick at a few hundred per second pays a futex wake-up.
+    /// </summary>
+    public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.SpinThenPark;
 
     /// <summary>
     /// How the broker gateway waits on the outbound ring; null = as the pipeline. Measured on

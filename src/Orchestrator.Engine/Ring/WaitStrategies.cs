@@ -7,11 +7,12 @@ namespace Orchestrator.Engine.Ring;
 public static class WaitStrategies
 {
     /// <summary>The accepted names, for error messages.</summary>
-    public const string ValidNames = "blocking, sleeping, yielding, busy-spin";
+    public const string ValidNames = "spin-then-park, blocking, sleeping, yielding, busy-spin";
 
     /// <summary>A new instance of the strategy named by <paramref name="kind"/>.</summary>
     public static IWaitStrategy Create(WaitStrategyKind kind) => kind switch
     {
+        WaitStrategyKind.SpinThenPark => new SpinThenParkWaitStrategy(),
         WaitStrategyKind.Blocking => new BlockingWaitStrategy(),
         WaitStrategyKind.Sleeping => new SpinYieldSleepWaitStrategy(),
         WaitStrategyKind.Yielding => new YieldingWaitStrategy(),
@@ -20,7 +21,7 @@ public static class WaitStrategies
     };
 
     /// <summary>
-    /// Parses a configuration name: <c>blocking</c>, <c>sleeping</c>, <c>yielding</c>,
+    /// Parses a configuration name: <c>spin-then-park</c>, <c>blocking</c>, <c>sleeping</c>, <c>yielding</c>,
     /// <c>busy-spin</c> (also <c>busyspin</c>, <c>busy_spin</c>), case-insensitive.
     /// </summary>
     public static bool TryParse(string? name, [NotNullWhen(true)] out WaitStrategyKind? kind)
@@ -28,6 +29,7 @@ public static class WaitStrategies
         kind = (name ?? string.Empty).Trim().Replace("-", string.Empty, StringComparison.Ordinal)
             .Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
         {
+            "SPINTHENPARK" => WaitStrategyKind.SpinThenPark,
             "BLOCKING" => WaitStrategyKind.Blocking,
             "SLEEPING" => WaitStrategyKind.Sleeping,
             "YIELDING" => WaitStrategyKind.Yielding,
