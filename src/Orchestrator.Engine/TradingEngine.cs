@@ -421,7 +421,8 @@ public sealed class TradingEngine
         return Journal.JournalReplayer.ReplayInto(this, directory, covered) with { Snapshot = used, SnapshotsRefused = refused };
     }
 
-    private void RestoreState(ReadOnlySpan<byte> body)
+    /// <summary>Restores every stage from a snapshot body (recovery, before any event; tests restore captured state with it).</summary>
+    internal void RestoreState(ReadOnlySpan<byte> body)
     {
         SnapshotLayout layout = SnapshotLayout;
         var reader = new StateReader(body[layout.RangeOf(SnapshotSection.SignalEngine)]);

@@ -50,4 +50,60 @@ public sealed class FixedPointTests
         Assert.Throws<OverflowException>(() => new Money(long.MaxValue) + new Money(1));
         Assert.Equal("10.5", a.ToString());
     }
+
+    /// <summary>The 64-bit division path of <see cref="FixedPoint.MulDiv"/> (issue 16) gives the 128-bit quotient, or the same exception.</summary>
+    [Theory]
+    [InlineData(100_000_000_000, 20_000, 1_000_000)] // 2 % of 100,000.00
+    [InlineData(-100_000_000_000, 20_000, 1_000_000)] // negative equity truncates toward zero
+    [InlineData(long.MaxValue, 1, 1)]
+    [InlineData(long.MinValue, 1, 1)]
+    [InlineData(long.MaxValue, 1_000_000, 1_000_000)] // the product needs 128 bits; the quotient fits
+    [InlineData(long.MinValue, -1, 1)] // 2^63: out of range either way
+    [InlineData(long.MinValue, 1, -1)] // the one overflowing 64-bit division
+    [InlineData(4_611_686_018_427_387_904, 2, 3)] // 2^62 × 2: one past the 64-bit range
+    [InlineData(-4_611_686_018_427_387_904, 2, 3)] // −2^63 exactly: fits
+    [InlineData(7, 3, 0)]
+    public void MulDiv_EqualsThe128BitQuotient_OrThrowsTheSame(long raw, long numerator, long denominator)
+    {
+        AssertSameAsReference(raw, numerator, denominator);
+    }
+
+    [Fact]
+    public void MulDiv_EqualsThe128BitQuotient_ForRandomOperandsOfEveryWidth()
+    {
+        var random = new Random(16);
+        for (int i = 0; i < 200_000; i++)
+        {
+            AssertSameAsReference(RandomWidth(random), RandomWidth(random), RandomWidth(random) | 1);
+        }
+    }
+
+    private static long RandomWidth(Random random)
+    {
+        long value = random.NextInt64() >> random.Next(64); // every magnitude, not only huge ones
+        return random.Next(2) == 0 ? value : -value;
+    }
+
+    private static void AssertSameAsReference(long raw, long numerator, long denominator)
+    {
+        Exception? expectedError = null;
+        long expected = 0;
+        try
+        {
+            expected = FixedPoint.MulDiv128(raw, numerator, denominator);
+        }
+        catch (ArithmeticException e)
+        {
+            expectedError = e;
+        }
+
+        if (expectedError is null)
+        {
+            Assert.Equal(expected, FixedPoint.MulDiv(raw, numerator, denominator));
+        }
+        else
+        {
+            Assert.Throws(expectedError.GetType(), () => FixedPoint.MulDiv(raw, numerator, denominator));
+        }
+    }
 }

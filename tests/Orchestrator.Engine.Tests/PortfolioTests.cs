@@ -14,6 +14,13 @@ public sealed class PortfolioTests
         return (new Portfolio(market, Raw(cash)), market);
     }
 
+    /// <summary>A trade as the engine sees it: the signal engine marks the market state, the risk manager the portfolio.</summary>
+    private static void Trade(Portfolio p, MarketState m, int symbolId, long priceRaw, long tsNs)
+    {
+        m.OnTrade(symbolId, priceRaw, 1, tsNs);
+        p.Mark(symbolId, priceRaw);
+    }
+
     [Fact]
     public void PartialFills_AverageTheCost_AndMoveCash()
     {
@@ -26,7 +33,7 @@ public sealed class PortfolioTests
         Assert.Equal(Raw(100_000m - 3_000m - 7_700m - 3m), p.CashRaw);
         Assert.Equal(Raw(3m), p.CommissionRaw);
 
-        m.OnTrade(0, Raw(112m), 1, 1);
+        Trade(p, m, 0, Raw(112m), 1);
         Assert.Equal(Raw(500m), p.UnrealizedRaw(0)); // (112 − 107) × 100
         Assert.Equal(p.CashRaw + Raw(11_200m), p.EquityRaw);
     }
@@ -72,7 +79,7 @@ public sealed class PortfolioTests
     {
         (Portfolio p, MarketState m) = New();
         p.ApplyFill(0, Side.Sell, 10, Raw(100m), 0);
-        m.OnTrade(0, Raw(95m), 1, 1);
+        Trade(p, m, 0, Raw(95m), 1);
         Assert.Equal(Raw(50m), p.UnrealizedRaw(0));
         p.ApplyFill(0, Side.Buy, 10, Raw(95m), 0);
         Assert.Equal(Raw(50m), p.RealizedRaw(0));
@@ -91,7 +98,7 @@ public sealed class PortfolioTests
             long price = Raw(random.Next(50, 150)) + random.Next(0, 1_000_000);
             long quantity = random.Next(1, 20);
             sharesTraded += quantity;
-            m.OnTrade(s, price, 1, i);
+            Trade(p, m, s, price, i);
             p.ApplyFill(s, random.Next(2) == 0 ? Side.Buy : Side.Sell, quantity, price, random.Next(0, 1000));
             long expected = p.CashRaw + (p.Quantity(0) * m.LastRaw(0)) + (p.Quantity(1) * m.LastRaw(1));
             Assert.Equal(expected, p.EquityRaw);

@@ -8,19 +8,37 @@ namespace Orchestrator.Adapters.Paper;
 /// The paper broker as the engine sees it: the outbound ring's consumer. Orders go to the
 /// <see cref="PaperExchange"/>; market data reaches the exchange through
 /// <see cref="OnMarketData"/> (before the engine sees it, as at a real venue); every execution
-/// report is published back into the inbound ring through <paramref name="reports"/>.
+/// report is published back into the inbound ring through the reports sink.
 /// Latency from the causing input's publication to the order's arrival here is recorded.
 /// </summary>
 /// <remarks>
-/// Orders arrive on the gateway thread, market data on the feed thread: the exchange is
-/// single-threaded, so both take one lock. This is the slow side of the gateway, not the
-/// engine's fast path.
+/// <para>Orders arrive on the gateway thread, market data on the feed thread, queries on the slow
+/// path: the exchange is single-threaded, so every call takes one lock. The lock covers the
+/// exchange only — its reports go to an <see cref="ExecutionReportOutbox"/> and are published after
+/// the lock is released, by one thread at a time and in the order they were produced, so a full
+/// inbound ring stalls the thread that publishes, never the other callers (issue 16). A caller
+/// whose reports another thread is publishing returns without waiting; without contention (a
+/// backtest, one feed) each caller publishes its own reports before it returns, as before.</para>
+/// <para>Steady state allocates nothing: the outbox, the exchange's slots and the latency histogram
+/// are pre-allocated.</para>
 /// </remarks>
-public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportSink reports, LatencyRecorder latency) : IValueEventHandler<OrderCommand>, IMarketDataSink
+public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMarketDataSink
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
+    private readonly ExecutionReportOutbox _outbox;
+    private readonly LatencyRecorder _latency;
 
-    public PaperExchange Exchange { get; } = exchange;
+    public PaperBrokerGateway(PaperExchange exchange, IExecutionReportSink reports, LatencyRecorder latency)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(reports);
+        Exchange = exchange;
+        _latency = latency;
+        // A tick can fill and then cancel (IOC, FOK) every open order: room for two reports each, and one more.
+        _outbox = new ExecutionReportOutbox(reports, MostReportsPerCall(exchange.Options.MaxOpenOrders));
+    }
+
+    public PaperExchange Exchange { get; }
 
     public long OrdersReceived { get; private set; }
 
@@ -28,36 +46,56 @@ public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportS
     {
         if (data.Kind == OrderCommandKind.SubmitOrder)
         {
-            latency.Record(data);
+            _latency.Record(data);
             OrdersReceived++;
-            lock (_gate)
+            EnterWithRoom();
+            try
             {
-                Exchange.Submit(data, reports);
+                Exchange.Submit(data, _outbox);
+            }
+            finally
+            {
+                ExitAndPublish();
             }
         }
         else if (data.Kind == OrderCommandKind.CancelOrder)
         {
-            lock (_gate)
+            EnterWithRoom();
+            try
             {
-                Exchange.Cancel(data.ClientOrderId, reports);
+                Exchange.Cancel(data.ClientOrderId, _outbox);
+            }
+            finally
+            {
+                ExitAndPublish();
             }
         }
     }
 
     public void OnMarketData(in MarketTick tick)
     {
-        lock (_gate)
+        EnterWithRoom();
+        try
         {
-            Exchange.OnMarketData(tick, reports);
+            Exchange.OnMarketData(tick, _outbox);
+        }
+        finally
+        {
+            ExitAndPublish();
         }
     }
 
     /// <summary>Expires the day's open Day orders.</summary>
     public void EndOfDay(long tsEventNs)
     {
-        lock (_gate)
+        EnterWithRoom();
+        try
         {
-            Exchange.EndOfDay(tsEventNs, reports);
+            Exchange.EndOfDay(tsEventNs, _outbox);
+        }
+        finally
+        {
+            ExitAndPublish();
         }
     }
 
@@ -70,22 +108,33 @@ public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportS
     public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged)> openOrders)
     {
         ArgumentNullException.ThrowIfNull(openOrders);
-        lock (_gate)
+        EnterWithRoom();
+        try
         {
             Exchange.RestoreAccount(cashRaw, positions, lastPricesRaw);
             foreach ((OrderCommand order, long leaves, bool acknowledged) in openOrders)
             {
+                if (_outbox.Free < MostReportsPerCall(Exchange.OpenOrderCount))
+                {
+                    ExitAndPublish(); // no market data yet: letting go between orders changes nothing
+                    EnterWithRoom();
+                }
+
                 if (acknowledged)
                 {
-                    Exchange.Resume(order, leaves, reports);
+                    Exchange.Resume(order, leaves, _outbox);
                 }
                 else
                 {
-                    Exchange.Submit(order, reports);
+                    Exchange.Submit(order, _outbox);
                 }
             }
 
             return Exchange.OpenOrderCount;
+        }
+        finally
+        {
+            ExitAndPublish();
         }
     }
 
@@ -102,5 +151,37 @@ public sealed class PaperBrokerGateway(PaperExchange exchange, IExecutionReportS
 
             return (Exchange.CashRaw, positions);
         }
+    }
+
+    private static int MostReportsPerCall(int openOrders) => (2 * openOrders) + 1;
+
+    /// <summary>
+    /// Takes the lock with room in the outbox for whatever the next call can report (two per open
+    /// order, and one). Without room it lets go and publishes, or waits for the thread publishing —
+    /// never holding the lock while it waits.
+    /// </summary>
+    private void EnterWithRoom()
+    {
+        var spin = default(SpinWait);
+        while (true)
+        {
+            _gate.Enter();
+            int needed = Math.Min(MostReportsPerCall(Exchange.OpenOrderCount), _outbox.Capacity);
+            if (_outbox.Free >= needed)
+            {
+                return;
+            }
+
+            _gate.Exit();
+            _outbox.Drain();
+            spin.SpinOnce();
+        }
+    }
+
+    /// <summary>Lets go of the lock, then publishes what is queued (unless another thread is publishing it).</summary>
+    private void ExitAndPublish()
+    {
+        _gate.Exit();
+        _outbox.Drain();
     }
 }

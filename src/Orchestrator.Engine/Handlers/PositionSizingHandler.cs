@@ -112,7 +112,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
             SymbolId = data.SymbolId,
             Side = data.IntentSide,
             Quantity = quantity,
-            Value = equity > 0 ? (long)((Int128)FixedPoint.SaturatingNotional(price, quantity) * 10_000 / equity) : 0,
+            Value = equity > 0 ? ShareOfEquityBps(FixedPoint.SaturatingNotional(price, quantity), equity) : 0,
             TsEventNs = data.TsEventNs,
         });
     }
@@ -249,6 +249,12 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 
         return RejectReason.None;
     }
+
+    /// <summary>notional × 10,000 / equity (positive equity), divided in 64 bits when the product fits, as it does below 9.2 × 10^14 raw.</summary>
+    private static long ShareOfEquityBps(long notionalRaw, long equityRaw) =>
+        notionalRaw <= long.MaxValue / 10_000 && notionalRaw >= long.MinValue / 10_000
+            ? notionalRaw * 10_000 / equityRaw
+            : (long)((Int128)notionalRaw * 10_000 / equityRaw);
 
     private static void Cap(ref long quantity, ref RejectReason binding, long cap, RejectReason reason)
     {

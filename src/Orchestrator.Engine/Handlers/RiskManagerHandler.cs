@@ -14,7 +14,8 @@ namespace Orchestrator.Engine.Handlers;
 /// orders, price collar, order rate. A refusal is an outcome written into the slot and an
 /// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
-/// It also owns the kill switch and the trading day (rolled over on event time).
+/// It also owns the kill switch and the trading day (rolled over on event time), and, as the
+/// first trading stage, marks the portfolio with each trade and bar (its equity is incremental).
 /// </summary>
 /// <remarks>Runs on the trading thread, with sizing and the order manager.</remarks>
 public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
@@ -113,6 +114,13 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
+        // The first trading stage marks the portfolio with this event's trade, as the signal engine
+        // marked the market state, before anything (a day's start included) reads equity.
+        if (data.Kind is EventKind.TradeTick or EventKind.Bar && (uint)data.SymbolId < (uint)_portfolio.SymbolCount)
+        {
+            _portfolio.Mark(data.SymbolId, data.PriceRaw);
+        }
+
         if (data.TsEventNs / NsPerDay != _currentDay && data.TsEventNs > 0)
         {
             StartDay(data.TsEventNs);

@@ -12,9 +12,18 @@ namespace Orchestrator.Engine.State;
 /// reversal opens the remainder at the fill price.
 /// </summary>
 /// <remarks>
-/// Written only by the order manager's thread. Position quantities and cash are written with
+/// <para>Written only by the trading thread. Position quantities, cash and equity are written with
 /// release semantics so snapshot readers (display, protective exits on another thread) see
-/// whole values.
+/// whole values.</para>
+/// <para><b>Equity is kept incrementally</b> (issue 16): each symbol's value at its mark is held,
+/// and their sum moves by the difference whenever a fill, a mark (<see cref="Mark"/>) or a cash
+/// change touches it, so <see cref="EquityRaw"/> is one read instead of a walk of every symbol.
+/// The sum wraps exactly as the walk's unchecked additions did, so it equals the walk bit for bit.
+/// The marks are the trading thread's own copy of the last trade price, set from the events it
+/// processes (the risk manager, the first trading stage, marks each trade and bar), so a
+/// pipelined signal engine running ahead cannot move equity under a decision. None of this is in
+/// a snapshot: it is derived on load (<see cref="ReadState"/> revalues from the restored market
+/// state), so the snapshot layout is unchanged.</para>
 /// </remarks>
 public sealed class Portfolio
 {
@@ -23,8 +32,12 @@ public sealed class Portfolio
     private readonly long[] _avgCostRaw;
     private readonly long[] _realizedRaw;
     private readonly long[] _costRaw; // signed: Σ quantity × entry price of the open position
+    private readonly long[] _markRaw; // last trade price as the trading thread has seen it; 0 = none
+    private readonly long[] _valueRaw; // quantity × (mark, or average cost without one), saturated
     private long _cashRaw;
     private long _commissionRaw;
+    private long _positionsValueRaw; // Σ _valueRaw, wrapping as the walk's unchecked sum did
+    private long _equityRaw; // cash + positions value; one release write per change
 
     public Portfolio(MarketState market, long startingCashRaw)
     {
@@ -34,7 +47,10 @@ public sealed class Portfolio
         _avgCostRaw = new long[n];
         _realizedRaw = new long[n];
         _costRaw = new long[n];
+        _markRaw = new long[n];
+        _valueRaw = new long[n];
         _cashRaw = startingCashRaw;
+        _equityRaw = startingCashRaw;
         StartingCashRaw = startingCashRaw;
     }
 
@@ -107,26 +123,36 @@ public sealed class Portfolio
         return FixedPoint.SaturatingNotional(last != 0 ? last : AvgCostRaw(symbolId), qty);
     }
 
-    /// <summary>Cash plus every position at its last price.</summary>
-    public long EquityRaw
-    {
-        get
-        {
-            long equity = CashRaw;
-            for (int i = 0; i < _quantity.Length; i++)
-            {
-                equity += PositionValueRaw(i);
-            }
+    /// <summary>Cash plus every position at its mark (average cost without one): one read, kept incrementally.</summary>
+    public long EquityRaw => Volatile.Read(ref _equityRaw);
 
-            return equity;
+    /// <summary>
+    /// A trade or bar at <paramref name="priceRaw"/> for the symbol (trading thread, before any
+    /// decision on the event): revalues that one position. The same price the signal engine wrote
+    /// to <see cref="MarketState"/> for this event.
+    /// </summary>
+    public void Mark(int symbolId, long priceRaw)
+    {
+        _markRaw[symbolId] = priceRaw;
+        if (_quantity[symbolId] != 0) // flat: its value is 0 at any mark
+        {
+            Revalue(symbolId);
         }
     }
 
     /// <summary>Sets cash to the broker's figure (a reconciliation; fees and interest the fills did not carry).</summary>
-    public void SetCash(long cashRaw) => Volatile.Write(ref _cashRaw, cashRaw);
+    public void SetCash(long cashRaw)
+    {
+        Volatile.Write(ref _cashRaw, cashRaw);
+        PublishEquity();
+    }
 
     /// <summary>Adds <paramref name="deltaRaw"/> to cash (a reconciliation's measured difference; the trading thread is the only writer).</summary>
-    public void AdjustCash(long deltaRaw) => Volatile.Write(ref _cashRaw, _cashRaw + deltaRaw);
+    public void AdjustCash(long deltaRaw)
+    {
+        Volatile.Write(ref _cashRaw, _cashRaw + deltaRaw);
+        PublishEquity();
+    }
 
     /// <summary>Applies one fill: cash, commission, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
@@ -168,6 +194,7 @@ public sealed class Portfolio
         Volatile.Write(ref _avgCostRaw[symbolId], average);
         Volatile.Write(ref _quantity[symbolId], newPosition);
         Volatile.Write(ref _cashRaw, cash);
+        Revalue(symbolId);
     }
 
     /// <summary>Writes the state (checkpoint).</summary>
@@ -190,5 +217,48 @@ public sealed class Portfolio
         r.Int64s(_costRaw);
         _cashRaw = r.Int64();
         _commissionRaw = r.Int64();
+        RevalueAll();
     }
+
+    /// <summary>
+    /// Derives the marks and the equity sum from the restored market state (recovery: the signal
+    /// engine's section, which holds the market state, is restored before this one).
+    /// </summary>
+    private void RevalueAll()
+    {
+        _positionsValueRaw = 0;
+        for (int i = 0; i < _quantity.Length; i++)
+        {
+            _markRaw[i] = _market.LastRaw(i);
+            _valueRaw[i] = ValueAtMark(i);
+            _positionsValueRaw += _valueRaw[i];
+        }
+
+        PublishEquity();
+    }
+
+    /// <summary>Moves the positions' sum by the change in one symbol's value, then publishes equity.</summary>
+    private void Revalue(int symbolId)
+    {
+        long value = ValueAtMark(symbolId);
+        _positionsValueRaw += value - _valueRaw[symbolId]; // wraps like the walk's sum: exact modulo 2^64
+        _valueRaw[symbolId] = value;
+        PublishEquity();
+    }
+
+    /// <summary>What the walk added for the symbol: quantity × (mark, or average cost without one), saturated.</summary>
+    private long ValueAtMark(int symbolId)
+    {
+        long qty = _quantity[symbolId];
+        if (qty == 0)
+        {
+            return 0;
+        }
+
+        long mark = _markRaw[symbolId];
+        return FixedPoint.SaturatingNotional(mark != 0 ? mark : _avgCostRaw[symbolId], qty);
+    }
+
+    // Release write: a reader on another thread sees one whole figure, never cash from one fill and positions from another.
+    private void PublishEquity() => Volatile.Write(ref _equityRaw, _cashRaw + _positionsValueRaw);
 }
