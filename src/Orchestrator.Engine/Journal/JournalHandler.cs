@@ -15,7 +15,7 @@ namespace Orchestrator.Engine.Journal;
 /// <c>inbound.HandleEventsWith(journal).Then(signalEngine).Then(trading)</c> (its own thread; the
 /// stages after it see an event only once the journal's sequence has passed it, i.e. after the
 /// batch holding it was flushed); or</item>
-/// <item>first inside the composite that holds the order manager —
+/// <item>first inside the stage that holds the order manager (<c>TradingStages</c>) —
 /// <c>new TradingStages(journal, signalEngine, risk, sizing, orderManager)</c>
 /// (<see cref="JournalPlacement.Inline"/>, the default unless every batch is synced). The order manager then sees an event after
 /// it was <i>appended</i> but before its batch is written, so it calls <see cref="FlushBeforeRelease"/>

@@ -9,11 +9,12 @@ namespace Orchestrator.Engine.Ring;
 /// the default for a 2-core machine. A parked stage costs no CPU but a futex wake-up (~20 µs on a
 /// small VM) on the next event; a spinning one sees it within a microsecond or two.
 /// <list type="bullet">
-/// <item>If this thread's previous wait ended within <c>spinWindow</c> (traffic is dense, e.g. 200
-/// ticks/s), the next wait spins a little, then yields the core between checks for up to
-/// <c>spinWindow</c>, then parks.</item>
-/// <item>Otherwise (a quiet spell: the daemon's periodic snapshot requests, no ticks) it spins only
-/// <c>idleSpin</c> and parks, so an idle daemon stays near 0% CPU.</item>
+/// <item>While events come within <c>spinWindow</c> of each other (traffic is dense, e.g. 200
+/// ticks/s), a wait spins briefly, then yields the core between checks for up to <c>spinWindow</c>,
+/// then parks. A stage stays dense until four waits in a row outlast the window, so a late tick on a
+/// loaded machine does not cost the next ones a wake-up.</item>
+/// <item>After that (a quiet spell: only the daemon's periodic snapshot requests, no ticks) a wait
+/// spins only <c>idleSpin</c> and parks, so an idle daemon stays near 0% CPU.</item>
 /// </list>
 /// Producers pay a full fence and one read per publish (<see cref="SignalAllWhenBlocking"/>), and a
 /// lock only while a stage is parked. A stage behind other stages parks on the ring's cursor, then
@@ -33,8 +34,10 @@ public sealed class SpinThenParkWaitStrategy : IWaitStrategy
 
     private const int PauseSpins = 64; // busy-wait rounds (Thread.SpinWait) before the first yield
 
+    private const int QuietWaitsBeforeIdle = 4; // consecutive long waits before a stage stops spinning
+
     [ThreadStatic]
-    private static bool t_dense; // this thread's last wait ended within the spin window
+    private static int t_quietWaits; // this thread's consecutive waits longer than the spin window
 
     private readonly object _gate = new();
     private readonly long _spinWindowTicks;
@@ -84,7 +87,7 @@ public sealed class SpinThenParkWaitStrategy : IWaitStrategy
     private long WaitSlow(long sequence, DependentSequenceGroup dependentSequences, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        long window = t_dense ? _spinWindowTicks : _idleSpinTicks;
+        long window = t_quietWaits < QuietWaitsBeforeIdle ? _spinWindowTicks : _idleSpinTicks;
         int spins = 0;
         long available;
         while ((available = dependentSequences.Value) < sequence)
@@ -106,7 +109,7 @@ public sealed class SpinThenParkWaitStrategy : IWaitStrategy
             Thread.Yield(); // hands the core to any runnable thread; returns at once when none is
         }
 
-        t_dense = Stopwatch.GetTimestamp() - start <= _spinWindowTicks;
+        t_quietWaits = Stopwatch.GetTimestamp() - start <= _spinWindowTicks ? 0 : Math.Min(t_quietWaits + 1, QuietWaitsBeforeIdle);
         return available;
     }
 

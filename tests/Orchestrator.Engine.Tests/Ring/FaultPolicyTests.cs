@@ -31,6 +31,7 @@ public sealed class FaultPolicyTests
     }
 
     [Theory]
+    [InlineData(WaitStrategyKind.SpinThenPark)]
     [InlineData(WaitStrategyKind.Blocking)]
     [InlineData(WaitStrategyKind.Sleeping)]
     public async Task Halt_WhenHandlerThrows_StopsAtTheFailedEvent_LaterStagesNeverSeeIt_AndTheOwnerIsTold(WaitStrategyKind wait)
