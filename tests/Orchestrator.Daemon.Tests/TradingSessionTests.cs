@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
@@ -97,7 +98,7 @@ public sealed class TradingSessionTests
         session.Stop();
 
         using var json = System.Text.Json.JsonDocument.Parse(session.BuildReport().ToJson());
-        foreach (string key in new[] { "events", "ticks", "signals", "rejects", "orders", "fills", "positions", "equity", "realized_pnl", "unrealized_pnl", "latency_us" })
+        foreach (string key in new[] { "events", "ticks", "signals", "rejects", "orders", "fills", "positions", "equity", "realized_pnl", "unrealized_pnl", "latency_us", "latency_to_gateway_us" })
         {
             Assert.True(json.RootElement.TryGetProperty(key, out _), "missing key " + key);
         }
@@ -105,6 +106,17 @@ public sealed class TradingSessionTests
         foreach (string key in new[] { "p50", "p99", "p999", "max" })
         {
             Assert.True(json.RootElement.GetProperty("latency_us").TryGetProperty(key, out _), "missing latency key " + key);
+        }
+
+        // Every order is received by the gateway after its hand-off: the same count, and every
+        // percentile of publication → receipt at least that of publication → hand-off.
+        JsonElement handoff = json.RootElement.GetProperty("latency_us");
+        JsonElement toGateway = json.RootElement.GetProperty("latency_to_gateway_us");
+        Assert.True(handoff.GetProperty("count").GetInt64() > 0, "no order was measured");
+        Assert.Equal(handoff.GetProperty("count").GetInt64(), toGateway.GetProperty("count").GetInt64());
+        foreach (string key in new[] { "p50", "p99", "p999", "max" })
+        {
+            Assert.True(toGateway.GetProperty(key).GetDouble() >= handoff.GetProperty(key).GetDouble(), key + ": to the gateway " + toGateway.GetProperty(key).GetDouble() + " us < to the hand-off " + handoff.GetProperty(key).GetDouble() + " us");
         }
 
         Assert.Equal(System.Text.Json.JsonValueKind.Object, json.RootElement.GetProperty("rejects").ValueKind);

@@ -58,6 +58,9 @@ public sealed record RunReport
 
     public required LatencySummary Latency { get; init; }
 
+    /// <summary>Publication → the broker gateway thread's receipt of the order: both ring hops (<c>latency_to_gateway_us</c>).</summary>
+    public LatencySummary LatencyToGateway { get; init; } = new(0, 0, 0, 0, 0);
+
     public required long IllegalReports { get; init; }
 
     public required long AuditDropped { get; init; }
@@ -138,6 +141,7 @@ public sealed record RunReport
             UnrealizedPnl = FixedPoint.ToDecimal(engine.Portfolio.TotalUnrealizedRaw),
             Commission = FixedPoint.ToDecimal(engine.Portfolio.CommissionRaw),
             Latency = latency.Summarize(),
+            LatencyToGateway = latency.SummarizeToGateway(),
             IllegalReports = c.IllegalReports,
             AuditDropped = engine.Audit.Dropped,
             Gc = gc,
@@ -187,13 +191,8 @@ public sealed record RunReport
             w.WriteNumber("realized_pnl", RealizedPnl);
             w.WriteNumber("unrealized_pnl", UnrealizedPnl);
             w.WriteNumber("commission", Commission);
-            w.WriteStartObject("latency_us");
-            w.WriteNumber("count", Latency.Count);
-            w.WriteNumber("p50", Math.Round(Latency.P50Us, 2));
-            w.WriteNumber("p99", Math.Round(Latency.P99Us, 2));
-            w.WriteNumber("p999", Math.Round(Latency.P999Us, 2));
-            w.WriteNumber("max", Math.Round(Latency.MaxUs, 2));
-            w.WriteEndObject();
+            WriteLatency(w, "latency_us", Latency);
+            WriteLatency(w, "latency_to_gateway_us", LatencyToGateway);
             w.WriteNumber("illegal_reports", IllegalReports);
             w.WriteNumber("audit_dropped", AuditDropped);
             w.WriteStartObject("gc");
@@ -214,6 +213,17 @@ public sealed record RunReport
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteLatency(Utf8JsonWriter w, string name, LatencySummary latency)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("count", latency.Count);
+        w.WriteNumber("p50", Math.Round(latency.P50Us, 2));
+        w.WriteNumber("p99", Math.Round(latency.P99Us, 2));
+        w.WriteNumber("p999", Math.Round(latency.P999Us, 2));
+        w.WriteNumber("max", Math.Round(latency.MaxUs, 2));
+        w.WriteEndObject();
     }
 
     private static void WriteCounts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> counts)

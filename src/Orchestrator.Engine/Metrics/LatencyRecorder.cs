@@ -4,9 +4,12 @@ using HdrHistogram;
 namespace Orchestrator.Engine.Metrics;
 
 /// <summary>
-/// Latency from an input's publication into the ring to the order manager handing the order
-/// it caused to the gateway (the outbound publish), in an HdrHistogram (1 ns .. 60 s, 3 significant digits). Recorded by the single
-/// gateway thread; read by the slow path after a copy under the lock.
+/// Two latencies of every order, each in an HdrHistogram (1 ns .. 60 s, 3 significant digits): from
+/// its cause's publication into the inbound ring to the order manager handing the order to the
+/// gateway (the outbound publish: one ring hop and the trading stages — <see cref="Summarize"/>),
+/// and to the gateway thread receiving it from the outbound ring (both hops —
+/// <see cref="SummarizeToGateway"/>). Recorded by the single gateway thread; read by the slow path
+/// after a copy under the lock.
 /// </summary>
 public sealed class LatencyRecorder
 {
@@ -14,6 +17,7 @@ public sealed class LatencyRecorder
 
     private readonly object _gate = new();
     private readonly LongHistogram _histogram = new(1, 60L * 1_000_000_000, 3);
+    private readonly LongHistogram _toGateway = new(1, 60L * 1_000_000_000, 3);
 
     /// <summary>Records the time from <paramref name="startTimestamp"/> to <paramref name="endTimestamp"/> (Stopwatch timestamps); ignores a missing start.</summary>
     public void Record(long startTimestamp, long endTimestamp)
@@ -26,8 +30,23 @@ public sealed class LatencyRecorder
         RecordNs((long)((endTimestamp - startTimestamp) * s_nsPerTick));
     }
 
-    /// <summary>Records an order's latency: from its cause's publication to its hand-off to the gateway.</summary>
-    public void Record(in Core.OrderCommand order) => Record(order.CausePublishTimestamp, order.HandoffTimestamp);
+    /// <summary>
+    /// Records an order's two latencies: from its cause's publication to its hand-off, and to now —
+    /// the gateway thread calls this first thing on receiving the order (one clock read per order,
+    /// on the gateway thread).
+    /// </summary>
+    public void Record(in Core.OrderCommand order)
+    {
+        long received = Stopwatch.GetTimestamp();
+        Record(order.CausePublishTimestamp, order.HandoffTimestamp);
+        if (order.CausePublishTimestamp != 0)
+        {
+            lock (_gate) // uncontended: one recording thread; readers copy rarely
+            {
+                _toGateway.RecordValue(Math.Clamp((long)((received - order.CausePublishTimestamp) * s_nsPerTick), 1, _toGateway.HighestTrackableValue));
+            }
+        }
+    }
 
     public void RecordNs(long nanoseconds)
     {
@@ -37,19 +56,24 @@ public sealed class LatencyRecorder
         }
     }
 
-    /// <summary>p50, p99, p99.9 and max in microseconds, and the count.</summary>
-    public LatencySummary Summarize()
+    /// <summary>Publication → hand-off to the gateway: p50, p99, p99.9 and max in microseconds, and the count.</summary>
+    public LatencySummary Summarize() => Percentiles(_histogram);
+
+    /// <summary>Publication → the gateway thread's receipt (both ring hops): p50, p99, p99.9 and max in microseconds, and the count.</summary>
+    public LatencySummary SummarizeToGateway() => Percentiles(_toGateway);
+
+    private LatencySummary Percentiles(LongHistogram histogram)
     {
         lock (_gate)
         {
-            return _histogram.TotalCount == 0
+            return histogram.TotalCount == 0
                 ? new LatencySummary(0, 0, 0, 0, 0)
                 : new LatencySummary(
-                    _histogram.TotalCount,
-                    _histogram.GetValueAtPercentile(50) / 1000.0,
-                    _histogram.GetValueAtPercentile(99) / 1000.0,
-                    _histogram.GetValueAtPercentile(99.9) / 1000.0,
-                    _histogram.GetMaxValue() / 1000.0);
+                    histogram.TotalCount,
+                    histogram.GetValueAtPercentile(50) / 1000.0,
+                    histogram.GetValueAtPercentile(99) / 1000.0,
+                    histogram.GetValueAtPercentile(99.9) / 1000.0,
+                    histogram.GetMaxValue() / 1000.0);
         }
     }
 }
