@@ -37,14 +37,18 @@ public sealed class SlowPathScheduler : TaskScheduler, IDisposable
     private long _dropped;
     private int _disposed;
 
-    public SlowPathScheduler(int threads)
+    /// <summary>Starts <paramref name="threads"/> dedicated background threads named <paramref name="threadName"/><c>-N</c>.</summary>
+    /// <param name="threads">How many threads (1 to 256).</param>
+    /// <param name="threadName">The threads' name prefix: <c>orc-slow</c> for the agents' pool; another for a pool of one's own (the health monitor's <c>orc-health</c>).</param>
+    public SlowPathScheduler(int threads, string threadName = "orc-slow")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threads, 256);
+        ArgumentException.ThrowIfNullOrWhiteSpace(threadName);
         _threads = new Thread[threads];
         for (int i = 0; i < threads; i++)
         {
-            _threads[i] = new Thread(Run) { IsBackground = true, Name = "orc-slow-" + i };
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = threadName + "-" + i };
             _threads[i].Start();
         }
 

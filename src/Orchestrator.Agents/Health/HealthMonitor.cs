@@ -8,8 +8,8 @@ namespace Orchestrator.Agents.Health;
 
 /// <summary>
 /// Watches the agents, the registered components (WebSocket links, the broker API's circuit, …)
-/// and the process, every <see cref="HealthMonitorOptions.Interval"/>, on the slow-path pool, and
-/// recovers what it can: an agent that misses its heartbeat deadline or its probe is restarted
+/// and the process, every <see cref="HealthMonitorOptions.Interval"/>, on a thread of its own
+/// (<c>orc-health-0</c>), and recovers what it can: an agent that misses its heartbeat deadline or its probe is restarted
 /// (within a budget, with exponential backoff); memory over the threshold runs the trim callbacks
 /// and a full compacting collection.
 /// </summary>
@@ -22,10 +22,17 @@ namespace Orchestrator.Agents.Health;
 /// restart budget), back to Healthy at INFO.
 /// </para>
 /// <para>
-/// Every probe, check and restart runs on the <see cref="SlowPathScheduler"/> and is bounded by a
-/// timeout from the injected <see cref="TimeProvider"/>; one that hangs or throws is a failure with
-/// its reason, never a stuck monitor. Checks never overlap: the periodic loop and
-/// <see cref="CheckNowAsync"/> take turns. Agents and checks run concurrently within one check.
+/// The check loop, the process check and the publishing run on the monitor's own thread, never on the
+/// agents' <see cref="SlowPathScheduler"/>: work queued or running there (40 backtests) cannot delay a
+/// snapshot. Every probe, component check and restart runs on the slow-path pool (agent code belongs
+/// there) and is bounded by a timeout from the injected <see cref="TimeProvider"/>; one that hangs,
+/// throws or waits behind a saturated pool is a failure with its reason, never a stuck monitor.
+/// Checks never overlap: the periodic loop and <see cref="CheckNowAsync"/> take turns. Agents and
+/// checks run concurrently within one check.
+/// </para>
+/// <para>
+/// A snapshot older than <see cref="StaleAfter"/> is stale (<see cref="IsStale"/>): the monitor has
+/// stopped checking, and <c>/health</c> answers unhealthy.
 /// </para>
 /// </remarks>
 public sealed class HealthMonitor : IAsyncDisposable
@@ -33,7 +40,13 @@ public sealed class HealthMonitor : IAsyncDisposable
     /// <summary>The name of the process component in snapshots.</summary>
     public const string ProcessComponent = "process";
 
+    /// <summary>A snapshot older than this many intervals (plus the longest a check may take) is stale.</summary>
+    public const int StaleAfterIntervals = 3;
+
     private readonly SlowPathScheduler _scheduler;
+
+    // The monitor's own thread: the loop and every await of a check continue here, not on _scheduler.
+    private readonly SlowPathScheduler _own;
     private readonly HealthMonitorOptions _options;
     private readonly TimeProvider _time;
     private readonly MessageBroker? _broker;
@@ -60,7 +73,7 @@ public sealed class HealthMonitor : IAsyncDisposable
     private int _disposed;
 
     /// <summary>Creates a monitor; nothing runs until <see cref="Start"/> or <see cref="CheckNowAsync"/>.</summary>
-    /// <param name="scheduler">The slow-path pool every check runs on.</param>
+    /// <param name="scheduler">The slow-path pool the agents' probes and restarts and the component checks run on.</param>
     /// <param name="options">Intervals, timeouts, budgets; the defaults when null.</param>
     /// <param name="time">The clock for intervals, timeouts, heartbeats and budgets; the system clock when null.</param>
     /// <param name="broker">When given, each snapshot is also published on <see cref="Topics.Health"/>.</param>
@@ -75,22 +88,45 @@ public sealed class HealthMonitor : IAsyncDisposable
             throw new ArgumentException("health monitor options: " + string.Join("; ", problems), nameof(options));
         }
 
+        // The longest a check may take is a probe's timeout then a restart's; a snapshot is stale only
+        // when it is older than that plus an interval, and never before StaleAfterIntervals intervals.
+        TimeSpan slowest = options.Interval + options.ProbeTimeout + options.RestartTimeout;
+        TimeSpan intervals = options.Interval * StaleAfterIntervals;
+        StaleAfter = slowest > intervals ? slowest : intervals;
+
         _scheduler = scheduler;
+        _own = new SlowPathScheduler(1, "orc-health");
         _options = options;
         _time = time ?? TimeProvider.System;
         _broker = broker;
         _logger = logger ?? LogManager.GetLogger("Orchestrator.Health");
     }
 
-    /// <summary>Raised after every check with its snapshot (on a slow-path thread).</summary>
+    /// <summary>Raised after every check with its snapshot (on the monitor's thread).</summary>
     public event EventHandler<HealthSnapshot>? SnapshotPublished;
 
-    /// <summary>Raised when a component's state changes, or it turns critical (on a slow-path thread).</summary>
+    /// <summary>Raised when a component's state changes, or it turns critical (on the monitor's thread).</summary>
     public event EventHandler<HealthStateChange>? StateChanged;
 
     /// <summary>The latest snapshot; <see cref="HealthSnapshot.Empty"/> before the first check.</summary>
-    // Volatile: written by the check on a pool thread, read by anyone (control API, display).
+    // Volatile: written by the check on the monitor's thread, read by anyone (control API, display).
     public HealthSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>
+    /// The age past which a snapshot is stale: <see cref="StaleAfterIntervals"/> intervals, or one interval
+    /// plus the probe and restart timeouts (the longest a check may take) when that is longer.
+    /// </summary>
+    public TimeSpan StaleAfter { get; }
+
+    /// <summary>How long ago <paramref name="snapshot"/> was taken, by the monitor's clock.</summary>
+    public TimeSpan AgeOf(HealthSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return _time.GetUtcNow() - snapshot.TakenAt;
+    }
+
+    /// <summary>Whether <paramref name="snapshot"/> is a taken one older than <see cref="StaleAfter"/> (the monitor has stopped checking).</summary>
+    public bool IsStale(HealthSnapshot snapshot) => snapshot is { Version: > 0 } && AgeOf(snapshot) > StaleAfter;
 
     /// <summary>Watches <paramref name="agent"/>: heartbeat, probe, restart. Its name must be unique among components.</summary>
     public void AddAgent(IAgent agent)
@@ -128,7 +164,7 @@ public sealed class HealthMonitor : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts checking: once now, then every interval, on the slow-path pool.</summary>
+    /// <summary>Starts checking: once now, then every interval, on the monitor's own thread.</summary>
     public void Start()
     {
         lock (_registrationLock)
@@ -143,13 +179,13 @@ public sealed class HealthMonitor : IAsyncDisposable
             _timer = new PeriodicTimer(_options.Interval, _time);
             PeriodicTimer timer = _timer;
             CancellationToken stop = _stop.Token;
-            _loop = _scheduler.Run(() => LoopAsync(timer, stop));
+            _loop = _own.Run(() => LoopAsync(timer, stop));
         }
     }
 
-    /// <summary>Runs one check now (after any check in progress) on the slow-path pool and returns its snapshot.</summary>
+    /// <summary>Runs one check now (after any check in progress) on the monitor's thread and returns its snapshot.</summary>
     public Task<HealthSnapshot> CheckNowAsync(CancellationToken cancellationToken = default) =>
-        _scheduler.Run(() => CheckAsync(cancellationToken));
+        _own.Run(() => CheckAsync(cancellationToken));
 
     /// <summary>Stops the periodic checks and waits for the one in progress.</summary>
     public async Task StopAsync()
@@ -179,6 +215,7 @@ public sealed class HealthMonitor : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+        _own.Dispose();
         _stop.Dispose();
         _gate.Dispose();
     }
@@ -192,7 +229,8 @@ public sealed class HealthMonitor : IAsyncDisposable
     }
 
     // Awaits inside the monitor use ConfigureAwait(true) on purpose: they must continue on the
-    // slow-path pool (the current TaskScheduler), never on a timer or I/O thread.
+    // monitor's own thread (the current TaskScheduler), never on a timer or I/O thread, nor wait
+    // for a turn on the slow-path pool.
     private async Task LoopAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         try
@@ -347,9 +385,10 @@ public sealed class HealthMonitor : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> on the pool and waits at most <paramref name="timeout"/>; the call's
-    /// token is canceled at the timeout. A call that does not finish in time is a <see cref="TimeoutException"/>
-    /// even if it ignores its token (it is left behind, and its outcome is ignored).
+    /// Runs <paramref name="call"/> on the slow-path pool and waits at most <paramref name="timeout"/>; the
+    /// call's token is canceled at the timeout. A call that does not finish in time — hung, or still queued
+    /// behind a saturated pool — is a <see cref="TimeoutException"/> even if it ignores its token (it is left
+    /// behind, and its outcome is ignored); the wait itself continues on the monitor's thread.
     /// </summary>
     private async Task<T> RunBoundedAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {

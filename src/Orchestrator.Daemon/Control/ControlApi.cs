@@ -192,7 +192,7 @@ public sealed class ControlApi : IAsyncDisposable
             last_heartbeat = a.LastHeartbeat,
         }), s_json));
 
-        app.MapGet("/api/health", () => Results.Json(ObservabilityEndpoints.HealthJson(agents.Health.Current), s_json));
+        app.MapGet("/api/health", () => Results.Json(ObservabilityEndpoints.HealthJson(agents.Health.Current, agents.Health), s_json));
     }
 
     private static IResult AgentJson(JsonNode node, int status) => Results.Text(node.ToJsonString(s_json), "application/json", Encoding.UTF8, status);

@@ -154,7 +154,7 @@ public static class OrchestratorMcpTools
     {
         var status = JsonSerializer.SerializeToNode(TradingQueries.Status(context.Session), s_json)!.AsObject();
         status["feed_failed"] = context.Session.FeedFailed;
-        status["health"] = JsonSerializer.SerializeToNode(ObservabilityEndpoints.HealthJson(TradingQueries.Health(context.Session, context.Agents?.Health)), s_json);
+        status["health"] = JsonSerializer.SerializeToNode(ObservabilityEndpoints.HealthJson(TradingQueries.Health(context.Session, context.Agents?.Health), context.Agents?.Health), s_json);
         status["agents"] = context.Agents is null
             ? null
             : new JsonArray([.. context.Agents.Router.Agents.Select(a => (JsonNode)new JsonObject { ["name"] = a.Name, ["last_heartbeat"] = a.LastHeartbeat })]);

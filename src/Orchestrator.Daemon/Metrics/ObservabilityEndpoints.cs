@@ -8,9 +8,10 @@ using Orchestrator.Daemon.Hosting;
 namespace Orchestrator.Daemon.Metrics;
 
 /// <summary>
-/// <c>GET /metrics</c> (Prometheus text 0.0.4) and <c>GET /health</c> (JSON: overall state, each
-/// component's state, detail and last check; 200 when healthy or degraded, 503 otherwise) on the
-/// control API's host. They need the bearer token like the rest unless
+/// <c>GET /metrics</c> (Prometheus text 0.0.4) and <c>GET /health</c> (JSON: overall state, when the
+/// snapshot was taken and its age, each component's state, detail and last check; 200 when healthy or
+/// degraded, 503 otherwise — and 503 when the monitor's snapshot is stale, older than
+/// <see cref="HealthMonitor.StaleAfter"/>: the monitor has stopped checking) on the control API's host. They need the bearer token like the rest unless
 /// <see cref="Unauthenticated"/> (daemon.yaml <c>control_api.metrics_unauthenticated</c>).
 /// </summary>
 /// <param name="Session">The running session.</param>
@@ -37,18 +38,29 @@ public sealed record ObservabilityEndpoints(TradingSession Session, Orchestrator
         app.MapGet(HealthPath, () =>
         {
             HealthSnapshot snapshot = Health?.Current is { Version: > 0 } current ? current : SessionHealth.CheckNow(Session);
-            return Results.Json(HealthJson(snapshot), s_json, statusCode: snapshot.Overall == HealthState.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            bool unhealthy = snapshot.Overall == HealthState.Unhealthy || Health?.IsStale(snapshot) == true;
+            return Results.Json(HealthJson(snapshot, Health), s_json, statusCode: unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
     }
 
-    /// <summary>The JSON shape of a health snapshot (also /api/health's).</summary>
-    public static object HealthJson(HealthSnapshot h)
+    /// <summary>
+    /// The JSON shape of a health snapshot (also /api/health's): <c>snapshot_age_s</c> is its age by the
+    /// monitor's clock (0 for the session's own components, checked at the request), and a snapshot of
+    /// <paramref name="monitor"/>'s older than its <see cref="HealthMonitor.StaleAfter"/> is
+    /// <c>stale</c> with <c>overall</c> unhealthy, whatever its components said.
+    /// </summary>
+    public static object HealthJson(HealthSnapshot h, HealthMonitor? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(h);
+        bool monitored = monitor is not null && h.Version > 0;
+        bool stale = monitored && monitor!.IsStale(h);
         return new
         {
-            overall = h.Overall.ToString().ToLowerInvariant(),
+            overall = (stale ? HealthState.Unhealthy : h.Overall).ToString().ToLowerInvariant(),
             taken_at = h.TakenAt,
+            snapshot_age_s = monitored ? Math.Round(monitor!.AgeOf(h).TotalSeconds, 3) : 0,
+            stale,
+            stale_after_s = monitor?.StaleAfter.TotalSeconds,
             components = h.Components.Select(c => new { name = c.Name, state = c.State.ToString().ToLowerInvariant(), detail = c.Detail, checked_at = c.CheckedAt }),
         };
     }

@@ -60,7 +60,7 @@ public sealed class HealthMonitorTests : IDisposable
     /// not a Process object that reads every thread's /proc entry.
     /// </summary>
     [Fact]
-    public async Task Check_AllocatesAFewKilobytes_OnThePoolThread()
+    public async Task Check_AllocatesAFewKilobytes_OnTheMonitorAndPoolThreads()
     {
         const int Checks = 20;
         using var pool = new SlowPathScheduler(1);
@@ -72,13 +72,17 @@ public sealed class HealthMonitorTests : IDisposable
             await monitor.CheckNowAsync(); // warm: first-call costs (JIT, the /proc reader) are not steady state
         }
 
-        long before = await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
+        // The check runs on the monitor's own thread (read there, when it publishes), the probe on the pool.
+        long monitorThread = 0;
+        monitor.SnapshotPublished += (_, _) => Volatile.Write(ref monitorThread, GC.GetAllocatedBytesForCurrentThread());
+        await monitor.CheckNowAsync();
+        long before = Volatile.Read(ref monitorThread) + await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
         for (int i = 0; i < Checks; i++)
         {
             Assert.Equal(HealthState.Healthy, (await monitor.CheckNowAsync()).Overall);
         }
 
-        long after = await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
+        long after = Volatile.Read(ref monitorThread) + await pool.Run(() => Task.FromResult(GC.GetAllocatedBytesForCurrentThread()));
         long perCheck = (after - before) / Checks;
 
         Assert.True(perCheck <= 12 * 1024, $"{perCheck} bytes per health check");
@@ -329,6 +333,78 @@ public sealed class HealthMonitorTests : IDisposable
         Assert.Equal(1, snapshot.Version);
     }
 
+    /// <summary>
+    /// Issue 17: 40 queued backtests froze the monitor for 24 s. With both pool threads blocked and 40
+    /// more items queued behind them, the loop still checks at start and every interval, on its own
+    /// thread; a component check that must run on the saturated pool counts as timed out, never a stall.
+    /// </summary>
+    [Fact]
+    public async Task Loop_KeepsPublishing_WhileTheSlowPathPoolIsSaturated_AndACheckStuckBehindItTimesOut()
+    {
+        TimeSpan probeTimeout = TimeSpan.FromSeconds(7);
+        TimeSpan interval = TimeSpan.FromSeconds(30);
+        var time = new TimerSignallingTime(_time, probeTimeout);
+
+        // Disposed last, after the finally below has freed the pool (stopping waits for the loop).
+        await using var monitor = new HealthMonitor(_scheduler, new HealthMonitorOptions { Interval = interval, ProbeTimeout = probeTimeout, MemoryThresholdBytes = 0 }, time, logger: _log.Logger);
+        using var release = new ManualResetEventSlim();
+        var started = new SemaphoreSlim(0);
+        Task[] work = [.. Enumerable.Range(0, 42).Select(_ => _scheduler.Factory.StartNew(() =>
+        {
+            started.Release();
+            release.Wait();
+        }))];
+        try
+        {
+            Assert.True(await started.WaitAsync(s_hangGuard));
+            Assert.True(await started.WaitAsync(s_hangGuard)); // both pool threads are blocked; 40 items wait
+
+            monitor.AddCheck("backtests", _ => Task.FromResult(ComponentHealth.Of("backtests", HealthState.Healthy)));
+            var published = new SemaphoreSlim(0);
+            var threads = new List<string?>();
+            monitor.SnapshotPublished += (_, _) =>
+            {
+                lock (threads)
+                {
+                    threads.Add(Thread.CurrentThread.Name);
+                }
+
+                published.Release();
+            };
+
+            monitor.Start();
+            Assert.True(await time.Created.WaitAsync(s_hangGuard), "the first check never began: the loop waits behind the pool");
+            _time.Advance(probeTimeout);
+            Assert.True(await published.WaitAsync(s_hangGuard));
+            HealthSnapshot first = monitor.Current;
+
+            _time.Advance(interval - probeTimeout);
+            Assert.True(await time.Created.WaitAsync(s_hangGuard), "the second check never began");
+            _time.Advance(probeTimeout);
+            Assert.True(await published.WaitAsync(s_hangGuard));
+            HealthSnapshot second = monitor.Current;
+
+            Assert.Equal(1, first.Version);
+            Assert.Equal(2, second.Version);
+            ComponentHealth stuck = Of(second, "backtests");
+            Assert.Equal(HealthState.Unhealthy, stuck.State);
+            Assert.Contains("did not finish within", stuck.Detail, StringComparison.Ordinal);
+            Assert.Equal(2, stuck.ConsecutiveFailures);
+            Assert.Equal(HealthState.Unhealthy, second.Overall);
+            Assert.All(work, w => Assert.False(w.IsCompleted)); // the pool never got free meanwhile
+            lock (threads)
+            {
+                Assert.Equal(["orc-health-0", "orc-health-0"], threads);
+            }
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await Task.WhenAll(work).WaitAsync(s_hangGuard);
+    }
+
     [Fact]
     public void DuplicateNames_AndBadOptions_AreRefused()
     {
@@ -337,5 +413,28 @@ public sealed class HealthMonitorTests : IDisposable
         monitor.AddAgent(new FakeAgent("a", _time));
         Assert.Throws<ArgumentException>(() => monitor.AddCheck("a", _ => Task.FromResult(ComponentHealth.Of("a", HealthState.Healthy))));
         Assert.Throws<ArgumentException>(() => monitor.AddCheck(HealthMonitor.ProcessComponent, _ => Task.FromResult(ComponentHealth.Of("p", HealthState.Healthy))));
+    }
+
+    /// <summary>The test's manual clock, also signalling each timer created with the <paramref name="watched"/> due time (a check's timeout beginning).</summary>
+    private sealed class TimerSignallingTime(ManualTimeProvider inner, TimeSpan watched) : TimeProvider
+    {
+        public SemaphoreSlim Created { get; } = new(0);
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ITimer timer = inner.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == watched)
+            {
+                Created.Release();
+            }
+
+            return timer;
+        }
     }
 }

@@ -206,6 +206,54 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.True(backCheck >= downCheck);
     }
 
+    /// <summary>
+    /// Issue 17: a monitor that stopped checking left /health answering "healthy" from its last snapshot.
+    /// The snapshot's age is reported, and past the monitor's StaleAfter (3 intervals here) it is 503, unhealthy.
+    /// </summary>
+    [Fact]
+    public async Task Health_ReportsTheSnapshotsAge_AndIsUnhealthyOnceItIsStale()
+    {
+        var clock = new SettableClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        using var pool = new SlowPathScheduler(1);
+        await using var monitor = new HealthMonitor(pool, new HealthMonitorOptions { Interval = TimeSpan.FromSeconds(30), ProbeTimeout = TimeSpan.FromSeconds(5), RestartTimeout = TimeSpan.FromSeconds(10) }, clock);
+        monitor.AddCheck("probe", _ => Task.FromResult(ComponentHealth.Of("probe", HealthState.Healthy)));
+        using HttpClient http = await StartApiAsync(unauthenticated: true, health: monitor, withToken: false);
+        Assert.Equal(TimeSpan.FromSeconds(90), monitor.StaleAfter);
+
+        HealthSnapshot taken = await monitor.CheckNowAsync();
+        (HttpStatusCode fresh, JsonElement freshBody) = await HealthAsync(http);
+        Assert.Equal(HttpStatusCode.OK, fresh);
+        Assert.Equal(0, freshBody.GetProperty("snapshot_age_s").GetDouble());
+        Assert.False(freshBody.GetProperty("stale").GetBoolean());
+        Assert.Equal(90, freshBody.GetProperty("stale_after_s").GetDouble());
+
+        clock.Now += TimeSpan.FromSeconds(90);
+        (HttpStatusCode atLimit, JsonElement atLimitBody) = await HealthAsync(http);
+        Assert.Equal(HttpStatusCode.OK, atLimit);
+        Assert.Equal(90, atLimitBody.GetProperty("snapshot_age_s").GetDouble());
+
+        clock.Now += TimeSpan.FromSeconds(1);
+        (HttpStatusCode stale, JsonElement staleBody) = await HealthAsync(http);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stale);
+        Assert.Equal("unhealthy", staleBody.GetProperty("overall").GetString());
+        Assert.True(staleBody.GetProperty("stale").GetBoolean());
+        Assert.Equal(91, staleBody.GetProperty("snapshot_age_s").GetDouble());
+        Assert.Equal(taken.TakenAt, staleBody.GetProperty("taken_at").GetDateTimeOffset());
+        Assert.Equal("healthy", staleBody.GetProperty("components")[0].GetProperty("state").GetString()); // what it last saw, kept
+
+        await monitor.CheckNowAsync();
+        (HttpStatusCode again, JsonElement againBody) = await HealthAsync(http);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.False(againBody.GetProperty("stale").GetBoolean());
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(HttpClient http)
+    {
+        HttpResponseMessage response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+        using JsonDocument health = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, health.RootElement.Clone());
+    }
+
     [Fact]
     public async Task AgentsMeter_ExportsEachComponentsHealthState()
     {
@@ -260,4 +308,18 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [InlineData("# TYPE 1a gauge\n1a 1\n")] // bad name
     public void TheTestParser_RejectsMalformedText(string text) =>
         Assert.Throws<FormatException>(() => PrometheusText.Parse(text));
+
+    /// <summary>A clock the test sets; nothing here waits on its timers (checks are run by hand).</summary>
+    private sealed class SettableClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+
+        public DateTimeOffset Now
+        {
+            get => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _ticks, value.UtcTicks);
+        }
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }
