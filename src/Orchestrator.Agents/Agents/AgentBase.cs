@@ -10,9 +10,17 @@ namespace Orchestrator.Agents.Agents;
 /// members, required members present, no strings for numbers), then validated; any problem is an
 /// <see cref="AgentErrors.InvalidParams"/> result naming the parameter.
 /// </summary>
+/// <remarks>
+/// Every call that is work (<see cref="CountsAsWork"/>) is an outcome in <see cref="FailingWork"/>'s
+/// streak: a failure result, an <see cref="AgentException"/> or any other exception fails it
+/// (<see cref="WorkFailure"/> says which results fail), a success ends the streak. The caller's
+/// mistakes (unknown method, invalid params) and "unavailable" answers (busy, not configured) are
+/// not outcomes of the agent's work and count neither way.
+/// </remarks>
 public abstract class AgentBase : IAgent
 {
     private readonly Dictionary<string, Func<JsonElement, CancellationToken, Task<AgentResult>>> _methods = new(StringComparer.Ordinal);
+    private readonly WorkFailureStreak _work = new();
     private long _heartbeatTicks;
 
     protected AgentBase(string name, TimeProvider? time = null)
@@ -28,6 +36,9 @@ public abstract class AgentBase : IAgent
     public IReadOnlyCollection<string> Methods => _methods.Keys;
 
     public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+
+    /// <inheritdoc/>
+    public string? FailingWork => _work.Failing;
 
     protected TimeProvider Time { get; }
 
@@ -86,17 +97,45 @@ public abstract class AgentBase : IAgent
             return AgentResult.Failure(AgentErrors.UnknownMethod, $"{Name} has no method '{method}'; it has: {string.Join(", ", _methods.Keys.Order(StringComparer.Ordinal))}");
         }
 
+        AgentResult result;
         try
         {
-            AgentResult result = await call(parameters, cancellationToken).ConfigureAwait(false);
-            Beat();
-            return result;
+            result = await call(parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (AgentException ex)
         {
-            Beat();
-            return AgentResult.Failure(ex.Code, $"{Name}.{method}: {ex.Message}");
+            result = AgentResult.Failure(ex.Code, $"{Name}.{method}: {ex.Message}");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && CountsAsWork(method))
+        {
+            _work.Failed($"{method}: {ex.GetType().Name}: {ex.Message}");
+            throw;
+        }
+
+        Beat();
+        if (CountsAsWork(method) && result.ErrorCode is not (AgentErrors.UnknownMethod or AgentErrors.InvalidParams or AgentErrors.Unavailable))
+        {
+            if (WorkFailure(result) is { } failure)
+            {
+                _work.Failed(method + ": " + failure);
+            }
+            else
+            {
+                _work.Succeeded();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether a call of <paramref name="method"/> is work whose outcome counts (all by default; a status query is not).</summary>
+    protected virtual bool CountsAsWork(string method) => true;
+
+    /// <summary>Why <paramref name="result"/> is a failed work item, or null when it succeeded: by default its error.</summary>
+    protected virtual string? WorkFailure(AgentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Ok ? null : $"{result.ErrorCode}: {result.Error}";
     }
 
     public virtual Task ProbeAsync(CancellationToken cancellationToken)

@@ -21,6 +21,12 @@ public interface IAgent
     /// <summary>Runs one method. Parameter and business problems are failure results, not exceptions.</summary>
     Task<AgentResult> InvokeAsync(string method, JsonElement parameters, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why its work is failing every time (its last <see cref="WorkFailureStreak.Threshold"/> work items
+    /// all failed), or null: the health monitor reports such an agent Degraded. Null unless implemented.
+    /// </summary>
+    string? FailingWork => null;
+
     /// <summary>A cheap call proving it answers; the health monitor bounds it with a timeout.</summary>
     Task ProbeAsync(CancellationToken cancellationToken);
 

@@ -322,6 +322,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         report.Failure = new JsonObject { ["kind"] = kind, ["detail"] = detail };
     }
 
+    /// <summary>Only a run is work; <c>get_status</c> is a query.</summary>
+    protected override bool CountsAsWork(string method) => method == "generate_signals";
+
+    /// <summary>A run whose model call failed (HTTP error, timeout, malformed answer) is a failed work item, though its result is ok.</summary>
+    protected override string? WorkFailure(AgentResult result) =>
+        base.WorkFailure(result) ?? (result.Result?["failure"] is JsonObject failure ? $"{failure["kind"]}: {failure["detail"]}" : null);
+
     private JsonObject Status()
     {
         var status = new JsonObject

@@ -318,9 +318,15 @@ public sealed class HealthMonitor : IAsyncDisposable
             problem = $"last heartbeat {Format(age)} ago, deadline {Format(_options.HeartbeatDeadline)}";
         }
 
-        return problem is null
-            ? (ComponentHealth.Of(agent.Name, HealthState.Healthy), false)
-            : await RestartAsync(watch, problem, cancellationToken).ConfigureAwait(true);
+        if (problem is not null)
+        {
+            return await RestartAsync(watch, problem, cancellationToken).ConfigureAwait(true);
+        }
+
+        // Alive but its work fails every time (a model answering 429): Degraded, not restarted (a restart does not cure that).
+        return agent.FailingWork is { } failing
+            ? (ComponentHealth.Of(agent.Name, HealthState.Degraded, "work failing: " + failing), false)
+            : (ComponentHealth.Of(agent.Name, HealthState.Healthy), false);
     }
 
     private async Task<(ComponentHealth Health, bool Critical)> RestartAsync(AgentWatch watch, string problem, CancellationToken cancellationToken)

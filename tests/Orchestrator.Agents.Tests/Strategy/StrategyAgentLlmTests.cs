@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Execution;
+using Orchestrator.Agents.Health;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.State;
@@ -170,6 +172,43 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         Assert.Equal(1, Failures(await StatusAsync(agent), StrategyFailureKinds.HttpError));
         Assert.Single(_server.Requests); // no hidden SDK retries
     }
+
+    /// <summary>
+    /// Issue 17: an agent whose model answers 429 every time still answers its probe and beats, so it
+    /// looked healthy. Once its last WorkFailureStreak.Threshold runs all failed it is Degraded (status
+    /// queries in between neither end nor extend the streak), and one good run makes it healthy again.
+    /// </summary>
+    [Fact]
+    public async Task ModelFailingEveryTime_MakesTheAgentDegraded_UntilARunSucceeds()
+    {
+        _server.RespondWithStatus(429, "rate limited");
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+        using var pool = new SlowPathScheduler(1);
+        await using var monitor = new HealthMonitor(pool, new HealthMonitorOptions { MemoryThresholdBytes = 0, SampleCpu = false });
+        monitor.AddAgent(agent);
+
+        for (int i = 1; i < WorkFailureStreak.Threshold; i++)
+        {
+            Assert.NotNull((await GenerateAsync(agent)).Result!["failure"]);
+            await StatusAsync(agent);
+        }
+
+        Assert.Equal(HealthState.Healthy, AgentHealth(await monitor.CheckNowAsync()).State); // a failure or two is noise
+
+        await GenerateAsync(agent);
+        HealthSnapshot failing = await monitor.CheckNowAsync();
+        ComponentHealth degraded = AgentHealth(failing);
+        Assert.Equal(HealthState.Degraded, degraded.State);
+        Assert.Contains("work failing", degraded.Detail, StringComparison.Ordinal);
+        Assert.Contains("HTTP 429", degraded.Detail, StringComparison.Ordinal);
+        Assert.Equal(HealthState.Degraded, failing.Overall);
+
+        _server.RespondWithContent("""{"signals":[]}""");
+        Assert.Null((await GenerateAsync(agent)).Result!["failure"]);
+        Assert.Equal(HealthState.Healthy, AgentHealth(await monitor.CheckNowAsync()).State);
+    }
+
+    private static ComponentHealth AgentHealth(HealthSnapshot snapshot) => Assert.Single(snapshot.Components, c => c.Name == "strategy_agent");
 
     [Fact]
     public async Task ServerUnreachable_CountsHttpError()
