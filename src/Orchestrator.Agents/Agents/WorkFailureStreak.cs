@@ -15,18 +15,6 @@ public sealed class WorkFailureStreak
     private int _failures;
     private string? _latest;
 
-    /// <summary>Work items failed in a row so far.</summary>
-    public int Failures
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _failures;
-            }
-        }
-    }
-
     /// <summary>Why the work is failing when the last <see cref="Threshold"/> items all failed; null otherwise.</summary>
     public string? Failing
     {

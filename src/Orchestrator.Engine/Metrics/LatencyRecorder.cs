@@ -30,6 +30,8 @@ public sealed class LatencyRecorder
         RecordNs((long)((endTimestamp - startTimestamp) * s_nsPerTick));
     }
 
+    public void RecordNs(long nanoseconds) => RecordInto(_histogram, nanoseconds);
+
     /// <summary>
     /// Records an order's two latencies: from its cause's publication to its hand-off, and to now —
     /// the gateway thread calls this first thing on receiving the order (one clock read per order,
@@ -41,18 +43,15 @@ public sealed class LatencyRecorder
         Record(order.CausePublishTimestamp, order.HandoffTimestamp);
         if (order.CausePublishTimestamp != 0)
         {
-            lock (_gate) // uncontended: one recording thread; readers copy rarely
-            {
-                _toGateway.RecordValue(Math.Clamp((long)((received - order.CausePublishTimestamp) * s_nsPerTick), 1, _toGateway.HighestTrackableValue));
-            }
+            RecordInto(_toGateway, (long)((received - order.CausePublishTimestamp) * s_nsPerTick));
         }
     }
 
-    public void RecordNs(long nanoseconds)
+    private void RecordInto(LongHistogram histogram, long nanoseconds)
     {
         lock (_gate) // uncontended: one recording thread; readers copy rarely
         {
-            _histogram.RecordValue(Math.Clamp(nanoseconds, 1, _histogram.HighestTrackableValue));
+            histogram.RecordValue(Math.Clamp(nanoseconds, 1, histogram.HighestTrackableValue));
         }
     }
 
