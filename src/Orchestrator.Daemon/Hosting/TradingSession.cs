@@ -221,7 +221,7 @@ public sealed partial class TradingSession : IDisposable
             // Before the engine starts: the gateway attaches its outcome consumer after the trading stages.
             _signalGateway = new SignalGateway(_engine, gatewayOptions, () => LastEventTimeNs);
         }
-        (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols); // names symbols in the JSON log's fields
+        (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols, _engine.Sources); // names symbols and agents in the JSON log's fields
         if (_engine.JournalTornTail is { } torn)
         {
             s_logger.Warn("Journal: cut a record torn by a crash in {0} ({1} bytes after offset {2}: {3}); the cut bytes are kept in {4}", torn.SegmentPath, torn.BytesCut, torn.GoodLength, torn.Reason, torn.KeptPath);

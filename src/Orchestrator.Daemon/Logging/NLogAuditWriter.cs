@@ -18,7 +18,7 @@ namespace Orchestrator.Daemon.Logging;
 /// line with NLog's JSON layout's fields (<c>time</c>, <c>level</c>, <c>logger</c>, <c>message</c>)
 /// and the record's facts (<c>audit</c>, <c>client_order_id</c>, <c>event</c> — snake case of the
 /// kind —, <c>symbol</c>, <c>side</c>, <c>qty</c>, <c>price</c>, <c>order_id</c>, <c>reason</c>,
-/// <c>ts_event</c>). Other target types and rule filters do not see audit lines (a warning names such
+/// <c>agent</c> — the source's name — and <c>signal_id</c> when the record has them, <c>ts_event</c>). Other target types and rule filters do not see audit lines (a warning names such
 /// targets once per configuration). Lines are buffered
 /// and written at the end of each batch. Runs on the audit thread. Critical ones (kill switch
 /// engaged, order status unknown…) also become CRITICAL alerts once <see cref="Alerts"/> is set.
@@ -39,6 +39,7 @@ public sealed class NLogAuditWriter : IAuditWriter
     private IAuditLineSink[] _sinks = [];
     private int _routedVersion = -1;
     private SymbolTable? _symbols;
+    private TextInterner? _sources;
     private IAuditObserver? _observer;
     private AlertService? _alerts;
 
@@ -49,8 +50,12 @@ public sealed class NLogAuditWriter : IAuditWriter
         LogSetup.WatchRouting(_factory);
     }
 
-    /// <summary>The engine's symbols, to name them in the JSON fields (set once the engine exists).</summary>
-    public void Bind(SymbolTable symbols) => Volatile.Write(ref _symbols, symbols);
+    /// <summary>The engine's symbols and sources, to name them in the JSON fields (set once the engine exists).</summary>
+    public void Bind(SymbolTable symbols, TextInterner? sources = null)
+    {
+        Volatile.Write(ref _sources, sources);
+        Volatile.Write(ref _symbols, symbols);
+    }
 
     /// <summary>Sees every record after it is logged (the dashboard's latest signals); null = none.</summary>
     public IAuditObserver? Observer
@@ -84,7 +89,7 @@ public sealed class NLogAuditWriter : IAuditWriter
             {
                 if (!jsonReady)
                 {
-                    RenderJson(level, message, record, Volatile.Read(ref _symbols), _json);
+                    RenderJson(level, message, record, Volatile.Read(ref _symbols), _json, sources: Volatile.Read(ref _sources));
                     jsonReady = true;
                 }
 
@@ -120,7 +125,7 @@ public sealed class NLogAuditWriter : IAuditWriter
     }
 
     /// <summary>The JSON line of one record, newline included: NLog's JSON layout's fields, then the record's.</summary>
-    internal static void RenderJson(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record, SymbolTable? symbols, Utf8LineBuffer line, DateTime? utcTime = null)
+    internal static void RenderJson(AuditLevel level, ReadOnlySpan<byte> message, in AuditRecord record, SymbolTable? symbols, Utf8LineBuffer line, DateTime? utcTime = null, TextInterner? sources = null)
     {
         line.Clear();
         line.Append("{\"time\":\""u8);
@@ -187,6 +192,19 @@ public sealed class NLogAuditWriter : IAuditWriter
             line.Append(",\"reason\":\""u8);
             line.Append(Utf8EnumNames<RejectReason>.Get(record.Reason));
             line.Append((byte)'"');
+        }
+
+        if (sources is not null && record.SourceId != 0 && sources.Get(record.SourceId) is { Length: > 0 } agent)
+        {
+            line.Append(",\"agent\":\""u8);
+            line.AppendJsonEscaped(agent);
+            line.Append((byte)'"');
+        }
+
+        if (record.SignalId != 0)
+        {
+            line.Append(",\"signal_id\":"u8);
+            line.Append(record.SignalId);
         }
 
         if (record.TsEventNs != 0)

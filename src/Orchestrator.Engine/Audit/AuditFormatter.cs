@@ -4,7 +4,9 @@ using Orchestrator.Core;
 namespace Orchestrator.Engine.Audit;
 
 /// <summary>
-/// Renders audit records in the brief's words, as UTF-8 into a reused <see cref="Utf8LineBuffer"/>:
+/// Renders audit records in the brief's words, as UTF-8 into a reused <see cref="Utf8LineBuffer"/>
+/// (a signal's, a refusal's, an order's and a fill's line end in <c>[signal N] from NAME</c> when they
+/// have a signal id and a source, issue 17):
 /// no string per record (issue 16: a GC anywhere stops the engine too). Slow path only — the audit
 /// thread, or a caller of <see cref="Format"/> that may allocate (alerts, tests).
 /// </summary>
@@ -43,7 +45,8 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         {
             case AuditKind.SignalReceived:
                 line.Append("Signal received: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
-                line.Append(" (confidence: "u8); Confidence(line, r.ConfidencePpm); line.Append(") from "u8); Source(line, r.SourceId);
+                line.Append(" (confidence: "u8); Confidence(line, r.ConfidencePpm); line.Append((byte)')'); SignalIdSuffix(line, r.SignalId);
+                line.Append(" from "u8); Source(line, r.SourceId);
                 ReasonSuffix(line, r.ReasonTextId);
                 break;
             case AuditKind.RuleSignal:
@@ -58,11 +61,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.RiskRejected:
                 line.Append("Risk check failed: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
                 line.Append(" rejected ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append((byte)')');
-                if (r.SignalId != 0)
-                {
-                    line.Append(" [signal "u8); line.Append(r.SignalId); line.Append((byte)']');
-                }
-
+                Attribution(line, r);
                 break;
             case AuditKind.RiskPassed:
                 line.Append("Risk check passed: position size "u8); line.Append(r.Value / 100m, "0.0#"); line.Append("% ("u8);
@@ -77,6 +76,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 }
 
                 line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append(", "u8); line.Append(OriginText(r.Origin)); line.Append((byte)')');
+                Attribution(line, r);
                 break;
             case AuditKind.OrderAccepted:
                 OrderIdAndSymbol(line, "Order accepted: id "u8, r.ClientOrderId, symbol);
@@ -84,10 +84,12 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.OrderPartiallyFilled:
                 line.Append("Order partially filled: "u8); Fill(line, r, symbol);
                 line.Append(" ("u8); line.Append(r.Value); line.Append(" left, id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
+                Attribution(line, r);
                 break;
             case AuditKind.OrderFilled:
                 line.Append("Order filled: "u8); Fill(line, r, symbol);
                 line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
+                Attribution(line, r);
                 break;
             case AuditKind.OrderCanceled:
                 OrderIdAndSymbol(line, "Order canceled: id "u8, r.ClientOrderId, symbol);
@@ -191,6 +193,26 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         else
         {
             line.AppendEscapedUnsafe(text); // one line whatever came in
+        }
+    }
+
+    /// <summary>" [signal N]" when the record names a signal.</summary>
+    private static void SignalIdSuffix(Utf8LineBuffer line, long signalId)
+    {
+        if (signalId != 0)
+        {
+            line.Append(" [signal "u8); line.Append(signalId); line.Append((byte)']');
+        }
+    }
+
+    /// <summary>Who the line is about (issue 17): " [signal N]" when it came from a signal, " from NAME" when it has a source.</summary>
+    private void Attribution(Utf8LineBuffer line, in AuditRecord r)
+    {
+        SignalIdSuffix(line, r.SignalId);
+        if (r.SourceId != 0)
+        {
+            line.Append(" from "u8);
+            Source(line, r.SourceId);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class Utf8LineBuffer(int initialBytes = 4096)
 {
     private byte[] _bytes = new byte[Math.Max(initialBytes, 64)];
     private int _length;
+    private byte[] _escapeScratch = [];
 
     /// <summary>The bytes appended since the last <see cref="Clear"/>.</summary>
     public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
@@ -129,10 +130,17 @@ public sealed class Utf8LineBuffer(int initialBytes = 4096)
             return;
         }
 
-        // Rare (symbols and enum names never need it; allocating here is fine): escape a copy.
-        byte[] copy = _bytes.AsSpan(start, end - start).ToArray();
+        // Rare (symbols and enum names never need it; an agent's name may): escape a copy, kept in a
+        // scratch array that only grows, so steady state allocates nothing.
+        int length = end - start;
+        if (_escapeScratch.Length < length)
+        {
+            _escapeScratch = new byte[Math.Max(length, 256)];
+        }
+
+        _bytes.AsSpan(start, length).CopyTo(_escapeScratch);
         _length = start;
-        AppendJsonEscaped(copy);
+        AppendJsonEscaped(_escapeScratch.AsSpan(0, length));
     }
 
     /// <summary>

@@ -92,11 +92,11 @@ public sealed class AuditLinesTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(expectedMessage, Encoding.UTF8.GetString(message.Written));
             Assert.Equal(level, AuditFormatter.LevelOf(record));
 
-            LogEventInfo nlogEvent = LegacyAuditFields.Event(level, expectedMessage, record, s_symbols);
+            LogEventInfo nlogEvent = LegacyAuditFields.Event(level, expectedMessage, record, s_symbols, sources);
             nlogEvent.TimeStamp = localTime;
             NLogAuditWriter.RenderHuman(level, message.Written, localTime, line);
             Assert.Equal(human.Render(nlogEvent) + "\n", Encoding.UTF8.GetString(line.Written));
-            NLogAuditWriter.RenderJson(level, message.Written, record, s_symbols, line, localTime.ToUniversalTime());
+            NLogAuditWriter.RenderJson(level, message.Written, record, s_symbols, line, localTime.ToUniversalTime(), sources);
             Assert.Equal(json.Render(nlogEvent) + "\n", Encoding.UTF8.GetString(line.Written));
             compared++;
         }
@@ -114,7 +114,7 @@ public sealed class AuditLinesTests(ITestOutputHelper output) : IDisposable
         using var factory = new LogFactory();
         factory.Configuration = LogSetup.BuildConfiguration(_dir, console: false);
         var writer = new NLogAuditWriter(factory) { Observer = new RecentSignals() };
-        writer.Bind(s_symbols);
+        writer.Bind(s_symbols, sources); // agent names rendered too (issue 17)
         var message = new Utf8LineBuffer();
 
         void WriteAll(int rounds)

@@ -4,7 +4,10 @@ using Orchestrator.Engine.Audit;
 
 namespace Orchestrator.Daemon.Tests.Logging;
 
-/// <summary>The audit formatter as it was before issue 16 (strings per record), kept verbatim as the oracle the UTF-8 renderer is compared with byte for byte.</summary>
+/// <summary>
+/// The audit formatter as it was before issue 16 (strings per record), kept as the oracle the UTF-8 renderer is compared with byte for byte;
+/// issue 17 added the attribution (<c>[signal N] from NAME</c>) to signal, refusal, order and fill lines.
+/// </summary>
 internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
 {
     public (AuditLevel Level, string Message) Format(in AuditRecord r)
@@ -13,17 +16,17 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
         string side = SideText(r.Side);
         return r.Kind switch
         {
-            AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}) from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
+            AuditKind.SignalReceived => (AuditLevel.Info, Invariant($"Signal received: {symbol} {side} (confidence: {Confidence(r.ConfidencePpm)}){SignalSuffix(r.SignalId)} from {SourceText(r.SourceId)}{ReasonSuffix(r.ReasonTextId)}")),
             AuditKind.RuleSignal => (AuditLevel.Info, Invariant($"Signal generated: {symbol} {side} by the {RuleText(r.Value)} rule (confidence: {Confidence(r.ConfidencePpm)}) at {Money(r.PriceRaw)}")),
             AuditKind.ProtectiveExit => (AuditLevel.Warning, Invariant($"Protective exit: {symbol} {OriginText(r.Origin)} triggered at {Money(r.PriceRaw)}, closing {side}")),
             // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
             AuditKind.RiskRejected => (r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
-                Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){SignalSuffix(r.SignalId)}")),
+                Invariant($"Risk check failed: {symbol} {side} rejected ({r.Reason}){Attribution(r)}")),
             AuditKind.RiskPassed => (AuditLevel.Info, Invariant($"Risk check passed: position size {Percent(r.Value)} ({symbol} {side} {r.Quantity} shares)")),
-            AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)})")),
+            AuditKind.OrderSubmitted => (AuditLevel.Info, Invariant($"Order submitted: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)} (id {r.ClientOrderId}, {OriginText(r.Origin)}){Attribution(r)}")),
             AuditKind.OrderAccepted => (AuditLevel.Info, Invariant($"Order accepted: id {r.ClientOrderId} {symbol}")),
-            AuditKind.OrderPartiallyFilled => (AuditLevel.Info, Invariant($"Order partially filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} ({r.Value} left, id {r.ClientOrderId})")),
-            AuditKind.OrderFilled => (AuditLevel.Info, Invariant($"Order filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} (id {r.ClientOrderId})")),
+            AuditKind.OrderPartiallyFilled => (AuditLevel.Info, Invariant($"Order partially filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} ({r.Value} left, id {r.ClientOrderId}){Attribution(r)}")),
+            AuditKind.OrderFilled => (AuditLevel.Info, Invariant($"Order filled: {symbol} {r.Quantity} shares {side} @ {Money(r.PriceRaw)} (id {r.ClientOrderId}){Attribution(r)}")),
             AuditKind.OrderCanceled => (AuditLevel.Info, Invariant($"Order canceled: id {r.ClientOrderId} {symbol}")),
             AuditKind.OrderRejected => (AuditLevel.Warning, Invariant($"Order rejected by broker: id {r.ClientOrderId} {symbol} {side} ({r.Reason})")),
             AuditKind.OrderExpired => (AuditLevel.Info, Invariant($"Order expired: id {r.ClientOrderId} {symbol}")),
@@ -91,15 +94,17 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
 
     private string LimitSuffix(long priceRaw) => priceRaw > 0 ? " @ " + Money(priceRaw) : string.Empty;
 
+    private string Attribution(in AuditRecord r) => SignalSuffix(r.SignalId) + (r.SourceId != 0 ? " from " + SourceText(r.SourceId) : string.Empty);
+
     private static string SignalSuffix(long signalId) => signalId != 0 ? Invariant($" [signal {signalId}]") : string.Empty;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>What the audit writer handed NLog before issue 16 (the event's properties), kept verbatim as the JSON line's oracle.</summary>
+/// <summary>What the audit writer handed NLog before issue 16 (the event's properties), kept as the JSON line's oracle (issue 17 added agent and signal_id).</summary>
 internal static class LegacyAuditFields
 {
-    public static NLog.LogEventInfo Event(AuditLevel level, string message, in AuditRecord record, SymbolTable? symbols)
+    public static NLog.LogEventInfo Event(AuditLevel level, string message, in AuditRecord record, SymbolTable? symbols, TextInterner? sources = null)
     {
         NLog.LogLevel nlogLevel = level switch
         {
@@ -114,11 +119,11 @@ internal static class LegacyAuditFields
             info.Properties["client_order_id"] = record.ClientOrderId;
         }
 
-        AddFields(info, record, symbols);
+        AddFields(info, record, symbols, sources);
         return info;
     }
 
-    private static void AddFields(NLog.LogEventInfo info, in AuditRecord record, SymbolTable? symbols)
+    private static void AddFields(NLog.LogEventInfo info, in AuditRecord record, SymbolTable? symbols, TextInterner? sources)
     {
         info.Properties["event"] = Orchestrator.Daemon.Logging.NLogAuditWriter.EventName(record.Kind);
         if (symbols is not null && record.Kind is not (AuditKind.KillSwitchEngaged or AuditKind.KillSwitchReleased or AuditKind.CancelAllRequested or AuditKind.RiskParametersApplied or AuditKind.DayStarted or AuditKind.IllegalReport))
@@ -149,6 +154,16 @@ internal static class LegacyAuditFields
         if (record.Reason != RejectReason.None)
         {
             info.Properties["reason"] = record.Reason.ToString();
+        }
+
+        if (sources is not null && record.SourceId != 0 && sources.Get(record.SourceId).Length > 0)
+        {
+            info.Properties["agent"] = sources.Get(record.SourceId);
+        }
+
+        if (record.SignalId != 0)
+        {
+            info.Properties["signal_id"] = record.SignalId;
         }
 
         if (record.TsEventNs != 0)
