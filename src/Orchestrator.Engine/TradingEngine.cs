@@ -43,6 +43,7 @@ public sealed class TradingEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        EngineSources.InternInto(Sources); // before anything else interns: their ids are constants
         TimeProvider clock = time ?? TimeProvider.System;
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
@@ -74,7 +75,7 @@ public sealed class TradingEngine
 
         Agents = new AgentBook(Sources, Market);
         var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         if (agentLimits.Any)
@@ -170,7 +171,10 @@ public sealed class TradingEngine
 
     public SymbolTable Symbols { get; }
 
-    /// <summary>Names of signal sources (agents), interned at the edge.</summary>
+    /// <summary>
+    /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources
+    /// (<see cref="EngineSources"/>: rules, exits, operator) are ids 1 to 3.
+    /// </summary>
     public TextInterner Sources { get; } = new();
 
     /// <summary>Free-text signal reasons, interned at the edge.</summary>
@@ -448,6 +452,7 @@ public sealed class TradingEngine
         Sizing.ReadState(ref reader);
         reader = new StateReader(body[layout.RangeOf(SnapshotSection.OrderManager)]);
         OrderManager.ReadState(ref reader);
+        Orders.MapSources(SignalEngine.RestoredSourceMap!); // the snapshot's source ids are another process's
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
     }
 

@@ -32,8 +32,8 @@ public sealed class AgentBook
     /// <summary>Name of the last slot, where sources past the first <see cref="Capacity"/> − 1 are counted.</summary>
     public const string OtherName = "other";
 
-    /// <summary>Characters of a source name a snapshot keeps (names are at most <see cref="SignalLimits.MaxSourceLength"/>).</summary>
-    public const int MaxNameChars = 128;
+    /// <summary>Characters of a source name a snapshot keeps: the edges' limit for a source name (a longer one restores as no source).</summary>
+    public const int MaxNameChars = SignalLimits.MaxSourceLength;
 
     /// <summary>Entries per slot in the rejects table: one per <see cref="RejectReason"/> value.</summary>
     public static readonly int ReasonCount = Enum.GetValues<RejectReason>().Length;
@@ -43,8 +43,6 @@ public sealed class AgentBook
     private readonly int _symbols;
     private readonly int[] _slotOfSource; // source id -> slot + 1 (0 = none yet)
     private readonly int[] _sourceOfSlot; // slot -> source id
-    private readonly int[] _nameLength; // slot -> chars of its name in _nameChars
-    private readonly char[] _nameChars; // [slot * MaxNameChars ..]: the names as the snapshot keeps them
     private readonly long[] _signals;
     private readonly long[] _orders;
     private readonly long[] _fills;
@@ -68,8 +66,6 @@ public sealed class AgentBook
         Capacity = capacity;
         _slotOfSource = new int[sources.Capacity];
         _sourceOfSlot = new int[capacity];
-        _nameLength = new int[capacity];
-        _nameChars = new char[capacity * MaxNameChars];
         _signals = new long[capacity];
         _orders = new long[capacity];
         _fills = new long[capacity];
@@ -236,7 +232,8 @@ public sealed class AgentBook
         }
 
         slot = _used;
-        Assign(slot, sourceId, _sources.Get(sourceId));
+        _slotOfSource[sourceId] = slot + 1;
+        _sourceOfSlot[slot] = sourceId;
         // Release write: a reader that sees the new count sees the slot's source id written before it.
         Volatile.Write(ref _used, slot + 1);
         return slot;
@@ -252,22 +249,17 @@ public sealed class AgentBook
         return Capacity - 1;
     }
 
-    private void Assign(int slot, int sourceId, string name)
-    {
-        _slotOfSource[sourceId] = slot + 1;
-        _sourceOfSlot[slot] = sourceId;
-        int length = Math.Min(name.Length, MaxNameChars);
-        name.AsSpan(0, length).CopyTo(_nameChars.AsSpan(slot * MaxNameChars, MaxNameChars));
-        _nameLength[slot] = length;
-    }
-
     /// <summary>Writes the book (checkpoint, trading thread; part of the order manager's section). Names go as fixed-size text: ids are per process.</summary>
     internal void WriteState(ref StateWriter w)
     {
         w.Int32(_used);
         w.Bool(_otherUsed);
-        w.Int32s(_nameLength);
-        w.Records(_nameChars);
+        for (int slot = 0; slot < Capacity - 1; slot++)
+        {
+            string name = slot < _used ? _sources.Get(_sourceOfSlot[slot]) : string.Empty;
+            w.Text(name.Length <= MaxNameChars ? name : default, MaxNameChars);
+        }
+
         w.Int64s(_signals);
         w.Int64s(_orders);
         w.Int64s(_fills);
@@ -283,8 +275,12 @@ public sealed class AgentBook
     {
         _used = r.Int32();
         _otherUsed = r.Bool();
-        r.Int32s(_nameLength);
-        r.Records(_nameChars);
+        string[] names = new string[Capacity - 1];
+        for (int slot = 0; slot < names.Length; slot++)
+        {
+            names[slot] = r.Text(MaxNameChars);
+        }
+
         r.Int64s(_signals);
         r.Int64s(_orders);
         r.Int64s(_fills);
@@ -296,7 +292,7 @@ public sealed class AgentBook
         Array.Clear(_slotOfSource);
         for (int slot = 0; slot < _used; slot++)
         {
-            int sourceId = _sources.Intern(new string(_nameChars, slot * MaxNameChars, _nameLength[slot]));
+            int sourceId = _sources.Intern(names[slot]); // the name this slot had; an empty one (none, or too long to keep) is id 0
             _slotOfSource[sourceId] = slot + 1;
             _sourceOfSlot[slot] = sourceId;
         }
