@@ -193,6 +193,9 @@ public sealed class TradingEngine
     /// </summary>
     public AgentBook Agents { get; }
 
+    /// <summary>The kind of each source the book names (strategy, external, llm, rules, exits, operator, gateway), for reports.</summary>
+    public AgentKinds AgentKinds { get; } = new();
+
     public EngineCounters Counters { get; }
 
     public AuditTrail Audit { get; }

@@ -150,6 +150,14 @@ public sealed class AgentBook
         return slot < 0 || (uint)symbolId >= (uint)_symbols ? 0 : _quantity[(slot * _symbols) + symbolId];
     }
 
+    /// <summary>Every slot as figures in decimal money, each with its kind (slow path: allocates a copy).</summary>
+    public IReadOnlyList<AgentFigures> Figures(SymbolTable symbols, AgentKinds? kinds = null)
+    {
+        var copy = new AgentBookCopy();
+        Read(copy);
+        return copy.Figures(symbols, kinds);
+    }
+
     /// <summary>
     /// Copies a consistent picture into <paramref name="into"/> (any thread; allocates only when
     /// <paramref name="into"/> must grow or a slot's name is new to it). Returns the number of slots copied.

@@ -12,6 +12,8 @@ public sealed class AgentBookCopy
     /// <summary>Name of the slot for signals that came without a source.</summary>
     public const string UnnamedSource = "(none)";
 
+    private static readonly AgentKinds s_defaultKinds = new();
+
     public int Count { get; internal set; }
 
     public int SymbolCount { get; private set; }
@@ -79,21 +81,21 @@ public sealed class AgentBookCopy
         return total;
     }
 
-    /// <summary>The copy as figures in decimal money, one per slot (slow path: allocates).</summary>
-    public IReadOnlyList<AgentFigures> Figures(SymbolTable symbols)
+    /// <summary>The copy as figures in decimal money, one per slot, each with its kind from <paramref name="kinds"/> (slow path: allocates).</summary>
+    public IReadOnlyList<AgentFigures> Figures(SymbolTable symbols, AgentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         var figures = new List<AgentFigures>(Count);
         for (int i = 0; i < Count; i++)
         {
-            figures.Add(FiguresOf(i, symbols));
+            figures.Add(FiguresOf(i, symbols, kinds));
         }
 
         return figures;
     }
 
     /// <summary>Slot <paramref name="index"/> as figures in decimal money (slow path).</summary>
-    public AgentFigures FiguresOf(int index, SymbolTable symbols)
+    public AgentFigures FiguresOf(int index, SymbolTable symbols, AgentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         var rejects = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -124,6 +126,7 @@ public sealed class AgentBookCopy
 
         return new AgentFigures(
             Names[index],
+            (kinds ?? s_defaultKinds).Of(Names[index]),
             Signals[index],
             Orders[index],
             Fills[index],
@@ -159,27 +162,3 @@ public sealed class AgentBookCopy
         Names[index] = id < 0 ? AgentBook.OtherName : sources.Get(id) is { Length: > 0 } name ? name : UnnamedSource;
     }
 }
-
-/// <summary>One agent's figures (money in decimal, for reports and the control API).</summary>
-/// <param name="Name">The source name (an agent, a strategy, "rules", "exits", "operator", or "other").</param>
-/// <param name="Signals">Signals (and rule or exit intents) it sent.</param>
-/// <param name="Orders">Orders they became.</param>
-/// <param name="Fills">Fill reports (partial and final) of its orders.</param>
-/// <param name="Rejects">Refusals by reason name (only reasons that occurred).</param>
-/// <param name="RealizedPnl">Realized P&amp;L of its own fills, before commissions.</param>
-/// <param name="UnrealizedPnl">Its open positions at the last price, less their cost basis.</param>
-/// <param name="Commission">Commissions on its fills.</param>
-/// <param name="Positions">Per symbol: every symbol it holds or has realized P&amp;L in.</param>
-public sealed record AgentFigures(
-    string Name,
-    long Signals,
-    long Orders,
-    long Fills,
-    IReadOnlyDictionary<string, long> Rejects,
-    decimal RealizedPnl,
-    decimal UnrealizedPnl,
-    decimal Commission,
-    IReadOnlyList<AgentPosition> Positions);
-
-/// <summary>One agent's position in one symbol.</summary>
-public sealed record AgentPosition(string Symbol, long Quantity, decimal AvgCost, decimal LastPrice, decimal RealizedPnl, decimal UnrealizedPnl);
