@@ -37,6 +37,14 @@ public sealed record AgentFigures(
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject();
+        WriteFields(w, positions);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The properties <see cref="WriteJson"/> writes, into an object the caller opened (and may add to).</summary>
+    public void WriteFields(Utf8JsonWriter w, bool positions)
+    {
+        ArgumentNullException.ThrowIfNull(w);
         w.WriteString("name", Name);
         w.WriteString("kind", Kind);
         w.WriteNumber("signals", Signals);
@@ -70,8 +78,6 @@ public sealed record AgentFigures(
 
             w.WriteEndArray();
         }
-
-        w.WriteEndObject();
     }
 }
 
