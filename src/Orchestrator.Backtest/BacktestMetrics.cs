@@ -128,6 +128,7 @@ public static class BacktestMetrics
             GrossProfit = grossProfit,
             GrossLoss = grossLoss,
             RealizedPnl = realized,
+            Agents = result.Agents,
             Fees = fees,
             ExposureTime = exposureTime,
             AverageGrossExposure = averageGross,

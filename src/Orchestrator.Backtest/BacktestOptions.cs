@@ -22,7 +22,8 @@ public enum BacktestMode
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Confidence">0..1.</param>
 /// <param name="PriceRaw">Reference or limit price (fixed point), 0 for none.</param>
-public sealed record RecordedSignal(long TsNs, string Symbol, Core.Side Side, decimal Confidence, long PriceRaw);
+/// <param name="Source">The agent that gave it (null = "recorded signals"): the report's <c>agents</c> count it under this name.</param>
+public sealed record RecordedSignal(long TsNs, string Symbol, Core.Side Side, decimal Confidence, long PriceRaw, string? Source = null);
 
 /// <summary>Progress of a running backtest.</summary>
 /// <param name="MarketEvents">Market events processed so far.</param>

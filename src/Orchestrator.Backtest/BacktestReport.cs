@@ -134,6 +134,9 @@ public sealed record BacktestReport
     /// <summary>Events / elapsed seconds; null when no time elapsed (depends on the machine).</summary>
     public required double? EventsPerSecond { get; init; }
 
+    /// <summary>Per agent (signal source): kind, signals, orders, fills, rejects, its own realized and unrealized P&amp;L (the engine's book).</summary>
+    public IReadOnlyList<Engine.State.AgentFigures> Agents { get; init; } = [];
+
     /// <summary>Per-symbol figures, sorted by symbol (ordinal).</summary>
     public required IReadOnlyList<SymbolReport> PerSymbol { get; init; }
 

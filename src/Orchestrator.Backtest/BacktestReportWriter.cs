@@ -118,6 +118,14 @@ public static class BacktestReportWriter
 
         json.WriteEndObject();
 
+        json.WriteStartArray("agents");
+        foreach (Engine.State.AgentFigures agent in r.Agents)
+        {
+            agent.WriteJson(json);
+        }
+
+        json.WriteEndArray();
+
         json.WriteStartObject("symbols");
         foreach (SymbolReport s in r.PerSymbol.OrderBy(x => x.Symbol, StringComparer.Ordinal))
         {

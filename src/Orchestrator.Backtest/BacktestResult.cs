@@ -50,4 +50,7 @@ public sealed record BacktestResult
 
     /// <summary>Positions still open at the end (symbol → shares), valued in the last equity point.</summary>
     public required IReadOnlyDictionary<string, long> OpenPositions { get; init; }
+
+    /// <summary>Per agent (signal source, in order of first signal): counters and its own P&amp;L, as the engine's book has them.</summary>
+    public IReadOnlyList<Engine.State.AgentFigures> Agents { get; init; } = [];
 }

@@ -204,7 +204,7 @@ public sealed class BacktestRunner
         long signalId = _nextSignal; // the recorded signal's index in the file order
         if (_gateway is not null)
         {
-            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, _signalSource, null, signal.TsNs);
+            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, signal.Source ?? _signalSource, null, signal.TsNs);
             Quiet();
             return;
         }
@@ -216,7 +216,7 @@ public sealed class BacktestRunner
         e.ConfidencePpm = confidencePpm;
         e.SignalPriceRaw = signal.PriceRaw;
         e.SignalId = signalId;
-        e.SourceId = _engine.Sources.Intern(_signalSource);
+        e.SourceId = _engine.Sources.Intern(signal.Source ?? _signalSource);
         e.TsEventNs = signal.TsNs;
         Process(ref e);
         DrainOutbound();
@@ -339,6 +339,7 @@ public sealed class BacktestRunner
             Signals = c.RuleSignals + c.ExternalSignals + c.ProtectiveExits,
             Rejects = rejects,
             OpenPositions = open,
+            Agents = _engine.Agents.Figures(_engine.Symbols, _engine.AgentKinds),
         };
     }
 

@@ -158,4 +158,15 @@ public enum RejectReason : byte
 
     /// <summary>The symbol has an order whose venue state is unknown: no new orders until reconciled.</summary>
     SymbolPaused,
+
+    // Per-agent limits (daemon.yaml agents: limits:). Appended: journals and snapshots keep the values above.
+
+    /// <summary>The signal's source already holds its own max position in the symbol in that direction.</summary>
+    AgentMaxPosition,
+
+    /// <summary>The signal's source used its orders per minute.</summary>
+    AgentRateLimit,
+
+    /// <summary>The signal's source may not trade the symbol.</summary>
+    AgentSymbolNotAllowed,
 }

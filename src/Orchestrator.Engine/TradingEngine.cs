@@ -73,10 +73,18 @@ public sealed class TradingEngine
             ThreadNamePrefix = "engine",
         });
 
+        Agents = new AgentBook(Sources, Market);
+        var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
-        OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
+        if (agentLimits.Any)
+        {
+            Sizing.AgentLimits = agentLimits;
+            Sizing.Agents = Agents;
+        }
+
+        OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters, Agents);
         Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
         OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 
@@ -177,6 +185,16 @@ public sealed class TradingEngine
     public Portfolio Portfolio { get; }
 
     public OrderStore Orders { get; }
+
+    /// <summary>
+    /// Accountability per signal source (agents, strategies, "rules", "exits", "operator"): signals,
+    /// orders, fills, rejects by reason, own positions and P&amp;L. Written by the trading thread;
+    /// the slow path reads it with <see cref="AgentBook.Read"/>.
+    /// </summary>
+    public AgentBook Agents { get; }
+
+    /// <summary>The kind of each source the book names (strategy, external, llm, rules, exits, operator, gateway), for reports.</summary>
+    public AgentKinds AgentKinds { get; } = new();
 
     public EngineCounters Counters { get; }
 

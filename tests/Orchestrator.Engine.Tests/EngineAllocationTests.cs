@@ -1,5 +1,7 @@
+using Orchestrator.Core;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Snapshots;
+using Orchestrator.Engine.State;
 using Orchestrator.Engine.Tests.Support;
 
 namespace Orchestrator.Engine.Tests;
@@ -21,6 +23,35 @@ public sealed class EngineAllocationTests
         Assert.True(driver.Engine.Counters.OrdersSubmitted > 1_000, "the run must trade, not only tick");
         Assert.True(driver.Engine.Counters.Fills > 1_000);
         Assert.True(driver.Engine.Counters.ProtectiveExits > 0);
+    }
+
+    [Fact]
+    public void AgentSignals_WithPerAgentLimits_ThroughTheHandlerChain_AllocateZeroBytes()
+    {
+        TradingEngine engine = new EngineHarness(TradingOptions() with
+        {
+            AgentLimits =
+            [
+                new AgentLimit { Name = "alpha", MaxPosition = 50, MaxOrdersPerMinute = 30, Symbols = ["AAPL"] },
+                new AgentLimit { Name = "beta", MaxPosition = 1_000 },
+            ],
+        }).Engine;
+        int[] sources = [engine.Sources.Intern("alpha"), engine.Sources.Intern("beta"), engine.Sources.Intern("gamma")];
+        var driver = new ChainDriver(engine, signalEvery: 7, signalSources: sources);
+
+        driver.Run(100_000); // warm-up: JIT, first-use statics, every source's slot assigned
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.Run(1_000_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        var copy = new AgentBookCopy();
+        engine.Agents.Read(copy);
+        int alpha = copy.IndexOf("alpha");
+        Assert.True(copy.Orders[alpha] > 100, "the agents must trade, not only signal");
+        Assert.True(copy.Rejects[(alpha * AgentBook.ReasonCount) + (int)RejectReason.AgentSymbolNotAllowed] > 0);
+        Assert.True(copy.Rejects[(alpha * AgentBook.ReasonCount) + (int)RejectReason.AgentRateLimit] > 0);
+        Assert.True(copy.Orders[copy.IndexOf("gamma")] > 100);
     }
 
     [Fact]

@@ -171,6 +171,7 @@ public static partial class ConfigLoader
         IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
         DaemonSettings daemon = ReadDaemon(Read(directory, DaemonFile, errors, filesRead));
+        engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         if (daemon.ControlApiEnabled && credentialsConfig.ControlApiToken is null or { IsEmpty: true })
         {
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",
@@ -793,6 +794,7 @@ public static partial class ConfigLoader
                 strategy.ReportUnknownKeys();
             }
 
+            a = ReadAgentLimits(agents, a); // agents.limits: ConfigLoader.AgentLimits.cs
             settings = settings with { Agents = a };
             agents.ReportUnknownKeys();
         }

@@ -213,6 +213,9 @@ public sealed record AgentSettings
 
     /// <summary>The bars file service_agent.run_backtest tests on (null = backtests unavailable to agents).</summary>
     public string? BacktestData { get; init; }
+
+    /// <summary>Per-agent risk limits (<c>agents.limits</c>), by source name; carried into <see cref="Engine.Options.EngineOptions.AgentLimits"/>.</summary>
+    public IReadOnlyList<Engine.Options.AgentLimit> Limits { get; init; } = [];
 }
 
 /// <summary>Everything the daemon reads at start-up, validated.</summary>

@@ -75,6 +75,11 @@ public sealed class ControlApi : IAsyncDisposable
 
         app.MapGet("/api/orders", () => Results.Json(TradingQueries.OpenOrders(session.Engine), s_json));
 
+        // One agent's accountability (the engine's agent book): answered with or without the agent system.
+        app.MapGet("/api/agents/{name}", (string name) => TradingQueries.Agent(session, name) is { } agent
+            ? Results.Text(agent, "application/json", Encoding.UTF8)
+            : Results.Json(new { error = $"no agent '{name}': the agent book has no such source (it has sent no signal); known: {string.Join(", ", TradingQueries.AgentNames(session.Engine))}" }, s_json, statusCode: StatusCodes.Status404NotFound));
+
         app.MapGet("/api/risk", () => Results.Text(RiskParametersYaml.ToJson(session.CurrentRiskParameters).ToJsonString(s_json), "application/json", Encoding.UTF8)); // the shape PUT takes
 
         app.MapPut("/api/risk", async (HttpRequest request, CancellationToken ct) =>

@@ -59,8 +59,62 @@ public static class TradingQueries
         return RunReport.From(session.Engine, session.Latency, TimeSpan.Zero, session.Fault).Positions;
     }
 
-    /// <summary>Open orders read from the engine's table without stopping it: each record is read until two reads agree.</summary>
-    public static IReadOnlyList<OpenOrderView> OpenOrders(TradingEngine engine)
+    /// <summary>
+    /// One agent's figures (<c>GET /api/agents/{name}</c>) as JSON: kind, counters, rejects by
+    /// reason, its own P&amp;L and positions, restarts, and its open orders; null when the book has
+    /// no agent of that name (it has sent no signal, and no order of its has filled).
+    /// </summary>
+    public static string? Agent(TradingSession session, string name)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        TradingEngine engine = session.Engine;
+        var copy = new AgentBookCopy();
+        engine.Agents.Read(copy);
+        int index = copy.IndexOf(name);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        AgentFigures figures = copy.FiguresOf(index, engine.Symbols, engine.AgentKinds) with { Restarts = session.AgentRestarts?.Invoke(name) ?? 0 };
+        using var stream = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            figures.WriteFields(w, positions: true);
+            w.WriteStartArray("open_orders");
+            foreach (OpenOrderView o in copy.SourceIds[index] < 0 ? [] : OpenOrders(engine, copy.SourceIds[index]))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("order_id", o.ClientOrderId);
+                w.WriteString("symbol", o.Symbol);
+                w.WriteString("side", o.Side);
+                w.WriteString("type", o.Type);
+                w.WriteString("status", o.Status);
+                w.WriteNumber("quantity", o.Quantity);
+                w.WriteNumber("filled", o.Filled);
+                w.WriteNumber("limit_price", o.LimitPrice);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The names the agent book knows (for an unknown name's error).</summary>
+    public static IReadOnlyList<string> AgentNames(TradingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var copy = new AgentBookCopy();
+        int count = engine.Agents.Read(copy);
+        return copy.Names[..count];
+    }
+
+    /// <summary>Open orders read from the engine's table without stopping it: each record is read until two reads agree (only <paramref name="sourceId"/>'s when given).</summary>
+    public static IReadOnlyList<OpenOrderView> OpenOrders(TradingEngine engine, int? sourceId = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         var orders = new List<OpenOrderView>();
@@ -77,7 +131,7 @@ public static class TradingQueries
                 order = engine.Orders[slot]; // changed while we read it: read again
             }
 
-            if (order.ClientOrderId != 0 && order.IsOpen)
+            if (order.ClientOrderId != 0 && order.IsOpen && (sourceId is null || order.SourceId == sourceId))
             {
                 orders.Add(new OpenOrderView(
                     order.ClientOrderId,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Agents.Health;
+using Orchestrator.Engine.State;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -49,9 +50,10 @@ public static class DashboardRenderer
         Section status = new(3, Math.Max(1, view.Components.Count), rows => Status(view, rows));
         Section orders = new(4, Math.Clamp(view.OpenOrders.Count, 1, MaxRows), rows => OpenOrders(view, rows));
         Section signals = new(5, Math.Clamp(view.Signals.Count, 1, MaxRows), rows => Signals(view, rows));
+        Section agents = new(6, Math.Clamp(view.Agents.Count, 1, MaxRows), rows => Agents(view, rows));
         if (width < TwoColumnWidth)
         {
-            Table[]? stacked = Fit([account, positions, orders, signals, status, performance], budget);
+            Table[]? stacked = Fit(view.Agents.Count > 0 ? [account, positions, orders, signals, agents, status, performance] : [account, positions, orders, signals, status, performance], budget);
             return stacked is null ? null : new Rows([new Markup(Header(view)), .. stacked]);
         }
 
@@ -64,7 +66,7 @@ public static class DashboardRenderer
         var grid = new Grid { Expand = true };
         grid.AddColumn(new GridColumn());
         grid.AddColumn(new GridColumn());
-        grid.AddRow(new Rows(left), new Rows(Fit([signals, status, performance], budget, required: 0) ?? []));
+        grid.AddRow(new Rows(left), new Rows(Fit(view.Agents.Count > 0 ? [signals, agents, status, performance] : [signals, status, performance], budget, required: 0) ?? []));
         return new Rows(new Markup(Header(view)), grid);
     }
 
@@ -115,6 +117,11 @@ public static class DashboardRenderer
             EngineLine(e),
             string.Join("  ", view.Components.Select(c => $"{Escape(c.Name)} {StateMarkup(c.State)}")),
         };
+        if (view.Agents.Count > 0)
+        {
+            lines.Insert(4, AgentsLine(view)); // after the engine line; absent until a source has signalled
+        }
+
         return new Panel(new Markup(string.Join('\n', lines))) { Header = new PanelHeader(Header(view)), Expand = true };
     }
 
@@ -187,6 +194,23 @@ public static class DashboardRenderer
 
         return table;
     }
+
+    /// <summary>Per agent: kind, signals, orders, fills, rejects, its own realized and unrealized P&amp;L (shown once a source has signalled).</summary>
+    private static Table Agents(DashboardView view, int rows)
+    {
+        Table table = NewTable("Agents", "Agent", "Kind", "Sig", "Ord", "Fills", "Rej", "Realized", "Unrealized");
+        foreach (AgentFigures a in view.Agents.Take(rows))
+        {
+            table.AddRow(Escape(a.Name), Escape(a.Kind), a.Signals.ToString("N0", s_invariant), a.Orders.ToString("N0", s_invariant), a.Fills.ToString("N0", s_invariant),
+                a.Rejects.Values.Sum().ToString("N0", s_invariant), Pnl(a.RealizedPnl), Pnl(a.UnrealizedPnl));
+        }
+
+        return table;
+    }
+
+    /// <summary>The compact view's agents: each one's name and P&amp;L (realized + unrealized), up to four.</summary>
+    private static string AgentsLine(DashboardView view) => "Agents " + string.Join("  ", view.Agents.Take(4).Select(a => Escape(a.Name) + " " + Pnl(a.RealizedPnl + a.UnrealizedPnl)))
+            + (view.Agents.Count > 4 ? Invariant($"  [dim]+{view.Agents.Count - 4} more[/]") : string.Empty);
 
     private static Table Status(DashboardView view, int rows)
     {

@@ -21,6 +21,7 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SnapshotCopy _copy = new();
+    private readonly AgentBookCopy _agents = new();
     private EquitySeries? _equity;
     private long _lastEvents;
     private long _lastTimestamp;
@@ -81,6 +82,7 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
             OpenOrders = version > 0 ? Orders(engine.Symbols) : [],
             Signals = signals.Copy(engine.Symbols, engine.Sources),
             Components = Components(),
+            Agents = engine.Agents.Read(_agents) > 0 ? _agents.Figures(engine.Symbols, engine.AgentKinds) : [],
             Performance = _equity.Measure(),
             Engine = new EngineView(events, _eventsPerSecond, latency.P50Us, latency.P99Us, occupancy, engine.Counters.TotalRejects, engine.Audit.Dropped),
         };

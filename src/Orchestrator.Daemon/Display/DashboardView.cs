@@ -35,6 +35,9 @@ public sealed record DashboardView
 
     public IReadOnlyList<ComponentView> Components { get; init; } = [];
 
+    /// <summary>Per agent (signal source), in the book's order: counters and its own P&amp;L.</summary>
+    public IReadOnlyList<Engine.State.AgentFigures> Agents { get; init; } = [];
+
     public required PerformanceView Performance { get; init; }
 
     public required EngineView Engine { get; init; }

@@ -650,7 +650,10 @@ public sealed partial class TradingSession : IDisposable
             $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
     }
 
-    public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault, Gc);
+    public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault, Gc, AgentRestarts);
+
+    /// <summary>Restarts of a supervised agent by name, for the run report's <c>agents</c> (null = none supervised: 0 each). Set by the supervisor.</summary>
+    public Func<string, int>? AgentRestarts { get; set; }
 
     private void OnFault(ProcessorFault fault)
     {

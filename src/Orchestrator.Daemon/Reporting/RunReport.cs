@@ -4,6 +4,7 @@ using Orchestrator.Core;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Ring;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Daemon.Hosting;
 
@@ -70,7 +71,19 @@ public sealed record RunReport
 
     public string? Fault { get; init; }
 
-    public static RunReport From(TradingEngine engine, LatencyRecorder latency, TimeSpan duration, ProcessorFault? fault, GcFigures gc = default)
+    /// <summary>
+    /// Per agent (signal source): kind, signals, orders, fills, rejects by reason, its own realized and
+    /// unrealized P&amp;L, restarts (<see cref="AgentBook"/>; protective exits are their own source, "exits").
+    /// </summary>
+    public IReadOnlyList<AgentFigures> Agents { get; init; } = [];
+
+    /// <param name="engine">The engine.</param>
+    /// <param name="latency">Its latency recorder.</param>
+    /// <param name="duration">How long it ran.</param>
+    /// <param name="fault">The stage fault that halted it, if any.</param>
+    /// <param name="gc">Steady-state GC figures.</param>
+    /// <param name="agentRestarts">Restarts of a supervised agent by name (null, or an unknown name: 0).</param>
+    public static RunReport From(TradingEngine engine, LatencyRecorder latency, TimeSpan duration, ProcessorFault? fault, GcFigures gc = default, Func<string, int>? agentRestarts = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(latency);
@@ -146,6 +159,7 @@ public sealed record RunReport
             AuditDropped = engine.Audit.Dropped,
             Gc = gc,
             Fault = fault is null ? null : fault.ProcessorName + " at sequence " + fault.Sequence + ": " + fault.Exception.Message,
+            Agents = [.. engine.Agents.Figures(engine.Symbols, engine.AgentKinds).Select(a => a with { Restarts = agentRestarts?.Invoke(a.Name) ?? 0 })],
         };
     }
 
@@ -193,6 +207,13 @@ public sealed record RunReport
             w.WriteNumber("commission", Commission);
             WriteLatency(w, "latency_us", Latency);
             WriteLatency(w, "latency_to_gateway_us", LatencyToGateway);
+            w.WriteStartArray("agents");
+            foreach (AgentFigures agent in Agents)
+            {
+                agent.WriteJson(w);
+            }
+
+            w.WriteEndArray();
             w.WriteNumber("illegal_reports", IllegalReports);
             w.WriteNumber("audit_dropped", AuditDropped);
             w.WriteStartObject("gc");

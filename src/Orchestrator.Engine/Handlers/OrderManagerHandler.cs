@@ -22,13 +22,15 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
     private readonly Portfolio _portfolio;
     private readonly AuditTrail _audit;
     private readonly EngineCounters _counters;
+    private readonly AgentBook? _agents;
 
     // Orders per symbol whose venue state is unknown; while any is, the symbol takes no new
     // orders (we cannot know the position the venue holds). Written on the trading thread only.
     private readonly int[] _unknownPerSymbol;
 
-    public OrderManagerHandler(ValueRingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters)
+    public OrderManagerHandler(ValueRingBuffer<OrderCommand> outbound, OrderStore orders, Portfolio portfolio, AuditTrail audit, EngineCounters counters, AgentBook? agents = null)
     {
+        _agents = agents;
         _outbound = outbound;
         _orders = orders;
         _portfolio = portfolio;
@@ -55,6 +57,12 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
         {
             Submit(ref data);
+        }
+
+        // The last stage: the signal's (or rule's, or exit's) outcome is final; its source is accountable for it.
+        if (data.Kind == EventKind.TradeSignal || data.HasIntent)
+        {
+            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0);
         }
     }
 
@@ -170,6 +178,11 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             if (refused != RejectReason.None)
             {
                 _counters.Reject(refused);
+                _agents?.OnReject(EngineSources.Operator, refused);
+            }
+            else
+            {
+                _agents?.OnOrder(EngineSources.Operator); // no signal: the operator's command placed it
             }
         }
     }
@@ -229,6 +242,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         if (isFill)
         {
             _portfolio.ApplyFill(order.SymbolId, order.Side, fill, e.FillPriceRaw, e.CommissionRaw);
+            _agents?.OnFill(order.SourceId, order.SymbolId, order.Side, fill, e.FillPriceRaw, e.CommissionRaw); // the agent whose order it is
             if (next == OrderStatus.Filled)
             {
                 _counters.Fills++;
@@ -253,6 +267,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             if (next == OrderStatus.Rejected)
             {
                 _counters.Reject(RejectReason.BrokerRejected);
+                _agents?.OnReject(order.SourceId, RejectReason.BrokerRejected);
             }
         }
 
@@ -325,13 +340,14 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
-    /// <summary>This stage's snapshot section: orders in doubt per symbol, the order table, the portfolio, the trading stages' counters.</summary>
+    /// <summary>This stage's snapshot section: orders in doubt per symbol, the order table, the portfolio, the trading stages' counters, the per-agent book.</summary>
     internal void WriteState(ref StateWriter w)
     {
         w.Int32s(_unknownPerSymbol);
         _orders.WriteState(ref w);
         _portfolio.WriteState(ref w);
         _counters.WriteTradingState(ref w);
+        _agents?.WriteState(ref w);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -341,6 +357,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         _orders.ReadState(ref r);
         _portfolio.ReadState(ref r);
         _counters.ReadTradingState(ref r);
+        _agents?.ReadState(ref r);
     }
 
     /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>

@@ -119,6 +119,12 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         });
     }
 
+    /// <summary>Set by the engine when sources have limits: the quantity is capped at the room a source's max position leaves (with <see cref="Agents"/>).</summary>
+    internal AgentLimitTable? AgentLimits { get; set; }
+
+    /// <summary>The per-source book whose positions <see cref="AgentLimits"/> measures.</summary>
+    internal AgentBook? Agents { get; set; }
+
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
@@ -236,6 +242,10 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         long held = Math.Abs(position);
         long positionCapShares = FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / price;
         Cap(ref quantity, ref binding, positionCapShares - held, RejectReason.MaxPosition);
+        if (AgentLimits is { } agentLimits)
+        {
+            Cap(ref quantity, ref binding, agentLimits.Room(e.SourceId, s, e.IntentSide, Agents!), RejectReason.AgentMaxPosition); // the source's own position limit
+        }
 
         long working = e.IntentSide == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
         long concentrationCapShares = FixedPoint.MulDiv(equity, _maxConcentrationPpm, Ppm) / price;

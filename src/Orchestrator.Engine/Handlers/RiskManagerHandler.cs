@@ -11,7 +11,8 @@ namespace Orchestrator.Engine.Handlers;
 /// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
 /// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
 /// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
-/// orders, price collar, order rate. A refusal is an outcome written into the slot and an
+/// orders, price collar, order rate; then the signal source's own limits (<see cref="AgentLimitTable"/>:
+/// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
 /// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
 /// It also owns the kill switch and the trading day (rolled over on event time), and, as the
@@ -46,11 +47,15 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     private long _startOfDayEquityRaw;
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
+    private readonly AgentLimitTable? _agentLimits;
+    private readonly AgentBook? _agents;
     private long _appliedVersion;
 
-    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null)
+    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null, AgentLimitTable? agentLimits = null, AgentBook? agents = null)
     {
         _mailbox = mailbox;
+        _agentLimits = agentLimits is { Any: true } && agents is not null ? agentLimits : null;
+        _agents = agents;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(symbols);
         _market = market;
@@ -240,6 +245,18 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.RateLimitPerDay;
         }
 
+        // The signal's own source's limits, after the account's (and before any bucket is charged).
+        if (_agentLimits is { } agentLimits)
+        {
+            RejectReason agent = agentLimits.Check(e.SourceId, e.SymbolId, e.IntentSide, e.TsEventNs, _agents!);
+            if (agent != RejectReason.None)
+            {
+                return agent;
+            }
+
+            agentLimits.Take(e.SourceId, e.TsEventNs);
+        }
+
         _perSecond.TryTake(e.TsEventNs);
         _perMinute.TryTake(e.TsEventNs);
         _perDay.TryTake(e.TsEventNs);
@@ -311,7 +328,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
-    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version.</summary>
+    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version, the per-agent buckets.</summary>
     internal void WriteState(ref StateWriter w)
     {
         w.Bools(_allowed);
@@ -330,6 +347,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         w.Int64(_currentDay);
         w.Int64(_startOfDayEquityRaw);
         w.Int64(_appliedVersion);
+        _agentLimits?.WriteState(ref w);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -351,6 +369,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _currentDay = r.Int64();
         _startOfDayEquityRaw = r.Int64();
         _appliedVersion = r.Int64();
+        _agentLimits?.ReadState(ref r);
     }
 
     private void StartDay(long tsNs)

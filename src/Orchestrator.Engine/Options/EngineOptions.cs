@@ -30,6 +30,12 @@ public sealed record EngineOptions
 
     public RuleOptions Rules { get; init; } = new();
 
+    /// <summary>
+    /// Per-source limits (max position, orders per minute, symbols) checked by the risk manager
+    /// after the account-wide ones; empty = none. Fixed for the engine's life (not live-adjustable).
+    /// </summary>
+    public IReadOnlyList<AgentLimit> AgentLimits { get; init; } = [];
+
     /// <summary>Inbound ring slots (power of two).</summary>
     public int InboundBufferSize { get; init; } = 1 << 14;
 

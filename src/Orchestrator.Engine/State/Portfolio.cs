@@ -86,14 +86,7 @@ public sealed class Portfolio
     /// <summary>Quantity × last − cost basis for one symbol; 0 without a mark.</summary>
     public long UnrealizedRaw(int symbolId)
     {
-        long qty = Quantity(symbolId);
-        long last = _market.LastRaw(symbolId);
-        if (qty == 0 || last == 0)
-        {
-            return 0;
-        }
-
-        return FixedPoint.SaturatingNotional(last, qty) - _costRaw[symbolId];
+        return PositionMath.Unrealized(Quantity(symbolId), _costRaw[symbolId], _market.LastRaw(symbolId));
     }
 
     public long TotalUnrealizedRaw
@@ -157,42 +150,19 @@ public sealed class Portfolio
     /// <summary>Applies one fill: cash, commission, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
     {
-        long signed = side == Side.Buy ? fillQuantity : -fillQuantity;
         long position = _quantity[symbolId];
         long cost = _costRaw[symbolId];
         long notional = FixedPoint.Notional(priceRaw, fillQuantity);
 
         long cash = (side == Side.Buy ? _cashRaw - notional : _cashRaw + notional) - commissionRaw;
         _commissionRaw += commissionRaw;
-
-        long newPosition = position + signed;
-        if (position == 0 || Math.Sign(position) == Math.Sign(signed))
-        {
-            cost += side == Side.Buy ? notional : -notional; // opening or adding: exact
-        }
-        else
-        {
-            // Closing c shares removes their share of the cost basis (one truncation, never
-            // compounded: the remaining basis is exactly what is left).
-            long closing = Math.Min(Math.Abs(position), fillQuantity);
-            long removed = (long)((Int128)cost * closing / Math.Abs(position));
-            long closeFlow = FixedPoint.Notional(priceRaw, closing);
-            _realizedRaw[symbolId] += (position > 0 ? closeFlow : -closeFlow) - removed;
-            cost -= removed;
-            if (Math.Sign(newPosition) == -Math.Sign(position))
-            {
-                // Reversed: the remainder is a new position at this price.
-                long remainder = Math.Abs(newPosition);
-                cost = newPosition > 0 ? FixedPoint.Notional(priceRaw, remainder) : -FixedPoint.Notional(priceRaw, remainder);
-            }
-        }
-
+        _realizedRaw[symbolId] += PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, notional);
         _costRaw[symbolId] = cost;
-        long average = newPosition == 0 ? 0 : Math.Abs(cost) / Math.Abs(newPosition);
+        long average = PositionMath.AverageCost(position, cost);
 
         // Release writes: snapshot readers see whole, consistent-enough values.
         Volatile.Write(ref _avgCostRaw[symbolId], average);
-        Volatile.Write(ref _quantity[symbolId], newPosition);
+        Volatile.Write(ref _quantity[symbolId], position);
         Volatile.Write(ref _cashRaw, cash);
         Revalue(symbolId);
     }

@@ -4,9 +4,11 @@ namespace Orchestrator.Engine.Tests.Support;
 
 /// <summary>
 /// Ticks on a deterministic wavy price path; every order is filled by the next event; optionally a
-/// Checkpoint command every <c>checkpointEvery</c> ticks. Drives the handler chain on the test thread.
+/// Checkpoint command every <c>checkpointEvery</c> ticks; optionally a trade signal every
+/// <c>signalEvery</c> ticks from each of <c>signalSources</c> in turn (interned source ids).
+/// Drives the handler chain on the test thread.
 /// </summary>
-internal sealed class ChainDriver(TradingEngine engine, int checkpointEvery = 0)
+internal sealed class ChainDriver(TradingEngine engine, int checkpointEvery = 0, int signalEvery = 0, int[]? signalSources = null)
 {
     private long _sequence;
     private long _outboundRead = -1;
@@ -49,6 +51,23 @@ internal sealed class ChainDriver(TradingEngine engine, int checkpointEvery = 0)
 
                 var checkpoint = new EngineEvent { Kind = EventKind.Command, SymbolId = -1, Command = CommandKind.Checkpoint, TsEventNs = EngineHarness.T0 + (_step * 1_000_000) };
                 Process(ref checkpoint);
+                continue;
+            }
+
+            if (signalEvery > 0 && signalSources is { Length: > 0 } sources && _step % signalEvery == 0)
+            {
+                long turn = _step / signalEvery;
+                var signal = new EngineEvent
+                {
+                    Kind = EventKind.TradeSignal,
+                    SymbolId = (int)(turn & 1),
+                    SignalSide = (turn / 2 % 2) == 0 ? Side.Buy : Side.Sell,
+                    ConfidencePpm = 900_000,
+                    SignalId = turn,
+                    SourceId = sources[turn % sources.Length],
+                    TsEventNs = EngineHarness.T0 + (_step * 1_000_000),
+                };
+                Process(ref signal);
                 continue;
             }
 
