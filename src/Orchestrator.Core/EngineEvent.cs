@@ -56,10 +56,17 @@ public struct EngineEvent
     /// <summary>Optional limit price of the signal; 0 = none (trade at market).</summary>
     public long SignalPriceRaw;
 
-    /// <summary>The sender's signal id (interned or assigned at the edge), echoed in acks and audit lines.</summary>
+    /// <summary>
+    /// The sender's signal id (interned or assigned at the edge), echoed in acks and audit lines. On an
+    /// execution report, the order manager writes the order's (0 for rule, exit and operator orders).
+    /// </summary>
     public long SignalId;
 
-    /// <summary>Interned name of the sending agent or source.</summary>
+    /// <summary>
+    /// Interned name of the sending agent or source. The signal engine writes the engine's own for rule
+    /// and exit intents; on an execution report, the order manager writes the order's (with <see cref="Origin"/>),
+    /// so consumers after the trading stages can attribute it without reading the order table.
+    /// </summary>
     public int SourceId;
 
     /// <summary>Interned free-text reason given with the signal.</summary>

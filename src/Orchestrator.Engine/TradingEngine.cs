@@ -44,6 +44,7 @@ public sealed class TradingEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        EngineSources.InternInto(Sources); // before anything else interns: their ids are constants
         TimeProvider clock = time ?? TimeProvider.System;
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
@@ -73,7 +74,7 @@ public sealed class TradingEngine
             ThreadNamePrefix = "engine",
         });
 
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
@@ -164,7 +165,10 @@ public sealed class TradingEngine
 
     public SymbolTable Symbols { get; }
 
-    /// <summary>Names of signal sources (agents), interned at the edge.</summary>
+    /// <summary>
+    /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources
+    /// (<see cref="EngineSources"/>: rules, exits, operator) are ids 1 to 3.
+    /// </summary>
     public TextInterner Sources { get; } = new();
 
     /// <summary>Free-text signal reasons, interned at the edge.</summary>
@@ -449,6 +453,7 @@ public sealed class TradingEngine
         Sizing.ReadState(ref reader);
         reader = new StateReader(body[layout.RangeOf(SnapshotSection.OrderManager)]);
         OrderManager.ReadState(ref reader);
+        Orders.MapSources(SignalEngine.RestoredSourceMap!); // the snapshot's source ids are another process's
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
     }
 

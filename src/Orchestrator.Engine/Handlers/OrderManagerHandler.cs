@@ -60,7 +60,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
 
     private void Submit(ref EngineEvent e)
     {
-        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.TsEventNs, e.PublishTimestamp, out long clientOrderId, out OrderType type);
+        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, out long clientOrderId, out OrderType type);
         if (refused != RejectReason.None)
         {
             Refusal.Record(ref e, refused, _counters, _audit);
@@ -72,7 +72,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
     }
 
     /// <summary>Creates an order and hands it to the gateway; never waits (a full outbound ring is GatewayBusy).</summary>
-    private RejectReason Send(int symbolId, Side side, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, long tsNs, long causePublishTimestamp, out long clientOrderId, out OrderType type)
+    private RejectReason Send(int symbolId, Side side, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs, long causePublishTimestamp, out long clientOrderId, out OrderType type)
     {
         clientOrderId = 0;
         type = limitRaw > 0
@@ -96,7 +96,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
 
         if (SuppressSending)
         {
-            clientOrderId = _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs).ClientOrderId;
+            clientOrderId = _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs).ClientOrderId;
             _counters.OrdersSubmitted++; // recovery: the order was sent before the restart; its reports follow in the journal
             return RejectReason.None;
         }
@@ -105,7 +105,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         // inline journal's write), it leaves as the no-op OrderCommandKind.None the gateway ignores.
         try
         {
-            ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
+            ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
             clientOrderId = order.ClientOrderId;
             ref OrderCommand command = ref _outbound[outSequence];
             command.Kind = OrderCommandKind.SubmitOrder;
@@ -147,6 +147,8 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             Quantity = quantity,
             PriceRaw = limitRaw,
             ClientOrderId = clientOrderId,
+            SignalId = signalId,
+            SourceId = sourceId,
             TsEventNs = tsNs,
         });
         return RejectReason.None;
@@ -168,7 +170,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
                 continue;
             }
 
-            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), 0, 0, IntentOrigin.Operator, tsNs, 0, out _, out _);
+            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), 0, 0, IntentOrigin.Operator, EngineSources.Operator, 0, tsNs, 0, out _, out _);
             if (refused != RejectReason.None)
             {
                 _counters.Reject(refused);
@@ -187,6 +189,11 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         }
 
         ref OrderRecord order = ref _orders[slot];
+
+        // Whose report this is, for every consumer after the trading stages (they need not read the order table).
+        e.SourceId = order.SourceId;
+        e.SignalId = order.SignalId;
+        e.Origin = order.Origin;
         bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
         long fill = isFill ? e.FillQuantity : 0;
         if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
@@ -217,6 +224,9 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             PriceRaw = e.FillPriceRaw,
             Reason = e.ReportReject,
             Value = order.LeavesQuantity,
+            Origin = order.Origin,
+            SignalId = order.SignalId,
+            SourceId = order.SourceId,
             TsEventNs = e.TsEventNs,
         };
 
