@@ -14,6 +14,7 @@ internal sealed class StrategyEventQueue
     private readonly int _mask;
     private long _head; // next to read; written by the consumer only
     private long _tail; // next to write; written by the producer only
+    private long _handled; // envelopes the consumer finished with; written by the consumer only
 
     public StrategyEventQueue(int capacity, int reservedForOrders)
     {
@@ -35,6 +36,12 @@ internal sealed class StrategyEventQueue
 
     /// <summary>Envelopes waiting (a snapshot from any thread).</summary>
     public long Count => Volatile.Read(ref _tail) - Volatile.Read(ref _head);
+
+    /// <summary>Whether every queued envelope was dequeued and handled (any thread; a snapshot).</summary>
+    public bool IsSettled => Volatile.Read(ref _handled) == Volatile.Read(ref _tail);
+
+    /// <summary>Consumer: the envelope last dequeued was handled (its callbacks returned).</summary>
+    public void MarkHandled() => Volatile.Write(ref _handled, _handled + 1); // release: what the callback did is visible first
 
     /// <summary>Producer: queues <paramref name="envelope"/> unless its class of room is full.</summary>
     public bool TryEnqueue(in StrategyEnvelope envelope)

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using NLog;
 using Orchestrator.Core;
+using Orchestrator.Engine.State;
 using Orchestrator.Strategies;
 
 namespace Orchestrator.Engine.Strategies;
@@ -152,14 +153,14 @@ public sealed class StrategyHost
         _worker = null;
     }
 
-    /// <summary>True when every slow-path queue is empty (tests and shutdown wait on it).</summary>
+    /// <summary>True when every slow-path strategy has handled all that was queued for it (tests wait on it).</summary>
     public bool SlowQueuesEmpty
     {
         get
         {
             foreach (StrategyRunner runner in _slow)
             {
-                if (runner.Queue!.Count > 0)
+                if (!runner.Queue!.IsSettled)
                 {
                     return false;
                 }
@@ -243,18 +244,25 @@ public sealed class StrategyHost
         Deliver(runner, in envelope, e.TsEventNs, live, replaying);
     }
 
-    private static void OnReport(StrategyRunner runner, ref EngineEvent e, bool live, bool replaying)
+    private void OnReport(StrategyRunner runner, ref EngineEvent e, bool live, bool replaying)
     {
+        if (!_engine.Orders.TryFind(e.ReportOrderId, out int slot))
+        {
+            return;
+        }
+
+        // The order table (this thread's, after the order manager) is the truth for symbol, side and what is left.
+        ref readonly OrderRecord order = ref _engine.Orders[slot];
         var envelope = default(StrategyEnvelope);
         if (e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill)
         {
             envelope.Kind = StrategyEnvelopeKind.Fill;
-            envelope.Fill = new Fill(e.ReportOrderId, e.SignalId, e.SymbolId, e.ReportSide, e.FillQuantity, e.FillPriceRaw, e.CommissionRaw, e.LeavesQuantity, e.TsEventNs);
+            envelope.Fill = new Fill(e.ReportOrderId, order.SignalId, order.SymbolId, order.Side, e.FillQuantity, e.FillPriceRaw, e.CommissionRaw, order.LeavesQuantity, e.TsEventNs);
         }
         else
         {
             envelope.Kind = StrategyEnvelopeKind.OrderUpdate;
-            envelope.Update = new OrderUpdate(e.ReportOrderId, e.SignalId, e.SymbolId, e.ReportSide, e.ExecType, e.LeavesQuantity, e.ReportReject, e.TsEventNs);
+            envelope.Update = new OrderUpdate(e.ReportOrderId, order.SignalId, order.SymbolId, order.Side, e.ExecType, order.LeavesQuantity, e.ReportReject, e.TsEventNs);
         }
 
         Deliver(runner, in envelope, e.TsEventNs, live, replaying);
@@ -365,6 +373,7 @@ public sealed class StrategyHost
                     runner.EnsureStarted();
                     runner.Dispatch(envelope);
                     runner.FireDueTimers();
+                    queue.MarkHandled();
                 }
             }
 
