@@ -25,19 +25,21 @@ public sealed class OpeningRangeBreakoutTests
         [
             Ticks.Trade(0, Ticks.At(0, 15, 1), 100.5m),
             Ticks.Trade(0, Ticks.At(0, 15, 2), 100.9m),
-            Ticks.Trade(0, Ticks.At(0, 15, 3), 101.5m), // breakout: buy
+            Ticks.Trade(0, Ticks.At(0, 15, 3), 101.5m), // breakout: buy (the paper venue fills on the next trade)
             Ticks.Trade(0, Ticks.At(0, 15, 4), 102.5m),
             Ticks.Trade(0, Ticks.At(0, 15, 5), 100.2m),
             Ticks.Trade(0, Ticks.At(0, 15, 6), 99.9m),  // below the range low: stop
-            Ticks.Trade(0, Ticks.At(0, 15, 7), 101.8m), // a second breakout the same day: no entry
+            Ticks.Trade(0, Ticks.At(0, 15, 7), 99.6m),
+            Ticks.Trade(0, Ticks.At(0, 15, 8), 101.8m), // a second breakout the same day: no entry
+            Ticks.Trade(0, Ticks.At(0, 15, 9), 102.0m),
         ]);
 
         RunSettled(rig, ticks);
 
         IReadOnlyList<OrderRecord> orders = rig.OrdersOf(Name);
         Assert.Equal(2, orders.Count);
-        Assert.Equal((Side.Buy, 100L, OrderStatus.Filled, 101.5m), (orders[0].Side, orders[0].FilledQuantity, orders[0].Status, FixedPoint.ToDecimal(orders[0].AvgFillPriceRaw)));
-        Assert.Equal((Side.Sell, 100L, OrderStatus.Filled, 99.9m), (orders[1].Side, orders[1].FilledQuantity, orders[1].Status, FixedPoint.ToDecimal(orders[1].AvgFillPriceRaw)));
+        Assert.Equal((Side.Buy, 100L, OrderStatus.Filled, 102.5m), (orders[0].Side, orders[0].FilledQuantity, orders[0].Status, FixedPoint.ToDecimal(orders[0].AvgFillPriceRaw)));
+        Assert.Equal((Side.Sell, 100L, OrderStatus.Filled, 99.6m), (orders[1].Side, orders[1].FilledQuantity, orders[1].Status, FixedPoint.ToDecimal(orders[1].AvgFillPriceRaw)));
         Assert.Equal(0, rig.Engine.Portfolio.Quantity(0));
     }
 
@@ -51,14 +53,15 @@ public sealed class OpeningRangeBreakoutTests
             Ticks.Trade(0, Ticks.At(1, 15, 2), 99.5m),  // breakdown: sell short (stop = the range high, never reached)
             Ticks.Trade(0, Ticks.At(1, 18, 0), 98.0m),
             Ticks.Trade(0, Ticks.At(1, 21, 0, 30), 97.0m), // past 14:30 + 390 min = 21:00: the timer covers
+            Ticks.Trade(0, Ticks.At(1, 21, 1), 96.5m),
         };
 
         RunSettled(rig, ticks);
 
         IReadOnlyList<OrderRecord> orders = rig.OrdersOf(Name);
         Assert.Equal(2, orders.Count);
-        Assert.Equal((Side.Sell, 100L, 99.5m), (orders[0].Side, orders[0].FilledQuantity, FixedPoint.ToDecimal(orders[0].AvgFillPriceRaw)));
-        Assert.Equal((Side.Buy, 100L, 97.0m), (orders[1].Side, orders[1].FilledQuantity, FixedPoint.ToDecimal(orders[1].AvgFillPriceRaw)));
+        Assert.Equal((Side.Sell, 100L, 98.0m), (orders[0].Side, orders[0].FilledQuantity, FixedPoint.ToDecimal(orders[0].AvgFillPriceRaw)));
+        Assert.Equal((Side.Buy, 100L, 96.5m), (orders[1].Side, orders[1].FilledQuantity, FixedPoint.ToDecimal(orders[1].AvgFillPriceRaw)));
         Assert.Equal(0, rig.Engine.Portfolio.Quantity(0));
     }
 
@@ -99,7 +102,7 @@ public sealed class OpeningRangeBreakoutTests
     {
         // Many days: each has its range, a breakout, a stop or a session-end cover.
         var ticks = new List<MarketTick>();
-        for (int day = 0; day < 40; day++)
+        for (int day = 0; day < 400; day++)
         {
             ticks.AddRange(Range(day, 100m, 101m));
             bool up = day % 2 == 0;
@@ -113,10 +116,10 @@ public sealed class OpeningRangeBreakoutTests
             ticks.Add(Ticks.Trade(0, Ticks.At(day, 21, 1), 100.5m));          // past the session end (timer)
         }
 
-        StrategyAllocationReport report = StrategyAllocationProbe.AssertNoAllocation(new OpeningRangeBreakoutStrategy(), ["AAPL"], ticks, warmUpTicks: ticks.Count / 4);
+        StrategyAllocationReport report = StrategyAllocationProbe.AssertNoAllocation(new OpeningRangeBreakoutStrategy(), ["AAPL"], ticks, warmUpTicks: ticks.Count * 3 / 4);
 
         Assert.True(report.Callbacks > 1_000, report.ToString());
-        Assert.True(report.Taken >= 40, report.ToString()); // entries and exits were made while measured
+        Assert.True(report.Taken >= 150, report.ToString()); // 100 measured days: entries and their exits
     }
 
     private static StrategyTestRig Rig(IStrategy strategy) =>

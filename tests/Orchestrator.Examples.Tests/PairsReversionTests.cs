@@ -68,24 +68,27 @@ public sealed class PairsReversionTests
     [Fact]
     public void OnTheFastPath_ItAllocatesNothing()
     {
-        List<MarketTick> ticks = [.. Data(spikeMinute: -1, minutes: 2_000, wobble: 0.02)];
+        // A spike every 40 minutes: an entry and an exit each, in the warm-up (first use of each reason code) and after it.
+        List<MarketTick> ticks = [.. Data(spikeMinute: -1, minutes: 20_000, spikeEvery: 40)];
 
         StrategyAllocationReport report = StrategyAllocationProbe.AssertNoAllocation(
-            new PairsReversionStrategy(new PairsReversionOptions { Window = 20, EntryZ = 1.5, ExitZ = 0.3 }), ["AAPL", "MSFT"], ticks, warmUpTicks: ticks.Count / 4);
+            new PairsReversionStrategy(new PairsReversionOptions { Window = 20 }), ["AAPL", "MSFT"], ticks, warmUpTicks: ticks.Count * 3 / 4);
 
         Assert.True(report.Callbacks > 1_000, report.ToString());
-        Assert.True(report.Taken > 0, report.ToString());
+        Assert.True(report.Taken >= 200, report.ToString()); // 125 measured spikes: two legs in, two out
     }
 
     /// <summary>
     /// Per minute a trade of A (AAPL) at :01 and of B (MSFT) at :02. B is 50; A is 100 × (1 + small
-    /// deterministic wobble), except at <paramref name="spikeMinute"/> when A is 3% up.
+    /// deterministic wobble), except at <paramref name="spikeMinute"/> (and every <paramref name="spikeEvery"/>th minute) when A is 3% up.
     /// </summary>
-    private static IEnumerable<MarketTick> Data(int spikeMinute, int minutes, double wobble = 0.001)
+    private static IEnumerable<MarketTick> Data(int spikeMinute, int minutes, int spikeEvery = 0)
     {
+        const double wobble = 0.001;
         for (int m = 0; m < minutes; m++)
         {
-            decimal a = m == spikeMinute ? 103m : Math.Round(100m * (decimal)(1 + (wobble * Math.Sin(m * 1.7))), 2);
+            bool spike = m == spikeMinute || (spikeEvery > 0 && m % spikeEvery == spikeEvery - 1);
+            decimal a = spike ? 103m : Math.Round(100m * (decimal)(1 + (wobble * Math.Sin(m * 1.7))), 2);
             decimal b = Math.Round(50m * (decimal)(1 + (wobble * 0.3 * Math.Cos(m * 0.9))), 2);
             long minute = Ticks.At(0, 15, 0) + (m * Ticks.Minute);
             yield return Ticks.Trade(0, minute + Ticks.Second, a);
