@@ -342,10 +342,17 @@ public sealed class TradingEngine
     public void PublishExecutionReport(in ExecutionReport report) => Publish(new ExecutionReportWriter(report));
 
     /// <summary>Publishes a trade signal; returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.</summary>
-    public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
+    public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true) =>
+        PublishSignal(symbolId, side, confidencePpm, new SignalIntent { LimitRaw = priceRaw }, signalId, source, reason, tsEventNs, wait);
+
+    /// <summary>
+    /// Publishes a trade signal with its order intent (type, prices, time in force, quantity cap);
+    /// returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.
+    /// </summary>
+    public long PublishSignal(int symbolId, Side side, int confidencePpm, in SignalIntent intent, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
     {
         // Interned before the claim: nothing that can fail runs while a slot is held.
-        var writer = new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
+        var writer = new SignalWriter(symbolId, side, confidencePpm, intent, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
         return Publish(writer, wait);
     }
 
@@ -355,7 +362,11 @@ public sealed class TradingEngine
     /// Allocation-free, for edges that parse straight into ids (the signal gateway).
     /// </summary>
     public long TryPublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) =>
-        Publish(new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, sourceId, reasonId, tsEventNs), wait: false);
+        TryPublishSignal(symbolId, side, confidencePpm, new SignalIntent { LimitRaw = priceRaw }, signalId, sourceId, reasonId, tsEventNs);
+
+    /// <summary>As <see cref="TryPublishSignal(int, Side, int, long, long, int, int, long)"/>, with the signal's order intent.</summary>
+    public long TryPublishSignal(int symbolId, Side side, int confidencePpm, in SignalIntent intent, long signalId, int sourceId, int reasonId, long tsEventNs) =>
+        Publish(new SignalWriter(symbolId, side, confidencePpm, intent, signalId, sourceId, reasonId, tsEventNs), wait: false);
 
     /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>
     public void PublishCommand(CommandKind command, long argument, long tsEventNs) => Publish(new CommandWriter(command, argument, tsEventNs));
@@ -519,7 +530,7 @@ public sealed class TradingEngine
         public void Write(ref EngineEvent slot) => slot.SetExecutionReport(report);
     }
 
-    private readonly struct SignalWriter(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) : ISlotWriter<EngineEvent>
+    private readonly struct SignalWriter(int symbolId, Side side, int confidencePpm, SignalIntent intent, long signalId, int sourceId, int reasonId, long tsEventNs) : ISlotWriter<EngineEvent>
     {
         public void Write(ref EngineEvent slot)
         {
@@ -528,7 +539,11 @@ public sealed class TradingEngine
             slot.SymbolId = symbolId;
             slot.SignalSide = side;
             slot.ConfidencePpm = confidencePpm;
-            slot.SignalPriceRaw = priceRaw;
+            slot.SignalPriceRaw = intent.LimitRaw;
+            slot.SignalOrderType = intent.OrderType;
+            slot.SignalStopRaw = intent.StopRaw;
+            slot.SignalTif = intent.Tif;
+            slot.SignalQuantity = intent.Quantity;
             slot.SignalId = signalId;
             slot.SourceId = sourceId;
             slot.ReasonId = reasonId;

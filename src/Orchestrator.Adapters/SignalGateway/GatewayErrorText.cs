@@ -42,6 +42,18 @@ public static class GatewayErrorText
         GatewayError.IdleTimeout => "connection: idle longer than idle_timeout; closed",
         GatewayError.UnsafeText => "reason, source: control, line-separator (U+2028/U+2029) and bidi characters are not allowed",
         GatewayError.Evicted => "connection: closed to make room for a new client (this one was the idlest)",
+        GatewayError.OrderTypeInvalid => SignalIntentRules.OrderTypeInvalidMessage,
+        GatewayError.LimitPriceNotNumber => "limit_price: must be a number",
+        GatewayError.LimitPriceOutOfRange => SignalIntentRules.LimitPriceOutOfRangeMessage,
+        GatewayError.PriceAndLimitPrice => SignalIntentRules.Message(SignalIntentProblem.PriceAndLimitPrice),
+        GatewayError.StopPriceNotNumber => "stop_price: must be a number",
+        GatewayError.StopPriceOutOfRange => SignalIntentRules.StopPriceOutOfRangeMessage,
+        GatewayError.TifInvalid => SignalIntentRules.TifInvalidMessage,
+        GatewayError.QuantityInvalid => SignalIntentRules.QuantityInvalidMessage,
+        GatewayError.LimitPriceRequired => SignalIntentRules.Message(SignalIntentProblem.LimitPriceRequired),
+        GatewayError.StopPriceRequired => SignalIntentRules.Message(SignalIntentProblem.StopPriceRequired),
+        GatewayError.LimitPriceNotAllowed => SignalIntentRules.Message(SignalIntentProblem.LimitPriceNotAllowed),
+        GatewayError.StopPriceNotAllowed => SignalIntentRules.Message(SignalIntentProblem.StopPriceNotAllowed),
         _ => "none",
     };
 

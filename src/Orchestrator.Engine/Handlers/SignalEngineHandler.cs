@@ -14,7 +14,8 @@ namespace Orchestrator.Engine.Handlers;
 /// priority order, a protective exit (stop-loss, take-profit, trailing stop against the
 /// position's average cost and best price since entry) or a built-in rule may write an intent
 /// into the same slot, with its source (<see cref="EngineSources.Exits"/>, <see cref="EngineSources.Rules"/>).
-/// An outside signal becomes an intent as it is (side, optional limit, confidence, source). Time is the event's own.
+/// An outside signal becomes an intent as it is (side, confidence, source, and its order intent: type,
+/// limit and stop prices, time in force, quantity cap). Time is the event's own.
 /// </summary>
 /// <remarks>
 /// Runs on the trading thread, or on its own thread when the pipeline is split; it reads
@@ -364,8 +365,12 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
-        // Symbol and confidence range are the risk manager's to judge and report.
+        // Symbol, confidence range and a consistent order intent are the risk manager's to judge and report.
         SetIntent(ref e, e.SignalSide, IntentOrigin.External, e.ConfidencePpm, e.SignalPriceRaw, reduceOnly: false);
+        e.IntentStopRaw = e.SignalStopRaw;
+        e.IntentOrderType = SignalIntentRules.Resolve(e.SignalOrderType, e.SignalPriceRaw, e.SignalStopRaw);
+        e.IntentTif = e.SignalTif;
+        e.IntentQuantityCap = e.SignalQuantity;
     }
 
     private void SetIntent(ref EngineEvent e, Side side, IntentOrigin origin, int confidencePpm, long limitRaw, bool reduceOnly)
@@ -375,6 +380,9 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         e.ConfidencePpm = confidencePpm;
         e.IntentLimitRaw = limitRaw;
         e.IntentStopRaw = 0;
+        e.IntentOrderType = limitRaw > 0 ? OrderType.Limit : OrderType.Market;
+        e.IntentTif = TimeInForce.Day;
+        e.IntentQuantityCap = 0;
         e.ReduceOnly = reduceOnly;
         e.Reject = RejectReason.None;
         if (ValidSymbol(e.SymbolId))
