@@ -54,9 +54,9 @@ public readonly struct StrategySignal
             return "side: buy or sell";
         }
 
-        if (Quantity < 0)
+        if (Quantity is < 0 or > SignalIntentRules.MaxQuantity)
         {
-            return "quantity: must be 0 (sizing decides) or positive";
+            return "quantity: must be 0 (sizing decides) or 1.." + SignalIntentRules.MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if ((uint)ConfidencePpm > SignalLimits.ConfidenceScalePpm)
@@ -69,16 +69,12 @@ public readonly struct StrategySignal
             return "price: must not be negative";
         }
 
-        bool needsLimit = OrderType is OrderType.Limit or OrderType.StopLimit;
-        bool needsStop = OrderType is OrderType.Stop or OrderType.StopLimit;
-        if (needsLimit != (LimitPriceRaw > 0))
+        if (!SignalIntentRules.IsConsistent(OrderType, LimitPriceRaw, StopPriceRaw))
         {
-            return needsLimit ? "limit_price: required by this order type" : "limit_price: only for limit and stop_limit orders";
-        }
-
-        if (needsStop != (StopPriceRaw > 0))
-        {
-            return needsStop ? "stop_price: required by this order type" : "stop_price: only for stop and stop_limit orders";
+            bool needsLimit = OrderType is OrderType.Limit or OrderType.StopLimit;
+            return needsLimit != (LimitPriceRaw > 0)
+                ? (needsLimit ? "limit_price: required by this order type" : "limit_price: only for limit and stop_limit orders")
+                : (OrderType is OrderType.Stop or OrderType.StopLimit ? "stop_price: required by this order type" : "stop_price: only for stop and stop_limit orders");
         }
 
         return null;

@@ -106,15 +106,19 @@ public sealed class StrategyTestRig : IDisposable
     }
 
     /// <summary>The orders <paramref name="source"/> (a strategy's name) made, oldest first (read when quiet).</summary>
-    public IReadOnlyList<OrderRecord> OrdersOf(string source)
+    public IReadOnlyList<OrderRecord> OrdersOf(string source) => OrdersOf(Engine, source);
+
+    /// <summary>The orders of <paramref name="source"/> in <paramref name="engine"/>'s order table, oldest first (an engine that is quiet or not running).</summary>
+    public static IReadOnlyList<OrderRecord> OrdersOf(TradingEngine engine, string source)
     {
-        int sourceId = Engine.Sources.Intern(source);
+        ArgumentNullException.ThrowIfNull(engine);
+        int sourceId = engine.Sources.Intern(source);
         var orders = new List<OrderRecord>();
-        for (long n = 1; n <= Engine.Orders.Created; n++)
+        for (long n = 1; n <= engine.Orders.Created; n++)
         {
-            if (Engine.Orders.TryFind(Engine.Orders.IdBase + n, out int slot) && Engine.Orders[slot].SourceId == sourceId)
+            if (engine.Orders.TryFind(engine.Orders.IdBase + n, out int slot) && engine.Orders[slot].SourceId == sourceId)
             {
-                orders.Add(Engine.Orders[slot]);
+                orders.Add(engine.Orders[slot]);
             }
         }
 

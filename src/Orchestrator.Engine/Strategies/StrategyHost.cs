@@ -304,6 +304,10 @@ public sealed class StrategyHost
         e.SignalSide = signal.Side;
         e.ConfidencePpm = signal.ConfidencePpm;
         e.SignalPriceRaw = signal.LimitPriceRaw;
+        e.SignalOrderType = signal.OrderType;
+        e.SignalStopRaw = signal.StopPriceRaw;
+        e.SignalTif = signal.Tif;
+        e.SignalQuantity = signal.Quantity;
         e.SignalId = ++_nextSignalId;
         e.SourceId = runner.SourceId;
         e.ReasonId = reasonId;
@@ -329,7 +333,8 @@ public sealed class StrategyHost
     internal SubmitResult Publish(StrategyRunner runner, in StrategySignal signal, int reasonId)
     {
         long signalId = Interlocked.Increment(ref _nextSlowSignalId);
-        long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, signal.LimitPriceRaw, signalId, runner.SourceId, reasonId, runner.EventTimeNs);
+        var intent = new SignalIntent { OrderType = signal.OrderType, LimitRaw = signal.LimitPriceRaw, StopRaw = signal.StopPriceRaw, Tif = signal.Tif, Quantity = signal.Quantity };
+        long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, intent, signalId, runner.SourceId, reasonId, runner.EventTimeNs);
         return sequence < 0
             ? new SubmitResult(SubmitStatus.Refused, RejectReason.GatewayBusy, 0, 0, 0)
             : new SubmitResult(SubmitStatus.Queued, RejectReason.None, signalId, 0, 0);

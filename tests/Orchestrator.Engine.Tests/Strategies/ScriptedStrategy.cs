@@ -19,6 +19,9 @@ internal sealed class ScriptedStrategy : IStrategy
 
     public int ConfidencePpm { get; set; } = SignalLimits.ConfidenceScalePpm;
 
+    /// <summary>What to submit on <see cref="BuyOnTickNumber"/> instead of a plain buy.</summary>
+    public StrategySignal? SignalToSend { get; init; }
+
     public bool ThrowOnTick { get; init; }
 
     public bool ThrowEveryOtherTick { get; init; }
@@ -66,7 +69,7 @@ internal sealed class ScriptedStrategy : IStrategy
 
         if (_ticks == BuyOnTickNumber)
         {
-            Results.Add(Context!.Submit(new StrategySignal { SymbolId = BuySymbol, Side = Side.Buy, ConfidencePpm = ConfidencePpm, Reason = "scripted" }));
+            Results.Add(Context!.Submit(SignalToSend ?? new StrategySignal { SymbolId = BuySymbol, Side = Side.Buy, ConfidencePpm = ConfidencePpm, Reason = "scripted" }));
         }
     }
 

@@ -34,6 +34,38 @@ public sealed class StrategyHostTests
     }
 
     [Fact]
+    public void Submit_CarriesTheWholeOrderIntent_TypeStopTifAndAQuantityCapOnSizing()
+    {
+        var strategy = new ScriptedStrategy
+        {
+            BuyOnTickNumber = 1,
+            SignalToSend = new StrategySignal { SymbolId = 0, Side = Side.Buy, Quantity = 7, OrderType = OrderType.Stop, StopPriceRaw = EngineHarness.Raw(101m), Tif = TimeInForce.Gtc, Reason = "stop_entry" },
+        };
+        EngineHarness harness = Harness(strategy);
+
+        harness.Trade(0, 100m);
+
+        SubmitResult result = strategy.Results.Single();
+        Assert.Equal(SubmitStatus.Accepted, result.Status);
+        Assert.Equal(7, result.Quantity); // sizing would give 10: the signal's quantity caps it
+        OrderCommand order = Assert.Single(harness.TakeOrders());
+        Assert.Equal((OrderType.Stop, EngineHarness.Raw(101m), 0L, TimeInForce.Gtc, 7L), (order.OrderType, order.StopPriceRaw, order.LimitPriceRaw, order.TimeInForce, order.Quantity));
+    }
+
+    [Fact]
+    public void Submit_AMalformedIntent_IsRefusedBeforeTheEngine()
+    {
+        var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, SignalToSend = new StrategySignal { SymbolId = 0, Side = Side.Buy, OrderType = OrderType.Limit } };
+        EngineHarness harness = Harness(strategy);
+
+        harness.Trade(0, 100m);
+
+        Assert.Equal((SubmitStatus.Refused, RejectReason.InvalidSignal), (strategy.Results.Single().Status, strategy.Results.Single().Reject));
+        Assert.Empty(harness.TakeOrders());
+        Assert.Equal("limit_price: required by this order type", new StrategySignal { Side = Side.Buy, OrderType = OrderType.Limit }.ShapeError());
+    }
+
+    [Fact]
     public void Submit_ForASymbolTheStrategyDoesNotTrade_IsRefusedBeforeTheEngine()
     {
         var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, BuySymbol = 1 };
