@@ -56,8 +56,9 @@ public interface IStrategyContext
     SubmitResult Submit(in StrategySignal signal);
 
     /// <summary>
-    /// Asks for <see cref="IStrategy.OnTimer"/> once event time reaches <paramref name="dueEventTimeNs"/>
-    /// (checked on every event the engine handles, so it fires on the first event at or after it).
+    /// Asks for <see cref="IStrategy.OnTimer"/> once event time reaches <paramref name="dueEventTimeNs"/>:
+    /// it fires after the first event at or after it — any event the engine handles for a fast-path
+    /// strategy (and in backtests), the strategy's own queued events for a slow-path one.
     /// False when the strategy already has <see cref="MaxTimers"/> pending.
     /// </summary>
     bool SetTimer(long dueEventTimeNs);
