@@ -22,6 +22,12 @@ public static class SignalLimits
     /// <summary>Confidence 1.0 in <see cref="EngineEvent.ConfidencePpm"/> units.</summary>
     public const int ConfidenceScalePpm = 1_000_000;
 
+    /// <summary>
+    /// Signal ids the engine's in-process strategy host assigns start here (one counter for all its
+    /// strategies, in event order, so a replay of the same journal assigns the same ids); below the agents'.
+    /// </summary>
+    public const long StrategySignalIdBase = 6_000_000_000_000;
+
     /// <summary>Signal ids assigned by the agents' publisher start here.</summary>
     public const long AgentSignalIdBase = 7_000_000_000_000;
 

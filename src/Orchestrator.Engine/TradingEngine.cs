@@ -8,6 +8,7 @@ using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
+using Orchestrator.Engine.Strategies;
 
 namespace Orchestrator.Engine;
 
@@ -85,6 +86,7 @@ public sealed class TradingEngine
         }
 
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters, Agents);
+        Strategies = options.Strategies.Count > 0 ? new StrategyHost(this, options.Strategies) : null;
         Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
         OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 
@@ -123,7 +125,7 @@ public sealed class TradingEngine
             signals = journaled is null ? _inbound.HandleEventsWith(SignalEngine) : journaled.Then(SignalEngine);
         }
 
-        var trading = new TradingStages(inlineJournal, options.Pipelined ? null : SignalEngine, Risk, Sizing, OrderManager);
+        var trading = new TradingStages(inlineJournal, options.Pipelined ? null : SignalEngine, Risk, Sizing, OrderManager, Strategies);
         RingStage<EngineEvent> last = (signals ?? journaled)?.Then(trading) ?? _inbound.HandleEventsWith(trading);
         _tradingStages = last;
         if (options.CpuCores.Count > 0)
@@ -208,12 +210,16 @@ public sealed class TradingEngine
 
     public OrderManagerHandler OrderManager { get; }
 
+    /// <summary>The in-process strategies (<see cref="EngineOptions.Strategies"/>); null when there are none.</summary>
+    public StrategyHost? Strategies { get; }
+
     /// <summary>The picture of the account the slow path reads; refreshed by <see cref="RequestSnapshot"/>.</summary>
     public EngineSnapshot Snapshot { get; }
 
     /// <summary>
     /// Runs one event through the trading handlers in their live order on the caller's thread,
     /// for an engine whose threads are not started: backtests, journal recovery and replay, tests.
+    /// The strategy host runs last, every strategy inline (slow-path ones too, except in a replay).
     /// </summary>
     public void ProcessInline(ref EngineEvent e, long sequence)
     {
@@ -221,6 +227,7 @@ public sealed class TradingEngine
         Risk.OnEvent(ref e, sequence, true);
         Sizing.OnEvent(ref e, sequence, true);
         OrderManager.OnEvent(ref e, sequence, true);
+        Strategies?.OnEventInline(ref e);
     }
 
     /// <summary>
@@ -306,6 +313,7 @@ public sealed class TradingEngine
 
         Audit.Start();
         Checkpoints?.Start();
+        Strategies?.Start();
         _outbound.Start();
         _inbound.Start();
     }
@@ -337,6 +345,7 @@ public sealed class TradingEngine
     {
         WaitUntilQuiet(timeout);
         ShutdownResult inbound = _inbound.Shutdown(timeout);
+        Strategies?.Stop(timeout); // after the ring: nothing more is queued for slow-path strategies
         ShutdownResult outbound = _outbound.Shutdown(timeout);
         ShutdownResult audit = Audit.Shutdown(timeout);
         Checkpoints?.Stop(timeout); // writes a snapshot still in hand
@@ -430,6 +439,13 @@ public sealed class TradingEngine
         SnapshotInfo? used = null;
         foreach (string path in SnapshotFile.List(directory))
         {
+            if (Strategies is { HasFastPath: true })
+            {
+                // Strategy state is not in snapshots: only a replay from the journal's start rebuilds it.
+                refused.Add(new SnapshotRefusal(path, "in-process strategies are configured; their state is rebuilt by replaying the whole journal"));
+                continue;
+            }
+
             byte[]? body = SnapshotFile.TryRead(path, SnapshotLayout, out SnapshotInfo? info, out string? reason);
             if (body is null)
             {

@@ -2,15 +2,19 @@ using System.Reflection;
 
 namespace Orchestrator.Daemon.Tests;
 
-/// <summary>Dependencies point one way: Core ← Engine ← Adapters, Agents ← Daemon; the ring is the Disruptor package.</summary>
+/// <summary>
+/// Dependencies point one way: Core ← Strategies.Abstractions (the public strategy API) ← Engine ←
+/// Adapters, Agents ← Daemon; the ring is the Disruptor package.
+/// </summary>
 public sealed class DependencyDirectionTests
 {
     public static TheoryData<string, string[]> Allowed => new()
     {
         { "Orchestrator.Core", [] },
-        { "Orchestrator.Engine", ["Orchestrator.Core"] },
-        { "Orchestrator.Adapters", ["Orchestrator.Core", "Orchestrator.Engine"] },
-        { "Orchestrator.Agents", ["Orchestrator.Core", "Orchestrator.Engine"] }, // agents never touch adapters or the daemon
+        { "Orchestrator.Strategies.Abstractions", ["Orchestrator.Core"] }, // what users compile against: nothing of the engine
+        { "Orchestrator.Engine", ["Orchestrator.Core", "Orchestrator.Strategies.Abstractions"] },
+        { "Orchestrator.Adapters", ["Orchestrator.Core", "Orchestrator.Engine", "Orchestrator.Strategies.Abstractions"] },
+        { "Orchestrator.Agents", ["Orchestrator.Core", "Orchestrator.Engine", "Orchestrator.Strategies.Abstractions"] }, // agents never touch adapters or the daemon
     };
 
     [Theory]

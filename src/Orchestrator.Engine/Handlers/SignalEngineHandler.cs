@@ -155,6 +155,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
                 break;
 
             case EventKind.TradeSignal:
+                _counters.ExternalSignals++;
                 OnExternalSignal(ref data);
                 break;
 
@@ -335,9 +336,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private static Int128 Adverse(long last, long reference, bool isLong) =>
         (Int128)(isLong ? reference - last : last - reference) * Ppm;
 
+    /// <summary>
+    /// An in-process strategy's signal (the strategy host's scratch event, on the trading thread):
+    /// the external-signal path, without this stage's counters (the host counts its strategies'
+    /// signals; in pipelined mode this stage's counters belong to its own thread).
+    /// </summary>
+    internal void OnStrategySignal(ref EngineEvent e) => OnExternalSignal(ref e);
+
     private void OnExternalSignal(ref EngineEvent e)
     {
-        _counters.ExternalSignals++;
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.SignalReceived,

@@ -79,4 +79,11 @@ public sealed record EngineOptions
 
     /// <summary>Commission estimate used for buying-power checks, in basis points of notional.</summary>
     public long CommissionEstimateBps { get; init; } = 5;
+
+    /// <summary>
+    /// In-process strategies the engine's strategy host runs (fast path on the trading thread, slow
+    /// path on a worker). Names are unique; every symbol must be
+    /// in <see cref="Symbols"/>. The same instances run live and in a backtest built from these options.
+    /// </summary>
+    public IReadOnlyList<Orchestrator.Strategies.StrategyRegistration> Strategies { get; init; } = [];
 }

@@ -1,0 +1,71 @@
+namespace Orchestrator.Strategies;
+
+/// <summary>
+/// What a strategy may see and do, handed to <see cref="IStrategy.OnStart"/>. Read it only from the
+/// strategy's own callbacks (the host's thread); every member is allocation-free.
+/// </summary>
+/// <remarks>
+/// Positions and account figures are the engine's as of the event being handled (fast path), or
+/// as of the moment of the read (slow path: they may be ahead of the queued event the strategy is
+/// handling). With the engine pipelined, market figures and indicators are the signal engine's and
+/// may already include later market data.
+/// </remarks>
+public interface IStrategyContext
+{
+    /// <summary>The strategy's name (its registration): orders, fills and audit lines carry it as their source.</summary>
+    string Name { get; }
+
+    /// <summary>The strategy's symbols, in registration order.</summary>
+    IReadOnlyList<string> Symbols { get; }
+
+    /// <summary>The engine's id of <paramref name="symbol"/> (as in <see cref="Tick.SymbolId"/>), or -1 when the engine does not trade it.</summary>
+    int SymbolId(string symbol);
+
+    /// <summary>The name of an engine symbol id.</summary>
+    string SymbolName(int symbolId);
+
+    /// <summary>The latest event time the host has seen, ns since the Unix epoch (never the wall clock).</summary>
+    long EventTimeNs { get; }
+
+    /// <summary>The strategy's own position in shares (signed; from its own fills only).</summary>
+    long Position(int symbolId);
+
+    /// <summary>The whole account's position in shares (signed; every source's fills).</summary>
+    long AccountPosition(int symbolId);
+
+    /// <summary>The account's average cost of its position, raw units (0 when flat).</summary>
+    long AccountAvgCostRaw(int symbolId);
+
+    /// <summary>The last trade price of a symbol, raw units (0 before the first).</summary>
+    long LastPriceRaw(int symbolId);
+
+    /// <summary>The account's cash, raw units.</summary>
+    long CashRaw { get; }
+
+    /// <summary>The account's equity (cash + marked positions), raw units.</summary>
+    long EquityRaw { get; }
+
+    /// <summary>The engine's indicators of a symbol.</summary>
+    IndicatorValues Indicators(int symbolId);
+
+    /// <summary>
+    /// Sends a signal. Fast path: decided before this returns (risk, sizing, order manager).
+    /// Slow path: published to the engine's ring and decided later. Never throws for a bad signal: the
+    /// result says what happened.
+    /// </summary>
+    SubmitResult Submit(in StrategySignal signal);
+
+    /// <summary>
+    /// Asks for <see cref="IStrategy.OnTimer"/> once event time reaches <paramref name="dueEventTimeNs"/>:
+    /// it fires after the first event at or after it — any event the engine handles for a fast-path
+    /// strategy (and in backtests), the strategy's own queued events for a slow-path one.
+    /// False when the strategy already has <see cref="MaxTimers"/> pending.
+    /// </summary>
+    bool SetTimer(long dueEventTimeNs);
+
+    /// <summary>Drops every pending timer of the strategy.</summary>
+    void CancelTimers();
+
+    /// <summary>How many timers a strategy may have pending at once.</summary>
+    int MaxTimers { get; }
+}
