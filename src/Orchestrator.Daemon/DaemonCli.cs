@@ -579,7 +579,12 @@ public static class DaemonCli
 
     internal static SessionOptions BuildOptions(DaemonConfig config, ulong seed, double ticksPerSecond, WaitStrategyKind wait)
     {
-        var engine = config.Engine with { WaitStrategy = wait, Symbols = config.Account.WatchList.Count > 0 ? config.Engine.Symbols : [.. DaemonDefaults.WatchList.Select(w => w.Symbol)] };
+        var engine = config.Engine with
+        {
+            WaitStrategy = wait,
+            Symbols = config.Account.WatchList.Count > 0 ? config.Engine.Symbols : [.. DaemonDefaults.WatchList.Select(w => w.Symbol)],
+            Strategies = [.. config.Strategies.Where(s => s.Enabled).Select(s => s.Register())], // new instances for this engine
+        };
         IReadOnlyList<WatchItem> watch = config.Account.WatchList.Count > 0
             ? config.Account.WatchList
             : DaemonDefaults.WatchList;
