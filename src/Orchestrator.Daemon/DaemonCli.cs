@@ -309,6 +309,11 @@ public static class DaemonCli
                 logger.Warn(warning);
             }
 
+            if (config.Strategies.Count > 0)
+            {
+                logger.Info("Strategies from {0}: {1}", Path.Combine(configDir, ConfigLoader.DaemonFile), ConfigLoader.DescribeStrategies(config.Strategies));
+            }
+
             if (config.Account.IgnoredKeys.Count > 0)
             {
                 logger.Info("{0}: keys not used by this project, ignored: {1}", ConfigLoader.AccountFile, string.Join(", ", config.Account.IgnoredKeys));

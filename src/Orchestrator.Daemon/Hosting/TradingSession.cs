@@ -60,6 +60,9 @@ public sealed partial class TradingSession : IDisposable
 
     public TradingEngine Engine => _engine ?? throw new InvalidOperationException("The session has not started.");
 
+    /// <summary>The in-process strategies the engine runs (<see cref="EngineOptions.Strategies"/>).</summary>
+    public IReadOnlyList<Orchestrator.Strategies.StrategyRegistration> Strategies => _options.Engine.Strategies;
+
     /// <summary>The TCP signal gateway, when <see cref="SessionOptions.Gateway"/> is set and the session started.</summary>
     public SignalGateway? SignalGateway => _signalGateway;
 

@@ -85,6 +85,8 @@ public sealed class LiveEqualsBacktestTests : IDisposable
 
         (List<Trade> backtest, List<Trade> live) = RunBoth("alternator");
 
+        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
+
         Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
         AssertSame(backtest, live);
     }
