@@ -83,20 +83,20 @@ public sealed class LiveEqualsBacktestTests : IDisposable
             "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
             $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5 }}\n");
 
-        (List<Trade> backtest, List<Trade> live) = RunBoth("alternator");
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
 
         Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
 
         Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
-        AssertSame(backtest, live);
+        TradeLog.AssertSame(backtest, live);
     }
 
     [Fact]
     public void TheBuiltInRules_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
     {
         WriteConfiguration(string.Empty, string.Empty);
-        (List<Trade> backtest, List<Trade> live) = RunBoth("rules");
-        AssertSame(backtest, live);
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
+        TradeLog.AssertSame(backtest, live);
     }
 
     private void WriteConfiguration(string risk, string strategies)
@@ -109,7 +109,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     }
 
     /// <summary>Runs the backtest and the daemon on the same bars; their orders and fills, and checks their final accounts agree.</summary>
-    private (List<Trade> Backtest, List<Trade> Live) RunBoth(string strategy)
+    private (List<TradeLog.Trade> Backtest, List<TradeLog.Trade> Live) RunBoth(string strategy)
     {
         WriteBars(Path.Combine(_dir, "bars.csv"));
         (int backtestExit, string backtestOutput) = DaemonProcessTests.Run(_dir, "backtest", "--data", "bars.csv", "--strategy", strategy, "--config", "config",
@@ -126,50 +126,10 @@ public sealed class LiveEqualsBacktestTests : IDisposable
         Assert.Equal(0, runReport.RootElement.GetProperty("audit_dropped").GetInt64()); // every audit line is in the log we compare
         Assert.Equal(backtestReport.RootElement.GetProperty("final_equity").GetDecimal(), runReport.RootElement.GetProperty("equity").GetDecimal());
 
-        List<Trade> backtest = Read(Path.Combine(_dir, "backtest-orders.jsonl"));
-        List<Trade> live = Read(Path.Combine(_dir, "logs", "orchestrator.jsonl"));
+        List<TradeLog.Trade> backtest = TradeLog.Read(Path.Combine(_dir, "backtest-orders.jsonl"));
+        List<TradeLog.Trade> live = TradeLog.Read(Path.Combine(_dir, "logs", "orchestrator.jsonl"));
         Assert.True(backtest.Count(t => t.Event == "order_filled") >= 10, $"the backtest filled only {backtest.Count(t => t.Event == "order_filled")} orders: too little to compare");
         return (backtest, live);
-    }
-
-    private static void AssertSame(List<Trade> backtest, List<Trade> live)
-    {
-        foreach (string kind in new[] { "order_submitted", "order_filled" })
-        {
-            List<Trade> expected = [.. backtest.Where(t => t.Event == kind)];
-            List<Trade> actual = [.. live.Where(t => t.Event == kind)];
-            for (int i = 0; i < Math.Min(expected.Count, actual.Count); i++)
-            {
-                Assert.True(expected[i] == actual[i], $"{kind} #{i}: backtest {expected[i]}, live {actual[i]}");
-            }
-
-            Assert.Equal(expected.Count, actual.Count);
-        }
-    }
-
-    /// <summary>An order sent or a fill: when, what, how many, at what price (an order's price: its limit, if any).</summary>
-    private readonly record struct Trade(string Event, long TsEventNs, string Symbol, string Side, long Quantity, decimal? Price);
-
-    /// <summary>order_submitted and order_filled lines (partial fills count as fills) of a JSON lines file, in file order.</summary>
-    private static List<Trade> Read(string path)
-    {
-        var trades = new List<Trade>();
-        foreach (string line in File.ReadLines(path))
-        {
-            using JsonDocument document = JsonDocument.Parse(line);
-            JsonElement e = document.RootElement;
-            string? kind = e.TryGetProperty("event", out JsonElement name) ? name.GetString() : null;
-            kind = kind == "order_partially_filled" ? "order_filled" : kind;
-            if (kind is not ("order_submitted" or "order_filled"))
-            {
-                continue;
-            }
-
-            trades.Add(new Trade(kind, e.GetProperty("ts_event").GetInt64(), e.GetProperty("symbol").GetString()!, e.GetProperty("side").GetString()!,
-                e.GetProperty("qty").GetInt64(), e.TryGetProperty("price", out JsonElement price) ? price.GetDecimal() : null));
-        }
-
-        return trades;
     }
 
     /// <summary>One-minute bars of two symbols over two sessions (a seeded walk): intraday data, so Day orders expire overnight.</summary>
