@@ -112,6 +112,26 @@ public sealed class StrategyConfigTests(CompiledStrategies compiled) : IClassFix
     }
 
     [Fact]
+    public void TheStatus_ListsTheStrategiesTheSessionRuns()
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(Entry("buyer", "Test.Strategies.Buyer") + Entry("slow", "Test.Strategies.SlowOne", "    enabled: false\n"));
+        Assert.Empty(errors);
+        using var session = new TradingSession(DaemonCli.BuildOptions(config!, 5, 500, WaitStrategyKind.Blocking), Orchestrator.Engine.Audit.NullAuditWriter.Instance);
+        session.Start("test");
+        try
+        {
+            Control.SessionStatus status = Control.TradingQueries.Status(session);
+            Control.StrategyStatus running = Assert.Single(status.Strategies);
+            Assert.Equal(("buyer", "fast_path"), (running.Name, running.Threading));
+            Assert.Equal(["AAPL"], running.Symbols);
+        }
+        finally
+        {
+            session.Stop();
+        }
+    }
+
+    [Fact]
     public void APrivateDependency_ResolvesFromTheStrategysFolder()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(Entry("helped", "Test.Strategies.WithHelper"));
