@@ -19,6 +19,17 @@ public readonly record struct EquityPoint(long TsNs, long EquityRaw, long CashRa
 /// <param name="ClientOrderId">The engine's order id.</param>
 public readonly record struct FillRecord(long TsNs, string Symbol, Side Side, long Quantity, long PriceRaw, long CommissionRaw, long ClientOrderId);
 
+/// <summary>One order the engine sent to the venue in a backtest.</summary>
+/// <param name="TsNs">Event time of the input that made it.</param>
+/// <param name="Symbol">The symbol.</param>
+/// <param name="Side">Buy or sell.</param>
+/// <param name="OrderType">Market, limit, stop or stop-limit.</param>
+/// <param name="Quantity">Shares.</param>
+/// <param name="LimitPriceRaw">Limit price (fixed point; 0 = none).</param>
+/// <param name="StopPriceRaw">Stop price (fixed point; 0 = none).</param>
+/// <param name="ClientOrderId">The engine's order id.</param>
+public readonly record struct OrderSent(long TsNs, string Symbol, Side Side, OrderType OrderType, long Quantity, long LimitPriceRaw, long StopPriceRaw, long ClientOrderId);
+
 /// <summary>
 /// What a backtest produced, before any statistic: the equity curve (one point per distinct
 /// event time at which the account could change, plus the start), every fill, and the run's
@@ -33,6 +44,9 @@ public sealed record BacktestResult
     public required IReadOnlyList<EquityPoint> Equity { get; init; }
 
     public required IReadOnlyList<FillRecord> Fills { get; init; }
+
+    /// <summary>Every order sent to the venue, in the order sent.</summary>
+    public IReadOnlyList<OrderSent> Orders { get; init; } = [];
 
     /// <summary>Input events processed (market data, signals, execution reports).</summary>
     public required long Events { get; init; }

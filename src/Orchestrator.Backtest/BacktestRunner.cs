@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Disruptor;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.Paper;
 using Orchestrator.Core;
@@ -23,7 +24,8 @@ namespace Orchestrator.Backtest;
 /// <para>With intraday data (two distinct event times less than a day apart have been seen), the
 /// venue expires the day's open Day orders at each change of UTC day. With daily or coarser data
 /// it does not: an order made from a daily bar's close is for the next session and fills at the
-/// next bar's open, the usual convention. The equity curve has one point per distinct event time,
+/// next bar's open, the usual convention (<see cref="TradingDayBoundary"/>, which the daemon's
+/// lock-step file replay shares). The equity curve has one point per distinct event time,
 /// taken once everything at that time is processed.</para>
 /// <para>Single-thread mode allocates nothing per event in steady state (fills and equity points
 /// are appended to lists). Ring mode publishes into the real rings and waits for the engine to be
@@ -31,14 +33,13 @@ namespace Orchestrator.Backtest;
 /// </remarks>
 public sealed class BacktestRunner
 {
-    private const long NsPerDay = 86_400_000_000_000;
-
     private readonly BacktestOptions _options;
     private readonly TradingEngine _engine;
     private readonly PaperExchange _exchange;
     private readonly ReportQueue _reports = new();
     private readonly List<EquityPoint> _equity = [];
     private readonly List<FillRecord> _fills = [];
+    private readonly List<OrderSent> _orders = [];
     private readonly string _signalSource = "recorded signals";
     private PaperBrokerGateway? _gateway;
     private long _sequence;
@@ -46,9 +47,8 @@ public sealed class BacktestRunner
     private long _events;
     private long _marketEvents;
     private long _lastTs = long.MinValue;
-    private long _currentDay = long.MinValue;
+    private TradingDayBoundary _days;
     private int _nextSignal;
-    private long _minGapNs = long.MaxValue;
 
     public BacktestRunner(BacktestOptions options)
     {
@@ -76,7 +76,7 @@ public sealed class BacktestRunner
         if (_options.Mode == BacktestMode.Ring)
         {
             _gateway = new PaperBrokerGateway(_exchange, new RecordingSink(this, _engine), new LatencyRecorder());
-            _engine.ConnectGateway(_gateway);
+            _engine.ConnectGateway(new RecordingGateway(this, _gateway));
             _engine.Start();
         }
 
@@ -121,20 +121,9 @@ public sealed class BacktestRunner
         if (tick.TsEventNs != _lastTs)
         {
             SampleEquity(); // everything at the previous moment is done
-            if (_lastTs != long.MinValue)
+            if (_days.Advance(tick.TsEventNs, out long endOfDayTsNs))
             {
-                _minGapNs = Math.Min(_minGapNs, tick.TsEventNs - _lastTs);
-            }
-
-            long day = Math.DivRem(tick.TsEventNs, NsPerDay, out long rem) - (rem < 0 ? 1 : 0);
-            if (day != _currentDay)
-            {
-                if (_currentDay != long.MinValue && _minGapNs < NsPerDay)
-                {
-                    EndOfDay(_lastTs);
-                }
-
-                _currentDay = day;
+                EndOfDay(endOfDayTsNs);
             }
 
             _lastTs = tick.TsEventNs;
@@ -239,6 +228,7 @@ public sealed class BacktestRunner
                 ref OrderCommand command = ref _engine.Outbound[++_outboundRead];
                 if (command.Kind == OrderCommandKind.SubmitOrder)
                 {
+                    RecordOrder(command);
                     _exchange.Submit(command, _reports);
                 }
                 else if (command.Kind == OrderCommandKind.CancelOrder)
@@ -272,6 +262,9 @@ public sealed class BacktestRunner
             _fills.Add(new FillRecord(report.TsEventNs, _engine.Symbols.GetName(report.SymbolId), report.Side, report.FillQuantity, report.FillPriceRaw, report.CommissionRaw, report.ClientOrderId));
         }
     }
+
+    private void RecordOrder(in OrderCommand order) =>
+        _orders.Add(new OrderSent(order.TsEventNs, _engine.Symbols.GetName(order.SymbolId), order.Side, order.OrderType, order.Quantity, order.LimitPriceRaw, order.StopPriceRaw, order.ClientOrderId));
 
     private void Quiet()
     {
@@ -333,6 +326,7 @@ public sealed class BacktestRunner
             StartingCash = _options.Engine.StartingCash,
             Equity = _equity,
             Fills = _fills,
+            Orders = _orders,
             Events = _gateway is null ? _events : c.Events,
             MarketEvents = _marketEvents,
             ElapsedSeconds = elapsedSeconds,
@@ -363,6 +357,20 @@ public sealed class BacktestRunner
         }
 
         public void Clear() => Count = 0;
+    }
+
+    /// <summary>Ring mode: records each order on the gateway thread (the only writer until the run ends), then hands it to the venue.</summary>
+    private sealed class RecordingGateway(BacktestRunner runner, PaperBrokerGateway venue) : IValueEventHandler<OrderCommand>
+    {
+        public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
+        {
+            if (data.Kind == OrderCommandKind.SubmitOrder)
+            {
+                runner.RecordOrder(data);
+            }
+
+            venue.OnEvent(ref data, sequence, endOfBatch);
+        }
     }
 
     /// <summary>Ring mode: records each fill, then publishes the report into the engine.</summary>

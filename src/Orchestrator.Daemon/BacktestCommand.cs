@@ -13,7 +13,7 @@ namespace Orchestrator.Daemon;
 
 /// <summary>What <c>orchestrator backtest</c> was asked to do.</summary>
 /// <param name="Data">CSV or JSONL bars or ticks.</param>
-/// <param name="Strategy">momentum, rsi_reversion, rules (both), or a recorded signal file.</param>
+/// <param name="Strategy">momentum, rsi_reversion, rules (both), a strategy named in the configuration's daemon.yaml <c>strategies:</c>, or a recorded signal file.</param>
 /// <param name="From">First day or time included (ISO-8601 date or time, or epoch ns).</param>
 /// <param name="To">Last day included (a date), or first time excluded (a time).</param>
 /// <param name="ConfigDir">Configuration directory: risk, sizing, exits, fees, slippage, starting cash.</param>
@@ -22,7 +22,8 @@ namespace Orchestrator.Daemon;
 /// <param name="Plot">Equity chart PNG path.</param>
 /// <param name="Mode">single (fast, deterministic) or ring (through the live rings).</param>
 /// <param name="Deterministic">Leave wall-clock figures out of the report so equal inputs give equal bytes.</param>
-public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic);
+/// <param name="OrdersLog">JSON lines path: every order sent and every fill (<see cref="OrdersLogWriter"/>).</param>
+public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic, string? OrdersLog = null);
 
 /// <summary>The <c>backtest</c> command: the live handlers over recorded data.</summary>
 public static class BacktestCommand
@@ -32,22 +33,23 @@ public static class BacktestCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "CSV or JSONL bars (timestamp,symbol,open,high,low,close,volume) or ticks", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a recorded signal file (timestamp,symbol,side,confidence[,price])", DefaultValueFactory = _ => "rules" };
+        var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a strategy's name from --config's daemon.yaml strategies: | a recorded signal file (timestamp,symbol,side,confidence[,price])", DefaultValueFactory = _ => "rules" };
         var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
         var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
         var config = new Option<string>("--config") { Description = "Configuration directory (risk, sizing, exits, paper fees and slippage, starting cash)", DefaultValueFactory = _ => "config" };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here" };
         var csv = new Option<string?>("--equity-csv") { Description = "Write the equity curve as CSV here" };
         var plot = new Option<string?>("--plot") { Description = "Write the equity curve as a PNG chart here" };
+        var ordersLog = new Option<string?>("--orders-log") { Description = "Write every order sent and every fill here, one JSON line each (the fields of the daemon's JSON audit log)" };
         var mode = new Option<string>("--mode") { Description = "single (fast, deterministic) | ring (through the live rings, same result)", DefaultValueFactory = _ => "single" };
         var deterministic = new Option<bool>("--deterministic") { Description = "Leave wall-clock figures (events/s, elapsed) out of the report" };
         var command = new Command("backtest", "Backtest a strategy on recorded data with the live engine's handlers and the paper venue's fill model")
         {
-            data, strategy, from, to, config, report, csv, plot, mode, deterministic,
+            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog,
         };
         command.SetAction(parse => Run(
             new BacktestArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(config)!,
-                parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic)),
+                parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic), parse.GetValue(ordersLog)),
             Console.Out,
             Console.Error));
         return command;
@@ -98,13 +100,21 @@ public static class BacktestCommand
 
         RuleOptions? rules = null;
         IReadOnlyList<RecordedSignal> signals = [];
+        StrategyDefinition? configured = config?.Strategies.FirstOrDefault(d => d.Name == a.Strategy);
         if (Strategy(a.Strategy) is { } builtIn)
         {
             rules = builtIn;
         }
+        else if (configured is not null)
+        {
+            // The configured strategy alone: the built-in rules stay off, as with a signal file.
+        }
         else if (!File.Exists(a.Strategy))
         {
-            errors.Add($"--strategy: expected momentum, rsi_reversion, rules or a signal file; '{a.Strategy}' is none of these");
+            string configuredNames = config is null ? $"{ConfigLoader.DaemonFile} could not be read, see above"
+                : config.Strategies.Count == 0 ? $"{Path.Combine(a.ConfigDir, ConfigLoader.DaemonFile)} names none"
+                : string.Join(", ", config.Strategies.Select(d => d.Name));
+            errors.Add($"--strategy: '{a.Strategy}' is not momentum, rsi_reversion, rules, a strategy of daemon.yaml strategies: ({configuredNames}) or a signal file");
         }
         else
         {
@@ -125,11 +135,17 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
+        if (configured?.Symbols.Where(x => !scan.Symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
+        {
+            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
+            return DaemonCli.ExitConfigError;
+        }
+
         long first = Math.Max(scan.FirstNs, fromNs);
         long last = Math.Min(scan.LastNs, toNs);
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
-        BacktestOptions options = BuildOptions(config, scan.Symbols, rules, signals, fromNs, toNs, mode) with
+        BacktestOptions options = BuildOptions(config, scan.Symbols, rules, signals, fromNs, toNs, mode, configured) with
         {
             ProgressEvery = 250_000,
             Progress = interactive ? new InlineProgress(e =>
@@ -167,13 +183,14 @@ public static class BacktestCommand
     /// <summary>
     /// Backtest options from the configuration (risk, sizing, exits, the rules' settings, paper fees
     /// and slippage, starting cash) for these symbols; <paramref name="rules"/> says which built-in
-    /// rules run (null = none: recorded signals only).
+    /// rules run (null = none: recorded signals or <paramref name="strategy"/> only), and
+    /// <paramref name="strategy"/> which configured strategy runs (a new instance; null = none).
     /// </summary>
-    public static BacktestOptions BuildOptions(DaemonConfig config, IReadOnlyList<string> symbols, RuleOptions? rules, IReadOnlyList<RecordedSignal> signals, long fromNs, long toNs, BacktestMode mode)
+    public static BacktestOptions BuildOptions(DaemonConfig config, IReadOnlyList<string> symbols, RuleOptions? rules, IReadOnlyList<RecordedSignal> signals, long fromNs, long toNs, BacktestMode mode, StrategyDefinition? strategy = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(symbols);
-        SessionOptions session = DaemonCli.BuildOptions(config, 0, 0, WaitStrategyKind.Blocking);
+        SessionOptions session = DaemonCli.BuildOptions(config with { Strategies = [] }, 0, 0, WaitStrategyKind.Blocking);
         return new BacktestOptions
         {
             Engine = session.Engine with
@@ -181,6 +198,7 @@ public static class BacktestCommand
                 Symbols = symbols,
                 // The rules' settings come from risk_management.yaml; the strategy picks which run.
                 Rules = config.Engine.Rules with { MomentumEnabled = rules?.MomentumEnabled ?? false, RsiReversionEnabled = rules?.RsiReversionEnabled ?? false },
+                Strategies = strategy is null ? [] : [strategy.Register()], // the one asked for, not every enabled one
             },
             Paper = session.Paper with { SymbolCount = symbols.Count },
             FromNs = fromNs,
@@ -228,6 +246,12 @@ public static class BacktestCommand
         {
             CreateDirectoryFor(csvPath);
             EquityCsvWriter.WriteFile(result, csvPath);
+        }
+
+        if (a.OrdersLog is { } ordersPath)
+        {
+            CreateDirectoryFor(ordersPath);
+            OrdersLogWriter.WriteFile(result, ordersPath);
         }
 
         if (a.Plot is { } plotPath)

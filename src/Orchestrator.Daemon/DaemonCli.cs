@@ -309,6 +309,11 @@ public static class DaemonCli
                 logger.Warn(warning);
             }
 
+            if (config.Strategies.Count > 0)
+            {
+                logger.Info("Strategies from {0}: {1}", Path.Combine(configDir, ConfigLoader.DaemonFile), ConfigLoader.DescribeStrategies(config.Strategies));
+            }
+
             if (config.Account.IgnoredKeys.Count > 0)
             {
                 logger.Info("{0}: keys not used by this project, ignored: {1}", ConfigLoader.AccountFile, string.Join(", ", config.Account.IgnoredKeys));
@@ -579,7 +584,12 @@ public static class DaemonCli
 
     internal static SessionOptions BuildOptions(DaemonConfig config, ulong seed, double ticksPerSecond, WaitStrategyKind wait)
     {
-        var engine = config.Engine with { WaitStrategy = wait, Symbols = config.Account.WatchList.Count > 0 ? config.Engine.Symbols : [.. DaemonDefaults.WatchList.Select(w => w.Symbol)] };
+        var engine = config.Engine with
+        {
+            WaitStrategy = wait,
+            Symbols = config.Account.WatchList.Count > 0 ? config.Engine.Symbols : [.. DaemonDefaults.WatchList.Select(w => w.Symbol)],
+            Strategies = [.. config.Strategies.Where(s => s.Enabled).Select(s => s.Register())], // new instances for this engine
+        };
         IReadOnlyList<WatchItem> watch = config.Account.WatchList.Count > 0
             ? config.Account.WatchList
             : DaemonDefaults.WatchList;

@@ -170,7 +170,9 @@ public static partial class ConfigLoader
 
         IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
-        DaemonSettings daemon = ReadDaemon(Read(directory, DaemonFile, errors, filesRead));
+        YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
+        IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
+        DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         if (daemon.ControlApiEnabled && credentialsConfig.ControlApiToken is null or { IsEmpty: true })
         {
@@ -212,6 +214,7 @@ public static partial class ConfigLoader
             Agents = agents,
             Mcp = mcp,
             Daemon = daemon,
+            Strategies = strategies,
             FilesRead = filesRead,
             Warnings = warnings,
         }, errors);

@@ -236,6 +236,9 @@ public sealed record DaemonConfig
 
     public required DaemonSettings Daemon { get; init; }
 
+    /// <summary><c>daemon.yaml</c> <c>strategies:</c>, loaded and checked (see ConfigLoader.Strategies.cs).</summary>
+    public IReadOnlyList<StrategyDefinition> Strategies { get; init; } = [];
+
     /// <summary>The files that were present and read.</summary>
     public required IReadOnlyList<string> FilesRead { get; init; }
 

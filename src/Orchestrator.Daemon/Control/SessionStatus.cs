@@ -1,4 +1,11 @@
 namespace Orchestrator.Daemon.Control;
 
 /// <summary>The session's state and counters.</summary>
-public sealed record SessionStatus(string State, bool KillSwitch, long RiskParametersVersion, long Events, long Orders, long Fills, long Rejects, int OpenOrders, decimal Cash, decimal Equity);
+public sealed record SessionStatus(string State, bool KillSwitch, long RiskParametersVersion, long Events, long Orders, long Fills, long Rejects, int OpenOrders, decimal Cash, decimal Equity)
+{
+    /// <summary>The in-process strategies the engine runs (<c>daemon.yaml</c> <c>strategies:</c>, enabled ones).</summary>
+    public IReadOnlyList<StrategyStatus> Strategies { get; init; } = [];
+}
+
+/// <summary>One strategy the engine runs: its name (the source of its signals and orders), where it runs (fast_path or slow_path), and its symbols.</summary>
+public sealed record StrategyStatus(string Name, string Threading, IReadOnlyList<string> Symbols);

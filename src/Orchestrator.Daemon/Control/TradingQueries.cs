@@ -4,6 +4,7 @@ using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.State;
+using Orchestrator.Strategies;
 
 namespace Orchestrator.Daemon.Control;
 
@@ -31,7 +32,10 @@ public static class TradingQueries
             engine.Counters.TotalRejects,
             engine.Orders.OpenCount,
             FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
-            FixedPoint.ToDecimal(engine.Portfolio.EquityRaw));
+            FixedPoint.ToDecimal(engine.Portfolio.EquityRaw))
+        {
+            Strategies = [.. session.Strategies.Select(s => new StrategyStatus(s.Name, s.Instance.Threading == StrategyThreading.FastPath ? "fast_path" : "slow_path", s.Symbols))],
+        };
     }
 
     /// <summary>Cash, equity and P&amp;L: day (against the trading day's start), total, realized, unrealized, commission.</summary>

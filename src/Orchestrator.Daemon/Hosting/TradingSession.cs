@@ -60,6 +60,9 @@ public sealed partial class TradingSession : IDisposable
 
     public TradingEngine Engine => _engine ?? throw new InvalidOperationException("The session has not started.");
 
+    /// <summary>The in-process strategies the engine runs (<see cref="EngineOptions.Strategies"/>).</summary>
+    public IReadOnlyList<Orchestrator.Strategies.StrategyRegistration> Strategies => _options.Engine.Strategies;
+
     /// <summary>The TCP signal gateway, when <see cref="SessionOptions.Gateway"/> is set and the session started.</summary>
     public SignalGateway? SignalGateway => _signalGateway;
 
@@ -344,7 +347,11 @@ public sealed partial class TradingSession : IDisposable
             pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
                 : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
                 : MarketDataPace.AsFastAsPossible;
-            _feed = new MarketDataFeed(source, _fanOut, pace);
+            // A file as fast as possible on the paper venue: in lock-step, so it trades as the backtest does.
+            IMarketDataSink sink = _options.DataFile is not null && pace.Kind == MarketDataPaceKind.AsFastAsPossible && _gateway is not null
+                ? new LockstepReplay(_fanOut, _gateway, _engine, _options.ShutdownTimeout)
+                : _fanOut;
+            _feed = new MarketDataFeed(source, sink, pace);
         }
 
         s_logger.Info("Step 4/6: market data connected: {0}, pace {1}", feedName,
@@ -353,7 +360,9 @@ public sealed partial class TradingSession : IDisposable
             {
                 MarketDataPaceKind.Recorded => "recorded x" + _options.RecordedSpeed.ToString(CultureInfo.InvariantCulture),
                 MarketDataPaceKind.FixedRate => _options.FeedTicksPerSecond.ToString(CultureInfo.InvariantCulture) + " ticks/s",
-                _ => "as fast as possible",
+                _ => _options.DataFile is not null && _gateway is not null
+                    ? "as fast as possible, in lock-step (each tick settled before the next, as in a backtest)"
+                    : "as fast as possible",
             });
 
         if (_options.WatchConfigDirectory is { } configDirectory && Directory.Exists(configDirectory))

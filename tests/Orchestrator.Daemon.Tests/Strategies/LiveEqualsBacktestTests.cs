@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Orchestrator.Daemon.Tests.Strategies;
+
+/// <summary>
+/// The proof that a strategy runs unchanged live and in a backtest: the same configuration and the
+/// same bars through <c>backtest --strategy NAME</c> and through the daemon
+/// (<c>run --data FILE --ticks-per-second 0</c>, paper venue), two real processes, give the same
+/// orders (time, symbol, side, quantity, price) and the same fills (time, symbol, side, quantity,
+/// price), compared from the backtest's orders log and the daemon's JSON audit log, and the same
+/// final cash and equity in their reports.
+/// </summary>
+public sealed class LiveEqualsBacktestTests : IDisposable
+{
+    /// <summary>
+    /// A fast-path strategy that trades often and in every way the venue treats differently: market
+    /// orders both ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy
+    /// below the market, which rests, fills on a later dip or expires at the end of the day.
+    /// </summary>
+    private const string AlternatorSource = """
+        using System.Collections.Generic;
+        using Orchestrator.Core;
+        using Orchestrator.Strategies;
+
+        namespace Proof;
+
+        public sealed class AlternatorOptions : IStrategyOptions
+        {
+            public int Every { get; set; } = 10;
+            public long Quantity { get; set; } = 5;
+            public long DipPerMille { get; set; } = 2;
+
+            public IEnumerable<string> Validate()
+            {
+                if (Every < 1)
+                {
+                    yield return "every: must be at least 1";
+                }
+            }
+        }
+
+        public sealed class Alternator : Strategy<AlternatorOptions>
+        {
+            private readonly long[] _seen = new long[256];
+
+            public override void OnTick(in Tick tick)
+            {
+                if (!tick.HasTrade || (uint)tick.SymbolId >= (uint)_seen.Length)
+                {
+                    return;
+                }
+
+                long n = ++_seen[tick.SymbolId];
+                if (n % Options.Every != 0)
+                {
+                    return;
+                }
+
+                if ((n / Options.Every) % 3 == 0)
+                {
+                    long limit = tick.PriceRaw - (tick.PriceRaw / 1000 * Options.DipPerMille);
+                    Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = Side.Buy, Quantity = Options.Quantity, OrderType = OrderType.Limit, LimitPriceRaw = limit, Reason = "dip" });
+                    return;
+                }
+
+                Side side = Context.Position(tick.SymbolId) > 0 ? Side.Sell : Side.Buy;
+                Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = side, Quantity = Options.Quantity, Reason = "flip" });
+            }
+        }
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("orc-live-bt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact(Skip = "needs the engine's strategy host (helper strat's READY) on this branch")]
+    public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue()
+    {
+        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);
+        WriteConfiguration(
+            "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
+            $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5 }}\n");
+
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
+
+        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
+
+        Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
+        TradeLog.AssertSame(backtest, live);
+    }
+
+    [Fact]
+    public void TheBuiltInRules_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
+    {
+        WriteConfiguration(string.Empty, string.Empty);
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
+        TradeLog.AssertSame(backtest, live);
+    }
+
+    private void WriteConfiguration(string risk, string strategies)
+    {
+        string config = Path.Combine(_dir, "config");
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"), "starting_cash: 100000\nwatch_list: [AAPL, MSFT]\n");
+        File.WriteAllText(Path.Combine(config, "risk_management.yaml"), risk);
+        File.WriteAllText(Path.Combine(config, "daemon.yaml"), "display: { enabled: false }\nagents: { enabled: false }\n" + strategies);
+    }
+
+    /// <summary>Runs the backtest and the daemon on the same bars; their orders and fills, and checks their final accounts agree.</summary>
+    private (List<TradeLog.Trade> Backtest, List<TradeLog.Trade> Live) RunBoth(string strategy)
+    {
+        WriteBars(Path.Combine(_dir, "bars.csv"));
+        (int backtestExit, string backtestOutput) = DaemonProcessTests.Run(_dir, "backtest", "--data", "bars.csv", "--strategy", strategy, "--config", "config",
+            "--orders-log", "backtest-orders.jsonl", "--report", "backtest.json", "--deterministic");
+        Assert.True(backtestExit == 0, backtestOutput);
+
+        (int runExit, string runOutput) = DaemonProcessTests.Run(_dir, "run", "--config", "config", "--data", "bars.csv", "--ticks-per-second", "0",
+            "--headless", "--report", "run.json", "--log-dir", "logs");
+        Assert.True(runExit == 0, runOutput);
+        Assert.Contains("in lock-step", runOutput, StringComparison.Ordinal);
+
+        using JsonDocument backtestReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "backtest.json")));
+        using JsonDocument runReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "run.json")));
+        Assert.Equal(0, runReport.RootElement.GetProperty("audit_dropped").GetInt64()); // every audit line is in the log we compare
+        Assert.Equal(backtestReport.RootElement.GetProperty("final_equity").GetDecimal(), runReport.RootElement.GetProperty("equity").GetDecimal());
+
+        List<TradeLog.Trade> backtest = TradeLog.Read(Path.Combine(_dir, "backtest-orders.jsonl"));
+        List<TradeLog.Trade> live = TradeLog.Read(Path.Combine(_dir, "logs", "orchestrator.jsonl"));
+        Assert.True(backtest.Count(t => t.Event == "order_filled") >= 10, $"the backtest filled only {backtest.Count(t => t.Event == "order_filled")} orders: too little to compare");
+        return (backtest, live);
+    }
+
+    /// <summary>One-minute bars of two symbols over two sessions (a seeded walk): intraday data, so Day orders expire overnight.</summary>
+    private static void WriteBars(string path)
+    {
+        var random = new Random(11);
+        var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");
+        decimal[] price = [180m, 370m];
+        string[] symbols = ["AAPL", "MSFT"];
+        for (int day = 0; day < 2; day++)
+        {
+            for (int minute = 0; minute < 390; minute++)
+            {
+                DateTime t = new DateTime(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc).AddDays(day).AddMinutes(minute);
+                for (int s = 0; s < 2; s++)
+                {
+                    decimal open = price[s];
+                    decimal close = Math.Round(open * (1 + (((decimal)random.NextDouble() - 0.5m) / 200m)), 2);
+                    price[s] = close;
+                    csv.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-ddTHH:mm:ssZ},{symbols[s]},{open},{Math.Max(open, close) + 0.05m},{Math.Min(open, close) - 0.05m},{close},1000\n");
+                }
+            }
+        }
+
+        File.WriteAllText(path, csv.ToString());
+    }
+}
