@@ -87,6 +87,11 @@ public sealed class TradingEngine
 
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters, Agents);
         Strategies = options.Strategies.Count > 0 ? new StrategyHost(this, options.Strategies) : null;
+        foreach (global::Orchestrator.Strategies.StrategyRegistration strategy in options.Strategies)
+        {
+            AgentKinds.Register(strategy.Name, AgentKinds.Strategy); // the run report's agents[].kind
+        }
+
         Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
         OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 

@@ -75,7 +75,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact(Skip = "needs the engine's strategy host (helper strat's READY) on this branch")]
+    [Fact]
     public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue()
     {
         string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);

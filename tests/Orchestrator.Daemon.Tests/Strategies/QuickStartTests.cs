@@ -22,7 +22,7 @@ public sealed partial class QuickStartTests : IDisposable
 
     public void Dispose() => Directory.Delete(_clone, recursive: true);
 
-    [Fact(Skip = "needs the engine's strategy host (helper strat's READY) on this branch")]
+    [Fact]
     public void TheReadmesStrategyQuickStart_WorksAsWritten_AndTheRunTradesAsTheBacktest()
     {
         string repository = RepositoryRoot();
