@@ -7,7 +7,7 @@ namespace Orchestrator.Core;
 /// fields later stages fill in, changed in place by <c>ref</c>. The stages in order:
 /// <list type="number">
 /// <item>the edge (feed, gateway, broker, operator) writes the input section;</item>
-/// <item>the signal engine updates market state and may write an <b>intent</b> (side, origin, order type, prices);</item>
+/// <item>the signal engine updates market state and may write an <b>intent</b> (side, origin, order type, prices, time in force, quantity cap);</item>
 /// <item>the risk manager writes the <b>verdict</b> (<see cref="Reject"/>, None = pass);</item>
 /// <item>sizing writes the <b>quantity</b> (or a reject);</item>
 /// <item>the order manager assigns the <b>client order id</b> and hands the order to the gateway.</item>
@@ -56,10 +56,29 @@ public struct EngineEvent
     /// <summary>Optional limit price of the signal; 0 = none (trade at market).</summary>
     public long SignalPriceRaw;
 
-    /// <summary>The sender's signal id (interned or assigned at the edge), echoed in acks and audit lines.</summary>
+    /// <summary>The order type asked for; Market with a price = the type the prices make (<see cref="SignalIntentRules.Resolve"/>).</summary>
+    public OrderType SignalOrderType;
+
+    /// <summary>Optional stop (trigger) price of the signal; 0 = none.</summary>
+    public long SignalStopRaw;
+
+    /// <summary>Time in force asked for (default Day).</summary>
+    public TimeInForce SignalTif;
+
+    /// <summary>Shares asked for: 0 = sizing decides; above 0 = the most sizing may give.</summary>
+    public long SignalQuantity;
+
+    /// <summary>
+    /// The sender's signal id (interned or assigned at the edge), echoed in acks and audit lines. On an
+    /// execution report, the order manager writes the order's (0 for rule, exit and operator orders).
+    /// </summary>
     public long SignalId;
 
-    /// <summary>Interned name of the sending agent or source.</summary>
+    /// <summary>
+    /// Interned name of the sending agent or source. The signal engine writes the engine's own for rule
+    /// and exit intents; on an execution report, the order manager writes the order's (with <see cref="Origin"/>),
+    /// so consumers after the trading stages can attribute it without reading the order table.
+    /// </summary>
     public int SourceId;
 
     /// <summary>Interned free-text reason given with the signal.</summary>
@@ -92,6 +111,12 @@ public struct EngineEvent
     public OrderType IntentOrderType;
     public long IntentLimitRaw;
     public long IntentStopRaw;
+
+    /// <summary>Time in force of the order to be (the signal's; Day for rules and exits).</summary>
+    public TimeInForce IntentTif;
+
+    /// <summary>The most shares sizing may give (the signal's quantity); 0 = no cap beyond sizing's own.</summary>
+    public long IntentQuantityCap;
 
     /// <summary>The reference (last) price the engine saw for the symbol when it formed the intent.</summary>
     public long ReferencePriceRaw;

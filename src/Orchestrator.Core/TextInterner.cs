@@ -26,6 +26,9 @@ public sealed class TextInterner
 
     public int Capacity { get; }
 
+    /// <summary>Ids in use: 0 to Count − 1 (any thread; acquire pairs with the release in <see cref="Intern(ReadOnlySpan{char})"/>).</summary>
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>The id for <paramref name="text"/> (0 for null or empty).</summary>
     public int Intern(string? text) => Intern(text.AsSpan());
 
@@ -54,9 +57,12 @@ public sealed class TextInterner
             }
 
             string added = text.ToString();
-            id = _count++;
+            id = _count;
             _texts[id] = added;
             _ids[added] = id;
+
+            // Release: a reader outside the lock that sees the new count (Count, then Get) sees the text too.
+            Volatile.Write(ref _count, id + 1);
             return id;
         }
     }

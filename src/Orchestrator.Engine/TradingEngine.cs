@@ -43,6 +43,7 @@ public sealed class TradingEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        EngineSources.InternInto(Sources); // before anything else interns: their ids are constants
         TimeProvider clock = time ?? TimeProvider.System;
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
@@ -72,7 +73,7 @@ public sealed class TradingEngine
             ThreadNamePrefix = "engine",
         });
 
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters);
@@ -162,7 +163,10 @@ public sealed class TradingEngine
 
     public SymbolTable Symbols { get; }
 
-    /// <summary>Names of signal sources (agents), interned at the edge.</summary>
+    /// <summary>
+    /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources
+    /// (<see cref="EngineSources"/>: rules, exits, operator) are ids 1 to 3.
+    /// </summary>
     public TextInterner Sources { get; } = new();
 
     /// <summary>Free-text signal reasons, interned at the edge.</summary>
@@ -329,10 +333,17 @@ public sealed class TradingEngine
     public void PublishExecutionReport(in ExecutionReport report) => Publish(new ExecutionReportWriter(report));
 
     /// <summary>Publishes a trade signal; returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.</summary>
-    public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
+    public long PublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, string? source, string? reason, long tsEventNs, bool wait = true) =>
+        PublishSignal(symbolId, side, confidencePpm, new SignalIntent { LimitRaw = priceRaw }, signalId, source, reason, tsEventNs, wait);
+
+    /// <summary>
+    /// Publishes a trade signal with its order intent (type, prices, time in force, quantity cap);
+    /// returns its sequence, or -1 if the ring is full and <paramref name="wait"/> is false.
+    /// </summary>
+    public long PublishSignal(int symbolId, Side side, int confidencePpm, in SignalIntent intent, long signalId, string? source, string? reason, long tsEventNs, bool wait = true)
     {
         // Interned before the claim: nothing that can fail runs while a slot is held.
-        var writer = new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
+        var writer = new SignalWriter(symbolId, side, confidencePpm, intent, signalId, Sources.Intern(source), Reasons.Intern(reason), tsEventNs);
         return Publish(writer, wait);
     }
 
@@ -342,7 +353,11 @@ public sealed class TradingEngine
     /// Allocation-free, for edges that parse straight into ids (the signal gateway).
     /// </summary>
     public long TryPublishSignal(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) =>
-        Publish(new SignalWriter(symbolId, side, confidencePpm, priceRaw, signalId, sourceId, reasonId, tsEventNs), wait: false);
+        TryPublishSignal(symbolId, side, confidencePpm, new SignalIntent { LimitRaw = priceRaw }, signalId, sourceId, reasonId, tsEventNs);
+
+    /// <summary>As <see cref="TryPublishSignal(int, Side, int, long, long, int, int, long)"/>, with the signal's order intent.</summary>
+    public long TryPublishSignal(int symbolId, Side side, int confidencePpm, in SignalIntent intent, long signalId, int sourceId, int reasonId, long tsEventNs) =>
+        Publish(new SignalWriter(symbolId, side, confidencePpm, intent, signalId, sourceId, reasonId, tsEventNs), wait: false);
 
     /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>
     public void PublishCommand(CommandKind command, long argument, long tsEventNs) => Publish(new CommandWriter(command, argument, tsEventNs));
@@ -433,6 +448,7 @@ public sealed class TradingEngine
         Sizing.ReadState(ref reader);
         reader = new StateReader(body[layout.RangeOf(SnapshotSection.OrderManager)]);
         OrderManager.ReadState(ref reader);
+        Orders.MapSources(SignalEngine.RestoredSourceMap!); // the snapshot's source ids are another process's
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
     }
 
@@ -498,7 +514,7 @@ public sealed class TradingEngine
         public void Write(ref EngineEvent slot) => slot.SetExecutionReport(report);
     }
 
-    private readonly struct SignalWriter(int symbolId, Side side, int confidencePpm, long priceRaw, long signalId, int sourceId, int reasonId, long tsEventNs) : ISlotWriter<EngineEvent>
+    private readonly struct SignalWriter(int symbolId, Side side, int confidencePpm, SignalIntent intent, long signalId, int sourceId, int reasonId, long tsEventNs) : ISlotWriter<EngineEvent>
     {
         public void Write(ref EngineEvent slot)
         {
@@ -507,7 +523,11 @@ public sealed class TradingEngine
             slot.SymbolId = symbolId;
             slot.SignalSide = side;
             slot.ConfidencePpm = confidencePpm;
-            slot.SignalPriceRaw = priceRaw;
+            slot.SignalPriceRaw = intent.LimitRaw;
+            slot.SignalOrderType = intent.OrderType;
+            slot.SignalStopRaw = intent.StopRaw;
+            slot.SignalTif = intent.Tif;
+            slot.SignalQuantity = intent.Quantity;
             slot.SignalId = signalId;
             slot.SourceId = sourceId;
             slot.ReasonId = reasonId;

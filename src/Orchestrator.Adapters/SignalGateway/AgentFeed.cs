@@ -216,7 +216,7 @@ internal sealed class AgentFeed
             SymbolId = e.SymbolId,
             Side = e.IntentSide,
             OrderType = e.IntentOrderType,
-            Tif = TimeInForce.Day,
+            Tif = e.IntentTif,
             Quantity = e.Quantity,
             LimitRaw = e.IntentLimitRaw,
             StopRaw = e.IntentStopRaw,

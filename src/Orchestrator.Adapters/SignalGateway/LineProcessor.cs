@@ -245,7 +245,7 @@ internal sealed class LineProcessor
 
         long signalId = _slot.NextSignalId;
         _slot.Prepare(signalId, id, hasId); // before the publish: the outcome thread may decide at once
-        long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, signal.PriceRaw, signalId, signal.SourceId, signal.ReasonId, _eventTimeNs());
+        long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, signal.Intent, signalId, signal.SourceId, signal.ReasonId, _eventTimeNs());
         if (sequence < 0)
         {
             return ProcessResult.RingFull;

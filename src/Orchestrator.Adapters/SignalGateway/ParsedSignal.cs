@@ -8,7 +8,12 @@ internal struct ParsedSignal
     public int SymbolId;
     public Side Side;
     public int ConfidencePpm;
-    public long PriceRaw;
+
+    /// <summary>The order intent: type, limit price (<c>price</c> or <c>limit_price</c>), stop price, time in force, quantity.</summary>
+    public SignalIntent Intent;
+
+    /// <summary>Whether the line named an <c>order_type</c> (without one, the prices decide).</summary>
+    public bool OrderTypeGiven;
     public int SourceId;
     public int ReasonId;
 

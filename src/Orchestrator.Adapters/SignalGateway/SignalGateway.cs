@@ -20,9 +20,12 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// ← {"id":"a2","status":"rejected","error":"confidence: must be between 0 and 1"}
 /// </code>
 /// Fields: symbol (string, required, a traded symbol), side ("BUY"/"SELL", any case, required),
-/// confidence (number in [0, 1], required), price (number in [0, 1e9], optional, 0/absent =
-/// market), reason (string ≤ 500 characters), source (string ≤ 64 characters, default
-/// "gateway"), id (string ≤ 64 bytes, echoed back; null when absent). Unknown properties are
+/// confidence (number in [0, 1], required), price or limit_price (number in [0, 1e9], optional,
+/// 0/absent = none), order_type ("market"/"limit"/"stop"/"stop_limit", any case; absent = the
+/// prices decide), stop_price (number in [0, 1e9], 0/absent = none), tif ("day"/"gtc"/"ioc"/"fok",
+/// default day), quantity (integer in [1, 1e9], the most shares; absent = sizing decides), reason
+/// (string ≤ 500 characters), source (string ≤ 64 characters, default "gateway"), id (string ≤ 64
+/// bytes, echoed back; null when absent). Unknown properties are
 /// ignored; a property given twice, malformed JSON, invalid UTF-8, a string escape that is no text
 /// (a lone surrogate), a wrong type or a value out of range is refused with a field-named error.
 /// Every other line gets exactly one answer, whatever its bytes (even a bug answers the line with an

@@ -5,8 +5,11 @@ namespace Orchestrator.Adapters.SignalGateway;
 
 /// <summary>
 /// Parses one request line — <c>{"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,
-/// "reason":"…","source":"…","id":"…"}</c> — with <see cref="Utf8JsonReader"/> into a
-/// <see cref="ParsedSignal"/>, validating every field with <see cref="SignalLimits"/>. Numbers
+/// "reason":"…","source":"…","id":"…"}</c>, plus the optional order intent <c>"order_type"</c>
+/// (market|limit|stop|stop_limit), <c>"limit_price"</c> (alias of <c>price</c>; not both),
+/// <c>"stop_price"</c>, <c>"tif"</c> (day|gtc|ioc|fok), <c>"quantity"</c> (integer &gt; 0) — with
+/// <see cref="Utf8JsonReader"/> into a <see cref="ParsedSignal"/>, validating every field with
+/// <see cref="SignalLimits"/> and <see cref="SignalIntentRules"/>. Numbers
 /// are read exactly as decimals (never double); unknown properties are skipped (forward
 /// compatibility), a property given twice is refused. Allocates nothing once the source and
 /// reason texts were seen before. One instance per connection (it owns a scratch buffer).
@@ -25,6 +28,7 @@ internal sealed class SignalLineParser
     public const string DefaultSource = "gateway";
 
     private const int SeenSymbol = 1, SeenSide = 2, SeenConfidence = 4, SeenPrice = 8, SeenReason = 16, SeenSource = 32, SeenId = 64;
+    private const int SeenOrderType = 128, SeenLimitPrice = 256, SeenStopPrice = 512, SeenTif = 1024, SeenQuantity = 2048;
     private const int MaxSymbolChars = 32;
 
     private readonly SymbolTable _symbols;
@@ -101,7 +105,12 @@ internal sealed class SignalLineParser
                 SeenSymbol => ReadSymbol(ref reader, ref signal),
                 SeenSide => ReadSide(ref reader, ref signal),
                 SeenConfidence => ReadConfidence(ref reader, ref signal),
-                SeenPrice => ReadPrice(ref reader, ref signal),
+                SeenPrice => ReadPrice(ref reader, ref signal.Intent.LimitRaw, GatewayError.PriceNotNumber, GatewayError.PriceOutOfRange),
+                SeenLimitPrice => ReadPrice(ref reader, ref signal.Intent.LimitRaw, GatewayError.LimitPriceNotNumber, GatewayError.LimitPriceOutOfRange),
+                SeenStopPrice => ReadPrice(ref reader, ref signal.Intent.StopRaw, GatewayError.StopPriceNotNumber, GatewayError.StopPriceOutOfRange),
+                SeenOrderType => ReadOrderType(ref reader, ref signal),
+                SeenTif => ReadTif(ref reader, ref signal),
+                SeenQuantity => ReadQuantity(ref reader, ref signal),
                 SeenReason => ReadText(ref reader, _reason, SignalLimits.MaxReasonLength, GatewayError.ReasonNotString, GatewayError.ReasonTooLong, out reasonLength),
                 SeenSource => ReadSource(ref reader, out sourceLength),
                 SeenId => ReadId(ref reader, ref signal),
@@ -134,6 +143,17 @@ internal sealed class SignalLineParser
         if ((seen & SeenConfidence) == 0)
         {
             return GatewayError.ConfidenceMissing;
+        }
+
+        if ((seen & (SeenPrice | SeenLimitPrice)) == (SeenPrice | SeenLimitPrice))
+        {
+            return GatewayError.PriceAndLimitPrice;
+        }
+
+        GatewayError intent = IntentError(SignalIntentRules.Check(signal.OrderTypeGiven, signal.Intent.OrderType, signal.Intent.LimitRaw > 0, signal.Intent.StopRaw > 0));
+        if (intent != GatewayError.None)
+        {
+            return intent;
         }
 
         // Interned only once the whole line is valid: a refused line leaves no text behind.
@@ -178,8 +198,48 @@ internal sealed class SignalLineParser
             return SeenSource;
         }
 
-        return reader.ValueTextEquals("id"u8) ? SeenId : 0;
+        if (reader.ValueTextEquals("id"u8))
+        {
+            return SeenId;
+        }
+
+        return FieldOfIntent(ref reader);
     }
+
+    private static int FieldOfIntent(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("order_type"u8))
+        {
+            return SeenOrderType;
+        }
+
+        if (reader.ValueTextEquals("limit_price"u8))
+        {
+            return SeenLimitPrice;
+        }
+
+        if (reader.ValueTextEquals("stop_price"u8))
+        {
+            return SeenStopPrice;
+        }
+
+        if (reader.ValueTextEquals("tif"u8))
+        {
+            return SeenTif;
+        }
+
+        return reader.ValueTextEquals("quantity"u8) ? SeenQuantity : 0;
+    }
+
+    private static GatewayError IntentError(SignalIntentProblem problem) => problem switch
+    {
+        SignalIntentProblem.LimitPriceRequired => GatewayError.LimitPriceRequired,
+        SignalIntentProblem.StopPriceRequired => GatewayError.StopPriceRequired,
+        SignalIntentProblem.LimitPriceNotAllowed => GatewayError.LimitPriceNotAllowed,
+        SignalIntentProblem.StopPriceNotAllowed => GatewayError.StopPriceNotAllowed,
+        SignalIntentProblem.PriceAndLimitPrice => GatewayError.PriceAndLimitPrice,
+        _ => GatewayError.None,
+    };
 
     private GatewayError ReadSymbol(ref Utf8JsonReader reader, ref ParsedSignal signal)
     {
@@ -259,7 +319,8 @@ internal sealed class SignalLineParser
         return GatewayError.None;
     }
 
-    private static GatewayError ReadPrice(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    /// <summary>A price (limit or stop; 0 or null = none) into <paramref name="raw"/>.</summary>
+    private static GatewayError ReadPrice(ref Utf8JsonReader reader, ref long raw, GatewayError notNumber, GatewayError outOfRange)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -269,17 +330,88 @@ internal sealed class SignalLineParser
         if (reader.TokenType != JsonTokenType.Number)
         {
             reader.Skip();
-            return GatewayError.PriceNotNumber;
+            return notNumber;
         }
 
         // Exact: the decimal is the number as written (1e400 or 1e-400 do not fit and are refused).
         if (!reader.TryGetDecimal(out decimal price) || !SignalLimits.IsValidPrice(price))
         {
-            return GatewayError.PriceOutOfRange;
+            return outOfRange;
         }
 
-        signal.PriceRaw = FixedPoint.FromDecimal(price);
+        raw = FixedPoint.FromDecimal(price);
         return GatewayError.None;
+    }
+
+    private static GatewayError ReadOrderType(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None; // absent: the prices decide
+        }
+
+        Span<char> raw = stackalloc char[24];
+        if (!TryCopyShortString(ref reader, raw, out int length) || !SignalIntentRules.TryParseOrderType(raw[..length], out signal.Intent.OrderType))
+        {
+            return GatewayError.OrderTypeInvalid;
+        }
+
+        signal.OrderTypeGiven = true;
+        return GatewayError.None;
+    }
+
+    private static GatewayError ReadTif(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None; // absent: day
+        }
+
+        Span<char> raw = stackalloc char[24];
+        return TryCopyShortString(ref reader, raw, out int length) && SignalIntentRules.TryParseTif(raw[..length], out signal.Intent.Tif)
+            ? GatewayError.None
+            : GatewayError.TifInvalid;
+    }
+
+    private static GatewayError ReadQuantity(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None; // absent: sizing decides
+        }
+
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return GatewayError.QuantityInvalid;
+        }
+
+        if (!reader.TryGetDecimal(out decimal quantity) || !SignalIntentRules.IsValidQuantity(quantity))
+        {
+            return GatewayError.QuantityInvalid;
+        }
+
+        signal.Intent.Quantity = (long)quantity;
+        return GatewayError.None;
+    }
+
+    /// <summary>A string token of at most <paramref name="into"/>'s length in bytes, unescaped into it; false for anything else (skipped).</summary>
+    private static bool TryCopyShortString(ref Utf8JsonReader reader, scoped Span<char> into, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > into.Length)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        if (IsUndecodable(ref reader))
+        {
+            return false;
+        }
+
+        length = reader.CopyString(into);
+        return true;
     }
 
     /// <summary>A string copied (unescaped) into <paramref name="buffer"/>; null counts as absent.</summary>

@@ -6,16 +6,37 @@ namespace Orchestrator.Agents.State;
 /// <param name="Symbol">One of the engine's symbols.</param>
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Confidence">0..1.</param>
-/// <param name="Price">Reference or limit price; 0 for none.</param>
+/// <param name="Price">Limit price (wire name <c>limit_price</c>, alias <c>price</c>); 0 for none.</param>
 /// <param name="Reason">Why, in words (logged with the signal).</param>
 /// <param name="Source">The agent that produced it.</param>
-public sealed record AgentSignal(string Symbol, Side Side, decimal Confidence, decimal Price, string Reason, string Source);
+/// <remarks>
+/// The order intent beyond the price is optional (<see cref="SignalIntentRules"/>): without
+/// <see cref="OrderType"/> the prices decide (none = market, a price = limit).
+/// </remarks>
+public sealed record AgentSignal(string Symbol, Side Side, decimal Confidence, decimal Price, string Reason, string Source)
+{
+    /// <summary>The order type asked for (<c>order_type</c>); null = the prices decide.</summary>
+    public OrderType? OrderType { get; init; }
+
+    /// <summary>Stop (trigger) price (<c>stop_price</c>); 0 for none.</summary>
+    public decimal StopPrice { get; init; }
+
+    /// <summary>Time in force (<c>tif</c>), Day unless given.</summary>
+    public TimeInForce Tif { get; init; } = TimeInForce.Day;
+
+    /// <summary>Most shares to trade (<c>quantity</c>); 0 = sizing decides. Sizing and risk still cap it.</summary>
+    public long Quantity { get; init; }
+}
 
 /// <summary>The outcome of handing a signal to the engine.</summary>
 /// <param name="Accepted">Published into the inbound ring (risk decides later).</param>
 /// <param name="Sequence">The ring sequence it was published at (0 when refused).</param>
 /// <param name="Error">Why it was refused before reaching the ring (unknown symbol, bad numbers).</param>
-public sealed record SignalPublishResult(bool Accepted, long Sequence, string? Error);
+public sealed record SignalPublishResult(bool Accepted, long Sequence, string? Error)
+{
+    /// <summary>The id the signal carries in the engine and the audit trail (<c>signal_id</c>); 0 when refused.</summary>
+    public long SignalId { get; init; }
+}
 
 /// <summary>The agents' only way to act: publishing signals into the engine's inbound ring.</summary>
 public interface ISignalPublisher

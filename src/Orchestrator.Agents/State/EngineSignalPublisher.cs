@@ -4,8 +4,8 @@ namespace Orchestrator.Agents.State;
 
 /// <summary>
 /// <see cref="ISignalPublisher"/> into the engine's inbound ring: the signal is checked first
-/// (known symbol, side, confidence in [0, 1], price not negative, reason bounded) so nothing
-/// malformed reaches the fast path; the ring never blocks an agent — when it is full the signal
+/// (known symbol, side, confidence in [0, 1], price not negative, a sound order intent, reason
+/// bounded) so nothing malformed reaches the fast path; the ring never blocks an agent — when it is full the signal
 /// is refused as "engine busy". Risk decides afterwards, like for any signal.
 /// </summary>
 /// <param name="engine">The engine.</param>
@@ -33,8 +33,17 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return new SignalPublishResult(false, 0, problem);
         }
 
-        long sequence = engine.PublishSignal(symbolId, signal.Side, Core.SignalLimits.ToConfidencePpm(signal.Confidence), Core.FixedPoint.FromDecimal(signal.Price),
-            Interlocked.Increment(ref _nextSignalId), signal.Source, signal.Reason, eventTimeNs(), wait: false);
+        var intent = new Core.SignalIntent
+        {
+            OrderType = signal.OrderType ?? Core.OrderType.Market,
+            LimitRaw = Core.FixedPoint.FromDecimal(signal.Price),
+            StopRaw = Core.FixedPoint.FromDecimal(signal.StopPrice),
+            Tif = signal.Tif,
+            Quantity = signal.Quantity,
+        };
+        long signalId = Interlocked.Increment(ref _nextSignalId);
+        long sequence = engine.PublishSignal(symbolId, signal.Side, Core.SignalLimits.ToConfidencePpm(signal.Confidence), intent,
+            signalId, signal.Source, signal.Reason, eventTimeNs(), wait: false);
         if (sequence < 0)
         {
             Interlocked.Increment(ref _refused);
@@ -42,7 +51,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
         }
 
         Interlocked.Increment(ref _published);
-        return new SignalPublishResult(true, sequence, null);
+        return new SignalPublishResult(true, sequence, null) { SignalId = signalId };
     }
 
     private string? Check(AgentSignal signal, out int symbolId)
@@ -68,6 +77,12 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return $"price: must be between 0 and 1,000,000,000, got {signal.Price}";
         }
 
+        string? intent = CheckIntent(signal);
+        if (intent is not null)
+        {
+            return intent;
+        }
+
         if (signal.Reason is { Length: > MaxReasonLength })
         {
             return $"reason: at most {MaxReasonLength} characters";
@@ -84,5 +99,32 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
         }
 
         return signal.Source.Length > Core.SignalLimits.MaxSourceLength ? $"source: at most {Core.SignalLimits.MaxSourceLength} characters" : null;
+    }
+
+    /// <summary>The order intent's rules (<see cref="Core.SignalIntentRules"/>); null when it is sound.</summary>
+    private static string? CheckIntent(AgentSignal signal)
+    {
+        if (signal.OrderType is { } type && !Enum.IsDefined(type))
+        {
+            return Core.SignalIntentRules.OrderTypeInvalidMessage;
+        }
+
+        if (!Core.SignalLimits.IsValidPrice(signal.StopPrice))
+        {
+            return $"{Core.SignalIntentRules.StopPriceOutOfRangeMessage}, got {signal.StopPrice}";
+        }
+
+        if (!Enum.IsDefined(signal.Tif))
+        {
+            return Core.SignalIntentRules.TifInvalidMessage;
+        }
+
+        if (signal.Quantity != 0 && !Core.SignalIntentRules.IsValidQuantity(signal.Quantity))
+        {
+            return $"{Core.SignalIntentRules.QuantityInvalidMessage}, got {signal.Quantity}";
+        }
+
+        Core.SignalIntentProblem problem = Core.SignalIntentRules.Check(signal.OrderType is not null, signal.OrderType ?? Core.OrderType.Market, signal.Price > 0, signal.StopPrice > 0);
+        return problem == Core.SignalIntentProblem.None ? null : Core.SignalIntentRules.Message(problem);
     }
 }

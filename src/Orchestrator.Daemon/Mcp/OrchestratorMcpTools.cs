@@ -85,12 +85,17 @@ public static class OrchestratorMcpTools
                     """, ["strategy", "symbols", "start_date", "end_date"]), true,
                 (args, ct) => Backtest(args, context, ct)),
             new("submit_signal",
-                "Proposes a trade to the engine. The signal is checked (known symbol, side, confidence 0..1, price), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity. Answers accepted with the ring sequence, or why it was refused; follow its fate with get_recent_signals.",
+                "Proposes a trade to the engine. The signal is checked (known symbol, side, confidence 0..1, prices, order type), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity (at most the quantity given). Answers accepted with the ring sequence and the signal_id the audit trail carries, or why it was refused; follow its fate with get_recent_signals.",
                 Schema($$$"""
                     {"symbol":{"type":"string","description":"A symbol this daemon trades."},
                      "side":{"type":"string","enum":["BUY","SELL"]},
                      "confidence":{"type":"number","minimum":0,"maximum":1,"description":"How sure, 0..1."},
-                     "price":{"type":"number","minimum":0,"description":"Reference or limit price; omit or 0 for none."},
+                     "order_type":{"type":"string","enum":["market","limit","stop","stop_limit"],"description":"Any case. Omitted: limit when a limit price is given, else market (a stop price alone: stop)."},
+                     "limit_price":{"type":"number","minimum":0,"description":"Limit price (limit and stop_limit orders); omit or 0 for none."},
+                     "price":{"type":"number","minimum":0,"description":"Alias of limit_price (give one of them)."},
+                     "stop_price":{"type":"number","minimum":0,"description":"Stop (trigger) price (stop and stop_limit orders); omit or 0 for none."},
+                     "tif":{"type":"string","enum":["day","gtc","ioc","fok"],"description":"Time in force, any case; default day."},
+                     "quantity":{"type":"integer","minimum":1,"description":"The most shares to trade; omitted: sizing decides. Sizing and risk still cap it."},
                      "reason":{"type":"string","maxLength":{{{MaxReasonLength}}},"description":"Why, in words (logged with the signal)."},
                      "id":{"type":"string","maxLength":{{{MaxIdLength}}},"description":"Your own reference, echoed back and logged."}}
                     """, ["symbol", "side", "confidence"]), false,
@@ -217,7 +222,7 @@ public static class OrchestratorMcpTools
 
     private static Task<JsonNode?> SubmitSignal(McpArguments args, McpToolContext context)
     {
-        args.AllowOnly("symbol", "side", "confidence", "price", "reason", "id");
+        args.AllowOnly("symbol", "side", "confidence", "order_type", "limit_price", "price", "stop_price", "tif", "quantity", "reason", "id");
         string symbol = args.RequiredString("symbol", 32).ToUpperInvariant();
         Side side = args.RequiredString("side", 8).ToUpperInvariant() switch
         {
@@ -226,11 +231,36 @@ public static class OrchestratorMcpTools
             string other => throw new McpToolException($"side: must be BUY or SELL, got '{other}'"),
         };
         decimal confidence = args.RequiredDecimal("confidence");
-        decimal price = args.OptionalDecimal("price") ?? 0m;
+        decimal? limitPrice = args.OptionalDecimal("limit_price");
+        decimal? aliasPrice = args.OptionalDecimal("price");
+        if (limitPrice is not null && aliasPrice is not null)
+        {
+            throw new McpToolException(SignalIntentRules.Message(SignalIntentProblem.PriceAndLimitPrice));
+        }
+
+        OrderType? orderType = args.OptionalString("order_type", 16) is { } typeText
+            ? (SignalIntentRules.TryParseOrderType(typeText, out OrderType parsedType) ? parsedType : throw new McpToolException(SignalIntentRules.OrderTypeInvalidMessage))
+            : null;
+        TimeInForce tif = args.OptionalString("tif", 8) is { } tifText
+            ? (SignalIntentRules.TryParseTif(tifText, out TimeInForce parsedTif) ? parsedTif : throw new McpToolException(SignalIntentRules.TifInvalidMessage))
+            : TimeInForce.Day;
+        decimal? quantity = args.OptionalDecimal("quantity");
+        if (quantity is { } asked && !SignalIntentRules.IsValidQuantity(asked))
+        {
+            throw new McpToolException($"{SignalIntentRules.QuantityInvalidMessage}, got {asked.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         string reason = args.OptionalString("reason", MaxReasonLength) ?? "submitted over MCP";
         string? id = args.OptionalString("id", MaxIdLength);
 
-        SignalPublishResult published = context.Publisher.Publish(new AgentSignal(symbol, side, confidence, price, reason, SignalSource));
+        var signal = new AgentSignal(symbol, side, confidence, limitPrice ?? aliasPrice ?? 0m, reason, SignalSource)
+        {
+            OrderType = orderType,
+            StopPrice = args.OptionalDecimal("stop_price") ?? 0m,
+            Tif = tif,
+            Quantity = (long)(quantity ?? 0m),
+        };
+        SignalPublishResult published = context.Publisher.Publish(signal);
         if (!published.Accepted)
         {
             throw new McpToolException("signal refused: " + published.Error);
@@ -240,6 +270,7 @@ public static class OrchestratorMcpTools
         {
             ["accepted"] = true,
             ["sequence"] = published.Sequence,
+            ["signal_id"] = published.SignalId,
             ["id"] = id,
             ["note"] = "published to the engine; the risk manager decides next (see get_recent_signals)",
         });

@@ -8,7 +8,7 @@ using Orchestrator.Engine.State;
 namespace Orchestrator.Engine.Handlers;
 
 /// <summary>
-/// The order manager: turns a sized intent into an order with a deterministic client order id,
+/// The order manager: turns a sized intent into an order (the intent's type and time in force) with a deterministic client order id,
 /// hands it to the broker gateway through the outbound ring, and applies execution reports —
 /// state machine, fills into positions, average cost, P&amp;L and cash. The outbound claim
 /// never waits: a full outbound ring rejects the order (GatewayBusy) rather than stall the
@@ -60,24 +60,20 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
 
     private void Submit(ref EngineEvent e)
     {
-        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.TsEventNs, e.PublishTimestamp, out long clientOrderId, out OrderType type);
+        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentTif, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, out long clientOrderId);
         if (refused != RejectReason.None)
         {
             Refusal.Record(ref e, refused, _counters, _audit);
             return;
         }
 
-        e.IntentOrderType = type;
         e.ClientOrderId = clientOrderId;
     }
 
     /// <summary>Creates an order and hands it to the gateway; never waits (a full outbound ring is GatewayBusy).</summary>
-    private RejectReason Send(int symbolId, Side side, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, long tsNs, long causePublishTimestamp, out long clientOrderId, out OrderType type)
+    private RejectReason Send(int symbolId, Side side, long quantity, OrderType type, TimeInForce tif, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs, long causePublishTimestamp, out long clientOrderId)
     {
         clientOrderId = 0;
-        type = limitRaw > 0
-            ? (stopRaw > 0 ? OrderType.StopLimit : OrderType.Limit)
-            : (stopRaw > 0 ? OrderType.Stop : OrderType.Market);
         if (!_orders.HasCapacity)
         {
             return RejectReason.MaxOpenOrders;
@@ -96,7 +92,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
 
         if (SuppressSending)
         {
-            clientOrderId = _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs).ClientOrderId;
+            clientOrderId = _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs).ClientOrderId;
             _counters.OrdersSubmitted++; // recovery: the order was sent before the restart; its reports follow in the journal
             return RejectReason.None;
         }
@@ -105,7 +101,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         // inline journal's write), it leaves as the no-op OrderCommandKind.None the gateway ignores.
         try
         {
-            ref OrderRecord order = ref _orders.Create(symbolId, side, type, TimeInForce.Day, quantity, limitRaw, stopRaw, origin, tsNs);
+            ref OrderRecord order = ref _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
             clientOrderId = order.ClientOrderId;
             ref OrderCommand command = ref _outbound[outSequence];
             command.Kind = OrderCommandKind.SubmitOrder;
@@ -113,7 +109,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             command.SymbolId = symbolId;
             command.Side = side;
             command.OrderType = type;
-            command.TimeInForce = TimeInForce.Day;
+            command.TimeInForce = tif;
             command.Quantity = quantity;
             command.LimitPriceRaw = limitRaw;
             command.StopPriceRaw = stopRaw;
@@ -147,6 +143,8 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             Quantity = quantity,
             PriceRaw = limitRaw,
             ClientOrderId = clientOrderId,
+            SignalId = signalId,
+            SourceId = sourceId,
             TsEventNs = tsNs,
         });
         return RejectReason.None;
@@ -168,7 +166,7 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
                 continue;
             }
 
-            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), 0, 0, IntentOrigin.Operator, tsNs, 0, out _, out _);
+            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), OrderType.Market, TimeInForce.Day, 0, 0, IntentOrigin.Operator, EngineSources.Operator, 0, tsNs, 0, out _);
             if (refused != RejectReason.None)
             {
                 _counters.Reject(refused);
@@ -187,6 +185,11 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
         }
 
         ref OrderRecord order = ref _orders[slot];
+
+        // Whose report this is, for every consumer after the trading stages (they need not read the order table).
+        e.SourceId = order.SourceId;
+        e.SignalId = order.SignalId;
+        e.Origin = order.Origin;
         bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
         long fill = isFill ? e.FillQuantity : 0;
         if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
@@ -217,6 +220,9 @@ public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
             PriceRaw = e.FillPriceRaw,
             Reason = e.ReportReject,
             Value = order.LeavesQuantity,
+            Origin = order.Origin,
+            SignalId = order.SignalId,
+            SourceId = order.SourceId,
             TsEventNs = e.TsEventNs,
         };
 

@@ -10,12 +10,14 @@ namespace Orchestrator.Engine.Handlers;
 /// <summary>
 /// Turns a passed intent into a share count. Opening or adding: the configured method (fixed
 /// fraction of equity, ATR-based risk per trade, or fixed quantity), scaled by confidence if
-/// configured, then capped by max order notional, max position (% of equity, filled), max
-/// concentration (% of equity, filled plus working orders) and buying power (cash minus cash
-/// reserved by working buys, with a commission estimate), and rounded down to the lot size.
-/// Reducing (protective exits, and sells of a long without short selling): the whole
-/// position not already being closed by working orders. A zero result is a reject naming
-/// the cap that bound it.
+/// configured, at most the signal's own quantity (<see cref="EngineEvent.IntentQuantityCap"/>),
+/// then capped by max order notional, max position (% of equity, filled), max concentration
+/// (% of equity, filled plus working orders) and buying power (cash minus cash reserved by
+/// working buys, with a commission estimate), and rounded down to the lot size. Reducing
+/// (protective exits, and sells of a long without short selling): the whole position not
+/// already being closed by working orders, at most the signal's quantity. A zero result is a
+/// reject naming the cap that bound it. Orders are valued at their limit, else their stop, else
+/// the last trade.
 /// </summary>
 /// <remarks>Runs on the trading thread, after the risk manager and before the order manager.</remarks>
 public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
@@ -152,7 +154,8 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         _allowShortSelling = r.Bool();
     }
 
-    private long PriceOf(ref EngineEvent e) => e.IntentLimitRaw > 0 ? e.IntentLimitRaw : _market.LastRaw(e.SymbolId);
+    /// <summary>The price an order is valued at: its limit, else its stop (where it triggers), else the last trade.</summary>
+    private long PriceOf(ref EngineEvent e) => e.IntentLimitRaw > 0 ? e.IntentLimitRaw : e.IntentStopRaw > 0 ? e.IntentStopRaw : _market.LastRaw(e.SymbolId);
 
     private RejectReason Size(ref EngineEvent e, out long quantity)
     {
@@ -176,7 +179,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
                 return RejectReason.NoPosition;
             }
 
-            quantity = closing;
+            quantity = e.IntentQuantityCap > 0 ? Math.Min(closing, e.IntentQuantityCap) : closing;
             return quantity > 0 ? RejectReason.None : RejectReason.NoPosition;
         }
 
@@ -215,6 +218,11 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         if (_scaleByConfidence)
         {
             wanted = FixedPoint.MulDiv(wanted, e.ConfidencePpm, Ppm);
+        }
+
+        if (e.IntentQuantityCap > 0 && e.IntentQuantityCap < wanted)
+        {
+            wanted = e.IntentQuantityCap; // the signal asked for at most this many; the caps below still apply
         }
 
         RejectReason binding = RejectReason.ZeroQuantity;

@@ -19,6 +19,7 @@ internal static class Refusal
             Reason = reason,
             ConfidencePpm = e.ConfidencePpm,
             SignalId = e.SignalId,
+            SourceId = e.SourceId,
             TsEventNs = e.TsEventNs,
         });
     }

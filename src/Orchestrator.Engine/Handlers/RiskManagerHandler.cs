@@ -152,7 +152,8 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     private RejectReason Check(ref EngineEvent e)
     {
         if ((uint)e.SymbolId >= (uint)_allowed.Length || e.IntentSide == Side.None
-            || e.ConfidencePpm < 0 || e.ConfidencePpm > Ppm || e.IntentLimitRaw < 0)
+            || e.ConfidencePpm < 0 || e.ConfidencePpm > Ppm || e.IntentLimitRaw < 0
+            || !SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) || e.IntentTif > TimeInForce.Fok || e.IntentQuantityCap < 0)
         {
             return RejectReason.InvalidSignal;
         }

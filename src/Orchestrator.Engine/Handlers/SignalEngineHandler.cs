@@ -13,8 +13,9 @@ namespace Orchestrator.Engine.Handlers;
 /// First trading stage. Market data updates per-symbol state and indicators in O(1); then, in
 /// priority order, a protective exit (stop-loss, take-profit, trailing stop against the
 /// position's average cost and best price since entry) or a built-in rule may write an intent
-/// into the same slot. An outside signal becomes an intent as it is (side, optional limit,
-/// confidence, source). Time is the event's own.
+/// into the same slot, with its source (<see cref="EngineSources.Exits"/>, <see cref="EngineSources.Rules"/>).
+/// An outside signal becomes an intent as it is (side, confidence, source, and its order intent: type,
+/// limit and stop prices, time in force, quantity cap). Time is the event's own.
 /// </summary>
 /// <remarks>
 /// Runs on the trading thread, or on its own thread when the pipeline is split; it reads
@@ -175,7 +176,16 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
-    /// <summary>This stage's snapshot section: its counters, market state, indicators, rules, peaks, exit settings, day.</summary>
+    /// <summary>Set by the engine: the source names, kept in this stage's snapshot section (the first one read back).</summary>
+    internal TextInterner? Sources { get; set; }
+
+    /// <summary>After <see cref="ReadState"/>: the snapshot's source ids mapped to this process's (<see cref="SnapshotSources.Map"/>).</summary>
+    internal int[]? RestoredSourceMap { get; private set; }
+
+    /// <summary>
+    /// This stage's snapshot section: its counters, market state, indicators, rules, peaks, exit settings, day,
+    /// and the source names (first stage to see a checkpoint: every source id in the snapshot was interned by then).
+    /// </summary>
     internal void WriteState(ref StateWriter w)
     {
         _counters.WriteSignalState(ref w);
@@ -192,6 +202,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         w.Int64(_takeProfitPpm);
         w.Int64(_trailingPpm);
         w.Int64(_currentDay);
+        SnapshotSources.Write(ref w, Sources);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -211,6 +222,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         _takeProfitPpm = r.Int64();
         _trailingPpm = r.Int64();
         _currentDay = r.Int64();
+        RestoredSourceMap = SnapshotSources.Read(ref r, Sources);
     }
 
     private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;
@@ -239,12 +251,14 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
         _counters.RuleSignals++;
         SetIntent(ref e, side, IntentOrigin.Rule, _ruleConfidencePpm, limitRaw: 0, reduceOnly: false);
+        e.SourceId = EngineSources.Rules;
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.RuleSignal,
             SymbolId = e.SymbolId,
             Side = side,
             Origin = IntentOrigin.Rule,
+            SourceId = EngineSources.Rules,
             ConfidencePpm = _ruleConfidencePpm,
             PriceRaw = e.PriceRaw,
             Value = rule,
@@ -303,12 +317,14 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         _counters.ProtectiveExits++;
         Side side = isLong ? Side.Sell : Side.Buy;
         SetIntent(ref e, side, origin, (int)Ppm, limitRaw: 0, reduceOnly: true);
+        e.SourceId = EngineSources.Exits;
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.ProtectiveExit,
             SymbolId = s,
             Side = side,
             Origin = origin,
+            SourceId = EngineSources.Exits,
             PriceRaw = last,
             TsEventNs = e.TsEventNs,
         });
@@ -342,8 +358,12 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
-        // Symbol and confidence range are the risk manager's to judge and report.
+        // Symbol, confidence range and a consistent order intent are the risk manager's to judge and report.
         SetIntent(ref e, e.SignalSide, IntentOrigin.External, e.ConfidencePpm, e.SignalPriceRaw, reduceOnly: false);
+        e.IntentStopRaw = e.SignalStopRaw;
+        e.IntentOrderType = SignalIntentRules.Resolve(e.SignalOrderType, e.SignalPriceRaw, e.SignalStopRaw);
+        e.IntentTif = e.SignalTif;
+        e.IntentQuantityCap = e.SignalQuantity;
     }
 
     private void SetIntent(ref EngineEvent e, Side side, IntentOrigin origin, int confidencePpm, long limitRaw, bool reduceOnly)
@@ -353,6 +373,9 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         e.ConfidencePpm = confidencePpm;
         e.IntentLimitRaw = limitRaw;
         e.IntentStopRaw = 0;
+        e.IntentOrderType = limitRaw > 0 ? OrderType.Limit : OrderType.Market;
+        e.IntentTif = TimeInForce.Day;
+        e.IntentQuantityCap = 0;
         e.ReduceOnly = reduceOnly;
         e.Reject = RejectReason.None;
         if (ValidSymbol(e.SymbolId))

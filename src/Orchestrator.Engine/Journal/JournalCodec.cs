@@ -14,7 +14,8 @@ namespace Orchestrator.Engine.Journal;
 /// payload = u8 recordType  u64 sequence  body
 /// EngineEvent body  = u8 kind  i32 symbolId  i64 tsEventNs  i64 tsInitNs  kind-block
 ///   TradeTick | QuoteTick | Bar: i64 price size bid ask bidSize askSize open high low   (72)
-///   TradeSignal:     u8 side  i32 confidencePpm  i64 signalPrice  i64 signalId  i32 sourceId  i32 reasonId   (29)
+///   TradeSignal:     u8 side  i32 confidencePpm  i64 signalPrice  i64 signalId  i32 sourceId  i32 reasonId
+///                    u8 orderType  i64 stopPrice  u8 tif  i64 quantity                    (47; 29 = without the order intent, as written before it: read with defaults)
 ///   ExecutionReport: u8 execType  i64 orderId  u8 side  i64 fillQty fillPrice commission leaves  u8 reject (43)
 ///   Command:         u8 command  i64 argument                                             (9)
 ///   Timer | None:    nothing
@@ -66,7 +67,10 @@ public static class JournalCodec
 
     internal const int EventHeaderBytes = 1 + 4 + 8 + 8;
     internal const int MarketBlockBytes = 9 * 8;
-    internal const int SignalBlockBytes = 1 + 4 + 8 + 8 + 4 + 4;
+    internal const int SignalBlockBytes = LegacySignalBlockBytes + 1 + 8 + 1 + 8;
+
+    /// <summary>A TradeSignal block written before signals carried an order intent (market or limit by price, Day, sizing's quantity).</summary>
+    internal const int LegacySignalBlockBytes = 1 + 4 + 8 + 8 + 4 + 4;
     internal const int ReportBlockBytes = 1 + 8 + 1 + (4 * 8) + 1;
     internal const int CommandBlockBytes = 1 + 8;
     internal const int TextPrefixBytes = 1 + 4 + 2;
@@ -223,6 +227,10 @@ public static class JournalCodec
                 BinaryPrimitives.WriteInt64LittleEndian(b[13..], e.SignalId);
                 BinaryPrimitives.WriteInt32LittleEndian(b[21..], e.SourceId);
                 BinaryPrimitives.WriteInt32LittleEndian(b[25..], e.ReasonId);
+                b[29] = (byte)e.SignalOrderType;
+                BinaryPrimitives.WriteInt64LittleEndian(b[30..], e.SignalStopRaw);
+                b[38] = (byte)e.SignalTif;
+                BinaryPrimitives.WriteInt64LittleEndian(b[39..], e.SignalQuantity);
                 body = SignalBlockBytes;
                 break;
             case EventKind.ExecutionReport:
@@ -311,7 +319,7 @@ public static class JournalCodec
                 e.LowRaw = BinaryPrimitives.ReadInt64LittleEndian(b[64..]);
                 return true;
             case EventKind.TradeSignal:
-                if (b.Length != SignalBlockBytes)
+                if (b.Length != SignalBlockBytes && b.Length != LegacySignalBlockBytes)
                 {
                     return false;
                 }
@@ -322,6 +330,14 @@ public static class JournalCodec
                 e.SignalId = BinaryPrimitives.ReadInt64LittleEndian(b[13..]);
                 e.SourceId = BinaryPrimitives.ReadInt32LittleEndian(b[21..]);
                 e.ReasonId = BinaryPrimitives.ReadInt32LittleEndian(b[25..]);
+                if (b.Length == SignalBlockBytes)
+                {
+                    e.SignalOrderType = (OrderType)b[29];
+                    e.SignalStopRaw = BinaryPrimitives.ReadInt64LittleEndian(b[30..]);
+                    e.SignalTif = (TimeInForce)b[38];
+                    e.SignalQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[39..]);
+                }
+
                 return true;
             case EventKind.ExecutionReport:
                 if (b.Length != ReportBlockBytes)

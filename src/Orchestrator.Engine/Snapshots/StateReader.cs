@@ -61,6 +61,20 @@ public ref struct StateReader
         }
     }
 
+    /// <summary>Reads what <see cref="StateWriter.Text"/> wrote with the same width (allocates the string).</summary>
+    public string Text(int widthChars)
+    {
+        int length = Int32();
+        if ((uint)length > (uint)widthChars)
+        {
+            throw new InvalidDataException("A snapshot text field is longer than its width.");
+        }
+
+        string text = new(MemoryMarshal.Cast<byte, char>(_source.Slice(Position, length * sizeof(char))));
+        Position += widthChars * sizeof(char);
+        return text;
+    }
+
     private void Block(Span<byte> into)
     {
         if (!BitConverter.IsLittleEndian)

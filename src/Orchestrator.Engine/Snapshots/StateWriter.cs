@@ -91,6 +91,20 @@ public ref struct StateWriter
 
     public void Bools(bool[] values) => Block(MemoryMarshal.AsBytes(values.AsSpan()), values.Length);
 
+    /// <summary>A text in a fixed field: its length (i32), then <paramref name="widthChars"/> UTF-16 units, zero-padded.</summary>
+    public void Text(ReadOnlySpan<char> text, int widthChars)
+    {
+        Int32(text.Length);
+        Block(MemoryMarshal.AsBytes(text), text.Length * sizeof(char));
+        int padding = (widthChars - text.Length) * sizeof(char);
+        if (!_counting)
+        {
+            _destination.Slice(Position, padding).Clear();
+        }
+
+        Position += padding;
+    }
+
     // Native order is little-endian on every platform .NET 10 ships for (x64, Arm64); the static check keeps it honest.
     private void Block(ReadOnlySpan<byte> bytes, int length)
     {

@@ -12,6 +12,13 @@ public struct SnapshotOrder
     public long Quantity;
     public long FilledQuantity;
     public long LimitRaw;
+    public IntentOrigin Origin;
+
+    /// <summary>The order's source (<see cref="OrderRecord.SourceId"/>).</summary>
+    public int SourceId;
+
+    /// <summary>The signal it came from; 0 for rule, exit and operator orders.</summary>
+    public long SignalId;
 }
 
 /// <summary>
@@ -136,6 +143,9 @@ public sealed class EngineSnapshot
                     Quantity = order.Quantity,
                     FilledQuantity = order.FilledQuantity,
                     LimitRaw = order.LimitRaw,
+                    Origin = order.Origin,
+                    SourceId = order.SourceId,
+                    SignalId = order.SignalId,
                 };
             }
         }

@@ -12,6 +12,15 @@ public struct OrderRecord
     public TimeInForce TimeInForce;
     public OrderStatus Status;
     public IntentOrigin Origin;
+
+    /// <summary>
+    /// Who asked for the order: the interned source (agent or strategy name, <see cref="TradingEngine.Sources"/>);
+    /// built-in rules, protective exits and operator commands have their own (<see cref="EngineSources"/>).
+    /// </summary>
+    public int SourceId;
+
+    /// <summary>The signal the order came from (the sender's id as the edge gave it); 0 for rule, exit and operator orders.</summary>
+    public long SignalId;
     public long Quantity;
     public long FilledQuantity;
     public long LimitRaw;

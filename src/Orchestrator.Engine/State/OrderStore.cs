@@ -73,7 +73,7 @@ public sealed class OrderStore
     public bool HasCapacity => !OrderStateMachine.IsOpen(_orders[_nextCounter & _mask].Status) || _orders[_nextCounter & _mask].ClientOrderId == 0;
 
     /// <summary>Creates an order in state PendingNew and returns a reference to it.</summary>
-    public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, long tsNs)
+    public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs)
     {
         long counter = _nextCounter++;
         ref OrderRecord order = ref _orders[counter & _mask];
@@ -87,6 +87,8 @@ public sealed class OrderStore
         order.LimitRaw = limitRaw;
         order.StopRaw = stopRaw;
         order.Origin = origin;
+        order.SourceId = sourceId;
+        order.SignalId = signalId;
         order.Status = OrderStatus.PendingNew;
         order.TsCreatedNs = tsNs;
         order.TsUpdatedNs = tsNs;
@@ -178,6 +180,15 @@ public sealed class OrderStore
         r.Int64s(_workingBuyQty);
         r.Int64s(_workingSellQty);
         r.Records(_orders);
+    }
+
+    /// <summary>After <see cref="ReadState"/>: gives every order the source id its name has in this process (recovery).</summary>
+    internal void MapSources(int[] map)
+    {
+        for (int i = 0; i < _orders.Length; i++)
+        {
+            _orders[i].SourceId = SnapshotSources.Map(map, _orders[i].SourceId);
+        }
     }
 }
 

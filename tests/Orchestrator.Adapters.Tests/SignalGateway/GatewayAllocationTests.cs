@@ -20,7 +20,9 @@ public sealed class GatewayAllocationTests
         var text = new StringBuilder();
         for (int i = 0; i < Batch; i++)
         {
-            text.Append("{\"symbol\":\"AAPL\",\"side\":\"").Append(i % 2 == 0 ? "BUY" : "SELL").Append("\",\"confidence\":0.75,\"price\":101.25,\"reason\":\"mean reversion\",\"source\":\"strategy_agent\",\"id\":\"sig-")
+            // Every other line carries a full order intent (issue 17): its fields parse without allocating too.
+            string intent = i % 4 < 2 ? "\"price\":101.25" : "\"order_type\":\"Stop_Limit\",\"limit_price\":101.25,\"stop_price\":101,\"tif\":\"ioc\",\"quantity\":5";
+            text.Append("{\"symbol\":\"AAPL\",\"side\":\"").Append(i % 2 == 0 ? "BUY" : "SELL").Append("\",\"confidence\":0.75,").Append(intent).Append(",\"reason\":\"mean reversion\",\"source\":\"strategy_agent\",\"id\":\"sig-")
                 .Append(i).Append("\"}\n");
         }
 

@@ -23,7 +23,7 @@ public sealed class SignalLineParserTests
         Assert.Equal(symbolId, signal.SymbolId);
         Assert.Equal(side, signal.Side);
         Assert.Equal(confidencePpm, signal.ConfidencePpm);
-        Assert.Equal(priceRaw, signal.PriceRaw);
+        Assert.Equal(priceRaw, signal.Intent.LimitRaw);
         Assert.Equal(-1, signal.IdOffset);
         Assert.Equal(SignalLineParser.DefaultSource, _sources.Get(signal.SourceId));
     }

@@ -27,6 +27,9 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
         Assert.All(tools, t => Assert.True(t.Description.Length > 40, t.Name + " needs a description an LLM can use"));
         JsonElement submit = tools.Single(t => t.Name == "submit_signal").JsonSchema;
         Assert.Equal(["symbol", "side", "confidence"], submit.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["market", "limit", "stop", "stop_limit"], submit.GetProperty("properties").GetProperty("order_type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["day", "gtc", "ioc", "fok"], submit.GetProperty("properties").GetProperty("tif").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("integer", submit.GetProperty("properties").GetProperty("quantity").GetProperty("type").GetString());
     }
 
     [Fact]
@@ -106,6 +109,12 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":"high"}""", "confidence: must be a number")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":-1}""", "price: must be between 0")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY"}""", "confidence: required")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"stop"}""", "stop_price: required for order_type stop")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"trailing"}""", "order_type: must be market, limit, stop or stop_limit")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"market","limit_price":100}""", "limit_price: not allowed")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":100,"limit_price":100}""", "limit_price: give price or limit_price, not both")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc or fok")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"quantity":2.5}""", "quantity: must be an integer")]
     [InlineData("engage_kill_switch", """{"flatten":true}""", "reason: required")]
     [InlineData("engage_kill_switch", """{"reason":"x","flatten":"yes"}""", "flatten: must be true or false")]
     public async Task InvalidInput_IsAToolError_AndTheSessionGoesOn(string tool, string argumentsJson, string expected)
@@ -156,15 +165,17 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     public async Task TradingTools_SubmitSignalReachesTheEngine_AndTheKillSwitchStopsTrading()
     {
         JsonElement accepted = await Daemon.CallOkAsync("submit_signal",
-            Args(("symbol", "AAPL"), ("side", "BUY"), ("confidence", 0.9m), ("reason", "contract test"), ("id", "t-1")));
+            Args(("symbol", "AAPL"), ("side", "BUY"), ("confidence", 0.9m), ("reason", "contract test"), ("id", "t-1"), ("order_type", "MARKET"), ("tif", "day"), ("quantity", 3)));
         Assert.True(accepted.GetProperty("accepted").GetBoolean());
         Assert.True(accepted.GetProperty("sequence").GetInt64() >= 0);
+        Assert.True(accepted.GetProperty("signal_id").GetInt64() > Core.SignalLimits.AgentSignalIdBase);
         Assert.Equal("t-1", accepted.GetProperty("id").GetString());
 
         JsonElement first = await WaitForMcpSignalAsync(0, s => s.GetProperty("fate").GetString() is "filled");
         Assert.Equal("BUY", first.GetProperty("side").GetString());
         JsonElement position = await WaitAsync("get_positions", p => p.EnumerateArray().Any(x => x.GetProperty("symbol").GetString() == "AAPL" && x.GetProperty("quantity").GetInt64() > 0));
         Assert.NotEqual(JsonValueKind.Undefined, position.ValueKind);
+        Assert.InRange(position.EnumerateArray().Single(x => x.GetProperty("symbol").GetString() == "AAPL").GetProperty("quantity").GetInt64(), 1, 3); // at most the quantity asked for
         Assert.Equal(JsonValueKind.Array, (await Daemon.CallOkAsync("get_open_orders")).ValueKind);
 
         JsonElement engaged = await Daemon.CallOkAsync("engage_kill_switch", Args(("reason", "contract test")));

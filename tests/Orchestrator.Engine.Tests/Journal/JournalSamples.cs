@@ -16,6 +16,7 @@ internal static class JournalSamples
         {
             Kind = EventKind.TradeSignal, SymbolId = 1, TsEventNs = 1_700_000_000_000_000_004, TsInitNs = 1_700_000_000_000_000_104,
             SignalSide = Side.Sell, ConfidencePpm = 875_000, SignalPriceRaw = 123_456_789, SignalId = 987_654_321_012, SourceId = sourceId, ReasonId = reasonId,
+            SignalOrderType = OrderType.StopLimit, SignalStopRaw = 120_000_001, SignalTif = TimeInForce.Ioc, SignalQuantity = 42,
         },
         new EngineEvent
         {
