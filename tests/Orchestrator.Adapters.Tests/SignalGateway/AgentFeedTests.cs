@@ -122,11 +122,13 @@ public sealed class AgentFeedTests
         Assert.Equal(3, agent.Counters.Requests);
     }
 
-    [Fact(Skip = "Open defect (issue 17, H5): the queue-full disconnect of a non-reading agent does not happen within the guard in this scenario; not yet diagnosed")]
+    [Fact(Skip = "Open (issue 17, H5): the queue-full disconnect fires (seen once), but this test still hangs in one of its reads or the wait; not yet diagnosed")]
     public async Task NonReadingAgent_IsDisconnectedWhenItsReliableQueueFills_NothingDropped_WhileAnotherAgentKeepsReceiving()
     {
-        using var guard = new CancellationTokenSource(HangGuard);
-        await using var rig = new GatewayRig(new GatewayOptions { Port = 0, MarketDataRingSize = 1024, AgentQueueSize = 16, AgentLogSize = 64, AuthTimeout = TimeSpan.FromMilliseconds(400) });
+        // A ring large enough that the non-reading agent's writer really fills its socket (with a small
+        // ring it is lapped, writes little, and its orders would still get through).
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var rig = new GatewayRig(new GatewayOptions { Port = 0, MarketDataRingSize = 1 << 17, AgentQueueSize = 16, AgentLogSize = 64, AuthTimeout = TimeSpan.FromMilliseconds(400) });
         rig.PublishTick(0, 100m); // the paper venue's reference price
         Assert.True(rig.Engine.WaitUntilQuiet(TimeSpan.FromSeconds(10)));
         await using GatewayTestClient slow = await GatewayTestClient.ConnectAsync(rig.Port, guard.Token);
@@ -135,7 +137,7 @@ public sealed class AgentFeedTests
         await fast.HelloAsync("{\"type\":\"hello\",\"name\":\"fast\",\"symbols\":[\"AAPL\"]}", guard.Token);
         rig.Gateway.TryGetAgent("slow", out GatewayAgent? slowAgent);
         rig.Gateway.TryGetAgent("fast", out GatewayAgent? fastAgent);
-        const int Ticks = 100_000;
+        const int Ticks = 200_000;
 
         // Flooded without reading, it sends signals: their orders and fills cannot
         // reach it, so it is disconnected rather than any of them dropped.
@@ -153,7 +155,8 @@ public sealed class AgentFeedTests
             await Task.Delay(10, guard.Token); // waits for the gateway's sweep to act on the feed's request (bounded by the guard)
         }
 
-        List<JsonElement> rest = await slow.ReadUntilAsync(_ => false, guard.Token); // its stream ends
+        // Its stream ends (the last line may be cut: its writer gave up a flush the client never read).
+        await slow.Stream.CopyToAsync(Stream.Null, guard.Token);
         rig.PublishTick(0, 100.75m);
         JsonElement after = (await fast.ReadUntilAsync(l => l.Count > 0 && l[^1].Type() == "tick" && l[^1].Num("price") == 100.75m, guard.Token))[^1];
 
@@ -163,7 +166,6 @@ public sealed class AgentFeedTests
         Assert.Equal(100.75m, after.Num("price"));
         Assert.Equal(0, fastAgent.Counters.QueueFullDisconnects);
         Assert.True(slowAgent.Log.Count > 16); // the events it did not read are kept for its replay
-        Assert.NotNull(rest);
     }
 
 
