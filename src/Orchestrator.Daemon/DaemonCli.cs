@@ -574,6 +574,10 @@ public static class DaemonCli
             MaxInFlight = g.MaxInFlight,
             AuthTimeout = g.AuthTimeout,
             IdleTimeout = g.IdleTimeout,
+            HeartbeatInterval = g.HeartbeatInterval,
+            AgentQueueSize = g.AgentQueueSize,
+            AgentLogSize = g.AgentLogSize,
+            MarketDataRingSize = g.MarketDataRingSize,
             AuthToken = g.Auth ? config.Credentials.GatewayToken?.Reveal() : null,
         };
     }

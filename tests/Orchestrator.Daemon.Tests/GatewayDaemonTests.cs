@@ -97,6 +97,38 @@ public sealed partial class GatewayDaemonTests
     }
 
     [Fact]
+    public void Config_AgentProtocolKeys_AreReadAndValidated_WithFileAndKey()
+    {
+        string dir = Directory.CreateTempSubdirectory("orc-gateway-agents-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  heartbeat_interval: 10ms\n  agent_queue_size: 1000\n  agent_log_size: 1024\n  market_data_ring_size: 3000\n");
+            (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(dir, _ => null);
+            Assert.Null(config);
+            string all = string.Join("\n", errors.Select(e => e.ToString()));
+            Assert.Contains("gateway.heartbeat_interval: must be between", all, StringComparison.Ordinal);
+            Assert.Contains("gateway.agent_queue_size: must be a power of two", all, StringComparison.Ordinal);
+            Assert.Contains("gateway.agent_log_size: must be at least twice agent_queue_size", all, StringComparison.Ordinal);
+            Assert.Contains("gateway.market_data_ring_size: must be a power of two", all, StringComparison.Ordinal);
+            Assert.All(errors, e => Assert.Contains(ConfigLoader.DaemonFile, e.ToString(), StringComparison.Ordinal));
+
+            File.WriteAllText(Path.Combine(dir, ConfigLoader.DaemonFile), "gateway:\n  enabled: true\n  heartbeat_interval: 2s\n  agent_queue_size: 256\n  agent_log_size: 1024\n  market_data_ring_size: 4096\n");
+            (config, errors) = ConfigLoader.Load(dir, _ => null);
+            Assert.Empty(errors);
+            Adapters.SignalGateway.GatewayOptions options = DaemonCli.GatewayOptionsFor(config!, portOverride: null)!;
+            Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
+            Assert.Equal(256, options.AgentQueueSize);
+            Assert.Equal(1024, options.AgentLogSize);
+            Assert.Equal(4096, options.MarketDataRingSize);
+            Assert.Empty(options.Validate());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Config_GatewaySection_IsReadAndValidated_WithFileAndKey()
     {
         string dir = Directory.CreateTempSubdirectory("orc-gateway-config-").FullName;

@@ -46,4 +46,9 @@ public enum GatewayError : byte
     StopPriceRequired,
     LimitPriceNotAllowed,
     StopPriceNotAllowed,
+    UnknownMessageType,
+    HelloRequired,
+    ResponseInvalid,
+    AgentQueueFull,
+    AgentReplaced,
 }

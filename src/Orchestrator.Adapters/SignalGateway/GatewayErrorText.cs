@@ -54,6 +54,11 @@ public static class GatewayErrorText
         GatewayError.StopPriceRequired => SignalIntentRules.Message(SignalIntentProblem.StopPriceRequired),
         GatewayError.LimitPriceNotAllowed => SignalIntentRules.Message(SignalIntentProblem.LimitPriceNotAllowed),
         GatewayError.StopPriceNotAllowed => SignalIntentRules.Message(SignalIntentProblem.StopPriceNotAllowed),
+        GatewayError.UnknownMessageType => "type: unknown message type (hello, signal, heartbeat, response)",
+        GatewayError.HelloRequired => "hello: required before heartbeat and response lines",
+        GatewayError.ResponseInvalid => "response: needs request_id (a string naming a pending request) and result or error",
+        GatewayError.AgentQueueFull => "agent: did not read its orders and fills (its reliable queue is full); disconnected, they are replayed on the next hello",
+        GatewayError.AgentReplaced => "agent: another connection said hello with this name; this one is closed",
         _ => "none",
     };
 

@@ -826,6 +826,8 @@ public static partial class ConfigLoader
                 gateway.Error("max_in_flight", $"must be a power of two, got {g.MaxInFlight}");
             }
 
+            g = ReadAgentProtocol(gateway, g);
+
             settings = settings with { Gateway = g };
             gateway.ReportUnknownKeys();
         }

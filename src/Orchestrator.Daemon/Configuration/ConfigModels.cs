@@ -183,6 +183,18 @@ public sealed record GatewaySettings
 
     /// <summary>A connection that sent no line for this long (nothing outstanding) is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Agent protocol: heartbeats to agents, and how often theirs are expected (<c>heartbeat_interval</c>).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Agent protocol: orders/fills/positions an agent may lag behind before it is disconnected (<c>agent_queue_size</c>, a power of two).</summary>
+    public int AgentQueueSize { get; init; } = 2048;
+
+    /// <summary>Agent protocol: orders/fills/positions kept per agent for replay (<c>agent_log_size</c>, a power of two ≥ 2 × agent_queue_size).</summary>
+    public int AgentLogSize { get; init; } = 8192;
+
+    /// <summary>Agent protocol: market-data events in the agents' shared ring (<c>market_data_ring_size</c>, a power of two).</summary>
+    public int MarketDataRingSize { get; init; } = 1 << 16;
 }
 
 /// <summary><c>daemon.yaml</c> <c>agents:</c> — the slow-path multi-agent system.</summary>
