@@ -54,6 +54,7 @@ public sealed class AgentClient : IAsyncDisposable
         }
 
         _options = options;
+        _lastFillSeq = options.LastFillSeq;
         _idPrefix = string.Create(CultureInfo.InvariantCulture, $"{options.Name}-{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
     }
 

@@ -34,6 +34,12 @@ public sealed class AgentClientOptions
     /// <summary>Receive every trade tick of <see cref="Symbols"/>.</summary>
     public bool Ticks { get; set; }
 
+    /// <summary>
+    /// The last fill sequence this agent already has (e.g. kept from an earlier run of the same
+    /// daemon); the first hello sends it, so only later fills are replayed. 0 = replay every fill.
+    /// </summary>
+    public long LastFillSeq { get; set; }
+
     /// <summary>Reconnect (with backoff) when the connection ends; false: <see cref="AgentClient.RunAsync"/> returns.</summary>
     public bool Reconnect { get; set; } = true;
 

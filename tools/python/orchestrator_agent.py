@@ -210,7 +210,8 @@ class Agent:
     trade tick), ``gateway`` (``host:port``; else ``ORCHESTRATOR_GATEWAY``), ``token`` (else
     ``ORCHESTRATOR_AGENT_TOKEN``), ``reconnect`` (False: ``run()`` returns when the connection
     ends), ``queue_size`` (lines that may wait for the callbacks), ``connect_timeout`` (seconds for
-    connecting and for the handshake's answers).
+    connecting and for the handshake's answers), ``last_fill_seq`` (the last fill this agent already
+    has, e.g. saved by an earlier run against the same daemon run: only later fills are replayed).
 
     State kept for you: ``positions`` (symbol → the latest ``position`` message), ``account`` (the
     latest ``account`` message), ``orders`` (order id → the latest ``order`` message),
@@ -224,7 +225,8 @@ class Agent:
 
     def __init__(self, name: Optional[str] = None, symbols: Iterable[str] = (), bars: Iterable[str] = (),
                  ticks: bool = False, gateway: Optional[str] = None, token: Optional[str] = None,
-                 reconnect: bool = True, queue_size: int = 10_000, connect_timeout: float = 10.0) -> None:
+                 reconnect: bool = True, queue_size: int = 10_000, connect_timeout: float = 10.0,
+                 last_fill_seq: int = 0) -> None:
         self.name = name or os.environ.get("ORCHESTRATOR_AGENT_NAME") or type(self).name
         if not self.name:
             raise ValueError("name: give the agent a name (argument, ORCHESTRATOR_AGENT_NAME or the class's name attribute)")
@@ -241,7 +243,7 @@ class Agent:
         self.orders: Dict[str, Message] = {}
         self.account: Optional[Message] = None
         self.welcome: Optional[Message] = None
-        self.last_fill_seq = 0
+        self.last_fill_seq = last_fill_seq
         self.dropped_market_data = 0
 
         self._handlers: Dict[str, Callable[[Dict[str, Any]], Any]] = {}
