@@ -44,10 +44,8 @@ public sealed partial class PythonAgentTests
         string dir = Directory.CreateTempSubdirectory("orc-py-agent-").FullName;
         try
         {
-            using var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--gateway-port", "0", "--headless", "--ticks-per-second", "500", "--log-dir", Path.Combine(dir, "logs")]);
-            string? listening = await daemon.WaitForLineAsync(l => l.Contains("Signal gateway listening on 127.0.0.1:", StringComparison.Ordinal), s_hang);
-            Assert.True(listening is not null, daemon.Tail());
-            string port = PortPattern().Match(listening).Groups[1].Value;
+            (DaemonProcess daemonProcess, string port) = await StartDaemonAsync(dir, "--ticks-per-second", "500");
+            using DaemonProcess daemon = daemonProcess;
 
             using var agent = PythonAgentProcess.Start(
                 Path.Combine(RepoRoot(), "tools", "python", "examples", "sma_agent.py"),
@@ -86,10 +84,8 @@ public sealed partial class PythonAgentTests
         string dir = Directory.CreateTempSubdirectory("orc-py-agent-bad-").FullName;
         try
         {
-            using var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--gateway-port", "0", "--headless", "--log-dir", Path.Combine(dir, "logs")]);
-            string? listening = await daemon.WaitForLineAsync(l => l.Contains("Signal gateway listening on 127.0.0.1:", StringComparison.Ordinal), s_hang);
-            Assert.True(listening is not null, daemon.Tail());
-            string port = PortPattern().Match(listening).Groups[1].Value;
+            (DaemonProcess daemonProcess, string port) = await StartDaemonAsync(dir);
+            using DaemonProcess daemon = daemonProcess;
 
             using var agent = PythonAgentProcess.Start(
                 Path.Combine(RepoRoot(), "tools", "python", "examples", "sma_agent.py"),
@@ -104,6 +100,21 @@ public sealed partial class PythonAgentTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The daemon with its gateway on an ephemeral port, once it listens; and that port.</summary>
+    private static async Task<(DaemonProcess Daemon, string Port)> StartDaemonAsync(string dir, params string[] extra)
+    {
+        var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--gateway-port", "0", "--headless", "--log-dir", Path.Combine(dir, "logs"), .. extra]);
+        string? listening = await daemon.WaitForLineAsync(l => l.Contains("Signal gateway listening on 127.0.0.1:", StringComparison.Ordinal), s_hang);
+        if (listening is null)
+        {
+            string tail = daemon.Tail();
+            daemon.Dispose();
+            Assert.Fail("the daemon's gateway did not start:\n" + tail);
+        }
+
+        return (daemon, PortPattern().Match(listening).Groups[1].Value);
     }
 
     [GeneratedRegex(@"127\.0\.0\.1:(\d+)")]
