@@ -308,13 +308,25 @@ public sealed class AgentClient : IAsyncDisposable
         using CancellationTokenRegistration closeOnStop = token.Register(static s => ((AgentSession)s!).Close(), session);
         Task<string> reader = ReadLoopAsync(session, queue.Writer, sessionStop.Token);
         Task heartbeats = HeartbeatLoopAsync(session, TimeSpan.FromMilliseconds(Math.Max(50, Welcome!.HeartbeatIntervalMs)), sessionStop.Token);
-        await InvokeAsync(OnConnected, Welcome).ConfigureAwait(false);
         try
         {
-            await foreach (AgentMessage message in queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            await InvokeAsync(OnConnected, Welcome).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log($"the connected handler failed (the agent goes on): {ex}");
+        }
+
+        try
+        {
+            await foreach (AgentMessage message in queue.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 await DispatchAsync(session, message, sessionStop.Token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // stopping: what is still queued is not dispatched
         }
         finally
         {
@@ -323,7 +335,8 @@ public sealed class AgentClient : IAsyncDisposable
             await heartbeats.ConfigureAwait(false);
         }
 
-        return token.IsCancellationRequested ? "stopping" : await reader.ConfigureAwait(false);
+        string reason = await reader.ConfigureAwait(false); // it ends once the session is closed
+        return token.IsCancellationRequested ? "stopping" : reason;
     }
 
     private async Task<string> ReadLoopAsync(AgentSession session, ChannelWriter<AgentMessage> queue, CancellationToken token)

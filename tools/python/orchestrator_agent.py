@@ -443,7 +443,10 @@ class Agent:
         threading.Thread(target=self._read, args=(sock, reader), name=f"agent-reader-{self.name}", daemon=True).start()
         self.log.info("connected: %s (symbols %s, bars %s, ticks %s, heartbeat every %.1fs)", self.name,
                       answer.get("symbols"), answer.get("bars"), answer.get("ticks"), self._heartbeat_s)
-        self.on_start(answer)
+        try:
+            self.on_start(answer)
+        except Exception:
+            self.log.exception("on_start failed (the agent goes on)")
 
     def _handshake_line(self, reader: Any) -> Message:
         line = reader.readline()
