@@ -32,6 +32,13 @@ public sealed class AgentClientTests
     };
 
     [Fact]
+    public void AgentClient_ReferencesNothingButTheFramework()
+    {
+        string[] referenced = [.. typeof(AgentClient).Assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+        Assert.DoesNotContain(referenced, n => !n.StartsWith("System", StringComparison.Ordinal) && n != "netstandard"); // no Orchestrator.*, no packages: users link it alone
+    }
+
+    [Fact]
     public void Options_FromEnvironment_ReadAddressTokenAndName_AndABadAddressNamesTheVariable()
     {
         var env = new Dictionary<string, string?> { ["ORCHESTRATOR_GATEWAY"] = "10.1.2.3:7411", ["ORCHESTRATOR_AGENT_TOKEN"] = "tok-123", ["ORCHESTRATOR_AGENT_NAME"] = "supervised" };
