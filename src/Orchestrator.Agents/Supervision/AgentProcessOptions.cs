@@ -39,6 +39,12 @@ public sealed record AgentProcessOptions
     /// <summary>At a stop, how long after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Why <see cref="Command"/> cannot be run (not found on PATH, no such executable file), or null when it can.</summary>
+    public string? CommandProblem() =>
+        AgentProcessLauncher.ResolveCommand(Command, WorkingDirectory) is not null ? null
+        : Command.Contains('/', StringComparison.Ordinal) ? $"'{Command}' is not an executable file{(WorkingDirectory is null ? string.Empty : $" (relative to working_dir '{WorkingDirectory}')")}"
+        : $"'{Command}' is not found on PATH";
+
     /// <summary>The wait before a restart when <paramref name="restartsInWindow"/> restarts are already in the window: initial × 2^n, at most the max.</summary>
     public TimeSpan BackoffFor(int restartsInWindow)
     {

@@ -14,11 +14,6 @@ namespace Orchestrator.Agents.Supervision;
 /// </summary>
 internal sealed class SupervisedAgent
 {
-    /// <summary>Environment variables the supervisor sets for every agent (configuration may not set them).</summary>
-    public const string GatewayVariable = "ORCHESTRATOR_GATEWAY";
-    public const string NameVariable = "ORCHESTRATOR_AGENT_NAME";
-    public const string TokenVariable = "ORCHESTRATOR_AGENT_TOKEN";
-
     private readonly AgentProcessOptions _options;
     private readonly AgentSupervisorLinks _links;
     private readonly TimeProvider _time;
@@ -292,9 +287,9 @@ internal sealed class SupervisedAgent
             environment[key] = value;
         }
 
-        environment[GatewayVariable] = _links.GatewayAddress;
-        environment[NameVariable] = Name;
-        environment[TokenVariable] = token;
+        environment[SupervisedAgentVariables.Gateway] = _links.GatewayAddress;
+        environment[SupervisedAgentVariables.Name] = Name;
+        environment[SupervisedAgentVariables.Token] = token;
         return environment;
     }
 

@@ -793,6 +793,7 @@ public static partial class ConfigLoader
                 strategy.ReportUnknownKeys();
             }
 
+            a = a with { Processes = ReadAgentProcesses(agents, a.Enabled) }; // ConfigLoader.AgentProcesses.cs
             settings = settings with { Agents = a };
             agents.ReportUnknownKeys();
         }

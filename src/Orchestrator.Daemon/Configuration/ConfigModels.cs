@@ -213,6 +213,9 @@ public sealed record AgentSettings
 
     /// <summary>The bars file service_agent.run_backtest tests on (null = backtests unavailable to agents).</summary>
     public string? BacktestData { get; init; }
+
+    /// <summary>Agent processes the daemon starts and supervises (<c>agents.processes</c>; ConfigLoader.AgentProcesses.cs).</summary>
+    public IReadOnlyList<Orchestrator.Agents.Supervision.AgentProcessOptions> Processes { get; init; } = [];
 }
 
 /// <summary>Everything the daemon reads at start-up, validated.</summary>
