@@ -65,6 +65,9 @@ public sealed class AgentSupervisor : IAsyncDisposable
         return status is not null;
     }
 
+    /// <summary>The options <paramref name="name"/> runs with (null when it is not supervised).</summary>
+    public AgentProcessOptions? OptionsOf(string name) => Find(name)?.Options;
+
     /// <summary>Restarts of <paramref name="name"/> since the daemon started; 0 for an agent this does not supervise (the run report's lookup).</summary>
     public int RestartsOf(string name) => Find(name)?.Status.Restarts ?? 0;
 

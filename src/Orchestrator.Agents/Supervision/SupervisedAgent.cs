@@ -36,6 +36,8 @@ internal sealed class SupervisedAgent
 
     public string Name => _options.Name;
 
+    public AgentProcessOptions Options => _options;
+
     // Volatile: written on the supervisor's thread, read by the API, metrics, health, the dashboard.
     public SupervisedAgentStatus Status => Volatile.Read(ref _status);
 
