@@ -36,6 +36,15 @@ internal static class GatewayAnswerFormat
             return;
         }
 
+        if (entry.Answer == LineAnswer.AgentError)
+        {
+            n = Put(span, 0, "{\"type\":\"error\",\"error\":\""u8);
+            n = Put(span, n, GatewayErrorText.Utf8(entry.Error));
+            n = Put(span, n, "\"}\n"u8);
+            output.Advance(n);
+            return;
+        }
+
         n = PutId(span, 0, id, entry.IdLength >= 0);
         if (entry.Answer == LineAnswer.Accepted)
         {

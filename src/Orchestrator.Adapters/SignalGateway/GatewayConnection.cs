@@ -99,6 +99,32 @@ internal sealed class GatewayConnection
         return true;
     }
 
+    /// <summary>
+    /// Closes an agent's connection: as <see cref="Close"/>, and when its reliable queue is full
+    /// (the client does not read) the writer's pending flush is given up so it can end.
+    /// </summary>
+    public bool CloseAgent(GatewayError reason)
+    {
+        if (!Close(reason))
+        {
+            return false;
+        }
+
+        if (reason == GatewayError.AgentQueueFull)
+        {
+            _output.CancelPendingFlush();
+            _slot.Work.Set();
+        }
+
+        return true;
+    }
+
+    /// <summary>The agent session of the connection, once it said hello.</summary>
+    public AgentSession? AgentSession => _lines.Session;
+
+    /// <summary>Ends the agent session (if any): pending requests fail, the agent shows disconnected.</summary>
+    public void EndAgentSession() => _lines.Session?.End();
+
     /// <summary>Whether every accepted signal's outcome was settled before the connection ended.</summary>
     public bool Drained => _slot.IsDrained;
 
@@ -123,7 +149,7 @@ internal sealed class GatewayConnection
             if (reason != GatewayError.None && _slot.HasRoom)
             {
                 // Still the reader (the table's only producer): the last line says why the gateway closes.
-                _slot.Append(LineAnswer.Rejected, reason, default, false);
+                _slot.Append(_lines.Session is not null ? LineAnswer.AgentError : LineAnswer.Rejected, reason, default, false);
                 _counters.CountRejected(reason);
                 s_logger.Info("Signal gateway {0}: closed by the gateway: {1}", Peer, GatewayErrorText.Get(reason));
             }
@@ -140,6 +166,7 @@ internal sealed class GatewayConnection
             }
             finally
             {
+                _lines.Session?.End();
                 SlotDone?.Invoke();
             }
 
@@ -189,6 +216,7 @@ internal sealed class GatewayConnection
             }
 
             Volatile.Write(ref _lastActive, _time.GetTimestamp()); // release: the sweeper and admission read it
+            _lines.Session?.Agent.Touch(); // any line is an agent's heartbeat
 
             ReadOnlySequence<byte> buffer = read.Buffer;
             ProcessResult result = _lines.Process(ref buffer);
@@ -267,6 +295,15 @@ internal sealed class GatewayConnection
             if (freed)
             {
                 _slot.Space.Set();
+            }
+
+            if (_lines.Session is { Ended: false } session && !_readerDone)
+            {
+                written += session.WriteFeed(_outputDead ? null : _output, out bool more);
+                if (more)
+                {
+                    _slot.Work.Set(); // a budget stopped it: flush this much, then go on
+                }
             }
 
             if (written > 0)

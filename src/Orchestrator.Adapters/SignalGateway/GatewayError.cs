@@ -34,4 +34,9 @@ public enum GatewayError : byte
     IdleTimeout,
     Evicted,
     UnsafeText,
+    UnknownMessageType,
+    HelloRequired,
+    ResponseInvalid,
+    AgentQueueFull,
+    AgentReplaced,
 }

@@ -42,6 +42,11 @@ public static class GatewayErrorText
         GatewayError.IdleTimeout => "connection: idle longer than idle_timeout; closed",
         GatewayError.UnsafeText => "reason, source: control, line-separator (U+2028/U+2029) and bidi characters are not allowed",
         GatewayError.Evicted => "connection: closed to make room for a new client (this one was the idlest)",
+        GatewayError.UnknownMessageType => "type: unknown message type (hello, signal, heartbeat, response)",
+        GatewayError.HelloRequired => "hello: required before heartbeat and response lines",
+        GatewayError.ResponseInvalid => "response: needs request_id (a string naming a pending request) and result or error",
+        GatewayError.AgentQueueFull => "agent: did not read its orders and fills (its reliable queue is full); disconnected, they are replayed on the next hello",
+        GatewayError.AgentReplaced => "agent: another connection said hello with this name; this one is closed",
         _ => "none",
     };
 

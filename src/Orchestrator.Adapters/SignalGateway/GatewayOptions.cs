@@ -50,6 +50,24 @@ public sealed class GatewayOptions
     /// <summary>Rejected lines logged at WARNING per connection before only a summary is kept.</summary>
     public int LoggedRejectsPerConnection { get; init; } = 5;
 
+    /// <summary>How often the gateway sends agents <c>{"type":"heartbeat"}</c>, and how often they should send theirs (the welcome tells them).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Orders, fills and positions a connected agent may lag behind (a power of two): one more and
+    /// it is disconnected (they are never dropped) and replays them on its next hello.
+    /// </summary>
+    public int AgentQueueSize { get; init; } = 2048;
+
+    /// <summary>Orders, fills and positions kept per agent name for replay on reconnect (a power of two, at least twice <see cref="AgentQueueSize"/>).</summary>
+    public int AgentLogSize { get; init; } = 8192;
+
+    /// <summary>
+    /// Market-data events (ticks, bars) the agents' shared broadcast ring holds (a power of two): an
+    /// agent further behind loses the oldest, counted and told (<c>{"type":"dropped"}</c>).
+    /// </summary>
+    public int MarketDataRingSize { get; init; } = 1 << 16;
+
     /// <summary>The problems with these settings, one line each (empty = valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -82,6 +100,26 @@ public sealed class GatewayOptions
         if (IdleTimeout < TimeSpan.FromSeconds(1) || IdleTimeout > TimeSpan.FromDays(1))
         {
             errors.Add($"idle_timeout: must be between 1s and 1d, got {IdleTimeout}");
+        }
+
+        if (HeartbeatInterval < TimeSpan.FromMilliseconds(100) || HeartbeatInterval > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"heartbeat_interval: must be between 100ms and 10m, got {HeartbeatInterval}");
+        }
+
+        if (AgentQueueSize is < 16 or > 1 << 20 || (AgentQueueSize & (AgentQueueSize - 1)) != 0)
+        {
+            errors.Add($"agent_queue_size: must be a power of two between 16 and 1048576, got {AgentQueueSize}");
+        }
+
+        if (AgentLogSize is < 32 or > 1 << 22 || (AgentLogSize & (AgentLogSize - 1)) != 0 || AgentLogSize < 2 * AgentQueueSize)
+        {
+            errors.Add($"agent_log_size: must be a power of two between 32 and 4194304 and at least twice agent_queue_size ({2 * AgentQueueSize}), got {AgentLogSize}");
+        }
+
+        if (MarketDataRingSize is < 1024 or > 1 << 24 || (MarketDataRingSize & (MarketDataRingSize - 1)) != 0)
+        {
+            errors.Add($"market_data_ring_size: must be a power of two between 1024 and 16777216, got {MarketDataRingSize}");
         }
 
         return errors;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.SignalGateway;
@@ -42,6 +43,9 @@ internal sealed class GatewaySlot
 
     /// <summary>Wakes the reader: the writer settled lines and freed room.</summary>
     public AsyncSignal Space { get; } = new();
+
+    /// <summary>Agent protocol answers with a text of their own (welcome, hello errors), in line order: the reader enqueues, the writer dequeues one per <see cref="LineAnswer.Control"/> entry.</summary>
+    public ConcurrentQueue<byte[]> Controls { get; } = new();
 
     /// <summary>Next line number (acquire: the entries before it are written).</summary>
     public long Lines => Volatile.Read(ref _lines);
@@ -119,6 +123,24 @@ internal sealed class GatewaySlot
     }
 
     /// <summary>
+    /// The engine's outcome thread, before <see cref="Decide"/> (which lets the writer free the entry):
+    /// copies the client's id of the line that got <paramref name="signalId"/>; its length, or -1 when it had none.
+    /// </summary>
+    public int CopyClientId(long signalId, Span<byte> destination)
+    {
+        long line = signalId - _idBase;
+        ref LineEntry entry = ref _entries[line & _mask];
+        if (entry.SignalId != signalId || entry.IdLength < 0)
+        {
+            return -1;
+        }
+
+        int length = Math.Min(entry.IdLength, destination.Length);
+        _ids.AsSpan((int)(line & _mask) * SignalLineParser.MaxIdBytes, length).CopyTo(destination);
+        return length;
+    }
+
+    /// <summary>
     /// Writer: writes the acks of new lines, then the outcomes that were decided, in line order, to
     /// <paramref name="output"/> (null = the client is gone: settle without writing). Returns the
     /// lines written; <paramref name="freed"/> tells whether table room was freed for the reader.
@@ -129,9 +151,17 @@ internal sealed class GatewaySlot
         long lines = Lines;
         for (; _acked < lines; _acked++)
         {
-            if (output is not null)
+            ref LineEntry entry = ref _entries[_acked & _mask];
+            if (entry.Answer == LineAnswer.Control)
             {
-                ref LineEntry entry = ref _entries[_acked & _mask];
+                if (Controls.TryDequeue(out byte[]? control) && output is not null)
+                {
+                    output.Write(control);
+                    written++;
+                }
+            }
+            else if (output is not null)
+            {
                 GatewayAnswerFormat.WriteAck(output, entry, Id(_acked, entry.IdLength));
                 written++;
             }

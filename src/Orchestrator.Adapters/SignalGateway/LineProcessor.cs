@@ -29,11 +29,14 @@ internal sealed class LineProcessor
     private readonly int _maxLineBytes;
     private readonly int _logLimit;
     private readonly string _peer;
+    private readonly AgentHost? _agents;
+    private AgentSession? _session;
     private volatile bool _authenticated;
     private int _logged;
 
-    public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer)
+    public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer, AgentHost? agents = null)
     {
+        _agents = agents;
         _engine = engine;
         _slot = slot;
         _counters = counters;
@@ -52,6 +55,21 @@ internal sealed class LineProcessor
 
     /// <summary>Called on the reader once the token was accepted (the gateway's admission).</summary>
     public Action? OnAuthenticated { get; set; }
+
+    /// <summary>The agent session once a hello was accepted (written by the reader; any thread may read it).</summary>
+    public AgentSession? Session
+    {
+        get => Volatile.Read(ref _session);
+        set => Volatile.Write(ref _session, value);
+    }
+
+    /// <summary>The agent name an agent token bound this connection to; null = any name.</summary>
+    public string? BoundName { get; private set; }
+
+    /// <summary>Closes the connection with a reason (set by the gateway; for agent sessions).</summary>
+    public Func<GatewayError, bool>? CloseConnection { get; set; }
+
+    public string Peer => _peer;
 
     /// <summary>True while the rest of an over-long line is being skipped.</summary>
     public bool Skipping { get; private set; }
@@ -175,6 +193,41 @@ internal sealed class LineProcessor
             return Authenticate(line);
         }
 
+        if (_agents is not null)
+        {
+            if (_tokenHash is null && IsAuthLine(line))
+            {
+                return Authenticate(line); // auth off: any token is answered authenticated; an agent token binds its name
+            }
+
+            switch (AgentLine.Classify(line))
+            {
+                case AgentLineType.Signal:
+                    break;
+                case AgentLineType.Hello:
+                    _agents.Hello(this, _slot, line);
+                    return null;
+                case AgentLineType.Heartbeat:
+                    if (Session is null)
+                    {
+                        RefuseAgent(GatewayError.HelloRequired);
+                    }
+
+                    return null; // the read itself counted as the agent's heartbeat
+                case AgentLineType.Response:
+                    GatewayError problem = Session is { } session ? AgentHost.Response(session, line) : GatewayError.HelloRequired;
+                    if (problem != GatewayError.None)
+                    {
+                        RefuseAgent(problem);
+                    }
+
+                    return null;
+                default:
+                    RefuseAgent(GatewayError.UnknownMessageType);
+                    return null;
+            }
+        }
+
         GatewayError error = _parser.Parse(line, out ParsedSignal signal);
         bool hasId = signal.IdOffset >= 0;
         ReadOnlySpan<byte> id = hasId ? line.Slice(signal.IdOffset, signal.IdLength) : default;
@@ -182,6 +235,12 @@ internal sealed class LineProcessor
         {
             Refuse(error, id, hasId);
             return null;
+        }
+
+        AgentSession? agent = Session;
+        if (agent is not null)
+        {
+            signal.SourceId = agent.Agent.SourceId; // an agent's signals carry its hello name, whatever they say
         }
 
         long signalId = _slot.NextSignalId;
@@ -194,6 +253,7 @@ internal sealed class LineProcessor
 
         _slot.Commit(sequence);
         accepted++;
+        agent?.Agent.Counters.AddSignals(1);
         return null;
     }
 
@@ -207,16 +267,38 @@ internal sealed class LineProcessor
             return ProcessResult.Close;
         }
 
-        if (!TokenDigest.Matches(token[..length], _tokenHash))
+        string? agentName = _agents?.Directory.MatchToken(token[..length]);
+        if (agentName is null && _tokenHash is not null && !TokenDigest.Matches(token[..length], _tokenHash))
         {
             Refuse(GatewayError.AuthFailed, default, false);
             return ProcessResult.Close;
         }
 
+        if (agentName is not null)
+        {
+            BoundName = agentName; // its hello must use this name
+        }
+
+        bool first = !_authenticated;
         _authenticated = true;
         _slot.Append(LineAnswer.Authenticated, GatewayError.None, default, false);
-        OnAuthenticated?.Invoke();
+        if (first)
+        {
+            OnAuthenticated?.Invoke();
+        }
+
         return null;
+    }
+
+    /// <summary>Whether a line after authentication is an auth line (valid UTF-8 only: the signal parser names anything else).</summary>
+    private static bool IsAuthLine(ReadOnlySpan<byte> line) =>
+        (line.StartsWith("auth "u8) || (line.StartsWith("{"u8) && line.IndexOf("\"auth\""u8) >= 0)) && System.Text.Unicode.Utf8.IsValid(line) && ReadToken(line, stackalloc byte[256]) >= 0;
+
+    /// <summary>An agent protocol line refused with a fixed text: <c>{"type":"error","error":"…"}</c>, counted.</summary>
+    private void RefuseAgent(GatewayError error)
+    {
+        _slot.Append(LineAnswer.AgentError, error, default, false);
+        _counters.CountRejected(error);
     }
 
     /// <summary>The token of <c>auth &lt;token&gt;</c> or <c>{"auth":"&lt;token&gt;"}</c>; -1 when the line is neither.</summary>

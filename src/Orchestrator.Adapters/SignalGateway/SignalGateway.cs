@@ -67,6 +67,7 @@ public sealed class SignalGateway : IAsyncDisposable
     private readonly byte[]? _tokenHash;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _admission = new();
+    private readonly AgentHost _agents;
     private ITimer? _sweeper;
     private long _accepted;
     private Socket? _listener;
@@ -97,10 +98,37 @@ public sealed class SignalGateway : IAsyncDisposable
         _connectionTasks = new Task?[pool];
         _slotState = new int[pool];
         _tokenHash = options.AuthToken is { } token ? TokenDigest.Of(Encoding.UTF8.GetBytes(token)) : null;
-        engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters));
+        _agents = new AgentHost(engine, options, _eventTimeNs, _slots);
+        engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters, _agents.Feed));
     }
 
     public GatewayCounters Counters { get; } = new();
+
+    /// <summary>The external agents that said hello (agent protocol), by name; kept for the run.</summary>
+    public IReadOnlyCollection<GatewayAgent> Agents => _agents.Directory.All;
+
+    /// <summary>Raised (on a connection's reader) when an agent name says hello for the first time.</summary>
+    public event Action<GatewayAgent>? AgentAdded
+    {
+        add => _agents.Directory.AgentAdded += value;
+        remove => _agents.Directory.AgentAdded -= value;
+    }
+
+    /// <summary>The external agent named <paramref name="name"/>, once it said hello.</summary>
+    public bool TryGetAgent(string name, out GatewayAgent? agent) => _agents.Directory.TryGet(name, out agent);
+
+    /// <summary>
+    /// Registers an agent token (the supervisor's, per agent): a connection authenticating with it is
+    /// bound to <paramref name="agentName"/> (a hello with another name is refused). Works with
+    /// gateway auth on (besides the gateway token) or off.
+    /// </summary>
+    public void RegisterAgentToken(string agentName, string token) => _agents.Directory.RegisterToken(agentName, token);
+
+    /// <summary>Removes an agent token; connections already bound stay bound.</summary>
+    public bool UnregisterAgentToken(string agentName) => _agents.Directory.UnregisterToken(agentName);
+
+    /// <summary>Execution reports of agents' orders that arrived after the feed stopped tracking the order.</summary>
+    public long AgentUntrackedReports => _agents.Feed.UntrackedReports;
 
     /// <summary>The port listened on (the ephemeral one when configured as 0); 0 before <see cref="Start"/>.</summary>
     public int Port { get; private set; }
@@ -220,8 +248,9 @@ public sealed class SignalGateway : IAsyncDisposable
             }
 
             string peer = socket.RemoteEndPoint?.ToString() ?? "?";
-            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer);
+            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer, _agents);
             var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, _options.Time, peer);
+            lines.CloseConnection = connection.CloseAgent;
             connection.Ordinal = Interlocked.Increment(ref _accepted);
             Volatile.Write(ref _connections[slot], connection);
             int admitted = slot;
@@ -247,6 +276,8 @@ public sealed class SignalGateway : IAsyncDisposable
         finally
         {
             Counters.AddActive(-1);
+            connection.EndAgentSession();
+            Interlocked.CompareExchange(ref _agents.Directory.Sessions[slot], null, connection.AgentSession);
             ReleaseSlot(connection, slot); // when the connection failed before it could
         }
     }
@@ -307,6 +338,7 @@ public sealed class SignalGateway : IAsyncDisposable
     private void Sweep()
     {
         long now = _options.Time.GetTimestamp();
+        _agents.Sweep(now);
         for (int i = 0; i < _connections.Length; i++)
         {
             if (Volatile.Read(ref _slotState[i]) != 1 || Volatile.Read(ref _connections[i]) is not { Closing: false } connection)

@@ -35,6 +35,7 @@ internal sealed class GatewayRig : IAsyncDisposable
         Engine = new TradingEngine(engineOptions, NullAuditWriter.Instance);
         var exchange = new PaperExchange(new PaperExchangeOptions { SymbolCount = 2 });
         var broker = new PaperBrokerGateway(exchange, new ReportSink(Engine), new LatencyRecorder());
+        Broker = broker;
         Engine.ConnectGateway(broker);
         Gateway = new Orchestrator.Adapters.SignalGateway.SignalGateway(Engine, options ?? new GatewayOptions { Port = 0 }, () => T0);
         Engine.AttachSignalOutcomeConsumer(Tally);
@@ -46,6 +47,17 @@ internal sealed class GatewayRig : IAsyncDisposable
     }
 
     public TradingEngine Engine { get; }
+
+    /// <summary>The paper broker: market data given to it (<see cref="PublishTick"/>) fills resting orders.</summary>
+    public PaperBrokerGateway Broker { get; }
+
+    /// <summary>A trade tick to the engine and to the paper venue (which fills what it can at that price).</summary>
+    public void PublishTick(int symbolId, decimal price, long tsEventNs = T0, long size = 100)
+    {
+        var tick = new MarketTick { Kind = EventKind.TradeTick, SymbolId = symbolId, PriceRaw = FixedPoint.FromDecimal(price), Size = size, TsEventNs = tsEventNs };
+        Engine.PublishMarketData(tick);
+        Broker.OnMarketData(tick);
+    }
 
     public Orchestrator.Adapters.SignalGateway.SignalGateway Gateway { get; }
 

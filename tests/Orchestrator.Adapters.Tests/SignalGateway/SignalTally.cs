@@ -9,6 +9,7 @@ internal sealed class SignalTally : IValueEventHandler<EngineEvent>
     private readonly object _gate = new();
     private readonly Dictionary<long, int> _bySequence = [];
     private readonly Dictionary<long, int> _byId = [];
+    private int _lastSourceId;
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
@@ -21,6 +22,16 @@ internal sealed class SignalTally : IValueEventHandler<EngineEvent>
         {
             _byId[data.SignalId] = _byId.GetValueOrDefault(data.SignalId) + 1;
             _bySequence[sequence] = _bySequence.GetValueOrDefault(sequence) + 1;
+            _lastSourceId = data.SourceId;
+        }
+    }
+
+    /// <summary>The source name of the last trade signal the engine processed.</summary>
+    public string LastSource(Engine.TradingEngine engine)
+    {
+        lock (_gate)
+        {
+            return engine.Sources.Get(_lastSourceId);
         }
     }
 
