@@ -209,6 +209,47 @@ public sealed partial class SupervisedAgentsDaemonTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Run_AgentConnectedWithItsTokenThenSilent_IsRestartedForTheMissingHeartbeat()
+    {
+        string script = Script("quiet.py", $$"""
+            #!/usr/bin/env python3
+            import os, socket, json, time
+            host, port = os.environ["ORCHESTRATOR_GATEWAY"].rsplit(":", 1)
+            s = socket.create_connection((host, int(port)))
+            f = s.makefile("rwb")
+            f.write(("auth " + os.environ["ORCHESTRATOR_AGENT_TOKEN"] + "\n").encode()); f.flush()
+            print("auth:", f.readline().decode().strip())
+            hello = {"type": "hello", "name": os.environ["ORCHESTRATOR_AGENT_NAME"], "version": "1.0", "symbols": ["AAPL"], "ticks": False}
+            f.write((json.dumps(hello) + "\n").encode()); f.flush()
+            print("hello:", f.readline().decode().strip())
+            f.write(b'{"type":"heartbeat"}\n'); f.flush()
+            open('{{_dir}}/connected.%d' % os.getpid(), "w").write("yes")
+            time.sleep(1000)  # connected, then silent: hung (10s: a python start-up takes seconds on a loaded box)
+            """);
+        string config = Config($"""
+                - name: quiet_agent
+                  command: {script}
+                  heartbeat_timeout: 10s
+                  backoff: {"{"} initial: 10ms, max: 50ms {"}"}
+                  stop_grace: 5s
+            """);
+        (DaemonProcess daemon, HttpClient http) = await StartAsync(config);
+        using (daemon)
+        using (http)
+        {
+            string? welcome = await daemon.WaitForLineAsync(l => l.Contains("quiet_agent | hello: ", StringComparison.Ordinal), s_hang);
+            Assert.True(welcome is not null, daemon.Tail());
+            Assert.Contains("\"type\":\"welcome\"", welcome, StringComparison.Ordinal); // the token from the environment authenticated it as quiet_agent
+            Assert.Contains(daemon.Lines, l => l.Contains("quiet_agent | auth: {\"status\":\"authenticated\"}", StringComparison.Ordinal));
+
+            await UntilAsync(async () => (await ProcessOfAsync(http, "quiet_agent")).GetProperty("restarts").GetInt32() >= 1, "restarted for the missing heartbeat", daemon);
+            Assert.Contains("no heartbeat for more than 10s (hung)", (await ProcessOfAsync(http, "quiet_agent")).GetProperty("last_reason").GetString(), StringComparison.Ordinal);
+            Assert.True(Directory.GetFiles(_dir, "connected.*").Length >= 1);
+            Assert.True(await daemon.TerminateAsync(s_hang), daemon.Tail());
+        }
+    }
+
     [GeneratedRegex(@"Control API listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex BaseAddressPattern();
 }

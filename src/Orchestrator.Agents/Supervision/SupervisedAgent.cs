@@ -187,7 +187,6 @@ internal sealed class SupervisedAgent
         DateTimeOffset startedAt = _time.GetUtcNow();
         Publish(Status with { State = SupervisedAgentState.Running, ProcessId = pid, StartedAt = startedAt });
         _logger.Info("Agent {0}: started (pid {1}): {2} {3}", Name, pid, _options.Command, string.Join(' ', _options.Args));
-        process.StandardInput.AutoFlush = true; // never written: the agent reads end-of-file only when the daemon is gone
         Task stdout = Pump(process.StandardOutput.BaseStream, "stdout", token);
         Task stderr = Pump(process.StandardError.BaseStream, "stderr", token);
         Task exited = process.WaitForExitAsync(CancellationToken.None);
@@ -263,7 +262,8 @@ internal sealed class SupervisedAgent
     {
         var pump = new AgentOutputPump(_links.MaxOutputLineBytes, line =>
         {
-            var e = new LogEventInfo(LogLevel.Info, _output.Name, null, "{0} {1}| {2}", [Name, name == "stderr" ? "(stderr) " : string.Empty, line]);
+            // Pre-formatted, no parameters: braces in the agent's line are text, not a template.
+            var e = new LogEventInfo(LogLevel.Info, _output.Name, Name + (name == "stderr" ? " (stderr) | " : " | ") + line);
             e.Properties["agent"] = Name;
             e.Properties["stream"] = name;
             _output.Log(e);

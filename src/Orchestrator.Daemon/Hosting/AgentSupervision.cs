@@ -67,7 +67,7 @@ public static class AgentSupervision
             GatewayAddress = address,
             RegisterToken = RegisterToken(gateway),
             UnregisterToken = UnregisterToken(gateway),
-            LastHeartbeat = LastHeartbeat(agents),
+            LastHeartbeat = LastHeartbeat(gateway),
             Alerts = alerts,
             WithheldEnvironment = [.. ConfigLoader.CredentialEnvironmentVariables.Values],
         });
@@ -85,10 +85,11 @@ public static class AgentSupervision
         return supervisor;
     }
 
-    // The gateway's agent tokens (protocol C3) and the external agents' heartbeats (C4): see the contracts in issue17-plan.md.
-    private static Action<string, string>? RegisterToken(SignalGateway gateway) => null;
+    // The gateway's agent tokens (protocol C3) and the external agents' last lines received (the gateway's GatewayAgent.LastHeartbeat).
+    private static Action<string, string> RegisterToken(SignalGateway gateway) => gateway.RegisterAgentToken;
 
-    private static Action<string>? UnregisterToken(SignalGateway gateway) => null;
+    private static Action<string> UnregisterToken(SignalGateway gateway) => name => gateway.UnregisterAgentToken(name);
 
-    private static Func<string, DateTimeOffset?>? LastHeartbeat(AgentHost agents) => null;
+    private static Func<string, DateTimeOffset?> LastHeartbeat(SignalGateway gateway) =>
+        name => gateway.TryGetAgent(name, out GatewayAgent? agent) ? agent!.LastHeartbeat : null;
 }
