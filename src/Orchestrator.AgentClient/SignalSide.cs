@@ -1,0 +1,8 @@
+namespace Orchestrator.AgentClient;
+
+/// <summary>Which way a signal leans.</summary>
+public enum SignalSide
+{
+    Buy,
+    Sell,
+}
