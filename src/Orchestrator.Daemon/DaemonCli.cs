@@ -326,7 +326,7 @@ public static class DaemonCli
                 CancelOpenOrdersOnShutdown = !a.LeaveOpenOrders,
                 WatchConfigDirectory = configDir,
                 StatusInterval = statusInterval ?? config.Daemon.StatusInterval,
-                Gateway = GatewayOptionsFor(config, a.GatewayPort),
+                Gateway = AgentSupervision.GatewayForSupervisedAgents(config, GatewayOptionsFor(config, a.GatewayPort)),
             };
             if (a.Journal is { } journalDirectory)
             {
@@ -372,6 +372,11 @@ public static class DaemonCli
             }
 
             logger.Info(AlertSetup.Describe(config.Daemon.Alerts, config.Credentials));
+            await using Agents.Supervision.AgentSupervisor? supervisor = AgentSupervision.Start(config, session, agents, alerts, gatewayOpenedForAgents: GatewayOptionsFor(config, a.GatewayPort) is null);
+            if (supervisor is not null)
+            {
+                metrics.ObserveSupervisor(supervisor);
+            }
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
@@ -434,6 +439,11 @@ public static class DaemonCli
             if (mcpHttp is not null)
             {
                 await mcpHttp.DisposeAsync().ConfigureAwait(false); // intake stops before the engine drains
+            }
+
+            if (supervisor is not null)
+            {
+                await supervisor.StopAsync().ConfigureAwait(false); // SIGTERM, then SIGKILL after each one's grace: while the gateway still runs
             }
 
             if (agents is not null)

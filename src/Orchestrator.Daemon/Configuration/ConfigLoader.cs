@@ -798,6 +798,7 @@ public static partial class ConfigLoader
             }
 
             a = ReadAgentLimits(agents, a); // agents.limits: ConfigLoader.AgentLimits.cs
+            a = a with { Processes = ReadAgentProcesses(agents, a.Enabled) }; // ConfigLoader.AgentProcesses.cs
             settings = settings with { Agents = a };
             agents.ReportUnknownKeys();
         }

@@ -228,6 +228,9 @@ public sealed record AgentSettings
 
     /// <summary>Per-agent risk limits (<c>agents.limits</c>), by source name; carried into <see cref="Engine.Options.EngineOptions.AgentLimits"/>.</summary>
     public IReadOnlyList<Engine.Options.AgentLimit> Limits { get; init; } = [];
+
+    /// <summary>Agent processes the daemon starts and supervises (<c>agents.processes</c>; ConfigLoader.AgentProcesses.cs).</summary>
+    public IReadOnlyList<Orchestrator.Agents.Supervision.AgentProcessOptions> Processes { get; init; } = [];
 }
 
 /// <summary>Everything the daemon reads at start-up, validated.</summary>

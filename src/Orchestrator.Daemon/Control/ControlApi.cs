@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
+using Orchestrator.Agents.Supervision;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
@@ -190,15 +191,63 @@ public sealed class ControlApi : IAsyncDisposable
                 : Results.Json(new { task_id = id, error = $"already {info.Status.ToString().ToLowerInvariant()}" }, s_json, statusCode: StatusCodes.Status409Conflict);
         });
 
-        app.MapGet("/api/agents", () => Results.Json(agents.Router.Agents.Select(a => new
+        app.MapGet("/api/agents", () => Results.Json(agents.Router.Agents.Select(a => (object)new
         {
             name = a.Name,
             methods = a.Methods.Order(StringComparer.Ordinal),
             last_heartbeat = a.LastHeartbeat,
-        }), s_json));
+            process = SupervisedProcessJson(agents.Supervisor, a.Name),
+        }).Concat(NotRoutedSupervised(agents).Select(name => (object)new
+        {
+            name,
+            methods = Array.Empty<string>(),
+            last_heartbeat = (DateTimeOffset?)null,
+            process = SupervisedProcessJson(agents.Supervisor, name),
+        })), s_json));
+
+        app.MapPost("/api/agents/{name}/resume", (string name) =>
+        {
+            if (agents.Supervisor is not { } supervisor || !supervisor.TryGetStatus(name, out SupervisedAgentStatus? status))
+            {
+                return Results.Json(new { error = $"no supervised agent '{name}' (daemon.yaml agents.processes)" }, s_json, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            return supervisor.Resume(name) == ResumeOutcome.Resumed
+                ? Results.Json(new { name, resumed = true }, s_json, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new { name, resumed = false, error = $"'{name}' is {status!.StateName}, not paused: nothing to resume" }, s_json, statusCode: StatusCodes.Status409Conflict);
+        });
 
         app.MapGet("/api/health", () => Results.Json(ObservabilityEndpoints.HealthJson(agents.Health.Current, agents.Health), s_json));
     }
+
+    /// <summary>
+    /// A supervised agent's process for <c>GET /api/agents</c>: state (running, backoff, paused,
+    /// stopped), restarts, last exit code, uptime, pid, why it last ended; null when it is not one.
+    /// </summary>
+    private static object? SupervisedProcessJson(AgentSupervisor? supervisor, string name)
+    {
+        if (supervisor is null || !supervisor.TryGetStatus(name, out SupervisedAgentStatus? s))
+        {
+            return null;
+        }
+
+        return new
+        {
+            state = s!.StateName,
+            restarts = s.Restarts,
+            last_exit_code = s.LastExitCode,
+            uptime_s = Math.Round(s.UptimeAt(DateTimeOffset.UtcNow).TotalSeconds, 3),
+            started_at = s.StartedAt,
+            pid = s.ProcessId,
+            last_reason = s.LastReason,
+        };
+    }
+
+    /// <summary>Supervised agents the router does not list (yet): not connected since the daemon started.</summary>
+    private static IEnumerable<string> NotRoutedSupervised(AgentHost agents) =>
+        agents.Supervisor is { } supervisor
+            ? supervisor.Statuses.Select(s => s.Name).Where(n => !agents.Router.Agents.Any(a => string.Equals(a.Name, n, StringComparison.Ordinal)))
+            : [];
 
     private static IResult AgentJson(JsonNode node, int status) => Results.Text(node.ToJsonString(s_json), "application/json", Encoding.UTF8, status);
 

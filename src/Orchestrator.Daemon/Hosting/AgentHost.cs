@@ -78,6 +78,9 @@ public sealed class AgentHost : IAsyncDisposable
 
     public EngineSignalPublisher Publisher { get; }
 
+    /// <summary>The supervisor of daemon.yaml's agent processes, when there are any (set by <see cref="AgentSupervision.Start"/>).</summary>
+    public Orchestrator.Agents.Supervision.AgentSupervisor? Supervisor { get; internal set; }
+
     /// <summary>
     /// Starts the agents for a running session. <paramref name="strategyModel"/> and
     /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.

@@ -27,7 +27,7 @@ namespace Orchestrator.Daemon.Metrics;
 /// recorder already holds the HdrHistogram, and recording each order twice would put work on the
 /// gateway thread.
 /// </remarks>
-public sealed class OrchestratorMetrics : IDisposable
+public sealed partial class OrchestratorMetrics : IDisposable
 {
     public const string EngineMeterName = "Orchestrator.Engine";
     public const string FeedsMeterName = "Orchestrator.Feeds";
