@@ -133,6 +133,13 @@ public sealed partial class SupervisedAgentProofTests : IDisposable
         Assert.Equal(realized, aapl?.GetProperty("realized_pnl").GetDecimal() ?? 0m);
 
         Assert.Equal(all.Length, report.RootElement.GetProperty("fills").GetInt64());
+
+        // 7. The report's own per-agent figures say the same: its fills, its realized P&L, its one restart.
+        JsonElement? mine = report.RootElement.GetProperty("agents").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(a => a!.Value.GetProperty("name").GetString() == "sma_agent");
+        Assert.True(mine is not null, report.RootElement.GetProperty("agents").GetRawText());
+        Assert.Equal(all.Length, mine!.Value.GetProperty("fills").GetInt64());
+        Assert.Equal(realized, mine.Value.GetProperty("realized_pnl").GetDecimal());
+        Assert.Equal(1, mine.Value.GetProperty("restarts").GetInt32());
     }
 
     /// <summary>Net quantity and realized P&amp;L (average cost, before commission) of <paramref name="fills"/> in order.</summary>

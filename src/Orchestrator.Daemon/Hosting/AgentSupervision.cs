@@ -80,6 +80,7 @@ public static class AgentSupervision
         }
 
         agents.Supervisor = supervisor;
+        session.AgentRestarts = supervisor.RestartsOf; // the run report's and GET /api/agents/{name}'s restarts
         supervisor.Start();
         s_logger.Info("Supervising {0} agent process(es): {1}; they connect to {2}", processes.Count, string.Join(", ", processes.Select(p => p.Name)), address);
         return supervisor;
