@@ -141,6 +141,9 @@ public sealed class SignalGateway : IAsyncDisposable
     /// <summary>Connections served at once (<see cref="GatewayOptions.MaxConnections"/>).</summary>
     public int MaxConnections => _options.MaxConnections;
 
+    /// <summary>How often the gateway and its agents send heartbeats (<see cref="GatewayOptions.HeartbeatInterval"/>).</summary>
+    public TimeSpan HeartbeatInterval => _options.HeartbeatInterval;
+
     /// <summary>Binds 127.0.0.1:<see cref="GatewayOptions.Port"/> and starts accepting.</summary>
     public void Start()
     {

@@ -30,6 +30,14 @@ public interface IAgent
     /// <summary>A cheap call proving it answers; the health monitor bounds it with a timeout.</summary>
     Task ProbeAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether <see cref="RestartAsync"/> can cure a failed probe or a missed heartbeat (true unless
+    /// implemented). An agent that answers false (an external agent: its process is not ours to
+    /// restart) is reported Degraded with the reason when it fails, and never restarted nor
+    /// escalated to CRITICAL by the health monitor.
+    /// </summary>
+    bool Restartable => true;
+
     /// <summary>Drops whatever it was stuck on and starts fresh (the health monitor's remedy).</summary>
     Task RestartAsync(CancellationToken cancellationToken);
 }

@@ -10,7 +10,8 @@ namespace Orchestrator.Agents.Health;
 /// Watches the agents, the registered components (WebSocket links, the broker API's circuit, …)
 /// and the process, every <see cref="HealthMonitorOptions.Interval"/>, on a thread of its own
 /// (<c>orc-health-0</c>), and recovers what it can: an agent that misses its heartbeat deadline or its probe is restarted
-/// (within a budget, with exponential backoff); memory over the threshold runs the trim callbacks
+/// (within a budget, with exponential backoff) — unless it is not <see cref="IAgent.Restartable"/> (an external
+/// agent), which is reported Degraded with the reason instead; memory over the threshold runs the trim callbacks
 /// and a full compacting collection.
 /// </summary>
 /// <remarks>
@@ -316,6 +317,13 @@ public sealed class HealthMonitor : IAsyncDisposable
         if (problem is null && age > _options.HeartbeatDeadline)
         {
             problem = $"last heartbeat {Format(age)} ago, deadline {Format(_options.HeartbeatDeadline)}";
+        }
+
+        // Not ours to restart (an external agent that disconnected or went silent): Degraded with the
+        // reason, no restart attempts, no restart budget, so no CRITICAL for an agent that simply left.
+        if (problem is not null && !agent.Restartable)
+        {
+            return (ComponentHealth.Of(agent.Name, HealthState.Degraded, problem + "; not restarted (not restartable by the daemon)"), false);
         }
 
         if (problem is not null)

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
+using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
 using Orchestrator.Agents.Supervision;
@@ -191,7 +192,7 @@ public sealed class ControlApi : IAsyncDisposable
                 : Results.Json(new { task_id = id, error = $"already {info.Status.ToString().ToLowerInvariant()}" }, s_json, statusCode: StatusCodes.Status409Conflict);
         });
 
-        app.MapGet("/api/agents", () => Results.Json(agents.Router.Agents.Select(a => (object)new
+        app.MapGet("/api/agents", () => Results.Json(agents.Router.Agents.Select(a => a is ExternalAgent external ? ExternalJson(external, agents.Supervisor) : (object)new
         {
             name = a.Name,
             methods = a.Methods.Order(StringComparer.Ordinal),
@@ -240,6 +241,36 @@ public sealed class ControlApi : IAsyncDisposable
             started_at = s.StartedAt,
             pid = s.ProcessId,
             last_reason = s.LastReason,
+        };
+    }
+
+    /// <summary>
+    /// An external agent for <c>GET /api/agents</c>: the common fields, <c>kind: "external"</c>, whether it
+    /// is connected, its counters over the run, and <c>process</c> when it is also supervised.
+    /// </summary>
+    private static object ExternalJson(ExternalAgent agent, AgentSupervisor? supervisor)
+    {
+        GatewayAgentCounters c = agent.Gateway.Counters;
+        return new
+        {
+            name = agent.Name,
+            methods = agent.Methods.Order(StringComparer.Ordinal),
+            last_heartbeat = agent.Gateway.LastHeartbeat,
+            process = SupervisedProcessJson(supervisor, agent.Name),
+            kind = ExternalAgent.Kind,
+            connected = agent.Connected,
+            version = agent.Gateway.Version,
+            counters = new
+            {
+                market_data_sent = c.MarketDataSent,
+                market_data_dropped = c.MarketDataDropped,
+                signals = c.Signals,
+                order_updates = c.OrderUpdates,
+                fills = c.Fills,
+                queue_full_disconnects = c.QueueFullDisconnects,
+                requests = c.Requests,
+                connections = c.Connections,
+            },
         };
     }
 

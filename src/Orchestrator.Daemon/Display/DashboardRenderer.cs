@@ -51,9 +51,10 @@ public static class DashboardRenderer
         Section orders = new(4, Math.Clamp(view.OpenOrders.Count, 1, MaxRows), rows => OpenOrders(view, rows));
         Section signals = new(5, Math.Clamp(view.Signals.Count, 1, MaxRows), rows => Signals(view, rows));
         Section agents = new(6, Math.Clamp(view.Agents.Count, 1, MaxRows), rows => Agents(view, rows));
+        Section external = new(7, Math.Clamp(view.ExternalAgents.Count, 1, MaxRows), rows => External(view, rows));
         if (width < TwoColumnWidth)
         {
-            Table[]? stacked = Fit(view.Agents.Count > 0 ? [account, positions, orders, signals, agents, status, performance] : [account, positions, orders, signals, status, performance], budget);
+            Table[]? stacked = Fit([account, positions, orders, signals, .. Optional(view, agents, external), status, performance], budget);
             return stacked is null ? null : new Rows([new Markup(Header(view)), .. stacked]);
         }
 
@@ -66,9 +67,13 @@ public static class DashboardRenderer
         var grid = new Grid { Expand = true };
         grid.AddColumn(new GridColumn());
         grid.AddColumn(new GridColumn());
-        grid.AddRow(new Rows(left), new Rows(Fit(view.Agents.Count > 0 ? [signals, agents, status, performance] : [signals, status, performance], budget, required: 0) ?? []));
+        grid.AddRow(new Rows(left), new Rows(Fit([signals, .. Optional(view, agents, external), status, performance], budget, required: 0) ?? []));
         return new Rows(new Markup(Header(view)), grid);
     }
+
+    /// <summary>The agents' sections, each shown only when it has rows (a source has signalled; an external agent said hello).</summary>
+    private static Section[] Optional(DashboardView view, Section agents, Section external) =>
+        [.. view.Agents.Count > 0 ? [agents] : Array.Empty<Section>(), .. view.ExternalAgents.Count > 0 ? [external] : Array.Empty<Section>()];
 
     /// <summary>
     /// The sections (in display order) that fit <paramref name="budget"/> rows: each gets one body
@@ -120,6 +125,11 @@ public static class DashboardRenderer
         if (view.Agents.Count > 0)
         {
             lines.Insert(4, AgentsLine(view)); // after the engine line; absent until a source has signalled
+        }
+
+        if (view.ExternalAgents.Count > 0)
+        {
+            lines.Insert(lines.Count - 1, ExternalLine(view)); // before the components; absent until an external agent said hello
         }
 
         return new Panel(new Markup(string.Join('\n', lines))) { Header = new PanelHeader(Header(view)), Expand = true };
@@ -211,6 +221,25 @@ public static class DashboardRenderer
     /// <summary>The compact view's agents: each one's name and P&amp;L (realized + unrealized), up to four.</summary>
     private static string AgentsLine(DashboardView view) => "Agents " + string.Join("  ", view.Agents.Take(4).Select(a => Escape(a.Name) + " " + Pnl(a.RealizedPnl + a.UnrealizedPnl)))
             + (view.Agents.Count > 4 ? Invariant($"  [dim]+{view.Agents.Count - 4} more[/]") : string.Empty);
+
+    /// <summary>External agents: connected or not, the age of their last line, market data dropped for them.</summary>
+    private static Table External(DashboardView view, int rows)
+    {
+        Table table = NewTable("External agents", "Agent", "Conn.", "Last line", "Dropped");
+        foreach (ExternalAgentView a in view.ExternalAgents.Take(rows))
+        {
+            table.AddRow(Escape(a.Name), a.Connected ? "[green]yes[/]" : "[red]no[/]", Age(a.HeartbeatAge), a.Dropped.ToString("N0", s_invariant));
+        }
+
+        return table;
+    }
+
+    /// <summary>The compact view's external agents: name, up/down, last line age, dropped, up to four.</summary>
+    private static string ExternalLine(DashboardView view) => "External " + string.Join("  ", view.ExternalAgents.Take(4).Select(a =>
+            Escape(a.Name) + (a.Connected ? " [green]up[/] " : " [red]down[/] ") + Age(a.HeartbeatAge) + " drop " + a.Dropped.ToString("N0", s_invariant)))
+            + (view.ExternalAgents.Count > 4 ? Invariant($"  [dim]+{view.ExternalAgents.Count - 4} more[/]") : string.Empty);
+
+    private static string Age(TimeSpan? age) => age is { } a ? Math.Max(0, a.TotalSeconds).ToString("0", s_invariant) + "s ago" : "-";
 
     private static Table Status(DashboardView view, int rows)
     {

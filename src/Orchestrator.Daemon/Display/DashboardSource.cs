@@ -83,10 +83,15 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
             Signals = signals.Copy(engine.Symbols, engine.Sources),
             Components = Components(),
             Agents = engine.Agents.Read(_agents) > 0 ? _agents.Figures(engine.Symbols, engine.AgentKinds) : [],
+            ExternalAgents = ExternalAgents(now),
             Performance = _equity.Measure(),
             Engine = new EngineView(events, _eventsPerSecond, latency.P50Us, latency.P99Us, occupancy, engine.Counters.TotalRejects, engine.Audit.Dropped),
         };
     }
+
+    private List<ExternalAgentView> ExternalAgents(DateTimeOffset now) => session.SignalGateway is { } gateway
+        ? [.. gateway.Agents.Select(a => new ExternalAgentView(a.Name, a.Connected, now - a.LastHeartbeat, a.Counters.MarketDataDropped))]
+        : [];
 
     private List<PositionView> Positions(SymbolTable symbols)
     {

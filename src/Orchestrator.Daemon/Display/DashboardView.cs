@@ -38,6 +38,9 @@ public sealed record DashboardView
     /// <summary>Per agent (signal source), in the book's order: counters and its own P&amp;L.</summary>
     public IReadOnlyList<Engine.State.AgentFigures> Agents { get; init; } = [];
 
+    /// <summary>External agents (agent protocol) known to the gateway, by name; empty when there are none.</summary>
+    public IReadOnlyList<ExternalAgentView> ExternalAgents { get; init; } = [];
+
     public required PerformanceView Performance { get; init; }
 
     public required EngineView Engine { get; init; }
@@ -70,6 +73,9 @@ public enum SignalFate
 /// <remarks>TsEventNs is the signal's event time (the market's clock, not the wall clock); Source the
 /// rule's name, the agent that sent it, or the protective exit; Detail the order id or the reject reason.</remarks>
 public sealed record SignalView(long TsEventNs, string Symbol, string Side, string Source, decimal Confidence, SignalFate Fate, string Detail);
+
+/// <summary>An external agent: whether it is connected, how long ago its last line came (null: none yet), market data dropped for it.</summary>
+public sealed record ExternalAgentView(string Name, bool Connected, TimeSpan? HeartbeatAge, long Dropped);
 
 public sealed record ComponentView(string Name, HealthState State, string Detail);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NLog;
+using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
@@ -30,7 +31,11 @@ public sealed class AgentHost : IAsyncDisposable
     public const string BacktestUnavailable = "backtesting needs recorded bars: set agents.backtest_data in daemon.yaml to a CSV or JSONL file of bars (timestamp,symbol,open,high,low,close,volume) and restart";
 
     private readonly TradingSession _session;
+    /// <summary>Heartbeat intervals an external agent may stay silent before its probe fails.</summary>
+    public const int ExternalSilentHeartbeats = 3;
+
     private readonly StrategyAgent _strategy;
+    private readonly Lock _externalGate = new();
 
     private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest)
     {
@@ -59,8 +64,16 @@ public sealed class AgentHost : IAsyncDisposable
         if (session.SignalGateway is not null)
         {
             Health.AddCheck(SessionHealth.GatewayComponent, _ => Task.FromResult(SessionHealth.Gateway(session)!));
+            session.SignalGateway.AgentAdded += AddExternal;
+            foreach (GatewayAgent known in session.SignalGateway.Agents)
+            {
+                AddExternal(known); // said hello before the agents started
+            }
         }
     }
+
+    /// <summary>The agents that are external (agent protocol), by name.</summary>
+    public IEnumerable<ExternalAgent> ExternalAgents => Router.Agents.OfType<ExternalAgent>();
 
     public SlowPathScheduler Pool { get; }
 
@@ -135,11 +148,52 @@ public sealed class AgentHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_session.SignalGateway is { } gateway)
+        {
+            gateway.AgentAdded -= AddExternal;
+        }
+
         _session.MarketObserver = null;
         await Health.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);
         _strategy.Dispose();
         Pool.Dispose();
+    }
+
+    /// <summary>
+    /// Registers an external agent on its first hello (the gateway's reader thread), with the router
+    /// and the health monitor. A name already taken (a built-in agent such as <c>data_agent</c>, or a
+    /// health component such as <c>engine</c>) is not registered: WARN, its signals still trade, but
+    /// messages cannot reach it. Registered once; it stays for the run.
+    /// </summary>
+    private void AddExternal(GatewayAgent gatewayAgent)
+    {
+        lock (_externalGate)
+        {
+            if (Router.TryGetAgent(gatewayAgent.Name, out IAgent? existing))
+            {
+                if (existing is not ExternalAgent)
+                {
+                    s_logger.Warn("External agent '{0}' not routed: the name belongs to a built-in agent; messages cannot reach it (rename it in its hello)", gatewayAgent.Name);
+                }
+
+                return;
+            }
+
+            var agent = new ExternalAgent(gatewayAgent, _session.SignalGateway!.HeartbeatInterval * ExternalSilentHeartbeats);
+            try
+            {
+                Health.AddAgent(agent);
+            }
+            catch (ArgumentException)
+            {
+                s_logger.Warn("External agent '{0}' not routed: the name belongs to a health component; messages cannot reach it (rename it in its hello)", gatewayAgent.Name);
+                return;
+            }
+
+            Router.Register(agent);
+            s_logger.Info("External agent '{0}' routed: messages reach it while it is connected", agent.Name);
+        }
     }
 
     /// <summary>Ticks into the bar store (trades only), on the feed thread: a lookup and a short per-symbol lock.</summary>
