@@ -29,6 +29,7 @@ internal sealed class GatewayConnection
     private volatile bool _readerDone;
     private volatile bool _stopping;
     private bool _outputDead;
+    private ITimer? _giveUpTimer;
 
     public GatewayConnection(Socket socket, GatewaySlot slot, GatewayCounters counters, LineProcessor lines, TimeSpan drainTimeout, TimeProvider time, string peer)
     {
@@ -78,7 +79,9 @@ internal sealed class GatewayConnection
 
     /// <summary>
     /// The gateway closes it (auth or idle timeout, eviction): it stops reading, answers what it
-    /// read, then writes one line saying why and closes. Any thread; the first reason wins.
+    /// read, then writes one line saying why and closes. Any thread; the first reason wins. A client
+    /// that does not read cannot hold the close up: a write still pending after the drain timeout is
+    /// given up (<see cref="GiveUpWriting"/>), so the connection ends and frees its slot in bounded time.
     /// </summary>
     public bool Close(GatewayError reason)
     {
@@ -86,6 +89,8 @@ internal sealed class GatewayConnection
         {
             return false;
         }
+
+        _giveUpTimer = _time.CreateTimer(static state => ((GatewayConnection)state!).GiveUpWriting(), this, _drainTimeout, Timeout.InfiniteTimeSpan);
 
         try
         {
@@ -101,7 +106,7 @@ internal sealed class GatewayConnection
 
     /// <summary>
     /// Closes an agent's connection: as <see cref="Close"/>, and when its reliable queue is full
-    /// (the client does not read) the writer's pending flush is given up so it can end.
+    /// (the client does not read) the writer's pending write is given up at once so it can end.
     /// </summary>
     public bool CloseAgent(GatewayError reason)
     {
@@ -112,11 +117,29 @@ internal sealed class GatewayConnection
 
         if (reason == GatewayError.AgentQueueFull)
         {
-            _output.CancelPendingFlush();
-            _slot.Work.Set();
+            GiveUpWriting();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Any thread: cancels the writer's pending (or next) flush — the socket write blocked on a client
+    /// that does not read fails — so the writer stops writing, settles the rest without output and ends.
+    /// What the canceled write had not sent is discarded (the client may see its last line cut).
+    /// </summary>
+    private void GiveUpWriting()
+    {
+        try
+        {
+            _output.CancelPendingFlush();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // it ended meanwhile: nothing left to give up
+        }
+
+        _slot.Work.Set();
     }
 
     /// <summary>The agent session of the connection, once it said hello.</summary>
@@ -170,7 +193,10 @@ internal sealed class GatewayConnection
                 SlotDone?.Invoke();
             }
 
-            await _output.CompleteAsync().ConfigureAwait(false);
+            // After a given-up write the pipe still holds bytes the socket did not take: completing
+            // with an error discards them (a plain completion would write them again, with no
+            // cancellation: blocked forever on a client that does not read).
+            await _output.CompleteAsync(_outputDead ? new IOException("the client does not read; output given up") : null).ConfigureAwait(false);
             await CloseGracefullyAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -179,6 +205,7 @@ internal sealed class GatewayConnection
         }
         finally
         {
+            _giveUpTimer?.Dispose();
             _socket.Dispose(); // always: a connection that failed must not stay half-open (CLOSE_WAIT)
         }
 

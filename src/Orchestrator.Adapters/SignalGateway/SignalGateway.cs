@@ -54,6 +54,14 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// connection is refused only when every slot of the pool (2 × max + 1) is held by a connection
 /// already closing.
 /// </para>
+/// <para>
+/// A client that does not read cannot wedge a close, the sweep or a slot: an agent whose reliable
+/// queue is full is disconnected at once (counted in <see cref="GatewayAgentCounters.QueueFullDisconnects"/>,
+/// logged) and any other close gives up a write still pending after <see cref="GatewayOptions.DrainTimeout"/>:
+/// the blocked socket write is canceled and what it had not sent is discarded, so such a client may
+/// see its last line cut and not get the error line (its socket buffer is full); the connection ends
+/// and frees its slot all the same.
+/// </para>
 /// Create it before the engine starts (it attaches its outcome consumer), then <see cref="Start"/>.
 /// </summary>
 public sealed class SignalGateway : IAsyncDisposable

@@ -11,9 +11,15 @@ internal sealed class GatewayTestClient : IAsyncDisposable
     private NetworkStream? _stream;
     private StreamReader? _reader;
 
-    public static async Task<GatewayTestClient> ConnectAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Connects; a <paramref name="receiveBufferSize"/> fixes the socket's receive buffer (no autotuning): a client that does not read fills it soon.</summary>
+    public static async Task<GatewayTestClient> ConnectAsync(int port, CancellationToken cancellationToken, int receiveBufferSize = 0)
     {
         var client = new GatewayTestClient();
+        if (receiveBufferSize > 0)
+        {
+            client._tcp.ReceiveBufferSize = receiveBufferSize;
+        }
+
         await client._tcp.ConnectAsync("127.0.0.1", port, cancellationToken);
         client._stream = client._tcp.GetStream();
         client._reader = new StreamReader(client._stream, new UTF8Encoding(false));
