@@ -92,10 +92,7 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
 
         // It leaves: still listed (disconnected), messages fail with a clear error, health says why.
         tcp.Dispose();
-        while (_session.SignalGateway.TryGetAgent("ext_agent", out var gatewayAgent) && gatewayAgent!.Connected)
-        {
-            await Task.Delay(10, guard.Token); // condition wait under a hang guard: the gateway notices the close
-        }
+        await Waits.UntilAsync(() => !(_session.SignalGateway.TryGetAgent("ext_agent", out var gatewayAgent) && gatewayAgent!.Connected), "the gateway notices the agent's close", s_hang);
 
         (HttpStatusCode gone, JsonElement goneBody) = await Post("""{"target_agent":"ext_agent","method":"get_state"}""");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, gone);
