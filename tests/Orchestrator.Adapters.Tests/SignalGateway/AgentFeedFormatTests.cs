@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Text;
+using Orchestrator.Adapters.SignalGateway;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Tests.SignalGateway;
+
+/// <summary>The agent writer's line formatting: exact bytes, and nothing allocated in steady state.</summary>
+public sealed class AgentFeedFormatTests
+{
+    private static readonly byte[] s_symbol = "AAPL"u8.ToArray();
+    private static readonly byte[] s_signalId = "sig-1"u8.ToArray();
+
+    [Fact]
+    public void EveryLineKind_SteadyState_AllocatesNothing()
+    {
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var account = new AccountState(FixedPoint.FromDecimal(99_512.25m), FixedPoint.FromDecimal(100_018.5m), FixedPoint.FromDecimal(99_512.25m), GatewayRig.T0);
+        WriteEveryKind(output, account, 0); // warm-up: JIT, static tables
+        output.ResetWrittenCount();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            output.ResetWrittenCount();
+            WriteEveryKind(output, account, i);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(10, Encoding.UTF8.GetString(output.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // every kind was written
+    }
+
+    [Fact]
+    public void EveryLineKind_IsWrittenExactly()
+    {
+        var output = new ArrayBufferWriter<byte>(1 << 16);
+        var account = new AccountState(FixedPoint.FromDecimal(99_512.25m), FixedPoint.FromDecimal(100_018.5m), FixedPoint.FromDecimal(99_512.25m), GatewayRig.T0);
+
+        WriteEveryKind(output, account, 0);
+
+        string[] lines = Encoding.UTF8.GetString(output.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(
+            [
+                "{\"type\":\"tick\",\"symbol\":\"AAPL\",\"ts\":1736000000000000000,\"price\":175.5,\"size\":100,\"bid\":175.49,\"ask\":175.51}",
+                "{\"type\":\"bar\",\"symbol\":\"AAPL\",\"timeframe\":\"5m\",\"start\":1736000000000000000,\"open\":175,\"high\":176.25,\"low\":-0.000001,\"close\":175.5,\"volume\":1200}",
+                "{\"type\":\"order\",\"order_id\":\"17\",\"signal_id\":\"sig-1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"order_type\":\"stop_limit\",\"tif\":\"ioc\",\"quantity\":10,\"filled\":0,\"limit_price\":175.5,\"stop_price\":175.25,\"status\":\"accepted\",\"ts\":1736000000000000000}",
+                "{\"type\":\"order\",\"order_id\":\"18\",\"signal_id\":null,\"symbol\":\"AAPL\",\"side\":\"SELL\",\"order_type\":\"market\",\"tif\":\"day\",\"quantity\":5,\"filled\":0,\"status\":\"rejected\",\"reason\":\"MaxOpenOrders\",\"ts\":1736000000000000000,\"replay\":true}",
+                "{\"type\":\"fill\",\"fill_seq\":3,\"order_id\":\"17\",\"signal_id\":\"sig-1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":10,\"price\":175.5,\"commission\":0.5,\"leaves\":0,\"ts\":1736000000000000000}",
+                "{\"type\":\"position\",\"symbol\":\"AAPL\",\"quantity\":-10,\"avg_price\":175.5,\"realized_pnl\":-12.345678,\"unrealized_pnl\":1.2,\"ts\":1736000000000000000}",
+                "{\"type\":\"account\",\"cash\":99512.25,\"equity\":100018.5,\"buying_power\":99512.25,\"ts\":1736000000000000000}",
+                "{\"type\":\"heartbeat\",\"ts\":1736000000000000000}",
+                "{\"type\":\"dropped\",\"market_data\":123}",
+                "{\"type\":\"bar\",\"symbol\":\"AAPL\",\"timeframe\":\"1m\",\"start\":1736000000000000000,\"open\":9223372036854.775807,\"high\":9223372036854.775807,\"low\":-9223372036854.775808,\"close\":0,\"volume\":0}",
+            ],
+            lines);
+    }
+
+    /// <summary>One line of every kind (ten lines): varying <paramref name="i"/> changes numbers, not the shape.</summary>
+    private static void WriteEveryKind(ArrayBufferWriter<byte> output, AccountState account, int i)
+    {
+        var tick = new MarketRecord { Kind = MarketRecordKind.Tick, TsNs = GatewayRig.T0, PriceRaw = Raw(175.5m), Size = 100 + i, BidRaw = Raw(175.49m), AskRaw = Raw(175.51m) };
+        AgentFeedFormat.WriteTick(output, tick, s_symbol);
+        var bar = new MarketRecord { Kind = MarketRecordKind.Bar, Timeframe = 1, TsNs = GatewayRig.T0, OpenRaw = Raw(175m), HighRaw = Raw(176.25m), LowRaw = -1, PriceRaw = Raw(175.5m), Size = 1200 };
+        AgentFeedFormat.WriteBar(output, bar, s_symbol);
+        var order = new AgentEvent
+        {
+            Kind = AgentEventKind.Order, OrderId = 17, Side = Side.Buy, OrderType = OrderType.StopLimit, Tif = TimeInForce.Ioc, Quantity = 10, PriceRaw = Raw(175.5m), SecondRaw = Raw(175.25m),
+            Status = OrderStatus.Accepted, TsNs = GatewayRig.T0, IdLength = s_signalId.Length,
+        };
+        AgentFeedFormat.WriteEvent(output, order, s_signalId, s_symbol, replay: false);
+        var rejected = new AgentEvent { Kind = AgentEventKind.Order, OrderId = 18, Side = Side.Sell, OrderType = OrderType.Market, Quantity = 5, Status = OrderStatus.Rejected, Reject = RejectReason.MaxOpenOrders, TsNs = GatewayRig.T0, IdLength = -1 };
+        AgentFeedFormat.WriteEvent(output, rejected, default, s_symbol, replay: true);
+        var fill = new AgentEvent { Kind = AgentEventKind.Fill, FillSeq = 3 + i, OrderId = 17, Side = Side.Buy, Quantity = 10, PriceRaw = Raw(175.5m), SecondRaw = Raw(0.5m), Filled = 0, TsNs = GatewayRig.T0, IdLength = s_signalId.Length };
+        AgentFeedFormat.WriteEvent(output, fill, s_signalId, s_symbol, replay: false);
+        var position = new AgentEvent { Kind = AgentEventKind.Position, Quantity = -10, PriceRaw = Raw(175.5m), SecondRaw = Raw(-12.345678m), UnrealizedRaw = Raw(1.2m), TsNs = GatewayRig.T0, IdLength = -1 };
+        AgentFeedFormat.WriteEvent(output, position, default, s_symbol, replay: false);
+        AgentFeedFormat.WriteAccount(output, account);
+        AgentFeedFormat.WriteHeartbeat(output, GatewayRig.T0);
+        AgentFeedFormat.WriteDropped(output, 123 + i);
+        var extremes = new MarketRecord { Kind = MarketRecordKind.Bar, Timeframe = 0, TsNs = GatewayRig.T0, OpenRaw = long.MaxValue, HighRaw = long.MaxValue, LowRaw = long.MinValue, PriceRaw = 0, Size = 0 };
+        AgentFeedFormat.WriteBar(output, extremes, s_symbol);
+    }
+
+    private static long Raw(decimal value) => FixedPoint.FromDecimal(value);
+}
