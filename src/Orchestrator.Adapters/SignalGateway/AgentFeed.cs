@@ -126,7 +126,11 @@ internal sealed class AgentFeed
         OnTradeForBars(symbol, e.TsEventNs, e.PriceRaw, e.Size);
     }
 
-    /// <summary>The 1-minute bar from trades; on its close, the larger timeframes from it.</summary>
+    /// <summary>
+    /// The 1-minute bar from trades; on its close, the larger timeframes from it. Every bar goes out
+    /// when the first trade past its end arrives (as the engine's own strategies get theirs), shortest
+    /// timeframe first.
+    /// </summary>
     private void OnTradeForBars(int symbol, long tsNs, long priceRaw, long size)
     {
         ref BarBuilder minute = ref _bars[symbol * BarTimeframes.Count];
@@ -137,7 +141,7 @@ internal sealed class AgentFeed
             Emit(symbol, 0, closed);
             for (int tf = 1; tf < BarTimeframes.Count; tf++)
             {
-                Aggregate(symbol, tf, closed);
+                Aggregate(symbol, tf, closed, start);
             }
 
             minute.Open = false;
@@ -160,27 +164,33 @@ internal sealed class AgentFeed
         minute.Volume += size;
     }
 
-    private void Aggregate(int symbol, int tf, in BarBuilder closedMinute)
+    /// <summary>
+    /// Adds a closed minute to timeframe <paramref name="tf"/>'s bar, and closes that bar when the
+    /// trade that closed the minute (in the minute starting <paramref name="nextMinuteNs"/>) is past its end.
+    /// </summary>
+    private void Aggregate(int symbol, int tf, in BarBuilder closedMinute, long nextMinuteNs)
     {
         ref BarBuilder bar = ref _bars[(symbol * BarTimeframes.Count) + tf];
-        long start = closedMinute.StartNs - (closedMinute.StartNs % BarTimeframes.LengthNs[tf]);
-        if (bar.Open && start > bar.StartNs)
-        {
-            Emit(symbol, tf, bar);
-            bar.Open = false;
-        }
-
+        long length = BarTimeframes.LengthNs[tf];
+        long start = closedMinute.StartNs - (closedMinute.StartNs % length);
         if (!bar.Open)
         {
             bar = closedMinute;
             bar.StartNs = start;
-            return;
+        }
+        else
+        {
+            bar.HighRaw = Math.Max(bar.HighRaw, closedMinute.HighRaw);
+            bar.LowRaw = Math.Min(bar.LowRaw, closedMinute.LowRaw);
+            bar.CloseRaw = closedMinute.CloseRaw;
+            bar.Volume += closedMinute.Volume;
         }
 
-        bar.HighRaw = Math.Max(bar.HighRaw, closedMinute.HighRaw);
-        bar.LowRaw = Math.Min(bar.LowRaw, closedMinute.LowRaw);
-        bar.CloseRaw = closedMinute.CloseRaw;
-        bar.Volume += closedMinute.Volume;
+        if (nextMinuteNs >= bar.StartNs + length)
+        {
+            Emit(symbol, tf, bar);
+            bar.Open = false;
+        }
     }
 
     private void Emit(int symbol, int tf, in BarBuilder bar)

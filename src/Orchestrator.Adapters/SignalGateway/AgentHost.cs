@@ -134,7 +134,8 @@ internal sealed class AgentHost
 
     /// <summary>
     /// The gateway's sweep: heartbeats every <see cref="GatewayOptions.HeartbeatInterval"/>, the
-    /// account at most once per second (when it changed), and disconnects of agents whose reliable
+    /// account at most once per second (when it changed; from the snapshot it asked the engine for a
+    /// second before, or a newer one someone else asked for), and disconnects of agents whose reliable
     /// queue filled (asked for by the feed thread, which must not close sockets itself).
     /// </summary>
     public void Sweep(long now)
@@ -173,6 +174,7 @@ internal sealed class AgentHost
         {
             _lastAccount = now;
             wake |= PublishAccount();
+            RequestSnapshot();
         }
 
         if (wake)
@@ -181,6 +183,19 @@ internal sealed class AgentHost
             {
                 Volatile.Read(ref sessions[i])?.Work.Set();
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks the trading thread for a fresh snapshot for the next account line (one non-blocking
+    /// publish; skipped while the ring is more than half full): the agents' account must not depend
+    /// on a dashboard or the in-process agents asking for snapshots.
+    /// </summary>
+    private void RequestSnapshot()
+    {
+        if (_engine.Inbound.GetRemainingCapacity() > _engine.Inbound.BufferSize / 2)
+        {
+            _engine.RequestSnapshot(_eventTimeNs());
         }
     }
 
