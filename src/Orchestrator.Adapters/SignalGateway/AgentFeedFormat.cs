@@ -1,13 +1,14 @@
 using System.Buffers;
-using System.Buffers.Text;
 using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using static Orchestrator.Adapters.SignalGateway.Utf8Line;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
 /// <summary>
 /// Writes the agent protocol's server lines as UTF-8 JSON straight into a connection's output
 /// buffer, without allocating: fixed parts are literals, numbers are formatted in place (prices
-/// from fixed point as invariant decimal text, never through double).
+/// from fixed point as invariant decimal text, never through double; see <see cref="Utf8Line"/>).
 /// <code>
 /// {"type":"tick","symbol":"AAPL","ts":1736000000000000000,"price":175.5,"size":100,"bid":175.49,"ask":175.51}
 /// {"type":"bar","symbol":"AAPL","timeframe":"1m","start":..,"open":..,"high":..,"low":..,"close":..,"volume":..}
@@ -24,56 +25,30 @@ internal static class AgentFeedFormat
     /// <summary>Upper bound of one line (the longest is an order with a 64-byte id and symbol).</summary>
     public const int MaxLineBytes = 768;
 
-    private static readonly byte[][] s_rejectNames = [.. Enum.GetValues<RejectReason>().OrderBy(r => (int)r).Select(r => System.Text.Encoding.UTF8.GetBytes(r.ToString()))];
-
     public static void WriteTick(IBufferWriter<byte> output, in MarketRecord r, byte[] symbol)
     {
         Span<byte> s = output.GetSpan(MaxLineBytes);
-        int n = Put(s, 0, "{\"type\":\"tick\",\"symbol\":\""u8);
-        n = Put(s, n, symbol);
-        n = Put(s, n, "\",\"ts\":"u8);
-        n = PutNumber(s, n, r.TsNs);
-        n = Put(s, n, ",\"price\":"u8);
-        n = PutPrice(s, n, r.PriceRaw);
-        n = Put(s, n, ",\"size\":"u8);
-        n = PutNumber(s, n, r.Size);
-        if (r.BidRaw != 0)
-        {
-            n = Put(s, n, ",\"bid\":"u8);
-            n = PutPrice(s, n, r.BidRaw);
-        }
-
-        if (r.AskRaw != 0)
-        {
-            n = Put(s, n, ",\"ask\":"u8);
-            n = PutPrice(s, n, r.AskRaw);
-        }
-
-        n = Put(s, n, "}\n"u8);
-        output.Advance(n);
+        int n = PutString(s, 0, "{\"type\":\"tick\",\"symbol\":\""u8, symbol);
+        n = PutNumber(s, n, ",\"ts\":"u8, r.TsNs);
+        n = PutFixedPoint(s, n, ",\"price\":"u8, r.PriceRaw);
+        n = PutNumber(s, n, ",\"size\":"u8, r.Size);
+        n = PutFixedPointIfSet(s, n, ",\"bid\":"u8, r.BidRaw);
+        n = PutFixedPointIfSet(s, n, ",\"ask\":"u8, r.AskRaw);
+        output.Advance(Put(s, n, "}\n"u8));
     }
 
     public static void WriteBar(IBufferWriter<byte> output, in MarketRecord r, byte[] symbol)
     {
         Span<byte> s = output.GetSpan(MaxLineBytes);
-        int n = Put(s, 0, "{\"type\":\"bar\",\"symbol\":\""u8);
-        n = Put(s, n, symbol);
-        n = Put(s, n, "\",\"timeframe\":\""u8);
-        n = Put(s, n, BarTimeframes.Utf8[r.Timeframe]);
-        n = Put(s, n, "\",\"start\":"u8);
-        n = PutNumber(s, n, r.TsNs);
-        n = Put(s, n, ",\"open\":"u8);
-        n = PutPrice(s, n, r.OpenRaw);
-        n = Put(s, n, ",\"high\":"u8);
-        n = PutPrice(s, n, r.HighRaw);
-        n = Put(s, n, ",\"low\":"u8);
-        n = PutPrice(s, n, r.LowRaw);
-        n = Put(s, n, ",\"close\":"u8);
-        n = PutPrice(s, n, r.PriceRaw);
-        n = Put(s, n, ",\"volume\":"u8);
-        n = PutNumber(s, n, r.Size);
-        n = Put(s, n, "}\n"u8);
-        output.Advance(n);
+        int n = PutString(s, 0, "{\"type\":\"bar\",\"symbol\":\""u8, symbol);
+        n = PutString(s, n, ",\"timeframe\":\""u8, BarTimeframes.Utf8[r.Timeframe]);
+        n = PutNumber(s, n, ",\"start\":"u8, r.TsNs);
+        n = PutFixedPoint(s, n, ",\"open\":"u8, r.OpenRaw);
+        n = PutFixedPoint(s, n, ",\"high\":"u8, r.HighRaw);
+        n = PutFixedPoint(s, n, ",\"low\":"u8, r.LowRaw);
+        n = PutFixedPoint(s, n, ",\"close\":"u8, r.PriceRaw);
+        n = PutNumber(s, n, ",\"volume\":"u8, r.Size);
+        output.Advance(Put(s, n, "}\n"u8));
     }
 
     public static void WriteEvent(IBufferWriter<byte> output, in AgentEvent e, ReadOnlySpan<byte> id, byte[] symbol, bool replay)
@@ -83,167 +58,70 @@ internal static class AgentFeedFormat
         switch (e.Kind)
         {
             case AgentEventKind.Order:
-                n = Put(s, 0, "{\"type\":\"order\",\"order_id\":\""u8);
-                n = PutNumber(s, n, e.OrderId);
-                n = PutId(s, n, id, e.IdLength);
-                n = PutSymbolSide(s, n, symbol, e.Side);
-                n = Put(s, n, ",\"order_type\":\""u8);
-                n = Put(s, n, OrderTypeName(e.OrderType));
-                n = Put(s, n, "\",\"tif\":\""u8);
-                n = Put(s, n, TifName(e.Tif));
-                n = Put(s, n, "\",\"quantity\":"u8);
-                n = PutNumber(s, n, e.Quantity);
-                n = Put(s, n, ",\"filled\":"u8);
-                n = PutNumber(s, n, e.Filled);
-                if (e.PriceRaw != 0)
-                {
-                    n = Put(s, n, ",\"limit_price\":"u8);
-                    n = PutPrice(s, n, e.PriceRaw);
-                }
-
-                if (e.SecondRaw != 0)
-                {
-                    n = Put(s, n, ",\"stop_price\":"u8);
-                    n = PutPrice(s, n, e.SecondRaw);
-                }
-
-                n = Put(s, n, ",\"status\":\""u8);
-                n = Put(s, n, StatusName(e.Status));
-                n = Put(s, n, "\""u8);
+                n = PutOrderId(s, 0, "{\"type\":\"order\",\"order_id\":\""u8, e, id, symbol);
+                n = PutString(s, n, ",\"order_type\":\""u8, OrderTypeName(e.OrderType));
+                n = PutString(s, n, ",\"tif\":\""u8, TifName(e.Tif));
+                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
+                n = PutNumber(s, n, ",\"filled\":"u8, e.Filled);
+                n = PutFixedPointIfSet(s, n, ",\"limit_price\":"u8, e.PriceRaw);
+                n = PutFixedPointIfSet(s, n, ",\"stop_price\":"u8, e.SecondRaw);
+                n = PutString(s, n, ",\"status\":\""u8, StatusName(e.Status));
                 if (e.Status == OrderStatus.Rejected)
                 {
-                    n = Put(s, n, ",\"reason\":\""u8);
-                    n = Put(s, n, (uint)e.Reject < (uint)s_rejectNames.Length ? s_rejectNames[(int)e.Reject] : "Unknown"u8);
-                    n = Put(s, n, "\""u8);
+                    n = PutString(s, n, ",\"reason\":\""u8, Utf8EnumNames<RejectReason>.Get(e.Reject));
                 }
 
                 break;
             case AgentEventKind.Fill:
-                n = Put(s, 0, "{\"type\":\"fill\",\"fill_seq\":"u8);
-                n = PutNumber(s, n, e.FillSeq);
-                n = Put(s, n, ",\"order_id\":\""u8);
-                n = PutNumber(s, n, e.OrderId);
-                n = PutId(s, n, id, e.IdLength);
-                n = PutSymbolSide(s, n, symbol, e.Side);
-                n = Put(s, n, ",\"quantity\":"u8);
-                n = PutNumber(s, n, e.Quantity);
-                n = Put(s, n, ",\"price\":"u8);
-                n = PutPrice(s, n, e.PriceRaw);
-                n = Put(s, n, ",\"commission\":"u8);
-                n = PutPrice(s, n, e.SecondRaw);
-                n = Put(s, n, ",\"leaves\":"u8);
-                n = PutNumber(s, n, e.Filled);
+                n = PutNumber(s, 0, "{\"type\":\"fill\",\"fill_seq\":"u8, e.FillSeq);
+                n = PutOrderId(s, n, ",\"order_id\":\""u8, e, id, symbol);
+                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
+                n = PutFixedPoint(s, n, ",\"price\":"u8, e.PriceRaw);
+                n = PutFixedPoint(s, n, ",\"commission\":"u8, e.SecondRaw);
+                n = PutNumber(s, n, ",\"leaves\":"u8, e.Filled);
                 break;
             default:
-                n = Put(s, 0, "{\"type\":\"position\",\"symbol\":\""u8);
-                n = Put(s, n, symbol);
-                n = Put(s, n, "\",\"quantity\":"u8);
-                n = PutNumber(s, n, e.Quantity);
-                n = Put(s, n, ",\"avg_price\":"u8);
-                n = PutPrice(s, n, e.PriceRaw);
-                n = Put(s, n, ",\"realized_pnl\":"u8);
-                n = PutPrice(s, n, e.SecondRaw);
-                n = Put(s, n, ",\"unrealized_pnl\":"u8);
-                n = PutPrice(s, n, e.UnrealizedRaw);
+                n = PutString(s, 0, "{\"type\":\"position\",\"symbol\":\""u8, symbol);
+                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
+                n = PutFixedPoint(s, n, ",\"avg_price\":"u8, e.PriceRaw);
+                n = PutFixedPoint(s, n, ",\"realized_pnl\":"u8, e.SecondRaw);
+                n = PutFixedPoint(s, n, ",\"unrealized_pnl\":"u8, e.UnrealizedRaw);
                 break;
         }
 
-        n = Put(s, n, ",\"ts\":"u8);
-        n = PutNumber(s, n, e.TsNs);
-        n = Put(s, n, replay ? ",\"replay\":true}\n"u8 : "}\n"u8);
-        output.Advance(n);
+        n = PutNumber(s, n, ",\"ts\":"u8, e.TsNs);
+        output.Advance(Put(s, n, replay ? ",\"replay\":true}\n"u8 : "}\n"u8));
     }
 
     public static void WriteHeartbeat(IBufferWriter<byte> output, long tsNs)
     {
         Span<byte> s = output.GetSpan(64);
-        int n = Put(s, 0, "{\"type\":\"heartbeat\",\"ts\":"u8);
-        n = PutNumber(s, n, tsNs);
-        n = Put(s, n, "}\n"u8);
-        output.Advance(n);
+        output.Advance(Put(s, PutNumber(s, 0, "{\"type\":\"heartbeat\",\"ts\":"u8, tsNs), "}\n"u8));
     }
 
     public static void WriteDropped(IBufferWriter<byte> output, long dropped)
     {
         Span<byte> s = output.GetSpan(64);
-        int n = Put(s, 0, "{\"type\":\"dropped\",\"market_data\":"u8);
-        n = PutNumber(s, n, dropped);
-        n = Put(s, n, "}\n"u8);
-        output.Advance(n);
+        output.Advance(Put(s, PutNumber(s, 0, "{\"type\":\"dropped\",\"market_data\":"u8, dropped), "}\n"u8));
     }
 
     public static void WriteAccount(IBufferWriter<byte> output, AccountState account)
     {
         Span<byte> s = output.GetSpan(160);
-        int n = Put(s, 0, "{\"type\":\"account\",\"cash\":"u8);
-        n = PutPrice(s, n, account.CashRaw);
-        n = Put(s, n, ",\"equity\":"u8);
-        n = PutPrice(s, n, account.EquityRaw);
-        n = Put(s, n, ",\"buying_power\":"u8);
-        n = PutPrice(s, n, account.BuyingPowerRaw);
-        n = Put(s, n, ",\"ts\":"u8);
-        n = PutNumber(s, n, account.TsNs);
-        n = Put(s, n, "}\n"u8);
-        output.Advance(n);
+        int n = PutFixedPoint(s, 0, "{\"type\":\"account\",\"cash\":"u8, account.CashRaw);
+        n = PutFixedPoint(s, n, ",\"equity\":"u8, account.EquityRaw);
+        n = PutFixedPoint(s, n, ",\"buying_power\":"u8, account.BuyingPowerRaw);
+        n = PutNumber(s, n, ",\"ts\":"u8, account.TsNs);
+        output.Advance(Put(s, n, "}\n"u8));
     }
 
-    /// <summary>A fixed-point amount as invariant decimal text: sign, integer part, up to 6 decimals without trailing zeros.</summary>
-    public static int PutPrice(Span<byte> span, int n, long raw)
+    /// <summary>The order id (after <paramref name="key"/>), the signal's client id or null, the symbol and the side: the start every order and fill line shares.</summary>
+    private static int PutOrderId(Span<byte> s, int n, ReadOnlySpan<byte> key, in AgentEvent e, ReadOnlySpan<byte> id, byte[] symbol)
     {
-        ulong magnitude;
-        if (raw < 0)
-        {
-            span[n++] = (byte)'-';
-            magnitude = raw == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)-raw;
-        }
-        else
-        {
-            magnitude = (ulong)raw;
-        }
-
-        ulong whole = magnitude / FixedPoint.Scale;
-        ulong fraction = magnitude % FixedPoint.Scale;
-        Utf8Formatter.TryFormat(whole, span[n..], out int written);
-        n += written;
-        if (fraction == 0)
-        {
-            return n;
-        }
-
-        span[n++] = (byte)'.';
-        int digits = FixedPoint.Decimals;
-        while (fraction % 10 == 0)
-        {
-            fraction /= 10;
-            digits--;
-        }
-
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            span[n + i] = (byte)('0' + (int)(fraction % 10));
-            fraction /= 10;
-        }
-
-        return n + digits;
-    }
-
-    private static int PutSymbolSide(Span<byte> s, int n, byte[] symbol, Side side)
-    {
-        n = Put(s, n, ",\"symbol\":\""u8);
-        n = Put(s, n, symbol);
-        return Put(s, n, side == Side.Sell ? "\",\"side\":\"SELL\""u8 : "\",\"side\":\"BUY\""u8);
-    }
-
-    private static int PutId(Span<byte> s, int n, ReadOnlySpan<byte> id, int length)
-    {
-        if (length < 0)
-        {
-            return Put(s, n, "\",\"signal_id\":null"u8);
-        }
-
-        n = Put(s, n, "\",\"signal_id\":\""u8);
-        n = Put(s, n, id[..length]);
-        return Put(s, n, "\""u8);
+        n = PutNumber(s, n, key, e.OrderId);
+        n = e.IdLength < 0 ? Put(s, n, "\",\"signal_id\":null"u8) : PutString(s, n, "\",\"signal_id\":\""u8, id[..e.IdLength]);
+        n = PutString(s, n, ",\"symbol\":\""u8, symbol);
+        return Put(s, n, e.Side == Side.Sell ? ",\"side\":\"SELL\""u8 : ",\"side\":\"BUY\""u8);
     }
 
     private static ReadOnlySpan<byte> OrderTypeName(OrderType type) => type switch
@@ -273,16 +151,4 @@ internal static class AgentFeedFormat
         OrderStatus.Expired => "expired"u8,
         _ => "unknown"u8,
     };
-
-    private static int Put(Span<byte> span, int n, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(span[n..]);
-        return n + bytes.Length;
-    }
-
-    private static int PutNumber(Span<byte> span, int n, long value)
-    {
-        Utf8Formatter.TryFormat(value, span[n..], out int written);
-        return n + written;
-    }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Text;
-using System.Text;
 using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using static Orchestrator.Adapters.SignalGateway.Utf8Line;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
@@ -22,8 +22,6 @@ internal static class GatewayAnswerFormat
 {
     /// <summary>Upper bound of one answer line: id, the longest message, two 20-digit numbers, framing.</summary>
     public const int MaxLineBytes = 512;
-
-    private static readonly byte[][] s_rejectNames = BuildRejectNames();
 
     public static void WriteAck(IBufferWriter<byte> output, in LineEntry entry, ReadOnlySpan<byte> id)
     {
@@ -77,7 +75,7 @@ internal static class GatewayAnswerFormat
                 break;
             case SignalOutcome.RiskRejected:
                 n = Put(span, n, ",\"status\":\"risk_rejected\",\"reason\":\""u8);
-                n = Put(span, n, RejectName(entry.Reject));
+                n = Put(span, n, Utf8EnumNames<RejectReason>.Get(entry.Reject));
                 n = Put(span, n, "\""u8);
                 break;
             default:
@@ -97,9 +95,6 @@ internal static class GatewayAnswerFormat
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static ReadOnlySpan<byte> RejectName(RejectReason reason) =>
-        (uint)reason < (uint)s_rejectNames.Length ? s_rejectNames[(int)reason] : "Unknown"u8;
-
     private static int PutId(Span<byte> span, int n, ReadOnlySpan<byte> id, bool hasId)
     {
         if (!hasId)
@@ -110,29 +105,5 @@ internal static class GatewayAnswerFormat
         n = Put(span, n, "{\"id\":\""u8);
         n = Put(span, n, id);
         return Put(span, n, "\""u8);
-    }
-
-    private static int Put(Span<byte> span, int n, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(span[n..]);
-        return n + bytes.Length;
-    }
-
-    private static int PutNumber(Span<byte> span, int n, long value)
-    {
-        Utf8Formatter.TryFormat(value, span[n..], out int written);
-        return n + written;
-    }
-
-    private static byte[][] BuildRejectNames()
-    {
-        RejectReason[] all = Enum.GetValues<RejectReason>();
-        var names = new byte[(int)all.Max() + 1][];
-        foreach (RejectReason reason in all)
-        {
-            names[(int)reason] = Encoding.UTF8.GetBytes(reason.ToString());
-        }
-
-        return names;
     }
 }
