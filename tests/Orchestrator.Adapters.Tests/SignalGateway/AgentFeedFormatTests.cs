@@ -32,6 +32,74 @@ public sealed class AgentFeedFormatTests
         Assert.Equal(10, Encoding.UTF8.GetString(output.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // every kind was written
     }
 
+    /// <summary>
+    /// The whole path of an agent's lines: the feed on the engine's outcome thread (trades into ticks
+    /// and 1m/5m bars, an agent order's creation, acceptance and fill into its log) and the
+    /// connection's writer pass (heartbeat, reliable events, market data), both driven on the test thread.
+    /// </summary>
+    [Fact]
+    public void FeedAndWriterPass_SteadyState_AllocateNothing()
+    {
+        var symbols = new SymbolTable(["AAPL", "MSFT"]);
+        var slots = new[] { new GatewaySlot(0, 1024) };
+        var directory = new AgentDirectory(new TextInterner(), slots.Length, 1 << 12, TimeProvider.System);
+        var ring = new MarketDataRing(1 << 12);
+        var shared = new AgentFeedShared(symbols.Names);
+        var feed = new AgentFeed(ring, directory, slots, symbols.Count);
+        GatewayAgent agent = directory.GetOrAdd("writer")!;
+        AgentHello hello = AgentHello.Parse("{\"type\":\"hello\",\"name\":\"writer\",\"symbols\":[\"AAPL\"],\"bars\":[\"1m\",\"5m\"]}"u8, symbols, out string? error)!;
+        Assert.Null(error);
+        var session = new AgentSession(agent, hello, 0, ring, shared, 2048) { Work = slots[0].Work };
+        agent.Attach(session);
+        directory.Sessions[0] = session;
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        long lines = Round(feed, session, shared, agent, output, 0); // warm-up
+        Assert.Equal(8, lines); // no bar closed yet
+
+        const int Rounds = 1_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1; i <= Rounds; i++)
+        {
+            lines += Round(feed, session, shared, agent, output, i);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        // Per round: a heartbeat, 2 ticks, the previous minute's 1m bar, 3 order updates, a fill, a position; a 5m bar every fifth round.
+        Assert.Equal(8 + (9L * Rounds) + (Rounds / 5), lines);
+        Assert.Equal(0, agent.Counters.MarketDataDropped);
+        Assert.False(session.KickRequested);
+    }
+
+    /// <summary>One minute of event time (<paramref name="i"/>): two trades, an agent order filled, then the writer's passes; returns the lines written.</summary>
+    private static long Round(AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent, ArrayBufferWriter<byte> output, int i)
+    {
+        long t = GatewayRig.T0 - (GatewayRig.T0 % 300_000_000_000L) + (i * 60_000_000_000L);
+        long orderId = 1 + i;
+        var e = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = 0, PriceRaw = Raw(100m) + i, Size = 10, TsEventNs = t };
+        feed.OnEvent(ref e, endOfBatch: false);
+        e = new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = 0, ClientOrderId = orderId, SourceId = agent.SourceId, IntentSide = Side.Buy, IntentOrderType = OrderType.Limit, IntentLimitRaw = Raw(100.5m), IntentTif = TimeInForce.Day, Quantity = 3, TsEventNs = t };
+        feed.OnEvent(ref e, endOfBatch: false);
+        e = new EngineEvent { Kind = EventKind.ExecutionReport, SymbolId = 0, ReportOrderId = orderId, SourceId = agent.SourceId, ExecType = ExecutionType.Accepted, TsEventNs = t };
+        feed.OnEvent(ref e, endOfBatch: false);
+        e = new EngineEvent { Kind = EventKind.ExecutionReport, SymbolId = 0, ReportOrderId = orderId, SourceId = agent.SourceId, ExecType = ExecutionType.Fill, FillQuantity = 3, FillPriceRaw = Raw(100.25m), CommissionRaw = Raw(0.01m), TsEventNs = t };
+        feed.OnEvent(ref e, endOfBatch: false);
+        e = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = 0, PriceRaw = Raw(100.75m), Size = 5, TsEventNs = t + 30_000_000_000L };
+        feed.OnEvent(ref e, endOfBatch: true);
+        shared.Beat(t);
+
+        long lines = 0;
+        bool more = true;
+        while (more)
+        {
+            output.ResetWrittenCount();
+            lines += session.WriteFeed(output, out more);
+        }
+
+        return lines;
+    }
+
     [Fact]
     public void EveryLineKind_IsWrittenExactly()
     {
