@@ -59,4 +59,22 @@ public sealed class FanOutRigTests
         Assert.True(s.CountsMatchGateway);
         Assert.Equal(300, s.StalledSentPerRound);
     }
+
+    [Fact]
+    public void Goals_HoldTheSlowestAgentToTheRate_AndTheEnginesP50ToTheNoAgentRounds()
+    {
+        var noAgents = new LatencySummary(1_000, P50Us: 10, P99Us: 50, P999Us: 80, MaxUs: 90);
+        FanOutSummary Agents(double slowest) => new(slowest, 99_950, 99_999, MaxDropped: 0, MaxDrainMs: 1, MinDeliveredFraction: 1, CountsMatchGateway: true, Settled: true, StalledSentPerRound: 0);
+
+        // The p99 may move; the goal is the p50's.
+        Goal[] met = [.. FanOutBench.Goals(noAgents with { P50Us = 11, P99Us = 500 }, noAgents, Agents(99_100))];
+        Goal[] slowAgent = [.. FanOutBench.Goals(noAgents, noAgents, Agents(98_000))];
+        Goal[] slowerEngine = [.. FanOutBench.Goals(noAgents with { P50Us = 11.5 }, noAgents, Agents(100_000))];
+
+        Assert.Equal(["min_agent_ticks_per_s", "p50_vs_no_agents"], met.Select(g => g.Name));
+        Assert.All(met, g => Assert.True(g.Met, g.ToString()));
+        Assert.Equal([false, true], slowAgent.Select(g => g.Met));
+        Assert.Equal([true, false], slowerEngine.Select(g => g.Met));
+        Assert.Equal(1.15, slowerEngine[1].Measured, 6);
+    }
 }

@@ -21,8 +21,15 @@ internal static class FanOutBench
     /// <summary>"Without changing the engine's p50": at most this ratio to the no-agent rounds' p50.</summary>
     public const double P50Tolerance = 1.10;
 
-    /// <summary>The goal's delivery rate per agent, ticks a second.</summary>
+    /// <summary>The goal's delivery rate per agent, ticks a second (and the default offered rate).</summary>
     public const double GoalTicksPerSecond = 100_000;
+
+    /// <summary>
+    /// The share of <see cref="GoalTicksPerSecond"/> an agent must get to meet it: the producer is
+    /// paced by a schedule and its last tick of a round is late by a thread's wake-up, so even an
+    /// agent that got every tick the moment it was offered gets a hair under the offered rate.
+    /// </summary>
+    public const double PacingTolerance = 0.99;
 
     /// <summary>The configurations of a round, in order: reading agents and whether one more never reads.</summary>
     public static readonly IReadOnlyList<(int Readers, bool Stalled)> Configurations = [(0, false), (1, false), (8, false), (32, false), (8, true)];
@@ -92,10 +99,10 @@ internal static class FanOutBench
         return 0;
     }
 
-    /// <summary>Issue 17's goal: 32 agents each receiving 100k ticks/s (the slowest of them) without changing the engine's p50.</summary>
+    /// <summary>Issue 17's goal: 32 agents each receiving 100k ticks/s (the slowest of them, less <see cref="PacingTolerance"/>) without changing the engine's p50 (<see cref="P50Tolerance"/>).</summary>
     public static IEnumerable<Goal> Goals(LatencySummary withAgents, LatencySummary noAgents, FanOutSummary agents)
     {
-        yield return new Goal("fanout32", "min_agent_ticks_per_s", agents.MinTicksPerSecond, GoalTicksPerSecond, GoalBound.AtLeast);
+        yield return new Goal("fanout32", "min_agent_ticks_per_s", agents.MinTicksPerSecond, GoalTicksPerSecond * PacingTolerance, GoalBound.AtLeast);
         yield return new Goal("fanout32", "p50_vs_no_agents", Goal.Ratio(withAgents.P50Us, noAgents.P50Us), P50Tolerance, GoalBound.AtMost);
     }
 }
