@@ -25,6 +25,9 @@ internal sealed class FanOutRig : IDisposable
 {
     public const string Symbol = "AAPL";
 
+    /// <summary>The non-reading agent's name (readers are <c>fan0</c>, <c>fan1</c>, …).</summary>
+    public const string StalledName = "fan_stalled";
+
     private static readonly TimeSpan s_settleTimeout = TimeSpan.FromSeconds(30);
 
     private readonly LatencyRig _rig;
@@ -59,7 +62,7 @@ internal sealed class FanOutRig : IDisposable
 
         if (stalled)
         {
-            connecting.Add(FanOutAgent.ConnectAsync(_gateway.Port, "fan_stalled", Symbol, reads: false, timeout.Token));
+            connecting.Add(FanOutAgent.ConnectAsync(_gateway.Port, StalledName, Symbol, reads: false, timeout.Token));
         }
 
         FanOutAgent[] agents = Task.WhenAll(connecting).GetAwaiter().GetResult();
@@ -71,7 +74,7 @@ internal sealed class FanOutRig : IDisposable
             double offerSeconds = _rig.LastOfferSeconds;
             long offerEnd = start + (long)(offerSeconds * Stopwatch.Frequency);
 
-            FanOutAgent[] reading = [.. agents.Where(a => a.Name != "fan_stalled")];
+            FanOutAgent[] reading = [.. agents.Where(a => a.Name != StalledName)];
             bool settled = Task.WhenAll(reading.Select(a => a.DeliveredAsync(ticks))).Wait(s_settleTimeout);
             var results = new List<FanOutAgentResult>();
             for (int i = 0; i < agents.Length; i++)
@@ -81,7 +84,7 @@ internal sealed class FanOutRig : IDisposable
                 long last = a.LastTickTimestamp;
                 results.Add(new FanOutAgentResult(
                     a.Name,
-                    Reads: a.Name != "fan_stalled",
+                    Reads: a.Name != StalledName,
                     Ticks: a.Ticks,
                     Dropped: a.Dropped,
                     SentByGateway: after.MarketDataSent - before[i].Sent,
