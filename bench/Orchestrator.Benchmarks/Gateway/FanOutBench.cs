@@ -31,8 +31,8 @@ internal static class FanOutBench
     /// </summary>
     public const double PacingTolerance = 0.99;
 
-    /// <summary>The configurations of a round, in order: reading agents and whether one more never reads.</summary>
-    public static readonly IReadOnlyList<(int Readers, bool Stalled)> Configurations = [(0, false), (1, false), (8, false), (32, false), (8, true)];
+    /// <summary>The configurations of a round, in order: reading agents and whether one more never reads (right after the 8 readers it is compared with).</summary>
+    public static readonly IReadOnlyList<(int Readers, bool Stalled)> Configurations = [(0, false), (1, false), (8, false), (8, true), (32, false)];
 
     public static int Run(TextWriter output, string[] args)
     {

@@ -103,6 +103,8 @@ internal sealed class FanOutRig : IDisposable
             }
 
             WaitUntilNoSession();
+            GC.Collect(); // this round's garbage (agents' buffers, closed connections) is not the next round's pause
+            GC.WaitForPendingFinalizers();
         }
     }
 
