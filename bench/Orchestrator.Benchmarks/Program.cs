@@ -4,8 +4,14 @@ using Orchestrator.Benchmarks;
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
+// --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.
 // --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64; snapshot capture/write/recovery times.
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
+if (args.Contains("--fanout"))
+{
+    return Orchestrator.Benchmarks.Gateway.FanOutBench.Run(Console.Out, args);
+}
+
 if (args.Contains("--quick"))
 {
     return QuickBench.Run(Console.Out);

@@ -53,7 +53,8 @@ internal static class GatewayIngestBench
         return 0;
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
+    /// <summary>The integer after <paramref name="name"/> in <paramref name="args"/>, or <paramref name="fallback"/>.</summary>
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

@@ -28,8 +28,12 @@ public sealed class LatencyRig : IDisposable
 
     private readonly string? _journalDirectory;
 
-    /// <summary>A rig; with <paramref name="journal"/>, every input goes through the journal stage (a temporary directory) first.</summary>
-    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, Orchestrator.Engine.Journal.JournalFsync? journal = null, Orchestrator.Engine.Journal.JournalPlacement placement = Orchestrator.Engine.Journal.JournalPlacement.Auto)
+    /// <summary>
+    /// A rig; with <paramref name="journal"/>, every input goes through the journal stage (a temporary
+    /// directory) first. <paramref name="beforeStart"/> is given the engine before it starts, to
+    /// attach more consumers (the fan-out bench's signal gateway).
+    /// </summary>
+    public LatencyRig(LatencyScenario scenario, WaitStrategyKind waitStrategy = WaitStrategyKind.Yielding, Orchestrator.Engine.Journal.JournalFsync? journal = null, Orchestrator.Engine.Journal.JournalPlacement placement = Orchestrator.Engine.Journal.JournalPlacement.Auto, Action<TradingEngine>? beforeStart = null)
     {
         _scenario = scenario;
         if (journal is not null)
@@ -62,6 +66,7 @@ public sealed class LatencyRig : IDisposable
         Engine = new TradingEngine(options, NullAuditWriter.Instance);
         _gateway = new FillingGateway(Engine);
         Engine.ConnectGateway(_gateway);
+        beforeStart?.Invoke(Engine);
         Engine.Start();
         PublishTick(); // a first price, so signals have market data
     }
@@ -73,6 +78,9 @@ public sealed class LatencyRig : IDisposable
 
     /// <summary>The last run's orders, publish → the order manager's hand-off to the outbound ring (the first hop and the stages).</summary>
     public LatencyRecorder HandoffRecorder => _gateway.HandoffRecorder;
+
+    /// <summary>The last run's offering window: seconds from its first input's turn to its last input's publish.</summary>
+    public double LastOfferSeconds { get; private set; }
 
     /// <summary>Offers <paramref name="events"/> inputs at <paramref name="offeredPerSecond"/>, waits for the engine to go quiet, and returns the latency of the orders they caused, publish → the gateway's receipt.</summary>
     public LatencySummary Run(long events, double offeredPerSecond) => Run(events, offeredPerSecond, new LatencyRecorder(), new LatencyRecorder());
@@ -99,6 +107,8 @@ public sealed class LatencyRig : IDisposable
                 Engine.PublishSignal(0, (_step & 1) == 0 ? Side.Buy : Side.Sell, 900_000, 0, _step, null, null, _step * TickNs);
             }
         }
+
+        LastOfferSeconds = rate.Elapsed.TotalSeconds;
 
         Engine.WaitUntilQuiet(TimeSpan.FromSeconds(30));
         return recorder.Summarize();

@@ -22,6 +22,9 @@ internal readonly struct OfferedRate
     /// <summary>A schedule of <paramref name="perSecond"/> inputs a second starting now.</summary>
     public static OfferedRate Start(double perSecond) => new(Stopwatch.GetTimestamp(), Stopwatch.Frequency / perSecond);
 
+    /// <summary>Time since the schedule started.</summary>
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
+
     /// <summary>Returns when input <paramref name="index"/> is due (at once if it is late).</summary>
     public void WaitForTurn(long index)
     {
