@@ -79,6 +79,7 @@ public sealed class SignalGateway : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _admission = new();
     private readonly AgentHost _agents;
+    private readonly SourceClaims _claims;
     private ITimer? _sweeper;
     private long _accepted;
     private Socket? _listener;
@@ -109,7 +110,8 @@ public sealed class SignalGateway : IAsyncDisposable
         _connectionTasks = new Task?[pool];
         _slotState = new int[pool];
         _tokenHash = options.AuthToken is { } token ? TokenDigest.Of(Encoding.UTF8.GetBytes(token)) : null;
-        _agents = new AgentHost(engine, options, _eventTimeNs, _slots);
+        _claims = new SourceClaims(engine);
+        _agents = new AgentHost(engine, options, _eventTimeNs, _slots, _claims, Counters);
         engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters, _agents.Feed));
     }
 
@@ -130,10 +132,33 @@ public sealed class SignalGateway : IAsyncDisposable
 
     /// <summary>
     /// Registers an agent token (the supervisor's, per agent): a connection authenticating with it is
-    /// bound to <paramref name="agentName"/> (a hello with another name is refused). Works with
-    /// gateway auth on (besides the gateway token) or off.
+    /// bound to <paramref name="agentName"/> (a hello with another name is refused, and its signals
+    /// carry that name with or without a hello). From now on the name is the agent's: a hello with it
+    /// from a connection without the token is refused, and so is a plain signal naming it as its source.
+    /// Works with gateway auth on (besides the gateway token) or off.
     /// </summary>
-    public void RegisterAgentToken(string agentName, string token) => _agents.Directory.RegisterToken(agentName, token);
+    public void RegisterAgentToken(string agentName, string token)
+    {
+        if (_agents.Directory.RegisterToken(agentName, token) is { } problem)
+        {
+            s_logger.Warn("Signal gateway: agent token for '{0}' registered, but its hello will be refused: {1}", agentName, problem);
+        }
+    }
+
+    /// <summary>
+    /// Reserves source names for the host's own signal sources (its in-process agents, MCP): from now
+    /// on a plain connection naming one as its <c>source</c> is refused (<see cref="GatewayError.SourceReserved"/>)
+    /// and so is a hello with that name. The engine's own sources and in-process strategies are reserved
+    /// already. Call before <see cref="Start"/>.
+    /// </summary>
+    public void ReserveSources(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (string name in names)
+        {
+            _claims.Reserve(name);
+        }
+    }
 
     /// <summary>Removes an agent token; connections already bound stay bound.</summary>
     public bool UnregisterAgentToken(string agentName) => _agents.Directory.UnregisterToken(agentName);
@@ -262,7 +287,7 @@ public sealed class SignalGateway : IAsyncDisposable
             }
 
             string peer = socket.RemoteEndPoint?.ToString() ?? "?";
-            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer, _agents);
+            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer, _claims, _agents);
             var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, _options.Time, peer);
             lines.CloseConnection = connection.CloseAgent;
             connection.Ordinal = Interlocked.Increment(ref _accepted);

@@ -115,6 +115,7 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":100,"limit_price":100}""", "limit_price: give price or limit_price, not both")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc or fok")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"quantity":2.5}""", "quantity: must be an integer")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"source":"sma_agent"}""", "source: not an argument of this tool")] // MCP signals are always "mcp"
     [InlineData("send_agent_message", """{"method":"get_state"}""", "agent: required")]
     [InlineData("send_agent_message", """{"agent":"data_agent"}""", "method: required")]
     [InlineData("send_agent_message", """{"agent":"nobody","method":"get_state"}""", "unknown_agent: no agent named 'nobody'; known: data_agent")]
