@@ -13,7 +13,7 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// object per line and gets one answer line per request line, in order, then one outcome line
 /// per accepted signal once the engine decided it:
 /// <code>
-/// → {"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,"reason":"…","source":"strategy_agent","id":"a1"}
+/// → {"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,"reason":"…","source":"my_script","id":"a1"}
 /// ← {"id":"a1","status":"accepted","seq":42}                      (seq = inbound ring sequence)
 /// ← {"id":"a1","seq":42,"status":"ordered","order_id":"17"}        or "risk_rejected" + "reason", or "no_order"
 /// → {"symbol":"AAPL","side":"BUY","confidence":1.5,"id":"a2"}
@@ -24,7 +24,9 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// 0/absent = none), order_type ("market"/"limit"/"stop"/"stop_limit", any case; absent = the
 /// prices decide), stop_price (number in [0, 1e9], 0/absent = none), tif ("day"/"gtc"/"ioc"/"fok",
 /// default day), quantity (integer in [1, 1e9], the most shares; absent = sizing decides), reason
-/// (string ≤ 500 characters), source (string ≤ 64 characters, default "gateway"), id (string ≤ 64
+/// (string ≤ 500 characters), source (string ≤ 64 characters, default "gateway"; a plain
+/// connection's own label, refused when reserved or an external agent's — see <see cref="SourceClaims"/>;
+/// a connection that said hello or holds an agent token signs as that agent whatever it says), id (string ≤ 64
 /// bytes, echoed back; null when absent). Unknown properties are
 /// ignored; a property given twice, malformed JSON, invalid UTF-8, a string escape that is no text
 /// (a lone surrogate), a wrong type or a value out of range is refused with a field-named error.
