@@ -180,6 +180,23 @@ public sealed class SourceSpoofingTests
         Assert.Equal(0, rig.Gateway.Counters.RejectedBy(GatewayError.SourceReserved));
     }
 
+    /// <summary>An in-process strategy's name is reserved like the engine's own sources (its signals and P&amp;L are its own).</summary>
+    [Fact]
+    public void InProcessStrategyName_IsReserved_ForPlainSignalsAndHellos()
+    {
+        var options = new Engine.Options.EngineOptions
+        {
+            Symbols = ["AAPL"],
+            Strategies = [new Orchestrator.Strategies.StrategyRegistration("dip_buyer", new QuietStrategy(), ["AAPL"])],
+        };
+        var engine = new Engine.TradingEngine(options, Engine.Audit.NullAuditWriter.Instance); // never started: nothing to stop
+        var claims = new SourceClaims(engine);
+
+        Assert.False(claims.TryUseAsLabel(engine.Sources.Intern("dip_buyer")));
+        Assert.StartsWith("hello.name: 'dip_buyer' is reserved", claims.ClaimForAgent("dip_buyer", engine.Sources.Intern("dip_buyer"), proven: true), StringComparison.Ordinal);
+        Assert.True(claims.TryUseAsLabel(engine.Sources.Intern("desk_2")));
+    }
+
     private static string Signal(string id, string? source) =>
         "{\"id\":\"" + id + "\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9" + (source is null ? string.Empty : ",\"source\":\"" + source + "\"") + "}\n";
 
@@ -196,5 +213,13 @@ public sealed class SourceSpoofingTests
         Assert.Equal(id, answer.Id());
         Assert.Equal(GatewayErrorText.Get(GatewayError.SourceReserved), answer.Str("error"));
         Assert.StartsWith("source: reserved", answer.Str("error"), StringComparison.Ordinal);
+    }
+
+    public sealed class QuietOptions
+    {
+    }
+
+    private sealed class QuietStrategy : Orchestrator.Strategies.Strategy<QuietOptions>
+    {
     }
 }
