@@ -18,7 +18,7 @@ public static class McpConfigCommand
         var transportOption = new Option<string?>("--transport") { Description = "stdio (a local agent host launches the daemon) or http (loopback, bearer token mcp.token)" };
         var portOption = new Option<int?>("--http-port") { Description = "The HTTP transport's port on 127.0.0.1" };
         var toolsOption = new Option<string?>("--tools") { Description = "The tools to expose, comma-separated (" + string.Join(", ", McpTools.ReadOnly.Concat(McpTools.Trading)) + ")" };
-        var tradingOption = new Option<bool?>("--trading-tools") { Description = "Allow submit_signal and engage_kill_switch to be listed: true or false" };
+        var tradingOption = new Option<bool?>("--trading-tools") { Description = "Allow the trading tools (submit_signal, send_agent_message, engage_kill_switch) to be listed: true or false" };
         var command = new Command("mcp-config", "Show mcp_integration.yaml, or change it (checked, written atomically with a .bak); applies at the next start")
         {
             configOption, enabledOption, transportOption, portOption, toolsOption, tradingOption,

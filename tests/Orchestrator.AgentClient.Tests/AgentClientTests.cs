@@ -110,9 +110,12 @@ public sealed class AgentClientTests
     public async Task Client_ConnectingAgainWithItsLastFillSeq_GetsTheFillsItMissedReplayed_AndNotTheOnesItHad()
     {
         using TradingSession session = StartSession();
+        session.SignalGateway!.RegisterAgentToken("replay_agent", "replay-secret"); // the name is the agent's: only its token signs as it
         var log = new ConcurrentQueue<string>();
         long had;
-        await using (var first = new AgentClient(OptionsFor(session, "replay_agent", log)))
+        AgentClientOptions firstOptions = OptionsFor(session, "replay_agent", log);
+        firstOptions.Token = "replay-secret";
+        await using (var first = new AgentClient(firstOptions))
         {
             var fills = new ConcurrentQueue<Fill>();
             first.OnFill = fill => { fills.Enqueue(fill); return ValueTask.CompletedTask; };
@@ -129,12 +132,14 @@ public sealed class AgentClientTests
             await run.WaitAsync(s_hang);
         }
 
-        // While the agent is away, a signal in its name (a plain gateway connection, source = the agent) is filled.
+        // While the agent is away, a signal in its name is filled: a plain connection holding the agent's
+        // token, no hello (a plain connection with another token may no longer sign as an agent).
         using (var tcp = new TcpClient())
         {
             await tcp.ConnectAsync("127.0.0.1", session.SignalGateway!.Port);
             using var reader = new StreamReader(tcp.GetStream());
-            await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes("{\"id\":\"r2\",\"symbol\":\"AAPL\",\"side\":\"SELL\",\"confidence\":0.9,\"quantity\":2,\"source\":\"replay_agent\"}\n"));
+            await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes("auth replay-secret\n{\"id\":\"r2\",\"symbol\":\"AAPL\",\"side\":\"SELL\",\"confidence\":0.9,\"quantity\":2}\n"));
+            Assert.Contains("\"status\":\"authenticated\"", await reader.ReadLineAsync().WaitAsync(s_hang), StringComparison.Ordinal);
             Assert.Contains("\"status\":\"accepted\"", await reader.ReadLineAsync().WaitAsync(s_hang), StringComparison.Ordinal);
             Assert.Contains("\"status\":\"ordered\"", await reader.ReadLineAsync().WaitAsync(s_hang), StringComparison.Ordinal);
         }
@@ -144,6 +149,7 @@ public sealed class AgentClientTests
 
         // The agent comes back (a new client, as after a restart, resuming from the fill it had).
         var options = OptionsFor(session, "replay_agent", log);
+        options.Token = "replay-secret";
         options.LastFillSeq = had;
         var replayed = new ConcurrentQueue<Fill>();
         await using var second = new AgentClient(options);

@@ -20,12 +20,14 @@ internal sealed class AgentDirectory
     private readonly ConcurrentDictionary<string, GatewayAgent> _byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _tokens = new(StringComparer.Ordinal);
     private readonly TextInterner _sources;
+    private readonly SourceClaims _claims;
     private readonly TimeProvider _time;
     private readonly int _logCapacity;
     private GatewayAgent?[] _bySource = new GatewayAgent?[64];
 
-    public AgentDirectory(TextInterner sources, int slots, int logCapacity, TimeProvider time)
+    public AgentDirectory(TextInterner sources, int slots, int logCapacity, TimeProvider time, SourceClaims claims)
     {
+        _claims = claims;
         _sources = sources;
         _logCapacity = logCapacity;
         _time = time;
@@ -55,12 +57,21 @@ internal sealed class AgentDirectory
         return (uint)sourceId < (uint)map.Length ? map[sourceId] : null;
     }
 
-    public void RegisterToken(string agentName, string token)
+    /// <summary>
+    /// Registers <paramref name="agentName"/>'s token: the name becomes the agent's (<see cref="SourceClaims"/>)
+    /// at once, so plain connections can no longer sign as it, even before its first hello. Returns why
+    /// the name cannot be the agent's (a reserved name), or null.
+    /// </summary>
+    public string? RegisterToken(string agentName, string token)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agentName);
         ArgumentException.ThrowIfNullOrEmpty(token);
         _tokens[agentName] = TokenDigest.Of(Encoding.UTF8.GetBytes(token));
+        return _claims.ClaimForAgent(agentName, _sources.Intern(agentName), proven: true);
     }
+
+    /// <summary>Whether an agent token is registered for <paramref name="agentName"/>.</summary>
+    public bool HasToken(string agentName) => _tokens.ContainsKey(agentName);
 
     public bool UnregisterToken(string agentName) => _tokens.TryRemove(agentName, out _);
 

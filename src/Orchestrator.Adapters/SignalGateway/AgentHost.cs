@@ -19,17 +19,21 @@ internal sealed class AgentHost
     private readonly TradingEngine _engine;
     private readonly GatewayOptions _options;
     private readonly Func<long> _eventTimeNs;
+    private readonly SourceClaims _claims;
+    private readonly GatewayCounters _counters;
     private readonly SnapshotCopy _snapshot = new();
     private long _lastBeat;
     private long _lastAccount;
     private long _snapshotVersion = -1;
 
-    public AgentHost(TradingEngine engine, GatewayOptions options, Func<long> eventTimeNs, GatewaySlot[] slots)
+    public AgentHost(TradingEngine engine, GatewayOptions options, Func<long> eventTimeNs, GatewaySlot[] slots, SourceClaims claims, GatewayCounters counters)
     {
+        _claims = claims;
+        _counters = counters;
         _engine = engine;
         _options = options;
         _eventTimeNs = eventTimeNs;
-        Directory = new AgentDirectory(engine.Sources, slots.Length, options.AgentLogSize, options.Time);
+        Directory = new AgentDirectory(engine.Sources, slots.Length, options.AgentLogSize, options.Time, claims);
         Ring = new MarketDataRing(options.MarketDataRingSize);
         Shared = new AgentFeedShared(engine.Symbols.Names);
         Feed = new AgentFeed(Ring, Directory, slots, engine.Symbols.Count);
@@ -44,7 +48,12 @@ internal sealed class AgentHost
 
     public AgentFeed Feed { get; }
 
-    /// <summary>A hello on <paramref name="lines"/>'s connection: answers welcome or a field-named error (in line order).</summary>
+    /// <summary>
+    /// A hello on <paramref name="lines"/>'s connection: answers welcome or a field-named error (in line
+    /// order). The name must be free or this agent's (<see cref="SourceClaims"/>): a reserved name, one
+    /// plain connections already sign with, or one with an agent token this connection did not
+    /// authenticate with is refused, counted (<see cref="GatewayError.SourceReserved"/>) and logged.
+    /// </summary>
     public void Hello(LineProcessor lines, GatewaySlot slot, ReadOnlySpan<byte> line)
     {
         AgentHello? hello = AgentHello.Parse(line, _engine.Symbols, out string? error);
@@ -58,6 +67,18 @@ internal sealed class AgentHost
         }
 
         GatewayAgent? agent = null;
+        if (error is null && hello is not null)
+        {
+            bool proven = string.Equals(lines.BoundName, hello.Name, StringComparison.Ordinal);
+            error = !proven && Directory.HasToken(hello.Name)
+                ? $"hello.name: '{hello.Name}' has its own agent token; only a connection authenticated with it may say hello as it"
+                : _claims.ClaimForAgent(hello.Name, _engine.Sources.Intern(hello.Name), proven);
+            if (error is not null)
+            {
+                _counters.CountRejected(GatewayError.SourceReserved);
+            }
+        }
+
         if (error is null && hello is not null)
         {
             agent = Directory.GetOrAdd(hello.Name);

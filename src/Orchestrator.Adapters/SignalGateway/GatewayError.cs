@@ -51,4 +51,5 @@ public enum GatewayError : byte
     ResponseInvalid,
     AgentQueueFull,
     AgentReplaced,
+    SourceReserved,
 }

@@ -30,12 +30,15 @@ internal sealed class LineProcessor
     private readonly int _logLimit;
     private readonly string _peer;
     private readonly AgentHost? _agents;
+    private readonly SourceClaims _claims;
+    private int _boundSourceId;
     private AgentSession? _session;
     private volatile bool _authenticated;
     private int _logged;
 
-    public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer, AgentHost? agents = null)
+    public LineProcessor(TradingEngine engine, GatewaySlot slot, GatewayCounters counters, GatewayOptions options, byte[]? tokenHash, Func<long> eventTimeNs, string peer, SourceClaims claims, AgentHost? agents = null)
     {
+        _claims = claims;
         _agents = agents;
         _engine = engine;
         _slot = slot;
@@ -63,7 +66,7 @@ internal sealed class LineProcessor
         set => Volatile.Write(ref _session, value);
     }
 
-    /// <summary>The agent name an agent token bound this connection to; null = any name.</summary>
+    /// <summary>The agent name an agent token bound this connection to (its hello must use it, its signals carry it); null = any name.</summary>
     public string? BoundName { get; private set; }
 
     /// <summary>Closes the connection with a reason (set by the gateway; for agent sessions).</summary>
@@ -237,10 +240,21 @@ internal sealed class LineProcessor
             return null;
         }
 
+        // Who signs: an agent's signals carry its name whatever they say (hello, else an agent token);
+        // a plain connection's source is a label of its own, refused when it is reserved or an agent's.
         AgentSession? agent = Session;
         if (agent is not null)
         {
-            signal.SourceId = agent.Agent.SourceId; // an agent's signals carry its hello name, whatever they say
+            signal.SourceId = agent.Agent.SourceId;
+        }
+        else if (_boundSourceId != 0)
+        {
+            signal.SourceId = _boundSourceId;
+        }
+        else if (!_claims.TryUseAsLabel(signal.SourceId))
+        {
+            Refuse(GatewayError.SourceReserved, id, hasId);
+            return null;
         }
 
         long signalId = _slot.NextSignalId;
@@ -277,6 +291,7 @@ internal sealed class LineProcessor
         if (agentName is not null)
         {
             BoundName = agentName; // its hello must use this name
+            _boundSourceId = _engine.Sources.Intern(agentName); // and its signals carry it, hello or not
         }
 
         bool first = !_authenticated;

@@ -13,7 +13,7 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// object per line and gets one answer line per request line, in order, then one outcome line
 /// per accepted signal once the engine decided it:
 /// <code>
-/// → {"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,"reason":"…","source":"strategy_agent","id":"a1"}
+/// → {"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,"reason":"…","source":"my_script","id":"a1"}
 /// ← {"id":"a1","status":"accepted","seq":42}                      (seq = inbound ring sequence)
 /// ← {"id":"a1","seq":42,"status":"ordered","order_id":"17"}        or "risk_rejected" + "reason", or "no_order"
 /// → {"symbol":"AAPL","side":"BUY","confidence":1.5,"id":"a2"}
@@ -24,7 +24,9 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// 0/absent = none), order_type ("market"/"limit"/"stop"/"stop_limit", any case; absent = the
 /// prices decide), stop_price (number in [0, 1e9], 0/absent = none), tif ("day"/"gtc"/"ioc"/"fok",
 /// default day), quantity (integer in [1, 1e9], the most shares; absent = sizing decides), reason
-/// (string ≤ 500 characters), source (string ≤ 64 characters, default "gateway"), id (string ≤ 64
+/// (string ≤ 500 characters), source (string ≤ 64 characters, default "gateway"; a plain
+/// connection's own label, refused when reserved or an external agent's — see <see cref="SourceClaims"/>;
+/// a connection that said hello or holds an agent token signs as that agent whatever it says), id (string ≤ 64
 /// bytes, echoed back; null when absent). Unknown properties are
 /// ignored; a property given twice, malformed JSON, invalid UTF-8, a string escape that is no text
 /// (a lone surrogate), a wrong type or a value out of range is refused with a field-named error.
@@ -79,6 +81,7 @@ public sealed class SignalGateway : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _admission = new();
     private readonly AgentHost _agents;
+    private readonly SourceClaims _claims;
     private ITimer? _sweeper;
     private long _accepted;
     private Socket? _listener;
@@ -109,7 +112,8 @@ public sealed class SignalGateway : IAsyncDisposable
         _connectionTasks = new Task?[pool];
         _slotState = new int[pool];
         _tokenHash = options.AuthToken is { } token ? TokenDigest.Of(Encoding.UTF8.GetBytes(token)) : null;
-        _agents = new AgentHost(engine, options, _eventTimeNs, _slots);
+        _claims = new SourceClaims(engine);
+        _agents = new AgentHost(engine, options, _eventTimeNs, _slots, _claims, Counters);
         engine.AttachSignalOutcomeConsumer(new SignalOutcomeHandler(_slots, Counters, _agents.Feed));
     }
 
@@ -130,10 +134,33 @@ public sealed class SignalGateway : IAsyncDisposable
 
     /// <summary>
     /// Registers an agent token (the supervisor's, per agent): a connection authenticating with it is
-    /// bound to <paramref name="agentName"/> (a hello with another name is refused). Works with
-    /// gateway auth on (besides the gateway token) or off.
+    /// bound to <paramref name="agentName"/> (a hello with another name is refused, and its signals
+    /// carry that name with or without a hello). From now on the name is the agent's: a hello with it
+    /// from a connection without the token is refused, and so is a plain signal naming it as its source.
+    /// Works with gateway auth on (besides the gateway token) or off.
     /// </summary>
-    public void RegisterAgentToken(string agentName, string token) => _agents.Directory.RegisterToken(agentName, token);
+    public void RegisterAgentToken(string agentName, string token)
+    {
+        if (_agents.Directory.RegisterToken(agentName, token) is { } problem)
+        {
+            s_logger.Warn("Signal gateway: agent token for '{0}' registered, but its hello will be refused: {1}", agentName, problem);
+        }
+    }
+
+    /// <summary>
+    /// Reserves source names for the host's own signal sources (its in-process agents, MCP): from now
+    /// on a plain connection naming one as its <c>source</c> is refused (<see cref="GatewayError.SourceReserved"/>)
+    /// and so is a hello with that name. The engine's own sources and in-process strategies are reserved
+    /// already. Call before <see cref="Start"/>.
+    /// </summary>
+    public void ReserveSources(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (string name in names)
+        {
+            _claims.Reserve(name);
+        }
+    }
 
     /// <summary>Removes an agent token; connections already bound stay bound.</summary>
     public bool UnregisterAgentToken(string agentName) => _agents.Directory.UnregisterToken(agentName);
@@ -262,7 +289,7 @@ public sealed class SignalGateway : IAsyncDisposable
             }
 
             string peer = socket.RemoteEndPoint?.ToString() ?? "?";
-            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer, _agents);
+            var lines = new LineProcessor(_engine, _slots[slot], Counters, _options, _tokenHash, _eventTimeNs, peer, _claims, _agents);
             var connection = new GatewayConnection(socket, _slots[slot], Counters, lines, _options.DrainTimeout, _options.Time, peer);
             lines.CloseConnection = connection.CloseAgent;
             connection.Ordinal = Interlocked.Increment(ref _accepted);

@@ -128,7 +128,8 @@ public static class McpTools
     public static IReadOnlyList<string> ReadOnly { get; } =
         ["get_portfolio", "get_positions", "get_open_orders", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest"];
 
-    public static IReadOnlyList<string> Trading { get; } = ["submit_signal", "engage_kill_switch"];
+    /// <summary>Tools that act: they are listed only with trading_tools_enabled (send_agent_message too: an agent's method may act, e.g. an external agent may trade on it).</summary>
+    public static IReadOnlyList<string> Trading { get; } = ["submit_signal", "send_agent_message", "engage_kill_switch"];
 }
 
 /// <summary><c>config/daemon.yaml</c>: the daemon's own surfaces — control API and display.</summary>

@@ -53,7 +53,7 @@ public sealed class McpToolDispatcher
         }).ToList();
         options.ServerInfo = new Implementation { Name = ServerName, Version = typeof(McpToolDispatcher).Assembly.GetName().Version?.ToString() ?? "0" };
         options.ServerInstructions = "Orchestrator.LowLatency trading daemon: read its portfolio, positions, orders, signals, health and indicators; run backtests"
-            + (Tools.Any(t => !t.ReadOnly) ? "; trading tools can submit signals (risk still decides) and engage the kill switch." : ".");
+            + (Tools.Any(t => !t.ReadOnly) ? "; trading tools can submit signals (risk still decides), send messages to any agent and engage the kill switch." : ".");
         options.Handlers.ListToolsHandler = (_, _) => ValueTask.FromResult(new ListToolsResult { Tools = tools });
         options.Handlers.CallToolHandler = (request, cancellationToken) => CallAsync(request.Params, transport, cancellationToken);
     }

@@ -16,7 +16,8 @@ namespace Orchestrator.Daemon.Mcp;
 /// <summary>
 /// The daemon's MCP tools. Reads go through <see cref="TradingQueries"/> (the control API's own),
 /// indicators and backtests through the agent router (data_agent, service_agent, which check
-/// their parameters), signals through the agents' <see cref="ISignalPublisher"/> (its checks are
+/// their parameters), messages to any agent (built-in or external) through the router as the control
+/// API's <c>POST /api/agents/message</c> sends them, signals through the agents' <see cref="ISignalPublisher"/> (its checks are
 /// the agents' and the gateway's), the kill switch through the engine command the control API sends.
 /// </summary>
 public static class OrchestratorMcpTools
@@ -32,6 +33,7 @@ public static class OrchestratorMcpTools
 
     private const int MaxReasonLength = SignalLimits.MaxReasonLength;
     private const int MaxIdLength = SignalLimits.MaxIdLength;
+    private const int MaxAgentNameLength = 64;
 
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Mcp");
 
@@ -100,6 +102,14 @@ public static class OrchestratorMcpTools
                      "id":{"type":"string","maxLength":{{{MaxIdLength}}},"description":"Your own reference, echoed back and logged."}}
                     """, ["symbol", "side", "confidence"]), false,
                 (args, _) => SubmitSignal(args, context)),
+            new("send_agent_message",
+                "Sends a message to any agent by name through the Agent Router, exactly as POST /api/agents/message does: the built-in agents (data_agent, strategy_agent, service_agent) and connected external agents, which get it as a request line and answer with their response line. Answers the agent's result, or a clear error: unknown agent or unknown method (listing the agents or methods there are), unavailable (an external agent that is disconnected), timeout, or the agent's own failure. get_system_status lists the agents; an agent's method may act (an external agent may trade), hence a trading tool.",
+                Schema($$$"""
+                    {"agent":{"type":"string","maxLength":{{{MaxAgentNameLength}}},"description":"The agent's name, e.g. data_agent or an external agent's hello name."},
+                     "method":{"type":"string","maxLength":{{{MaxAgentNameLength}}},"description":"One of the agent's methods."},
+                     "params":{"type":"object","description":"The method's parameters (default {}); the agent checks them."}}
+                    """, ["agent", "method"]), false,
+                (args, ct) => SendAgentMessage(args, context, ct)),
             new("engage_kill_switch",
                 "Stops all trading now: the risk manager refuses every new order until an operator releases it. With flatten, open orders are canceled and positions closed too. Use when something is wrong.",
                 Schema($$$"""
@@ -178,7 +188,7 @@ public static class OrchestratorMcpTools
             }
         }
 
-        return AskAgentAsync(context, DataAgent.AgentName, "get_technical_indicators", parameters, cancellationToken);
+        return AskAgentAsync(context, DataAgent.AgentName, "get_technical_indicators", JsonSerializer.SerializeToElement(parameters), cancellationToken);
     }
 
     private static Task<JsonNode?> Backtest(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
@@ -205,17 +215,32 @@ public static class OrchestratorMcpTools
             ["start_date"] = start,
             ["end_date"] = end,
         };
-        return AskAgentAsync(context, ServiceAgent.AgentName, "run_backtest", parameters, cancellationToken);
+        return AskAgentAsync(context, ServiceAgent.AgentName, "run_backtest", JsonSerializer.SerializeToElement(parameters), cancellationToken);
     }
 
-    private static async Task<JsonNode?> AskAgentAsync(McpToolContext context, string agent, string method, JsonObject parameters, CancellationToken cancellationToken)
+    /// <summary>send_agent_message: any agent, any of its methods, through the router (the control API's own path and errors).</summary>
+    private static Task<JsonNode?> SendAgentMessage(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("agent", "method", "params");
+        string agent = args.RequiredString("agent", MaxAgentNameLength);
+        string method = args.RequiredString("method", MaxAgentNameLength);
+        JsonElement parameters = args.Raw("params") switch
+        {
+            null => JsonSerializer.SerializeToElement(new JsonObject()),
+            { ValueKind: JsonValueKind.Object } given => given,
+            { } other => throw new McpToolException($"params: must be a JSON object, got {other.ValueKind.ToString().ToLowerInvariant()}"),
+        };
+        return AskAgentAsync(context, agent, method, parameters, cancellationToken);
+    }
+
+    private static async Task<JsonNode?> AskAgentAsync(McpToolContext context, string agent, string method, JsonElement parameters, CancellationToken cancellationToken)
     {
         if (context.Agents is null)
         {
             throw new McpToolException($"{agent} is not running: the agents are turned off (daemon.yaml agents.enabled: false)");
         }
 
-        AgentMessage message = new(agent, method, JsonSerializer.SerializeToElement(parameters));
+        AgentMessage message = new(agent, method, parameters);
         AgentResult result = await context.Agents.Router.SendAgentMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
         return result.Ok ? result.Result : throw new McpToolException($"{agent}.{method}: {result.ErrorCode}: {result.Error}");
     }

@@ -15,7 +15,7 @@ public sealed class GatewayAllocationTests
         await using var rig = new GatewayRig();
         var options = new GatewayOptions { Port = 0, MaxInFlight = 1024 };
         var slot = new GatewaySlot(200, options.MaxInFlight); // a slot the gateway's outcome consumer does not know: acks only
-        var lines = new LineProcessor(rig.Engine, slot, new GatewayCounters(), options, null, () => GatewayRig.T0, "test");
+        var lines = new LineProcessor(rig.Engine, slot, new GatewayCounters(), options, null, () => GatewayRig.T0, "test", new SourceClaims(rig.Engine));
         const int Batch = 500, Batches = 20; // 10,000 lines
         var text = new StringBuilder();
         for (int i = 0; i < Batch; i++)

@@ -22,7 +22,7 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
         using var guard = new CancellationTokenSource(McpDaemonFixture.HangGuard);
         IList<McpClientTool> tools = await Daemon.Client.ListToolsAsync(cancellationToken: guard.Token);
         Assert.Equal(
-            ["engage_kill_switch", "get_open_orders", "get_portfolio", "get_positions", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest", "submit_signal"],
+            ["engage_kill_switch", "get_open_orders", "get_portfolio", "get_positions", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest", "send_agent_message", "submit_signal"],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(tools, t => Assert.True(t.Description.Length > 40, t.Name + " needs a description an LLM can use"));
         JsonElement submit = tools.Single(t => t.Name == "submit_signal").JsonSchema;
@@ -115,6 +115,13 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":100,"limit_price":100}""", "limit_price: give price or limit_price, not both")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc or fok")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"quantity":2.5}""", "quantity: must be an integer")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"source":"sma_agent"}""", "source: not an argument of this tool")] // MCP signals are always "mcp"
+    [InlineData("send_agent_message", """{"method":"get_state"}""", "agent: required")]
+    [InlineData("send_agent_message", """{"agent":"data_agent"}""", "method: required")]
+    [InlineData("send_agent_message", """{"agent":"nobody","method":"get_state"}""", "unknown_agent: no agent named 'nobody'; known: data_agent")]
+    [InlineData("send_agent_message", """{"agent":"data_agent","method":"fly"}""", "unknown_method: data_agent has no method 'fly'; it has: ")]
+    [InlineData("send_agent_message", """{"agent":"data_agent","method":"get_technical_indicators","params":[1]}""", "params: must be a JSON object, got array")]
+    [InlineData("send_agent_message", """{"agent":"data_agent","method":"get_technical_indicators","target_agent":"x"}""", "target_agent: not an argument of this tool")]
     [InlineData("engage_kill_switch", """{"flatten":true}""", "reason: required")]
     [InlineData("engage_kill_switch", """{"reason":"x","flatten":"yes"}""", "flatten: must be true or false")]
     public async Task InvalidInput_IsAToolError_AndTheSessionGoesOn(string tool, string argumentsJson, string expected)

@@ -18,6 +18,7 @@ public sealed class McpTradingToolsDisabledTests(McpTradingToolsDisabledTests.Re
 
     [Theory]
     [InlineData("submit_signal")]
+    [InlineData("send_agent_message")]
     [InlineData("engage_kill_switch")]
     public async Task TradingTools_CannotBeCalled_AndNothingReachesTheEngine(string tool)
     {
