@@ -153,7 +153,7 @@ public sealed class StrategyHost
         _worker = null;
     }
 
-    /// <summary>True when every slow-path strategy has handled all that was queued for it (tests wait on it).</summary>
+    /// <summary>True when every slow-path strategy has handled all that was queued for it (<see cref="TradingEngine.WaitUntilQuiet"/> waits on it).</summary>
     public bool SlowQueuesEmpty
     {
         get

@@ -15,9 +15,10 @@ namespace Orchestrator.Daemon.Tests.Strategies;
 public sealed class LiveEqualsBacktestTests : IDisposable
 {
     /// <summary>
-    /// A fast-path strategy that trades often and in every way the venue treats differently: market
-    /// orders both ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy
-    /// below the market, which rests, fills on a later dip or expires at the end of the day.
+    /// A strategy that trades often and in every way the venue treats differently: market orders both
+    /// ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy below the
+    /// market, which rests, fills on a later dip or expires at the end of the day. On the fast path by
+    /// default; <c>slow_path: true</c> runs it on the strategy worker, its signals through the ring.
     /// </summary>
     private const string AlternatorSource = """
         using System.Collections.Generic;
@@ -31,6 +32,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
             public int Every { get; set; } = 10;
             public long Quantity { get; set; } = 5;
             public long DipPerMille { get; set; } = 2;
+            public bool SlowPath { get; set; }
 
             public IEnumerable<string> Validate()
             {
@@ -44,6 +46,8 @@ public sealed class LiveEqualsBacktestTests : IDisposable
         public sealed class Alternator : Strategy<AlternatorOptions>
         {
             private readonly long[] _seen = new long[256];
+
+            public override StrategyThreading Threading => Options.SlowPath ? StrategyThreading.SlowPath : StrategyThreading.FastPath;
 
             public override void OnTick(in Tick tick)
             {
@@ -86,6 +90,28 @@ public sealed class LiveEqualsBacktestTests : IDisposable
         (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
 
         Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
+
+        Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
+        TradeLog.AssertSame(backtest, live);
+    }
+
+    /// <summary>
+    /// The same strategy on the slow path: live, its callbacks reach it through its queue on the strategy
+    /// worker and its signals enter the ring like an agent's; the lock-step replay must wait for the worker
+    /// and for its signals to be decided before the next tick, or each order lands on a later tick than
+    /// in the backtest (where every strategy runs inline).
+    /// </summary>
+    [Fact]
+    public void ASlowPathStrategy_TradesTheSame_InTheBacktest_AndLiveInLockStep()
+    {
+        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);
+        WriteConfiguration(
+            "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
+            $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, slow_path: true }}\n");
+
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
+
+        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; slow path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
 
         Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
         TradeLog.AssertSame(backtest, live);
