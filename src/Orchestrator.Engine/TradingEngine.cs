@@ -451,7 +451,7 @@ public sealed class TradingEngine
         SnapshotInfo? used = null;
         foreach (string path in SnapshotFile.List(directory))
         {
-            if (Strategies is { HasFastPath: true })
+            if (Strategies is not null)
             {
                 // Strategy state is not in snapshots: only a replay from the journal's start rebuilds it.
                 refused.Add(new SnapshotRefusal(path, "in-process strategies are configured; their state is rebuilt by replaying the whole journal"));

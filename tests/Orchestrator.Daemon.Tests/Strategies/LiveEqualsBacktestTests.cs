@@ -14,67 +14,6 @@ namespace Orchestrator.Daemon.Tests.Strategies;
 /// </summary>
 public sealed class LiveEqualsBacktestTests : IDisposable
 {
-    /// <summary>
-    /// A strategy that trades often and in every way the venue treats differently: market orders both
-    /// ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy below the
-    /// market, which rests, fills on a later dip or expires at the end of the day. On the fast path by
-    /// default; <c>slow_path: true</c> runs it on the strategy worker, its signals through the ring.
-    /// </summary>
-    private const string AlternatorSource = """
-        using System.Collections.Generic;
-        using Orchestrator.Core;
-        using Orchestrator.Strategies;
-
-        namespace Proof;
-
-        public sealed class AlternatorOptions : IStrategyOptions
-        {
-            public int Every { get; set; } = 10;
-            public long Quantity { get; set; } = 5;
-            public long DipPerMille { get; set; } = 2;
-            public bool SlowPath { get; set; }
-
-            public IEnumerable<string> Validate()
-            {
-                if (Every < 1)
-                {
-                    yield return "every: must be at least 1";
-                }
-            }
-        }
-
-        public sealed class Alternator : Strategy<AlternatorOptions>
-        {
-            private readonly long[] _seen = new long[256];
-
-            public override StrategyThreading Threading => Options.SlowPath ? StrategyThreading.SlowPath : StrategyThreading.FastPath;
-
-            public override void OnTick(in Tick tick)
-            {
-                if (!tick.HasTrade || (uint)tick.SymbolId >= (uint)_seen.Length)
-                {
-                    return;
-                }
-
-                long n = ++_seen[tick.SymbolId];
-                if (n % Options.Every != 0)
-                {
-                    return;
-                }
-
-                if ((n / Options.Every) % 3 == 0)
-                {
-                    long limit = tick.PriceRaw - (tick.PriceRaw / 1000 * Options.DipPerMille);
-                    Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = Side.Buy, Quantity = Options.Quantity, OrderType = OrderType.Limit, LimitPriceRaw = limit, Reason = "dip" });
-                    return;
-                }
-
-                Side side = Context.Position(tick.SymbolId) > 0 ? Side.Sell : Side.Buy;
-                Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = side, Quantity = Options.Quantity, Reason = "flip" });
-            }
-        }
-        """;
-
     private readonly string _dir = Directory.CreateTempSubdirectory("orc-live-bt-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -82,7 +21,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     [Fact]
     public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue()
     {
-        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);
+        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", TestStrategySources.Alternator);
         WriteConfiguration(
             "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
             $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5 }}\n");
@@ -104,7 +43,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     [Fact]
     public void ASlowPathStrategy_TradesTheSame_InTheBacktest_AndLiveInLockStep()
     {
-        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);
+        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", TestStrategySources.Alternator);
         WriteConfiguration(
             "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
             $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, slow_path: true }}\n");
@@ -159,7 +98,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     }
 
     /// <summary>One-minute bars of two symbols over two sessions (a seeded walk): intraday data, so Day orders expire overnight.</summary>
-    private static void WriteBars(string path)
+    internal static void WriteBars(string path)
     {
         var random = new Random(11);
         var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");
