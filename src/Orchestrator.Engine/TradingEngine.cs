@@ -224,7 +224,7 @@ public sealed class TradingEngine
     /// <summary>
     /// Runs one event through the trading handlers in their live order on the caller's thread,
     /// for an engine whose threads are not started: backtests, journal recovery and replay, tests.
-    /// The strategy host runs last, every strategy inline (slow-path ones too, except in a replay).
+    /// The strategy host runs last, every strategy inline (slow-path ones too; in a journal replay their submits are suppressed).
     /// </summary>
     public void ProcessInline(ref EngineEvent e, long sequence)
     {

@@ -18,39 +18,23 @@ public sealed class LiveEqualsBacktestTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue()
-    {
-        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", TestStrategySources.Alternator);
-        WriteConfiguration(
-            "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
-            $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5 }}\n");
-
-        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
-
-        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
-
-        Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
-        TradeLog.AssertSame(backtest, live);
-    }
-
     /// <summary>
-    /// The same strategy on the slow path: live, its callbacks reach it through its queue on the strategy
-    /// worker and its signals enter the ring like an agent's; the lock-step replay must wait for the worker
-    /// and for its signals to be decided before the next tick, or each order lands on a later tick than
-    /// in the backtest (where every strategy runs inline).
+    /// On the fast path the strategy is decided on the trading thread. On the slow path its callbacks
+    /// reach it through its queue on the strategy worker and its signals enter the ring like an agent's:
+    /// the lock-step replay must wait for the worker and for its signals to be decided before the next
+    /// tick, or each order lands on a later tick than in the backtest (where every strategy runs inline).
     /// </summary>
-    [Fact]
-    public void ASlowPathStrategy_TradesTheSame_InTheBacktest_AndLiveInLockStep()
+    [Theory]
+    [InlineData(false, "fast path")]
+    [InlineData(true, "slow path")]
+    public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue(bool slowPath, string threading)
     {
         string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", TestStrategySources.Alternator);
-        WriteConfiguration(
-            "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
-            $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, slow_path: true }}\n");
+        WriteConfiguration(_dir, RulesOff, AlternatorEntry(dll, $"slow_path: {(slowPath ? "true" : "false")}"));
 
         (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
 
-        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; slow path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
+        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; {threading}; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
 
         Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
         TradeLog.AssertSame(backtest, live);
@@ -59,14 +43,22 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     [Fact]
     public void TheBuiltInRules_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
     {
-        WriteConfiguration(string.Empty, string.Empty);
+        WriteConfiguration(_dir, string.Empty, string.Empty);
         (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
         TradeLog.AssertSame(backtest, live);
     }
 
-    private void WriteConfiguration(string risk, string strategies)
+    /// <summary><c>risk_management.yaml</c> with the built-in rules off: only the strategy trades.</summary>
+    internal const string RulesOff = "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n";
+
+    /// <summary>The <c>strategies:</c> entry of the Alternator (<see cref="TestStrategySources.Alternator"/>) on AAPL and MSFT, every 7th bar, 5 shares, with <paramref name="more"/> parameters.</summary>
+    internal static string AlternatorEntry(string dll, string more) =>
+        $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, {more} }}\n";
+
+    /// <summary>The configuration directory <c>DIR/config</c>: 100 000 cash, AAPL and MSFT, no display or agents, <paramref name="risk"/> and <paramref name="strategies"/>.</summary>
+    internal static void WriteConfiguration(string dir, string risk, string strategies)
     {
-        string config = Path.Combine(_dir, "config");
+        string config = Path.Combine(dir, "config");
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"), "starting_cash: 100000\nwatch_list: [AAPL, MSFT]\n");
         File.WriteAllText(Path.Combine(config, "risk_management.yaml"), risk);

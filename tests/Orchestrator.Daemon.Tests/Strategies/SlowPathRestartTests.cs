@@ -58,15 +58,8 @@ public sealed class SlowPathRestartTests : IDisposable
         Assert.Contains("Strategy alternator (slow path): state rebuilt from the journal", restartOutput, StringComparison.Ordinal);
     }
 
-    private void WriteConfiguration(string dll, int pauseAt)
-    {
-        string config = Path.Combine(_dir, "config");
-        Directory.CreateDirectory(config);
-        File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"), "starting_cash: 100000\nwatch_list: [AAPL, MSFT]\n");
-        File.WriteAllText(Path.Combine(config, "risk_management.yaml"), "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n");
-        File.WriteAllText(Path.Combine(config, "daemon.yaml"), "display: { enabled: false }\nagents: { enabled: false }\n"
-            + $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, slow_path: true, pause_at: {pauseAt} }}\n");
-    }
+    private void WriteConfiguration(string dll, int pauseAt) =>
+        LiveEqualsBacktestTests.WriteConfiguration(_dir, LiveEqualsBacktestTests.RulesOff, LiveEqualsBacktestTests.AlternatorEntry(dll, $"slow_path: true, pause_at: {pauseAt}"));
 
     private static string[] RunArguments(string journal, string name) =>
         ["run", "--config", "config", "--data", "bars.csv", "--ticks-per-second", "0", "--headless", "--journal", journal, "--report", name + ".json", "--log-dir", "logs-" + name];
