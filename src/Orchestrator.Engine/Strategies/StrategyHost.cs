@@ -32,7 +32,7 @@ namespace Orchestrator.Engine.Strategies;
 /// counted — the journal holds the signals they sent, and those replay as the journaled events they
 /// are. At the end (<see cref="OnReplayFinished"/>) the suppressed submits are compared with the
 /// journaled signals and a difference is logged: more suppressed means signals in flight at the stop
-/// (never journaled, so never decided; they are not sent late); fewer means the strategy's state may
+/// (never journaled, so never decided; they are not sent late) or refused live with the ring full; fewer means the strategy's state may
 /// differ from before the stop (live it lost market data to a full queue, or it decides on more than
 /// its callbacks, e.g. the account read while the engine moved on).</item>
 /// </list>
@@ -253,7 +253,7 @@ public sealed class StrategyHost
             s_logger.Info("Strategy {0} (slow path): state rebuilt from the journal; {1} signals it made again were not sent ({2} of its signals are in the journal)", runner.Name, suppressed, journaled);
             if (suppressed > journaled)
             {
-                s_logger.Warn("Strategy {0} (slow path): {1} signals it made from journaled events are not in the journal: they were in flight at the stop and are lost (not sent late)", runner.Name, suppressed - journaled);
+                s_logger.Warn("Strategy {0} (slow path): {1} signals it made from journaled events are not in the journal: in flight at the stop (lost, not sent late), or refused live because the ring was full", runner.Name, suppressed - journaled);
             }
             else if (suppressed < journaled)
             {
