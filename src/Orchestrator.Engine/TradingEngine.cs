@@ -224,7 +224,7 @@ public sealed class TradingEngine
     /// <summary>
     /// Runs one event through the trading handlers in their live order on the caller's thread,
     /// for an engine whose threads are not started: backtests, journal recovery and replay, tests.
-    /// The strategy host runs last, every strategy inline (slow-path ones too, except in a replay).
+    /// The strategy host runs last, every strategy inline (slow-path ones too; in a journal replay their submits are suppressed).
     /// </summary>
     public void ProcessInline(ref EngineEvent e, long sequence)
     {
@@ -324,9 +324,16 @@ public sealed class TradingEngine
     }
 
     /// <summary>
-    /// Waits until nothing is in flight: the inbound ring drained, the outbound ring drained, and
-    /// no new inbound work arrived meanwhile (orders beget reports, reports may beget orders).
+    /// Waits until nothing is in flight: the inbound ring drained, the outbound ring drained, every
+    /// slow-path strategy's queue handled (its callbacks returned, their signals published), and no
+    /// new inbound work arrived meanwhile (orders beget reports, reports may beget orders, a slow-path
+    /// strategy's callbacks may beget signals).
     /// </summary>
+    /// <remarks>
+    /// The order of the checks matters: the trading thread queues a strategy's callback before the
+    /// inbound ring counts the event handled, so the queues are read after the ring; the worker
+    /// publishes a signal before it marks the callback handled, so the cursor read last sees it.
+    /// </remarks>
     public bool WaitUntilQuiet(TimeSpan timeout)
     {
         long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -334,7 +341,7 @@ public sealed class TradingEngine
         while (Stopwatch.GetTimestamp() < deadline)
         {
             long inboundCursor = Inbound.Cursor;
-            if (!_inbound.HasBacklog() && !_outbound.HasBacklog() && Inbound.Cursor == inboundCursor)
+            if (!_inbound.HasBacklog() && !_outbound.HasBacklog() && (Strategies is null || Strategies.SlowQueuesEmpty) && Inbound.Cursor == inboundCursor)
             {
                 return true;
             }
@@ -444,7 +451,7 @@ public sealed class TradingEngine
         SnapshotInfo? used = null;
         foreach (string path in SnapshotFile.List(directory))
         {
-            if (Strategies is { HasFastPath: true })
+            if (Strategies is not null)
             {
                 // Strategy state is not in snapshots: only a replay from the journal's start rebuilds it.
                 refused.Add(new SnapshotRefusal(path, "in-process strategies are configured; their state is rebuilt by replaying the whole journal"));

@@ -16,6 +16,9 @@ public enum StrategyThreading : byte
     /// milliseconds. Market data is dropped (and counted) when the strategy falls behind; its
     /// order updates and fills never are. Its signals enter the ring like an agent's, are
     /// journaled as external signals and decided later (<see cref="SubmitStatus.Queued"/>).
+    /// After a restart a journal replay calls it again with what it got before the stop, its
+    /// submits suppressed (they answer <see cref="SubmitStatus.Queued"/> with signal id 0): the
+    /// journal holds what it sent.
     /// </summary>
     SlowPath = 1,
 }

@@ -81,27 +81,16 @@ public sealed class StrategyTestRig : IDisposable
     }
 
     /// <summary>
-    /// Waits until the engine's rings are drained and every slow-path strategy queue is empty (twice in
-    /// a row: a strategy's signal makes an order, the order a report). Throws <see cref="TimeoutException"/> otherwise.
+    /// Waits until the engine is quiet (<see cref="TradingEngine.WaitUntilQuiet"/>: its rings drained,
+    /// every slow-path strategy's queue handled and the signals it made decided, the orders they made
+    /// reported). Throws <see cref="TimeoutException"/> otherwise.
     /// </summary>
     public void WaitUntilQuiet(TimeSpan? timeout = null)
     {
         TimeSpan limit = timeout ?? TimeSpan.FromSeconds(30);
-        long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
-        int quietRounds = 0;
-        while (quietRounds < 2)
+        if (!Engine.WaitUntilQuiet(limit))
         {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"The engine did not settle within {limit}.");
-            }
-
-            bool quiet = Engine.WaitUntilQuiet(limit) && (Engine.Strategies?.SlowQueuesEmpty ?? true);
-            quietRounds = quiet ? quietRounds + 1 : 0;
-            if (!quiet)
-            {
-                Thread.Yield();
-            }
+            throw new TimeoutException($"The engine did not settle within {limit}.");
         }
     }
 

@@ -7,8 +7,9 @@ namespace Orchestrator.Daemon.Hosting;
 /// <summary>
 /// A file replayed as fast as possible on the paper venue (<c>run --data FILE --ticks-per-second 0</c>):
 /// each tick goes to the venue and the engine (<see cref="MarketDataFanOut"/>), then the feed waits
-/// until the engine is quiet — the tick handled, every order it caused at the venue, every report
-/// back — before the next tick. Without the wait the feed outruns the engine, and an order fills at
+/// until the engine is quiet — the tick handled, every slow-path strategy's callbacks for it returned
+/// and the signals they made decided, every order it caused at the venue, every report back
+/// (<see cref="TradingEngine.WaitUntilQuiet"/>) — before the next tick. Without the wait the feed outruns the engine, and an order fills at
 /// whichever later tick the venue happens to see first: the result would depend on thread
 /// scheduling. With it, the run decides and fills exactly as <c>backtest</c> does on the same file
 /// (same order of events at each moment, same end-of-day expiries: <see cref="TradingDayBoundary"/>).

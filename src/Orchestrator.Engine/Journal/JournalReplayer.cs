@@ -143,6 +143,8 @@ public static class JournalReplayer
                 firstTs = firstTs == 0 ? e.TsEventNs : firstTs;
                 lastTs = Math.Max(lastTs, e.TsEventNs);
             }
+
+            engine.Strategies?.OnReplayFinished();
         }
         finally
         {

@@ -23,4 +23,14 @@ internal struct StrategyEnvelope
 
     /// <summary>Whether it may be dropped when the strategy falls behind (market data may; order updates and fills never).</summary>
     public readonly bool IsMarketData => Kind is StrategyEnvelopeKind.Tick or StrategyEnvelopeKind.Bar;
+
+    /// <summary>The event time it carries (a bar's: its end).</summary>
+    public readonly long TsEventNs => Kind switch
+    {
+        StrategyEnvelopeKind.Tick => Tick.TsEventNs,
+        StrategyEnvelopeKind.Bar => Bar.EndNs,
+        StrategyEnvelopeKind.OrderUpdate => Update.TsEventNs,
+        StrategyEnvelopeKind.Fill => Fill.TsEventNs,
+        _ => 0,
+    };
 }

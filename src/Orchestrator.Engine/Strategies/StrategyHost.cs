@@ -21,16 +21,26 @@ namespace Orchestrator.Engine.Strategies;
 /// <item><b>Slow path</b>: the trading thread copies the strategy's callbacks into its bounded
 /// queue (<see cref="StrategyEventQueue"/>: market data dropped and counted when full, order
 /// events kept in a reserve); the <c>strategy-slow</c> worker thread drains it and calls the strategy;
-/// a signal goes into the ring like an agent's and is journaled as an external signal, so a
-/// replay never runs slow-path strategies again (it replays their journaled signals instead).</item>
+/// a signal goes into the ring like an agent's and is journaled as an external signal.</item>
 /// <item><b>Backtests</b> (<see cref="TradingEngine.ProcessInline"/>, not replaying): every strategy,
-/// slow-path ones included, runs inline like a fast-path one, so results are deterministic.</item>
+/// slow-path ones included, runs inline, so results are deterministic. A slow-path one is called as
+/// its worker calls it live (per callback: its event time, then the callback, then its due timers),
+/// its signals decided at once.</item>
+/// <item><b>Journal replay</b> (recovery, <c>replay</c>): fast-path strategies re-derive their orders;
+/// slow-path ones get the same callbacks inline as their worker got live (market data, their own order
+/// updates and fills, their timers), so their state is rebuilt, but their submits are suppressed and
+/// counted — the journal holds the signals they sent, and those replay as the journaled events they
+/// are. At the end (<see cref="OnReplayFinished"/>) the suppressed submits are compared with the
+/// journaled signals and a difference is logged: more suppressed means signals in flight at the stop
+/// (never journaled, so never decided; they are not sent late) or refused live with the ring full; fewer means the strategy's state may
+/// differ from before the stop (live it lost market data to a full queue, or it decides on more than
+/// its callbacks, e.g. the account read while the engine moved on).</item>
 /// </list>
 /// A strategy's exception is caught per call, counted and logged (the first, and when it disables
 /// the strategy); after <see cref="MaxConsecutiveErrors"/> in a row the strategy gets no more
 /// callbacks. The engine never faults for a strategy's exception, only for its own.
 /// <para>Strategy state is not in snapshots: an engine with strategies recovers by replaying the
-/// whole journal (it does not start from a snapshot), which rebuilds fast-path strategies' state.</para>
+/// whole journal (it does not start from a snapshot), which rebuilds every strategy's state.</para>
 /// </summary>
 public sealed class StrategyHost
 {
@@ -108,9 +118,6 @@ public sealed class StrategyHost
     /// <summary>How many strategies the host runs.</summary>
     public int Count => _runners.Length;
 
-    /// <summary>Whether any strategy runs on the fast path (its state is rebuilt only by replaying the journal from its start).</summary>
-    public bool HasFastPath => _runners.Any(r => r.Threading == StrategyThreading.FastPath);
-
     /// <summary>Each strategy's counters (slow path; allocates).</summary>
     public IReadOnlyList<StrategyStatus> Status() => [.. _runners.Select(r => r.Status())];
 
@@ -118,8 +125,8 @@ public sealed class StrategyHost
     internal void OnEvent(ref EngineEvent e) => Handle(ref e, live: true);
 
     /// <summary>
-    /// <see cref="TradingEngine.ProcessInline"/>: every strategy inline (backtests), except during a
-    /// journal replay, when slow-path strategies are skipped (their signals are in the journal).
+    /// <see cref="TradingEngine.ProcessInline"/>: every strategy inline (backtests; in a journal replay
+    /// slow-path strategies' submits are suppressed, their signals are in the journal).
     /// </summary>
     internal void OnEventInline(ref EngineEvent e) => Handle(ref e, live: false);
 
@@ -153,7 +160,7 @@ public sealed class StrategyHost
         _worker = null;
     }
 
-    /// <summary>True when every slow-path strategy has handled all that was queued for it (tests wait on it).</summary>
+    /// <summary>True when every slow-path strategy has handled all that was queued for it (<see cref="TradingEngine.WaitUntilQuiet"/> waits on it).</summary>
     public bool SlowQueuesEmpty
     {
         get
@@ -177,7 +184,6 @@ public sealed class StrategyHost
             return;
         }
 
-        bool replaying = _engine.OrderManager.SuppressSending;
         _causeTimestamp = e.PublishTimestamp;
         switch (e.Kind)
         {
@@ -189,7 +195,7 @@ public sealed class StrategyHost
                     int[] subscribed = _bySymbol[e.SymbolId];
                     for (int i = 0; i < subscribed.Length; i++)
                     {
-                        OnMarketData(_runners[subscribed[i]], ref e, live, replaying);
+                        OnMarketData(_runners[subscribed[i]], ref e, live);
                     }
                 }
 
@@ -198,17 +204,25 @@ public sealed class StrategyHost
             case EventKind.ExecutionReport:
                 if ((uint)e.SourceId < (uint)_bySource.Length && _bySource[e.SourceId] is { } owner)
                 {
-                    OnReport(owner, ref e, live, replaying);
+                    OnReport(owner, ref e, live);
+                }
+
+                break;
+
+            case EventKind.TradeSignal:
+                if (!live && _engine.OrderManager.SuppressSending)
+                {
+                    NoteJournaledSignal(in e);
                 }
 
                 break;
         }
 
-        // Timers of the strategies that run here, on this event's time.
+        // Timers of the fast-path strategies, on this event's time (a slow-path one's fire after its callbacks, as on its worker).
         for (int i = 0; i < _runners.Length; i++)
         {
             StrategyRunner runner = _runners[i];
-            if (RunsHere(runner, live, replaying))
+            if (runner.Threading == StrategyThreading.FastPath)
             {
                 runner.Advance(e.TsEventNs);
                 runner.EnsureStarted();
@@ -217,11 +231,38 @@ public sealed class StrategyHost
         }
     }
 
-    /// <summary>Whether <paramref name="runner"/> is called on this thread for this event (else queued, or skipped in a replay).</summary>
-    private static bool RunsHere(StrategyRunner runner, bool live, bool replaying) =>
-        runner.Threading == StrategyThreading.FastPath || (!live && !replaying);
+    /// <summary>Replay: a journaled signal of a slow-path strategy (counted; later slow-path signal ids go on after it).</summary>
+    private void NoteJournaledSignal(in EngineEvent e)
+    {
+        if ((uint)e.SourceId < (uint)_bySource.Length && _bySource[e.SourceId] is { Threading: StrategyThreading.SlowPath } runner)
+        {
+            runner.CountJournaledSignal();
+            _nextSlowSignalId = Math.Max(_nextSlowSignalId, e.SignalId); // replay thread, before the worker starts
+        }
+    }
 
-    private static void OnMarketData(StrategyRunner runner, ref EngineEvent e, bool live, bool replaying)
+    /// <summary>
+    /// After a journal replay: per slow-path strategy, its suppressed submits against its journaled
+    /// signals, logged (a warning when they differ; see the class remarks).
+    /// </summary>
+    internal void OnReplayFinished()
+    {
+        foreach (StrategyRunner runner in _slow)
+        {
+            (long suppressed, long journaled) = runner.ReplayCounts;
+            s_logger.Info("Strategy {0} (slow path): state rebuilt from the journal; {1} signals it made again were not sent ({2} of its signals are in the journal)", runner.Name, suppressed, journaled);
+            if (suppressed > journaled)
+            {
+                s_logger.Warn("Strategy {0} (slow path): {1} signals it made from journaled events are not in the journal: in flight at the stop (lost, not sent late), or refused live because the ring was full", runner.Name, suppressed - journaled);
+            }
+            else if (suppressed < journaled)
+            {
+                s_logger.Warn("Strategy {0} (slow path): the replay made {1} fewer signals than it sent before the stop: its state may differ from before (live it lost market data to a full queue, or it decides on more than its own callbacks)", runner.Name, journaled - suppressed);
+            }
+        }
+    }
+
+    private static void OnMarketData(StrategyRunner runner, ref EngineEvent e, bool live)
     {
         var envelope = default(StrategyEnvelope);
         BarAggregator bars = runner.Bars;
@@ -232,7 +273,7 @@ public sealed class StrategyHost
                 if (bars.TryClose(e.SymbolId, t, e.TsEventNs, out envelope.Bar))
                 {
                     envelope.Kind = StrategyEnvelopeKind.Bar;
-                    Deliver(runner, in envelope, e.TsEventNs, live, replaying);
+                    Deliver(runner, in envelope, e.TsEventNs, live);
                 }
             }
 
@@ -241,10 +282,10 @@ public sealed class StrategyHost
 
         envelope.Kind = StrategyEnvelopeKind.Tick;
         envelope.Tick = new Tick(e.Kind, e.SymbolId, e.TsEventNs, e.PriceRaw, e.Size, e.BidRaw, e.AskRaw, e.OpenRaw, e.HighRaw, e.LowRaw);
-        Deliver(runner, in envelope, e.TsEventNs, live, replaying);
+        Deliver(runner, in envelope, e.TsEventNs, live);
     }
 
-    private void OnReport(StrategyRunner runner, ref EngineEvent e, bool live, bool replaying)
+    private void OnReport(StrategyRunner runner, ref EngineEvent e, bool live)
     {
         if (!_engine.Orders.TryFind(e.ReportOrderId, out int slot))
         {
@@ -265,18 +306,22 @@ public sealed class StrategyHost
             envelope.Update = new OrderUpdate(e.ReportOrderId, order.SignalId, order.SymbolId, order.Side, e.ExecType, order.LeavesQuantity, e.ReportReject, e.TsEventNs);
         }
 
-        Deliver(runner, in envelope, e.TsEventNs, live, replaying);
+        Deliver(runner, in envelope, e.TsEventNs, live);
     }
 
-    private static void Deliver(StrategyRunner runner, in StrategyEnvelope envelope, long tsEventNs, bool live, bool replaying)
+    private static void Deliver(StrategyRunner runner, in StrategyEnvelope envelope, long tsEventNs, bool live)
     {
-        if (RunsHere(runner, live, replaying))
+        if (runner.Threading == StrategyThreading.FastPath)
         {
             runner.Advance(tsEventNs);
             runner.EnsureStarted();
             runner.Dispatch(envelope);
         }
-        else if (live && runner.Queue is { } queue && !runner.Disabled && !queue.TryEnqueue(envelope))
+        else if (!live)
+        {
+            runner.Run(envelope); // inline, as its worker runs it live
+        }
+        else if (runner.Queue is { } queue && !runner.Disabled && !queue.TryEnqueue(envelope))
         {
             if (envelope.IsMarketData)
             {
@@ -374,10 +419,7 @@ public sealed class StrategyHost
                 while (queue.TryDequeue(out StrategyEnvelope envelope))
                 {
                     worked = true;
-                    runner.Advance(TimeOf(envelope));
-                    runner.EnsureStarted();
-                    runner.Dispatch(envelope);
-                    runner.FireDueTimers();
+                    runner.Run(envelope);
                     queue.MarkHandled();
                 }
             }
@@ -396,15 +438,6 @@ public sealed class StrategyHost
             }
         }
     }
-
-    private static long TimeOf(in StrategyEnvelope envelope) => envelope.Kind switch
-    {
-        StrategyEnvelopeKind.Tick => envelope.Tick.TsEventNs,
-        StrategyEnvelopeKind.Bar => envelope.Bar.EndNs,
-        StrategyEnvelopeKind.OrderUpdate => envelope.Update.TsEventNs,
-        StrategyEnvelopeKind.Fill => envelope.Fill.TsEventNs,
-        _ => 0,
-    };
 
     private static void Validate(TradingEngine engine, IReadOnlyList<StrategyRegistration> registrations)
     {

@@ -37,6 +37,8 @@ internal sealed class StrategyRunner : IStrategyContext
     private long _refused;
     private long _droppedMarketData;
     private long _orderEventOverflows;
+    private long _replaySuppressed;
+    private long _journaledSignals;
     private bool _disabled;
 
     public StrategyRunner(StrategyHost host, TradingEngine engine, StrategyRegistration registration, int[] symbolIds)
@@ -99,7 +101,8 @@ internal sealed class StrategyRunner : IStrategyContext
         Interlocked.Read(ref _errors),
         Disabled,
         Interlocked.Read(ref _droppedMarketData),
-        Interlocked.Read(ref _orderEventOverflows));
+        Interlocked.Read(ref _orderEventOverflows),
+        Interlocked.Read(ref _replaySuppressed));
 
     // ---- IStrategyContext ----
     public string Name => Registration.Name;
@@ -151,6 +154,13 @@ internal sealed class StrategyRunner : IStrategyContext
         {
             Interlocked.Increment(ref _refused);
             return new SubmitResult(SubmitStatus.Refused, refusal, 0, 0, 0);
+        }
+
+        if (Threading == StrategyThreading.SlowPath && !Queued && _engine.OrderManager.SuppressSending)
+        {
+            // A journal replay rebuilding this slow-path strategy's state: what it sent is in the journal.
+            _replaySuppressed++;
+            return new SubmitResult(SubmitStatus.Queued, RejectReason.None, 0, 0, 0);
         }
 
         int reasonId = InternReason(signal.Reason);
@@ -277,6 +287,25 @@ internal sealed class StrategyRunner : IStrategyContext
         }
     }
 
+    /// <summary>
+    /// One callback of a slow-path strategy, as its worker makes it: the envelope's event time, OnStart
+    /// the first time, the callback, then the timers that came due (the worker live; inline in backtests
+    /// and journal replays, so they call it exactly as live).
+    /// </summary>
+    public void Run(in StrategyEnvelope envelope)
+    {
+        Advance(envelope.TsEventNs);
+        EnsureStarted();
+        Dispatch(envelope);
+        FireDueTimers();
+    }
+
+    /// <summary>Replay: one of this slow-path strategy's signals found in the journal.</summary>
+    public void CountJournaledSignal() => _journaledSignals++;
+
+    /// <summary>Replay: its submits suppressed and its signals found in the journal (the replay thread's figures).</summary>
+    public (long Suppressed, long Journaled) ReplayCounts => (_replaySuppressed, _journaledSignals);
+
     /// <summary>Counts market data the slow queue had no room for.</summary>
     public void CountDropped() => Interlocked.Increment(ref _droppedMarketData);
 
@@ -362,4 +391,5 @@ internal sealed class StrategyRunner : IStrategyContext
 /// <param name="Disabled">Disabled after too many exceptions in a row.</param>
 /// <param name="DroppedMarketData">Ticks and bars a slow-path strategy lost by falling behind.</param>
 /// <param name="OrderEventOverflows">Order updates and fills a slow-path strategy lost because even the queue's reserve was full.</param>
-public sealed record StrategyStatus(string Name, StrategyThreading Threading, long Signals, long Taken, long Refused, long Errors, bool Disabled, long DroppedMarketData, long OrderEventOverflows);
+/// <param name="ReplaySuppressed">A slow-path strategy's submits during a journal replay, not sent (its signals are in the journal).</param>
+public sealed record StrategyStatus(string Name, StrategyThreading Threading, long Signals, long Taken, long Refused, long Errors, bool Disabled, long DroppedMarketData, long OrderEventOverflows, long ReplaySuppressed);

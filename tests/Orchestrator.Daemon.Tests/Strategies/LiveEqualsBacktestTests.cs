@@ -14,78 +14,27 @@ namespace Orchestrator.Daemon.Tests.Strategies;
 /// </summary>
 public sealed class LiveEqualsBacktestTests : IDisposable
 {
-    /// <summary>
-    /// A fast-path strategy that trades often and in every way the venue treats differently: market
-    /// orders both ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy
-    /// below the market, which rests, fills on a later dip or expires at the end of the day.
-    /// </summary>
-    private const string AlternatorSource = """
-        using System.Collections.Generic;
-        using Orchestrator.Core;
-        using Orchestrator.Strategies;
-
-        namespace Proof;
-
-        public sealed class AlternatorOptions : IStrategyOptions
-        {
-            public int Every { get; set; } = 10;
-            public long Quantity { get; set; } = 5;
-            public long DipPerMille { get; set; } = 2;
-
-            public IEnumerable<string> Validate()
-            {
-                if (Every < 1)
-                {
-                    yield return "every: must be at least 1";
-                }
-            }
-        }
-
-        public sealed class Alternator : Strategy<AlternatorOptions>
-        {
-            private readonly long[] _seen = new long[256];
-
-            public override void OnTick(in Tick tick)
-            {
-                if (!tick.HasTrade || (uint)tick.SymbolId >= (uint)_seen.Length)
-                {
-                    return;
-                }
-
-                long n = ++_seen[tick.SymbolId];
-                if (n % Options.Every != 0)
-                {
-                    return;
-                }
-
-                if ((n / Options.Every) % 3 == 0)
-                {
-                    long limit = tick.PriceRaw - (tick.PriceRaw / 1000 * Options.DipPerMille);
-                    Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = Side.Buy, Quantity = Options.Quantity, OrderType = OrderType.Limit, LimitPriceRaw = limit, Reason = "dip" });
-                    return;
-                }
-
-                Side side = Context.Position(tick.SymbolId) > 0 ? Side.Sell : Side.Buy;
-                Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = side, Quantity = Options.Quantity, Reason = "flip" });
-            }
-        }
-        """;
-
     private readonly string _dir = Directory.CreateTempSubdirectory("orc-live-bt-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue()
+    /// <summary>
+    /// On the fast path the strategy is decided on the trading thread. On the slow path its callbacks
+    /// reach it through its queue on the strategy worker and its signals enter the ring like an agent's:
+    /// the lock-step replay must wait for the worker and for its signals to be decided before the next
+    /// tick, or each order lands on a later tick than in the backtest (where every strategy runs inline).
+    /// </summary>
+    [Theory]
+    [InlineData(false, "fast path")]
+    [InlineData(true, "slow path")]
+    public void AConfiguredStrategy_TradesTheSame_InTheBacktest_AndLiveOnThePaperVenue(bool slowPath, string threading)
     {
-        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", AlternatorSource);
-        WriteConfiguration(
-            "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n",
-            $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5 }}\n");
+        string dll = StrategyCompiler.Compile(Path.Combine(_dir, "alternator"), "Proof.Alternator", TestStrategySources.Alternator);
+        WriteConfiguration(_dir, RulesOff, AlternatorEntry(dll, $"slow_path: {(slowPath ? "true" : "false")}"));
 
         (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("alternator");
 
-        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; fast path; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
+        Assert.Contains($"Strategies from config/daemon.yaml: alternator (Proof.Alternator from {dll}; {threading}; AAPL, MSFT)", File.ReadAllText(Path.Combine(_dir, "logs", "orchestrator.log")), StringComparison.Ordinal);
 
         Assert.Contains(backtest, t => t.Price is not null && t.Event == "order_submitted"); // limit orders were made
         TradeLog.AssertSame(backtest, live);
@@ -94,14 +43,22 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     [Fact]
     public void TheBuiltInRules_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
     {
-        WriteConfiguration(string.Empty, string.Empty);
+        WriteConfiguration(_dir, string.Empty, string.Empty);
         (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
         TradeLog.AssertSame(backtest, live);
     }
 
-    private void WriteConfiguration(string risk, string strategies)
+    /// <summary><c>risk_management.yaml</c> with the built-in rules off: only the strategy trades.</summary>
+    internal const string RulesOff = "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n";
+
+    /// <summary>The <c>strategies:</c> entry of the Alternator (<see cref="TestStrategySources.Alternator"/>) on AAPL and MSFT, every 7th bar, 5 shares, with <paramref name="more"/> parameters.</summary>
+    internal static string AlternatorEntry(string dll, string more) =>
+        $"strategies:\n  - name: alternator\n    assembly: {dll}\n    class: Proof.Alternator\n    symbols: [AAPL, MSFT]\n    parameters: {{ every: 7, quantity: 5, {more} }}\n";
+
+    /// <summary>The configuration directory <c>DIR/config</c>: 100 000 cash, AAPL and MSFT, no display or agents, <paramref name="risk"/> and <paramref name="strategies"/>.</summary>
+    internal static void WriteConfiguration(string dir, string risk, string strategies)
     {
-        string config = Path.Combine(_dir, "config");
+        string config = Path.Combine(dir, "config");
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"), "starting_cash: 100000\nwatch_list: [AAPL, MSFT]\n");
         File.WriteAllText(Path.Combine(config, "risk_management.yaml"), risk);
@@ -133,7 +90,7 @@ public sealed class LiveEqualsBacktestTests : IDisposable
     }
 
     /// <summary>One-minute bars of two symbols over two sessions (a seeded walk): intraday data, so Day orders expire overnight.</summary>
-    private static void WriteBars(string path)
+    internal static void WriteBars(string path)
     {
         var random = new Random(11);
         var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");

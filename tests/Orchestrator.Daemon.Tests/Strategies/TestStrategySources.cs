@@ -3,6 +3,78 @@ namespace Orchestrator.Daemon.Tests.Strategies;
 /// <summary>The C# of the strategies the loading tests compile (<see cref="StrategyCompiler"/>).</summary>
 internal static class TestStrategySources
 {
+    /// <summary>
+    /// A strategy that trades often and in every way the venue treats differently: market orders both
+    /// ways on every <c>every</c>-th bar of a symbol, and every third time a day limit buy below the
+    /// market, which rests, fills on a later dip or expires at the end of the day. On the fast path by
+    /// default; <c>slow_path: true</c> runs it on the strategy worker, its signals through the ring.
+    /// <c>pause_at: N</c> (slow path only) blocks its worker for good when the N-th trade of its second
+    /// symbol arrives, before it counts it, after printing <c>alternator paused</c>: a quiet moment for
+    /// a test to kill the daemon at (lock-step waits for the worker).
+    /// </summary>
+    public const string Alternator = """
+        using System.Collections.Generic;
+        using Orchestrator.Core;
+        using Orchestrator.Strategies;
+
+        namespace Proof;
+
+        public sealed class AlternatorOptions : IStrategyOptions
+        {
+            public int Every { get; set; } = 10;
+            public long Quantity { get; set; } = 5;
+            public long DipPerMille { get; set; } = 2;
+            public bool SlowPath { get; set; }
+            public long PauseAt { get; set; }
+
+            public IEnumerable<string> Validate()
+            {
+                if (Every < 1)
+                {
+                    yield return "every: must be at least 1";
+                }
+            }
+        }
+
+        public sealed class Alternator : Strategy<AlternatorOptions>
+        {
+            private readonly long[] _seen = new long[256];
+
+            public override StrategyThreading Threading => Options.SlowPath ? StrategyThreading.SlowPath : StrategyThreading.FastPath;
+
+            public override void OnTick(in Tick tick)
+            {
+                if (!tick.HasTrade || (uint)tick.SymbolId >= (uint)_seen.Length)
+                {
+                    return;
+                }
+
+                if (Options.PauseAt > 0 && tick.SymbolId == Context.SymbolId(Context.Symbols[1]) && _seen[tick.SymbolId] + 1 == Options.PauseAt)
+                {
+                    System.Console.Out.WriteLine("alternator paused");
+                    System.Console.Out.Flush();
+                    System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+                }
+
+                long n = ++_seen[tick.SymbolId];
+                if (n % Options.Every != 0)
+                {
+                    return;
+                }
+
+                if ((n / Options.Every) % 3 == 0)
+                {
+                    long limit = tick.PriceRaw - (tick.PriceRaw / 1000 * Options.DipPerMille);
+                    Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = Side.Buy, Quantity = Options.Quantity, OrderType = OrderType.Limit, LimitPriceRaw = limit, Reason = "dip" });
+                    return;
+                }
+
+                Side side = Context.Position(tick.SymbolId) > 0 ? Side.Sell : Side.Buy;
+                Context.Submit(new StrategySignal { SymbolId = tick.SymbolId, Side = side, Quantity = Options.Quantity, Reason = "flip" });
+            }
+        }
+        """;
+
     /// <summary>A private dependency: an assembly only the strategy's folder has.</summary>
     public const string Helper = """
         namespace Test.Helper;

@@ -189,18 +189,36 @@ public sealed class StrategyHostTests
     }
 
     [Fact]
-    public void ASlowPathStrategy_RunsInlineInABacktest_ButNotWhileAJournalIsReplayed()
+    public void ASlowPathStrategy_RunsInlineInABacktest_DecidedAtOnce()
+    {
+        var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, Slow = true };
+        EngineHarness harness = Harness(strategy);
+
+        harness.Trade(0, 100m);
+
+        Assert.Equal(SubmitStatus.Accepted, strategy.Results.Single().Status); // inline: decided at once, deterministic
+        Assert.Single(harness.TakeOrders());
+    }
+
+    [Fact]
+    public void WhileAJournalIsReplayed_ASlowPathStrategyGetsItsCallbacks_ButItsSubmitsAreSuppressedAndCounted()
     {
         var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, Slow = true };
         EngineHarness harness = Harness(strategy);
 
         harness.Engine.OrderManager.SuppressSending = true; // as JournalReplayer does: its signals are in the journal
         harness.Trade(0, 100m);
-        Assert.Empty(strategy.Calls);
         harness.Engine.OrderManager.SuppressSending = false;
 
-        harness.Trade(0, 100m, EngineHarness.T0 + 1);
-        Assert.Equal(SubmitStatus.Accepted, strategy.Results.Single().Status); // inline: decided at once, deterministic
+        Assert.Equal(["start", "tick"], strategy.Calls); // its state is rebuilt from the replayed events
+        SubmitResult suppressed = strategy.Results.Single();
+        Assert.Equal(SubmitStatus.Queued, suppressed.Status); // as live: queued, decided later (it is: the journal holds it)
+        Assert.Equal(0, suppressed.SignalId);
+        Assert.Empty(harness.TakeOrders());
+        Assert.Equal(0, harness.Engine.Orders.OpenCount);
+        StrategyStatus status = harness.Engine.Strategies!.Status()[0];
+        Assert.Equal(1, status.ReplaySuppressed);
+        Assert.Equal(0, status.Taken);
     }
 
     [Fact]
