@@ -5,7 +5,6 @@ using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
 using Orchestrator.Agents.Market;
-using Orchestrator.Agents.Messaging;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
 using Orchestrator.Agents.State;
@@ -18,7 +17,7 @@ namespace Orchestrator.Daemon.Hosting;
 
 /// <summary>
 /// The multi-agent system of one session, on the slow path: its own thread pool, the router,
-/// job scheduler, message broker and health monitor, the shared bar store fed from the market
+/// job scheduler and health monitor, the shared bar store fed from the market
 /// data fan-out, and the agents (data, strategy, service). It reaches the engine only through
 /// the engine's snapshot (refreshed every <see cref="AgentSettings.SnapshotInterval"/>) and by
 /// publishing checked signals.
@@ -44,11 +43,10 @@ public sealed class AgentHost : IAsyncDisposable
         Pool = new SlowPathScheduler(settings.SlowPoolThreads > 0 ? settings.SlowPoolThreads : SlowPathScheduler.DefaultThreads);
         Jobs = new JobScheduler(Pool);
         Router = new AgentRouter(Pool, Jobs, settings.CallTimeout);
-        Broker = new MessageBroker();
         Bars = bars;
         View = new EngineTradingView(engine);
         Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
-        Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval }, broker: Broker);
+        Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
         _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
@@ -80,8 +78,6 @@ public sealed class AgentHost : IAsyncDisposable
     public JobScheduler Jobs { get; }
 
     public AgentRouter Router { get; }
-
-    public MessageBroker Broker { get; }
 
     public HealthMonitor Health { get; }
 
