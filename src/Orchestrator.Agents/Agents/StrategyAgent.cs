@@ -20,7 +20,7 @@ namespace Orchestrator.Agents.Agents;
 /// <para>Methods:</para>
 /// <list type="bullet">
 /// <item><c>generate_signals</c> <c>{ "symbols"?: ["AAPL", ...] }</c> — runs the strategy now over
-/// the given symbols (each must be one of the engine's; all of them when absent) and returns
+/// the given symbols (each must be one of the engine's, in any case; all of them when absent) and returns
 /// <c>{ mode, symbols, signals: [{ symbol, side, confidence, reason, price, accepted, sequence, error }],
 /// refused: ["signals[i]: why", ...], failure: { kind, detail } | null }</c>. A model that fails
 /// (<see cref="StrategyFailureKinds"/>) is an ok result with <c>failure</c> set and no signals: the
