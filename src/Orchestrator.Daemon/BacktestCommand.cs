@@ -208,14 +208,23 @@ public static class BacktestCommand
         };
     }
 
-    /// <summary>The built-in strategies by name (null when the name is not one).</summary>
-    public static RuleOptions? Strategy(string name) => name switch
+    /// <summary>
+    /// The built-in strategies by name (null when the name is not one): any case, and with the
+    /// brief's <c>_strategy</c> suffix too (<c>momentum_strategy</c> is <c>momentum</c>).
+    /// </summary>
+    public static RuleOptions? Strategy(string name) => StrategyName(name) switch
     {
         "momentum" => new RuleOptions { MomentumEnabled = true, RsiReversionEnabled = false },
         "rsi_reversion" => new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = true },
         "rules" => new RuleOptions(),
         _ => null,
     };
+
+    private static string StrategyName(string name)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        return key.EndsWith("_strategy", StringComparison.Ordinal) ? key[..^"_strategy".Length] : key;
+    }
 
     /// <summary>A date alone means the whole day: from its start, or (for --to) through its end.</summary>
     public static bool TryParseBound(string text, bool endOfDay, out long ns)

@@ -124,6 +124,26 @@ public sealed class AgentControlApiTests : IAsyncLifetime
         Assert.Equal("unknown_method", refusal.GetProperty("error_code").GetString());
     }
 
+    /// <summary>Issue 18: bad params used to get 202 and a task id, and fail later; now they are refused first, naming the parameter.</summary>
+    [Theory]
+    [InlineData("""{"target_agent":"data_agent","method":"get_technical_indicators","params":{"symbols":["AAPL"],"bars":100000}}""", "bars: must be between 1 and 1000")]
+    [InlineData("""{"target_agent":"data_agent","method":"get_technical_indicators","params":{"symbols":"AAPL"}}""", "symbols: must be a list")]
+    [InlineData("""{"target_agent":"Service_Agent","method":"run_backtest","params":{"strategy":"momentum","symbols":["AAPL"],"start_date":"2024-02-01","end_date":"2024-01-01"}}""", "end_date: 2024-01-01 is before start_date")]
+    [InlineData("""{"target_agent":"strategy_agent","method":"generate_signals","params":{"symbol":["AAPL"]}}""", "unknown parameter 'symbol'")]
+    public async Task DelegatedTask_WithBadParams_IsRefusedBeforeItGetsAnId(string message, string expected)
+    {
+        int before = _agents!.Jobs.List().Count;
+
+        (HttpStatusCode status, JsonElement body) = await Post("/api/tasks", message);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_params", body.GetProperty("error_code").GetString());
+        string error = body.GetProperty("error").GetString()!;
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+        Assert.Equal(before, _agents.Jobs.List().Count);
+    }
+
     [Fact]
     public async Task AgentsSeeTheAccount_ThroughTheEnginesSnapshot()
     {

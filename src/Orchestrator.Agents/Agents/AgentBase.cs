@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Orchestrator.Agents.Routing;
 
 namespace Orchestrator.Agents.Agents;
@@ -15,11 +16,18 @@ namespace Orchestrator.Agents.Agents;
 /// streak: a failure result, an <see cref="AgentException"/> or any other exception fails it
 /// (<see cref="WorkFailure"/> says which results fail), a success ends the streak. The caller's
 /// mistakes (unknown method, invalid params) and "unavailable" answers (busy, not configured) are
-/// not outcomes of the agent's work and count neither way.
+/// not outcomes of the agent's work and count neither way. Work canceled by its caller (a deadline
+/// passed, a task was canceled) before it ended fails the streak too: it gave nothing.
 /// </remarks>
 public abstract class AgentBase : IAgent
 {
+    private static readonly Regex s_missing = new("missing required properties including: (.+?)\\.?$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_unknown = new("The JSON property '([^']*)' could not be mapped", RegexOptions.CultureInvariant);
+    private static readonly Regex s_converted = new("could not be converted to ([^ ]+?)\\.?$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_typeName = new("'?(System|Orchestrator)\\.[A-Za-z0-9_.`\\[\\],]+'?", RegexOptions.CultureInvariant);
+
     private readonly Dictionary<string, Func<JsonElement, CancellationToken, Task<AgentResult>>> _methods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<JsonElement, string?>> _checks = new(StringComparer.Ordinal);
     private readonly WorkFailureStreak _work = new();
     private long _heartbeatTicks;
 
@@ -49,46 +57,62 @@ public abstract class AgentBase : IAgent
     protected void Register<TParams>(string method, Func<TParams, CancellationToken, Task<JsonNode?>> handler)
         where TParams : IAgentParams
     {
+        _checks.Add(method, json => Bind(method, json, out TParams? _));
         _methods.Add(method, async (json, ct) =>
         {
-            TParams? parameters;
-            try
+            if (Bind(method, json, out TParams? parameters) is { } error)
             {
-                parameters = json.Deserialize<TParams>(AgentJson.Options);
-            }
-            catch (JsonException ex)
-            {
-                return AgentResult.Failure(AgentErrors.InvalidParams, $"{Name}.{method}: {Describe(ex)}");
+                return AgentResult.Failure(AgentErrors.InvalidParams, error);
             }
 
-            if (parameters is null)
-            {
-                return AgentResult.Failure(AgentErrors.InvalidParams, $"{Name}.{method}: params must be an object");
-            }
-
-            string[] problems = [.. parameters.Validate()];
-            if (problems.Length > 0)
-            {
-                return AgentResult.Failure(AgentErrors.InvalidParams, $"{Name}.{method}: {string.Join("; ", problems)}");
-            }
-
-            return AgentResult.Success(await handler(parameters, ct).ConfigureAwait(false));
+            return AgentResult.Success(await handler(parameters!, ct).ConfigureAwait(false));
         });
     }
 
     /// <summary>Registers a method without parameters (any given are refused).</summary>
     protected void Register(string method, Func<CancellationToken, Task<JsonNode?>> handler)
     {
+        _checks.Add(method, json => TakesNone(method, json));
         _methods.Add(method, async (json, ct) =>
         {
-            if (json.ValueKind == JsonValueKind.Object && json.EnumerateObject().Any())
+            if (TakesNone(method, json) is { } error)
             {
-                return AgentResult.Failure(AgentErrors.InvalidParams, $"{Name}.{method}: takes no parameters");
+                return AgentResult.Failure(AgentErrors.InvalidParams, error);
             }
 
             return AgentResult.Success(await handler(ct).ConfigureAwait(false));
         });
     }
+
+    /// <inheritdoc/>
+    public string? CheckParams(string method, JsonElement parameters) =>
+        _checks.TryGetValue(method, out Func<JsonElement, string?>? check) ? check(parameters) : null;
+
+    /// <summary>Binds and validates <paramref name="json"/>: null when valid, else every problem, each naming its parameter.</summary>
+    private string? Bind<TParams>(string method, JsonElement json, out TParams? parameters)
+        where TParams : IAgentParams
+    {
+        parameters = default;
+        try
+        {
+            parameters = json.Deserialize<TParams>(AgentJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return $"{Name}.{method}: {Describe(ex)}";
+        }
+
+        if (parameters is null)
+        {
+            return $"{Name}.{method}: params must be an object";
+        }
+
+        string[] problems = [.. parameters.Validate()];
+        return problems.Length > 0 ? $"{Name}.{method}: {string.Join("; ", problems)}" : null;
+    }
+
+    private string? TakesNone(string method, JsonElement json) =>
+        json.ValueKind == JsonValueKind.Object && json.EnumerateObject().Any() ? $"{Name}.{method}: takes no parameters" : null;
 
     public async Task<AgentResult> InvokeAsync(string method, JsonElement parameters, CancellationToken cancellationToken)
     {
@@ -106,9 +130,15 @@ public abstract class AgentBase : IAgent
         {
             result = AgentResult.Failure(ex.Code, $"{Name}.{method}: {ex.Message}");
         }
+        catch (OperationCanceledException) when (CountsAsWork(method) && cancellationToken.IsCancellationRequested)
+        {
+            // Its caller's deadline passed (or it was canceled) before the work ended: the work gave nothing.
+            _work.Failed(method + ": canceled before it finished (timeout)");
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException && CountsAsWork(method))
         {
-            _work.Failed($"{method}: {ex.GetType().Name}: {ex.Message}");
+            _work.Failed($"{method}: failed: {ex.Message}");
             throw;
         }
 
@@ -127,6 +157,9 @@ public abstract class AgentBase : IAgent
 
         return result;
     }
+
+    /// <inheritdoc/>
+    public virtual TimeSpan? CallTimeout(string method) => null;
 
     /// <summary>Whether a call of <paramref name="method"/> is work whose outcome counts (all by default; a status query is not).</summary>
     protected virtual bool CountsAsWork(string method) => true;
@@ -150,7 +183,10 @@ public abstract class AgentBase : IAgent
         return Task.CompletedTask;
     }
 
-    /// <summary>A binding error in the caller's terms: the parameter's path and what was wrong.</summary>
+    /// <summary>
+    /// A binding error in the caller's terms: the parameter's path and what was wrong, without the
+    /// serializer's .NET type names (a caller knows JSON, not our records).
+    /// </summary>
     private static string Describe(JsonException ex)
     {
         string path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "params" : ex.Path.TrimStart('$', '.');
@@ -161,6 +197,34 @@ public abstract class AgentBase : IAgent
             reason = reason[..cut];
         }
 
-        return path + ": " + reason;
+        if (s_missing.Match(reason) is { Success: true } missing)
+        {
+            return "missing required parameter(s): " + missing.Groups[1].Value;
+        }
+
+        if (s_unknown.Match(reason) is { Success: true } unknown)
+        {
+            return "unknown parameter '" + unknown.Groups[1].Value + "'";
+        }
+
+        if (s_converted.Match(reason) is { Success: true } converted)
+        {
+            return path + ": must be " + JsonKindOf(converted.Groups[1].Value);
+        }
+
+        return path + ": " + s_typeName.Replace(reason, "a value of another type");
     }
+
+    /// <summary>What JSON a .NET type named in a serializer message takes, in words.</summary>
+    private static string JsonKindOf(string typeName) => typeName switch
+    {
+        _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "a list",
+        "System.String" => "a string",
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Decimal" or "System.Double" or "System.Single" => "a number",
+        "System.Boolean" => "true or false",
+        "System.DateOnly" => "a date yyyy-MM-dd",
+        _ => "a value of another type",
+    };
+
 }

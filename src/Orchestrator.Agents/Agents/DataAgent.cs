@@ -7,13 +7,13 @@ namespace Orchestrator.Agents.Agents;
 
 /// <summary>Parameters of <c>data_agent.get_technical_indicators</c>.</summary>
 /// <param name="Symbols">Symbols to compute for (1–50).</param>
-/// <param name="Indicators">Any of rsi, macd, ema, sma, bollinger, atr (default: all).</param>
+/// <param name="Indicators">Any of rsi, macd, ema, sma, bollinger, atr, in any case (default: all); answered under the lower-case name.</param>
 /// <param name="Period">Period of rsi, ema, sma, bollinger and atr (2–500, default 14).</param>
 /// <param name="FastPeriod">MACD fast EMA (default 12).</param>
 /// <param name="SlowPeriod">MACD slow EMA (default 26).</param>
 /// <param name="SignalPeriod">MACD signal EMA (default 9).</param>
 /// <param name="BandWidth">Bollinger band width in standard deviations (default 2).</param>
-/// <param name="Bars">How many of the latest bars to compute over (default 200).</param>
+/// <param name="Bars">How many of the latest closed bars to compute over, 1 to <see cref="MaxBars"/> (default: all the store holds, as the strategy agent's prompt does).</param>
 public sealed record IndicatorParams(
     IReadOnlyList<string> Symbols,
     IReadOnlyList<string>? Indicators = null,
@@ -22,8 +22,11 @@ public sealed record IndicatorParams(
     int SlowPeriod = 26,
     int SignalPeriod = 9,
     decimal BandWidth = 2m,
-    int Bars = 200) : IAgentParams
+    int Bars = IndicatorParams.MaxBars) : IAgentParams
 {
+    /// <summary>The most bars a request may ask for: what the bar store holds per symbol.</summary>
+    public const int MaxBars = BarStore.DefaultCapacityPerSymbol;
+
     public static IReadOnlyList<string> Known { get; } = ["rsi", "macd", "ema", "sma", "bollinger", "atr"];
 
     public IEnumerable<string> Validate()
@@ -33,7 +36,7 @@ public sealed record IndicatorParams(
             yield return "symbols: 1 to 50 non-empty symbols";
         }
 
-        foreach (string unknown in (Indicators ?? []).Where(i => !Known.Contains(i)))
+        foreach (string unknown in (Indicators ?? []).Where(i => !Known.Contains(i, StringComparer.OrdinalIgnoreCase)))
         {
             yield return $"indicators: '{unknown}' is not one of {string.Join(", ", Known)}";
         }
@@ -53,9 +56,9 @@ public sealed record IndicatorParams(
             yield return $"band_width: must be in (0, 10], got {BandWidth}";
         }
 
-        if (Bars is < 1 or > 100_000)
+        if (Bars is < 1 or > MaxBars)
         {
-            yield return $"bars: must be between 1 and 100000, got {Bars}";
+            yield return $"bars: must be between 1 and {MaxBars} (the bars kept per symbol), got {Bars}";
         }
     }
 }
@@ -66,6 +69,13 @@ public sealed record IndicatorParams(
 /// indicator classes so an agent and the engine never disagree about an RSI. A value still
 /// warming up (fewer bars than it needs) is null, with <c>warming_up</c> true — never a guess.
 /// </summary>
+/// <remarks>
+/// One definition of "the indicators now", shared with the strategy agent's prompt: over
+/// <b>closed bars only</b> (the bar still forming is left out, so a value does not move with every
+/// trade and means the same thing to every reader), by default over every closed bar the store
+/// holds. <c>as_of</c> is the start of the newest closed bar used. Symbols and indicator names are
+/// matched without regard to case.
+/// </remarks>
 public sealed class DataAgent : AgentBase
 {
     public const string AgentName = "data_agent";
@@ -92,7 +102,14 @@ public sealed class DataAgent : AgentBase
             throw new AgentException(Routing.AgentErrors.InvalidParams, $"symbols: {string.Join(", ", unknown)} not traded here ({string.Join(", ", _symbols)})");
         }
 
-        IReadOnlyList<string> wanted = p.Indicators is { Count: > 0 } list ? list : IndicatorParams.Known;
+        IReadOnlyList<string> wanted = p.Indicators is { Count: > 0 } list
+            ? [.. list.Select(i => i.ToLowerInvariant()).Distinct(StringComparer.Ordinal)]
+            : IndicatorParams.Known;
+        if (p.Bars > _bars.CapacityPerSymbol)
+        {
+            throw new AgentException(Routing.AgentErrors.InvalidParams, $"bars: at most {_bars.CapacityPerSymbol} (the bars kept per symbol), got {p.Bars}");
+        }
+
         var result = new JsonObject();
         foreach (string symbol in p.Symbols)
         {
@@ -105,7 +122,7 @@ public sealed class DataAgent : AgentBase
 
     private JsonObject ForSymbol(string symbol, IndicatorParams p, IReadOnlyList<string> wanted)
     {
-        IReadOnlyList<Bar> bars = _bars.GetBars(symbol, p.Bars, includeForming: true);
+        IReadOnlyList<Bar> bars = _bars.GetBars(symbol, p.Bars); // closed bars only: see the remarks
         var rsi = new Rsi(p.Period);
         var macd = new Macd(p.FastPeriod, p.SlowPeriod, p.SignalPeriod);
         var ema = new Ema(p.Period);

@@ -27,6 +27,22 @@ public interface IAgent
     /// </summary>
     string? FailingWork => null;
 
+    /// <summary>
+    /// How long a call of <paramref name="method"/> may take when the agent bounds its own work (a model
+    /// call under the model's configured timeout), or null: the router then waits that long (plus
+    /// <see cref="AgentRouter.OwnTimeoutGrace"/>) instead of its default <c>call_timeout</c>, and a
+    /// scheduled call of it gets as long, so the agent's own deadline decides and is counted by it.
+    /// Null unless implemented.
+    /// </summary>
+    TimeSpan? CallTimeout(string method) => null;
+
+    /// <summary>
+    /// Checks <paramref name="parameters"/> for <paramref name="method"/> without running it: why they
+    /// are invalid (naming the parameter), or null when they are valid or the agent cannot tell before
+    /// running (null unless implemented). A delegated task is refused with it before it gets an id.
+    /// </summary>
+    string? CheckParams(string method, JsonElement parameters) => null;
+
     /// <summary>A cheap call proving it answers; the health monitor bounds it with a timeout.</summary>
     Task ProbeAsync(CancellationToken cancellationToken);
 

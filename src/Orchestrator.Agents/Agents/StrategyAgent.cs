@@ -20,7 +20,7 @@ namespace Orchestrator.Agents.Agents;
 /// <para>Methods:</para>
 /// <list type="bullet">
 /// <item><c>generate_signals</c> <c>{ "symbols"?: ["AAPL", ...] }</c> — runs the strategy now over
-/// the given symbols (each must be one of the engine's; all of them when absent) and returns
+/// the given symbols (each must be one of the engine's, in any case; all of them when absent) and returns
 /// <c>{ mode, symbols, signals: [{ symbol, side, confidence, reason, price, accepted, sequence, error }],
 /// refused: ["signals[i]: why", ...], failure: { kind, detail } | null }</c>. A model that fails
 /// (<see cref="StrategyFailureKinds"/>) is an ok result with <c>failure</c> set and no signals: the
@@ -33,7 +33,13 @@ namespace Orchestrator.Agents.Agents;
 /// refused at once with <see cref="AgentErrors.Unavailable"/> ("already running") and counted,
 /// because the job scheduler calls on an interval and a queued call would only act on the same
 /// market a second time. A model call is bounded by <see cref="LlmStrategyOptions.Timeout"/>, so a
-/// run holds the gate at most that long (plus the prompt's build).</para>
+/// run holds the gate at most that long (plus the prompt's build); the agent says so to the router
+/// (<see cref="CallTimeout"/>), which therefore waits for the model's timeout rather than its own
+/// <c>call_timeout</c>, and so does a scheduled run. A run that ends without an answer — the model's
+/// timeout passed, or the caller canceled the run first — is a failure of kind
+/// <see cref="StrategyFailureKinds.Timeout"/>: counted, logged, and a failed work item.</para>
+/// <para>Symbols are matched without regard to case (<c>aapl</c> is the engine's <c>AAPL</c>); the
+/// model's answer must still name them exactly as the prompt wrote them.</para>
 /// <para>Rules fire once per cross: each symbol remembers the newest bar it evaluated, and a later
 /// call considers only newer completed bars (the newest signal among them wins). The first call
 /// looks at the newest bar only.</para>
@@ -105,6 +111,10 @@ public sealed class StrategyAgent : AgentBase, IDisposable
 
     public StrategyMode Mode => _options.Mode;
 
+    /// <summary>In LLM mode a run is bounded by the model's timeout (<see cref="LlmStrategyOptions.Timeout"/>); rules need no bound of their own.</summary>
+    public override TimeSpan? CallTimeout(string method) =>
+        method == "generate_signals" && _options.Mode == StrategyMode.Llm ? _options.Llm!.Timeout : null;
+
     /// <summary>Disposes the model client if the agent built it.</summary>
     public void Dispose()
     {
@@ -163,13 +173,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
             return known;
         }
 
-        string[] unknown = [.. requested.Where(s => !known.Contains(s, StringComparer.Ordinal))];
+        string[] unknown = [.. requested.Where(s => !known.Contains(s, StringComparer.OrdinalIgnoreCase))];
         if (unknown.Length > 0)
         {
             throw new AgentException(AgentErrors.InvalidParams, "symbols: not traded by the engine: " + string.Join(", ", unknown));
         }
 
-        return [.. requested.Distinct(StringComparer.Ordinal)];
+        return [.. requested.Select(s => known.First(k => string.Equals(k, s, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal)];
     }
 
     private void RunRules(IReadOnlyList<string> symbols, StrategyRunReport report)
@@ -224,6 +234,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
                 Fail(report, StrategyFailureKinds.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer from the model within {llm.Timeout.TotalSeconds:0.###} s"));
                 return;
             }
+            catch (OperationCanceledException)
+            {
+                // The caller gave up first (its deadline, a canceled task, shutdown): the run gave
+                // nothing, which is a failure like the model's own timeout; the caller gets the cancellation.
+                Fail(report, StrategyFailureKinds.Timeout, "the run was canceled by its caller before the model answered");
+                throw;
+            }
             catch (ClientResultException ex)
             {
                 // The SDK's first line is "HTTP 401 (type: code)"; later lines carry the server's
@@ -242,7 +259,11 @@ public sealed class StrategyAgent : AgentBase, IDisposable
             catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                Fail(report, StrategyFailureKinds.HttpError, "unusable response (" + ex.GetType().Name + "): " + FirstLine(llm.Scrub(ex.Message)));
+                // The server answered 200 but not with a usable chat completion (e.g. an empty "choices"
+                // list, which the SDK reports as an index error): the answer is malformed. The SDK's
+                // text says where it failed, not what was wrong with the answer: debug only.
+                s_logger.Debug("strategy_agent: the model's answer could not be read: {0}", FirstLine(llm.Scrub(ex.Message)));
+                Fail(report, StrategyFailureKinds.MalformedJson, "the server's answer is not a usable chat completion (no choices, or no message in it)");
                 return;
             }
         }

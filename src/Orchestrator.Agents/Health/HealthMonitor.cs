@@ -2,7 +2,6 @@ using System.Globalization;
 using NLog;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
-using Orchestrator.Agents.Messaging;
 
 namespace Orchestrator.Agents.Health;
 
@@ -17,8 +16,7 @@ namespace Orchestrator.Agents.Health;
 /// <remarks>
 /// <para>
 /// Each check publishes a <see cref="HealthSnapshot"/>: <see cref="Current"/>, the
-/// <see cref="SnapshotPublished"/> event, and a message on <see cref="Topics.Health"/> when a broker is
-/// given. Only a component's state <em>change</em> is logged (logger <c>Orchestrator.Health</c>):
+/// <see cref="SnapshotPublished"/> event; a state change also raises <see cref="StateChanged"/> (the alerts listen to it). Only a component's state <em>change</em> is logged (logger <c>Orchestrator.Health</c>):
 /// to Degraded at WARNING, to Unhealthy at ERROR (FATAL when the monitor gives up: an agent over its
 /// restart budget), back to Healthy at INFO.
 /// </para>
@@ -50,7 +48,6 @@ public sealed class HealthMonitor : IAsyncDisposable
     private readonly SlowPathScheduler _own;
     private readonly HealthMonitorOptions _options;
     private readonly TimeProvider _time;
-    private readonly MessageBroker? _broker;
     private readonly Logger _logger;
     private readonly Lock _registrationLock = new();
     private readonly List<AgentWatch> _agents = [];
@@ -77,9 +74,8 @@ public sealed class HealthMonitor : IAsyncDisposable
     /// <param name="scheduler">The slow-path pool the agents' probes and restarts and the component checks run on.</param>
     /// <param name="options">Intervals, timeouts, budgets; the defaults when null.</param>
     /// <param name="time">The clock for intervals, timeouts, heartbeats and budgets; the system clock when null.</param>
-    /// <param name="broker">When given, each snapshot is also published on <see cref="Topics.Health"/>.</param>
     /// <param name="logger">Where state changes go; <c>Orchestrator.Health</c> when null.</param>
-    public HealthMonitor(SlowPathScheduler scheduler, HealthMonitorOptions? options = null, TimeProvider? time = null, MessageBroker? broker = null, Logger? logger = null)
+    public HealthMonitor(SlowPathScheduler scheduler, HealthMonitorOptions? options = null, TimeProvider? time = null, Logger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         options ??= new HealthMonitorOptions();
@@ -99,7 +95,6 @@ public sealed class HealthMonitor : IAsyncDisposable
         _own = new SlowPathScheduler(1, "orc-health");
         _options = options;
         _time = time ?? TimeProvider.System;
-        _broker = broker;
         _logger = logger ?? LogManager.GetLogger("Orchestrator.Health");
     }
 
@@ -552,7 +547,6 @@ public sealed class HealthMonitor : IAsyncDisposable
         }
 
         Raise(SnapshotPublished, snapshot);
-        _broker?.Publish(Topics.Health, snapshot);
         return snapshot;
     }
 

@@ -11,13 +11,20 @@ namespace Orchestrator.Agents.Routing;
 /// method on the slow pool, under a timeout; whatever happens, the caller gets an
 /// <see cref="AgentResult"/> — unknown agent or method, invalid parameters, a timeout, a crash of
 /// the agent — never an exception. Long work is delegated to the <see cref="JobScheduler"/> and
-/// answered with a task id.
+/// answered with a task id. Agent names are matched without regard to case (<c>Data_Agent</c> is
+/// <c>data_agent</c>). A call waits for the router's default timeout (<c>agents.call_timeout</c>),
+/// unless the agent bounds that method itself (<see cref="IAgent.CallTimeout"/>, e.g. the strategy
+/// agent's model timeout): then the agent's own deadline plus <see cref="OwnTimeoutGrace"/>, so the
+/// agent's deadline fires first and the agent counts it.
 /// </summary>
 public sealed class AgentRouter
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents");
 
-    private readonly ConcurrentDictionary<string, IAgent> _agents = new(StringComparer.Ordinal);
+    /// <summary>What the router adds to an agent's own deadline (<see cref="IAgent.CallTimeout"/>): the agent's deadline fires first.</summary>
+    public static readonly TimeSpan OwnTimeoutGrace = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, IAgent> _agents = new(StringComparer.OrdinalIgnoreCase);
     private readonly SlowPathScheduler _pool;
     private readonly JobScheduler _jobs;
     private readonly TimeSpan _defaultTimeout;
@@ -53,12 +60,21 @@ public sealed class AgentRouter
 
     public bool TryGetAgent(string name, out IAgent? agent) => _agents.TryGetValue(name, out agent);
 
+    /// <summary>How long a call of <paramref name="message"/> is waited for: the agent's own bound plus <see cref="OwnTimeoutGrace"/>, or the default.</summary>
+    public TimeSpan TimeoutFor(AgentMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _agents.TryGetValue(message.TargetAgent, out IAgent? agent) && agent.CallTimeout(message.Method) is { } own
+            ? own + OwnTimeoutGrace
+            : _defaultTimeout;
+    }
+
     /// <summary>The brief's send_agent_message: runs the method and returns its result.</summary>
     public async Task<AgentResult> SendAgentMessageAsync(AgentMessage message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         Interlocked.Increment(ref _messages);
-        AgentResult result = await RouteAsync(message, timeout ?? _defaultTimeout, cancellationToken).ConfigureAwait(false);
+        AgentResult result = await RouteAsync(message, timeout ?? TimeoutFor(message), cancellationToken).ConfigureAwait(false);
         if (!result.Ok)
         {
             Interlocked.Increment(ref _failures);
@@ -69,18 +85,27 @@ public sealed class AgentRouter
     }
 
     /// <summary>
-    /// The brief's delegate_task: checks the target exists, starts the call as a background task
-    /// and returns its id — or a failure result (unknown agent or method, too many tasks).
+    /// The brief's delegate_task: checks the target exists and the params are valid (as far as the
+    /// agent can tell before running, <see cref="IAgent.CheckParams"/>), starts the call as a
+    /// background task and returns its id — or a failure result (unknown agent or method, invalid
+    /// params, too many tasks). The task's timeout is <paramref name="timeout"/>, else the agent's own
+    /// bound for the method plus <see cref="OwnTimeoutGrace"/>, else the scheduler's default.
     /// </summary>
     public Task<(string? TaskId, AgentResult? Refusal)> DelegateTaskAsync(AgentMessage message, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (Resolve(message, out IAgent? _) is { } refusal)
+        if (Resolve(message, out IAgent? agent) is { } refusal)
         {
             return Task.FromResult<(string?, AgentResult?)>((null, refusal));
         }
 
-        string? id = _jobs.Start(message.TargetAgent + "." + message.Method, ct => SendAgentMessageAsync(message, Timeout.InfiniteTimeSpan, ct), timeout);
+        if (agent!.CheckParams(message.Method, message.Params) is { } invalid)
+        {
+            return Task.FromResult<(string?, AgentResult?)>((null, AgentResult.Failure(AgentErrors.InvalidParams, invalid)));
+        }
+
+        TimeSpan? taskTimeout = timeout ?? (agent.CallTimeout(message.Method) is { } own ? own + OwnTimeoutGrace : null);
+        string? id = _jobs.Start(agent.Name + "." + message.Method, ct => SendAgentMessageAsync(message, Timeout.InfiniteTimeSpan, ct), taskTimeout);
         return Task.FromResult<(string?, AgentResult?)>(id is null
             ? (null, AgentResult.Failure(AgentErrors.Unavailable, "too many tasks are active; try again later"))
             : (id, null));

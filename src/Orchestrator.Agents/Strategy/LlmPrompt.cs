@@ -12,7 +12,9 @@ namespace Orchestrator.Agents.Strategy;
 /// The prompt for one model call: a system message with the task and the exact answer format,
 /// and a user message with the market context as JSON — the account (cash, equity, kill switch),
 /// positions and open orders from the engine's snapshot, and per symbol the last bars and a few
-/// indicator values computed with the engine's <see cref="IndicatorSet"/>.
+/// indicator values computed with the engine's <see cref="IndicatorSet"/> — over closed bars only,
+/// every one the store holds: the definition <c>data_agent</c> answers with by default, so both
+/// give the same RSI for the same moment.
 /// </summary>
 internal static class LlmPrompt
 {

@@ -26,7 +26,11 @@ public sealed class LlmStrategyOptions
     /// <summary>Sampling temperature; null leaves the server's default.</summary>
     public float? Temperature { get; init; }
 
-    /// <summary>Per-call limit; a call still unanswered then is abandoned and counted as a timeout.</summary>
+    /// <summary>
+    /// Per-call limit; a call still unanswered then is abandoned and counted as a timeout. It governs
+    /// the call whoever asked: the router, a delegated task and the scheduled run wait this long (plus
+    /// a grace), not <c>call_timeout</c> or the interval.
+    /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Ask for <c>response_format: json_object</c> (servers that reject it can turn this off; the prompt asks for JSON either way).</summary>

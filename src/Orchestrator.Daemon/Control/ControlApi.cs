@@ -146,8 +146,10 @@ public sealed class ControlApi : IAsyncDisposable
 
     /// <summary>
     /// The agents' endpoints: send a message (the agent's result, or 400 bad message/params, 404
-    /// unknown agent/method, 503 unavailable, 504 timeout, 500 the agent failed), delegate a task,
-    /// ask for or cancel it, list agents, read the health snapshot.
+    /// unknown agent/method, 503 unavailable, 504 timeout, 500 the agent failed), delegate a task
+    /// (202 with its id; unknown agent/method and params the agent can check before running are
+    /// refused first, 404/400 naming the parameter), ask for or cancel it, list agents, read the
+    /// health snapshot.
     /// </summary>
     private static void MapAgents(WebApplication app, AgentHost agents)
     {

@@ -5,7 +5,6 @@ using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
 using Orchestrator.Agents.Market;
-using Orchestrator.Agents.Messaging;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
 using Orchestrator.Agents.State;
@@ -18,7 +17,7 @@ namespace Orchestrator.Daemon.Hosting;
 
 /// <summary>
 /// The multi-agent system of one session, on the slow path: its own thread pool, the router,
-/// job scheduler, message broker and health monitor, the shared bar store fed from the market
+/// job scheduler and health monitor, the shared bar store fed from the market
 /// data fan-out, and the agents (data, strategy, service). It reaches the engine only through
 /// the engine's snapshot (refreshed every <see cref="AgentSettings.SnapshotInterval"/>) and by
 /// publishing checked signals.
@@ -37,18 +36,17 @@ public sealed class AgentHost : IAsyncDisposable
     private readonly StrategyAgent _strategy;
     private readonly Lock _externalGate = new();
 
-    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest)
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars)
     {
         _session = session;
         TradingEngine engine = session.Engine;
         Pool = new SlowPathScheduler(settings.SlowPoolThreads > 0 ? settings.SlowPoolThreads : SlowPathScheduler.DefaultThreads);
         Jobs = new JobScheduler(Pool);
         Router = new AgentRouter(Pool, Jobs, settings.CallTimeout);
-        Broker = new MessageBroker();
-        Bars = new BarStore(settings.BarLength);
+        Bars = bars;
         View = new EngineTradingView(engine);
         Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
-        Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval }, broker: Broker);
+        Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
         _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
@@ -81,8 +79,6 @@ public sealed class AgentHost : IAsyncDisposable
 
     public AgentRouter Router { get; }
 
-    public MessageBroker Broker { get; }
-
     public HealthMonitor Health { get; }
 
     public BarStore Bars { get; }
@@ -95,10 +91,26 @@ public sealed class AgentHost : IAsyncDisposable
     public Orchestrator.Agents.Supervision.AgentSupervisor? Supervisor { get; internal set; }
 
     /// <summary>
+    /// The agents' bar store, fed from <paramref name="session"/>'s market data. Call it before the
+    /// session starts (the feed starts inside <see cref="TradingSession.StartAsync"/>) so the bars
+    /// hold the feed from its first tick, and give the store to <see cref="Start"/>.
+    /// </summary>
+    public static BarStore AttachBars(TradingSession session, AgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(settings);
+        var bars = new BarStore(settings.BarLength);
+        session.MarketObserver = new BarFeed(bars, session);
+        return bars;
+    }
+
+    /// <summary>
     /// Starts the agents for a running session. <paramref name="strategyModel"/> and
     /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.
+    /// <paramref name="bars"/> is the store <see cref="AttachBars"/> attached before the session
+    /// started; when null, one is attached now and sees only the ticks from now on.
     /// </summary>
-    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null)
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -123,19 +135,21 @@ public sealed class AgentHost : IAsyncDisposable
             };
         }
 
-        var host = new AgentHost(session, settings, strategy, backtest);
-        session.MarketObserver = new BarFeed(host.Bars, session.Engine.Symbols);
+        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings));
         host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, () => host.View.Refresh(session.LastEventTimeNs)); // 4 a second: allocates nothing per run
         if (settings.StrategyInterval > TimeSpan.Zero)
         {
+            // Bounded by the run's own deadline (the model's timeout in llm mode), not the interval: a
+            // run still going when the next is due makes that one skip, it is not cut short.
+            var run = AgentMessage.Create(StrategyAgent.AgentName, "generate_signals");
             host.Jobs.AddPeriodic("strategy", settings.StrategyInterval, async ct =>
             {
-                AgentResult result = await host.Router.SendAgentMessageAsync(AgentMessage.Create(StrategyAgent.AgentName, "generate_signals"), cancellationToken: ct).ConfigureAwait(false);
+                AgentResult result = await host.Router.SendAgentMessageAsync(run, cancellationToken: ct).ConfigureAwait(false);
                 if (!result.Ok)
                 {
                     s_logger.Warn("Scheduled strategy run failed: {0}", result.Error);
                 }
-            });
+            }, timeout: host.Router.TimeoutFor(run) + AgentRouter.OwnTimeoutGrace);
         }
 
         host.Health.Start();
@@ -196,14 +210,20 @@ public sealed class AgentHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Ticks into the bar store (trades only), on the feed thread: a lookup and a short per-symbol lock.</summary>
-    private sealed class BarFeed(BarStore bars, SymbolTable symbols) : IMarketDataSink
+    /// <summary>
+    /// Ticks into the bar store (trades only), on the feed thread: a lookup and a short per-symbol
+    /// lock. Attached before the session starts, so it finds the engine's symbols on the first tick.
+    /// </summary>
+    private sealed class BarFeed(BarStore bars, TradingSession session) : IMarketDataSink
     {
+        private SymbolTable? _symbols;
+
         public void OnMarketData(in MarketTick tick)
         {
             if (tick.Kind == EventKind.TradeTick)
             {
-                bars.OnTrade(symbols.GetName(tick.SymbolId), FixedPoint.ToDecimal(tick.PriceRaw), tick.Size, tick.TsEventNs);
+                _symbols ??= session.Engine.Symbols; // the feed thread only; the engine exists before any tick
+                bars.OnTrade(_symbols.GetName(tick.SymbolId), FixedPoint.ToDecimal(tick.PriceRaw), tick.Size, tick.TsEventNs);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace Orchestrator.Daemon.Hosting;
 /// <summary>
 /// service_agent.run_backtest: the same backtest as the CLI's, on the configured bars file
 /// (<c>agents.backtest_data</c>), with the daemon's configuration, single-threaded on the slow
-/// pool (delegate it as a task for long ranges; canceling the task stops it).
+/// pool (delegate it as a task for long ranges; canceling the task stops it). It returns the full
+/// report; <see cref="ServiceAgent"/> answers its caller with the summary and keeps the full one by id.
 /// </summary>
 public sealed class BacktestService(DaemonConfig config, string dataPath)
 {
@@ -18,7 +19,7 @@ public sealed class BacktestService(DaemonConfig config, string dataPath)
     {
         ArgumentNullException.ThrowIfNull(p);
         Engine.Options.RuleOptions rules = BacktestCommand.Strategy(p.Strategy)
-            ?? throw new AgentException(AgentErrors.InvalidParams, $"strategy: expected momentum, rsi_reversion or rules, got '{p.Strategy}'");
+            ?? throw new AgentException(AgentErrors.InvalidParams, $"strategy: expected momentum, rsi_reversion or rules (any case; momentum_strategy works too), got '{p.Strategy}'");
         DataScan scan = BacktestInputs.Scan(dataPath);
         string[] missing = [.. p.Symbols.Select(s => s.ToUpperInvariant()).Where(s => !scan.Symbols.Contains(s))];
         if (missing.Length > 0)

@@ -38,6 +38,7 @@ public sealed partial class TradingSession : IDisposable
     private MarketDataFeed? _feed;
     private SignalGateway? _signalGateway;
     private MarketDataFanOut? _fanOut;
+    private IMarketDataSink? _pendingObserver;
     private MarketDataFileReader? _reader;
     private long _recoveredEventTimeNs; // the journal's last event time (0 = nothing recovered)
     private RiskFileWatcher? _watcher;
@@ -94,11 +95,22 @@ public sealed partial class TradingSession : IDisposable
 
     public DisplayConfig Display => Volatile.Read(ref _display);
 
-    /// <summary>Sees every tick after the engine (the agents' bar store); null = none.</summary>
+    /// <summary>
+    /// Sees every tick after the engine (the agents' bar store); null = none. Set it before
+    /// <see cref="StartAsync"/> to see the feed from its first tick (the feed starts inside it); set
+    /// later, it sees only the ticks from then on.
+    /// </summary>
     public IMarketDataSink? MarketObserver
     {
-        get => _fanOut?.Observer;
-        set => (_fanOut ?? throw new InvalidOperationException("The session has not started.")).Observer = value;
+        get => _fanOut is { } fanOut ? fanOut.Observer : _pendingObserver;
+        set
+        {
+            _pendingObserver = value;
+            if (_fanOut is { } fanOut)
+            {
+                fanOut.Observer = value;
+            }
+        }
     }
 
     /// <summary>The venue's WebSocket links (market data, order updates), for health checks.</summary>
@@ -316,7 +328,7 @@ public sealed partial class TradingSession : IDisposable
             s_logger.Info("Risk parameters: the configuration's, applied over the recovered ones");
         }
 
-        _fanOut = new MarketDataFanOut(_gateway, _engine);
+        _fanOut = new MarketDataFanOut(_gateway, _engine) { Observer = _pendingObserver }; // before any feed starts: it sees the first tick
         string feedName;
         MarketDataPace pace = MarketDataPace.AsFastAsPossible;
         if (venue is { VenueMarketData: true } && _options.DataFile is null)

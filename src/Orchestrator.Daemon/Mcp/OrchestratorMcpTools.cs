@@ -72,15 +72,15 @@ public static class OrchestratorMcpTools
                 "Technical indicators for one symbol over the bars the data agent builds from the live feed: rsi, macd (line, signal, histogram), ema, sma, bollinger (upper, middle, lower), atr. An indicator without enough bars yet is null.",
                 Schema("""
                     {"symbol":{"type":"string","description":"A symbol this daemon trades, e.g. AAPL."},
-                     "indicators":{"type":"array","items":{"type":"string","enum":["rsi","macd","ema","sma","bollinger","atr"]},"description":"Which ones (default: all)."},
+                     "indicators":{"type":"array","items":{"type":"string"},"description":"Which ones: rsi, macd, ema, sma, bollinger, atr, in any case (default: all)."},
                      "period":{"type":"integer","minimum":2,"maximum":500,"description":"Period of rsi, ema, sma, bollinger and atr (default 14)."},
-                     "bars":{"type":"integer","minimum":1,"maximum":100000,"description":"How many of the latest bars to compute over (default 200)."}}
+                     "bars":{"type":"integer","minimum":1,"maximum":1000,"description":"How many of the latest closed bars to compute over (default: all kept, at most 1000)."}}
                     """, ["symbol"]), true,
                 (args, ct) => Indicators(args, context, ct)),
             new("run_backtest",
-                "Backtests a strategy on the daemon's historical bars file with the live engine's code and risk settings, and returns the summary: total return, Sharpe, max drawdown, trades, win rate and more. Takes seconds for a few months of minute bars.",
+                "Backtests a strategy on the daemon's historical bars file with the live engine's code and risk settings, and returns the summary: total return, Sharpe, max drawdown, trade count, win rate and more, with a report_id. The full report (every trade) is service_agent's get_backtest_report {\"report_id\": ...} (agent message). Takes seconds for a few months of minute bars.",
                 Schema($$$"""
-                    {"strategy":{"type":"string","enum":["momentum","rsi_reversion","rules"],"description":"momentum, rsi_reversion, or rules (both)."},
+                    {"strategy":{"type":"string","description":"momentum, rsi_reversion, or rules (both); any case, with or without a _strategy suffix (momentum_strategy)."},
                      "symbols":{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":{{{MaxBacktestSymbols}}},"description":"Symbols in the bars file."},
                      "start_date":{"type":"string","format":"date","description":"First day, yyyy-MM-dd."},
                      "end_date":{"type":"string","format":"date","description":"Last day, yyyy-MM-dd (at most {{{MaxBacktestDays}}} days after start_date)."}}

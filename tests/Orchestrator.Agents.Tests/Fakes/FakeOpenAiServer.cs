@@ -56,6 +56,23 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Answer with a chat.completion whose assistant message is <paramref name="content"/>.</summary>
     public void RespondWithContent(string content) => _respond = ctx => Content(ctx, content);
 
+    /// <summary>
+    /// Answer like <see cref="RespondWithContent"/>, but only <paramref name="after"/> the request came:
+    /// a slow model (the latency is the scenario, not a wait of the test's).
+    /// </summary>
+    public void RespondSlowlyWithContent(string content, TimeSpan after) => _respond = async ctx =>
+    {
+        await Task.Delay(after, ctx.RequestAborted);
+        await Content(ctx, content);
+    };
+
+    /// <summary>Answer 200 with <paramref name="json"/> as the whole body (a completion of any shape).</summary>
+    public void RespondWithBody(string json) => _respond = ctx =>
+    {
+        ctx.Response.ContentType = "application/json";
+        return ctx.Response.WriteAsync(json);
+    };
+
     /// <summary>Answer with an HTTP error and an OpenAI-style error body.</summary>
     public void RespondWithStatus(int status, string message) => _respond = async ctx =>
     {

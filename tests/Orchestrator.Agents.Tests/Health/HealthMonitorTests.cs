@@ -1,6 +1,5 @@
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
-using Orchestrator.Agents.Messaging;
 
 namespace Orchestrator.Agents.Tests.Health;
 
@@ -15,9 +14,9 @@ public sealed class HealthMonitorTests : IDisposable
 
     public void Dispose() => _scheduler.Dispose();
 
-    private HealthMonitor NewMonitor(HealthMonitorOptions? options = null, MessageBroker? broker = null)
+    private HealthMonitor NewMonitor(HealthMonitorOptions? options = null)
     {
-        var monitor = new HealthMonitor(_scheduler, options ?? new HealthMonitorOptions { MemoryThresholdBytes = 0 }, _time, broker, _log.Logger);
+        var monitor = new HealthMonitor(_scheduler, options ?? new HealthMonitorOptions { MemoryThresholdBytes = 0 }, _time, _log.Logger);
         monitor.StateChanged += (_, change) =>
         {
             lock (_changes)
@@ -300,10 +299,8 @@ public sealed class HealthMonitorTests : IDisposable
     [Fact]
     public async Task Loop_ChecksOnTheSlowPathPool_AtStartAndEveryInterval_AndPublishesSnapshots()
     {
-        var broker = new MessageBroker(_time);
-        using Subscription health = broker.Subscribe(Topics.Health, "display");
         var onPool = new List<bool>();
-        await using HealthMonitor monitor = NewMonitor(new HealthMonitorOptions { Interval = TimeSpan.FromSeconds(30), MemoryThresholdBytes = 0 }, broker);
+        await using HealthMonitor monitor = NewMonitor(new HealthMonitorOptions { Interval = TimeSpan.FromSeconds(30), MemoryThresholdBytes = 0 });
         monitor.AddCheck("probe_thread", _ =>
         {
             lock (onPool)
@@ -314,7 +311,16 @@ public sealed class HealthMonitorTests : IDisposable
             return Task.FromResult(ComponentHealth.Of("probe_thread", HealthState.Healthy));
         });
         var published = new SemaphoreSlim(0);
-        monitor.SnapshotPublished += (_, _) => published.Release();
+        var snapshots = new List<HealthSnapshot>();
+        monitor.SnapshotPublished += (_, snapshot) =>
+        {
+            lock (snapshots)
+            {
+                snapshots.Add(snapshot);
+            }
+
+            published.Release();
+        };
 
         monitor.Start();
         await published.WaitAsync(s_hangGuard);
@@ -328,9 +334,10 @@ public sealed class HealthMonitorTests : IDisposable
         }
 
         Assert.True(monitor.Current.Version >= 2);
-        Assert.True(health.Reader.TryRead(out BrokerMessage? message));
-        HealthSnapshot snapshot = Assert.IsType<HealthSnapshot>(message.Payload);
-        Assert.Equal(1, snapshot.Version);
+        lock (snapshots)
+        {
+            Assert.Equal(1, snapshots[0].Version);
+        }
     }
 
     /// <summary>

@@ -242,8 +242,12 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         Assert.Equal(1, Failures(await StatusAsync(agent), StrategyFailureKinds.Timeout));
     }
 
+    /// <summary>
+    /// Issue 18: a run canceled by its caller before the model answered (the caller's deadline, a
+    /// canceled task) gave nothing; it used to count neither as a failure nor in the work streak.
+    /// </summary>
     [Fact]
-    public async Task OverlappingCall_IsRefusedAsBusy_AndCallerCancellationIsNotATimeout()
+    public async Task OverlappingCall_IsRefusedAsBusy_AndACanceledRunCountsAsATimeoutFailure()
     {
         _server.Hang();
         using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, timeout: TimeSpan.FromMinutes(5));
@@ -260,7 +264,8 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         JsonObject status = await StatusAsync(agent);
         Assert.Equal(1, status["rejected_busy"]!.GetValue<long>());
-        Assert.Equal(0, Failures(status, StrategyFailureKinds.Timeout));
+        Assert.Equal(1, Failures(status, StrategyFailureKinds.Timeout));
+        Assert.Contains("canceled by its caller", status["last_failure"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // the gate is free again
         _server.RespondWithContent("""{"signals":[]}""");

@@ -80,16 +80,19 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
         Assert.InRange(aapl.GetProperty("rsi").ValueKind == JsonValueKind.Number ? aapl.GetProperty("rsi").GetDouble() : 50, 0, 100);
     }
 
+    /// <summary>Issue 18: the brief's own arguments work, and the answer is the summary (not every trade) with the full report's id.</summary>
     [Fact]
-    public async Task RunBacktest_ReturnsTheSummaryMetrics()
+    public async Task RunBacktest_WithTheBriefsArguments_ReturnsTheSummaryMetrics_AndAReportId()
     {
         JsonElement summary = await Daemon.CallOkAsync("run_backtest",
-            Args(("strategy", "momentum"), ("symbols", new[] { "AAPL" }), ("start_date", "2024-01-02"), ("end_date", "2024-01-02")));
-        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trades" })
+            Args(("strategy", "momentum_strategy"), ("symbols", new[] { "AAPL" }), ("start_date", "2024-01-02"), ("end_date", "2024-01-02")));
+        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trade_count", "trades_in_full_report", "report_id" })
         {
             Assert.True(summary.TryGetProperty(key, out _), key + " in " + summary);
         }
 
+        Assert.False(summary.TryGetProperty("trades", out _), "the summary leaves the trades to the full report: " + summary);
+        Assert.StartsWith("bt-", summary.GetProperty("report_id").GetString(), StringComparison.Ordinal);
         Assert.True(summary.GetProperty("events").GetInt64() >= 390, "one day of AAPL minute bars");
     }
 
