@@ -20,7 +20,12 @@ public sealed partial class SignalAttributionDaemonTests
         try
         {
             string logs = Path.Combine(dir, "logs");
-            using var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--gateway-port", "0", "--headless", "--ticks-per-second", "200", "--log-dir", logs]);
+            string config = Path.Combine(dir, "config");
+            Directory.CreateDirectory(config);
+
+            // The built-in rules off: a rule's own BUY AAPL would make the test's signal a DuplicateSignal.
+            File.WriteAllText(Path.Combine(config, Configuration.ConfigLoader.RiskFile), "rules: { momentum: { enabled: false }, rsi_reversion: { enabled: false } }\n");
+            using var daemon = DaemonProcess.Start(dir, Path.Combine(dir, "console.txt"), ["run", "--config", config, "--gateway-port", "0", "--headless", "--ticks-per-second", "200", "--log-dir", logs]);
             string? listening = await daemon.WaitForLineAsync(l => l.Contains("Signal gateway listening on 127.0.0.1:", StringComparison.Ordinal), s_hang);
             Assert.True(listening is not null, daemon.Tail());
             int port = int.Parse(PortPattern().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -53,10 +58,10 @@ public sealed partial class SignalAttributionDaemonTests
             Assert.Contains($"[signal {signalId}] from follow_agent", submitted.GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Contains($"[signal {signalId}] from follow_agent", filled.GetProperty("message").GetString(), StringComparison.Ordinal);
 
-            // The human log tells the same story.
-            string human = await File.ReadAllTextAsync(Path.Combine(logs, "orchestrator.log"), guard.Token);
+            // The human log tells the same story (written by its own target: wait for the fill's line).
+            var filledLine = new Regex($@"Order filled: AAPL 2 shares BUY @ \S+ \(id \d+\) \[signal {signalId}\] from follow_agent");
+            string human = await WaitForTextAsync(Path.Combine(logs, "orchestrator.log"), filledLine.IsMatch, guard.Token);
             Assert.Contains($"[signal {signalId}] from follow_agent: attribution test", human, StringComparison.Ordinal);
-            Assert.Matches($@"Order filled: AAPL 2 shares BUY @ \S+ \(id \d+\) \[signal {signalId}\] from follow_agent", human);
 
             Assert.True(await daemon.TerminateAsync(s_hang), daemon.Tail());
         }
@@ -91,6 +96,26 @@ public sealed partial class SignalAttributionDaemonTests
             }
 
             await Task.Delay(20, cancellationToken); // condition wait: the audit thread writes the file in batches
+        }
+    }
+
+    /// <summary>The whole of the text file at <paramref name="path"/>, once <paramref name="match"/> holds for it.</summary>
+    private static async Task<string> WaitForTextAsync(string path, Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                string text = await reader.ReadToEndAsync(cancellationToken);
+                if (match(text))
+                {
+                    return text;
+                }
+            }
+
+            await Task.Delay(20, cancellationToken); // condition wait: the log target writes the file in batches
         }
     }
 

@@ -34,16 +34,23 @@ internal sealed class SourceClaims
     private readonly int[] _states;
 
     public SourceClaims(TradingEngine engine)
+        : this(SourcesOf(engine), StrategyNames(engine))
     {
-        ArgumentNullException.ThrowIfNull(engine);
-        _sources = engine.Sources;
+    }
+
+    /// <summary>Claims over <paramref name="sources"/>: the engine's own sources and <paramref name="reserved"/> are reserved.</summary>
+    public SourceClaims(TextInterner sources, IEnumerable<string> reserved)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(reserved);
+        _sources = sources;
         _states = new int[_sources.Capacity];
         Reserve(EngineSources.RulesName);
         Reserve(EngineSources.ExitsName);
         Reserve(EngineSources.OperatorName);
-        foreach (global::Orchestrator.Strategies.StrategyRegistration strategy in engine.Options.Strategies)
+        foreach (string name in reserved)
         {
-            Reserve(strategy.Name);
+            Reserve(name);
         }
 
         _states[_sources.Intern(SignalLineParser.DefaultSource)] = Label;
@@ -109,4 +116,13 @@ internal sealed class SourceClaims
             _ => $"hello.name: '{name}' is reserved (a built-in source, an in-process strategy or agent, or MCP)",
         };
     }
+
+    private static TextInterner SourcesOf(TradingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.Sources;
+    }
+
+    /// <summary>The in-process strategies' names: reserved, as they sign their own signals.</summary>
+    private static IEnumerable<string> StrategyNames(TradingEngine engine) => engine.Options.Strategies.Select(strategy => strategy.Name);
 }

@@ -42,7 +42,8 @@ public sealed class AgentFeedFormatTests
     {
         var symbols = new SymbolTable(["AAPL", "MSFT"]);
         var slots = new[] { new GatewaySlot(0, 1024) };
-        var directory = new AgentDirectory(new TextInterner(), slots.Length, 1 << 12, TimeProvider.System);
+        var sources = new TextInterner();
+        var directory = new AgentDirectory(sources, slots.Length, 1 << 12, TimeProvider.System, new SourceClaims(sources, []));
         var ring = new MarketDataRing(1 << 12);
         var shared = new AgentFeedShared(symbols.Names);
         var feed = new AgentFeed(ring, directory, slots, symbols.Count);
