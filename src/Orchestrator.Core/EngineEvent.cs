@@ -13,6 +13,9 @@ namespace Orchestrator.Core;
 /// <item>the order manager assigns the <b>client order id</b> and hands the order to the gateway.</item>
 /// </list>
 /// Strings never enter the slot: symbols, sources and reasons are dense ids interned at the edge.
+/// Within each section the one-byte fields come first, together, so the 8-byte fields after them
+/// waste little alignment padding (280 bytes, 18 of them padding; <c>EngineEventLayoutTests</c>).
+/// Field order is free to change: the journal writes fields one by one (<c>JournalCodec</c>), never the slot's memory.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct EngineEvent
@@ -50,20 +53,20 @@ public struct EngineEvent
     // ---- trade signal (from an agent or other outside source) ----
     public Side SignalSide;
 
+    /// <summary>The order type asked for; Market with a price = the type the prices make (<see cref="SignalIntentRules.Resolve"/>).</summary>
+    public OrderType SignalOrderType;
+
+    /// <summary>Time in force asked for (default Day).</summary>
+    public TimeInForce SignalTif;
+
     /// <summary>Confidence in millionths: 0..1,000,000 is 0..1.</summary>
     public int ConfidencePpm;
 
     /// <summary>Optional limit price of the signal; 0 = none (trade at market).</summary>
     public long SignalPriceRaw;
 
-    /// <summary>The order type asked for; Market with a price = the type the prices make (<see cref="SignalIntentRules.Resolve"/>).</summary>
-    public OrderType SignalOrderType;
-
     /// <summary>Optional stop (trigger) price of the signal; 0 = none.</summary>
     public long SignalStopRaw;
-
-    /// <summary>Time in force asked for (default Day).</summary>
-    public TimeInForce SignalTif;
 
     /// <summary>Shares asked for: 0 = sizing decides; above 0 = the most sizing may give.</summary>
     public long SignalQuantity;
@@ -86,20 +89,20 @@ public struct EngineEvent
 
     // ---- execution report (from the broker gateway) ----
     public ExecutionType ExecType;
+    public Side ReportSide;
+
+    /// <summary>Reject reason from the broker, when <see cref="ExecType"/> is Rejected.</summary>
+    public RejectReason ReportReject;
 
     /// <summary>The order the report is about (the engine's client order id).</summary>
     public long ReportOrderId;
 
-    public Side ReportSide;
     public long FillQuantity;
     public long FillPriceRaw;
     public long CommissionRaw;
 
     /// <summary>Shares still open on the order after this report.</summary>
     public long LeavesQuantity;
-
-    /// <summary>Reject reason from the broker, when <see cref="ExecType"/> is Rejected.</summary>
-    public RejectReason ReportReject;
 
     // ---- command ----
     public CommandKind Command;
@@ -109,11 +112,18 @@ public struct EngineEvent
     public IntentOrigin Origin;
     public Side IntentSide;
     public OrderType IntentOrderType;
-    public long IntentLimitRaw;
-    public long IntentStopRaw;
 
     /// <summary>Time in force of the order to be (the signal's; Day for rules and exits).</summary>
     public TimeInForce IntentTif;
+
+    /// <summary>True when the intent only reduces an existing position (protective exits).</summary>
+    public bool ReduceOnly;
+
+    /// <summary>The verdict, written by risk and sizing (None = pass); kept beside the intent's one-byte fields, where it costs no padding.</summary>
+    public RejectReason Reject;
+
+    public long IntentLimitRaw;
+    public long IntentStopRaw;
 
     /// <summary>The most shares sizing may give (the signal's quantity); 0 = no cap beyond sizing's own.</summary>
     public long IntentQuantityCap;
@@ -124,12 +134,7 @@ public struct EngineEvent
     /// <summary>ATR of the symbol at intent time (raw price units), for volatility sizing; 0 = unknown.</summary>
     public long AtrRaw;
 
-    /// <summary>True when the intent only reduces an existing position (protective exits).</summary>
-    public bool ReduceOnly;
-
-    // ---- written by risk and sizing: the verdict ----
-    public RejectReason Reject;
-
+    // ---- written by sizing: the quantity (the verdict, Reject, is with the intent's small fields) ----
     /// <summary>Shares to trade, set by sizing.</summary>
     public long Quantity;
 

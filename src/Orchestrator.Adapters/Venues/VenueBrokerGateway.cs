@@ -40,7 +40,8 @@ namespace Orchestrator.Adapters.Venues;
 /// Fills are learned from cumulative order states — a poll of the venue's orders (while any
 /// order is working) and any push stream (<see cref="IVenueUpdateSink"/>) — so the same fill seen
 /// twice is reported once. Slow path throughout; only <see cref="OnEvent"/> runs on the gateway's
-/// ring thread, and it only enqueues.
+/// ring thread, and it only tracks orders and enqueues (in the engine's order, so a cancel always
+/// finds the order it follows, whichever worker takes it).
 /// </para>
 /// </remarks>
 public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
@@ -57,7 +58,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     private readonly VenueGatewayOptions _options;
     private readonly TimeProvider _time;
     private readonly VenueOrderLog? _orderLog;
-    private readonly Channel<OrderCommand> _queue;
+    private readonly Channel<QueuedCommand> _queue;
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ResiliencePipeline _pipeline;
     private readonly SlidingLogRateLimiter _limiter;
@@ -69,6 +70,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     private Task _poller = Task.CompletedTask;
     private int _inFlight;
     private long _placements;
+    private long _cancelRequests;
     private long _retries;
     private long _foundBeforeRetry;
     private long _unknown;
@@ -100,7 +102,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             throw new ArgumentException("Invalid gateway options: " + string.Join("; ", errors), nameof(options));
         }
 
-        _queue = Channel.CreateBounded<OrderCommand>(new BoundedChannelOptions(_options.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<QueuedCommand>(new BoundedChannelOptions(_options.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         // Exact per-second limit: a token bucket lets twice the rate through across a second boundary.
         _limiter = new SlidingLogRateLimiter(_options.RequestsPerSecond, TimeSpan.FromSeconds(1));
         _pipeline = BuildPipeline();
@@ -111,6 +113,12 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
 
     /// <summary>Orders handed to the venue (first attempts).</summary>
     public long Placements => Interlocked.Read(ref _placements);
+
+    /// <summary>
+    /// The engine's cancels a worker has taken up: sent, held until the order's venue id is known, or
+    /// (an order this gateway never saw, or already finished) logged and dropped.
+    /// </summary>
+    public long CancelRequests => Interlocked.Read(ref _cancelRequests);
 
     /// <summary>Retries of any call.</summary>
     public long Retries => Interlocked.Read(ref _retries);
@@ -240,23 +248,33 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         _poller = Task.Run(PollLoopAsync);
     }
 
-    /// <summary>The outbound ring's handler (gateway thread): enqueue only; a full queue holds the ring.</summary>
+    /// <summary>
+    /// The outbound ring's handler (gateway thread): an order is tracked here, in the engine's order,
+    /// then queued for a worker; a full queue holds the ring. Tracking here, not in the worker, is what
+    /// keeps a cancel right behind its order from being taken up first by another worker and dropped
+    /// as the cancel of an order this gateway never placed.
+    /// </summary>
     public void OnEvent(ref OrderCommand data, long sequence, bool endOfBatch)
     {
-        if (data.Kind == OrderCommandKind.None)
+        QueuedCommand queued;
+        if (data.Kind == OrderCommandKind.SubmitOrder)
+        {
+            _latency?.Record(data);
+            queued = new QueuedCommand(data.ClientOrderId, Track(data));
+        }
+        else if (data.Kind == OrderCommandKind.CancelOrder)
+        {
+            queued = new QueuedCommand(data.ClientOrderId, null);
+        }
+        else
         {
             return;
         }
 
-        if (data.Kind == OrderCommandKind.SubmitOrder)
-        {
-            _latency?.Record(data);
-        }
-
-        if (!_queue.Writer.TryWrite(data))
+        if (!_queue.Writer.TryWrite(queued))
         {
             // Back-pressure: the outbound ring fills behind us and the engine refuses with GatewayBusy.
-            _queue.Writer.WriteAsync(data).AsTask().GetAwaiter().GetResult();
+            _queue.Writer.WriteAsync(queued).AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -358,16 +376,16 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         {
             while (await _queue.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
-                while (_queue.Reader.TryRead(out OrderCommand command))
+                while (_queue.Reader.TryRead(out QueuedCommand command))
                 {
                     Interlocked.Increment(ref _inFlight);
                     try
                     {
-                        if (command.Kind == OrderCommandKind.SubmitOrder)
+                        if (command.Order is { } tracked)
                         {
-                            await PlaceAsync(command).ConfigureAwait(false);
+                            await PlaceAsync(tracked).ConfigureAwait(false);
                         }
-                        else if (command.Kind == OrderCommandKind.CancelOrder)
+                        else
                         {
                             await CancelAsync(command.ClientOrderId).ConfigureAwait(false);
                         }
@@ -390,12 +408,19 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    private async Task PlaceAsync(OrderCommand command)
+    /// <summary>An order the engine sent (gateway thread): known to cancels from now on, placed by a worker.</summary>
+    private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
             command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
+        return tracked;
+    }
+
+    private async Task PlaceAsync(TrackedOrder tracked)
+    {
+        VenueOrderRequest request = tracked.Request;
         Interlocked.Increment(ref _placements);
 
         VenuePlaceResult result;
@@ -511,19 +536,21 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     {
         if (!_byClientId.TryGetValue(clientOrderId, out TrackedOrder? tracked))
         {
+            Interlocked.Increment(ref _cancelRequests);
             s_logger.Warn("Broker {0}: cancel for order {1}, which this gateway never placed", VenueName, clientOrderId);
             return;
         }
 
         lock (tracked)
         {
-            if (tracked.Terminal)
+            if (!tracked.Terminal)
             {
-                return;
+                tracked.CancelRequested = true;
             }
-
-            tracked.CancelRequested = true;
         }
+
+        // Counted after the request is recorded (full fence): whoever reads the count sees the request.
+        Interlocked.Increment(ref _cancelRequests);
 
         await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
     }
@@ -1024,6 +1051,9 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         {
         }
     }
+
+    /// <summary>A command for the workers: a placement carries its tracked order (<see cref="Order"/>), a cancel only the id.</summary>
+    private readonly record struct QueuedCommand(long ClientOrderId, TrackedOrder? Order);
 
     /// <summary>What the gateway knows of one engine order. Guarded by its own lock.</summary>
     private sealed class TrackedOrder(VenueOrderRequest request, DateTimeOffset createdAt)

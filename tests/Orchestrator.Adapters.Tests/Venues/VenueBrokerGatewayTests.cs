@@ -28,9 +28,9 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private void Start(VenueGatewayOptions options)
+    private void Start(VenueGatewayOptions options, TimeProvider? time = null)
     {
-        _gateway = new VenueBrokerGateway(_venue, Symbols, _reports, options);
+        _gateway = new VenueBrokerGateway(_venue, Symbols, _reports, options, time: time);
         _gateway.Start();
     }
 
@@ -189,6 +189,31 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
         Assert.Equal(1, _venue.CancelCalls);
         Assert.Equal(VenueOrderStatus.Canceled, _venue.OrderFor(8).Status);
         Assert.Equal([ExecutionType.Accepted, ExecutionType.Canceled], _reports.For(8).Select(r => r.ExecType));
+    }
+
+    [Fact]
+    public async Task CancelTakenWhileItsOrderIsStillBeingTakenUp_IsNotLost()
+    {
+        // Two workers: one takes the order and is held (by the clock) before it has done anything with
+        // it; another takes the cancel right behind it. The cancel must wait for the order, not be
+        // dropped as a cancel of an order the gateway never placed (seen once in CI under load).
+        await _gateway.DisposeAsync();
+        using var clock = new PlacementHoldingClock();
+        Start(FastOptions with { Concurrency = 2 }, clock);
+        Submit(13);
+        Cancel(13);
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await SignalGateway.SignalGatewayTests.WaitUntilAsync(() => _gateway.CancelRequests == 1, guard.Token);
+        }
+
+        clock.Release();
+        await WaitFor(13, ExecutionType.Accepted);
+        await _gateway.FlushAsync(TimeSpan.FromSeconds(10)); // the placement's worker sends the cancel; the last read sees it
+
+        Assert.Equal(1, _venue.CancelCalls);
+        Assert.Equal(VenueOrderStatus.Canceled, _venue.OrderFor(13).Status);
+        Assert.Equal([ExecutionType.Accepted, ExecutionType.Canceled], _reports.For(13).Select(r => r.ExecType));
     }
 
     [Fact]
