@@ -66,6 +66,8 @@ public sealed class AgentProcessConfigTests : IDisposable
     [InlineData("    - command: sh\n", "agents.processes[0].name: is required")]
     [InlineData("    - { name: 'bad name', command: sh }\n", "agents.processes[0].name: must be 1 to 64 letters, digits, '_', '-' or '.', got 'bad name'")]
     [InlineData("    - { name: strategy_agent, command: sh }\n", "agents.processes[0].name: 'strategy_agent' is a built-in agent's name; give the process another")]
+    [InlineData("    - { name: rules, command: sh }\n", "agents.processes[0].name: 'rules' is reserved (a source the engine, the gateway or MCP signs with; the gateway would refuse its hello); give the process another")]
+    [InlineData("    - { name: mcp, command: sh }\n", "agents.processes[0].name: 'mcp' is reserved (a source the engine, the gateway or MCP signs with; the gateway would refuse its hello); give the process another")]
     [InlineData("    - { name: a, command: sh }\n    - { name: a, command: sh }\n", "agents.processes[1].name: 'a' is declared twice; each supervised agent needs its own name")]
     [InlineData("    - { name: a }\n", "agents.processes[0].command: is required")]
     [InlineData("    - { name: a, command: no-such-program-anywhere }\n", "agents.processes[0].command: 'no-such-program-anywhere' is not found on PATH")]

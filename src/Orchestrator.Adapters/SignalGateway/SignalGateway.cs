@@ -147,6 +147,9 @@ public sealed class SignalGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>The source a plain connection's signal is booked to when it names none; no agent may take it.</summary>
+    public const string DefaultSource = SignalLineParser.DefaultSource;
+
     /// <summary>
     /// Reserves source names for the host's own signal sources (its in-process agents, MCP): from now
     /// on a plain connection naming one as its <c>source</c> is refused (<see cref="GatewayError.SourceReserved"/>)

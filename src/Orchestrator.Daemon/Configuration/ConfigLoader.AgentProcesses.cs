@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Supervision;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Daemon.Configuration;
 
@@ -11,6 +12,10 @@ public static partial class ConfigLoader
     private static readonly string[] s_secretWords = ["token", "key", "secret", "password", "passwd"];
 
     private static readonly string[] s_builtInAgents = [DataAgent.AgentName, StrategyAgent.AgentName, ServiceAgent.AgentName];
+
+    /// <summary>Sources the engine and its edges sign with themselves: the signal gateway refuses a hello under them.</summary>
+    private static readonly string[] s_reservedSources =
+        [EngineSources.RulesName, EngineSources.ExitsName, EngineSources.OperatorName, Adapters.SignalGateway.SignalGateway.DefaultSource, Mcp.OrchestratorMcpTools.SignalSource];
 
     private static readonly Dictionary<string, RestartPolicy> s_restartPolicies = new(StringComparer.Ordinal)
     {
@@ -41,6 +46,10 @@ public static partial class ConfigLoader
             else if (s_builtInAgents.Contains(name))
             {
                 item.Error("name", $"'{name}' is a built-in agent's name; give the process another");
+            }
+            else if (s_reservedSources.Contains(name))
+            {
+                item.Error("name", $"'{name}' is reserved (a source the engine, the gateway or MCP signs with; the gateway would refuse its hello); give the process another");
             }
             else if (name.Length > 0 && !names.Add(name))
             {
@@ -157,4 +166,20 @@ public static partial class ConfigLoader
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentNameShape();
+
+    /// <summary>
+    /// A supervised agent named like an in-process strategy (<c>strategies:</c>) would never be let in:
+    /// the gateway reserves the strategies' names, so its hello is refused and it restarts until paused.
+    /// </summary>
+    private static void CheckProcessesAgainstStrategies(string? directory, IReadOnlyList<AgentProcessOptions> processes, IReadOnlyList<StrategyDefinition> strategies, List<ConfigError> errors)
+    {
+        foreach (AgentProcessOptions process in processes)
+        {
+            if (strategies.Any(strategy => string.Equals(strategy.Name, process.Name, StringComparison.Ordinal)))
+            {
+                errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "agents.processes",
+                    $"'{process.Name}' is also an in-process strategy's name (strategies:); a supervised agent needs a name of its own"));
+            }
+        }
+    }
 }

@@ -174,6 +174,7 @@ public static partial class ConfigLoader
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
+        CheckProcessesAgainstStrategies(directory, daemon.Agents.Processes, strategies, errors); // ConfigLoader.AgentProcesses.cs
         if (daemon.ControlApiEnabled && credentialsConfig.ControlApiToken is null or { IsEmpty: true })
         {
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",

@@ -239,6 +239,16 @@ public sealed class StrategyConfigTests(CompiledStrategies compiled) : IClassFix
     }
 
     [Fact]
+    public void ASupervisedAgent_NamedLikeAStrategy_IsRefused_ItsHelloWouldBe()
+    {
+        (_, IReadOnlyList<ConfigError> errors) = Load(Entry("plain", "Test.Strategies.NoOptions") + "agents:\n  processes:\n    - { name: plain, command: sh }\n");
+        ConfigError error = Assert.Single(errors);
+        Assert.Equal("agents.processes", error.KeyPath);
+        Assert.Equal("'plain' is also an in-process strategy's name (strategies:); a supervised agent needs a name of its own", error.Message);
+        Assert.EndsWith(ConfigLoader.DaemonFile, error.File, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AStrategyWithoutAnOptionsType_TakesNoParameters()
     {
         Assert.Empty(Load(Entry("plain", "Test.Strategies.NoOptions")).Errors);
