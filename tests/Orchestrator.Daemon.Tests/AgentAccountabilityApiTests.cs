@@ -1,11 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Orchestrator.Core;
-using Orchestrator.Daemon.Configuration;
-using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
-using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Ring;
 using Orchestrator.Engine.State;
 
@@ -15,35 +11,26 @@ namespace Orchestrator.Daemon.Tests;
 public sealed class AgentAccountabilityApiTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
-    private TradingSession? _session;
-    private ControlApi? _api;
-    private HttpClient? _http;
+    private ControlApiRig? _rig;
 
-    public async Task InitializeAsync()
-    {
-        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), NullAuditWriter.Instance);
-        _session.Start("test");
-        _api = await ControlApi.StartAsync(_session, new Secret("test-token", "test"), 0, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _api.BaseAddress };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
-    }
+    private TradingSession Session => _rig!.Session;
+
+    private HttpClient Http => _rig!.Http;
+
+    public async Task InitializeAsync() => _rig = await ControlApiRig.StartAsync(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), withAgents: false);
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
-        if (_api is not null)
+        if (_rig is not null)
         {
-            await _api.DisposeAsync();
+            await _rig.DisposeAsync();
         }
-
-        _session?.Stop();
-        _session?.Dispose();
     }
 
     [Fact]
     public async Task AgentThatTraded_IsServedWithItsFigures_AnUnknownOneIs404_AndTheRunReportListsIt()
     {
-        TradingSession session = _session!;
+        TradingSession session = Session;
         session.AgentRestarts = name => name == "alpha" ? 2 : 0;
         await Waits.UntilAsync(() => session.LastEventTimeNs > 0 && session.Engine.Market.LastRaw(0) > 0, "market data", s_hang);
         session.Engine.PublishSignal(0, Side.Buy, 950_000, 0, 1, "alpha", "test", session.LastEventTimeNs);
@@ -55,7 +42,7 @@ public sealed class AgentAccountabilityApiTests : IAsyncLifetime
             Assert.Fail("the signal was refused: " + string.Join(", ", copy.FiguresOf(alpha, session.Engine.Symbols).Rejects.Keys));
         }
 
-        using JsonDocument agent = JsonDocument.Parse(await _http!.GetStringAsync(new Uri("/api/agents/alpha", UriKind.Relative)));
+        using JsonDocument agent = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/agents/alpha", UriKind.Relative)));
         JsonElement a = agent.RootElement;
         Assert.Equal("alpha", a.GetProperty("name").GetString());
         Assert.Equal("external", a.GetProperty("kind").GetString());
@@ -69,7 +56,7 @@ public sealed class AgentAccountabilityApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Array, a.GetProperty("open_orders").ValueKind);
         Assert.Equal(JsonValueKind.Object, a.GetProperty("rejects").ValueKind);
 
-        HttpResponseMessage unknown = await _http.GetAsync(new Uri("/api/agents/nobody", UriKind.Relative));
+        HttpResponseMessage unknown = await Http.GetAsync(new Uri("/api/agents/nobody", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         using JsonDocument error = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync());
         string message = error.RootElement.GetProperty("error").GetString()!;

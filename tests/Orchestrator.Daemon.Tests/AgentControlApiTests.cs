@@ -1,11 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Orchestrator.Daemon.Configuration;
-using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
-using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests;
@@ -14,38 +10,22 @@ namespace Orchestrator.Daemon.Tests;
 public sealed class AgentControlApiTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
-    private TradingSession? _session;
-    private AgentHost? _agents;
-    private ControlApi? _api;
-    private HttpClient? _http;
+    private ControlApiRig? _rig;
 
-    private HttpClient Http => _http!;
+    private TradingSession Session => _rig!.Session;
 
-    public async Task InitializeAsync()
-    {
-        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 2_000, WaitStrategyKind.Blocking), NullAuditWriter.Instance);
-        _session.Start("test");
-        _agents = AgentHost.Start(_session, new AgentSettings { SnapshotInterval = TimeSpan.FromMilliseconds(20), BarLength = TimeSpan.FromSeconds(1) }, null, null);
-        _api = await ControlApi.StartAsync(_session, _agents, new Secret("test-token", "test"), 0, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _api.BaseAddress };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
-    }
+    private AgentHost Agents => _rig!.Agents!;
+
+    private HttpClient Http => _rig!.Http;
+
+    public async Task InitializeAsync() => _rig = await ControlApiRig.StartAsync(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 2_000, WaitStrategyKind.Blocking), withAgents: true);
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
-        if (_api is not null)
+        if (_rig is not null)
         {
-            await _api.DisposeAsync();
+            await _rig.DisposeAsync();
         }
-
-        if (_agents is not null)
-        {
-            await _agents.DisposeAsync();
-        }
-
-        _session?.Stop();
-        _session?.Dispose();
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> Post(string path, string json)
@@ -60,7 +40,7 @@ public sealed class AgentControlApiTests : IAsyncLifetime
         // Bars come from the session's feed through the fan-out; wait until a symbol has enough.
         using (var guard = new CancellationTokenSource(s_hang))
         {
-            while (_agents!.Bars.GetBars("AAPL", 10).Count < 6)
+            while (Agents.Bars.GetBars("AAPL", 10).Count < 6)
             {
                 await Task.Delay(20, guard.Token); // condition wait under a hang guard
             }
@@ -109,7 +89,7 @@ public sealed class AgentControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, status);
         string id = body.GetProperty("task_id").GetString()!;
 
-        await _agents!.Jobs.WaitAsync(id).WaitAsync(s_hang);
+        await Agents.Jobs.WaitAsync(id).WaitAsync(s_hang);
         using HttpResponseMessage get = await Http.GetAsync(new Uri("/api/tasks/" + id, UriKind.Relative));
         JsonElement task = JsonDocument.Parse(await get.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("succeeded", task.GetProperty("status").GetString());
@@ -132,7 +112,7 @@ public sealed class AgentControlApiTests : IAsyncLifetime
     [InlineData("""{"target_agent":"strategy_agent","method":"generate_signals","params":{"symbol":["AAPL"]}}""", "unknown parameter 'symbol'")]
     public async Task DelegatedTask_WithBadParams_IsRefusedBeforeItGetsAnId(string message, string expected)
     {
-        int before = _agents!.Jobs.List().Count;
+        int before = Agents.Jobs.List().Count;
 
         (HttpStatusCode status, JsonElement body) = await Post("/api/tasks", message);
 
@@ -141,7 +121,7 @@ public sealed class AgentControlApiTests : IAsyncLifetime
         string error = body.GetProperty("error").GetString()!;
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
-        Assert.Equal(before, _agents.Jobs.List().Count);
+        Assert.Equal(before, Agents.Jobs.List().Count);
     }
 
     [Fact]
@@ -149,14 +129,14 @@ public sealed class AgentControlApiTests : IAsyncLifetime
     {
         using (var guard = new CancellationTokenSource(s_hang))
         {
-            while (_agents!.View.Current.Version < 2)
+            while (Agents.View.Current.Version < 2)
             {
                 await Task.Delay(10, guard.Token); // the periodic refresh publishes new versions
             }
         }
 
-        Assert.Equal(_session!.Engine.Symbols.Names, _agents.View.Symbols);
-        Assert.True(_agents.View.Current.Equity > 0);
+        Assert.Equal(Session.Engine.Symbols.Names, Agents.View.Symbols);
+        Assert.True(Agents.View.Current.Equity > 0);
         using HttpResponseMessage health = await Http.GetAsync(new Uri("/api/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }

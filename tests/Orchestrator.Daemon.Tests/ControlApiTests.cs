@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
-using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests;
@@ -14,33 +12,20 @@ namespace Orchestrator.Daemon.Tests;
 public sealed class ControlApiTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
-    private TradingSession? _session;
-    private ControlApi? _api;
-    private HttpClient? _http;
+    private ControlApiRig? _rig;
 
-    private TradingSession Session => _session!;
+    private TradingSession Session => _rig!.Session;
 
-    private HttpClient Http => _http!;
+    private HttpClient Http => _rig!.Http;
 
-    public async Task InitializeAsync()
-    {
-        _session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), NullAuditWriter.Instance);
-        _session.Start("test");
-        _api = await ControlApi.StartAsync(_session, new Secret("test-token", "test"), 0, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _api.BaseAddress };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
-    }
+    public async Task InitializeAsync() => _rig = await ControlApiRig.StartAsync(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking), withAgents: false);
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
-        if (_api is not null)
+        if (_rig is not null)
         {
-            await _api.DisposeAsync();
+            await _rig.DisposeAsync();
         }
-
-        _session?.Stop();
-        _session?.Dispose();
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

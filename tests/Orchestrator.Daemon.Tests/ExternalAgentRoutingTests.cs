@@ -1,13 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Orchestrator.Agents.Health;
-using Orchestrator.Daemon.Configuration;
-using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
-using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Ring;
 
 namespace Orchestrator.Daemon.Tests;
@@ -19,39 +15,22 @@ namespace Orchestrator.Daemon.Tests;
 public sealed class ExternalAgentRoutingTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
-    private TradingSession? _session;
-    private AgentHost? _agents;
-    private ControlApi? _api;
-    private HttpClient? _http;
+    private ControlApiRig? _rig;
 
-    private HttpClient Http => _http!;
+    private TradingSession Session => _rig!.Session;
 
-    public async Task InitializeAsync()
-    {
-        SessionOptions options = DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking) with { Gateway = new Adapters.SignalGateway.GatewayOptions { Port = 0 } };
-        _session = new TradingSession(options, NullAuditWriter.Instance);
-        _session.Start("test");
-        _agents = AgentHost.Start(_session, new AgentSettings { SnapshotInterval = TimeSpan.FromMilliseconds(20), BarLength = TimeSpan.FromSeconds(1) }, null, null);
-        _api = await ControlApi.StartAsync(_session, _agents, new Secret("test-token", "test"), 0, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _api.BaseAddress };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
-    }
+    private AgentHost Agents => _rig!.Agents!;
+
+    private HttpClient Http => _rig!.Http;
+
+    public async Task InitializeAsync() => _rig = await ControlApiRig.StartAsync(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 500, WaitStrategyKind.Blocking) with { Gateway = new Adapters.SignalGateway.GatewayOptions { Port = 0 } }, withAgents: true);
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
-        if (_api is not null)
+        if (_rig is not null)
         {
-            await _api.DisposeAsync();
+            await _rig.DisposeAsync();
         }
-
-        if (_agents is not null)
-        {
-            await _agents.DisposeAsync();
-        }
-
-        _session?.Stop();
-        _session?.Dispose();
     }
 
     [Fact]
@@ -59,7 +38,7 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
     {
         using var guard = new CancellationTokenSource(s_hang);
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _session!.SignalGateway!.Port, guard.Token);
+        await tcp.ConnectAsync("127.0.0.1", Session.SignalGateway!.Port, guard.Token);
         var reader = new StreamReader(tcp.GetStream());
         await Send(tcp, """{"type":"hello","name":"ext_agent","version":"1.2","methods":["get_state"],"ticks":false}""", guard.Token);
         await ReadUntilType(reader, "welcome", guard.Token);
@@ -87,12 +66,12 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Equal("unknown_method", unknownBody.GetProperty("error_code").GetString());
 
-        HealthSnapshot connected = await _agents!.Health.CheckNowAsync(guard.Token);
+        HealthSnapshot connected = await Agents.Health.CheckNowAsync(guard.Token);
         Assert.Equal(HealthState.Healthy, Assert.Single(connected.Components, c => c.Name == "ext_agent").State);
 
         // It leaves: still listed (disconnected), messages fail with a clear error, health says why.
         tcp.Dispose();
-        await Waits.UntilAsync(() => !(_session.SignalGateway.TryGetAgent("ext_agent", out var gatewayAgent) && gatewayAgent!.Connected), "the gateway notices the agent's close", s_hang);
+        await Waits.UntilAsync(() => !(Session.SignalGateway.TryGetAgent("ext_agent", out var gatewayAgent) && gatewayAgent!.Connected), "the gateway notices the agent's close", s_hang);
 
         (HttpStatusCode gone, JsonElement goneBody) = await Post("""{"target_agent":"ext_agent","method":"get_state"}""");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, gone);
@@ -104,7 +83,7 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
         Assert.Equal(1, after.GetProperty("counters").GetProperty("requests").GetInt64());
 
         var critical = new List<HealthStateChange>();
-        _agents.Health.StateChanged += (_, change) =>
+        Agents.Health.StateChanged += (_, change) =>
         {
             if (change.Critical)
             {
@@ -117,7 +96,7 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
         for (int i = 0; i < 5; i++)
         {
             // More checks than the restart budget (3): a restartable agent would end CRITICAL.
-            HealthSnapshot snapshot = await _agents.Health.CheckNowAsync(guard.Token);
+            HealthSnapshot snapshot = await Agents.Health.CheckNowAsync(guard.Token);
             ComponentHealth health = Assert.Single(snapshot.Components, c => c.Name == "ext_agent");
             Assert.Equal(HealthState.Degraded, health.State);
             Assert.Contains("is disconnected", health.Detail, StringComparison.Ordinal);
@@ -140,7 +119,7 @@ public sealed class ExternalAgentRoutingTests : IAsyncLifetime
     {
         using var guard = new CancellationTokenSource(s_hang);
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _session!.SignalGateway!.Port, guard.Token);
+        await tcp.ConnectAsync("127.0.0.1", Session.SignalGateway!.Port, guard.Token);
         var reader = new StreamReader(tcp.GetStream());
         await Send(tcp, """{"type":"hello","name":"data_agent","methods":["get_state"],"ticks":false}""", guard.Token);
         await ReadUntilType(reader, "welcome", guard.Token);
