@@ -101,7 +101,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         _publisher = publisher;
         if (options.Mode == StrategyMode.Llm)
         {
-            _chat = chatClient ?? OpenAiCompatibleChatClient.Create(options.Llm!);
+            _chat = chatClient ?? LlmChatClients.Create(options.Llm!);
             _ownsChat = chatClient is null;
         }
 

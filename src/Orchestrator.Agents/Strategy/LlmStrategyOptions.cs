@@ -17,6 +17,15 @@ public sealed class LlmStrategyOptions
     /// <summary>Base URL of the API, the part before <c>/chat/completions</c> (e.g. <c>http://127.0.0.1:8080/v1</c>).</summary>
     public required Uri Endpoint { get; init; }
 
+    /// <summary>Which wire format and SDK the client speaks (issue 18): <see cref="LlmProvider.OpenAiCompatible"/> by default.</summary>
+    public LlmProvider Provider { get; init; } = LlmProvider.OpenAiCompatible;
+
+    /// <summary>The agent's name, for logs, metrics and transcripts (<c>strategy_agent</c> unless set).</summary>
+    public string AgentName { get; init; } = "strategy_agent";
+
+    /// <summary>The user's own system prompt (agent_model.yaml <c>prompt_file</c>); null = the built-in one. The engine appends the answer format and the context.</summary>
+    public string? SystemPrompt { get; init; }
+
     /// <summary>Model id sent with each request.</summary>
     public required string Model { get; init; }
 

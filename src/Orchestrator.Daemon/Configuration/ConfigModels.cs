@@ -104,8 +104,71 @@ public sealed record CredentialsConfig
     public Secret? TelegramBotToken { get; init; }
 }
 
-/// <summary>One agent's model in <c>config/agent_model.yaml</c>.</summary>
-public sealed record AgentModel(string Provider, string Model, string? Endpoint, decimal Temperature, TimeSpan Timeout);
+/// <summary>
+/// One agent's model in <c>config/agent_model.yaml</c> (issue 18 contract; every key is read and
+/// checked by <see cref="ConfigLoader"/>). The entry named <c>strategy_agent</c> configures the
+/// built-in router agent (daemon.yaml <c>agents.strategy_agent.mode: llm</c>); every other entry is an
+/// LLM agent of its own: <see cref="Role"/> <c>strategy</c> trades <see cref="Symbols"/> on
+/// <see cref="OnBarClose"/> or every <see cref="Interval"/> (event time), <c>orchestrator</c> answers tasks.
+/// </summary>
+/// <param name="Provider"><c>anthropic</c>, <c>openai</c> or <c>openai_compatible</c> (<see cref="LlmProviders"/>).</param>
+/// <param name="Model">Model id sent with each request.</param>
+/// <param name="Endpoint">Base URL of the API (required for openai_compatible; the provider's own when null).</param>
+/// <param name="Temperature">0..2.</param>
+/// <param name="Timeout">Per model call.</param>
+public sealed record AgentModel(string Provider, string Model, string? Endpoint, decimal Temperature, TimeSpan Timeout)
+{
+    /// <summary><c>max_tokens</c>: limit on the answer's length; null = the provider's default (anthropic needs one: 1024 then).</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary><c>response_format</c>: <c>json</c> (true, default) asks the server for a JSON object; <c>text</c> does not.</summary>
+    public bool JsonResponseFormat { get; init; } = true;
+
+    /// <summary><c>bars_in_prompt</c>: bars per symbol shown to the model.</summary>
+    public int BarsInPrompt { get; init; } = 20;
+
+    /// <summary><c>max_signals</c>: most signals one answer may hold.</summary>
+    public int MaxSignals { get; init; } = 10;
+
+    /// <summary><c>prompt_file</c>, resolved to an absolute path (relative to the config directory); null = the built-in prompt.</summary>
+    public string? PromptFile { get; init; }
+
+    /// <summary>The text of <see cref="PromptFile"/>, read when the configuration is loaded (the user's own system prompt).</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary><c>symbols</c>: engine symbols the agent trades (role strategy; at least one).</summary>
+    public IReadOnlyList<string> Symbols { get; init; } = [];
+
+    /// <summary><c>interval</c>: run every this long in event time; null when <see cref="OnBarClose"/> is set.</summary>
+    public TimeSpan? Interval { get; init; }
+
+    /// <summary><c>on: bar_close(5m)</c>: run when a bar of this length closes; null when <see cref="Interval"/> is set.</summary>
+    public Orchestrator.Strategies.Timeframe? OnBarClose { get; init; }
+
+    /// <summary><c>role</c>: <see cref="LlmRoles.Strategy"/> (default) or <see cref="LlmRoles.Orchestrator"/>.</summary>
+    public string Role { get; init; } = LlmRoles.Strategy;
+
+    /// <summary><c>api_key_env</c>: the environment variable holding this agent's key; null = credentials.yaml <c>llm.api_key</c>.</summary>
+    public string? ApiKeyEnv { get; init; }
+
+    /// <summary>The key this agent sends, resolved at load (never shown).</summary>
+    public Secret? ApiKey { get; init; }
+}
+
+/// <summary>The values of agent_model.yaml <c>provider</c>.</summary>
+public static class LlmProviders
+{
+    public const string Anthropic = "anthropic";
+    public const string OpenAi = "openai";
+    public const string OpenAiCompatible = "openai_compatible";
+}
+
+/// <summary>The values of agent_model.yaml <c>role</c>.</summary>
+public static class LlmRoles
+{
+    public const string Strategy = "strategy";
+    public const string Orchestrator = "orchestrator";
+}
 
 /// <summary><c>config/mcp_integration.yaml</c>.</summary>
 public sealed record McpConfig
