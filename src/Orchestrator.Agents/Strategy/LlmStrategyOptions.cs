@@ -26,6 +26,12 @@ public sealed class LlmStrategyOptions
     /// <summary>The user's own system prompt (agent_model.yaml <c>prompt_file</c>); null = the built-in one. The engine appends the answer format and the context.</summary>
     public string? SystemPrompt { get; init; }
 
+    /// <summary>Price of a million input tokens, for the cost estimate in metrics; null = none.</summary>
+    public decimal? InputPricePerMillionTokens { get; init; }
+
+    /// <summary>Price of a million output tokens, for the cost estimate in metrics; null = none.</summary>
+    public decimal? OutputPricePerMillionTokens { get; init; }
+
     /// <summary>Model id sent with each request.</summary>
     public required string Model { get; init; }
 

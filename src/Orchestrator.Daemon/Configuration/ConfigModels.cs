@@ -151,6 +151,18 @@ public sealed record AgentModel(string Provider, string Model, string? Endpoint,
     /// <summary><c>api_key_env</c>: the environment variable holding this agent's key; null = credentials.yaml <c>llm.api_key</c>.</summary>
     public string? ApiKeyEnv { get; init; }
 
+    /// <summary><c>price_per_mtok_input</c>: the user's price of a million input tokens (any currency unit), for the cost estimate; null = no estimate.</summary>
+    public decimal? InputPricePerMillionTokens { get; init; }
+
+    /// <summary><c>price_per_mtok_output</c>: as <see cref="InputPricePerMillionTokens"/> for output tokens.</summary>
+    public decimal? OutputPricePerMillionTokens { get; init; }
+
+    /// <summary><c>max_steps</c> (role orchestrator): most model round trips (tool-call rounds) one task may take.</summary>
+    public int MaxSteps { get; init; } = 8;
+
+    /// <summary><c>max_task_tokens</c> (role orchestrator): most input + output tokens one task may spend; the task stops when over.</summary>
+    public int MaxTaskTokens { get; init; } = 50_000;
+
     /// <summary>The key this agent sends, resolved at load (never shown).</summary>
     public Secret? ApiKey { get; init; }
 }
