@@ -278,6 +278,9 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
+    /// <summary>Tests only: runs inside <see cref="Adopt"/> after the order took its venue id and before that id finds it.</summary>
+    internal Action<string>? AdoptingHook { get; set; }
+
     /// <inheritdoc/>
     public void OnVenueOrderUpdate(VenueOrderState state)
     {
@@ -777,10 +780,15 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             tracked.VenueOrderId ??= venueOrderId;
         }
 
+        // A poll may read the venue's orders right here: the order has its venue id, the venue id does
+        // not find it yet. MayBeOurs counts an order whose venue id is the listed one as ours for that.
+        AdoptingHook?.Invoke(venueOrderId);
         _byVenueId[venueOrderId] = tracked;
         if (_foreign.Claim(venueOrderId))
         {
-            s_logger.Warn("Broker {0}: venue order {1} is order {2}'s after all (listed before its answer came)", VenueName, venueOrderId, tracked.Request.ClientOrderId);
+            // Judged foreign before it was found ours (e.g. an order declared never placed that landed
+            // after all): an alarm it raised stood on what was known then; a person releases the pause.
+            s_logger.Error("Broker {0}: venue order {1}, counted as foreign before, is order {2}'s after all; any pause its alarm caused stays until released", VenueName, venueOrderId, tracked.Request.ClientOrderId);
         }
 
         try
@@ -826,13 +834,18 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    /// <summary>An engine order without a venue id yet (its answer pending, or in doubt) has the state's terms: it may be that one.</summary>
+    /// <summary>
+    /// An engine order with the state's terms and no venue id yet (its answer pending, or in doubt) may be
+    /// that one; one that already took this very venue id is it (<see cref="Adopt"/> is between binding the
+    /// id and indexing it — a poll that fell into that window once paused trading on our own fill).
+    /// </summary>
     private bool MayBeOurs(VenueOrderState state)
     {
         foreach (TrackedOrder tracked in _byClientId.Values)
         {
             VenueOrderRequest request = tracked.Request;
-            if (tracked.Sent && !tracked.Terminal && tracked.VenueOrderId is null
+            string? venueId = tracked.VenueOrderId;
+            if (tracked.Sent && !tracked.Terminal && (venueId is null || venueId == state.VenueOrderId)
                 && request.Symbol == state.Symbol && request.Side == state.Side && request.Quantity == state.Quantity)
             {
                 return true;
@@ -1062,10 +1075,14 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
 
-        public string? VenueOrderId { get; set; }
+        private volatile string? _venueOrderId;
+        private volatile bool _sent;
 
-        /// <summary>A placement attempt went out (its outcome may be unseen).</summary>
-        public bool Sent { get; set; }
+        /// <summary>Set by a worker or the poll, read by the poll and push streams (hence volatile).</summary>
+        public string? VenueOrderId { get => _venueOrderId; set => _venueOrderId = value; }
+
+        /// <summary>A placement attempt went out (its outcome may be unseen). Set by a worker, read by the poll.</summary>
+        public bool Sent { get => _sent; set => _sent = value; }
 
         /// <summary>Taken over from a journal at a restart (<see cref="Recover"/>).</summary>
         public bool Recovered { get; init; }

@@ -217,6 +217,32 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OurOrderListedFilledWhileItsAnswerIsBeingTakenUp_IsNoForeignFill()
+    {
+        // Seen once in the crash suite under load: the poll listed our order, filled, just after it took
+        // its venue id and before the id found it; KIS lists no client id, so the fill was judged foreign
+        // and trading paused on our own order. The listing is played into that window here.
+        await _gateway.FlushAsync(TimeSpan.FromSeconds(10)); // a complete read first: later fills are the run's
+        var incidents = new List<VenueIncident>();
+        _gateway.Incident += incidents.Add;
+        int listed = 0;
+        _gateway.AdoptingHook = venueId =>
+        {
+            VenueOrderState booked = _venue.OrderFor(14);
+            _gateway.OnVenueOrderUpdate(new VenueOrderState(venueId, null, booked.Symbol, booked.Side, booked.Quantity, booked.Quantity, 70_000m, VenueOrderStatus.Filled));
+            listed++;
+        };
+        Submit(14);
+        await WaitFor(14, ExecutionType.Accepted);
+        _venue.Fill(_venue.OrderFor(14).VenueOrderId, 100, 70_000m);
+        await WaitFor(14, ExecutionType.Fill); // the next read applies the fill to the order: nothing lost
+
+        Assert.Equal(1, listed);
+        Assert.DoesNotContain(incidents, i => i.Kind == VenueIncidentKind.ForeignFill);
+        Assert.Equal(0, _gateway.UnexplainedVenueOrders);
+    }
+
+    [Fact]
     public async Task CancelAfterAPartialFill_ReportsTheFillThenTheCancel()
     {
         Submit(9);
