@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Orchestrator.Agents.Strategy;
 
 /// <summary>
-/// Where and how the strategy agent asks a language model: any OpenAI-compatible chat-completions
-/// server (OpenAI itself, or a local llama.cpp, Ollama or vLLM server).
+/// Where and how an LLM agent asks a language model: Anthropic's Messages API, OpenAI, or any
+/// OpenAI-compatible chat-completions server (Gemini's, a local llama.cpp, Ollama or vLLM server), as
+/// <see cref="Provider"/> says; <see cref="LlmChatClients.Create"/> builds the client.
 /// </summary>
 /// <remarks>
 /// <see cref="ApiKey"/> is a credential: <see cref="ToString"/> masks it, and the agent never
@@ -14,7 +15,11 @@ namespace Orchestrator.Agents.Strategy;
 /// </remarks>
 public sealed class LlmStrategyOptions
 {
-    /// <summary>Base URL of the API, the part before <c>/chat/completions</c> (e.g. <c>http://127.0.0.1:8080/v1</c>).</summary>
+    /// <summary>
+    /// Base URL of the API: for the OpenAI wire format the part before <c>/chat/completions</c> (e.g.
+    /// <c>http://127.0.0.1:8080/v1</c>); for Anthropic the part before <c>/v1/messages</c>
+    /// (<c>https://api.anthropic.com</c>; a trailing <c>/v1</c> is dropped).
+    /// </summary>
     public required Uri Endpoint { get; init; }
 
     /// <summary>Which wire format and SDK the client speaks (issue 18): <see cref="LlmProvider.OpenAiCompatible"/> by default.</summary>
