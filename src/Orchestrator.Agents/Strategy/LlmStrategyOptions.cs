@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Orchestrator.Agents.Strategy;
 
 /// <summary>
-/// Where and how the strategy agent asks a language model: any OpenAI-compatible chat-completions
-/// server (OpenAI itself, or a local llama.cpp, Ollama or vLLM server).
+/// Where and how an LLM agent asks a language model: Anthropic's Messages API, OpenAI, or any
+/// OpenAI-compatible chat-completions server (Gemini's, a local llama.cpp, Ollama or vLLM server), as
+/// <see cref="Provider"/> says; <see cref="LlmChatClients.Create"/> builds the client.
 /// </summary>
 /// <remarks>
 /// <see cref="ApiKey"/> is a credential: <see cref="ToString"/> masks it, and the agent never
@@ -14,7 +15,11 @@ namespace Orchestrator.Agents.Strategy;
 /// </remarks>
 public sealed class LlmStrategyOptions
 {
-    /// <summary>Base URL of the API, the part before <c>/chat/completions</c> (e.g. <c>http://127.0.0.1:8080/v1</c>).</summary>
+    /// <summary>
+    /// Base URL of the API: for the OpenAI wire format the part before <c>/chat/completions</c> (e.g.
+    /// <c>http://127.0.0.1:8080/v1</c>); for Anthropic the part before <c>/v1/messages</c>
+    /// (<c>https://api.anthropic.com</c>; a trailing <c>/v1</c> is dropped).
+    /// </summary>
     public required Uri Endpoint { get; init; }
 
     /// <summary>Which wire format and SDK the client speaks (issue 18): <see cref="LlmProvider.OpenAiCompatible"/> by default.</summary>
@@ -47,6 +52,9 @@ public sealed class LlmStrategyOptions
     /// a grace), not <c>call_timeout</c> or the interval.
     /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How a call is retried on 429, 5xx and HTML error pages, within <see cref="Timeout"/> (issue 18); <see cref="Llm.LlmRetryPolicy.Default"/> unless set.</summary>
+    public Llm.LlmRetryPolicy Retry { get; init; } = Llm.LlmRetryPolicy.Default;
 
     /// <summary>Ask for <c>response_format: json_object</c> (servers that reject it can turn this off; the prompt asks for JSON either way).</summary>
     public bool UseJsonResponseFormat { get; init; } = true;
@@ -82,6 +90,15 @@ public sealed class LlmStrategyOptions
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Timeout: must be above 0 and at most 10 minutes (was {Timeout})"));
+        }
+
+        if (Retry is null)
+        {
+            errors.Add("Retry: required");
+        }
+        else
+        {
+            errors.AddRange(Retry.Validate().Select(e => "Retry." + e));
         }
 
         if (MaxOutputTokens is < 1)
