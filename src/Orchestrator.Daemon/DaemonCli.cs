@@ -381,7 +381,7 @@ public static class DaemonCli
             {
                 metrics.ObserveSupervisor(supervisor);
             }
-            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall);
+            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall, llmCalls: null);
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {

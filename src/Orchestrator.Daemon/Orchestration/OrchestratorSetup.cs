@@ -1,5 +1,6 @@
 using System.Globalization;
 using NLog;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Strategy;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Mcp;
@@ -27,9 +28,10 @@ public static class OrchestratorSetup
     /// <summary>
     /// The orchestrator agent over <paramref name="context"/> (the MCP tools' session, agents and
     /// publisher) with the tools <paramref name="config"/>'s MCP settings give it; null when
-    /// agent_model.yaml has no <c>role: orchestrator</c> entry. The caller disposes it.
+    /// agent_model.yaml has no <c>role: orchestrator</c> entry. Its tool calls are counted with
+    /// <paramref name="count"/>, its model calls recorded in <paramref name="llmCalls"/>. The caller disposes it.
     /// </summary>
-    public static OrchestratorAgent? Create(DaemonConfig config, McpToolContext context, Action<string, string, bool>? count)
+    public static OrchestratorAgent? Create(DaemonConfig config, McpToolContext context, Action<string, string, bool>? count, LlmCallMetrics? llmCalls)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (NameIn(config) is not { } name)
@@ -40,7 +42,7 @@ public static class OrchestratorSetup
         AgentModel model = config.Agents[name];
         LlmStrategyOptions llm = LlmOptions(name, model, config.Credentials.LlmApiKey);
         IReadOnlyList<McpTool> tools = OrchestratorMcpTools.ForOrchestrator(config.Mcp, context with { SignalSource = name });
-        var agent = new OrchestratorAgent(OrchestratorAgentOptions.From(name, model) with { ApiKey = llm.ApiKey }, LlmChatClients.Create(llm), tools, count);
+        var agent = new OrchestratorAgent(OrchestratorAgentOptions.From(name, model) with { ApiKey = llm.ApiKey }, LlmChatClients.Create(llm, llmCalls), tools, count);
         s_logger.Info("Orchestrator agent '{0}' ({1} {2} at {3}): tools {4}; at most {5} model calls and {6} tokens a task; POST {7}{8}",
             name, model.Provider, model.Model, llm.DisplayEndpoint, string.Join(", ", agent.ToolNames), model.MaxSteps, model.MaxTaskTokens.ToString(CultureInfo.InvariantCulture),
             OrchestratorEndpoints.AskPath, agent.CanTrade ? " (trading tools: its signals are signed " + name + ")" : " (read-only: MCP trading tools are off)");
