@@ -385,7 +385,7 @@ public static class DaemonCli
             {
                 metrics.ObserveSupervisor(supervisor);
             }
-            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall, llmCalls: null);
+            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall, llmCalls);
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
