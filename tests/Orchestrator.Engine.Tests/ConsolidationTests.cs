@@ -131,7 +131,7 @@ public sealed class ConsolidationTests
             records.Select(r => r.Kind));
         Assert.Equal((1L, 3L), (records[3].SignalId, records[3].Value)); // alpha's signal 1 contributed to signal 3
         Assert.Equal(2, records[4].Value); // two signals for
-        Assert.Equal(2_000_000, records[4].Quantity); // support 2
+        Assert.Equal(2_000_000, records[4].SupportPpm); // support 2
         Assert.Contains("Consolidation contributed: AAPL BUY [signal 1] from alpha to [signal 3] from gamma (weighted_vote)", t.Lines());
         Assert.Contains("Consolidation decided: AAPL BUY [signal 3] from gamma by weighted_vote (2 signals for, support 2)", t.Lines());
     }

@@ -126,11 +126,11 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 break;
             case AuditKind.ConsolidationDecided:
                 Consolidated(line, "Consolidation decided: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);
-                line.Append(" ("u8); line.Append(r.Value); line.Append(" signals for, support "u8); Support(line, r.Quantity); line.Append((byte)')');
+                line.Append(" ("u8); line.Append(r.Value); line.Append(" signals for, support "u8); Support(line, r.SupportPpm); line.Append((byte)')');
                 break;
             case AuditKind.ConsolidationHeld:
                 Consolidated(line, "Consolidation held: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);
-                line.Append(" (support "u8); Support(line, r.Value); line.Append(" of "u8); Support(line, r.Quantity); line.Append((byte)')');
+                line.Append(" (support "u8); Support(line, r.SupportPpm); line.Append(" of "u8); Support(line, r.NeededPpm); line.Append((byte)')');
                 break;
             case AuditKind.ConsolidationOutvoted:
                 Consolidated(line, "Consolidation outvoted: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);

@@ -27,10 +27,10 @@ public enum AuditKind : byte
     // Consolidation (State.SignalConsolidator): every signal of a consolidated group gets one of the
     // first five when it arrives; a held one later gets one of the last four.
 
-    /// <summary>A signal that trades: it decided its group (Value = signals for it, Quantity = support ×10^6).</summary>
+    /// <summary>A signal that trades: it decided its group (Value = signals for it, SupportPpm).</summary>
     ConsolidationDecided,
 
-    /// <summary>A signal held back, pending in its window (Value = support ×10^6 so far, Quantity = needed ×10^6).</summary>
+    /// <summary>A signal held back, pending in its window (SupportPpm so far, NeededPpm).</summary>
     ConsolidationHeld,
 
     /// <summary>A signal that did not trade: another one decided against it or first (Value, PeerSourceId = that signal).</summary>

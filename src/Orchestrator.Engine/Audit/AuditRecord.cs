@@ -31,4 +31,10 @@ public struct AuditRecord
 
     /// <summary>Consolidation records: the source of the other signal named in <see cref="Value"/> (the one that decided, or the veto).</summary>
     public int PeerSourceId;
+
+    /// <summary>Consolidation records: the support of the signal's side, ×10^6 (summed weights, or sources for a quorum).</summary>
+    public long SupportPpm;
+
+    /// <summary>Consolidation records: the support a side needs, ×10^6.</summary>
+    public long NeededPpm;
 }

@@ -222,7 +222,7 @@ public sealed class SignalConsolidator
 
         if (support < group.NeededPpm || support <= against)
         {
-            Report(ConsolidationOutcome.Held, in e, group.Mode, support, 0, group.NeededPpm);
+            Report(ConsolidationOutcome.Held, in e, group.Mode, 0, 0, support, group.NeededPpm);
             return Hold(ref e);
         }
 
@@ -264,7 +264,7 @@ public sealed class SignalConsolidator
     }
 
     /// <summary>The outcome of the signal in hand.</summary>
-    private void Report(ConsolidationOutcome outcome, in EngineEvent e, ConsolidationMode mode, long value, int peerSourceId, long quantity)
+    private void Report(ConsolidationOutcome outcome, in EngineEvent e, ConsolidationMode mode, long value, int peerSourceId, long supportPpm, long neededPpm = 0)
     {
         _counts[(int)outcome]++;
         _audit.TryPublish(new AuditRecord
@@ -278,7 +278,8 @@ public sealed class SignalConsolidator
             SourceId = e.SourceId,
             Value = value,
             PeerSourceId = peerSourceId,
-            Quantity = quantity,
+            SupportPpm = supportPpm,
+            NeededPpm = neededPpm,
             TsEventNs = e.TsEventNs,
         });
     }
