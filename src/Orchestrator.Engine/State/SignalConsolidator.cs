@@ -264,28 +264,11 @@ public sealed class SignalConsolidator
     }
 
     /// <summary>The outcome of the signal in hand.</summary>
-    private void Report(ConsolidationOutcome outcome, in EngineEvent e, ConsolidationMode mode, long value, int peerSourceId, long supportPpm, long neededPpm = 0)
-    {
-        _counts[(int)outcome]++;
-        _audit.TryPublish(new AuditRecord
-        {
-            Kind = KindOf(outcome),
-            Mode = mode,
-            SymbolId = e.SymbolId,
-            Side = e.IntentSide,
-            ConfidencePpm = e.ConfidencePpm,
-            SignalId = e.SignalId,
-            SourceId = e.SourceId,
-            Value = value,
-            PeerSourceId = peerSourceId,
-            SupportPpm = supportPpm,
-            NeededPpm = neededPpm,
-            TsEventNs = e.TsEventNs,
-        });
-    }
+    private void Report(ConsolidationOutcome outcome, in EngineEvent e, ConsolidationMode mode, long value, int peerSourceId, long supportPpm, long neededPpm = 0) =>
+        Report(outcome, Entry.Of(in e), e.SymbolId, mode, value, peerSourceId, e.TsEventNs, supportPpm, neededPpm);
 
-    /// <summary>The later outcome of a held signal.</summary>
-    private void Report(ConsolidationOutcome outcome, in Entry held, int symbolId, ConsolidationMode mode, long peerSignalId, int peerSourceId, long now)
+    /// <summary>An outcome, counted and audited: of the signal in hand, or later of a held one (then <paramref name="value"/> is the signal that decided it).</summary>
+    private void Report(ConsolidationOutcome outcome, in Entry signal, int symbolId, ConsolidationMode mode, long value, int peerSourceId, long nowNs, long supportPpm = 0, long neededPpm = 0)
     {
         _counts[(int)outcome]++;
         _audit.TryPublish(new AuditRecord
@@ -293,13 +276,15 @@ public sealed class SignalConsolidator
             Kind = KindOf(outcome),
             Mode = mode,
             SymbolId = symbolId,
-            Side = held.Side,
-            ConfidencePpm = held.ConfidencePpm,
-            SignalId = held.SignalId,
-            SourceId = held.SourceId,
-            Value = peerSignalId,
+            Side = signal.Side,
+            ConfidencePpm = signal.ConfidencePpm,
+            SignalId = signal.SignalId,
+            SourceId = signal.SourceId,
+            Value = value,
             PeerSourceId = peerSourceId,
-            TsEventNs = now,
+            SupportPpm = supportPpm,
+            NeededPpm = neededPpm,
+            TsEventNs = nowNs,
         });
     }
 
