@@ -76,8 +76,10 @@ public sealed class TradingEngine
 
         Agents = new AgentBook(Sources, Market);
         var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
+        var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
+        Consolidation = consolidator.Any ? consolidator : null;
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation);
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         if (agentLimits.Any)
         {
@@ -208,6 +210,12 @@ public sealed class TradingEngine
     public AuditTrail Audit { get; }
 
     public SignalEngineHandler SignalEngine { get; }
+
+    /// <summary>
+    /// The consolidation of outside signals before risk (<see cref="EngineOptions.Consolidation"/>);
+    /// null when no group consolidates. Its counts are read by the slow path.
+    /// </summary>
+    public SignalConsolidator? Consolidation { get; }
 
     public RiskManagerHandler Risk { get; }
 
@@ -495,6 +503,7 @@ public sealed class TradingEngine
         reader = new StateReader(body[layout.RangeOf(SnapshotSection.OrderManager)]);
         OrderManager.ReadState(ref reader);
         Orders.MapSources(SignalEngine.RestoredSourceMap!); // the snapshot's source ids are another process's
+        Consolidation?.MapSources(SignalEngine.RestoredSourceMap!);
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
     }
 
@@ -512,6 +521,11 @@ public sealed class TradingEngine
             SignalEngine.HasMomentumRule ? 1 : 0, SignalEngine.HasRsiRule ? 1 : 0,
             System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRecord>(), // the order table is a memory image: bump SnapshotFile.Version if OrderRecord's fields change
         ];
+        if (Consolidation is not null)
+        {
+            facts = [.. facts, Consolidation.Fingerprint()]; // only with consolidation: snapshots taken without it keep their layout
+        }
+
         return new SnapshotLayout(Symbols.Names, Orders.Capacity, Orders.IdBase, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }
 

@@ -21,4 +21,10 @@ public enum SubmitStatus : byte
     /// that is not the strategy's, a malformed intent, a strategy that is not started or was disabled.
     /// </summary>
     Refused,
+
+    /// <summary>
+    /// Fast path: consolidation held it back before risk (daemon.yaml <c>consolidation:</c>): pending in
+    /// its group's window, outvoted, or vetoed; the audit log says which. No order; <see cref="SubmitResult.Reject"/> is None.
+    /// </summary>
+    Held,
 }

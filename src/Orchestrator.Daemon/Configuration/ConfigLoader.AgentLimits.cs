@@ -29,7 +29,7 @@ public static partial class ConfigLoader
                 continue;
             }
 
-            if (name.Length == 0 || name.Length > SignalLimits.MaxSourceLength || !SignalLimits.IsSafeText(name) || name.Trim().Length != name.Length)
+            if (!IsUsableSourceName(name))
             {
                 limits.Error(name, $"is not a usable agent name: 1 to {SignalLimits.MaxSourceLength} characters, no control characters, no leading or trailing space (it must match the name the agent sends as its source)");
             }
@@ -47,6 +47,10 @@ public static partial class ConfigLoader
         limits.ReportUnknownKeys();
         return settings with { Limits = read };
     }
+
+    /// <summary>Whether <paramref name="name"/> can be a signal source's name (agents.limits, consolidation).</summary>
+    private static bool IsUsableSourceName(string name) =>
+        name.Length > 0 && name.Length <= SignalLimits.MaxSourceLength && SignalLimits.IsSafeText(name) && name.Trim().Length == name.Length;
 
     /// <summary>
     /// Carries the limits into the engine's options; a symbol outside the watch list is an error

@@ -172,6 +172,7 @@ public static partial class ConfigLoader
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
+        engine = ReadConsolidation(daemonFile, engine); // consolidation: ConfigLoader.Consolidation.cs
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         CheckProcessesAgainstStrategies(directory, daemon.Agents.Processes, strategies, errors); // ConfigLoader.AgentProcesses.cs

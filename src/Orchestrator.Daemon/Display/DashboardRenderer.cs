@@ -290,6 +290,11 @@ public static class DashboardRenderer
         SignalFate.Executed => "[green]executed[/]" + Suffix(s.Detail),
         SignalFate.Filled => "[green]filled[/]" + Suffix(s.Detail),
         SignalFate.Rejected => "[red]rejected[/]" + Suffix(s.Detail),
+        SignalFate.Held => "[yellow]held[/]",
+        SignalFate.Contributed => "[green]contributed[/]" + Suffix(s.Detail),
+        SignalFate.Outvoted => "[yellow]outvoted[/]" + Suffix(s.Detail),
+        SignalFate.Vetoed => "[red]vetoed[/]" + Suffix(s.Detail),
+        SignalFate.Expired => "[dim]expired[/]",
         _ => "[dim]pending[/]",
     };
 

@@ -67,6 +67,21 @@ public enum SignalFate
 
     /// <summary>Refused by risk or sizing, or its order was rejected by the broker (see the reason).</summary>
     Rejected,
+
+    /// <summary>Held back by consolidation, pending in its group's window (issue 18).</summary>
+    Held,
+
+    /// <summary>Held, then counted in a decision another signal traded (Detail: that signal).</summary>
+    Contributed,
+
+    /// <summary>Not traded: another signal decided against it, or first (Detail: that signal).</summary>
+    Outvoted,
+
+    /// <summary>Not traded: vetoed, or it is a veto source's signal (Detail: the veto).</summary>
+    Vetoed,
+
+    /// <summary>Held until its window ended without a decision, or replaced by its source's newer signal.</summary>
+    Expired,
 }
 
 /// <summary>One signal and its fate.</summary>

@@ -14,7 +14,9 @@ namespace Orchestrator.Daemon.Display;
 /// risk verdict for the same symbol and side, then by the order it caused; a fill or a broker
 /// reject of that order id settles it. Verdicts go to the oldest signal of that symbol and side
 /// still waiting for one, which is exact when the stages share a thread (the default) and at
-/// worst swaps two same-side signals of one symbol in a pipelined engine.
+/// worst swaps two same-side signals of one symbol in a pipelined engine. A signal consolidation held
+/// back (issue 18) takes its fate from the consolidation records (matched by signal id, source and
+/// symbol) and waits for no verdict.
 /// </remarks>
 public sealed class RecentSignals : IAuditObserver
 {
@@ -69,6 +71,21 @@ public sealed class RecentSignals : IAuditObserver
                     }
 
                     break;
+                case AuditKind.ConsolidationHeld:
+                case AuditKind.ConsolidationOutvoted:
+                case AuditKind.ConsolidationVetoed:
+                case AuditKind.ConsolidationVeto:
+                case AuditKind.ConsolidationContributed:
+                case AuditKind.ConsolidationExpired:
+                case AuditKind.ConsolidationSuperseded:
+                    // Issue 18: consolidation held the signal back; it waits for no risk verdict.
+                    if ((index = WithSignal(record)) >= 0)
+                    {
+                        _entries[index].Fate = FateOf(record.Kind);
+                        _entries[index].Peer = record.Kind == AuditKind.ConsolidationHeld ? 0 : record.Value;
+                    }
+
+                    break;
                 case AuditKind.OrderFilled:
                 case AuditKind.OrderRejected:
                     if (record.ClientOrderId != 0 && (index = WithOrder(record.ClientOrderId)) >= 0)
@@ -98,6 +115,7 @@ public sealed class RecentSignals : IAuditObserver
                 {
                     SignalFate.Rejected => e.Reason.ToString(),
                     SignalFate.Executed or SignalFate.Filled => "#" + e.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    SignalFate.Contributed or SignalFate.Outvoted or SignalFate.Vetoed when e.Peer != 0 => "signal " + e.Peer.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     _ => string.Empty,
                 };
                 views.Add(new SignalView(s.TsEventNs, symbols.GetName(s.SymbolId), SideText(s.Side), SourceText(s, sources), s.ConfidencePpm / 1_000_000m, e.Fate, detail));
@@ -155,6 +173,31 @@ public sealed class RecentSignals : IAuditObserver
         return -1;
     }
 
+    /// <summary>The newest signal a consolidation record is about (same signal id, source and symbol); -1 if none.</summary>
+    private int WithSignal(in AuditRecord record)
+    {
+        for (int age = 0; age < _count; age++)
+        {
+            int i = Index(age);
+            AuditRecord s = _entries[i].Signal;
+            if (s.Kind == AuditKind.SignalReceived && s.SignalId == record.SignalId && s.SourceId == record.SourceId && s.SymbolId == record.SymbolId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static SignalFate FateOf(AuditKind kind) => kind switch
+    {
+        AuditKind.ConsolidationHeld => SignalFate.Held,
+        AuditKind.ConsolidationContributed => SignalFate.Contributed,
+        AuditKind.ConsolidationOutvoted => SignalFate.Outvoted,
+        AuditKind.ConsolidationVetoed or AuditKind.ConsolidationVeto => SignalFate.Vetoed,
+        _ => SignalFate.Expired,
+    };
+
     private static bool Same(in AuditRecord signal, in AuditRecord other) => signal.SymbolId == other.SymbolId && signal.Side == other.Side;
 
     private static string SideText(Side side) => side switch
@@ -183,5 +226,8 @@ public sealed class RecentSignals : IAuditObserver
         public bool Passed;
         public long OrderId;
         public RejectReason Reason;
+
+        /// <summary>The other signal a consolidation outcome names (the decision, or the veto).</summary>
+        public long Peer;
     }
 }

@@ -120,6 +120,20 @@ public sealed partial class OrchestratorMetrics : IDisposable
         {
             CreateGatewayInstruments(m, gateway.Counters);
         }
+
+        if (Engine.Consolidation is { } consolidation)
+        {
+            m.CreateObservableCounter("orchestrator.engine.consolidation", () => ConsolidationOutcomes(consolidation), "{signal}",
+                "Outside signals by what consolidation did (issue 18): decided, held, outvoted, vetoed, veto, contributed, expired, superseded");
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ConsolidationOutcomes(Engine.State.SignalConsolidator consolidation)
+    {
+        foreach (Engine.State.ConsolidationOutcome outcome in Enum.GetValues<Engine.State.ConsolidationOutcome>())
+        {
+            yield return new(consolidation.Count(outcome), new KeyValuePair<string, object?>("outcome", SnakeCase(outcome.ToString())));
+        }
     }
 
     /// <summary>The TCP signal gateway's counters (read on the collector's thread; the gateway keeps them).</summary>

@@ -124,11 +124,58 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.DayStarted:
                 line.Append("Trading day started: start-of-day equity "u8); Money(line, r.Value);
                 break;
+            case AuditKind.ConsolidationDecided:
+                Consolidated(line, "Consolidation decided: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);
+                line.Append(" ("u8); line.Append(r.Value); line.Append(" signals for, support "u8); Support(line, r.SupportPpm); line.Append((byte)')');
+                break;
+            case AuditKind.ConsolidationHeld:
+                Consolidated(line, "Consolidation held: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);
+                line.Append(" (support "u8); Support(line, r.SupportPpm); line.Append(" of "u8); Support(line, r.NeededPpm); line.Append((byte)')');
+                break;
+            case AuditKind.ConsolidationOutvoted:
+                Consolidated(line, "Consolidation outvoted: "u8, r, symbol); line.Append(" by "u8); Mode(line, r.Mode);
+                line.Append(": "u8); Peer(line, r); line.Append(" decided"u8);
+                break;
+            case AuditKind.ConsolidationVetoed:
+                Consolidated(line, "Consolidation vetoed: "u8, r, symbol); line.Append(": veto "u8); Peer(line, r);
+                break;
+            case AuditKind.ConsolidationVeto:
+                Consolidated(line, "Consolidation veto: "u8, r, symbol); line.Append(" blocks "u8);
+                line.Append(SideText(r.Side == Side.Buy ? Side.Sell : r.Side == Side.Sell ? Side.Buy : Side.None)); line.Append(" signals for the window"u8);
+                break;
+            case AuditKind.ConsolidationContributed:
+                Consolidated(line, "Consolidation contributed: "u8, r, symbol); line.Append(" to "u8); Peer(line, r);
+                line.Append(" ("u8); Mode(line, r.Mode); line.Append((byte)')');
+                break;
+            case AuditKind.ConsolidationExpired:
+                Consolidated(line, "Consolidation expired: "u8, r, symbol); line.Append(": no decision within the window ("u8); Mode(line, r.Mode); line.Append((byte)')');
+                break;
+            case AuditKind.ConsolidationSuperseded:
+                Consolidated(line, "Consolidation superseded: "u8, r, symbol); line.Append(" by [signal "u8); line.Append(r.Value); line.Append("] from the same source"u8);
+                break;
             default:
                 line.Append("Audit "u8); line.Append(Utf8EnumNames<AuditKind>.Get(r.Kind));
                 break;
         }
     }
+
+    /// <summary>"{prefix}AAPL BUY [signal N] from NAME": the signal a consolidation record is about.</summary>
+    private void Consolidated(Utf8LineBuffer line, ReadOnlySpan<byte> prefix, in AuditRecord r, ReadOnlySpan<char> symbol)
+    {
+        line.Append(prefix); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side)); SignalIdSuffix(line, r.SignalId);
+        line.Append(" from "u8); Source(line, r.SourceId);
+    }
+
+    /// <summary>"[signal M] from NAME": the other signal of a consolidation record.</summary>
+    private void Peer(Utf8LineBuffer line, in AuditRecord r)
+    {
+        line.Append("[signal "u8); line.Append(r.Value); line.Append("] from "u8); Source(line, r.PeerSourceId);
+    }
+
+    private static void Mode(Utf8LineBuffer line, Options.ConsolidationMode mode) => line.Append(Options.ConsolidationModes.Name(mode));
+
+    /// <summary>A support figure stored ×10^6 (weights, or sources ×10^6 for a quorum).</summary>
+    private static void Support(Utf8LineBuffer line, long ppm) => line.Append(ppm / 1_000_000m, "0.##");
 
     private void Fill(Utf8LineBuffer line, in AuditRecord r, ReadOnlySpan<char> symbol)
     {

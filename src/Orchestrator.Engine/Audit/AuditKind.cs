@@ -23,4 +23,31 @@ public enum AuditKind : byte
     DayStarted,
     RiskParametersApplied,
     OrderStatusUnknown,
+
+    // Consolidation (State.SignalConsolidator): every signal of a consolidated group gets one of the
+    // first five when it arrives; a held one later gets one of the last four.
+
+    /// <summary>A signal that trades: it decided its group (Value = signals for it, SupportPpm).</summary>
+    ConsolidationDecided,
+
+    /// <summary>A signal held back, pending in its window (SupportPpm so far, NeededPpm).</summary>
+    ConsolidationHeld,
+
+    /// <summary>A signal that did not trade: another one decided against it or first (Value, PeerSourceId = that signal).</summary>
+    ConsolidationOutvoted,
+
+    /// <summary>A signal that did not trade: a veto source's signal against its side holds (Value, PeerSourceId = the veto).</summary>
+    ConsolidationVetoed,
+
+    /// <summary>A veto source's signal, recorded as a veto of the other side; it does not trade.</summary>
+    ConsolidationVeto,
+
+    /// <summary>A held signal that counted in a decision (Value, PeerSourceId = the signal that traded).</summary>
+    ConsolidationContributed,
+
+    /// <summary>A held signal whose window ended without a decision (or that the full table dropped, oldest first).</summary>
+    ConsolidationExpired,
+
+    /// <summary>A held signal replaced by a newer one of the same source (Value = the newer signal id).</summary>
+    ConsolidationSuperseded,
 }

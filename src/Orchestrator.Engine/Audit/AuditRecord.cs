@@ -25,4 +25,16 @@ public struct AuditRecord
     /// <summary>A kind-specific figure: position size in basis points of equity, leaves quantity, equity.</summary>
     public long Value;
     public long TsEventNs;
+
+    /// <summary>Consolidation records: the group's mode.</summary>
+    public Options.ConsolidationMode Mode;
+
+    /// <summary>Consolidation records: the source of the other signal named in <see cref="Value"/> (the one that decided, or the veto).</summary>
+    public int PeerSourceId;
+
+    /// <summary>Consolidation records: the support of the signal's side, ×10^6 (summed weights, or sources for a quorum).</summary>
+    public long SupportPpm;
+
+    /// <summary>Consolidation records: the support a side needs, ×10^6.</summary>
+    public long NeededPpm;
 }

@@ -15,6 +15,8 @@ namespace Orchestrator.Engine.Handlers;
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
 /// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
+/// Before any check, an outside signal's intent passes consolidation (<see cref="SignalConsolidator"/>,
+/// when groups are configured): a signal it holds back reaches no check and is not refused here.
 /// It also owns the kill switch and the trading day (rolled over on event time), and, as the
 /// first trading stage, marks the portfolio with each trade and bar (its equity is incremental).
 /// </summary>
@@ -49,10 +51,12 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
     private readonly AgentLimitTable? _agentLimits;
     private readonly AgentBook? _agents;
+    private readonly SignalConsolidator? _consolidator;
     private long _appliedVersion;
 
-    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null, AgentLimitTable? agentLimits = null, AgentBook? agents = null)
+    public RiskManagerHandler(RiskOptions options, SymbolTable symbols, MarketState market, Portfolio portfolio, OrderStore orders, AuditTrail audit, EngineCounters counters, ParameterMailbox<RiskParameters>? mailbox = null, AgentLimitTable? agentLimits = null, AgentBook? agents = null, SignalConsolidator? consolidator = null)
     {
+        _consolidator = consolidator is { Any: true } ? consolidator : null;
         _mailbox = mailbox;
         _agentLimits = agentLimits is { Any: true } && agents is not null ? agentLimits : null;
         _agents = agents;
@@ -137,6 +141,11 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
+        if (_consolidator is not null && data.Kind == EventKind.TradeSignal && data.Origin == IntentOrigin.External && data.HasIntent && data.Reject == RejectReason.None)
+        {
+            _consolidator.Admit(ref data); // held back: the intent is cleared, nothing below applies
+        }
+
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
             if (data.Kind == EventKind.TradeSignal && data.SignalSide == Side.None && data.Reject == RejectReason.None)
@@ -154,11 +163,18 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         }
     }
 
+    /// <summary>
+    /// Whether an intent is well formed (side, confidence in range, a consistent order intent); the
+    /// symbol is checked by the caller. Risk refuses one that is not as <see cref="RejectReason.InvalidSignal"/>;
+    /// consolidation lets it take no part.
+    /// </summary>
+    internal static bool IsWellFormed(in EngineEvent e) =>
+        e.IntentSide != Side.None && e.ConfidencePpm >= 0 && e.ConfidencePpm <= Ppm && e.IntentLimitRaw >= 0
+        && SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) && e.IntentTif <= TimeInForce.Fok && e.IntentQuantityCap >= 0;
+
     private RejectReason Check(ref EngineEvent e)
     {
-        if ((uint)e.SymbolId >= (uint)_allowed.Length || e.IntentSide == Side.None
-            || e.ConfidencePpm < 0 || e.ConfidencePpm > Ppm || e.IntentLimitRaw < 0
-            || !SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) || e.IntentTif > TimeInForce.Fok || e.IntentQuantityCap < 0)
+        if ((uint)e.SymbolId >= (uint)_allowed.Length || !IsWellFormed(in e))
         {
             return RejectReason.InvalidSignal;
         }
@@ -328,7 +344,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
-    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version, the per-agent buckets.</summary>
+    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version, the per-agent buckets, consolidation.</summary>
     internal void WriteState(ref StateWriter w)
     {
         w.Bools(_allowed);
@@ -348,6 +364,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         w.Int64(_startOfDayEquityRaw);
         w.Int64(_appliedVersion);
         _agentLimits?.WriteState(ref w);
+        _consolidator?.WriteState(ref w);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -370,6 +387,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _startOfDayEquityRaw = r.Int64();
         _appliedVersion = r.Int64();
         _agentLimits?.ReadState(ref r);
+        _consolidator?.ReadState(ref r);
     }
 
     private void StartDay(long tsNs)

@@ -36,6 +36,12 @@ public sealed record EngineOptions
     /// </summary>
     public IReadOnlyList<AgentLimit> AgentLimits { get; init; } = [];
 
+    /// <summary>
+    /// Consolidation groups (<see cref="State.SignalConsolidator"/>): symbols whose outside signals are
+    /// consolidated before risk; a symbol in no group passes through. Fixed for the engine's life.
+    /// </summary>
+    public IReadOnlyList<ConsolidationGroup> Consolidation { get; init; } = [];
+
     /// <summary>Inbound ring slots (power of two).</summary>
     public int InboundBufferSize { get; init; } = 1 << 14;
 

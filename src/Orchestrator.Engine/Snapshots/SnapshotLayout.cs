@@ -31,7 +31,7 @@ public sealed class SnapshotLayout
 
     /// <summary>Names of the fact values in <see cref="Facts"/>, for refusal messages.</summary>
     public static IReadOnlyList<string> FactNames { get; } =
-        ["sma period", "fast ema period", "slow ema period", "rsi period", "macd fast", "macd slow", "macd signal", "atr period", "bollinger period", "momentum rule", "rsi rule", "order record bytes"];
+        ["sma period", "fast ema period", "slow ema period", "rsi period", "macd fast", "macd slow", "macd signal", "atr period", "bollinger period", "momentum rule", "rsi rule", "order record bytes", "consolidation groups"];
 
     public IReadOnlyList<string> Symbols { get; }
 

@@ -369,8 +369,14 @@ public sealed class StrategyHost
             throw;
         }
 
-        return e.ClientOrderId != 0
-            ? new SubmitResult(SubmitStatus.Accepted, RejectReason.None, e.SignalId, e.ClientOrderId, e.Quantity)
+        if (e.ClientOrderId != 0)
+        {
+            return new SubmitResult(SubmitStatus.Accepted, RejectReason.None, e.SignalId, e.ClientOrderId, e.Quantity);
+        }
+
+        // A side but no intent and no refusal: consolidation held it back (the audit says why).
+        return e.Reject == RejectReason.None && !e.HasIntent && e.SignalSide != Side.None
+            ? new SubmitResult(SubmitStatus.Held, RejectReason.None, e.SignalId, 0, 0)
             : new SubmitResult(SubmitStatus.Rejected, e.Reject == RejectReason.None ? RejectReason.ZeroQuantity : e.Reject, e.SignalId, 0, 0);
     }
 

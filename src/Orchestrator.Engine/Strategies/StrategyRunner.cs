@@ -169,9 +169,9 @@ internal sealed class StrategyRunner : IStrategyContext
         {
             Interlocked.Increment(ref _accepted);
         }
-        else
+        else if (result.Status != SubmitStatus.Held)
         {
-            Interlocked.Increment(ref _refused);
+            Interlocked.Increment(ref _refused); // a held signal was not refused: consolidation counts it (TradingEngine.Consolidation)
         }
 
         return result;
@@ -386,7 +386,7 @@ internal sealed class StrategyRunner : IStrategyContext
 /// <param name="Threading">Fast or slow path.</param>
 /// <param name="Signals">Submit calls.</param>
 /// <param name="Taken">Signals that made an order (fast path) or entered the ring (slow path).</param>
-/// <param name="Refused">Signals refused (by the host's checks, risk, sizing or the order manager; or the ring was full).</param>
+/// <param name="Refused">Signals refused (by the host's checks, risk, sizing or the order manager; or the ring was full); not those consolidation held back.</param>
 /// <param name="Errors">Exceptions thrown by the strategy's callbacks.</param>
 /// <param name="Disabled">Disabled after too many exceptions in a row.</param>
 /// <param name="DroppedMarketData">Ticks and bars a slow-path strategy lost by falling behind.</param>

@@ -101,4 +101,27 @@ public sealed class RecentSignalsTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(8, recent.Copy(s_symbols, new TextInterner()).Count);
     }
+
+    [Fact]
+    public void Observe_ASignalConsolidationHeld_TakesItsFateFromConsolidation_AndNotTheNextSignalsVerdict()
+    {
+        var sources = new TextInterner();
+        int alpha = sources.Intern("alpha");
+        int beta = sources.Intern("beta");
+        var recent = new RecentSignals();
+        AuditRecord Signal(AuditKind kind, int source, long signalId, long value = 0) => Record(kind, "AAPL", Side.Buy, value: value, sourceId: source) with { SignalId = signalId };
+
+        recent.Observe(Signal(AuditKind.SignalReceived, alpha, 1));
+        recent.Observe(Signal(AuditKind.ConsolidationHeld, alpha, 1));
+        recent.Observe(Signal(AuditKind.SignalReceived, beta, 2));
+        recent.Observe(Signal(AuditKind.ConsolidationContributed, alpha, 1, value: 2));
+        recent.Observe(Signal(AuditKind.ConsolidationDecided, beta, 2));
+        recent.Observe(Record(AuditKind.RiskPassed, "AAPL", Side.Buy));
+        recent.Observe(Record(AuditKind.OrderSubmitted, "AAPL", Side.Buy, orderId: 9));
+
+        IReadOnlyList<SignalView> signals = recent.Copy(s_symbols, sources);
+
+        Assert.Equal((SignalFate.Executed, "#9"), (signals[0].Fate, signals[0].Detail)); // beta's signal traded
+        Assert.Equal((SignalFate.Contributed, "signal 2"), (signals[1].Fate, signals[1].Detail)); // alpha's counted in it
+    }
 }

@@ -59,6 +59,10 @@ public sealed class AuditLinesTests(ITestOutputHelper output) : IDisposable
                     ReasonTextId = v % 2 == 0 ? reason : 0,
                     Value = kind is AuditKind.RiskPassed ? bps[v % bps.Length] : kind is AuditKind.RuleSignal ? v % 3 : kind is AuditKind.DayStarted ? prices[v] : v * 11,
                     TsEventNs = v == 1 ? 0 : 1737595279000000000 + v,
+                    Mode = (Engine.Options.ConsolidationMode)(v % 6), // 5 = an undefined mode
+                    PeerSourceId = v % 3 == 2 ? plainSource : v % 3 == 1 ? oddSource : 0,
+                    SupportPpm = prices[v] % 100_000_000,
+                    NeededPpm = v * 500_000,
                 });
             }
         }

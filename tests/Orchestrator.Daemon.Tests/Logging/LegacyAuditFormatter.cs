@@ -37,9 +37,26 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
             AuditKind.CancelAllRequested => (r.Quantity > 0 ? AuditLevel.Warning : AuditLevel.Info, Invariant($"Cancel all: {r.Quantity} open orders")),
             AuditKind.RiskParametersApplied => (AuditLevel.Warning, Invariant($"Risk parameters updated (version {r.Value}): new limits in force from the next event")),
             AuditKind.DayStarted => (AuditLevel.Info, Invariant($"Trading day started: start-of-day equity {Money(r.Value)}")),
+            // Issue 18: consolidation's records (written with the UTF-8 formatter; this is their string oracle).
+            AuditKind.ConsolidationDecided => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation decided: ", r)} by {ModeText(r)} ({r.Value} signals for, support {Support(r.SupportPpm)})")),
+            AuditKind.ConsolidationHeld => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation held: ", r)} by {ModeText(r)} (support {Support(r.SupportPpm)} of {Support(r.NeededPpm)})")),
+            AuditKind.ConsolidationOutvoted => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation outvoted: ", r)} by {ModeText(r)}: {Peer(r)} decided")),
+            AuditKind.ConsolidationVetoed => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation vetoed: ", r)}: veto {Peer(r)}")),
+            AuditKind.ConsolidationVeto => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation veto: ", r)} blocks {SideText(r.Side == Side.Buy ? Side.Sell : r.Side == Side.Sell ? Side.Buy : Side.None)} signals for the window")),
+            AuditKind.ConsolidationContributed => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation contributed: ", r)} to {Peer(r)} ({ModeText(r)})")),
+            AuditKind.ConsolidationExpired => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation expired: ", r)}: no decision within the window ({ModeText(r)})")),
+            AuditKind.ConsolidationSuperseded => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation superseded: ", r)} by [signal {r.Value}] from the same source")),
             _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
         };
     }
+
+    private string Consolidated(string prefix, in AuditRecord r) => prefix + symbols.GetName(r.SymbolId) + " " + SideText(r.Side) + SignalSuffix(r.SignalId) + " from " + SourceText(r.SourceId);
+
+    private string Peer(in AuditRecord r) => Invariant($"[signal {r.Value}] from {SourceText(r.PeerSourceId)}");
+
+    private static string ModeText(in AuditRecord r) => Orchestrator.Engine.Options.ConsolidationModes.Name(r.Mode);
+
+    private static string Support(long ppm) => (ppm / 1_000_000m).ToString("0.##", CultureInfo.InvariantCulture);
 
     private string Money(long raw) => currencySymbol + FixedPoint.ToDecimal(raw).ToString("#,0.00####", CultureInfo.InvariantCulture);
 

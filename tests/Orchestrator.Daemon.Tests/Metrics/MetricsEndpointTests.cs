@@ -290,6 +290,35 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Equal(1, text.Value("orchestrator_mcp_tool_calls_total", ("tool", "submit_signal"), ("transport", "stdio"), ("outcome", "error")));
     }
 
+    [Fact]
+    public void EngineMeter_CountsConsolidationOutcomes_WhenGroupsAreConfigured()
+    {
+        SessionOptions options = DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 2000, WaitStrategyKind.Blocking);
+        options = options with
+        {
+            Engine = options.Engine with
+            {
+                Consolidation = [new Engine.Options.ConsolidationGroup { Name = "g", Symbols = [options.Engine.Symbols[0]], Mode = Engine.Options.ConsolidationMode.Quorum, Quorum = 3, Window = TimeSpan.FromHours(1) }],
+            },
+        };
+        using var session = new TradingSession(options, NullAuditWriter.Instance);
+        session.Start("test");
+        using var metrics = new OrchestratorMetrics(session);
+        using var exporter = new PrometheusExporter(metrics.Meters);
+        session.Engine.PublishSignal(0, Core.Side.Buy, 900_000, 0, 1, "alpha", null, 1);
+        session.Engine.PublishSignal(0, Core.Side.Buy, 900_000, 0, 2, "beta", null, 2);
+        Assert.True(session.Engine.WaitUntilQuiet(s_hang));
+
+        PrometheusText text = PrometheusText.Parse(exporter.Scrape());
+        session.Stop();
+
+        Assert.Equal(2, text.Value("orchestrator_engine_consolidation_total", ("outcome", "held")));
+        Assert.Equal(0, text.Value("orchestrator_engine_consolidation_total", ("outcome", "decided")));
+        using var without = new OrchestratorMetrics(Session); // no groups: no series
+        using var withoutExporter = new PrometheusExporter(without.Meters);
+        Assert.False(PrometheusText.Parse(withoutExporter.Scrape()).Has("orchestrator_engine_consolidation_total"));
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Probe, DateTimeOffset CheckedAt)> ProbeAsync(HttpClient http)
     {
         HttpResponseMessage response = await http.GetAsync(new Uri("/health", UriKind.Relative));

@@ -92,6 +92,25 @@ public sealed class StrategyHostTests
     }
 
     [Fact]
+    public void Submit_HeldBackByConsolidation_SaysHeld_NotRefused()
+    {
+        var strategy = new ScriptedStrategy { BuyOnTickNumber = 1 };
+        EngineHarness harness = Harness(strategy, o => o with
+        {
+            Consolidation = [new ConsolidationGroup { Name = "g", Symbols = ["AAPL"], Mode = ConsolidationMode.Quorum, Quorum = 2, Window = TimeSpan.FromMinutes(1) }],
+        });
+
+        harness.Trade(0, 100m);
+
+        SubmitResult result = strategy.Results.Single();
+        Assert.Equal((SubmitStatus.Held, RejectReason.None, 0L), (result.Status, result.Reject, result.ClientOrderId));
+        Assert.Empty(harness.TakeOrders());
+        Assert.Equal(0, harness.Engine.Strategies!.Status()[0].Refused); // held is not refused: consolidation counts it
+        Assert.Equal(1, harness.Engine.Consolidation!.Count(ConsolidationOutcome.Held));
+        Assert.Equal(0, harness.Engine.Counters.TotalRejects);
+    }
+
+    [Fact]
     public void ReportsOfItsOwnOrders_ReachOnOrderUpdateAndOnFill_AndItsPosition_OthersDoNot()
     {
         var strategy = new ScriptedStrategy { BuyOnTickNumber = 1 };
