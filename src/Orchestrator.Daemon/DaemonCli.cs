@@ -345,7 +345,7 @@ public static class DaemonCli
             using var session = new TradingSession(options);
             foreach (LlmAgentDefinition llmAgent in config.LlmAgents)
             {
-                llmAgent.RiskLimits.Follow(() => session.CurrentRiskParameters); // prompts show the limits in force, live changes included
+                llmAgent.Runtime.Follow(() => session.CurrentRiskParameters); // prompts show the limits in force, live changes included
             }
 
             var recentSignals = new Display.RecentSignals();

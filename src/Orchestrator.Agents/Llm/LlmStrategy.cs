@@ -47,6 +47,7 @@ public sealed class LlmStrategy : IStrategy
     private readonly LlmStrategyOptions _options;
     private readonly IChatClient _chat;
     private readonly Func<string>? _riskLimits;
+    private readonly LlmCallMetrics? _metrics;
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly List<LlmSignalRecord> _signals = [];
     private readonly List<LlmFillRecord> _fills = [];
@@ -58,10 +59,12 @@ public sealed class LlmStrategy : IStrategy
     private long _signalsSubmitted;
 
     /// <param name="options">The model and how to ask it (validated here); <see cref="LlmStrategyOptions.AgentName"/> names it in logs.</param>
-    /// <param name="chat">The client to ask (<see cref="LlmChatClients.Create(LlmStrategyOptions)"/>, a transcript replayer, …); not disposed here.</param>
+    /// <param name="chat">The client to ask (<see cref="LlmChatClients.Create(LlmStrategyOptions, LlmCallMetrics?)"/>, a transcript replayer, …); not disposed here.</param>
     /// <param name="schedule">When to ask, in event time.</param>
     /// <param name="riskLimits">The risk limits in force as text for the prompt, read at each call (null = none shown).</param>
-    public LlmStrategy(LlmStrategyOptions options, IChatClient chat, LlmSchedule schedule, Func<string>? riskLimits = null)
+    /// <param name="metrics">Where the answers it could not use are recorded (malformed, refused items); the calls themselves are
+    /// recorded by the client <see cref="LlmChatClients.Create(LlmStrategyOptions, LlmCallMetrics?)"/> built with the same metrics.</param>
+    public LlmStrategy(LlmStrategyOptions options, IChatClient chat, LlmSchedule schedule, Func<string>? riskLimits = null, LlmCallMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(chat);
@@ -76,6 +79,7 @@ public sealed class LlmStrategy : IStrategy
         _chat = chat;
         Schedule = schedule;
         _riskLimits = riskLimits;
+        _metrics = metrics;
         Timeframes = [schedule.BarLength];
     }
 
@@ -227,12 +231,14 @@ public sealed class LlmStrategy : IStrategy
         LlmAnswer answer = LlmSignalParser.Parse(content, names, _options.MaxSignals);
         if (answer.DocumentError is not null)
         {
+            _metrics?.RecordFailure(_options.AgentName, answer.DocumentErrorKind!, TimeSpan.Zero); // the call was counted by the client; its answer was unusable
             Fail(answer.DocumentErrorKind!, _options.Scrub(answer.DocumentError) + "; answer began: " + LlmSignalParser.Clip(_options.Scrub(content), 200));
             return;
         }
 
         foreach (string refused in answer.RefusedItems)
         {
+            _metrics?.RecordFailure(_options.AgentName, StrategyFailureKinds.InvalidSignal, TimeSpan.Zero);
             Count(StrategyFailureKinds.InvalidSignal);
             s_logger.Warn("{0}: refused a signal from the model ({1}): {2}", _options.AgentName, StrategyFailureKinds.InvalidSignal, _options.Scrub(refused));
         }

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Globalization;
 using NLog;
+using Orchestrator.Agents.Llm;
 
 namespace Orchestrator.Agents.Strategy;
 
@@ -16,7 +17,9 @@ internal static class LlmCallErrors
     /// <summary>
     /// The kind and detail of <paramref name="ex"/>, thrown by a call with <paramref name="llm"/>'s
     /// options: a cancellation is the model's <see cref="StrategyFailureKinds.Timeout"/> (a caller that
-    /// cancels on its own account handles that before asking); an HTTP status or an unreachable server
+    /// cancels on its own account handles that before asking); a refusal after the client's retries
+    /// (<see cref="LlmHttpException"/>) is its own kind (<see cref="StrategyFailureKinds.RateLimited"/> or
+    /// <see cref="StrategyFailureKinds.HttpError"/>); another HTTP status or an unreachable server
     /// is <see cref="StrategyFailureKinds.HttpError"/>; anything else means the server answered but not
     /// with a usable chat completion (<see cref="StrategyFailureKinds.MalformedJson"/>).
     /// </summary>
@@ -28,6 +31,9 @@ internal static class LlmCallErrors
         {
             case OperationCanceledException:
                 return (StrategyFailureKinds.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer from the model within {llm.Timeout.TotalSeconds:0.###} s"));
+
+            case LlmHttpException refused:
+                return (refused.Kind, FirstLine(llm.Scrub(refused.Message))); // one line fit to show, by its contract
 
             case ClientResultException result:
                 {

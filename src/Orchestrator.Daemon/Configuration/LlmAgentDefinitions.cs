@@ -17,41 +17,47 @@ namespace Orchestrator.Daemon.Configuration;
 /// <param name="Model">The entry as loaded.</param>
 /// <param name="Options">How its model is asked (key included: never show these options but through their <c>ToString</c>).</param>
 /// <param name="Schedule">When it asks, in event time.</param>
-/// <param name="RiskLimits">The risk limits its prompts show (the session's current ones once a session follows them).</param>
-public sealed record LlmAgentDefinition(string Name, AgentModel Model, LlmStrategyOptions Options, LlmSchedule Schedule, LlmRiskLimits RiskLimits)
+/// <param name="Runtime">The call metrics and the risk limits its prompts show (shared by the configuration's LLM agents).</param>
+public sealed record LlmAgentDefinition(string Name, AgentModel Model, LlmStrategyOptions Options, LlmSchedule Schedule, LlmAgentRuntime Runtime)
 {
     /// <summary>A new strategy asking <paramref name="chat"/> (not disposed by it).</summary>
-    public IStrategy Create(IChatClient chat) => new LlmStrategy(Options, chat, Schedule, RiskLimits.Text);
+    public IStrategy Create(IChatClient chat) => new LlmStrategy(Options, chat, Schedule, Runtime.RiskLimitsText, Runtime.Metrics);
 
-    /// <summary>Its entry among the configured strategies: each instance asks a client of its own provider (<see cref="LlmChatClients"/>).</summary>
+    /// <summary>Its entry among the configured strategies: each instance asks a client of its own provider (<see cref="LlmChatClients"/>), metered.</summary>
     public StrategyDefinition Strategy(string agentModelPath) =>
-        new(Name, typeof(LlmStrategy).FullName!, agentModelPath, Model.Symbols, Enabled: true, StrategyThreading.SlowPath, () => Create(LlmChatClients.Create(Options)));
+        new(Name, typeof(LlmStrategy).FullName!, agentModelPath, Model.Symbols, Enabled: true, StrategyThreading.SlowPath, () => Create(LlmChatClients.Create(Options, Runtime.Metrics)));
 }
 
 /// <summary>
-/// The risk limits an LLM strategy's prompt shows, as the JSON <c>GET /api/risk</c> answers
-/// (<see cref="RiskParametersYaml"/>): the configuration's, until <see cref="Follow"/> points it at a
-/// running session's current parameters (live changes included). Read on the strategies' threads.
+/// What the LLM strategies of one configuration share with the session that runs them: the call
+/// metrics (<see cref="Metrics"/>, one per loaded configuration and so per daemon process: their clients
+/// record into it, <c>/metrics</c> and the health monitor read it) and the risk limits their prompts
+/// show, as the JSON <c>GET /api/risk</c> answers (<see cref="RiskParametersYaml"/>): the configuration's,
+/// until <see cref="Follow"/> points them at a running session's current parameters (live changes
+/// included). Read on the strategies' threads.
 /// </summary>
-public sealed class LlmRiskLimits
+public sealed class LlmAgentRuntime
 {
     private Func<RiskParameters> _source;
 
-    public LlmRiskLimits(RiskParameters configured)
+    public LlmAgentRuntime(RiskParameters configured)
     {
         ArgumentNullException.ThrowIfNull(configured);
         _source = () => configured;
     }
 
-    /// <summary>From now on the text shows <paramref name="current"/>'s parameters (thread-safe; read at each model call).</summary>
+    /// <summary>The LLM agents' call metrics.</summary>
+    public LlmCallMetrics Metrics { get; } = new();
+
+    /// <summary>From now on the prompts show <paramref name="current"/>'s parameters (thread-safe; read at each model call).</summary>
     public void Follow(Func<RiskParameters> current)
     {
         ArgumentNullException.ThrowIfNull(current);
         Volatile.Write(ref _source, current); // release: a strategy thread that reads the new source sees it whole
     }
 
-    /// <summary>The parameters in force, as JSON text.</summary>
-    public string Text() => RiskParametersYaml.ToJson(Volatile.Read(ref _source)()).ToJsonString(); // acquire: pairs with Follow's release
+    /// <summary>The risk parameters in force, as JSON text.</summary>
+    public string RiskLimitsText() => RiskParametersYaml.ToJson(Volatile.Read(ref _source)()).ToJsonString(); // acquire: pairs with Follow's release
 }
 
 /// <summary>Turns agent_model.yaml's role-strategy entries into <see cref="LlmAgentDefinition"/>s (called by <see cref="ConfigLoader"/>).</summary>
@@ -80,7 +86,7 @@ public static class LlmAgentDefinitions
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(strategyNames);
         ArgumentNullException.ThrowIfNull(errors);
-        var riskLimits = new LlmRiskLimits(new RiskParameters(engine.Risk, engine.Sizing, engine.Exits));
+        var runtime = new LlmAgentRuntime(new RiskParameters(engine.Risk, engine.Sizing, engine.Exits));
         var definitions = new List<LlmAgentDefinition>();
         foreach ((string name, AgentModel model) in agents.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
@@ -108,7 +114,7 @@ public static class LlmAgentDefinitions
             }
 
             LlmSchedule schedule = model.OnBarClose is { } timeframe ? LlmSchedule.OnBarClose(timeframe) : LlmSchedule.Every(model.Interval!.Value);
-            definitions.Add(new LlmAgentDefinition(name, model, ToOptions(name, model, fallbackKey), schedule, riskLimits));
+            definitions.Add(new LlmAgentDefinition(name, model, ToOptions(name, model, fallbackKey), schedule, runtime));
         }
 
         return definitions;
