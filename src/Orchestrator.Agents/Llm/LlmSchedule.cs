@@ -6,7 +6,7 @@ namespace Orchestrator.Agents.Llm;
 /// <summary>
 /// When an <see cref="LlmStrategy"/> asks its model, in event time (agent_model.yaml <c>on: bar_close(5m)</c>
 /// or <c>interval</c>): when a bar of <see cref="BarClose"/> closes (the first of its symbols' bars of that
-/// period to close), or every <see cref="Interval"/> (at multiples of it since the epoch, through the host's timers).
+/// period to close, on the input that closed it: its event time), or every <see cref="Interval"/> (at multiples of it since the epoch, through the host's timers).
 /// </summary>
 public sealed record LlmSchedule
 {

@@ -11,7 +11,8 @@ namespace Orchestrator.Agents.Llm;
 /// <summary>
 /// An LLM agent of agent_model.yaml with <c>role: strategy</c> as an in-process slow-path strategy
 /// (issue 18): on its <see cref="LlmSchedule"/> (a bar close, or an interval through the host's timers —
-/// event time either way) it asks its model with the prompt <see cref="LlmStrategyPrompt"/> builds, reads
+/// event time either way; a bar close runs it on the input that closed the bar, once that input is in the
+/// new forming bar) it asks its model with the prompt <see cref="LlmStrategyPrompt"/> builds, reads
 /// the answer with <see cref="LlmSignalParser"/> (the strategy agent's strict format, with the order
 /// intent) and submits each signal through the engine's strategy API; risk, sizing and every limit
 /// still decide.
@@ -54,6 +55,7 @@ public sealed class LlmStrategy : IStrategy
     private LlmSymbolState[] _symbols = [];
     private IStrategyContext? _context;
     private long _lastBarRunEndNs = long.MinValue;
+    private bool _runOnTick;
     private long _calls;
     private long _skippedWhileReplaying;
     private long _signalsSubmitted;
@@ -138,6 +140,12 @@ public sealed class LlmStrategy : IStrategy
         {
             symbol.OnTrade(tick.TsEventNs, tick.PriceRaw, tick.Size);
         }
+
+        if (_runOnTick)
+        {
+            _runOnTick = false; // the input that closed the bar is in the new forming bar now
+            Run();
+        }
     }
 
     public void OnBar(in StrategyBar bar)
@@ -150,8 +158,8 @@ public sealed class LlmStrategy : IStrategy
         symbol.OnBarClosed(bar);
         if (Schedule.BarClose is not null && bar.EndNs > _lastBarRunEndNs)
         {
-            _lastBarRunEndNs = bar.EndNs; // the first of its symbols' bars of this period to close runs it
-            Run();
+            _lastBarRunEndNs = bar.EndNs; // the first of its symbols' bars of this period to close runs it,
+            _runOnTick = true; // with the input that closed it (its OnTick comes next)
         }
     }
 

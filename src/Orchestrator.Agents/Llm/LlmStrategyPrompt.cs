@@ -16,7 +16,8 @@ namespace Orchestrator.Agents.Llm;
 /// <list type="bullet">
 /// <item><c>event_time</c> (UTC) and <c>event_time_ns</c>: the moment of the call, in event time;
 /// <c>schedule</c>: why it runs now.</item>
-/// <item><c>risk_limits</c>: the limits in force, as the daemon describes them (absent when none given).</item>
+/// <item><c>risk_limits</c>: the limits in force, as the daemon describes them (a JSON object given as text is
+/// shown as that object; other text as a string; absent when none given).</item>
 /// <item><c>account</c>: cash and equity.</item>
 /// <item><c>pnl</c>: per symbol the strategy's own position, average cost, last price, realized and
 /// unrealized P&amp;L (from its own fills), and their totals.</item>
@@ -46,7 +47,7 @@ internal static class LlmStrategyPrompt
         };
         if (!string.IsNullOrWhiteSpace(riskLimits))
         {
-            root["risk_limits"] = riskLimits;
+            root["risk_limits"] = JsonObjectOrText(riskLimits);
         }
 
         root["account"] = new JsonObject
@@ -154,6 +155,18 @@ internal static class LlmStrategyPrompt
         ["close"] = bar.Close,
         ["volume"] = bar.Volume,
     };
+
+    private static JsonNode JsonObjectOrText(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? (JsonNode)JsonValue.Create(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
 
     private static string Side(Side side) => side == Core.Side.Buy ? "BUY" : "SELL";
 
