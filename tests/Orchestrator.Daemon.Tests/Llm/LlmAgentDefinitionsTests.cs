@@ -3,6 +3,7 @@ using Orchestrator.Agents.Llm;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.Ring;
 using Orchestrator.Strategies;
 
 namespace Orchestrator.Daemon.Tests.Llm;
@@ -41,7 +42,8 @@ public sealed class LlmAgentDefinitionsTests
         LlmAgentDefinition definition = Assert.Single(definitions);
         Assert.Equal(("momentum_llm", "momentum_llm", "Trade carefully.", 3), (definition.Name, definition.Options.AgentName, definition.Options.SystemPrompt, definition.Options.MaxSignals));
         StrategyDefinition strategy = definition.Strategy("/abs/agent_model.yaml");
-        Assert.Equal((StrategyThreading.SlowPath, true, (IReadOnlyList<string>)["AAPL"]), (strategy.Threading, strategy.Enabled, strategy.Symbols));
+        Assert.Equal((StrategyThreading.SlowPath, true), (strategy.Threading, strategy.Enabled));
+        Assert.Equal(["AAPL"], strategy.Symbols);
         IStrategy instance = strategy.Create();
         Assert.IsType<LlmStrategy>(instance);
         Assert.Equal([Timeframe.FiveMinutes], instance.Timeframes);
