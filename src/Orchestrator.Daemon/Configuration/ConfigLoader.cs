@@ -173,6 +173,9 @@ public static partial class ConfigLoader
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
         engine = ReadConsolidation(daemonFile, engine); // consolidation: ConfigLoader.Consolidation.cs
+        IReadOnlyList<LlmAgentDefinition> llmAgents = LlmAgentDefinitions.From(
+            agents, engine, [.. strategies.Select(d => d.Name)], credentialsConfig.LlmApiKey, DisplayPath(directory, AgentModelFile), errors);
+        strategies = [.. strategies, .. llmAgents.Select(d => d.Strategy(Path.GetFullPath(DisplayPath(directory, AgentModelFile))))]; // role strategy: strategies like any other
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         CheckProcessesAgainstStrategies(directory, daemon.Agents.Processes, strategies, errors); // ConfigLoader.AgentProcesses.cs
@@ -217,6 +220,7 @@ public static partial class ConfigLoader
             Mcp = mcp,
             Daemon = daemon,
             Strategies = strategies,
+            LlmAgents = llmAgents,
             FilesRead = filesRead,
             Warnings = warnings,
         }, errors);

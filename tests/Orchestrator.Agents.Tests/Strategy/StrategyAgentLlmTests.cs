@@ -54,6 +54,26 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAnswersOrderIntent_IsPublishedWithTheSignal()
+    {
+        _server.RespondWithContent("""
+            {"signals":[
+              {"symbol":"AAPL","side":"BUY","confidence":0.75,"reason":"Breakout.","order_type":"stop_limit","stop_price":130,"limit_price":130.5,"time_in_force":"gtc","quantity":5},
+              {"symbol":"TSLA","side":"SELL","confidence":0.5,"reason":"Fade.","order_type":"market"}
+            ]}
+            """);
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
+
+        AgentResult result = await GenerateAsync(agent);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Collection(
+            _publisher.Signals,
+            s => Assert.Equal(new AgentSignal("AAPL", Side.Buy, 0.75m, 130.5m, "Breakout.", "strategy_agent") { OrderType = OrderType.StopLimit, StopPrice = 130m, Tif = TimeInForce.Gtc, Quantity = 5 }, s),
+            s => Assert.Equal(new AgentSignal("TSLA", Side.Sell, 0.5m, 0m, "Fade.", "strategy_agent") { OrderType = OrderType.Market }, s));
+    }
+
+    [Fact]
     public async Task Request_CarriesModelJsonFormatContextAndKey()
     {
         using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
