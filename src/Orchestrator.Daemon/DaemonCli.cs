@@ -357,7 +357,7 @@ public static class DaemonCli
             }
 
             // One per process: every LLM agent's client records its calls here; /metrics and health read it (issue 18).
-            var llmCalls = new Agents.Llm.LlmCallMetrics();
+            Agents.Llm.LlmCallMetrics llmCalls = config.LlmAgents.Count > 0 ? config.LlmAgents[0].Runtime.Metrics : new Agents.Llm.LlmCallMetrics(); // one per process: the LLM strategies' (one runtime per loaded configuration) when there are any
 
             // The agents' bars are attached before the feed starts (inside StartAsync): they see its first tick.
             Agents.Market.BarStore? agentBars = config.Daemon.Agents.Enabled ? AgentHost.AttachBars(session, config.Daemon.Agents) : null;
