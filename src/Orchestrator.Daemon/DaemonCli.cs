@@ -319,6 +319,7 @@ public static class DaemonCli
                 logger.Info("{0}: keys not used by this project, ignored: {1}", ConfigLoader.AccountFile, string.Join(", ", config.Account.IgnoredKeys));
             }
 
+            string? llmTranscripts = LlmTranscripts.DirectoryFor(config.Daemon.Agents, a.Journal, a.LogDir); // issue 18: null = off
             SessionOptions options = BuildOptions(config, a.Seed, ticksPerSecond, wait!.Value) with
             {
                 DataFile = a.DataFile,
@@ -356,7 +357,7 @@ public static class DaemonCli
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
-                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars)
+                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars, llmTranscripts)
                 : null;
             using var metrics = new OrchestratorMetrics(session, agents?.Health); // dotnet-counters sees these with or without the API
             await using Agents.Alerts.AlertService alerts = AlertSetup.Create(config.Daemon.Alerts, config.Credentials);

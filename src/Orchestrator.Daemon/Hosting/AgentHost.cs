@@ -1,5 +1,6 @@
 using System.Globalization;
 using NLog;
+using Microsoft.Extensions.AI;
 using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
@@ -34,9 +35,10 @@ public sealed class AgentHost : IAsyncDisposable
     public const int ExternalSilentHeartbeats = 3;
 
     private readonly StrategyAgent _strategy;
+    private readonly IChatClient? _strategyChat;
     private readonly Lock _externalGate = new();
 
-    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars)
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars, string? llmTranscripts)
     {
         _session = session;
         TradingEngine engine = session.Engine;
@@ -48,7 +50,8 @@ public sealed class AgentHost : IAsyncDisposable
         Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
-        _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
+        _strategyChat = strategy.Llm is { } llm ? LlmTranscripts.Record(LlmChatClients.Create(llm), llm, llmTranscripts) : null; // issue 18: every model call in its transcript
+        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, _strategyChat);
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
         foreach (IAgent agent in agents)
         {
@@ -109,8 +112,9 @@ public sealed class AgentHost : IAsyncDisposable
     /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.
     /// <paramref name="bars"/> is the store <see cref="AttachBars"/> attached before the session
     /// started; when null, one is attached now and sees only the ticks from now on.
+    /// <paramref name="llmTranscripts"/> is the directory of the LLM agents' transcripts (null = not recorded).
     /// </summary>
-    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null)
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null, string? llmTranscripts = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -135,7 +139,7 @@ public sealed class AgentHost : IAsyncDisposable
             };
         }
 
-        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings));
+        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings), llmTranscripts);
         host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, () => host.View.Refresh(session.LastEventTimeNs)); // 4 a second: allocates nothing per run
         if (settings.StrategyInterval > TimeSpan.Zero)
         {
@@ -171,6 +175,7 @@ public sealed class AgentHost : IAsyncDisposable
         await Health.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);
         _strategy.Dispose();
+        _strategyChat?.Dispose();
         Pool.Dispose();
     }
 
