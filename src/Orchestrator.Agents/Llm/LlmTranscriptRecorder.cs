@@ -29,7 +29,7 @@ public sealed class LlmTranscriptRecorder : DelegatingChatClient
 
     private readonly LlmTranscriptWriter _writer;
     private readonly LlmStrategyOptions _options;
-    private readonly string[] _secrets;
+    private readonly Func<string?, string> _scrub;
     private readonly TimeProvider _time;
     private long _written;
     private long _writeFailures;
@@ -47,7 +47,7 @@ public sealed class LlmTranscriptRecorder : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(path);
         _options = options;
         _time = time ?? TimeProvider.System;
-        _secrets = SecretsOf(options);
+        _scrub = Scrubber(options);
         _writer = new LlmTranscriptWriter(path, mode);
     }
 
@@ -224,20 +224,32 @@ public sealed class LlmTranscriptRecorder : DelegatingChatClient
         return end < 0 ? text : text[..end];
     }
 
-    private string Scrub(string? text)
+    /// <summary>
+    /// What the transcript writes instead of a text: the text with the agent's API key and its
+    /// endpoint's user info (whole, password alone, escaped or not) replaced by <c>***</c>. A replay
+    /// passes its prompts through the same function, so they hash as the recorded ones did.
+    /// </summary>
+    public static Func<string?, string> Scrubber(LlmStrategyOptions options)
     {
-        if (string.IsNullOrEmpty(text))
+        ArgumentNullException.ThrowIfNull(options);
+        string[] secrets = SecretsOf(options);
+        return text =>
         {
-            return string.Empty;
-        }
+            if (string.IsNullOrEmpty(text))
+            {
+                return string.Empty;
+            }
 
-        foreach (string secret in _secrets)
-        {
-            text = text.Replace(secret, "***", StringComparison.Ordinal);
-        }
+            foreach (string secret in secrets)
+            {
+                text = text.Replace(secret, "***", StringComparison.Ordinal);
+            }
 
-        return text;
+            return text;
+        };
     }
+
+    private string Scrub(string? text) => _scrub(text);
 
     private static string[] SecretsOf(LlmStrategyOptions options)
     {

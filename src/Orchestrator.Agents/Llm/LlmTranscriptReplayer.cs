@@ -28,17 +28,22 @@ public sealed class LlmTranscriptReplayer : IChatClient
     public const string RateLimitedKind = "rate_limited";
 
     private readonly LlmTranscriptEntry[] _entries;
+    private readonly Func<string, string> _scrub;
     private readonly Lock _gate = new();
     private int _next;
     private LlmTranscriptMismatchException? _divergence;
 
     /// <summary>Replays <paramref name="agent"/>'s calls from <paramref name="transcript"/> (lines of other agents are skipped).</summary>
-    public LlmTranscriptReplayer(LlmTranscriptFile transcript, string agent)
+    /// <param name="transcript">The recorded calls.</param>
+    /// <param name="agent">Whose calls (any case).</param>
+    /// <param name="scrub">What the recorder did to each text (<see cref="LlmTranscriptRecorder.Scrubber"/> of the agent's options), so prompts hash alike; null = nothing.</param>
+    public LlmTranscriptReplayer(LlmTranscriptFile transcript, string agent, Func<string?, string>? scrub = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(agent);
         Path = transcript.Path;
         Agent = agent;
+        _scrub = scrub is null ? static s => s : s => scrub(s);
         _entries = [.. transcript.Entries.Where(e => string.Equals(e.Agent, agent, StringComparison.OrdinalIgnoreCase))];
     }
 
@@ -76,14 +81,14 @@ public sealed class LlmTranscriptReplayer : IChatClient
     }
 
     /// <summary>Reads <paramref name="path"/> and replays <paramref name="agent"/>'s calls from it.</summary>
-    public static LlmTranscriptReplayer Open(string path, string agent) => new(LlmTranscript.Read(path), agent);
+    public static LlmTranscriptReplayer Open(string path, string agent, Func<string?, string>? scrub = null) => new(LlmTranscript.Read(path), agent, scrub);
 
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
-        LlmTranscriptEntry entry = Take(LlmTranscript.Messages(messages, static s => s), LlmTranscript.EventTimeOf(options));
+        LlmTranscriptEntry entry = Take(LlmTranscript.Messages(messages, _scrub), LlmTranscript.EventTimeOf(options));
         if (entry.Failure is { } failure)
         {
             return Task.FromException<ChatResponse>(Rethrow(failure, entry));
