@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Orchestrator.Agents.Llm;
 
 namespace Orchestrator.Agents.Strategy;
 
@@ -9,14 +10,26 @@ namespace Orchestrator.Agents.Strategy;
 /// </summary>
 public static class LlmChatClients
 {
-    /// <summary>A client for <paramref name="options"/>; the caller disposes it.</summary>
-    public static IChatClient Create(LlmStrategyOptions options)
+    /// <summary>
+    /// A client for <paramref name="options"/>; the caller disposes it. With <paramref name="metrics"/>,
+    /// the agent (<see cref="LlmStrategyOptions.AgentName"/>) is registered there and every call is recorded.
+    /// </summary>
+    public static IChatClient Create(LlmStrategyOptions options, LlmCallMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        metrics?.Register(options.AgentName, ProviderName(options.Provider), options.Model, options.InputPricePerMillionTokens, options.OutputPricePerMillionTokens);
         return options.Provider switch
         {
             LlmProvider.Anthropic => throw new NotSupportedException("provider anthropic: not built yet (issue 18)"),
             _ => OpenAiCompatibleChatClient.Create(options),
         };
     }
+
+    /// <summary>agent_model.yaml's name of <paramref name="provider"/>.</summary>
+    public static string ProviderName(LlmProvider provider) => provider switch
+    {
+        LlmProvider.Anthropic => "anthropic",
+        LlmProvider.OpenAi => "openai",
+        _ => "openai_compatible",
+    };
 }
