@@ -177,10 +177,15 @@ public sealed class LlmTranscriptRecorder : DelegatingChatClient
             return new LlmTranscriptFailure(StrategyFailureKinds.Timeout, "no answer before the call was canceled or timed out", null);
         }
 
+        if (ex is LlmHttpException refused)
+        {
+            return new LlmTranscriptFailure(refused.Kind, message, refused.Status > 0 ? refused.Status : null);
+        }
+
         int? status = StatusOf(ex);
         if (status == (int)HttpStatusCode.TooManyRequests)
         {
-            return new LlmTranscriptFailure(LlmTranscriptReplayer.RateLimitedKind, message, status);
+            return new LlmTranscriptFailure(StrategyFailureKinds.RateLimited, message, status);
         }
 
         return status is not null || ex is HttpRequestException

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -11,8 +10,8 @@ namespace Orchestrator.Agents.Llm;
 /// An <see cref="IChatClient"/> that answers an agent's model calls from its recorded transcript, in
 /// order, without a network (issue 18: deterministic replay of an LLM strategy). The n-th call gets
 /// the agent's n-th recorded answer — its text, tool calls and token usage — or the n-th recorded
-/// failure again (a timeout as <see cref="OperationCanceledException"/>, an HTTP error as
-/// <see cref="HttpRequestException"/> with its status, a malformed answer as an empty answer).
+/// failure again (a timeout as <see cref="OperationCanceledException"/>, an HTTP error or a rate limit as
+/// <see cref="LlmHttpException"/> with its kind and status, an unusable answer as <see cref="InvalidDataException"/>).
 /// </summary>
 /// <remarks>
 /// A call whose prompt is not the recorded one (SHA-256 of its messages, <see cref="LlmTranscript.Hash"/>)
@@ -24,9 +23,6 @@ namespace Orchestrator.Agents.Llm;
 /// </remarks>
 public sealed class LlmTranscriptReplayer : IChatClient
 {
-    /// <summary>The failure kind of a call refused with HTTP 429 (LlmCallMetrics' kind of the same name).</summary>
-    public const string RateLimitedKind = "rate_limited";
-
     private readonly LlmTranscriptEntry[] _entries;
     private readonly Func<string, string> _scrub;
     private readonly Lock _gate = new();
@@ -189,7 +185,7 @@ public sealed class LlmTranscriptReplayer : IChatClient
         return failure.Kind switch
         {
             StrategyFailureKinds.Timeout => new OperationCanceledException("no answer within the timeout " + recorded),
-            StrategyFailureKinds.HttpError or RateLimitedKind => new HttpRequestException(recorded, null, failure.HttpStatus is { } s ? (HttpStatusCode)s : null),
+            StrategyFailureKinds.HttpError or StrategyFailureKinds.RateLimited => new LlmHttpException(failure.Kind, failure.HttpStatus ?? 0, recorded),
             _ => new InvalidDataException("the model's answer was not usable " + recorded),
         };
     }

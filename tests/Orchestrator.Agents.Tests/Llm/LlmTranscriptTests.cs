@@ -67,11 +67,11 @@ public sealed class LlmTranscriptTests : IDisposable
 
         using LlmTranscriptReplayer replayer = LlmTranscriptReplayer.Open(path, "gemini_momentum");
         ChatResponse first = await replayer.GetResponseAsync(Prompt("one"), At(1));
-        HttpRequestException failure = await Assert.ThrowsAsync<HttpRequestException>(() => replayer.GetResponseAsync(Prompt("two"), At(2)));
+        LlmHttpException failure = await Assert.ThrowsAsync<LlmHttpException>(() => replayer.GetResponseAsync(Prompt("two"), At(2)));
         ChatResponse third = await replayer.GetResponseAsync(Prompt("three"), At(3));
 
         Assert.Equal(live, [first.Text, third.Text]);
-        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, failure.StatusCode);
+        Assert.Equal((StrategyFailureKinds.HttpError, 503), (failure.Kind, failure.Status));
         Assert.Equal(10, first.Usage!.OutputTokenCount);
         Assert.Null(replayer.Divergence);
         Assert.Equal(3, replayer.Answered);
