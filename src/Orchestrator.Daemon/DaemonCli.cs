@@ -320,6 +320,13 @@ public static class DaemonCli
             }
 
             string? llmTranscripts = LlmTranscripts.DirectoryFor(config.Daemon.Agents, a.Journal, a.LogDir); // issue 18: null = off
+            (config, IDisposable llmRecorders) = LlmTranscripts.RecordStrategies(config, llmTranscripts); // every model call of the LLM strategies in its transcript
+            using IDisposable transcriptFiles = llmRecorders;
+            if (config.LlmAgents.Count > 0 || config.Daemon.Agents is { Enabled: true, StrategyMode: "llm" })
+            {
+                logger.Info("LLM transcripts: {0}", llmTranscripts is null ? "off (agents.llm_transcripts)" : Path.GetFullPath(llmTranscripts));
+            }
+
             SessionOptions options = BuildOptions(config, a.Seed, ticksPerSecond, wait!.Value) with
             {
                 DataFile = a.DataFile,
