@@ -53,6 +53,33 @@ public sealed class LlmTranscriptDaemonTests : IAsyncLifetime
     }
 
     [Fact]
+    public void RecordStrategies_GivesEachLlmStrategyARecorderIntoItsTranscript_AndNoneWhenOff()
+    {
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.AccountFile), "watch_list: [AAPL]\n");
+        (DaemonConfig? loaded, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, _ => null);
+        Assert.Empty(errors);
+        var model = new AgentModel("openai_compatible", "fake-model", _server.BaseUrl.ToString(), 0m, TimeSpan.FromSeconds(30)) { Symbols = ["AAPL"], Interval = TimeSpan.FromMinutes(5) };
+        IReadOnlyList<LlmAgentDefinition> agents = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { ["claude_swing"] = model }, loaded!.Engine, [], null, "agent_model.yaml", []);
+        DaemonConfig config = loaded with { LlmAgents = agents, Strategies = [.. agents.Select(a => a.Strategy("agent_model.yaml"))] };
+        string directory = Path.Combine(_dir, "llm");
+
+        (DaemonConfig off, IDisposable none) = LlmTranscripts.RecordStrategies(config, null);
+        using (none)
+        {
+            Assert.Same(config, off);
+        }
+
+        (DaemonConfig recording, IDisposable recorders) = LlmTranscripts.RecordStrategies(config, directory);
+        using (recorders)
+        {
+            Assert.False(File.Exists(LlmTranscripts.PathFor(directory, "claude_swing")));
+            Assert.IsType<LlmStrategy>(Assert.Single(recording.Strategies).Create());
+            Assert.True(File.Exists(LlmTranscripts.PathFor(directory, "claude_swing")), "the agent's transcript was opened");
+            Assert.IsType<LlmStrategy>(recording.Strategies[0].Create()); // a second instance shares the open transcript
+        }
+    }
+
+    [Fact]
     public async Task StrategyAgent_InLlmMode_RecordsEveryModelCallInItsTranscript_WithoutTheKey()
     {
         _server.RespondWithContent("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.6,"reason":"recorded"}]}""");

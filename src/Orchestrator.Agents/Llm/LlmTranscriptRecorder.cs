@@ -171,26 +171,11 @@ public sealed class LlmTranscriptRecorder : DelegatingChatClient
 
     private LlmTranscriptFailure Failure(Exception ex)
     {
-        string message = Scrub(FirstLine(ex.Message));
-        if (ex is OperationCanceledException)
-        {
-            return new LlmTranscriptFailure(StrategyFailureKinds.Timeout, "no answer before the call was canceled or timed out", null);
-        }
-
-        if (ex is LlmHttpException refused)
-        {
-            return new LlmTranscriptFailure(refused.Kind, message, refused.Status > 0 ? refused.Status : null);
-        }
-
-        int? status = StatusOf(ex);
-        if (status == (int)HttpStatusCode.TooManyRequests)
-        {
-            return new LlmTranscriptFailure(StrategyFailureKinds.RateLimited, message, status);
-        }
-
-        return status is not null || ex is HttpRequestException
-            ? new LlmTranscriptFailure(StrategyFailureKinds.HttpError, message, status)
-            : new LlmTranscriptFailure(StrategyFailureKinds.MalformedJson, message, null);
+        // The kind as the agents count it (one classification for every LLM caller); the status besides.
+        (string kind, _) = LlmCallErrors.Classify(ex, _options);
+        int? status = ex is LlmHttpException { Status: > 0 } refused ? refused.Status : StatusOf(ex);
+        string message = ex is OperationCanceledException ? "no answer before the call was canceled or timed out" : Scrub(FirstLine(ex.Message));
+        return new LlmTranscriptFailure(kind, message, kind == StrategyFailureKinds.MalformedJson ? null : status);
     }
 
     private static int? StatusOf(Exception? ex)
