@@ -23,7 +23,12 @@ namespace Orchestrator.Daemon;
 /// <param name="Mode">single (fast, deterministic) or ring (through the live rings).</param>
 /// <param name="Deterministic">Leave wall-clock figures out of the report so equal inputs give equal bytes.</param>
 /// <param name="OrdersLog">JSON lines path: every order sent and every fill (<see cref="OrdersLogWriter"/>).</param>
-public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic, string? OrdersLog = null);
+/// <param name="LlmTranscript">An LLM agent's transcript to answer its model calls from (deterministic replay, no network).</param>
+/// <param name="LlmLive">Ask the LLM agent's live model (an estimate is printed first).</param>
+/// <param name="Yes">Confirms <paramref name="LlmLive"/>: without it the run does not start.</param>
+/// <param name="LlmRecord">With <paramref name="LlmLive"/>: the new transcript of the run's model calls.</param>
+public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic, string? OrdersLog = null,
+    string? LlmTranscript = null, bool LlmLive = false, bool Yes = false, string? LlmRecord = null);
 
 /// <summary>The <c>backtest</c> command: the live handlers over recorded data.</summary>
 public static class BacktestCommand
@@ -43,13 +48,18 @@ public static class BacktestCommand
         var ordersLog = new Option<string?>("--orders-log") { Description = "Write every order sent and every fill here, one JSON line each (the fields of the daemon's JSON audit log)" };
         var mode = new Option<string>("--mode") { Description = "single (fast, deterministic) | ring (through the live rings, same result)", DefaultValueFactory = _ => "single" };
         var deterministic = new Option<bool>("--deterministic") { Description = "Leave wall-clock figures (events/s, elapsed) out of the report" };
+        var llmTranscript = new Option<string?>("--llm-transcript") { Description = "An LLM agent (--strategy AGENT): answer its model calls from this transcript (the daemon's llm/AGENT.jsonl or a --llm-record file), in order, without a network; a call whose prompt differs stops the run" };
+        var llmLive = new Option<bool>("--llm-live") { Description = "An LLM agent: ask its live model (costs money): prints the calls, tokens, cost and time it would take, and starts only with --yes" };
+        var yes = new Option<bool>("--yes") { Description = "Confirms --llm-live" };
+        var llmRecord = new Option<string?>("--llm-record") { Description = "With --llm-live: write the run's transcript here (a new file; default llm/AGENT-backtest-TIME.jsonl)" };
         var command = new Command("backtest", "Backtest a strategy on recorded data with the live engine's handlers and the paper venue's fill model")
         {
-            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog,
+            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog, llmTranscript, llmLive, yes, llmRecord,
         };
         command.SetAction(parse => Run(
             new BacktestArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(config)!,
-                parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic), parse.GetValue(ordersLog)),
+                parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic), parse.GetValue(ordersLog),
+                parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord)),
             Console.Out,
             Console.Error));
         return command;
@@ -57,6 +67,13 @@ public static class BacktestCommand
 
     /// <summary>Runs a backtest; 0 done, 1 failed while running, 2 bad arguments or configuration (each named).</summary>
     public static int Run(BacktestArguments a, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Run(a, ConfigLoader.Load(a.ConfigDir), output, error);
+    }
+
+    /// <summary><see cref="Run(BacktestArguments, TextWriter, TextWriter)"/> with the configuration already loaded (tests declare agents in it).</summary>
+    internal static int Run(BacktestArguments a, (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) loaded, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
@@ -95,7 +112,7 @@ public static class BacktestCommand
             errors.Add("--from: must be before --to");
         }
 
-        (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = ConfigLoader.Load(a.ConfigDir);
+        (DaemonConfig? config, IReadOnlyList<ConfigError> configErrors) = loaded;
         errors.AddRange(configErrors.Select(e => e.ToString()));
 
         RuleOptions? rules = null;
@@ -108,6 +125,10 @@ public static class BacktestCommand
         else if (configured is not null)
         {
             // The configured strategy alone: the built-in rules stay off, as with a signal file.
+        }
+        else if (config?.LlmAgents.FirstOrDefault(d => string.Equals(d.Name, a.Strategy, StringComparison.OrdinalIgnoreCase)) is { } agent)
+        {
+            configured = config.Strategies.First(d => d.Name == agent.Name); // an LLM agent of agent_model.yaml, by its name in any case
         }
         else if (!File.Exists(a.Strategy))
         {
@@ -122,6 +143,7 @@ public static class BacktestCommand
             errors.AddRange(signalErrors);
         }
 
+        LlmBacktest? llm = LlmBacktest.Prepare(a, config, configured, errors);
         if (errors.Count > 0 || config is null)
         {
             errors.ForEach(error.WriteLine);
@@ -143,6 +165,12 @@ public static class BacktestCommand
 
         long first = Math.Max(scan.FirstNs, fromNs);
         long last = Math.Min(scan.LastNs, toNs);
+        if (llm is not null && !llm.Confirm(a, fromNs, toNs, output, error))
+        {
+            return DaemonCli.ExitConfigError;
+        }
+
+        using IDisposable? llmClient = llm?.Attach(ref configured);
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
         BacktestOptions options = BuildOptions(config, scan.Symbols, rules, signals, fromNs, toNs, mode, configured) with
@@ -168,6 +196,11 @@ public static class BacktestCommand
             if (reader.Rejected > 0)
             {
                 error.WriteLine($"{reader.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
+            }
+
+            if (llm is not null && !llm.Finish(output, error))
+            {
+                return DaemonCli.ExitFault; // the replay left its transcript: not the recorded run, no report
             }
 
             WriteOutputs(result, a, output);

@@ -320,6 +320,14 @@ public static class DaemonCli
                 logger.Info("{0}: keys not used by this project, ignored: {1}", ConfigLoader.AccountFile, string.Join(", ", config.Account.IgnoredKeys));
             }
 
+            string? llmTranscripts = LlmTranscripts.DirectoryFor(config.Daemon.Agents, a.Journal, a.LogDir); // issue 18: null = off
+            (config, IDisposable llmRecorders) = LlmTranscripts.RecordStrategies(config, llmTranscripts); // every model call of the LLM strategies in its transcript
+            using IDisposable transcriptFiles = llmRecorders;
+            if (config.LlmAgents.Count > 0 || config.Daemon.Agents is { Enabled: true, StrategyMode: "llm" })
+            {
+                logger.Info("LLM transcripts: {0}", llmTranscripts is null ? "off (agents.llm_transcripts)" : Path.GetFullPath(llmTranscripts));
+            }
+
             SessionOptions options = BuildOptions(config, a.Seed, ticksPerSecond, wait!.Value) with
             {
                 DataFile = a.DataFile,
@@ -366,7 +374,7 @@ public static class DaemonCli
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
-                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars, llmCalls)
+                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars, llmCalls, llmTranscripts)
                 : null;
             using var metrics = new OrchestratorMetrics(session, agents?.Health); // dotnet-counters sees these with or without the API
             metrics.ObserveLlmCalls(llmCalls);

@@ -788,7 +788,13 @@ public static partial class ConfigLoader
                 BarLength = agents.GetDuration("bar_length", a.BarLength, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
                 CallTimeout = agents.GetDuration("call_timeout", a.CallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
                 BacktestData = agents.GetString("backtest_data"),
+                LlmTranscripts = agents.GetString("llm_transcripts"),
             };
+            if (a.LlmTranscripts is { } transcripts && (transcripts.Trim().Length == 0 || transcripts.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
+            {
+                agents.Error("llm_transcripts", "expected off or a directory path");
+            }
+
             if (a.BacktestData is { } data && Adapters.MarketData.MarketDataFileReader.PathProblem(data) is { } dataProblem)
             {
                 agents.Error("backtest_data", dataProblem);

@@ -306,6 +306,12 @@ public sealed record AgentSettings
     /// <summary>The bars file service_agent.run_backtest tests on (null = backtests unavailable to agents).</summary>
     public string? BacktestData { get; init; }
 
+    /// <summary>
+    /// Where LLM agents' transcripts go (issue 18): null = the default, <c>DATA/llm</c> (DATA = the
+    /// <c>--journal</c> directory, else <c>--log-dir</c>); <c>off</c> = not recorded; else this directory.
+    /// </summary>
+    public string? LlmTranscripts { get; init; }
+
     /// <summary>Per-agent risk limits (<c>agents.limits</c>), by source name; carried into <see cref="Engine.Options.EngineOptions.AgentLimits"/>.</summary>
     public IReadOnlyList<Engine.Options.AgentLimit> Limits { get; init; } = [];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NLog;
+using Microsoft.Extensions.AI;
 using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
@@ -35,10 +36,11 @@ public sealed class AgentHost : IAsyncDisposable
     public const int ExternalSilentHeartbeats = 3;
 
     private readonly StrategyAgent _strategy;
+    private readonly IChatClient? _strategyChat;
     private readonly Lock _externalGate = new();
     private readonly HashSet<string> _llmChecks = new(StringComparer.Ordinal);
 
-    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars, LlmCallMetrics llmCalls)
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars, LlmCallMetrics llmCalls, string? llmTranscripts)
     {
         _session = session;
         LlmCalls = llmCalls;
@@ -51,7 +53,8 @@ public sealed class AgentHost : IAsyncDisposable
         Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
-        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, metrics: LlmCalls);
+        _strategyChat = strategy.Llm is { } llm ? LlmTranscripts.Record(LlmChatClients.Create(llm, LlmCalls), llm, llmTranscripts) : null; // issue 18: every model call measured and in its transcript
+        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, _strategyChat, metrics: LlmCalls);
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
         foreach (IAgent agent in agents)
         {
@@ -129,8 +132,9 @@ public sealed class AgentHost : IAsyncDisposable
     /// started; when null, one is attached now and sees only the ticks from now on.
     /// <paramref name="llmCalls"/> is the process's LLM call metrics when LLM agents were made before the
     /// host (one is made when null): <see cref="LlmCalls"/>.
+    /// <paramref name="llmTranscripts"/> is the directory of the LLM agents' transcripts (null = not recorded).
     /// </summary>
-    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null, LlmCallMetrics? llmCalls = null)
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null, LlmCallMetrics? llmCalls = null, string? llmTranscripts = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -155,7 +159,7 @@ public sealed class AgentHost : IAsyncDisposable
             };
         }
 
-        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings), llmCalls ?? new LlmCallMetrics());
+        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings), llmCalls ?? new LlmCallMetrics(), llmTranscripts);
         host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, () => host.View.Refresh(session.LastEventTimeNs)); // 4 a second: allocates nothing per run
         if (settings.StrategyInterval > TimeSpan.Zero)
         {
@@ -192,6 +196,7 @@ public sealed class AgentHost : IAsyncDisposable
         await Health.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);
         _strategy.Dispose();
+        _strategyChat?.Dispose();
         Pool.Dispose();
     }
 
