@@ -9,7 +9,8 @@ using Orchestrator.Engine.Indicators;
 namespace Orchestrator.Agents.Strategy;
 
 /// <summary>
-/// The prompt for one model call: a system message with the task and the exact answer format,
+/// The prompt for one model call: a system message with the task (the user's own prompt,
+/// <see cref="LlmStrategyOptions.SystemPrompt"/>, or the built-in one) and the exact answer format,
 /// and a user message with the market context as JSON — the account (cash, equity, kill switch),
 /// positions and open orders from the engine's snapshot, and per symbol the last bars and a few
 /// indicator values computed with the engine's <see cref="IndicatorSet"/> — over closed bars only,
@@ -20,8 +21,11 @@ internal static class LlmPrompt
 {
     public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options)
     {
+        string task = string.IsNullOrWhiteSpace(options.SystemPrompt)
+            ? "You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals."
+            : options.SystemPrompt.Trim();
         string system = string.Create(CultureInfo.InvariantCulture, $$"""
-            You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals.
+            {{task}}
             Answer with one JSON object and nothing else (no prose, no code fences), exactly of this form:
             {"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.7,"reason":"one sentence"}]}
             Rules:
