@@ -110,7 +110,7 @@ public static partial class ConfigLoader
         string provider = a.Has("provider") ? a.GetEnum("provider", string.Empty, s_llmProviders) : Required(a, "provider", string.Empty);
         string model = a.GetString("model") is { } m && m.Trim().Length > 0 ? m.Trim() : Required(a, "model", string.Empty);
         string? endpoint = ReadAgentEndpoint(a, provider);
-        string role = a.GetEnum("role", LlmRoles.Strategy, s_llmRoles);
+        string role = a.Has("role") ? a.GetEnum("role", string.Empty, s_llmRoles) : LlmRoles.Strategy; // empty: unknown (an error)
         if (isStrategyAgent && role != LlmRoles.Strategy)
         {
             a.Error("role", $"{StrategyAgent.AgentName} is the built-in strategy agent; an orchestrator needs an entry of its own");
@@ -121,7 +121,7 @@ public static partial class ConfigLoader
             a.GetDecimal("temperature", 0.2m, 0, 2),
             a.GetDuration("timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)))
         {
-            Role = role,
+            Role = role.Length == 0 ? LlmRoles.Strategy : role,
             JsonResponseFormat = a.GetEnum("response_format", true, s_responseFormats),
             MaxTokens = a.Has("max_tokens") ? a.GetInt("max_tokens", 1024, 1, 1_000_000) : null,
             InputPricePerMillionTokens = a.Has("price_per_mtok_input") ? a.GetDecimal("price_per_mtok_input", 0, 0, 1_000_000) : null,
@@ -131,6 +131,17 @@ public static partial class ConfigLoader
 
         result = ReadAgentPrompt(a, directory, result);
         result = ReadAgentKey(a, credentials, environment, result);
+        if (role.Length == 0)
+        {
+            // An unknown role (already an error): which keys the entry needs is unknown too; they are not judged.
+            foreach (string key in new[] { "symbols", "interval", "on", "bars_in_prompt", "max_signals", "max_steps", "max_task_tokens" })
+            {
+                _ = a.Has(key);
+            }
+
+            return result;
+        }
+
         result = role == LlmRoles.Orchestrator
             ? ReadOrchestratorKeys(a, result)
             : ReadStrategyKeys(a, isStrategyAgent, engineSymbols, result);
@@ -412,7 +423,8 @@ public static partial class ConfigLoader
         foreach ((string name, AgentModel model) in agents)
         {
             bool runs = name != StrategyAgent.AgentName || settings is { Enabled: true, StrategyMode: "llm" };
-            if (!runs || model.Provider is not (LlmProviders.Anthropic or LlmProviders.OpenAi) || model.ApiKey is { IsEmpty: false })
+            bool badVariable = errors.Any(e => e.KeyPath == $"agents.{name}.api_key_env"); // already named
+            if (!runs || badVariable || model.Provider is not (LlmProviders.Anthropic or LlmProviders.OpenAi) || model.ApiKey is { IsEmpty: false })
             {
                 continue;
             }
