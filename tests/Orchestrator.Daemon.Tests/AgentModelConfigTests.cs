@@ -302,6 +302,31 @@ public sealed class AgentModelConfigTests : IDisposable
     }
 
     [Fact]
+    public void CommittedAgentModelExamples_Uncommented_AreValid()
+    {
+        string repoConfig = Path.Combine(Logging.LoggingSetupTests.RepoRoot(), "config");
+        foreach (string file in Directory.GetFiles(repoConfig, "*.yaml"))
+        {
+            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
+        }
+
+        string[] lines = File.ReadAllLines(Path.Combine(repoConfig, "agent_model.yaml"));
+        string uncommented = string.Join('\n', lines.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^(\s+)# (\s*[a-z_]+:)", "$1$2")));
+        Assert.NotEqual(string.Join('\n', lines), uncommented);
+        File.WriteAllText(Path.Combine(_dir, "agent_model.yaml"), uncommented);
+        Directory.CreateDirectory(Path.Combine(_dir, "prompts"));
+        File.WriteAllText(Path.Combine(_dir, "prompts", "strategy.md"), "Trade carefully.");
+        File.WriteAllText(Path.Combine(_dir, "prompts", "semis.md"), "You follow semiconductors.");
+
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, name => name.EndsWith("_API_KEY", StringComparison.Ordinal) ? "k" : null);
+        Assert.Empty(errors);
+        Assert.Equal(["claude_orchestrator", "gemini_semis", "gpt_megacaps", "local_llama", "strategy_agent"], config!.Agents.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(LlmRoles.Orchestrator, config.Agents["claude_orchestrator"].Role);
+        Assert.Equal("GEMINI_API_KEY", config.Agents["gemini_semis"].ApiKey!.Source);
+        Assert.Null(config.Agents["local_llama"].ApiKeyEnv);
+    }
+
+    [Fact]
     public async Task StrategyAgent_InLlmMode_SendsThePromptFile_MaxTokens_AndNoJsonFormat()
     {
         await using FakeOpenAiServer server = await FakeOpenAiServer.StartAsync();
