@@ -210,8 +210,9 @@ public sealed class AgentModelConfigTests : IDisposable
             "anthropic needs an API key and none is set");
         AssertOneError(Agent("gpt", "provider: openai\nmodel: gpt-4o-mini\nsymbols: [AAPL]\ninterval: 5m\napi_key_env: MY_OPENAI_KEY"), "agents.gpt.api_key_env",
             "openai needs an API key and none is set: give it in the environment variable MY_OPENAI_KEY (api_key_env) or llm.api_key");
-        AssertOneError(Agent("gpt", "provider: openai\nmodel: m\nsymbols: [AAPL]\ninterval: 5m\napi_key_env: 9-lives"), "agents.gpt.api_key_env",
+        ConfigError pasted = AssertOneError(Agent("gpt", "provider: openai\nmodel: m\nsymbols: [AAPL]\ninterval: 5m\napi_key_env: sk-proj-pasted-key-42"), "agents.gpt.api_key_env",
             "must be the name of an environment variable");
+        Assert.DoesNotContain("pasted-key", pasted.ToString(), StringComparison.Ordinal);
 
         // strategy_agent needs its key only when daemon.yaml runs it in llm mode
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(Agent("strategy_agent", "provider: openai\nmodel: gpt-4o-mini"));

@@ -183,11 +183,13 @@ public static partial class ConfigLoader
         return endpoint;
     }
 
-    /// <summary>An endpoint as it may appear in an error: without anything before an '@' (a password).</summary>
+    /// <summary>An endpoint as it may appear in an error: without anything before an '@' (a password) or after a '?' (a key parameter).</summary>
     private static string EndpointShown(string endpoint)
     {
-        int at = endpoint.LastIndexOf('@');
-        return at < 0 ? endpoint : "***" + endpoint[at..];
+        int query = endpoint.IndexOf('?', StringComparison.Ordinal);
+        string shown = query < 0 ? endpoint : endpoint[..query] + "?***";
+        int at = shown.LastIndexOf('@');
+        return at < 0 ? shown : "***" + shown[at..];
     }
 
     /// <summary><c>prompt_file</c>: relative to the configuration directory; its text becomes <see cref="AgentModel.Prompt"/>.</summary>
@@ -245,7 +247,8 @@ public static partial class ConfigLoader
     {
         if (model.ApiKeyEnv is { } variable && !EnvironmentNameShape().IsMatch(variable))
         {
-            a.Error("api_key_env", $"must be the name of an environment variable (letters, digits and '_', not starting with a digit), got '{(variable.Length > 64 ? variable[..8] + "…" : variable)}'");
+            // The value is not shown: a key pasted here by mistake must not reach the log.
+            a.Error("api_key_env", "must be the name of an environment variable (letters, digits and '_', not starting with a digit) that holds the key, not the key itself");
             return model with { ApiKeyEnv = null, ApiKey = credentials.LlmApiKey };
         }
 
