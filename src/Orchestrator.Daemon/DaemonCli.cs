@@ -349,6 +349,9 @@ public static class DaemonCli
                 auditLog.Observer = recentSignals; // the dashboard's latest signals, from the audit thread
             }
 
+            // One per process: every LLM agent's client records its calls here; /metrics and health read it (issue 18).
+            var llmCalls = new Agents.Llm.LlmCallMetrics();
+
             // The agents' bars are attached before the feed starts (inside StartAsync): they see its first tick.
             Agents.Market.BarStore? agentBars = config.Daemon.Agents.Enabled ? AgentHost.AttachBars(session, config.Daemon.Agents) : null;
             await session.StartAsync(configDescription, stop.Token).ConfigureAwait(false);
@@ -356,9 +359,10 @@ public static class DaemonCli
             await session.UpdateDisplayConfigAsync(new DisplayConfig(config.Daemon.DisplayEnabled, config.Daemon.DisplayMode, config.Daemon.DisplayRefresh), stop.Token).ConfigureAwait(false);
             AgentHost? agents = config.Daemon.Agents.Enabled
                 ? AgentHost.Start(session, config.Daemon.Agents, config.Agents.GetValueOrDefault("strategy_agent"), config.Credentials.LlmApiKey,
-                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars)
+                    config.Daemon.Agents.BacktestData is { } backtestData ? new BacktestService(config, backtestData) : null, agentBars, llmCalls)
                 : null;
             using var metrics = new OrchestratorMetrics(session, agents?.Health); // dotnet-counters sees these with or without the API
+            metrics.ObserveLlmCalls(llmCalls);
             await using Agents.Alerts.AlertService alerts = AlertSetup.Create(config.Daemon.Alerts, config.Credentials);
             alerts.Start();
             using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, config.Daemon.Alerts.PauseTrading);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using NLog;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.State;
@@ -13,7 +14,7 @@ namespace Orchestrator.Agents.Agents;
 
 /// <summary>
 /// <c>strategy_agent</c>: turns market context into trade signals, with built-in rules on bar
-/// closes (no network) or a language model over an OpenAI-compatible endpoint, and publishes them
+/// closes (no network) or a language model (any provider <see cref="LlmChatClients"/> builds), and publishes them
 /// through <see cref="ISignalPublisher"/> (the engine's risk handler still decides).
 /// </summary>
 /// <remarks>
@@ -59,6 +60,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     private readonly ISignalPublisher _publisher;
     private readonly IChatClient? _chat;
     private readonly bool _ownsChat;
+    private readonly LlmCallMetrics? _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Newest bar start evaluated per symbol by the rules; touched only with _gate held.
@@ -72,6 +74,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     private long _malformedJson;
     private long _invalidSignal;
     private long _httpError;
+    private long _rateLimited;
     private long _timeout;
     private string? _lastFailure;
 
@@ -81,8 +84,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     /// <param name="publisher">Where signals go.</param>
     /// <param name="chatClient">The model client to use in LLM mode; when null one is built from <see cref="StrategyAgentOptions.Llm"/> (and disposed with the agent).</param>
     /// <param name="time">Clock for heartbeats and timestamps.</param>
+    /// <param name="metrics">
+    /// The process's LLM call metrics (issue 18): the client built here records its calls there, and the
+    /// agent records what it finds in the answers (malformed, refused items). A given
+    /// <paramref name="chatClient"/> records its calls only if it was built with them.
+    /// </param>
     /// <exception cref="ArgumentException">When the options are invalid; lists every problem.</exception>
-    public StrategyAgent(StrategyAgentOptions options, BarStore bars, ITradingView view, ISignalPublisher publisher, IChatClient? chatClient = null, TimeProvider? time = null)
+    public StrategyAgent(StrategyAgentOptions options, BarStore bars, ITradingView view, ISignalPublisher publisher, IChatClient? chatClient = null, TimeProvider? time = null, LlmCallMetrics? metrics = null)
         : base(AgentName, time)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -101,8 +109,9 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         _publisher = publisher;
         if (options.Mode == StrategyMode.Llm)
         {
-            _chat = chatClient ?? LlmChatClients.Create(options.Llm!);
+            _chat = chatClient ?? LlmChatClients.Create(options.Llm!, metrics);
             _ownsChat = chatClient is null;
+            _metrics = metrics;
         }
 
         Register<GenerateSignalsParams>("generate_signals", GenerateSignalsAsync);
@@ -241,6 +250,12 @@ public sealed class StrategyAgent : AgentBase, IDisposable
                 Fail(report, StrategyFailureKinds.Timeout, "the run was canceled by its caller before the model answered");
                 throw;
             }
+            catch (LlmHttpException ex)
+            {
+                // The retry stage's own line: status and error type, never the server's text or the key.
+                Fail(report, ex.Kind, llm.Scrub(ex.Message));
+                return;
+            }
             catch (ClientResultException ex)
             {
                 // The SDK's first line is "HTTP 401 (type: code)"; later lines carry the server's
@@ -271,6 +286,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         LlmAnswer answer = LlmSignalParser.Parse(content, symbols.ToHashSet(StringComparer.Ordinal), llm.MaxSignals);
         if (answer.DocumentError is not null)
         {
+            _metrics?.RecordFailure(llm.AgentName, answer.DocumentErrorKind!, TimeSpan.Zero);
             Fail(report, answer.DocumentErrorKind!, llm.Scrub(answer.DocumentError) + "; answer began: " + LlmSignalParser.Clip(llm.Scrub(content), 200));
             return;
         }
@@ -278,6 +294,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         foreach (string refused in answer.RefusedItems)
         {
             Interlocked.Increment(ref _invalidSignal);
+            _metrics?.RecordFailure(llm.AgentName, StrategyFailureKinds.InvalidSignal, TimeSpan.Zero);
             string line = llm.Scrub(refused);
             Volatile.Write(ref _lastFailure, StrategyFailureKinds.InvalidSignal + ": " + line);
             s_logger.Warn("strategy_agent: refused a signal from the model ({0}): {1}", StrategyFailureKinds.InvalidSignal, line);
@@ -333,6 +350,9 @@ public sealed class StrategyAgent : AgentBase, IDisposable
             case StrategyFailureKinds.Timeout:
                 Interlocked.Increment(ref _timeout);
                 break;
+            case StrategyFailureKinds.RateLimited:
+                Interlocked.Increment(ref _rateLimited);
+                break;
             default:
                 Interlocked.Increment(ref _httpError);
                 break;
@@ -365,6 +385,7 @@ public sealed class StrategyAgent : AgentBase, IDisposable
                 [StrategyFailureKinds.MalformedJson] = Interlocked.Read(ref _malformedJson),
                 [StrategyFailureKinds.InvalidSignal] = Interlocked.Read(ref _invalidSignal),
                 [StrategyFailureKinds.HttpError] = Interlocked.Read(ref _httpError),
+                [StrategyFailureKinds.RateLimited] = Interlocked.Read(ref _rateLimited),
                 [StrategyFailureKinds.Timeout] = Interlocked.Read(ref _timeout),
             },
             ["last_failure"] = Volatile.Read(ref _lastFailure),

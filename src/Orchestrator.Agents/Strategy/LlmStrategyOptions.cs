@@ -48,6 +48,9 @@ public sealed class LlmStrategyOptions
     /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How a call is retried on 429, 5xx and HTML error pages, within <see cref="Timeout"/> (issue 18); <see cref="Llm.LlmRetryPolicy.Default"/> unless set.</summary>
+    public Llm.LlmRetryPolicy Retry { get; init; } = Llm.LlmRetryPolicy.Default;
+
     /// <summary>Ask for <c>response_format: json_object</c> (servers that reject it can turn this off; the prompt asks for JSON either way).</summary>
     public bool UseJsonResponseFormat { get; init; } = true;
 
@@ -82,6 +85,15 @@ public sealed class LlmStrategyOptions
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Timeout: must be above 0 and at most 10 minutes (was {Timeout})"));
+        }
+
+        if (Retry is null)
+        {
+            errors.Add("Retry: required");
+        }
+        else
+        {
+            errors.AddRange(Retry.Validate().Select(e => "Retry." + e));
         }
 
         if (MaxOutputTokens is < 1)

@@ -9,8 +9,11 @@ public static class StrategyFailureKinds
     /// <summary>One proposed signal broke the schema or the rules (counted per item).</summary>
     public const string InvalidSignal = "invalid_signal";
 
-    /// <summary>The server answered with an HTTP error, or could not be reached.</summary>
+    /// <summary>The server answered with an HTTP error (after the retries, for 5xx), an HTML page instead of the API, or could not be reached.</summary>
     public const string HttpError = "http_error";
+
+    /// <summary>The server kept answering 429 (too many requests) until the retries or the call's time ran out.</summary>
+    public const string RateLimited = "rate_limited";
 
     /// <summary>No answer within the configured timeout.</summary>
     public const string Timeout = "timeout";

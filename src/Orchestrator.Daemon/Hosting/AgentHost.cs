@@ -4,6 +4,7 @@ using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Scheduling;
@@ -35,10 +36,12 @@ public sealed class AgentHost : IAsyncDisposable
 
     private readonly StrategyAgent _strategy;
     private readonly Lock _externalGate = new();
+    private readonly HashSet<string> _llmChecks = new(StringComparer.Ordinal);
 
-    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars)
+    private AgentHost(TradingSession session, AgentSettings settings, StrategyAgentOptions strategy, BacktestService? backtest, BarStore bars, LlmCallMetrics llmCalls)
     {
         _session = session;
+        LlmCalls = llmCalls;
         TradingEngine engine = session.Engine;
         Pool = new SlowPathScheduler(settings.SlowPoolThreads > 0 ? settings.SlowPoolThreads : SlowPathScheduler.DefaultThreads);
         Jobs = new JobScheduler(Pool);
@@ -48,12 +51,19 @@ public sealed class AgentHost : IAsyncDisposable
         Publisher = new EngineSignalPublisher(engine, () => session.LastEventTimeNs);
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
-        _strategy = new StrategyAgent(strategy, Bars, View, Publisher);
+        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, metrics: LlmCalls);
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
         foreach (IAgent agent in agents)
         {
             Router.Register(agent);
             Health.AddAgent(agent);
+        }
+
+        // One health component per LLM agent (llm:NAME), for the agents registered so far and those to come.
+        LlmCalls.AgentRegistered += OnLlmAgentRegistered;
+        foreach (LlmAgentCallStats known in LlmCalls.Snapshot())
+        {
+            AddLlmCheck(known.Agent);
         }
 
         Health.AddCheck(SessionHealth.EngineComponent, _ => Task.FromResult(SessionHealth.Engine(session)));
@@ -80,6 +90,14 @@ public sealed class AgentHost : IAsyncDisposable
     public AgentRouter Router { get; }
 
     public HealthMonitor Health { get; }
+
+    /// <summary>
+    /// The process's LLM call metrics (issue 18): every LLM agent's client records its calls here
+    /// (<see cref="LlmChatClients.Create(LlmStrategyOptions, LlmCallMetrics?)"/>), <c>/metrics</c> renders
+    /// them, and each agent in it is a health component <c>llm:NAME</c>, degraded after
+    /// <see cref="LlmCallMetrics.DegradedAfter"/> failed calls in a row.
+    /// </summary>
+    public LlmCallMetrics LlmCalls { get; }
 
     public BarStore Bars { get; }
 
@@ -111,8 +129,10 @@ public sealed class AgentHost : IAsyncDisposable
     /// agent runs in llm mode; <paramref name="llmKey"/> is its key when the model carries none.
     /// <paramref name="bars"/> is the store <see cref="AttachBars"/> attached before the session
     /// started; when null, one is attached now and sees only the ticks from now on.
+    /// <paramref name="llmCalls"/> is the process's LLM call metrics when LLM agents were made before the
+    /// host (one is made when null): <see cref="LlmCalls"/>.
     /// </summary>
-    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null)
+    public static AgentHost Start(TradingSession session, AgentSettings settings, AgentModel? strategyModel, Secret? llmKey, BacktestService? backtest = null, BarStore? bars = null, LlmCallMetrics? llmCalls = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -129,7 +149,7 @@ public sealed class AgentHost : IAsyncDisposable
             strategy = strategy with { Llm = AgentModelOptions.ToLlmOptions(StrategyAgent.AgentName, model) };
         }
 
-        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings));
+        var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings), llmCalls ?? new LlmCallMetrics());
         host.Jobs.AddPeriodic("engine-snapshot", settings.SnapshotInterval, () => host.View.Refresh(session.LastEventTimeNs)); // 4 a second: allocates nothing per run
         if (settings.StrategyInterval > TimeSpan.Zero)
         {
@@ -162,10 +182,46 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         _session.MarketObserver = null;
+        LlmCalls.AgentRegistered -= OnLlmAgentRegistered;
         await Health.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);
         _strategy.Dispose();
         Pool.Dispose();
+    }
+
+    /// <summary>The health component name of LLM agent <paramref name="agent"/>.</summary>
+    public static string LlmHealthComponent(string agent) => "llm:" + agent;
+
+    private void OnLlmAgentRegistered(object? sender, string agent) => AddLlmCheck(agent);
+
+    /// <summary>
+    /// Adds LLM agent <paramref name="agent"/>'s health check (once): degraded when its last
+    /// <see cref="LlmCallMetrics.DegradedAfter"/> or more calls failed (it is not restarted: a restart
+    /// does not cure a model that answers 429), healthy otherwise.
+    /// </summary>
+    private void AddLlmCheck(string agent)
+    {
+        lock (_llmChecks)
+        {
+            if (!_llmChecks.Add(agent))
+            {
+                return;
+            }
+        }
+
+        LlmCallMetrics calls = LlmCalls;
+        Health.AddCheck(LlmHealthComponent(agent), _ => Task.FromResult(LlmHealth(calls, agent)));
+    }
+
+    /// <summary>The health of LLM agent <paramref name="agent"/> by its calls.</summary>
+    public static ComponentHealth LlmHealth(LlmCallMetrics calls, string agent)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        LlmAgentCallStats? stats = calls.Snapshot().FirstOrDefault(s => s.Agent == agent);
+        int failed = stats?.ConsecutiveFailures ?? 0;
+        return failed >= LlmCallMetrics.DegradedAfter
+            ? ComponentHealth.Of(agent, HealthState.Degraded, string.Create(CultureInfo.InvariantCulture, $"its last {failed} model calls failed, the latest: {stats!.LastFailureKind}"))
+            : ComponentHealth.Of(agent, HealthState.Healthy, stats is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{stats.Calls} model calls"));
     }
 
     /// <summary>

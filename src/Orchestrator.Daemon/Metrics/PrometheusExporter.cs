@@ -10,6 +10,9 @@ namespace Orchestrator.Daemon.Metrics;
 /// and writes <c># HELP</c>, <c># TYPE</c> and one line per tag set. An instrument
 /// <c>orchestrator.engine.events</c> (counter) becomes <c>orchestrator_engine_events_total</c>; a unit
 /// of bytes or seconds or microseconds is added to the name (<c>_bytes</c>, <c>_seconds</c>, <c>_microseconds</c>).
+/// A histogram is three observable counters created one after the other, <c>NAME.bucket</c> (cumulative,
+/// tagged <c>le</c>), <c>NAME.sum</c> and <c>NAME.count</c>: they are rendered as one Prometheus histogram
+/// <c>NAME_bucket</c>, <c>NAME_sum</c>, <c>NAME_count</c> (e.g. <c>orchestrator_llm_call_duration_seconds_bucket</c>).
 /// </summary>
 /// <remarks>
 /// A small listener of our own rather than OpenTelemetry.Exporter.Prometheus.AspNetCore: that
@@ -75,7 +78,14 @@ public sealed class PrometheusExporter : IDisposable
             var text = new StringBuilder(8192);
             foreach (Instrument instrument in _instruments)
             {
-                Render(text, instrument, _values[instrument]);
+                if (HistogramPart(instrument) is { } part)
+                {
+                    RenderHistogramPart(text, instrument, part, _values[instrument]);
+                }
+                else
+                {
+                    Render(text, instrument, _values[instrument]);
+                }
             }
 
             return text.ToString();
@@ -97,9 +107,60 @@ public sealed class PrometheusExporter : IDisposable
     {
         bool counter = IsCounter(instrument);
         string name = MetricName(instrument.Name, instrument.Unit, counter);
+        AppendHeader(text, name, instrument, counter ? "counter" : "gauge");
+        AppendSamples(text, name, values);
+    }
+
+    private static void AppendHeader(StringBuilder text, string name, Instrument instrument, string type)
+    {
         string help = (instrument.Description ?? instrument.Name).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(' ').Append(counter ? "counter" : "gauge").Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+    }
+
+    /// <summary>"bucket", "sum" or "count" when <paramref name="instrument"/> is part of a histogram (an observable counter named NAME.bucket, or NAME.sum / NAME.count beside one); null otherwise.</summary>
+    private string? HistogramPart(Instrument instrument)
+    {
+        if (!IsCounter(instrument))
+        {
+            return null;
+        }
+
+        int dot = instrument.Name.LastIndexOf('.');
+        string part = dot < 0 ? string.Empty : instrument.Name[(dot + 1)..];
+        if (part == "bucket")
+        {
+            return part;
+        }
+
+        if (part is "sum" or "count")
+        {
+            string bucket = instrument.Name[..dot] + ".bucket";
+            foreach (Instrument other in _instruments)
+            {
+                if (other.Name == bucket && other.Meter == instrument.Meter)
+                {
+                    return part;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void RenderHistogramPart(StringBuilder text, Instrument instrument, string part, List<(double Value, KeyValuePair<string, object?>[] Tags)> values)
+    {
+        string family = MetricName(instrument.Name[..instrument.Name.LastIndexOf('.')], instrument.Unit, counter: false);
+        if (part == "bucket")
+        {
+            AppendHeader(text, family, instrument, "histogram");
+        }
+
+        AppendSamples(text, family + "_" + part, values);
+    }
+
+    private static void AppendSamples(StringBuilder text, string name, List<(double Value, KeyValuePair<string, object?>[] Tags)> values)
+    {
         foreach ((double value, KeyValuePair<string, object?>[] tags) in values)
         {
             text.Append(name);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Agents.Agents;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.Strategy;
@@ -15,7 +16,8 @@ internal static class StrategyAgentHarness
 
     public static readonly string[] Symbols = ["AAPL", "MSFT", "TSLA"];
 
-    public static StrategyAgent LlmAgent(FakeOpenAiServer server, BarStore bars, RecordingSignalPublisher publisher, TimeSpan? timeout = null, int maxSignals = 10) =>
+    /// <summary>An LLM-mode agent on <paramref name="server"/>; without retries unless <paramref name="retry"/> says (each test's request count is then its own), recording in <paramref name="metrics"/> when given.</summary>
+    public static StrategyAgent LlmAgent(FakeOpenAiServer server, BarStore bars, RecordingSignalPublisher publisher, TimeSpan? timeout = null, int maxSignals = 10, LlmRetryPolicy? retry = null, LlmCallMetrics? metrics = null) =>
         new(
             new StrategyAgentOptions
             {
@@ -28,11 +30,13 @@ internal static class StrategyAgentHarness
                     Temperature = 0.2f,
                     Timeout = timeout ?? TimeSpan.FromSeconds(20),
                     MaxSignals = maxSignals,
+                    Retry = retry ?? LlmRetryPolicy.None,
                 },
             },
             bars,
             new FixedTradingView(Symbols),
-            publisher);
+            publisher,
+            metrics: metrics);
 
     /// <summary>A store with a few one-minute bars for each symbol.</summary>
     public static BarStore StoreWithBars()

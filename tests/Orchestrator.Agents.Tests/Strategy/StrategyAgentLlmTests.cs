@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Execution;
 using Orchestrator.Agents.Health;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Agents.State;
@@ -152,12 +153,36 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         Assert.Equal(StrategyFailureKinds.InvalidSignal, result.Result!["failure"]!["kind"]!.GetValue<string>());
     }
 
+    /// <summary>Issue 18: the agent's client records each call, and the agent the problems it finds in the answers.</summary>
+    [Fact]
+    public async Task Metrics_HoldTheCalls_TheirTokens_AndTheMalformedAndRefusedAnswers()
+    {
+        var metrics = new LlmCallMetrics();
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, metrics: metrics);
+        _server.RespondWithContent("not json at all");
+        await GenerateAsync(agent);
+        _server.RespondWithContent("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.5,"reason":"fine"},{"symbol":"ZZZZ","side":"BUY","confidence":0.5,"reason":"not traded"}]}""");
+
+        await GenerateAsync(agent);
+
+        LlmAgentCallStats stats = Assert.Single(metrics.Snapshot());
+        Assert.Equal(("strategy_agent", 2L), (stats.Agent, stats.Calls));
+        Assert.Equal(1, stats.Failures[StrategyFailureKinds.MalformedJson]);
+        Assert.Equal(1, stats.Failures[StrategyFailureKinds.InvalidSignal]);
+        Assert.Equal((20L, 20L), (stats.InputTokens, stats.OutputTokens)); // the fake reports 10 and 10 per answer
+        Assert.Equal(0, stats.ConsecutiveFailures); // the second answer was readable
+    }
+
+    /// <summary>
+    /// Without retries (the harness's default), one request; 429 is counted as rate_limited since issue 18
+    /// (it was http_error before the kind existed), every other status as http_error.
+    /// </summary>
     [Theory]
-    [InlineData(500)]
-    [InlineData(503)]
-    [InlineData(400)]
-    [InlineData(429)]
-    public async Task HttpError_PublishesNothing_CountsHttpError(int status)
+    [InlineData(500, StrategyFailureKinds.HttpError)]
+    [InlineData(503, StrategyFailureKinds.HttpError)]
+    [InlineData(400, StrategyFailureKinds.HttpError)]
+    [InlineData(429, StrategyFailureKinds.RateLimited)]
+    public async Task HttpError_PublishesNothing_CountsItsKind(int status, string kind)
     {
         _server.RespondWithStatus(status, "upstream broke");
         using StrategyAgent agent = LlmAgent(_server, _bars, _publisher);
@@ -167,9 +192,9 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         Assert.True(result.Ok, result.Error);
         Assert.Empty(_publisher.Signals);
         JsonNode failure = result.Result!["failure"]!;
-        Assert.Equal(StrategyFailureKinds.HttpError, failure["kind"]!.GetValue<string>());
+        Assert.Equal(kind, failure["kind"]!.GetValue<string>());
         Assert.Contains("HTTP " + status, failure["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(1, Failures(await StatusAsync(agent), StrategyFailureKinds.HttpError));
+        Assert.Equal(1, Failures(await StatusAsync(agent), kind));
         Assert.Single(_server.Requests); // no hidden SDK retries
     }
 

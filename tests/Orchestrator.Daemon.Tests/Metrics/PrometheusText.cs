@@ -7,7 +7,7 @@ namespace Orchestrator.Daemon.Tests.Metrics;
 /// A strict reader of the Prometheus text exposition format 0.0.4, as much as a test needs: every
 /// line is a <c># HELP</c>, a <c># TYPE</c> or a sample; names and label names are valid; label
 /// values are quoted with only \\, \" and \n escaped; each family's TYPE comes once, before its
-/// samples, and its samples are together; no series twice; the text ends with a newline.
+/// samples, and its samples are together (a histogram's are NAME_bucket, NAME_sum and NAME_count); no series twice; the text ends with a newline.
 /// Anything else throws <see cref="FormatException"/> naming the line.
 /// </summary>
 internal sealed class PrometheusText
@@ -98,7 +98,9 @@ internal sealed class PrometheusText
             }
 
             (string sample, Dictionary<string, string> labels, double value) = ParseSample(line, where);
-            if (sample != current || !result.Types.ContainsKey(sample))
+            bool histogramPart = current is not null && result.Types.GetValueOrDefault(current) == "histogram"
+                && (sample == current + "_bucket" || sample == current + "_sum" || sample == current + "_count");
+            if ((sample != current || !result.Types.ContainsKey(sample)) && !histogramPart)
             {
                 throw new FormatException(where + ": sample outside its family's block (or before its TYPE)");
             }
