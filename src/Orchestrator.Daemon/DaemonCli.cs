@@ -343,6 +343,11 @@ public static class DaemonCli
             });
 
             using var session = new TradingSession(options);
+            foreach (LlmAgentDefinition llmAgent in config.LlmAgents)
+            {
+                llmAgent.Runtime.Follow(() => session.CurrentRiskParameters); // prompts show the limits in force, live changes included
+            }
+
             var recentSignals = new Display.RecentSignals();
             if (session.AuditWriter is NLogAuditWriter auditLog)
             {

@@ -27,6 +27,14 @@ public interface IStrategyContext
     /// <summary>The latest event time the host has seen, ns since the Unix epoch (never the wall clock).</summary>
     long EventTimeNs { get; }
 
+    /// <summary>
+    /// True while a journal replay (recovery, <c>replay</c>) runs the strategy to rebuild its state: the
+    /// events already happened. A slow-path strategy's submits are suppressed then (its signals are in the
+    /// journal), so it should skip costly or outside work whose only use is a signal (a model call, say);
+    /// a fast-path strategy's orders are re-derived. False live and in backtests.
+    /// </summary>
+    bool IsReplaying { get; }
+
     /// <summary>The strategy's own position in shares (signed; from its own fills only).</summary>
     long Position(int symbolId);
 

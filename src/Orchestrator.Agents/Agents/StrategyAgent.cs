@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -238,47 +237,19 @@ public sealed class StrategyAgent : AgentBase, IDisposable
                 ChatResponse response = await _chat!.GetResponseAsync(messages, chatOptions, timeout.Token).ConfigureAwait(false);
                 content = response.Text;
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                Fail(report, StrategyFailureKinds.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer from the model within {llm.Timeout.TotalSeconds:0.###} s"));
-                return;
-            }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The caller gave up first (its deadline, a canceled task, shutdown): the run gave
                 // nothing, which is a failure like the model's own timeout; the caller gets the cancellation.
                 Fail(report, StrategyFailureKinds.Timeout, "the run was canceled by its caller before the model answered");
                 throw;
             }
-            catch (LlmHttpException ex)
-            {
-                // The retry stage's own line: status and error type, never the server's text or the key.
-                Fail(report, ex.Kind, llm.Scrub(ex.Message));
-                return;
-            }
-            catch (ClientResultException ex)
-            {
-                // The SDK's first line is "HTTP 401 (type: code)"; later lines carry the server's
-                // message, which some servers use to echo (part of) the key, so they are not shown.
-                string status = "HTTP " + ex.Status.ToString(CultureInfo.InvariantCulture);
-                string first = FirstLine(llm.Scrub(ex.Message));
-                Fail(report, StrategyFailureKinds.HttpError, first.StartsWith(status, StringComparison.Ordinal) ? first : status + ": " + first);
-                return;
-            }
-            catch (HttpRequestException ex)
-            {
-                Fail(report, StrategyFailureKinds.HttpError, "request failed: " + FirstLine(llm.Scrub(ex.Message)));
-                return;
-            }
-#pragma warning disable CA1031 // A broken or unexpected response from outside is a counted failure, never a crash.
-            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning disable CA1031 // A failed model call from outside is a counted failure, never a crash.
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
-                // The server answered 200 but not with a usable chat completion (e.g. an empty "choices"
-                // list, which the SDK reports as an index error): the answer is malformed. The SDK's
-                // text says where it failed, not what was wrong with the answer: debug only.
-                s_logger.Debug("strategy_agent: the model's answer could not be read: {0}", FirstLine(llm.Scrub(ex.Message)));
-                Fail(report, StrategyFailureKinds.MalformedJson, "the server's answer is not a usable chat completion (no choices, or no message in it)");
+                (string kind, string detail) = LlmCallErrors.Classify(ex, llm);
+                Fail(report, kind, detail);
                 return;
             }
         }
@@ -308,9 +279,16 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         }
     }
 
-    private void Publish(ProposedSignal signal, decimal price, StrategyRunReport report)
+    private void Publish(ProposedSignal signal, decimal lastClose, StrategyRunReport report)
     {
-        var agentSignal = new AgentSignal(signal.Symbol, signal.Side, signal.Confidence, price, signal.Reason, Name);
+        (_, decimal price, decimal stop) = signal.Order(lastClose); // the intent the model gave, or a limit at the last close
+        var agentSignal = new AgentSignal(signal.Symbol, signal.Side, signal.Confidence, price, signal.Reason, Name)
+        {
+            OrderType = signal.OrderType,
+            StopPrice = stop,
+            Tif = signal.Tif,
+            Quantity = signal.Quantity,
+        };
         SignalPublishResult result = _publisher.Publish(agentSignal);
         string side = signal.Side == Side.Buy ? "BUY" : "SELL";
         if (result.Accepted)
@@ -407,11 +385,5 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         }
 
         return status;
-    }
-
-    private static string FirstLine(string text)
-    {
-        int end = text.IndexOfAny(['\r', '\n']);
-        return LlmSignalParser.Clip(end >= 0 ? text[..end] : text, 300);
     }
 }

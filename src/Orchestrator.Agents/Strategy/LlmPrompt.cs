@@ -9,40 +9,44 @@ using Orchestrator.Engine.Indicators;
 namespace Orchestrator.Agents.Strategy;
 
 /// <summary>
-/// The prompt for one model call: a system message with the task (the user's own prompt,
-/// <see cref="LlmStrategyOptions.SystemPrompt"/>, or the built-in one) and the exact answer format,
-/// and a user message with the market context as JSON — the account (cash, equity, kill switch),
-/// positions and open orders from the engine's snapshot, and per symbol the last bars and a few
-/// indicator values computed with the engine's <see cref="IndicatorSet"/> — over closed bars only,
-/// every one the store holds: the definition <c>data_agent</c> answers with by default, so both
-/// give the same RSI for the same moment.
+/// The prompt for one model call: a system message with the task — the user's own prompt
+/// (<see cref="LlmStrategyOptions.SystemPrompt"/>) or the built-in one — followed by the exact answer
+/// format (<see cref="AnswerFormat"/>), and a user message with the market context as JSON — the
+/// account (cash, equity, kill switch), positions and open orders from the engine's snapshot, and per
+/// symbol the last bars and a few indicator values computed with the engine's <see cref="IndicatorSet"/>
+/// — over closed bars only, every one the store holds: the definition <c>data_agent</c> answers with by
+/// default, so both give the same RSI for the same moment. The LLM strategies
+/// (<c>Orchestrator.Agents.Llm.LlmStrategyPrompt</c>) share the system message and the per-symbol part.
 /// </summary>
 internal static class LlmPrompt
 {
-    public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options)
-    {
-        string task = string.IsNullOrWhiteSpace(options.SystemPrompt)
-            ? "You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals."
-            : options.SystemPrompt.Trim();
-        string system = string.Create(CultureInfo.InvariantCulture, $$"""
-            {{task}}
-            Answer with one JSON object and nothing else (no prose, no code fences), exactly of this form:
-            {"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.7,"reason":"one sentence"}]}
-            Rules:
-            - "symbol": one of {{string.Join(", ", symbols)}} (exactly as written).
-            - "side": "BUY" or "SELL".
-            - "confidence": a number from 0 to 1.
-            - "reason": one short sentence, at most {{LlmSignalParser.MaxReasonLength}} characters, on one line.
-            - No other fields. At most {{options.MaxSignals}} signals, at most one per symbol.
-            - When nothing is worth doing, answer {"signals":[]}.
-            A risk manager checks every signal before any order is placed.
-            """);
-        return
-        [
-            new ChatMessage(ChatRole.System, system),
-            new ChatMessage(ChatRole.User, "Market context:\n" + Context(symbols, bars, snapshot, options.BarsInPrompt)),
-        ];
-    }
+    /// <summary>The task when the user gave no prompt of their own.</summary>
+    public const string BuiltInTask = "You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals.";
+
+    public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options) =>
+    [
+        new ChatMessage(ChatRole.System, SystemMessage(options.SystemPrompt, symbols, options.MaxSignals)),
+        new ChatMessage(ChatRole.User, "Market context:\n" + Context(symbols, bars, snapshot, options.BarsInPrompt)),
+    ];
+
+    /// <summary>The system message: <paramref name="userPrompt"/> (or <see cref="BuiltInTask"/>), then <see cref="AnswerFormat"/>.</summary>
+    public static string SystemMessage(string? userPrompt, IReadOnlyList<string> symbols, int maxSignals) =>
+        (string.IsNullOrWhiteSpace(userPrompt) ? BuiltInTask : userPrompt.Trim()) + "\n\n" + AnswerFormat(symbols, maxSignals);
+
+    /// <summary>The answer-format contract <see cref="LlmSignalParser"/> enforces, in words for the model.</summary>
+    public static string AnswerFormat(IReadOnlyList<string> symbols, int maxSignals) => string.Create(CultureInfo.InvariantCulture, $$"""
+        Answer with one JSON object and nothing else (no prose, no code fences), exactly of this form:
+        {"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.7,"reason":"one sentence"}]}
+        Rules:
+        - "symbol": one of {{string.Join(", ", symbols)}} (exactly as written).
+        - "side": "BUY" or "SELL".
+        - "confidence": a number from 0 to 1.
+        - "reason": one short sentence, at most {{LlmSignalParser.MaxReasonLength}} characters, on one line.
+        - Optional, the order: "order_type": "market", "limit", "stop" or "stop_limit"; "limit_price" (limit and stop_limit only) and "stop_price" (stop and stop_limit only): numbers above 0 with at most 6 decimals; "time_in_force": "day" (the default), "gtc", "ioc" or "fok"; "quantity": a whole number of shares, the most you want (position sizing may give fewer). Without order_type and prices the order is a limit at the last close.
+        - No other fields. At most {{maxSignals}} signals, at most one per symbol.
+        - When nothing is worth doing, answer {"signals":[]}.
+        A risk manager checks every signal before any order is placed.
+        """);
 
     private static string Context(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, int barsInPrompt)
     {
@@ -93,7 +97,8 @@ internal static class LlmPrompt
         return context.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 
-    private static JsonObject SymbolContext(IReadOnlyList<Bar> history, int barsInPrompt, TimeSpan barLength)
+    /// <summary>One symbol's part of the context: the last <paramref name="barsInPrompt"/> of <paramref name="history"/> (closed bars, oldest first) and indicators over all of it.</summary>
+    public static JsonObject SymbolContext(IReadOnlyList<Bar> history, int barsInPrompt, TimeSpan barLength)
     {
         if (history.Count == 0)
         {

@@ -7,8 +7,10 @@ namespace Orchestrator.Agents.Strategy;
 /// <summary>
 /// Reads a model's answer strictly: exactly one JSON object <c>{"signals":[...]}</c>, each item
 /// exactly <c>symbol</c>, <c>side</c>, <c>confidence</c>, <c>reason</c> with the right types and
-/// values. Nothing is repaired or guessed: no code fences stripped, no case folded, no strings
-/// read as numbers.
+/// values, and optionally the order intent (<see cref="IntentMembers"/>: <c>order_type</c>,
+/// <c>limit_price</c>, <c>stop_price</c>, <c>time_in_force</c>, <c>quantity</c>, checked by the same
+/// rules as every other edge's, <see cref="SignalIntentRules"/>). Nothing is repaired or guessed: no
+/// code fences stripped, no case folded, no strings read as numbers.
 /// </summary>
 /// <remarks>
 /// A document that is not such an object (not JSON, trailing text, comments, another root, a
@@ -19,12 +21,21 @@ namespace Orchestrator.Agents.Strategy;
 /// missing, duplicated or unknown member, a symbol not among those asked about (exact match),
 /// a side other than <c>"BUY"</c>/<c>"SELL"</c>, a confidence that is not a JSON number in
 /// [0, 1], a reason that is empty, longer than <see cref="MaxReasonLength"/> or holds control
-/// characters, or a symbol already given by an earlier item.
+/// characters, or a symbol already given by an earlier item; or when its intent is bad: an order type
+/// other than <c>"market"</c>, <c>"limit"</c>, <c>"stop"</c>, <c>"stop_limit"</c>; a price that is not
+/// a JSON number above 0 and at most 1,000,000,000 with at most 6 decimals; prices that do not fit the
+/// order type; a time in force other than <c>"day"</c>, <c>"gtc"</c>, <c>"ioc"</c>, <c>"fok"</c>; a
+/// quantity that is not a whole JSON number from 1 to 1,000,000,000.
 /// </remarks>
 internal static class LlmSignalParser
 {
     /// <summary>Longest reason accepted, in UTF-16 code units.</summary>
     public const int MaxReasonLength = 500;
+
+    /// <summary>The optional members of an item that carry the order intent.</summary>
+    public const string IntentMembers = "order_type, limit_price, stop_price, time_in_force, quantity";
+
+    private const decimal MaxPrice = 1_000_000_000m;
 
     private static readonly JsonDocumentOptions s_documentOptions = new()
     {
@@ -124,7 +135,9 @@ internal static class LlmSignalParser
         }
 
         JsonElement symbol = default, side = default, confidence = default, reason = default;
+        JsonElement orderType = default, limitPrice = default, stopPrice = default, tif = default, quantity = default;
         bool hasSymbol = false, hasSide = false, hasConfidence = false, hasReason = false;
+        bool hasOrderType = false, hasLimit = false, hasStop = false, hasTif = false, hasQuantity = false;
         foreach (JsonProperty property in item.EnumerateObject())
         {
             ref bool has = ref hasSymbol;
@@ -146,8 +159,28 @@ internal static class LlmSignalParser
                     has = ref hasReason;
                     reason = property.Value;
                     break;
+                case "order_type":
+                    has = ref hasOrderType;
+                    orderType = property.Value;
+                    break;
+                case "limit_price":
+                    has = ref hasLimit;
+                    limitPrice = property.Value;
+                    break;
+                case "stop_price":
+                    has = ref hasStop;
+                    stopPrice = property.Value;
+                    break;
+                case "time_in_force":
+                    has = ref hasTif;
+                    tif = property.Value;
+                    break;
+                case "quantity":
+                    has = ref hasQuantity;
+                    quantity = property.Value;
+                    break;
                 default:
-                    return "unknown member \"" + Clip(property.Name, 40) + "\" (only symbol, side, confidence, reason)";
+                    return "unknown member \"" + Clip(property.Name, 40) + "\" (only symbol, side, confidence, reason; " + IntentMembers + ")";
             }
 
             if (has)
@@ -216,9 +249,101 @@ internal static class LlmSignalParser
             return "reason: must be one line without control characters";
         }
 
-        signal = new ProposedSignal(symbolText, parsedSide, confidenceValue, reasonText);
+        var proposed = new ProposedSignal(symbolText, parsedSide, confidenceValue, reasonText);
+        string? intentProblem = ReadIntent(
+            hasOrderType ? orderType : null, hasLimit ? limitPrice : null, hasStop ? stopPrice : null, hasTif ? tif : null, hasQuantity ? quantity : null, ref proposed);
+        if (intentProblem is not null)
+        {
+            return intentProblem;
+        }
+
+        signal = proposed;
         return null;
     }
+
+    /// <summary>The optional order intent of an item (null members were not given), onto <paramref name="signal"/>; the first problem, or null.</summary>
+    private static string? ReadIntent(JsonElement? orderType, JsonElement? limitPrice, JsonElement? stopPrice, JsonElement? tif, JsonElement? quantity, ref ProposedSignal signal)
+    {
+        OrderType? type = null;
+        if (orderType is { } typeElement)
+        {
+            if (typeElement.ValueKind != JsonValueKind.String
+                || !SignalIntentRules.TryParseOrderType(typeElement.GetString(), out OrderType parsed)
+                || SignalIntentRules.OrderTypeName(parsed) != typeElement.GetString())
+            {
+                return SignalIntentRules.OrderTypeInvalidMessage + " (lower case), was " + Shown(typeElement);
+            }
+
+            type = parsed;
+        }
+
+        if (ReadPrice(limitPrice, "limit_price", out decimal? limit) is { } limitProblem)
+        {
+            return limitProblem;
+        }
+
+        if (ReadPrice(stopPrice, "stop_price", out decimal? stop) is { } stopProblem)
+        {
+            return stopProblem;
+        }
+
+        SignalIntentProblem shape = SignalIntentRules.Check(type is not null, type ?? OrderType.Market, limit is not null, stop is not null);
+        if (shape != SignalIntentProblem.None)
+        {
+            return SignalIntentRules.Message(shape);
+        }
+
+        TimeInForce timeInForce = TimeInForce.Day;
+        if (tif is { } tifElement)
+        {
+            if (tifElement.ValueKind != JsonValueKind.String
+                || !SignalIntentRules.TryParseTif(tifElement.GetString(), out timeInForce)
+                || SignalIntentRules.TifName(timeInForce) != tifElement.GetString())
+            {
+                return "time_in_force: must be day, gtc, ioc or fok (lower case), was " + Shown(tifElement);
+            }
+        }
+
+        long cap = 0;
+        if (quantity is { } quantityElement)
+        {
+            if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.IsValidQuantity(wanted))
+            {
+                return SignalIntentRules.QuantityInvalidMessage + ", was " + Shown(quantityElement);
+            }
+
+            cap = (long)wanted;
+        }
+
+        signal = signal with { OrderType = type, LimitPrice = limit, StopPrice = stop, Tif = timeInForce, Quantity = cap };
+        return null;
+    }
+
+    private static string? ReadPrice(JsonElement? element, string name, out decimal? price)
+    {
+        price = null;
+        if (element is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out decimal parsed) || parsed <= 0 || parsed > MaxPrice
+            || decimal.Round(parsed, FixedPoint.Decimals) != parsed)
+        {
+            return name + ": must be a number above 0 and at most 1000000000 with at most 6 decimals, was " + Shown(value);
+        }
+
+        price = parsed;
+        return null;
+    }
+
+    /// <summary>A JSON value as an error may echo it: a string quoted and clipped, a number's text, else its kind.</summary>
+    private static string Shown(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "\"" + Clip(value.GetString()!, 20) + "\"",
+        JsonValueKind.Number => Clip(value.GetRawText(), 30),
+        _ => Describe(value.ValueKind),
+    };
 
     private static LlmAnswer Refuse(string kind, string error) => new([], [], error, kind);
 

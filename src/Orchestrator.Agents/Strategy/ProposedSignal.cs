@@ -7,4 +7,43 @@ namespace Orchestrator.Agents.Strategy;
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Confidence">0..1.</param>
 /// <param name="Reason">Why, in words.</param>
-public sealed record ProposedSignal(string Symbol, Side Side, decimal Confidence, string Reason);
+/// <remarks>
+/// The order intent is optional (a model's answer may carry it, issue 18): without an order type and
+/// prices the signal becomes a limit order at the last close (<see cref="Order"/>).
+/// </remarks>
+public sealed record ProposedSignal(string Symbol, Side Side, decimal Confidence, string Reason)
+{
+    /// <summary><c>order_type</c>; null = the prices decide (none = a limit at the last close).</summary>
+    public OrderType? OrderType { get; init; }
+
+    /// <summary><c>limit_price</c> (limit and stop_limit orders); null = none.</summary>
+    public decimal? LimitPrice { get; init; }
+
+    /// <summary><c>stop_price</c> (stop and stop_limit orders); null = none.</summary>
+    public decimal? StopPrice { get; init; }
+
+    /// <summary><c>time_in_force</c>; day unless given.</summary>
+    public TimeInForce Tif { get; init; } = TimeInForce.Day;
+
+    /// <summary><c>quantity</c>: the most shares sizing may give; 0 = sizing decides.</summary>
+    public long Quantity { get; init; }
+
+    /// <summary>
+    /// The order this signal asks for: the type and prices given (an order type alone decides; without
+    /// one the prices decide, as <see cref="SignalIntentRules.Resolve"/> says), or — with neither — a
+    /// limit order at <paramref name="lastClose"/> (a market order while no close is known, 0).
+    /// Prices are 0 where the type takes none.
+    /// </summary>
+    public (OrderType Type, decimal LimitPrice, decimal StopPrice) Order(decimal lastClose)
+    {
+        if (OrderType is null && LimitPrice is null && StopPrice is null)
+        {
+            return lastClose > 0 ? (Core.OrderType.Limit, lastClose, 0m) : (Core.OrderType.Market, 0m, 0m);
+        }
+
+        decimal limit = LimitPrice ?? 0m;
+        decimal stop = StopPrice ?? 0m;
+        Core.OrderType type = OrderType ?? SignalIntentRules.Resolve(Core.OrderType.Market, limit > 0 ? 1 : 0, stop > 0 ? 1 : 0);
+        return (type, limit, stop);
+    }
+}

@@ -172,6 +172,9 @@ public static partial class ConfigLoader
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
+        IReadOnlyList<LlmAgentDefinition> llmAgents = LlmAgentDefinitions.From(
+            agents, engine, [.. strategies.Select(d => d.Name)], credentialsConfig.LlmApiKey, DisplayPath(directory, AgentModelFile), errors);
+        strategies = [.. strategies, .. llmAgents.Select(d => d.Strategy(Path.GetFullPath(DisplayPath(directory, AgentModelFile))))]; // role strategy: strategies like any other
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         CheckProcessesAgainstStrategies(directory, daemon.Agents.Processes, strategies, errors); // ConfigLoader.AgentProcesses.cs
@@ -220,6 +223,7 @@ public static partial class ConfigLoader
             Mcp = mcp,
             Daemon = daemon,
             Strategies = strategies,
+            LlmAgents = llmAgents,
             FilesRead = filesRead,
             Warnings = warnings,
         }, errors);

@@ -327,8 +327,11 @@ public sealed record DaemonConfig
 
     public required DaemonSettings Daemon { get; init; }
 
-    /// <summary><c>daemon.yaml</c> <c>strategies:</c>, loaded and checked (see ConfigLoader.Strategies.cs).</summary>
+    /// <summary><c>daemon.yaml</c> <c>strategies:</c>, loaded and checked (see ConfigLoader.Strategies.cs), then agent_model.yaml's role-strategy LLM agents (<see cref="LlmAgents"/>).</summary>
     public IReadOnlyList<StrategyDefinition> Strategies { get; init; } = [];
+
+    /// <summary>agent_model.yaml's LLM agents with role strategy (<see cref="LlmAgentDefinitions"/>); each is among <see cref="Strategies"/> too.</summary>
+    public IReadOnlyList<LlmAgentDefinition> LlmAgents { get; init; } = [];
 
     /// <summary>The files that were present and read.</summary>
     public required IReadOnlyList<string> FilesRead { get; init; }

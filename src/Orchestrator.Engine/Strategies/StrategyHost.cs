@@ -20,7 +20,8 @@ namespace Orchestrator.Engine.Strategies;
 /// Submit returns, and — being derived from journaled input — re-derived identically by a replay.</item>
 /// <item><b>Slow path</b>: the trading thread copies the strategy's callbacks into its bounded
 /// queue (<see cref="StrategyEventQueue"/>: market data dropped and counted when full, order
-/// events kept in a reserve); the <c>strategy-slow</c> worker thread drains it and calls the strategy;
+/// events kept in a reserve); the strategy's own worker thread (<c>strategy-slow:NAME</c>, one per
+/// slow-path strategy, so one that blocks stalls no other) drains it and calls the strategy;
 /// a signal goes into the ring like an agent's and is journaled as an external signal.</item>
 /// <item><b>Backtests</b> (<see cref="TradingEngine.ProcessInline"/>, not replaying): every strategy,
 /// slow-path ones included, runs inline, so results are deterministic. A slow-path one is called as
@@ -66,7 +67,7 @@ public sealed class StrategyHost
     private long _nextSignalId = SignalLimits.StrategySignalIdBase;
     private long _nextSlowSignalId = SlowSignalIdBase;
     private ExceptionDispatchInfo? _engineFault;
-    private Thread? _worker;
+    private Thread[]? _workers;
     private volatile bool _stopping;
     private EngineEvent _scratch;
     private long _causeTimestamp; // publish timestamp of the input in hand: the cause of any order a strategy makes now
@@ -130,10 +131,13 @@ public sealed class StrategyHost
     /// </summary>
     internal void OnEventInline(ref EngineEvent e) => Handle(ref e, live: false);
 
-    /// <summary>Starts the slow-path worker (with the engine; none when no strategy is slow).</summary>
+    /// <summary>
+    /// Starts one worker thread per slow-path strategy (with the engine; none when no strategy is slow),
+    /// so a strategy that blocks — a model call, say — holds up only its own callbacks.
+    /// </summary>
     internal void Start()
     {
-        if (_slow.Length == 0 || _worker is not null)
+        if (_slow.Length == 0 || _workers is not null)
         {
             return;
         }
@@ -143,22 +147,34 @@ public sealed class StrategyHost
             runner.Queued = true;
         }
 
-        _worker = new Thread(RunWorker) { IsBackground = true, Name = "strategy-slow" };
-        _worker.Start();
+        _workers = new Thread[_slow.Length];
+        for (int i = 0; i < _slow.Length; i++)
+        {
+            _workers[i] = new Thread(RunWorker) { IsBackground = true, Name = WorkerName(_slow[i].Name) };
+            _workers[i].Start(_slow[i]);
+        }
     }
 
-    /// <summary>Stops the worker after it drained what is queued (or at <paramref name="timeout"/>).</summary>
+    /// <summary>Stops the workers after each drained what is queued for it (or at <paramref name="timeout"/>, shared by all).</summary>
     internal void Stop(TimeSpan timeout)
     {
-        if (_worker is null)
+        if (_workers is null)
         {
             return;
         }
 
         _stopping = true;
-        _worker.Join(timeout);
-        _worker = null;
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        foreach (Thread worker in _workers)
+        {
+            worker.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+        }
+
+        _workers = null;
     }
+
+    /// <summary>The worker thread's name: <c>strategy-slow:</c> and the strategy's name (cut to what a thread name shows).</summary>
+    internal static string WorkerName(string strategy) => "strategy-slow:" + (strategy.Length <= 48 ? strategy : strategy[..48]);
 
     /// <summary>True when every slow-path strategy has handled all that was queued for it (<see cref="TradingEngine.WaitUntilQuiet"/> waits on it).</summary>
     public bool SlowQueuesEmpty
@@ -407,21 +423,20 @@ public sealed class StrategyHost
         }
     }
 
-    private void RunWorker()
+    /// <summary>One slow-path strategy's worker: drains its queue; idles a few spins, then in 1 ms sleeps.</summary>
+    private void RunWorker(object? state)
     {
+        var runner = (StrategyRunner)state!;
+        StrategyEventQueue queue = runner.Queue!;
         var spinner = default(SpinWait);
         while (true)
         {
             bool worked = false;
-            foreach (StrategyRunner runner in _slow)
+            while (queue.TryDequeue(out StrategyEnvelope envelope))
             {
-                StrategyEventQueue queue = runner.Queue!;
-                while (queue.TryDequeue(out StrategyEnvelope envelope))
-                {
-                    worked = true;
-                    runner.Run(envelope);
-                    queue.MarkHandled();
-                }
+                worked = true;
+                runner.Run(envelope);
+                queue.MarkHandled();
             }
 
             if (worked)

@@ -111,6 +111,9 @@ internal sealed class StrategyRunner : IStrategyContext
 
     public long EventTimeNs { get; private set; }
 
+    /// <summary>A journal replay calls the strategy inline (never its worker): sending is suppressed then.</summary>
+    public bool IsReplaying => !Queued && _engine.OrderManager.SuppressSending;
+
     public long CashRaw => _engine.Portfolio.CashRaw;
 
     public long EquityRaw => _engine.Portfolio.EquityRaw;
@@ -156,7 +159,7 @@ internal sealed class StrategyRunner : IStrategyContext
             return new SubmitResult(SubmitStatus.Refused, refusal, 0, 0, 0);
         }
 
-        if (Threading == StrategyThreading.SlowPath && !Queued && _engine.OrderManager.SuppressSending)
+        if (Threading == StrategyThreading.SlowPath && IsReplaying)
         {
             // A journal replay rebuilding this slow-path strategy's state: what it sent is in the journal.
             _replaySuppressed++;

@@ -42,6 +42,9 @@ internal sealed class ScriptedStrategy : IStrategy
 
     public List<long> Timers { get; } = [];
 
+    /// <summary><see cref="IStrategyContext.IsReplaying"/> as seen when it submitted.</summary>
+    public List<bool> ReplayingSeen { get; } = [];
+
     public long PositionSeenAtFill { get; private set; }
 
     public StrategyThreading Threading => Slow ? StrategyThreading.SlowPath : StrategyThreading.FastPath;
@@ -69,6 +72,7 @@ internal sealed class ScriptedStrategy : IStrategy
 
         if (_ticks == BuyOnTickNumber)
         {
+            ReplayingSeen.Add(Context!.IsReplaying);
             Results.Add(Context!.Submit(SignalToSend ?? new StrategySignal { SymbolId = BuySymbol, Side = Side.Buy, ConfidencePpm = ConfidencePpm, Reason = "scripted" }));
         }
     }

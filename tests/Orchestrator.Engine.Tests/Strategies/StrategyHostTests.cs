@@ -201,6 +201,17 @@ public sealed class StrategyHostTests
     }
 
     [Fact]
+    public void OutsideAJournalReplay_IsReplayingIsFalse_InlineAsInABacktest()
+    {
+        var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, Slow = true };
+        EngineHarness harness = Harness(strategy);
+
+        harness.Trade(0, 100m);
+
+        Assert.Equal([false], strategy.ReplayingSeen);
+    }
+
+    [Fact]
     public void WhileAJournalIsReplayed_ASlowPathStrategyGetsItsCallbacks_ButItsSubmitsAreSuppressedAndCounted()
     {
         var strategy = new ScriptedStrategy { BuyOnTickNumber = 1, Slow = true };
@@ -211,6 +222,7 @@ public sealed class StrategyHostTests
         harness.Engine.OrderManager.SuppressSending = false;
 
         Assert.Equal(["start", "tick"], strategy.Calls); // its state is rebuilt from the replayed events
+        Assert.Equal([true], strategy.ReplayingSeen); // and it is told so: it can skip work only a signal needs (a model call)
         SubmitResult suppressed = strategy.Results.Single();
         Assert.Equal(SubmitStatus.Queued, suppressed.Status); // as live: queued, decided later (it is: the journal holds it)
         Assert.Equal(0, suppressed.SignalId);

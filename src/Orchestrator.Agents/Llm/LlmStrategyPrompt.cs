@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Orchestrator.Agents.Strategy;
+using Orchestrator.Core;
+using Orchestrator.Strategies;
+using MarketBar = Orchestrator.Agents.Market.Bar;
+
+namespace Orchestrator.Agents.Llm;
+
+/// <summary>
+/// The prompt of one <see cref="LlmStrategy"/> call. The system message is the strategy agent's
+/// (<see cref="LlmPrompt.SystemMessage"/>: the user's prompt or the built-in one, then the answer
+/// format); the user message is the context as one JSON object:
+/// <list type="bullet">
+/// <item><c>event_time</c> (UTC) and <c>event_time_ns</c>: the moment of the call, in event time;
+/// <c>schedule</c>: why it runs now.</item>
+/// <item><c>risk_limits</c>: the limits in force, as the daemon describes them (a JSON object given as text is
+/// shown as that object; other text as a string; absent when none given).</item>
+/// <item><c>account</c>: cash and equity.</item>
+/// <item><c>pnl</c>: per symbol the strategy's own position, average cost, last price, realized and
+/// unrealized P&amp;L (from its own fills), and their totals.</item>
+/// <item><c>recent_fills</c>: its last fills; <c>previous_signals</c>: its last signals, what the engine
+/// decided (accepted, rejected and why, refused) and what became of the order (filled, canceled, …).</item>
+/// <item><c>symbols</c>: per symbol the bar still forming, then the last <c>bars_in_prompt</c> closed
+/// bars and the indicators over every closed bar it holds (<see cref="LlmPrompt.SymbolContext"/>, the
+/// strategy agent's definition).</item>
+/// </list>
+/// Money is written from decimals; prices as the engine's fixed point gives them.
+/// </summary>
+internal static class LlmStrategyPrompt
+{
+    private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false };
+
+    public static List<ChatMessage> Build(LlmStrategy strategy, string? riskLimits)
+    {
+        LlmStrategyOptions options = strategy.Options;
+        IStrategyContext context = strategy.Context;
+        IReadOnlyList<LlmSymbolState> symbols = strategy.SymbolStates;
+        string system = LlmPrompt.SystemMessage(options.SystemPrompt, [.. symbols.Select(s => s.Symbol)], options.MaxSignals);
+        var root = new JsonObject
+        {
+            ["event_time"] = Time(context.EventTimeNs),
+            ["event_time_ns"] = context.EventTimeNs,
+            ["schedule"] = strategy.Schedule.ToString(),
+        };
+        if (!string.IsNullOrWhiteSpace(riskLimits))
+        {
+            root["risk_limits"] = JsonObjectOrText(riskLimits);
+        }
+
+        root["account"] = new JsonObject
+        {
+            ["cash"] = FixedPoint.ToDecimal(context.CashRaw),
+            ["equity"] = FixedPoint.ToDecimal(context.EquityRaw),
+        };
+        root["pnl"] = Pnl(context, symbols);
+        root["recent_fills"] = new JsonArray([.. strategy.FillHistory.Select(f => (JsonNode)new JsonObject
+        {
+            ["time"] = Time(f.EventTimeNs),
+            ["symbol"] = f.Symbol,
+            ["side"] = Side(f.Side),
+            ["quantity"] = f.Quantity,
+            ["price"] = f.Price,
+            ["commission"] = f.Commission,
+        })]);
+        root["previous_signals"] = new JsonArray([.. strategy.SignalHistory.Select(Signal)]);
+        var market = new JsonObject();
+        TimeSpan barLength = TimeSpan.FromTicks(strategy.Schedule.BarLength.DurationNs / 100);
+        foreach (LlmSymbolState symbol in symbols)
+        {
+            JsonObject part = LlmPrompt.SymbolContext(symbol.History, options.BarsInPrompt, barLength);
+            part["forming_bar"] = symbol.Forming is { } forming ? Bar(forming) : null;
+            market[symbol.Symbol] = part;
+        }
+
+        root["symbols"] = market;
+        return
+        [
+            new ChatMessage(ChatRole.System, system),
+            new ChatMessage(ChatRole.User, "Context:\n" + root.ToJsonString(s_compact)),
+        ];
+    }
+
+    private static JsonObject Pnl(IStrategyContext context, IReadOnlyList<LlmSymbolState> symbols)
+    {
+        var positions = new JsonArray();
+        decimal realized = 0m, unrealized = 0m;
+        foreach (LlmSymbolState symbol in symbols)
+        {
+            decimal last = FixedPoint.ToDecimal(context.LastPriceRaw(symbol.SymbolId));
+            decimal open = symbol.UnrealizedPnl(last);
+            realized += symbol.RealizedPnl;
+            unrealized += open;
+            positions.Add(new JsonObject
+            {
+                ["symbol"] = symbol.Symbol,
+                ["position"] = symbol.Position,
+                ["average_cost"] = symbol.AverageCost,
+                ["last_price"] = last,
+                ["realized_pnl"] = symbol.RealizedPnl,
+                ["unrealized_pnl"] = open,
+            });
+        }
+
+        return new JsonObject { ["realized"] = realized, ["unrealized"] = unrealized, ["positions"] = positions };
+    }
+
+    private static JsonNode Signal(LlmSignalRecord record)
+    {
+        ProposedSignal p = record.Proposed;
+        var node = new JsonObject
+        {
+            ["time"] = Time(record.EventTimeNs),
+            ["symbol"] = p.Symbol,
+            ["side"] = Side(p.Side),
+            ["order_type"] = SignalIntentRules.OrderTypeName(record.OrderType),
+        };
+        if (record.LimitPrice > 0)
+        {
+            node["limit_price"] = record.LimitPrice;
+        }
+
+        if (record.StopPrice > 0)
+        {
+            node["stop_price"] = record.StopPrice;
+        }
+
+        node["time_in_force"] = SignalIntentRules.TifName(p.Tif);
+        if (p.Quantity > 0)
+        {
+            node["quantity"] = p.Quantity;
+        }
+
+        node["confidence"] = p.Confidence;
+        node["reason"] = p.Reason;
+        node["decision"] = record.Decision;
+        node["order"] = record.Order;
+        if (record.FilledQuantity > 0)
+        {
+            node["filled_quantity"] = record.FilledQuantity;
+            node["average_fill_price"] = record.AveragePrice;
+        }
+
+        return node;
+    }
+
+    private static JsonObject Bar(MarketBar bar) => new()
+    {
+        ["start_utc"] = bar.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["open"] = bar.Open,
+        ["high"] = bar.High,
+        ["low"] = bar.Low,
+        ["close"] = bar.Close,
+        ["volume"] = bar.Volume,
+    };
+
+    private static JsonNode JsonObjectOrText(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? (JsonNode)JsonValue.Create(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    private static string Side(Side side) => side == Core.Side.Buy ? "BUY" : "SELL";
+
+    private static string Time(long ns) =>
+        DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
