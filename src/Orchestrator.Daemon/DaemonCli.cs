@@ -15,6 +15,7 @@ using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Daemon.Mcp;
 using Orchestrator.Daemon.Metrics;
+using Orchestrator.Daemon.Orchestration;
 using Orchestrator.Engine.Journal;
 using Orchestrator.Engine.Ring;
 
@@ -327,6 +328,7 @@ public static class DaemonCli
                 WatchConfigDirectory = configDir,
                 StatusInterval = statusInterval ?? config.Daemon.StatusInterval,
                 Gateway = AgentSupervision.GatewayForSupervisedAgents(config, GatewayOptionsFor(config, a.GatewayPort)),
+                ReservedSources = OrchestratorSetup.NameIn(config) is { } orchestratorName ? [orchestratorName] : [],
             };
             if (a.Journal is { } journalDirectory)
             {
@@ -388,30 +390,31 @@ public static class DaemonCli
             {
                 metrics.ObserveSupervisor(supervisor);
             }
+            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall);
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {
                 var observability = new ObservabilityEndpoints(session, metrics, agents?.Health, config.Daemon.MetricsUnauthenticated);
-                api = await ControlApi.StartAsync(session, agents, config.Credentials.ControlApiToken!, httpPort, observability, stop.Token).ConfigureAwait(false);
+                api = await ControlApi.StartAsync(session, agents, config.Credentials.ControlApiToken!, httpPort, observability, orchestrator, stop.Token).ConfigureAwait(false);
                 logger.Info("Control API listening on {0} (bearer token from {1}; /metrics and /health {2})", api.BaseAddress, config.Credentials.ControlApiToken!.Source,
                     config.Daemon.MetricsUnauthenticated ? "without the token" : "with it");
             }
 
             await using McpHttpServer? mcpHttp = mcpHttpPort is { } mcpPort
-                ? await McpHttpServer.StartAsync(CreateMcpDispatcher(config, session, agents, recentSignals, metrics), config.Credentials.McpToken!, mcpPort, stop.Token).ConfigureAwait(false)
+                ? await McpHttpServer.StartAsync(CreateMcpDispatcher(config, McpContext(session, agents, recentSignals), orchestrator, metrics), config.Credentials.McpToken!, mcpPort, stop.Token).ConfigureAwait(false)
                 : null;
             if (mcpHttp is not null)
             {
-                logger.Info("MCP server (streamable HTTP) listening on {0} (bearer token from {1}); tools: {2}", mcpHttp.Endpoint, config.Credentials.McpToken!.Source, DescribeMcpTools(config.Mcp));
+                logger.Info("MCP server (streamable HTTP) listening on {0} (bearer token from {1}); tools: {2}", mcpHttp.Endpoint, config.Credentials.McpToken!.Source, DescribeMcpTools(config.Mcp, orchestrator is not null));
             }
 
             using var mcpStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             Task mcpStdioTask = mcpStdout is null
                 ? Task.CompletedTask
-                : ServeMcpStdioAsync(CreateMcpDispatcher(config, session, agents, recentSignals, metrics), mcpStdout, logger, stop, mcpStop.Token);
+                : ServeMcpStdioAsync(CreateMcpDispatcher(config, McpContext(session, agents, recentSignals), orchestrator, metrics), mcpStdout, logger, stop, mcpStop.Token);
             if (mcpStdout is not null)
             {
-                logger.Info("MCP server on stdio (stdout carries MCP only; the log is on stderr); tools: {0}", DescribeMcpTools(config.Mcp));
+                logger.Info("MCP server on stdio (stdout carries MCP only; the log is on stderr); tools: {0}", DescribeMcpTools(config.Mcp, orchestrator is not null));
             }
 
             await using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
@@ -527,16 +530,16 @@ public static class DaemonCli
     private static string DescribeGc(GcFigures gc) => string.Create(CultureInfo.InvariantCulture,
         $"GC {(gc.WarmupSeconds > 0 ? $"after a {gc.WarmupSeconds:0.###}s warm-up" : "over the whole run (shorter than the warm-up)")}: gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, {(gc.AllocatedBytes < 1 << 20 ? $"{gc.AllocatedBytes / 1024.0:0.0} KiB" : $"{gc.AllocatedBytes / 1048576.0:0.0} MiB")} allocated in {gc.MeasuredSeconds:0.0}s");
 
-    /// <summary>The configured MCP tools over the session, agents and recent signals; signals go through the agents' publisher when they run.</summary>
-    private static McpToolDispatcher CreateMcpDispatcher(DaemonConfig config, TradingSession session, AgentHost? agents, Display.RecentSignals signals, OrchestratorMetrics metrics)
-    {
-        ISignalPublisher publisher = agents?.Publisher ?? new EngineSignalPublisher(session.Engine, () => session.LastEventTimeNs);
-        var context = new McpToolContext(session, agents, signals, publisher);
-        return new McpToolDispatcher(OrchestratorMcpTools.Select(config.Mcp, context), metrics.CountMcpToolCall);
-    }
+    /// <summary>What the MCP tools (and the orchestrator agent's) work on: the session, agents and recent signals; signals go through the agents' publisher when they run.</summary>
+    private static McpToolContext McpContext(TradingSession session, AgentHost? agents, Display.RecentSignals signals) =>
+        new(session, agents, signals, agents?.Publisher ?? new EngineSignalPublisher(session.Engine, () => session.LastEventTimeNs));
 
-    private static string DescribeMcpTools(McpConfig mcp) =>
-        string.Join(", ", mcp.Tools.Where(t => !McpTools.Trading.Contains(t) || mcp.TradingToolsEnabled)) + (mcp.TradingToolsEnabled ? " (trading tools enabled)" : string.Empty);
+    /// <summary>The configured MCP tools on <paramref name="context"/>; ask_orchestrator hands tasks to <paramref name="orchestrator"/> when there is one.</summary>
+    private static McpToolDispatcher CreateMcpDispatcher(DaemonConfig config, McpToolContext context, OrchestratorAgent? orchestrator, OrchestratorMetrics metrics) =>
+        new(OrchestratorMcpTools.Select(config.Mcp, context with { Orchestrator = orchestrator, TradingToolsEnabled = config.Mcp.TradingToolsEnabled }), metrics.CountMcpToolCall);
+
+    private static string DescribeMcpTools(McpConfig mcp, bool orchestrator) =>
+        string.Join(", ", mcp.Tools.Where(t => (!McpTools.Trading.Contains(t) || mcp.TradingToolsEnabled) && (orchestrator || t != OrchestratorMcpTools.AskOrchestratorTool))) + (mcp.TradingToolsEnabled ? " (trading tools enabled)" : string.Empty);
 
     /// <summary>Serves MCP on stdio until the client closes stdin (then the daemon stops) or <paramref name="cancellationToken"/> fires.</summary>
     private static async Task ServeMcpStdioAsync(McpToolDispatcher dispatcher, Stream stdout, Logger logger, CancellationTokenSource stopDaemon, CancellationToken cancellationToken)

@@ -197,11 +197,15 @@ public sealed record McpConfig
     public bool TradingToolsEnabled { get; init; }
 }
 
-/// <summary>The MCP tools the server knows.</summary>
+/// <summary>
+/// The MCP tools the server knows. <c>ask_orchestrator</c> is listed with the read-only ones: through
+/// it a client gets no more than its own tools (a client without trading tools has its task run with
+/// the orchestrator's read-only tools only), and it is offered only when an orchestrator agent runs.
+/// </summary>
 public static class McpTools
 {
     public static IReadOnlyList<string> ReadOnly { get; } =
-        ["get_portfolio", "get_positions", "get_open_orders", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest"];
+        ["get_portfolio", "get_positions", "get_open_orders", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest", "get_backtest_report", "ask_orchestrator"];
 
     /// <summary>Tools that act: they are listed only with trading_tools_enabled (send_agent_message too: an agent's method may act, e.g. an external agent may trade on it).</summary>
     public static IReadOnlyList<string> Trading { get; } = ["submit_signal", "send_agent_message", "engage_kill_switch"];

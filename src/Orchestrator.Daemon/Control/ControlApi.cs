@@ -56,7 +56,11 @@ public sealed class ControlApi : IAsyncDisposable
         StartAsync(session, agents, token, port, null, cancellationToken);
 
     /// <summary>Starts the API with <c>/metrics</c> and <c>/health</c> too when <paramref name="observability"/> is given.</summary>
-    public static async Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, ObservabilityEndpoints? observability, CancellationToken cancellationToken)
+    public static Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, ObservabilityEndpoints? observability, CancellationToken cancellationToken) =>
+        StartAsync(session, agents, token, port, observability, null, cancellationToken);
+
+    /// <summary>Starts the API with <c>POST /api/orchestrator/ask</c> answered by <paramref name="orchestrator"/> too (404 when null).</summary>
+    public static async Task<ControlApi> StartAsync(TradingSession session, AgentHost? agents, Secret token, int port, ObservabilityEndpoints? observability, Orchestration.OrchestratorAgent? orchestrator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(token);
@@ -137,6 +141,7 @@ public sealed class ControlApi : IAsyncDisposable
             MapAgents(app, agents);
         }
 
+        Orchestration.OrchestratorEndpoints.Map(app, orchestrator);
         observability?.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

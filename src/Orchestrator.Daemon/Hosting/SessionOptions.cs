@@ -45,6 +45,9 @@ public sealed record SessionOptions
     /// <summary>The TCP signal gateway (null = off); it starts after the engine and stops first.</summary>
     public Adapters.SignalGateway.GatewayOptions? Gateway { get; init; }
 
+    /// <summary>Signal sources of the daemon's own beyond strategy_agent and mcp (the orchestrator agent's name): no gateway connection may sign as them.</summary>
+    public IReadOnlyList<string> ReservedSources { get; init; } = [];
+
     /// <summary>With a journal: how often a Checkpoint is published so a snapshot bounds recovery; zero = never.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -237,7 +237,7 @@ public sealed partial class TradingSession : IDisposable
             _signalGateway = new SignalGateway(_engine, gatewayOptions, () => LastEventTimeNs);
 
             // The daemon's own signal sources besides the engine's: no gateway connection may sign as them.
-            _signalGateway.ReserveSources([Orchestrator.Agents.Agents.StrategyAgent.AgentName, Mcp.OrchestratorMcpTools.SignalSource]);
+            _signalGateway.ReserveSources([Orchestrator.Agents.Agents.StrategyAgent.AgentName, Mcp.OrchestratorMcpTools.SignalSource, .. _options.ReservedSources]);
         }
         (AuditWriter as NLogAuditWriter)?.Bind(_engine.Symbols, _engine.Sources); // names symbols and agents in the JSON log's fields
         if (_engine.JournalTornTail is { } torn)

@@ -10,6 +10,7 @@ using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Display;
 using Orchestrator.Daemon.Metrics;
+using Orchestrator.Daemon.Orchestration;
 
 namespace Orchestrator.Daemon.Mcp;
 
@@ -39,12 +40,39 @@ public static class OrchestratorMcpTools
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>The tools <paramref name="config"/> exposes: those listed, the trading ones only with trading_tools_enabled.</summary>
+    /// <summary>get_backtest_report: trades in the answer unless asked for fewer or more.</summary>
+    public const int DefaultReportTrades = 100;
+
+    /// <summary>get_backtest_report: at most this many trades in one answer.</summary>
+    public const int MaxReportTrades = 10_000;
+
+    /// <summary>
+    /// The tools <paramref name="config"/> exposes: those listed, the trading ones only with
+    /// trading_tools_enabled, <c>ask_orchestrator</c> only when there is an orchestrator agent.
+    /// </summary>
     public static IReadOnlyList<McpTool> Select(McpConfig config, McpToolContext context)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return [.. All(context).Where(t => config.Tools.Contains(t.Name) && (!McpTools.Trading.Contains(t.Name) || config.TradingToolsEnabled))];
+        ArgumentNullException.ThrowIfNull(context);
+        return [.. All(context).Where(t => config.Tools.Contains(t.Name) && (!McpTools.Trading.Contains(t.Name) || config.TradingToolsEnabled)
+            && (t.Name != AskOrchestratorTool || context.Orchestrator is not null))];
     }
+
+    /// <summary>
+    /// The orchestrator agent's tools, on <paramref name="context"/> (whose signal source is the
+    /// agent's name): every read-only tool, and each trading tool exactly when MCP exposes it
+    /// (<see cref="Select"/>'s rule: listed and trading_tools_enabled); never ask_orchestrator itself.
+    /// </summary>
+    public static IReadOnlyList<McpTool> ForOrchestrator(McpConfig config, McpToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
+        return [.. All(context with { Orchestrator = null }).Where(t => t.Name != AskOrchestratorTool
+            && (!McpTools.Trading.Contains(t.Name) || (config.TradingToolsEnabled && config.Tools.Contains(t.Name))))];
+    }
+
+    /// <summary>The tool that hands a task to the orchestrator agent.</summary>
+    public const string AskOrchestratorTool = "ask_orchestrator";
 
     /// <summary>Every tool the daemon knows, in the order of <see cref="McpTools"/>.</summary>
     public static IReadOnlyList<McpTool> All(McpToolContext context)
@@ -86,6 +114,19 @@ public static class OrchestratorMcpTools
                      "end_date":{"type":"string","format":"date","description":"Last day, yyyy-MM-dd (at most {{{MaxBacktestDays}}} days after start_date)."}}
                     """, ["strategy", "symbols", "start_date", "end_date"]), true,
                 (args, ct) => Backtest(args, context, ct)),
+            new("get_backtest_report",
+                "The full report of a backtest run_backtest made, by its report_id: the summary figures and the trades (the first max_trades of them, with trades_total and trades_omitted). Only the last few backtests' reports are kept.",
+                Schema($$$"""
+                    {"report_id":{"type":"string","maxLength":64,"description":"The report_id run_backtest answered with."},
+                     "max_trades":{"type":"integer","minimum":0,"maximum":{{{MaxReportTrades}}},"description":"Most trades in the answer (default {{{DefaultReportTrades}}})."}}
+                    """, ["report_id"]), true,
+                (args, ct) => BacktestReport(args, context, ct)),
+            new(AskOrchestratorTool,
+                "Gives a task in plain words to the daemon's orchestrator agent (an LLM with this daemon's tools: positions, orders, account, indicators, backtests; signals and agent messages only when this MCP server's trading tools are enabled) and answers what it found, with the steps, tokens and tool calls it took. Bounded by the agent's step limit and token budget.",
+                Schema($$$"""
+                    {"task":{"type":"string","maxLength":{{{OrchestratorAgent.MaxTaskLength}}},"description":"What to do or find out, e.g. \"what is our exposure to semis?\"."}}
+                    """, ["task"]), !(context.TradingToolsEnabled && context.Orchestrator?.CanTrade == true),
+                (args, ct) => AskOrchestrator(args, context, ct)),
             new("submit_signal",
                 "Proposes a trade to the engine. The signal is checked (known symbol, side, confidence 0..1, prices, order type), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity (at most the quantity given). Answers accepted with the ring sequence and the signal_id the audit trail carries, or why it was refused; follow its fate with get_recent_signals.",
                 Schema($$$"""
@@ -218,6 +259,35 @@ public static class OrchestratorMcpTools
         return AskAgentAsync(context, ServiceAgent.AgentName, "run_backtest", JsonSerializer.SerializeToElement(parameters), cancellationToken);
     }
 
+    /// <summary>get_backtest_report: service_agent's full report, its trades cut to max_trades (a model reads the answer: 200 KB of trades would be its whole budget).</summary>
+    private static async Task<JsonNode?> BacktestReport(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("report_id", "max_trades");
+        string id = args.RequiredString("report_id", 64);
+        int maxTrades = args.Int("max_trades", DefaultReportTrades, 0, MaxReportTrades);
+        JsonNode? report = await AskAgentAsync(context, ServiceAgent.AgentName, "get_backtest_report", JsonSerializer.SerializeToElement(new JsonObject { ["report_id"] = id }), cancellationToken).ConfigureAwait(false);
+        if (report is JsonObject full && full[ServiceAgent.TradesMember] is JsonArray trades)
+        {
+            int total = trades.Count;
+            var kept = new JsonArray([.. trades.Take(maxTrades).Select(t => t?.DeepClone())]);
+            full[ServiceAgent.TradesMember] = kept;
+            full["trades_total"] = total;
+            full["trades_omitted"] = total - kept.Count;
+        }
+
+        return report;
+    }
+
+    /// <summary>ask_orchestrator: the task runs with trading tools only when this MCP client has them itself.</summary>
+    private static async Task<JsonNode?> AskOrchestrator(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("task");
+        OrchestratorAgent agent = context.Orchestrator ?? throw new McpToolException(OrchestratorAgent.NotConfigured);
+        string task = args.RequiredString("task", OrchestratorAgent.MaxTaskLength);
+        OrchestratorAnswer? answer = await agent.AskAsync(task, allowTrading: context.TradingToolsEnabled, cancellationToken).ConfigureAwait(false);
+        return answer?.ToJson() ?? throw new McpToolException(OrchestratorAgent.BusyMessage);
+    }
+
     /// <summary>send_agent_message: any agent, any of its methods, through the router (the control API's own path and errors).</summary>
     private static Task<JsonNode?> SendAgentMessage(McpArguments args, McpToolContext context, CancellationToken cancellationToken)
     {
@@ -275,10 +345,10 @@ public static class OrchestratorMcpTools
             throw new McpToolException($"{SignalIntentRules.QuantityInvalidMessage}, got {asked.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        string reason = args.OptionalString("reason", MaxReasonLength) ?? "submitted over MCP";
+        string reason = args.OptionalString("reason", MaxReasonLength) ?? (context.SignalSource == SignalSource ? "submitted over MCP" : "submitted by " + context.SignalSource);
         string? id = args.OptionalString("id", MaxIdLength);
 
-        var signal = new AgentSignal(symbol, side, confidence, limitPrice ?? aliasPrice ?? 0m, reason, SignalSource)
+        var signal = new AgentSignal(symbol, side, confidence, limitPrice ?? aliasPrice ?? 0m, reason, context.SignalSource)
         {
             OrderType = orderType,
             StopPrice = args.OptionalDecimal("stop_price") ?? 0m,

@@ -44,7 +44,7 @@ public sealed class McpConfigTests : IDisposable
             name => name == "ORCHESTRATOR_MCP_TOKEN" ? "env-secret-token" : null);
         Assert.Empty(errors);
         Assert.Equal(9100, config!.Mcp.HttpPort);
-        Assert.Equal(10, config.Mcp.Tools.Count);
+        Assert.Equal(12, config.Mcp.Tools.Count);
         Assert.Equal("env-secret-token", config.Credentials.McpToken!.Reveal());
         Assert.Equal("ORCHESTRATOR_MCP_TOKEN", config.Credentials.McpToken.Source);
         Assert.DoesNotContain("env-secret-token", config.ToString(), StringComparison.Ordinal);

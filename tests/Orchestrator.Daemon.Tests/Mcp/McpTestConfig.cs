@@ -12,7 +12,7 @@ internal static class McpTestConfig
 {
     public const string Token = "mcp-test-token-0123456789";
 
-    public const string AllTools = "[get_portfolio, get_positions, get_open_orders, get_recent_signals, get_system_status, get_technical_indicators, run_backtest, submit_signal, send_agent_message, engage_kill_switch]";
+    public const string AllTools = "[get_portfolio, get_positions, get_open_orders, get_recent_signals, get_system_status, get_technical_indicators, run_backtest, get_backtest_report, ask_orchestrator, submit_signal, send_agent_message, engage_kill_switch]";
 
     /// <summary>Creates the directory (with a <c>logs</c> folder) and returns it.</summary>
     public static string Create(string mcpYaml)

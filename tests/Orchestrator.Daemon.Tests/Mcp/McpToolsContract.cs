@@ -22,7 +22,7 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
         using var guard = new CancellationTokenSource(McpDaemonFixture.HangGuard);
         IList<McpClientTool> tools = await Daemon.Client.ListToolsAsync(cancellationToken: guard.Token);
         Assert.Equal(
-            ["engage_kill_switch", "get_open_orders", "get_portfolio", "get_positions", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest", "send_agent_message", "submit_signal"],
+            ["engage_kill_switch", "get_backtest_report", "get_open_orders", "get_portfolio", "get_positions", "get_recent_signals", "get_system_status", "get_technical_indicators", "run_backtest", "send_agent_message", "submit_signal"],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(tools, t => Assert.True(t.Description.Length > 40, t.Name + " needs a description an LLM can use"));
         JsonElement submit = tools.Single(t => t.Name == "submit_signal").JsonSchema;

@@ -1,6 +1,7 @@
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Mcp;
 
 namespace Orchestrator.Daemon.Tests.Mcp;
 
@@ -12,7 +13,7 @@ public sealed class McpTradingToolsDisabledTests(McpTradingToolsDisabledTests.Re
     {
         using var guard = new CancellationTokenSource(McpDaemonFixture.HangGuard);
         IList<McpClientTool> tools = await daemon.Client.ListToolsAsync(cancellationToken: guard.Token);
-        Assert.Equal(McpTools.ReadOnly.Order(StringComparer.Ordinal), tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(McpTools.ReadOnly.Where(t => t != OrchestratorMcpTools.AskOrchestratorTool).Order(StringComparer.Ordinal), tools.Select(t => t.Name).Order(StringComparer.Ordinal)); // no orchestrator agent here
         Assert.DoesNotContain(tools, t => McpTools.Trading.Contains(t.Name));
     }
 
