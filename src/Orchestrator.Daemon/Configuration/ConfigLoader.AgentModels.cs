@@ -439,21 +439,18 @@ public static partial class ConfigLoader
     }
 
     /// <summary>
-    /// An LLM agent's name is the source its signals carry: it may not also be an in-process strategy's
-    /// (<c>strategies:</c>) or a supervised process's (<c>agents.processes</c>), in any case. strategy_agent's
-    /// model runs under the built-in agent and is not checked.
+    /// An LLM agent's name is the source its signals carry: it may not also be a supervised process's
+    /// (<c>agents.processes</c>) in any case (a daemon.yaml strategy's is checked by <see cref="LlmAgentDefinitions"/>).
+    /// strategy_agent's model runs under the built-in agent and is not checked.
     /// </summary>
-    private static void CheckAgentNamesAgainstOthers(string? directory, IReadOnlyDictionary<string, AgentModel> agents, IReadOnlyList<StrategyDefinition> strategies,
+    private static void CheckAgentNamesAgainstProcesses(string? directory, IReadOnlyDictionary<string, AgentModel> agents,
         IReadOnlyList<Orchestrator.Agents.Supervision.AgentProcessOptions> processes, List<ConfigError> errors)
     {
         foreach (string name in agents.Keys.Where(n => n != StrategyAgent.AgentName))
         {
-            string? clash = strategies.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)) ? "an in-process strategy's (daemon.yaml strategies:)"
-                : processes.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)) ? "a supervised agent's (daemon.yaml agents.processes)"
-                : null;
-            if (clash is not null)
+            if (processes.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                errors.Add(new ConfigError(DisplayPath(directory, AgentModelFile), "agents." + name, $"'{name}' is also {clash} name; an LLM agent needs a name of its own (agent names are case-insensitive)"));
+                errors.Add(new ConfigError(DisplayPath(directory, AgentModelFile), "agents." + name, $"'{name}' is also a supervised agent's (daemon.yaml agents.processes) name; an LLM agent needs a name of its own (agent names are case-insensitive)"));
             }
         }
     }

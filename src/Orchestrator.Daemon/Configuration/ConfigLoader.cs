@@ -192,7 +192,7 @@ public static partial class ConfigLoader
         }
 
         CheckAgentKeys(directory, agents, daemon.Agents, errors); // ConfigLoader.AgentModels.cs
-        CheckAgentNamesAgainstOthers(directory, agents, strategies, daemon.Agents.Processes, errors);
+        CheckAgentNamesAgainstProcesses(directory, agents, daemon.Agents.Processes, errors);
         CheckStrategyAgentTimeout(directory, agents, daemon.Agents, errors);
 
         if (McpTokenProblem(directory, mcp, credentialsConfig) is { } mcpToken)
