@@ -30,12 +30,7 @@ public static class AgentModelOptions
             AgentName = name,
             Provider = provider,
             Endpoint = model.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint)
-                : provider switch
-                {
-                    LlmProvider.Anthropic => AnthropicEndpoint,
-                    LlmProvider.OpenAi => OpenAiEndpoint,
-                    _ => throw new InvalidOperationException($"agent_model.yaml agents.{name}: provider openai_compatible needs an endpoint"),
-                },
+                : provider == LlmProvider.Anthropic ? AnthropicEndpoint : OpenAiEndpoint, // openai_compatible without one is a config error already
             Model = model.Model,
             ApiKey = model.ApiKey is { IsEmpty: false } key ? key.Reveal() : null,
             Temperature = (float)model.Temperature,
@@ -56,6 +51,6 @@ public static class AgentModelOptions
         LlmProviders.Anthropic => LlmProvider.Anthropic,
         LlmProviders.OpenAi => LlmProvider.OpenAi,
         LlmProviders.OpenAiCompatible => LlmProvider.OpenAiCompatible,
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "not a provider agent_model.yaml accepts"),
+        _ => LlmProvider.OpenAiCompatible, // an unknown provider is a config error already; the loader maps every entry it read
     };
 }
