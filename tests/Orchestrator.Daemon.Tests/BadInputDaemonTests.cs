@@ -181,11 +181,11 @@ public sealed partial class BadInputDaemonTests : IDisposable
     }
 
     [Fact]
-    public void LlmStrategyAgentWithoutAnEndpoint_IsAConfigError_BeforeAnythingConnects()
+    public void LlmStrategyAgentWithoutAModel_IsAConfigError_BeforeAnythingConnects()
     {
         string config = Config(("daemon.yaml", "agents:\n  strategy_agent:\n    mode: llm\n"));
 
-        AssertConfigErrorAtCheckAndRun(config, Path.Combine(config, "daemon.yaml") + ": agents.strategy_agent.mode: is llm, but agent_model.yaml gives strategy_agent no endpoint");
+        AssertConfigErrorAtCheckAndRun(config, Path.Combine(config, "daemon.yaml") + ": agents.strategy_agent.mode: is llm, but agent_model.yaml has no strategy_agent entry");
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed partial class BadInputDaemonTests : IDisposable
     {
         string config = Config(
             ("daemon.yaml", "agents:\n  strategy_agent:\n    mode: llm\n"),
-            ("agent_model.yaml", "agents:\n  strategy_agent:\n    provider: openai\n    model: m\n    endpoint: ftp://models.example.com/v1\n"));
+            ("agent_model.yaml", "agents:\n  strategy_agent:\n    provider: openai_compatible\n    model: m\n    endpoint: ftp://models.example.com/v1\n"));
 
         AssertConfigErrorAtCheckAndRun(config, Path.Combine(config, "agent_model.yaml") + ":5:15: agents.strategy_agent.endpoint: must be an absolute http or https URL");
     }

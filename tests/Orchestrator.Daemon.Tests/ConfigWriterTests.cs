@@ -11,7 +11,24 @@ public sealed class ConfigWriterTests : IDisposable
     private static readonly Dictionary<string, AgentModel> s_agents = new()
     {
         ["strategy_agent"] = new AgentModel("openai", "gpt-4o-mini", "https://api.openai.com/v1", 0.2m, TimeSpan.FromSeconds(30)),
-        ["data_agent"] = new AgentModel("local", "quote \"this\"", null, 0m, TimeSpan.FromMilliseconds(1500)),
+        ["local_scout"] = new AgentModel("openai_compatible", "quote \"this\"", "http://127.0.0.1:11434/v1", 0m, TimeSpan.FromMilliseconds(1500))
+        {
+            MaxTokens = 500,
+            JsonResponseFormat = false,
+            BarsInPrompt = 40,
+            MaxSignals = 2,
+            Symbols = ["AAPL"],
+            OnBarClose = Orchestrator.Strategies.Timeframe.FiveMinutes,
+            ApiKeyEnv = "SCOUT_KEY",
+            InputPricePerMillionTokens = 0.5m,
+            OutputPricePerMillionTokens = 1.5m,
+        },
+        ["boss"] = new AgentModel("openai_compatible", "big", "http://127.0.0.1:11434/v1", 0.1m, TimeSpan.FromSeconds(20))
+        {
+            Role = LlmRoles.Orchestrator,
+            MaxSteps = 3,
+            MaxTaskTokens = 9000,
+        },
     };
 
     [Fact]
@@ -25,7 +42,9 @@ public sealed class ConfigWriterTests : IDisposable
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, name => name == "ORCHESTRATOR_MCP_TOKEN" ? "t" : null);
         Assert.Empty(errors);
         Assert.Equal(s_agents["strategy_agent"], config!.Agents["strategy_agent"]);
-        Assert.Equal(s_agents["data_agent"], config.Agents["data_agent"]);
+        Assert.Equal(s_agents["local_scout"] with { Symbols = [] }, config.Agents["local_scout"] with { Symbols = [] }); // every key but the list, by value
+        Assert.Equal(s_agents["local_scout"].Symbols, config.Agents["local_scout"].Symbols);
+        Assert.Equal(s_agents["boss"], config.Agents["boss"]);
         Assert.Equal(mcp.Tools, config.Mcp.Tools);
         Assert.Equal(mcp with { Tools = [] }, config.Mcp with { Tools = [] });
 

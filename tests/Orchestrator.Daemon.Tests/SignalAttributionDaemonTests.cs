@@ -78,7 +78,7 @@ public sealed partial class SignalAttributionDaemonTests
     private static long SignalId(JsonElement line) => line.TryGetProperty("signal_id", out JsonElement e) ? e.GetInt64() : 0;
 
     /// <summary>The first JSON log line matching <paramref name="match"/>, once the audit thread has written it.</summary>
-    private static async Task<JsonElement> WaitForAuditAsync(string path, Func<JsonElement, bool> match, CancellationToken cancellationToken)
+    internal static async Task<JsonElement> WaitForAuditAsync(string path, Func<JsonElement, bool> match, CancellationToken cancellationToken)
     {
         while (true)
         {

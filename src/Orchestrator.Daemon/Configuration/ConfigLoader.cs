@@ -168,7 +168,7 @@ public static partial class ConfigLoader
             errors.Add(new ConfigError(DisplayPath(directory, CredentialsFile), key, $"is required for the {brokerConfig.Adapter} adapter ({alternatives})"));
         }
 
-        IReadOnlyDictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead));
+        Dictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead), directory, engine.Symbols, credentialsConfig, environment); // ConfigLoader.AgentModels.cs
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
@@ -185,12 +185,16 @@ public static partial class ConfigLoader
                 $"needs a bearer token: set control_api.token in {CredentialsFile} or {CredentialEnvironmentVariables["control_api.token"]}"));
         }
 
-        if (daemon.Agents is { Enabled: true, StrategyMode: "llm" } && agents.GetValueOrDefault("strategy_agent")?.Endpoint is null
+        if (daemon.Agents is { Enabled: true, StrategyMode: "llm" } && !agents.ContainsKey("strategy_agent")
             && !errors.Any(e => e.File.EndsWith(AgentModelFile, StringComparison.Ordinal)))
         {
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "agents.strategy_agent.mode",
-                $"is llm, but {AgentModelFile} gives strategy_agent no endpoint: set agents.strategy_agent.endpoint there (an http or https URL of the model's API) or use mode: rule"));
+                $"is llm, but {AgentModelFile} has no strategy_agent entry: add agents.strategy_agent there (provider, model, and endpoint for openai_compatible) or use mode: rule"));
         }
+
+        CheckAgentKeys(directory, agents, daemon.Agents, errors); // ConfigLoader.AgentModels.cs
+        CheckAgentNamesAgainstProcesses(directory, agents, daemon.Agents.Processes, errors);
+        CheckStrategyAgentTimeout(directory, agents, daemon.Agents, errors);
 
         if (McpTokenProblem(directory, mcp, credentialsConfig) is { } mcpToken)
         {
@@ -709,41 +713,6 @@ public static partial class ConfigLoader
     /// then starts as it is, and a broker or channel that needs the value says it is missing.
     /// </summary>
     private static bool IsPlaceholder(string value) => value.Length > 2 && value[0] == '<' && value[^1] == '>';
-
-    private static Dictionary<string, AgentModel> ReadAgents(YamlSection? s)
-    {
-        var agents = new Dictionary<string, AgentModel>(StringComparer.Ordinal);
-        if (s?.Section("agents") is not { } section)
-        {
-            s?.ReportUnknownKeys();
-            return agents;
-        }
-
-        foreach (string name in section.Keys.ToList())
-        {
-            if (section.Section(name) is not { } a)
-            {
-                continue;
-            }
-
-            string provider = a.GetString("provider", required: true) ?? string.Empty;
-            string model = a.GetString("model", required: true) ?? string.Empty;
-            string? endpoint = a.GetString("endpoint");
-            if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
-            {
-                a.Error("endpoint", $"must be an absolute http or https URL (the model's API), got '{endpoint}'");
-                endpoint = null;
-            }
-
-            agents[name] = new AgentModel(provider, model, endpoint,
-                a.GetDecimal("temperature", 0.2m, 0, 2),
-                a.GetDuration("timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
-            a.ReportUnknownKeys();
-        }
-
-        s.ReportUnknownKeys();
-        return agents;
-    }
 
     private static DaemonSettings ReadDaemon(YamlSection? s)
     {

@@ -26,9 +26,75 @@ public static class ConfigWriter
 
             yaml.Append(CultureInfo.InvariantCulture, $"    temperature: {model.Temperature}\n");
             yaml.Append(CultureInfo.InvariantCulture, $"    timeout: {model.Timeout.TotalMilliseconds}ms\n");
+            AppendAgentKeys(yaml, model);
         }
 
         AtomicFile.Write(Path.Combine(directory, ConfigLoader.AgentModelFile), yaml.ToString(), beforeRename);
+    }
+
+    /// <summary>The keys beyond the first five, each only when it differs from its default (the key itself is never written: api_key_env names where it is).</summary>
+    private static void AppendAgentKeys(StringBuilder yaml, AgentModel model)
+    {
+        if (model.Role != LlmRoles.Strategy)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    role: {model.Role}\n");
+        }
+
+        if (model.MaxTokens is { } maxTokens)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    max_tokens: {maxTokens}\n");
+        }
+
+        if (!model.JsonResponseFormat)
+        {
+            yaml.Append("    response_format: text\n");
+        }
+
+        if (model.PromptFile is { } promptFile)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    prompt_file: {Quote(promptFile)}\n");
+        }
+
+        if (model.Symbols.Count > 0)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    symbols: [{string.Join(", ", model.Symbols.Select(Quote))}]\n");
+        }
+
+        if (model.Interval is { } interval)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    interval: {interval.TotalMilliseconds}ms\n");
+        }
+
+        if (model.OnBarClose is { } barClose)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    on: bar_close({barClose})\n");
+        }
+
+        if (model.ApiKeyEnv is { } apiKeyEnv)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    api_key_env: {apiKeyEnv}\n");
+        }
+
+        if (model.InputPricePerMillionTokens is { } input)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    price_per_mtok_input: {input}\n");
+        }
+
+        if (model.OutputPricePerMillionTokens is { } output)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    price_per_mtok_output: {output}\n");
+        }
+
+        if (model.Role == LlmRoles.Orchestrator)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    max_steps: {model.MaxSteps}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"    max_task_tokens: {model.MaxTaskTokens}\n");
+        }
+        else
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    bars_in_prompt: {model.BarsInPrompt}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"    max_signals: {model.MaxSignals}\n");
+        }
     }
 
     public static void WriteMcp(string directory, McpConfig mcp, Action? beforeRename = null)

@@ -120,33 +120,7 @@ public static class LlmAgentDefinitions
         return definitions;
     }
 
-    /// <summary>The client options of an entry (the provider's own endpoint when none is given).</summary>
-    internal static LlmStrategyOptions ToOptions(string name, AgentModel model, Secret? fallbackKey)
-    {
-        LlmProvider provider = model.Provider switch
-        {
-            LlmProviders.Anthropic => LlmProvider.Anthropic,
-            LlmProviders.OpenAi => LlmProvider.OpenAi,
-            _ => LlmProvider.OpenAiCompatible,
-        };
-        string endpoint = model.Endpoint ?? (provider == LlmProvider.Anthropic ? "https://api.anthropic.com" : "https://api.openai.com/v1");
-        Secret? key = model.ApiKey is { IsEmpty: false } own ? own : fallbackKey;
-        return new LlmStrategyOptions
-        {
-            Endpoint = new Uri(endpoint),
-            Provider = provider,
-            AgentName = name,
-            SystemPrompt = model.Prompt,
-            Model = model.Model,
-            ApiKey = key is { IsEmpty: false } ? key.Reveal() : null,
-            Temperature = (float)model.Temperature,
-            Timeout = model.Timeout,
-            UseJsonResponseFormat = model.JsonResponseFormat,
-            MaxOutputTokens = model.MaxTokens,
-            BarsInPrompt = model.BarsInPrompt,
-            MaxSignals = model.MaxSignals,
-            InputPricePerMillionTokens = model.InputPricePerMillionTokens,
-            OutputPricePerMillionTokens = model.OutputPricePerMillionTokens,
-        };
-    }
+    /// <summary>The client options of an entry: <see cref="AgentModelOptions.ToLlmOptions"/>, with <paramref name="fallbackKey"/> when the entry has no key of its own.</summary>
+    internal static LlmStrategyOptions ToOptions(string name, AgentModel model, Secret? fallbackKey) =>
+        AgentModelOptions.ToLlmOptions(name, model.ApiKey is { IsEmpty: false } ? model : model with { ApiKey = fallbackKey });
 }

@@ -126,8 +126,10 @@ public sealed class AgentHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the agents for a running session. <paramref name="strategyModel"/> and
-    /// <paramref name="llmKey"/> are used when the strategy agent runs in llm mode.
+    /// Starts the agents for a running session. <paramref name="strategyModel"/> (agent_model.yaml's
+    /// strategy_agent, mapped by <see cref="AgentModelOptions.ToLlmOptions"/>: provider, endpoint, key,
+    /// max_tokens, response_format, prompt_file, bars_in_prompt, max_signals) is used when the strategy
+    /// agent runs in llm mode; <paramref name="llmKey"/> is its key when the model carries none.
     /// <paramref name="bars"/> is the store <see cref="AttachBars"/> attached before the session
     /// started; when null, one is attached now and sees only the ticks from now on.
     /// <paramref name="llmCalls"/> is the process's LLM call metrics when LLM agents were made before the
@@ -141,22 +143,14 @@ public sealed class AgentHost : IAsyncDisposable
         var strategy = new StrategyAgentOptions { Mode = settings.StrategyMode == "llm" ? StrategyMode.Llm : StrategyMode.Rule };
         if (strategy.Mode == StrategyMode.Llm)
         {
-            if (strategyModel?.Endpoint is not { Length: > 0 } endpoint)
+            if (strategyModel is null)
             {
-                throw new InvalidOperationException("agents.strategy_agent.mode is llm, but agent_model.yaml gives strategy_agent no endpoint");
+                throw new InvalidOperationException("agents.strategy_agent.mode is llm, but agent_model.yaml has no strategy_agent entry");
             }
 
-            strategy = strategy with
-            {
-                Llm = new LlmStrategyOptions
-                {
-                    Endpoint = new Uri(endpoint),
-                    Model = strategyModel.Model,
-                    ApiKey = llmKey is { IsEmpty: false } ? llmKey.Reveal() : null,
-                    Temperature = (float)strategyModel.Temperature,
-                    Timeout = strategyModel.Timeout,
-                },
-            };
+            // The key resolved at load (api_key_env, else llm.api_key); llmKey for a model built without one.
+            AgentModel model = strategyModel.ApiKey is { IsEmpty: false } ? strategyModel : strategyModel with { ApiKey = llmKey };
+            strategy = strategy with { Llm = AgentModelOptions.ToLlmOptions(StrategyAgent.AgentName, model) };
         }
 
         var host = new AgentHost(session, settings, strategy, backtest, bars ?? AttachBars(session, settings), llmCalls ?? new LlmCallMetrics(), llmTranscripts);
