@@ -398,7 +398,7 @@ public static class DaemonCli
             {
                 metrics.ObserveSupervisor(supervisor);
             }
-            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall, llmCalls);
+            using OrchestratorAgent? orchestrator = OrchestratorSetup.Create(config, McpContext(session, agents, recentSignals), metrics.CountMcpToolCall, llmCalls, llmTranscripts);
             ControlApi? api = null;
             if (apiPort is { } httpPort)
             {

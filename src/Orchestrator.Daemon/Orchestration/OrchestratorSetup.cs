@@ -29,9 +29,9 @@ public static class OrchestratorSetup
     /// The orchestrator agent over <paramref name="context"/> (the MCP tools' session, agents and
     /// publisher) with the tools <paramref name="config"/>'s MCP settings give it; null when
     /// agent_model.yaml has no <c>role: orchestrator</c> entry. Its tool calls are counted with
-    /// <paramref name="count"/>, its model calls recorded in <paramref name="llmCalls"/>. The caller disposes it.
+    /// <paramref name="count"/>, its model calls measured in <paramref name="llmCalls"/> and written to the transcript under <paramref name="llmTranscripts"/> (null = not recorded). The caller disposes it.
     /// </summary>
-    public static OrchestratorAgent? Create(DaemonConfig config, McpToolContext context, Action<string, string, bool>? count, LlmCallMetrics? llmCalls)
+    public static OrchestratorAgent? Create(DaemonConfig config, McpToolContext context, Action<string, string, bool>? count, LlmCallMetrics? llmCalls, string? llmTranscripts = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (NameIn(config) is not { } name)
@@ -40,42 +40,12 @@ public static class OrchestratorSetup
         }
 
         AgentModel model = config.Agents[name];
-        LlmStrategyOptions llm = LlmOptions(name, model, config.Credentials.LlmApiKey);
+        LlmStrategyOptions llm = AgentModelOptions.ToLlmOptions(name, model with { JsonResponseFormat = false }); // it answers in words
         IReadOnlyList<McpTool> tools = OrchestratorMcpTools.ForOrchestrator(config.Mcp, context with { SignalSource = name });
-        var agent = new OrchestratorAgent(OrchestratorAgentOptions.From(name, model) with { ApiKey = llm.ApiKey }, LlmChatClients.Create(llm, llmCalls), tools, count);
+        var agent = new OrchestratorAgent(OrchestratorAgentOptions.From(name, model) with { ApiKey = llm.ApiKey }, Hosting.LlmTranscripts.Record(LlmChatClients.Create(llm, llmCalls), llm, llmTranscripts), tools, count); // every model round trip, tool calls included, in its transcript
         s_logger.Info("Orchestrator agent '{0}' ({1} {2} at {3}): tools {4}; at most {5} model calls and {6} tokens a task; POST {7}{8}",
             name, model.Provider, model.Model, llm.DisplayEndpoint, string.Join(", ", agent.ToolNames), model.MaxSteps, model.MaxTaskTokens.ToString(CultureInfo.InvariantCulture),
             OrchestratorEndpoints.AskPath, agent.CanTrade ? " (trading tools: its signals are signed " + name + ")" : " (read-only: MCP trading tools are off)");
         return agent;
-    }
-
-    /// <summary>The client options of entry <paramref name="name"/> (until the loader's one conversion lands: issue 18, H2).</summary>
-    private static LlmStrategyOptions LlmOptions(string name, AgentModel model, Secret? llmKey)
-    {
-        LlmProvider provider = model.Provider switch
-        {
-            LlmProviders.Anthropic => LlmProvider.Anthropic,
-            LlmProviders.OpenAi => LlmProvider.OpenAi,
-            _ => LlmProvider.OpenAiCompatible,
-        };
-        Uri endpoint = model.Endpoint is { Length: > 0 } given
-            ? new Uri(given)
-            : provider == LlmProvider.Anthropic ? new Uri("https://api.anthropic.com") : new Uri("https://api.openai.com/v1");
-        Secret? key = model.ApiKey ?? llmKey;
-        return new LlmStrategyOptions
-        {
-            Endpoint = endpoint,
-            Provider = provider,
-            AgentName = name,
-            SystemPrompt = model.Prompt,
-            Model = model.Model,
-            ApiKey = key is { IsEmpty: false } ? key.Reveal() : null,
-            Temperature = (float)model.Temperature,
-            Timeout = model.Timeout,
-            UseJsonResponseFormat = false, // it answers in words
-            MaxOutputTokens = model.MaxTokens,
-            InputPricePerMillionTokens = model.InputPricePerMillionTokens,
-            OutputPricePerMillionTokens = model.OutputPricePerMillionTokens,
-        };
     }
 }
