@@ -121,7 +121,7 @@ public sealed class LlmBacktestCommandTests : IAsyncLifetime
             OutputPricePerMillionTokens = 2.50m,
         };
         var definitionErrors = new List<ConfigError>();
-        IReadOnlyList<LlmAgentDefinition> agents = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { [Agent] = model }, config!.Engine, [], null, "agent_model.yaml", definitionErrors);
+        IReadOnlyList<LlmAgentDefinition> agents = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { [Agent] = model }, config!.Engine, [], "agent_model.yaml", definitionErrors);
         Assert.Empty(definitionErrors);
         return (config with { LlmAgents = agents, Strategies = [.. config.Strategies, .. agents.Select(a => a.Strategy(Path("agent_model.yaml")))] }, []);
     }

@@ -59,7 +59,7 @@ public sealed class LlmTranscriptDaemonTests : IAsyncLifetime
         (DaemonConfig? loaded, IReadOnlyList<ConfigError> errors) = ConfigLoader.Load(_dir, _ => null);
         Assert.Empty(errors);
         var model = new AgentModel("openai_compatible", "fake-model", _server.BaseUrl.ToString(), 0m, TimeSpan.FromSeconds(30)) { Symbols = ["AAPL"], Interval = TimeSpan.FromMinutes(5) };
-        IReadOnlyList<LlmAgentDefinition> agents = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { ["claude_swing"] = model }, loaded!.Engine, [], null, "agent_model.yaml", []);
+        IReadOnlyList<LlmAgentDefinition> agents = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { ["claude_swing"] = model }, loaded!.Engine, [], "agent_model.yaml", []);
         DaemonConfig config = loaded with { LlmAgents = agents, Strategies = [.. agents.Select(a => a.Strategy("agent_model.yaml"))] };
         string directory = Path.Combine(_dir, "llm");
 

@@ -174,7 +174,7 @@ public static partial class ConfigLoader
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
         engine = ReadConsolidation(daemonFile, engine); // consolidation: ConfigLoader.Consolidation.cs
         IReadOnlyList<LlmAgentDefinition> llmAgents = LlmAgentDefinitions.From(
-            agents, engine, [.. strategies.Select(d => d.Name)], credentialsConfig.LlmApiKey, DisplayPath(directory, AgentModelFile), errors);
+            agents, engine, [.. strategies.Select(d => d.Name)], DisplayPath(directory, AgentModelFile), errors); // keys resolved by ReadAgents (api_key_env, else llm.api_key)
         strategies = [.. strategies, .. llmAgents.Select(d => d.Strategy(Path.GetFullPath(DisplayPath(directory, AgentModelFile))))]; // role strategy: strategies like any other
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs

@@ -76,11 +76,10 @@ public static class LlmAgentDefinitions
     /// <param name="agents">agent_model.yaml's entries.</param>
     /// <param name="engine">The engine's options: its symbols, and the configured risk the prompts show until a session follows its own.</param>
     /// <param name="strategyNames">The names daemon.yaml's strategies already take.</param>
-    /// <param name="fallbackKey">credentials.yaml <c>llm.api_key</c>, for an entry without a key of its own.</param>
     /// <param name="agentModelPath">agent_model.yaml as errors name it.</param>
     /// <param name="errors">Where problems go.</param>
     public static IReadOnlyList<LlmAgentDefinition> From(
-        IReadOnlyDictionary<string, AgentModel> agents, EngineOptions engine, IReadOnlyCollection<string> strategyNames, Secret? fallbackKey, string agentModelPath, List<ConfigError> errors)
+        IReadOnlyDictionary<string, AgentModel> agents, EngineOptions engine, IReadOnlyCollection<string> strategyNames, string agentModelPath, List<ConfigError> errors)
     {
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(engine);
@@ -114,13 +113,9 @@ public static class LlmAgentDefinitions
             }
 
             LlmSchedule schedule = model.OnBarClose is { } timeframe ? LlmSchedule.OnBarClose(timeframe) : LlmSchedule.Every(model.Interval!.Value);
-            definitions.Add(new LlmAgentDefinition(name, model, ToOptions(name, model, fallbackKey), schedule, runtime));
+            definitions.Add(new LlmAgentDefinition(name, model, AgentModelOptions.ToLlmOptions(name, model), schedule, runtime));
         }
 
         return definitions;
     }
-
-    /// <summary>The client options of an entry: <see cref="AgentModelOptions.ToLlmOptions"/>, with <paramref name="fallbackKey"/> when the entry has no key of its own.</summary>
-    internal static LlmStrategyOptions ToOptions(string name, AgentModel model, Secret? fallbackKey) =>
-        AgentModelOptions.ToLlmOptions(name, model.ApiKey is { IsEmpty: false } ? model : model with { ApiKey = fallbackKey });
 }

@@ -36,7 +36,7 @@ public sealed class LlmAgentDefinitionsTests
         };
         var errors = new List<ConfigError>();
 
-        IReadOnlyList<LlmAgentDefinition> definitions = LlmAgentDefinitions.From(agents, defaults.Engine, [], null, AgentModelPath, errors);
+        IReadOnlyList<LlmAgentDefinition> definitions = LlmAgentDefinitions.From(agents, defaults.Engine, [], AgentModelPath, errors);
 
         Assert.Empty(errors);
         LlmAgentDefinition definition = Assert.Single(definitions);
@@ -56,7 +56,7 @@ public sealed class LlmAgentDefinitionsTests
         DaemonConfig defaults = ConfigLoader.Defaults();
         var errors = new List<ConfigError>();
         IReadOnlyList<LlmAgentDefinition> definitions = LlmAgentDefinitions.From(
-            new Dictionary<string, AgentModel> { ["momentum_llm"] = Entry(interval: TimeSpan.FromMinutes(5)) }, defaults.Engine, [], null, AgentModelPath, errors);
+            new Dictionary<string, AgentModel> { ["momentum_llm"] = Entry(interval: TimeSpan.FromMinutes(5)) }, defaults.Engine, [], AgentModelPath, errors);
         DaemonConfig config = defaults with { Strategies = [.. definitions.Select(d => d.Strategy("/abs/agent_model.yaml"))], LlmAgents = definitions };
 
         SessionOptions options = DaemonCli.BuildOptions(config, 1, 0, WaitStrategyKind.Blocking);
@@ -94,7 +94,7 @@ public sealed class LlmAgentDefinitionsTests
             interval: intervalSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
         var errors = new List<ConfigError>();
 
-        IReadOnlyList<LlmAgentDefinition> definitions = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { [name] = entry }, defaults.Engine, ["orb"], null, AgentModelPath, errors);
+        IReadOnlyList<LlmAgentDefinition> definitions = LlmAgentDefinitions.From(new Dictionary<string, AgentModel> { [name] = entry }, defaults.Engine, ["orb"], AgentModelPath, errors);
 
         Assert.Empty(definitions);
         ConfigError error = Assert.Single(errors);
