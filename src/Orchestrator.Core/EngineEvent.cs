@@ -14,7 +14,7 @@ namespace Orchestrator.Core;
 /// </list>
 /// Strings never enter the slot: symbols, sources and reasons are dense ids interned at the edge.
 /// Within each section the one-byte fields come first, together, so the 8-byte fields after them
-/// waste little alignment padding (280 bytes, 18 of them padding; <c>EngineEventLayoutTests</c>).
+/// waste little alignment padding (352 bytes, 21 of them padding; <c>EngineEventLayoutTests</c>).
 /// Field order is free to change: the journal writes fields one by one (<c>JournalCodec</c>), never the slot's memory.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -53,6 +53,9 @@ public struct EngineEvent
     // ---- trade signal (from an agent or other outside source) ----
     public Side SignalSide;
 
+    /// <summary>New order (default), or amend/cancel of <see cref="TargetOrderId"/> (issue 19).</summary>
+    public SignalAction Action;
+
     /// <summary>The order type asked for; Market with a price = the type the prices make (<see cref="SignalIntentRules.Resolve"/>).</summary>
     public OrderType SignalOrderType;
 
@@ -87,6 +90,12 @@ public struct EngineEvent
     /// <summary>Interned free-text reason given with the signal.</summary>
     public int ReasonId;
 
+    /// <summary>For <see cref="SignalAction.Amend"/> and <see cref="SignalAction.Cancel"/>: the engine's client order id of the order to change.</summary>
+    public long TargetOrderId;
+
+    /// <summary>Protective exits asked for with a new order (issue 19); the signal engine may fill them for its own intents.</summary>
+    public ProtectiveExits Exits;
+
     // ---- execution report (from the broker gateway) ----
     public ExecutionType ExecType;
     public Side ReportSide;
@@ -103,6 +112,11 @@ public struct EngineEvent
 
     /// <summary>Shares still open on the order after this report.</summary>
     public long LeavesQuantity;
+
+    /// <summary>On <see cref="ExecutionType.Replaced"/>: the order's new total quantity and prices.</summary>
+    public long ReportQuantity;
+    public long ReportLimitRaw;
+    public long ReportStopRaw;
 
     // ---- command ----
     public CommandKind Command;
@@ -181,5 +195,8 @@ public struct EngineEvent
         CommissionRaw = report.CommissionRaw;
         LeavesQuantity = report.LeavesQuantity;
         ReportReject = report.Reject;
+        ReportQuantity = report.Quantity;
+        ReportLimitRaw = report.LimitRaw;
+        ReportStopRaw = report.StopRaw;
     }
 }

@@ -26,6 +26,13 @@ public enum OrderType : byte
     Limit,
     Stop,
     StopLimit,
+
+    /// <summary>
+    /// A sell (buy) stop whose trigger follows the best price by <see cref="OrderCommand.TrailRaw"/> or
+    /// <see cref="OrderCommand.TrailPpm"/> (issue 19): venue-native where the venue has it (Alpaca
+    /// <c>trailing_stop</c>), otherwise a stop order the engine moves.
+    /// </summary>
+    TrailingStop,
 }
 
 public enum TimeInForce : byte
@@ -34,6 +41,12 @@ public enum TimeInForce : byte
     Gtc,
     Ioc,
     Fok,
+
+    /// <summary>At the opening auction only (Alpaca <c>opg</c>); refused where the venue has none.</summary>
+    Opg,
+
+    /// <summary>At the closing auction only (Alpaca <c>cls</c>); refused where the venue has none.</summary>
+    Cls,
 }
 
 /// <summary>
@@ -69,6 +82,15 @@ public enum ExecutionType : byte
     /// circuit open): the order becomes Unknown and its symbol pauses until reconciliation settles it.
     /// </summary>
     Unknown,
+
+    /// <summary>
+    /// An amend took effect (issue 19): the order's total quantity is now <see cref="ExecutionReport.Quantity"/>
+    /// and its prices <see cref="ExecutionReport.LimitRaw"/>/<see cref="ExecutionReport.StopRaw"/>; fills so far are kept.
+    /// </summary>
+    Replaced,
+
+    /// <summary>The venue refused an amend (or a cancel): the order stands as it was; <see cref="ExecutionReport.Reject"/> says why.</summary>
+    AmendRejected,
 }
 
 /// <summary>Where an order intent came from.</summary>
@@ -169,4 +191,21 @@ public enum RejectReason : byte
 
     /// <summary>The signal's source may not trade the symbol.</summary>
     AgentSymbolNotAllowed,
+
+    // Issue 19. Appended, as above.
+
+    /// <summary>An amend or cancel names an order the engine does not have, that is closed, or that is not the source's.</summary>
+    NoSuchOrder,
+
+    /// <summary>The order cannot be amended as asked (type, side or symbol change; quantity below what is filled; an amend already pending).</summary>
+    NotAmendable,
+
+    /// <summary>A sell beyond the position where the instrument may not be sold short.</summary>
+    ShortNotAllowed,
+
+    /// <summary>A short sale with no borrow available for the symbol.</summary>
+    NoBorrow,
+
+    /// <summary>The order's time in force or type is not one the symbol's venue or session takes (e.g. opg outside the pre-open).</summary>
+    UnsupportedOrder,
 }

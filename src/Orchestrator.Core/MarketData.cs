@@ -53,6 +53,11 @@ public struct ExecutionReport
 
     /// <summary>Venue time, ns since the Unix epoch.</summary>
     public long TsEventNs;
+
+    /// <summary>On <see cref="ExecutionType.Replaced"/>: the order's new total quantity (fills included) and prices (raw; 0 = none).</summary>
+    public long Quantity;
+    public long LimitRaw;
+    public long StopRaw;
 }
 
 /// <summary>Receives execution reports from a broker. Called on the broker's thread.</summary>

@@ -6,6 +6,13 @@ public enum OrderCommandKind : byte
     None = 0,
     SubmitOrder,
     CancelOrder,
+
+    /// <summary>
+    /// Change an open order in place (issue 19): <see cref="OrderCommand.ClientOrderId"/> is the order,
+    /// <see cref="OrderCommand.Quantity"/> its new total quantity, the prices its new prices. Answered by
+    /// <see cref="ExecutionType.Replaced"/> or <see cref="ExecutionType.AmendRejected"/>.
+    /// </summary>
+    AmendOrder,
 }
 
 /// <summary>
@@ -24,6 +31,22 @@ public struct OrderCommand
     public long LimitPriceRaw;
     public long StopPriceRaw;
     public IntentOrigin Origin;
+
+    /// <summary>The order's part in a group (bracket/OCO legs); None for a plain order.</summary>
+    public OrderGroupRole GroupRole;
+
+    /// <summary>The group: the entry's client order id (0 = none). Exits of one group cancel each other.</summary>
+    public long GroupId;
+
+    /// <summary>
+    /// Exits attached to an entry for a venue that holds them natively (<see cref="VenueCapabilities.NativeBracket"/>);
+    /// default when the engine emulates them.
+    /// </summary>
+    public ProtectiveExits Exits;
+
+    /// <summary>Trail of a <see cref="OrderType.TrailingStop"/> order: a price amount, or millionths of the price.</summary>
+    public long TrailRaw;
+    public int TrailPpm;
 
     /// <summary>Event time of the input that caused it.</summary>
     public long TsEventNs;

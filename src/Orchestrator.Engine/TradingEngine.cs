@@ -49,6 +49,7 @@ public sealed class TradingEngine
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
+        Instruments = new InstrumentTable(Symbols, options.Instruments);
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
@@ -179,6 +180,9 @@ public sealed class TradingEngine
     public SnapshotLayout SnapshotLayout { get; }
 
     public SymbolTable Symbols { get; }
+
+    /// <summary>Exchange, currency, venue and short rules per symbol id (issue 19).</summary>
+    public InstrumentTable Instruments { get; }
 
     /// <summary>
     /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources

@@ -6,11 +6,13 @@ namespace Orchestrator.Core.Tests;
 public sealed class EngineEventLayoutTests
 {
     [Fact]
-    public void EngineEvent_Is280Bytes_With18BytesOfPadding()
+    public void EngineEvent_Is352Bytes_With21BytesOfPadding()
     {
-        // 262 bytes of fields (29 longs, 4 ints, 14 one-byte fields) and 18 of alignment padding. A new field
+        // 331 bytes of fields (33 longs, 4 ints, 15 one-byte fields, the 36-byte ProtectiveExits) and 21 of alignment
+        // padding (4 of them inside ProtectiveExits). Issue 19 added the signal's action, target order and exits and a
+        // replace's quantity and prices (280 → 352). A new field
         // changes this on purpose: put it where it wastes no padding (one-byte fields beside the others of
         // its section), then update the figure here and in EngineEvent's summary.
-        Assert.Equal(280, Unsafe.SizeOf<EngineEvent>());
+        Assert.Equal(352, Unsafe.SizeOf<EngineEvent>());
     }
 }

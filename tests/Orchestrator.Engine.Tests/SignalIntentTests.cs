@@ -160,4 +160,44 @@ public sealed class SignalIntentTests
         Assert.Equal(TimeInForce.Day, order.TimeInForce);
         Assert.Equal(10, order.Quantity);
     }
+
+    [Fact]
+    public void Journal_ActionExitsAndAReplace_RoundTrip_AndIntentOnlyRecordsReadAsNewWithoutExits()
+    {
+        // Issue 19's fields: a signal's action, target order and exits; a replace's quantity and prices.
+        var amend = new EngineEvent
+        {
+            Kind = EventKind.TradeSignal, SymbolId = 1, TsEventNs = 5, TsInitNs = 6, SignalSide = Side.Buy, SignalPriceRaw = 101_000_000,
+            SignalOrderType = OrderType.Limit, SignalTif = TimeInForce.Gtc, SignalQuantity = 7, Action = SignalAction.Amend, TargetOrderId = 4_242,
+            Exits = new ProtectiveExits { TakeProfitRaw = 110_000_000, StopLossRaw = 95_000_000, TrailRaw = 1_500_000, TakeProfitPpm = 30_000, StopLossPpm = 20_000, TrailPpm = 10_000 },
+        };
+        var replaced = new EngineEvent
+        {
+            Kind = EventKind.ExecutionReport, SymbolId = 1, TsEventNs = 7, ExecType = ExecutionType.Replaced, ReportOrderId = 4_242, LeavesQuantity = 5,
+            ReportQuantity = 7, ReportLimitRaw = 101_000_000, ReportStopRaw = 99_000_000,
+        };
+        byte[] record = new byte[JournalCodec.MaxRecordBytes];
+        foreach (EngineEvent e in new[] { amend, replaced })
+        {
+            int length = JournalCodec.WriteEvent(record, e, 3);
+            var read = default(EngineEvent);
+            Assert.True(JournalCodec.TryReadEvent(record.AsSpan(JournalCodec.RecordHeaderBytes, length - JournalCodec.RecordHeaderBytes), ref read));
+            Assert.Equal(e, read);
+        }
+
+        // Written before issue 19: a signal block that ends after the quantity (47 bytes), a report block after the reject (43).
+        JournalCodec.WriteEvent(record, amend, 3);
+        var old = default(EngineEvent);
+        Assert.True(JournalCodec.TryReadEvent(record.AsSpan(JournalCodec.RecordHeaderBytes, JournalCodec.PayloadPrefixBytes + 21 + 47), ref old));
+        Assert.Equal(SignalAction.New, old.Action);
+        Assert.Equal(0, old.TargetOrderId);
+        Assert.False(old.Exits.Any);
+        Assert.Equal(7, old.SignalQuantity);
+        Assert.Equal(TimeInForce.Gtc, old.SignalTif);
+        JournalCodec.WriteEvent(record, replaced, 3);
+        Assert.True(JournalCodec.TryReadEvent(record.AsSpan(JournalCodec.RecordHeaderBytes, JournalCodec.PayloadPrefixBytes + 21 + 43), ref old));
+        Assert.Equal(ExecutionType.Replaced, old.ExecType);
+        Assert.Equal(0, old.ReportQuantity);
+        Assert.Equal(5, old.LeavesQuantity);
+    }
 }

@@ -15,7 +15,7 @@ namespace Orchestrator.Engine.Handlers;
 /// engine, which also means the gateway publishing reports back can never deadlock with it.
 /// </summary>
 /// <remarks>Runs on the trading thread; it is the outbound ring's only producer.</remarks>
-public sealed class OrderManagerHandler : IValueEventHandler<EngineEvent>
+public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent>
 {
     private readonly ValueRingBuffer<OrderCommand> _outbound;
     private readonly OrderStore _orders;

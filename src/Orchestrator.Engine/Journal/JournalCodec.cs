@@ -15,8 +15,11 @@ namespace Orchestrator.Engine.Journal;
 /// EngineEvent body  = u8 kind  i32 symbolId  i64 tsEventNs  i64 tsInitNs  kind-block
 ///   TradeTick | QuoteTick | Bar: i64 price size bid ask bidSize askSize open high low   (72)
 ///   TradeSignal:     u8 side  i32 confidencePpm  i64 signalPrice  i64 signalId  i32 sourceId  i32 reasonId
-///                    u8 orderType  i64 stopPrice  u8 tif  i64 quantity                    (47; 29 = without the order intent, as written before it: read with defaults)
-///   ExecutionReport: u8 execType  i64 orderId  u8 side  i64 fillQty fillPrice commission leaves  u8 reject (43)
+///                    u8 orderType  i64 stopPrice  u8 tif  i64 quantity
+///                    u8 action  i64 targetOrderId  i64 takeProfit stopLoss trail  i32 takeProfitPpm stopLossPpm trailPpm
+///                    (92; 47 = without action and exits, 29 = without the order intent either, as written before them: read with defaults)
+///   ExecutionReport: u8 execType  i64 orderId  u8 side  i64 fillQty fillPrice commission leaves  u8 reject
+///                    i64 quantity limitPrice stopPrice                                     (67; 43 = without the amend's figures: read as 0)
 ///   Command:         u8 command  i64 argument                                             (9)
 ///   Timer | None:    nothing
 /// TextInterned body = u8 table  i32 id  u16 byteLength  UTF-8 bytes (at most MaxTextBytes)
@@ -54,7 +57,7 @@ public static class JournalCodec
     public const int MaxTextBytes = 4096;
 
     /// <summary>Largest EngineEvent record.</summary>
-    public const int MaxEventRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + EventHeaderBytes + MarketBlockBytes;
+    public const int MaxEventRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + EventHeaderBytes + (SignalBlockBytes > MarketBlockBytes ? SignalBlockBytes : MarketBlockBytes);
 
     /// <summary>Largest record of any type.</summary>
     public const int MaxRecordBytes = RecordHeaderBytes + PayloadPrefixBytes + TextPrefixBytes + MaxTextBytes;
@@ -67,11 +70,17 @@ public static class JournalCodec
 
     internal const int EventHeaderBytes = 1 + 4 + 8 + 8;
     internal const int MarketBlockBytes = 9 * 8;
-    internal const int SignalBlockBytes = LegacySignalBlockBytes + 1 + 8 + 1 + 8;
+    internal const int SignalBlockBytes = IntentSignalBlockBytes + 1 + 8 + (3 * 8) + (3 * 4);
+
+    /// <summary>A TradeSignal block written before signals carried an action and exits (issue 19): a new order without exits.</summary>
+    internal const int IntentSignalBlockBytes = LegacySignalBlockBytes + 1 + 8 + 1 + 8;
 
     /// <summary>A TradeSignal block written before signals carried an order intent (market or limit by price, Day, sizing's quantity).</summary>
     internal const int LegacySignalBlockBytes = 1 + 4 + 8 + 8 + 4 + 4;
-    internal const int ReportBlockBytes = 1 + 8 + 1 + (4 * 8) + 1;
+    internal const int ReportBlockBytes = LegacyReportBlockBytes + (3 * 8);
+
+    /// <summary>An ExecutionReport block written before amends (issue 19): no quantity and prices of a replace.</summary>
+    internal const int LegacyReportBlockBytes = 1 + 8 + 1 + (4 * 8) + 1;
     internal const int CommandBlockBytes = 1 + 8;
     internal const int TextPrefixBytes = 1 + 4 + 2;
 
@@ -231,6 +240,14 @@ public static class JournalCodec
                 BinaryPrimitives.WriteInt64LittleEndian(b[30..], e.SignalStopRaw);
                 b[38] = (byte)e.SignalTif;
                 BinaryPrimitives.WriteInt64LittleEndian(b[39..], e.SignalQuantity);
+                b[47] = (byte)e.Action;
+                BinaryPrimitives.WriteInt64LittleEndian(b[48..], e.TargetOrderId);
+                BinaryPrimitives.WriteInt64LittleEndian(b[56..], e.Exits.TakeProfitRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[64..], e.Exits.StopLossRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[72..], e.Exits.TrailRaw);
+                BinaryPrimitives.WriteInt32LittleEndian(b[80..], e.Exits.TakeProfitPpm);
+                BinaryPrimitives.WriteInt32LittleEndian(b[84..], e.Exits.StopLossPpm);
+                BinaryPrimitives.WriteInt32LittleEndian(b[88..], e.Exits.TrailPpm);
                 body = SignalBlockBytes;
                 break;
             case EventKind.ExecutionReport:
@@ -242,6 +259,9 @@ public static class JournalCodec
                 BinaryPrimitives.WriteInt64LittleEndian(b[26..], e.CommissionRaw);
                 BinaryPrimitives.WriteInt64LittleEndian(b[34..], e.LeavesQuantity);
                 b[42] = (byte)e.ReportReject;
+                BinaryPrimitives.WriteInt64LittleEndian(b[43..], e.ReportQuantity);
+                BinaryPrimitives.WriteInt64LittleEndian(b[51..], e.ReportLimitRaw);
+                BinaryPrimitives.WriteInt64LittleEndian(b[59..], e.ReportStopRaw);
                 body = ReportBlockBytes;
                 break;
             case EventKind.Command:
@@ -319,7 +339,7 @@ public static class JournalCodec
                 e.LowRaw = BinaryPrimitives.ReadInt64LittleEndian(b[64..]);
                 return true;
             case EventKind.TradeSignal:
-                if (b.Length != SignalBlockBytes && b.Length != LegacySignalBlockBytes)
+                if (b.Length != SignalBlockBytes && b.Length != IntentSignalBlockBytes && b.Length != LegacySignalBlockBytes)
                 {
                     return false;
                 }
@@ -330,7 +350,7 @@ public static class JournalCodec
                 e.SignalId = BinaryPrimitives.ReadInt64LittleEndian(b[13..]);
                 e.SourceId = BinaryPrimitives.ReadInt32LittleEndian(b[21..]);
                 e.ReasonId = BinaryPrimitives.ReadInt32LittleEndian(b[25..]);
-                if (b.Length == SignalBlockBytes)
+                if (b.Length >= IntentSignalBlockBytes)
                 {
                     e.SignalOrderType = (OrderType)b[29];
                     e.SignalStopRaw = BinaryPrimitives.ReadInt64LittleEndian(b[30..]);
@@ -338,9 +358,21 @@ public static class JournalCodec
                     e.SignalQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[39..]);
                 }
 
+                if (b.Length == SignalBlockBytes)
+                {
+                    e.Action = (SignalAction)b[47];
+                    e.TargetOrderId = BinaryPrimitives.ReadInt64LittleEndian(b[48..]);
+                    e.Exits.TakeProfitRaw = BinaryPrimitives.ReadInt64LittleEndian(b[56..]);
+                    e.Exits.StopLossRaw = BinaryPrimitives.ReadInt64LittleEndian(b[64..]);
+                    e.Exits.TrailRaw = BinaryPrimitives.ReadInt64LittleEndian(b[72..]);
+                    e.Exits.TakeProfitPpm = BinaryPrimitives.ReadInt32LittleEndian(b[80..]);
+                    e.Exits.StopLossPpm = BinaryPrimitives.ReadInt32LittleEndian(b[84..]);
+                    e.Exits.TrailPpm = BinaryPrimitives.ReadInt32LittleEndian(b[88..]);
+                }
+
                 return true;
             case EventKind.ExecutionReport:
-                if (b.Length != ReportBlockBytes)
+                if (b.Length != ReportBlockBytes && b.Length != LegacyReportBlockBytes)
                 {
                     return false;
                 }
@@ -353,6 +385,13 @@ public static class JournalCodec
                 e.CommissionRaw = BinaryPrimitives.ReadInt64LittleEndian(b[26..]);
                 e.LeavesQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[34..]);
                 e.ReportReject = (RejectReason)b[42];
+                if (b.Length == ReportBlockBytes)
+                {
+                    e.ReportQuantity = BinaryPrimitives.ReadInt64LittleEndian(b[43..]);
+                    e.ReportLimitRaw = BinaryPrimitives.ReadInt64LittleEndian(b[51..]);
+                    e.ReportStopRaw = BinaryPrimitives.ReadInt64LittleEndian(b[59..]);
+                }
+
                 return true;
             case EventKind.Command:
                 if (b.Length != CommandBlockBytes)

@@ -11,6 +11,12 @@ public sealed record EngineOptions
     public decimal StartingCash { get; init; } = 100_000m;
 
     /// <summary>
+    /// Configured instruments by symbol (daemon.yaml <c>instruments:</c>, issue 19); symbols not named here
+    /// get <see cref="Orchestrator.Core.InstrumentInfo.Default"/> (six digits = KRX in KRW, otherwise NYSE calendar in USD).
+    /// </summary>
+    public IReadOnlyDictionary<string, Orchestrator.Core.InstrumentInfo>? Instruments { get; init; }
+
+    /// <summary>
     /// Journal every input event here before the trading handlers see it (null = no journal). A
     /// torn last record from a crash is cut at start-up.
     /// </summary>

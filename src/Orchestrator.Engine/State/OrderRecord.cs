@@ -31,6 +31,35 @@ public struct OrderRecord
     public long TsCreatedNs;
     public long TsUpdatedNs;
 
+    // ---- issue 19: order groups (owned by the order manager's group logic) ----
+
+    /// <summary>The order's part in a group; None for a plain order.</summary>
+    public OrderGroupRole GroupRole;
+
+    /// <summary>The group's entry order id (the entry's own id on the entry); 0 = no group.</summary>
+    public long GroupId;
+
+    /// <summary>On an entry: the exits to hold once it fills (emulated) or sent with it (native).</summary>
+    public ProtectiveExits Exits;
+
+    /// <summary>On a trailing exit: the trail (price amount or millionths) and the best price seen since it was placed.</summary>
+    public long TrailRaw;
+    public int TrailPpm;
+    public long TrailAnchorRaw;
+
+    // ---- issue 19: amend and cancel in flight ----
+
+    /// <summary>An amend sent and not yet answered (Replaced or AmendRejected); at most one at a time.</summary>
+    public bool AmendPending;
+
+    /// <summary>A cancel sent and not yet answered; re-sent after recovery if still open.</summary>
+    public bool CancelPending;
+
+    /// <summary>The pending amend's total quantity and prices.</summary>
+    public long AmendQuantity;
+    public long AmendLimitRaw;
+    public long AmendStopRaw;
+
     public readonly long LeavesQuantity => Quantity - FilledQuantity;
 
     public readonly bool IsOpen => OrderStateMachine.IsOpen(Status);

@@ -1,0 +1,62 @@
+namespace Orchestrator.Core;
+
+/// <summary>
+/// What the engine knows of one instrument beyond its name (issue 19): its exchange (ISO 10383 MIC:
+/// XKRX, XNYS, XNAS), whose calendar and time zone give its sessions and trading day; its currency
+/// (ISO 4217: KRW, USD), in which its cash, buying power and P&amp;L are kept; the venue that trades it
+/// and what that venue holds natively; and whether it may be sold short.
+/// </summary>
+public sealed record InstrumentInfo
+{
+    public required string Symbol { get; init; }
+
+    /// <summary>MIC of the listing exchange: "XKRX", "XNYS", "XNAS" (Nasdaq uses the NYSE calendar).</summary>
+    public required string Exchange { get; init; }
+
+    /// <summary>ISO 4217 code of the currency the instrument trades in.</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>Name of the venue that trades it ("paper", "kis", "alpaca").</summary>
+    public string Venue { get; init; } = "paper";
+
+    /// <summary>What the venue holds natively for this instrument; the engine emulates the rest.</summary>
+    public VenueCapabilities Capabilities { get; init; }
+
+    /// <summary>Whether the instrument may be sold short at all (no naked shorts where false).</summary>
+    public bool Shortable { get; init; }
+
+    /// <summary>Shares available to borrow for shorts; null = the venue decides (no engine limit), 0 = none.</summary>
+    public long? BorrowAvailable { get; init; }
+
+    /// <summary>Exchange by the symbol's shape: six digits is a KRX code (KRW), anything else a US listing (NYSE calendar, USD).</summary>
+    public static InstrumentInfo Default(string symbol)
+    {
+        bool krx = symbol.Length == 6 && symbol.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
+        return new InstrumentInfo { Symbol = symbol, Exchange = krx ? "XKRX" : "XNYS", Currency = krx ? "KRW" : "USD" };
+    }
+}
+
+/// <summary>
+/// <see cref="InstrumentInfo"/> per symbol id of a <see cref="SymbolTable"/>: configured entries, the rest
+/// by <see cref="InstrumentInfo.Default"/>. Built once at start-up, then read-only (safe to share).
+/// </summary>
+public sealed class InstrumentTable
+{
+    private readonly InstrumentInfo[] _byId;
+
+    public InstrumentTable(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured = null)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        _byId = new InstrumentInfo[symbols.Count];
+        for (int i = 0; i < symbols.Count; i++)
+        {
+            string name = symbols.Names[i];
+            _byId[i] = configured is not null && configured.TryGetValue(name, out InstrumentInfo? info) ? info : InstrumentInfo.Default(name);
+        }
+    }
+
+    public int Count => _byId.Length;
+
+    /// <summary>The instrument of <paramref name="symbolId"/>.</summary>
+    public InstrumentInfo this[int symbolId] => _byId[symbolId];
+}
