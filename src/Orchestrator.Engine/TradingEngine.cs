@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Disruptor;
 using Disruptor.Dsl;
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.Options;
@@ -50,6 +51,7 @@ public sealed class TradingEngine
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
         Instruments = new InstrumentTable(Symbols, options.Instruments);
+        Calendars = options.UseExchangeCalendars ? ExchangeCalendars.BySymbol(Instruments) : null;
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
@@ -80,7 +82,7 @@ public sealed class TradingEngine
         var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
         Consolidation = consolidator.Any ? consolidator : null;
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         if (agentLimits.Any)
         {
@@ -183,6 +185,12 @@ public sealed class TradingEngine
 
     /// <summary>Exchange, currency, venue and short rules per symbol id (issue 19).</summary>
     public InstrumentTable Instruments { get; }
+
+    /// <summary>
+    /// The exchange calendar of each symbol id when <see cref="EngineOptions.UseExchangeCalendars"/> is on
+    /// (null for a symbol whose exchange has none); null when sessions follow the UTC rules.
+    /// </summary>
+    public ExchangeCalendar?[]? Calendars { get; }
 
     /// <summary>
     /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources

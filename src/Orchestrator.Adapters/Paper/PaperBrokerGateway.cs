@@ -86,12 +86,15 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
     }
 
     /// <summary>Expires the day's open Day orders.</summary>
-    public void EndOfDay(long tsEventNs)
+    public void EndOfDay(long tsEventNs) => EndOfDay(tsEventNs, null);
+
+    /// <summary>Expires the open Day orders of <paramref name="symbols"/> (by id; null = all): one exchange's close.</summary>
+    public void EndOfDay(long tsEventNs, bool[]? symbols)
     {
         EnterWithRoom();
         try
         {
-            Exchange.EndOfDay(tsEventNs, _outbox);
+            Exchange.EndOfDay(tsEventNs, symbols, _outbox);
         }
         finally
         {

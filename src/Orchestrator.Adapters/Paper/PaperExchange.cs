@@ -15,7 +15,7 @@ namespace Orchestrator.Adapters.Paper;
 /// sink are fine and see the state after the reported change.</para>
 /// <para><b>Time.</b> It never reads a clock. A report caused by market data carries that data's
 /// <c>TsEventNs</c>; accepts, cancels and rejects carry the latest market time seen (0 before any);
-/// expiries carry the time given to <see cref="EndOfDay"/>.</para>
+/// expiries carry the time given to <see cref="EndOfDay(long, bool[], IExecutionReportSink)"/>.</para>
 /// <para><b>Matching.</b> Orders never fill on submit; each market-data update fills the open
 /// orders of its symbol in arrival order, sharing the update's size among them. Buying power and
 /// position are checked at submit and reserved while the order is open; fills themselves are not
@@ -281,7 +281,14 @@ public sealed class PaperExchange
     }
 
     /// <summary>Expires every open Day order (an Expired report each, in arrival order, stamped <paramref name="tsEventNs"/>).</summary>
-    public void EndOfDay(long tsEventNs, IExecutionReportSink sink)
+    public void EndOfDay(long tsEventNs, IExecutionReportSink sink) => EndOfDay(tsEventNs, null, sink);
+
+    /// <summary>
+    /// Expires the open Day orders of the symbols whose trading day ended (<paramref name="symbols"/> by id, as
+    /// <see cref="TradingDayBoundary"/> gives them: one exchange's close; null = every symbol), an Expired
+    /// report each, in arrival order, stamped <paramref name="tsEventNs"/>.
+    /// </summary>
+    public void EndOfDay(long tsEventNs, bool[]? symbols, IExecutionReportSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         Enter();
@@ -291,7 +298,7 @@ public sealed class PaperExchange
             while (slot != Nil)
             {
                 int next = _orders[slot].ArrivalNext;
-                if (_orders[slot].TimeInForce == TimeInForce.Day)
+                if (_orders[slot].TimeInForce == TimeInForce.Day && (symbols is null || ((uint)_orders[slot].SymbolId < (uint)symbols.Length && symbols[_orders[slot].SymbolId])))
                 {
                     Close(slot, ExecutionType.Expired, tsEventNs, sink);
                 }

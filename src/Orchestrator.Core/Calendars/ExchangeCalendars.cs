@@ -32,6 +32,22 @@ public static class ExchangeCalendars
         }
     }
 
+    /// <summary>
+    /// The calendar of each symbol's exchange, indexed by symbol id (built once at start-up, read on the fast
+    /// path); null for a symbol whose exchange has no shipped calendar.
+    /// </summary>
+    public static ExchangeCalendar?[] BySymbol(InstrumentTable instruments)
+    {
+        ArgumentNullException.ThrowIfNull(instruments);
+        var calendars = new ExchangeCalendar?[instruments.Count];
+        for (int s = 0; s < calendars.Length; s++)
+        {
+            calendars[s] = TryGet(instruments[s].Exchange, out ExchangeCalendar calendar) ? calendar : null;
+        }
+
+        return calendars;
+    }
+
     /// <summary>As <see cref="TryGet"/>; throws <see cref="ArgumentException"/> naming the exchange when none is shipped.</summary>
     public static ExchangeCalendar ForExchange(string exchange) =>
         TryGet(exchange, out ExchangeCalendar calendar)

@@ -362,10 +362,11 @@ public sealed partial class TradingSession : IDisposable
             pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
                 : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
                 : MarketDataPace.AsFastAsPossible;
-            // A file as fast as possible on the paper venue: in lock-step, so it trades as the backtest does.
-            IMarketDataSink sink = _options.DataFile is not null && pace.Kind == MarketDataPaceKind.AsFastAsPossible && _gateway is not null
-                ? new LockstepReplay(_fanOut, _gateway, _engine, _options.ShutdownTimeout)
-                : _fanOut;
+            // A file as fast as possible on the paper venue: in lock-step, so it trades as the backtest does;
+            // at a pace: the Day orders still expire at each day's end (the exchange's close with calendars).
+            IMarketDataSink sink = _options.DataFile is null || _gateway is null ? _fanOut
+                : pace.Kind == MarketDataPaceKind.AsFastAsPossible ? new LockstepReplay(_fanOut, _gateway, _engine, _options.ShutdownTimeout)
+                : new PacedReplayDayEnds(_fanOut, _gateway, _engine, _options.ShutdownTimeout);
             _feed = new MarketDataFeed(source, sink, pace);
         }
 

@@ -1,5 +1,6 @@
 using Disruptor;
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Snapshots;
@@ -11,7 +12,8 @@ namespace Orchestrator.Engine.Handlers;
 /// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
 /// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
 /// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
-/// orders, price collar, order rate; then the signal source's own limits (<see cref="AgentLimitTable"/>:
+/// orders, price collar, order rate (the session by the symbol's exchange calendar when the engine has
+/// calendars, see <see cref="InSession(in EngineEvent)"/>); then the signal source's own limits (<see cref="AgentLimitTable"/>:
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
 /// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
@@ -194,7 +196,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.SymbolNotAllowed;
         }
 
-        if (!InSession(e.TsEventNs))
+        if (!InSession(in e))
         {
             return RejectReason.OutsideSession;
         }
@@ -283,6 +285,36 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     /// <summary>|price − reference| / reference &gt; collar, in integers.</summary>
     private bool Deviates(long price, long reference) =>
         (Int128)Math.Abs(price - reference) * Ppm > (Int128)reference * _collarPpm;
+
+    /// <summary>
+    /// The session rule: by the symbol's exchange calendar when <see cref="Calendars"/> is set, else the UTC window.
+    /// With a calendar, an order may wait for the open as its time in force says: GTC and OPG at any time a
+    /// session is still to come (queued at the venue for the next open); DAY from midnight (local) up to the
+    /// close of a trading day, pre-market included (queued for that day's open), never after the close or on a
+    /// closed day (it would expire before it could trade); IOC, FOK and CLS only in the regular session.
+    /// </summary>
+    private bool InSession(in EngineEvent e)
+    {
+        if (Calendars is not { } calendars || calendars[e.SymbolId] is not { } calendar)
+        {
+            return InSession(e.TsEventNs);
+        }
+
+        long ts = e.TsEventNs;
+        switch (e.IntentTif)
+        {
+            case TimeInForce.Gtc:
+            case TimeInForce.Opg:
+                return calendar.NextOpenNs(ts) != long.MaxValue || calendar.SessionAt(ts) == SessionKind.Regular;
+            case TimeInForce.Day:
+                return calendar.TryGetSession(calendar.LocalDate(ts), out _, out long closeNs) && ts < closeNs;
+            default:
+                return calendar.SessionAt(ts) == SessionKind.Regular;
+        }
+    }
+
+    /// <summary>Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar (null entries use the UTC window).</summary>
+    internal ExchangeCalendar?[]? Calendars { get; init; }
 
     private bool InSession(long tsNs)
     {

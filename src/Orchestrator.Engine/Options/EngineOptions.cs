@@ -17,6 +17,15 @@ public sealed record EngineOptions
     public IReadOnlyDictionary<string, Orchestrator.Core.InstrumentInfo>? Instruments { get; init; }
 
     /// <summary>
+    /// Sessions by each symbol's exchange calendar (<see cref="Orchestrator.Core.Calendars.ExchangeCalendars"/>:
+    /// KRX in KST, NYSE/Nasdaq in New York time with DST, holidays and half days) instead of the UTC
+    /// <see cref="RiskOptions.SessionStartUtc"/> window: risk refuses or lets queue an order outside its
+    /// exchange's session by its time in force, and the paper venue expires Day orders at the exchange's
+    /// close (daemon.yaml <c>calendars: exchange</c>). False = the UTC rules (the default).
+    /// </summary>
+    public bool UseExchangeCalendars { get; init; }
+
+    /// <summary>
     /// Journal every input event here before the trading handlers see it (null = no journal). A
     /// torn last record from a crash is cut at start-up.
     /// </summary>
