@@ -55,7 +55,8 @@ public sealed class TradingEngine
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
-        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash));
+        var currencies = new Currencies(options.BaseCurrency, options.FxRates, Instruments);
+        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash), currencies, StartingCashByCurrency(options, currencies));
         // With a journal, the id base its first session recorded: recovery must rebuild the same ids.
         long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
         Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
@@ -84,6 +85,7 @@ public sealed class TradingEngine
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        Sizing.Shorts = new ShortRules(Symbols, options.Instruments);
         if (agentLimits.Any)
         {
             Sizing.AgentLimits = agentLimits;
@@ -517,6 +519,21 @@ public sealed class TradingEngine
         Orders.MapSources(SignalEngine.RestoredSourceMap!); // the snapshot's source ids are another process's
         Consolidation?.MapSources(SignalEngine.RestoredSourceMap!);
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
+    }
+
+    /// <summary>The configured starting cash of the non-base currencies, by currency id (index 0, the base, is 0 here).</summary>
+    private static long[] StartingCashByCurrency(EngineOptions options, Currencies currencies)
+    {
+        var cash = new long[currencies.Count];
+        foreach ((string code, decimal amount) in options.StartingCashByCurrency ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, decimal>.Empty)
+        {
+            if (currencies.IdOf(code) is > Currencies.Base and int id)
+            {
+                cash[id] = FixedPoint.FromDecimal(amount);
+            }
+        }
+
+        return cash;
     }
 
     private SnapshotLayout MeasureLayout()

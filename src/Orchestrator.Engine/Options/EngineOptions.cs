@@ -107,4 +107,20 @@ public sealed record EngineOptions
     /// in <see cref="Symbols"/>. The same instances run live and in a backtest built from these options.
     /// </summary>
     public IReadOnlyList<Orchestrator.Strategies.StrategyRegistration> Strategies { get; init; } = [];
+
+    /// <summary>
+    /// ISO 4217 code of the account's base currency (myStockInfo.yaml <c>base_currency</c>): <see cref="StartingCash"/>,
+    /// equity, the daily loss and the sizing limits (max order notional) are in it (issue 19).
+    /// </summary>
+    public string BaseCurrency { get; init; } = "USD";
+
+    /// <summary>
+    /// Currency code → base-currency units one unit is worth (daemon.yaml <c>account.fx_rates</c>, e.g. KRW: 0.00075
+    /// with a USD base). Each currency named here keeps its own cash, buying power and P&amp;L; an instrument's
+    /// currency not named here (nor the base) is booked in the base currency. Null/empty = one currency.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal>? FxRates { get; init; }
+
+    /// <summary>Cash at the start in currencies other than the base (daemon.yaml <c>account.starting_cash</c>); each needs an FX rate.</summary>
+    public IReadOnlyDictionary<string, decimal>? StartingCashByCurrency { get; init; }
 }
