@@ -28,8 +28,8 @@ public sealed class LlmSignalParserIntentTests
     }
 
     [Theory]
-    [InlineData("\"order_type\":\"LIMIT\",\"limit_price\":1", "order_type: must be market, limit, stop or stop_limit (lower case), was \"LIMIT\"")]
-    [InlineData("\"order_type\":\"iceberg\"", "order_type: must be market, limit, stop or stop_limit")]
+    [InlineData("\"order_type\":\"LIMIT\",\"limit_price\":1", "order_type: must be market, limit, stop, stop_limit or trailing_stop (lower case), was \"LIMIT\"")]
+    [InlineData("\"order_type\":\"iceberg\"", "order_type: must be market, limit, stop, stop_limit or trailing_stop")]
     [InlineData("\"order_type\":\"limit\"", "limit_price: required for order_type limit and stop_limit")]
     [InlineData("\"order_type\":\"market\",\"limit_price\":100", "limit_price: not allowed")]
     [InlineData("\"order_type\":\"limit\",\"limit_price\":100,\"stop_price\":99", "stop_price: not allowed")]

@@ -113,10 +113,10 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":-1}""", "price: must be between 0")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY"}""", "confidence: required")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"stop"}""", "stop_price: required for order_type stop")]
-    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"trailing"}""", "order_type: must be market, limit, stop or stop_limit")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"trailing"}""", "order_type: must be market, limit, stop, stop_limit or trailing_stop")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"market","limit_price":100}""", "limit_price: not allowed")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":100,"limit_price":100}""", "limit_price: give price or limit_price, not both")]
-    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc or fok")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc, fok, opg or cls")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"quantity":2.5}""", "quantity: must be an integer")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"source":"sma_agent"}""", "source: not an argument of this tool")] // MCP signals are always "mcp"
     [InlineData("send_agent_message", """{"method":"get_state"}""", "agent: required")]
