@@ -24,6 +24,9 @@ public static partial class SignalIntentRules
     /// <summary>Largest percent an edge reads (take-profit's bound); the others are checked by <see cref="CheckAll"/>.</summary>
     public const decimal MaxPercent = 1_000m;
 
+    /// <summary>Highest order id an edge reads (18 digits).</summary>
+    public const long MaxOrderId = 999_999_999_999_999_999;
+
     /// <summary>Message of an action that is none of the three.</summary>
     public const string ActionInvalidMessage = "action: must be new, amend or cancel";
 
