@@ -171,6 +171,23 @@ public static partial class SignalIntentRules
         return true;
     }
 
+    /// <summary>
+    /// The exits as an edge reads them (decimals as written, 0 = none; percents as percent) into
+    /// <paramref name="exits"/>; the first field that cannot be converted (its <c>…Invalid</c> problem),
+    /// else None. Pairs, sides and the stop-loss and trail bounds are <see cref="CheckAll"/>'s.
+    /// </summary>
+    public static SignalIntentProblem TryExits(decimal takeProfit, decimal takeProfitPct, decimal stopLoss, decimal stopLossPct, decimal trailPrice, decimal trailPercent, out ProtectiveExits exits)
+    {
+        exits = default;
+        return !TryExitPrice(takeProfit, out exits.TakeProfitRaw) ? SignalIntentProblem.TakeProfitInvalid
+            : !TryPercentToPpm(takeProfitPct, out exits.TakeProfitPpm) ? SignalIntentProblem.TakeProfitPctInvalid
+            : !TryExitPrice(stopLoss, out exits.StopLossRaw) ? SignalIntentProblem.StopLossInvalid
+            : !TryPercentToPpm(stopLossPct, out exits.StopLossPpm) ? SignalIntentProblem.StopLossPctInvalid
+            : !TryExitPrice(trailPrice, out exits.TrailRaw) ? SignalIntentProblem.TrailPriceInvalid
+            : !TryPercentToPpm(trailPercent, out exits.TrailPpm) ? SignalIntentProblem.TrailPercentInvalid
+            : SignalIntentProblem.None;
+    }
+
     /// <summary>Millionths as a percent (20,000 = 2 %), for answers and prompts.</summary>
     public static decimal PpmToPercent(int ppm) => ppm / 10_000m;
 
