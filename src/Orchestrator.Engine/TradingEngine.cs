@@ -617,6 +617,9 @@ public sealed class TradingEngine
             slot.SignalStopRaw = intent.StopRaw;
             slot.SignalTif = intent.Tif;
             slot.SignalQuantity = intent.Quantity;
+            slot.Action = intent.Action;
+            slot.TargetOrderId = intent.TargetOrderId;
+            slot.Exits = intent.Exits;
             slot.SignalId = signalId;
             slot.SourceId = sourceId;
             slot.ReasonId = reasonId;

@@ -172,7 +172,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     /// </summary>
     internal static bool IsWellFormed(in EngineEvent e) =>
         e.IntentSide != Side.None && e.ConfidencePpm >= 0 && e.ConfidencePpm <= Ppm && e.IntentLimitRaw >= 0
-        && SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) && e.IntentTif <= TimeInForce.Fok && e.IntentQuantityCap >= 0;
+        && SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) && e.IntentTif <= TimeInForce.Cls && e.IntentQuantityCap >= 0;
 
     private RejectReason Check(ref EngineEvent e)
     {
