@@ -26,7 +26,7 @@ namespace Orchestrator.Adapters.Alpaca;
 /// (with its <see cref="HttpClient.BaseAddress"/>, e.g. https://paper-api.alpaca.markets/) is the
 /// caller's to own.</para>
 /// </remarks>
-public sealed class AlpacaRestClient : IVenueClient
+public sealed partial class AlpacaRestClient : IVenueClient
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Alpaca");
 

@@ -30,7 +30,7 @@ namespace Orchestrator.Adapters.Kis;
 /// <para>Stop orders and IOC/FOK are not offered here: they are refused with a clear reason rather
 /// than sent as something else.</para>
 /// </remarks>
-public sealed class KisVenueClient : IVenueClient
+public sealed partial class KisVenueClient : IVenueClient
 {
     private static readonly TimeSpan KoreaOffset = TimeSpan.FromHours(9);
     private static readonly TimeZoneInfo s_newYork = TimeZoneInfo.TryFindSystemTimeZoneById("America/New_York", out TimeZoneInfo? zone)
