@@ -25,18 +25,19 @@ public sealed partial class AlpacaRestClient
         using JsonDocument? body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            if (body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id)
-            {
-                return VenuePlaceResult.Taken(id);
-            }
-
-            throw body is null ? Unreadable("amend answer is not JSON", response.StatusCode) : Malformed("amend answer without an id", response.StatusCode);
+            return TakenOrThrow(body, response.StatusCode, "amend");
         }
 
         (string? code, string? message) = Error(body);
         ThrowIfNotBusiness(response.StatusCode, code, message);
         return VenuePlaceResult.Refused(code ?? StatusText(response.StatusCode), message);
     }
+
+    /// <summary>A successful answer to a placement or a replace: the order it names (its <c>id</c>); unreadable or without one, it throws.</summary>
+    private VenuePlaceResult TakenOrThrow(JsonDocument? body, System.Net.HttpStatusCode status, string what) =>
+        body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id
+            ? VenuePlaceResult.Taken(id)
+            : throw (body is null ? Unreadable(what + " answer is not JSON", status) : Malformed(what + " answer without an id", status));
 
     /// <summary>The PATCH body: <c>qty</c> still to trade, and the prices the order type has.</summary>
     internal static JsonObject AmendBody(VenueOrderRequest amended, long filledQuantity)

@@ -56,12 +56,7 @@ public sealed partial class AlpacaRestClient : IVenueClient
         using JsonDocument? body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            if (body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id)
-            {
-                return VenuePlaceResult.Taken(id);
-            }
-
-            throw body is null ? Unreadable("order answer is not JSON", response.StatusCode) : Malformed("order answer without an id", response.StatusCode);
+            return TakenOrThrow(body, response.StatusCode, "order");
         }
 
         (string? code, string? message) = Error(body);

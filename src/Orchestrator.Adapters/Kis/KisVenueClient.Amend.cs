@@ -6,6 +6,9 @@ namespace Orchestrator.Adapters.Kis;
 /// <summary>Amend (issue 19): KIS <c>order-rvsecncl</c> with revise code 01.</summary>
 public sealed partial class KisVenueClient
 {
+    /// <summary>Order numbers of the revisions this client made: orders of their own in the day's list, also once canceled.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _revisions = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Revises a domestic limit order (<c>order-rvsecncl</c>, RVSE_CNCL_DVSN_CD 01, ORGN_ODNO = the order's
     /// number, its branch): ORD_QTY is the quantity still to trade (the new total less
@@ -37,6 +40,7 @@ public sealed partial class KisVenueClient
         }
 
         _firstSeen.TryAdd(result.OrderNumber, _time.GetUtcNow());
+        _revisions.TryAdd(result.OrderNumber, 0);
         return VenuePlaceResult.Taken(result.OrderNumber, result.MessageCode, result.Message);
     }
 }

@@ -14,7 +14,7 @@ namespace Orchestrator.Adapters.Venues;
 
 /// <summary>
 /// The broker gateway for a real venue (KIS, Alpaca): the outbound ring's consumer hands each
-/// order or cancel to a small pool of async workers, which call the venue through one resilience
+/// order, cancel or amend (<c>VenueBrokerGateway.Amend.cs</c>) to a small pool of async workers, which call the venue through one resilience
 /// pipeline, and every answer comes back as execution reports published into the inbound ring.
 /// </summary>
 /// <remarks>

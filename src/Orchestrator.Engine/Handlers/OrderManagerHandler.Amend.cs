@@ -50,7 +50,7 @@ public sealed partial class OrderManagerHandler
     /// <summary>Sends a cancel for an open order and marks it <see cref="OrderRecord.CancelPending"/>; false when the outbound ring is full (counted).</summary>
     internal bool RequestCancel(ref OrderRecord order, long tsNs)
     {
-        if (!SendCancel(order.ClientOrderId, order.SymbolId, tsNs))
+        if (!SendCancel(in order, tsNs))
         {
             return false;
         }

@@ -376,34 +376,15 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>
     public const long KillSwitchFlatten = 1;
 
-    private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
+    /// <summary>Hands a cancel of <paramref name="order"/> to the gateway; false when the outbound ring is full (counted).</summary>
+    private bool SendCancel(in OrderRecord order, long tsNs)
     {
-        if (SuppressSending)
-        {
-            _counters.CancelsSent++;
-            return true;
-        }
-
-        if (!_outbound.TryNext(out long outSequence))
+        if (!SuppressSending && Hand(OrderCommandKind.CancelOrder, in order, 0, 0, 0, tsNs) != RejectReason.None)
         {
             _counters.Reject(RejectReason.GatewayBusy);
             return false;
         }
 
-        ref OrderCommand command = ref _outbound[outSequence];
-        command = default;
-        try
-        {
-            InlineJournal?.FlushBeforeRelease(); // may throw: the slot then leaves as the no-op it is now
-            command.Kind = OrderCommandKind.CancelOrder;
-            command.ClientOrderId = clientOrderId;
-            command.SymbolId = symbolId;
-            command.TsEventNs = tsNs;
-        }
-        finally
-        {
-            _outbound.Publish(outSequence); // a claimed slot is always published
-        }
         _counters.CancelsSent++;
         return true;
     }
