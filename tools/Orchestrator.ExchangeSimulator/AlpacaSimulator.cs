@@ -25,7 +25,7 @@ namespace Orchestrator.ExchangeSimulator;
 /// <c>client_order_id</c>, connections, log-ins, subscribes) and injects faults on demand, so
 /// tests can prove an order is never created twice and a feed recovers.</para>
 /// </remarks>
-public sealed class AlpacaSimulator : IAsyncDisposable
+public sealed partial class AlpacaSimulator : IAsyncDisposable
 {
     public const string KeyId = "SIM-ALPACA-KEY";
     public const string SecretKey = "SIM-ALPACA-SECRET";
@@ -223,6 +223,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             }
         });
         app.MapDelete("/v2/orders/{id}", CancelAsync);
+        app.MapPatch("/v2/orders/{id}", ReplaceAsync); // AlpacaSimulator.Amend.cs
         app.MapGet("/v2/account", Account);
         app.MapGet("/v2/positions", Positions);
     }

@@ -26,7 +26,7 @@ namespace Orchestrator.Adapters.Alpaca;
 /// (with its <see cref="HttpClient.BaseAddress"/>, e.g. https://paper-api.alpaca.markets/) is the
 /// caller's to own.</para>
 /// </remarks>
-public sealed class AlpacaRestClient : IVenueClient
+public sealed partial class AlpacaRestClient : IVenueClient
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Alpaca");
 
@@ -56,12 +56,7 @@ public sealed class AlpacaRestClient : IVenueClient
         using JsonDocument? body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            if (body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id)
-            {
-                return VenuePlaceResult.Taken(id);
-            }
-
-            throw body is null ? Unreadable("order answer is not JSON", response.StatusCode) : Malformed("order answer without an id", response.StatusCode);
+            return TakenOrThrow(body, response.StatusCode, "order");
         }
 
         (string? code, string? message) = Error(body);

@@ -30,7 +30,7 @@ namespace Orchestrator.Adapters.Kis;
 /// <para>Stop orders and IOC/FOK are not offered here: they are refused with a clear reason rather
 /// than sent as something else.</para>
 /// </remarks>
-public sealed class KisVenueClient : IVenueClient
+public sealed partial class KisVenueClient : IVenueClient
 {
     private static readonly TimeSpan KoreaOffset = TimeSpan.FromHours(9);
     private static readonly TimeZoneInfo s_newYork = TimeZoneInfo.TryFindSystemTimeZoneById("America/New_York", out TimeZoneInfo? zone)
@@ -199,7 +199,8 @@ public sealed class KisVenueClient : IVenueClient
             rows.AddRange(await ReadAsync(list, cancellationToken).ConfigureAwait(false));
         }
 
-        // Revise/cancel requests are rows of their own pointing at the original (orgn_odno).
+        // Revise/cancel requests are rows of their own pointing at the original (orgn_odno). A revision still
+        // working or filled is an order; a canceled one is told from a cancel's row by being one this client made.
         var canceledOriginals = new HashSet<string>(StringComparer.Ordinal);
         foreach (KisDailyOrder row in rows)
         {
@@ -212,9 +213,9 @@ public sealed class KisVenueClient : IVenueClient
         var states = new List<VenueOrderState>(rows.Count);
         foreach (KisDailyOrder row in rows.OrderBy(r => r.OrderNumber, StringComparer.Ordinal))
         {
-            if (!string.IsNullOrEmpty(row.OriginalOrderNumber))
+            if (!string.IsNullOrEmpty(row.OriginalOrderNumber) && row.Canceled && !_revisions.ContainsKey(row.OrderNumber))
             {
-                continue;
+                continue; // a cancel request's own row; a revision (code 01) is an order of its own (issue 19)
             }
 
             long filled = Math.Min(row.FilledQuantity, row.OrderedQuantity);

@@ -14,7 +14,7 @@ namespace Orchestrator.Adapters.Venues;
 
 /// <summary>
 /// The broker gateway for a real venue (KIS, Alpaca): the outbound ring's consumer hands each
-/// order or cancel to a small pool of async workers, which call the venue through one resilience
+/// order, cancel or amend (<c>VenueBrokerGateway.Amend.cs</c>) to a small pool of async workers, which call the venue through one resilience
 /// pipeline, and every answer comes back as execution reports published into the inbound ring.
 /// </summary>
 /// <remarks>
@@ -44,7 +44,7 @@ namespace Orchestrator.Adapters.Venues;
 /// finds the order it follows, whichever worker takes it).
 /// </para>
 /// </remarks>
-public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
+public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
 
@@ -200,6 +200,8 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Acknowledged = order.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled,
                 ReportedFilled = order.FilledQuantity,
                 ReportedNotional = FixedPoint.ToDecimal(order.AvgFillPriceRaw) * order.FilledQuantity,
+                CancelRequested = order.CancelPending, // in flight at the stop: sent again once the order's venue id is known
+                PendingAmend = order.AmendQuantity > 0 ? new AmendTerms(order.AmendQuantity, order.AmendLimitRaw, order.AmendStopRaw) : null,
             };
             _byClientId[order.Request.ClientOrderId] = tracked;
             if (_orderLog is not null && _orderLog.TryGet(order.Request.ClientOrderId, out string venueId))
@@ -266,6 +268,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         {
             queued = new QueuedCommand(data.ClientOrderId, null);
         }
+        else if (data.Kind == OrderCommandKind.AmendOrder)
+        {
+            queued = new QueuedCommand(data.ClientOrderId, null, new AmendTerms(data.Quantity, data.LimitPriceRaw, data.StopPriceRaw));
+        }
         else
         {
             return;
@@ -285,6 +291,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     public void OnVenueOrderUpdate(VenueOrderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (_replacedVenueIds.ContainsKey(state.VenueOrderId))
+        {
+            return; // an order an amend replaced (its successor carries the engine's order on)
+        }
+
         if (Find(state) is { } tracked)
         {
             Apply(tracked, state);
@@ -387,6 +398,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                         if (command.Order is { } tracked)
                         {
                             await PlaceAsync(tracked).ConfigureAwait(false);
+                        }
+                        else if (command.Amend is { } amend)
+                        {
+                            await AmendAsync(command.ClientOrderId, amend).ConfigureAwait(false);
                         }
                         else
                         {
@@ -497,6 +512,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
 
         RequestRefresh();
         await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+        await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -703,6 +719,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             else
             {
                 await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+                await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
             }
         }
     }
@@ -729,6 +746,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             Adopt(tracked, found.VenueOrderId);
             Apply(tracked, found);
             await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+            await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
         }
         else if (_time.GetUtcNow() - tracked.CreatedAt >= _options.UnknownGrace)
         {
@@ -850,6 +868,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             {
                 return true;
             }
+
+            if (tracked.AmendSent && !tracked.Terminal && request.Symbol == state.Symbol && request.Side == state.Side)
+            {
+                return true; // an amend's answer (the replacing order's venue id) is on its way
+            }
         }
 
         return false;
@@ -908,11 +931,12 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Emit(tracked, ExecutionType.Accepted, 0, 0, request.Quantity);
             }
 
-            long filled = Math.Min(state.FilledQuantity, request.Quantity);
+            // After an amend that replaced the venue order, the new one counts its own fills: add the old one's.
+            long filled = Math.Min(tracked.FilledBase + state.FilledQuantity, request.Quantity);
             if (filled > tracked.ReportedFilled && state.AverageFillPrice > 0)
             {
                 long delta = filled - tracked.ReportedFilled;
-                decimal notional = state.AverageFillPrice * filled;
+                decimal notional = tracked.NotionalBase + (state.AverageFillPrice * (filled - tracked.FilledBase));
                 decimal price = (notional - tracked.ReportedNotional) / delta;
                 if (price <= 0)
                 {
@@ -933,6 +957,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                     tracked.Terminal = true;
                     return;
                 }
+            }
+
+            if (state.Status == VenueOrderStatus.Canceled && tracked.AmendSent && state.VenueOrderId == tracked.VenueOrderId)
+            {
+                return; // replaced by the amend in flight (KIS and Alpaca end the old order): its answer says which order carries on
             }
 
             if (state.Status is VenueOrderStatus.Canceled or VenueOrderStatus.Expired or VenueOrderStatus.Rejected or VenueOrderStatus.Filled)
@@ -968,8 +997,9 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         Emit(tracked, type, 0, 0, 0);
     }
 
-    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves)
+    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves, RejectReason reject = RejectReason.None)
     {
+        VenueOrderRequest request = tracked.Request;
         var report = new ExecutionReport
         {
             ClientOrderId = tracked.Request.ClientOrderId,
@@ -979,7 +1009,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             FillQuantity = fillQuantity,
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
-            Reject = type == ExecutionType.Rejected ? RejectReason.BrokerRejected : RejectReason.None,
+            Reject = type is ExecutionType.Rejected or ExecutionType.AmendRejected ? (reject == RejectReason.None ? RejectReason.BrokerRejected : reject) : RejectReason.None,
+            Quantity = type == ExecutionType.Replaced ? request.Quantity : 0,
+            LimitRaw = type == ExecutionType.Replaced ? request.LimitPriceRaw : 0,
+            StopRaw = type == ExecutionType.Replaced ? request.StopPriceRaw : 0,
             TsEventNs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
         };
         _reports.OnExecutionReport(report);
@@ -1065,13 +1098,14 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    /// <summary>A command for the workers: a placement carries its tracked order (<see cref="Order"/>), a cancel only the id.</summary>
-    private readonly record struct QueuedCommand(long ClientOrderId, TrackedOrder? Order);
+    /// <summary>A command for the workers: a placement carries its tracked order (<see cref="Order"/>), an amend its new terms, a cancel only the id.</summary>
+    private readonly record struct QueuedCommand(long ClientOrderId, TrackedOrder? Order, AmendTerms? Amend = null);
 
     /// <summary>What the gateway knows of one engine order. Guarded by its own lock.</summary>
     private sealed class TrackedOrder(VenueOrderRequest request, DateTimeOffset createdAt)
     {
-        public VenueOrderRequest Request { get; } = request;
+        /// <summary>The order's terms: as placed, then as last amended (<see cref="ExecutionType.Replaced"/>).</summary>
+        public VenueOrderRequest Request { get; set; } = request;
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
 
@@ -1099,6 +1133,19 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         public bool CancelRequested { get; set; }
 
         public bool CancelSent { get; set; }
+
+        /// <summary>An amend the engine asked for, not yet sent (held until the venue id is known, or re-sent after a failure).</summary>
+        public AmendTerms? PendingAmend { get; set; }
+
+        /// <summary>An amend is at the venue, unanswered (volatile: read by the poll).</summary>
+        public bool AmendSent { get => _amendSent; set => _amendSent = value; }
+
+        private volatile bool _amendSent;
+
+        /// <summary>Fills (and their notional) of venue orders an amend replaced: the current venue order's own fills count on from here.</summary>
+        public long FilledBase { get; set; }
+
+        public decimal NotionalBase { get; set; }
 
         public long ReportedFilled { get; set; }
 

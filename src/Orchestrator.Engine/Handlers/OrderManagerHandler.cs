@@ -54,7 +54,14 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
                 return;
         }
 
-        if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
+        if (data.Kind == EventKind.TradeSignal && data.Action != SignalAction.New)
+        {
+            if (data.Reject == RejectReason.None)
+            {
+                OnSignalAction(ref data); // amend or cancel of an order the source has (issue 19; OrderManagerHandler.Amend.cs)
+            }
+        }
+        else if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
         {
             Submit(ref data);
         }
@@ -62,7 +69,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         // The last stage: the signal's (or rule's, or exit's) outcome is final; its source is accountable for it.
         if (data.Kind == EventKind.TradeSignal || data.HasIntent)
         {
-            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0);
+            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0 && data.Action == SignalAction.New);
         }
     }
 
@@ -203,6 +210,12 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         e.SourceId = order.SourceId;
         e.SignalId = order.SignalId;
         e.Origin = order.Origin;
+        if (e.ExecType is ExecutionType.Replaced or ExecutionType.AmendRejected)
+        {
+            OnAmendReport(ref e, ref order, slot); // OrderManagerHandler.Amend.cs
+            return;
+        }
+
         bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
         long fill = isFill ? e.FillQuantity : 0;
         if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
@@ -363,40 +376,27 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>
     public const long KillSwitchFlatten = 1;
 
-    private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
+    /// <summary>Hands a cancel of <paramref name="order"/> to the gateway; false when the outbound ring is full (counted).</summary>
+    private bool SendCancel(in OrderRecord order, long tsNs)
     {
-        if (SuppressSending)
-        {
-            _counters.CancelsSent++;
-            return true;
-        }
-
-        if (!_outbound.TryNext(out long outSequence))
+        if (!SuppressSending && Hand(OrderCommandKind.CancelOrder, in order, 0, 0, 0, tsNs) != RejectReason.None)
         {
             _counters.Reject(RejectReason.GatewayBusy);
             return false;
         }
 
-        ref OrderCommand command = ref _outbound[outSequence];
-        command = default;
-        try
-        {
-            InlineJournal?.FlushBeforeRelease(); // may throw: the slot then leaves as the no-op it is now
-            command.Kind = OrderCommandKind.CancelOrder;
-            command.ClientOrderId = clientOrderId;
-            command.SymbolId = symbolId;
-            command.TsEventNs = tsNs;
-        }
-        finally
-        {
-            _outbound.Publish(outSequence); // a claimed slot is always published
-        }
         _counters.CancelsSent++;
         return true;
     }
 
     private struct CancelVisitor(OrderManagerHandler owner, long tsNs) : IOrderVisitor
     {
-        public readonly void Visit(ref OrderRecord order) => owner.SendCancel(order.ClientOrderId, order.SymbolId, tsNs);
+        public readonly void Visit(ref OrderRecord order)
+        {
+            if (!order.CancelPending)
+            {
+                owner.RequestCancel(ref order, tsNs);
+            }
+        }
     }
 }
