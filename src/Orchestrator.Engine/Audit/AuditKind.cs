@@ -50,4 +50,15 @@ public enum AuditKind : byte
 
     /// <summary>A held signal replaced by a newer one of the same source (Value = the newer signal id).</summary>
     ConsolidationSuperseded,
+
+    // Order groups (issue 19, OrderManagerHandler.Groups): an exit's placement is an OrderSubmitted with its origin.
+
+    /// <summary>An exit resized or moved in place (Quantity = shares it now protects, PriceRaw = its new price, Value = the entry's id).</summary>
+    GroupExitAmended,
+
+    /// <summary>An exit canceled by its group: the other one filled, nothing is left to protect, or it is replaced (Value = the entry's id).</summary>
+    GroupExitCanceled,
+
+    /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id).</summary>
+    GroupExitDropped,
 }

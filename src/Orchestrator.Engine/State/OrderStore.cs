@@ -70,7 +70,15 @@ public sealed class OrderStore
     public long WorkingSellQuantity(int symbolId) => _workingSellQty[symbolId];
 
     /// <summary>Whether the next order's slot is free (its previous occupant finished).</summary>
-    public bool HasCapacity => !OrderStateMachine.IsOpen(_orders[_nextCounter & _mask].Status) || _orders[_nextCounter & _mask].ClientOrderId == 0;
+    /// <remarks>An entry whose order group still has work (<see cref="OrderRecord.GroupOpen"/>) keeps its slot too: its exits refer to it.</remarks>
+    public bool HasCapacity
+    {
+        get
+        {
+            ref OrderRecord next = ref _orders[_nextCounter & _mask];
+            return next.ClientOrderId == 0 || (!OrderStateMachine.IsOpen(next.Status) && !next.GroupOpen);
+        }
+    }
 
     /// <summary>Creates an order in state PendingNew and returns a reference to it.</summary>
     public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs)
