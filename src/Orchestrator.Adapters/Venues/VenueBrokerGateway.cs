@@ -746,7 +746,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Interlocked.Increment(ref _recoveredNeverPlaced);
             }
 
-            Finish(tracked, ExecutionType.Rejected);
+            Finish(tracked, ExecutionType.Rejected, RejectReason.NeverPlaced);
         }
     }
 
@@ -943,7 +943,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    private void Finish(TrackedOrder tracked, ExecutionType type)
+    private void Finish(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         bool wasInDoubt;
         lock (tracked)
@@ -951,7 +951,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             wasInDoubt = tracked.InDoubt;
             if (!tracked.Terminal)
             {
-                FinishLocked(tracked, type);
+                FinishLocked(tracked, type, reject);
             }
         }
 
@@ -961,14 +961,14 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    private void FinishLocked(TrackedOrder tracked, ExecutionType type)
+    private void FinishLocked(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         tracked.Terminal = true;
         tracked.InDoubt = false;
-        Emit(tracked, type, 0, 0, 0);
+        Emit(tracked, type, 0, 0, 0, reject);
     }
 
-    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves)
+    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves, RejectReason reject = RejectReason.BrokerRejected)
     {
         var report = new ExecutionReport
         {
@@ -979,7 +979,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             FillQuantity = fillQuantity,
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
-            Reject = type == ExecutionType.Rejected ? RejectReason.BrokerRejected : RejectReason.None,
+            Reject = type == ExecutionType.Rejected ? reject : RejectReason.None,
             TsEventNs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
         };
         _reports.OnExecutionReport(report);

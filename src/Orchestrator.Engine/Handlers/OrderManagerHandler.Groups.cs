@@ -84,9 +84,9 @@ public sealed partial class OrderManagerHandler
             return;
         }
 
-        order.GroupRole = link.Role;
         if (link.Role != OrderGroupRole.Entry)
         {
+            _orders.MarkExit(ref order, link.Role);
             order.GroupId = link.GroupId;
             order.TrailRaw = link.TrailRaw;
             order.TrailPpm = link.TrailPpm;
@@ -94,6 +94,7 @@ public sealed partial class OrderManagerHandler
         }
 
         ProtectiveExits exits = link.Exits;
+        order.GroupRole = OrderGroupRole.Entry;
         order.GroupId = order.ClientOrderId;
         order.Exits = exits;
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
@@ -151,7 +152,8 @@ public sealed partial class OrderManagerHandler
                 }
 
                 // Ended by the venue or by someone else (operator cancel, kill switch, expiry): not placed again.
-                if (next != OrderStatus.Filled && !order.GroupCanceled)
+                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once.
+                if (next != OrderStatus.Filled && !order.GroupCanceled && !(next == OrderStatus.Rejected && reject == RejectReason.NeverPlaced))
                 {
                     DropExit(ref entry, isTakeProfit, clientOrderId, next == OrderStatus.Rejected ? reject : RejectReason.None, tsNs);
                 }
