@@ -204,6 +204,22 @@ public sealed class OrderGroupTests
     }
 
     [Fact]
+    public void ShortEntry_GetsBuyExits_BelowAndAboveItsAverage()
+    {
+        var h = new EngineHarness(Options() with { Risk = EngineHarness.DefaultOptions().Risk with { AllowShortSelling = true } });
+        h.Trade(Aapl, 100m);
+        EngineEvent e = h.Process(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Sell, ConfidencePpm = 900_000, SignalId = 1, Exits = Bracket(), TsEventNs = T0 });
+        Assert.Equal(RejectReason.None, e.Reject);
+        h.Report(e.ClientOrderId, ExecutionType.Accepted);
+        h.Report(e.ClientOrderId, ExecutionType.Fill, e.Quantity, 100m);
+
+        List<OrderCommand> sent = h.TakeOrders();
+        Assert.Equal(3, sent.Count);
+        Assert.Equal((Side.Buy, OrderType.Limit, e.Quantity, EngineHarness.Raw(96m)), (sent[1].Side, sent[1].OrderType, sent[1].Quantity, sent[1].LimitPriceRaw));
+        Assert.Equal((Side.Buy, OrderType.Stop, e.Quantity, EngineHarness.Raw(102m)), (sent[2].Side, sent[2].OrderType, sent[2].Quantity, sent[2].StopPriceRaw));
+    }
+
+    [Fact]
     public void StopLossAndTrail_MakeOneStop_AtTheTighterOfBoth()
     {
         (EngineHarness h, _) = Filled(new ProtectiveExits { StopLossPpm = 50_000, TrailPpm = 30_000 });

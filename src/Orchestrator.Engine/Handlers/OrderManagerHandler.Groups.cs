@@ -273,12 +273,11 @@ public sealed partial class OrderManagerHandler
         }
 
         long stop = stopLoss;
-        if (trails)
+        long distance = !trails ? 0 : exits.TrailRaw != 0 ? exits.TrailRaw : (long)((Int128)entry.TrailAnchorRaw * exits.TrailPpm / PpmScale);
+        if (distance > 0)
         {
-            long anchor = entry.TrailAnchorRaw;
-            long distance = exits.TrailRaw != 0 ? exits.TrailRaw : (long)((Int128)anchor * exits.TrailPpm / PpmScale);
-            long trail = isLong ? anchor - distance : anchor + distance;
-            stop = stop == 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
+            long trail = isLong ? entry.TrailAnchorRaw - distance : entry.TrailAnchorRaw + distance;
+            stop = stop <= 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
         }
 
         SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, OrderType.Stop, 0, stop, tsNs);
