@@ -156,6 +156,61 @@ public sealed class OrderGroupTests
         Assert.Equal((10L, EngineHarness.Raw(100.94m)), (placed[1].Quantity, placed[1].StopPriceRaw)); // 103 − 2 %
     }
 
+    internal static EngineEvent Replaced(EngineHarness h, long clientOrderId, long quantity, decimal limit, decimal stop, long tsNs) =>
+        h.Process(new EngineEvent
+        {
+            Kind = EventKind.ExecutionReport,
+            ReportOrderId = clientOrderId,
+            ExecType = ExecutionType.Replaced,
+            ReportQuantity = quantity,
+            ReportLimitRaw = EngineHarness.Raw(limit),
+            ReportStopRaw = EngineHarness.Raw(stop),
+            TsEventNs = tsNs,
+        });
+
+    [Fact]
+    public void WhereTheVenueAmends_PartialEntryFills_AmendTheExitsInPlace()
+    {
+        (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m, capabilities: VenueCapabilities.Amend);
+        List<OrderCommand> sent = h.TakeOrders();
+        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        h.Report(tp, ExecutionType.Accepted);
+        h.Report(sl, ExecutionType.Accepted);
+
+        h.Report(entry, ExecutionType.Fill, 6, 105m, tsNs: T0 + Second); // average 103
+
+        List<OrderCommand> amends = h.TakeOrders();
+        Assert.Equal(
+            [(OrderCommandKind.AmendOrder, tp, 10L, EngineHarness.Raw(107.12m), 0L), (OrderCommandKind.AmendOrder, sl, 10L, 0L, EngineHarness.Raw(100.94m))],
+            amends.Select(c => (c.Kind, c.ClientOrderId, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
+        Replaced(h, tp, 10, 107.12m, 0m, T0 + (2 * Second));
+        Replaced(h, sl, 10, 0m, 100.94m, T0 + (2 * Second));
+        h.Trade(Aapl, 103m, T0 + (3 * Second));
+        Assert.Empty(h.TakeOrders()); // in place: nothing more
+        Assert.Equal(20, h.Engine.Orders.ExitSellQuantity(Aapl));
+    }
+
+    [Fact]
+    public void WhereTheVenueAmends_TheTrailingStopIsMovedInPlace_AndAnAmendRefusedIsReplaced()
+    {
+        (EngineHarness h, _) = Filled(new ProtectiveExits { TrailPpm = 30_000 }, capabilities: VenueCapabilities.Amend);
+        long stop = h.TakeOrders()[1].ClientOrderId;
+        h.Report(stop, ExecutionType.Accepted);
+
+        h.Trade(Aapl, 110m, T0 + Second);
+        OrderCommand amend = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.AmendOrder, stop, 10L, EngineHarness.Raw(106.70m)), (amend.Kind, amend.ClientOrderId, amend.Quantity, amend.StopPriceRaw));
+        h.Trade(Aapl, 111m, T0 + (2 * Second));
+        Assert.Empty(h.TakeOrders()); // one amend in flight at a time
+
+        h.Process(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = stop, ExecType = ExecutionType.AmendRejected, ReportReject = RejectReason.BrokerRejected, TsEventNs = T0 + (3 * Second) });
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, stop), (cancel.Kind, cancel.ClientOrderId));
+        h.Report(stop, ExecutionType.Canceled, tsNs: T0 + (4 * Second));
+        OrderCommand replacement = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Stop, EngineHarness.Raw(107.67m)), (replacement.Kind, replacement.OrderType, replacement.StopPriceRaw)); // 111 − 3 %
+    }
+
     [Fact]
     public void PositionShrunkByAnotherOrder_ShrinksTheExits_NeverLargerThanThePosition()
     {

@@ -24,7 +24,7 @@ namespace Orchestrator.Adapters.Paper;
 /// threaded on per-symbol and arrival intrusive lists; the id index is a dictionary pre-sized to the
 /// same capacity, so it never grows. Steady state allocates nothing.</para>
 /// </remarks>
-public sealed class PaperExchange
+public sealed partial class PaperExchange
 {
     private const int Nil = -1;
     private const long Unlimited = long.MaxValue;

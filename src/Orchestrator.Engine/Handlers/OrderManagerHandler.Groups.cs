@@ -328,15 +328,9 @@ public sealed partial class OrderManagerHandler
             if ((CapabilitiesOf(exit.SymbolId) & VenueCapabilities.Amend) != 0)
             {
                 RejectReason refused = SendAmend(ref exit, exit.FilledQuantity + protect, limitRaw, stopRaw, tsNs);
-                if (refused == RejectReason.None)
+                if (refused is RejectReason.None or RejectReason.GatewayBusy)
                 {
-                    AuditExit(AuditKind.GroupExitAmended, in exit, protect, isTakeProfit ? limitRaw : stopRaw, RejectReason.None, tsNs);
-                    return;
-                }
-
-                if (refused == RejectReason.GatewayBusy)
-                {
-                    return;
+                    return; // sent (audited as an amend), or tried again on the next report or trade
                 }
             }
 
@@ -393,13 +387,60 @@ public sealed partial class OrderManagerHandler
 
     private void CancelExit(ref OrderRecord exit, long tsNs)
     {
-        if (!SendCancel(exit.ClientOrderId, exit.SymbolId, tsNs))
+        if (!RequestCancel(ref exit, tsNs))
         {
             return; // outbound ring full: tried again on the next report or trade
         }
 
         exit.GroupCanceled = true;
-        AuditExit(AuditKind.GroupExitCanceled, in exit, exit.LeavesQuantity, 0, RejectReason.None, tsNs);
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.GroupExitCanceled,
+            SymbolId = exit.SymbolId,
+            Side = exit.Side,
+            OrderType = exit.OrderType,
+            Origin = exit.Origin,
+            Quantity = exit.LeavesQuantity,
+            ClientOrderId = exit.ClientOrderId,
+            Value = exit.GroupId,
+            SourceId = exit.SourceId,
+            SignalId = exit.SignalId,
+            TsEventNs = tsNs,
+        });
+    }
+
+    /// <summary>
+    /// The venue answered an exit's amend or cancel: Replaced — the groups of its symbol are brought up to date
+    /// (what changed meanwhile); AmendRejected of an amend — the exit is canceled and replaced instead; of the
+    /// group's cancel — the exit is the group's again (its fill or end is on its way).
+    /// </summary>
+    private void OnGroupAmendReport(long clientOrderId, bool replaced, long tsNs)
+    {
+        if (!_orders.TryFind(clientOrderId, out int slot))
+        {
+            return;
+        }
+
+        ref OrderRecord exit = ref _orders[slot];
+        int symbolId = exit.SymbolId;
+        if (!replaced)
+        {
+            if (exit.GroupCanceled && !exit.CancelPending)
+            {
+                exit.GroupCanceled = false; // the group's cancel was refused: the venue's fill or end follows, and decides
+            }
+            else if (exit.IsOpen && !exit.CancelPending && !exit.GroupCanceled && exit.GroupRole != OrderGroupRole.Entry)
+            {
+                CancelExit(ref exit, tsNs); // the amend was refused: replaced instead
+            }
+
+            return;
+        }
+
+        if (_groupsPerSymbol[symbolId] > 0)
+        {
+            SyncGroups(symbolId, tsNs);
+        }
     }
 
     /// <summary>An exit that ended without the group asking: the entry stops asking for it.</summary>
@@ -432,24 +473,6 @@ public sealed partial class OrderManagerHandler
             TsEventNs = tsNs,
         });
     }
-
-    private void AuditExit(AuditKind kind, in OrderRecord exit, long quantity, long priceRaw, RejectReason reason, long tsNs) =>
-        _audit.TryPublish(new AuditRecord
-        {
-            Kind = kind,
-            SymbolId = exit.SymbolId,
-            Side = exit.Side,
-            OrderType = exit.OrderType,
-            Origin = exit.Origin,
-            Quantity = quantity,
-            PriceRaw = priceRaw,
-            ClientOrderId = exit.ClientOrderId,
-            Value = exit.GroupId,
-            Reason = reason,
-            SourceId = exit.SourceId,
-            SignalId = exit.SignalId,
-            TsEventNs = tsNs,
-        });
 
     /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
     private void RebuildGroups()

@@ -59,7 +59,14 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
                 break;
         }
 
-        if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
+        if (data.Kind == EventKind.TradeSignal && data.Action != SignalAction.New)
+        {
+            if (data.Reject == RejectReason.None)
+            {
+                OnSignalAction(ref data); // amend or cancel of an order the source has (issue 19; OrderManagerHandler.Amend.cs)
+            }
+        }
+        else if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
         {
             Submit(ref data);
         }
@@ -67,7 +74,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         // The last stage: the signal's (or rule's, or exit's) outcome is final; its source is accountable for it.
         if (data.Kind == EventKind.TradeSignal || data.HasIntent)
         {
-            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0);
+            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0 && data.Action == SignalAction.New);
         }
     }
 
@@ -213,6 +220,17 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         e.SourceId = order.SourceId;
         e.SignalId = order.SignalId;
         e.Origin = order.Origin;
+        if (e.ExecType is ExecutionType.Replaced or ExecutionType.AmendRejected)
+        {
+            OnAmendReport(ref e, ref order, slot); // OrderManagerHandler.Amend.cs
+            if (order.GroupRole != OrderGroupRole.None)
+            {
+                OnGroupAmendReport(order.ClientOrderId, e.ExecType == ExecutionType.Replaced, e.TsEventNs); // an exit's resize or move answered
+            }
+
+            return;
+        }
+
         bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
         long fill = isFill ? e.FillQuantity : 0;
         if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
@@ -412,6 +430,12 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
 
     private struct CancelVisitor(OrderManagerHandler owner, long tsNs) : IOrderVisitor
     {
-        public readonly void Visit(ref OrderRecord order) => owner.SendCancel(order.ClientOrderId, order.SymbolId, tsNs);
+        public readonly void Visit(ref OrderRecord order)
+        {
+            if (!order.CancelPending)
+            {
+                owner.RequestCancel(ref order, tsNs);
+            }
+        }
     }
 }

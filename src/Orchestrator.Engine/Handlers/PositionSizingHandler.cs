@@ -92,6 +92,17 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
+        if (data.Kind == EventKind.TradeSignal && data.Action == SignalAction.Amend && data.Reject == RejectReason.None)
+        {
+            RejectReason capped = CheckAmend(ref data);
+            if (capped != RejectReason.None)
+            {
+                Refusal.Record(ref data, capped, _counters, _audit);
+            }
+
+            return;
+        }
+
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
             return;
@@ -263,6 +274,50 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         {
             quantity = 0;
             return binding;
+        }
+
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// An amend risk passed (issue 19): one that adds shares to an opening order must fit the max position
+    /// (held, working and the added shares), and a buy that needs more cash (more shares, a higher limit)
+    /// must find it beyond what working buys hold. Reducing amends pass.
+    /// </summary>
+    private RejectReason CheckAmend(ref EngineEvent e)
+    {
+        if (AmendRules.Target(_orders, in e, out int slot) != RejectReason.None)
+        {
+            return RejectReason.None; // risk refused it already
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        AmendRules.NewTerms(in order, in e, out long quantity, out long limitRaw, out long stopRaw);
+        int s = order.SymbolId;
+        long last = _market.LastRaw(s);
+        long newPrice = limitRaw > 0 ? limitRaw : stopRaw > 0 ? stopRaw : last;
+        long oldPrice = order.LimitRaw > 0 ? order.LimitRaw : order.StopRaw > 0 ? order.StopRaw : last;
+        long added = quantity - order.Quantity;
+        long position = _portfolio.Quantity(s);
+        bool reduces = order.Side == Side.Sell ? position > 0 : position < 0;
+        if (added > 0 && !reduces && newPrice > 0)
+        {
+            long equity = _portfolio.EquityRaw;
+            long working = order.Side == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
+            if (equity <= 0 || Math.Abs(position) + working + added > FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / newPrice)
+            {
+                return RejectReason.MaxPosition;
+            }
+        }
+
+        if (order.Side == Side.Buy && newPrice > 0)
+        {
+            long leaves = quantity - order.FilledQuantity;
+            long needed = FixedPoint.SaturatingNotional(newPrice, leaves) - FixedPoint.SaturatingNotional(oldPrice, order.LeavesQuantity);
+            if (needed > 0 && needed + FixedPoint.Bps(needed, _commissionEstimateBps) > _portfolio.CashRaw - ReservedCashRaw())
+            {
+                return RejectReason.InsufficientBuyingPower;
+            }
         }
 
         return RejectReason.None;

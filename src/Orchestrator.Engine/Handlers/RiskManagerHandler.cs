@@ -13,7 +13,8 @@ namespace Orchestrator.Engine.Handlers;
 /// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
 /// orders, price collar, order rate; then the signal source's own limits (<see cref="AgentLimitTable"/>:
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
-/// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
+/// audit line, never an exception. An amend or cancel signal is judged against its target order instead
+/// (<see cref="CheckAmendOrCancel"/>). Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
 /// Before any check, an outside signal's intent passes consolidation (<see cref="SignalConsolidator"/>,
 /// when groups are configured): a signal it holds back reaches no check and is not refused here.
@@ -138,6 +139,17 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         if (data.Kind == EventKind.Command)
         {
             OnCommand(ref data, sequence);
+            return;
+        }
+
+        if (data.Kind == EventKind.TradeSignal && data.Action != SignalAction.New)
+        {
+            RejectReason refused = data.Reject == RejectReason.None ? CheckAmendOrCancel(ref data) : RejectReason.None;
+            if (refused != RejectReason.None)
+            {
+                Refusal.Record(ref data, refused, _counters, _audit);
+            }
+
             return;
         }
 
@@ -277,6 +289,41 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _perMinute.TryTake(e.TsEventNs);
         _perDay.TryTake(e.TsEventNs);
         _lastAcceptedNs[duplicateKey] = e.TsEventNs;
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// An amend or cancel signal (issue 19): its target must be an open order of its source and the change
+    /// one the order can take (<see cref="AmendRules"/>). A cancel then always passes (it only reduces risk);
+    /// an amend that adds risk (more shares, a price that trades sooner, a moved stop) meets the kill switch
+    /// and the price collar as a new order would (sizing re-checks max position and buying power).
+    /// </summary>
+    private RejectReason CheckAmendOrCancel(ref EngineEvent e)
+    {
+        RejectReason target = AmendRules.Target(_orders, in e, out int slot);
+        if (target != RejectReason.None || e.Action == SignalAction.Cancel)
+        {
+            return target;
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        AmendRules.NewTerms(in order, in e, out long quantity, out long limitRaw, out long stopRaw);
+        if (!AmendRules.AddsRisk(in order, quantity, limitRaw, stopRaw))
+        {
+            return RejectReason.None;
+        }
+
+        if (_killSwitch)
+        {
+            return RejectReason.KillSwitch;
+        }
+
+        long last = _market.LastRaw(order.SymbolId);
+        if (_collarPpm > 0 && last > 0 && ((limitRaw > 0 && Deviates(limitRaw, last)) || (stopRaw > 0 && Deviates(stopRaw, last))))
+        {
+            return RejectReason.PriceCollar;
+        }
+
         return RejectReason.None;
     }
 

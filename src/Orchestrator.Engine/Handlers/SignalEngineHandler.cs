@@ -359,6 +359,11 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             TsEventNs = e.TsEventNs,
         });
 
+        if (e.Action != SignalAction.New)
+        {
+            return; // an amend or cancel of an open order makes no intent: risk judges it against its target (AmendRules)
+        }
+
         if (e.SignalSide == Side.None)
         {
             // No side, no intent: the risk manager refuses it (so every refusal is counted on the

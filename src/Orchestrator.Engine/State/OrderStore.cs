@@ -163,6 +163,20 @@ public sealed class OrderStore
         }
     }
 
+    /// <summary>
+    /// An amend took effect (issue 19): the open order's total quantity and prices are now these (fills
+    /// kept); the working quantities follow its new leaves. The caller checked the quantity is above what is filled.
+    /// </summary>
+    public void Replace(int slot, long quantity, long limitRaw, long stopRaw, long tsNs)
+    {
+        ref OrderRecord order = ref _orders[slot];
+        AddWorking(in order, quantity - order.Quantity); // an exit's figures stay with the exits
+        order.Quantity = quantity;
+        order.LimitRaw = limitRaw;
+        order.StopRaw = stopRaw;
+        order.TsUpdatedNs = tsNs;
+    }
+
     /// <summary>Calls <paramref name="visit"/> for every open order (slow path and commands only).</summary>
     public int ForEachOpen<TVisitor>(ref TVisitor visit)
         where TVisitor : struct, IOrderVisitor
