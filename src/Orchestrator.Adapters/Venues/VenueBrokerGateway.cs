@@ -764,7 +764,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
                 Interlocked.Increment(ref _recoveredNeverPlaced);
             }
 
-            Finish(tracked, ExecutionType.Rejected);
+            Finish(tracked, ExecutionType.Rejected, RejectReason.NeverPlaced);
         }
     }
 
@@ -972,7 +972,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         }
     }
 
-    private void Finish(TrackedOrder tracked, ExecutionType type)
+    private void Finish(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         bool wasInDoubt;
         lock (tracked)
@@ -980,7 +980,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             wasInDoubt = tracked.InDoubt;
             if (!tracked.Terminal)
             {
-                FinishLocked(tracked, type);
+                FinishLocked(tracked, type, reject);
             }
         }
 
@@ -990,11 +990,11 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         }
     }
 
-    private void FinishLocked(TrackedOrder tracked, ExecutionType type)
+    private void FinishLocked(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         tracked.Terminal = true;
         tracked.InDoubt = false;
-        Emit(tracked, type, 0, 0, 0);
+        Emit(tracked, type, 0, 0, 0, reject);
     }
 
     private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves, RejectReason reject = RejectReason.None)

@@ -18,7 +18,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     /// <summary>The severity the record's line carries.</summary>
     public static AuditLevel LevelOf(in AuditRecord r) => r.Kind switch
     {
-        AuditKind.ProtectiveExit or AuditKind.OrderRejected or AuditKind.OrderAmendRejected or AuditKind.IllegalReport or AuditKind.KillSwitchReleased or AuditKind.RiskParametersApplied => AuditLevel.Warning,
+        AuditKind.ProtectiveExit or AuditKind.GroupExitDropped or AuditKind.OrderRejected or AuditKind.OrderAmendRejected or AuditKind.IllegalReport or AuditKind.KillSwitchReleased or AuditKind.RiskParametersApplied => AuditLevel.Warning,
         // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
         AuditKind.RiskRejected => r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
         AuditKind.OrderStatusUnknown or AuditKind.KillSwitchEngaged => AuditLevel.Critical,
@@ -163,6 +163,14 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.ConsolidationSuperseded:
                 Consolidated(line, "Consolidation superseded: "u8, r, symbol); line.Append(" by [signal "u8); line.Append(r.Value); line.Append("] from the same source"u8);
                 break;
+            case AuditKind.GroupExitCanceled:
+                OrderIdAndSymbol(line, "Exit canceled by its group: id "u8, r.ClientOrderId, symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin)); EntrySuffix(line, r.Value);
+                break;
+            case AuditKind.GroupExitDropped:
+                OrderIdAndSymbol(line, "Exit dropped: id "u8, r.ClientOrderId, symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin));
+                line.Append(" ended without its group asking ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append("); not placed again"u8); EntrySuffix(line, r.Value);
+                Attribution(line, r);
+                break;
             default:
                 line.Append("Audit "u8); line.Append(Utf8EnumNames<AuditKind>.Get(r.Kind));
                 break;
@@ -191,6 +199,11 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     {
         line.Append(symbol); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares "u8); line.Append(SideText(r.Side));
         line.Append(" @ "u8); Money(line, r.PriceRaw);
+    }
+
+    private static void EntrySuffix(Utf8LineBuffer line, long entryId)
+    {
+        line.Append(" (entry "u8); line.Append(entryId); line.Append((byte)')');
     }
 
     private static void OrderIdAndSymbol(Utf8LineBuffer line, ReadOnlySpan<byte> prefix, long clientOrderId, ReadOnlySpan<char> symbol)
@@ -238,6 +251,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         OrderType.Market => "MARKET"u8,
         OrderType.Limit => "LIMIT"u8,
         OrderType.Stop => "STOP"u8,
+        OrderType.TrailingStop => "TRAILING_STOP"u8,
         _ => "STOP_LIMIT"u8,
     };
 

@@ -61,4 +61,12 @@ public enum AuditKind : byte
 
     /// <summary>The venue refused an amend or cancel (Reason); the order stands as it was.</summary>
     OrderAmendRejected,
+
+    // Order groups (issue 19, OrderManagerHandler.Groups): an exit's placement is an OrderSubmitted with its origin, a resize or move an OrderAmendRequested.
+
+    /// <summary>An exit canceled by its group: the other one filled, nothing is left to protect, or it is replaced (Value = the entry's id).</summary>
+    GroupExitCanceled,
+
+    /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id).</summary>
+    GroupExitDropped,
 }
