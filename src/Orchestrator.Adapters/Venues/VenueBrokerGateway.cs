@@ -415,7 +415,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
-            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw);
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
         return tracked;
