@@ -365,7 +365,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
     {
         lock (_book)
         {
-            return Results.Json(new JsonArray([.. _orders.Values.Where(o => o.Parent is null).OrderByDescending(o => o.CreatedAt).Take(500).Select(o => (JsonNode)o.ToJson())]));
+            return Results.Json(new JsonArray([.. _orders.Values.OrderByDescending(o => o.CreatedAt).Take(500).Select(o => (JsonNode)o.ToJson())]));
         }
     }
 
