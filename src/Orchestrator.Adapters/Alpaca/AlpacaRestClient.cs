@@ -62,7 +62,7 @@ public sealed class AlpacaRestClient : IVenueClient
         {
             if (body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id)
             {
-                return VenuePlaceResult.Taken(id);
+                return VenuePlaceResult.Taken(id) with { Legs = AlpacaOrderJson.ReadLegs(body.RootElement) };
             }
 
             throw body is null ? Unreadable("order answer is not JSON", response.StatusCode) : Malformed("order answer without an id", response.StatusCode);

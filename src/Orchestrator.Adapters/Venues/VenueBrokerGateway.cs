@@ -415,7 +415,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
-            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm);
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm, command.GroupId);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
         return tracked;
@@ -486,6 +486,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
 
         Adopt(tracked, result.VenueOrderId!);
+        AdoptLegs(tracked, result.Legs);
         if (tracked.Found is { } found)
         {
             Apply(tracked, found); // found at the venue on a retry: it may already have fills
@@ -799,6 +800,26 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         {
             // The order is at the venue either way; after a crash it would be looked for in the venue's records.
             s_logger.Error("Broker {0}: could not keep venue id {1} of order {2} in {3}: {4}", VenueName, venueOrderId, tracked.Request.ClientOrderId, _orderLog!.Path, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Tracks the legs the venue created with <paramref name="parent"/> (a bracket's exits, an oco's stop) under
+    /// <see cref="NativeLegIds"/> ids of the parent's group, so their acceptance, fills and cancels reach the
+    /// engine as reports of those ids, and the poll never takes them for foreign orders.
+    /// </summary>
+    private void AdoptLegs(TrackedOrder parent, IReadOnlyList<VenueLeg> legs)
+    {
+        VenueOrderRequest request = parent.Request;
+        long groupId = request.GroupId != 0 ? request.GroupId : request.ClientOrderId;
+        foreach (VenueLeg leg in legs)
+        {
+            var legRequest = new VenueOrderRequest(NativeLegIds.Of(groupId, leg.Role), request.Symbol, request.SymbolId, leg.Side, leg.Type, request.TimeInForce,
+                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId);
+            var tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
+            _byClientId[legRequest.ClientOrderId] = tracked;
+            Adopt(tracked, leg.VenueOrderId);
+            Apply(tracked, new VenueOrderState(leg.VenueOrderId, legRequest.ClientOrderId, request.Symbol, leg.Side, leg.Quantity, 0, 0m, VenueOrderStatus.Open));
         }
     }
 

@@ -19,6 +19,7 @@ namespace Orchestrator.Adapters.Venues;
 /// <param name="Exits">Exits the venue holds with the entry (<see cref="OrderCommand.Exits"/>); prices raw, or ppm of the entry's limit price.</param>
 /// <param name="TrailRaw">A trailing stop's trail as a price amount (0 = see <paramref name="TrailPpm"/>).</param>
 /// <param name="TrailPpm">A trailing stop's trail in millionths of the price.</param>
+/// <param name="GroupId">The order's group (<see cref="OrderCommand.GroupId"/>; 0 = none): venue-created legs are tracked under <see cref="NativeLegIds.Of"/> of it.</param>
 public sealed record VenueOrderRequest(
     long ClientOrderId,
     string Symbol,
@@ -32,4 +33,5 @@ public sealed record VenueOrderRequest(
     OrderGroupRole GroupRole = OrderGroupRole.None,
     ProtectiveExits Exits = default,
     long TrailRaw = 0,
-    int TrailPpm = 0);
+    int TrailPpm = 0,
+    long GroupId = 0);
