@@ -480,6 +480,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             {
                 RaiseIncident(new VenueIncident(VenueIncidentKind.ClientOrderIdCollision, VenueName, result.Message ?? result.Code, request.ClientOrderId, result.Code));
             }
+            else if (result.Code == VenueRejectCodes.Unsupported)
+            {
+                tracked.Reject = RejectReason.UnsupportedOrder; // the venue has no such order: not a refusal of this one's terms
+            }
 
             Finish(tracked, ExecutionType.Rejected);
             return;
@@ -1000,7 +1004,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             FillQuantity = fillQuantity,
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
-            Reject = type == ExecutionType.Rejected ? RejectReason.BrokerRejected : RejectReason.None,
+            Reject = type == ExecutionType.Rejected ? tracked.Reject : RejectReason.None,
             TsEventNs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
         };
         _reports.OnExecutionReport(report);
@@ -1118,6 +1122,9 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         public bool Terminal { get; set; }
 
         public bool CancelRequested { get; set; }
+
+        /// <summary>Why a Rejected report refuses it: the venue refused it (BrokerRejected), or has no such order (UnsupportedOrder).</summary>
+        public RejectReason Reject { get; set; } = RejectReason.BrokerRejected;
 
         public bool CancelSent { get; set; }
 

@@ -130,4 +130,21 @@ public sealed class KisOrderTypeTests : KisSimulatorFixture
         Assert.False(result.Accepted);
         Assert.Equal("APBK1680", result.MessageCode);
     }
+
+    [Fact]
+    public async Task ThroughTheGateway_AStopForKis_IsRejectedAsUnsupported_NotAsABrokerRefusal()
+    {
+        var reports = new Venues.ReportCollector();
+        using KisVenueClient venue = NewVenue();
+        await using var gateway = new VenueBrokerGateway(venue, new SymbolTable(["005930"]), reports, new VenueGatewayOptions { RequestsPerSecond = 1_000 });
+        gateway.Start();
+        var stop = new OrderCommand { Kind = OrderCommandKind.SubmitOrder, ClientOrderId = 77, Side = Side.Sell, OrderType = OrderType.Stop, Quantity = 5, StopPriceRaw = 60_000 * FixedPoint.Scale };
+
+        gateway.OnEvent(ref stop, 0, true);
+        await reports.WaitUntilAsync(r => r.Any(x => x.ClientOrderId == 77));
+
+        ExecutionReport report = Assert.Single(reports.For(77));
+        Assert.Equal((ExecutionType.Rejected, RejectReason.UnsupportedOrder), (report.ExecType, report.Reject));
+        Assert.Empty(Simulator.Orders);
+    }
 }
