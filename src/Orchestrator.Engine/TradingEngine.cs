@@ -50,7 +50,7 @@ public sealed class TradingEngine
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
-        Instruments = new InstrumentTable(Symbols, options.Instruments);
+        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
         Calendars = options.UseExchangeCalendars ? ExchangeCalendars.BySymbol(Instruments) : null;
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.

@@ -87,12 +87,15 @@ public sealed partial class KisVenueClient : IVenueClient
     public async Task<VenuePlaceResult> PlaceAsync(VenueOrderRequest order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        if (order.Type is OrderType.Stop or OrderType.StopLimit || order.TimeInForce != TimeInForce.Day)
+        bool domestic = KisMarkets.IsDomestic(order.Symbol);
+        if (KisOrderDivision.Of(domestic, order.Type, order.TimeInForce) is not { } division || (order.GroupRole == OrderGroupRole.Entry && order.Exits.Any))
         {
-            return VenuePlaceResult.Refused("UNSUPPORTED", $"KIS orders here are day market or limit orders; {order.Type} {order.TimeInForce} was not sent");
+            string what = order.Exits.Any ? $"{order.Type} {order.TimeInForce} with venue-held exits" : $"{order.Type} {order.TimeInForce}";
+            return VenuePlaceResult.Refused(VenueRejectCodes.Unsupported, domestic
+                ? $"KIS domestic orders are market or limit, day, IOC or FOK; {what} was not sent"
+                : $"KIS overseas orders are day limit orders; {what} was not sent");
         }
 
-        bool domestic = KisMarkets.IsDomestic(order.Symbol);
         decimal priceUsd = 0;
         if (!domestic && !TryUsPrice(order, out priceUsd, out string? why))
         {
@@ -115,7 +118,7 @@ public sealed partial class KisVenueClient : IVenueClient
 
         _firstSent.TryAdd(order.ClientOrderId, _time.GetUtcNow());
         KisOrderResult result = domestic
-            ? await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0, ct), cancellationToken).ConfigureAwait(false)
+            ? await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0, division, ct), cancellationToken).ConfigureAwait(false)
             : await Call(ct => _rest.PlaceOverseasOrderAsync(ExchangeOf(order.Symbol), order.Symbol, order.Side, order.Quantity, priceUsd, ct), cancellationToken).ConfigureAwait(false);
         if (!result.Accepted || string.IsNullOrEmpty(result.OrderNumber))
         {

@@ -430,7 +430,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
     private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
-            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw);
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm, command.GroupId);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
         return tracked;
@@ -495,12 +495,17 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             {
                 RaiseIncident(new VenueIncident(VenueIncidentKind.ClientOrderIdCollision, VenueName, result.Message ?? result.Code, request.ClientOrderId, result.Code));
             }
+            else if (result.Code == VenueRejectCodes.Unsupported)
+            {
+                tracked.Reject = RejectReason.UnsupportedOrder; // the venue has no such order: not a refusal of this one's terms
+            }
 
             Finish(tracked, ExecutionType.Rejected);
             return;
         }
 
         Adopt(tracked, result.VenueOrderId!);
+        AdoptLegs(tracked, result.Legs);
         if (tracked.Found is { } found)
         {
             Apply(tracked, found); // found at the venue on a retry: it may already have fills
@@ -820,6 +825,26 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         }
     }
 
+    /// <summary>
+    /// Tracks the legs the venue created with <paramref name="parent"/> (a bracket's exits, an oco's stop) under
+    /// <see cref="NativeLegIds"/> ids of the parent's group, so their acceptance, fills and cancels reach the
+    /// engine as reports of those ids, and the poll never takes them for foreign orders.
+    /// </summary>
+    private void AdoptLegs(TrackedOrder parent, IReadOnlyList<VenueLeg> legs)
+    {
+        VenueOrderRequest request = parent.Request;
+        long groupId = request.GroupId != 0 ? request.GroupId : request.ClientOrderId;
+        foreach (VenueLeg leg in legs)
+        {
+            var legRequest = new VenueOrderRequest(NativeLegIds.Of(groupId, leg.Role), request.Symbol, request.SymbolId, leg.Side, leg.Type, request.TimeInForce,
+                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId);
+            var tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
+            _byClientId[legRequest.ClientOrderId] = tracked;
+            Adopt(tracked, leg.VenueOrderId);
+            Apply(tracked, new VenueOrderState(leg.VenueOrderId, legRequest.ClientOrderId, request.Symbol, leg.Side, leg.Quantity, 0, 0m, VenueOrderStatus.Open));
+        }
+    }
+
     private TrackedOrder? Find(VenueOrderState state)
     {
         if (_byVenueId.TryGetValue(state.VenueOrderId, out TrackedOrder? tracked))
@@ -1009,7 +1034,9 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             FillQuantity = fillQuantity,
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
-            Reject = type is ExecutionType.Rejected or ExecutionType.AmendRejected ? (reject == RejectReason.None ? RejectReason.BrokerRejected : reject) : RejectReason.None,
+            Reject = type is ExecutionType.Rejected or ExecutionType.AmendRejected
+                ? (reject != RejectReason.None ? reject : (type == ExecutionType.Rejected ? tracked.Reject : RejectReason.BrokerRejected))
+                : RejectReason.None,
             Quantity = type == ExecutionType.Replaced ? request.Quantity : 0,
             LimitRaw = type == ExecutionType.Replaced ? request.LimitPriceRaw : 0,
             StopRaw = type == ExecutionType.Replaced ? request.StopPriceRaw : 0,
@@ -1131,6 +1158,9 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         public bool Terminal { get; set; }
 
         public bool CancelRequested { get; set; }
+
+        /// <summary>Why a Rejected report refuses it: the venue refused it (BrokerRejected), or has no such order (UnsupportedOrder).</summary>
+        public RejectReason Reject { get; set; } = RejectReason.BrokerRejected;
 
         public bool CancelSent { get; set; }
 

@@ -99,6 +99,7 @@ public static partial class ConfigLoader
         {
             Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
             StartingCash = accountConfig.StartingCash,
+            DefaultVenue = brokerConfig.Adapter,
             CurrencySymbol = accountConfig.BaseCurrency switch
             {
                 "USD" => "$",

@@ -61,7 +61,8 @@ internal static class RecoveredOrders
 
     public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols) =>
         [.. open.Select(o => new RecoveredOrder(
-            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw),
+            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw,
+                o.GroupRole, o.Exits, o.TrailRaw, o.TrailPpm, o.GroupId),
             o.Status, o.FilledQuantity, o.AvgFillPriceRaw)
         {
             CancelPending = o.CancelPending,
@@ -83,6 +84,11 @@ internal static class RecoveredOrders
         Quantity = o.Quantity,
         LimitPriceRaw = o.LimitRaw,
         StopPriceRaw = o.StopRaw,
+        GroupRole = o.GroupRole,
+        GroupId = o.GroupId,
+        Exits = o.Exits,
+        TrailRaw = o.TrailRaw,
+        TrailPpm = o.TrailPpm,
         Origin = o.Origin,
         TsEventNs = o.TsCreatedNs,
     };

@@ -26,6 +26,12 @@ public sealed record EngineOptions
     public bool UseExchangeCalendars { get; init; }
 
     /// <summary>
+    /// The venue of symbols <see cref="Instruments"/> does not name (the broker adapter: "paper", "kis",
+    /// "alpaca"); it decides their <see cref="Orchestrator.Core.VenueCapabilities"/> (issue 19).
+    /// </summary>
+    public string DefaultVenue { get; init; } = "paper";
+
+    /// <summary>
     /// Journal every input event here before the trading handlers see it (null = no journal). A
     /// torn last record from a crash is cut at start-up.
     /// </summary>
