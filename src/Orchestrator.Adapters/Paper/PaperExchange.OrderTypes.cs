@@ -15,7 +15,7 @@ namespace Orchestrator.Adapters.Paper;
 /// the stop — it never triggers on a stop the bar's own high raised).</para>
 /// <para><b>opg</b>: takes its first matching opportunity (the first price it sees after it was placed,
 /// the next open in a backtest of bars) and is canceled for what that leaves, like IOC. <b>cls</b>: does
-/// not fill during the day; <see cref="PaperExchange.EndOfDay"/> fills it at the last price when it is
+/// not fill during the day; <see cref="PaperExchange.EndOfDay(long, bool[], IExecutionReportSink)"/> fills it at the last price when it is
 /// marketable there, and expires it otherwise. Both take market and limit orders only.</para>
 /// <para>Same thread and allocation contract as the rest of the exchange.</para>
 /// </remarks>

@@ -321,7 +321,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         bool reduces = order.Side == Side.Sell ? position > 0 : position < 0;
         if (added > 0 && !reduces && newPrice > 0)
         {
-            long equity = _portfolio.EquityRaw;
+            long equity = _portfolio.Currencies.FromBase(_portfolio.EquityRaw, _portfolio.Currencies.Of(s)); // the order's currency
             long working = order.Side == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
             if (equity <= 0 || Math.Abs(position) + working + added > FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / newPrice)
             {
@@ -333,7 +333,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         {
             long leaves = quantity - order.FilledQuantity;
             long needed = FixedPoint.SaturatingNotional(newPrice, leaves) - FixedPoint.SaturatingNotional(oldPrice, order.LeavesQuantity);
-            if (needed > 0 && needed + FixedPoint.Bps(needed, _commissionEstimateBps) > _portfolio.CashRaw - ReservedCashRaw())
+            if (needed > 0 && needed + FixedPoint.Bps(needed, _commissionEstimateBps) > BuyingPowerRaw(_portfolio.Currencies.Of(s)))
             {
                 return RejectReason.InsufficientBuyingPower;
             }
