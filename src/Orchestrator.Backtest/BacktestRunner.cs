@@ -198,7 +198,7 @@ public sealed class BacktestRunner
         long signalId = _nextSignal; // the recorded signal's index in the file order
         if (_gateway is not null)
         {
-            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, signal.Source ?? _signalSource, null, signal.TsNs);
+            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, new SignalIntent { LimitRaw = signal.PriceRaw, Exits = signal.Exits }, signalId, signal.Source ?? _signalSource, null, signal.TsNs);
             Quiet();
             return;
         }
@@ -209,6 +209,7 @@ public sealed class BacktestRunner
         e.SignalSide = signal.Side;
         e.ConfidencePpm = confidencePpm;
         e.SignalPriceRaw = signal.PriceRaw;
+        e.Exits = signal.Exits;
         e.SignalId = signalId;
         e.SourceId = _engine.Sources.Intern(signal.Source ?? _signalSource);
         e.TsEventNs = signal.TsNs;
