@@ -27,11 +27,12 @@ public sealed class RecoveredOrdersTests
     {
         var exchange = new PaperExchange(new PaperExchangeOptions { SymbolCount = 1, AllowShortSelling = true });
         var reports = new Reports();
-        (OrderCommand order, long leaves, bool acknowledged) = Assert.Single(RecoveredOrders.AsPaperOrders([TrailingStop()]));
+        (OrderCommand order, long leaves, bool acknowledged, bool cancelPending, _) = Assert.Single(RecoveredOrders.AsPaperOrders([TrailingStop()]));
 
         exchange.Resume(order, leaves, reports);
 
         Assert.True(acknowledged);
+        Assert.False(cancelPending);
         Assert.Empty(reports.Seen); // resting quietly, not canceled for want of a trail
         Assert.True(exchange.TryGetOpenOrder(41, out _));
     }
