@@ -24,8 +24,11 @@ public static partial class SignalIntentRules
     /// <summary>Largest percent an edge reads (take-profit's bound); the others are checked by <see cref="CheckAll"/>.</summary>
     public const decimal MaxPercent = 1_000m;
 
-    /// <summary>Highest order id an edge reads (18 digits).</summary>
-    public const long MaxOrderId = 999_999_999_999_999_999;
+    /// <summary>
+    /// Highest order id an edge reads: any positive 64-bit id. The engine's ids are 19 digits (a journal's id
+    /// base is time-based, ~1.8 × 10^18), so an 18-digit cap refused every real order id.
+    /// </summary>
+    public const long MaxOrderId = long.MaxValue;
 
     /// <summary>Message of an action that is none of the three.</summary>
     public const string ActionInvalidMessage = "action: must be new, amend or cancel";
@@ -216,28 +219,17 @@ public static partial class SignalIntentRules
         return false;
     }
 
-    /// <summary>An order id as an edge may write it: digits only, 1 to 18 of them (a JSON string or number's text).</summary>
+    /// <summary>An order id as an edge may write it: digits only, a positive 64-bit number (a JSON string or number's text).</summary>
     public static bool TryParseOrderId(ReadOnlySpan<char> text, out long orderId)
     {
-        orderId = 0;
         ReadOnlySpan<char> t = text.Trim();
-        if (t.Length is 0 or > 18)
+        if (t.Length is 0 or > 19 || !long.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out orderId) || orderId <= 0)
         {
+            orderId = 0;
             return false;
         }
 
-        foreach (char c in t)
-        {
-            if (c is < '0' or > '9')
-            {
-                orderId = 0;
-                return false;
-            }
-
-            orderId = (orderId * 10) + (c - '0');
-        }
-
-        return orderId > 0;
+        return true;
     }
 
     /// <summary>The wire name of an action ("new", "amend", "cancel").</summary>

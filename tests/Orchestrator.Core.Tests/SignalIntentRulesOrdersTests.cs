@@ -151,7 +151,10 @@ public sealed class SignalIntentRulesOrdersTests
     [InlineData("0", false, 0)]
     [InlineData("1e3", false, 0)]
     [InlineData("-4", false, 0)]
-    [InlineData("1234567890123456789", false, 0)]
+    [InlineData("1796592897522571404", true, 1796592897522571404)] // the engine's ids are 19 digits (time-based id base)
+    [InlineData("9223372036854775807", true, long.MaxValue)]
+    [InlineData("9223372036854775808", false, 0)] // beyond 64 bits
+    [InlineData("12345678901234567890", false, 0)]
     public void OrderIds_AreDigitsOnly(string text, bool ok, long id)
     {
         Assert.Equal(ok, SignalIntentRules.TryParseOrderId(text, out long parsed));

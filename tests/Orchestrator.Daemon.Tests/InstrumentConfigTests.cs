@@ -47,6 +47,23 @@ public sealed class InstrumentConfigTests : IDisposable
     }
 
     [Fact]
+    public void AnInstrumentWithoutAVenue_IsTradedByTheBrokerAdapter_WithThatVenuesCapabilities()
+    {
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.BrokerFile), "adapter: alpaca\n");
+        File.WriteAllText(Path.Combine(_dir, "api_credentials.yaml"), "alpaca:\n  key_id: test-key-id\n  secret_key: test-secret-key\n");
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""
+            instruments:
+              msft: { exchange: XNAS, shortable: false }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal("alpaca", config!.Engine.Instruments!["MSFT"].Venue); // not the record's "paper" default: the symbol's orders go to Alpaca and it has Alpaca's capabilities
+        var engine = new TradingEngine(config.Engine, NullAuditWriter.Instance);
+        Assert.Equal(("alpaca", VenueCapabilityTable.Alpaca), (engine.Instruments[1].Venue, engine.Instruments[1].Capabilities));
+        Assert.Equal(("alpaca", VenueCapabilityTable.Alpaca), (engine.Instruments[0].Venue, engine.Instruments[0].Capabilities)); // AAPL, not configured: the adapter's too
+    }
+
+    [Fact]
     public void NoSections_OneCurrency_AsBefore()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("agents: { enabled: false }\n");

@@ -21,7 +21,10 @@ public sealed class OrderGroupTests
     {
         Instruments = new Dictionary<string, InstrumentInfo>
         {
-            ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNYS", Currency = "USD", Capabilities = capabilities },
+            // A venue the capability table does not know, so exactly these capabilities hold (None stays None: no
+            // amend, no native exits; a known venue's name would give None its table entry). Shortable: the
+            // symbol may be sold short where risk's allow_short_selling lets it (the short-entry test).
+            ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNYS", Currency = "USD", Venue = "test-venue", Capabilities = capabilities, Shortable = true },
         },
     };
 
@@ -73,7 +76,7 @@ public sealed class OrderGroupTests
         Assert.Equal(3, sent.Count);
         Assert.Equal(entry, sent[0].ClientOrderId);
         Assert.Equal(OrderGroupRole.None, sent[0].GroupRole); // emulated: the venue sees a plain entry
-        OrderCommand takeProfit = sent[1], stopLoss = sent[2];
+        OrderCommand stopLoss = sent[1], takeProfit = sent[2]; // the stop goes out first
         Assert.Equal((OrderType.Limit, Side.Sell, 10L, EngineHarness.Raw(104m), TimeInForce.Gtc, IntentOrigin.TakeProfit), (takeProfit.OrderType, takeProfit.Side, takeProfit.Quantity, takeProfit.LimitPriceRaw, takeProfit.TimeInForce, takeProfit.Origin));
         Assert.Equal((OrderType.Stop, Side.Sell, 10L, EngineHarness.Raw(98m), TimeInForce.Gtc, IntentOrigin.StopLoss), (stopLoss.OrderType, stopLoss.Side, stopLoss.Quantity, stopLoss.StopPriceRaw, stopLoss.TimeInForce, stopLoss.Origin));
 
@@ -88,8 +91,8 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(new ProtectiveExits { TakeProfitRaw = EngineHarness.Raw(120m), StopLossRaw = EngineHarness.Raw(90m) });
         List<OrderCommand> sent = h.TakeOrders();
-        Assert.Equal(EngineHarness.Raw(120m), sent[1].LimitPriceRaw);
-        Assert.Equal(EngineHarness.Raw(90m), sent[2].StopPriceRaw);
+        Assert.Equal(EngineHarness.Raw(90m), sent[1].StopPriceRaw);
+        Assert.Equal(EngineHarness.Raw(120m), sent[2].LimitPriceRaw);
     }
 
     [Fact]
@@ -97,7 +100,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, long entry) = Filled(Bracket());
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
@@ -117,7 +120,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(Bracket());
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
@@ -140,19 +143,19 @@ public sealed class OrderGroupTests
         (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m);
         List<OrderCommand> sent = h.TakeOrders();
         Assert.Equal([4L, 4L], sent.Skip(1).Select(c => c.Quantity));
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
         h.Report(entry, ExecutionType.Fill, 6, 105m, tsNs: T0 + Second); // average 103
 
         List<OrderCommand> cancels = h.TakeOrders();
-        Assert.Equal([(OrderCommandKind.CancelOrder, tp), (OrderCommandKind.CancelOrder, sl)], cancels.Select(c => (c.Kind, c.ClientOrderId)));
+        Assert.Equal([(OrderCommandKind.CancelOrder, sl), (OrderCommandKind.CancelOrder, tp)], cancels.Select(c => (c.Kind, c.ClientOrderId)));
         h.Report(tp, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
         h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
         List<OrderCommand> placed = h.TakeOrders();
         Assert.Equal(2, placed.Count);
-        Assert.Equal((10L, EngineHarness.Raw(107.12m)), (placed[0].Quantity, placed[0].LimitPriceRaw)); // 103 + 4 %
+        Assert.Equal((10L, EngineHarness.Raw(107.12m)), (placed[0].Quantity, placed[0].LimitPriceRaw)); // 103 + 4 % (its Canceled came first)
         Assert.Equal((10L, EngineHarness.Raw(100.94m)), (placed[1].Quantity, placed[1].StopPriceRaw)); // 103 − 2 %
     }
 
@@ -173,7 +176,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m, capabilities: VenueCapabilities.Amend);
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
@@ -181,7 +184,7 @@ public sealed class OrderGroupTests
 
         List<OrderCommand> amends = h.TakeOrders();
         Assert.Equal(
-            [(OrderCommandKind.AmendOrder, tp, 10L, EngineHarness.Raw(107.12m), 0L), (OrderCommandKind.AmendOrder, sl, 10L, 0L, EngineHarness.Raw(100.94m))],
+            [(OrderCommandKind.AmendOrder, sl, 10L, 0L, EngineHarness.Raw(100.94m)), (OrderCommandKind.AmendOrder, tp, 10L, EngineHarness.Raw(107.12m), 0L)],
             amends.Select(c => (c.Kind, c.ClientOrderId, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
         Replaced(h, tp, 10, 107.12m, 0m, T0 + (2 * Second));
         Replaced(h, sl, 10, 0m, 100.94m, T0 + (2 * Second));
@@ -216,7 +219,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(Bracket());
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
@@ -229,7 +232,7 @@ public sealed class OrderGroupTests
         Assert.Equal(10 - sell.Quantity, h.Engine.Portfolio.Quantity(Aapl));
 
         List<OrderCommand> cancels = h.TakeOrders();
-        Assert.Equal([tp, sl], cancels.Select(c => c.ClientOrderId));
+        Assert.Equal([sl, tp], cancels.Select(c => c.ClientOrderId));
         h.Report(tp, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
         h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
         List<OrderCommand> placed = h.TakeOrders();
@@ -270,8 +273,8 @@ public sealed class OrderGroupTests
 
         List<OrderCommand> sent = h.TakeOrders();
         Assert.Equal(3, sent.Count);
-        Assert.Equal((Side.Buy, OrderType.Limit, e.Quantity, EngineHarness.Raw(96m)), (sent[1].Side, sent[1].OrderType, sent[1].Quantity, sent[1].LimitPriceRaw));
-        Assert.Equal((Side.Buy, OrderType.Stop, e.Quantity, EngineHarness.Raw(102m)), (sent[2].Side, sent[2].OrderType, sent[2].Quantity, sent[2].StopPriceRaw));
+        Assert.Equal((Side.Buy, OrderType.Stop, e.Quantity, EngineHarness.Raw(102m)), (sent[1].Side, sent[1].OrderType, sent[1].Quantity, sent[1].StopPriceRaw)); // the stop first
+        Assert.Equal((Side.Buy, OrderType.Limit, e.Quantity, EngineHarness.Raw(96m)), (sent[2].Side, sent[2].OrderType, sent[2].Quantity, sent[2].LimitPriceRaw));
     }
 
     [Fact]
@@ -312,7 +315,7 @@ public sealed class OrderGroupTests
         long entry = Enter(h, Bracket());
         h.Report(entry, ExecutionType.Accepted);
         h.Report(entry, ExecutionType.Fill, 10, 100m);
-        long tp = h.TakeOrders()[1].ClientOrderId;
+        long tp = h.TakeOrders()[2].ClientOrderId; // after the stop
 
         Reject(h, tp, RejectReason.BrokerRejected, T0 + Second);
         h.Trade(Aapl, 101m, T0 + (2 * Second));
@@ -330,7 +333,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(Bracket());
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(tp, ExecutionType.Accepted);
         h.Report(sl, ExecutionType.Accepted);
 
@@ -349,7 +352,7 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(Bracket());
         List<OrderCommand> sent = h.TakeOrders();
-        long tp = sent[1].ClientOrderId, sl = sent[2].ClientOrderId;
+        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
         Reject(h, tp, RejectReason.NeverPlaced, T0 + Second);

@@ -1035,7 +1035,8 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
             Reject = type is ExecutionType.Rejected or ExecutionType.AmendRejected
-                ? (reject != RejectReason.None ? reject : (type == ExecutionType.Rejected ? tracked.Reject : RejectReason.BrokerRejected))
+                ? (type == ExecutionType.Rejected && tracked.Reject != RejectReason.BrokerRejected ? tracked.Reject // the venue has no such order type (UnsupportedOrder)
+                    : reject != RejectReason.None ? reject : RejectReason.BrokerRejected)
                 : RejectReason.None,
             Quantity = type == ExecutionType.Replaced ? request.Quantity : 0,
             LimitRaw = type == ExecutionType.Replaced ? request.LimitPriceRaw : 0,

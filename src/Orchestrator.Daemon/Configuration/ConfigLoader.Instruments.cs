@@ -90,7 +90,7 @@ public static partial class ConfigLoader
                     section.Error(name, $"'{symbol}' is not in the watch list ({string.Join(", ", engine.Symbols)}); only traded symbols can be configured");
                 }
 
-                InstrumentInfo info = ReadInstrument(item, symbol, baseCurrency, rates);
+                InstrumentInfo info = ReadInstrument(item, symbol, baseCurrency, rates, engine.DefaultVenue);
                 if (!instruments.TryAdd(symbol, info))
                 {
                     section.Error(name, $"'{symbol}' is listed twice");
@@ -108,9 +108,10 @@ public static partial class ConfigLoader
         };
     }
 
-    private static InstrumentInfo ReadInstrument(YamlSection item, string symbol, string baseCurrency, Dictionary<string, decimal> rates)
+    /// <summary>One <c>instruments:</c> entry; what it leaves out is the symbol's default, its venue the broker adapter (<paramref name="defaultVenue"/>).</summary>
+    private static InstrumentInfo ReadInstrument(YamlSection item, string symbol, string baseCurrency, Dictionary<string, decimal> rates, string defaultVenue)
     {
-        InstrumentInfo defaults = InstrumentInfo.Default(symbol);
+        InstrumentInfo defaults = InstrumentInfo.Default(symbol) with { Venue = defaultVenue };
         string exchange = (item.GetString("exchange") ?? defaults.Exchange).Trim().ToUpperInvariant();
         if (!s_exchanges.Contains(exchange))
         {

@@ -262,13 +262,16 @@ public sealed partial class OrderManagerHandler
         }
 
         long takeProfit = exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(average, exits.TakeProfitPpm, isLong);
-        SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
-
         long stopLoss = exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(average, -exits.StopLossPpm, isLong);
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
+
+        // The stop goes out before the take-profit: a venue that holds sells against the position (paper, KIS,
+        // Alpaca) refuses a second exit of the same shares — a known gap until the engine holds the take-profit
+        // (README "Order groups") — and then the take-profit is the one lost, never the protection.
         if (trails && stopLoss == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0)
         {
             SyncExit(ref entry, OrderGroupRole.TrailingStop, protect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
+            SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
             return;
         }
 
@@ -281,6 +284,7 @@ public sealed partial class OrderManagerHandler
         }
 
         SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, OrderType.Stop, 0, stop, tsNs);
+        SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
     }
 
     /// <summary>A price <paramref name="ppm"/> millionths away from <paramref name="average"/>, in the position's favour when positive; 0 when ppm is 0.</summary>

@@ -49,7 +49,7 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
         List<OrderCommand> sent = live.TakeOrders();
         Assert.Equal(3, sent.Count);
-        return (live.Engine, entry, sent[1].ClientOrderId, sent[2].ClientOrderId);
+        return (live.Engine, entry, sent[2].ClientOrderId, sent[1].ClientOrderId); // the stop goes out first
     }
 
     [Fact]
@@ -117,13 +117,13 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         Assert.Equal(1, restored.Engine.OrderManager.ActiveGroups);
         Assert.True(restored.Engine.Orders.TryFind(entry, out int slot));
         OrderRecord group = restored.Engine.Orders[slot];
-        Assert.Equal((OrderGroupRole.Entry, 30_000, EngineHarness.Raw(103m), first[1].ClientOrderId, first[2].ClientOrderId), (group.GroupRole, group.Exits.TrailPpm, group.TrailAnchorRaw, group.TakeProfitOrderId, group.StopOrderId));
-        Assert.True(restored.Engine.Orders.TryFind(first[2].ClientOrderId, out int stopSlot));
+        Assert.Equal((OrderGroupRole.Entry, 30_000, EngineHarness.Raw(103m), first[2].ClientOrderId, first[1].ClientOrderId), (group.GroupRole, group.Exits.TrailPpm, group.TrailAnchorRaw, group.TakeProfitOrderId, group.StopOrderId)); // the stop went first
+        Assert.True(restored.Engine.Orders.TryFind(first[1].ClientOrderId, out int stopSlot));
         Assert.True(restored.Engine.Orders[stopSlot].GroupCanceled);
 
         foreach (EngineHarness h in new[] { live, restored })
         {
-            h.Report(first[2].ClientOrderId, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
+            h.Report(first[1].ClientOrderId, ExecutionType.Canceled, tsNs: T0 + (2 * Second)); // the stop's (it went first)
             h.Report(entry, ExecutionType.Fill, 6, 102m, tsNs: T0 + (3 * Second));
             h.Trade(Aapl, 104m, T0 + (4 * Second));
         }
