@@ -603,6 +603,16 @@ public sealed class AgentClient : IAsyncDisposable
             throw new ArgumentException("LimitPrice/StopPrice: must be > 0", nameof(signal));
         }
 
+        if (signal.TakeProfit is < 0 || signal.TakeProfitPct is < 0 || signal.StopLoss is < 0 || signal.StopLossPct is < 0 || signal.TrailPrice is < 0 || signal.TrailPercent is < 0)
+        {
+            throw new ArgumentException("TakeProfit/StopLoss/Trail: must not be negative", nameof(signal));
+        }
+
+        if (signal.Action != SignalAction.New && string.IsNullOrWhiteSpace(signal.OrderId))
+        {
+            throw new ArgumentException("OrderId: required for Amend and Cancel", nameof(signal));
+        }
+
         if (signal.Id is { } id && System.Text.Encoding.UTF8.GetByteCount(id) > 64)
         {
             throw new ArgumentException("Id: at most 64 bytes", nameof(signal));

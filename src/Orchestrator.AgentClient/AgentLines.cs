@@ -40,8 +40,17 @@ internal static class AgentLines
         w.WriteString("type", "signal");
         w.WriteString("id", id);
         w.WriteString("symbol", signal.Symbol);
-        w.WriteString("side", signal.Side == SignalSide.Buy ? "BUY" : "SELL");
-        w.WriteNumber("confidence", signal.Confidence);
+        if (signal.Action == SignalAction.New)
+        {
+            w.WriteString("side", signal.Side == SignalSide.Buy ? "BUY" : "SELL");
+            w.WriteNumber("confidence", signal.Confidence);
+        }
+        else
+        {
+            w.WriteString("action", signal.Action == SignalAction.Amend ? "amend" : "cancel"); // side and confidence are the order's
+            w.WriteString("order_id", signal.OrderId);
+        }
+
         if (signal.Quantity is { } quantity)
         {
             w.WriteNumber("quantity", quantity);
@@ -54,6 +63,7 @@ internal static class AgentLines
                 SignalOrderType.Limit => "limit",
                 SignalOrderType.Stop => "stop",
                 SignalOrderType.StopLimit => "stop_limit",
+                SignalOrderType.TrailingStop => "trailing_stop",
                 _ => "market",
             });
         }
@@ -75,9 +85,18 @@ internal static class AgentLines
                 SignalTimeInForce.Gtc => "gtc",
                 SignalTimeInForce.Ioc => "ioc",
                 SignalTimeInForce.Fok => "fok",
+                SignalTimeInForce.Opg => "opg",
+                SignalTimeInForce.Cls => "cls",
                 _ => "day",
             });
         }
+
+        WriteOptional(w, "take_profit", signal.TakeProfit);
+        WriteOptional(w, "take_profit_pct", signal.TakeProfitPct);
+        WriteOptional(w, "stop_loss", signal.StopLoss);
+        WriteOptional(w, "stop_loss_pct", signal.StopLossPct);
+        WriteOptional(w, "trail_price", signal.TrailPrice);
+        WriteOptional(w, "trail_percent", signal.TrailPercent);
 
         if (signal.Reason is { } reason)
         {
@@ -85,6 +104,14 @@ internal static class AgentLines
         }
 
         w.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, decimal? value)
+    {
+        if (value is { } number)
+        {
+            w.WriteNumber(name, number);
+        }
     }
 
     /// <summary><c>{"type":"heartbeat"}</c></summary>

@@ -82,8 +82,11 @@ public static class BacktestInputs
 
     /// <summary>
     /// Reads a recorded signal file: CSV with the header <c>timestamp,symbol,side,confidence</c>
-    /// and an optional <c>price</c> column; side BUY or SELL; confidence 0..1. Every bad line is
-    /// an error naming the file, line and reason; signals come back sorted by time (stable).
+    /// and an optional <c>price</c> column; side BUY or SELL; confidence 0..1. Optional exit columns
+    /// (issue 19): <c>take_profit</c>, <c>take_profit_pct</c>, <c>stop_loss</c>, <c>stop_loss_pct</c>,
+    /// <c>trail_price</c>, <c>trail_percent</c> (empty = none), checked by <see cref="SignalIntentRules"/>
+    /// as at every edge. Every bad line is an error naming the file, line and reason; signals come back
+    /// sorted by time (stable).
     /// </summary>
     public static (IReadOnlyList<RecordedSignal> Signals, IReadOnlyList<string> Errors) LoadSignals(string path)
     {
@@ -93,6 +96,7 @@ public static class BacktestInputs
         string[] header = lines.Length > 0 ? lines[0].Split(',', StringSplitOptions.TrimEntries) : [];
         int Col(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
         int ts = Col("timestamp"), symbol = Col("symbol"), side = Col("side"), confidence = Col("confidence"), price = Col("price");
+        int[] exitColumns = [Col("take_profit"), Col("take_profit_pct"), Col("stop_loss"), Col("stop_loss_pct"), Col("trail_price"), Col("trail_percent")];
         if (ts < 0 || symbol < 0 || side < 0 || confidence < 0)
         {
             return ([], [$"{path}:1: header must name timestamp, symbol, side and confidence (price optional)"]);
@@ -144,9 +148,40 @@ public static class BacktestInputs
                 priceRaw = FixedPoint.FromDecimal(p);
             }
 
-            signals.Add(new RecordedSignal(tsNs, f[symbol].ToUpperInvariant(), s, c, priceRaw));
+            string? exitProblem = ReadExits(f, header, exitColumns, s, priceRaw, out ProtectiveExits exits);
+            if (exitProblem is not null)
+            {
+                errors.Add($"{where}: {exitProblem}");
+                continue;
+            }
+
+            signals.Add(new RecordedSignal(tsNs, f[symbol].ToUpperInvariant(), s, c, priceRaw) { Exits = exits });
         }
 
         return ([.. signals.OrderBy(x => x.TsNs)], errors);
+    }
+
+    /// <summary>A line's optional exit columns (empty = none) into <paramref name="exits"/>; the first problem, field-named, or null.</summary>
+    private static string? ReadExits(string[] fields, string[] header, int[] columns, Side side, long priceRaw, out ProtectiveExits exits)
+    {
+        exits = default;
+        var values = new decimal[columns.Length];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            int column = columns[i];
+            if (column >= 0 && fields[column].Length > 0 && !decimal.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                return $"{header[column].ToLowerInvariant()}: must be a number, got '{fields[column]}'";
+            }
+        }
+
+        SignalIntentProblem problem = SignalIntentRules.TryExits(values[0], values[1], values[2], values[3], values[4], values[5], out exits);
+        if (problem == SignalIntentProblem.None)
+        {
+            var intent = new SignalIntent { LimitRaw = priceRaw, Exits = exits };
+            problem = SignalIntentRules.CheckAll(false, side, in intent);
+        }
+
+        return problem == SignalIntentProblem.None ? null : SignalIntentRules.Message(problem);
     }
 }

@@ -23,7 +23,11 @@ public enum BacktestMode
 /// <param name="Confidence">0..1.</param>
 /// <param name="PriceRaw">Reference or limit price (fixed point), 0 for none.</param>
 /// <param name="Source">The agent that gave it (null = "recorded signals"): the report's <c>agents</c> count it under this name.</param>
-public sealed record RecordedSignal(long TsNs, string Symbol, Core.Side Side, decimal Confidence, long PriceRaw, string? Source = null);
+public sealed record RecordedSignal(long TsNs, string Symbol, Core.Side Side, decimal Confidence, long PriceRaw, string? Source = null)
+{
+    /// <summary>Protective exits recorded with the signal (issue 19); none by default.</summary>
+    public Core.ProtectiveExits Exits { get; init; }
+}
 
 /// <summary>Progress of a running backtest.</summary>
 /// <param name="MarketEvents">Market events processed so far.</param>

@@ -22,7 +22,10 @@ namespace Orchestrator.Backtest;
 /// event, as in paper trading). Recorded signals with a time before a market event are processed
 /// before it; those at the same time, right after it (they may have been made from it).</para>
 /// <para>With intraday data (two distinct event times less than a day apart have been seen), the
-/// venue expires the day's open Day orders at each change of UTC day. With daily or coarser data
+/// venue expires the day's open Day orders at each exchange's close when the engine has exchange
+/// calendars (<c>EngineOptions.UseExchangeCalendars</c>: 15:30 KST, 16:00 New York time with DST, 13:00 on
+/// a half day), else at each change of UTC day; risk refuses signals outside each exchange's session
+/// by the same calendar. With daily or coarser data
 /// it does not: an order made from a daily bar's close is for the next session and fills at the
 /// next bar's open, the usual convention (<see cref="TradingDayBoundary"/>, which the daemon's
 /// lock-step file replay shares). The equity curve has one point per distinct event time,
@@ -47,7 +50,7 @@ public sealed class BacktestRunner
     private long _events;
     private long _marketEvents;
     private long _lastTs = long.MinValue;
-    private TradingDayBoundary _days;
+    private readonly TradingDayBoundary _days;
     private int _nextSignal;
 
     public BacktestRunner(BacktestOptions options)
@@ -60,6 +63,7 @@ public sealed class BacktestRunner
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
         _exchange = new PaperExchange(options.Paper with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash) });
+        _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
     }
 
     /// <summary>The engine the backtest runs on (for inspection after the run).</summary>
@@ -121,9 +125,10 @@ public sealed class BacktestRunner
         if (tick.TsEventNs != _lastTs)
         {
             SampleEquity(); // everything at the previous moment is done
-            if (_days.Advance(tick.TsEventNs, out long endOfDayTsNs))
+            int ends = _days.Advance(tick.TsEventNs);
+            for (int i = 0; i < ends; i++)
             {
-                EndOfDay(endOfDayTsNs);
+                EndOfDay(_days.EndTsNs(i), _days.EndSymbols(i));
             }
 
             _lastTs = tick.TsEventNs;
@@ -150,16 +155,16 @@ public sealed class BacktestRunner
         ReplaySignalsAt(tick.TsEventNs);
     }
 
-    private void EndOfDay(long tsNs)
+    private void EndOfDay(long tsNs, bool[]? symbols)
     {
         if (_gateway is not null)
         {
-            _gateway.EndOfDay(tsNs);
+            _gateway.EndOfDay(tsNs, symbols);
             Quiet();
         }
         else
         {
-            _exchange.EndOfDay(tsNs, _reports);
+            _exchange.EndOfDay(tsNs, symbols, _reports);
             DrainReports();
         }
     }
@@ -193,7 +198,7 @@ public sealed class BacktestRunner
         long signalId = _nextSignal; // the recorded signal's index in the file order
         if (_gateway is not null)
         {
-            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, signal.PriceRaw, signalId, signal.Source ?? _signalSource, null, signal.TsNs);
+            _engine.PublishSignal(symbolId, signal.Side, confidencePpm, new SignalIntent { LimitRaw = signal.PriceRaw, Exits = signal.Exits }, signalId, signal.Source ?? _signalSource, null, signal.TsNs);
             Quiet();
             return;
         }
@@ -204,6 +209,7 @@ public sealed class BacktestRunner
         e.SignalSide = signal.Side;
         e.ConfidencePpm = confidencePpm;
         e.SignalPriceRaw = signal.PriceRaw;
+        e.Exits = signal.Exits;
         e.SignalId = signalId;
         e.SourceId = _engine.Sources.Intern(signal.Source ?? _signalSource);
         e.TsEventNs = signal.TsNs;

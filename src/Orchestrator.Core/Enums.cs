@@ -208,4 +208,10 @@ public enum RejectReason : byte
 
     /// <summary>The order's time in force or type is not one the symbol's venue or session takes (e.g. opg outside the pre-open).</summary>
     UnsupportedOrder,
+
+    /// <summary>
+    /// On a Rejected report: an order in doubt (its answer lost, or recovered after a crash) that the venue's records
+    /// still did not show after the grace — it never reached the venue (the order groups place such an exit again, once).
+    /// </summary>
+    NeverPlaced,
 }

@@ -38,20 +38,28 @@ public sealed record InstrumentInfo
 
 /// <summary>
 /// <see cref="InstrumentInfo"/> per symbol id of a <see cref="SymbolTable"/>: configured entries, the rest
-/// by <see cref="InstrumentInfo.Default"/>. Built once at start-up, then read-only (safe to share).
+/// by <see cref="InstrumentInfo.Default"/> traded on the default venue. An instrument whose
+/// <see cref="InstrumentInfo.Capabilities"/> are None gets its venue's (<see cref="VenueCapabilityTable"/>).
+/// Built once at start-up, then read-only (safe to share).
 /// </summary>
 public sealed class InstrumentTable
 {
     private readonly InstrumentInfo[] _byId;
 
-    public InstrumentTable(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured = null)
+    /// <param name="symbols">The engine's symbols.</param>
+    /// <param name="configured">Configured instruments by symbol.</param>
+    /// <param name="defaultVenue">The venue of symbols not configured (the daemon's broker adapter: "paper", "kis", "alpaca").</param>
+    public InstrumentTable(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured = null, string defaultVenue = "paper")
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _byId = new InstrumentInfo[symbols.Count];
         for (int i = 0; i < symbols.Count; i++)
         {
             string name = symbols.Names[i];
-            _byId[i] = configured is not null && configured.TryGetValue(name, out InstrumentInfo? info) ? info : InstrumentInfo.Default(name);
+            InstrumentInfo info = configured is not null && configured.TryGetValue(name, out InstrumentInfo? given)
+                ? given
+                : InstrumentInfo.Default(name) with { Venue = defaultVenue };
+            _byId[i] = info.Capabilities == VenueCapabilities.None ? info with { Capabilities = VenueCapabilityTable.Of(info.Venue) } : info;
         }
     }
 

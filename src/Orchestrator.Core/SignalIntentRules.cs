@@ -2,12 +2,14 @@ namespace Orchestrator.Core;
 
 /// <summary>
 /// The rules every edge that takes signals applies to the order intent, in one place (wire and JSON
-/// names: <c>order_type</c> market|limit|stop|stop_limit, <c>limit_price</c> (alias <c>price</c>),
-/// <c>stop_price</c>, <c>tif</c> day|gtc|ioc|fok, <c>quantity</c> an integer &gt; 0): a limit order needs
-/// a limit price, a stop order a stop price, a stop-limit both, a market order neither. Without an
-/// order type the prices decide (none = market, limit price = limit, stop price = stop, both = stop-limit).
+/// names: <c>order_type</c> market|limit|stop|stop_limit|trailing_stop, <c>limit_price</c> (alias
+/// <c>price</c>), <c>stop_price</c>, <c>tif</c> day|gtc|ioc|fok|opg|cls, <c>quantity</c> an integer
+/// &gt; 0): a limit order needs a limit price, a stop order a stop price, a stop-limit both, a market
+/// and a trailing-stop order neither (a trailing stop needs a trail instead). Without an order type the
+/// prices decide (none = market, limit price = limit, stop price = stop, both = stop-limit). The
+/// protective exits and the amend/cancel actions (issue 19) are checked by <see cref="CheckAll"/>.
 /// </summary>
-public static class SignalIntentRules
+public static partial class SignalIntentRules
 {
     /// <summary>Largest quantity a signal may ask for.</summary>
     public const long MaxQuantity = 1_000_000_000;
@@ -32,6 +34,7 @@ public static class SignalIntentRules
         OrderType.Limit => limitRaw > 0 && stopRaw == 0,
         OrderType.Stop => limitRaw == 0 && stopRaw > 0,
         OrderType.StopLimit => limitRaw > 0 && stopRaw > 0,
+        OrderType.TrailingStop => limitRaw == 0 && stopRaw == 0,
         _ => false,
     };
 
@@ -71,17 +74,17 @@ public static class SignalIntentRules
     {
         SignalIntentProblem.LimitPriceRequired => "limit_price: required for order_type limit and stop_limit",
         SignalIntentProblem.StopPriceRequired => "stop_price: required for order_type stop and stop_limit",
-        SignalIntentProblem.LimitPriceNotAllowed => "limit_price: not allowed for order_type market and stop",
-        SignalIntentProblem.StopPriceNotAllowed => "stop_price: not allowed for order_type market and limit",
+        SignalIntentProblem.LimitPriceNotAllowed => "limit_price: not allowed for order_type market, stop and trailing_stop",
+        SignalIntentProblem.StopPriceNotAllowed => "stop_price: not allowed for order_type market, limit and trailing_stop",
         SignalIntentProblem.PriceAndLimitPrice => "limit_price: give price or limit_price, not both",
-        _ => "none",
+        _ => OrderMessage(problem),
     };
 
     /// <summary>Message of an order type that is none of the four.</summary>
-    public const string OrderTypeInvalidMessage = "order_type: must be market, limit, stop or stop_limit";
+    public const string OrderTypeInvalidMessage = "order_type: must be market, limit, stop, stop_limit or trailing_stop";
 
     /// <summary>Message of a time in force that is none of the four.</summary>
-    public const string TifInvalidMessage = "tif: must be day, gtc, ioc or fok";
+    public const string TifInvalidMessage = "tif: must be day, gtc, ioc, fok, opg or cls";
 
     /// <summary>Message of a quantity that is not a whole number in range.</summary>
     public const string QuantityInvalidMessage = "quantity: must be an integer from 1 to 1000000000";
@@ -92,7 +95,7 @@ public static class SignalIntentRules
     /// <summary>Message of a stop price out of range.</summary>
     public const string StopPriceOutOfRangeMessage = "stop_price: must be between 0 and 1000000000 (0 = none)";
 
-    /// <summary>"market", "limit", "stop", "stop_limit" in any case (surrounding spaces ignored).</summary>
+    /// <summary>"market", "limit", "stop", "stop_limit", "trailing_stop" in any case (surrounding spaces ignored).</summary>
     public static bool TryParseOrderType(ReadOnlySpan<char> text, out OrderType type)
     {
         ReadOnlySpan<char> t = text.Trim();
@@ -120,10 +123,16 @@ public static class SignalIntentRules
             return true;
         }
 
+        if (t.Equals("trailing_stop", StringComparison.OrdinalIgnoreCase))
+        {
+            type = OrderType.TrailingStop;
+            return true;
+        }
+
         return false;
     }
 
-    /// <summary>"day", "gtc", "ioc", "fok" in any case (surrounding spaces ignored).</summary>
+    /// <summary>"day", "gtc", "ioc", "fok", "opg", "cls" in any case (surrounding spaces ignored).</summary>
     public static bool TryParseTif(ReadOnlySpan<char> text, out TimeInForce tif)
     {
         ReadOnlySpan<char> t = text.Trim();
@@ -151,24 +160,39 @@ public static class SignalIntentRules
             return true;
         }
 
+        if (t.Equals("opg", StringComparison.OrdinalIgnoreCase))
+        {
+            tif = TimeInForce.Opg;
+            return true;
+        }
+
+        if (t.Equals("cls", StringComparison.OrdinalIgnoreCase))
+        {
+            tif = TimeInForce.Cls;
+            return true;
+        }
+
         return false;
     }
 
-    /// <summary>The wire name of an order type ("market", "limit", "stop", "stop_limit").</summary>
+    /// <summary>The wire name of an order type ("market", "limit", "stop", "stop_limit", "trailing_stop").</summary>
     public static string OrderTypeName(OrderType type) => type switch
     {
         OrderType.Limit => "limit",
         OrderType.Stop => "stop",
         OrderType.StopLimit => "stop_limit",
+        OrderType.TrailingStop => "trailing_stop",
         _ => "market",
     };
 
-    /// <summary>The wire name of a time in force ("day", "gtc", "ioc", "fok").</summary>
+    /// <summary>The wire name of a time in force ("day", "gtc", "ioc", "fok", "opg", "cls").</summary>
     public static string TifName(TimeInForce tif) => tif switch
     {
         TimeInForce.Gtc => "gtc",
         TimeInForce.Ioc => "ioc",
         TimeInForce.Fok => "fok",
+        TimeInForce.Opg => "opg",
+        TimeInForce.Cls => "cls",
         _ => "day",
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Disruptor;
 using Disruptor.Dsl;
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Handlers;
 using Orchestrator.Engine.Options;
@@ -49,11 +50,13 @@ public sealed class TradingEngine
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
-        Instruments = new InstrumentTable(Symbols, options.Instruments);
+        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
+        Calendars = options.UseExchangeCalendars ? ExchangeCalendars.BySymbol(Instruments) : null;
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
-        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash));
+        var currencies = new Currencies(options.BaseCurrency, options.FxRates, Instruments);
+        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash), currencies, StartingCashByCurrency(options, currencies));
         // With a journal, the id base its first session recorded: recovery must rebuild the same ids.
         long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
         Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
@@ -80,8 +83,9 @@ public sealed class TradingEngine
         var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
         Consolidation = consolidator.Any ? consolidator : null;
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation);
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
+        Sizing.Shorts = new ShortRules(Symbols, options.Instruments);
         if (agentLimits.Any)
         {
             Sizing.AgentLimits = agentLimits;
@@ -89,6 +93,7 @@ public sealed class TradingEngine
         }
 
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters, Agents);
+        OrderManager.UseInstruments(Instruments); // which symbols' venues hold brackets, trailing stops, amends natively (issue 19)
         Strategies = options.Strategies.Count > 0 ? new StrategyHost(this, options.Strategies) : null;
         foreach (global::Orchestrator.Strategies.StrategyRegistration strategy in options.Strategies)
         {
@@ -183,6 +188,12 @@ public sealed class TradingEngine
 
     /// <summary>Exchange, currency, venue and short rules per symbol id (issue 19).</summary>
     public InstrumentTable Instruments { get; }
+
+    /// <summary>
+    /// The exchange calendar of each symbol id when <see cref="EngineOptions.UseExchangeCalendars"/> is on
+    /// (null for a symbol whose exchange has none); null when sessions follow the UTC rules.
+    /// </summary>
+    public ExchangeCalendar?[]? Calendars { get; }
 
     /// <summary>
     /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources
@@ -511,6 +522,21 @@ public sealed class TradingEngine
         RiskParameterMailbox.AdvancePast(Risk.AppliedParametersVersion);
     }
 
+    /// <summary>The configured starting cash of the non-base currencies, by currency id (index 0, the base, is 0 here).</summary>
+    private static long[] StartingCashByCurrency(EngineOptions options, Currencies currencies)
+    {
+        var cash = new long[currencies.Count];
+        foreach ((string code, decimal amount) in options.StartingCashByCurrency ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, decimal>.Empty)
+        {
+            if (currencies.IdOf(code) is > Currencies.Base and int id)
+            {
+                cash[id] = FixedPoint.FromDecimal(amount);
+            }
+        }
+
+        return cash;
+    }
+
     private SnapshotLayout MeasureLayout()
     {
         StateWriter signal = StateWriter.Counting(), risk = StateWriter.Counting(), sizing = StateWriter.Counting(), orders = StateWriter.Counting();
@@ -592,6 +618,9 @@ public sealed class TradingEngine
             slot.SignalStopRaw = intent.StopRaw;
             slot.SignalTif = intent.Tif;
             slot.SignalQuantity = intent.Quantity;
+            slot.Action = intent.Action;
+            slot.TargetOrderId = intent.TargetOrderId;
+            slot.Exits = intent.Exits;
             slot.SignalId = signalId;
             slot.SourceId = sourceId;
             slot.ReasonId = reasonId;

@@ -1,3 +1,5 @@
+using Orchestrator.Core;
+
 namespace Orchestrator.Strategies;
 
 /// <summary>
@@ -62,6 +64,18 @@ public interface IStrategyContext
     /// result says what happened.
     /// </summary>
     SubmitResult Submit(in StrategySignal signal);
+
+    /// <summary>
+    /// Changes the strategy's own open order <paramref name="orderId"/> (issue 19): its total quantity,
+    /// limit price and/or stop price (raw units; 0 = unchanged). Risk re-checks an amend that adds
+    /// quantity or moves the price; the result and <see cref="IStrategy.OnOrderUpdate"/> say what happened.
+    /// </summary>
+    SubmitResult Amend(int symbolId, long orderId, long quantity = 0, long limitPriceRaw = 0, long stopPriceRaw = 0) =>
+        Submit(new StrategySignal { SymbolId = symbolId, Action = SignalAction.Amend, TargetOrderId = orderId, Quantity = quantity, LimitPriceRaw = limitPriceRaw, StopPriceRaw = stopPriceRaw });
+
+    /// <summary>Cancels what is left of the strategy's own open order <paramref name="orderId"/> (issue 19).</summary>
+    SubmitResult Cancel(int symbolId, long orderId) =>
+        Submit(new StrategySignal { SymbolId = symbolId, Action = SignalAction.Cancel, TargetOrderId = orderId });
 
     /// <summary>
     /// Asks for <see cref="IStrategy.OnTimer"/> once event time reaches <paramref name="dueEventTimeNs"/>:

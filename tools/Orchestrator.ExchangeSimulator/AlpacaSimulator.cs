@@ -19,13 +19,15 @@ namespace Orchestrator.ExchangeSimulator;
 /// <para>Matching: a synthetic price per symbol (<see cref="SetPrice"/>, default
 /// <see cref="DefaultPrice"/>) moves a few cents on every market-data tick streamed. Market orders
 /// fill at once at that price; limit orders fill when the price reaches the limit; stop orders
-/// trigger when it crosses the stop. Fills move cash and positions together; IOC/FOK orders that
-/// cannot fill at once are canceled. No partial fills.</para>
+/// trigger when it crosses the stop; trailing stops follow the best price. Fills move cash and
+/// positions together; IOC/FOK orders that cannot fill at once are canceled; opg/cls orders are
+/// taken as day orders (the simulator has no auctions). No partial fills. Order classes bracket,
+/// oto and oco are held as Alpaca holds them (AlpacaSimulator.Groups.cs).</para>
 /// <para>It counts what it was asked (HTTP requests, order requests, orders created per
 /// <c>client_order_id</c>, connections, log-ins, subscribes) and injects faults on demand, so
 /// tests can prove an order is never created twice and a feed recovers.</para>
 /// </remarks>
-public sealed class AlpacaSimulator : IAsyncDisposable
+public sealed partial class AlpacaSimulator : IAsyncDisposable
 {
     public const string KeyId = "SIM-ALPACA-KEY";
     public const string SecretKey = "SIM-ALPACA-SECRET";
@@ -223,6 +225,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             }
         });
         app.MapDelete("/v2/orders/{id}", CancelAsync);
+        app.MapPatch("/v2/orders/{id}", ReplaceAsync); // AlpacaSimulator.Amend.cs
         app.MapGet("/v2/account", Account);
         app.MapGet("/v2/positions", Positions);
     }
@@ -249,7 +252,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             body = null;
         }
 
-        if (!TryReadOrder(body, out SimOrder? order, out string? invalid))
+        if (!TryReadOrder(body, out SimOrder? order, out string? invalid) || !TryReadGroup(body!, order!, out invalid))
         {
             return Results.Json(Error(40010001, invalid!), statusCode: 422);
         }
@@ -270,6 +273,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             }
 
             _orders[order.Id] = order;
+            BookLegs(order);
             if (order.ClientOrderId.Length > 0)
             {
                 _byClientId[order.ClientOrderId] = order;
@@ -280,6 +284,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             if (TryFill(order, price) is { } fill)
             {
                 events.Add(fill);
+                events.AddRange(AfterFill(order));
             }
             else if (order.TimeInForce is "ioc" or "fok")
             {
@@ -312,8 +317,9 @@ public sealed class AlpacaSimulator : IAsyncDisposable
         invalid = symbol is null or { Length: 0 } ? "symbol is required"
             : !wholeQuantity || quantity <= 0 ? "qty must be a positive whole number given as a string"
             : side is not ("buy" or "sell") ? "side must be buy or sell"
-            : type is not ("market" or "limit" or "stop" or "stop_limit") ? "invalid order type"
-            : tif is not ("day" or "gtc" or "ioc" or "fok") ? "invalid time_in_force"
+            : type is not ("market" or "limit" or "stop" or "stop_limit" or "trailing_stop") ? "invalid order type"
+            : tif is not ("day" or "gtc" or "ioc" or "fok" or "opg" or "cls") ? "invalid time_in_force"
+            : type == "trailing_stop" && Price("trail_price") is null == Price("trail_percent") is null ? "trailing_stop needs exactly one of trail_price and trail_percent"
             : type is "limit" or "stop_limit" && Price("limit_price") is null ? "limit_price is required"
             : type is "stop" or "stop_limit" && Price("stop_price") is null ? "stop_price is required"
             : null;
@@ -322,13 +328,18 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             return false;
         }
 
-        order = new SimOrder(Guid.NewGuid().ToString(), Text("client_order_id") ?? string.Empty, symbol!, side!, quantity, type, tif, Price("limit_price"), Price("stop_price"));
+        order = new SimOrder(Guid.NewGuid().ToString(), Text("client_order_id") ?? string.Empty, symbol!, side!, quantity, type, tif, Price("limit_price"), Price("stop_price"))
+        {
+            TrailPrice = Price("trail_price"),
+            TrailPercent = Price("trail_percent"),
+        };
         return true;
     }
 
     private async Task<IResult> CancelAsync(string id)
     {
         JsonObject update;
+        List<JsonObject> legs;
         lock (_book)
         {
             if (!_orders.TryGetValue(id, out SimOrder? order))
@@ -344,9 +355,10 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             order.Status = "canceled";
             order.UpdatedAt = DateTimeOffset.UtcNow;
             update = TradeUpdate("canceled", order, null);
+            legs = CancelLegs(order);
         }
 
-        await BroadcastAsync([update]).ConfigureAwait(false);
+        await BroadcastAsync([update, .. legs]).ConfigureAwait(false);
         return Results.NoContent();
     }
 
@@ -400,6 +412,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
         }
 
         bool buy = order.Side == "buy";
+        Trail(order, price);
         if (order.StopPrice is { } stop && !order.Triggered)
         {
             if (buy ? price < stop : price > stop)
@@ -447,11 +460,12 @@ public sealed class AlpacaSimulator : IAsyncDisposable
     {
         var events = new List<JsonObject>();
         decimal price = PriceOf(symbol);
-        foreach (SimOrder order in _orders.Values)
+        foreach (SimOrder order in _orders.Values.ToList())
         {
             if (order.Symbol == symbol && TryFill(order, price) is { } fill)
             {
                 events.Add(fill);
+                events.AddRange(AfterFill(order));
             }
         }
 
@@ -743,7 +757,25 @@ public sealed class AlpacaSimulator : IAsyncDisposable
 
         public decimal? LimitPrice { get; } = limitPrice;
 
-        public decimal? StopPrice { get; } = stopPrice;
+        /// <summary>The stop trigger; a trailing stop's moves with the best price.</summary>
+        public decimal? StopPrice { get; set; } = stopPrice;
+
+        /// <summary>A trailing stop's trail in dollars, or (<see cref="TrailPercent"/>) in percent of the best price.</summary>
+        public decimal? TrailPrice { get; init; }
+
+        public decimal? TrailPercent { get; init; }
+
+        /// <summary>A trailing stop's best price since it was placed (Alpaca's <c>hwm</c>).</summary>
+        public decimal? HighWater { get; set; }
+
+        /// <summary>simple, bracket, oto or oco.</summary>
+        public string OrderClass { get; set; } = "simple";
+
+        /// <summary>The entry (bracket, oto) or the take-profit (oco) this leg belongs to; null for a parent.</summary>
+        public SimOrder? Parent { get; set; }
+
+        /// <summary>The exits a bracket/oto entry or an oco take-profit holds.</summary>
+        public List<SimOrder> Legs { get; } = [];
 
         public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -751,7 +783,7 @@ public sealed class AlpacaSimulator : IAsyncDisposable
 
         public DateTimeOffset? FilledAt { get; set; }
 
-        /// <summary>new, filled or canceled.</summary>
+        /// <summary>new, held (a leg waiting for its entry's fill), filled or canceled.</summary>
         public string Status { get; set; } = "new";
 
         public bool Triggered { get; set; }
@@ -781,6 +813,11 @@ public sealed class AlpacaSimulator : IAsyncDisposable
             ["stop_price"] = StopPrice is { } stop ? Money(stop) : null,
             ["status"] = Status,
             ["extended_hours"] = false,
+            ["order_class"] = OrderClass == "simple" ? string.Empty : OrderClass,
+            ["trail_price"] = TrailPrice is { } trail ? Money(trail) : null,
+            ["trail_percent"] = TrailPercent is { } percent ? Money(percent) : null,
+            ["hwm"] = HighWater is { } hwm ? Money(hwm) : null,
+            ["legs"] = Legs.Count == 0 ? null : new JsonArray([.. Legs.Select(l => (JsonNode)l.ToJson())]),
         };
     }
 

@@ -10,7 +10,7 @@ namespace Orchestrator.ExchangeSimulator;
 /// USD wallet (cash and positions each), and the day's orders with cumulative fills.
 /// </summary>
 /// <remarks>
-/// <para>Matching: a market order (ORD_DVSN "01", domestic only) fills at once, whole, at the current
+/// <para>Matching: a market order (ORD_DVSN "01", domestic only; IOC/FOK kinds in KisSimulator.OrderTypes.cs) fills at once, whole, at the current
 /// price. A limit order ("00") fills while the price crosses it — buy when price &lt;= limit, sell when
 /// price &gt;= limit — at the current price, so at the limit or better; at most
 /// <see cref="MaxFillPerMatch"/> shares per price move (0 = all), which makes partial fills and

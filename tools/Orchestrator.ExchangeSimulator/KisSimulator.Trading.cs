@@ -20,7 +20,7 @@ public sealed partial class KisSimulator
     public int DailyPageSize { get; set; } = 100;
 
     /// <summary>What an order request asks for, once its fields are read.</summary>
-    private readonly record struct OrderAsk(string Symbol, string? Exchange, bool Buy, bool Market, long Quantity, decimal Limit);
+    private readonly record struct OrderAsk(string Symbol, string? Exchange, bool Buy, bool Market, long Quantity, decimal Limit, Immediacy Immediacy = Immediacy.None);
 
     /// <summary><c>POST /uapi/domestic-stock/v1/trading/order-cash</c>.</summary>
     private Task<IResult> PlaceOrderAsync(HttpContext context) => TakeOrderAsync(context, s_cashOrderTrIds, s_cashOrderFields, ReadCashOrder);
@@ -93,7 +93,15 @@ public sealed partial class KisSimulator
             body["tr_id"] = trId;
             _orders.Enqueue(body);
             PublishNotice(order, NoticeKind.Accepted, 0, 0);
-            MatchNewOrder(order);
+            if (ask.Immediacy == Immediacy.None)
+            {
+                MatchNewOrder(order);
+            }
+            else
+            {
+                MatchImmediately(order, ask.Immediacy);
+            }
+
             answer = Accepted(order.Odno);
             odno = order.Odno;
         }
@@ -131,12 +139,12 @@ public sealed partial class KisSimulator
             return (null, Fail("APBK0917", "주문수량을 확인하세요."));
         }
 
-        if (kind is not ("00" or "01") || !TryQuantity(body["ORD_UNPR"], out long limit) || (kind == "00" && limit <= 0))
+        if (CashOrderKind(kind) is not { } parsed || !TryQuantity(body["ORD_UNPR"], out long limit) || (!parsed.Market && limit <= 0))
         {
             return (null, Fail("APBK1680", "주문구분 또는 주문단가를 확인하세요."));
         }
 
-        return (new OrderAsk(body["PDNO"]!.GetValue<string>(), null, trId.EndsWith("0012U", StringComparison.Ordinal), kind == "01", quantity, limit), null);
+        return (new OrderAsk(body["PDNO"]!.GetValue<string>(), null, trId.EndsWith("0012U", StringComparison.Ordinal), parsed.Market, quantity, limit, parsed.Immediacy), null);
     }
 
     /// <summary>A US order's fields; a wrong exchange, kind or price is refused with APBK1680 (the simulator's choice, as for domestic).</summary>

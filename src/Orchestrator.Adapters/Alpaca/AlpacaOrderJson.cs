@@ -55,6 +55,43 @@ internal static class AlpacaOrderJson
         _ => (VenueOrderStatus.Open, "unknown Alpaca status '" + status + "'"),
     };
 
+    /// <summary>
+    /// The legs of an order answer (<c>legs</c> of a bracket, oto or oco): a limit leg is the take-profit, a
+    /// stop or stop-limit leg the stop-loss, a trailing_stop leg the trailing stop. Unreadable legs are
+    /// skipped (the poll then judges them).
+    /// </summary>
+    public static IReadOnlyList<VenueLeg> ReadLegs(JsonElement order)
+    {
+        if (!order.TryGetProperty("legs", out JsonElement legs) || legs.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        var read = new List<VenueLeg>(legs.GetArrayLength());
+        foreach (JsonElement leg in legs.EnumerateArray())
+        {
+            (OrderGroupRole role, OrderType type) = String(leg, "type") switch
+            {
+                "limit" => (OrderGroupRole.TakeProfit, OrderType.Limit),
+                "stop" => (OrderGroupRole.StopLoss, OrderType.Stop),
+                "stop_limit" => (OrderGroupRole.StopLoss, OrderType.StopLimit),
+                "trailing_stop" => (OrderGroupRole.TrailingStop, OrderType.TrailingStop),
+                _ => (OrderGroupRole.None, OrderType.Market),
+            };
+            if (role != OrderGroupRole.None
+                && String(leg, "id") is { Length: > 0 } id
+                && ParseSide(String(leg, "side")) is { } side
+                && TryWholeShares(leg, "qty", out long quantity)
+                && TryDecimal(leg, "limit_price", out decimal limit)
+                && TryDecimal(leg, "stop_price", out decimal stop))
+            {
+                read.Add(new VenueLeg(id, role, side, type, quantity, FixedPoint.FromDecimal(limit), FixedPoint.FromDecimal(stop)));
+            }
+        }
+
+        return read;
+    }
+
     public static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

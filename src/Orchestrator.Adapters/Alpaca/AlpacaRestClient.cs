@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NLog;
 using Orchestrator.Adapters.Venues;
-using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.Alpaca;
 
@@ -26,7 +25,7 @@ namespace Orchestrator.Adapters.Alpaca;
 /// (with its <see cref="HttpClient.BaseAddress"/>, e.g. https://paper-api.alpaca.markets/) is the
 /// caller's to own.</para>
 /// </remarks>
-public sealed class AlpacaRestClient : IVenueClient
+public sealed partial class AlpacaRestClient : IVenueClient
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Alpaca");
 
@@ -50,18 +49,18 @@ public sealed class AlpacaRestClient : IVenueClient
     public async Task<VenuePlaceResult> PlaceAsync(VenueOrderRequest order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
+        if (AlpacaOrderClass.Unsupported(order) is { } unsupported)
+        {
+            return VenuePlaceResult.Refused(VenueRejectCodes.Unsupported, unsupported); // never sent: Alpaca has no such order
+        }
+
         using HttpRequestMessage request = NewRequest(HttpMethod.Post, "v2/orders");
         request.Content = new StringContent(OrderBody(order).ToJsonString(), System.Text.Encoding.UTF8, "application/json");
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         using JsonDocument? body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            if (body is not null && AlpacaOrderJson.String(body.RootElement, "id") is { Length: > 0 } id)
-            {
-                return VenuePlaceResult.Taken(id);
-            }
-
-            throw body is null ? Unreadable("order answer is not JSON", response.StatusCode) : Malformed("order answer without an id", response.StatusCode);
+            return TakenOrThrow(body, response.StatusCode, "order") with { Legs = AlpacaOrderJson.ReadLegs(body!.RootElement) };
         }
 
         (string? code, string? message) = Error(body);
@@ -228,41 +227,7 @@ public sealed class AlpacaRestClient : IVenueClient
     }
 
     /// <summary>The <c>POST /v2/orders</c> body: quantities and prices as decimal strings.</summary>
-    internal static JsonObject OrderBody(VenueOrderRequest order)
-    {
-        var body = new JsonObject
-        {
-            ["symbol"] = order.Symbol,
-            ["qty"] = order.Quantity.ToString(CultureInfo.InvariantCulture),
-            ["side"] = order.Side == Side.Buy ? "buy" : "sell",
-            ["type"] = order.Type switch
-            {
-                OrderType.Limit => "limit",
-                OrderType.Stop => "stop",
-                OrderType.StopLimit => "stop_limit",
-                _ => "market",
-            },
-            ["time_in_force"] = order.TimeInForce switch
-            {
-                TimeInForce.Gtc => "gtc",
-                TimeInForce.Ioc => "ioc",
-                TimeInForce.Fok => "fok",
-                _ => "day",
-            },
-            ["client_order_id"] = order.ClientOrderId.ToString(CultureInfo.InvariantCulture),
-        };
-        if (order.Type is OrderType.Limit or OrderType.StopLimit)
-        {
-            body["limit_price"] = FixedPoint.Format(order.LimitPriceRaw);
-        }
-
-        if (order.Type is OrderType.Stop or OrderType.StopLimit)
-        {
-            body["stop_price"] = FixedPoint.Format(order.StopPriceRaw);
-        }
-
-        return body;
-    }
+    internal static JsonObject OrderBody(VenueOrderRequest order) => AlpacaOrderClass.Body(order);
 
     private HttpRequestMessage NewRequest(HttpMethod method, string relative)
     {

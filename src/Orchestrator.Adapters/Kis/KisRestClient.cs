@@ -331,13 +331,22 @@ public sealed class KisRestClient : IDisposable
     /// is positive, market otherwise. Fields are the upper-case strings KIS expects.
     /// </summary>
     /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the order may or may not be booked.</exception>
-    public Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, CancellationToken cancellationToken)
+    public Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, CancellationToken cancellationToken) =>
+        PlaceCashOrderAsync(symbol, side, quantity, limitPriceKrw, limitPriceKrw > 0 ? "00" : "01", cancellationToken);
+
+    /// <summary>
+    /// Places a domestic cash order with the ORD_DVSN <paramref name="orderDivision"/> (see
+    /// <see cref="KisOrderDivision"/>: 00/01 day limit/market, 11/12 IOC/FOK limit, 13/14 IOC/FOK market).
+    /// </summary>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the order may or may not be booked.</exception>
+    public Task<KisOrderResult> PlaceCashOrderAsync(string symbol, Side side, long quantity, long limitPriceKrw, string orderDivision, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderDivision);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         JsonObject body = AccountBody(
             ("PDNO", symbol),
-            ("ORD_DVSN", limitPriceKrw > 0 ? "00" : "01"),
+            ("ORD_DVSN", orderDivision),
             ("ORD_QTY", Text(quantity)),
             ("ORD_UNPR", Text(limitPriceKrw > 0 ? limitPriceKrw : 0)));
         return SendOrderAsync("uapi/domestic-stock/v1/trading/order-cash", body, CashOrderTrId(side, _credentials.RealAccount), cancellationToken);

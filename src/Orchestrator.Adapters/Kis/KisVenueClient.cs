@@ -30,7 +30,7 @@ namespace Orchestrator.Adapters.Kis;
 /// <para>Stop orders and IOC/FOK are not offered here: they are refused with a clear reason rather
 /// than sent as something else.</para>
 /// </remarks>
-public sealed class KisVenueClient : IVenueClient
+public sealed partial class KisVenueClient : IVenueClient
 {
     private static readonly TimeSpan KoreaOffset = TimeSpan.FromHours(9);
     private static readonly TimeZoneInfo s_newYork = TimeZoneInfo.TryFindSystemTimeZoneById("America/New_York", out TimeZoneInfo? zone)
@@ -87,12 +87,15 @@ public sealed class KisVenueClient : IVenueClient
     public async Task<VenuePlaceResult> PlaceAsync(VenueOrderRequest order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        if (order.Type is OrderType.Stop or OrderType.StopLimit || order.TimeInForce != TimeInForce.Day)
+        bool domestic = KisMarkets.IsDomestic(order.Symbol);
+        if (KisOrderDivision.Of(domestic, order.Type, order.TimeInForce) is not { } division || (order.GroupRole == OrderGroupRole.Entry && order.Exits.Any))
         {
-            return VenuePlaceResult.Refused("UNSUPPORTED", $"KIS orders here are day market or limit orders; {order.Type} {order.TimeInForce} was not sent");
+            string what = order.Exits.Any ? $"{order.Type} {order.TimeInForce} with venue-held exits" : $"{order.Type} {order.TimeInForce}";
+            return VenuePlaceResult.Refused(VenueRejectCodes.Unsupported, domestic
+                ? $"KIS domestic orders are market or limit, day, IOC or FOK; {what} was not sent"
+                : $"KIS overseas orders are day limit orders; {what} was not sent");
         }
 
-        bool domestic = KisMarkets.IsDomestic(order.Symbol);
         decimal priceUsd = 0;
         if (!domestic && !TryUsPrice(order, out priceUsd, out string? why))
         {
@@ -115,7 +118,7 @@ public sealed class KisVenueClient : IVenueClient
 
         _firstSent.TryAdd(order.ClientOrderId, _time.GetUtcNow());
         KisOrderResult result = domestic
-            ? await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0, ct), cancellationToken).ConfigureAwait(false)
+            ? await Call(ct => _rest.PlaceCashOrderAsync(order.Symbol, order.Side, order.Quantity, order.Type == OrderType.Limit ? WholeWon(order.LimitPriceRaw, order.Side) : 0, division, ct), cancellationToken).ConfigureAwait(false)
             : await Call(ct => _rest.PlaceOverseasOrderAsync(ExchangeOf(order.Symbol), order.Symbol, order.Side, order.Quantity, priceUsd, ct), cancellationToken).ConfigureAwait(false);
         if (!result.Accepted || string.IsNullOrEmpty(result.OrderNumber))
         {
@@ -199,7 +202,8 @@ public sealed class KisVenueClient : IVenueClient
             rows.AddRange(await ReadAsync(list, cancellationToken).ConfigureAwait(false));
         }
 
-        // Revise/cancel requests are rows of their own pointing at the original (orgn_odno).
+        // Revise/cancel requests are rows of their own pointing at the original (orgn_odno). A revision still
+        // working or filled is an order; a canceled one is told from a cancel's row by being one this client made.
         var canceledOriginals = new HashSet<string>(StringComparer.Ordinal);
         foreach (KisDailyOrder row in rows)
         {
@@ -212,9 +216,9 @@ public sealed class KisVenueClient : IVenueClient
         var states = new List<VenueOrderState>(rows.Count);
         foreach (KisDailyOrder row in rows.OrderBy(r => r.OrderNumber, StringComparer.Ordinal))
         {
-            if (!string.IsNullOrEmpty(row.OriginalOrderNumber))
+            if (!string.IsNullOrEmpty(row.OriginalOrderNumber) && row.Canceled && !_revisions.ContainsKey(row.OrderNumber))
             {
-                continue;
+                continue; // a cancel request's own row; a revision (code 01) is an order of its own (issue 19)
             }
 
             long filled = Math.Min(row.FilledQuantity, row.OrderedQuantity);

@@ -70,6 +70,18 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
                 ExitAndPublish();
             }
         }
+        else if (data.Kind == OrderCommandKind.AmendOrder)
+        {
+            EnterWithRoom();
+            try
+            {
+                Exchange.Amend(data, _outbox);
+            }
+            finally
+            {
+                ExitAndPublish();
+            }
+        }
     }
 
     public void OnMarketData(in MarketTick tick)
@@ -86,12 +98,15 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
     }
 
     /// <summary>Expires the day's open Day orders.</summary>
-    public void EndOfDay(long tsEventNs)
+    public void EndOfDay(long tsEventNs) => EndOfDay(tsEventNs, null);
+
+    /// <summary>Expires the open Day orders of <paramref name="symbols"/> (by id; null = all): one exchange's close.</summary>
+    public void EndOfDay(long tsEventNs, bool[]? symbols)
     {
         EnterWithRoom();
         try
         {
-            Exchange.EndOfDay(tsEventNs, _outbox);
+            Exchange.EndOfDay(tsEventNs, symbols, _outbox);
         }
         finally
         {
@@ -103,16 +118,19 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
     /// After a restart from a journal, before any market data: the paper account as the journal
     /// left it (cash, positions, last prices), and the orders the engine recovered as open —
     /// those the venue had accepted rest again quietly; those it never acknowledged are submitted
-    /// now (their answer comes as usual). Returns how many orders rest.
+    /// now (their answer comes as usual). An order whose cancel was in flight at the crash is canceled
+    /// now (the cancel is re-sent: its Canceled report follows); one whose amend was in flight
+    /// (<paramref name="openOrders"/>' Amend, an <see cref="OrderCommandKind.AmendOrder"/>) is amended
+    /// again (Replaced or AmendRejected follows). Returns how many orders rest.
     /// </summary>
-    public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged)> openOrders)
+    public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged, bool CancelPending, OrderCommand Amend)> openOrders)
     {
         ArgumentNullException.ThrowIfNull(openOrders);
         EnterWithRoom();
         try
         {
             Exchange.RestoreAccount(cashRaw, positions, lastPricesRaw);
-            foreach ((OrderCommand order, long leaves, bool acknowledged) in openOrders)
+            foreach ((OrderCommand order, long leaves, bool acknowledged, bool cancelPending, OrderCommand amend) in openOrders)
             {
                 if (_outbox.Free < MostReportsPerCall(Exchange.OpenOrderCount))
                 {
@@ -127,6 +145,15 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
                 else
                 {
                     Exchange.Submit(order, _outbox);
+                }
+
+                if (cancelPending)
+                {
+                    Exchange.Cancel(order.ClientOrderId, _outbox);
+                }
+                else if (amend.Kind == OrderCommandKind.AmendOrder)
+                {
+                    Exchange.Amend(amend, _outbox);
                 }
             }
 

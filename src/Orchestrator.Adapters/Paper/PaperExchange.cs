@@ -15,16 +15,18 @@ namespace Orchestrator.Adapters.Paper;
 /// sink are fine and see the state after the reported change.</para>
 /// <para><b>Time.</b> It never reads a clock. A report caused by market data carries that data's
 /// <c>TsEventNs</c>; accepts, cancels and rejects carry the latest market time seen (0 before any);
-/// expiries carry the time given to <see cref="EndOfDay"/>.</para>
+/// expiries carry the time given to <see cref="EndOfDay(long, bool[], IExecutionReportSink)"/>.</para>
 /// <para><b>Matching.</b> Orders never fill on submit; each market-data update fills the open
 /// orders of its symbol in arrival order, sharing the update's size among them. Buying power and
 /// position are checked at submit and reserved while the order is open; fills themselves are not
-/// re-checked, so a market buy that fills above its estimate can take cash below zero.</para>
+/// re-checked, so a market buy that fills above its estimate can take cash below zero. Order types
+/// and times in force beyond market/limit/stop/stop-limit and day/gtc/ioc/fok — trailing stops, opg,
+/// cls — are in PaperExchange.OrderTypes.cs.</para>
 /// <para><b>Memory.</b> Orders live in slots pre-allocated for <see cref="PaperExchangeOptions.MaxOpenOrders"/>,
 /// threaded on per-symbol and arrival intrusive lists; the id index is a dictionary pre-sized to the
 /// same capacity, so it never grows. Steady state allocates nothing.</para>
 /// </remarks>
-public sealed class PaperExchange
+public sealed partial class PaperExchange
 {
     private const int Nil = -1;
     private const long Unlimited = long.MaxValue;
@@ -260,7 +262,9 @@ public sealed class PaperExchange
             {
                 ref PaperOrderSlot order = ref _orders[slot];
                 int next = order.SymbolNext;
-                if (TryGetOpportunity(ref order, in tick, out long fillPriceRaw))
+                bool opportunity = TryGetOpportunity(ref order, in tick, out long fillPriceRaw);
+                TrailAfterBar(ref order, in tick);
+                if (opportunity)
                 {
                     ref long pool = ref sharedPool;
                     if (isQuote)
@@ -280,8 +284,17 @@ public sealed class PaperExchange
         }
     }
 
-    /// <summary>Expires every open Day order (an Expired report each, in arrival order, stamped <paramref name="tsEventNs"/>).</summary>
-    public void EndOfDay(long tsEventNs, IExecutionReportSink sink)
+    /// <summary>Expires every open Day order (an Expired report each, in arrival order, stamped <paramref name="tsEventNs"/>); fills marketable Cls orders first.</summary>
+    public void EndOfDay(long tsEventNs, IExecutionReportSink sink) => EndOfDay(tsEventNs, null, sink);
+
+    /// <summary>
+    /// The close of the symbols whose trading day ended (<paramref name="symbols"/> by id, as
+    /// <see cref="TradingDayBoundary"/> gives them: one exchange's close; null = every symbol): fills every
+    /// open Cls order that is marketable at the last price (market, or a limit the last price reaches),
+    /// then expires every open Day and Cls order (an Expired report each, in arrival order, stamped
+    /// <paramref name="tsEventNs"/>).
+    /// </summary>
+    public void EndOfDay(long tsEventNs, bool[]? symbols, IExecutionReportSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         Enter();
@@ -291,7 +304,15 @@ public sealed class PaperExchange
             while (slot != Nil)
             {
                 int next = _orders[slot].ArrivalNext;
-                if (_orders[slot].TimeInForce == TimeInForce.Day)
+                TimeInForce tif = _orders[slot].TimeInForce;
+                bool ends = symbols is null || ((uint)_orders[slot].SymbolId < (uint)symbols.Length && symbols[_orders[slot].SymbolId]);
+                if (ends && tif == TimeInForce.Cls && FillAtClose(slot, tsEventNs, sink))
+                {
+                    slot = next;
+                    continue;
+                }
+
+                if (ends && tif is TimeInForce.Day or TimeInForce.Cls)
                 {
                     Close(slot, ExecutionType.Expired, tsEventNs, sink);
                 }
@@ -328,10 +349,15 @@ public sealed class PaperExchange
             || order.Quantity <= 0
             || (uint)order.SymbolId >= (uint)_symbolHead.Length
             || order.Side is not (Side.Buy or Side.Sell)
-            || order.OrderType > OrderType.StopLimit
-            || order.TimeInForce > TimeInForce.Fok)
+            || order.OrderType > OrderType.TrailingStop
+            || order.TimeInForce > TimeInForce.Cls)
         {
             return RejectReason.BrokerRejected;
+        }
+
+        if (CheckOrderType(in order) is var unsupported && unsupported != RejectReason.None)
+        {
+            return unsupported;
         }
 
         bool hasLimit = order.OrderType is OrderType.Limit or OrderType.StopLimit;
@@ -385,6 +411,7 @@ public sealed class PaperExchange
         o.LeavesQuantity = order.Quantity;
         o.LimitPriceRaw = order.OrderType is OrderType.Limit or OrderType.StopLimit ? order.LimitPriceRaw : 0;
         o.StopPriceRaw = order.OrderType is OrderType.Stop or OrderType.StopLimit ? order.StopPriceRaw : 0;
+        AcceptTrail(ref o, in order);
         o.ReservePriceRaw = reservePriceRaw;
         o.ReservedCashRaw = reservedCashRaw;
         o.AcceptedTsNs = _lastTsNs;
@@ -450,9 +477,15 @@ public sealed class PaperExchange
     private bool TryGetOpportunity(ref PaperOrderSlot order, in MarketTick tick, out long fillPriceRaw)
     {
         fillPriceRaw = 0;
+        if (order.TimeInForce == TimeInForce.Cls)
+        {
+            return false; // only the close fills it (EndOfDay)
+        }
+
         bool isBuy = order.Side == Side.Buy;
-        bool isStop = order.OrderType is OrderType.Stop or OrderType.StopLimit;
-        bool actsAsMarket = order.OrderType is OrderType.Market or OrderType.Stop;
+        bool isStop = order.OrderType is OrderType.Stop or OrderType.StopLimit or OrderType.TrailingStop;
+        bool actsAsMarket = order.OrderType is OrderType.Market or OrderType.Stop or OrderType.TrailingStop;
+        Trail(ref order, in tick);
 
         if (tick.Kind == EventKind.Bar)
         {
@@ -540,7 +573,7 @@ public sealed class PaperExchange
             }
         }
 
-        if (order.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok)
+        if (order.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok or TimeInForce.Opg)
         {
             Close(slot, ExecutionType.Canceled, tsEventNs, sink);
         }

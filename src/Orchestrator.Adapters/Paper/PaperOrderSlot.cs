@@ -23,6 +23,13 @@ internal struct PaperOrderSlot
     public long LimitPriceRaw;
     public long StopPriceRaw;
 
+    /// <summary>Trailing stops: the trail as a price amount, or (<see cref="TrailPpm"/>) in millionths of the anchor.</summary>
+    public long TrailRaw;
+    public int TrailPpm;
+
+    /// <summary>Trailing stops: the best price since accept (a sell's high, a buy's low); 0 before any price.</summary>
+    public long TrailAnchorRaw;
+
     /// <summary>Buys: the per-share price the cash reservation is estimated at (fixed at accept).</summary>
     public long ReservePriceRaw;
 

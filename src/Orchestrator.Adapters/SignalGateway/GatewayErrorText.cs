@@ -60,6 +60,9 @@ public static class GatewayErrorText
         GatewayError.AgentQueueFull => "agent: did not read its orders and fills (its reliable queue is full); disconnected, they are replayed on the next hello",
         GatewayError.AgentReplaced => "agent: another connection said hello with this name; this one is closed",
         GatewayError.SourceReserved => "source: reserved (a built-in source, an in-process strategy or agent, MCP, or an external agent's name held by its hello or agent token); a plain connection may not sign as it",
+        GatewayError.ActionInvalid => SignalIntentRules.ActionInvalidMessage,
+        GatewayError.OrderIdInvalid => SignalIntentRules.OrderIdInvalidMessage,
+        >= GatewayError.TakeProfitInvalid and <= GatewayError.CancelFieldNotAllowed => SignalIntentRules.Message(SignalLineParser.IntentProblem(error)),
         _ => "none",
     };
 

@@ -9,7 +9,7 @@ internal struct ParsedSignal
     public Side Side;
     public int ConfidencePpm;
 
-    /// <summary>The order intent: type, limit price (<c>price</c> or <c>limit_price</c>), stop price, time in force, quantity.</summary>
+    /// <summary>The order intent: type, limit price (<c>price</c> or <c>limit_price</c>), stop price, time in force, quantity, and (issue 19) the exits, action and target order.</summary>
     public SignalIntent Intent;
 
     /// <summary>Whether the line named an <c>order_type</c> (without one, the prices decide).</summary>

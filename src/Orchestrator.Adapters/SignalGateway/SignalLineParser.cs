@@ -6,10 +6,14 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// <summary>
 /// Parses one request line — <c>{"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,
 /// "reason":"…","source":"…","id":"…"}</c>, plus the optional order intent <c>"order_type"</c>
-/// (market|limit|stop|stop_limit), <c>"limit_price"</c> (alias of <c>price</c>; not both),
-/// <c>"stop_price"</c>, <c>"tif"</c> (day|gtc|ioc|fok), <c>"quantity"</c> (integer &gt; 0) — with
+/// (market|limit|stop|stop_limit|trailing_stop), <c>"limit_price"</c> (alias of <c>price</c>; not both),
+/// <c>"stop_price"</c>, <c>"tif"</c> (day|gtc|ioc|fok|opg|cls), <c>"quantity"</c> (integer &gt; 0), the
+/// protective exits <c>"take_profit"</c>/<c>"take_profit_pct"</c>, <c>"stop_loss"</c>/<c>"stop_loss_pct"</c>,
+/// <c>"trail_price"</c>/<c>"trail_percent"</c> (issue 19; percents become millionths), and
+/// <c>"action"</c> (new|amend|cancel) with <c>"order_id"</c> (the engine's order id, a string or a
+/// number; side and confidence are optional for amend and cancel) — with
 /// <see cref="Utf8JsonReader"/> into a <see cref="ParsedSignal"/>, validating every field with
-/// <see cref="SignalLimits"/> and <see cref="SignalIntentRules"/>. Numbers
+/// <see cref="SignalLimits"/> and <see cref="SignalIntentRules.CheckAll"/>. Numbers
 /// are read exactly as decimals (never double); unknown properties are skipped (forward
 /// compatibility), a property given twice is refused. Allocates nothing once the source and
 /// reason texts were seen before. One instance per connection (it owns a scratch buffer).
@@ -29,6 +33,8 @@ internal sealed class SignalLineParser
 
     private const int SeenSymbol = 1, SeenSide = 2, SeenConfidence = 4, SeenPrice = 8, SeenReason = 16, SeenSource = 32, SeenId = 64;
     private const int SeenOrderType = 128, SeenLimitPrice = 256, SeenStopPrice = 512, SeenTif = 1024, SeenQuantity = 2048;
+    private const int SeenTakeProfit = 1 << 12, SeenTakeProfitPct = 1 << 13, SeenStopLoss = 1 << 14, SeenStopLossPct = 1 << 15;
+    private const int SeenTrailPrice = 1 << 16, SeenTrailPercent = 1 << 17, SeenAction = 1 << 18, SeenOrderId = 1 << 19;
     private const int MaxSymbolChars = 32;
 
     private readonly SymbolTable _symbols;
@@ -111,6 +117,14 @@ internal sealed class SignalLineParser
                 SeenOrderType => ReadOrderType(ref reader, ref signal),
                 SeenTif => ReadTif(ref reader, ref signal),
                 SeenQuantity => ReadQuantity(ref reader, ref signal),
+                SeenTakeProfit => ReadPrice(ref reader, ref signal.Intent.Exits.TakeProfitRaw, GatewayError.TakeProfitInvalid, GatewayError.TakeProfitInvalid),
+                SeenTakeProfitPct => ReadPercent(ref reader, ref signal.Intent.Exits.TakeProfitPpm, GatewayError.TakeProfitPctInvalid),
+                SeenStopLoss => ReadPrice(ref reader, ref signal.Intent.Exits.StopLossRaw, GatewayError.StopLossInvalid, GatewayError.StopLossInvalid),
+                SeenStopLossPct => ReadPercent(ref reader, ref signal.Intent.Exits.StopLossPpm, GatewayError.StopLossPctInvalid),
+                SeenTrailPrice => ReadPrice(ref reader, ref signal.Intent.Exits.TrailRaw, GatewayError.TrailPriceInvalid, GatewayError.TrailPriceInvalid),
+                SeenTrailPercent => ReadPercent(ref reader, ref signal.Intent.Exits.TrailPpm, GatewayError.TrailPercentInvalid),
+                SeenAction => ReadAction(ref reader, ref signal),
+                SeenOrderId => ReadOrderId(ref reader, ref signal),
                 SeenReason => ReadText(ref reader, _reason, SignalLimits.MaxReasonLength, GatewayError.ReasonNotString, GatewayError.ReasonTooLong, out reasonLength),
                 SeenSource => ReadSource(ref reader, out sourceLength),
                 SeenId => ReadId(ref reader, ref signal),
@@ -135,12 +149,13 @@ internal sealed class SignalLineParser
             return GatewayError.SymbolMissing;
         }
 
-        if ((seen & SeenSide) == 0)
+        bool newOrder = signal.Intent.Action == SignalAction.New; // an amend or cancel takes its side from the order
+        if ((seen & SeenSide) == 0 && newOrder)
         {
             return GatewayError.SideMissing;
         }
 
-        if ((seen & SeenConfidence) == 0)
+        if ((seen & SeenConfidence) == 0 && newOrder)
         {
             return GatewayError.ConfidenceMissing;
         }
@@ -150,7 +165,7 @@ internal sealed class SignalLineParser
             return GatewayError.PriceAndLimitPrice;
         }
 
-        GatewayError intent = IntentError(SignalIntentRules.Check(signal.OrderTypeGiven, signal.Intent.OrderType, signal.Intent.LimitRaw > 0, signal.Intent.StopRaw > 0));
+        GatewayError intent = IntentError(SignalIntentRules.CheckAll(signal.OrderTypeGiven, signal.Side, in signal.Intent));
         if (intent != GatewayError.None)
         {
             return intent;
@@ -228,7 +243,47 @@ internal sealed class SignalLineParser
             return SeenTif;
         }
 
-        return reader.ValueTextEquals("quantity"u8) ? SeenQuantity : 0;
+        return reader.ValueTextEquals("quantity"u8) ? SeenQuantity : FieldOfOrder(ref reader);
+    }
+
+    private static int FieldOfOrder(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("take_profit"u8))
+        {
+            return SeenTakeProfit;
+        }
+
+        if (reader.ValueTextEquals("take_profit_pct"u8))
+        {
+            return SeenTakeProfitPct;
+        }
+
+        if (reader.ValueTextEquals("stop_loss"u8))
+        {
+            return SeenStopLoss;
+        }
+
+        if (reader.ValueTextEquals("stop_loss_pct"u8))
+        {
+            return SeenStopLossPct;
+        }
+
+        if (reader.ValueTextEquals("trail_price"u8))
+        {
+            return SeenTrailPrice;
+        }
+
+        if (reader.ValueTextEquals("trail_percent"u8))
+        {
+            return SeenTrailPercent;
+        }
+
+        if (reader.ValueTextEquals("action"u8))
+        {
+            return SeenAction;
+        }
+
+        return reader.ValueTextEquals("order_id"u8) ? SeenOrderId : 0;
     }
 
     private static GatewayError IntentError(SignalIntentProblem problem) => problem switch
@@ -238,8 +293,12 @@ internal sealed class SignalLineParser
         SignalIntentProblem.LimitPriceNotAllowed => GatewayError.LimitPriceNotAllowed,
         SignalIntentProblem.StopPriceNotAllowed => GatewayError.StopPriceNotAllowed,
         SignalIntentProblem.PriceAndLimitPrice => GatewayError.PriceAndLimitPrice,
-        _ => GatewayError.None,
+        SignalIntentProblem.None => GatewayError.None,
+        _ => GatewayError.TakeProfitInvalid + (problem - SignalIntentProblem.TakeProfitInvalid), // appended in the same order (a test holds them together)
     };
+
+    /// <summary>The intent problem an exit or action error stands for (the inverse of <see cref="IntentError"/> for those).</summary>
+    internal static SignalIntentProblem IntentProblem(GatewayError error) => SignalIntentProblem.TakeProfitInvalid + (error - GatewayError.TakeProfitInvalid);
 
     private GatewayError ReadSymbol(ref Utf8JsonReader reader, ref ParsedSignal signal)
     {
@@ -393,6 +452,61 @@ internal sealed class SignalLineParser
 
         signal.Intent.Quantity = (long)quantity;
         return GatewayError.None;
+    }
+
+    /// <summary>A percent (0 or null = none) into millionths.</summary>
+    private static GatewayError ReadPercent(ref Utf8JsonReader reader, ref int ppm, GatewayError invalid)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return invalid;
+        }
+
+        return reader.TryGetDecimal(out decimal percent) && SignalIntentRules.TryPercentToPpm(percent, out ppm) ? GatewayError.None : invalid;
+    }
+
+    private static GatewayError ReadAction(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None; // absent: a new order
+        }
+
+        Span<char> raw = stackalloc char[24];
+        return TryCopyShortString(ref reader, raw, out int length) && SignalIntentRules.TryParseAction(raw[..length], out signal.Intent.Action)
+            ? GatewayError.None
+            : GatewayError.ActionInvalid;
+    }
+
+    /// <summary>The engine's order id, as the answer wrote it (a string of digits) or as a whole number.</summary>
+    private static GatewayError ReadOrderId(ref Utf8JsonReader reader, ref ParsedSignal signal)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return GatewayError.None;
+        }
+
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (!reader.TryGetInt64(out long id) || id is <= 0 or > SignalIntentRules.MaxOrderId)
+            {
+                return GatewayError.OrderIdInvalid;
+            }
+
+            signal.Intent.TargetOrderId = id;
+            return GatewayError.None;
+        }
+
+        Span<char> raw = stackalloc char[24];
+        return TryCopyShortString(ref reader, raw, out int length) && SignalIntentRules.TryParseOrderId(raw[..length], out signal.Intent.TargetOrderId)
+            ? GatewayError.None
+            : GatewayError.OrderIdInvalid;
     }
 
     /// <summary>A string token of at most <paramref name="into"/>'s length in bytes, unescaped into it; false for anything else (skipped).</summary>

@@ -22,6 +22,14 @@ public interface IVenueClient : IDisposable
     Task<VenuePlaceResult> CancelAsync(VenueOrderRequest order, string venueOrderId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Changes an open order (issue 19) to <paramref name="amended"/>'s quantity — the new total, fills
+    /// included — and prices; <paramref name="filledQuantity"/> is what the engine has as filled, for
+    /// venues that take the quantity still to trade. Taken: the id the order has now (KIS and Alpaca
+    /// replace the order with a new one; the old id then is retired). Refused: the venue's code and words.
+    /// </summary>
+    Task<VenuePlaceResult> AmendAsync(VenueOrderRequest amended, string venueOrderId, long filledQuantity, CancellationToken cancellationToken);
+
+    /// <summary>
     /// After an attempt whose outcome was not seen: the venue's record of <paramref name="order"/>,
     /// or null if the venue definitely does not have it. Alpaca looks it up by client order id;
     /// KIS (no client id) matches the day's orders by symbol, side and quantity, skipping

@@ -14,7 +14,7 @@ namespace Orchestrator.Adapters.Venues;
 
 /// <summary>
 /// The broker gateway for a real venue (KIS, Alpaca): the outbound ring's consumer hands each
-/// order or cancel to a small pool of async workers, which call the venue through one resilience
+/// order, cancel or amend (<c>VenueBrokerGateway.Amend.cs</c>) to a small pool of async workers, which call the venue through one resilience
 /// pipeline, and every answer comes back as execution reports published into the inbound ring.
 /// </summary>
 /// <remarks>
@@ -44,7 +44,7 @@ namespace Orchestrator.Adapters.Venues;
 /// finds the order it follows, whichever worker takes it).
 /// </para>
 /// </remarks>
-public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
+public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenueUpdateSink, IAsyncDisposable
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Broker");
 
@@ -200,6 +200,8 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Acknowledged = order.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled,
                 ReportedFilled = order.FilledQuantity,
                 ReportedNotional = FixedPoint.ToDecimal(order.AvgFillPriceRaw) * order.FilledQuantity,
+                CancelRequested = order.CancelPending, // in flight at the stop: sent again once the order's venue id is known
+                PendingAmend = order.AmendQuantity > 0 ? new AmendTerms(order.AmendQuantity, order.AmendLimitRaw, order.AmendStopRaw) : null,
             };
             _byClientId[order.Request.ClientOrderId] = tracked;
             if (_orderLog is not null && _orderLog.TryGet(order.Request.ClientOrderId, out string venueId))
@@ -266,6 +268,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         {
             queued = new QueuedCommand(data.ClientOrderId, null);
         }
+        else if (data.Kind == OrderCommandKind.AmendOrder)
+        {
+            queued = new QueuedCommand(data.ClientOrderId, null, new AmendTerms(data.Quantity, data.LimitPriceRaw, data.StopPriceRaw));
+        }
         else
         {
             return;
@@ -285,6 +291,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     public void OnVenueOrderUpdate(VenueOrderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (_replacedVenueIds.ContainsKey(state.VenueOrderId))
+        {
+            return; // an order an amend replaced (its successor carries the engine's order on)
+        }
+
         if (Find(state) is { } tracked)
         {
             Apply(tracked, state);
@@ -388,6 +399,10 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                         {
                             await PlaceAsync(tracked).ConfigureAwait(false);
                         }
+                        else if (command.Amend is { } amend)
+                        {
+                            await AmendAsync(command.ClientOrderId, amend).ConfigureAwait(false);
+                        }
                         else
                         {
                             await CancelAsync(command.ClientOrderId).ConfigureAwait(false);
@@ -415,7 +430,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
     private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
-            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw);
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm, command.GroupId);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
         return tracked;
@@ -480,12 +495,17 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             {
                 RaiseIncident(new VenueIncident(VenueIncidentKind.ClientOrderIdCollision, VenueName, result.Message ?? result.Code, request.ClientOrderId, result.Code));
             }
+            else if (result.Code == VenueRejectCodes.Unsupported)
+            {
+                tracked.Reject = RejectReason.UnsupportedOrder; // the venue has no such order: not a refusal of this one's terms
+            }
 
             Finish(tracked, ExecutionType.Rejected);
             return;
         }
 
         Adopt(tracked, result.VenueOrderId!);
+        AdoptLegs(tracked, result.Legs);
         if (tracked.Found is { } found)
         {
             Apply(tracked, found); // found at the venue on a retry: it may already have fills
@@ -497,6 +517,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
 
         RequestRefresh();
         await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+        await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -703,6 +724,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             else
             {
                 await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+                await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
             }
         }
     }
@@ -729,6 +751,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             Adopt(tracked, found.VenueOrderId);
             Apply(tracked, found);
             await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
+            await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
         }
         else if (_time.GetUtcNow() - tracked.CreatedAt >= _options.UnknownGrace)
         {
@@ -746,7 +769,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Interlocked.Increment(ref _recoveredNeverPlaced);
             }
 
-            Finish(tracked, ExecutionType.Rejected);
+            Finish(tracked, ExecutionType.Rejected, RejectReason.NeverPlaced);
         }
     }
 
@@ -802,6 +825,26 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
+    /// <summary>
+    /// Tracks the legs the venue created with <paramref name="parent"/> (a bracket's exits, an oco's stop) under
+    /// <see cref="NativeLegIds"/> ids of the parent's group, so their acceptance, fills and cancels reach the
+    /// engine as reports of those ids, and the poll never takes them for foreign orders.
+    /// </summary>
+    private void AdoptLegs(TrackedOrder parent, IReadOnlyList<VenueLeg> legs)
+    {
+        VenueOrderRequest request = parent.Request;
+        long groupId = request.GroupId != 0 ? request.GroupId : request.ClientOrderId;
+        foreach (VenueLeg leg in legs)
+        {
+            var legRequest = new VenueOrderRequest(NativeLegIds.Of(groupId, leg.Role), request.Symbol, request.SymbolId, leg.Side, leg.Type, request.TimeInForce,
+                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId);
+            var tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
+            _byClientId[legRequest.ClientOrderId] = tracked;
+            Adopt(tracked, leg.VenueOrderId);
+            Apply(tracked, new VenueOrderState(leg.VenueOrderId, legRequest.ClientOrderId, request.Symbol, leg.Side, leg.Quantity, 0, 0m, VenueOrderStatus.Open));
+        }
+    }
+
     private TrackedOrder? Find(VenueOrderState state)
     {
         if (_byVenueId.TryGetValue(state.VenueOrderId, out TrackedOrder? tracked))
@@ -849,6 +892,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 && request.Symbol == state.Symbol && request.Side == state.Side && request.Quantity == state.Quantity)
             {
                 return true;
+            }
+
+            if (tracked.AmendSent && !tracked.Terminal && request.Symbol == state.Symbol && request.Side == state.Side)
+            {
+                return true; // an amend's answer (the replacing order's venue id) is on its way
             }
         }
 
@@ -908,11 +956,12 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 Emit(tracked, ExecutionType.Accepted, 0, 0, request.Quantity);
             }
 
-            long filled = Math.Min(state.FilledQuantity, request.Quantity);
+            // After an amend that replaced the venue order, the new one counts its own fills: add the old one's.
+            long filled = Math.Min(tracked.FilledBase + state.FilledQuantity, request.Quantity);
             if (filled > tracked.ReportedFilled && state.AverageFillPrice > 0)
             {
                 long delta = filled - tracked.ReportedFilled;
-                decimal notional = state.AverageFillPrice * filled;
+                decimal notional = tracked.NotionalBase + (state.AverageFillPrice * (filled - tracked.FilledBase));
                 decimal price = (notional - tracked.ReportedNotional) / delta;
                 if (price <= 0)
                 {
@@ -935,6 +984,11 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
                 }
             }
 
+            if (state.Status == VenueOrderStatus.Canceled && tracked.AmendSent && state.VenueOrderId == tracked.VenueOrderId)
+            {
+                return; // replaced by the amend in flight (KIS and Alpaca end the old order): its answer says which order carries on
+            }
+
             if (state.Status is VenueOrderStatus.Canceled or VenueOrderStatus.Expired or VenueOrderStatus.Rejected or VenueOrderStatus.Filled)
             {
                 // Filled at the venue with fewer shares than ordered cannot happen; treat it as canceled remainder.
@@ -943,7 +997,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    private void Finish(TrackedOrder tracked, ExecutionType type)
+    private void Finish(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         bool wasInDoubt;
         lock (tracked)
@@ -951,7 +1005,7 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             wasInDoubt = tracked.InDoubt;
             if (!tracked.Terminal)
             {
-                FinishLocked(tracked, type);
+                FinishLocked(tracked, type, reject);
             }
         }
 
@@ -961,15 +1015,16 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    private void FinishLocked(TrackedOrder tracked, ExecutionType type)
+    private void FinishLocked(TrackedOrder tracked, ExecutionType type, RejectReason reject = RejectReason.BrokerRejected)
     {
         tracked.Terminal = true;
         tracked.InDoubt = false;
-        Emit(tracked, type, 0, 0, 0);
+        Emit(tracked, type, 0, 0, 0, reject);
     }
 
-    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves)
+    private void Emit(TrackedOrder tracked, ExecutionType type, long fillQuantity, long fillPriceRaw, long leaves, RejectReason reject = RejectReason.None)
     {
+        VenueOrderRequest request = tracked.Request;
         var report = new ExecutionReport
         {
             ClientOrderId = tracked.Request.ClientOrderId,
@@ -979,7 +1034,13 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
             FillQuantity = fillQuantity,
             FillPriceRaw = fillPriceRaw,
             LeavesQuantity = leaves,
-            Reject = type == ExecutionType.Rejected ? RejectReason.BrokerRejected : RejectReason.None,
+            Reject = type is ExecutionType.Rejected or ExecutionType.AmendRejected
+                ? (type == ExecutionType.Rejected && tracked.Reject != RejectReason.BrokerRejected ? tracked.Reject // the venue has no such order type (UnsupportedOrder)
+                    : reject != RejectReason.None ? reject : RejectReason.BrokerRejected)
+                : RejectReason.None,
+            Quantity = type == ExecutionType.Replaced ? request.Quantity : 0,
+            LimitRaw = type == ExecutionType.Replaced ? request.LimitPriceRaw : 0,
+            StopRaw = type == ExecutionType.Replaced ? request.StopPriceRaw : 0,
             TsEventNs = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
         };
         _reports.OnExecutionReport(report);
@@ -1065,13 +1126,14 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
         }
     }
 
-    /// <summary>A command for the workers: a placement carries its tracked order (<see cref="Order"/>), a cancel only the id.</summary>
-    private readonly record struct QueuedCommand(long ClientOrderId, TrackedOrder? Order);
+    /// <summary>A command for the workers: a placement carries its tracked order (<see cref="Order"/>), an amend its new terms, a cancel only the id.</summary>
+    private readonly record struct QueuedCommand(long ClientOrderId, TrackedOrder? Order, AmendTerms? Amend = null);
 
     /// <summary>What the gateway knows of one engine order. Guarded by its own lock.</summary>
     private sealed class TrackedOrder(VenueOrderRequest request, DateTimeOffset createdAt)
     {
-        public VenueOrderRequest Request { get; } = request;
+        /// <summary>The order's terms: as placed, then as last amended (<see cref="ExecutionType.Replaced"/>).</summary>
+        public VenueOrderRequest Request { get; set; } = request;
 
         public DateTimeOffset CreatedAt { get; } = createdAt;
 
@@ -1098,7 +1160,23 @@ public sealed class VenueBrokerGateway : IValueEventHandler<OrderCommand>, IVenu
 
         public bool CancelRequested { get; set; }
 
+        /// <summary>Why a Rejected report refuses it: the venue refused it (BrokerRejected), or has no such order (UnsupportedOrder).</summary>
+        public RejectReason Reject { get; set; } = RejectReason.BrokerRejected;
+
         public bool CancelSent { get; set; }
+
+        /// <summary>An amend the engine asked for, not yet sent (held until the venue id is known, or re-sent after a failure).</summary>
+        public AmendTerms? PendingAmend { get; set; }
+
+        /// <summary>An amend is at the venue, unanswered (volatile: read by the poll).</summary>
+        public bool AmendSent { get => _amendSent; set => _amendSent = value; }
+
+        private volatile bool _amendSent;
+
+        /// <summary>Fills (and their notional) of venue orders an amend replaced: the current venue order's own fills count on from here.</summary>
+        public long FilledBase { get; set; }
+
+        public decimal NotionalBase { get; set; }
 
         public long ReportedFilled { get; set; }
 

@@ -10,11 +10,16 @@ namespace Orchestrator.Adapters.Venues;
 /// <param name="Symbol">The venue's name for the instrument (KIS PDNO, Alpaca symbol).</param>
 /// <param name="SymbolId">The engine's symbol index.</param>
 /// <param name="Side">Buy or sell.</param>
-/// <param name="Type">Market, limit, stop, stop-limit.</param>
-/// <param name="TimeInForce">Day, GTC, IOC, FOK.</param>
+/// <param name="Type">Market, limit, stop, stop-limit, trailing stop.</param>
+/// <param name="TimeInForce">Day, GTC, IOC, FOK, OPG, CLS.</param>
 /// <param name="Quantity">Shares.</param>
 /// <param name="LimitPriceRaw">Fixed-point limit price (<see cref="FixedPoint.Scale"/>); 0 for market orders.</param>
 /// <param name="StopPriceRaw">Fixed-point stop trigger; 0 when none.</param>
+/// <param name="GroupRole">The order's part in a group (issue 19): Entry with <paramref name="Exits"/> is a venue-native bracket.</param>
+/// <param name="Exits">Exits the venue holds with the entry (<see cref="OrderCommand.Exits"/>); prices raw, or ppm of the entry's limit price.</param>
+/// <param name="TrailRaw">A trailing stop's trail as a price amount (0 = see <paramref name="TrailPpm"/>).</param>
+/// <param name="TrailPpm">A trailing stop's trail in millionths of the price.</param>
+/// <param name="GroupId">The order's group (<see cref="OrderCommand.GroupId"/>; 0 = none): venue-created legs are tracked under <see cref="NativeLegIds.Of"/> of it.</param>
 public sealed record VenueOrderRequest(
     long ClientOrderId,
     string Symbol,
@@ -24,4 +29,9 @@ public sealed record VenueOrderRequest(
     TimeInForce TimeInForce,
     long Quantity,
     long LimitPriceRaw,
-    long StopPriceRaw);
+    long StopPriceRaw,
+    OrderGroupRole GroupRole = OrderGroupRole.None,
+    ProtectiveExits Exits = default,
+    long TrailRaw = 0,
+    int TrailPpm = 0,
+    long GroupId = 0);

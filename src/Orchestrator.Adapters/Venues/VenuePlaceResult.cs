@@ -7,6 +7,9 @@ namespace Orchestrator.Adapters.Venues;
 /// </summary>
 public sealed record VenuePlaceResult(bool Accepted, string? VenueOrderId, string? Code, string? Message)
 {
+    /// <summary>Legs the venue created with a taken order (a bracket's exits, an oco's stop); empty for a plain order.</summary>
+    public IReadOnlyList<VenueLeg> Legs { get; init; } = [];
+
     public static VenuePlaceResult Taken(string venueOrderId, string? code = null, string? message = null) => new(true, venueOrderId, code, message);
 
     public static VenuePlaceResult Refused(string? code, string? message) => new(false, null, code, message);

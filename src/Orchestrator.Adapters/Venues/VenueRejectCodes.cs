@@ -15,6 +15,12 @@ public static class VenueRejectCodes
     /// </summary>
     public const string ClientOrderIdCollision = "client_order_id_collision";
 
+    /// <summary>
+    /// Ours, not a venue's: the venue has no such order type, time in force or group (issue 19); the order
+    /// was not sent, and the refusal's message says what the venue lacks.
+    /// </summary>
+    public const string Unsupported = "UNSUPPORTED";
+
     /// <summary>True when a refusal says the account lacks cash or buying power.</summary>
     public static bool IsInsufficientFunds(string? code, string? message) =>
         code == KisOrderableAmountExceeded

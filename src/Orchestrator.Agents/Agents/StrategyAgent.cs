@@ -288,6 +288,12 @@ public sealed class StrategyAgent : AgentBase, IDisposable
             StopPrice = stop,
             Tif = signal.Tif,
             Quantity = signal.Quantity,
+            TakeProfit = signal.Exits.TakeProfit,
+            TakeProfitPct = signal.Exits.TakeProfitPct,
+            StopLoss = signal.Exits.StopLoss,
+            StopLossPct = signal.Exits.StopLossPct,
+            TrailPrice = signal.Exits.TrailPrice,
+            TrailPercent = signal.Exits.TrailPercent,
         };
         SignalPublishResult result = _publisher.Publish(agentSignal);
         string side = signal.Side == Side.Buy ? "BUY" : "SELL";

@@ -272,6 +272,7 @@ public sealed class LlmStrategy : IStrategy
             LimitPriceRaw = FixedPoint.FromDecimal(limit),
             StopPriceRaw = FixedPoint.FromDecimal(stop),
             Tif = proposed.Tif,
+            Exits = proposed.Exits.ToExits(),
             ConfidencePpm = (int)decimal.Round(proposed.Confidence * SignalLimits.ConfidenceScalePpm),
             Reason = ReasonCode,
         };

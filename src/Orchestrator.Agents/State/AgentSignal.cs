@@ -24,8 +24,32 @@ public sealed record AgentSignal(string Symbol, Side Side, decimal Confidence, d
     /// <summary>Time in force (<c>tif</c>), Day unless given.</summary>
     public TimeInForce Tif { get; init; } = TimeInForce.Day;
 
-    /// <summary>Most shares to trade (<c>quantity</c>); 0 = sizing decides. Sizing and risk still cap it.</summary>
+    /// <summary>Most shares to trade (<c>quantity</c>); 0 = sizing decides. Sizing and risk still cap it. For an amend: the new total.</summary>
     public long Quantity { get; init; }
+
+    /// <summary>New order (default), or amend/cancel (<c>action</c>) of the order <see cref="OrderId"/>; side and confidence do not matter for those.</summary>
+    public SignalAction Action { get; init; }
+
+    /// <summary>The engine's order id to amend or cancel (<c>order_id</c>, as an answer gave it); 0 for a new order.</summary>
+    public long OrderId { get; init; }
+
+    /// <summary>Take-profit limit price (<c>take_profit</c>); 0 = none.</summary>
+    public decimal TakeProfit { get; init; }
+
+    /// <summary>Take-profit as a percent above (buy) / below (sell) the entry's average fill price (<c>take_profit_pct</c>); 0 = none.</summary>
+    public decimal TakeProfitPct { get; init; }
+
+    /// <summary>Stop-loss trigger price (<c>stop_loss</c>); 0 = none.</summary>
+    public decimal StopLoss { get; init; }
+
+    /// <summary>Stop-loss as a percent below (buy) / above (sell) the entry's average fill price (<c>stop_loss_pct</c>); 0 = none.</summary>
+    public decimal StopLossPct { get; init; }
+
+    /// <summary>Trailing distance as a price amount (<c>trail_price</c>); 0 = none. A trailing_stop order's own trail, else a trailing exit.</summary>
+    public decimal TrailPrice { get; init; }
+
+    /// <summary>Trailing distance as a percent of the best price (<c>trail_percent</c>); 0 = none.</summary>
+    public decimal TrailPercent { get; init; }
 }
 
 /// <summary>The outcome of handing a signal to the engine.</summary>

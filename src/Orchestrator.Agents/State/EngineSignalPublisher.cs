@@ -4,7 +4,8 @@ namespace Orchestrator.Agents.State;
 
 /// <summary>
 /// <see cref="ISignalPublisher"/> into the engine's inbound ring: the signal is checked first
-/// (known symbol, side, confidence in [0, 1], price not negative, a sound order intent, reason
+/// (known symbol, side (a new order's), confidence in [0, 1], price not negative, a sound order
+/// intent with its exits or amend/cancel action (<see cref="Core.SignalIntentRules.CheckAll"/>), reason
 /// bounded) so nothing malformed reaches the fast path; the ring never blocks an agent — when it is full the signal
 /// is refused as "engine busy". Risk decides afterwards, like for any signal.
 /// </summary>
@@ -33,14 +34,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return new SignalPublishResult(false, 0, problem);
         }
 
-        var intent = new Core.SignalIntent
-        {
-            OrderType = signal.OrderType ?? Core.OrderType.Market,
-            LimitRaw = Core.FixedPoint.FromDecimal(signal.Price),
-            StopRaw = Core.FixedPoint.FromDecimal(signal.StopPrice),
-            Tif = signal.Tif,
-            Quantity = signal.Quantity,
-        };
+        Core.SignalIntent intent = Intent(signal);
         long signalId = Interlocked.Increment(ref _nextSignalId);
         long sequence = engine.PublishSignal(symbolId, signal.Side, Core.SignalLimits.ToConfidencePpm(signal.Confidence), intent,
             signalId, signal.Source, signal.Reason, eventTimeNs(), wait: false);
@@ -62,7 +56,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return $"symbol: '{signal.Symbol}' is not traded here ({string.Join(", ", engine.Symbols.Names)})";
         }
 
-        if (signal.Side is not (Core.Side.Buy or Core.Side.Sell))
+        if (signal.Side is not (Core.Side.Buy or Core.Side.Sell) && (signal.Action == Core.SignalAction.New || signal.Side != Core.Side.None))
         {
             return "side: must be BUY or SELL";
         }
@@ -124,7 +118,40 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return $"{Core.SignalIntentRules.QuantityInvalidMessage}, got {signal.Quantity}";
         }
 
-        Core.SignalIntentProblem problem = Core.SignalIntentRules.Check(signal.OrderType is not null, signal.OrderType ?? Core.OrderType.Market, signal.Price > 0, signal.StopPrice > 0);
+        if (!Enum.IsDefined(signal.Action))
+        {
+            return Core.SignalIntentRules.ActionInvalidMessage;
+        }
+
+        if (signal.OrderId is < 0 or > Core.SignalIntentRules.MaxOrderId)
+        {
+            return $"{Core.SignalIntentRules.OrderIdInvalidMessage}, got {signal.OrderId}";
+        }
+
+        Core.SignalIntentProblem problem = Core.SignalIntentRules.TryExits(signal.TakeProfit, signal.TakeProfitPct, signal.StopLoss, signal.StopLossPct, signal.TrailPrice, signal.TrailPercent, out _);
+        if (problem == Core.SignalIntentProblem.None)
+        {
+            Core.SignalIntent intent = Intent(signal);
+            problem = Core.SignalIntentRules.CheckAll(signal.OrderType is not null, signal.Side, in intent);
+        }
+
         return problem == Core.SignalIntentProblem.None ? null : Core.SignalIntentRules.Message(problem);
+    }
+
+    /// <summary>The signal's intent as the ring carries it (prices and exits already checked to be in range).</summary>
+    private static Core.SignalIntent Intent(AgentSignal signal)
+    {
+        Core.SignalIntentRules.TryExits(signal.TakeProfit, signal.TakeProfitPct, signal.StopLoss, signal.StopLossPct, signal.TrailPrice, signal.TrailPercent, out Core.ProtectiveExits exits);
+        return new Core.SignalIntent
+        {
+            OrderType = signal.OrderType ?? Core.OrderType.Market,
+            LimitRaw = Core.FixedPoint.FromDecimal(signal.Price),
+            StopRaw = Core.FixedPoint.FromDecimal(signal.StopPrice),
+            Tif = signal.Tif,
+            Quantity = signal.Quantity,
+            Action = signal.Action,
+            TargetOrderId = signal.OrderId,
+            Exits = exits,
+        };
     }
 }

@@ -42,7 +42,8 @@ internal static class LlmPrompt
         - "side": "BUY" or "SELL".
         - "confidence": a number from 0 to 1.
         - "reason": one short sentence, at most {{LlmSignalParser.MaxReasonLength}} characters, on one line.
-        - Optional, the order: "order_type": "market", "limit", "stop" or "stop_limit"; "limit_price" (limit and stop_limit only) and "stop_price" (stop and stop_limit only): numbers above 0 with at most 6 decimals; "time_in_force": "day" (the default), "gtc", "ioc" or "fok"; "quantity": a whole number of shares, the most you want (position sizing may give fewer). Without order_type and prices the order is a limit at the last close.
+        - Optional, the order: "order_type": "market", "limit", "stop", "stop_limit" or "trailing_stop"; "limit_price" (limit and stop_limit only) and "stop_price" (stop and stop_limit only): numbers above 0 with at most 6 decimals; "time_in_force": "day" (the default), "gtc", "ioc", "fok", "opg" (opening auction) or "cls" (closing auction); "quantity": a whole number of shares, the most you want (position sizing may give fewer). Without order_type and prices the order is a limit at the last close.
+        - Optional, protective exits placed with the entry (one cancels the other): "take_profit" (a price: above the entry for a BUY, below for a SELL) or "take_profit_pct" (percent from the entry's fill price); "stop_loss" (a price: below the entry for a BUY, above for a SELL) or "stop_loss_pct" (percent, below 100); "trail_price" or "trail_percent" (a trailing stop's distance; a "trailing_stop" order needs one). Give at most one of each pair.
         - No other fields. At most {{maxSignals}} signals, at most one per symbol.
         - When nothing is worth doing, answer {"signals":[]}.
         A risk manager checks every signal before any order is placed.

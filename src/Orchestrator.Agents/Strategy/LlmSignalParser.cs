@@ -22,10 +22,14 @@ namespace Orchestrator.Agents.Strategy;
 /// a side other than <c>"BUY"</c>/<c>"SELL"</c>, a confidence that is not a JSON number in
 /// [0, 1], a reason that is empty, longer than <see cref="MaxReasonLength"/> or holds control
 /// characters, or a symbol already given by an earlier item; or when its intent is bad: an order type
-/// other than <c>"market"</c>, <c>"limit"</c>, <c>"stop"</c>, <c>"stop_limit"</c>; a price that is not
+/// other than <c>"market"</c>, <c>"limit"</c>, <c>"stop"</c>, <c>"stop_limit"</c>, <c>"trailing_stop"</c>; a price that is not
 /// a JSON number above 0 and at most 1,000,000,000 with at most 6 decimals; prices that do not fit the
-/// order type; a time in force other than <c>"day"</c>, <c>"gtc"</c>, <c>"ioc"</c>, <c>"fok"</c>; a
-/// quantity that is not a whole JSON number from 1 to 1,000,000,000.
+/// order type; a time in force other than <c>"day"</c>, <c>"gtc"</c>, <c>"ioc"</c>, <c>"fok"</c>, <c>"opg"</c>, <c>"cls"</c>; a
+/// quantity that is not a whole JSON number from 1 to 1,000,000,000; or when its exits are bad
+/// (<c>take_profit</c>, <c>take_profit_pct</c>, <c>stop_loss</c>, <c>stop_loss_pct</c>, <c>trail_price</c>,
+/// <c>trail_percent</c>: not numbers, out of range, both of a pair, on the wrong side of the entry's
+/// price, a <c>trailing_stop</c> without a trail — <see cref="SignalIntentRules.CheckAll"/>). Order types
+/// include <c>"trailing_stop"</c> and times in force <c>"opg"</c> and <c>"cls"</c> (issue 19).
 /// </remarks>
 internal static class LlmSignalParser
 {
@@ -33,7 +37,10 @@ internal static class LlmSignalParser
     public const int MaxReasonLength = 500;
 
     /// <summary>The optional members of an item that carry the order intent.</summary>
-    public const string IntentMembers = "order_type, limit_price, stop_price, time_in_force, quantity";
+    public const string IntentMembers = "order_type, limit_price, stop_price, time_in_force, quantity, take_profit, take_profit_pct, stop_loss, stop_loss_pct, trail_price, trail_percent";
+
+    /// <summary>The optional members of an item that carry its protective exits (issue 19), in <see cref="ProposedExits"/>'s order.</summary>
+    private static readonly string[] s_exitMembers = ["take_profit", "take_profit_pct", "stop_loss", "stop_loss_pct", "trail_price", "trail_percent"];
 
     private const decimal MaxPrice = 1_000_000_000m;
 
@@ -138,8 +145,21 @@ internal static class LlmSignalParser
         JsonElement orderType = default, limitPrice = default, stopPrice = default, tif = default, quantity = default;
         bool hasSymbol = false, hasSide = false, hasConfidence = false, hasReason = false;
         bool hasOrderType = false, hasLimit = false, hasStop = false, hasTif = false, hasQuantity = false;
+        var exits = new JsonElement?[s_exitMembers.Length];
         foreach (JsonProperty property in item.EnumerateObject())
         {
+            int exit = Array.IndexOf(s_exitMembers, property.Name);
+            if (exit >= 0)
+            {
+                if (exits[exit] is not null)
+                {
+                    return "member \"" + property.Name + "\" appears twice";
+                }
+
+                exits[exit] = property.Value;
+                continue;
+            }
+
             ref bool has = ref hasSymbol;
             switch (property.Name)
             {
@@ -257,6 +277,12 @@ internal static class LlmSignalParser
             return intentProblem;
         }
 
+        string? exitProblem = ReadExits(exits, ref proposed);
+        if (exitProblem is not null)
+        {
+            return exitProblem;
+        }
+
         signal = proposed;
         return null;
     }
@@ -300,7 +326,7 @@ internal static class LlmSignalParser
                 || !SignalIntentRules.TryParseTif(tifElement.GetString(), out timeInForce)
                 || SignalIntentRules.TifName(timeInForce) != tifElement.GetString())
             {
-                return "time_in_force: must be day, gtc, ioc or fok (lower case), was " + Shown(tifElement);
+                return "time_in_force: must be day, gtc, ioc, fok, opg or cls (lower case), was " + Shown(tifElement);
             }
         }
 
@@ -316,6 +342,49 @@ internal static class LlmSignalParser
         }
 
         signal = signal with { OrderType = type, LimitPrice = limit, StopPrice = stop, Tif = timeInForce, Quantity = cap };
+        return null;
+    }
+
+    /// <summary>
+    /// The item's exits (each a JSON number, 0 = none), onto <paramref name="signal"/>, checked with its
+    /// side and prices by the rules every edge applies (<see cref="SignalIntentRules.CheckAll"/>).
+    /// </summary>
+    private static string? ReadExits(JsonElement?[] members, ref ProposedSignal signal)
+    {
+        var values = new decimal[members.Length];
+        for (int i = 0; i < members.Length; i++)
+        {
+            if (members[i] is not { } value)
+            {
+                continue;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out values[i]))
+            {
+                return s_exitMembers[i] + ": must be a number, was " + Shown(value);
+            }
+        }
+
+        var exits = new ProposedExits(values[0], values[1], values[2], values[3], values[4], values[5]);
+        SignalIntentProblem problem = SignalIntentRules.TryExits(exits.TakeProfit, exits.TakeProfitPct, exits.StopLoss, exits.StopLossPct, exits.TrailPrice, exits.TrailPercent, out ProtectiveExits converted);
+        if (problem == SignalIntentProblem.None)
+        {
+            var intent = new SignalIntent
+            {
+                OrderType = signal.OrderType ?? OrderType.Market,
+                LimitRaw = FixedPoint.FromDecimal(signal.LimitPrice ?? 0m),
+                StopRaw = FixedPoint.FromDecimal(signal.StopPrice ?? 0m),
+                Exits = converted,
+            };
+            problem = SignalIntentRules.CheckAll(signal.OrderType is not null, signal.Side, in intent);
+        }
+
+        if (problem != SignalIntentProblem.None)
+        {
+            return SignalIntentRules.Message(problem);
+        }
+
+        signal = signal with { Exits = exits };
         return null;
     }
 

@@ -29,6 +29,12 @@ public sealed record ProposedSignal(string Symbol, Side Side, decimal Confidence
     public long Quantity { get; init; }
 
     /// <summary>
+    /// Protective exits as the model wrote them (issue 19; prices, percents as percent; 0 = none):
+    /// <c>take_profit</c>, <c>take_profit_pct</c>, <c>stop_loss</c>, <c>stop_loss_pct</c>, <c>trail_price</c>, <c>trail_percent</c>.
+    /// </summary>
+    public ProposedExits Exits { get; init; } = ProposedExits.None;
+
+    /// <summary>
     /// The order this signal asks for: the type and prices given (an order type alone decides; without
     /// one the prices decide, as <see cref="SignalIntentRules.Resolve"/> says), or — with neither — a
     /// limit order at <paramref name="lastClose"/> (a market order while no close is known, 0).
@@ -45,5 +51,19 @@ public sealed record ProposedSignal(string Symbol, Side Side, decimal Confidence
         decimal stop = StopPrice ?? 0m;
         Core.OrderType type = OrderType ?? SignalIntentRules.Resolve(Core.OrderType.Market, limit > 0 ? 1 : 0, stop > 0 ? 1 : 0);
         return (type, limit, stop);
+    }
+}
+
+/// <summary>A proposed signal's protective exits, as written (0 = none; percents as percent).</summary>
+public sealed record ProposedExits(decimal TakeProfit, decimal TakeProfitPct, decimal StopLoss, decimal StopLossPct, decimal TrailPrice, decimal TrailPercent)
+{
+    /// <summary>No exits.</summary>
+    public static ProposedExits None { get; } = new(0m, 0m, 0m, 0m, 0m, 0m);
+
+    /// <summary>The exits in the engine's units (checked by the parser, so always in range here).</summary>
+    public ProtectiveExits ToExits()
+    {
+        SignalIntentRules.TryExits(TakeProfit, TakeProfitPct, StopLoss, StopLossPct, TrailPrice, TrailPercent, out ProtectiveExits exits);
+        return exits;
     }
 }

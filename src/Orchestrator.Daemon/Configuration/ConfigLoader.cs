@@ -99,6 +99,7 @@ public static partial class ConfigLoader
         {
             Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
             StartingCash = accountConfig.StartingCash,
+            DefaultVenue = brokerConfig.Adapter,
             CurrencySymbol = accountConfig.BaseCurrency switch
             {
                 "USD" => "$",
@@ -173,6 +174,8 @@ public static partial class ConfigLoader
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
         engine = ReadConsolidation(daemonFile, engine); // consolidation: ConfigLoader.Consolidation.cs
+        engine = ReadCalendars(daemonFile, engine); // calendars: ConfigLoader.Calendars.cs
+        engine = ReadInstruments(daemonFile, engine, accountConfig.BaseCurrency); // account, instruments: ConfigLoader.Instruments.cs
         IReadOnlyList<LlmAgentDefinition> llmAgents = LlmAgentDefinitions.From(
             agents, engine, [.. strategies.Select(d => d.Name)], DisplayPath(directory, AgentModelFile), errors); // keys resolved by ReadAgents (api_key_env, else llm.api_key)
         strategies = [.. strategies, .. llmAgents.Select(d => d.Strategy(Path.GetFullPath(DisplayPath(directory, AgentModelFile))))]; // role strategy: strategies like any other

@@ -34,11 +34,12 @@ public static class TradingQueries
             FixedPoint.ToDecimal(engine.Portfolio.CashRaw),
             FixedPoint.ToDecimal(engine.Portfolio.EquityRaw))
         {
+            Currencies = CurrencyFigures.Of(engine.Portfolio),
             Strategies = [.. session.Strategies.Select(s => new StrategyStatus(s.Name, s.Instance.Threading == StrategyThreading.FastPath ? "fast_path" : "slow_path", s.Symbols))],
         };
     }
 
-    /// <summary>Cash, equity and P&amp;L: day (against the trading day's start), total, realized, unrealized, commission.</summary>
+    /// <summary>Cash, equity and P&amp;L: day (against the trading day's start), total, realized, unrealized, commission; and each currency's (issue 19).</summary>
     public static PortfolioSummary Portfolio(TradingSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -49,11 +50,15 @@ public static class TradingQueries
             FixedPoint.ToDecimal(p.CashRaw),
             FixedPoint.ToDecimal(equity),
             FixedPoint.ToDecimal(p.StartingCashRaw),
-            FixedPoint.ToDecimal(equity - (dayStart != 0 ? dayStart : p.StartingCashRaw)),
-            FixedPoint.ToDecimal(equity - p.StartingCashRaw),
-            FixedPoint.ToDecimal(p.TotalRealizedRaw),
-            FixedPoint.ToDecimal(p.TotalUnrealizedRaw),
-            FixedPoint.ToDecimal(p.CommissionRaw));
+            FixedPoint.ToDecimal(equity - (dayStart != 0 ? dayStart : p.StartingEquityRaw)),
+            FixedPoint.ToDecimal(equity - p.StartingEquityRaw),
+            FixedPoint.ToDecimal(p.RealizedRawOf(Currencies.Base)),
+            FixedPoint.ToDecimal(p.UnrealizedRawOf(Currencies.Base)),
+            FixedPoint.ToDecimal(p.CommissionRaw))
+        {
+            BaseCurrency = p.Currencies.Code(Currencies.Base),
+            Currencies = CurrencyFigures.Of(p),
+        };
     }
 
     /// <summary>Every symbol with a position or realized P&amp;L (<c>/api/positions</c>).</summary>

@@ -17,13 +17,14 @@ namespace Orchestrator.Daemon.Hosting;
 /// <remarks>Called on the feed thread. A tick the engine does not settle within the timeout fails the feed (the run ends, exit 1).</remarks>
 public sealed class LockstepReplay(MarketDataFanOut fanOut, PaperBrokerGateway venue, TradingEngine engine, TimeSpan timeout) : IMarketDataSink
 {
-    private TradingDayBoundary _days;
+    private readonly TradingDayBoundary _days = new(engine.Calendars);
 
     public void OnMarketData(in MarketTick tick)
     {
-        if (_days.Advance(tick.TsEventNs, out long endOfDayTsNs))
+        int ends = _days.Advance(tick.TsEventNs);
+        for (int i = 0; i < ends; i++)
         {
-            venue.EndOfDay(endOfDayTsNs); // the day's open Day orders expire before the next day's first tick
+            venue.EndOfDay(_days.EndTsNs(i), _days.EndSymbols(i)); // the day's open Day orders expire before the next day's first tick
             Quiet();
         }
 

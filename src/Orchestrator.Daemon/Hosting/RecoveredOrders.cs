@@ -39,13 +39,37 @@ internal static class RecoveredOrders
         return prices;
     }
 
-    public static IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged)> AsPaperOrders(IReadOnlyList<OrderRecord> open) =>
-        [.. open.Select(o => (Command(o), o.LeavesQuantity, Acknowledged(o.Status)))];
+    /// <summary>The paper venue's take-over: each order with its leaves, whether the venue had it, and the cancel or amend in flight at the stop (re-sent).</summary>
+    public static IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged, bool CancelPending, OrderCommand Amend)> AsPaperOrders(IReadOnlyList<OrderRecord> open) =>
+        [.. open.Select(o => (Command(o), o.LeavesQuantity, Acknowledged(o.Status), o.CancelPending, PendingAmend(o)))];
+
+    /// <summary>The amend in flight at the stop, as the command that carried it; default when none.</summary>
+    public static OrderCommand PendingAmend(in OrderRecord o)
+    {
+        if (!o.AmendPending)
+        {
+            return default;
+        }
+
+        OrderCommand amend = Command(o);
+        amend.Kind = OrderCommandKind.AmendOrder;
+        amend.Quantity = o.AmendQuantity;
+        amend.LimitPriceRaw = o.AmendLimitRaw;
+        amend.StopPriceRaw = o.AmendStopRaw;
+        return amend;
+    }
 
     public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols) =>
         [.. open.Select(o => new RecoveredOrder(
-            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw),
-            o.Status, o.FilledQuantity, o.AvgFillPriceRaw))];
+            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw,
+                o.GroupRole, o.Exits, o.TrailRaw, o.TrailPpm, o.GroupId),
+            o.Status, o.FilledQuantity, o.AvgFillPriceRaw)
+        {
+            CancelPending = o.CancelPending,
+            AmendQuantity = o.AmendPending ? o.AmendQuantity : 0,
+            AmendLimitRaw = o.AmendPending ? o.AmendLimitRaw : 0,
+            AmendStopRaw = o.AmendPending ? o.AmendStopRaw : 0,
+        })];
 
     private static bool Acknowledged(OrderStatus status) => status is OrderStatus.Accepted or OrderStatus.PartiallyFilled;
 
@@ -60,6 +84,11 @@ internal static class RecoveredOrders
         Quantity = o.Quantity,
         LimitPriceRaw = o.LimitRaw,
         StopPriceRaw = o.StopRaw,
+        GroupRole = o.GroupRole,
+        GroupId = o.GroupId,
+        Exits = o.Exits,
+        TrailRaw = o.TrailRaw,
+        TrailPpm = o.TrailPpm,
         Origin = o.Origin,
         TsEventNs = o.TsCreatedNs,
     };

@@ -21,7 +21,12 @@ public sealed partial class TradingSession
         info.Properties["event"] = "status";
         info.Properties["equity"] = FixedPoint.ToDecimal(e.Portfolio.EquityRaw);
         info.Properties["cash"] = FixedPoint.ToDecimal(e.Portfolio.CashRaw);
-        info.Properties["pnl"] = FixedPoint.ToDecimal(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw);
+        info.Properties["pnl"] = FixedPoint.ToDecimal(e.Portfolio.EquityRaw - e.Portfolio.StartingEquityRaw);
+        for (int c = 1; c < e.Portfolio.Currencies.Count; c++)
+        {
+            info.Properties["cash_" + e.Portfolio.Currencies.Code(c)] = FixedPoint.ToDecimal(e.Portfolio.CashRawOf(c)); // the base's is "cash"
+        }
+
         info.Properties["day_pnl"] = FixedPoint.ToDecimal(DayPnlRaw(e));
         info.Properties["open_orders"] = e.Orders.OpenCount;
         info.Properties["orders"] = e.Counters.OrdersSubmitted;
@@ -32,10 +37,29 @@ public sealed partial class TradingSession
         return info;
     }
 
-    /// <summary>Equity now less the trading day's start-of-day equity (the session's starting cash before the first day starts).</summary>
+    /// <summary>Equity now less the trading day's start-of-day equity (the session's starting equity before the first day starts).</summary>
     private static long DayPnlRaw(TradingEngine e)
     {
         long start = e.Risk.StartOfDayEquityRaw;
-        return e.Portfolio.EquityRaw - (start != 0 ? start : e.Portfolio.StartingCashRaw);
+        return e.Portfolio.EquityRaw - (start != 0 ? start : e.Portfolio.StartingEquityRaw);
+    }
+
+    /// <summary>" cash_KRW=… pnl_KRW=…" for each currency besides the base (issue 19); empty with one currency, so the line is as before.</summary>
+    private static string OtherCurrencies(TradingEngine e)
+    {
+        Engine.State.Currencies currencies = e.Portfolio.Currencies;
+        if (currencies.Count == 1)
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        for (int c = 1; c < currencies.Count; c++)
+        {
+            string code = currencies.Code(c);
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" cash_{code}={FixedPoint.Format(e.Portfolio.CashRawOf(c))} pnl_{code}={FixedPoint.Format(e.Portfolio.RealizedRawOf(c) + e.Portfolio.UnrealizedRawOf(c) - e.Portfolio.CommissionRawOf(c))}");
+        }
+
+        return text.ToString();
     }
 }

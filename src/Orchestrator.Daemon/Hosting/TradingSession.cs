@@ -362,10 +362,11 @@ public sealed partial class TradingSession : IDisposable
             pace = _options.DataFile is not null && _options.RecordedSpeed > 0 ? MarketDataPace.Recorded(_options.RecordedSpeed)
                 : _options.FeedTicksPerSecond > 0 ? MarketDataPace.Paced(_options.FeedTicksPerSecond)
                 : MarketDataPace.AsFastAsPossible;
-            // A file as fast as possible on the paper venue: in lock-step, so it trades as the backtest does.
-            IMarketDataSink sink = _options.DataFile is not null && pace.Kind == MarketDataPaceKind.AsFastAsPossible && _gateway is not null
-                ? new LockstepReplay(_fanOut, _gateway, _engine, _options.ShutdownTimeout)
-                : _fanOut;
+            // A file as fast as possible on the paper venue: in lock-step, so it trades as the backtest does;
+            // at a pace: the Day orders still expire at each day's end (the exchange's close with calendars).
+            IMarketDataSink sink = _options.DataFile is null || _gateway is null ? _fanOut
+                : pace.Kind == MarketDataPaceKind.AsFastAsPossible ? new LockstepReplay(_fanOut, _gateway, _engine, _options.ShutdownTimeout)
+                : new PacedReplayDayEnds(_fanOut, _gateway, _engine, _options.ShutdownTimeout);
             _feed = new MarketDataFeed(source, sink, pace);
         }
 
@@ -671,7 +672,7 @@ public sealed partial class TradingSession : IDisposable
         LatencySummary latency = Latency.Summarize();
         GcFigures gc = Gc;
         return string.Create(CultureInfo.InvariantCulture,
-            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingCashRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
+            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)}{OtherCurrencies(e)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingEquityRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
     }
 
     public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault, Gc, AgentRestarts);

@@ -128,20 +128,28 @@ public static class OrchestratorMcpTools
                     """, ["task"]), !(context.TradingToolsEnabled && context.Orchestrator?.CanTrade == true),
                 (args, ct) => AskOrchestrator(args, context, ct)),
             new("submit_signal",
-                "Proposes a trade to the engine. The signal is checked (known symbol, side, confidence 0..1, prices, order type), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity (at most the quantity given). Answers accepted with the ring sequence and the signal_id the audit trail carries, or why it was refused; follow its fate with get_recent_signals.",
+                "Proposes a trade to the engine, with optional protective exits (take-profit, stop-loss, trailing stop: the engine or the venue holds them as an order group with the entry), or amends/cancels an open order by its order_id (action amend|cancel; side and confidence are then not needed). The signal is checked (known symbol, side, confidence 0..1, prices, order type, exits on the right side of the entry), then the risk manager decides like for any signal (kill switch, loss and position limits, price collar...) and sizing picks the quantity (at most the quantity given). Answers accepted with the ring sequence and the signal_id the audit trail carries, or why it was refused; follow its fate with get_recent_signals.",
                 Schema($$$"""
                     {"symbol":{"type":"string","description":"A symbol this daemon trades."},
                      "side":{"type":"string","enum":["BUY","SELL"]},
                      "confidence":{"type":"number","minimum":0,"maximum":1,"description":"How sure, 0..1."},
-                     "order_type":{"type":"string","enum":["market","limit","stop","stop_limit"],"description":"Any case. Omitted: limit when a limit price is given, else market (a stop price alone: stop)."},
+                     "order_type":{"type":"string","enum":["market","limit","stop","stop_limit","trailing_stop"],"description":"Any case. Omitted: limit when a limit price is given, else market (a stop price alone: stop). trailing_stop needs trail_price or trail_percent."},
                      "limit_price":{"type":"number","minimum":0,"description":"Limit price (limit and stop_limit orders); omit or 0 for none."},
                      "price":{"type":"number","minimum":0,"description":"Alias of limit_price (give one of them)."},
                      "stop_price":{"type":"number","minimum":0,"description":"Stop (trigger) price (stop and stop_limit orders); omit or 0 for none."},
-                     "tif":{"type":"string","enum":["day","gtc","ioc","fok"],"description":"Time in force, any case; default day."},
-                     "quantity":{"type":"integer","minimum":1,"description":"The most shares to trade; omitted: sizing decides. Sizing and risk still cap it."},
+                     "tif":{"type":"string","enum":["day","gtc","ioc","fok","opg","cls"],"description":"Time in force, any case; default day. opg/cls: the opening/closing auction, where the venue has one."},
+                     "quantity":{"type":"integer","minimum":1,"description":"The most shares to trade; omitted: sizing decides. Sizing and risk still cap it. For amend: the new total quantity."},
+                     "take_profit":{"type":"number","minimum":0,"description":"Take-profit limit price: above the entry for a buy, below for a sell. Not with take_profit_pct."},
+                     "take_profit_pct":{"type":"number","minimum":0,"maximum":1000,"description":"Take-profit as a percent from the entry's average fill price (2.5 = 2.5 %)."},
+                     "stop_loss":{"type":"number","minimum":0,"description":"Stop-loss trigger price: below the entry for a buy, above for a sell. Not with stop_loss_pct."},
+                     "stop_loss_pct":{"type":"number","minimum":0,"exclusiveMaximum":100,"description":"Stop-loss as a percent from the entry's average fill price."},
+                     "trail_price":{"type":"number","minimum":0,"description":"Trailing stop distance as a price amount (the order's own for trailing_stop, else a trailing exit). Not with trail_percent."},
+                     "trail_percent":{"type":"number","minimum":0,"exclusiveMaximum":100,"description":"Trailing stop distance as a percent of the best price since entry."},
+                     "action":{"type":"string","enum":["new","amend","cancel"],"description":"new (default); amend changes limit_price, stop_price and/or quantity of the open order order_id; cancel cancels it."},
+                     "order_id":{"type":["string","integer"],"description":"For amend and cancel: the engine's order id (get_open_orders, or the order_id a gateway answer gave)."},
                      "reason":{"type":"string","maxLength":{{{MaxReasonLength}}},"description":"Why, in words (logged with the signal)."},
                      "id":{"type":"string","maxLength":{{{MaxIdLength}}},"description":"Your own reference, echoed back and logged."}}
-                    """, ["symbol", "side", "confidence"]), false,
+                    """, ["symbol"]), false,
                 (args, _) => SubmitSignal(args, context)),
             new("send_agent_message",
                 "Sends a message to any agent by name through the Agent Router, exactly as POST /api/agents/message does: the built-in agents (data_agent, strategy_agent, service_agent) and connected external agents, which get it as a request line and answer with their response line. Answers the agent's result, or a clear error: unknown agent or unknown method (listing the agents or methods there are), unavailable (an external agent that is disconnected), timeout, or the agent's own failure. get_system_status lists the agents; an agent's method may act (an external agent may trade), hence a trading tool.",
@@ -317,15 +325,30 @@ public static class OrchestratorMcpTools
 
     private static Task<JsonNode?> SubmitSignal(McpArguments args, McpToolContext context)
     {
-        args.AllowOnly("symbol", "side", "confidence", "order_type", "limit_price", "price", "stop_price", "tif", "quantity", "reason", "id");
+        args.AllowOnly(
+            "symbol", "side", "confidence", "order_type", "limit_price", "price", "stop_price", "tif", "quantity", "reason", "id",
+            "take_profit", "take_profit_pct", "stop_loss", "stop_loss_pct", "trail_price", "trail_percent", "action", "order_id");
         string symbol = args.RequiredString("symbol", 32).ToUpperInvariant();
-        Side side = args.RequiredString("side", 8).ToUpperInvariant() switch
+        SignalAction action = args.OptionalString("action", 8) is { } actionText
+            ? (SignalIntentRules.TryParseAction(actionText, out SignalAction parsedAction) ? parsedAction : throw new McpToolException(SignalIntentRules.ActionInvalidMessage))
+            : SignalAction.New;
+        bool newOrder = action == SignalAction.New; // an amend or cancel takes its side from the order
+        string? sideText = newOrder ? args.RequiredString("side", 8) : args.OptionalString("side", 8);
+        Side side = sideText?.ToUpperInvariant() switch
         {
+            null => Side.None,
             "BUY" => Side.Buy,
             "SELL" => Side.Sell,
             string other => throw new McpToolException($"side: must be BUY or SELL, got '{other}'"),
         };
-        decimal confidence = args.RequiredDecimal("confidence");
+        decimal confidence = newOrder ? args.RequiredDecimal("confidence") : args.OptionalDecimal("confidence") ?? 0m;
+        long orderId = args.Raw("order_id") switch
+        {
+            null => 0,
+            { ValueKind: JsonValueKind.Number } number => number.TryGetInt64(out long n) && n is > 0 and <= SignalIntentRules.MaxOrderId ? n : throw new McpToolException(SignalIntentRules.OrderIdInvalidMessage),
+            { ValueKind: JsonValueKind.String } text => SignalIntentRules.TryParseOrderId(text.GetString(), out long parsed) ? parsed : throw new McpToolException(SignalIntentRules.OrderIdInvalidMessage),
+            _ => throw new McpToolException(SignalIntentRules.OrderIdInvalidMessage),
+        };
         decimal? limitPrice = args.OptionalDecimal("limit_price");
         decimal? aliasPrice = args.OptionalDecimal("price");
         if (limitPrice is not null && aliasPrice is not null)
@@ -354,6 +377,14 @@ public static class OrchestratorMcpTools
             StopPrice = args.OptionalDecimal("stop_price") ?? 0m,
             Tif = tif,
             Quantity = (long)(quantity ?? 0m),
+            Action = action,
+            OrderId = orderId,
+            TakeProfit = args.OptionalDecimal("take_profit") ?? 0m,
+            TakeProfitPct = args.OptionalDecimal("take_profit_pct") ?? 0m,
+            StopLoss = args.OptionalDecimal("stop_loss") ?? 0m,
+            StopLossPct = args.OptionalDecimal("stop_loss_pct") ?? 0m,
+            TrailPrice = args.OptionalDecimal("trail_price") ?? 0m,
+            TrailPercent = args.OptionalDecimal("trail_percent") ?? 0m,
         };
         SignalPublishResult published = context.Publisher.Publish(signal);
         if (!published.Accepted)

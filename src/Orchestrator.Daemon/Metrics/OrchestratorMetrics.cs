@@ -107,8 +107,10 @@ public sealed partial class OrchestratorMetrics : IDisposable
         m.CreateObservableCounter("orchestrator.engine.fills", () => Volatile.Read(ref Engine.Counters.Fills), "{fill}", "Fills applied to the portfolio");
         m.CreateObservableCounter("orchestrator.engine.cancels", () => Volatile.Read(ref Engine.Counters.CancelsSent), "{cancel}", "Cancels the order manager sent");
         m.CreateObservableGauge("orchestrator.engine.open_orders", () => Engine.Orders.OpenCount, "{order}", "Orders open now");
-        m.CreateObservableGauge("orchestrator.engine.equity", () => (double)FixedPoint.ToDecimal(Engine.Portfolio.EquityRaw), "{currency}", "Cash plus positions at the last price, in the account's currency");
-        m.CreateObservableGauge("orchestrator.engine.cash", () => (double)FixedPoint.ToDecimal(Engine.Portfolio.CashRaw), "{currency}", "Cash, in the account's currency");
+        m.CreateObservableGauge("orchestrator.engine.equity", () => (double)FixedPoint.ToDecimal(Engine.Portfolio.EquityRaw), "{currency}", "Cash plus positions at the last price, every currency at its FX rate, in the base currency");
+        m.CreateObservableGauge("orchestrator.engine.cash", () => (double)FixedPoint.ToDecimal(Engine.Portfolio.CashRaw), "{currency}", "Cash, in the base currency");
+        m.CreateObservableGauge("orchestrator.engine.currency_cash", CurrencyCash, "{currency}", "Cash per currency, in that currency");
+        m.CreateObservableGauge("orchestrator.engine.currency_pnl", CurrencyPnl, "{currency}", "Realized plus unrealized P&L less commission of each currency's symbols, in that currency");
         m.CreateObservableGauge("orchestrator.engine.positions", PositionCount, "{position}", "Symbols with a non-zero position");
         m.CreateObservableGauge("orchestrator.engine.position_quantity", PositionQuantities, "{share}", "Position per symbol (negative = short)");
         m.CreateObservableGauge("orchestrator.engine.kill_switch", () => Engine.Risk.KillSwitchEngaged ? 1 : 0, null, "1 when the kill switch is engaged");
@@ -242,6 +244,24 @@ public sealed partial class OrchestratorMetrics : IDisposable
         for (int id = 0; id < e.Portfolio.SymbolCount; id++)
         {
             yield return new(e.Portfolio.Quantity(id), new KeyValuePair<string, object?>("symbol", e.Symbols.GetName(id)));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> CurrencyCash()
+    {
+        Engine.State.Portfolio p = Engine.Portfolio;
+        for (int c = 0; c < p.Currencies.Count; c++)
+        {
+            yield return new((double)FixedPoint.ToDecimal(p.CashRawOf(c)), new KeyValuePair<string, object?>("currency", p.Currencies.Code(c)));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> CurrencyPnl()
+    {
+        Engine.State.Portfolio p = Engine.Portfolio;
+        for (int c = 0; c < p.Currencies.Count; c++)
+        {
+            yield return new((double)FixedPoint.ToDecimal(p.RealizedRawOf(c) + p.UnrealizedRawOf(c) - p.CommissionRawOf(c)), new KeyValuePair<string, object?>("currency", p.Currencies.Code(c)));
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     /// <summary>The severity the record's line carries.</summary>
     public static AuditLevel LevelOf(in AuditRecord r) => r.Kind switch
     {
-        AuditKind.ProtectiveExit or AuditKind.OrderRejected or AuditKind.IllegalReport or AuditKind.KillSwitchReleased or AuditKind.RiskParametersApplied => AuditLevel.Warning,
+        AuditKind.ProtectiveExit or AuditKind.GroupExitDropped or AuditKind.OrderRejected or AuditKind.OrderAmendRejected or AuditKind.IllegalReport or AuditKind.KillSwitchReleased or AuditKind.RiskParametersApplied => AuditLevel.Warning,
         // A rule's exit signal with nothing to exit is routine, not a warning for the operator.
         AuditKind.RiskRejected => r.Reason == RejectReason.NoPosition && r.Origin == IntentOrigin.Rule ? AuditLevel.Info : AuditLevel.Warning,
         AuditKind.OrderStatusUnknown or AuditKind.KillSwitchEngaged => AuditLevel.Critical,
@@ -101,6 +101,16 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.OrderExpired:
                 OrderIdAndSymbol(line, "Order expired: id "u8, r.ClientOrderId, symbol);
                 break;
+            case AuditKind.OrderAmendRequested:
+                OrderIdAndSymbol(line, "Order amend sent: id "u8, r.ClientOrderId, symbol); AmendTerms(line, r);
+                break;
+            case AuditKind.OrderReplaced:
+                OrderIdAndSymbol(line, "Order amended: id "u8, r.ClientOrderId, symbol); AmendTerms(line, r);
+                break;
+            case AuditKind.OrderAmendRejected:
+                OrderIdAndSymbol(line, "Order amend or cancel refused by broker: id "u8, r.ClientOrderId, symbol);
+                line.Append(" ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append("); the order stands"u8);
+                break;
             case AuditKind.OrderStatusUnknown:
                 OrderIdAndSymbol(line, "Order status unknown: id "u8, r.ClientOrderId, symbol);
                 line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(r.Value);
@@ -153,6 +163,14 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.ConsolidationSuperseded:
                 Consolidated(line, "Consolidation superseded: "u8, r, symbol); line.Append(" by [signal "u8); line.Append(r.Value); line.Append("] from the same source"u8);
                 break;
+            case AuditKind.GroupExitCanceled:
+                OrderIdAndSymbol(line, "Exit canceled by its group: id "u8, r.ClientOrderId, symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin)); EntrySuffix(line, r.Value);
+                break;
+            case AuditKind.GroupExitDropped:
+                OrderIdAndSymbol(line, "Exit dropped: id "u8, r.ClientOrderId, symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin));
+                line.Append(" ended without its group asking ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append("); not placed again"u8); EntrySuffix(line, r.Value);
+                Attribution(line, r);
+                break;
             default:
                 line.Append("Audit "u8); line.Append(Utf8EnumNames<AuditKind>.Get(r.Kind));
                 break;
@@ -183,9 +201,26 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         line.Append(" @ "u8); Money(line, r.PriceRaw);
     }
 
+    private static void EntrySuffix(Utf8LineBuffer line, long entryId)
+    {
+        line.Append(" (entry "u8); line.Append(entryId); line.Append((byte)')');
+    }
+
     private static void OrderIdAndSymbol(Utf8LineBuffer line, ReadOnlySpan<byte> prefix, long clientOrderId, ReadOnlySpan<char> symbol)
     {
         line.Append(prefix); line.Append(clientOrderId); line.Append((byte)' '); line.Append(symbol);
+    }
+
+    /// <summary>" to 120 shares @ $70.00 (80 left)": an amend's new total, limit (when it has one) and leaves.</summary>
+    private void AmendTerms(Utf8LineBuffer line, in AuditRecord r)
+    {
+        line.Append(" to "u8); line.Append(r.Quantity); line.Append(" shares"u8);
+        if (r.PriceRaw > 0)
+        {
+            line.Append(" @ "u8); Money(line, r.PriceRaw);
+        }
+
+        line.Append(" ("u8); line.Append(r.Value); line.Append(" left)"u8);
     }
 
     /// <summary>"$1,234.50": <c>#,0.00####</c> of the decimal amount (decimal arithmetic and formatting allocate nothing).</summary>
@@ -216,6 +251,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         OrderType.Market => "MARKET"u8,
         OrderType.Limit => "LIMIT"u8,
         OrderType.Stop => "STOP"u8,
+        OrderType.TrailingStop => "TRAILING_STOP"u8,
         _ => "STOP_LIMIT"u8,
     };
 

@@ -50,4 +50,23 @@ public enum AuditKind : byte
 
     /// <summary>A held signal replaced by a newer one of the same source (Value = the newer signal id).</summary>
     ConsolidationSuperseded,
+
+    // Issue 19: amend and cancel (OrderManagerHandler.Amend.cs). Appended, as above.
+
+    /// <summary>An amend sent to the venue (Quantity = new total, PriceRaw = new limit, Value = leaves now).</summary>
+    OrderAmendRequested,
+
+    /// <summary>The venue replaced the order: its new total quantity (Quantity), limit (PriceRaw) and leaves (Value).</summary>
+    OrderReplaced,
+
+    /// <summary>The venue refused an amend or cancel (Reason); the order stands as it was.</summary>
+    OrderAmendRejected,
+
+    // Order groups (issue 19, OrderManagerHandler.Groups): an exit's placement is an OrderSubmitted with its origin, a resize or move an OrderAmendRequested.
+
+    /// <summary>An exit canceled by its group: the other one filled, nothing is left to protect, or it is replaced (Value = the entry's id).</summary>
+    GroupExitCanceled,
+
+    /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id).</summary>
+    GroupExitDropped,
 }

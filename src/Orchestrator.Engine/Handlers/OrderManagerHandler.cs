@@ -37,6 +37,8 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         _audit = audit;
         _counters = counters;
         _unknownPerSymbol = new int[portfolio.SymbolCount];
+        _groups = new long[orders.Capacity];
+        _groupsPerSymbol = new int[portfolio.SymbolCount];
     }
 
     /// <summary>Whether new orders in <paramref name="symbolId"/> are paused by an order in doubt (any thread; a snapshot).</summary>
@@ -52,9 +54,19 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             case EventKind.Command:
                 OnCommand(ref data, sequence);
                 return;
+            case EventKind.TradeTick or EventKind.Bar:
+                OnGroupMarket(ref data); // trailing stops and order groups' exits (issue 19)
+                break;
         }
 
-        if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
+        if (data.Kind == EventKind.TradeSignal && data.Action != SignalAction.New)
+        {
+            if (data.Reject == RejectReason.None)
+            {
+                OnSignalAction(ref data); // amend or cancel of an order the source has (issue 19; OrderManagerHandler.Amend.cs)
+            }
+        }
+        else if (data.HasIntent && data.Reject == RejectReason.None && data.Quantity > 0)
         {
             Submit(ref data);
         }
@@ -62,13 +74,14 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         // The last stage: the signal's (or rule's, or exit's) outcome is final; its source is accountable for it.
         if (data.Kind == EventKind.TradeSignal || data.HasIntent)
         {
-            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0);
+            _agents?.OnDecided(data.SourceId, data.Reject, data.ClientOrderId != 0 && data.Action == SignalAction.New);
         }
     }
 
     private void Submit(ref EngineEvent e)
     {
-        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentTif, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, out long clientOrderId);
+        GroupLink link = e.Kind == EventKind.TradeSignal && e.Exits.Any ? GroupLink.Entry(e.Exits) : default; // an entry with its exits (issue 19)
+        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentTif, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, in link, out long clientOrderId);
         if (refused != RejectReason.None)
         {
             Refusal.Record(ref e, refused, _counters, _audit);
@@ -79,7 +92,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     }
 
     /// <summary>Creates an order and hands it to the gateway; never waits (a full outbound ring is GatewayBusy).</summary>
-    private RejectReason Send(int symbolId, Side side, long quantity, OrderType type, TimeInForce tif, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs, long causePublishTimestamp, out long clientOrderId)
+    private RejectReason Send(int symbolId, Side side, long quantity, OrderType type, TimeInForce tif, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs, long causePublishTimestamp, in GroupLink link, out long clientOrderId)
     {
         clientOrderId = 0;
         if (!_orders.HasCapacity)
@@ -100,7 +113,9 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
 
         if (SuppressSending)
         {
-            clientOrderId = _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs).ClientOrderId;
+            ref OrderRecord recovered = ref _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
+            LinkGroup(ref recovered, in link);
+            clientOrderId = recovered.ClientOrderId;
             _counters.OrdersSubmitted++; // recovery: the order was sent before the restart; its reports follow in the journal
             return RejectReason.None;
         }
@@ -110,6 +125,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         try
         {
             ref OrderRecord order = ref _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
+            LinkGroup(ref order, in link);
             clientOrderId = order.ClientOrderId;
             ref OrderCommand command = ref _outbound[outSequence];
             command.Kind = OrderCommandKind.SubmitOrder;
@@ -124,6 +140,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             command.Origin = origin;
             command.TsEventNs = tsNs;
             command.CausePublishTimestamp = causePublishTimestamp;
+            LinkCommand(ref command, in order);
             InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
 
             // Instrumentation only: a monotonic timestamp per order (not per event), never read by
@@ -174,7 +191,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
                 continue;
             }
 
-            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), OrderType.Market, TimeInForce.Day, 0, 0, IntentOrigin.Operator, EngineSources.Operator, 0, tsNs, 0, out _);
+            RejectReason refused = Send(s, position > 0 ? Side.Sell : Side.Buy, Math.Abs(position), OrderType.Market, TimeInForce.Day, 0, 0, IntentOrigin.Operator, EngineSources.Operator, 0, tsNs, 0, default, out _);
             if (refused != RejectReason.None)
             {
                 _counters.Reject(refused);
@@ -203,6 +220,17 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         e.SourceId = order.SourceId;
         e.SignalId = order.SignalId;
         e.Origin = order.Origin;
+        if (e.ExecType is ExecutionType.Replaced or ExecutionType.AmendRejected)
+        {
+            OnAmendReport(ref e, ref order, slot); // OrderManagerHandler.Amend.cs
+            if (order.GroupRole != OrderGroupRole.None)
+            {
+                OnGroupAmendReport(order.ClientOrderId, e.ExecType == ExecutionType.Replaced, e.TsEventNs); // an exit's resize or move answered
+            }
+
+            return;
+        }
+
         bool isFill = e.ExecType is ExecutionType.Fill or ExecutionType.PartialFill;
         long fill = isFill ? e.FillQuantity : 0;
         if (!OrderStateMachine.TryApply(order.Status, e.ExecType, fill, order.LeavesQuantity, out OrderStatus next)
@@ -272,6 +300,10 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         }
 
         _audit.TryPublish(record);
+        if (_groupCount > 0 || order.GroupRole != OrderGroupRole.None)
+        {
+            OnGroupReport(order.ClientOrderId, fill, next, e.ReportReject, e.TsEventNs);
+        }
     }
 
     /// <summary>
@@ -355,6 +387,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     {
         r.Int32s(_unknownPerSymbol);
         _orders.ReadState(ref r);
+        RebuildGroups();
         _portfolio.ReadState(ref r);
         _counters.ReadTradingState(ref r);
         _agents?.ReadState(ref r);
@@ -363,40 +396,27 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     /// <summary>Argument of <see cref="CommandKind.EngageKillSwitch"/> that also closes every position.</summary>
     public const long KillSwitchFlatten = 1;
 
-    private bool SendCancel(long clientOrderId, int symbolId, long tsNs)
+    /// <summary>Hands a cancel of <paramref name="order"/> to the gateway; false when the outbound ring is full (counted).</summary>
+    private bool SendCancel(in OrderRecord order, long tsNs)
     {
-        if (SuppressSending)
-        {
-            _counters.CancelsSent++;
-            return true;
-        }
-
-        if (!_outbound.TryNext(out long outSequence))
+        if (!SuppressSending && Hand(OrderCommandKind.CancelOrder, in order, 0, 0, 0, tsNs) != RejectReason.None)
         {
             _counters.Reject(RejectReason.GatewayBusy);
             return false;
         }
 
-        ref OrderCommand command = ref _outbound[outSequence];
-        command = default;
-        try
-        {
-            InlineJournal?.FlushBeforeRelease(); // may throw: the slot then leaves as the no-op it is now
-            command.Kind = OrderCommandKind.CancelOrder;
-            command.ClientOrderId = clientOrderId;
-            command.SymbolId = symbolId;
-            command.TsEventNs = tsNs;
-        }
-        finally
-        {
-            _outbound.Publish(outSequence); // a claimed slot is always published
-        }
         _counters.CancelsSent++;
         return true;
     }
 
     private struct CancelVisitor(OrderManagerHandler owner, long tsNs) : IOrderVisitor
     {
-        public readonly void Visit(ref OrderRecord order) => owner.SendCancel(order.ClientOrderId, order.SymbolId, tsNs);
+        public readonly void Visit(ref OrderRecord order)
+        {
+            if (!order.CancelPending)
+            {
+                owner.RequestCancel(ref order, tsNs);
+            }
+        }
     }
 }

@@ -18,6 +18,14 @@ namespace Orchestrator.Engine.Handlers;
 /// already being closed by working orders, at most the signal's quantity. A zero result is a
 /// reject naming the cap that bound it. Orders are valued at their limit, else their stop, else
 /// the last trade.
+/// <para>Money per currency (issue 19): an order is sized in its symbol's currency (<see cref="Currencies"/>):
+/// equity and max order notional (base currency) are converted at the FX rate, and buying power is that
+/// currency's cash. Shorts: a symbol that may not be sold short (<see cref="ShortRules"/>) is refused
+/// with <see cref="RejectReason.ShortNotAllowed"/> when flat or short, and a sale of a long stops at
+/// the long; a short is capped at the borrow available (<see cref="RejectReason.NoBorrow"/>). Buying power
+/// counts short exposure: cash − working buys and short sales − 2 × the shorts' value at their marks (a
+/// short's proceeds stay as collateral, and its value again is held as margin); the part of an order
+/// that closes a position needs none.</para>
 /// </summary>
 /// <remarks>Runs on the trading thread, after the risk manager and before the order manager.</remarks>
 public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
@@ -92,6 +100,17 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
+        if (data.Kind == EventKind.TradeSignal && data.Action == SignalAction.Amend && data.Reject == RejectReason.None)
+        {
+            RejectReason capped = CheckAmend(ref data);
+            if (capped != RejectReason.None)
+            {
+                Refusal.Record(ref data, capped, _counters, _audit);
+            }
+
+            return;
+        }
+
         if (!data.HasIntent || data.Reject != RejectReason.None)
         {
             return;
@@ -108,13 +127,14 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         data.Quantity = quantity;
         long price = PriceOf(ref data);
         long equity = _portfolio.EquityRaw;
+        long notional = _portfolio.Currencies.ToBase(FixedPoint.SaturatingNotional(price, quantity), _portfolio.Currencies.Of(data.SymbolId));
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.RiskPassed,
             SymbolId = data.SymbolId,
             Side = data.IntentSide,
             Quantity = quantity,
-            Value = equity > 0 ? ShareOfEquityBps(FixedPoint.SaturatingNotional(price, quantity), equity) : 0,
+            Value = equity > 0 ? ShareOfEquityBps(notional, equity) : 0,
             TsEventNs = data.TsEventNs,
         });
     }
@@ -177,7 +197,8 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         bool reducesLong = e.IntentSide == Side.Sell && position > 0;
         bool reducesShort = e.IntentSide == Side.Buy && position < 0;
 
-        if (e.ReduceOnly || (reducesLong && !_allowShortSelling))
+        bool shortable = _allowShortSelling && (Shorts?.Shortable(s) ?? true);
+        if (e.ReduceOnly || (reducesLong && !shortable))
         {
             long closing = reducesLong ? position - _orders.WorkingSellQuantity(s) : -position - _orders.WorkingBuyQuantity(s);
             if (!reducesLong && !reducesShort)
@@ -186,19 +207,23 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
             }
 
             quantity = e.IntentQuantityCap > 0 ? Math.Min(closing, e.IntentQuantityCap) : closing;
-            return quantity > 0 ? RejectReason.None : RejectReason.NoPosition;
+            return quantity > 0 ? RejectReason.None : reducesLong && _allowShortSelling && !e.ReduceOnly ? RejectReason.ShortNotAllowed : RejectReason.NoPosition;
         }
 
-        if (e.IntentSide == Side.Sell && position <= 0 && !_allowShortSelling)
+        if (e.IntentSide == Side.Sell && position <= 0 && !shortable)
         {
-            return RejectReason.NoPosition;
+            return _allowShortSelling ? RejectReason.ShortNotAllowed : RejectReason.NoPosition;
         }
 
-        long equity = _portfolio.EquityRaw;
-        if (equity <= 0)
+        Currencies currencies = _portfolio.Currencies;
+        int currency = currencies.Of(s);
+        long baseEquity = _portfolio.EquityRaw;
+        if (baseEquity <= 0)
         {
             return RejectReason.InsufficientBuyingPower;
         }
+
+        long equity = currencies.FromBase(baseEquity, currency); // the order's currency from here on
 
         long wanted;
         switch (_method)
@@ -236,7 +261,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 
         if (_maxOrderNotionalRaw > 0)
         {
-            Cap(ref quantity, ref binding, _maxOrderNotionalRaw / price, RejectReason.MaxNotional);
+            Cap(ref quantity, ref binding, currencies.FromBase(_maxOrderNotionalRaw, currency) / price, RejectReason.MaxNotional);
         }
 
         long held = Math.Abs(position);
@@ -251,18 +276,67 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         long concentrationCapShares = FixedPoint.MulDiv(equity, _maxConcentrationPpm, Ppm) / price;
         Cap(ref quantity, ref binding, concentrationCapShares - held - working, RejectReason.MaxConcentration);
 
-        if (e.IntentSide == Side.Buy)
+        // The part of the order that closes a position (not already being closed) needs neither borrow nor buying power.
+        long closes = e.IntentSide == Side.Buy ? Math.Max(0, -position - working) : Math.Max(0, position - working);
+        if (e.IntentSide == Side.Sell && Shorts is { } shorts && shorts.BorrowAvailable(s) != ShortRules.Unlimited)
         {
-            long available = _portfolio.CashRaw - ReservedCashRaw();
-            long perShare = price + FixedPoint.Bps(price, _commissionEstimateBps);
-            Cap(ref quantity, ref binding, available > 0 ? available / perShare : 0, RejectReason.InsufficientBuyingPower);
+            long shortOrShorting = Math.Max(0, -position) + Math.Max(0, working - Math.Max(0, position));
+            Cap(ref quantity, ref binding, closes + shorts.BorrowAvailable(s) - shortOrShorting, RejectReason.NoBorrow);
         }
+
+        long available = BuyingPowerRaw(currency);
+        long perShare = price + FixedPoint.Bps(price, _commissionEstimateBps);
+        Cap(ref quantity, ref binding, closes + (available > 0 ? available / perShare : 0), RejectReason.InsufficientBuyingPower);
 
         quantity = quantity / _lotSize * _lotSize;
         if (quantity <= 0)
         {
             quantity = 0;
             return binding;
+        }
+
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// An amend risk passed (issue 19): one that adds shares to an opening order must fit the max position
+    /// (held, working and the added shares), and a buy that needs more cash (more shares, a higher limit)
+    /// must find it beyond what working buys hold. Reducing amends pass.
+    /// </summary>
+    private RejectReason CheckAmend(ref EngineEvent e)
+    {
+        if (AmendRules.Target(_orders, in e, out int slot) != RejectReason.None)
+        {
+            return RejectReason.None; // risk refused it already
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        AmendRules.NewTerms(in order, in e, out long quantity, out long limitRaw, out long stopRaw);
+        int s = order.SymbolId;
+        long last = _market.LastRaw(s);
+        long newPrice = limitRaw > 0 ? limitRaw : stopRaw > 0 ? stopRaw : last;
+        long oldPrice = order.LimitRaw > 0 ? order.LimitRaw : order.StopRaw > 0 ? order.StopRaw : last;
+        long added = quantity - order.Quantity;
+        long position = _portfolio.Quantity(s);
+        bool reduces = order.Side == Side.Sell ? position > 0 : position < 0;
+        if (added > 0 && !reduces && newPrice > 0)
+        {
+            long equity = _portfolio.Currencies.FromBase(_portfolio.EquityRaw, _portfolio.Currencies.Of(s)); // the order's currency
+            long working = order.Side == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
+            if (equity <= 0 || Math.Abs(position) + working + added > FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / newPrice)
+            {
+                return RejectReason.MaxPosition;
+            }
+        }
+
+        if (order.Side == Side.Buy && newPrice > 0)
+        {
+            long leaves = quantity - order.FilledQuantity;
+            long needed = FixedPoint.SaturatingNotional(newPrice, leaves) - FixedPoint.SaturatingNotional(oldPrice, order.LeavesQuantity);
+            if (needed > 0 && needed + FixedPoint.Bps(needed, _commissionEstimateBps) > BuyingPowerRaw(_portfolio.Currencies.Of(s)))
+            {
+                return RejectReason.InsufficientBuyingPower;
+            }
         }
 
         return RejectReason.None;
@@ -283,19 +357,34 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         }
     }
 
-    /// <summary>Cash committed to working buy orders, valued at the last price.</summary>
-    private long ReservedCashRaw()
+    /// <summary>
+    /// What a new buy or short sale in <paramref name="currency"/> may spend: that currency's cash, less what
+    /// working orders will take when they fill (buys beyond the short they cover, short sales beyond the long
+    /// they close; valued at the last price), less twice the shorts' value (proceeds held plus margin).
+    /// With no shorts this is cash minus working buys, as before.
+    /// </summary>
+    private long BuyingPowerRaw(int currency)
     {
+        Currencies currencies = _portfolio.Currencies;
         long reserved = 0;
         for (int s = 0; s < _market.SymbolCount; s++)
         {
-            long working = _orders.WorkingBuyQuantity(s);
-            if (working > 0)
+            if (currencies.Of(s) != currency)
             {
-                reserved += FixedPoint.SaturatingNotional(_market.LastRaw(s), working);
+                continue;
+            }
+
+            long position = _portfolio.Quantity(s);
+            long opening = Math.Max(0, _orders.WorkingBuyQuantity(s) - Math.Max(0, -position)) + Math.Max(0, _orders.WorkingSellQuantity(s) - Math.Max(0, position));
+            if (opening > 0)
+            {
+                reserved += FixedPoint.SaturatingNotional(_market.LastRaw(s), opening);
             }
         }
 
-        return reserved;
+        return _portfolio.CashRawOf(currency) - reserved - (2 * _portfolio.ShortExposureRaw(currency));
     }
+
+    /// <summary>Set by the engine: which symbols may be sold short and their borrow (null = every symbol, unlimited).</summary>
+    internal ShortRules? Shorts { get; set; }
 }

@@ -1,5 +1,6 @@
 using Disruptor;
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Snapshots;
@@ -11,9 +12,11 @@ namespace Orchestrator.Engine.Handlers;
 /// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
 /// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
 /// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
-/// orders, price collar, order rate; then the signal source's own limits (<see cref="AgentLimitTable"/>:
+/// orders, price collar, order rate (the session by the symbol's exchange calendar when the engine has
+/// calendars, see <see cref="InSession(in EngineEvent)"/>); then the signal source's own limits (<see cref="AgentLimitTable"/>:
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
-/// audit line, never an exception. Protective exits (reduce-only) pass every rule but the
+/// audit line, never an exception. An amend or cancel signal is judged against its target order instead
+/// (<see cref="CheckAmendOrCancel"/>). Protective exits (reduce-only) pass every rule but the
 /// validity checks: a limit must never stop risk from being reduced.
 /// Before any check, an outside signal's intent passes consolidation (<see cref="SignalConsolidator"/>,
 /// when groups are configured): a signal it holds back reaches no check and is not refused here.
@@ -141,6 +144,17 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return;
         }
 
+        if (data.Kind == EventKind.TradeSignal && data.Action != SignalAction.New)
+        {
+            RejectReason refused = data.Reject == RejectReason.None ? CheckAmendOrCancel(ref data) : RejectReason.None;
+            if (refused != RejectReason.None)
+            {
+                Refusal.Record(ref data, refused, _counters, _audit);
+            }
+
+            return;
+        }
+
         if (_consolidator is not null && data.Kind == EventKind.TradeSignal && data.Origin == IntentOrigin.External && data.HasIntent && data.Reject == RejectReason.None)
         {
             _consolidator.Admit(ref data); // held back: the intent is cleared, nothing below applies
@@ -170,7 +184,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     /// </summary>
     internal static bool IsWellFormed(in EngineEvent e) =>
         e.IntentSide != Side.None && e.ConfidencePpm >= 0 && e.ConfidencePpm <= Ppm && e.IntentLimitRaw >= 0
-        && SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) && e.IntentTif <= TimeInForce.Fok && e.IntentQuantityCap >= 0;
+        && SignalIntentRules.IsConsistent(SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentLimitRaw, e.IntentStopRaw) && e.IntentTif <= TimeInForce.Cls && e.IntentQuantityCap >= 0;
 
     private RejectReason Check(ref EngineEvent e)
     {
@@ -194,7 +208,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.SymbolNotAllowed;
         }
 
-        if (!InSession(e.TsEventNs))
+        if (!InSession(in e))
         {
             return RejectReason.OutsideSession;
         }
@@ -280,9 +294,74 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         return RejectReason.None;
     }
 
+    /// <summary>
+    /// An amend or cancel signal (issue 19): its target must be an open order of its source and the change
+    /// one the order can take (<see cref="AmendRules"/>). A cancel then always passes (it only reduces risk);
+    /// an amend that adds risk (more shares, a price that trades sooner, a moved stop) meets the kill switch
+    /// and the price collar as a new order would (sizing re-checks max position and buying power).
+    /// </summary>
+    private RejectReason CheckAmendOrCancel(ref EngineEvent e)
+    {
+        RejectReason target = AmendRules.Target(_orders, in e, out int slot);
+        if (target != RejectReason.None || e.Action == SignalAction.Cancel)
+        {
+            return target;
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        AmendRules.NewTerms(in order, in e, out long quantity, out long limitRaw, out long stopRaw);
+        if (!AmendRules.AddsRisk(in order, quantity, limitRaw, stopRaw))
+        {
+            return RejectReason.None;
+        }
+
+        if (_killSwitch)
+        {
+            return RejectReason.KillSwitch;
+        }
+
+        long last = _market.LastRaw(order.SymbolId);
+        if (_collarPpm > 0 && last > 0 && ((limitRaw > 0 && Deviates(limitRaw, last)) || (stopRaw > 0 && Deviates(stopRaw, last))))
+        {
+            return RejectReason.PriceCollar;
+        }
+
+        return RejectReason.None;
+    }
+
     /// <summary>|price − reference| / reference &gt; collar, in integers.</summary>
     private bool Deviates(long price, long reference) =>
         (Int128)Math.Abs(price - reference) * Ppm > (Int128)reference * _collarPpm;
+
+    /// <summary>
+    /// The session rule: by the symbol's exchange calendar when <see cref="Calendars"/> is set, else the UTC window.
+    /// With a calendar, an order may wait for the open as its time in force says: GTC and OPG at any time a
+    /// session is still to come (queued at the venue for the next open); DAY from midnight (local) up to the
+    /// close of a trading day, pre-market included (queued for that day's open), never after the close or on a
+    /// closed day (it would expire before it could trade); IOC, FOK and CLS only in the regular session.
+    /// </summary>
+    private bool InSession(in EngineEvent e)
+    {
+        if (Calendars is not { } calendars || calendars[e.SymbolId] is not { } calendar)
+        {
+            return InSession(e.TsEventNs);
+        }
+
+        long ts = e.TsEventNs;
+        switch (e.IntentTif)
+        {
+            case TimeInForce.Gtc:
+            case TimeInForce.Opg:
+                return calendar.NextOpenNs(ts) != long.MaxValue || calendar.SessionAt(ts) == SessionKind.Regular;
+            case TimeInForce.Day:
+                return calendar.TryGetSession(calendar.LocalDate(ts), out _, out long closeNs) && ts < closeNs;
+            default:
+                return calendar.SessionAt(ts) == SessionKind.Regular;
+        }
+    }
+
+    /// <summary>Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar (null entries use the UTC window).</summary>
+    internal ExchangeCalendar?[]? Calendars { get; init; }
 
     private bool InSession(long tsNs)
     {

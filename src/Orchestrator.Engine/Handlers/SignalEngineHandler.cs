@@ -288,7 +288,8 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             _peakRaw[s] = peak;
         }
 
-        long closingWorking = isLong ? _orders.WorkingSellQuantity(s) : _orders.WorkingBuyQuantity(s);
+        // Orders' own exits (order groups, issue 19) replace these for the shares they protect.
+        long closingWorking = isLong ? _orders.WorkingSellQuantity(s) + _orders.ExitSellQuantity(s) : _orders.WorkingBuyQuantity(s) + _orders.ExitBuyQuantity(s);
         if (closingWorking >= Math.Abs(quantity) || average <= 0)
         {
             return false; // an exit is already working
@@ -357,6 +358,11 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             PriceRaw = e.SignalPriceRaw,
             TsEventNs = e.TsEventNs,
         });
+
+        if (e.Action != SignalAction.New)
+        {
+            return; // an amend or cancel of an open order makes no intent: risk judges it against its target (AmendRules)
+        }
 
         if (e.SignalSide == Side.None)
         {

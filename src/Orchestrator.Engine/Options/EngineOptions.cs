@@ -17,6 +17,21 @@ public sealed record EngineOptions
     public IReadOnlyDictionary<string, Orchestrator.Core.InstrumentInfo>? Instruments { get; init; }
 
     /// <summary>
+    /// Sessions by each symbol's exchange calendar (<see cref="Orchestrator.Core.Calendars.ExchangeCalendars"/>:
+    /// KRX in KST, NYSE/Nasdaq in New York time with DST, holidays and half days) instead of the UTC
+    /// <see cref="RiskOptions.SessionStartUtc"/> window: risk refuses or lets queue an order outside its
+    /// exchange's session by its time in force, and the paper venue expires Day orders at the exchange's
+    /// close (daemon.yaml <c>calendars: exchange</c>). False = the UTC rules (the default).
+    /// </summary>
+    public bool UseExchangeCalendars { get; init; }
+
+    /// <summary>
+    /// The venue of symbols <see cref="Instruments"/> does not name (the broker adapter: "paper", "kis",
+    /// "alpaca"); it decides their <see cref="Orchestrator.Core.VenueCapabilities"/> (issue 19).
+    /// </summary>
+    public string DefaultVenue { get; init; } = "paper";
+
+    /// <summary>
     /// Journal every input event here before the trading handlers see it (null = no journal). A
     /// torn last record from a crash is cut at start-up.
     /// </summary>
@@ -98,4 +113,20 @@ public sealed record EngineOptions
     /// in <see cref="Symbols"/>. The same instances run live and in a backtest built from these options.
     /// </summary>
     public IReadOnlyList<Orchestrator.Strategies.StrategyRegistration> Strategies { get; init; } = [];
+
+    /// <summary>
+    /// ISO 4217 code of the account's base currency (myStockInfo.yaml <c>base_currency</c>): <see cref="StartingCash"/>,
+    /// equity, the daily loss and the sizing limits (max order notional) are in it (issue 19).
+    /// </summary>
+    public string BaseCurrency { get; init; } = "USD";
+
+    /// <summary>
+    /// Currency code → base-currency units one unit is worth (daemon.yaml <c>account.fx_rates</c>, e.g. KRW: 0.00075
+    /// with a USD base). Each currency named here keeps its own cash, buying power and P&amp;L; an instrument's
+    /// currency not named here (nor the base) is booked in the base currency. Null/empty = one currency.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal>? FxRates { get; init; }
+
+    /// <summary>Cash at the start in currencies other than the base (daemon.yaml <c>account.starting_cash</c>); each needs an FX rate.</summary>
+    public IReadOnlyDictionary<string, decimal>? StartingCashByCurrency { get; init; }
 }

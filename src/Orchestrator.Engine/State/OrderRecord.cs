@@ -47,6 +47,25 @@ public struct OrderRecord
     public int TrailPpm;
     public long TrailAnchorRaw;
 
+    /// <summary>On an emulated entry: its working take-profit and stop (stop-loss or trailing) exits; 0 = none.</summary>
+    public long TakeProfitOrderId;
+    public long StopOrderId;
+
+    /// <summary>On an emulated entry: what its exits have filled so far (the exits protect <c>FilledQuantity - ExitedQuantity</c>).</summary>
+    public long ExitedQuantity;
+
+    /// <summary>On an entry: its exits went to the venue with it (<see cref="VenueCapabilities.NativeBracket"/>); the engine does not emulate them.</summary>
+    public bool ExitsNative;
+
+    /// <summary>On an emulated entry: the group still has work (entry open, an exit working or still to place); its slot is not reused.</summary>
+    public bool GroupOpen;
+
+    /// <summary>
+    /// On an exit: the group canceled it (one-cancels-other, shrunk to nothing, or to be replaced at a new size or
+    /// price where the venue cannot amend: the replacement follows its Canceled report).
+    /// </summary>
+    public bool GroupCanceled;
+
     // ---- issue 19: amend and cancel in flight ----
 
     /// <summary>An amend sent and not yet answered (Replaced or AmendRejected); at most one at a time.</summary>

@@ -22,6 +22,8 @@ public sealed class OrderStore
     private readonly long _idBase;
     private readonly long[] _workingBuyQty;
     private readonly long[] _workingSellQty;
+    private readonly long[] _exitBuyQty;
+    private readonly long[] _exitSellQty;
     private long _nextCounter = 1;
     private int _openCount;
 
@@ -39,6 +41,8 @@ public sealed class OrderStore
         _idBase = idBase;
         _workingBuyQty = new long[symbolCount];
         _workingSellQty = new long[symbolCount];
+        _exitBuyQty = new long[symbolCount];
+        _exitSellQty = new long[symbolCount];
     }
 
     /// <summary>Highest base: leaves room for 2^62 orders before a <c>long</c> overflows.</summary>
@@ -67,10 +71,36 @@ public sealed class OrderStore
     public long WorkingBuyQuantity(int symbolId) => _workingBuyQty[symbolId];
 
     /// <summary>Shares on open sell orders of a symbol, not yet filled.</summary>
+    /// <remarks>
+    /// Working quantities leave out order groups' exits (<see cref="ExitSellQuantity"/>): an exit never opens a position
+    /// (its group keeps it within the position), and a take-profit and stop-loss pair closes its shares once, not twice.
+    /// </remarks>
     public long WorkingSellQuantity(int symbolId) => _workingSellQty[symbolId];
 
+    /// <summary>Shares on open exits of order groups that buy (protecting shorts), not yet filled; a pair counts twice.</summary>
+    public long ExitBuyQuantity(int symbolId) => _exitBuyQty[symbolId];
+
+    /// <summary>Shares on open exits of order groups that sell (protecting longs), not yet filled; a pair counts twice.</summary>
+    public long ExitSellQuantity(int symbolId) => _exitSellQty[symbolId];
+
+    /// <summary>Makes a new order an order group's exit (issue 19): its open quantity moves from the working to the exit figures.</summary>
+    public void MarkExit(ref OrderRecord order, OrderGroupRole role)
+    {
+        AddWorking(order.SymbolId, order.Side, -order.LeavesQuantity);
+        order.GroupRole = role;
+        AddWorking(in order, order.LeavesQuantity);
+    }
+
     /// <summary>Whether the next order's slot is free (its previous occupant finished).</summary>
-    public bool HasCapacity => !OrderStateMachine.IsOpen(_orders[_nextCounter & _mask].Status) || _orders[_nextCounter & _mask].ClientOrderId == 0;
+    /// <remarks>An entry whose order group still has work (<see cref="OrderRecord.GroupOpen"/>) keeps its slot too: its exits refer to it.</remarks>
+    public bool HasCapacity
+    {
+        get
+        {
+            ref OrderRecord next = ref _orders[_nextCounter & _mask];
+            return next.ClientOrderId == 0 || (!OrderStateMachine.IsOpen(next.Status) && !next.GroupOpen);
+        }
+    }
 
     /// <summary>Creates an order in state PendingNew and returns a reference to it.</summary>
     public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs)
@@ -125,12 +155,26 @@ public sealed class OrderStore
         if (wasOpen && !order.IsOpen)
         {
             _openCount--;
-            AddWorking(order.SymbolId, order.Side, -leavesBefore);
+            AddWorking(in order, -leavesBefore);
         }
         else
         {
-            AddWorking(order.SymbolId, order.Side, -fillQuantity);
+            AddWorking(in order, -fillQuantity);
         }
+    }
+
+    /// <summary>
+    /// An amend took effect (issue 19): the open order's total quantity and prices are now these (fills
+    /// kept); the working quantities follow its new leaves. The caller checked the quantity is above what is filled.
+    /// </summary>
+    public void Replace(int slot, long quantity, long limitRaw, long stopRaw, long tsNs)
+    {
+        ref OrderRecord order = ref _orders[slot];
+        AddWorking(in order, quantity - order.Quantity); // an exit's figures stay with the exits
+        order.Quantity = quantity;
+        order.LimitRaw = limitRaw;
+        order.StopRaw = stopRaw;
+        order.TsUpdatedNs = tsNs;
     }
 
     /// <summary>Calls <paramref name="visit"/> for every open order (slow path and commands only).</summary>
@@ -148,6 +192,18 @@ public sealed class OrderStore
         }
 
         return visited;
+    }
+
+    /// <summary>Adds to the working figures, or to the exit figures for an order group's exit.</summary>
+    private void AddWorking(in OrderRecord order, long quantity)
+    {
+        if (order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop)
+        {
+            (order.Side == Side.Buy ? _exitBuyQty : _exitSellQty)[order.SymbolId] += quantity;
+            return;
+        }
+
+        AddWorking(order.SymbolId, order.Side, quantity);
     }
 
     private void AddWorking(int symbolId, Side side, long quantity)
@@ -169,6 +225,8 @@ public sealed class OrderStore
         w.Int32(_openCount);
         w.Int64s(_workingBuyQty);
         w.Int64s(_workingSellQty);
+        w.Int64s(_exitBuyQty);
+        w.Int64s(_exitSellQty);
         w.Records(_orders); // one block copy: this is most of a snapshot, and the fast path waits for it
     }
 
@@ -179,6 +237,8 @@ public sealed class OrderStore
         _openCount = r.Int32();
         r.Int64s(_workingBuyQty);
         r.Int64s(_workingSellQty);
+        r.Int64s(_exitBuyQty);
+        r.Int64s(_exitSellQty);
         r.Records(_orders);
     }
 

@@ -24,6 +24,11 @@ namespace Orchestrator.Engine.State;
 /// pipelined signal engine running ahead cannot move equity under a decision. None of this is in
 /// a snapshot: it is derived on load (<see cref="ReadState"/> revalues from the restored market
 /// state), so the snapshot layout is unchanged.</para>
+/// <para><b>Money per currency</b> (issue 19): cash, commission, positions' value and short exposure are
+/// kept per currency of <see cref="Currencies"/> (id 0 = the base); a fill moves its symbol's currency
+/// only. <see cref="EquityRaw"/> is in the base currency: each currency's cash plus positions converted at
+/// its FX rate. <see cref="CashRaw"/> is the base currency's cash (what the cash commands set and adjust).
+/// With one currency (no FX rates) every figure is what it was before, bit for bit.</para>
 /// </remarks>
 public sealed class Portfolio
 {
@@ -34,33 +39,95 @@ public sealed class Portfolio
     private readonly long[] _costRaw; // signed: Σ quantity × entry price of the open position
     private readonly long[] _markRaw; // last trade price as the trading thread has seen it; 0 = none
     private readonly long[] _valueRaw; // quantity × (mark, or average cost without one), saturated
-    private long _cashRaw;
-    private long _commissionRaw;
-    private long _positionsValueRaw; // Σ _valueRaw, wrapping as the walk's unchecked sum did
-    private long _equityRaw; // cash + positions value; one release write per change
+    private readonly long[] _cashRaw; // per currency
+    private readonly long[] _commissionRaw; // per currency
+    private readonly long[] _positionsValueRaw; // per currency: Σ _valueRaw, wrapping as the walk's unchecked sum did
+    private readonly long[] _shortValueRaw; // per currency: Σ of the negative _valueRaw (shorts at their mark), ≤ 0
+    private long _equityRaw; // base currency: Σ (cash + positions value) at the FX rates; one release write per change
 
-    public Portfolio(MarketState market, long startingCashRaw)
+    /// <param name="market">The market state whose last prices mark the positions.</param>
+    /// <param name="startingCashRaw">Cash in the base currency at the start.</param>
+    /// <param name="currencies">The account's currencies; null = one (the base) for every symbol.</param>
+    /// <param name="startingCashByCurrency">Cash at the start in other currencies, by currency id (index 0 is ignored: <paramref name="startingCashRaw"/>).</param>
+    public Portfolio(MarketState market, long startingCashRaw, Currencies? currencies = null, IReadOnlyList<long>? startingCashByCurrency = null)
     {
         _market = market;
         int n = market.SymbolCount;
+        Currencies = currencies ?? Currencies.Single("USD", n);
+        int m = Currencies.Count;
         _quantity = new long[n];
         _avgCostRaw = new long[n];
         _realizedRaw = new long[n];
         _costRaw = new long[n];
         _markRaw = new long[n];
         _valueRaw = new long[n];
-        _cashRaw = startingCashRaw;
-        _equityRaw = startingCashRaw;
+        _cashRaw = new long[m];
+        _commissionRaw = new long[m];
+        _positionsValueRaw = new long[m];
+        _shortValueRaw = new long[m];
+        _cashRaw[Currencies.Base] = startingCashRaw;
+        for (int c = 1; c < m && startingCashByCurrency is not null && c < startingCashByCurrency.Count; c++)
+        {
+            _cashRaw[c] = startingCashByCurrency[c];
+        }
+
         StartingCashRaw = startingCashRaw;
+        PublishEquity();
+        StartingEquityRaw = _equityRaw;
     }
 
+    /// <summary>Cash in the base currency at the start.</summary>
     public long StartingCashRaw { get; }
+
+    /// <summary>Equity in the base currency at the start: every currency's starting cash at its FX rate (= <see cref="StartingCashRaw"/> with one currency).</summary>
+    public long StartingEquityRaw { get; }
+
+    /// <summary>The account's currencies and each symbol's.</summary>
+    public Currencies Currencies { get; }
 
     public int SymbolCount => _quantity.Length;
 
-    public long CashRaw => Volatile.Read(ref _cashRaw);
+    /// <summary>Cash in the base currency.</summary>
+    public long CashRaw => Volatile.Read(ref _cashRaw[Currencies.Base]);
 
-    public long CommissionRaw => _commissionRaw;
+    /// <summary>Cash in currency <paramref name="currencyId"/>.</summary>
+    public long CashRawOf(int currencyId) => Volatile.Read(ref _cashRaw[currencyId]);
+
+    /// <summary>Commission paid in the base currency.</summary>
+    public long CommissionRaw => _commissionRaw[Currencies.Base];
+
+    /// <summary>Commission paid in currency <paramref name="currencyId"/>.</summary>
+    public long CommissionRawOf(int currencyId) => _commissionRaw[currencyId];
+
+    /// <summary>Short positions of currency <paramref name="currencyId"/> at their marks, as a positive amount (0 without shorts).</summary>
+    public long ShortExposureRaw(int currencyId) => -_shortValueRaw[currencyId];
+
+    /// <summary>Cash plus positions at their marks in currency <paramref name="currencyId"/>, in that currency.</summary>
+    public long EquityRawOf(int currencyId) => _cashRaw[currencyId] + _positionsValueRaw[currencyId];
+
+    /// <summary>Realized P&amp;L of the symbols kept in currency <paramref name="currencyId"/>, in that currency.</summary>
+    public long RealizedRawOf(int currencyId)
+    {
+        long total = 0;
+        for (int i = 0; i < _realizedRaw.Length; i++)
+        {
+            total += Currencies.Of(i) == currencyId ? _realizedRaw[i] : 0;
+        }
+
+        return total;
+    }
+
+    /// <summary>Unrealized P&amp;L of the symbols kept in currency <paramref name="currencyId"/>, in that currency.</summary>
+    public long UnrealizedRawOf(int currencyId)
+    {
+        long total = 0;
+        for (int i = 0; i < _quantity.Length; i++)
+        {
+            total += Currencies.Of(i) == currencyId ? UnrealizedRaw(i) : 0;
+        }
+
+        return total;
+    }
 
     /// <summary>Signed position: positive long, negative short.</summary>
     public long Quantity(int symbolId) => Volatile.Read(ref _quantity[symbolId]);
@@ -133,29 +200,30 @@ public sealed class Portfolio
         }
     }
 
-    /// <summary>Sets cash to the broker's figure (a reconciliation; fees and interest the fills did not carry).</summary>
+    /// <summary>Sets the base currency's cash to the broker's figure (a reconciliation; fees and interest the fills did not carry).</summary>
     public void SetCash(long cashRaw)
     {
-        Volatile.Write(ref _cashRaw, cashRaw);
+        Volatile.Write(ref _cashRaw[Currencies.Base], cashRaw);
         PublishEquity();
     }
 
-    /// <summary>Adds <paramref name="deltaRaw"/> to cash (a reconciliation's measured difference; the trading thread is the only writer).</summary>
+    /// <summary>Adds <paramref name="deltaRaw"/> to the base currency's cash (a reconciliation's measured difference; the trading thread is the only writer).</summary>
     public void AdjustCash(long deltaRaw)
     {
-        Volatile.Write(ref _cashRaw, _cashRaw + deltaRaw);
+        Volatile.Write(ref _cashRaw[Currencies.Base], _cashRaw[Currencies.Base] + deltaRaw);
         PublishEquity();
     }
 
-    /// <summary>Applies one fill: cash, commission, position, cost basis, realized P&amp;L.</summary>
+    /// <summary>Applies one fill: cash and commission in the symbol's currency, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
     {
         long position = _quantity[symbolId];
         long cost = _costRaw[symbolId];
         long notional = FixedPoint.Notional(priceRaw, fillQuantity);
+        int currency = Currencies.Of(symbolId);
 
-        long cash = (side == Side.Buy ? _cashRaw - notional : _cashRaw + notional) - commissionRaw;
-        _commissionRaw += commissionRaw;
+        long cash = (side == Side.Buy ? _cashRaw[currency] - notional : _cashRaw[currency] + notional) - commissionRaw;
+        _commissionRaw[currency] += commissionRaw;
         _realizedRaw[symbolId] += PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, notional);
         _costRaw[symbolId] = cost;
         long average = PositionMath.AverageCost(position, cost);
@@ -163,7 +231,7 @@ public sealed class Portfolio
         // Release writes: snapshot readers see whole, consistent-enough values.
         Volatile.Write(ref _avgCostRaw[symbolId], average);
         Volatile.Write(ref _quantity[symbolId], position);
-        Volatile.Write(ref _cashRaw, cash);
+        Volatile.Write(ref _cashRaw[currency], cash);
         Revalue(symbolId);
     }
 
@@ -174,8 +242,8 @@ public sealed class Portfolio
         w.Int64s(_avgCostRaw);
         w.Int64s(_realizedRaw);
         w.Int64s(_costRaw);
-        w.Int64(_cashRaw);
-        w.Int64(_commissionRaw);
+        w.Int64s(_cashRaw); // one per currency: with one currency the 8 bytes of the single figure before issue 19
+        w.Int64s(_commissionRaw);
     }
 
     /// <summary>Restores the state <see cref="WriteState"/> wrote (recovery, before any event).</summary>
@@ -185,8 +253,8 @@ public sealed class Portfolio
         r.Int64s(_avgCostRaw);
         r.Int64s(_realizedRaw);
         r.Int64s(_costRaw);
-        _cashRaw = r.Int64();
-        _commissionRaw = r.Int64();
+        r.Int64s(_cashRaw);
+        r.Int64s(_commissionRaw);
         RevalueAll();
     }
 
@@ -196,12 +264,14 @@ public sealed class Portfolio
     /// </summary>
     private void RevalueAll()
     {
-        _positionsValueRaw = 0;
+        Array.Clear(_positionsValueRaw);
+        Array.Clear(_shortValueRaw);
         for (int i = 0; i < _quantity.Length; i++)
         {
             _markRaw[i] = _market.LastRaw(i);
             _valueRaw[i] = ValueAtMark(i);
-            _positionsValueRaw += _valueRaw[i];
+            _positionsValueRaw[Currencies.Of(i)] += _valueRaw[i];
+            _shortValueRaw[Currencies.Of(i)] += Math.Min(0, _valueRaw[i]);
         }
 
         PublishEquity();
@@ -211,7 +281,9 @@ public sealed class Portfolio
     private void Revalue(int symbolId)
     {
         long value = ValueAtMark(symbolId);
-        _positionsValueRaw += value - _valueRaw[symbolId]; // wraps like the walk's sum: exact modulo 2^64
+        int currency = Currencies.Of(symbolId);
+        _positionsValueRaw[currency] += value - _valueRaw[symbolId]; // wraps like the walk's sum: exact modulo 2^64
+        _shortValueRaw[currency] += Math.Min(0, value) - Math.Min(0, _valueRaw[symbolId]);
         _valueRaw[symbolId] = value;
         PublishEquity();
     }
@@ -230,5 +302,14 @@ public sealed class Portfolio
     }
 
     // Release write: a reader on another thread sees one whole figure, never cash from one fill and positions from another.
-    private void PublishEquity() => Volatile.Write(ref _equityRaw, _cashRaw + _positionsValueRaw);
+    private void PublishEquity()
+    {
+        long equity = _cashRaw[Currencies.Base] + _positionsValueRaw[Currencies.Base];
+        for (int c = 1; c < _cashRaw.Length; c++)
+        {
+            equity += Currencies.ToBase(_cashRaw[c] + _positionsValueRaw[c], c);
+        }
+
+        Volatile.Write(ref _equityRaw, equity);
+    }
 }

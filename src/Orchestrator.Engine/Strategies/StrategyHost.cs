@@ -369,6 +369,9 @@ public sealed class StrategyHost
         e.SignalStopRaw = signal.StopPriceRaw;
         e.SignalTif = signal.Tif;
         e.SignalQuantity = signal.Quantity;
+        e.Action = signal.Action;
+        e.TargetOrderId = signal.TargetOrderId;
+        e.Exits = signal.Exits;
         e.SignalId = ++_nextSignalId;
         e.SourceId = runner.SourceId;
         e.ReasonId = reasonId;
@@ -400,7 +403,11 @@ public sealed class StrategyHost
     internal SubmitResult Publish(StrategyRunner runner, in StrategySignal signal, int reasonId)
     {
         long signalId = Interlocked.Increment(ref _nextSlowSignalId);
-        var intent = new SignalIntent { OrderType = signal.OrderType, LimitRaw = signal.LimitPriceRaw, StopRaw = signal.StopPriceRaw, Tif = signal.Tif, Quantity = signal.Quantity };
+        var intent = new SignalIntent
+        {
+            OrderType = signal.OrderType, LimitRaw = signal.LimitPriceRaw, StopRaw = signal.StopPriceRaw, Tif = signal.Tif, Quantity = signal.Quantity,
+            Action = signal.Action, TargetOrderId = signal.TargetOrderId, Exits = signal.Exits,
+        };
         long sequence = _engine.TryPublishSignal(signal.SymbolId, signal.Side, signal.ConfidencePpm, intent, signalId, runner.SourceId, reasonId, runner.EventTimeNs);
         return sequence < 0
             ? new SubmitResult(SubmitStatus.Refused, RejectReason.GatewayBusy, 0, 0, 0)

@@ -20,8 +20,16 @@ public sealed class GatewayAllocationTests
         var text = new StringBuilder();
         for (int i = 0; i < Batch; i++)
         {
-            // Every other line carries a full order intent (issue 17): its fields parse without allocating too.
-            string intent = i % 4 < 2 ? "\"price\":101.25" : "\"order_type\":\"Stop_Limit\",\"limit_price\":101.25,\"stop_price\":101,\"tif\":\"ioc\",\"quantity\":5";
+            // Half the lines carry a full order intent (issue 17), some with protective exits and a trail
+            // or as an amend or cancel (issue 19): their fields parse without allocating too.
+            string intent = (i % 8) switch
+            {
+                < 4 => "\"price\":101.25",
+                4 => "\"order_type\":\"Stop_Limit\",\"limit_price\":101.25,\"stop_price\":101,\"tif\":\"ioc\",\"quantity\":5",
+                5 => "\"action\":\"amend\",\"order_id\":\"17\",\"limit_price\":101.5,\"quantity\":5",
+                6 => "\"limit_price\":101.25,\"take_profit\":110,\"stop_loss_pct\":2.5,\"trail_percent\":1.5,\"tif\":\"opg\"",
+                _ => "\"action\":\"cancel\",\"order_id\":17",
+            };
             text.Append("{\"symbol\":\"AAPL\",\"side\":\"").Append(i % 2 == 0 ? "BUY" : "SELL").Append("\",\"confidence\":0.75,").Append(intent).Append(",\"reason\":\"mean reversion\",\"source\":\"strategy_agent\",\"id\":\"sig-")
                 .Append(i).Append("\"}\n");
         }

@@ -119,6 +119,21 @@ internal sealed class ScriptedVenue : IVenueClient
         return Task.FromResult(VenuePlaceResult.Taken(venueOrderId));
     }
 
+    /// <summary>Amends as KIS and Alpaca do: the open order is replaced by a new venue order for the quantity still to trade.</summary>
+    public Task<VenuePlaceResult> AmendAsync(VenueOrderRequest amended, string venueOrderId, long filledQuantity, CancellationToken cancellationToken)
+    {
+        VenueOrderState o = _book[venueOrderId];
+        if (o.Status != VenueOrderStatus.Open)
+        {
+            return Task.FromResult(VenuePlaceResult.Refused("APBK0918", "nothing left to revise"));
+        }
+
+        _book[venueOrderId] = o with { Status = VenueOrderStatus.Canceled, Reason = "replaced" };
+        string id = "S" + Interlocked.Increment(ref _nextId).ToString("D6", CultureInfo.InvariantCulture);
+        _book[id] = new VenueOrderState(id, null, o.Symbol, o.Side, amended.Quantity - filledQuantity, 0, 0m, VenueOrderStatus.Open);
+        return Task.FromResult(VenuePlaceResult.Taken(id));
+    }
+
     public Task<VenueOrderState?> FindAsync(VenueOrderRequest order, IReadOnlySet<string> claimed, CancellationToken cancellationToken)
     {
         if (FindFails)

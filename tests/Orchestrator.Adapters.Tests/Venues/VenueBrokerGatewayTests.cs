@@ -174,6 +174,7 @@ public sealed class VenueBrokerGatewayTests : IAsyncLifetime
         await WaitFor(7, ExecutionType.Rejected);
 
         Assert.Equal([ExecutionType.Unknown, ExecutionType.Rejected], _reports.For(7).Select(r => r.ExecType));
+        Assert.Equal(RejectReason.NeverPlaced, _reports.For(7)[^1].Reject);
         Assert.Equal(0, _venue.BookedOrders);
         Assert.Equal(1, _venue.PlaceCalls); // sent once: the retries only look, the first request may still land (issue 15 item 6)
     }

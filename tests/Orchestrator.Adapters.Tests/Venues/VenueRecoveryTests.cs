@@ -85,6 +85,7 @@ public sealed class VenueRecoveryTests : IAsyncLifetime
         await WaitFor(3, ExecutionType.Rejected);
 
         Assert.Equal([ExecutionType.Unknown, ExecutionType.Rejected], _reports.For(3).Select(r => r.ExecType));
+        Assert.Equal(RejectReason.NeverPlaced, _reports.For(3)[^1].Reject); // so an order group places a lost exit again (issue 19)
         Assert.Equal(1, _gateway.RecoveredNeverPlaced);
         Assert.Equal(0, _venue.PlaceCalls);
     }

@@ -28,8 +28,8 @@ public sealed class LlmSignalParserIntentTests
     }
 
     [Theory]
-    [InlineData("\"order_type\":\"LIMIT\",\"limit_price\":1", "order_type: must be market, limit, stop or stop_limit (lower case), was \"LIMIT\"")]
-    [InlineData("\"order_type\":\"iceberg\"", "order_type: must be market, limit, stop or stop_limit")]
+    [InlineData("\"order_type\":\"LIMIT\",\"limit_price\":1", "order_type: must be market, limit, stop, stop_limit or trailing_stop (lower case), was \"LIMIT\"")]
+    [InlineData("\"order_type\":\"iceberg\"", "order_type: must be market, limit, stop, stop_limit or trailing_stop")]
     [InlineData("\"order_type\":\"limit\"", "limit_price: required for order_type limit and stop_limit")]
     [InlineData("\"order_type\":\"market\",\"limit_price\":100", "limit_price: not allowed")]
     [InlineData("\"order_type\":\"limit\",\"limit_price\":100,\"stop_price\":99", "stop_price: not allowed")]
@@ -37,7 +37,7 @@ public sealed class LlmSignalParserIntentTests
     [InlineData("\"limit_price\":0", "limit_price: must be a number above 0")]
     [InlineData("\"limit_price\":100.0000001", "limit_price: must be a number above 0 and at most 1000000000 with at most 6 decimals")]
     [InlineData("\"stop_price\":-1", "stop_price: must be a number above 0")]
-    [InlineData("\"time_in_force\":\"GTC\"", "time_in_force: must be day, gtc, ioc or fok (lower case)")]
+    [InlineData("\"time_in_force\":\"GTC\"", "time_in_force: must be day, gtc, ioc, fok, opg or cls (lower case)")]
     [InlineData("\"quantity\":1.5", "quantity: must be an integer from 1 to 1000000000")]
     [InlineData("\"quantity\":0", "quantity: must be an integer")]
     [InlineData("\"quantity\":1e10", "quantity: must be an integer")]

@@ -102,7 +102,8 @@ public sealed class LlmStrategyTests
         Assert.Equal(2, server.Requests.Count);
         string text = server.Requests[1].MessagesText;
         Assert.StartsWith("You trade like a careful tortoise.", text, StringComparison.Ordinal);
-        Assert.Contains("\"order_type\": \"market\", \"limit\", \"stop\" or \"stop_limit\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"order_type\": \"market\", \"limit\", \"stop\", \"stop_limit\" or \"trailing_stop\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"take_profit\" (a price: above the entry for a BUY, below for a SELL) or \"take_profit_pct\"", text, StringComparison.Ordinal); // issue 19: exits
         JsonObject context = Context(server.Requests[1]);
         Assert.Equal(T0 + (2 * Minute), context["event_time_ns"]!.GetValue<long>());
         Assert.Equal(0.02m, context["risk_limits"]!["max_daily_loss"]!.GetValue<decimal>());

@@ -6,7 +6,7 @@ namespace Orchestrator.Daemon.Tests.Logging;
 
 /// <summary>
 /// The audit formatter as it was before issue 16 (strings per record), kept as the oracle the UTF-8 renderer is compared with byte for byte;
-/// issue 17 added the attribution (<c>[signal N] from NAME</c>) to signal, refusal, order and fill lines.
+/// issue 17 added the attribution (<c>[signal N] from NAME</c>) to signal, refusal, order and fill lines; issue 19 the amend and order-group lines.
 /// </summary>
 internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
 {
@@ -46,6 +46,12 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
             AuditKind.ConsolidationContributed => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation contributed: ", r)} to {Peer(r)} ({ModeText(r)})")),
             AuditKind.ConsolidationExpired => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation expired: ", r)}: no decision within the window ({ModeText(r)})")),
             AuditKind.ConsolidationSuperseded => (AuditLevel.Info, Invariant($"{Consolidated("Consolidation superseded: ", r)} by [signal {r.Value}] from the same source")),
+            // Issue 19: amends and order groups' exits.
+            AuditKind.OrderAmendRequested => (AuditLevel.Info, Invariant($"Order amend sent: id {r.ClientOrderId} {symbol}{AmendText(r)}")),
+            AuditKind.OrderReplaced => (AuditLevel.Info, Invariant($"Order amended: id {r.ClientOrderId} {symbol}{AmendText(r)}")),
+            AuditKind.OrderAmendRejected => (AuditLevel.Warning, Invariant($"Order amend or cancel refused by broker: id {r.ClientOrderId} {symbol} ({r.Reason}); the order stands")),
+            AuditKind.GroupExitCanceled => (AuditLevel.Info, Invariant($"Exit canceled by its group: id {r.ClientOrderId} {symbol} {OriginText(r.Origin)} (entry {r.Value})")),
+            AuditKind.GroupExitDropped => (AuditLevel.Warning, Invariant($"Exit dropped: id {r.ClientOrderId} {symbol} {OriginText(r.Origin)} ended without its group asking ({r.Reason}); not placed again (entry {r.Value}){Attribution(r)}")),
             _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
         };
     }
@@ -78,11 +84,15 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
         _ => "built-in",
     };
 
+    private string AmendText(in AuditRecord r) =>
+        Invariant($" to {r.Quantity} shares{(r.PriceRaw > 0 ? " @ " + Money(r.PriceRaw) : "")} ({r.Value} left)");
+
     private static string OrderTypeText(OrderType type) => type switch
     {
         OrderType.Market => "MARKET",
         OrderType.Limit => "LIMIT",
         OrderType.Stop => "STOP",
+        OrderType.TrailingStop => "TRAILING_STOP",
         _ => "STOP_LIMIT",
     };
 

@@ -26,9 +26,14 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(tools, t => Assert.True(t.Description.Length > 40, t.Name + " needs a description an LLM can use"));
         JsonElement submit = tools.Single(t => t.Name == "submit_signal").JsonSchema;
-        Assert.Equal(["symbol", "side", "confidence"], submit.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["market", "limit", "stop", "stop_limit"], submit.GetProperty("properties").GetProperty("order_type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["day", "gtc", "ioc", "fok"], submit.GetProperty("properties").GetProperty("tif").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["symbol"], submit.GetProperty("required").EnumerateArray().Select(e => e.GetString())); // side and confidence: for new orders (amend/cancel name the order)
+        Assert.Equal(["market", "limit", "stop", "stop_limit", "trailing_stop"], submit.GetProperty("properties").GetProperty("order_type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["day", "gtc", "ioc", "fok", "opg", "cls"], submit.GetProperty("properties").GetProperty("tif").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["new", "amend", "cancel"], submit.GetProperty("properties").GetProperty("action").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        foreach (string exit in new[] { "take_profit", "take_profit_pct", "stop_loss", "stop_loss_pct", "trail_price", "trail_percent", "order_id" })
+        {
+            Assert.True(submit.GetProperty("properties").TryGetProperty(exit, out _), exit);
+        }
         Assert.Equal("integer", submit.GetProperty("properties").GetProperty("quantity").GetProperty("type").GetString());
     }
 
@@ -113,12 +118,15 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":-1}""", "price: must be between 0")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY"}""", "confidence: required")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"stop"}""", "stop_price: required for order_type stop")]
-    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"trailing"}""", "order_type: must be market, limit, stop or stop_limit")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"trailing"}""", "order_type: must be market, limit, stop, stop_limit or trailing_stop")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"order_type":"market","limit_price":100}""", "limit_price: not allowed")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"price":100,"limit_price":100}""", "limit_price: give price or limit_price, not both")]
-    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc or fok")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"tif":"week"}""", "tif: must be day, gtc, ioc, fok, opg or cls")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"quantity":2.5}""", "quantity: must be an integer")]
     [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"source":"sma_agent"}""", "source: not an argument of this tool")] // MCP signals are always "mcp"
+    [InlineData("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.5,"limit_price":100,"stop_loss":101}""", "signal refused: stop_loss: must be below the entry's limit (or stop) price for a buy")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","action":"cancel"}""", "signal refused: order_id: required for action amend and cancel")]
+    [InlineData("submit_signal", """{"symbol":"AAPL","action":"undo","order_id":"5"}""", "action: must be new, amend or cancel")]
     [InlineData("send_agent_message", """{"method":"get_state"}""", "agent: required")]
     [InlineData("send_agent_message", """{"agent":"data_agent"}""", "method: required")]
     [InlineData("send_agent_message", """{"agent":"nobody","method":"get_state"}""", "unknown_agent: no agent named 'nobody'; known: data_agent")]

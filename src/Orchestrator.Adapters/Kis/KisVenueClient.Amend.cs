@@ -1,0 +1,46 @@
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+
+namespace Orchestrator.Adapters.Kis;
+
+/// <summary>Amend (issue 19): KIS <c>order-rvsecncl</c> with revise code 01.</summary>
+public sealed partial class KisVenueClient
+{
+    /// <summary>Order numbers of the revisions this client made: orders of their own in the day's list, also once canceled.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _revisions = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Revises a domestic limit order (<c>order-rvsecncl</c>, RVSE_CNCL_DVSN_CD 01, ORGN_ODNO = the order's
+    /// number, its branch): ORD_QTY is the quantity still to trade (the new total less
+    /// <paramref name="filledQuantity"/>; KIS revises the open remainder), ORD_UNPR the new whole-won limit.
+    /// KIS books the revision under a new order number, which is returned (the gateway retires the old
+    /// one). Refused without a request: a market order (KIS revises a price) and US orders (not supported here).
+    /// </summary>
+    public async Task<VenuePlaceResult> AmendAsync(VenueOrderRequest amended, string venueOrderId, long filledQuantity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(amended);
+        ArgumentException.ThrowIfNullOrWhiteSpace(venueOrderId);
+        if (!KisMarkets.IsDomestic(amended.Symbol) || amended.Type != OrderType.Limit)
+        {
+            return VenuePlaceResult.Refused("UNSUPPORTED", $"KIS revise is sent for domestic limit orders only; {amended.Symbol} {amended.Type} was not revised");
+        }
+
+        string branch = _branches.TryGetValue(venueOrderId, out string? b) ? b : string.Empty;
+        long remaining = amended.Quantity - filledQuantity;
+        long priceKrw = WholeWon(amended.LimitPriceRaw, amended.Side);
+        KisOrderResult result = await Call(ct => _rest.ReviseOrderAsync(venueOrderId, branch, remaining, priceKrw, ct), cancellationToken).ConfigureAwait(false);
+        if (!result.Accepted || string.IsNullOrEmpty(result.OrderNumber))
+        {
+            return VenuePlaceResult.Refused(result.MessageCode, result.Message ?? "KIS refused the revision");
+        }
+
+        if (result.BranchNumber is { } newBranch)
+        {
+            _branches[result.OrderNumber] = newBranch;
+        }
+
+        _firstSeen.TryAdd(result.OrderNumber, _time.GetUtcNow());
+        _revisions.TryAdd(result.OrderNumber, 0);
+        return VenuePlaceResult.Taken(result.OrderNumber, result.MessageCode, result.Message);
+    }
+}

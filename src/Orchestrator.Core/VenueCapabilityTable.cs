@@ -1,0 +1,46 @@
+namespace Orchestrator.Core;
+
+/// <summary>
+/// What each venue the daemon can trade through holds natively (issue 19); the engine emulates the rest
+/// (brackets, OCO and trailing exits in the order manager). The README's venue table says, per venue
+/// and order type, which side holds the protection while the daemon is down.
+/// </summary>
+/// <remarks>
+/// <para><b>paper</b>: stops, stop-limits, trailing stops, amend, opg/cls and shorts. Brackets and OCO are
+/// deliberately not native: the paper exchange lives inside the daemon, so a "venue-held" bracket
+/// would protect nothing the engine's emulation does not — and emulating them on paper runs the same
+/// engine code that protects KIS positions.</para>
+/// <para><b>alpaca</b>: <c>trailing_stop</c>, PATCH amend, stop/stop_limit, opg/cls, shorts (fractional
+/// quantities are Alpaca's, but the engine trades whole shares until fractional quantities land end to
+/// end). Alpaca also holds <c>order_class</c> bracket/oto/oco — the adapter sends them and the broker
+/// gateway reports their legs under <see cref="NativeLegIds"/> — but <see cref="Alpaca"/> does not claim
+/// them yet: the order manager does not book reports of venue-created legs, so a venue-held bracket's
+/// exit fill would not reach the position. <see cref="AlpacaWithNativeGroups"/> is the set to use once it does.</para>
+/// <para><b>kis</b>: revise (<c>order-rvsecncl</c> code 01) only. Market/limit with day, IOC and FOK
+/// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket or auction order is sent — the
+/// engine holds stops and exits, and refuses what it cannot emulate (opg/cls) with
+/// <see cref="RejectReason.UnsupportedOrder"/>.</para>
+/// Slow path (start-up); stateless.
+/// </remarks>
+public static class VenueCapabilityTable
+{
+    public const VenueCapabilities Paper = VenueCapabilities.StopOrders | VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend
+        | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts;
+
+    public const VenueCapabilities Alpaca = VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.StopOrders
+        | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts;
+
+    /// <summary>Alpaca with its venue-held brackets and OCO: the default once the order manager books <see cref="NativeLegIds"/> reports.</summary>
+    public const VenueCapabilities AlpacaWithNativeGroups = Alpaca | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
+
+    public const VenueCapabilities Kis = VenueCapabilities.Amend;
+
+    /// <summary>The capabilities of the venue named <paramref name="venue"/> ("paper", "alpaca", "kis"); None for a name it does not know.</summary>
+    public static VenueCapabilities Of(string? venue) => venue switch
+    {
+        "paper" => Paper,
+        "alpaca" => Alpaca,
+        "kis" => Kis,
+        _ => VenueCapabilities.None,
+    };
+}

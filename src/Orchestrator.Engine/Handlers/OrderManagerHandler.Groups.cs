@@ -1,0 +1,499 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Audit;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Engine.Handlers;
+
+/// <summary>
+/// Order groups (issue 19): an entry that carries <see cref="ProtectiveExits"/> holds them, and the
+/// order manager keeps them working as separate orders while the entry's position lasts —
+/// <list type="bullet">
+/// <item>on each entry fill it places (or resizes) a take-profit limit and a stop (stop-loss, trailing
+/// stop, or one stop at the tighter of both) for what the entry filled and its exits have not yet
+/// closed; exits priced in millionths are computed from the entry's average fill price;</item>
+/// <item>the two exits are one-cancels-other: a fill of one shrinks the other by as much, and the last
+/// share closed cancels it;</item>
+/// <item>an exit is never larger than the position: the groups of a symbol share its position in
+/// entry order, so a position that shrinks otherwise (another order, the operator) shrinks the exits;</item>
+/// <item>a trailing stop is moved by the engine on the symbol's trades and bars (event time): its anchor
+/// is the best price since the entry's first fill, the stop follows it by the trail, never back.</item>
+/// </list>
+/// A resize or move is an amend where the symbol's venue can amend (<see cref="VenueCapabilities.Amend"/>,
+/// <see cref="SendAmend"/>); elsewhere a cancel, and the replacement once the venue confirmed the cancel
+/// (never two live exits of one kind, so never more exits than shares). Where the venue holds brackets
+/// (<see cref="VenueCapabilities.NativeBracket"/>) the exits travel with the entry's order instead and
+/// the engine emulates nothing; a trailing stop alone is sent as the venue's trailing-stop order where it
+/// has one (<see cref="VenueCapabilities.NativeTrailingStop"/>). An exit the venue rejects, expires or
+/// someone else cancels is dropped (audited), not placed again.
+/// </summary>
+/// <remarks>
+/// Trading thread. State lives in the order records (the entry holds its exits' ids and what they
+/// filled), so snapshots and journal replay carry it; the list of groups with work is derived from
+/// <see cref="OrderRecord.GroupOpen"/> and rebuilt after a snapshot is read. Journal replay recreates
+/// exits with their ids without sending them, like every order: a crash after the entry's fill was
+/// journaled recovers with the exits the fill placed, placed once.
+/// </remarks>
+public sealed partial class OrderManagerHandler
+{
+    private const long PpmScale = 1_000_000;
+
+    // Entry ids of the groups with work, ascending (entry order decides who gets a shrunken position first).
+    private readonly long[] _groups;
+    private readonly int[] _groupsPerSymbol;
+    private int _groupCount;
+    private VenueCapabilities[] _capabilities = [];
+
+    /// <summary>Emulated order groups with work (entry open, exits working or to be placed).</summary>
+    public int ActiveGroups => _groupCount;
+
+    /// <summary>What each symbol's venue holds natively (from the engine's instrument table; none = emulate everything).</summary>
+    internal void UseInstruments(InstrumentTable instruments)
+    {
+        var capabilities = new VenueCapabilities[instruments.Count];
+        for (int s = 0; s < capabilities.Length; s++)
+        {
+            capabilities[s] = instruments[s].Capabilities;
+        }
+
+        _capabilities = capabilities;
+    }
+
+    private VenueCapabilities CapabilitiesOf(int symbolId) => (uint)symbolId < (uint)_capabilities.Length ? _capabilities[symbolId] : VenueCapabilities.None;
+
+    /// <summary>How a new order joins a group: an entry with its exits, or an exit of an entry.</summary>
+    private readonly struct GroupLink(OrderGroupRole role, long groupId, ProtectiveExits exits, long trailRaw, int trailPpm)
+    {
+        public OrderGroupRole Role { get; } = role;
+
+        public long GroupId { get; } = groupId;
+
+        public ProtectiveExits Exits { get; } = exits;
+
+        public long TrailRaw { get; } = trailRaw;
+
+        public int TrailPpm { get; } = trailPpm;
+
+        public static GroupLink Entry(in ProtectiveExits exits) => new(OrderGroupRole.Entry, 0, exits, 0, 0);
+    }
+
+    /// <summary>Called by <see cref="Send"/> on a new order: records its part in a group (both when sending and in replay).</summary>
+    private void LinkGroup(ref OrderRecord order, in GroupLink link)
+    {
+        if (link.Role == OrderGroupRole.None)
+        {
+            return;
+        }
+
+        if (link.Role != OrderGroupRole.Entry)
+        {
+            _orders.MarkExit(ref order, link.Role);
+            order.GroupId = link.GroupId;
+            order.TrailRaw = link.TrailRaw;
+            order.TrailPpm = link.TrailPpm;
+            return;
+        }
+
+        ProtectiveExits exits = link.Exits;
+        order.GroupRole = OrderGroupRole.Entry;
+        order.GroupId = order.ClientOrderId;
+        order.Exits = exits;
+        bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
+        order.ExitsNative = !trails && (CapabilitiesOf(order.SymbolId) & VenueCapabilities.NativeBracket) != 0;
+        if (!order.ExitsNative)
+        {
+            order.GroupOpen = true;
+            _groups[_groupCount++] = order.ClientOrderId; // the newest id: the list stays ascending
+            _groupsPerSymbol[order.SymbolId]++;
+        }
+    }
+
+    /// <summary>The group fields of the command for a new order: only a native bracket's entry carries them (emulated exits are plain orders to the venue).</summary>
+    private static void LinkCommand(ref OrderCommand command, in OrderRecord order)
+    {
+        if (order.ExitsNative)
+        {
+            command.GroupRole = OrderGroupRole.Entry;
+            command.GroupId = order.ClientOrderId;
+            command.Exits = order.Exits;
+        }
+
+        if (order.OrderType == OrderType.TrailingStop)
+        {
+            command.TrailRaw = order.TrailRaw;
+            command.TrailPpm = order.TrailPpm;
+        }
+    }
+
+    /// <summary>After a report on any order: keeps the groups of its symbol right (exit fills, ends, and the position they protect).</summary>
+    private void OnGroupReport(long clientOrderId, long fill, OrderStatus next, RejectReason reject, long tsNs)
+    {
+        if (!_orders.TryFind(clientOrderId, out int slot))
+        {
+            return;
+        }
+
+        ref OrderRecord order = ref _orders[slot];
+        int symbolId = order.SymbolId;
+        if (order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
+            && _orders.TryFind(order.GroupId, out int entrySlot))
+        {
+            ref OrderRecord entry = ref _orders[entrySlot];
+            entry.ExitedQuantity += fill;
+            bool isTakeProfit = order.GroupRole == OrderGroupRole.TakeProfit;
+            if (OrderStateMachine.IsTerminal(next) && (isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId) == clientOrderId)
+            {
+                if (isTakeProfit)
+                {
+                    entry.TakeProfitOrderId = 0;
+                }
+                else
+                {
+                    entry.StopOrderId = 0;
+                }
+
+                // Ended by the venue or by someone else (operator cancel, kill switch, expiry): not placed again.
+                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once.
+                if (next != OrderStatus.Filled && !order.GroupCanceled && !(next == OrderStatus.Rejected && reject == RejectReason.NeverPlaced))
+                {
+                    DropExit(ref entry, isTakeProfit, clientOrderId, next == OrderStatus.Rejected ? reject : RejectReason.None, tsNs);
+                }
+            }
+        }
+        else if (fill == 0 && order.GroupRole != OrderGroupRole.Entry)
+        {
+            return; // a plain order's status change leaves positions alone
+        }
+
+        if ((uint)symbolId < (uint)_groupsPerSymbol.Length && _groupsPerSymbol[symbolId] > 0)
+        {
+            SyncGroups(symbolId, tsNs);
+        }
+    }
+
+    /// <summary>On a trade or bar: moves the trailing stops of the symbol's groups, then keeps its exits right.</summary>
+    private void OnGroupMarket(ref EngineEvent e)
+    {
+        int symbolId = e.SymbolId;
+        if (_groupCount == 0 || (uint)symbolId >= (uint)_groupsPerSymbol.Length || _groupsPerSymbol[symbolId] == 0 || e.PriceRaw <= 0)
+        {
+            return;
+        }
+
+        long high = e.Kind == EventKind.Bar && e.HighRaw > 0 ? e.HighRaw : e.PriceRaw;
+        long low = e.Kind == EventKind.Bar && e.LowRaw > 0 ? e.LowRaw : e.PriceRaw;
+        for (int i = 0; i < _groupCount; i++)
+        {
+            if (!_orders.TryFind(_groups[i], out int slot))
+            {
+                continue;
+            }
+
+            ref OrderRecord entry = ref _orders[slot];
+            if (entry.SymbolId != symbolId || entry.FilledQuantity == 0 || (entry.Exits.TrailRaw == 0 && entry.Exits.TrailPpm == 0))
+            {
+                continue;
+            }
+
+            // The anchor is the best price since the first fill: it only moves in the position's favour.
+            entry.TrailAnchorRaw = entry.Side == Side.Buy ? Math.Max(entry.TrailAnchorRaw, high) : Math.Min(entry.TrailAnchorRaw, low);
+        }
+
+        SyncGroups(symbolId, e.TsEventNs);
+    }
+
+    /// <summary>
+    /// Places, resizes, moves or cancels the exits of every group of <paramref name="symbolId"/>, giving
+    /// the symbol's position to the groups in entry order; ends groups with nothing left to do.
+    /// </summary>
+    private void SyncGroups(int symbolId, long tsNs)
+    {
+        long position = _portfolio.Quantity(symbolId);
+        long longLeft = Math.Max(position, 0);
+        long shortLeft = Math.Max(-position, 0);
+        int kept = 0;
+        for (int i = 0; i < _groupCount; i++)
+        {
+            long entryId = _groups[i];
+            if (!_orders.TryFind(entryId, out int slot))
+            {
+                continue; // cannot happen while GroupOpen holds the slot; dropped from the list
+            }
+
+            ref OrderRecord entry = ref _orders[slot];
+            if (entry.SymbolId == symbolId)
+            {
+                ref long left = ref entry.Side == Side.Buy ? ref longLeft : ref shortLeft;
+                long protect = Math.Clamp(entry.FilledQuantity - entry.ExitedQuantity, 0, left);
+                left -= protect;
+                SyncGroup(ref entry, protect, tsNs);
+                if (!entry.IsOpen && entry.TakeProfitOrderId == 0 && entry.StopOrderId == 0 && (protect == 0 || !entry.Exits.Any))
+                {
+                    entry.GroupOpen = false;
+                    _groupsPerSymbol[symbolId]--;
+                    continue;
+                }
+            }
+
+            _groups[kept++] = entryId;
+        }
+
+        for (int i = kept; i < _groupCount; i++)
+        {
+            _groups[i] = 0;
+        }
+
+        _groupCount = kept;
+    }
+
+    /// <summary>One group: its take-profit and its stop, each for <paramref name="protect"/> shares at the prices the entry's fills give.</summary>
+    private void SyncGroup(ref OrderRecord entry, long protect, long tsNs)
+    {
+        if (entry.FilledQuantity == 0)
+        {
+            return;
+        }
+
+        bool isLong = entry.Side == Side.Buy;
+        long average = entry.AvgFillPriceRaw;
+        ProtectiveExits exits = entry.Exits;
+        if (entry.TrailAnchorRaw == 0)
+        {
+            entry.TrailAnchorRaw = average;
+        }
+
+        long takeProfit = exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(average, exits.TakeProfitPpm, isLong);
+        long stopLoss = exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(average, -exits.StopLossPpm, isLong);
+        bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
+
+        // The stop goes out before the take-profit: a venue that holds sells against the position (paper, KIS,
+        // Alpaca) refuses a second exit of the same shares — a known gap until the engine holds the take-profit
+        // (README "Order groups") — and then the take-profit is the one lost, never the protection.
+        if (trails && stopLoss == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0)
+        {
+            SyncExit(ref entry, OrderGroupRole.TrailingStop, protect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
+            SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+            return;
+        }
+
+        long stop = stopLoss;
+        long distance = !trails ? 0 : exits.TrailRaw != 0 ? exits.TrailRaw : (long)((Int128)entry.TrailAnchorRaw * exits.TrailPpm / PpmScale);
+        if (distance > 0)
+        {
+            long trail = isLong ? entry.TrailAnchorRaw - distance : entry.TrailAnchorRaw + distance;
+            stop = stop <= 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
+        }
+
+        SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, OrderType.Stop, 0, stop, tsNs);
+        SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+    }
+
+    /// <summary>A price <paramref name="ppm"/> millionths away from <paramref name="average"/>, in the position's favour when positive; 0 when ppm is 0.</summary>
+    private static long Offset(long average, int ppm, bool isLong)
+    {
+        if (ppm == 0 || average <= 0)
+        {
+            return 0;
+        }
+
+        long distance = (long)((Int128)average * Math.Abs(ppm) / PpmScale);
+        return (ppm > 0) == isLong ? average + distance : average - distance;
+    }
+
+    /// <summary>One exit to <paramref name="protect"/> shares at the given price (0 = the exit is not asked for).</summary>
+    private void SyncExit(ref OrderRecord entry, OrderGroupRole role, long protect, OrderType type, long limitRaw, long stopRaw, long tsNs)
+    {
+        bool isTakeProfit = role == OrderGroupRole.TakeProfit;
+        long exitId = isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId;
+        bool wanted = protect > 0 && (type == OrderType.TrailingStop || (isTakeProfit ? limitRaw : stopRaw) > 0);
+        if (exitId != 0 && _orders.TryFind(exitId, out int slot))
+        {
+            ref OrderRecord exit = ref _orders[slot];
+            if (!exit.IsOpen || exit.AmendPending || exit.CancelPending || exit.GroupCanceled)
+            {
+                return; // an answer is on its way; the next report or trade brings it up to date
+            }
+
+            if (!wanted)
+            {
+                CancelExit(ref exit, tsNs);
+                return;
+            }
+
+            if (exit.LeavesQuantity == protect && exit.LimitRaw == limitRaw && exit.StopRaw == stopRaw)
+            {
+                return;
+            }
+
+            if (exit.Status is not (OrderStatus.Accepted or OrderStatus.PartiallyFilled))
+            {
+                return; // not yet at the venue: changed once it is acknowledged
+            }
+
+            if ((CapabilitiesOf(exit.SymbolId) & VenueCapabilities.Amend) != 0)
+            {
+                RejectReason refused = SendAmend(ref exit, exit.FilledQuantity + protect, limitRaw, stopRaw, tsNs);
+                if (refused is RejectReason.None or RejectReason.GatewayBusy)
+                {
+                    return; // sent (audited as an amend), or tried again on the next report or trade
+                }
+            }
+
+            CancelExit(ref exit, tsNs); // the replacement follows the venue's Canceled (never two live exits of a kind)
+            return;
+        }
+
+        if (exitId != 0)
+        {
+            if (isTakeProfit)
+            {
+                entry.TakeProfitOrderId = 0;
+            }
+            else
+            {
+                entry.StopOrderId = 0;
+            }
+        }
+
+        if (!wanted)
+        {
+            return;
+        }
+
+        Side side = entry.Side == Side.Buy ? Side.Sell : Side.Buy;
+        IntentOrigin origin = role switch
+        {
+            OrderGroupRole.TakeProfit => IntentOrigin.TakeProfit,
+            OrderGroupRole.StopLoss => IntentOrigin.StopLoss,
+            _ => IntentOrigin.TrailingStop,
+        };
+        var link = new GroupLink(role, entry.ClientOrderId, default, type == OrderType.TrailingStop ? entry.Exits.TrailRaw : 0, type == OrderType.TrailingStop ? entry.Exits.TrailPpm : 0);
+        RejectReason placed = Send(entry.SymbolId, side, protect, type, TimeInForce.Gtc, limitRaw, stopRaw, origin, entry.SourceId, entry.SignalId, tsNs, 0, in link, out long newId);
+        if (placed != RejectReason.None)
+        {
+            _counters.Reject(placed); // tried again on the symbol's next report or trade
+            return;
+        }
+
+        if (isTakeProfit)
+        {
+            entry.TakeProfitOrderId = newId;
+        }
+        else
+        {
+            entry.StopOrderId = newId;
+        }
+
+        if (_orders.TryFind(newId, out int newSlot))
+        {
+            _orders[newSlot].TrailAnchorRaw = type == OrderType.Stop && role == OrderGroupRole.TrailingStop ? entry.TrailAnchorRaw : 0;
+        }
+    }
+
+    private void CancelExit(ref OrderRecord exit, long tsNs)
+    {
+        if (!RequestCancel(ref exit, tsNs))
+        {
+            return; // outbound ring full: tried again on the next report or trade
+        }
+
+        exit.GroupCanceled = true;
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.GroupExitCanceled,
+            SymbolId = exit.SymbolId,
+            Side = exit.Side,
+            OrderType = exit.OrderType,
+            Origin = exit.Origin,
+            Quantity = exit.LeavesQuantity,
+            ClientOrderId = exit.ClientOrderId,
+            Value = exit.GroupId,
+            SourceId = exit.SourceId,
+            SignalId = exit.SignalId,
+            TsEventNs = tsNs,
+        });
+    }
+
+    /// <summary>
+    /// The venue answered an exit's amend or cancel: Replaced — the groups of its symbol are brought up to date
+    /// (what changed meanwhile); AmendRejected of an amend — the exit is canceled and replaced instead; of the
+    /// group's cancel — the exit is the group's again (its fill or end is on its way).
+    /// </summary>
+    private void OnGroupAmendReport(long clientOrderId, bool replaced, long tsNs)
+    {
+        if (!_orders.TryFind(clientOrderId, out int slot))
+        {
+            return;
+        }
+
+        ref OrderRecord exit = ref _orders[slot];
+        int symbolId = exit.SymbolId;
+        if (!replaced)
+        {
+            if (exit.GroupCanceled && !exit.CancelPending)
+            {
+                exit.GroupCanceled = false; // the group's cancel was refused: the venue's fill or end follows, and decides
+            }
+            else if (exit.IsOpen && !exit.CancelPending && !exit.GroupCanceled && exit.GroupRole != OrderGroupRole.Entry)
+            {
+                CancelExit(ref exit, tsNs); // the amend was refused: replaced instead
+            }
+
+            return;
+        }
+
+        if (_groupsPerSymbol[symbolId] > 0)
+        {
+            SyncGroups(symbolId, tsNs);
+        }
+    }
+
+    /// <summary>An exit that ended without the group asking: the entry stops asking for it.</summary>
+    private void DropExit(ref OrderRecord entry, bool isTakeProfit, long exitId, RejectReason reason, long tsNs)
+    {
+        if (isTakeProfit)
+        {
+            entry.Exits.TakeProfitRaw = 0;
+            entry.Exits.TakeProfitPpm = 0;
+        }
+        else
+        {
+            entry.Exits.StopLossRaw = 0;
+            entry.Exits.StopLossPpm = 0;
+            entry.Exits.TrailRaw = 0;
+            entry.Exits.TrailPpm = 0;
+        }
+
+        _audit.TryPublish(new AuditRecord
+        {
+            Kind = AuditKind.GroupExitDropped,
+            SymbolId = entry.SymbolId,
+            Side = entry.Side,
+            Origin = isTakeProfit ? IntentOrigin.TakeProfit : IntentOrigin.StopLoss,
+            ClientOrderId = exitId,
+            Value = entry.ClientOrderId,
+            Reason = reason,
+            SourceId = entry.SourceId,
+            SignalId = entry.SignalId,
+            TsEventNs = tsNs,
+        });
+    }
+
+    /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
+    private void RebuildGroups()
+    {
+        Array.Clear(_groups);
+        Array.Clear(_groupsPerSymbol);
+        _groupCount = 0;
+        for (int slot = 0; slot < _orders.Capacity; slot++)
+        {
+            ref OrderRecord order = ref _orders[slot];
+            if (order.ClientOrderId != 0 && order.GroupOpen)
+            {
+                _groups[_groupCount++] = order.ClientOrderId;
+                _groupsPerSymbol[order.SymbolId]++;
+            }
+        }
+
+        Array.Sort(_groups, 0, _groupCount);
+    }
+}

@@ -1,0 +1,39 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Engine.State;
+
+/// <summary>
+/// Per symbol id, whether it may be sold short and how many shares are available to borrow (issue 19),
+/// from the configured instruments (<see cref="Options.EngineOptions.Instruments"/>): a configured
+/// instrument is shortable only if it says so, with its borrow when given; a symbol not configured has no
+/// rule of its own (the account's <c>allow_short_selling</c> alone decides, as before). Built once at
+/// start-up, then read-only; read by sizing on the trading thread.
+/// </summary>
+public sealed class ShortRules
+{
+    /// <summary><see cref="BorrowAvailable"/> of a symbol without a borrow limit.</summary>
+    public const long Unlimited = -1;
+
+    private readonly bool[] _shortable;
+    private readonly long[] _borrow;
+
+    public ShortRules(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        _shortable = new bool[symbols.Count];
+        _borrow = new long[symbols.Count];
+        for (int s = 0; s < symbols.Count; s++)
+        {
+            InstrumentInfo? info = null;
+            bool listed = configured is not null && configured.TryGetValue(symbols.Names[s], out info);
+            _shortable[s] = !listed || info!.Shortable;
+            _borrow[s] = listed && info!.BorrowAvailable is { } borrow ? borrow : Unlimited;
+        }
+    }
+
+    /// <summary>Whether the symbol may be sold short at all.</summary>
+    public bool Shortable(int symbolId) => _shortable[symbolId];
+
+    /// <summary>Shares available to borrow (the most the account may be short), or <see cref="Unlimited"/>.</summary>
+    public long BorrowAvailable(int symbolId) => _borrow[symbolId];
+}

@@ -1,0 +1,81 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Tests.Support;
+
+namespace Orchestrator.Engine.Tests;
+
+/// <summary>Issue 19: the order groups' path — exits placed on fills, trailing stops moved on trades, one exit canceling the other — allocates nothing.</summary>
+public sealed class OrderGroupAllocationTests
+{
+    private const int Aapl = 0;
+
+    [Fact]
+    public void BracketsAndTrailingStops_PlacedMovedAndCanceled_AllocateZeroBytes()
+    {
+        var rig = new Rig(new EngineHarness(OrderGroupTests.Options()).Engine);
+
+        rig.Run(3_000); // warm-up: JIT past tiered compilation, first-use statics
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        rig.Run(10_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(13_000, rig.GroupsClosed); // every round's group ran to its end: exits placed, moved, filled, the other canceled
+        Assert.Equal(0, rig.Engine.OrderManager.ActiveGroups);
+    }
+
+    /// <summary>One round: an entry with a take-profit and a trailing stop fills, the price rises (the stop is replaced higher), the take-profit fills, the stop is canceled.</summary>
+    private sealed class Rig(TradingEngine engine)
+    {
+        private long _sequence;
+        private long _ts = EngineHarness.T0;
+
+        public TradingEngine Engine { get; } = engine;
+
+        public long GroupsClosed { get; private set; }
+
+        public void Run(int rounds)
+        {
+            var exits = new ProtectiveExits { TakeProfitPpm = 50_000, TrailPpm = 20_000 };
+            for (int i = 0; i < rounds; i++)
+            {
+                Tick(100_000_000);
+                var signal = new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = i + 1, Exits = exits, TsEventNs = Next() };
+                Engine.ProcessInline(ref signal, _sequence++);
+                long entry = signal.ClientOrderId;
+                Report(entry, ExecutionType.Accepted, 0, 0);
+                Report(entry, ExecutionType.Fill, 10, 100_000_000);
+                Engine.Orders.TryFind(entry, out int slot);
+                long takeProfit = Engine.Orders[slot].TakeProfitOrderId;
+                long stop = Engine.Orders[slot].StopOrderId;
+                Report(takeProfit, ExecutionType.Accepted, 0, 0);
+                Report(stop, ExecutionType.Accepted, 0, 0);
+
+                Tick(102_000_000); // the trail's anchor rises: the stop is canceled to be replaced
+                Report(stop, ExecutionType.Canceled, 0, 0);
+                stop = Engine.Orders[slot].StopOrderId; // the replacement
+                Report(stop, ExecutionType.Accepted, 0, 0);
+
+                Report(takeProfit, ExecutionType.Fill, 10, 105_000_000); // one cancels the other
+                Report(stop, ExecutionType.Canceled, 0, 0);
+                if (!Engine.Orders[slot].GroupOpen && Engine.Portfolio.Quantity(Aapl) == 0)
+                {
+                    GroupsClosed++;
+                }
+            }
+        }
+
+        private long Next() => _ts += 1_000_000;
+
+        private void Tick(long priceRaw)
+        {
+            var e = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = priceRaw, Size = 100, TsEventNs = Next() };
+            Engine.ProcessInline(ref e, _sequence++);
+        }
+
+        private void Report(long clientOrderId, ExecutionType type, long quantity, long priceRaw)
+        {
+            var e = new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = clientOrderId, ExecType = type, FillQuantity = quantity, FillPriceRaw = priceRaw, TsEventNs = Next() };
+            Engine.ProcessInline(ref e, _sequence++);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.Journal;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
+using Orchestrator.Engine.Tests.Journal;
+using Orchestrator.Engine.Tests.Support;
+
+namespace Orchestrator.Engine.Tests.Snapshots;
+
+/// <summary>
+/// Issue 19: order groups across a crash. The exits an entry's fill placed are rebuilt from the journal
+/// with their ids and not sent again; exits that never left before the crash (the venue's records never
+/// show them: NeverPlaced) are placed once after recovery; a snapshot carries every group field.
+/// </summary>
+public sealed class OrderGroupRecoveryTests : IDisposable
+{
+    private const int Aapl = 0;
+    private const long T0 = EngineHarness.T0;
+    private const long Second = EngineHarness.Second;
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private EngineOptions JournaledOptions() => OrderGroupTests.Options() with
+    {
+        JournalDirectory = _dir.Path,
+        Journal = new JournalOptions { Fsync = JournalFsync.None, Placement = JournalPlacement.Inline },
+    };
+
+    /// <summary>
+    /// The live engine of the crashed process: each event journaled (inline, as on the trading thread) and
+    /// processed; it stops after the entry's fill placed the exits, which were handed to the outbound ring
+    /// and went no further (no gateway took them: the process died).
+    /// </summary>
+    private (TradingEngine Live, long Entry, long TakeProfit, long StopLoss) CrashAfterTheEntryFill()
+    {
+        var live = new EngineHarness(JournaledOptions());
+        long sequence = 0;
+        EngineEvent Run(EngineEvent e)
+        {
+            live.Engine.JournalHandler!.OnEvent(ref e, sequence, endOfBatch: true);
+            live.Engine.ProcessInline(ref e, sequence++);
+            return e;
+        }
+
+        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(100m), Size = 100, TsEventNs = T0 });
+        long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
+        List<OrderCommand> sent = live.TakeOrders();
+        Assert.Equal(3, sent.Count);
+        return (live.Engine, entry, sent[2].ClientOrderId, sent[1].ClientOrderId); // the stop goes out first
+    }
+
+    [Fact]
+    public void CrashBetweenEntryFillAndExitPlacement_RecoveryPlacesTheExitsExactlyOnce()
+    {
+        (TradingEngine live, long entry, long takeProfit, long stopLoss) = CrashAfterTheEntryFill();
+
+        var recovered = new EngineHarness(JournaledOptions());
+        Assert.NotNull(recovered.Engine.Recovery);
+        StateAssert.Equal(live, recovered.Engine);
+        Assert.Empty(recovered.TakeOrders()); // replay rebuilds the exits, it does not send them
+        Assert.Equal(1, recovered.Engine.OrderManager.ActiveGroups);
+        Assert.True(recovered.Engine.Orders.TryFind(entry, out int slot));
+        Assert.Equal((takeProfit, stopLoss), (recovered.Engine.Orders[slot].TakeProfitOrderId, recovered.Engine.Orders[slot].StopOrderId));
+
+        // The gateway's recovery looks for them at the venue, does not find them, and declares them never placed.
+        OrderGroupTests.Reject(recovered, takeProfit, RejectReason.NeverPlaced, T0 + (2 * Second));
+        OrderGroupTests.Reject(recovered, stopLoss, RejectReason.NeverPlaced, T0 + (2 * Second));
+        List<OrderCommand> placed = recovered.TakeOrders();
+        Assert.Equal(
+            [(OrderType.Limit, Side.Sell, 10L, EngineHarness.Raw(104m), 0L), (OrderType.Stop, Side.Sell, 10L, 0L, EngineHarness.Raw(98m))],
+            placed.Select(c => (c.OrderType, c.Side, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
+        Assert.All(placed, c => Assert.Equal(OrderCommandKind.SubmitOrder, c.Kind));
+
+        recovered.Report(placed[0].ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (3 * Second));
+        recovered.Report(placed[1].ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (3 * Second));
+        recovered.Trade(Aapl, 101m, T0 + (4 * Second));
+        Assert.Empty(recovered.TakeOrders()); // once: nothing more
+        Assert.Equal(20, recovered.Engine.Orders.ExitSellQuantity(Aapl)); // one pair of 10
+    }
+
+    [Fact]
+    public void CrashAfterTheExitsReachedTheVenue_RecoveryAdoptsThem_AndSendsNothing()
+    {
+        (_, _, long takeProfit, long stopLoss) = CrashAfterTheEntryFill();
+
+        var recovered = new EngineHarness(JournaledOptions());
+        recovered.Report(takeProfit, ExecutionType.Accepted, tsNs: T0 + (2 * Second)); // found at the venue
+        recovered.Report(stopLoss, ExecutionType.Accepted, tsNs: T0 + (2 * Second));
+        recovered.Trade(Aapl, 101m, T0 + (3 * Second));
+        Assert.Empty(recovered.TakeOrders());
+
+        recovered.Report(takeProfit, ExecutionType.Fill, 10, 104m, tsNs: T0 + (4 * Second));
+        OrderCommand cancel = Assert.Single(recovered.TakeOrders()); // one cancels the other, as live
+        Assert.Equal((OrderCommandKind.CancelOrder, stopLoss), (cancel.Kind, cancel.ClientOrderId));
+    }
+
+    [Fact]
+    public void Snapshot_CarriesTheGroups_AndTheRestoredEngineGoesOnAsTheLiveOne()
+    {
+        var live = new EngineHarness(OrderGroupTests.Options());
+        live.Trade(Aapl, 100m);
+        long entry = OrderGroupTests.Enter(live, new ProtectiveExits { TakeProfitPpm = 40_000, TrailPpm = 30_000 });
+        live.Report(entry, ExecutionType.Accepted);
+        live.Report(entry, ExecutionType.PartialFill, 4, 100m);
+        List<OrderCommand> first = live.TakeOrders();
+        live.Report(first[1].ClientOrderId, ExecutionType.Accepted);
+        live.Report(first[2].ClientOrderId, ExecutionType.Accepted);
+        live.Trade(Aapl, 103m, T0 + Second); // the trail's anchor moves: the stop is being replaced
+        live.TakeOrders();
+
+        var restored = new EngineHarness(OrderGroupTests.Options());
+        restored.Engine.RestoreState(live.Engine.CaptureState());
+        StateAssert.Equal(live.Engine, restored.Engine);
+        Assert.Equal(1, restored.Engine.OrderManager.ActiveGroups);
+        Assert.True(restored.Engine.Orders.TryFind(entry, out int slot));
+        OrderRecord group = restored.Engine.Orders[slot];
+        Assert.Equal((OrderGroupRole.Entry, 30_000, EngineHarness.Raw(103m), first[2].ClientOrderId, first[1].ClientOrderId), (group.GroupRole, group.Exits.TrailPpm, group.TrailAnchorRaw, group.TakeProfitOrderId, group.StopOrderId)); // the stop went first
+        Assert.True(restored.Engine.Orders.TryFind(first[1].ClientOrderId, out int stopSlot));
+        Assert.True(restored.Engine.Orders[stopSlot].GroupCanceled);
+
+        foreach (EngineHarness h in new[] { live, restored })
+        {
+            h.Report(first[1].ClientOrderId, ExecutionType.Canceled, tsNs: T0 + (2 * Second)); // the stop's (it went first)
+            h.Report(entry, ExecutionType.Fill, 6, 102m, tsNs: T0 + (3 * Second));
+            h.Trade(Aapl, 104m, T0 + (4 * Second));
+        }
+
+        List<OrderCommand> liveAfter = live.TakeOrders(), restoredAfter = restored.TakeOrders();
+        Assert.NotEmpty(liveAfter);
+        Assert.Equal(liveAfter.Select(c => (c.Kind, c.ClientOrderId, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)), restoredAfter.Select(c => (c.Kind, c.ClientOrderId, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
+        StateAssert.Equal(live.Engine, restored.Engine);
+    }
+}
