@@ -271,7 +271,7 @@ public sealed partial class BadInputDaemonTests : IDisposable
     [InlineData("INT")]
     public async Task Simulator_StopsGracefully_OnSigtermAndSigint(string signal)
     {
-        using DaemonProcess simulator = DaemonProcess.Start(_dir, Path.Combine(_dir, "sim.txt"), ["--port", "0", "--alpaca-port", "0"], dll: DaemonProcess.SimulatorDll);
+        using DaemonProcess simulator = DaemonProcess.Start(_dir, Path.Combine(_dir, "sim.txt"), ["--port", "0", "--alpaca-port", "0"], dll: DaemonProcess.SimulatorDll, defaultSigint: true);
         Assert.True(await simulator.WaitForLineAsync(l => l.Contains("stops it", StringComparison.Ordinal), s_hang) is not null, simulator.Tail());
 
         using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, simulator.Id.ToString(CultureInfo.InvariantCulture)]))

@@ -33,9 +33,20 @@ internal sealed class DaemonProcess : IDisposable
     public static string SimulatorDll => Path.Combine(AppContext.BaseDirectory, "exchange-simulator.dll");
 
     /// <summary>Starts the daemon (or <paramref name="dll"/>) in <paramref name="workDir"/> (with <paramref name="environment"/> added); its output goes to <paramref name="logFile"/> too.</summary>
-    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? dll = null)
+    /// <param name="defaultSigint">
+    /// Start it with SIGINT at its default disposition, as a foreground job of an interactive shell has it. A
+    /// child inherits an ignored SIGINT (a test run started in the background by a non-interactive shell has
+    /// it ignored), and .NET keeps an inherited ignored SIGINT ignored: a test that sends SIGINT needs this.
+    /// </param>
+    public static DaemonProcess Start(string workDir, string logFile, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? dll = null, bool defaultSigint = false)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(defaultSigint ? "env" : "dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (defaultSigint)
+        {
+            start.ArgumentList.Add("--default-signal=INT"); // coreutils env: resets SIGINT to SIG_DFL, then runs dotnet
+            start.ArgumentList.Add("dotnet");
+        }
+
         foreach (string name in Orchestrator.Daemon.Configuration.ConfigLoader.CredentialEnvironmentVariables.Values)
         {
             start.Environment.Remove(name); // the configuration's keys and tokens, not whatever the machine has

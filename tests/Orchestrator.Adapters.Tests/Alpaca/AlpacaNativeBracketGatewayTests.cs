@@ -53,7 +53,10 @@ public sealed class AlpacaNativeBracketGatewayTests : AlpacaSimulatorFixture
 
         await Simulator.SetPrice("AAPL", 99m);  // the entry fills
         await Simulator.SetPrice("AAPL", 111m); // the take-profit fills, the stop-loss is canceled
-        await reports.WaitUntilAsync(r => r.Any(x => x.ClientOrderId == stopLoss && x.ExecType == ExecutionType.Canceled));
+        // Each order's report comes from the poll that sees it: wait for all three, not the first of them.
+        await reports.WaitUntilAsync(r => r.Any(x => x.ClientOrderId == stopLoss && x.ExecType == ExecutionType.Canceled)
+            && r.Any(x => x.ClientOrderId == EntryId && x.ExecType == ExecutionType.Fill)
+            && r.Any(x => x.ClientOrderId == takeProfit && x.ExecType == ExecutionType.Fill));
 
         Assert.Equal([ExecutionType.Accepted, ExecutionType.Fill], reports.For(EntryId).Select(r => r.ExecType));
         ExecutionReport exit = Assert.Single(reports.For(takeProfit), r => r.ExecType == ExecutionType.Fill);
