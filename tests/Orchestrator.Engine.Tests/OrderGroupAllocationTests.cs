@@ -19,11 +19,11 @@ public sealed class OrderGroupAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(13_000, rig.GroupsClosed); // every round's group ran to its end: exits placed, moved, filled, the other canceled
+        Assert.Equal(13_000, rig.GroupsClosed); // every round's group ran to its end: the stop placed, moved, swapped for the take-profit, which filled
         Assert.Equal(0, rig.Engine.OrderManager.ActiveGroups);
     }
 
-    /// <summary>One round: an entry with a take-profit and a trailing stop fills, the price rises (the stop is replaced higher), the take-profit fills, the stop is canceled.</summary>
+    /// <summary>One round: an entry with a take-profit and a trailing stop fills, the price rises (the stop is replaced higher), the take-profit is touched (the stop is canceled, the take-profit placed) and fills.</summary>
     private sealed class Rig(TradingEngine engine)
     {
         private long _sequence;
@@ -45,9 +45,7 @@ public sealed class OrderGroupAllocationTests
                 Report(entry, ExecutionType.Accepted, 0, 0);
                 Report(entry, ExecutionType.Fill, 10, 100_000_000);
                 Engine.Orders.TryFind(entry, out int slot);
-                long takeProfit = Engine.Orders[slot].TakeProfitOrderId;
-                long stop = Engine.Orders[slot].StopOrderId;
-                Report(takeProfit, ExecutionType.Accepted, 0, 0);
+                long stop = Engine.Orders[slot].StopOrderId; // the take-profit is held by the engine
                 Report(stop, ExecutionType.Accepted, 0, 0);
 
                 Tick(102_000_000); // the trail's anchor rises: the stop is canceled to be replaced
@@ -55,8 +53,11 @@ public sealed class OrderGroupAllocationTests
                 stop = Engine.Orders[slot].StopOrderId; // the replacement
                 Report(stop, ExecutionType.Accepted, 0, 0);
 
-                Report(takeProfit, ExecutionType.Fill, 10, 105_000_000); // one cancels the other
+                Tick(105_000_000); // the take-profit is touched: the stop is canceled, then the take-profit placed
                 Report(stop, ExecutionType.Canceled, 0, 0);
+                long takeProfit = Engine.Orders[slot].TakeProfitOrderId;
+                Report(takeProfit, ExecutionType.Accepted, 0, 0);
+                Report(takeProfit, ExecutionType.Fill, 10, 105_000_000);
                 if (!Engine.Orders[slot].GroupOpen && Engine.Portfolio.Quantity(Aapl) == 0)
                 {
                     GroupsClosed++;

@@ -11,6 +11,10 @@ namespace Orchestrator.Engine.Handlers;
 /// <item>on each entry fill it places (or resizes) a take-profit limit and a stop (stop-loss, trailing
 /// stop, or one stop at the tighter of both) for what the entry filled and its exits have not yet
 /// closed; exits priced in millionths are computed from the entry's average fill price;</item>
+/// <item>only one of them rests at the venue (a venue refuses a second sell of shares an order holds):
+/// with both asked for, the stop rests and the engine holds the take-profit until a trade or bar reaches
+/// it (<see cref="OrderRecord.TakeProfitTouched"/>), then cancels the stop and places the take-profit
+/// after the stop's Canceled;</item>
 /// <item>the two exits are one-cancels-other: a fill of one shrinks the other by as much, and the last
 /// share closed cancels it;</item>
 /// <item>an exit is never larger than the position: the groups of a symbol share its position in
@@ -152,10 +156,17 @@ public sealed partial class OrderManagerHandler
                 }
 
                 // Ended by the venue or by someone else (operator cancel, kill switch, expiry): not placed again.
-                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once.
+                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once. Canceled or
+                // expired by someone else, it takes the exit the engine holds beside it along (that one never
+                // reached the venue to be canceled there); refused by the venue, the other exit goes out instead.
                 if (next != OrderStatus.Filled && !order.GroupCanceled && !(next == OrderStatus.Rejected && reject == RejectReason.NeverPlaced))
                 {
+                    bool otherHeld = (isTakeProfit ? entry.StopOrderId : entry.TakeProfitOrderId) == 0 && (isTakeProfit ? WantsStop(in entry) : WantsTakeProfit(in entry));
                     DropExit(ref entry, isTakeProfit, clientOrderId, next == OrderStatus.Rejected ? reject : RejectReason.None, tsNs);
+                    if (otherHeld && next != OrderStatus.Rejected)
+                    {
+                        DropExit(ref entry, !isTakeProfit, 0, RejectReason.None, tsNs);
+                    }
                 }
             }
         }
@@ -189,13 +200,22 @@ public sealed partial class OrderManagerHandler
             }
 
             ref OrderRecord entry = ref _orders[slot];
-            if (entry.SymbolId != symbolId || entry.FilledQuantity == 0 || (entry.Exits.TrailRaw == 0 && entry.Exits.TrailPpm == 0))
+            if (entry.SymbolId != symbolId || entry.FilledQuantity == 0)
             {
                 continue;
             }
 
-            // The anchor is the best price since the first fill: it only moves in the position's favour.
-            entry.TrailAnchorRaw = entry.Side == Side.Buy ? Math.Max(entry.TrailAnchorRaw, high) : Math.Min(entry.TrailAnchorRaw, low);
+            bool isLong = entry.Side == Side.Buy;
+            if (HeldTakeProfit(in entry) is var takeProfit and > 0 && (isLong ? high >= takeProfit : low <= takeProfit))
+            {
+                entry.TakeProfitTouched = true; // the engine's take-profit: swapped for the resting stop below
+            }
+
+            if (entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0)
+            {
+                // The anchor is the best price since the first fill: it only moves in the position's favour.
+                entry.TrailAnchorRaw = isLong ? Math.Max(entry.TrailAnchorRaw, high) : Math.Min(entry.TrailAnchorRaw, low);
+            }
         }
 
         SyncGroups(symbolId, e.TsEventNs);
@@ -261,17 +281,21 @@ public sealed partial class OrderManagerHandler
             entry.TrailAnchorRaw = average;
         }
 
-        long takeProfit = exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(average, exits.TakeProfitPpm, isLong);
+        long takeProfit = TakeProfitPrice(in entry);
         long stopLoss = exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(average, -exits.StopLossPpm, isLong);
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
 
-        // The stop goes out before the take-profit: a venue that holds sells against the position (paper, KIS,
-        // Alpaca) refuses a second exit of the same shares — a known gap until the engine holds the take-profit
-        // (README "Order groups") — and then the take-profit is the one lost, never the protection.
+        // Only one exit of the shares may rest at the venue (a venue refuses a second sell of shares an order
+        // already holds, and the emulated group sends no venue OCO): while both are asked for, the stop rests and
+        // the engine holds the take-profit until the market reaches it, then cancels the stop and places the
+        // take-profit once the stop's Canceled is in.
+        bool held = takeProfit > 0 && (stopLoss != 0 || trails);
+        long stopProtect = held && entry.TakeProfitTouched ? 0 : protect;
+        long takeProfitProtect = !held || (entry.TakeProfitTouched && entry.StopOrderId == 0) ? protect : 0;
         if (trails && stopLoss == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0)
         {
-            SyncExit(ref entry, OrderGroupRole.TrailingStop, protect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
-            SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+            SyncExit(ref entry, OrderGroupRole.TrailingStop, stopProtect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
+            SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitProtect, OrderType.Limit, takeProfit, 0, tsNs);
             return;
         }
 
@@ -283,9 +307,22 @@ public sealed partial class OrderManagerHandler
             stop = stop <= 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
         }
 
-        SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, OrderType.Stop, 0, stop, tsNs);
-        SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+        SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, stopProtect, OrderType.Stop, 0, stop, tsNs);
+        SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitProtect, OrderType.Limit, takeProfit, 0, tsNs);
     }
+
+    /// <summary>The take-profit's price: given, or the given distance from the average fill; 0 = none.</summary>
+    private static long TakeProfitPrice(in OrderRecord entry) =>
+        entry.Exits.TakeProfitRaw != 0 ? entry.Exits.TakeProfitRaw : Offset(entry.AvgFillPriceRaw, entry.Exits.TakeProfitPpm, entry.Side == Side.Buy);
+
+    /// <summary>The take-profit the engine holds for <paramref name="entry"/> (it and a stop asked for, not yet reached); 0 = none.</summary>
+    private static long HeldTakeProfit(in OrderRecord entry) =>
+        entry.TakeProfitTouched || !WantsStop(in entry) ? 0 : TakeProfitPrice(in entry);
+
+    private static bool WantsStop(in OrderRecord entry) =>
+        entry.Exits.StopLossRaw != 0 || entry.Exits.StopLossPpm != 0 || entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0;
+
+    private static bool WantsTakeProfit(in OrderRecord entry) => entry.Exits.TakeProfitRaw != 0 || entry.Exits.TakeProfitPpm != 0;
 
     /// <summary>A price <paramref name="ppm"/> millionths away from <paramref name="average"/>, in the position's favour when positive; 0 when ppm is 0.</summary>
     private static long Offset(long average, int ppm, bool isLong)

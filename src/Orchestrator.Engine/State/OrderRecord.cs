@@ -61,6 +61,13 @@ public struct OrderRecord
     public bool GroupOpen;
 
     /// <summary>
+    /// On an emulated entry with both a take-profit and a stop, at a venue without OCO: the market reached the
+    /// take-profit, which the engine held until now (only the stop rests at the venue — a venue refuses a
+    /// second sell of the same shares); the stop is canceled and the take-profit placed once it is gone.
+    /// </summary>
+    public bool TakeProfitTouched;
+
+    /// <summary>
     /// On an exit: the group canceled it (one-cancels-other, shrunk to nothing, or to be replaced at a new size or
     /// price where the venue cannot amend: the replacement follows its Canceled report).
     /// </summary>

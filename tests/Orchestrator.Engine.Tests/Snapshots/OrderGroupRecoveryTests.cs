@@ -32,7 +32,7 @@ public sealed class OrderGroupRecoveryTests : IDisposable
     /// processed; it stops after the entry's fill placed the exits, which were handed to the outbound ring
     /// and went no further (no gateway took them: the process died).
     /// </summary>
-    private (TradingEngine Live, long Entry, long TakeProfit, long StopLoss) CrashAfterTheEntryFill()
+    private (TradingEngine Live, long Entry, long StopLoss) CrashAfterTheEntryFill()
     {
         var live = new EngineHarness(JournaledOptions());
         long sequence = 0;
@@ -48,14 +48,14 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
         Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
         List<OrderCommand> sent = live.TakeOrders();
-        Assert.Equal(3, sent.Count);
-        return (live.Engine, entry, sent[2].ClientOrderId, sent[1].ClientOrderId); // the stop goes out first
+        Assert.Equal(2, sent.Count); // the entry and its stop; the engine holds the take-profit
+        return (live.Engine, entry, sent[1].ClientOrderId);
     }
 
     [Fact]
     public void CrashBetweenEntryFillAndExitPlacement_RecoveryPlacesTheExitsExactlyOnce()
     {
-        (TradingEngine live, long entry, long takeProfit, long stopLoss) = CrashAfterTheEntryFill();
+        (TradingEngine live, long entry, long stopLoss) = CrashAfterTheEntryFill();
 
         var recovered = new EngineHarness(JournaledOptions());
         Assert.NotNull(recovered.Engine.Recovery);
@@ -63,38 +63,73 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         Assert.Empty(recovered.TakeOrders()); // replay rebuilds the exits, it does not send them
         Assert.Equal(1, recovered.Engine.OrderManager.ActiveGroups);
         Assert.True(recovered.Engine.Orders.TryFind(entry, out int slot));
-        Assert.Equal((takeProfit, stopLoss), (recovered.Engine.Orders[slot].TakeProfitOrderId, recovered.Engine.Orders[slot].StopOrderId));
+        Assert.Equal((0L, stopLoss), (recovered.Engine.Orders[slot].TakeProfitOrderId, recovered.Engine.Orders[slot].StopOrderId));
 
-        // The gateway's recovery looks for them at the venue, does not find them, and declares them never placed.
-        OrderGroupTests.Reject(recovered, takeProfit, RejectReason.NeverPlaced, T0 + (2 * Second));
+        // The gateway's recovery looks for the stop at the venue, does not find it, and declares it never placed.
         OrderGroupTests.Reject(recovered, stopLoss, RejectReason.NeverPlaced, T0 + (2 * Second));
-        List<OrderCommand> placed = recovered.TakeOrders();
-        Assert.Equal(
-            [(OrderType.Limit, Side.Sell, 10L, EngineHarness.Raw(104m), 0L), (OrderType.Stop, Side.Sell, 10L, 0L, EngineHarness.Raw(98m))],
-            placed.Select(c => (c.OrderType, c.Side, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
-        Assert.All(placed, c => Assert.Equal(OrderCommandKind.SubmitOrder, c.Kind));
+        OrderCommand placed = Assert.Single(recovered.TakeOrders());
+        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Stop, Side.Sell, 10L, 0L, EngineHarness.Raw(98m)), (placed.Kind, placed.OrderType, placed.Side, placed.Quantity, placed.LimitPriceRaw, placed.StopPriceRaw));
 
-        recovered.Report(placed[0].ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (3 * Second));
-        recovered.Report(placed[1].ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (3 * Second));
+        recovered.Report(placed.ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (3 * Second));
         recovered.Trade(Aapl, 101m, T0 + (4 * Second));
         Assert.Empty(recovered.TakeOrders()); // once: nothing more
-        Assert.Equal(20, recovered.Engine.Orders.ExitSellQuantity(Aapl)); // one pair of 10
+        Assert.Equal(10, recovered.Engine.Orders.ExitSellQuantity(Aapl)); // one stop of 10
+
+        // The held take-profit survived the crash too: touched, it replaces the stop, once.
+        OrderCommand takeProfit = OrderGroupTests.TouchTakeProfit(recovered, placed.ClientOrderId, 104m, T0 + (5 * Second));
+        Assert.Equal((Side.Sell, 10L, EngineHarness.Raw(104m)), (takeProfit.Side, takeProfit.Quantity, takeProfit.LimitPriceRaw));
+    }
+
+    [Fact]
+    public void CrashAfterTheTakeProfitWasTouched_BeforeTheStopsCancelLeft_RecoveryCancelsTheStopOnce_ThenPlacesTheTakeProfit()
+    {
+        var live = new EngineHarness(JournaledOptions());
+        long sequence = 0;
+        EngineEvent Run(EngineEvent e)
+        {
+            live.Engine.JournalHandler!.OnEvent(ref e, sequence, endOfBatch: true);
+            live.Engine.ProcessInline(ref e, sequence++);
+            return e;
+        }
+
+        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(100m), Size = 100, TsEventNs = T0 });
+        long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
+        long stop = live.TakeOrders()[1].ClientOrderId;
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = stop, ExecType = ExecutionType.Accepted, TsEventNs = T0 + Second });
+        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(104m), Size = 100, TsEventNs = T0 + (2 * Second) });
+        Assert.Equal(OrderCommandKind.CancelOrder, Assert.Single(live.TakeOrders()).Kind); // then the process died
+
+        var recovered = new EngineHarness(JournaledOptions());
+        StateAssert.Equal(live.Engine, recovered.Engine);
+        Assert.True(recovered.Engine.Orders.TryFind(entry, out int slot));
+        Assert.True(recovered.Engine.Orders[slot].TakeProfitTouched);
+        Assert.True(recovered.Engine.Orders.TryFind(stop, out int stopSlot));
+        Assert.True(recovered.Engine.Orders[stopSlot].CancelPending); // the gateway's recovery re-sends the cancel (AmendCancelTests)
+        Assert.Empty(recovered.TakeOrders());
+
+        recovered.Trade(Aapl, 104m, T0 + (3 * Second));
+        Assert.Empty(recovered.TakeOrders()); // not a second cancel, no take-profit while the stop may still rest
+        recovered.Report(stop, ExecutionType.Canceled, tsNs: T0 + (4 * Second));
+        OrderCommand takeProfit = Assert.Single(recovered.TakeOrders());
+        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Limit, 10L, EngineHarness.Raw(104m)), (takeProfit.Kind, takeProfit.OrderType, takeProfit.Quantity, takeProfit.LimitPriceRaw));
     }
 
     [Fact]
     public void CrashAfterTheExitsReachedTheVenue_RecoveryAdoptsThem_AndSendsNothing()
     {
-        (_, _, long takeProfit, long stopLoss) = CrashAfterTheEntryFill();
+        (_, _, long stopLoss) = CrashAfterTheEntryFill();
 
         var recovered = new EngineHarness(JournaledOptions());
-        recovered.Report(takeProfit, ExecutionType.Accepted, tsNs: T0 + (2 * Second)); // found at the venue
-        recovered.Report(stopLoss, ExecutionType.Accepted, tsNs: T0 + (2 * Second));
+        recovered.Report(stopLoss, ExecutionType.Accepted, tsNs: T0 + (2 * Second)); // found at the venue
         recovered.Trade(Aapl, 101m, T0 + (3 * Second));
         Assert.Empty(recovered.TakeOrders());
 
-        recovered.Report(takeProfit, ExecutionType.Fill, 10, 104m, tsNs: T0 + (4 * Second));
-        OrderCommand cancel = Assert.Single(recovered.TakeOrders()); // one cancels the other, as live
-        Assert.Equal((OrderCommandKind.CancelOrder, stopLoss), (cancel.Kind, cancel.ClientOrderId));
+        recovered.Report(stopLoss, ExecutionType.Fill, 10, 98m, tsNs: T0 + (4 * Second));
+        recovered.Trade(Aapl, 104m, T0 + (5 * Second));
+        Assert.Empty(recovered.TakeOrders()); // the stop closed the position: the held take-profit never goes out
+        Assert.Equal(0, recovered.Engine.OrderManager.ActiveGroups);
     }
 
     [Fact]
@@ -106,8 +141,8 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         live.Report(entry, ExecutionType.Accepted);
         live.Report(entry, ExecutionType.PartialFill, 4, 100m);
         List<OrderCommand> first = live.TakeOrders();
+        Assert.Equal(2, first.Count); // the entry and its trailing stop; the take-profit is held
         live.Report(first[1].ClientOrderId, ExecutionType.Accepted);
-        live.Report(first[2].ClientOrderId, ExecutionType.Accepted);
         live.Trade(Aapl, 103m, T0 + Second); // the trail's anchor moves: the stop is being replaced
         live.TakeOrders();
 
@@ -117,15 +152,16 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         Assert.Equal(1, restored.Engine.OrderManager.ActiveGroups);
         Assert.True(restored.Engine.Orders.TryFind(entry, out int slot));
         OrderRecord group = restored.Engine.Orders[slot];
-        Assert.Equal((OrderGroupRole.Entry, 30_000, EngineHarness.Raw(103m), first[2].ClientOrderId, first[1].ClientOrderId), (group.GroupRole, group.Exits.TrailPpm, group.TrailAnchorRaw, group.TakeProfitOrderId, group.StopOrderId)); // the stop went first
+        Assert.Equal((OrderGroupRole.Entry, 30_000, EngineHarness.Raw(103m), 0L, first[1].ClientOrderId, false), (group.GroupRole, group.Exits.TrailPpm, group.TrailAnchorRaw, group.TakeProfitOrderId, group.StopOrderId, group.TakeProfitTouched));
         Assert.True(restored.Engine.Orders.TryFind(first[1].ClientOrderId, out int stopSlot));
         Assert.True(restored.Engine.Orders[stopSlot].GroupCanceled);
 
         foreach (EngineHarness h in new[] { live, restored })
         {
-            h.Report(first[1].ClientOrderId, ExecutionType.Canceled, tsNs: T0 + (2 * Second)); // the stop's (it went first)
+            h.Report(first[1].ClientOrderId, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
             h.Report(entry, ExecutionType.Fill, 6, 102m, tsNs: T0 + (3 * Second));
             h.Trade(Aapl, 104m, T0 + (4 * Second));
+            h.Trade(Aapl, 106.1m, T0 + (5 * Second)); // the take-profit (average 102.4 + 4 %) is touched
         }
 
         List<OrderCommand> liveAfter = live.TakeOrders(), restoredAfter = restored.TakeOrders();
