@@ -17,9 +17,9 @@ namespace Orchestrator.Core;
 /// them yet: the order manager does not book reports of venue-created legs, so a venue-held bracket's
 /// exit fill would not reach the position. <see cref="AlpacaWithNativeGroups"/> is the set to use once it does.</para>
 /// <para><b>kis</b>: revise (<c>order-rvsecncl</c> code 01) only. Market/limit with day, IOC and FOK
-/// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket or auction order is sent — the
-/// engine holds stops and exits, and refuses what it cannot emulate (opg/cls) with
-/// <see cref="RejectReason.UnsupportedOrder"/>.</para>
+/// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket, GTC or auction order is sent — the
+/// engine holds order groups' stops and take-profits and closes at market when one is reached, and a
+/// signal's own stop, opg or cls order is refused with <see cref="RejectReason.UnsupportedOrder"/>.</para>
 /// Slow path (start-up); stateless.
 /// </remarks>
 public static class VenueCapabilityTable

@@ -206,9 +206,14 @@ public sealed partial class OrderManagerHandler
             }
 
             bool isLong = entry.Side == Side.Buy;
+            if (HeldStop(in entry) is var stop and > 0 && (isLong ? low <= stop : high >= stop))
+            {
+                entry.StopTriggered = true; // the engine's stop (before the trail moves on this event): closed below
+            }
+
             if (HeldTakeProfit(in entry) is var takeProfit and > 0 && (isLong ? high >= takeProfit : low <= takeProfit))
             {
-                entry.TakeProfitTouched = true; // the engine's take-profit: swapped for the resting stop below
+                entry.TakeProfitTouched = true; // the engine's take-profit: placed (or closed at market) below
             }
 
             if (entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0)
@@ -230,6 +235,7 @@ public sealed partial class OrderManagerHandler
         long position = _portfolio.Quantity(symbolId);
         long longLeft = Math.Max(position, 0);
         long shortLeft = Math.Max(-position, 0);
+        long heldSell = 0, heldBuy = 0;
         int kept = 0;
         for (int i = 0; i < _groupCount; i++)
         {
@@ -246,6 +252,12 @@ public sealed partial class OrderManagerHandler
                 long protect = Math.Clamp(entry.FilledQuantity - entry.ExitedQuantity, 0, left);
                 left -= protect;
                 SyncGroup(ref entry, protect, tsNs);
+                if (entry.Exits.Any && entry.TakeProfitOrderId == 0 && entry.StopOrderId == 0)
+                {
+                    ref long held = ref entry.Side == Side.Buy ? ref heldSell : ref heldBuy;
+                    held += protect; // protected by the engine alone, no exit at the venue (what the global exits leave alone)
+                }
+
                 if (!entry.IsOpen && entry.TakeProfitOrderId == 0 && entry.StopOrderId == 0 && (protect == 0 || !entry.Exits.Any))
                 {
                     entry.GroupOpen = false;
@@ -263,6 +275,7 @@ public sealed partial class OrderManagerHandler
         }
 
         _groupCount = kept;
+        _orders.SetHeldExits(symbolId, heldBuy, heldSell);
     }
 
     /// <summary>One group: its take-profit and its stop, each for <paramref name="protect"/> shares at the prices the entry's fills give.</summary>
@@ -273,51 +286,46 @@ public sealed partial class OrderManagerHandler
             return;
         }
 
-        bool isLong = entry.Side == Side.Buy;
-        long average = entry.AvgFillPriceRaw;
         ProtectiveExits exits = entry.Exits;
         if (entry.TrailAnchorRaw == 0)
         {
-            entry.TrailAnchorRaw = average;
+            entry.TrailAnchorRaw = entry.AvgFillPriceRaw;
         }
 
         long takeProfit = TakeProfitPrice(in entry);
-        long stopLoss = exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(average, -exits.StopLossPpm, isLong);
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
+        bool nativeTrail = trails && exits.StopLossRaw == 0 && exits.StopLossPpm == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0;
+        long stop = nativeTrail ? 0 : StopPrice(in entry);
+        bool wantsStop = nativeTrail || stop > 0;
+        if (!nativeTrail && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.StopOrders) == 0)
+        {
+            SyncHeldExits(ref entry, protect, takeProfit, wantsStop, tsNs); // the venue takes no stops: the engine holds both
+            return;
+        }
 
         // Only one exit of the shares may rest at the venue (a venue refuses a second sell of shares an order
         // already holds, and the emulated group sends no venue OCO): while both are asked for, the stop rests and
         // the engine holds the take-profit until the market reaches it, then cancels the stop and places the
-        // take-profit once the stop's Canceled is in.
-        bool held = takeProfit > 0 && (stopLoss != 0 || trails);
-        long stopProtect = held && entry.TakeProfitTouched ? 0 : protect;
-        long takeProfitProtect = !held || (entry.TakeProfitTouched && entry.StopOrderId == 0) ? protect : 0;
-        if (trails && stopLoss == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0)
+        // take-profit once the stop's Canceled is in; from then on the engine holds the stop, and closes at
+        // market when it triggers (after the take-profit's Canceled).
+        bool swapped = takeProfit > 0 && entry.TakeProfitTouched;
+        if (wantsStop && !swapped)
         {
-            SyncExit(ref entry, OrderGroupRole.TrailingStop, stopProtect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
-            SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitProtect, OrderType.Limit, takeProfit, 0, tsNs);
-            return;
+            SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, nativeTrail ? OrderType.TrailingStop : OrderType.Stop, 0, stop, tsNs);
+        }
+        else
+        {
+            SyncStopAtMarket(ref entry, wantsStop ? protect : 0, tsNs);
         }
 
-        long stop = stopLoss;
-        long distance = !trails ? 0 : exits.TrailRaw != 0 ? exits.TrailRaw : (long)((Int128)entry.TrailAnchorRaw * exits.TrailPpm / PpmScale);
-        if (distance > 0)
-        {
-            long trail = isLong ? entry.TrailAnchorRaw - distance : entry.TrailAnchorRaw + distance;
-            stop = stop <= 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
-        }
-
-        SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, stopProtect, OrderType.Stop, 0, stop, tsNs);
-        SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitProtect, OrderType.Limit, takeProfit, 0, tsNs);
+        bool takeProfitRests = takeProfit > 0 && (!wantsStop || swapped) && !entry.StopTriggered && entry.StopOrderId == 0;
+        SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitRests ? protect : 0, OrderType.Limit, takeProfit, 0, tsNs);
     }
 
     /// <summary>The take-profit's price: given, or the given distance from the average fill; 0 = none.</summary>
     private static long TakeProfitPrice(in OrderRecord entry) =>
         entry.Exits.TakeProfitRaw != 0 ? entry.Exits.TakeProfitRaw : Offset(entry.AvgFillPriceRaw, entry.Exits.TakeProfitPpm, entry.Side == Side.Buy);
 
-    /// <summary>The take-profit the engine holds for <paramref name="entry"/> (it and a stop asked for, not yet reached); 0 = none.</summary>
-    private static long HeldTakeProfit(in OrderRecord entry) =>
-        entry.TakeProfitTouched || !WantsStop(in entry) ? 0 : TakeProfitPrice(in entry);
 
     private static bool WantsStop(in OrderRecord entry) =>
         entry.Exits.StopLossRaw != 0 || entry.Exits.StopLossPpm != 0 || entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0;
@@ -341,7 +349,7 @@ public sealed partial class OrderManagerHandler
     {
         bool isTakeProfit = role == OrderGroupRole.TakeProfit;
         long exitId = isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId;
-        bool wanted = protect > 0 && (type == OrderType.TrailingStop || (isTakeProfit ? limitRaw : stopRaw) > 0);
+        bool wanted = protect > 0 && (type is OrderType.TrailingStop or OrderType.Market || (isTakeProfit ? limitRaw : stopRaw) > 0);
         if (exitId != 0 && _orders.TryFind(exitId, out int slot))
         {
             ref OrderRecord exit = ref _orders[slot];
@@ -350,9 +358,9 @@ public sealed partial class OrderManagerHandler
                 return; // an answer is on its way; the next report or trade brings it up to date
             }
 
-            if (!wanted)
+            if (!wanted || exit.OrderType != type)
             {
-                CancelExit(ref exit, tsNs);
+                CancelExit(ref exit, tsNs); // a stop that became the engine's: its market close follows the Canceled
                 return;
             }
 
@@ -404,7 +412,8 @@ public sealed partial class OrderManagerHandler
             _ => IntentOrigin.TrailingStop,
         };
         var link = new GroupLink(role, entry.ClientOrderId, default, type == OrderType.TrailingStop ? entry.Exits.TrailRaw : 0, type == OrderType.TrailingStop ? entry.Exits.TrailPpm : 0);
-        RejectReason placed = Send(entry.SymbolId, side, protect, type, TimeInForce.Gtc, limitRaw, stopRaw, origin, entry.SourceId, entry.SignalId, tsNs, 0, in link, out long newId);
+        TimeInForce tif = type == OrderType.Market ? TimeInForce.Day : TimeInForce.Gtc; // a triggered close: day, which every venue takes
+        RejectReason placed = Send(entry.SymbolId, side, protect, type, tif, limitRaw, stopRaw, origin, entry.SourceId, entry.SignalId, tsNs, 0, in link, out long newId);
         if (placed != RejectReason.None)
         {
             _counters.Reject(placed); // tried again on the symbol's next report or trade

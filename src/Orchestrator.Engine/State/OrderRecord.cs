@@ -68,6 +68,12 @@ public struct OrderRecord
     public bool TakeProfitTouched;
 
     /// <summary>
+    /// On an emulated entry whose stop the engine holds (a venue without stop orders, or after the take-profit
+    /// replaced the resting stop): the market reached the stop; the group closes at market.
+    /// </summary>
+    public bool StopTriggered;
+
+    /// <summary>
     /// On an exit: the group canceled it (one-cancels-other, shrunk to nothing, or to be replaced at a new size or
     /// price where the venue cannot amend: the replacement follows its Canceled report).
     /// </summary>

@@ -21,7 +21,7 @@ public sealed class OrderGroupRecoveryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private EngineOptions JournaledOptions() => OrderGroupTests.Options() with
+    private EngineOptions JournaledOptions(VenueCapabilities capabilities = VenueCapabilities.StopOrders) => OrderGroupTests.Options(capabilities) with
     {
         JournalDirectory = _dir.Path,
         Journal = new JournalOptions { Fsync = JournalFsync.None, Placement = JournalPlacement.Inline },
@@ -114,6 +114,44 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         recovered.Report(stop, ExecutionType.Canceled, tsNs: T0 + (4 * Second));
         OrderCommand takeProfit = Assert.Single(recovered.TakeOrders());
         Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Limit, 10L, EngineHarness.Raw(104m)), (takeProfit.Kind, takeProfit.OrderType, takeProfit.Quantity, takeProfit.LimitPriceRaw));
+    }
+
+    [Fact]
+    public void CrashAfterAHeldStopTriggered_RecoveryPlacesItsMarketCloseExactlyOnce()
+    {
+        const VenueCapabilities kis = VenueCapabilities.Amend; // no stop orders: the engine holds the stop
+        var live = new EngineHarness(JournaledOptions(kis));
+        long sequence = 0;
+        EngineEvent Run(EngineEvent e)
+        {
+            live.Engine.JournalHandler!.OnEvent(ref e, sequence, endOfBatch: true);
+            live.Engine.ProcessInline(ref e, sequence++);
+            return e;
+        }
+
+        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(100m), Size = 100, TsEventNs = T0 });
+        long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
+        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
+        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(98m), Size = 100, TsEventNs = T0 + (2 * Second) });
+        List<OrderCommand> sent = live.TakeOrders();
+        Assert.Equal([OrderType.Market, OrderType.Market], sent.Select(c => c.OrderType)); // the entry, then the stop's close — then the process died
+        long close = sent[1].ClientOrderId;
+
+        var recovered = new EngineHarness(JournaledOptions(kis));
+        StateAssert.Equal(live.Engine, recovered.Engine);
+        Assert.Empty(recovered.TakeOrders()); // replay rebuilds the close, it does not send it
+        Assert.True(recovered.Engine.Orders.TryFind(entry, out int slot));
+        Assert.Equal((true, close), (recovered.Engine.Orders[slot].StopTriggered, recovered.Engine.Orders[slot].StopOrderId));
+        recovered.Trade(Aapl, 97m, T0 + (3 * Second));
+        Assert.Empty(recovered.TakeOrders()); // still one close
+
+        OrderGroupTests.Reject(recovered, close, RejectReason.NeverPlaced, T0 + (4 * Second)); // the venue never saw it
+        OrderCommand again = Assert.Single(recovered.TakeOrders());
+        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Market, TimeInForce.Day, Side.Sell, 10L, IntentOrigin.StopLoss), (again.Kind, again.OrderType, again.TimeInForce, again.Side, again.Quantity, again.Origin));
+        recovered.Report(again.ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (5 * Second));
+        recovered.Trade(Aapl, 96m, T0 + (6 * Second));
+        Assert.Empty(recovered.TakeOrders()); // once
     }
 
     [Fact]
