@@ -14,7 +14,8 @@ namespace Orchestrator.Engine.Handlers;
 /// <item>only one of them rests at the venue (a venue refuses a second sell of shares an order holds):
 /// with both asked for, the stop rests and the engine holds the take-profit until a trade or bar reaches
 /// it (<see cref="OrderRecord.TakeProfitTouched"/>), then cancels the stop and places the take-profit
-/// after the stop's Canceled;</item>
+/// after the stop's Canceled, and holds the stop from then on; at a venue without stop orders nothing
+/// rests and the engine holds both (<c>OrderManagerHandler.Stops.cs</c>: closes at market when reached);</item>
 /// <item>the two exits are one-cancels-other: a fill of one shrinks the other by as much, and the last
 /// share closed cancels it;</item>
 /// <item>an exit is never larger than the position: the groups of a symbol share its position in
@@ -26,7 +27,8 @@ namespace Orchestrator.Engine.Handlers;
 /// <see cref="SendAmend"/>); elsewhere a cancel, and the replacement once the venue confirmed the cancel
 /// (never two live exits of one kind, so never more exits than shares). Where the venue holds brackets
 /// (<see cref="VenueCapabilities.NativeBracket"/>) the exits travel with the entry's order instead and
-/// the engine emulates nothing; a trailing stop alone is sent as the venue's trailing-stop order where it
+/// the engine emulates nothing — it books the legs the venue creates from their reports
+/// (<see cref="NativeLegIds"/>) as the group's exits; a trailing stop alone is sent as the venue's trailing-stop order where it
 /// has one (<see cref="VenueCapabilities.NativeTrailingStop"/>). An exit the venue rejects, expires or
 /// someone else cancels is dropped (audited), not placed again.
 /// </summary>
@@ -144,6 +146,11 @@ public sealed partial class OrderManagerHandler
             ref OrderRecord entry = ref _orders[entrySlot];
             entry.ExitedQuantity += fill;
             bool isTakeProfit = order.GroupRole == OrderGroupRole.TakeProfit;
+            if (order.ExitsNative)
+            {
+                return; // a venue-held leg: the venue cancels the other one itself, the engine books what it reports
+            }
+
             if (OrderStateMachine.IsTerminal(next) && (isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId) == clientOrderId)
             {
                 if (isTakeProfit)
@@ -523,6 +530,70 @@ public sealed partial class OrderManagerHandler
             TsEventNs = tsNs,
         });
     }
+
+    /// <summary>
+    /// A report under a venue-created leg's id (<see cref="NativeLegIds"/>: the take-profit or stop Alpaca made
+    /// for a native bracket's entry): finds the leg's order, or creates it on the leg's first report — an exit of
+    /// the entry's group, of the entry's source, for the entry's quantity, marked <see cref="OrderRecord.ExitsNative"/>
+    /// so the engine's cancels of it go out under the leg id. False when the id is no leg of a native entry in
+    /// the table. The report is journaled, so replay creates the same order under the same id.
+    /// </summary>
+    private bool TryFindNativeLeg(long reportOrderId, long tsNs, out int slot)
+    {
+        slot = 0;
+        if (!NativeLegIds.TryParse(reportOrderId, out long groupId, out OrderGroupRole role) || !_orders.TryFind(groupId, out int entrySlot)
+            || !_orders[entrySlot].ExitsNative || _orders[entrySlot].GroupRole != OrderGroupRole.Entry)
+        {
+            return false;
+        }
+
+        ref OrderRecord entry = ref _orders[entrySlot];
+        bool isTakeProfit = role == OrderGroupRole.TakeProfit;
+        long known = isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId;
+        if (known != 0)
+        {
+            return _orders.TryFind(known, out slot);
+        }
+
+        if (!_orders.HasCapacity)
+        {
+            return false;
+        }
+
+        ProtectiveExits exits = entry.Exits;
+        bool isLong = entry.Side == Side.Buy;
+        long reference = entry.LimitRaw != 0 ? entry.LimitRaw : entry.StopRaw; // what the adapter priced percent exits from
+        long limit = !isTakeProfit ? 0 : exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(reference, exits.TakeProfitPpm, isLong);
+        long stop = isTakeProfit || role == OrderGroupRole.TrailingStop ? 0 : exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(reference, -exits.StopLossPpm, isLong);
+        OrderType type = isTakeProfit ? OrderType.Limit : role == OrderGroupRole.TrailingStop ? OrderType.TrailingStop : OrderType.Stop;
+        IntentOrigin origin = isTakeProfit ? IntentOrigin.TakeProfit : role == OrderGroupRole.TrailingStop ? IntentOrigin.TrailingStop : IntentOrigin.StopLoss;
+        long entryId = entry.ClientOrderId;
+        ref OrderRecord leg = ref _orders.Create(entry.SymbolId, isLong ? Side.Sell : Side.Buy, type, entry.TimeInForce, entry.Quantity, limit, stop, origin, entry.SourceId, entry.SignalId, tsNs);
+        LinkGroup(ref leg, new GroupLink(role, entryId, default, exits.TrailRaw, exits.TrailPpm));
+        leg.ExitsNative = true;
+        long legId = leg.ClientOrderId;
+        if (!_orders.TryFind(entryId, out entrySlot))
+        {
+            return _orders.TryFind(legId, out slot); // cannot happen: the entry's slot is not the next one while it is this new
+        }
+
+        if (isTakeProfit)
+        {
+            _orders[entrySlot].TakeProfitOrderId = legId;
+        }
+        else
+        {
+            _orders[entrySlot].StopOrderId = legId;
+        }
+
+        return _orders.TryFind(legId, out slot);
+    }
+
+    /// <summary>The id the venue knows <paramref name="order"/> by: a venue-created leg's <see cref="NativeLegIds"/> id, else its own.</summary>
+    private static long VenueClientId(in OrderRecord order) =>
+        order.ExitsNative && order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
+            ? NativeLegIds.Of(order.GroupId, order.GroupRole)
+            : order.ClientOrderId;
 
     /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
     private void RebuildGroups()

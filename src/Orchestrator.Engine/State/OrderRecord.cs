@@ -54,7 +54,11 @@ public struct OrderRecord
     /// <summary>On an emulated entry: what its exits have filled so far (the exits protect <c>FilledQuantity - ExitedQuantity</c>).</summary>
     public long ExitedQuantity;
 
-    /// <summary>On an entry: its exits went to the venue with it (<see cref="VenueCapabilities.NativeBracket"/>); the engine does not emulate them.</summary>
+    /// <summary>
+    /// On an entry: its exits went to the venue with it (<see cref="VenueCapabilities.NativeBracket"/>); the engine does not emulate them.
+    /// On an exit: a leg the venue created for such an entry, booked from its reports (<see cref="NativeLegIds"/>; the entry's
+    /// <see cref="TakeProfitOrderId"/>/<see cref="StopOrderId"/> name it); the engine's commands for it go under its leg id.
+    /// </summary>
     public bool ExitsNative;
 
     /// <summary>On an emulated entry: the group still has work (entry open, an exit working or still to place); its slot is not reused.</summary>
