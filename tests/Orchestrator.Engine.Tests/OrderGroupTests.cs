@@ -54,9 +54,9 @@ public sealed class OrderGroupTests
     internal static EngineEvent Reject(EngineHarness h, long clientOrderId, RejectReason reason, long tsNs = T0) =>
         h.Process(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = clientOrderId, ExecType = ExecutionType.Rejected, ReportReject = reason, TsEventNs = tsNs });
 
-    private static (EngineHarness H, long Entry) Filled(in ProtectiveExits exits, long quantity = 10, decimal price = 100m, VenueCapabilities capabilities = VenueCapabilities.StopOrders)
+    private static (EngineHarness H, long Entry) Filled(in ProtectiveExits exits, long quantity = 10, decimal price = 100m, VenueCapabilities capabilities = VenueCapabilities.StopOrders, bool startAudit = false)
     {
-        var h = new EngineHarness(Options(capabilities));
+        var h = new EngineHarness(Options(capabilities), startAudit);
         h.Trade(Aapl, 100m);
         long entry = Enter(h, exits);
         h.Report(entry, ExecutionType.Accepted);
@@ -377,11 +377,7 @@ public sealed class OrderGroupTests
     [Fact]
     public void ExitRejectedByTheVenue_IsDropped_NotPlacedAgain()
     {
-        var h = new EngineHarness(Options(), startAudit: true);
-        h.Trade(Aapl, 100m);
-        long entry = Enter(h, Bracket());
-        h.Report(entry, ExecutionType.Accepted);
-        h.Report(entry, ExecutionType.Fill, 10, 100m);
+        (EngineHarness h, long entry) = Filled(Bracket(), startAudit: true);
         long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
         long tp = TouchTakeProfit(h, sl, 104m, T0 + Second).ClientOrderId;
@@ -418,11 +414,7 @@ public sealed class OrderGroupTests
     [Fact]
     public void StopCanceledBySomeoneElse_TakesTheHeldTakeProfitAlong()
     {
-        var h = new EngineHarness(Options(), startAudit: true);
-        h.Trade(Aapl, 100m);
-        long entry = Enter(h, Bracket());
-        h.Report(entry, ExecutionType.Accepted);
-        h.Report(entry, ExecutionType.Fill, 10, 100m);
+        (EngineHarness h, long entry) = Filled(Bracket(), startAudit: true);
         long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 

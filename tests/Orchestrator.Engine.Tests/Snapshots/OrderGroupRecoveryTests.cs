@@ -28,13 +28,13 @@ public sealed class OrderGroupRecoveryTests : IDisposable
     };
 
     /// <summary>
-    /// The live engine of the crashed process: each event journaled (inline, as on the trading thread) and
-    /// processed; it stops after the entry's fill placed the exits, which were handed to the outbound ring
-    /// and went no further (no gateway took them: the process died).
+    /// The live engine of the crashed process, up to its bracket entry's fill of 10 at 100: each event journaled
+    /// (inline, as on the trading thread) and processed by <c>Run</c>, which the test goes on with. Whatever it
+    /// hands to the outbound ring goes no further (no gateway takes it: the process dies).
     /// </summary>
-    private (TradingEngine Live, long Entry, long StopLoss) CrashAfterTheEntryFill()
+    private (EngineHarness Live, Func<EngineEvent, EngineEvent> Run, long Entry) LiveUpToTheEntryFill(VenueCapabilities capabilities = VenueCapabilities.StopOrders)
     {
-        var live = new EngineHarness(JournaledOptions());
+        var live = new EngineHarness(JournaledOptions(capabilities));
         long sequence = 0;
         EngineEvent Run(EngineEvent e)
         {
@@ -47,6 +47,13 @@ public sealed class OrderGroupRecoveryTests : IDisposable
         long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
         Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
         Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
+        return (live, Run, entry);
+    }
+
+    /// <summary>The crash right after the entry's fill placed its exit.</summary>
+    private (TradingEngine Live, long Entry, long StopLoss) CrashAfterTheEntryFill()
+    {
+        (EngineHarness live, _, long entry) = LiveUpToTheEntryFill();
         List<OrderCommand> sent = live.TakeOrders();
         Assert.Equal(2, sent.Count); // the entry and its stop; the engine holds the take-profit
         return (live.Engine, entry, sent[1].ClientOrderId);
@@ -83,22 +90,10 @@ public sealed class OrderGroupRecoveryTests : IDisposable
     [Fact]
     public void CrashAfterTheTakeProfitWasTouched_BeforeTheStopsCancelLeft_RecoveryCancelsTheStopOnce_ThenPlacesTheTakeProfit()
     {
-        var live = new EngineHarness(JournaledOptions());
-        long sequence = 0;
-        EngineEvent Run(EngineEvent e)
-        {
-            live.Engine.JournalHandler!.OnEvent(ref e, sequence, endOfBatch: true);
-            live.Engine.ProcessInline(ref e, sequence++);
-            return e;
-        }
-
-        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(100m), Size = 100, TsEventNs = T0 });
-        long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
-        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
-        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
+        (EngineHarness live, Func<EngineEvent, EngineEvent> run, long entry) = LiveUpToTheEntryFill();
         long stop = live.TakeOrders()[1].ClientOrderId;
-        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = stop, ExecType = ExecutionType.Accepted, TsEventNs = T0 + Second });
-        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(104m), Size = 100, TsEventNs = T0 + (2 * Second) });
+        run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = stop, ExecType = ExecutionType.Accepted, TsEventNs = T0 + Second });
+        run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(104m), Size = 100, TsEventNs = T0 + (2 * Second) });
         Assert.Equal(OrderCommandKind.CancelOrder, Assert.Single(live.TakeOrders()).Kind); // then the process died
 
         var recovered = new EngineHarness(JournaledOptions());
@@ -120,20 +115,8 @@ public sealed class OrderGroupRecoveryTests : IDisposable
     public void CrashAfterAHeldStopTriggered_RecoveryPlacesItsMarketCloseExactlyOnce()
     {
         const VenueCapabilities kis = VenueCapabilities.Amend; // no stop orders: the engine holds the stop
-        var live = new EngineHarness(JournaledOptions(kis));
-        long sequence = 0;
-        EngineEvent Run(EngineEvent e)
-        {
-            live.Engine.JournalHandler!.OnEvent(ref e, sequence, endOfBatch: true);
-            live.Engine.ProcessInline(ref e, sequence++);
-            return e;
-        }
-
-        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(100m), Size = 100, TsEventNs = T0 });
-        long entry = Run(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 7, Exits = OrderGroupTests.Bracket(), TsEventNs = T0 }).ClientOrderId;
-        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Accepted, TsEventNs = T0 });
-        Run(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = entry, ExecType = ExecutionType.Fill, FillQuantity = 10, FillPriceRaw = EngineHarness.Raw(100m), TsEventNs = T0 + Second });
-        Run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(98m), Size = 100, TsEventNs = T0 + (2 * Second) });
+        (EngineHarness live, Func<EngineEvent, EngineEvent> run, long entry) = LiveUpToTheEntryFill(kis);
+        run(new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(98m), Size = 100, TsEventNs = T0 + (2 * Second) });
         List<OrderCommand> sent = live.TakeOrders();
         Assert.Equal([OrderType.Market, OrderType.Market], sent.Select(c => c.OrderType)); // the entry, then the stop's close — then the process died
         long close = sent[1].ClientOrderId;
