@@ -301,10 +301,10 @@ public sealed partial class OrderManagerHandler
 
         long takeProfit = TakeProfitPrice(in entry);
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
-        bool nativeTrail = trails && exits.StopLossRaw == 0 && exits.StopLossPpm == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0;
+        bool nativeTrail = VenueTrails(in entry);
         long stop = nativeTrail ? 0 : StopPrice(in entry);
         bool wantsStop = nativeTrail || stop > 0;
-        if (!nativeTrail && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.StopOrders) == 0)
+        if (!VenueTakesStops(in entry))
         {
             SyncHeldExits(ref entry, protect, takeProfit, wantsStop, tsNs); // the venue takes no stops: the engine holds both
             return;

@@ -42,7 +42,14 @@ public sealed partial class OrderManagerHandler
         return stop;
     }
 
-    private bool VenueTakesStops(int symbolId) => (CapabilitiesOf(symbolId) & VenueCapabilities.StopOrders) != 0;
+    /// <summary>Whether <paramref name="entry"/>'s stop can rest at its venue: the venue takes stop orders, or the stop is a trail alone and the venue trails.</summary>
+    private bool VenueTakesStops(in OrderRecord entry) =>
+        (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.StopOrders) != 0 || VenueTrails(in entry);
+
+    /// <summary>Whether <paramref name="entry"/>'s stop is a trail alone that its venue holds as a trailing-stop order.</summary>
+    private bool VenueTrails(in OrderRecord entry) =>
+        (entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0) && entry.Exits.StopLossRaw == 0 && entry.Exits.StopLossPpm == 0
+        && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0;
 
     /// <summary>The stop the engine holds for <paramref name="entry"/> and has not yet triggered; 0 = none (no stop, or the venue holds it).</summary>
     private long HeldStop(in OrderRecord entry)
@@ -53,7 +60,7 @@ public sealed partial class OrderManagerHandler
         }
 
         bool takeProfitFired = entry.TakeProfitTouched && WantsTakeProfit(in entry);
-        bool held = VenueTakesStops(entry.SymbolId) ? takeProfitFired : !takeProfitFired; // after the swap / until the take-profit closed it
+        bool held = VenueTakesStops(in entry) ? takeProfitFired : !takeProfitFired; // after the swap / until the take-profit closed it
         return held ? StopPrice(in entry) : 0;
     }
 
@@ -65,7 +72,7 @@ public sealed partial class OrderManagerHandler
             return 0;
         }
 
-        return !VenueTakesStops(entry.SymbolId) || WantsStop(in entry) ? TakeProfitPrice(in entry) : 0;
+        return !VenueTakesStops(in entry) || WantsStop(in entry) ? TakeProfitPrice(in entry) : 0;
     }
 
     /// <summary>A venue without stop orders: nothing rests; the exit the market reached closes <paramref name="protect"/> at market.</summary>
