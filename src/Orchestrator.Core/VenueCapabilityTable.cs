@@ -13,13 +13,15 @@ namespace Orchestrator.Core;
 /// <para><b>alpaca</b>: <c>trailing_stop</c>, PATCH amend, stop/stop_limit, opg/cls, shorts (fractional
 /// quantities are Alpaca's, but the engine trades whole shares until fractional quantities land end to
 /// end). Alpaca also holds <c>order_class</c> bracket/oto/oco — the adapter sends them and the broker
-/// gateway reports their legs under <see cref="NativeLegIds"/> — but <see cref="Alpaca"/> does not claim
-/// them yet: the order manager does not book reports of venue-created legs, so a venue-held bracket's
-/// exit fill would not reach the position. <see cref="AlpacaWithNativeGroups"/> is the set to use once it does.</para>
+/// gateway reports their legs under <see cref="NativeLegIds"/>, which the order manager books as the group's
+/// exits — but <see cref="Alpaca"/> does not claim them: the gateway adopts legs only from the placement's
+/// answer (not after an answer lost in doubt or a restart, when the poll would take them for foreign orders),
+/// and Alpaca refuses market entries with percent exits and trailing exits that the emulation takes.
+/// <see cref="AlpacaWithNativeGroups"/> is the set to use once the gateway adopts legs from the order listing.</para>
 /// <para><b>kis</b>: revise (<c>order-rvsecncl</c> code 01) only. Market/limit with day, IOC and FOK
-/// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket or auction order is sent — the
-/// engine holds stops and exits, and refuses what it cannot emulate (opg/cls) with
-/// <see cref="RejectReason.UnsupportedOrder"/>.</para>
+/// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket, GTC or auction order is sent — the
+/// engine holds order groups' stops and take-profits and closes at market when one is reached, and a
+/// signal's own stop, opg or cls order is refused with <see cref="RejectReason.UnsupportedOrder"/>.</para>
 /// Slow path (start-up); stateless.
 /// </remarks>
 public static class VenueCapabilityTable
@@ -30,7 +32,7 @@ public static class VenueCapabilityTable
     public const VenueCapabilities Alpaca = VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.StopOrders
         | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts;
 
-    /// <summary>Alpaca with its venue-held brackets and OCO: the default once the order manager books <see cref="NativeLegIds"/> reports.</summary>
+    /// <summary>Alpaca with its venue-held brackets and OCO (the order manager books the <see cref="NativeLegIds"/> reports); not the default, see the remarks.</summary>
     public const VenueCapabilities AlpacaWithNativeGroups = Alpaca | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
 
     public const VenueCapabilities Kis = VenueCapabilities.Amend;

@@ -41,9 +41,9 @@ public sealed class OrderGroupsEndToEndTests
         SignalOutcome entered = await entry.Outcome.WaitAsync(s_hang);
         Assert.True(entered.Ordered, entered.Reason ?? entered.Error);
         // The stop-loss rests at the venue for the whole entry: the position is protected at the venue itself,
-        // also while the daemon is down. (Its take-profit goes out after it and the paper venue, like KIS and
-        // Alpaca, refuses a second sell of shares an order already holds: the engine drops it with a warning —
-        // the known gap until the engine holds the take-profit, README "Order groups".)
+        // also while the daemon is down. (The paper venue, like KIS and Alpaca, refuses a second sell of shares
+        // an order already holds, so the engine holds the take-profit until the market reaches it — README
+        // "Order groups".)
         await Waits.UntilAsync(() => Read(session, copy) && Exits(copy, aapl).Any(o => o.Origin == IntentOrigin.StopLoss), "the entry's stop-loss resting at the venue", s_hang);
         SnapshotOrder stopLoss = Assert.Single(Exits(copy, aapl), o => o.Origin == IntentOrigin.StopLoss);
         Assert.Equal(2, copy.Quantity[aapl]);

@@ -19,11 +19,55 @@ public sealed class OrderGroupAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(13_000, rig.GroupsClosed); // every round's group ran to its end: exits placed, moved, filled, the other canceled
+        Assert.Equal(13_000, rig.GroupsClosed); // every round's group ran to its end: the stop placed, moved, swapped for the take-profit, which filled
         Assert.Equal(0, rig.Engine.OrderManager.ActiveGroups);
     }
 
-    /// <summary>One round: an entry with a take-profit and a trailing stop fills, the price rises (the stop is replaced higher), the take-profit fills, the stop is canceled.</summary>
+    [Fact]
+    public void HeldStops_WatchedTriggeredAndClosedAtMarket_AllocateZeroBytes()
+    {
+        var rig = new HeldRig(new EngineHarness(OrderGroupTests.Options(VenueCapabilities.Amend)).Engine); // no venue stops (KIS)
+
+        rig.Run(3_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        rig.Run(10_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(13_000, rig.GroupsClosed); // every round: the held trailing stop moved, triggered, closed at market
+        Assert.Equal(0, rig.Engine.OrderManager.ActiveGroups);
+    }
+
+    /// <summary>One round at a venue without stops: an entry with a take-profit and a trailing stop fills, the price rises (the held stop moves), falls to it, the market close fills.</summary>
+    private sealed class HeldRig(TradingEngine engine)
+    {
+        private readonly Rig _rig = new(engine);
+
+        public TradingEngine Engine => _rig.Engine;
+
+        public long GroupsClosed { get; private set; }
+
+        public void Run(int rounds)
+        {
+            var exits = new ProtectiveExits { TakeProfitPpm = 50_000, TrailPpm = 20_000 };
+            for (int i = 0; i < rounds; i++)
+            {
+                long entry = _rig.Enter(exits, i + 1);
+                _rig.Tick(103_000_000); // anchor 103: the held stop is 100.94
+                _rig.Tick(100_900_000); // reached: a market close
+                Engine.Orders.TryFind(entry, out int slot);
+                long close = Engine.Orders[slot].StopOrderId;
+                _rig.Report(close, ExecutionType.Accepted, 0, 0);
+                _rig.Report(close, ExecutionType.Fill, 10, 100_900_000);
+                if (!Engine.Orders[slot].GroupOpen && Engine.Portfolio.Quantity(Aapl) == 0)
+                {
+                    GroupsClosed++;
+                }
+            }
+        }
+    }
+
+    /// <summary>One round: an entry with a take-profit and a trailing stop fills, the price rises (the stop is replaced higher), the take-profit is touched (the stop is canceled, the take-profit placed) and fills.</summary>
     private sealed class Rig(TradingEngine engine)
     {
         private long _sequence;
@@ -38,16 +82,9 @@ public sealed class OrderGroupAllocationTests
             var exits = new ProtectiveExits { TakeProfitPpm = 50_000, TrailPpm = 20_000 };
             for (int i = 0; i < rounds; i++)
             {
-                Tick(100_000_000);
-                var signal = new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = i + 1, Exits = exits, TsEventNs = Next() };
-                Engine.ProcessInline(ref signal, _sequence++);
-                long entry = signal.ClientOrderId;
-                Report(entry, ExecutionType.Accepted, 0, 0);
-                Report(entry, ExecutionType.Fill, 10, 100_000_000);
+                long entry = Enter(exits, i + 1);
                 Engine.Orders.TryFind(entry, out int slot);
-                long takeProfit = Engine.Orders[slot].TakeProfitOrderId;
-                long stop = Engine.Orders[slot].StopOrderId;
-                Report(takeProfit, ExecutionType.Accepted, 0, 0);
+                long stop = Engine.Orders[slot].StopOrderId; // the take-profit is held by the engine
                 Report(stop, ExecutionType.Accepted, 0, 0);
 
                 Tick(102_000_000); // the trail's anchor rises: the stop is canceled to be replaced
@@ -55,8 +92,11 @@ public sealed class OrderGroupAllocationTests
                 stop = Engine.Orders[slot].StopOrderId; // the replacement
                 Report(stop, ExecutionType.Accepted, 0, 0);
 
-                Report(takeProfit, ExecutionType.Fill, 10, 105_000_000); // one cancels the other
+                Tick(105_000_000); // the take-profit is touched: the stop is canceled, then the take-profit placed
                 Report(stop, ExecutionType.Canceled, 0, 0);
+                long takeProfit = Engine.Orders[slot].TakeProfitOrderId;
+                Report(takeProfit, ExecutionType.Accepted, 0, 0);
+                Report(takeProfit, ExecutionType.Fill, 10, 105_000_000);
                 if (!Engine.Orders[slot].GroupOpen && Engine.Portfolio.Quantity(Aapl) == 0)
                 {
                     GroupsClosed++;
@@ -64,15 +104,27 @@ public sealed class OrderGroupAllocationTests
             }
         }
 
+        /// <summary>A buy of 10 with <paramref name="exits"/>, filled at 100; returns the entry's id.</summary>
+        public long Enter(ProtectiveExits exits, long signalId)
+        {
+            Tick(100_000_000);
+            var signal = new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = signalId, Exits = exits, TsEventNs = Next() };
+            Engine.ProcessInline(ref signal, _sequence++);
+            long entry = signal.ClientOrderId;
+            Report(entry, ExecutionType.Accepted, 0, 0);
+            Report(entry, ExecutionType.Fill, 10, 100_000_000);
+            return entry;
+        }
+
         private long Next() => _ts += 1_000_000;
 
-        private void Tick(long priceRaw)
+        public void Tick(long priceRaw)
         {
             var e = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = Aapl, PriceRaw = priceRaw, Size = 100, TsEventNs = Next() };
             Engine.ProcessInline(ref e, _sequence++);
         }
 
-        private void Report(long clientOrderId, ExecutionType type, long quantity, long priceRaw)
+        public void Report(long clientOrderId, ExecutionType type, long quantity, long priceRaw)
         {
             var e = new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = clientOrderId, ExecType = type, FillQuantity = quantity, FillPriceRaw = priceRaw, TsEventNs = Next() };
             Engine.ProcessInline(ref e, _sequence++);

@@ -9,7 +9,9 @@ namespace Orchestrator.Engine.Tests;
 /// <summary>
 /// Issue 19, order groups: an entry's protective exits become a take-profit and a stop held by the order
 /// manager (one cancels the other, resized by partial fills, never above the position, trailing stops moved
-/// in event time), or travel with the entry where the venue holds brackets.
+/// in event time), or travel with the entry where the venue holds brackets. Only one exit of the shares rests
+/// at the venue (a venue refuses a second sell of shares an order holds): the stop rests, the engine holds the
+/// take-profit until the market reaches it, then cancels the stop and places the take-profit.
 /// </summary>
 public sealed class OrderGroupTests
 {
@@ -17,12 +19,13 @@ public sealed class OrderGroupTests
     private const long T0 = EngineHarness.T0;
     private const long Second = EngineHarness.Second;
 
-    internal static EngineOptions Options(VenueCapabilities capabilities = VenueCapabilities.None) => EngineHarness.DefaultOptions() with
+    internal static EngineOptions Options(VenueCapabilities capabilities = VenueCapabilities.StopOrders) => EngineHarness.DefaultOptions() with
     {
         Instruments = new Dictionary<string, InstrumentInfo>
         {
-            // A venue the capability table does not know, so exactly these capabilities hold (None stays None: no
-            // amend, no native exits; a known venue's name would give None its table entry). Shortable: the
+            // A venue the capability table does not know, so exactly these capabilities hold (by default it holds
+            // stops and nothing else: no amend, no native exits; a known venue's name would give None its table
+            // entry). Shortable: the
             // symbol may be sold short where risk's allow_short_selling lets it (the short-entry test).
             ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNYS", Currency = "USD", Venue = "test-venue", Capabilities = capabilities, Shortable = true },
         },
@@ -51,9 +54,9 @@ public sealed class OrderGroupTests
     internal static EngineEvent Reject(EngineHarness h, long clientOrderId, RejectReason reason, long tsNs = T0) =>
         h.Process(new EngineEvent { Kind = EventKind.ExecutionReport, ReportOrderId = clientOrderId, ExecType = ExecutionType.Rejected, ReportReject = reason, TsEventNs = tsNs });
 
-    private static (EngineHarness H, long Entry) Filled(in ProtectiveExits exits, long quantity = 10, decimal price = 100m, VenueCapabilities capabilities = VenueCapabilities.None)
+    private static (EngineHarness H, long Entry) Filled(in ProtectiveExits exits, long quantity = 10, decimal price = 100m, VenueCapabilities capabilities = VenueCapabilities.StopOrders, bool startAudit = false)
     {
-        var h = new EngineHarness(Options(capabilities));
+        var h = new EngineHarness(Options(capabilities), startAudit);
         h.Trade(Aapl, 100m);
         long entry = Enter(h, exits);
         h.Report(entry, ExecutionType.Accepted);
@@ -67,23 +70,62 @@ public sealed class OrderGroupTests
         return h.Engine.Orders[slot];
     }
 
+    /// <summary>
+    /// The market reaches the held take-profit at <paramref name="price"/>: the resting stop <paramref name="stop"/> is
+    /// canceled, nothing else goes out until its Canceled, then the take-profit is placed; returns it.
+    /// </summary>
+    internal static OrderCommand TouchTakeProfit(EngineHarness h, long stop, decimal price, long tsNs)
+    {
+        h.Trade(Aapl, price, tsNs);
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, stop), (cancel.Kind, cancel.ClientOrderId));
+        h.Trade(Aapl, price, tsNs + 1);
+        Assert.Empty(h.TakeOrders()); // never both exits at the venue
+        h.Report(stop, ExecutionType.Canceled, tsNs: tsNs + 2);
+        OrderCommand takeProfit = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Limit, IntentOrigin.TakeProfit, TimeInForce.Gtc), (takeProfit.Kind, takeProfit.OrderType, takeProfit.Origin, takeProfit.TimeInForce));
+        return takeProfit;
+    }
+
     [Fact]
-    public void EntryFill_PlacesTakeProfitAndStopLoss_ForTheFilledQuantity_AtTheAverageFillPrice()
+    public void EntryFill_PlacesTheStop_ForTheFilledQuantity_AtTheAverageFillPrice_AndHoldsTheTakeProfit()
     {
         (EngineHarness h, long entry) = Filled(Bracket());
 
         List<OrderCommand> sent = h.TakeOrders();
-        Assert.Equal(3, sent.Count);
+        Assert.Equal(2, sent.Count); // the entry and its stop: the take-profit is the engine's until touched
         Assert.Equal(entry, sent[0].ClientOrderId);
         Assert.Equal(OrderGroupRole.None, sent[0].GroupRole); // emulated: the venue sees a plain entry
-        OrderCommand stopLoss = sent[1], takeProfit = sent[2]; // the stop goes out first
-        Assert.Equal((OrderType.Limit, Side.Sell, 10L, EngineHarness.Raw(104m), TimeInForce.Gtc, IntentOrigin.TakeProfit), (takeProfit.OrderType, takeProfit.Side, takeProfit.Quantity, takeProfit.LimitPriceRaw, takeProfit.TimeInForce, takeProfit.Origin));
+        OrderCommand stopLoss = sent[1];
         Assert.Equal((OrderType.Stop, Side.Sell, 10L, EngineHarness.Raw(98m), TimeInForce.Gtc, IntentOrigin.StopLoss), (stopLoss.OrderType, stopLoss.Side, stopLoss.Quantity, stopLoss.StopPriceRaw, stopLoss.TimeInForce, stopLoss.Origin));
 
         OrderRecord group = Order(h, entry);
-        Assert.Equal((OrderGroupRole.Entry, entry, takeProfit.ClientOrderId, stopLoss.ClientOrderId), (group.GroupRole, group.GroupId, group.TakeProfitOrderId, group.StopOrderId));
-        Assert.Equal((OrderGroupRole.TakeProfit, entry), (Order(h, takeProfit.ClientOrderId).GroupRole, Order(h, takeProfit.ClientOrderId).GroupId));
+        Assert.Equal((OrderGroupRole.Entry, entry, 0L, stopLoss.ClientOrderId, false), (group.GroupRole, group.GroupId, group.TakeProfitOrderId, group.StopOrderId, group.TakeProfitTouched));
+        Assert.Equal((OrderGroupRole.StopLoss, entry), (Order(h, stopLoss.ClientOrderId).GroupRole, Order(h, stopLoss.ClientOrderId).GroupId));
         Assert.Equal(1, h.Engine.OrderManager.ActiveGroups);
+        h.Report(stopLoss.ClientOrderId, ExecutionType.Accepted);
+
+        h.Trade(Aapl, 103.99m, T0 + Second); // below the take-profit: held
+        Assert.Empty(h.TakeOrders());
+
+        OrderCommand takeProfit = TouchTakeProfit(h, stopLoss.ClientOrderId, 104m, T0 + (2 * Second));
+        Assert.Equal((Side.Sell, 10L, EngineHarness.Raw(104m)), (takeProfit.Side, takeProfit.Quantity, takeProfit.LimitPriceRaw));
+        group = Order(h, entry);
+        Assert.Equal((takeProfit.ClientOrderId, 0L, true), (group.TakeProfitOrderId, group.StopOrderId, group.TakeProfitTouched));
+        Assert.Equal((OrderGroupRole.TakeProfit, entry), (Order(h, takeProfit.ClientOrderId).GroupRole, Order(h, takeProfit.ClientOrderId).GroupId));
+    }
+
+    [Fact]
+    public void HeldTakeProfit_IsTouchedByABarsHigh_ForALong()
+    {
+        (EngineHarness h, _) = Filled(Bracket());
+        long stop = h.TakeOrders()[1].ClientOrderId;
+        h.Report(stop, ExecutionType.Accepted);
+
+        h.Process(new EngineEvent { Kind = EventKind.Bar, SymbolId = Aapl, PriceRaw = EngineHarness.Raw(101m), OpenRaw = EngineHarness.Raw(100m), HighRaw = EngineHarness.Raw(104.5m), LowRaw = EngineHarness.Raw(99m), Size = 100, TsEventNs = T0 + Second });
+
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, stop), (cancel.Kind, cancel.ClientOrderId));
     }
 
     [Fact]
@@ -91,50 +133,73 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, _) = Filled(new ProtectiveExits { TakeProfitRaw = EngineHarness.Raw(120m), StopLossRaw = EngineHarness.Raw(90m) });
         List<OrderCommand> sent = h.TakeOrders();
+        Assert.Equal(2, sent.Count);
         Assert.Equal(EngineHarness.Raw(90m), sent[1].StopPriceRaw);
-        Assert.Equal(EngineHarness.Raw(120m), sent[2].LimitPriceRaw);
+        h.Report(sent[1].ClientOrderId, ExecutionType.Accepted);
+        Assert.Equal(EngineHarness.Raw(120m), TouchTakeProfit(h, sent[1].ClientOrderId, 120m, T0 + Second).LimitPriceRaw);
     }
 
     [Fact]
-    public void TakeProfitFill_CancelsTheStopLoss_AndTheGroupEnds()
+    public void TakeProfitTouched_ReplacesTheStop_AndItsFillEndsTheGroup()
     {
         (EngineHarness h, long entry) = Filled(Bracket());
-        List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
+        long tp = TouchTakeProfit(h, sl, 104m, T0 + Second).ClientOrderId;
+        h.Report(tp, ExecutionType.Accepted, tsNs: T0 + (2 * Second));
 
-        h.Report(tp, ExecutionType.Fill, 10, 104m, tsNs: T0 + Second);
+        h.Report(tp, ExecutionType.Fill, 10, 104m, tsNs: T0 + (3 * Second));
 
-        OrderCommand cancel = Assert.Single(h.TakeOrders());
-        Assert.Equal((OrderCommandKind.CancelOrder, sl), (cancel.Kind, cancel.ClientOrderId));
-        h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
-        Assert.Empty(h.TakeOrders()); // the group's own cancel: nothing replaces it
+        Assert.Empty(h.TakeOrders()); // the stop is gone already: nothing to cancel, nothing replaces it
         Assert.Equal(0, h.Engine.Portfolio.Quantity(Aapl));
         Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
         Assert.Equal(10, Order(h, entry).ExitedQuantity);
     }
 
     [Fact]
+    public void StopFilledWhileItsCancelIsOnTheWay_TheTakeProfitIsNeverPlaced_AndTheGroupEnds()
+    {
+        (EngineHarness h, long entry) = Filled(Bracket());
+        long sl = h.TakeOrders()[1].ClientOrderId;
+        h.Report(sl, ExecutionType.Accepted);
+        h.Trade(Aapl, 104m, T0 + Second); // touched: the stop's cancel goes out
+        Assert.Equal(OrderCommandKind.CancelOrder, Assert.Single(h.TakeOrders()).Kind);
+
+        h.Report(sl, ExecutionType.Fill, 10, 98m, tsNs: T0 + (2 * Second)); // the venue filled it first
+
+        Assert.Empty(h.TakeOrders());
+        Assert.Equal(0, h.Engine.Portfolio.Quantity(Aapl));
+        Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
+        Assert.Equal((10L, 0L), (Order(h, entry).ExitedQuantity, Order(h, entry).TakeProfitOrderId));
+    }
+
+    [Fact]
+    public void StopFill_EndsTheGroup_AndTheHeldTakeProfitIsNeverPlaced()
+    {
+        (EngineHarness h, _) = Filled(Bracket());
+        long sl = h.TakeOrders()[1].ClientOrderId;
+        h.Report(sl, ExecutionType.Accepted);
+
+        h.Report(sl, ExecutionType.Fill, 10, 98m, tsNs: T0 + Second);
+        h.Trade(Aapl, 105m, T0 + (2 * Second));
+
+        Assert.Empty(h.TakeOrders());
+        Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
+    }
+
+    [Fact]
     public void PartialExitFill_ShrinksTheOtherExit_ByAsMuch()
     {
         (EngineHarness h, _) = Filled(Bracket());
-        List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
-        h.Report(tp, ExecutionType.PartialFill, 4, 104m, tsNs: T0 + Second);
+        h.Report(sl, ExecutionType.PartialFill, 4, 98m, tsNs: T0 + Second);
+        Assert.Empty(h.TakeOrders()); // the stop holds the 6 left; the held take-profit shrinks with it
 
-        // No amend at this venue: the stop is canceled, and replaced for 6 once the venue confirms.
-        OrderCommand cancel = Assert.Single(h.TakeOrders());
-        Assert.Equal((OrderCommandKind.CancelOrder, sl), (cancel.Kind, cancel.ClientOrderId));
-        h.Trade(Aapl, 101m, T0 + (2 * Second));
-        Assert.Empty(h.TakeOrders()); // never two stops at once
-        h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (3 * Second));
-        OrderCommand replacement = Assert.Single(h.TakeOrders());
-        Assert.Equal((OrderCommandKind.SubmitOrder, OrderType.Stop, 6L, EngineHarness.Raw(98m)), (replacement.Kind, replacement.OrderType, replacement.Quantity, replacement.StopPriceRaw));
-        Assert.Equal(6, Order(h, tp).LeavesQuantity); // the take-profit already holds 6
+        // The take-profit, when touched, goes out for the 6 the stop's partial fill left.
+        OrderCommand takeProfit = TouchTakeProfit(h, sl, 104m, T0 + (2 * Second));
+        Assert.Equal((6L, EngineHarness.Raw(104m)), (takeProfit.Quantity, takeProfit.LimitPriceRaw));
     }
 
     [Fact]
@@ -142,21 +207,23 @@ public sealed class OrderGroupTests
     {
         (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m);
         List<OrderCommand> sent = h.TakeOrders();
-        Assert.Equal([4L, 4L], sent.Skip(1).Select(c => c.Quantity));
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        Assert.Equal([4L], sent.Skip(1).Select(c => c.Quantity));
+        long sl = sent[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
         h.Report(entry, ExecutionType.Fill, 6, 105m, tsNs: T0 + Second); // average 103
 
-        List<OrderCommand> cancels = h.TakeOrders();
-        Assert.Equal([(OrderCommandKind.CancelOrder, sl), (OrderCommandKind.CancelOrder, tp)], cancels.Select(c => (c.Kind, c.ClientOrderId)));
-        h.Report(tp, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, sl), (cancel.Kind, cancel.ClientOrderId));
         h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
-        List<OrderCommand> placed = h.TakeOrders();
-        Assert.Equal(2, placed.Count);
-        Assert.Equal((10L, EngineHarness.Raw(107.12m)), (placed[0].Quantity, placed[0].LimitPriceRaw)); // 103 + 4 % (its Canceled came first)
-        Assert.Equal((10L, EngineHarness.Raw(100.94m)), (placed[1].Quantity, placed[1].StopPriceRaw)); // 103 − 2 %
+        OrderCommand stop = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderType.Stop, 10L, EngineHarness.Raw(100.94m)), (stop.OrderType, stop.Quantity, stop.StopPriceRaw)); // 103 − 2 %
+        h.Report(stop.ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (2 * Second));
+
+        h.Trade(Aapl, 107.11m, T0 + (3 * Second)); // the take-profit moved with the average: not yet
+        Assert.Empty(h.TakeOrders());
+        OrderCommand takeProfit = TouchTakeProfit(h, stop.ClientOrderId, 107.12m, T0 + (4 * Second));
+        Assert.Equal((10L, EngineHarness.Raw(107.12m)), (takeProfit.Quantity, takeProfit.LimitPriceRaw)); // 103 + 4 %
     }
 
     internal static EngineEvent Replaced(EngineHarness h, long clientOrderId, long quantity, decimal limit, decimal stop, long tsNs) =>
@@ -174,29 +241,25 @@ public sealed class OrderGroupTests
     [Fact]
     public void WhereTheVenueAmends_PartialEntryFills_AmendTheExitsInPlace()
     {
-        (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m, capabilities: VenueCapabilities.Amend);
+        (EngineHarness h, long entry) = Filled(Bracket(), quantity: 4, price: 100m, capabilities: VenueCapabilities.StopOrders | VenueCapabilities.Amend);
         List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        long sl = sent[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
         h.Report(entry, ExecutionType.Fill, 6, 105m, tsNs: T0 + Second); // average 103
 
-        List<OrderCommand> amends = h.TakeOrders();
-        Assert.Equal(
-            [(OrderCommandKind.AmendOrder, sl, 10L, 0L, EngineHarness.Raw(100.94m)), (OrderCommandKind.AmendOrder, tp, 10L, EngineHarness.Raw(107.12m), 0L)],
-            amends.Select(c => (c.Kind, c.ClientOrderId, c.Quantity, c.LimitPriceRaw, c.StopPriceRaw)));
-        Replaced(h, tp, 10, 107.12m, 0m, T0 + (2 * Second));
+        OrderCommand amend = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.AmendOrder, sl, 10L, 0L, EngineHarness.Raw(100.94m)), (amend.Kind, amend.ClientOrderId, amend.Quantity, amend.LimitPriceRaw, amend.StopPriceRaw));
         Replaced(h, sl, 10, 0m, 100.94m, T0 + (2 * Second));
         h.Trade(Aapl, 103m, T0 + (3 * Second));
         Assert.Empty(h.TakeOrders()); // in place: nothing more
-        Assert.Equal(20, h.Engine.Orders.ExitSellQuantity(Aapl));
+        Assert.Equal(10, h.Engine.Orders.ExitSellQuantity(Aapl)); // one exit of the 10 shares at the venue
     }
 
     [Fact]
     public void WhereTheVenueAmends_TheTrailingStopIsMovedInPlace_AndAnAmendRefusedIsReplaced()
     {
-        (EngineHarness h, _) = Filled(new ProtectiveExits { TrailPpm = 30_000 }, capabilities: VenueCapabilities.Amend);
+        (EngineHarness h, _) = Filled(new ProtectiveExits { TrailPpm = 30_000 }, capabilities: VenueCapabilities.StopOrders | VenueCapabilities.Amend);
         long stop = h.TakeOrders()[1].ClientOrderId;
         h.Report(stop, ExecutionType.Accepted);
 
@@ -218,9 +281,7 @@ public sealed class OrderGroupTests
     public void PositionShrunkByAnotherOrder_ShrinksTheExits_NeverLargerThanThePosition()
     {
         (EngineHarness h, _) = Filled(Bracket());
-        List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
         // A plain sell of 4 (another signal) fills: 6 shares are left to protect.
@@ -231,12 +292,13 @@ public sealed class OrderGroupTests
         h.Report(sell.ClientOrderId, ExecutionType.Fill, sell.Quantity, 101m, tsNs: T0 + Second);
         Assert.Equal(10 - sell.Quantity, h.Engine.Portfolio.Quantity(Aapl));
 
-        List<OrderCommand> cancels = h.TakeOrders();
-        Assert.Equal([sl, tp], cancels.Select(c => c.ClientOrderId));
-        h.Report(tp, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, sl), (cancel.Kind, cancel.ClientOrderId));
         h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
-        List<OrderCommand> placed = h.TakeOrders();
-        Assert.Equal([10 - sell.Quantity, 10 - sell.Quantity], placed.Select(c => c.Quantity));
+        OrderCommand stop = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderType.Stop, 10 - sell.Quantity), (stop.OrderType, stop.Quantity));
+        h.Report(stop.ClientOrderId, ExecutionType.Accepted, tsNs: T0 + (2 * Second));
+        Assert.Equal(10 - sell.Quantity, TouchTakeProfit(h, stop.ClientOrderId, 104m, T0 + (3 * Second)).Quantity);
     }
 
     [Fact]
@@ -272,9 +334,14 @@ public sealed class OrderGroupTests
         h.Report(e.ClientOrderId, ExecutionType.Fill, e.Quantity, 100m);
 
         List<OrderCommand> sent = h.TakeOrders();
-        Assert.Equal(3, sent.Count);
-        Assert.Equal((Side.Buy, OrderType.Stop, e.Quantity, EngineHarness.Raw(102m)), (sent[1].Side, sent[1].OrderType, sent[1].Quantity, sent[1].StopPriceRaw)); // the stop first
-        Assert.Equal((Side.Buy, OrderType.Limit, e.Quantity, EngineHarness.Raw(96m)), (sent[2].Side, sent[2].OrderType, sent[2].Quantity, sent[2].LimitPriceRaw));
+        Assert.Equal(2, sent.Count);
+        Assert.Equal((Side.Buy, OrderType.Stop, e.Quantity, EngineHarness.Raw(102m)), (sent[1].Side, sent[1].OrderType, sent[1].Quantity, sent[1].StopPriceRaw));
+        h.Report(sent[1].ClientOrderId, ExecutionType.Accepted);
+
+        h.Trade(Aapl, 96.01m, T0 + Second); // above a short's take-profit: held
+        Assert.Empty(h.TakeOrders());
+        OrderCommand takeProfit = TouchTakeProfit(h, sent[1].ClientOrderId, 96m, T0 + (2 * Second));
+        Assert.Equal((Side.Buy, OrderType.Limit, e.Quantity, EngineHarness.Raw(96m)), (takeProfit.Side, takeProfit.OrderType, takeProfit.Quantity, takeProfit.LimitPriceRaw));
     }
 
     [Fact]
@@ -310,38 +377,69 @@ public sealed class OrderGroupTests
     [Fact]
     public void ExitRejectedByTheVenue_IsDropped_NotPlacedAgain()
     {
-        var h = new EngineHarness(Options(), startAudit: true);
-        h.Trade(Aapl, 100m);
-        long entry = Enter(h, Bracket());
-        h.Report(entry, ExecutionType.Accepted);
-        h.Report(entry, ExecutionType.Fill, 10, 100m);
-        long tp = h.TakeOrders()[2].ClientOrderId; // after the stop
+        (EngineHarness h, long entry) = Filled(Bracket(), startAudit: true);
+        long sl = h.TakeOrders()[1].ClientOrderId;
+        h.Report(sl, ExecutionType.Accepted);
+        long tp = TouchTakeProfit(h, sl, 104m, T0 + Second).ClientOrderId;
 
-        Reject(h, tp, RejectReason.BrokerRejected, T0 + Second);
-        h.Trade(Aapl, 101m, T0 + (2 * Second));
+        Reject(h, tp, RejectReason.BrokerRejected, T0 + (2 * Second));
 
+        // The stop, which the touch retired, protects again: the venue refused the take-profit.
+        OrderCommand stop = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderType.Stop, 10L, EngineHarness.Raw(98m)), (stop.OrderType, stop.Quantity, stop.StopPriceRaw));
+        h.Trade(Aapl, 105m, T0 + (3 * Second));
         Assert.Empty(h.TakeOrders());
         Assert.Equal(0, Order(h, entry).TakeProfitOrderId);
         Assert.Equal(0, Order(h, entry).Exits.TakeProfitPpm);
-        Assert.NotEqual(0, Order(h, entry).StopOrderId); // the stop still protects
+        Assert.Equal(stop.ClientOrderId, Order(h, entry).StopOrderId);
         Assert.Equal(Orchestrator.Engine.Ring.ShutdownResult.Drained, h.Engine.Audit.Shutdown(TimeSpan.FromSeconds(30))); // every audit line rendered
         Assert.Contains(h.Audit.Lines, l => l.Record.Kind == AuditKind.GroupExitDropped && l.Record.ClientOrderId == tp && l.Message.Contains("not placed again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StopRejectedByTheVenue_IsDropped_AndTheTakeProfitGoesOut()
+    {
+        (EngineHarness h, long entry) = Filled(Bracket());
+        long sl = h.TakeOrders()[1].ClientOrderId;
+
+        Reject(h, sl, RejectReason.BrokerRejected, T0 + Second);
+
+        OrderCommand takeProfit = Assert.Single(h.TakeOrders()); // the only exit left: it rests now
+        Assert.Equal((OrderType.Limit, 10L, EngineHarness.Raw(104m)), (takeProfit.OrderType, takeProfit.Quantity, takeProfit.LimitPriceRaw));
+        h.Trade(Aapl, 90m, T0 + (2 * Second));
+        Assert.Empty(h.TakeOrders());
+        Assert.Equal((0L, 0), (Order(h, entry).StopOrderId, Order(h, entry).Exits.StopLossPpm));
+    }
+
+    [Fact]
+    public void StopCanceledBySomeoneElse_TakesTheHeldTakeProfitAlong()
+    {
+        (EngineHarness h, long entry) = Filled(Bracket(), startAudit: true);
+        long sl = h.TakeOrders()[1].ClientOrderId;
+        h.Report(sl, ExecutionType.Accepted);
+
+        h.Report(sl, ExecutionType.Canceled, tsNs: T0 + Second); // the operator, at the venue
+        h.Trade(Aapl, 105m, T0 + (2 * Second));
+
+        Assert.Empty(h.TakeOrders());
+        Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
+        Assert.False(Order(h, entry).Exits.Any);
+        Assert.Equal(Orchestrator.Engine.Ring.ShutdownResult.Drained, h.Engine.Audit.Shutdown(TimeSpan.FromSeconds(30)));
+        Assert.Contains(h.Audit.Lines, l => l.Record.Kind == AuditKind.GroupExitDropped && l.Record.ClientOrderId == 0 && l.Record.Origin == IntentOrigin.TakeProfit);
     }
 
     [Fact]
     public void KillSwitchCancels_TheExits_AndTheGroupDoesNotPlaceThemAgain()
     {
         (EngineHarness h, _) = Filled(Bracket());
-        List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(tp, ExecutionType.Accepted);
+        long sl = h.TakeOrders()[1].ClientOrderId;
         h.Report(sl, ExecutionType.Accepted);
 
         h.Command(CommandKind.EngageKillSwitch, T0 + Second);
-        Assert.Equal(2, h.TakeOrders().Count(c => c.Kind == OrderCommandKind.CancelOrder));
-        h.Report(tp, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
+        OrderCommand cancel = Assert.Single(h.TakeOrders());
+        Assert.Equal((OrderCommandKind.CancelOrder, sl), (cancel.Kind, cancel.ClientOrderId));
         h.Report(sl, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
-        h.Trade(Aapl, 99m, T0 + (3 * Second));
+        h.Trade(Aapl, 105m, T0 + (3 * Second)); // the held take-profit went with the stop: not placed either
 
         Assert.Empty(h.TakeOrders());
         Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
@@ -351,14 +449,13 @@ public sealed class OrderGroupTests
     public void ExitNeverPlacedBeforeACrash_IsPlacedAgain_Once()
     {
         (EngineHarness h, _) = Filled(Bracket());
-        List<OrderCommand> sent = h.TakeOrders();
-        long sl = sent[1].ClientOrderId, tp = sent[2].ClientOrderId;
-        h.Report(sl, ExecutionType.Accepted);
+        long sl = h.TakeOrders()[1].ClientOrderId;
 
-        Reject(h, tp, RejectReason.NeverPlaced, T0 + Second);
+        Reject(h, sl, RejectReason.NeverPlaced, T0 + Second);
 
         OrderCommand again = Assert.Single(h.TakeOrders());
-        Assert.Equal((OrderType.Limit, 10L, EngineHarness.Raw(104m)), (again.OrderType, again.Quantity, again.LimitPriceRaw));
+        Assert.Equal((OrderType.Stop, 10L, EngineHarness.Raw(98m)), (again.OrderType, again.Quantity, again.StopPriceRaw));
+        h.Report(again.ClientOrderId, ExecutionType.Accepted, tsNs: T0 + Second);
         h.Trade(Aapl, 101m, T0 + (2 * Second));
         Assert.Empty(h.TakeOrders());
     }

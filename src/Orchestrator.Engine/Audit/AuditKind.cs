@@ -67,6 +67,6 @@ public enum AuditKind : byte
     /// <summary>An exit canceled by its group: the other one filled, nothing is left to protect, or it is replaced (Value = the entry's id).</summary>
     GroupExitCanceled,
 
-    /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id).</summary>
+    /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id; ClientOrderId 0 = an exit the engine held, dropped with the other one).</summary>
     GroupExitDropped,
 }

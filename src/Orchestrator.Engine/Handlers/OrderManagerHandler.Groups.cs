@@ -11,6 +11,11 @@ namespace Orchestrator.Engine.Handlers;
 /// <item>on each entry fill it places (or resizes) a take-profit limit and a stop (stop-loss, trailing
 /// stop, or one stop at the tighter of both) for what the entry filled and its exits have not yet
 /// closed; exits priced in millionths are computed from the entry's average fill price;</item>
+/// <item>only one of them rests at the venue (a venue refuses a second sell of shares an order holds):
+/// with both asked for, the stop rests and the engine holds the take-profit until a trade or bar reaches
+/// it (<see cref="OrderRecord.TakeProfitTouched"/>), then cancels the stop and places the take-profit
+/// after the stop's Canceled, and holds the stop from then on; at a venue without stop orders nothing
+/// rests and the engine holds both (<c>OrderManagerHandler.Stops.cs</c>: closes at market when reached);</item>
 /// <item>the two exits are one-cancels-other: a fill of one shrinks the other by as much, and the last
 /// share closed cancels it;</item>
 /// <item>an exit is never larger than the position: the groups of a symbol share its position in
@@ -22,7 +27,8 @@ namespace Orchestrator.Engine.Handlers;
 /// <see cref="SendAmend"/>); elsewhere a cancel, and the replacement once the venue confirmed the cancel
 /// (never two live exits of one kind, so never more exits than shares). Where the venue holds brackets
 /// (<see cref="VenueCapabilities.NativeBracket"/>) the exits travel with the entry's order instead and
-/// the engine emulates nothing; a trailing stop alone is sent as the venue's trailing-stop order where it
+/// the engine emulates nothing — it books the legs the venue creates from their reports
+/// (<see cref="NativeLegIds"/>) as the group's exits; a trailing stop alone is sent as the venue's trailing-stop order where it
 /// has one (<see cref="VenueCapabilities.NativeTrailingStop"/>). An exit the venue rejects, expires or
 /// someone else cancels is dropped (audited), not placed again.
 /// </summary>
@@ -140,6 +146,11 @@ public sealed partial class OrderManagerHandler
             ref OrderRecord entry = ref _orders[entrySlot];
             entry.ExitedQuantity += fill;
             bool isTakeProfit = order.GroupRole == OrderGroupRole.TakeProfit;
+            if (order.ExitsNative)
+            {
+                return; // a venue-held leg: the venue cancels the other one itself, the engine books what it reports
+            }
+
             if (OrderStateMachine.IsTerminal(next) && (isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId) == clientOrderId)
             {
                 if (isTakeProfit)
@@ -152,10 +163,17 @@ public sealed partial class OrderManagerHandler
                 }
 
                 // Ended by the venue or by someone else (operator cancel, kill switch, expiry): not placed again.
-                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once.
+                // One that never left before a crash (NeverPlaced, after recovery) is placed now, once. Canceled or
+                // expired by someone else, it takes the exit the engine holds beside it along (that one never
+                // reached the venue to be canceled there); refused by the venue, the other exit goes out instead.
                 if (next != OrderStatus.Filled && !order.GroupCanceled && !(next == OrderStatus.Rejected && reject == RejectReason.NeverPlaced))
                 {
+                    bool otherHeld = (isTakeProfit ? entry.StopOrderId : entry.TakeProfitOrderId) == 0 && (isTakeProfit ? WantsStop(in entry) : WantsTakeProfit(in entry));
                     DropExit(ref entry, isTakeProfit, clientOrderId, next == OrderStatus.Rejected ? reject : RejectReason.None, tsNs);
+                    if (otherHeld && next != OrderStatus.Rejected)
+                    {
+                        DropExit(ref entry, !isTakeProfit, 0, RejectReason.None, tsNs);
+                    }
                 }
             }
         }
@@ -189,13 +207,27 @@ public sealed partial class OrderManagerHandler
             }
 
             ref OrderRecord entry = ref _orders[slot];
-            if (entry.SymbolId != symbolId || entry.FilledQuantity == 0 || (entry.Exits.TrailRaw == 0 && entry.Exits.TrailPpm == 0))
+            if (entry.SymbolId != symbolId || entry.FilledQuantity == 0)
             {
                 continue;
             }
 
-            // The anchor is the best price since the first fill: it only moves in the position's favour.
-            entry.TrailAnchorRaw = entry.Side == Side.Buy ? Math.Max(entry.TrailAnchorRaw, high) : Math.Min(entry.TrailAnchorRaw, low);
+            bool isLong = entry.Side == Side.Buy;
+            if (HeldStop(in entry) is var stop and > 0 && (isLong ? low <= stop : high >= stop))
+            {
+                entry.StopTriggered = true; // the engine's stop (before the trail moves on this event): closed below
+            }
+
+            if (HeldTakeProfit(in entry) is var takeProfit and > 0 && (isLong ? high >= takeProfit : low <= takeProfit))
+            {
+                entry.TakeProfitTouched = true; // the engine's take-profit: placed (or closed at market) below
+            }
+
+            if (entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0)
+            {
+                // The anchor is the best price since the first fill: it only moves in the position's favour.
+                entry.TrailAnchorRaw = isLong ? Math.Max(entry.TrailAnchorRaw, high) : Math.Min(entry.TrailAnchorRaw, low);
+            }
         }
 
         SyncGroups(symbolId, e.TsEventNs);
@@ -210,6 +242,7 @@ public sealed partial class OrderManagerHandler
         long position = _portfolio.Quantity(symbolId);
         long longLeft = Math.Max(position, 0);
         long shortLeft = Math.Max(-position, 0);
+        long heldSell = 0, heldBuy = 0;
         int kept = 0;
         for (int i = 0; i < _groupCount; i++)
         {
@@ -226,6 +259,12 @@ public sealed partial class OrderManagerHandler
                 long protect = Math.Clamp(entry.FilledQuantity - entry.ExitedQuantity, 0, left);
                 left -= protect;
                 SyncGroup(ref entry, protect, tsNs);
+                if (entry.Exits.Any && entry.TakeProfitOrderId == 0 && entry.StopOrderId == 0)
+                {
+                    ref long held = ref entry.Side == Side.Buy ? ref heldSell : ref heldBuy;
+                    held += protect; // protected by the engine alone, no exit at the venue (what the global exits leave alone)
+                }
+
                 if (!entry.IsOpen && entry.TakeProfitOrderId == 0 && entry.StopOrderId == 0 && (protect == 0 || !entry.Exits.Any))
                 {
                     entry.GroupOpen = false;
@@ -243,6 +282,7 @@ public sealed partial class OrderManagerHandler
         }
 
         _groupCount = kept;
+        _orders.SetHeldExits(symbolId, heldBuy, heldSell);
     }
 
     /// <summary>One group: its take-profit and its stop, each for <paramref name="protect"/> shares at the prices the entry's fills give.</summary>
@@ -253,39 +293,51 @@ public sealed partial class OrderManagerHandler
             return;
         }
 
-        bool isLong = entry.Side == Side.Buy;
-        long average = entry.AvgFillPriceRaw;
         ProtectiveExits exits = entry.Exits;
         if (entry.TrailAnchorRaw == 0)
         {
-            entry.TrailAnchorRaw = average;
+            entry.TrailAnchorRaw = entry.AvgFillPriceRaw;
         }
 
-        long takeProfit = exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(average, exits.TakeProfitPpm, isLong);
-        long stopLoss = exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(average, -exits.StopLossPpm, isLong);
+        long takeProfit = TakeProfitPrice(in entry);
         bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
-
-        // The stop goes out before the take-profit: a venue that holds sells against the position (paper, KIS,
-        // Alpaca) refuses a second exit of the same shares — a known gap until the engine holds the take-profit
-        // (README "Order groups") — and then the take-profit is the one lost, never the protection.
-        if (trails && stopLoss == 0 && (CapabilitiesOf(entry.SymbolId) & VenueCapabilities.NativeTrailingStop) != 0)
+        bool nativeTrail = VenueTrails(in entry);
+        long stop = nativeTrail ? 0 : StopPrice(in entry);
+        bool wantsStop = nativeTrail || stop > 0;
+        if (!VenueTakesStops(in entry))
         {
-            SyncExit(ref entry, OrderGroupRole.TrailingStop, protect, OrderType.TrailingStop, 0, 0, tsNs); // the venue trails it
-            SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+            SyncHeldExits(ref entry, protect, takeProfit, wantsStop, tsNs); // the venue takes no stops: the engine holds both
             return;
         }
 
-        long stop = stopLoss;
-        long distance = !trails ? 0 : exits.TrailRaw != 0 ? exits.TrailRaw : (long)((Int128)entry.TrailAnchorRaw * exits.TrailPpm / PpmScale);
-        if (distance > 0)
+        // Only one exit of the shares may rest at the venue (a venue refuses a second sell of shares an order
+        // already holds, and the emulated group sends no venue OCO): while both are asked for, the stop rests and
+        // the engine holds the take-profit until the market reaches it, then cancels the stop and places the
+        // take-profit once the stop's Canceled is in; from then on the engine holds the stop, and closes at
+        // market when it triggers (after the take-profit's Canceled).
+        bool swapped = takeProfit > 0 && entry.TakeProfitTouched;
+        if (wantsStop && !swapped)
         {
-            long trail = isLong ? entry.TrailAnchorRaw - distance : entry.TrailAnchorRaw + distance;
-            stop = stop <= 0 ? trail : isLong ? Math.Max(stop, trail) : Math.Min(stop, trail);
+            SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, nativeTrail ? OrderType.TrailingStop : OrderType.Stop, 0, stop, tsNs);
+        }
+        else
+        {
+            SyncStopAtMarket(ref entry, wantsStop ? protect : 0, tsNs);
         }
 
-        SyncExit(ref entry, trails ? OrderGroupRole.TrailingStop : OrderGroupRole.StopLoss, protect, OrderType.Stop, 0, stop, tsNs);
-        SyncExit(ref entry, OrderGroupRole.TakeProfit, protect, OrderType.Limit, takeProfit, 0, tsNs);
+        bool takeProfitRests = takeProfit > 0 && (!wantsStop || swapped) && !entry.StopTriggered && entry.StopOrderId == 0;
+        SyncExit(ref entry, OrderGroupRole.TakeProfit, takeProfitRests ? protect : 0, OrderType.Limit, takeProfit, 0, tsNs);
     }
+
+    /// <summary>The take-profit's price: given, or the given distance from the average fill; 0 = none.</summary>
+    private static long TakeProfitPrice(in OrderRecord entry) =>
+        entry.Exits.TakeProfitRaw != 0 ? entry.Exits.TakeProfitRaw : Offset(entry.AvgFillPriceRaw, entry.Exits.TakeProfitPpm, entry.Side == Side.Buy);
+
+
+    private static bool WantsStop(in OrderRecord entry) =>
+        entry.Exits.StopLossRaw != 0 || entry.Exits.StopLossPpm != 0 || entry.Exits.TrailRaw != 0 || entry.Exits.TrailPpm != 0;
+
+    private static bool WantsTakeProfit(in OrderRecord entry) => entry.Exits.TakeProfitRaw != 0 || entry.Exits.TakeProfitPpm != 0;
 
     /// <summary>A price <paramref name="ppm"/> millionths away from <paramref name="average"/>, in the position's favour when positive; 0 when ppm is 0.</summary>
     private static long Offset(long average, int ppm, bool isLong)
@@ -304,7 +356,7 @@ public sealed partial class OrderManagerHandler
     {
         bool isTakeProfit = role == OrderGroupRole.TakeProfit;
         long exitId = isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId;
-        bool wanted = protect > 0 && (type == OrderType.TrailingStop || (isTakeProfit ? limitRaw : stopRaw) > 0);
+        bool wanted = protect > 0 && (type is OrderType.TrailingStop or OrderType.Market || (isTakeProfit ? limitRaw : stopRaw) > 0);
         if (exitId != 0 && _orders.TryFind(exitId, out int slot))
         {
             ref OrderRecord exit = ref _orders[slot];
@@ -313,9 +365,9 @@ public sealed partial class OrderManagerHandler
                 return; // an answer is on its way; the next report or trade brings it up to date
             }
 
-            if (!wanted)
+            if (!wanted || exit.OrderType != type)
             {
-                CancelExit(ref exit, tsNs);
+                CancelExit(ref exit, tsNs); // a stop that became the engine's: its market close follows the Canceled
                 return;
             }
 
@@ -367,7 +419,8 @@ public sealed partial class OrderManagerHandler
             _ => IntentOrigin.TrailingStop,
         };
         var link = new GroupLink(role, entry.ClientOrderId, default, type == OrderType.TrailingStop ? entry.Exits.TrailRaw : 0, type == OrderType.TrailingStop ? entry.Exits.TrailPpm : 0);
-        RejectReason placed = Send(entry.SymbolId, side, protect, type, TimeInForce.Gtc, limitRaw, stopRaw, origin, entry.SourceId, entry.SignalId, tsNs, 0, in link, out long newId);
+        TimeInForce tif = type == OrderType.Market ? TimeInForce.Day : TimeInForce.Gtc; // a triggered close: day, which every venue takes
+        RejectReason placed = Send(entry.SymbolId, side, protect, type, tif, limitRaw, stopRaw, origin, entry.SourceId, entry.SignalId, tsNs, 0, in link, out long newId);
         if (placed != RejectReason.None)
         {
             _counters.Reject(placed); // tried again on the symbol's next report or trade
@@ -477,6 +530,70 @@ public sealed partial class OrderManagerHandler
             TsEventNs = tsNs,
         });
     }
+
+    /// <summary>
+    /// A report under a venue-created leg's id (<see cref="NativeLegIds"/>: the take-profit or stop Alpaca made
+    /// for a native bracket's entry): finds the leg's order, or creates it on the leg's first report — an exit of
+    /// the entry's group, of the entry's source, for the entry's quantity, marked <see cref="OrderRecord.ExitsNative"/>
+    /// so the engine's cancels of it go out under the leg id. False when the id is no leg of a native entry in
+    /// the table. The report is journaled, so replay creates the same order under the same id.
+    /// </summary>
+    private bool TryFindNativeLeg(long reportOrderId, long tsNs, out int slot)
+    {
+        slot = 0;
+        if (!NativeLegIds.TryParse(reportOrderId, out long groupId, out OrderGroupRole role) || !_orders.TryFind(groupId, out int entrySlot)
+            || !_orders[entrySlot].ExitsNative || _orders[entrySlot].GroupRole != OrderGroupRole.Entry)
+        {
+            return false;
+        }
+
+        ref OrderRecord entry = ref _orders[entrySlot];
+        bool isTakeProfit = role == OrderGroupRole.TakeProfit;
+        long known = isTakeProfit ? entry.TakeProfitOrderId : entry.StopOrderId;
+        if (known != 0)
+        {
+            return _orders.TryFind(known, out slot);
+        }
+
+        if (!_orders.HasCapacity)
+        {
+            return false;
+        }
+
+        ProtectiveExits exits = entry.Exits;
+        bool isLong = entry.Side == Side.Buy;
+        long reference = entry.LimitRaw != 0 ? entry.LimitRaw : entry.StopRaw; // what the adapter priced percent exits from
+        long limit = !isTakeProfit ? 0 : exits.TakeProfitRaw != 0 ? exits.TakeProfitRaw : Offset(reference, exits.TakeProfitPpm, isLong);
+        long stop = isTakeProfit || role == OrderGroupRole.TrailingStop ? 0 : exits.StopLossRaw != 0 ? exits.StopLossRaw : Offset(reference, -exits.StopLossPpm, isLong);
+        OrderType type = isTakeProfit ? OrderType.Limit : role == OrderGroupRole.TrailingStop ? OrderType.TrailingStop : OrderType.Stop;
+        IntentOrigin origin = isTakeProfit ? IntentOrigin.TakeProfit : role == OrderGroupRole.TrailingStop ? IntentOrigin.TrailingStop : IntentOrigin.StopLoss;
+        long entryId = entry.ClientOrderId;
+        ref OrderRecord leg = ref _orders.Create(entry.SymbolId, isLong ? Side.Sell : Side.Buy, type, entry.TimeInForce, entry.Quantity, limit, stop, origin, entry.SourceId, entry.SignalId, tsNs);
+        LinkGroup(ref leg, new GroupLink(role, entryId, default, exits.TrailRaw, exits.TrailPpm));
+        leg.ExitsNative = true;
+        long legId = leg.ClientOrderId;
+        if (!_orders.TryFind(entryId, out entrySlot))
+        {
+            return _orders.TryFind(legId, out slot); // cannot happen: the entry's slot is not the next one while it is this new
+        }
+
+        if (isTakeProfit)
+        {
+            _orders[entrySlot].TakeProfitOrderId = legId;
+        }
+        else
+        {
+            _orders[entrySlot].StopOrderId = legId;
+        }
+
+        return _orders.TryFind(legId, out slot);
+    }
+
+    /// <summary>The id the venue knows <paramref name="order"/> by: a venue-created leg's <see cref="NativeLegIds"/> id, else its own.</summary>
+    private static long VenueClientId(in OrderRecord order) =>
+        order.ExitsNative && order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
+            ? NativeLegIds.Of(order.GroupId, order.GroupRole)
+            : order.ClientOrderId;
 
     /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
     private void RebuildGroups()

@@ -207,7 +207,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     private void OnExecutionReport(ref EngineEvent e)
     {
         _counters.ExecutionReports++;
-        if (!_orders.TryFind(e.ReportOrderId, out int slot))
+        if (!_orders.TryFind(e.ReportOrderId, out int slot) && !TryFindNativeLeg(e.ReportOrderId, e.TsEventNs, out slot)) // a venue-created leg: OrderManagerHandler.Groups.cs
         {
             _counters.IllegalReports++;
             _audit.TryPublish(new AuditRecord { Kind = AuditKind.IllegalReport, ClientOrderId = e.ReportOrderId, TsEventNs = e.TsEventNs });

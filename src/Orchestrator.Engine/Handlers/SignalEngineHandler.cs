@@ -288,8 +288,10 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             _peakRaw[s] = peak;
         }
 
-        // Orders' own exits (order groups, issue 19) replace these for the shares they protect.
-        long closingWorking = isLong ? _orders.WorkingSellQuantity(s) + _orders.ExitSellQuantity(s) : _orders.WorkingBuyQuantity(s) + _orders.ExitBuyQuantity(s);
+        // Orders' own exits (order groups, issue 19) replace these for the shares they protect, at the venue or held by the engine.
+        long closingWorking = isLong
+            ? _orders.WorkingSellQuantity(s) + _orders.ExitSellQuantity(s) + _orders.HeldSellQuantity(s)
+            : _orders.WorkingBuyQuantity(s) + _orders.ExitBuyQuantity(s) + _orders.HeldBuyQuantity(s);
         if (closingWorking >= Math.Abs(quantity) || average <= 0)
         {
             return false; // an exit is already working

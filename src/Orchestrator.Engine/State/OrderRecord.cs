@@ -54,11 +54,28 @@ public struct OrderRecord
     /// <summary>On an emulated entry: what its exits have filled so far (the exits protect <c>FilledQuantity - ExitedQuantity</c>).</summary>
     public long ExitedQuantity;
 
-    /// <summary>On an entry: its exits went to the venue with it (<see cref="VenueCapabilities.NativeBracket"/>); the engine does not emulate them.</summary>
+    /// <summary>
+    /// On an entry: its exits went to the venue with it (<see cref="VenueCapabilities.NativeBracket"/>); the engine does not emulate them.
+    /// On an exit: a leg the venue created for such an entry, booked from its reports (<see cref="NativeLegIds"/>; the entry's
+    /// <see cref="TakeProfitOrderId"/>/<see cref="StopOrderId"/> name it); the engine's commands for it go under its leg id.
+    /// </summary>
     public bool ExitsNative;
 
     /// <summary>On an emulated entry: the group still has work (entry open, an exit working or still to place); its slot is not reused.</summary>
     public bool GroupOpen;
+
+    /// <summary>
+    /// On an emulated entry with both a take-profit and a stop, at a venue without OCO: the market reached the
+    /// take-profit, which the engine held until now (only the stop rests at the venue — a venue refuses a
+    /// second sell of the same shares); the stop is canceled and the take-profit placed once it is gone.
+    /// </summary>
+    public bool TakeProfitTouched;
+
+    /// <summary>
+    /// On an emulated entry whose stop the engine holds (a venue without stop orders, or after the take-profit
+    /// replaced the resting stop): the market reached the stop; the group closes at market.
+    /// </summary>
+    public bool StopTriggered;
 
     /// <summary>
     /// On an exit: the group canceled it (one-cancels-other, shrunk to nothing, or to be replaced at a new size or

@@ -24,6 +24,8 @@ public sealed class OrderStore
     private readonly long[] _workingSellQty;
     private readonly long[] _exitBuyQty;
     private readonly long[] _exitSellQty;
+    private readonly long[] _heldBuyQty;
+    private readonly long[] _heldSellQty;
     private long _nextCounter = 1;
     private int _openCount;
 
@@ -43,6 +45,8 @@ public sealed class OrderStore
         _workingSellQty = new long[symbolCount];
         _exitBuyQty = new long[symbolCount];
         _exitSellQty = new long[symbolCount];
+        _heldBuyQty = new long[symbolCount];
+        _heldSellQty = new long[symbolCount];
     }
 
     /// <summary>Highest base: leaves room for 2^62 orders before a <c>long</c> overflows.</summary>
@@ -82,6 +86,19 @@ public sealed class OrderStore
 
     /// <summary>Shares on open exits of order groups that sell (protecting longs), not yet filled; a pair counts twice.</summary>
     public long ExitSellQuantity(int symbolId) => _exitSellQty[symbolId];
+
+    /// <summary>Shares of shorts that order groups protect with exits the engine holds alone (none at the venue).</summary>
+    public long HeldBuyQuantity(int symbolId) => _heldBuyQty[symbolId];
+
+    /// <summary>Shares of longs that order groups protect with exits the engine holds alone (none at the venue).</summary>
+    public long HeldSellQuantity(int symbolId) => _heldSellQty[symbolId];
+
+    /// <summary>Sets what <see cref="HeldBuyQuantity"/> and <see cref="HeldSellQuantity"/> say for <paramref name="symbolId"/> (the order manager's groups, trading thread).</summary>
+    public void SetHeldExits(int symbolId, long buyQuantity, long sellQuantity)
+    {
+        _heldBuyQty[symbolId] = buyQuantity;
+        _heldSellQty[symbolId] = sellQuantity;
+    }
 
     /// <summary>Makes a new order an order group's exit (issue 19): its open quantity moves from the working to the exit figures.</summary>
     public void MarkExit(ref OrderRecord order, OrderGroupRole role)
@@ -227,6 +244,8 @@ public sealed class OrderStore
         w.Int64s(_workingSellQty);
         w.Int64s(_exitBuyQty);
         w.Int64s(_exitSellQty);
+        w.Int64s(_heldBuyQty);
+        w.Int64s(_heldSellQty);
         w.Records(_orders); // one block copy: this is most of a snapshot, and the fast path waits for it
     }
 
@@ -239,6 +258,8 @@ public sealed class OrderStore
         r.Int64s(_workingSellQty);
         r.Int64s(_exitBuyQty);
         r.Int64s(_exitSellQty);
+        r.Int64s(_heldBuyQty);
+        r.Int64s(_heldSellQty);
         r.Records(_orders);
     }
 

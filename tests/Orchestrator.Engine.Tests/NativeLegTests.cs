@@ -1,0 +1,94 @@
+using Orchestrator.Core;
+using Orchestrator.Engine.State;
+using Orchestrator.Engine.Tests.Support;
+
+namespace Orchestrator.Engine.Tests;
+
+/// <summary>
+/// Issue 19, venue-held brackets: the legs the venue creates (Alpaca's bracket take-profit and stop-loss) report
+/// under <see cref="NativeLegIds"/> of the entry; the order manager books them as the group's exits, so their
+/// fills reach the position and the entry's source. (Before, every such report was an illegal report and a
+/// leg's fill never reached the position.)
+/// </summary>
+public sealed class NativeLegTests
+{
+    private const int Aapl = 0;
+    private const long T0 = EngineHarness.T0;
+    private const long Second = EngineHarness.Second;
+
+    private static ProtectiveExits PricedBracket => new() { TakeProfitRaw = EngineHarness.Raw(110m), StopLossRaw = EngineHarness.Raw(95m) };
+
+    private static (EngineHarness H, long Entry, long TakeProfitLeg, long StopLossLeg) Accepted()
+    {
+        var h = new EngineHarness(OrderGroupTests.Options(VenueCapabilities.StopOrders | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco));
+        h.Trade(Aapl, 100m);
+        long entry = OrderGroupTests.Enter(h, PricedBracket);
+        OrderCommand sent = Assert.Single(h.TakeOrders());
+        Assert.Equal(OrderGroupRole.Entry, sent.GroupRole); // the exits travel with the entry
+        long takeProfit = NativeLegIds.Of(entry, OrderGroupRole.TakeProfit), stopLoss = NativeLegIds.Of(entry, OrderGroupRole.StopLoss);
+        h.Report(entry, ExecutionType.Accepted);
+        h.Report(takeProfit, ExecutionType.Accepted); // the gateway adopts the legs with the entry's answer
+        h.Report(stopLoss, ExecutionType.Accepted);
+        return (h, entry, takeProfit, stopLoss);
+    }
+
+    private static OrderRecord Order(EngineHarness h, long clientOrderId)
+    {
+        Assert.True(h.Engine.Orders.TryFind(clientOrderId, out int slot), "order " + clientOrderId + " is not in the table");
+        return h.Engine.Orders[slot];
+    }
+
+    [Fact]
+    public void LegReports_AreBookedAsTheGroupsExits_AndALegsFillClosesThePosition()
+    {
+        (EngineHarness h, long entry, long takeProfitLeg, long stopLossLeg) = Accepted();
+        Assert.Equal(0, h.Engine.Counters.IllegalReports);
+        OrderRecord group = Order(h, entry);
+        OrderRecord takeProfit = Order(h, group.TakeProfitOrderId), stopLoss = Order(h, group.StopOrderId);
+        Assert.Equal((OrderGroupRole.TakeProfit, entry, Side.Sell, OrderType.Limit, 10L, EngineHarness.Raw(110m), OrderStatus.Accepted, true), (takeProfit.GroupRole, takeProfit.GroupId, takeProfit.Side, takeProfit.OrderType, takeProfit.Quantity, takeProfit.LimitRaw, takeProfit.Status, takeProfit.ExitsNative));
+        Assert.Equal((OrderGroupRole.StopLoss, OrderType.Stop, EngineHarness.Raw(95m), group.SourceId), (stopLoss.GroupRole, stopLoss.OrderType, stopLoss.StopRaw, stopLoss.SourceId));
+        Assert.Equal(20, h.Engine.Orders.ExitSellQuantity(Aapl)); // the venue's pair (the global exits leave the position to it)
+
+        h.Report(entry, ExecutionType.Fill, 10, 100m, tsNs: T0 + Second);
+        Assert.Equal(10, h.Engine.Portfolio.Quantity(Aapl));
+        h.Report(takeProfitLeg, ExecutionType.Fill, 10, 110m, tsNs: T0 + (2 * Second));
+        h.Report(stopLossLeg, ExecutionType.Canceled, tsNs: T0 + (2 * Second)); // the venue's OCO
+
+        Assert.Equal(0, h.Engine.Portfolio.Quantity(Aapl));
+        Assert.Equal((OrderStatus.Filled, OrderStatus.Canceled), (Order(h, takeProfit.ClientOrderId).Status, Order(h, stopLoss.ClientOrderId).Status));
+        Assert.Equal(10, Order(h, entry).ExitedQuantity);
+        Assert.Equal((0L, 0L), (h.Engine.Orders.ExitSellQuantity(Aapl), h.Engine.Counters.IllegalReports));
+        Assert.Empty(h.TakeOrders()); // the venue did it all: nothing emulated, nothing re-placed
+        Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
+    }
+
+    [Fact]
+    public void TheEnginesCancelOfALeg_GoesOutUnderItsLegId()
+    {
+        (EngineHarness h, long entry, long takeProfitLeg, long stopLossLeg) = Accepted();
+        h.Report(entry, ExecutionType.Fill, 10, 100m, tsNs: T0 + Second);
+
+        h.Command(CommandKind.CancelAllOrders, T0 + (2 * Second));
+
+        List<OrderCommand> cancels = h.TakeOrders();
+        Assert.All(cancels, c => Assert.Equal(OrderCommandKind.CancelOrder, c.Kind));
+        Assert.Equal([stopLossLeg, takeProfitLeg], cancels.Select(c => c.ClientOrderId).Order()); // a stop-loss leg's id is negative
+        h.Report(takeProfitLeg, ExecutionType.Canceled, tsNs: T0 + (3 * Second));
+        Assert.Equal(OrderStatus.Canceled, Order(h, Order(h, entry).TakeProfitOrderId).Status);
+    }
+
+    [Fact]
+    public void AReportUnderALegIdOfNoNativeEntry_IsStillIllegal()
+    {
+        var h = new EngineHarness(OrderGroupTests.Options());
+        h.Trade(Aapl, 100m);
+        long entry = OrderGroupTests.Enter(h, OrderGroupTests.Bracket()); // emulated: no venue legs
+        h.Report(entry, ExecutionType.Accepted);
+
+        h.Report(NativeLegIds.Of(entry, OrderGroupRole.TakeProfit), ExecutionType.Accepted);
+        h.Report(NativeLegIds.Of(entry + 1_000, OrderGroupRole.StopLoss), ExecutionType.Accepted);
+
+        Assert.Equal(2, h.Engine.Counters.IllegalReports);
+        Assert.Equal(0, Order(h, entry).TakeProfitOrderId);
+    }
+}
