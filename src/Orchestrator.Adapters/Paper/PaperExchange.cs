@@ -70,6 +70,7 @@ public sealed partial class PaperExchange
         _commissionBps = options.CommissionBps;
         _minimumCommissionRaw = options.MinimumCommissionRaw;
         _allowShortSelling = options.AllowShortSelling;
+        _calendars = options.Calendars;
         _cashRaw = options.StartingCashRaw;
 
         int capacity = options.MaxOpenOrders;
@@ -232,8 +233,9 @@ public sealed partial class PaperExchange
 
     /// <summary>
     /// Shows the exchange one market-data update: records the last price and market time, then
-    /// fills the symbol's open orders in arrival order. Updates for symbol ids outside the
-    /// configured range, and kinds other than trade, quote and bar, change nothing.
+    /// fills the symbol's open orders in arrival order — with exchange calendars only when the update is
+    /// in the symbol's regular session (<see cref="PaperExchangeOptions.Calendars"/>). Updates for symbol
+    /// ids outside the configured range, and kinds other than trade, quote and bar, change nothing.
     /// </summary>
     public void OnMarketData(in MarketTick tick, IExecutionReportSink sink)
     {
@@ -250,6 +252,10 @@ public sealed partial class PaperExchange
         {
             _lastTsNs = tick.TsEventNs;
             UpdateLastPrice(in tick);
+            if (!InRegularSession(symbolId, tick.TsEventNs))
+            {
+                return; // queued for the open (PaperExchange.Session.cs)
+            }
 
             // A trade's or a bar's size is shared by both sides; a quote has one pool per side.
             long sharedPool = PoolOf(tick.Size);

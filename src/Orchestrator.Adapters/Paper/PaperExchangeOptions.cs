@@ -33,6 +33,13 @@ public sealed record PaperExchangeOptions
     /// <summary>Open orders the exchange holds at most; order storage is sized by it (default 4096).</summary>
     public int MaxOpenOrders { get; init; } = 4096;
 
+    /// <summary>
+    /// Each symbol id's exchange calendar (the engine's <c>TradingEngine.Calendars</c> when
+    /// <c>EngineOptions.UseExchangeCalendars</c> is on); null, or a null entry, = no session rule: every update
+    /// matches, as before calendars. With one, orders match only on updates inside the regular session.
+    /// </summary>
+    public Orchestrator.Core.Calendars.ExchangeCalendar?[]? Calendars { get; init; }
+
     /// <summary>Number of symbols (dense ids 0..SymbolCount-1 from the <see cref="SymbolTable"/>); must be positive.</summary>
     public required int SymbolCount { get; init; }
 

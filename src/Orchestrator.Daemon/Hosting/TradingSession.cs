@@ -271,7 +271,7 @@ public sealed partial class TradingSession : IDisposable
 
         if (venue is null || client is null)
         {
-            var exchange = new PaperExchange(_options.Paper);
+            var exchange = new PaperExchange(_options.Paper with { Calendars = _engine.Calendars }); // matches in each exchange's regular session
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
             _engine.ConnectGateway(_gateway);
             _engine.Start();
