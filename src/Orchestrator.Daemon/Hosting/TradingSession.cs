@@ -251,6 +251,11 @@ public sealed partial class TradingSession : IDisposable
                 FixedPoint.Format(_engine.Portfolio.StartingCashRaw), engineOptions.StartingCash.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
+        if (engineOptions.JournalDirectory is { } pinned && Orchestrator.Engine.Journal.JournalCalendars.Difference(pinned, engineOptions.UseExchangeCalendars) is { } calendarsNote)
+        {
+            s_logger.Warn(calendarsNote);
+        }
+
         LogSnapshotRecovery(_engine);
         IReadOnlyList<OrderRecord> recoveredOpen = [];
         if (_engine.Recovery is { } recovered)
