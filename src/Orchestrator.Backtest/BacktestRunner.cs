@@ -62,7 +62,7 @@ public sealed class BacktestRunner
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
-        _exchange = new PaperExchange(options.Paper with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash) });
+        _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars });
         _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
     }
 

@@ -51,7 +51,9 @@ public sealed class TradingEngine
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
         Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
-        Calendars = options.UseExchangeCalendars ? ExchangeCalendars.BySymbol(Instruments) : null;
+        // With a journal, the calendars setting its first session recorded: replay must decide as that session did.
+        bool calendars = options.JournalDirectory is { } pinned ? Journal.JournalCalendars.Resolve(pinned, options.UseExchangeCalendars) : options.UseExchangeCalendars;
+        Calendars = calendars ? ExchangeCalendars.BySymbol(Instruments) : null;
         Market = new MarketState(Symbols.Count);
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;

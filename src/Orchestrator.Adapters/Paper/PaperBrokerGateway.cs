@@ -121,15 +121,21 @@ public sealed class PaperBrokerGateway : IValueEventHandler<OrderCommand>, IMark
     /// now (their answer comes as usual). An order whose cancel was in flight at the crash is canceled
     /// now (the cancel is re-sent: its Canceled report follows); one whose amend was in flight
     /// (<paramref name="openOrders"/>' Amend, an <see cref="OrderCommandKind.AmendOrder"/>) is amended
-    /// again (Replaced or AmendRejected follows). Returns how many orders rest.
+    /// again (Replaced or AmendRejected follows). Returns how many orders rest. With several currencies
+    /// (<see cref="PaperExchangeOptions.Currencies"/>) <paramref name="cashRawByCurrency"/> gives each one's cash
+    /// (by currency id, the base's included); without it only the base's (<paramref name="cashRaw"/>) is restored.
     /// </summary>
-    public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged, bool CancelPending, OrderCommand Amend)> openOrders)
+    public int Recover(long cashRaw, long[] positions, long[] lastPricesRaw, IReadOnlyList<(OrderCommand Order, long Leaves, bool Acknowledged, bool CancelPending, OrderCommand Amend)> openOrders, long[]? cashRawByCurrency = null)
     {
         ArgumentNullException.ThrowIfNull(openOrders);
         EnterWithRoom();
         try
         {
             Exchange.RestoreAccount(cashRaw, positions, lastPricesRaw);
+            if (cashRawByCurrency is not null)
+            {
+                Exchange.RestoreCash(cashRawByCurrency);
+            }
             foreach ((OrderCommand order, long leaves, bool acknowledged, bool cancelPending, OrderCommand amend) in openOrders)
             {
                 if (_outbox.Free < MostReportsPerCall(Exchange.OpenOrderCount))

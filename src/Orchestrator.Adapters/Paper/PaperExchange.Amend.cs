@@ -39,7 +39,7 @@ public sealed partial class PaperExchange
             bool losesPlace = order.Quantity > o.Quantity || order.LimitPriceRaw != o.LimitPriceRaw || order.StopPriceRaw != o.StopPriceRaw;
             if (o.Side == Side.Buy)
             {
-                _reservedCashRaw += reservedCashRaw - o.ReservedCashRaw;
+                _reservedCashRaw[_currencyOf[o.SymbolId]] += reservedCashRaw - o.ReservedCashRaw;
                 o.ReservedCashRaw = reservedCashRaw;
                 o.ReservePriceRaw = o.LimitPriceRaw > 0 ? order.LimitPriceRaw : o.ReservePriceRaw;
             }
@@ -97,7 +97,8 @@ public sealed partial class PaperExchange
         if (o.Side == Side.Buy)
         {
             reservedCashRaw = EstimateBuyCost(hasLimit ? order.LimitPriceRaw : o.ReservePriceRaw, leaves);
-            return reservedCashRaw - o.ReservedCashRaw > _cashRaw - _reservedCashRaw ? RejectReason.InsufficientBuyingPower : RejectReason.None;
+            int currency = _currencyOf[o.SymbolId];
+            return reservedCashRaw - o.ReservedCashRaw > _cashRaw[currency] - _reservedCashRaw[currency] ? RejectReason.InsufficientBuyingPower : RejectReason.None;
         }
 
         long added = leaves - o.LeavesQuantity;

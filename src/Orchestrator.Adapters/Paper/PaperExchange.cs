@@ -50,8 +50,9 @@ public sealed partial class PaperExchange
     private int _freeCount;
     private int _arrivalHead = Nil;
     private int _arrivalTail = Nil;
-    private long _cashRaw;
-    private long _reservedCashRaw;
+    private readonly int[] _currencyOf;   // per symbol: its currency id (PaperExchange.Cash.cs)
+    private readonly long[] _cashRaw;       // per currency
+    private readonly long[] _reservedCashRaw; // per currency
     private long _lastTsNs;
     private bool _busy;
 
@@ -70,7 +71,7 @@ public sealed partial class PaperExchange
         _commissionBps = options.CommissionBps;
         _minimumCommissionRaw = options.MinimumCommissionRaw;
         _allowShortSelling = options.AllowShortSelling;
-        _cashRaw = options.StartingCashRaw;
+        _calendars = options.Calendars;
 
         int capacity = options.MaxOpenOrders;
         _orders = new PaperOrderSlot[capacity];
@@ -92,15 +93,16 @@ public sealed partial class PaperExchange
         _positions = new long[symbols];
         _lastPriceRaw = new long[symbols];
         _reservedSellQuantity = new long[symbols];
+        (_currencyOf, _cashRaw, _reservedCashRaw) = CashAccounts(options);
     }
 
     public PaperExchangeOptions Options { get; }
 
-    /// <summary>Cash of the account, raw units.</summary>
-    public long CashRaw => _cashRaw;
+    /// <summary>Cash of the account in the base currency (the only one without <see cref="PaperExchangeOptions.Currencies"/>), raw units.</summary>
+    public long CashRaw => _cashRaw[0];
 
-    /// <summary>Cash held back for open buy orders, raw units.</summary>
-    public long ReservedCashRaw => _reservedCashRaw;
+    /// <summary>Cash held back for open buy orders in the base currency, raw units.</summary>
+    public long ReservedCashRaw => _reservedCashRaw[0];
 
     public int OpenOrderCount => _slotById.Count;
 
@@ -150,8 +152,8 @@ public sealed partial class PaperExchange
 
     /// <summary>
     /// After a restart from a journal: the account as the journal left it (the paper venue lives in
-    /// memory, so the engine's journal is its only record) — cash, positions and last prices. Call
-    /// before any order.
+    /// memory, so the engine's journal is its only record) — the base currency's cash, positions and last
+    /// prices (other currencies' cash: <see cref="RestoreCash"/>). Call before any order.
     /// </summary>
     public void RestoreAccount(long cashRaw, ReadOnlySpan<long> positions, ReadOnlySpan<long> lastPricesRaw)
     {
@@ -165,7 +167,7 @@ public sealed partial class PaperExchange
             throw new ArgumentException($"Expected {_positions.Length} symbols.", nameof(positions));
         }
 
-        _cashRaw = cashRaw;
+        _cashRaw[0] = cashRaw;
         positions.CopyTo(_positions);
         lastPricesRaw.CopyTo(_lastPriceRaw);
     }
@@ -232,8 +234,9 @@ public sealed partial class PaperExchange
 
     /// <summary>
     /// Shows the exchange one market-data update: records the last price and market time, then
-    /// fills the symbol's open orders in arrival order. Updates for symbol ids outside the
-    /// configured range, and kinds other than trade, quote and bar, change nothing.
+    /// fills the symbol's open orders in arrival order — with exchange calendars only when the update is
+    /// in the symbol's regular session (<see cref="PaperExchangeOptions.Calendars"/>). Updates for symbol
+    /// ids outside the configured range, and kinds other than trade, quote and bar, change nothing.
     /// </summary>
     public void OnMarketData(in MarketTick tick, IExecutionReportSink sink)
     {
@@ -250,6 +253,10 @@ public sealed partial class PaperExchange
         {
             _lastTsNs = tick.TsEventNs;
             UpdateLastPrice(in tick);
+            if (!InRegularSession(symbolId, tick.TsEventNs))
+            {
+                return; // queued for the open (PaperExchange.Session.cs)
+            }
 
             // A trade's or a bar's size is shared by both sides; a quote has one pool per side.
             long sharedPool = PoolOf(tick.Size);
@@ -385,7 +392,8 @@ public sealed partial class PaperExchange
             }
 
             reservedCashRaw = EstimateBuyCost(reservePriceRaw, order.Quantity);
-            return reservedCashRaw > _cashRaw - _reservedCashRaw ? RejectReason.InsufficientBuyingPower : RejectReason.None;
+            int currency = _currencyOf[symbolId];
+            return reservedCashRaw > _cashRaw[currency] - _reservedCashRaw[currency] ? RejectReason.InsufficientBuyingPower : RejectReason.None;
         }
 
         if (!_allowShortSelling && order.Quantity > _positions[symbolId] - _reservedSellQuantity[symbolId])
@@ -445,7 +453,7 @@ public sealed partial class PaperExchange
         _slotById.Add(order.ClientOrderId, slot);
         if (order.Side == Side.Buy)
         {
-            _reservedCashRaw += reservedCashRaw;
+            _reservedCashRaw[_currencyOf[symbolId]] += reservedCashRaw;
         }
         else
         {
@@ -589,17 +597,18 @@ public sealed partial class PaperExchange
         long leaves = order.LeavesQuantity - quantity;
         order.LeavesQuantity = leaves;
 
+        int currency = _currencyOf[symbolId];
         if (order.Side == Side.Buy)
         {
-            _cashRaw = checked(_cashRaw - notionalRaw - commissionRaw);
+            _cashRaw[currency] = checked(_cashRaw[currency] - notionalRaw - commissionRaw);
             _positions[symbolId] = checked(_positions[symbolId] + quantity);
             long reservedRaw = leaves == 0 ? 0 : EstimateBuyCost(order.ReservePriceRaw, leaves);
-            _reservedCashRaw += reservedRaw - order.ReservedCashRaw;
+            _reservedCashRaw[currency] += reservedRaw - order.ReservedCashRaw;
             order.ReservedCashRaw = reservedRaw;
         }
         else
         {
-            _cashRaw = checked(_cashRaw + notionalRaw - commissionRaw);
+            _cashRaw[currency] = checked(_cashRaw[currency] + notionalRaw - commissionRaw);
             _positions[symbolId] = checked(_positions[symbolId] - quantity);
             _reservedSellQuantity[symbolId] -= quantity;
         }
@@ -687,7 +696,7 @@ public sealed partial class PaperExchange
 
         if (order.Side == Side.Buy)
         {
-            _reservedCashRaw -= order.ReservedCashRaw;
+            _reservedCashRaw[_currencyOf[symbolId]] -= order.ReservedCashRaw;
         }
         else
         {

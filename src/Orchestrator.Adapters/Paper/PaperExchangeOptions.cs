@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Core;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Adapters.Paper;
 
@@ -33,6 +34,36 @@ public sealed record PaperExchangeOptions
     /// <summary>Open orders the exchange holds at most; order storage is sized by it (default 4096).</summary>
     public int MaxOpenOrders { get; init; } = 4096;
 
+    /// <summary>
+    /// Each symbol id's exchange calendar (the engine's <c>TradingEngine.Calendars</c> when
+    /// <c>EngineOptions.UseExchangeCalendars</c> is on); null, or a null entry, = no session rule: every update
+    /// matches, as before calendars. With one, orders match only on updates inside the regular session.
+    /// </summary>
+    public Orchestrator.Core.Calendars.ExchangeCalendar?[]? Calendars { get; init; }
+
+    /// <summary>
+    /// The account's currencies and each symbol id's (the engine's <see cref="Portfolio.Currencies"/>): the venue keeps
+    /// cash and reserves buying power per currency, so a KRW buy spends and needs KRW, a USD buy USD. Null = one cash
+    /// figure for every symbol (<see cref="StartingCashRaw"/>). Symbol ids beyond its table are in the base currency.
+    /// </summary>
+    public Currencies? Currencies { get; init; }
+
+    /// <summary>Cash at the start in the other currencies, by currency id of <see cref="Currencies"/> (index 0, the base, is <see cref="StartingCashRaw"/>'s and ignored).</summary>
+    public IReadOnlyList<long>? StartingCashRawByCurrency { get; init; }
+
+    /// <summary>These options with the engine account's currencies and their starting cash (the base's stays <see cref="StartingCashRaw"/>).</summary>
+    public PaperExchangeOptions WithCurrenciesOf(Portfolio portfolio)
+    {
+        ArgumentNullException.ThrowIfNull(portfolio);
+        var cash = new long[portfolio.Currencies.Count];
+        for (int c = 1; c < cash.Length; c++)
+        {
+            cash[c] = portfolio.StartingCashRawOf(c);
+        }
+
+        return this with { Currencies = portfolio.Currencies, StartingCashRawByCurrency = cash };
+    }
+
     /// <summary>Number of symbols (dense ids 0..SymbolCount-1 from the <see cref="SymbolTable"/>); must be positive.</summary>
     public required int SymbolCount { get; init; }
 
@@ -54,6 +85,14 @@ public sealed record PaperExchangeOptions
         if (CommissionBps is < 0 or >= 10_000)
         {
             errors.Add(Error(nameof(CommissionBps), "must be between 0 and 9999", CommissionBps));
+        }
+
+        for (int c = 1; StartingCashRawByCurrency is not null && c < StartingCashRawByCurrency.Count; c++)
+        {
+            if (StartingCashRawByCurrency[c] < 0)
+            {
+                errors.Add(Error(nameof(StartingCashRawByCurrency) + "[" + (Currencies?.Code(c) ?? c.ToString(CultureInfo.InvariantCulture)) + "]", "must be >= 0", StartingCashRawByCurrency[c]));
+            }
         }
 
         if (MinimumCommissionRaw < 0)

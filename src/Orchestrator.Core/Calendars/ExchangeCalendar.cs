@@ -100,6 +100,24 @@ public sealed class ExchangeCalendar
         return i >= 0 ? _firstDate.AddDays(i) : DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddTicks(tsNs / NsPerTick), Zone));
     }
 
+    /// <summary>
+    /// The local day (midnight to midnight in the exchange's zone, in UTC ns) that <paramref name="tsNs"/> falls in:
+    /// the trading day daily counters roll at. An array look-up in the covered years; outside them it is computed
+    /// through the zone (rare: once a day at most for a caller that keeps the bounds).
+    /// </summary>
+    public void LocalDayNs(long tsNs, out long startNs, out long endNs)
+    {
+        int i = IndexOf(tsNs);
+        if (i >= 0)
+        {
+            (startNs, endNs) = (_midnightNs[i], _midnightNs[i + 1]);
+            return;
+        }
+
+        DateOnly date = LocalDate(tsNs);
+        (startNs, endNs) = (ToUtcNs(date, TimeOnly.MinValue), ToUtcNs(date.AddDays(1), TimeOnly.MinValue));
+    }
+
     /// <summary>Which part of the exchange's day <paramref name="tsNs"/> is in; no allocation.</summary>
     public SessionKind SessionAt(long tsNs)
     {

@@ -28,6 +28,18 @@ internal static class RecoveredOrders
         return positions;
     }
 
+    /// <summary>The recovered cash of each of the account's currencies, by currency id (the paper venue keeps them apart).</summary>
+    public static long[] CashByCurrency(TradingEngine engine)
+    {
+        var cash = new long[engine.Portfolio.Currencies.Count];
+        for (int c = 0; c < cash.Length; c++)
+        {
+            cash[c] = engine.Portfolio.CashRawOf(c);
+        }
+
+        return cash;
+    }
+
     public static long[] LastPrices(TradingEngine engine)
     {
         var prices = new long[engine.Symbols.Count];

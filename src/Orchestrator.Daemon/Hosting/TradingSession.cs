@@ -251,6 +251,11 @@ public sealed partial class TradingSession : IDisposable
                 FixedPoint.Format(_engine.Portfolio.StartingCashRaw), engineOptions.StartingCash.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
+        if (engineOptions.JournalDirectory is { } pinned && Orchestrator.Engine.Journal.JournalCalendars.Difference(pinned, engineOptions.UseExchangeCalendars) is { } calendarsNote)
+        {
+            s_logger.Warn(calendarsNote);
+        }
+
         LogSnapshotRecovery(_engine);
         IReadOnlyList<OrderRecord> recoveredOpen = [];
         if (_engine.Recovery is { } recovered)
@@ -271,14 +276,14 @@ public sealed partial class TradingSession : IDisposable
 
         if (venue is null || client is null)
         {
-            var exchange = new PaperExchange(_options.Paper);
+            var exchange = new PaperExchange(_options.Paper.WithCurrenciesOf(_engine.Portfolio) with { Calendars = _engine.Calendars }); // cash per currency; matches in each exchange's regular session
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
             _engine.ConnectGateway(_gateway);
             _engine.Start();
             if (_engine.Recovery is not null)
             {
                 // The paper venue lives in memory: the journal is its record too.
-                int resting = _gateway.Recover(_engine.Portfolio.CashRaw, RecoveredOrders.Positions(_engine), RecoveredOrders.LastPrices(_engine), RecoveredOrders.AsPaperOrders(recoveredOpen));
+                int resting = _gateway.Recover(_engine.Portfolio.CashRaw, RecoveredOrders.Positions(_engine), RecoveredOrders.LastPrices(_engine), RecoveredOrders.AsPaperOrders(recoveredOpen), RecoveredOrders.CashByCurrency(_engine));
                 s_logger.Info("Paper venue restored from the journal: cash {0}, {1} orders resting again", FixedPoint.Format(_engine.Portfolio.CashRaw), resting);
             }
 

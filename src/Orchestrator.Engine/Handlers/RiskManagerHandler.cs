@@ -20,11 +20,12 @@ namespace Orchestrator.Engine.Handlers;
 /// validity checks: a limit must never stop risk from being reduced.
 /// Before any check, an outside signal's intent passes consolidation (<see cref="SignalConsolidator"/>,
 /// when groups are configured): a signal it holds back reaches no check and is not refused here.
-/// It also owns the kill switch and the trading day (rolled over on event time), and, as the
+/// It also owns the kill switch and the trading days (rolled over on event time: at each exchange's local
+/// midnight with calendars, else at UTC midnight; see <see cref="TradingDays"/>), and, as the
 /// first trading stage, marks the portfolio with each trade and bar (its equity is incremental).
 /// </summary>
 /// <remarks>Runs on the trading thread, with sizing and the order manager.</remarks>
-public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
+public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
 {
     private const long NsPerDay = 86_400_000_000_000;
     private const long NsPerSecond = 1_000_000_000;
@@ -46,12 +47,10 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
     private int _maxOpenOrders;
     private TokenBucket _perSecond;
     private TokenBucket _perMinute;
-    private TokenBucket _perDay;
     private bool _killSwitch;
-    private long _currentDay = long.MinValue;
-    private long _startOfDayEquityRaw;
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
+    private readonly ExchangeCalendar?[]? _calendars;
     private readonly AgentLimitTable? _agentLimits;
     private readonly AgentBook? _agents;
     private readonly SignalConsolidator? _consolidator;
@@ -74,7 +73,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _lastAcceptedNs = new long[symbols.Count * 3];
         Array.Fill(_lastAcceptedNs, long.MinValue);
         Symbols = symbols;
-        _startOfDayEquityRaw = portfolio.EquityRaw;
+        UseDays(new TradingDays(symbols.Count, calendars: null));
         Apply(options);
     }
 
@@ -82,7 +81,8 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
 
     public bool KillSwitchEngaged => Volatile.Read(ref _killSwitch);
 
-    public long StartOfDayEquityRaw => _startOfDayEquityRaw;
+    /// <summary>The account's equity at the start of the first symbol's trading day (each exchange's day has its own, see <see cref="StartOfDayEquityRawOf"/>).</summary>
+    public long StartOfDayEquityRaw => _startOfDayEquityRaw[0];
 
     /// <summary>The last parameter version applied (0 = the start-up options).</summary>
     public long AppliedParametersVersion => Volatile.Read(ref _appliedVersion);
@@ -110,10 +110,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             _perMinute = new TokenBucket(options.MaxOrdersPerMinute, 60 * NsPerSecond);
         }
 
-        if (_perDay.Capacity != options.MaxOrdersPerDay || !_perDay.Enabled)
-        {
-            _perDay = new TokenBucket(options.MaxOrdersPerDay, NsPerDay);
-        }
+        ApplyDailyLimit(options.MaxOrdersPerDay);
         Array.Fill(_allowed, options.AllowedSymbols.Count == 0);
         foreach (string symbol in options.AllowedSymbols)
         {
@@ -133,9 +130,9 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             _portfolio.Mark(data.SymbolId, data.PriceRaw);
         }
 
-        if (data.TsEventNs / NsPerDay != _currentDay && data.TsEventNs > 0)
+        if (data.TsEventNs > 0)
         {
-            StartDay(data.TsEventNs);
+            RollDays(data.TsEventNs);
         }
 
         if (data.Kind == EventKind.Command)
@@ -224,10 +221,11 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.NoMarketData;
         }
 
+        int day = _days.SlotOf(e.SymbolId);
         if (_maxDailyLossPpm > 0)
         {
-            long pnl = _portfolio.EquityRaw - _startOfDayEquityRaw;
-            long limit = FixedPoint.MulDiv(_startOfDayEquityRaw, _maxDailyLossPpm, Ppm);
+            long pnl = _portfolio.EquityRaw - _startOfDayEquityRaw[day];
+            long limit = FixedPoint.MulDiv(_startOfDayEquityRaw[day], _maxDailyLossPpm, Ppm);
             if (pnl < -limit)
             {
                 return RejectReason.MaxDailyLoss;
@@ -270,7 +268,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.RateLimitPerMinute;
         }
 
-        if (!_perDay.CanTake(e.TsEventNs))
+        if (!_perDay[day].CanTake(e.TsEventNs))
         {
             return RejectReason.RateLimitPerDay;
         }
@@ -289,7 +287,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
 
         _perSecond.TryTake(e.TsEventNs);
         _perMinute.TryTake(e.TsEventNs);
-        _perDay.TryTake(e.TsEventNs);
+        _perDay[day].TryTake(e.TsEventNs);
         _lastAcceptedNs[duplicateKey] = e.TsEventNs;
         return RejectReason.None;
     }
@@ -360,8 +358,19 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         }
     }
 
-    /// <summary>Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar (null entries use the UTC window).</summary>
-    internal ExchangeCalendar?[]? Calendars { get; init; }
+    /// <summary>
+    /// Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar (null entries use
+    /// the UTC window). The daily counters then roll at each exchange's local midnight (<see cref="TradingDays"/>).
+    /// </summary>
+    internal ExchangeCalendar?[]? Calendars
+    {
+        get => _calendars;
+        init
+        {
+            _calendars = value;
+            UseDays(new TradingDays(Symbols.Count, value));
+        }
+    }
 
     private bool InSession(long tsNs)
     {
@@ -410,11 +419,7 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
 
                 break;
             case CommandKind.StartOfDay:
-                StartDay(e.TsEventNs);
-                if (e.CommandArg > 0)
-                {
-                    _startOfDayEquityRaw = e.CommandArg;
-                }
+                StartAllDays(e.TsEventNs, e.CommandArg);
 
                 break;
         }
@@ -437,10 +442,8 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         w.Int32(_maxOpenOrders);
         _perSecond.WriteState(ref w);
         _perMinute.WriteState(ref w);
-        _perDay.WriteState(ref w);
         w.Bool(_killSwitch);
-        w.Int64(_currentDay);
-        w.Int64(_startOfDayEquityRaw);
+        WriteDays(ref w);
         w.Int64(_appliedVersion);
         _agentLimits?.WriteState(ref w);
         _consolidator?.WriteState(ref w);
@@ -460,20 +463,10 @@ public sealed class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _maxOpenOrders = r.Int32();
         _perSecond.ReadState(ref r);
         _perMinute.ReadState(ref r);
-        _perDay.ReadState(ref r);
         _killSwitch = r.Bool();
-        _currentDay = r.Int64();
-        _startOfDayEquityRaw = r.Int64();
+        ReadDays(ref r);
         _appliedVersion = r.Int64();
         _agentLimits?.ReadState(ref r);
         _consolidator?.ReadState(ref r);
-    }
-
-    private void StartDay(long tsNs)
-    {
-        _currentDay = tsNs / NsPerDay;
-        _startOfDayEquityRaw = _portfolio.EquityRaw;
-        _perDay.Reset();
-        _audit.TryPublish(new AuditRecord { Kind = AuditKind.DayStarted, Value = _startOfDayEquityRaw, TsEventNs = tsNs });
     }
 }

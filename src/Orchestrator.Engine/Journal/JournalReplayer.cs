@@ -42,7 +42,8 @@ public static class JournalReplayer
     /// <summary>
     /// Replays <paramref name="directory"/> with <paramref name="options"/> — the configuration the
     /// journal was written with; the starting cash is the one recorded beside the journal
-    /// (<see cref="JournalStartingCash"/>) when there is one (the journal stores symbol ids, not names: a symbol id beyond the
+    /// (<see cref="JournalStartingCash"/>) when there is one, and so are the order id base and the calendars setting
+    /// (<see cref="JournalCalendars"/>) (the journal stores symbol ids, not names: a symbol id beyond the
     /// configuration's symbols is an error naming it).
     /// </summary>
     public static JournalReplay Replay(string directory, EngineOptions options)
@@ -50,7 +51,8 @@ public static class JournalReplayer
         ArgumentNullException.ThrowIfNull(options);
         decimal startingCash = JournalStartingCash.Read(directory) ?? options.StartingCash; // the journaled session's, when recorded
         long orderIdBase = JournalOrderIdBase.ReadForReplay(directory) ?? options.OrderIdBase; // the ids the journaled session made
-        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash, OrderIdBase = orderIdBase }, NullAuditWriter.Instance), directory);
+        bool calendars = JournalCalendars.Read(directory)?.Exchange ?? options.UseExchangeCalendars; // the sessions it decided by
+        return ReplayInto(new TradingEngine(options with { JournalDirectory = null, StartingCash = startingCash, OrderIdBase = orderIdBase, UseExchangeCalendars = calendars }, NullAuditWriter.Instance), directory);
     }
 
     /// <summary>

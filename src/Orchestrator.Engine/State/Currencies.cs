@@ -67,6 +67,9 @@ public sealed class Currencies
         _ofSymbol = new int[symbolCount];
     }
 
+    /// <summary>How many symbol ids the table maps.</summary>
+    public int SymbolCount => _ofSymbol.Length;
+
     /// <summary>How many currencies the account keeps (at least 1, the base).</summary>
     public int Count => _codes.Length;
 

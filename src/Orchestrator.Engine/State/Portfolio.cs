@@ -40,6 +40,7 @@ public sealed class Portfolio
     private readonly long[] _markRaw; // last trade price as the trading thread has seen it; 0 = none
     private readonly long[] _valueRaw; // quantity × (mark, or average cost without one), saturated
     private readonly long[] _cashRaw; // per currency
+    private readonly long[] _startingCashRaw; // per currency
     private readonly long[] _commissionRaw; // per currency
     private readonly long[] _positionsValueRaw; // per currency: Σ _valueRaw, wrapping as the walk's unchecked sum did
     private readonly long[] _shortValueRaw; // per currency: Σ of the negative _valueRaw (shorts at their mark), ≤ 0
@@ -72,12 +73,16 @@ public sealed class Portfolio
         }
 
         StartingCashRaw = startingCashRaw;
+        _startingCashRaw = [.. _cashRaw];
         PublishEquity();
         StartingEquityRaw = _equityRaw;
     }
 
     /// <summary>Cash in the base currency at the start.</summary>
     public long StartingCashRaw { get; }
+
+    /// <summary>Cash at the start in currency <paramref name="currencyId"/> (the base's is <see cref="StartingCashRaw"/>).</summary>
+    public long StartingCashRawOf(int currencyId) => _startingCashRaw[currencyId];
 
     /// <summary>Equity in the base currency at the start: every currency's starting cash at its FX rate (= <see cref="StartingCashRaw"/> with one currency).</summary>
     public long StartingEquityRaw { get; }

@@ -115,6 +115,34 @@ public sealed class ExchangeCalendarTests
         Assert.Equal(SessionKind.Closed, Krx.SessionAt(Ns(2024, 2, 9, 2, 0)));  // Seollal
     }
 
+    /// <summary>
+    /// The CSAT (수능) day of every covered year opens at 10:00 and closes at 16:30 KST. The dates are the ones the
+    /// Ministry of Education announced; 2027's (the 2028 school year's exam) is Thursday 18 Nov 2027, announced in
+    /// 2025 and repeated in KCUE's 2028 admissions rules (28 Aug 2025).
+    /// </summary>
+    [Theory]
+    [InlineData(2024, 11, 14)]
+    [InlineData(2025, 11, 13)]
+    [InlineData(2026, 11, 19)]
+    [InlineData(2027, 11, 18)]
+    public void Krx_CsatDay_OpensAtTenAndClosesAtFourThirty(int year, int month, int day)
+    {
+        Assert.True(Krx.TryGetSession(new DateOnly(year, month, day), out long open, out long close));
+        Assert.Equal((Ns(year, month, day, 1, 0), Ns(year, month, day, 7, 30)), (open, close));
+        Assert.Equal("College Scholastic Ability Test (opens and closes an hour late)", Krx.DayName(new DateOnly(year, month, day)));
+    }
+
+    [Fact]
+    public void LocalDay_RunsFromLocalMidnightToLocalMidnight_AcrossDaylightSaving()
+    {
+        Krx.LocalDayNs(Ns(2024, 2, 7, 23, 45), out long start, out long end); // 08:45 KST on the 8th
+        Assert.Equal((Ns(2024, 2, 7, 15, 0), Ns(2024, 2, 8, 15, 0)), (start, end));
+        Nyse.LocalDayNs(Ns(2024, 3, 10, 12, 0), out start, out end); // Sunday 10 March 2024: 23 hours in New York
+        Assert.Equal((Ns(2024, 3, 10, 5, 0), Ns(2024, 3, 11, 4, 0)), (start, end));
+        Nyse.LocalDayNs(Ns(2028, 1, 3, 12, 0), out start, out end); // beyond the data's years: through the zone
+        Assert.Equal((Ns(2028, 1, 3, 5, 0), Ns(2028, 1, 4, 5, 0)), (start, end));
+    }
+
     [Fact]
     public void NextOpenAndSessionClose_SkipWeekendsAndHolidays()
     {

@@ -173,6 +173,19 @@ public sealed class ExchangeCalendarReplayTests : IDisposable
         AssertHolidayAndHalfDay(probe, paced: true);
     }
 
+    [Fact]
+    public void Backtest_DayOrderTakenInTheKrxPreMarket_FillsAtTheOpen_NotOnAPreMarketBar()
+    {
+        // Thursday 8 Feb 2024: ten-minute bars from 08:30 KST (23:30 UTC on the 7th); a Day order at 08:40 KST waits
+        // for the 09:00 open (the paper venue matched it on the 08:50 pre-market bar before).
+        long order = Ns(2024, 2, 7, 23, 40);
+        var probe = new CalendarProbe(new CalendarProbe.Order(order, Krx, 101m, TimeInForce.Day));
+        Backtest(Write(Bars(Krx, Ns(2024, 2, 7, 23, 30), Ns(2024, 2, 8, 0, 20), _ => 100m)), probe, calendars: true);
+        Assert.Equal(SubmitStatus.Accepted, probe.Results[order].Status);
+        Fill fill = Assert.Single(probe.Fills);
+        Assert.Equal(Ns(2024, 2, 8, 0, 0), fill.TsEventNs); // 09:00 KST
+    }
+
     // 2024: New York moved to daylight saving on Sunday 10 March. Friday 8 March closes at 16:00 EST = 21:00 UTC,
     // Monday 11 March at 16:00 EDT = 20:00 UTC. The file has bars to 21:50 UTC both days.
     private static readonly long s_winterOrder = Ns(2024, 3, 8, 20, 30);  // 15:30 EST

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.Paper;
+using Orchestrator.Core;
+using Orchestrator.Engine.Options;
+
+namespace Orchestrator.Backtest.Tests;
+
+/// <summary>
+/// A backtest on an account with KRW and USD (issue 19): the paper venue keeps each currency's cash apart, as the
+/// engine does, so a KRX buy paid in KRW fills although it is far above the USD cash.
+/// </summary>
+public sealed class CashPerCurrencyBacktestTests : IDisposable
+{
+    private static readonly DateTimeOffset s_day0 = new(2024, 1, 2, 6, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("orc-bt-fx-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void KrwAndUsdBuys_FillFromTheirOwnCash_AtTheVenueAndInTheEngine()
+    {
+        var runner = new BacktestRunner(new BacktestOptions
+        {
+            Engine = new EngineOptions
+            {
+                Symbols = ["005930", "AAPL"],
+                StartingCash = 10_000m,
+                BaseCurrency = "USD",
+                FxRates = new Dictionary<string, decimal> { ["KRW"] = 0.00075m },
+                StartingCashByCurrency = new Dictionary<string, decimal> { ["KRW"] = 10_000_000m },
+                Rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = false },
+                Risk = new RiskOptions { DuplicateWindow = TimeSpan.Zero, MaxOrdersPerSecond = 0, MaxOrdersPerMinute = 0, MaxOrdersPerDay = 0, PriceCollarFraction = 0.5m },
+                Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 10, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
+                Exits = new ExitOptions { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
+            },
+            Paper = new PaperExchangeOptions { SymbolCount = 2, SlippageBps = 0 },
+            Signals = [new(Ns(s_day0.AddHours(1)), "005930", Side.Buy, 0.9m, 0), new(Ns(s_day0.AddHours(1)), "AAPL", Side.Buy, 0.9m, 0)],
+        });
+
+        BacktestResult result;
+        using (var reader = new MarketDataFileReader(Bars(), runner.Engine.Symbols))
+        {
+            result = runner.Run(reader);
+        }
+
+        Assert.Empty(result.Rejects);
+        Assert.Equal(["005930", "AAPL"], result.Fills.Select(f => f.Symbol).Order(StringComparer.Ordinal));
+        var p = runner.Engine.Portfolio;
+        int krw = p.Currencies.IdOf("KRW");
+        Assert.Equal(FixedPoint.FromDecimal(10_000_000m - 700_000m), p.CashRawOf(krw));
+        Assert.Equal(FixedPoint.FromDecimal(10_000m - 1_000m), p.CashRaw);
+    }
+
+    private static long Ns(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private string Bars()
+    {
+        var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");
+        for (int i = 0; i < 3; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{s_day0.AddDays(i):yyyy-MM-ddTHH:mm:ssZ},005930,70000,70000,70000,70000,1000000\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{s_day0.AddDays(i):yyyy-MM-ddTHH:mm:ssZ},AAPL,100,100,100,100,1000000\n");
+        }
+
+        string path = Path.Combine(_dir, "bars.csv");
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+}
