@@ -33,6 +33,11 @@ internal sealed class DaemonProcess : IDisposable
     public static string SimulatorDll => Path.Combine(AppContext.BaseDirectory, "exchange-simulator.dll");
 
     /// <summary>Starts the daemon (or <paramref name="dll"/>) in <paramref name="workDir"/> (with <paramref name="environment"/> added); its output goes to <paramref name="logFile"/> too.</summary>
+    /// <param name="workDir">The process's working directory.</param>
+    /// <param name="logFile">Where its output lines are copied.</param>
+    /// <param name="args">Its command-line arguments.</param>
+    /// <param name="environment">Variables added to its environment.</param>
+    /// <param name="dll">The program (null = the daemon).</param>
     /// <param name="defaultSigint">
     /// Start it with SIGINT at its default disposition, as a foreground job of an interactive shell has it. A
     /// child inherits an ignored SIGINT (a test run started in the background by a non-interactive shell has
