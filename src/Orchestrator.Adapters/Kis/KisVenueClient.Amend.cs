@@ -6,7 +6,10 @@ namespace Orchestrator.Adapters.Kis;
 /// <summary>Amend (issue 19): KIS <c>order-rvsecncl</c> with revise code 01.</summary>
 public sealed partial class KisVenueClient
 {
-    /// <summary>Order numbers of the revisions this client made: orders of their own in the day's list, also once canceled.</summary>
+    /// <summary>
+    /// Order numbers of revisions: orders of their own in the day's list, also once canceled. Those this client
+    /// made, and those it saw on a list while they worked (an earlier run's, found after a restart).
+    /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _revisions = new(StringComparer.Ordinal);
 
     /// <summary>

@@ -78,4 +78,30 @@ public sealed class KisAmendTests : KisSimulatorFixture
         Assert.False(Simulator.IsOpen(a.VenueOrderId!));
         Assert.Equal(P69500, rig.Last(2, ExecutionType.Replaced).LimitRaw);
     }
+
+    [Fact]
+    public async Task RevisionFromTheRunBefore_CanceledAfterARestart_EndsTheEngineOrder()
+    {
+        var before = new KisVenueClient(NewClient()); // the run that revised, then stopped
+        var order = new VenueOrderRequest(1, "005930", 0, Side.Buy, OrderType.Limit, TimeInForce.Day, 10, P69000, 0);
+        VenuePlaceResult placed = await before.PlaceAsync(order, CancellationToken.None);
+        VenueOrderRequest revised = order with { LimitPriceRaw = P69500 };
+        VenuePlaceResult revision = await before.AmendAsync(revised, placed.VenueOrderId!, 0, CancellationToken.None);
+        Assert.True(revision.Accepted);
+        before.Dispose();
+
+        var after = new KisVenueClient(NewClient()); // the next run: a new client, the order log kept
+        await after.InitializeAsync(CancellationToken.None); // as the daemon does at start-up: the day's list read once
+        await using var rig = new VenueAmendRig(after, Symbols);
+        rig.Log.Append(1, placed.VenueOrderId!);
+        rig.Log.Append(1, revision.VenueOrderId!);
+        rig.Gateway.Recover([new RecoveredOrder(revised, OrderStatus.Accepted, 0, 0)]);
+        rig.Gateway.Start();
+
+        rig.Send(OrderCommandKind.CancelOrder, 1, Side.Buy, OrderType.Limit, 10, P69500);
+        await rig.WaitFor(1, ExecutionType.Canceled); // the canceled revision is still found in the day's list
+
+        Assert.False(Simulator.IsOpen(revision.VenueOrderId!));
+        Assert.Equal(0, rig.Gateway.UnexplainedVenueOrders);
+    }
 }
