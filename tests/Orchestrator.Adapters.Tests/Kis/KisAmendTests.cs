@@ -104,4 +104,31 @@ public sealed class KisAmendTests : KisSimulatorFixture
         Assert.False(Simulator.IsOpen(revision.VenueOrderId!));
         Assert.Equal(0, rig.Gateway.UnexplainedVenueOrders);
     }
+
+    [Fact]
+    public async Task AmendOfAUsOrder_RevisesThroughTheOverseasEndpoint_AndTheRevisionCarriesIt()
+    {
+        Simulator.SetOverseasPrice("AAPL", 100m);
+        var client = new KisVenueClient(NewClient(), overseas: new KisOverseasOptions { Symbols = ["AAPL"] });
+        await using var rig = new VenueAmendRig(client, new SymbolTable(["AAPL"]));
+        rig.Gateway.Start();
+        rig.Send(OrderCommandKind.SubmitOrder, 1, Side.Buy, OrderType.Limit, 10, FixedPoint.FromDecimal(95m));
+        await rig.WaitFor(1, ExecutionType.Accepted);
+        Assert.True(rig.Log.TryGet(1, out string original));
+
+        long p96 = FixedPoint.FromDecimal(96.125m); // a buy's limit goes in cents, rounded down: 96.12
+        rig.Send(OrderCommandKind.AmendOrder, 1, Side.Buy, OrderType.Limit, 8, p96);
+        await rig.WaitFor(1, ExecutionType.Replaced);
+
+        Assert.Equal((8L, p96, 8L), (rig.Last(1, ExecutionType.Replaced).Quantity, rig.Last(1, ExecutionType.Replaced).LimitRaw, rig.Last(1, ExecutionType.Replaced).LeavesQuantity));
+        Assert.True(rig.Log.TryGet(1, out string revised));
+        Assert.NotEqual(original, revised);
+        Assert.False(Simulator.IsOpen(original));
+        Assert.True(Simulator.IsOpen(revised));
+
+        Simulator.SetOverseasPrice("AAPL", 96.12m); // at the revised limit: the revision fills as the engine's order
+        await rig.WaitFor(1, ExecutionType.Fill);
+        Assert.Equal(8, rig.Reports.For(1).Where(r => r.ExecType is ExecutionType.Fill or ExecutionType.PartialFill).Sum(r => r.FillQuantity));
+        Assert.Equal(0, rig.Gateway.UnexplainedVenueOrders);
+    }
 }
