@@ -230,6 +230,7 @@ internal sealed class AgentFeed
             Quantity = e.Quantity,
             LimitRaw = e.IntentLimitRaw,
             StopRaw = e.IntentStopRaw,
+            Exits = e.Exits,
             IdLength = -1,
         };
 
@@ -313,6 +314,7 @@ internal sealed class AgentFeed
         a.Filled = order.Filled;
         a.PriceRaw = order.LimitRaw;
         a.SecondRaw = order.StopRaw;
+        a.Exits = order.Exits;
         a.Status = status;
         a.Reject = reject;
         a.TsNs = tsNs;
@@ -422,6 +424,9 @@ internal sealed class AgentFeed
         public long Filled;
         public long LimitRaw;
         public long StopRaw;
+
+        /// <summary>The exits the signal asked for (issue 19): the order is then a group's entry.</summary>
+        public ProtectiveExits Exits;
         public int IdLength;
     }
 
