@@ -281,6 +281,16 @@ internal sealed class AgentFeed
             case ExecutionType.Expired:
                 status = OrderStatus.Expired;
                 break;
+            case ExecutionType.Replaced:
+                // An amend the venue took (issue 19): the order works on with its new total and prices.
+                order.Quantity = e.ReportQuantity;
+                order.LimitRaw = e.ReportLimitRaw;
+                order.StopRaw = e.ReportStopRaw;
+                status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted;
+                break;
+            case ExecutionType.AmendRejected:
+                status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted; // the order stands as it was
+                break;
             default:
                 status = OrderStatus.Unknown;
                 break;
