@@ -12,6 +12,17 @@ public sealed partial class AlpacaSimulator
     public int ReplaceRequests => Volatile.Read(ref _replaceRequests);
 
     private int _replaceRequests;
+    private int _replaceAnswersToLose;
+
+    /// <summary>
+    /// Fault injection: the next this many replaces are booked (the old order ends <c>replaced</c>, the new one
+    /// rests and may fill) but answered HTTP 500, as if the answer were lost on the way back.
+    /// </summary>
+    public int LoseReplaceAnswers
+    {
+        get => Volatile.Read(ref _replaceAnswersToLose);
+        set => Volatile.Write(ref _replaceAnswersToLose, value);
+    }
 
     /// <summary>
     /// Replaces an open order with a new one — a new <c>id</c> and <c>client_order_id</c> (the one given, else
@@ -19,7 +30,8 @@ public sealed partial class AlpacaSimulator
     /// <c>limit_price</c>, <c>stop_price</c> where given (else the old order's open quantity and prices). The
     /// old order ends <c>replaced</c> (a <c>replaced</c> trade update); the new one is <c>new</c> and may fill
     /// at once. Refusals as Alpaca words them: 404 an unknown id, 422 an order no longer open or a bad field,
-    /// 403 insufficient buying power.
+    /// 403 insufficient buying power. The old order names the new one in <c>replaced_by</c>, the new one the
+    /// old in <c>replaces</c>, as Alpaca's order object does.
     /// </summary>
     private async Task<IResult> ReplaceAsync(string id, HttpRequest request)
     {
@@ -73,8 +85,9 @@ public sealed partial class AlpacaSimulator
                 return Results.Json(Error(40010001, "client_order_id must be unique"), statusCode: 422);
             }
 
-            var replacement = new SimOrder(Guid.NewGuid().ToString(), clientOrderId, old.Symbol, old.Side, quantity, old.Type, old.TimeInForce, limit, stop);
+            var replacement = new SimOrder(Guid.NewGuid().ToString(), clientOrderId, old.Symbol, old.Side, quantity, old.Type, old.TimeInForce, limit, stop) { Replaces = old.Id };
             old.Status = "replaced";
+            old.ReplacedBy = replacement.Id;
             old.UpdatedAt = DateTimeOffset.UtcNow;
             _orders[replacement.Id] = replacement;
             _byClientId[clientOrderId] = replacement;
@@ -88,7 +101,25 @@ public sealed partial class AlpacaSimulator
         }
 
         await BroadcastAsync(events).ConfigureAwait(false);
-        return Results.Json(answer);
+        return TakeLostReplaceAnswer()
+            ? Results.Text("<html>502 Bad Gateway</html>", "text/html", statusCode: 500) // replaced, but the client never learns it
+            : Results.Json(answer);
+    }
+
+    /// <summary>One armed lost answer used up, if any is left (compare-and-swap: never below zero).</summary>
+    private bool TakeLostReplaceAnswer()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _replaceAnswersToLose);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _replaceAnswersToLose, left - 1, left) != left);
+        return true;
     }
 
     /// <summary>A price field of a replace: absent keeps the old; present must be positive and the type must have it.</summary>

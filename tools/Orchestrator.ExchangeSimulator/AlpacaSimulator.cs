@@ -792,6 +792,12 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
 
         public decimal FilledAveragePrice { get; set; }
 
+        /// <summary>The order a replace made of this one (Alpaca's <c>replaced_by</c>); null until replaced.</summary>
+        public string? ReplacedBy { get; set; }
+
+        /// <summary>The order this one replaced (Alpaca's <c>replaces</c>); null for an order placed new.</summary>
+        public string? Replaces { get; init; }
+
         public JsonObject ToJson() => new()
         {
             ["id"] = Id,
@@ -812,6 +818,8 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
             ["limit_price"] = LimitPrice is { } limit ? Money(limit) : null,
             ["stop_price"] = StopPrice is { } stop ? Money(stop) : null,
             ["status"] = Status,
+            ["replaced_by"] = ReplacedBy,
+            ["replaces"] = Replaces,
             ["extended_hours"] = false,
             ["order_class"] = OrderClass == "simple" ? string.Empty : OrderClass,
             ["trail_price"] = TrailPrice is { } trail ? Money(trail) : null,

@@ -7,7 +7,7 @@ namespace Orchestrator.ExchangeSimulator;
 
 /// <summary>
 /// The trading endpoints. Domestic: order-cash, order-rvsecncl, inquire-daily-ccld, inquire-balance.
-/// US (overseas-stock): order, order-rvsecncl (cancel only), inquire-ccnl, inquire-balance.
+/// US (overseas-stock): order, order-rvsecncl (revise and cancel), inquire-ccnl, inquire-balance.
 /// </summary>
 public sealed partial class KisSimulator
 {
@@ -195,14 +195,30 @@ public sealed partial class KisSimulator
     private async Task<IResult> ReviseOrCancelAsync(HttpRequest request)
     {
         (JsonObject? body, string original, string kind, IResult? refusal) = await ReadAmendmentAsync(request, ["TTTC0013U", "VTTC0013U"]).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        return refusal ?? ReviseOrCancel(body!, original, kind, overseas: false);
+    }
 
+    /// <summary>
+    /// <c>POST /uapi/overseas-stock/v1/trading/order-rvsecncl</c> (TTTT1004U / VTTT1004U, one tr_id for both):
+    /// 02 cancels the open remainder; 01 revises it to ORD_QTY shares (at most the open remainder) at
+    /// OVRS_ORD_UNPR (USD, whole cents), booked under a new order number whose row names the original
+    /// (orgn_odno, rvse_cncl_dvsn 01), as KIS's inquire-ccnl lists a revision.
+    /// </summary>
+    private async Task<IResult> ReviseOrCancelOverseasAsync(HttpRequest request)
+    {
+        (JsonObject? body, string original, string kind, IResult? refusal) = await ReadAmendmentAsync(request, ["TTTT1004U", "VTTT1004U"]).ConfigureAwait(false);
+        return refusal ?? ReviseOrCancel(body!, original, kind, overseas: true);
+    }
+
+    /// <summary>
+    /// Cancels (02) or revises (01) the open remainder of <paramref name="original"/>: a revision is booked
+    /// under a new order number (orgn_odno = the original), and the original's remainder moves to it.
+    /// </summary>
+    private IResult ReviseOrCancel(JsonObject body, string original, string kind, bool overseas)
+    {
         lock (_book)
         {
-            if (!TryOpenOrder(original, overseas: false, out SimOrder? order))
+            if (!TryOpenOrder(original, overseas, out SimOrder? order))
             {
                 return Fail("APBK0918", kind == "02" ? "취소 가능한 수량이 없습니다." : "정정 가능한 수량이 없습니다.");
             }
@@ -212,15 +228,12 @@ public sealed partial class KisSimulator
                 return Accepted(CancelLocked(order));
             }
 
-            bool all = body!["QTY_ALL_ORD_YN"]?.GetValue<string>() == "Y";
-            long quantity = order.Remaining;
-            if ((!all && (!TryQuantity(body["ORD_QTY"], out quantity) || quantity <= 0 || quantity > order.Remaining))
-                || !TryQuantity(body["ORD_UNPR"], out long price) || price <= 0)
+            if (!TryRevision(body, order, out long quantity, out decimal limit))
             {
                 return Fail("APBK0918", "정정 가능한 수량을 초과했거나 단가가 없습니다.");
             }
 
-            SimOrder? revised = TryBook(order.Account, order.Symbol, null, order.Buy, market: false, quantity, price, replacing: order, out (string Code, string Message) refused);
+            SimOrder? revised = TryBook(order.Account, order.Symbol, order.Exchange, order.Buy, market: false, quantity, limit, replacing: order, out (string Code, string Message) refused);
             if (revised is null)
             {
                 return Fail(refused.Code, refused.Message);
@@ -234,28 +247,28 @@ public sealed partial class KisSimulator
     }
 
     /// <summary>
-    /// <c>POST /uapi/overseas-stock/v1/trading/order-rvsecncl</c> (TTTT1004U / VTTT1004U): 02 cancels the
-    /// open remainder; 01 (revise) is not simulated and is refused with APBK1680.
+    /// A revision's terms: domestic ORD_QTY (or the whole remainder with QTY_ALL_ORD_YN Y) at ORD_UNPR whole
+    /// won; US ORD_QTY at OVRS_ORD_UNPR in whole cents. The quantity is never above the open remainder.
     /// </summary>
-    private async Task<IResult> CancelOverseasAsync(HttpRequest request)
+    private static bool TryRevision(JsonObject body, SimOrder order, out long quantity, out decimal limit)
     {
-        (_, string original, string kind, IResult? refusal) = await ReadAmendmentAsync(request, ["TTTT1004U", "VTTT1004U"]).ConfigureAwait(false);
-        if (refusal is not null)
+        limit = 0;
+        quantity = order.Remaining;
+        bool all = !order.Overseas && body["QTY_ALL_ORD_YN"]?.GetValue<string>() == "Y";
+        if (!all && (!TryQuantity(body["ORD_QTY"], out quantity) || quantity <= 0 || quantity > order.Remaining))
         {
-            return refusal;
+            return false;
         }
 
-        if (kind != "02")
+        if (order.Overseas)
         {
-            return Fail("APBK1680", "the simulator cancels US orders (02) but does not revise them (01)");
+            return decimal.TryParse(body["OVRS_ORD_UNPR"]?.GetValue<string>(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out limit)
+                && limit > 0 && decimal.Round(limit, 2) == limit;
         }
 
-        lock (_book)
-        {
-            return TryOpenOrder(original, overseas: true, out SimOrder? order)
-                ? Accepted(CancelLocked(order))
-                : Fail("APBK0918", "취소 가능한 수량이 없습니다.");
-        }
+        bool priced = TryQuantity(body["ORD_UNPR"], out long won) && won > 0;
+        limit = won;
+        return priced;
     }
 
     private static IResult Accepted(string odno) => Results.Json(new JsonObject
@@ -360,8 +373,8 @@ public sealed partial class KisSimulator
         ["orgn_odno"] = order.OriginalOdno,
         ["sll_buy_dvsn_cd"] = order.Buy ? "02" : "01",
         ["sll_buy_dvsn_cd_name"] = order.Buy ? "매수" : "매도",
-        ["rvse_cncl_dvsn"] = order.CancelRow ? "02" : "00",
-        ["rvse_cncl_dvsn_name"] = order.CancelRow ? "취소" : string.Empty,
+        ["rvse_cncl_dvsn"] = order.CancelRow ? "02" : order.OriginalOdno.Length > 0 ? "01" : "00",
+        ["rvse_cncl_dvsn_name"] = order.CancelRow ? "취소" : order.OriginalOdno.Length > 0 ? "정정" : string.Empty,
         ["pdno"] = order.Symbol,
         ["prdt_name"] = order.Symbol,
         ["ft_ord_qty"] = Text(order.Quantity),

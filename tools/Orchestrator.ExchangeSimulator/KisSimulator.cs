@@ -11,7 +11,7 @@ namespace Orchestrator.ExchangeSimulator;
 /// The KIS Open API subset, served on loopback, as a venue that trades: access tokens
 /// (<c>POST /oauth2/tokenP</c>), WebSocket approval keys (<c>POST /oauth2/Approval</c>), domestic
 /// cash orders, revise/cancel, the day's orders and the balance, the same for US stocks through the
-/// overseas-stock endpoints (USD, cancel only), matched against a synthetic price per symbol (see
+/// overseas-stock endpoints (USD; revise and cancel), matched against a synthetic price per symbol (see
 /// <c>KisSimulator.Book.cs</c>, <c>KisSimulator.Trading.cs</c>), and the real-time WebSocket with trades,
 /// quotes, overseas trades and encrypted execution notices (<c>KisSimulator.Realtime.cs</c>).
 /// It answers like KIS does — <c>rt_cd</c> "0" for success, anything else with
@@ -172,7 +172,7 @@ public sealed partial class KisSimulator : IAsyncDisposable
         app.MapGet("/uapi/domestic-stock/v1/trading/inquire-daily-ccld", DailyOrders);
         app.MapGet("/uapi/domestic-stock/v1/trading/inquire-balance", Balance);
         app.MapPost("/uapi/overseas-stock/v1/trading/order", (Func<HttpContext, Task<IResult>>)PlaceOverseasOrderAsync);
-        app.MapPost("/uapi/overseas-stock/v1/trading/order-rvsecncl", CancelOverseasAsync);
+        app.MapPost("/uapi/overseas-stock/v1/trading/order-rvsecncl", ReviseOrCancelOverseasAsync);
         app.MapGet("/uapi/overseas-stock/v1/trading/inquire-ccnl", OverseasOrders);
         app.MapGet("/uapi/overseas-stock/v1/trading/inquire-balance", OverseasBalance);
     }

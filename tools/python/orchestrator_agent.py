@@ -82,7 +82,10 @@ DEFAULT_GATEWAY = "127.0.0.1:7400"
 _MONEY_FIELDS = frozenset((
     "price", "bid", "ask", "open", "high", "low", "close", "limit_price", "stop_price", "avg_price",
     "realized_pnl", "unrealized_pnl", "commission", "cash", "equity", "buying_power",
+    "take_profit", "stop_loss", "trail_price",
 ))
+# Protective exits a signal may carry (issue 19): each pair is a price or a percent of the entry's fill price, not both.
+_EXIT_PAIRS = (("take_profit", "take_profit_pct"), ("stop_loss", "stop_loss_pct"), ("trail_price", "trail_percent"))
 _OUTCOMES = frozenset(("ordered", "risk_rejected", "no_order"))
 _STOP = object()          # queue sentinel: stop() was called
 _DISCONNECTED = object()  # queue sentinel: the reader saw the connection end
@@ -189,6 +192,19 @@ def _money(field: str, value: Any) -> Optional[Decimal]:
     if not result.is_finite() or result <= 0:
         raise ValueError(f"{field}: must be a positive number, got {value!r}")
     return result
+
+
+def _check_quantity(quantity: Optional[int]) -> None:
+    if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0):
+        raise ValueError(f"quantity: must be a whole number > 0, got {quantity!r}")
+
+
+def _order_id(order_id: Any) -> str:
+    """An order id as the daemon gave it (``"17"``) or an int: sent as its digits."""
+    text = str(order_id) if isinstance(order_id, (int, str)) and not isinstance(order_id, bool) else ""
+    if not text.isdigit() or int(text) <= 0 or int(text) >= 2 ** 63:
+        raise ValueError(f"order_id: must be the order_id an outcome gave (digits, above 0), got {order_id!r}")
+    return text
 
 
 def _parse(line: bytes) -> Message:
@@ -310,28 +326,66 @@ class Agent:
 
     def submit_signal(self, symbol: str, side: str, confidence: Any, quantity: Optional[int] = None,
                       order_type: Optional[str] = None, limit_price: Any = None, stop_price: Any = None,
-                      tif: Optional[str] = None, reason: Optional[str] = None, id: Optional[str] = None) -> SignalHandle:
+                      tif: Optional[str] = None, reason: Optional[str] = None, id: Optional[str] = None,
+                      take_profit: Any = None, take_profit_pct: Any = None, stop_loss: Any = None,
+                      stop_loss_pct: Any = None, trail_price: Any = None, trail_percent: Any = None) -> SignalHandle:
         """Sends a trade signal; returns its handle (``ack`` and ``outcome`` futures) at once.
 
         ``side`` BUY or SELL; ``confidence`` in [0, 1]; ``quantity`` the most shares sizing may give
-        (None = sizing decides); ``order_type`` market|limit|stop|stop_limit (None = market, or limit
-        when ``limit_price`` is given); prices as Decimal/int/str; ``tif`` day|gtc|ioc|fok; ``id`` a
-        unique string of at most 64 bytes (generated when None). The daemon validates every field and
-        the risk manager still decides; a refusal comes back in the handle, not as an exception.
+        (None = sizing decides); ``order_type`` market|limit|stop|stop_limit|trailing_stop (None = market,
+        or limit when ``limit_price`` is given); prices as Decimal/int/str; ``tif`` day|gtc|ioc|fok|opg|cls;
+        ``id`` a unique string of at most 64 bytes (generated when None). Protective exits placed with the
+        entry (one cancels the other): ``take_profit`` or ``take_profit_pct``, ``stop_loss`` or
+        ``stop_loss_pct``, ``trail_price`` or ``trail_percent`` (a price, or a percent of the entry's fill
+        price; not both of a pair; a ``trailing_stop`` order needs a trail). The daemon validates every
+        field and the risk manager still decides; a refusal comes back in the handle, not as an exception.
         Raises ConnectionError when not connected, ValueError/TypeError for arguments it can tell are wrong.
         """
         side_upper = str(side).upper()
         if side_upper not in ("BUY", "SELL"):
             raise ValueError(f"side: must be BUY or SELL, got {side!r}")
-        if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0):
-            raise ValueError(f"quantity: must be a whole number > 0, got {quantity!r}")
+        _check_quantity(quantity)
+        exits = {"take_profit": take_profit, "take_profit_pct": take_profit_pct, "stop_loss": stop_loss,
+                 "stop_loss_pct": stop_loss_pct, "trail_price": trail_price, "trail_percent": trail_percent}
+        for price_field, percent_field in _EXIT_PAIRS:
+            if exits[price_field] is not None and exits[percent_field] is not None:
+                raise ValueError(f"{price_field}: give {price_field} or {percent_field}, not both")
+        body: Dict[str, Any] = {"type": "signal", "symbol": symbol, "side": side_upper, "confidence": confidence}
+        optional = [("quantity", quantity), ("order_type", order_type), ("limit_price", _money("limit_price", limit_price)),
+                    ("stop_price", _money("stop_price", stop_price)), ("tif", tif), ("reason", reason)]
+        optional += [(name, _money(name, value)) for name, value in exits.items()]
+        body.update((k, v) for k, v in optional if v is not None)
+        return self._submit(body, id)
+
+    def amend_order(self, symbol: str, order_id: Any, quantity: Optional[int] = None, limit_price: Any = None,
+                    stop_price: Any = None, reason: Optional[str] = None, id: Optional[str] = None) -> SignalHandle:
+        """Changes one of this agent's open orders (issue 19): ``order_id`` as an ``ordered`` outcome gave it;
+        a new ``limit_price``, ``stop_price`` and/or ``quantity`` (the new total, fills included; at least one).
+        Side and type stay. The order changes when the venue confirms (an ``order`` line shows it); the daemon
+        refuses an order that is not this agent's or not open. Returns the handle like ``submit_signal``.
+        """
+        _check_quantity(quantity)
+        if quantity is None and limit_price is None and stop_price is None:
+            raise ValueError("action: amend needs a new limit_price, stop_price or quantity")
+        body: Dict[str, Any] = {"type": "signal", "symbol": symbol, "action": "amend", "order_id": _order_id(order_id)}
+        optional = (("quantity", quantity), ("limit_price", _money("limit_price", limit_price)),
+                    ("stop_price", _money("stop_price", stop_price)), ("reason", reason))
+        body.update((k, v) for k, v in optional if v is not None)
+        return self._submit(body, id)
+
+    def cancel_order(self, symbol: str, order_id: Any, reason: Optional[str] = None, id: Optional[str] = None) -> SignalHandle:
+        """Cancels what is left of one of this agent's open orders (issue 19), named by ``order_id``."""
+        body: Dict[str, Any] = {"type": "signal", "symbol": symbol, "action": "cancel", "order_id": _order_id(order_id)}
+        if reason is not None:
+            body["reason"] = reason
+        return self._submit(body, id)
+
+    def _submit(self, body: Dict[str, Any], id: Optional[str]) -> SignalHandle:
+        """Sends a signal line under ``id`` (generated when None) and returns its handle."""
         signal_id = id if id is not None else f"{self._id_prefix}-{next(self._ids)}"
         if len(signal_id.encode("utf-8")) > 64:
             raise ValueError("id: at most 64 bytes")
-        body: Dict[str, Any] = {"type": "signal", "id": signal_id, "symbol": symbol, "side": side_upper, "confidence": confidence}
-        optional = (("quantity", quantity), ("order_type", order_type), ("limit_price", _money("limit_price", limit_price)),
-                    ("stop_price", _money("stop_price", stop_price)), ("tif", tif), ("reason", reason))
-        body.update((k, v) for k, v in optional if v is not None)
+        body = {"type": body.pop("type"), "id": signal_id, **body}
         handle = SignalHandle(signal_id)
         with self._pending_lock:
             if signal_id in self._pending_acks:

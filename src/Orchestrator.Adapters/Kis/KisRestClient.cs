@@ -426,7 +426,29 @@ public sealed class KisRestClient : IDisposable
     /// tr_id TTTT1004U / VTTT1004U, RVSE_CNCL_DVSN_CD 02, ORD_QTY and OVRS_ORD_UNPR "0").
     /// </summary>
     /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the cancel may or may not have happened.</exception>
-    public Task<KisOrderResult> CancelOverseasOrderAsync(string exchange, string symbol, string orderNumber, CancellationToken cancellationToken)
+    public Task<KisOrderResult> CancelOverseasOrderAsync(string exchange, string symbol, string orderNumber, CancellationToken cancellationToken) =>
+        ReviseOrCancelOverseasAsync(exchange, symbol, orderNumber, "02", "0", "0", cancellationToken);
+
+    /// <summary>
+    /// Revises the open remainder of a US order (<c>/uapi/overseas-stock/v1/trading/order-rvsecncl</c>, the same
+    /// tr_id TTTT1004U / VTTT1004U as a cancel, RVSE_CNCL_DVSN_CD 01) to <paramref name="newQuantity"/> shares
+    /// at <paramref name="newLimitPrice"/> USD (whole cents, ORD_QTY and OVRS_ORD_UNPR). KIS books the revision
+    /// under a new order number (ODNO in the answer) whose inquire-ccnl row names the original in orgn_odno.
+    /// </summary>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable: the revision may or may not have happened.</exception>
+    public Task<KisOrderResult> ReviseOverseasOrderAsync(string exchange, string symbol, string orderNumber, long newQuantity, decimal newLimitPrice, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newQuantity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newLimitPrice);
+        if (decimal.Round(newLimitPrice, 2) != newLimitPrice)
+        {
+            throw new ArgumentOutOfRangeException(nameof(newLimitPrice), newLimitPrice, "US prices go to KIS in whole cents: round it first");
+        }
+
+        return ReviseOrCancelOverseasAsync(exchange, symbol, orderNumber, "01", Text(newQuantity), newLimitPrice.ToString("0.00", CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    private Task<KisOrderResult> ReviseOrCancelOverseasAsync(string exchange, string symbol, string orderNumber, string kind, string quantity, string limitPrice, CancellationToken cancellationToken)
     {
         RequireUsExchange(exchange);
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
@@ -435,9 +457,9 @@ public sealed class KisRestClient : IDisposable
             ("OVRS_EXCG_CD", exchange),
             ("PDNO", symbol),
             ("ORGN_ODNO", orderNumber),
-            ("RVSE_CNCL_DVSN_CD", "02"),
-            ("ORD_QTY", "0"),
-            ("OVRS_ORD_UNPR", "0"),
+            ("RVSE_CNCL_DVSN_CD", kind),
+            ("ORD_QTY", quantity),
+            ("OVRS_ORD_UNPR", limitPrice),
             ("ORD_SVR_DVSN_CD", "0"));
         return SendOrderAsync("uapi/overseas-stock/v1/trading/order-rvsecncl", body, TrId("TTT1004U"), cancellationToken);
     }

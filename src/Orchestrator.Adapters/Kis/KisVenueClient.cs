@@ -244,6 +244,13 @@ public sealed partial class KisVenueClient : IVenueClient
         foreach (KisDailyOrder row in rows)
         {
             _firstSeen.TryAdd(row.OrderNumber, seen);
+            if (!string.IsNullOrEmpty(row.OriginalOrderNumber) && !row.Canceled)
+            {
+                // A row pointing at an original that is not canceled is a revision (a cancel request's row is
+                // canceled from birth): remember it, so it stays an order once canceled — also one an earlier
+                // run made, which this client's own revise answers never told it of.
+                _revisions.TryAdd(row.OrderNumber, 0);
+            }
         }
 
         return rows;

@@ -46,6 +46,9 @@ internal struct AgentEvent
     /// <summary>Position: unrealized P&amp;L at the last price the feed saw.</summary>
     public long UnrealizedRaw;
 
+    /// <summary>Order: the exits its signal asked for (issue 19; none = not a group's entry).</summary>
+    public ProtectiveExits Exits;
+
     /// <summary>Fill: this agent's fill number (from 1).</summary>
     public long FillSeq;
 

@@ -230,6 +230,7 @@ internal sealed class AgentFeed
             Quantity = e.Quantity,
             LimitRaw = e.IntentLimitRaw,
             StopRaw = e.IntentStopRaw,
+            Exits = e.Exits,
             IdLength = -1,
         };
 
@@ -280,6 +281,16 @@ internal sealed class AgentFeed
             case ExecutionType.Expired:
                 status = OrderStatus.Expired;
                 break;
+            case ExecutionType.Replaced:
+                // An amend the venue took (issue 19): the order works on with its new total and prices.
+                order.Quantity = e.ReportQuantity;
+                order.LimitRaw = e.ReportLimitRaw;
+                order.StopRaw = e.ReportStopRaw;
+                status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted;
+                break;
+            case ExecutionType.AmendRejected:
+                status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted; // the order stands as it was
+                break;
             default:
                 status = OrderStatus.Unknown;
                 break;
@@ -313,6 +324,7 @@ internal sealed class AgentFeed
         a.Filled = order.Filled;
         a.PriceRaw = order.LimitRaw;
         a.SecondRaw = order.StopRaw;
+        a.Exits = order.Exits;
         a.Status = status;
         a.Reject = reject;
         a.TsNs = tsNs;
@@ -422,6 +434,9 @@ internal sealed class AgentFeed
         public long Filled;
         public long LimitRaw;
         public long StopRaw;
+
+        /// <summary>The exits the signal asked for (issue 19): the order is then a group's entry.</summary>
+        public ProtectiveExits Exits;
         public int IdLength;
     }
 

@@ -13,6 +13,7 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// {"type":"tick","symbol":"AAPL","ts":1736000000000000000,"price":175.5,"size":100,"bid":175.49,"ask":175.51}
 /// {"type":"bar","symbol":"AAPL","timeframe":"1m","start":..,"open":..,"high":..,"low":..,"close":..,"volume":..}
 /// {"type":"order","order_id":"17","signal_id":"a1","symbol":"AAPL","side":"BUY","order_type":"limit","tif":"day","quantity":10,"filled":0,"limit_price":175.5,"status":"accepted","ts":..}
+/// {"type":"order",..,"limit_price":175.5,"group_role":"entry","take_profit":190,"stop_loss_pct":2.5,"status":"accepted","ts":..}
 /// {"type":"fill","fill_seq":3,"order_id":"17","signal_id":"a1","symbol":"AAPL","side":"BUY","quantity":10,"price":175.5,"commission":0.5,"leaves":0,"ts":..}
 /// {"type":"position","symbol":"AAPL","quantity":10,"avg_price":175.5,"realized_pnl":0,"unrealized_pnl":1.2}
 /// {"type":"account","cash":..,"equity":..,"buying_power":..,"ts":..}
@@ -22,8 +23,8 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// </summary>
 internal static class AgentFeedFormat
 {
-    /// <summary>Upper bound of one line (the longest is an order with a 64-byte id and symbol).</summary>
-    public const int MaxLineBytes = 768;
+    /// <summary>Upper bound of one line (the longest is an order with a 64-byte id and symbol, and a group entry's exits).</summary>
+    public const int MaxLineBytes = 1024;
 
     public static void WriteTick(IBufferWriter<byte> output, in MarketRecord r, byte[] symbol)
     {
@@ -65,6 +66,7 @@ internal static class AgentFeedFormat
                 n = PutNumber(s, n, ",\"filled\":"u8, e.Filled);
                 n = PutFixedPointIfSet(s, n, ",\"limit_price\":"u8, e.PriceRaw);
                 n = PutFixedPointIfSet(s, n, ",\"stop_price\":"u8, e.SecondRaw);
+                n = PutExits(s, n, in e.Exits, e.OrderType);
                 n = PutString(s, n, ",\"status\":\""u8, StatusName(e.Status));
                 if (e.Status == OrderStatus.Rejected)
                 {
@@ -115,6 +117,31 @@ internal static class AgentFeedFormat
         output.Advance(Put(s, n, "}\n"u8));
     }
 
+    /// <summary>
+    /// A group entry's exits (issue 19), only when its signal asked for some: <c>"group_role":"entry"</c>, then
+    /// each exit given, as a price or (<c>_pct</c>, <c>trail_percent</c>) a percent of the entry's fill price.
+    /// A trailing_stop order's own trail is shown without the role (it is the order, not an exit of it).
+    /// </summary>
+    private static int PutExits(Span<byte> s, int n, in ProtectiveExits exits, OrderType type)
+    {
+        if (!exits.Any)
+        {
+            return n;
+        }
+
+        bool entry = type != OrderType.TrailingStop || ((exits.TakeProfitRaw | exits.StopLossRaw) != 0) || ((exits.TakeProfitPpm | exits.StopLossPpm) != 0);
+        n = entry ? Put(s, n, ",\"group_role\":\"entry\""u8) : n;
+        n = PutFixedPointIfSet(s, n, ",\"take_profit\":"u8, exits.TakeProfitRaw);
+        n = PutFixedPointIfSet(s, n, ",\"take_profit_pct\":"u8, PpmAsPercentRaw(exits.TakeProfitPpm));
+        n = PutFixedPointIfSet(s, n, ",\"stop_loss\":"u8, exits.StopLossRaw);
+        n = PutFixedPointIfSet(s, n, ",\"stop_loss_pct\":"u8, PpmAsPercentRaw(exits.StopLossPpm));
+        n = PutFixedPointIfSet(s, n, ",\"trail_price\":"u8, exits.TrailRaw);
+        return PutFixedPointIfSet(s, n, ",\"trail_percent\":"u8, PpmAsPercentRaw(exits.TrailPpm));
+    }
+
+    /// <summary>Millionths of a price as a percent in fixed point (1 % = 10,000 ppm), so it prints as a decimal percent.</summary>
+    private static long PpmAsPercentRaw(int ppm) => ppm * (FixedPoint.Scale / 10_000L);
+
     /// <summary>The order id (after <paramref name="key"/>), the signal's client id or null, the symbol and the side: the start every order and fill line shares.</summary>
     private static int PutOrderId(Span<byte> s, int n, ReadOnlySpan<byte> key, in AgentEvent e, ReadOnlySpan<byte> id, byte[] symbol)
     {
@@ -129,6 +156,7 @@ internal static class AgentFeedFormat
         OrderType.Limit => "limit"u8,
         OrderType.Stop => "stop"u8,
         OrderType.StopLimit => "stop_limit"u8,
+        OrderType.TrailingStop => "trailing_stop"u8,
         _ => "market"u8,
     };
 
@@ -137,6 +165,8 @@ internal static class AgentFeedFormat
         TimeInForce.Gtc => "gtc"u8,
         TimeInForce.Ioc => "ioc"u8,
         TimeInForce.Fok => "fok"u8,
+        TimeInForce.Opg => "opg"u8,
+        TimeInForce.Cls => "cls"u8,
         _ => "day"u8,
     };
 

@@ -20,6 +20,7 @@ internal sealed class LlmSignalRecord
         LimitPrice = limitPrice;
         StopPrice = stopPrice;
         SignalId = result.SignalId;
+        OrderId = proposed.Action == SignalAction.New ? result.ClientOrderId : 0;
         Decision = result.Status switch
         {
             SubmitStatus.Accepted => "accepted",
@@ -43,6 +44,12 @@ internal sealed class LlmSignalRecord
     /// <summary>The engine's id of the signal (0 when refused before the engine).</summary>
     public long SignalId { get; }
 
+    /// <summary>The engine's id of the order a new signal became (from the submit's answer, else its first order update; 0 before), which an amend or cancel names.</summary>
+    public long OrderId { get; private set; }
+
+    /// <summary>Whether the order is still working (an id known, not filled, canceled, rejected or expired).</summary>
+    public bool IsOpen => OrderId != 0 && Order is "open" or "partially filled";
+
     /// <summary>What the engine said when it was submitted.</summary>
     public string Decision { get; }
 
@@ -56,12 +63,18 @@ internal sealed class LlmSignalRecord
 
     public void OnUpdate(in OrderUpdate update)
     {
+        if (OrderId == 0 && Proposed.Action == SignalAction.New)
+        {
+            OrderId = update.ClientOrderId;
+        }
+
         Order = update.ExecType switch
         {
             ExecutionType.Canceled => FilledQuantity > 0 ? "canceled after a partial fill" : "canceled",
             ExecutionType.Rejected => "rejected: " + update.Reject,
             ExecutionType.Expired => "expired",
             ExecutionType.Unknown => "unknown",
+            ExecutionType.Replaced or ExecutionType.AmendRejected => Order, // an amend's outcome; the order works on
             _ => FilledQuantity > 0 ? Order : "open",
         };
     }

@@ -52,6 +52,7 @@ public sealed class LlmStrategy : IStrategy
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly List<LlmSignalRecord> _signals = [];
     private readonly List<LlmFillRecord> _fills = [];
+    private readonly List<LlmSignalRecord> _openOrders = [];
     private LlmSymbolState[] _symbols = [];
     private IStrategyContext? _context;
     private long _lastBarRunEndNs = long.MinValue;
@@ -124,6 +125,9 @@ public sealed class LlmStrategy : IStrategy
 
     internal IReadOnlyList<LlmFillRecord> FillHistory => _fills;
 
+    /// <summary>Its own orders still working (issue 19: the prompt lists them with their ids, so the model can amend or cancel them).</summary>
+    internal IReadOnlyList<LlmSignalRecord> OpenOrders => _openOrders;
+
     public void OnStart(IStrategyContext context)
     {
         _context = context;
@@ -179,6 +183,7 @@ public sealed class LlmStrategy : IStrategy
         if (FindSignal(update.SignalId) is { } record)
         {
             record.OnUpdate(update);
+            TrackOpen(record);
         }
     }
 
@@ -186,7 +191,12 @@ public sealed class LlmStrategy : IStrategy
     {
         decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
         Find(fill.SymbolId)?.OnFill(fill.Side, fill.Quantity, price, FixedPoint.ToDecimal(fill.CommissionRaw));
-        FindSignal(fill.SignalId)?.OnFill(fill);
+        if (FindSignal(fill.SignalId) is { } record)
+        {
+            record.OnFill(fill);
+            TrackOpen(record);
+        }
+
         Keep(_fills, new LlmFillRecord(fill.TsEventNs, Context.SymbolName(fill.SymbolId), fill.Side, fill.Quantity, price, FixedPoint.ToDecimal(fill.CommissionRaw)));
     }
 
@@ -236,7 +246,7 @@ public sealed class LlmStrategy : IStrategy
         }
 
         HashSet<string> names = [.. _symbols.Select(s => s.Symbol)];
-        LlmAnswer answer = LlmSignalParser.Parse(content, names, _options.MaxSignals);
+        LlmAnswer answer = LlmSignalParser.Parse(content, names, _options.MaxSignals, allowActions: true);
         if (answer.DocumentError is not null)
         {
             _metrics?.RecordFailure(_options.AgentName, answer.DocumentErrorKind!, TimeSpan.Zero); // the call was counted by the client; its answer was unusable
@@ -261,6 +271,12 @@ public sealed class LlmStrategy : IStrategy
     {
         IStrategyContext context = Context;
         LlmSymbolState symbol = _symbols.First(s => s.Symbol == proposed.Symbol);
+        if (proposed.Action != SignalAction.New)
+        {
+            SubmitAction(context, symbol, proposed);
+            return;
+        }
+
         decimal lastClose = symbol.LastClose > 0 ? symbol.LastClose : FixedPoint.ToDecimal(context.LastPriceRaw(symbol.SymbolId));
         (OrderType type, decimal limit, decimal stop) = proposed.Order(lastClose);
         var signal = new StrategySignal
@@ -280,6 +296,7 @@ public sealed class LlmStrategy : IStrategy
         Interlocked.Increment(ref _signalsSubmitted);
         var record = new LlmSignalRecord(context.EventTimeNs, proposed, type, limit, stop, result);
         Keep(_signals, record);
+        TrackOpen(record);
         string side = proposed.Side == Side.Buy ? "BUY" : "SELL";
         string order = SignalIntentRules.OrderTypeName(type) + (limit > 0 ? " limit " + limit.ToString(CultureInfo.InvariantCulture) : string.Empty)
             + (stop > 0 ? " stop " + stop.ToString(CultureInfo.InvariantCulture) : string.Empty);
@@ -290,6 +307,31 @@ public sealed class LlmStrategy : IStrategy
         else
         {
             s_logger.Warn("{0}: {1} {2} ({3}) confidence {4}: {5}: {6}", _options.AgentName, proposed.Symbol, side, order, proposed.Confidence, record.Decision, SignalLimits.EscapeUnsafe(proposed.Reason));
+        }
+    }
+
+    /// <summary>
+    /// An amend or cancel of one of its own orders (issue 19): through the strategy API, which the engine checks
+    /// (the order must be this strategy's and open, else NoSuchOrder; an amend that adds risk meets the limits).
+    /// </summary>
+    private void SubmitAction(IStrategyContext context, LlmSymbolState symbol, ProposedSignal proposed)
+    {
+        long limitRaw = FixedPoint.FromDecimal(proposed.LimitPrice ?? 0m);
+        long stopRaw = FixedPoint.FromDecimal(proposed.StopPrice ?? 0m);
+        SubmitResult result = proposed.Action == SignalAction.Cancel
+            ? context.Cancel(symbol.SymbolId, proposed.OrderId)
+            : context.Amend(symbol.SymbolId, proposed.OrderId, proposed.Quantity, limitRaw, stopRaw);
+        Interlocked.Increment(ref _signalsSubmitted);
+        var record = new LlmSignalRecord(context.EventTimeNs, proposed, OrderType.Market, proposed.LimitPrice ?? 0m, proposed.StopPrice ?? 0m, result);
+        Keep(_signals, record);
+        string what = SignalIntentRules.ActionName(proposed.Action) + " of order " + proposed.OrderId.ToString(CultureInfo.InvariantCulture);
+        if (result.IsTaken)
+        {
+            s_logger.Info("{0}: {1} {2}: {3} (signal {4}): {5}", _options.AgentName, proposed.Symbol, what, record.Decision, result.SignalId, SignalLimits.EscapeUnsafe(proposed.Reason));
+        }
+        else
+        {
+            s_logger.Warn("{0}: {1} {2}: {3}: {4}", _options.AgentName, proposed.Symbol, what, record.Decision, SignalLimits.EscapeUnsafe(proposed.Reason));
         }
     }
 
@@ -335,7 +377,29 @@ public sealed class LlmStrategy : IStrategy
             }
         }
 
+        foreach (LlmSignalRecord open in _openOrders)
+        {
+            if (open.SignalId == signalId)
+            {
+                return open;
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>Keeps <paramref name="record"/> among the open orders while its order works (also after it left the signal history).</summary>
+    private void TrackOpen(LlmSignalRecord record)
+    {
+        bool listed = _openOrders.Contains(record);
+        if (record.IsOpen && !listed)
+        {
+            _openOrders.Add(record);
+        }
+        else if (!record.IsOpen && listed)
+        {
+            _openOrders.Remove(record);
+        }
     }
 
     private static void Keep<T>(List<T> list, T item)

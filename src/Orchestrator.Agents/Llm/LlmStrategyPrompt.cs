@@ -21,8 +21,10 @@ namespace Orchestrator.Agents.Llm;
 /// <item><c>account</c>: cash and equity.</item>
 /// <item><c>pnl</c>: per symbol the strategy's own position, average cost, last price, realized and
 /// unrealized P&amp;L (from its own fills), and their totals.</item>
-/// <item><c>recent_fills</c>: its last fills; <c>previous_signals</c>: its last signals, what the engine
-/// decided (accepted, rejected and why, refused) and what became of the order (filled, canceled, …).</item>
+/// <item><c>recent_fills</c>: its last fills; <c>previous_signals</c>: its last signals (and amends and
+/// cancels), what the engine decided (accepted, rejected and why, refused) and what became of the order
+/// (filled, canceled, …); <c>open_orders</c>: its orders still working, each with the <c>order_id</c> an
+/// answer's amend or cancel names (issue 19).</item>
 /// <item><c>symbols</c>: per symbol the bar still forming, then the last <c>bars_in_prompt</c> closed
 /// bars and the indicators over every closed bar it holds (<see cref="LlmPrompt.SymbolContext"/>, the
 /// strategy agent's definition).</item>
@@ -38,7 +40,7 @@ internal static class LlmStrategyPrompt
         LlmStrategyOptions options = strategy.Options;
         IStrategyContext context = strategy.Context;
         IReadOnlyList<LlmSymbolState> symbols = strategy.SymbolStates;
-        string system = LlmPrompt.SystemMessage(options.SystemPrompt, [.. symbols.Select(s => s.Symbol)], options.MaxSignals);
+        string system = LlmPrompt.SystemMessage(options.SystemPrompt, [.. symbols.Select(s => s.Symbol)], options.MaxSignals, allowActions: true);
         var root = new JsonObject
         {
             ["event_time"] = Time(context.EventTimeNs),
@@ -66,6 +68,7 @@ internal static class LlmStrategyPrompt
             ["commission"] = f.Commission,
         })]);
         root["previous_signals"] = new JsonArray([.. strategy.SignalHistory.Select(Signal)]);
+        root["open_orders"] = new JsonArray([.. strategy.OpenOrders.Select(OpenOrder)]);
         var market = new JsonObject();
         TimeSpan barLength = TimeSpan.FromTicks(strategy.Schedule.BarLength.DurationNs / 100);
         foreach (LlmSymbolState symbol in symbols)
@@ -107,9 +110,64 @@ internal static class LlmStrategyPrompt
         return new JsonObject { ["realized"] = realized, ["unrealized"] = unrealized, ["positions"] = positions };
     }
 
+    /// <summary>One of its working orders, by the id an amend or cancel names (issue 19).</summary>
+    private static JsonNode OpenOrder(LlmSignalRecord record)
+    {
+        ProposedSignal p = record.Proposed;
+        var node = new JsonObject
+        {
+            ["order_id"] = record.OrderId,
+            ["symbol"] = p.Symbol,
+            ["side"] = Side(p.Side),
+            ["order_type"] = SignalIntentRules.OrderTypeName(record.OrderType),
+        };
+        if (record.LimitPrice > 0)
+        {
+            node["limit_price"] = record.LimitPrice;
+        }
+
+        if (record.StopPrice > 0)
+        {
+            node["stop_price"] = record.StopPrice;
+        }
+
+        node["filled_quantity"] = record.FilledQuantity;
+        node["status"] = record.Order;
+        return node;
+    }
+
     private static JsonNode Signal(LlmSignalRecord record)
     {
         ProposedSignal p = record.Proposed;
+        if (p.Action != SignalAction.New)
+        {
+            var action = new JsonObject
+            {
+                ["time"] = Time(record.EventTimeNs),
+                ["symbol"] = p.Symbol,
+                ["action"] = SignalIntentRules.ActionName(p.Action),
+                ["order_id"] = p.OrderId,
+            };
+            if (record.LimitPrice > 0)
+            {
+                action["limit_price"] = record.LimitPrice;
+            }
+
+            if (record.StopPrice > 0)
+            {
+                action["stop_price"] = record.StopPrice;
+            }
+
+            if (p.Quantity > 0)
+            {
+                action["quantity"] = p.Quantity;
+            }
+
+            action["reason"] = p.Reason;
+            action["decision"] = record.Decision;
+            return action;
+        }
+
         var node = new JsonObject
         {
             ["time"] = Time(record.EventTimeNs),

@@ -30,11 +30,25 @@ internal static class LlmPrompt
     ];
 
     /// <summary>The system message: <paramref name="userPrompt"/> (or <see cref="BuiltInTask"/>), then <see cref="AnswerFormat"/>.</summary>
-    public static string SystemMessage(string? userPrompt, IReadOnlyList<string> symbols, int maxSignals) =>
-        (string.IsNullOrWhiteSpace(userPrompt) ? BuiltInTask : userPrompt.Trim()) + "\n\n" + AnswerFormat(symbols, maxSignals);
+    public static string SystemMessage(string? userPrompt, IReadOnlyList<string> symbols, int maxSignals, bool allowActions = false) =>
+        (string.IsNullOrWhiteSpace(userPrompt) ? BuiltInTask : userPrompt.Trim()) + "\n\n" + AnswerFormat(symbols, maxSignals, allowActions);
 
-    /// <summary>The answer-format contract <see cref="LlmSignalParser"/> enforces, in words for the model.</summary>
-    public static string AnswerFormat(IReadOnlyList<string> symbols, int maxSignals) => string.Create(CultureInfo.InvariantCulture, $$"""
+    /// <summary>
+    /// The answer-format contract <see cref="LlmSignalParser"/> enforces, in words for the model; with
+    /// <paramref name="allowActions"/> also the amend and cancel of its own open orders (issue 19).
+    /// </summary>
+    public static string AnswerFormat(IReadOnlyList<string> symbols, int maxSignals, bool allowActions = false) =>
+        NewOrderFormat(symbols, maxSignals) + (allowActions ? "\n" + ActionFormat : string.Empty);
+
+    /// <summary>The rule line for amends and cancels: an item that names one of its open orders by id.</summary>
+    private const string ActionFormat = """
+        To change or withdraw one of your own open orders (listed in "open_orders" with its "order_id"), give an item
+        {"symbol":"AAPL","action":"amend","order_id":1234567890123456789,"limit_price":101.5,"reason":"one sentence"}
+        with "action" "amend" (new "limit_price", "stop_price" and/or "quantity", the new total including what is filled; nothing else)
+        or "action" "cancel" (only "symbol", "action", "order_id", "reason"). "order_id" is the number exactly as listed.
+        """;
+
+    private static string NewOrderFormat(IReadOnlyList<string> symbols, int maxSignals) => string.Create(CultureInfo.InvariantCulture, $$"""
         Answer with one JSON object and nothing else (no prose, no code fences), exactly of this form:
         {"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.7,"reason":"one sentence"}]}
         Rules:

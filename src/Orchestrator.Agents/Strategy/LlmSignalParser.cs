@@ -30,6 +30,12 @@ namespace Orchestrator.Agents.Strategy;
 /// <c>trail_percent</c>: not numbers, out of range, both of a pair, on the wrong side of the entry's
 /// price, a <c>trailing_stop</c> without a trail — <see cref="SignalIntentRules.CheckAll"/>). Order types
 /// include <c>"trailing_stop"</c> and times in force <c>"opg"</c> and <c>"cls"</c> (issue 19).
+/// <para>Where the caller allows actions (an LLM strategy, issue 19), an item may instead amend or cancel one
+/// of the caller's own orders: <c>action</c> <c>"amend"</c> or <c>"cancel"</c> with <c>order_id</c> (a whole
+/// JSON number above 0), <c>symbol</c> and <c>reason</c>, and for an amend at least one of
+/// <c>limit_price</c>, <c>stop_price</c>, <c>quantity</c> (<see cref="ActionMembers"/>; no side, confidence,
+/// order type, time in force or exits). At most one item per order id; a new order and an amend of the
+/// same symbol may stand together.</para>
 /// </remarks>
 internal static class LlmSignalParser
 {
@@ -51,7 +57,14 @@ internal static class LlmSignalParser
         MaxDepth = 8,
     };
 
-    public static LlmAnswer Parse(string? content, IReadOnlySet<string> symbols, int maxSignals)
+    /// <summary>The members of an amend or cancel item (issue 19; only where <see cref="Parse"/> allows actions).</summary>
+    public const string ActionMembers = "symbol, action, order_id, reason; for amend also limit_price, stop_price, quantity";
+
+    /// <param name="content">The model's answer.</param>
+    /// <param name="symbols">The symbols asked about (exact).</param>
+    /// <param name="maxSignals">Most items taken.</param>
+    /// <param name="allowActions">Whether items may amend or cancel the caller's own orders (<c>action</c>, <c>order_id</c>); otherwise those members are unknown.</param>
+    public static LlmAnswer Parse(string? content, IReadOnlySet<string> symbols, int maxSignals, bool allowActions = false)
     {
         if (string.IsNullOrWhiteSpace(content))
         {
@@ -111,10 +124,14 @@ internal static class LlmSignalParser
             int index = 0;
             foreach (JsonElement item in signals.EnumerateArray())
             {
-                string? problem = TryRead(item, symbols, out ProposedSignal? signal);
-                if (problem is null && !seen.Add(signal!.Symbol))
+                string? problem = TryRead(item, symbols, allowActions, out ProposedSignal? signal);
+                if (problem is null && signal!.Action == SignalAction.New && !seen.Add(signal.Symbol))
                 {
                     problem = "symbol: " + signal.Symbol + " was already given by an earlier signal";
+                }
+                else if (problem is null && signal!.Action != SignalAction.New && !seen.Add("order " + signal.OrderId.ToString(CultureInfo.InvariantCulture)))
+                {
+                    problem = "order_id: " + signal.OrderId.ToString(CultureInfo.InvariantCulture) + " was already named by an earlier signal";
                 }
 
                 if (problem is null)
@@ -133,7 +150,7 @@ internal static class LlmSignalParser
         }
     }
 
-    private static string? TryRead(JsonElement item, IReadOnlySet<string> symbols, out ProposedSignal? signal)
+    private static string? TryRead(JsonElement item, IReadOnlySet<string> symbols, bool allowActions, out ProposedSignal? signal)
     {
         signal = null;
         if (item.ValueKind != JsonValueKind.Object)
@@ -143,8 +160,10 @@ internal static class LlmSignalParser
 
         JsonElement symbol = default, side = default, confidence = default, reason = default;
         JsonElement orderType = default, limitPrice = default, stopPrice = default, tif = default, quantity = default;
+        JsonElement action = default, orderId = default;
         bool hasSymbol = false, hasSide = false, hasConfidence = false, hasReason = false;
         bool hasOrderType = false, hasLimit = false, hasStop = false, hasTif = false, hasQuantity = false;
+        bool hasAction = false, hasOrderId = false;
         var exits = new JsonElement?[s_exitMembers.Length];
         foreach (JsonProperty property in item.EnumerateObject())
         {
@@ -199,8 +218,16 @@ internal static class LlmSignalParser
                     has = ref hasQuantity;
                     quantity = property.Value;
                     break;
+                case "action" when allowActions:
+                    has = ref hasAction;
+                    action = property.Value;
+                    break;
+                case "order_id" when allowActions:
+                    has = ref hasOrderId;
+                    orderId = property.Value;
+                    break;
                 default:
-                    return "unknown member \"" + Clip(property.Name, 40) + "\" (only symbol, side, confidence, reason; " + IntentMembers + ")";
+                    return "unknown member \"" + Clip(property.Name, 40) + "\" (only symbol, side, confidence, reason; " + IntentMembers + (allowActions ? "; action, order_id" : string.Empty) + ")";
             }
 
             if (has)
@@ -211,9 +238,26 @@ internal static class LlmSignalParser
             has = true;
         }
 
-        if (!hasSymbol || !hasSide || !hasConfidence || !hasReason)
+        SignalAction parsedAction = SignalAction.New;
+        if (hasAction && (action.ValueKind != JsonValueKind.String || !SignalIntentRules.TryParseAction(action.GetString(), out parsedAction)
+            || SignalIntentRules.ActionName(parsedAction) != action.GetString()))
+        {
+            return SignalIntentRules.ActionInvalidMessage + " (lower case), was " + Shown(action);
+        }
+
+        if (parsedAction == SignalAction.New && (!hasSymbol || !hasSide || !hasConfidence || !hasReason))
         {
             return "symbol, side, confidence and reason are all required";
+        }
+
+        if (parsedAction != SignalAction.New && (!hasSymbol || !hasReason || !hasOrderId))
+        {
+            return "symbol, order_id and reason are all required for action " + SignalIntentRules.ActionName(parsedAction);
+        }
+
+        if (parsedAction != SignalAction.New && (hasSide || hasConfidence || hasOrderType || hasTif || Array.Exists(exits, e => e is not null)))
+        {
+            return "action " + SignalIntentRules.ActionName(parsedAction) + " takes only " + ActionMembers;
         }
 
         if (symbol.ValueKind != JsonValueKind.String)
@@ -225,6 +269,11 @@ internal static class LlmSignalParser
         if (!symbols.Contains(symbolText))
         {
             return "symbol: \"" + Clip(symbolText, 20) + "\" is not one of the symbols asked about";
+        }
+
+        if (parsedAction != SignalAction.New || hasOrderId)
+        {
+            return ReadAction(parsedAction, symbolText, hasOrderId ? orderId : null, reason, hasLimit ? limitPrice : null, hasStop ? stopPrice : null, hasQuantity ? quantity : null, out signal);
         }
 
         Side parsedSide = side.ValueKind != JsonValueKind.String ? Side.None : side.GetString() switch
@@ -248,27 +297,12 @@ internal static class LlmSignalParser
             return "confidence: " + Clip(confidence.GetRawText(), 30) + " is not in [0, 1]";
         }
 
-        if (reason.ValueKind != JsonValueKind.String)
+        if (ReadReason(reason) is { } reasonProblem)
         {
-            return "reason: must be a string, was " + Describe(reason.ValueKind);
+            return reasonProblem;
         }
 
         string reasonText = reason.GetString()!;
-        if (string.IsNullOrWhiteSpace(reasonText))
-        {
-            return "reason: must not be empty";
-        }
-
-        if (reasonText.Length > MaxReasonLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"reason: {reasonText.Length} characters, more than {MaxReasonLength}");
-        }
-
-        if (reasonText.Any(char.IsControl))
-        {
-            return "reason: must be one line without control characters";
-        }
-
         var proposed = new ProposedSignal(symbolText, parsedSide, confidenceValue, reasonText);
         string? intentProblem = ReadIntent(
             hasOrderType ? orderType : null, hasLimit ? limitPrice : null, hasStop ? stopPrice : null, hasTif ? tif : null, hasQuantity ? quantity : null, ref proposed);
@@ -284,6 +318,58 @@ internal static class LlmSignalParser
         }
 
         signal = proposed;
+        return null;
+    }
+
+    /// <summary>
+    /// An amend or cancel of the caller's own order <c>order_id</c> (a whole JSON number above 0): amend's new
+    /// limit_price, stop_price and quantity as a new order's, checked by <see cref="SignalIntentRules.CheckAll"/>
+    /// (an amend changes something; a cancel takes no figures; an order_id only with one of them).
+    /// </summary>
+    private static string? ReadAction(SignalAction action, string symbol, JsonElement? orderId, JsonElement reason, JsonElement? limitPrice, JsonElement? stopPrice, JsonElement? quantity, out ProposedSignal? signal)
+    {
+        signal = null;
+        long target = 0;
+        if (orderId is { } idElement && (idElement.ValueKind != JsonValueKind.Number || !SignalIntentRules.TryParseOrderId(idElement.GetRawText(), out target)))
+        {
+            return SignalIntentRules.OrderIdInvalidMessage + ", was " + Shown(idElement);
+        }
+
+        if (ReadReason(reason) is { } reasonProblem)
+        {
+            return reasonProblem;
+        }
+
+        if (ReadPrice(limitPrice, "limit_price", out decimal? limit) is { } limitProblem)
+        {
+            return limitProblem;
+        }
+
+        if (ReadPrice(stopPrice, "stop_price", out decimal? stop) is { } stopProblem)
+        {
+            return stopProblem;
+        }
+
+        if (ReadQuantity(quantity, out long cap) is { } quantityProblem)
+        {
+            return quantityProblem;
+        }
+
+        var intent = new SignalIntent
+        {
+            Action = action,
+            TargetOrderId = target,
+            LimitRaw = FixedPoint.FromDecimal(limit ?? 0m),
+            StopRaw = FixedPoint.FromDecimal(stop ?? 0m),
+            Quantity = cap,
+        };
+        SignalIntentProblem problem = SignalIntentRules.CheckAll(false, Side.None, in intent);
+        if (problem != SignalIntentProblem.None)
+        {
+            return SignalIntentRules.Message(problem);
+        }
+
+        signal = new ProposedSignal(symbol, Side.None, 0m, reason.GetString()!) { Action = action, OrderId = target, LimitPrice = limit, StopPrice = stop, Quantity = cap };
         return null;
     }
 
@@ -330,15 +416,9 @@ internal static class LlmSignalParser
             }
         }
 
-        long cap = 0;
-        if (quantity is { } quantityElement)
+        if (ReadQuantity(quantity, out long cap) is { } quantityProblem)
         {
-            if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.IsValidQuantity(wanted))
-            {
-                return SignalIntentRules.QuantityInvalidMessage + ", was " + Shown(quantityElement);
-            }
-
-            cap = (long)wanted;
+            return quantityProblem;
         }
 
         signal = signal with { OrderType = type, LimitPrice = limit, StopPrice = stop, Tif = timeInForce, Quantity = cap };
@@ -386,6 +466,46 @@ internal static class LlmSignalParser
 
         signal = signal with { Exits = exits };
         return null;
+    }
+
+    /// <summary>The optional quantity (0 when not given): a whole JSON number from 1 to 1,000,000,000.</summary>
+    private static string? ReadQuantity(JsonElement? quantity, out long cap)
+    {
+        cap = 0;
+        if (quantity is not { } quantityElement)
+        {
+            return null;
+        }
+
+        if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.IsValidQuantity(wanted))
+        {
+            return SignalIntentRules.QuantityInvalidMessage + ", was " + Shown(quantityElement);
+        }
+
+        cap = (long)wanted;
+        return null;
+    }
+
+    /// <summary>The reason's problem: not a string, empty, too long, or not one line; null when fine.</summary>
+    private static string? ReadReason(JsonElement reason)
+    {
+        if (reason.ValueKind != JsonValueKind.String)
+        {
+            return "reason: must be a string, was " + Describe(reason.ValueKind);
+        }
+
+        string reasonText = reason.GetString()!;
+        if (string.IsNullOrWhiteSpace(reasonText))
+        {
+            return "reason: must not be empty";
+        }
+
+        if (reasonText.Length > MaxReasonLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"reason: {reasonText.Length} characters, more than {MaxReasonLength}");
+        }
+
+        return reasonText.Any(char.IsControl) ? "reason: must be one line without control characters" : null;
     }
 
     private static string? ReadPrice(JsonElement? element, string name, out decimal? price)

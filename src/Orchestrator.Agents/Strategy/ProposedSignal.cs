@@ -35,6 +35,16 @@ public sealed record ProposedSignal(string Symbol, Side Side, decimal Confidence
     public ProposedExits Exits { get; init; } = ProposedExits.None;
 
     /// <summary>
+    /// <c>action</c> (issue 19): a new order (default), or an amend or cancel of the proposer's own open order
+    /// <see cref="OrderId"/> — then <see cref="Side"/> is None, and an amend's new figures are
+    /// <see cref="LimitPrice"/>, <see cref="StopPrice"/> and <see cref="Quantity"/> (the new total).
+    /// </summary>
+    public SignalAction Action { get; init; }
+
+    /// <summary><c>order_id</c>: the engine's id of the order an amend or cancel names; 0 for a new order.</summary>
+    public long OrderId { get; init; }
+
+    /// <summary>
     /// The order this signal asks for: the type and prices given (an order type alone decides; without
     /// one the prices decide, as <see cref="SignalIntentRules.Resolve"/> says), or — with neither — a
     /// limit order at <paramref name="lastClose"/> (a market order while no close is known, 0).

@@ -36,6 +36,29 @@ public sealed class AlpacaAmendTests : AlpacaSimulatorFixture
     }
 
     [Fact]
+    public async Task Amend_WhoseAnswerWasLost_FollowsReplacedBy_AndIsReplacedOnce()
+    {
+        await using var rig = new VenueAmendRig(NewClient(), Symbols);
+        rig.Gateway.Start();
+        rig.Send(OrderCommandKind.SubmitOrder, 1, Side.Buy, OrderType.Limit, 10, P95);
+        await rig.WaitFor(1, ExecutionType.Accepted);
+        Assert.True(rig.Log.TryGet(1, out string original));
+        Simulator.LoseReplaceAnswers = 1; // Alpaca replaces the order, the answer never arrives
+
+        rig.Send(OrderCommandKind.AmendOrder, 1, Side.Buy, OrderType.Limit, 12, P96);
+        await rig.WaitFor(1, ExecutionType.Replaced);
+        Assert.DoesNotContain(rig.Reports.For(1), r => r.ExecType == ExecutionType.AmendRejected); // the re-send found the amend done
+        Assert.True(Simulator.ReplaceRequests >= 2); // the lost one and the re-send
+        Assert.True(rig.Log.TryGet(1, out string replacement));
+        Assert.NotEqual(original, replacement);
+        Assert.Equal(2, Simulator.OrderCount); // the original (replaced) and one replacement: never replaced twice
+
+        await Simulator.SetPrice("AAPL", 95.5m); // through the new limit: the replacement fills as the engine's order
+        await rig.WaitFor(1, ExecutionType.Fill);
+        Assert.Equal(12, rig.Reports.For(1).Where(r => r.ExecType is ExecutionType.Fill or ExecutionType.PartialFill).Sum(r => r.FillQuantity));
+    }
+
+    [Fact]
     public async Task Amend_AlpacaRefuses_IsAmendRejected_AndTheOrderStands()
     {
         await using var rig = new VenueAmendRig(NewClient(), Symbols);

@@ -168,6 +168,86 @@ public sealed class LlmStrategyTests
     }
 
     [Fact]
+    public async Task TheModel_SeesItsOpenOrdersWithIds_AndAmendsAndCancelsThem_AnotherSourcesOrderIsNotItsToTouch()
+    {
+        await using FakeModelServer server = await FakeModelServer.StartAsync();
+        server.EnqueueText(Answer(
+            """{"symbol":"AAPL","side":"BUY","confidence":0.8,"reason":"dip","limit_price":95,"quantity":5}""",
+            """{"symbol":"MSFT","side":"BUY","confidence":0.8,"reason":"dip","limit_price":94,"quantity":4}"""));
+        LlmStrategy strategy = NewStrategy(server, LlmSchedule.OnBarClose(Timeframe.OneMinute));
+        var other = new SubmittingStrategy();
+        string[] symbols = ["AAPL", "MSFT"];
+        var engine = new TradingEngine(
+            StrategyTestRig.Options(symbols, new StrategyRegistration("llm_a", strategy, symbols), new StrategyRegistration("other", other, symbols)),
+            Orchestrator.Engine.Audit.NullAuditWriter.Instance);
+        long sequence = 0;
+        await Task.Run(() =>
+        {
+            Process(engine, ref sequence, Trade(0, T0, 100m));
+            Process(engine, ref sequence, Trade(1, T0, 100m));
+            Process(engine, ref sequence, Trade(0, T0 + Minute, 100m)); // the first call: two resting buys
+        });
+
+        long aapl = StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.SymbolId == 0).ClientOrderId;
+        long msft = StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.SymbolId == 1).ClientOrderId;
+        long foreign = StrategyTestRig.OrdersOf(engine, "other").Single().ClientOrderId;
+        server.EnqueueText(Answer(
+            "{\"symbol\":\"AAPL\",\"action\":\"amend\",\"order_id\":" + aapl + ",\"limit_price\":96,\"reason\":\"chase\"}",
+            "{\"symbol\":\"MSFT\",\"action\":\"cancel\",\"order_id\":" + msft + ",\"reason\":\"stale\"}",
+            "{\"symbol\":\"AAPL\",\"action\":\"cancel\",\"order_id\":" + foreign + ",\"reason\":\"not mine\"}"));
+        await Task.Run(() => Process(engine, ref sequence, Trade(0, T0 + (2 * Minute), 100m))); // the second call
+
+        JsonArray open = Context(server.Requests[1])["open_orders"]!.AsArray();
+        Assert.Equal(new[] { aapl, msft }.Order(), open.Select(o => o!["order_id"]!.GetValue<long>()).Order()); // its own two, not the other source's
+        Assert.Contains("\"action\":\"amend\"", server.Requests[1].MessagesText, StringComparison.Ordinal); // the format tells how
+        OrderRecord amended = StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.ClientOrderId == aapl);
+        Assert.Equal((true, FixedPoint.FromDecimal(96m)), (amended.AmendPending, amended.AmendLimitRaw)); // sent to the venue; it changes on Replaced
+        Assert.True(StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.ClientOrderId == msft).CancelPending);
+        OrderRecord untouched = StrategyTestRig.OrdersOf(engine, "other").Single();
+        Assert.False(untouched.CancelPending);
+        Assert.Equal(5, strategy.SignalsSubmitted);
+        Assert.False(strategy.FailureCounts.ContainsKey(StrategyFailureKinds.InvalidSignal));
+    }
+
+    /// <summary>Another source's strategy: one resting buy of AAPL on its first tick.</summary>
+    private sealed class SubmittingStrategy : IStrategy
+    {
+        private IStrategyContext? _context;
+        private bool _sent;
+
+        public StrategyThreading Threading => StrategyThreading.FastPath;
+
+        public IReadOnlyList<Timeframe> Timeframes => [];
+
+        public void OnStart(IStrategyContext context) => _context = context;
+
+        public void OnTick(in Tick tick)
+        {
+            if (!_sent && tick.SymbolId == 0)
+            {
+                _sent = true;
+                _context!.Submit(new StrategySignal { SymbolId = 0, Side = Side.Buy, Quantity = 3, OrderType = OrderType.Limit, LimitPriceRaw = FixedPoint.FromDecimal(97m), Reason = "other" });
+            }
+        }
+
+        public void OnBar(in Orchestrator.Strategies.Bar bar)
+        {
+        }
+
+        public void OnFill(in Fill fill)
+        {
+        }
+
+        public void OnOrderUpdate(in OrderUpdate update)
+        {
+        }
+
+        public void OnTimer(long eventTimeNs)
+        {
+        }
+    }
+
+    [Fact]
     public async Task AJournalReplay_RebuildsTheStrategy_WithoutCallingTheModel()
     {
         string journal = Directory.CreateTempSubdirectory("orc-llm-replay-").FullName;
