@@ -4,6 +4,7 @@ using Orchestrator.Adapters.Alpaca;
 using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.State;
@@ -34,12 +35,7 @@ public sealed partial class TradingSession
 
     /// <summary>The symbols of <paramref name="options"/> that <paramref name="venue"/> trades: by each instrument's venue (configured, else the default venue).</summary>
     internal static IReadOnlyList<string> RoutedSymbols(EngineOptions options, string venue) =>
-        [.. options.Symbols.Where(s => InstrumentOf(options, s).Venue == venue)];
-
-    private static InstrumentInfo InstrumentOf(EngineOptions options, string symbol) =>
-        options.Instruments is not null && options.Instruments.TryGetValue(symbol, out InstrumentInfo? info)
-            ? info
-            : InstrumentInfo.Default(symbol) with { Venue = options.DefaultVenue };
+        [.. options.Symbols.Where(s => ConfigLoader.InstrumentOf(options, s).Venue == venue)];
 
     /// <summary>
     /// Connects and authenticates every venue (wrong keys fail the start before anything runs) and returns
@@ -94,7 +90,7 @@ public sealed partial class TradingSession
             return "KRW";
         }
 
-        return symbols.Count > 0 ? InstrumentOf(options, symbols[0]).Currency : options.BaseCurrency;
+        return symbols.Count > 0 ? ConfigLoader.InstrumentOf(options, symbols[0]).Currency : options.BaseCurrency;
     }
 
     /// <summary>
