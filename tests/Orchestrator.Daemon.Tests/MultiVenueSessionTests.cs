@@ -1,6 +1,8 @@
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Hosting;
+using Orchestrator.Daemon.Metrics;
+using Orchestrator.Daemon.Tests.Metrics;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
@@ -177,6 +179,18 @@ public sealed class MultiVenueSessionTests
             Assert.True(kisGateway.OrdersInDoubt > 0, "KIS's order was still in doubt while Alpaca's filled");
             Assert.Equal(0, alpacaGateway.UnknownOrders);
             Assert.Equal(0, Position(session, Krx));
+
+            // Health and metrics per venue: each venue its own entry and series, KIS's retries not Alpaca's.
+            Assert.Equal(["broker:kis", "broker:alpaca"], SessionHealth.CheckNow(session).Components.Select(c => c.Name).Where(n => n.StartsWith("broker", StringComparison.Ordinal)));
+            using (var metrics = new OrchestratorMetrics(session))
+            using (var exporter = new PrometheusExporter(metrics.Meters))
+            {
+                PrometheusText text = PrometheusText.Parse(exporter.Scrape());
+                Assert.True(text.Value("orchestrator_broker_retries_total", ("venue", "kis")) > 0);
+                Assert.Equal(0, text.Value("orchestrator_broker_retries_total", ("venue", "alpaca")));
+                Assert.Equal(1, text.Value("orchestrator_broker_orders_received_total", ("venue", "alpaca")));
+                Assert.False(text.Has("orchestrator_broker_orders_received_total", ("venue", "paper")));
+            }
 
             kis.Fault = HttpFault.None; // KIS's records never show the order: after the grace it was never placed
             await AssertEachVenueAgreesAsync(session, kis, alpaca);
