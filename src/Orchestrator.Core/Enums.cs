@@ -214,4 +214,7 @@ public enum RejectReason : byte
     /// still did not show after the grace — it never reached the venue (the order groups place such an exit again, once).
     /// </summary>
     NeverPlaced,
+
+    /// <summary>No venue trades the symbol (daemon.yaml <c>routing:</c> leaves it to none): it can be watched, not traded.</summary>
+    NoVenue,
 }

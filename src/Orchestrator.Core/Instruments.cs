@@ -16,7 +16,10 @@ public sealed record InstrumentInfo
     /// <summary>ISO 4217 code of the currency the instrument trades in.</summary>
     public required string Currency { get; init; }
 
-    /// <summary>Name of the venue that trades it ("paper", "kis", "alpaca").</summary>
+    /// <summary>The <see cref="Venue"/> of an instrument no venue trades (routed to none): risk refuses its orders with <see cref="RejectReason.NoVenue"/>.</summary>
+    public const string NoVenue = "none";
+
+    /// <summary>Name of the venue that trades it ("paper", "kis", "alpaca"), or <see cref="NoVenue"/>.</summary>
     public string Venue { get; init; } = "paper";
 
     /// <summary>What the venue holds natively for this instrument; the engine emulates the rest.</summary>

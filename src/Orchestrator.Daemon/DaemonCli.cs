@@ -120,7 +120,7 @@ public static class DaemonCli
 
     private static string Describe(string configDir, DaemonConfig config) =>
         $"configuration OK: {(config.FilesRead.Count == 0 ? "no files in '" + configDir + "', embedded defaults" : string.Join(", ", config.FilesRead))}; "
-        + $"broker {config.Broker.Adapter}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
+        + $"broker {string.Join(" + ", ConfigLoader.TradedVenues(config.Engine))}, mode {config.Account.TradingMode}, {config.Engine.Symbols.Count} symbols ({string.Join(", ", config.Engine.Symbols)}), "
         + $"sizing {config.Engine.Sizing.Method}, max daily loss {config.Engine.Risk.MaxDailyLossFraction:P1}";
 
     private sealed record RunArguments(string ConfigDir, string? Duration, string? Report, ulong Seed, double TicksPerSecond, string LogDir, string WaitStrategy, string? DataFile, double RecordedSpeed, bool LeaveOpenOrders, int? HttpPort, string? Journal, string JournalFsync, string SnapshotInterval, bool Headless = false, string? StatusInterval = null, bool McpStdio = false, int? McpPort = null, int? GatewayPort = null);
@@ -382,6 +382,10 @@ public static class DaemonCli
             alerts.Start();
             using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs, config.Daemon.Alerts.PauseTrading);
             interventions.Attach(session.VenueGateway, session.Links, session.Reconciler);
+            foreach (SessionVenue other in session.Venues.Skip(1))
+            {
+                interventions.Attach(other.Gateway, [], other.Reconciler); // several venues: each one's incidents and reconciliation (the links are attached once, above)
+            }
             if (agents is not null)
             {
                 interventions.Attach(agents.Health);
@@ -648,16 +652,23 @@ public static class DaemonCli
                 MinimumCommissionRaw = FixedPoint.FromDecimal(config.Broker.PaperMinimumCommission),
             },
             FeedTicksPerSecond = ticksPerSecond,
-            Venue = BuildVenue(config),
+            Venues = BuildVenues(config),
         };
     }
 
-    /// <summary>The real broker the configuration selects, or null for paper.</summary>
-    internal static VenueSettings? BuildVenue(DaemonConfig config)
+    /// <summary>The real venues the configuration trades through (by its routing: ConfigLoader.TradedVenues); empty for paper.</summary>
+    internal static IReadOnlyList<VenueSettings> BuildVenues(DaemonConfig config) =>
+        [.. ConfigLoader.TradedVenues(config.Engine).Select(venue => BuildVenue(config, venue)).OfType<VenueSettings>()];
+
+    /// <summary>The broker broker_config.yaml's <c>adapter</c> selects, or null for paper.</summary>
+    internal static VenueSettings? BuildVenue(DaemonConfig config) => BuildVenue(config, config.Broker.Adapter);
+
+    /// <summary>The real broker <paramref name="adapter"/> as the configuration describes it, or null for paper.</summary>
+    internal static VenueSettings? BuildVenue(DaemonConfig config, string adapter)
     {
         BrokerConfig broker = config.Broker;
         CredentialsConfig credentials = config.Credentials;
-        switch (broker.Adapter)
+        switch (adapter)
         {
             case "kis":
                 {

@@ -430,7 +430,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         return dir;
     }
 
-    private static void CopyEdited(string sourceDir, string targetDir, string file, params (string Pattern, string Replacement)[] edits)
+    internal static void CopyEdited(string sourceDir, string targetDir, string file, params (string Pattern, string Replacement)[] edits)
     {
         string text = File.ReadAllText(Path.Combine(sourceDir, file));
         foreach ((string pattern, string replacement) in edits)
@@ -442,7 +442,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(targetDir, file), text);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orchestrator.LowLatency.sln")))

@@ -12,16 +12,29 @@ public sealed class InstrumentConfigTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string daemonYaml)
+    private (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string daemonYaml, string account = "")
     {
         File.WriteAllText(Path.Combine(_dir, ConfigLoader.DaemonFile), daemonYaml);
-        File.WriteAllText(Path.Combine(_dir, ConfigLoader.AccountFile), "base_currency: USD\nstarting_cash: 100000\nwatch_list: [AAPL, MSFT, \"005930\"]\n");
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.AccountFile), "base_currency: USD\nstarting_cash: 100000\nwatch_list: [AAPL, MSFT, \"005930\"]\n" + account);
         return ConfigLoader.Load(_dir, _ => null);
     }
+
+    /// <summary>
+    /// Symbols on KIS and Alpaca trade through both in one process (routing: an instrument's venue is where its
+    /// orders go): the broker is a real one, and each venue has its credentials.
+    /// </summary>
+    private void BothVenuesReachable()
+    {
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.BrokerFile), "adapter: kis\nmarket_data: synthetic\nkis:\n  rest_url: http://127.0.0.1:18080/\n");
+        File.WriteAllText(Path.Combine(_dir, ConfigLoader.CredentialsFile), "alpaca:\n  key_id: test-key-id\n  secret_key: test-secret-key\n");
+    }
+
+    private const string KisAccount = "TRADING_MODE: VIRTUAL\nVIRTUAL_APP_KEY: k\nVIRTUAL_APP_SECRET: s\nVIRTUAL_CANO: \"50000000\"\nVIRTUAL_ACNT_PRDT_CD: \"01\"\n";
 
     [Fact]
     public void InstrumentsAndFxRates_AreCarriedIntoTheEngine_WithCashPerCurrency()
     {
+        BothVenuesReachable();
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""
             account:
               fx_rates: { KRW: 0.00075 }
@@ -29,7 +42,7 @@ public sealed class InstrumentConfigTests : IDisposable
             instruments:
               "005930": { exchange: XKRX, venue: kis, shortable: false }
               aapl: { exchange: XNAS, currency: USD, venue: alpaca, borrow: 500 }
-            """);
+            """, KisAccount);
 
         Assert.Empty(errors);
         Assert.Equal("USD", config!.Engine.BaseCurrency);

@@ -19,10 +19,10 @@ namespace Orchestrator.Daemon.Tests;
 /// </summary>
 public sealed class VenueSessionTests
 {
-    private const string KisAccount = "50000000";
+    internal const string KisAccount = "50000000";
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
 
-    private sealed class ListAuditWriter : IAuditWriter
+    internal sealed class ListAuditWriter : IAuditWriter
     {
         public ConcurrentQueue<string> Lines { get; } = new();
 
@@ -53,7 +53,7 @@ public sealed class VenueSessionTests
         };
     }
 
-    private static VenueSettings Kis(KisSimulator simulator, bool notices, string appSecret = KisSimulator.AppSecret) => new()
+    internal static VenueSettings Kis(KisSimulator simulator, bool notices, string appSecret = KisSimulator.AppSecret) => new()
     {
         Adapter = "kis",
         Kis = new KisCredentials(KisSimulator.AppKey, appSecret, KisAccount, "01", realAccount: false),
@@ -63,7 +63,7 @@ public sealed class VenueSessionTests
         KisLimits = new KisLimits { RequestsPerSecond = 1_000, TokenRequestsPerSecond = 1_000 }, // the simulator is not KIS: no need to wait
     };
 
-    private static VenueSettings Alpaca(AlpacaSimulator simulator, string secret = AlpacaSimulator.SecretKey) => new()
+    internal static VenueSettings Alpaca(AlpacaSimulator simulator, string secret = AlpacaSimulator.SecretKey) => new()
     {
         Adapter = "alpaca",
         Alpaca = new AlpacaCredentials(AlpacaSimulator.KeyId, secret),
@@ -96,7 +96,7 @@ public sealed class VenueSessionTests
     }
 
     /// <summary>A KIS simulator streaming fast; with <paramref name="answersLost"/>, every third order is booked and then answered with a 500.</summary>
-    private static async Task<KisSimulator> StartKisAsync(bool answersLost)
+    internal static async Task<KisSimulator> StartKisAsync(bool answersLost)
     {
         KisSimulator simulator = await KisSimulator.StartAsync();
         simulator.FrameInterval = TimeSpan.FromMilliseconds(5);
@@ -122,7 +122,7 @@ public sealed class VenueSessionTests
     }
 
     /// <summary>Orders the venue holds = the engine's orders it did not refuse: none booked twice.</summary>
-    private static long OrdersNotRefused(TradingEngine engine) => engine.Counters.OrdersSubmitted - engine.Counters.OrdersFinished(OrderStatus.Rejected);
+    internal static long OrdersNotRefused(TradingEngine engine) => engine.Counters.OrdersSubmitted - engine.Counters.OrdersFinished(OrderStatus.Rejected);
 
     [Theory]
     [InlineData(false, false)]

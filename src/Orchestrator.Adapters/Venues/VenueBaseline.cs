@@ -14,12 +14,16 @@ public static class VenueBaseline
 {
     public const string FileName = "venue-baseline.json";
 
+    /// <summary>The baseline file of <paramref name="venue"/> when a process trades through several venues (one file each): <c>venue-baseline.&lt;venue&gt;.json</c>.</summary>
+    public static string FileNameOf(string venue) => "venue-baseline." + venue + ".json";
+
     /// <summary>
     /// The baseline kept in <paramref name="directory"/>, or — when there is none yet — <paramref name="holdings"/>'s
-    /// positions, saved there. <paramref name="directory"/> null (no journal): the holdings, not saved.
+    /// positions, saved there. <paramref name="directory"/> null (no journal): the holdings, not saved. The file is
+    /// <paramref name="fileName"/>: <see cref="FileName"/>, or <see cref="FileNameOf"/> with several venues.
     /// </summary>
     /// <exception cref="InvalidDataException">The file exists but is unreadable (names the file and why).</exception>
-    public static IReadOnlyDictionary<string, decimal> LoadOrCreate(string? directory, string venue, VenueHoldings holdings)
+    public static IReadOnlyDictionary<string, decimal> LoadOrCreate(string? directory, string venue, VenueHoldings holdings, string fileName = FileName)
     {
         ArgumentNullException.ThrowIfNull(holdings);
         var positions = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -36,7 +40,7 @@ public static class VenueBaseline
             return positions;
         }
 
-        string path = Path.Combine(directory, FileName);
+        string path = Path.Combine(directory, fileName);
         if (File.Exists(path))
         {
             return Load(path, venue);

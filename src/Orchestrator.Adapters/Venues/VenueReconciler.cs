@@ -96,6 +96,18 @@ public sealed class VenueReconciler : IDisposable
     /// <summary>How often positions are compared while trading (<see cref="StartPeriodicChecks"/>); zero: never.</summary>
     public TimeSpan CheckInterval { get; init; }
 
+    /// <summary>
+    /// The symbols this venue trades, when the process trades through several venues (issue 19): only their
+    /// positions are compared. Null = every symbol of the engine (one venue).
+    /// </summary>
+    public IReadOnlyCollection<string>? Symbols { get; init; }
+
+    /// <summary>
+    /// Whether the venue's cash is the engine's cash figure (the base currency's) and so compared and, when it
+    /// differs, adjusted to. False for a venue whose cash is in another currency (several venues in one process).
+    /// </summary>
+    public bool CompareCash { get; init; } = true;
+
     /// <summary>Pause between two attempts.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -248,6 +260,11 @@ public sealed class VenueReconciler : IDisposable
             for (int id = 0; id < _engine.Symbols.Count; id++)
             {
                 string symbol = _engine.Symbols.GetName(id);
+                if (Symbols is { } mine && !mine.Contains(symbol))
+                {
+                    continue; // another venue's symbol: its own reconciler compares it
+                }
+
                 long engine = _copy.Quantity[id];
                 decimal venue = holdings.PositionOf(symbol) - _baseline.GetValueOrDefault(symbol);
                 if (engine == venue)
@@ -265,7 +282,8 @@ public sealed class VenueReconciler : IDisposable
                 }
             }
 
-            result = new ReconciliationResult(true, differences, pending, holdings.Cash, FixedPoint.ToDecimal(_copy.CashRaw), _gateway.RecoveredFillReports - fillsBefore);
+            decimal engineCash = FixedPoint.ToDecimal(_copy.CashRaw);
+            result = new ReconciliationResult(true, differences, pending, CompareCash ? holdings.Cash : engineCash, engineCash, _gateway.RecoveredFillReports - fillsBefore);
             if (differences.Count == 0)
             {
                 break;
@@ -354,7 +372,8 @@ public sealed class VenueReconciler : IDisposable
             _engine.PublishCommand(CommandKind.AdjustCash, FixedPoint.FromDecimal(result.VenueCash) - FixedPoint.FromDecimal(result.EngineCash), _eventTimeNs());
         }
 
-        string cash = result.Pending.Count > 0 ? "cash compared once they settle"
+        string cash = !CompareCash ? "cash not compared (this venue's cash is not the engine's base-currency figure)"
+            : result.Pending.Count > 0 ? "cash compared once they settle"
             : result.VenueCash == result.EngineCash
             ? string.Create(CultureInfo.InvariantCulture, $"cash {result.VenueCash:0.##} matches")
             : string.Create(CultureInfo.InvariantCulture, $"cash set to the venue's {result.VenueCash:0.##} (engine had {result.EngineCash:0.##}: fees or interest the fill reports did not carry)");

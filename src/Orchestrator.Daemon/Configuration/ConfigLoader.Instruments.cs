@@ -20,7 +20,7 @@ public static partial class ConfigLoader
     private static readonly string[] s_venues = ["paper", "kis", "alpaca"];
 
     /// <summary>Reads <c>account</c> then <c>instruments</c> into <paramref name="engine"/>'s options (base currency included).</summary>
-    private static EngineOptions ReadInstruments(YamlSection? daemon, EngineOptions engine, string baseCurrency)
+    private static EngineOptions ReadInstruments(YamlSection? daemon, EngineOptions engine, string baseCurrency, VenueRoutes routes)
     {
         engine = engine with { BaseCurrency = baseCurrency };
         var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -90,13 +90,23 @@ public static partial class ConfigLoader
                     section.Error(name, $"'{symbol}' is not in the watch list ({string.Join(", ", engine.Symbols)}); only traded symbols can be configured");
                 }
 
-                InstrumentInfo info = ReadInstrument(item, symbol, baseCurrency, rates, engine.DefaultVenue);
+                InstrumentInfo info = ReadInstrument(item, symbol, baseCurrency, rates, routes);
                 if (!instruments.TryAdd(symbol, info))
                 {
                     section.Error(name, $"'{symbol}' is listed twice");
                 }
 
                 item.ReportUnknownKeys();
+            }
+        }
+
+        if (routes.Configured)
+        {
+            // routing: every symbol without an entry of its own gets its venue by its default exchange (ConfigLoader.Routing.cs).
+            foreach (string symbol in engine.Symbols)
+            {
+                InstrumentInfo defaults = InstrumentInfo.Default(symbol);
+                instruments.TryAdd(symbol, defaults with { Venue = routes.VenueOf(symbol, defaults.Exchange) });
             }
         }
 
@@ -108,10 +118,10 @@ public static partial class ConfigLoader
         };
     }
 
-    /// <summary>One <c>instruments:</c> entry; what it leaves out is the symbol's default, its venue the broker adapter (<paramref name="defaultVenue"/>).</summary>
-    private static InstrumentInfo ReadInstrument(YamlSection item, string symbol, string baseCurrency, Dictionary<string, decimal> rates, string defaultVenue)
+    /// <summary>One <c>instruments:</c> entry; what it leaves out is the symbol's default, its venue by <paramref name="routes"/> (without <c>routing:</c>, the broker adapter).</summary>
+    private static InstrumentInfo ReadInstrument(YamlSection item, string symbol, string baseCurrency, Dictionary<string, decimal> rates, VenueRoutes routes)
     {
-        InstrumentInfo defaults = InstrumentInfo.Default(symbol) with { Venue = defaultVenue };
+        InstrumentInfo defaults = InstrumentInfo.Default(symbol);
         string exchange = (item.GetString("exchange") ?? defaults.Exchange).Trim().ToUpperInvariant();
         if (!s_exchanges.Contains(exchange))
         {
@@ -129,10 +139,14 @@ public static partial class ConfigLoader
                 $"{symbol} trades in {currency}, which is not the base currency ({baseCurrency}): add account.fx_rates.{currency} (base-currency units per {currency}) so its cash and P&L are kept in {currency}");
         }
 
-        string venue = (item.GetString("venue") ?? defaults.Venue).Trim().ToLowerInvariant();
-        if (!s_venues.Contains(venue))
+        string venue = (item.GetString("venue") ?? routes.VenueOf(symbol, exchange)).Trim().ToLowerInvariant();
+        if (!s_venues.Contains(venue) && venue != InstrumentInfo.NoVenue)
         {
-            item.Error("venue", $"must be one of {string.Join(", ", s_venues)}, got '{venue}'");
+            item.Error("venue", $"must be one of {string.Join(", ", s_venues)}, got '{venue}' (or {InstrumentInfo.NoVenue}: watched, not traded)");
+        }
+        else if (item.Has("venue") && routes.Symbols.TryGetValue(symbol, out string? routed) && routed != venue)
+        {
+            item.Error("venue", $"is '{venue}' but routing.symbols sends {symbol} to '{routed}': name its venue in one place");
         }
 
         bool shortable = item.GetBool("shortable", true);

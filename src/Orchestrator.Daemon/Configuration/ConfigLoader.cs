@@ -122,60 +122,16 @@ public static partial class ConfigLoader
             }
         }
 
-        if (brokerConfig.Adapter == "kis")
-        {
-            KisAccount? active = accountConfig.Active;
-            string mode = accountConfig.TradingMode;
-            RequireCredential(credentialsConfig.KisAppKey, active?.AppKey, "kis.app_key", mode + "_APP_KEY");
-            RequireCredential(credentialsConfig.KisAppSecret, active?.AppSecret, "kis.app_secret", mode + "_APP_SECRET");
-            if (string.IsNullOrWhiteSpace(active?.AccountNumber) || string.IsNullOrWhiteSpace(active.ProductCode))
-            {
-                errors.Add(new ConfigError(DisplayPath(directory, AccountFile), mode + "_CANO",
-                    $"{mode}_CANO and {mode}_ACNT_PRDT_CD (the account number's 8 and 2 digits) are required for the kis adapter"));
-            }
-
-            if (brokerConfig.KisRestUrl is null && string.IsNullOrWhiteSpace(active?.Url))
-            {
-                errors.Add(new ConfigError(DisplayPath(directory, BrokerFile), "kis.rest_url", $"is required for the kis adapter (or {mode}_URL in {AccountFile})"));
-            }
-
-            if (brokerConfig.MarketData == "venue" && brokerConfig.KisWebSocketUrl is null && string.IsNullOrWhiteSpace(active?.WebSocketUrl))
-            {
-                errors.Add(new ConfigError(DisplayPath(directory, BrokerFile), "kis.websocket_url", $"is required for KIS market data (or {mode}_WEBSOCKET_URL in {AccountFile}, or market_data: synthetic)"));
-            }
-
-            int registrations = KisRealtimeSession.RegistrationsFor(brokerConfig.MarketData == "venue" ? engine.Symbols.Count : 0, !string.IsNullOrWhiteSpace(brokerConfig.KisHtsId));
-            if (registrations > KisLimits.MaxRealtimeRegistrations)
-            {
-                errors.Add(new ConfigError(DisplayPath(directory, AccountFile), "watch_list", KisRealtimeSession.TooManyRegistrations(engine.Symbols.Count, registrations)));
-            }
-        }
-        else if (brokerConfig.Adapter == "alpaca")
-        {
-            RequireCredential(credentialsConfig.AlpacaKeyId, null, "alpaca.key_id", null);
-            RequireCredential(credentialsConfig.AlpacaSecretKey, null, "alpaca.secret_key", null);
-        }
-
-        void RequireCredential(Secret? fromCredentials, Secret? fromAccount, string key, string? accountKey)
-        {
-            if (fromCredentials is { IsEmpty: false } || fromAccount is { IsEmpty: false })
-            {
-                return;
-            }
-
-            string alternatives = accountKey is null
-                ? $"or {CredentialEnvironmentVariables[key]}"
-                : $"or {accountKey} in {AccountFile}, or {CredentialEnvironmentVariables[key]}";
-            errors.Add(new ConfigError(DisplayPath(directory, CredentialsFile), key, $"is required for the {brokerConfig.Adapter} adapter ({alternatives})"));
-        }
-
         Dictionary<string, AgentModel> agents = ReadAgents(Read(directory, AgentModelFile, errors, filesRead), directory, engine.Symbols, credentialsConfig, environment); // ConfigLoader.AgentModels.cs
         McpConfig mcp = ReadMcp(Read(directory, McpFile, errors, filesRead));
         YamlSection? daemonFile = Read(directory, DaemonFile, errors, filesRead);
         IReadOnlyList<StrategyDefinition> strategies = ReadStrategies(daemonFile, directory, engine.Symbols); // strategies: (ConfigLoader.Strategies.cs)
         engine = ReadConsolidation(daemonFile, engine); // consolidation: ConfigLoader.Consolidation.cs
         engine = ReadCalendars(daemonFile, engine); // calendars: ConfigLoader.Calendars.cs
-        engine = ReadInstruments(daemonFile, engine, accountConfig.BaseCurrency); // account, instruments: ConfigLoader.Instruments.cs
+        VenueRoutes routes = ReadRouting(daemonFile, brokerConfig.Adapter, engine.Symbols); // routing: ConfigLoader.Routing.cs
+        engine = ReadInstruments(daemonFile, engine, accountConfig.BaseCurrency, routes); // account, instruments: ConfigLoader.Instruments.cs
+        IReadOnlyList<string> venues = TradedVenues(engine);
+        CheckVenues(directory, venues, brokerConfig, accountConfig, account is not null || errors.Any(e => e.File.EndsWith(AccountFile, StringComparison.Ordinal)), credentialsConfig, engine, errors);
         IReadOnlyList<LlmAgentDefinition> llmAgents = LlmAgentDefinitions.From(
             agents, engine, [.. strategies.Select(d => d.Name)], DisplayPath(directory, AgentModelFile), errors); // keys resolved by ReadAgents (api_key_env, else llm.api_key)
         strategies = [.. strategies, .. llmAgents.Select(d => d.Strategy(Path.GetFullPath(DisplayPath(directory, AgentModelFile))))]; // role strategy: strategies like any other

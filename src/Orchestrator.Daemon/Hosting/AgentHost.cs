@@ -71,7 +71,10 @@ public sealed class AgentHost : IAsyncDisposable
 
         Health.AddCheck(SessionHealth.EngineComponent, _ => Task.FromResult(SessionHealth.Engine(session)));
         Health.AddCheck(SessionHealth.MarketDataComponent, _ => Task.FromResult(SessionHealth.MarketData(session)));
-        Health.AddCheck(SessionHealth.BrokerComponent, _ => Task.FromResult(SessionHealth.Broker(session)));
+        foreach ((string component, Func<ComponentHealth> check) in SessionHealth.Brokers(session)) // one per venue
+        {
+            Health.AddCheck(component, _ => Task.FromResult(check()));
+        }
         if (session.SignalGateway is not null)
         {
             Health.AddCheck(SessionHealth.GatewayComponent, _ => Task.FromResult(SessionHealth.Gateway(session)!));

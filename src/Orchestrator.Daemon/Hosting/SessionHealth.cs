@@ -57,6 +57,12 @@ public static class SessionHealth
         return ComponentHealth.Of(MarketDataComponent, worst, string.Join(", ", links.Select(l => $"{l.Name} {l.State} ({l.Reconnects} reconnects)" + (l.SubscriptionProblem is { } problem ? " subscriptions " + problem : string.Empty))));
     }
 
+    /// <summary>
+    /// The health component of <paramref name="venue"/> when the session trades through several venues
+    /// (<c>broker:kis</c>, <c>broker:alpaca</c>); with one, it is <see cref="BrokerComponent"/>.
+    /// </summary>
+    public static string BrokerComponentOf(string venue) => BrokerComponent + ":" + venue;
+
     /// <summary>The venue gateway's figures; degraded while its reads fail or the venue shows orders we cannot explain.</summary>
     public static ComponentHealth Broker(TradingSession session)
     {
@@ -66,10 +72,31 @@ public static class SessionHealth
             return ComponentHealth.Of(BrokerComponent, HealthState.Healthy, "paper (in-process)");
         }
 
+        return Broker(gateway, BrokerComponent);
+    }
+
+    /// <summary>
+    /// One entry per venue: <see cref="Broker(TradingSession)"/> with one venue (or paper); with several, each
+    /// venue's own (<see cref="BrokerComponentOf"/>), so one venue's trouble shows as that venue's.
+    /// </summary>
+    public static IReadOnlyList<(string Component, Func<ComponentHealth> Check)> Brokers(TradingSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IReadOnlyList<VenueBrokerGateway> gateways = session.VenueGateways;
+        if (gateways.Count <= 1)
+        {
+            return [(BrokerComponent, () => Broker(session))];
+        }
+
+        return [.. gateways.Select(g => (BrokerComponentOf(g.VenueName), (Func<ComponentHealth>)(() => Broker(g, BrokerComponentOf(g.VenueName)))))];
+    }
+
+    private static ComponentHealth Broker(VenueBrokerGateway gateway, string component)
+    {
         string detail = string.Create(CultureInfo.InvariantCulture,
             $"{gateway.VenueName}: {gateway.OpenOrders} open, {gateway.UnknownOrders} in doubt so far, {gateway.Retries} retries, {gateway.CircuitOpenings} circuit openings, {gateway.PollFailures} failed reads, {gateway.UnexplainedVenueOrders} unexplained venue orders");
         HealthState state = gateway.UnexplainedVenueOrders > 0 || gateway.PollFailing ? HealthState.Degraded : HealthState.Healthy;
-        return ComponentHealth.Of(BrokerComponent, state, detail);
+        return ComponentHealth.Of(component, state, detail);
     }
 
     /// <summary>The TCP signal gateway (null when it is off): degraded while every connection slot is taken.</summary>
@@ -87,11 +114,11 @@ public static class SessionHealth
         return ComponentHealth.Of(GatewayComponent, c.ActiveConnections >= gateway.MaxConnections ? HealthState.Degraded : HealthState.Healthy, detail);
     }
 
-    /// <summary>The three (four with the gateway), checked now, as one snapshot (for <c>/health</c> without the agents' monitor).</summary>
+    /// <summary>The three (four with the gateway; one broker entry per venue), checked now, as one snapshot (for <c>/health</c> without the agents' monitor).</summary>
     public static HealthSnapshot CheckNow(TradingSession session, TimeProvider? time = null)
     {
         DateTimeOffset now = (time ?? TimeProvider.System).GetUtcNow();
-        List<ComponentHealth> components = [Engine(session) with { CheckedAt = now }, MarketData(session) with { CheckedAt = now }, Broker(session) with { CheckedAt = now }];
+        List<ComponentHealth> components = [Engine(session) with { CheckedAt = now }, MarketData(session) with { CheckedAt = now }, .. Brokers(session).Select(b => b.Check() with { CheckedAt = now })];
         if (Gateway(session) is { } gateway)
         {
             components.Add(gateway with { CheckedAt = now });

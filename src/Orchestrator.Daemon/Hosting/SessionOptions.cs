@@ -13,8 +13,23 @@ public sealed record SessionOptions
 
     public required PaperExchangeOptions Paper { get; init; }
 
-    /// <summary>A real broker (KIS, Alpaca) instead of the paper venue; null = paper.</summary>
-    public VenueSettings? Venue { get; init; }
+    /// <summary>
+    /// A real broker (KIS, Alpaca) instead of the paper venue; null = paper. With several venues (<see cref="Venues"/>),
+    /// the first; setting it sets <see cref="Venues"/> to it alone.
+    /// </summary>
+    public VenueSettings? Venue
+    {
+        get => Venues.Count > 0 ? Venues[0] : null;
+        init => Venues = value is null ? [] : [value];
+    }
+
+    /// <summary>
+    /// The real venues this process trades through (issue 19, several venues in one process): at most one per
+    /// adapter, each with its own gateway, reconciliation, update stream and health; which symbols each trades is
+    /// <see cref="Orchestrator.Core.InstrumentInfo.Venue"/> (daemon.yaml <c>routing:</c>). With one venue it trades
+    /// every symbol, as before routing existed. Empty = the paper venue.
+    /// </summary>
+    public IReadOnlyList<VenueSettings> Venues { get; init; } = [];
 
     /// <summary>Configuration directory to watch for live edits of risk_management.yaml (null = no watching).</summary>
     public string? WatchConfigDirectory { get; init; }

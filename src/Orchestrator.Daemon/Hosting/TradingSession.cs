@@ -32,7 +32,6 @@ public sealed partial class TradingSession : IDisposable
     private readonly CancellationTokenSource _faulted = new();
     private TradingEngine? _engine;
     private PaperBrokerGateway? _gateway;
-    private VenueBrokerGateway? _venueGateway;
     private KisMarketDataFeed? _kisFeed;
     private readonly List<IDisposable> _venueResources = [];
     private MarketDataFeed? _feed;
@@ -70,13 +69,13 @@ public sealed partial class TradingSession : IDisposable
     /// <summary>The paper venue (paper sessions only).</summary>
     public PaperBrokerGateway Venue => _gateway ?? throw new InvalidOperationException("The session has no paper venue.");
 
-    /// <summary>The real venue's gateway (KIS or Alpaca sessions only).</summary>
-    public VenueBrokerGateway? VenueGateway => _venueGateway;
+    /// <summary>The real venue's gateway (KIS or Alpaca sessions only; with several venues, the first's: see <see cref="VenueGateways"/>).</summary>
+    public VenueBrokerGateway? VenueGateway => _venues.Count > 0 ? _venues[0].Gateway : null;
 
     public ProcessorFault? Fault { get; private set; }
 
     /// <summary>Completes when the feed ends (a limited source ran out, or it was stopped).</summary>
-    public Task FeedCompletion => _feed?.Completion ?? (_venueGateway is null ? Task.CompletedTask : _venueFeedRunning.Task);
+    public Task FeedCompletion => _feed?.Completion ?? (_venues.Count == 0 ? Task.CompletedTask : _venueFeedRunning.Task);
 
     // A venue's stream reconnects for ever; it never ends a run by itself.
     private readonly TaskCompletionSource _venueFeedRunning = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -217,14 +216,11 @@ public sealed partial class TradingSession : IDisposable
 
         VenueSettings? venue = _options.Venue;
         EngineOptions engineOptions = _options.Engine;
-        IVenueClient? client = null;
-        VenueHoldings? holdings = null;
-        if (venue is not null)
+        if (_options.Venues.Count > 0)
         {
             // Authenticate first: wrong keys stop the start before anything else runs, and the
-            // engine starts from the account's real cash.
-            (client, holdings) = await ConnectVenueAsync(venue, cancellationToken).ConfigureAwait(false);
-            engineOptions = engineOptions with { StartingCash = holdings.Cash };
+            // engine starts from the accounts' real cash (TradingSession.Venues.cs).
+            engineOptions = await ConnectVenuesAsync(_options.Venues, engineOptions, cancellationToken).ConfigureAwait(false);
         }
 
         // Client order ids unique across runs: a base from the clock (a journal keeps the one its first run took).
@@ -274,7 +270,7 @@ public sealed partial class TradingSession : IDisposable
         s_logger.Info("Step 2/6: components initialized: engine ({0} symbols, {1} pipeline, {2} wait), risk, sizing, order manager, audit",
             _engine.Symbols.Count, _options.Engine.Pipelined ? "pipelined" : "single-thread", _options.Engine.WaitStrategy);
 
-        if (venue is null || client is null)
+        if (_venues.Count == 0)
         {
             var exchange = new PaperExchange(_options.Paper.WithCurrenciesOf(_engine.Portfolio) with { Calendars = _engine.Calendars }); // cash per currency; matches in each exchange's regular session
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
@@ -292,36 +288,7 @@ public sealed partial class TradingSession : IDisposable
         }
         else
         {
-            if (engineOptions.JournalDirectory is { } journalDirectory)
-            {
-                _orderLog = new VenueOrderLog(journalDirectory);
-                _venueResources.Add(_orderLog);
-            }
-
-            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency, orderLog: _orderLog);
-            _engine.ConnectGateway(_venueGateway);
-            _engine.Start();
-            int inDoubt = _venueGateway.Recover(RecoveredOrders.AsVenueOrders(recoveredOpen, _engine.Symbols));
-            if (inDoubt > 0)
-            {
-                s_logger.Warn("Broker {0}: {1} recovered orders have no venue id kept: they are looked for in the venue's records (their symbols pause until found, or until {2:0}s show they were never placed)",
-                    venue.Adapter, inDoubt, venue.Gateway.UnknownGrace.TotalSeconds);
-            }
-
-            _venueGateway.Start();
-            if (venue.Adapter == "alpaca")
-            {
-                _alpacaUpdates = new AlpacaTradeUpdatesStream(venue.AlpacaTradingStreamUrl!, venue.Alpaca!, _venueGateway);
-                await _alpacaUpdates.StartAsync().ConfigureAwait(false);
-            }
-            else if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
-            {
-                // Registered now, connected with the market data before step 5: one session per app key carries both.
-                _kisNotices = new KisExecutionNoticeStream(await KisRealtimeAsync(venue, cancellationToken).ConfigureAwait(false), htsId, venue.Kis!.RealAccount, _venueGateway);
-            }
-            s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; cash {2}; {3} requests/s at most, {4} retries, {5:0}s per attempt",
-                venue.Adapter, VenueDescription(venue), FixedPoint.Format(_engine.Portfolio.CashRaw), venue.Gateway.RequestsPerSecond, venue.Gateway.MaxRetries, venue.Gateway.RequestTimeout.TotalSeconds);
-            await ReconcileAtStartAsync(venue, client, holdings!, engineOptions.JournalDirectory, cancellationToken).ConfigureAwait(false);
+            await StartVenuesAsync(recoveredOpen, engineOptions.JournalDirectory, cancellationToken).ConfigureAwait(false);
         }
 
         if (_engine.Recovery is not null)
@@ -338,7 +305,13 @@ public sealed partial class TradingSession : IDisposable
         MarketDataPace pace = MarketDataPace.AsFastAsPossible;
         if (venue is { VenueMarketData: true } && _options.DataFile is null)
         {
-            feedName = await StartVenueMarketDataAsync(venue, cancellationToken).ConfigureAwait(false);
+            var feeds = new List<string>();
+            foreach (SessionVenue each in _venues)
+            {
+                feeds.Add(await StartVenueMarketDataAsync(each, cancellationToken).ConfigureAwait(false));
+            }
+
+            feedName = string.Join("; ", feeds);
         }
         else
         {
@@ -408,7 +381,7 @@ public sealed partial class TradingSession : IDisposable
     public GcFigures Gc => _gc?.Current ?? default;
 
     /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
-    private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
+    private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
     {
         switch (venue.Adapter)
         {
@@ -418,7 +391,6 @@ public sealed partial class TradingSession : IDisposable
                     _venueResources.Add(http);
                     var rest = new KisRestClient(http, venue.Kis!, limits: venue.KisLimits);
                     _kisRest = rest;
-                    IReadOnlyList<string> symbols = _options.Engine.Symbols;
                     var client = new KisVenueClient(rest, overseas: new KisOverseasOptions
                     {
                         Symbols = symbols,
@@ -467,34 +439,46 @@ public sealed partial class TradingSession : IDisposable
     /// journal left open, then the books are compared (see <see cref="VenueReconciler"/>); it runs
     /// again whenever the broker or its order stream comes back after a drop.
     /// </summary>
-    private async Task ReconcileAtStartAsync(VenueSettings venue, IVenueClient client, VenueHoldings holdings, string? journal, CancellationToken cancellationToken)
+    private async Task ReconcileAtStartAsync(SessionVenue sessionVenue, string? journal, CancellationToken cancellationToken)
     {
+        VenueSettings venue = sessionVenue.Settings;
+        VenueHoldings holdings = sessionVenue.Holdings;
+        bool several = _venues.Count > 1;
+        string baselineFile = several ? VenueBaseline.FileNameOf(venue.Adapter) : VenueBaseline.FileName; // one per venue when there are several
         bool recovered = _engine!.Recovery is not null;
-        if (recovered && journal is not null && !File.Exists(Path.Combine(journal, VenueBaseline.FileName)))
+        if (recovered && journal is not null && !File.Exists(Path.Combine(journal, baselineFile)))
         {
-            s_logger.Warn("Journal {0} has no {1} (written at a journal's first start): the account's positions are compared as they are", journal, VenueBaseline.FileName);
+            s_logger.Warn("Journal {0} has no {1} (written at a journal's first start): the account's positions are compared as they are", journal, baselineFile);
         }
 
-        IReadOnlyDictionary<string, decimal> baseline = VenueBaseline.LoadOrCreate(journal, venue.Adapter, recovered ? new VenueHoldings(holdings.Cash, new Dictionary<string, decimal>()) : holdings);
+        IReadOnlyDictionary<string, decimal> baseline = VenueBaseline.LoadOrCreate(journal, venue.Adapter, recovered ? new VenueHoldings(holdings.Cash, new Dictionary<string, decimal>()) : holdings, baselineFile);
         if (!recovered && baseline.Count > 0)
         {
             s_logger.Warn("The account already holds positions this run did not open ({0}): the engine starts flat and does not manage them",
                 string.Join(", ", baseline.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))));
         }
 
-        _reconciler = new VenueReconciler(_engine, _venueGateway!, client, baseline, () => LastEventTimeNs) { Settle = venue.Gateway.PollInterval, CheckInterval = venue.Gateway.PositionCheckInterval };
-        await _reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
-        _reconciler.StartPeriodicChecks();
-        foreach (Adapters.WebSockets.WebSocketManager link in new[] { _kisRealtime?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
+        // With several venues each compares its own symbols; the engine's one cash figure is the base currency's,
+        // so only the one venue whose cash is in it (if any) sets it.
+        bool compareCash = !several || (sessionVenue.Currency == _engine.Options.BaseCurrency && _venues.Count(v => v.Currency == sessionVenue.Currency) == 1);
+        var reconciler = new VenueReconciler(_engine, sessionVenue.Gateway!, sessionVenue.Client, baseline, () => LastEventTimeNs)
         {
-            link.Reconnected += () => _reconciler.Request(link.Name + " reconnected");
+            Settle = venue.Gateway.PollInterval,
+            CheckInterval = venue.Gateway.PositionCheckInterval,
+            Symbols = several ? sessionVenue.Symbols : null,
+            CompareCash = compareCash,
+        };
+        sessionVenue.Reconciler = reconciler;
+        await reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);
+        reconciler.StartPeriodicChecks();
+        foreach (Adapters.WebSockets.WebSocketManager link in several ? UpdateLinks(sessionVenue) : new[] { _kisRealtime?.Connection, _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>())
+        {
+            link.Reconnected += () => reconciler.Request(link.Name + " reconnected");
         }
     }
 
-    /// <summary>The venue session's reconciler (null in paper sessions).</summary>
-    public VenueReconciler? Reconciler => _reconciler;
-
-    private VenueReconciler? _reconciler;
+    /// <summary>The venue session's reconciler (null in paper sessions; with several venues, the first's: see <see cref="Venues"/>).</summary>
+    public VenueReconciler? Reconciler => _venues.Count > 0 ? _venues[0].Reconciler : null;
     private VenueOrderLog? _orderLog;
 
     private KisRestClient? _kisRest;
@@ -555,20 +539,21 @@ public sealed partial class TradingSession : IDisposable
     };
 
     /// <summary>Connects the venue's own market data stream into the fan-out.</summary>
-    private async Task<string> StartVenueMarketDataAsync(VenueSettings venue, CancellationToken cancellationToken)
+    private async Task<string> StartVenueMarketDataAsync(SessionVenue sessionVenue, CancellationToken cancellationToken)
     {
+        VenueSettings venue = sessionVenue.Settings;
         switch (venue.Adapter)
         {
             case "kis":
                 {
-                    _kisFeed = new KisMarketDataFeed(await KisRealtimeAsync(venue, cancellationToken).ConfigureAwait(false), Engine.Symbols.Names, Engine.Symbols, _fanOut!,
+                    _kisFeed = new KisMarketDataFeed(await KisRealtimeAsync(venue, cancellationToken).ConfigureAwait(false), sessionVenue.Symbols, Engine.Symbols, _fanOut!,
                         overseasExchanges: venue.KisOverseasExchanges);
                     return $"KIS real-time trades (H0STCNT0 domestic, HDFSCNT0 US) from {venue.KisWebSocketUrl}";
                 }
 
             case "alpaca":
                 {
-                    _alpacaFeed = new AlpacaMarketDataFeed(venue.AlpacaDataUrl!, venue.Alpaca!, Engine.Symbols.Names, AlpacaChannels.Trades, Engine.Symbols, _fanOut!);
+                    _alpacaFeed = new AlpacaMarketDataFeed(venue.AlpacaDataUrl!, venue.Alpaca!, sessionVenue.Symbols, AlpacaChannels.Trades, Engine.Symbols, _fanOut!);
                     await _alpacaFeed.StartAsync().ConfigureAwait(false);
                     return $"Alpaca market data v2 trades from {venue.AlpacaDataUrl}";
                 }
@@ -656,11 +641,11 @@ public sealed partial class TradingSession : IDisposable
             _engine.WaitUntilQuiet(_options.ShutdownTimeout);
             s_logger.Info("Shutdown: canceling {0} open orders", _engine.Orders.OpenCount);
             _engine.PublishCommand(CommandKind.CancelAllOrders, 0, ts);
-            if (_venueGateway is not null)
+            if (_venues.Count > 0)
             {
                 // The cancels go out and the venue's answer (and any last fills) come back before the engine stops.
                 _engine.WaitUntilQuiet(_options.ShutdownTimeout);
-                _venueGateway.FlushAsync(_options.ShutdownTimeout).GetAwaiter().GetResult();
+                FlushVenues();
                 _engine.WaitUntilQuiet(_options.ShutdownTimeout);
             }
         }
@@ -740,8 +725,7 @@ public sealed partial class TradingSession : IDisposable
         _kisRealtime?.Dispose();
         _alpacaFeed?.Dispose();
         _alpacaUpdates?.Dispose();
-        _venueGateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _reconciler?.Dispose();
+        DisposeVenues();
         foreach (IDisposable resource in _venueResources)
         {
             resource.Dispose();

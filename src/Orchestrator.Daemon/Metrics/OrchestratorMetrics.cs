@@ -302,19 +302,22 @@ public sealed partial class OrchestratorMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> BrokerOrders()
     {
-        if (_session.VenueGateway is { } venue)
-        {
-            yield return new(venue.Placements, new KeyValuePair<string, object?>("venue", venue.VenueName));
-        }
-        else
+        IReadOnlyList<VenueBrokerGateway> venues = _session.VenueGateways;
+        if (venues.Count == 0)
         {
             yield return new(_session.Venue.OrdersReceived, new KeyValuePair<string, object?>("venue", "paper"));
         }
+
+        foreach (VenueBrokerGateway venue in venues)
+        {
+            yield return new(venue.Placements, new KeyValuePair<string, object?>("venue", venue.VenueName));
+        }
     }
 
+    /// <summary>One series per real venue (several in one process: each labelled by its name).</summary>
     private IEnumerable<Measurement<long>> Venue(Func<VenueBrokerGateway, long> read)
     {
-        if (_session.VenueGateway is { } venue)
+        foreach (VenueBrokerGateway venue in _session.VenueGateways)
         {
             yield return new(read(venue), new KeyValuePair<string, object?>("venue", venue.VenueName));
         }

@@ -11,7 +11,7 @@ namespace Orchestrator.Engine.Handlers;
 /// <summary>
 /// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
 /// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
-/// allowed, outside session, low confidence, no market data, daily loss, duplicate, open
+/// allowed, no venue routed (<see cref="Unrouted"/>), outside session, low confidence, no market data, daily loss, duplicate, open
 /// orders, price collar, order rate (the session by the symbol's exchange calendar when the engine has
 /// calendars, see <see cref="InSession(in EngineEvent)"/>); then the signal source's own limits (<see cref="AgentLimitTable"/>:
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
@@ -205,6 +205,11 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.SymbolNotAllowed;
         }
 
+        if (Unrouted is { } unrouted && unrouted[e.SymbolId])
+        {
+            return RejectReason.NoVenue;
+        }
+
         if (!InSession(in e))
         {
             return RejectReason.OutsideSession;
@@ -370,6 +375,25 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
             _calendars = value;
             UseDays(new TradingDays(Symbols.Count, value));
         }
+    }
+
+    /// <summary>Per symbol id: true where no venue trades the symbol (<see cref="InstrumentInfo.NoVenue"/>); null = every symbol has one.</summary>
+    internal bool[]? Unrouted { get; init; }
+
+    /// <summary>The <see cref="Unrouted"/> table of <paramref name="instruments"/> (several venues in one process, issue 19); null when every symbol has a venue.</summary>
+    internal static bool[]? UnroutedSymbols(InstrumentTable instruments)
+    {
+        bool[]? unrouted = null;
+        for (int id = 0; id < instruments.Count; id++)
+        {
+            if (instruments[id].Venue == InstrumentInfo.NoVenue)
+            {
+                unrouted ??= new bool[instruments.Count];
+                unrouted[id] = true;
+            }
+        }
+
+        return unrouted;
     }
 
     private bool InSession(long tsNs)

@@ -1,0 +1,229 @@
+using System.Globalization;
+using Disruptor;
+using Orchestrator.Adapters.Alpaca;
+using Orchestrator.Adapters.Kis;
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Configuration;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
+
+namespace Orchestrator.Daemon.Hosting;
+
+/// <summary>
+/// The session's real venues (issue 19, several venues in one process): one <see cref="SessionVenue"/> per
+/// venue of <see cref="SessionOptions.Venues"/>, each with its own client, <see cref="VenueBrokerGateway"/>
+/// (queue, workers, resilience, rate limit, in-doubt handling, polling), update stream, reconciliation
+/// and health entry. With one venue it trades every symbol and the gateway is the outbound ring's
+/// consumer, as before; with several, <see cref="VenueRouter"/> is, and each venue trades the symbols
+/// <see cref="InstrumentInfo.Venue"/> routes to it.
+/// </summary>
+public sealed partial class TradingSession
+{
+    private readonly List<SessionVenue> _venues = [];
+    private VenueRouter? _router;
+
+    /// <summary>The session's real venues, in <see cref="SessionOptions.Venues"/> order (empty in paper sessions).</summary>
+    public IReadOnlyList<SessionVenue> Venues => _venues;
+
+    /// <summary>Every real venue's gateway (empty in paper sessions).</summary>
+    public IReadOnlyList<VenueBrokerGateway> VenueGateways => [.. _venues.Where(v => v.Gateway is not null).Select(v => v.Gateway!)];
+
+    /// <summary>The outbound ring's router when the session has several venues; null otherwise.</summary>
+    public VenueRouter? Router => _router;
+
+    /// <summary>The symbols of <paramref name="options"/> that <paramref name="venue"/> trades: by each instrument's venue (configured, else the default venue).</summary>
+    internal static IReadOnlyList<string> RoutedSymbols(EngineOptions options, string venue) =>
+        [.. options.Symbols.Where(s => ConfigLoader.InstrumentOf(options, s).Venue == venue)];
+
+    /// <summary>
+    /// Connects and authenticates every venue (wrong keys fail the start before anything runs) and returns
+    /// the engine's options with the accounts' cash: one venue's cash is the starting cash, as before; with
+    /// several, each venue's cash counts in its currency (<see cref="SessionVenue.Currency"/>), the base
+    /// currency's as the starting cash and the others' in <see cref="EngineOptions.StartingCashByCurrency"/>.
+    /// </summary>
+    private async Task<EngineOptions> ConnectVenuesAsync(IReadOnlyList<VenueSettings> venues, EngineOptions options, CancellationToken cancellationToken)
+    {
+        foreach (VenueSettings settings in venues)
+        {
+            if (_venues.Any(v => v.Settings.Adapter == settings.Adapter))
+            {
+                throw new InvalidOperationException($"broker '{settings.Adapter}' is listed twice: one process trades through each venue once");
+            }
+
+            IReadOnlyList<string> symbols = venues.Count == 1 ? options.Symbols : RoutedSymbols(options, settings.Adapter);
+            (IVenueClient client, VenueHoldings holdings) = await ConnectVenueAsync(settings, symbols, cancellationToken).ConfigureAwait(false);
+            _venues.Add(new SessionVenue(settings, client, holdings, symbols, CashCurrency(options, settings.Adapter, symbols)));
+        }
+
+        if (_venues.Count == 1)
+        {
+            return options with { StartingCash = _venues[0].Holdings.Cash };
+        }
+
+        decimal baseCash = 0m;
+        var others = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (SessionVenue venue in _venues)
+        {
+            if (venue.Currency == options.BaseCurrency || options.FxRates is null || !options.FxRates.ContainsKey(venue.Currency))
+            {
+                baseCash += venue.Holdings.Cash; // a currency without a rate is booked in the base (EngineOptions.FxRates)
+            }
+            else
+            {
+                others[venue.Currency] = others.GetValueOrDefault(venue.Currency) + venue.Holdings.Cash;
+            }
+        }
+
+        return options with { StartingCash = baseCash, StartingCashByCurrency = others };
+    }
+
+    /// <summary>
+    /// The currency a venue's account cash is in: KIS reports its KRW deposit when it trades any domestic
+    /// symbol (else the USD one); any other venue, its symbols' currency.
+    /// </summary>
+    private static string CashCurrency(EngineOptions options, string adapter, IReadOnlyList<string> symbols)
+    {
+        if (adapter == "kis" && (symbols.Count == 0 || symbols.Any(KisMarkets.IsDomestic)))
+        {
+            return "KRW";
+        }
+
+        return symbols.Count > 0 ? ConfigLoader.InstrumentOf(options, symbols[0]).Currency : options.BaseCurrency;
+    }
+
+    /// <summary>
+    /// Builds each venue's gateway, wires them as the outbound ring's consumer (through the router when there
+    /// are several), starts the engine, hands each gateway the recovered orders of its symbols, starts its
+    /// workers and update stream, and reconciles each venue with the engine.
+    /// </summary>
+    private async Task StartVenuesAsync(IReadOnlyList<OrderRecord> recoveredOpen, string? journal, CancellationToken cancellationToken)
+    {
+        TradingEngine engine = _engine!;
+        if (journal is not null)
+        {
+            // One log for every venue: client order ids are unique across the process, and it is thread-safe.
+            _orderLog = new VenueOrderLog(journal);
+            _venueResources.Add(_orderLog);
+        }
+
+        foreach (SessionVenue venue in _venues)
+        {
+            venue.Gateway = new VenueBrokerGateway(venue.Client, engine.Symbols, new EngineReportSink(engine), venue.Settings.Gateway, Latency, orderLog: _orderLog);
+        }
+
+        if (_venues.Count == 1)
+        {
+            engine.ConnectGateway(_venues[0].Gateway!);
+        }
+        else
+        {
+            _router = new VenueRouter(engine.Instruments, _venues.ToDictionary(v => v.Settings.Adapter, v => (IValueEventHandler<OrderCommand>)v.Gateway!, StringComparer.Ordinal));
+            engine.ConnectGateway(_router);
+        }
+
+        engine.Start();
+        foreach (SessionVenue venue in _venues)
+        {
+            VenueSettings settings = venue.Settings;
+            VenueBrokerGateway gateway = venue.Gateway!;
+            int inDoubt = gateway.Recover(RecoveredOrders.AsVenueOrders([.. recoveredOpen.Where(o => venue.Trades(engine.Symbols.GetName(o.SymbolId)))], engine.Symbols));
+            if (inDoubt > 0)
+            {
+                s_logger.Warn("Broker {0}: {1} recovered orders have no venue id kept: they are looked for in the venue's records (their symbols pause until found, or until {2:0}s show they were never placed)",
+                    settings.Adapter, inDoubt, settings.Gateway.UnknownGrace.TotalSeconds);
+            }
+
+            gateway.Start();
+            if (settings.Adapter == "alpaca")
+            {
+                _alpacaUpdates = new AlpacaTradeUpdatesStream(settings.AlpacaTradingStreamUrl!, settings.Alpaca!, gateway);
+                await _alpacaUpdates.StartAsync().ConfigureAwait(false);
+            }
+            else if (settings.Adapter == "kis" && settings.KisHtsId is { Length: > 0 } htsId)
+            {
+                // Registered now, connected with the market data before step 5: one session per app key carries both.
+                _kisNotices = new KisExecutionNoticeStream(await KisRealtimeAsync(settings, cancellationToken).ConfigureAwait(false), htsId, settings.Kis!.RealAccount, gateway);
+            }
+
+            s_logger.Info("Step 3/6: broker connected: {0} ({1}); authenticated; cash {2} {3}; {4}{5} requests/s at most, {6} retries, {7:0}s per attempt",
+                settings.Adapter, VenueDescription(settings), venue.Holdings.Cash.ToString("0.##", CultureInfo.InvariantCulture), venue.Currency,
+                _venues.Count == 1 ? string.Empty : "trades " + string.Join(", ", venue.Symbols) + "; ",
+                settings.Gateway.RequestsPerSecond, settings.Gateway.MaxRetries, settings.Gateway.RequestTimeout.TotalSeconds);
+        }
+
+        foreach (SessionVenue venue in _venues)
+        {
+            await ReconcileAtStartAsync(venue, journal, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for every venue's gateway to settle its queue and doubts (at shutdown, after the cancels).</summary>
+    private void FlushVenues()
+    {
+        foreach (SessionVenue venue in _venues)
+        {
+            venue.Gateway?.FlushAsync(_options.ShutdownTimeout).GetAwaiter().GetResult();
+        }
+    }
+
+    private void DisposeVenues()
+    {
+        foreach (SessionVenue venue in _venues)
+        {
+            venue.Gateway?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            venue.Reconciler?.Dispose();
+        }
+    }
+
+    /// <summary>The WebSocket links that carry <paramref name="venue"/>'s order updates (a reconnect asks for its reconciliation).</summary>
+    private IEnumerable<Adapters.WebSockets.WebSocketManager> UpdateLinks(SessionVenue venue) => venue.Settings.Adapter switch
+    {
+        "kis" => new[] { _kisRealtime?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>(),
+        "alpaca" => new[] { _alpacaUpdates?.Connection }.OfType<Adapters.WebSockets.WebSocketManager>(),
+        _ => [],
+    };
+}
+
+/// <summary>
+/// One real venue of a session: its settings and client, the account as it stood at the start, the symbols
+/// it trades, the currency its cash is in, and — once started — its gateway and reconciler.
+/// </summary>
+public sealed class SessionVenue
+{
+    private readonly HashSet<string> _symbols;
+
+    internal SessionVenue(VenueSettings settings, IVenueClient client, VenueHoldings holdings, IReadOnlyList<string> symbols, string currency)
+    {
+        Settings = settings;
+        Client = client;
+        Holdings = holdings;
+        Symbols = symbols;
+        Currency = currency;
+        _symbols = new HashSet<string>(symbols, StringComparer.Ordinal);
+    }
+
+    public VenueSettings Settings { get; }
+
+    /// <summary>The venue's name ("kis", "alpaca").</summary>
+    public string Name => Settings.Adapter;
+
+    public IVenueClient Client { get; }
+
+    /// <summary>The account at the start (its cash is in <see cref="Currency"/>).</summary>
+    public VenueHoldings Holdings { get; }
+
+    /// <summary>The symbols this venue trades.</summary>
+    public IReadOnlyList<string> Symbols { get; }
+
+    /// <summary>ISO 4217 code of the account cash the venue reports.</summary>
+    public string Currency { get; }
+
+    public VenueBrokerGateway? Gateway { get; internal set; }
+
+    public VenueReconciler? Reconciler { get; internal set; }
+
+    /// <summary>Whether this venue trades <paramref name="symbol"/>.</summary>
+    public bool Trades(string symbol) => _symbols.Contains(symbol);
+}
