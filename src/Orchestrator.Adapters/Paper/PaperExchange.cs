@@ -46,6 +46,7 @@ public sealed partial class PaperExchange
     private readonly long[] _positions;
     private readonly long[] _lastPriceRaw;
     private readonly long[] _reservedSellQuantity;
+    private readonly QuantityUnits _units;
 
     private int _freeCount;
     private int _arrivalHead = Nil;
@@ -71,6 +72,7 @@ public sealed partial class PaperExchange
         _minimumCommissionRaw = options.MinimumCommissionRaw;
         _allowShortSelling = options.AllowShortSelling;
         _cashRaw = options.StartingCashRaw;
+        _units = options.Units ?? QuantityUnits.Whole(options.SymbolCount);
 
         int capacity = options.MaxOpenOrders;
         _orders = new PaperOrderSlot[capacity];
@@ -384,7 +386,7 @@ public sealed partial class PaperExchange
                 return RejectReason.BrokerRejected;
             }
 
-            reservedCashRaw = EstimateBuyCost(reservePriceRaw, order.Quantity);
+            reservedCashRaw = EstimateBuyCost(symbolId, reservePriceRaw, order.Quantity);
             return reservedCashRaw > _cashRaw - _reservedCashRaw ? RejectReason.InsufficientBuyingPower : RejectReason.None;
         }
 
@@ -584,7 +586,7 @@ public sealed partial class PaperExchange
     {
         ref PaperOrderSlot order = ref _orders[slot];
         int symbolId = order.SymbolId;
-        long notionalRaw = FixedPoint.Notional(fillPriceRaw, quantity);
+        long notionalRaw = _units.Notional(symbolId, fillPriceRaw, quantity); // quantities in the symbol's units (issue 19)
         long commissionRaw = Math.Max(_minimumCommissionRaw, FixedPoint.Bps(notionalRaw, _commissionBps));
         long leaves = order.LeavesQuantity - quantity;
         order.LeavesQuantity = leaves;
@@ -593,7 +595,7 @@ public sealed partial class PaperExchange
         {
             _cashRaw = checked(_cashRaw - notionalRaw - commissionRaw);
             _positions[symbolId] = checked(_positions[symbolId] + quantity);
-            long reservedRaw = leaves == 0 ? 0 : EstimateBuyCost(order.ReservePriceRaw, leaves);
+            long reservedRaw = leaves == 0 ? 0 : EstimateBuyCost(symbolId, order.ReservePriceRaw, leaves);
             _reservedCashRaw += reservedRaw - order.ReservedCashRaw;
             order.ReservedCashRaw = reservedRaw;
         }
@@ -701,9 +703,9 @@ public sealed partial class PaperExchange
     }
 
     /// <summary>Cash a buy is expected to need: notional at the price, plus slippage and commission on it; saturates at long.MaxValue.</summary>
-    private long EstimateBuyCost(long priceRaw, long quantity)
+    private long EstimateBuyCost(int symbolId, long priceRaw, long quantity)
     {
-        Int128 notional = (Int128)priceRaw * quantity;
+        Int128 notional = _units.SaturatingNotional(symbolId, priceRaw, quantity);
         Int128 slippage = notional * _slippageBps / 10_000;
         Int128 commission = notional * _commissionBps / 10_000;
         if (commission < _minimumCommissionRaw)

@@ -271,7 +271,7 @@ public sealed partial class TradingSession : IDisposable
 
         if (venue is null || client is null)
         {
-            var exchange = new PaperExchange(_options.Paper);
+            var exchange = new PaperExchange(_options.Paper with { Units = _engine.Instruments.Units }); // fractional quantities where configured (issue 19)
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
             _engine.ConnectGateway(_gateway);
             _engine.Start();
