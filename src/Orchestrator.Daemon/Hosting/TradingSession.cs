@@ -293,10 +293,10 @@ public sealed partial class TradingSession : IDisposable
                 _venueResources.Add(_orderLog);
             }
 
-            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency, orderLog: _orderLog);
+            _venueGateway = new VenueBrokerGateway(client, _engine.Symbols, new EngineReportSink(_engine), venue.Gateway, Latency, orderLog: _orderLog) { Units = _engine.Instruments.Units };
             _engine.ConnectGateway(_venueGateway);
             _engine.Start();
-            int inDoubt = _venueGateway.Recover(RecoveredOrders.AsVenueOrders(recoveredOpen, _engine.Symbols));
+            int inDoubt = _venueGateway.Recover(RecoveredOrders.AsVenueOrders(recoveredOpen, _engine.Symbols, _engine.Instruments.Units));
             if (inDoubt > 0)
             {
                 s_logger.Warn("Broker {0}: {1} recovered orders have no venue id kept: they are looked for in the venue's records (their symbols pause until found, or until {2:0}s show they were never placed)",
@@ -306,7 +306,7 @@ public sealed partial class TradingSession : IDisposable
             _venueGateway.Start();
             if (venue.Adapter == "alpaca")
             {
-                _alpacaUpdates = new AlpacaTradeUpdatesStream(venue.AlpacaTradingStreamUrl!, venue.Alpaca!, _venueGateway);
+                _alpacaUpdates = new AlpacaTradeUpdatesStream(venue.AlpacaTradingStreamUrl!, venue.Alpaca!, _venueGateway) { QuantityDecimals = QuantityDecimalsOf };
                 await _alpacaUpdates.StartAsync().ConfigureAwait(false);
             }
             else if (venue.Adapter == "kis" && venue.KisHtsId is { Length: > 0 } htsId)
@@ -402,6 +402,10 @@ public sealed partial class TradingSession : IDisposable
     /// </summary>
     public GcFigures Gc => _gc?.Current ?? default;
 
+    /// <summary>A configured symbol's quantity decimals (issue 19; 0 = whole shares): how the venue's quantities are read.</summary>
+    private int QuantityDecimalsOf(string symbol) =>
+        _options.Engine.Instruments is { } instruments && instruments.TryGetValue(symbol, out InstrumentInfo? info) ? info.QuantityDecimals : 0;
+
     /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
     private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, CancellationToken cancellationToken)
     {
@@ -435,7 +439,7 @@ public sealed partial class TradingSession : IDisposable
                 {
                     var http = new HttpClient { BaseAddress = venue.AlpacaTradingUrl, Timeout = Timeout.InfiniteTimeSpan };
                     _venueResources.Add(http);
-                    var client = new AlpacaRestClient(http, venue.Alpaca!);
+                    var client = new AlpacaRestClient(http, venue.Alpaca!) { QuantityDecimals = QuantityDecimalsOf }; // fractional symbols (issue 19)
                     _venueResources.Add(client);
                     return (client, await client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false)); // wrong keys fail here
                 }
