@@ -254,9 +254,11 @@ public sealed partial class PaperExchange
             UpdateLastPrice(in tick);
 
             // A trade's or a bar's size is shared by both sides; a quote has one pool per side.
-            long sharedPool = PoolOf(tick.Size);
-            long askPool = PoolOf(tick.AskSize);
-            long bidPool = PoolOf(tick.BidSize);
+            // Sizes are shares; orders count the symbol's units (issue 19: a fractional symbol's pool is size × units).
+            long unitsPerShare = _units.PerShare(symbolId);
+            long sharedPool = PoolOf(tick.Size, unitsPerShare);
+            long askPool = PoolOf(tick.AskSize, unitsPerShare);
+            long bidPool = PoolOf(tick.BidSize, unitsPerShare);
             bool isQuote = tick.Kind == EventKind.QuoteTick;
 
             int slot = _symbolHead[symbolId];
@@ -738,7 +740,7 @@ public sealed partial class PaperExchange
         }
     }
 
-    private static long PoolOf(long size) => size > 0 ? size : Unlimited;
+    private static long PoolOf(long size, long unitsPerShare) => size <= 0 ? Unlimited : unitsPerShare == 1 ? size : Quantities.FromShares(size, unitsPerShare);
 
     private void Enter()
     {

@@ -333,7 +333,7 @@ internal static class LlmSignalParser
         long cap = 0;
         if (quantity is { } quantityElement)
         {
-            if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.IsValidQuantity(wanted))
+            if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.TryQuantity(wanted, 0, out _)) // whole shares: a model's fraction is not taken (issue 19)
             {
                 return SignalIntentRules.QuantityInvalidMessage + ", was " + Shown(quantityElement);
             }
