@@ -20,7 +20,8 @@ public sealed class PaperFractionalTests
     public void FractionalBuyAndSell_MoveCashAndPositionExactly()
     {
         _exchange.OnMarketData(Trade(150_250_000), _sink);
-        _exchange.Submit(Market(1, Side.Buy, 5_000, TimeInForce.Day), _sink); // 0.5 shares
+        _exchange.Submit(Market(1, Side.Buy, 5_000, TimeInForce.Day), _sink); // 0.5 shares, filled by the next print
+        _exchange.OnMarketData(Trade(150_250_000), _sink);
 
         Assert.Equal(5_000, _exchange.GetPosition(0));
         Assert.Equal(StartingCashRaw - 75_125_000, _exchange.CashRaw); // 0.5 × 150.25
@@ -57,6 +58,7 @@ public sealed class PaperFractionalTests
     {
         _exchange.OnMarketData(Trade(150_250_000, symbolId: 1), _sink);
         _exchange.Submit(Market(1, Side.Buy, 5, TimeInForce.Day, symbolId: 1), _sink);
+        _exchange.OnMarketData(Trade(150_250_000, symbolId: 1), _sink);
 
         Assert.Equal(5, _exchange.GetPosition(1));
         Assert.Equal(StartingCashRaw - 751_250_000, _exchange.CashRaw);
