@@ -62,7 +62,7 @@ public sealed class BacktestRunner
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
-        _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars });
+        _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars, Units = _engine.Instruments.Units });
         _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
     }
 
@@ -290,7 +290,7 @@ public sealed class BacktestRunner
         long gross = 0;
         for (int s = 0; s < _engine.Symbols.Count; s++)
         {
-            gross += Math.Abs(FixedPoint.SaturatingNotional(_engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
+            gross += Math.Abs(_engine.Portfolio.Units.SaturatingNotional(s, _engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
         }
 
         var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross);

@@ -31,6 +31,13 @@ public sealed record InstrumentInfo
     /// <summary>Shares available to borrow for shorts; null = the venue decides (no engine limit), 0 = none.</summary>
     public long? BorrowAvailable { get; init; }
 
+    /// <summary>
+    /// Decimals of the instrument's quantities (issue 19): 0 = whole shares (the default; KRX always), up to
+    /// <see cref="Quantities.MaxDecimals"/> where the venue trades fractions (Alpaca). Quantities are counted in
+    /// 10^−decimals of a share end to end (<see cref="Quantities"/>).
+    /// </summary>
+    public int QuantityDecimals { get; init; }
+
     /// <summary>Exchange by the symbol's shape: six digits is a KRX code (KRW), anything else a US listing (NYSE calendar, USD).</summary>
     public static InstrumentInfo Default(string symbol)
     {
@@ -64,7 +71,18 @@ public sealed class InstrumentTable
                 : InstrumentInfo.Default(name) with { Venue = defaultVenue };
             _byId[i] = info.Capabilities == VenueCapabilities.None ? info with { Capabilities = VenueCapabilityTable.Of(info.Venue) } : info;
         }
+
+        int[] decimals = new int[_byId.Length];
+        for (int i = 0; i < decimals.Length; i++)
+        {
+            decimals[i] = _byId[i].QuantityDecimals;
+        }
+
+        Units = new QuantityUnits(decimals);
     }
+
+    /// <summary>Each symbol's quantity unit (whole shares unless its instrument says otherwise).</summary>
+    public QuantityUnits Units { get; }
 
     public int Count => _byId.Length;
 

@@ -86,8 +86,8 @@ public static partial class SignalIntentRules
     /// <summary>Message of a time in force that is none of the four.</summary>
     public const string TifInvalidMessage = "tif: must be day, gtc, ioc, fok, opg or cls";
 
-    /// <summary>Message of a quantity that is not a whole number in range.</summary>
-    public const string QuantityInvalidMessage = "quantity: must be an integer from 1 to 1000000000";
+    /// <summary>Message of a quantity that is not a whole number in range (or, for a fractional symbol, has more decimals than it takes).</summary>
+    public const string QuantityInvalidMessage = "quantity: must be an integer from 1 to 1000000000 (shares; a symbol with quantity_decimals takes a fraction above 0 with at most that many decimals)";
 
     /// <summary>Message of a limit price out of range.</summary>
     public const string LimitPriceOutOfRangeMessage = "limit_price: must be between 0 and 1000000000 (0 = none)";
@@ -196,6 +196,22 @@ public static partial class SignalIntentRules
         _ => "day",
     };
 
-    /// <summary>Whether <paramref name="quantity"/> is a valid signal quantity (whole, 1 to <see cref="MaxQuantity"/>).</summary>
-    public static bool IsValidQuantity(decimal quantity) => quantity is >= 1m and <= MaxQuantity && decimal.Truncate(quantity) == quantity;
+    /// <summary>
+    /// Whether <paramref name="quantity"/> (shares) has the shape of a signal quantity: above 0, at most
+    /// <see cref="MaxQuantity"/>, at most <see cref="Quantities.MaxDecimals"/> decimals. Whether its symbol takes
+    /// its decimals is <see cref="TryQuantity"/>'s to say.
+    /// </summary>
+    public static bool IsValidQuantity(decimal quantity) => quantity > 0m && quantity <= MaxQuantity && decimal.Round(quantity, Quantities.MaxDecimals) == quantity;
+
+    /// <summary>
+    /// A signal's quantity in shares as its symbol's quantity units (issue 19, <see cref="Quantities"/>): true when
+    /// <paramref name="shares"/> is a valid quantity (<see cref="IsValidQuantity"/>) with at most
+    /// <paramref name="decimals"/> decimals (0 = whole shares, 1 or more); false otherwise (<see cref="QuantityInvalidMessage"/>).
+    /// Allocation-free: every edge converts through it.
+    /// </summary>
+    public static bool TryQuantity(decimal shares, int decimals, out long quantity)
+    {
+        quantity = 0;
+        return IsValidQuantity(shares) && Quantities.TryFromDecimal(shares, decimals, out quantity) && quantity > 0;
+    }
 }

@@ -58,12 +58,12 @@ public sealed class TradingEngine
         // With a journal, the cash its first session started from: replay must decide as that session did.
         decimal startingCash = options.JournalDirectory is { } journal ? Journal.JournalStartingCash.Resolve(journal, options.StartingCash) : options.StartingCash;
         var currencies = new Currencies(options.BaseCurrency, options.FxRates, Instruments);
-        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash), currencies, StartingCashByCurrency(options, currencies));
+        Portfolio = new Portfolio(Market, FixedPoint.FromDecimal(startingCash), currencies, StartingCashByCurrency(options, currencies), Instruments.Units);
         // With a journal, the id base its first session recorded: recovery must rebuild the same ids.
         long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
         Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
         Counters = new EngineCounters();
-        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol), auditWriter);
+        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol) { Units = Instruments.Units }, auditWriter);
 
         _outbound = new RingPipeline<OrderCommand>(new RingOptions
         {
@@ -80,14 +80,14 @@ public sealed class TradingEngine
             ThreadNamePrefix = "engine",
         });
 
-        Agents = new AgentBook(Sources, Market);
+        Agents = new AgentBook(Sources, Market) { Units = Instruments.Units };
         var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
         var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
         Consolidation = consolidator.Any ? consolidator : null;
         SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars, Unrouted = RiskManagerHandler.UnroutedSymbols(Instruments) };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
-        Sizing.Shorts = new ShortRules(Symbols, options.Instruments);
+        Sizing.Shorts = new ShortRules(Symbols, options.Instruments, Instruments.Units);
         if (agentLimits.Any)
         {
             Sizing.AgentLimits = agentLimits;

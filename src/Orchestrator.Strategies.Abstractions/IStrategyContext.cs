@@ -37,7 +37,10 @@ public interface IStrategyContext
     /// </summary>
     bool IsReplaying { get; }
 
-    /// <summary>The strategy's own position in shares (signed; from its own fills only).</summary>
+    /// <summary>
+    /// The strategy's own position in shares (signed; from its own fills only). Every quantity here and in fills is in the
+    /// symbol's quantity unit: whole shares unless its instrument has quantity_decimals (then 10^−decimals of a share, issue 19).
+    /// </summary>
     long Position(int symbolId);
 
     /// <summary>The whole account's position in shares (signed; every source's fills).</summary>

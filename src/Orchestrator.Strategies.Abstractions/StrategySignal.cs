@@ -28,7 +28,10 @@ public readonly struct StrategySignal
 
     public Side Side { get; init; }
 
-    /// <summary>Shares wanted; 0 = position sizing decides. Sizing and risk may give fewer, never more.</summary>
+    /// <summary>
+    /// Shares wanted, in the symbol's quantity unit (whole shares unless its instrument has quantity_decimals:
+    /// then 10^−decimals of a share, issue 19); 0 = position sizing decides. Sizing and risk may give fewer, never more.
+    /// </summary>
     public long Quantity { get; init; }
 
     /// <summary>Market (default), Limit (needs <see cref="LimitPriceRaw"/>), Stop (needs <see cref="StopPriceRaw"/>) or StopLimit (both).</summary>

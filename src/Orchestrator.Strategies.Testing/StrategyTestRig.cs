@@ -33,7 +33,7 @@ public sealed class StrategyTestRig : IDisposable
             StartingCashRaw = FixedPoint.FromDecimal(options.StartingCash),
             SlippageBps = 0,
             AllowShortSelling = options.Risk.AllowShortSelling,
-        });
+        } with { Units = exchange?.Units ?? Engine.Instruments.Units });
         Broker = new PaperBrokerGateway(Exchange, new ReportSink(Engine), new LatencyRecorder());
         Engine.ConnectGateway(Broker);
         Engine.Start();

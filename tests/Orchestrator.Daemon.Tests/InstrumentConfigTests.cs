@@ -77,6 +77,22 @@ public sealed class InstrumentConfigTests : IDisposable
     }
 
     [Fact]
+    public void QuantityDecimals_GiveTheSymbolItsUnit_AndWholeSharesStayTheDefault()
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""
+            instruments:
+              AAPL: { venue: alpaca, quantity_decimals: 4 }
+              MSFT: { venue: alpaca }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal(4, config!.Engine.Instruments!["AAPL"].QuantityDecimals);
+        Assert.Equal(0, config.Engine.Instruments["MSFT"].QuantityDecimals);
+        QuantityUnits units = new TradingEngine(config.Engine, NullAuditWriter.Instance).Instruments.Units;
+        Assert.Equal((10_000L, 1L, 1L), (units.PerShare(0), units.PerShare(1), units.PerShare(2))); // AAPL, MSFT, 005930 (not configured)
+    }
+
+    [Fact]
     public void NoSections_OneCurrency_AsBefore()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("agents: { enabled: false }\n");
@@ -97,6 +113,10 @@ public sealed class InstrumentConfigTests : IDisposable
     [InlineData("instruments:\n  AAPL: { borrow: -5 }", "instruments.AAPL.borrow:")]
     [InlineData("instruments:\n  AAPL: { shortable: false, borrow: 5 }", "instruments.AAPL.borrow: is set but shortable is false")]
     [InlineData("instruments:\n  AAPL: { shortabel: true }", "instruments.AAPL.shortabel: is not a known key")]
+    [InlineData("instruments:\n  AAPL: { quantity_decimals: 10 }", "instruments.AAPL.quantity_decimals:")]
+    [InlineData("instruments:\n  AAPL: { quantity_decimals: -1 }", "instruments.AAPL.quantity_decimals:")]
+    [InlineData("instruments:\n  AAPL: { venue: kis, quantity_decimals: 4 }", "instruments.AAPL.quantity_decimals: is 4, but KIS trades whole shares only")]
+    [InlineData("account:\n  fx_rates: { KRW: 0.00075 }\ninstruments:\n  \"005930\": { exchange: XKRX, venue: paper, quantity_decimals: 2 }", "instruments.005930.quantity_decimals: is 2, but KRX trades whole shares only")]
     [InlineData("account:\n  fx_rates: { KRW: 0 }", "account.fx_rates.KRW:")]
     [InlineData("account:\n  fx_rates: { won: 0.00075 }", "account.fx_rates.won: is not a currency")]
     [InlineData("account:\n  fx_rates: { USD: 2 }", "account.fx_rates.USD: is the base currency")]

@@ -61,10 +61,10 @@ public sealed partial class AlpacaSimulator
                 return Results.Json(Error(42210000, "order is not open: " + old.Status), statusCode: 422);
             }
 
-            long quantity = old.Quantity - old.FilledQuantity;
-            if (Text("qty") is { } qtyText && (!long.TryParse(qtyText, NumberStyles.None, CultureInfo.InvariantCulture, out quantity) || quantity <= 0))
+            decimal quantity = old.Quantity - old.FilledQuantity;
+            if (Text("qty") is { } qtyText && (!decimal.TryParse(qtyText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out quantity) || quantity <= 0 || decimal.Round(quantity, 9) != quantity))
             {
-                return Results.Json(Error(40010001, "qty must be a positive whole number given as a string"), statusCode: 422);
+                return Results.Json(Error(40010001, "qty must be a positive number of shares (at most 9 decimals) given as a string"), statusCode: 422);
             }
 
             if (!TryPrice(Text("limit_price"), old.LimitPrice, old.Type is "limit" or "stop_limit", out decimal? limit)

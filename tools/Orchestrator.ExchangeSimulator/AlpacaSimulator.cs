@@ -39,7 +39,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
     private readonly Dictionary<string, SimOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimOrder> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, decimal> _prices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Quantity, decimal Average)> _positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (decimal Quantity, decimal Average)> _positions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _createdPerClientId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SimSocket, byte> _listeners = new();
     private readonly Random _random = new(11);
@@ -141,11 +141,11 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
     }
 
     /// <summary>Shares held in <paramref name="symbol"/> as the account reports them.</summary>
-    public long PositionOf(string symbol)
+    public decimal PositionOf(string symbol)
     {
         lock (_book)
         {
-            return _positions.TryGetValue(symbol, out (long Quantity, decimal Average) p) ? p.Quantity : 0;
+            return _positions.TryGetValue(symbol, out (decimal Quantity, decimal Average) p) ? p.Quantity : 0;
         }
     }
 
@@ -313,9 +313,15 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         string? side = Text("side");
         string type = Text("type") ?? "market";
         string tif = Text("time_in_force") ?? "day";
-        bool wholeQuantity = long.TryParse(Text("qty"), NumberStyles.None, CultureInfo.InvariantCulture, out long quantity);
+        // Alpaca takes fractional shares (up to 9 decimals) as market or limit day orders only, without an order class.
+        bool readable = decimal.TryParse(Text("qty"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal quantity);
+        bool fractional = quantity != decimal.Truncate(quantity);
+        string orderClass = body?["order_class"] is JsonValue oc && oc.TryGetValue(out string? c) && c.Length > 0 ? c : "simple";
         invalid = symbol is null or { Length: 0 } ? "symbol is required"
-            : !wholeQuantity || quantity <= 0 ? "qty must be a positive whole number given as a string"
+            : !readable || quantity <= 0 || decimal.Round(quantity, 9) != quantity ? "qty must be a positive number of shares (at most 9 decimals) given as a string"
+            : fractional && type is not ("market" or "limit") ? "fractional orders must be market or limit orders"
+            : fractional && tif != "day" ? "fractional orders must be day orders"
+            : fractional && orderClass != "simple" ? "fractional orders cannot be " + orderClass + " orders"
             : side is not ("buy" or "sell") ? "side must be buy or sell"
             : type is not ("market" or "limit" or "stop" or "stop_limit" or "trailing_stop") ? "invalid order type"
             : tif is not ("day" or "gtc" or "ioc" or "fok" or "opg" or "cls") ? "invalid time_in_force"
@@ -433,10 +439,10 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         order.FilledAveragePrice = price;
         order.UpdatedAt = DateTimeOffset.UtcNow;
         order.FilledAt = order.UpdatedAt;
-        long signed = buy ? order.Quantity : -order.Quantity;
+        decimal signed = buy ? order.Quantity : -order.Quantity;
         _cash -= signed * price;
-        (long held, decimal average) = _positions.TryGetValue(order.Symbol, out var p) ? p : (0, 0m);
-        long after = held + signed;
+        (decimal held, decimal average) = _positions.TryGetValue(order.Symbol, out var p) ? p : (0m, 0m);
+        decimal after = held + signed;
         decimal newAverage = after == 0 ? 0
             : Math.Sign(held) == Math.Sign(after) && Math.Abs(after) < Math.Abs(held) ? average // reduced: entry price unchanged
             : Math.Sign(held) == Math.Sign(after) ? ((held * average) + (signed * price)) / after // added to
@@ -739,7 +745,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
     }
 
     /// <summary>One order in the simulator's book (guarded by the book lock).</summary>
-    private sealed class SimOrder(string id, string clientOrderId, string symbol, string side, long quantity, string type, string timeInForce, decimal? limitPrice, decimal? stopPrice)
+    private sealed class SimOrder(string id, string clientOrderId, string symbol, string side, decimal quantity, string type, string timeInForce, decimal? limitPrice, decimal? stopPrice)
     {
         public string Id { get; } = id;
 
@@ -749,7 +755,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
 
         public string Side { get; } = side;
 
-        public long Quantity { get; } = quantity;
+        public decimal Quantity { get; } = quantity;
 
         public string Type { get; } = type;
 
@@ -788,7 +794,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
 
         public bool Triggered { get; set; }
 
-        public long FilledQuantity { get; set; }
+        public decimal FilledQuantity { get; set; }
 
         public decimal FilledAveragePrice { get; set; }
 

@@ -33,6 +33,11 @@ internal static class AlpacaOrderClass
             return "Alpaca trailing_stop needs trail_price or trail_percent; the order carries neither";
         }
 
+        if (order.IsFractional && FractionalUnsupported(order) is { } fractional)
+        {
+            return fractional;
+        }
+
         ProtectiveExits exits = order.Exits;
         if (order.GroupRole != OrderGroupRole.Entry || !exits.Any)
         {
@@ -54,6 +59,25 @@ internal static class AlpacaOrderClass
             : "Alpaca brackets are day or gtc only, not " + order.TimeInForce.ToString().ToLowerInvariant();
     }
 
+    /// <summary>
+    /// Alpaca takes a fraction of a share as a market or limit order, time in force day, without an order
+    /// class (no bracket, oto or oco legs) (issue 19); anything else is refused before it is sent.
+    /// </summary>
+    private static string? FractionalUnsupported(VenueOrderRequest order)
+    {
+        if (order.Type is not (OrderType.Market or OrderType.Limit))
+        {
+            return "Alpaca takes fractional orders as market or limit only, not " + order.Type.ToString().ToLowerInvariant();
+        }
+
+        if (order.TimeInForce != TimeInForce.Day)
+        {
+            return "Alpaca takes fractional orders with time in force day only, not " + order.TimeInForce.ToString().ToLowerInvariant();
+        }
+
+        return order.GroupRole == OrderGroupRole.Entry && order.Exits.Any ? "Alpaca takes no bracket, oto or oco legs on a fractional order" : null;
+    }
+
     /// <summary>The body Alpaca expects, every number as a string.</summary>
     public static JsonObject Body(VenueOrderRequest order)
     {
@@ -61,7 +85,7 @@ internal static class AlpacaOrderClass
         var body = new JsonObject
         {
             ["symbol"] = order.Symbol,
-            ["qty"] = order.Quantity.ToString(CultureInfo.InvariantCulture),
+            ["qty"] = order.SharesText(order.Quantity), // shares; a fraction with the symbol's decimals (issue 19)
             ["side"] = order.Side == Side.Buy ? "buy" : "sell",
             ["type"] = order.Type switch
             {

@@ -14,17 +14,18 @@ internal static class AlpacaOrderJson
 {
     /// <summary>
     /// The order's cumulative state, or false when a field the gateway relies on is missing or
-    /// unreadable (id, symbol, side, a whole-share quantity).
+    /// unreadable (id, symbol, side, a quantity in the symbol's unit: whole shares unless
+    /// <paramref name="quantityDecimals"/> gives the symbol decimals, issue 19).
     /// </summary>
-    public static bool TryRead(JsonElement order, out VenueOrderState? state, string? reason = null)
+    public static bool TryRead(JsonElement order, out VenueOrderState? state, string? reason = null, Func<string, int>? quantityDecimals = null)
     {
         state = null;
         if (order.ValueKind != JsonValueKind.Object
             || String(order, "id") is not { Length: > 0 } id
             || String(order, "symbol") is not { Length: > 0 } symbol
             || ParseSide(String(order, "side")) is not { } side
-            || !TryWholeShares(order, "qty", out long quantity)
-            || !TryWholeShares(order, "filled_qty", out long filled)
+            || !TryQuantity(order, "qty", quantityDecimals?.Invoke(symbol) ?? 0, out long quantity)
+            || !TryQuantity(order, "filled_qty", quantityDecimals?.Invoke(symbol) ?? 0, out long filled)
             || !TryDecimal(order, "filled_avg_price", out decimal averagePrice))
         {
             return false;
@@ -60,8 +61,9 @@ internal static class AlpacaOrderJson
     /// stop or stop-limit leg the stop-loss, a trailing_stop leg the trailing stop. Unreadable legs are
     /// skipped (the poll then judges them).
     /// </summary>
-    public static IReadOnlyList<VenueLeg> ReadLegs(JsonElement order)
+    public static IReadOnlyList<VenueLeg> ReadLegs(JsonElement order, Func<string, int>? quantityDecimals = null)
     {
+        int decimals = String(order, "symbol") is { Length: > 0 } symbol ? quantityDecimals?.Invoke(symbol) ?? 0 : 0;
         if (!order.TryGetProperty("legs", out JsonElement legs) || legs.ValueKind != JsonValueKind.Array)
         {
             return [];
@@ -81,7 +83,7 @@ internal static class AlpacaOrderJson
             if (role != OrderGroupRole.None
                 && String(leg, "id") is { Length: > 0 } id
                 && ParseSide(String(leg, "side")) is { } side
-                && TryWholeShares(leg, "qty", out long quantity)
+                && TryQuantity(leg, "qty", decimals, out long quantity)
                 && TryDecimal(leg, "limit_price", out decimal limit)
                 && TryDecimal(leg, "stop_price", out decimal stop))
             {
@@ -112,16 +114,11 @@ internal static class AlpacaOrderJson
         };
     }
 
-    private static bool TryWholeShares(JsonElement element, string name, out long shares)
+    /// <summary>A quantity in shares as the symbol's units (<see cref="Quantities.TryFromDecimal"/>): false when negative or finer than the symbol's unit.</summary>
+    private static bool TryQuantity(JsonElement element, string name, int decimals, out long quantity)
     {
-        shares = 0;
-        if (!TryDecimal(element, name, out decimal value) || value != decimal.Truncate(value) || value < 0 || value > long.MaxValue)
-        {
-            return false; // fractional shares are not traded through this engine
-        }
-
-        shares = (long)value;
-        return true;
+        quantity = 0;
+        return TryDecimal(element, name, out decimal value) && value >= 0 && Quantities.TryFromDecimal(value, decimals, out quantity);
     }
 
     private static Side? ParseSide(string? side) => side switch

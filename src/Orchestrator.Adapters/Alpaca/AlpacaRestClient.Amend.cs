@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Adapters.Venues;
@@ -133,7 +132,7 @@ public sealed partial class AlpacaRestClient
     /// <summary>The PATCH body: <c>qty</c> still to trade, and the prices the order type has.</summary>
     internal static JsonObject AmendBody(VenueOrderRequest amended, long filledQuantity)
     {
-        var body = new JsonObject { ["qty"] = (amended.Quantity - filledQuantity).ToString(CultureInfo.InvariantCulture) };
+        var body = new JsonObject { ["qty"] = amended.SharesText(amended.Quantity - filledQuantity) };
         if (amended.Type is OrderType.Limit or OrderType.StopLimit)
         {
             body["limit_price"] = FixedPoint.Format(amended.LimitPriceRaw);

@@ -43,6 +43,12 @@ public sealed partial class AlpacaRestClient : IVenueClient
 
     public string Name => "alpaca";
 
+    /// <summary>
+    /// A symbol's quantity decimals (issue 19, <see cref="Core.InstrumentInfo.QuantityDecimals"/>): Alpaca's <c>qty</c> and
+    /// <c>filled_qty</c> (shares, fractions included) are read into its units; null = whole shares for every symbol.
+    /// </summary>
+    public Func<string, int>? QuantityDecimals { get; init; }
+
     /// <summary>Answers that were not readable JSON or lacked a field the gateway needs.</summary>
     public long MalformedAnswers => Interlocked.Read(ref _malformedAnswers);
 
@@ -60,7 +66,7 @@ public sealed partial class AlpacaRestClient : IVenueClient
         using JsonDocument? body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            return TakenOrThrow(body, response.StatusCode, "order") with { Legs = AlpacaOrderJson.ReadLegs(body!.RootElement) };
+            return TakenOrThrow(body, response.StatusCode, "order") with { Legs = AlpacaOrderJson.ReadLegs(body!.RootElement, QuantityDecimals) };
         }
 
         (string? code, string? message) = Error(body);
@@ -126,7 +132,7 @@ public sealed partial class AlpacaRestClient : IVenueClient
             throw new VenueTransientException("Alpaca refused the order lookup (HTTP " + StatusText(response.StatusCode) + "): " + message) { Code = code };
         }
 
-        return body is not null && AlpacaOrderJson.TryRead(body.RootElement, out VenueOrderState? state)
+        return body is not null && AlpacaOrderJson.TryRead(body.RootElement, out VenueOrderState? state, quantityDecimals: QuantityDecimals)
             ? state
             : throw Malformed("order lookup answer is not an order", response.StatusCode);
     }
@@ -154,7 +160,7 @@ public sealed partial class AlpacaRestClient : IVenueClient
         var orders = new List<VenueOrderState>(body.RootElement.GetArrayLength());
         foreach (JsonElement element in body.RootElement.EnumerateArray())
         {
-            if (AlpacaOrderJson.TryRead(element, out VenueOrderState? state))
+            if (AlpacaOrderJson.TryRead(element, out VenueOrderState? state, quantityDecimals: QuantityDecimals))
             {
                 orders.Add(state!);
             }

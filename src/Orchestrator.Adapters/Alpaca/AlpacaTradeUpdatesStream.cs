@@ -38,6 +38,9 @@ public sealed class AlpacaTradeUpdatesStream : IDisposable
     /// <summary><c>{"action":"listen","data":{"streams":["trade_updates"]}}</c>.</summary>
     public const string ListenMessage = "{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}";
 
+    /// <summary>A symbol's quantity decimals (issue 19): the orders' quantities are read into its units; null = whole shares.</summary>
+    public Func<string, int>? QuantityDecimals { get; init; }
+
     /// <param name="streamUri">e.g. wss://paper-api.alpaca.markets/stream.</param>
     /// <param name="credentials">The key pair for the log-in message.</param>
     /// <param name="sink">Receives order states on the receive thread.</param>
@@ -118,7 +121,7 @@ public sealed class AlpacaTradeUpdatesStream : IDisposable
     {
         string? update = AlpacaOrderJson.String(data, "event");
         string? reason = update is "canceled" or "rejected" or "expired" or "done_for_day" or "replaced" ? update : null;
-        if (!data.TryGetProperty("order", out JsonElement order) || !AlpacaOrderJson.TryRead(order, out VenueOrderState? state, reason))
+        if (!data.TryGetProperty("order", out JsonElement order) || !AlpacaOrderJson.TryRead(order, out VenueOrderState? state, reason, QuantityDecimals))
         {
             CountMalformed("trade update without a readable order");
             return;

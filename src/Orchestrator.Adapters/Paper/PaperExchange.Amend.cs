@@ -96,7 +96,7 @@ public sealed partial class PaperExchange
         long leaves = order.Quantity - filled;
         if (o.Side == Side.Buy)
         {
-            reservedCashRaw = EstimateBuyCost(hasLimit ? order.LimitPriceRaw : o.ReservePriceRaw, leaves);
+            reservedCashRaw = EstimateBuyCost(o.SymbolId, hasLimit ? order.LimitPriceRaw : o.ReservePriceRaw, leaves);
             int currency = _currencyOf[o.SymbolId];
             return reservedCashRaw - o.ReservedCashRaw > _cashRaw[currency] - _reservedCashRaw[currency] ? RejectReason.InsufficientBuyingPower : RejectReason.None;
         }

@@ -46,6 +46,7 @@ public sealed partial class PaperExchange
     private readonly long[] _positions;
     private readonly long[] _lastPriceRaw;
     private readonly long[] _reservedSellQuantity;
+    private readonly QuantityUnits _units;
 
     private int _freeCount;
     private int _arrivalHead = Nil;
@@ -72,6 +73,7 @@ public sealed partial class PaperExchange
         _minimumCommissionRaw = options.MinimumCommissionRaw;
         _allowShortSelling = options.AllowShortSelling;
         _calendars = options.Calendars;
+        _units = options.Units ?? QuantityUnits.Whole(options.SymbolCount);
 
         int capacity = options.MaxOpenOrders;
         _orders = new PaperOrderSlot[capacity];
@@ -259,9 +261,11 @@ public sealed partial class PaperExchange
             }
 
             // A trade's or a bar's size is shared by both sides; a quote has one pool per side.
-            long sharedPool = PoolOf(tick.Size);
-            long askPool = PoolOf(tick.AskSize);
-            long bidPool = PoolOf(tick.BidSize);
+            // Sizes are shares; orders count the symbol's units (issue 19: a fractional symbol's pool is size × units).
+            long unitsPerShare = _units.PerShare(symbolId);
+            long sharedPool = PoolOf(tick.Size, unitsPerShare);
+            long askPool = PoolOf(tick.AskSize, unitsPerShare);
+            long bidPool = PoolOf(tick.BidSize, unitsPerShare);
             bool isQuote = tick.Kind == EventKind.QuoteTick;
 
             int slot = _symbolHead[symbolId];
@@ -391,7 +395,7 @@ public sealed partial class PaperExchange
                 return RejectReason.BrokerRejected;
             }
 
-            reservedCashRaw = EstimateBuyCost(reservePriceRaw, order.Quantity);
+            reservedCashRaw = EstimateBuyCost(symbolId, reservePriceRaw, order.Quantity);
             int currency = _currencyOf[symbolId];
             return reservedCashRaw > _cashRaw[currency] - _reservedCashRaw[currency] ? RejectReason.InsufficientBuyingPower : RejectReason.None;
         }
@@ -592,7 +596,7 @@ public sealed partial class PaperExchange
     {
         ref PaperOrderSlot order = ref _orders[slot];
         int symbolId = order.SymbolId;
-        long notionalRaw = FixedPoint.Notional(fillPriceRaw, quantity);
+        long notionalRaw = _units.Notional(symbolId, fillPriceRaw, quantity); // quantities in the symbol's units (issue 19)
         long commissionRaw = Math.Max(_minimumCommissionRaw, FixedPoint.Bps(notionalRaw, _commissionBps));
         long leaves = order.LeavesQuantity - quantity;
         order.LeavesQuantity = leaves;
@@ -602,7 +606,7 @@ public sealed partial class PaperExchange
         {
             _cashRaw[currency] = checked(_cashRaw[currency] - notionalRaw - commissionRaw);
             _positions[symbolId] = checked(_positions[symbolId] + quantity);
-            long reservedRaw = leaves == 0 ? 0 : EstimateBuyCost(order.ReservePriceRaw, leaves);
+            long reservedRaw = leaves == 0 ? 0 : EstimateBuyCost(symbolId, order.ReservePriceRaw, leaves);
             _reservedCashRaw[currency] += reservedRaw - order.ReservedCashRaw;
             order.ReservedCashRaw = reservedRaw;
         }
@@ -710,9 +714,9 @@ public sealed partial class PaperExchange
     }
 
     /// <summary>Cash a buy is expected to need: notional at the price, plus slippage and commission on it; saturates at long.MaxValue.</summary>
-    private long EstimateBuyCost(long priceRaw, long quantity)
+    private long EstimateBuyCost(int symbolId, long priceRaw, long quantity)
     {
-        Int128 notional = (Int128)priceRaw * quantity;
+        Int128 notional = _units.SaturatingNotional(symbolId, priceRaw, quantity);
         Int128 slippage = notional * _slippageBps / 10_000;
         Int128 commission = notional * _commissionBps / 10_000;
         if (commission < _minimumCommissionRaw)
@@ -745,7 +749,7 @@ public sealed partial class PaperExchange
         }
     }
 
-    private static long PoolOf(long size) => size > 0 ? size : Unlimited;
+    private static long PoolOf(long size, long unitsPerShare) => size <= 0 ? Unlimited : unitsPerShare == 1 ? size : Quantities.FromShares(size, unitsPerShare);
 
     private void Enter()
     {

@@ -67,6 +67,12 @@ public sealed record PaperExchangeOptions
     /// <summary>Number of symbols (dense ids 0..SymbolCount-1 from the <see cref="SymbolTable"/>); must be positive.</summary>
     public required int SymbolCount { get; init; }
 
+    /// <summary>
+    /// Each symbol's quantity unit (issue 19, fractional shares): order and fill quantities are counted in it
+    /// and notionals go through it (<see cref="Quantities"/>); null = whole shares for every symbol.
+    /// </summary>
+    public QuantityUnits? Units { get; init; }
+
     /// <summary>Every problem with these settings at once, each as "key: reason"; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -43,7 +43,7 @@ internal sealed class LineProcessor
         _engine = engine;
         _slot = slot;
         _counters = counters;
-        _parser = new SignalLineParser(engine.Symbols, engine.Sources, engine.Reasons, options.MaxLineBytes);
+        _parser = new SignalLineParser(engine.Symbols, engine.Sources, engine.Reasons, options.MaxLineBytes, engine.Instruments.Units);
         _eventTimeNs = eventTimeNs;
         _tokenHash = tokenHash;
         _line = new byte[options.MaxLineBytes];

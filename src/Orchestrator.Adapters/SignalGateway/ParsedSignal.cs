@@ -14,6 +14,9 @@ internal struct ParsedSignal
 
     /// <summary>Whether the line named an <c>order_type</c> (without one, the prices decide).</summary>
     public bool OrderTypeGiven;
+
+    /// <summary>The line's <c>quantity</c> in shares (0 = none), converted into <see cref="Intent"/>'s units once the symbol is known.</summary>
+    public decimal QuantityShares;
     public int SourceId;
     public int ReasonId;
 

@@ -7,7 +7,7 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// Parses one request line — <c>{"symbol":"AAPL","side":"BUY","confidence":0.85,"price":175.5,
 /// "reason":"…","source":"…","id":"…"}</c>, plus the optional order intent <c>"order_type"</c>
 /// (market|limit|stop|stop_limit|trailing_stop), <c>"limit_price"</c> (alias of <c>price</c>; not both),
-/// <c>"stop_price"</c>, <c>"tif"</c> (day|gtc|ioc|fok|opg|cls), <c>"quantity"</c> (integer &gt; 0), the
+/// <c>"stop_price"</c>, <c>"tif"</c> (day|gtc|ioc|fok|opg|cls), <c>"quantity"</c> (shares &gt; 0: whole, or with up to the symbol's quantity decimals, issue 19), the
 /// protective exits <c>"take_profit"</c>/<c>"take_profit_pct"</c>, <c>"stop_loss"</c>/<c>"stop_loss_pct"</c>,
 /// <c>"trail_price"</c>/<c>"trail_percent"</c> (issue 19; percents become millionths), and
 /// <c>"action"</c> (new|amend|cancel) with <c>"order_id"</c> (the engine's order id, a string or a
@@ -38,15 +38,22 @@ internal sealed class SignalLineParser
     private const int MaxSymbolChars = 32;
 
     private readonly SymbolTable _symbols;
+    private readonly QuantityUnits? _units;
     private readonly TextInterner _sources;
     private readonly TextInterner _reasons;
     private readonly char[] _reason;
     private readonly char[] _source = new char[SignalLimits.MaxSourceLength * 6]; // room for every character escaped as \uXXXX
     private readonly int _defaultSourceId;
 
-    public SignalLineParser(SymbolTable symbols, TextInterner sources, TextInterner reasons, int maxLineBytes)
+    /// <param name="symbols">The engine's symbols.</param>
+    /// <param name="sources">Interned source names.</param>
+    /// <param name="reasons">Interned reasons.</param>
+    /// <param name="maxLineBytes">Longest line.</param>
+    /// <param name="units">Each symbol's quantity unit: <c>quantity</c> (shares) is converted into it (issue 19); null = whole shares.</param>
+    public SignalLineParser(SymbolTable symbols, TextInterner sources, TextInterner reasons, int maxLineBytes, QuantityUnits? units = null)
     {
         _symbols = symbols;
+        _units = units;
         _sources = sources;
         _reasons = reasons;
         _reason = new char[maxLineBytes];
@@ -163,6 +170,11 @@ internal sealed class SignalLineParser
         if ((seen & (SeenPrice | SeenLimitPrice)) == (SeenPrice | SeenLimitPrice))
         {
             return GatewayError.PriceAndLimitPrice;
+        }
+
+        if (signal.QuantityShares != 0m && !SignalIntentRules.TryQuantity(signal.QuantityShares, _units?.Decimals(signal.SymbolId) ?? 0, out signal.Intent.Quantity))
+        {
+            return GatewayError.QuantityInvalid; // a fraction of a whole-share symbol, or more decimals than its quantity_decimals
         }
 
         GatewayError intent = IntentError(SignalIntentRules.CheckAll(signal.OrderTypeGiven, signal.Side, in signal.Intent));
@@ -450,7 +462,7 @@ internal sealed class SignalLineParser
             return GatewayError.QuantityInvalid;
         }
 
-        signal.Intent.Quantity = (long)quantity;
+        signal.QuantityShares = quantity; // into the symbol's units once the whole line (and so its symbol) is read
         return GatewayError.None;
     }
 

@@ -108,6 +108,9 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         _pipeline = BuildPipeline();
     }
 
+    /// <summary>Each symbol's quantity unit (issue 19): orders carry their symbol's decimals to the venue; null = whole shares.</summary>
+    public QuantityUnits? Units { get; init; }
+
     /// <summary>The venue's name ("kis", "alpaca").</summary>
     public string VenueName => _client.Name;
 
@@ -430,7 +433,8 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
     private TrackedOrder Track(in OrderCommand command)
     {
         var request = new VenueOrderRequest(command.ClientOrderId, _symbols.GetName(command.SymbolId), command.SymbolId, command.Side, command.OrderType,
-            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm, command.GroupId);
+            command.TimeInForce, command.Quantity, command.LimitPriceRaw, command.StopPriceRaw, command.GroupRole, command.Exits, command.TrailRaw, command.TrailPpm, command.GroupId,
+            Units?.Decimals(command.SymbolId) ?? 0);
         var tracked = new TrackedOrder(request, _time.GetUtcNow());
         _byClientId[request.ClientOrderId] = tracked;
         return tracked;
@@ -837,7 +841,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         foreach (VenueLeg leg in legs)
         {
             var legRequest = new VenueOrderRequest(NativeLegIds.Of(groupId, leg.Role), request.Symbol, request.SymbolId, leg.Side, leg.Type, request.TimeInForce,
-                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId);
+                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId, QuantityDecimals: request.QuantityDecimals);
             var tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
             _byClientId[legRequest.ClientOrderId] = tracked;
             Adopt(tracked, leg.VenueOrderId);

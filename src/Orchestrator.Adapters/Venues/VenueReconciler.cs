@@ -10,7 +10,7 @@ namespace Orchestrator.Adapters.Venues;
 /// <param name="Symbol">The venue's symbol.</param>
 /// <param name="Engine">Shares the engine holds.</param>
 /// <param name="Venue">Shares the venue books for this run (what it holds minus what the account held before the run's first start).</param>
-public sealed record PositionDifference(string Symbol, long Engine, decimal Venue);
+public sealed record PositionDifference(string Symbol, decimal Engine, decimal Venue);
 
 /// <summary>What one reconciliation found.</summary>
 /// <param name="Reached">False when the venue could not be read (nothing was compared).</param>
@@ -265,7 +265,7 @@ public sealed class VenueReconciler : IDisposable
                     continue; // another venue's symbol: its own reconciler compares it
                 }
 
-                long engine = _copy.Quantity[id];
+                decimal engine = _engine.Instruments.Units.ToDecimal(id, _copy.Quantity[id]); // shares, as the venue counts them (issue 19)
                 decimal venue = holdings.PositionOf(symbol) - _baseline.GetValueOrDefault(symbol);
                 if (engine == venue)
                 {

@@ -24,8 +24,11 @@ public sealed record AgentSignal(string Symbol, Side Side, decimal Confidence, d
     /// <summary>Time in force (<c>tif</c>), Day unless given.</summary>
     public TimeInForce Tif { get; init; } = TimeInForce.Day;
 
-    /// <summary>Most shares to trade (<c>quantity</c>); 0 = sizing decides. Sizing and risk still cap it. For an amend: the new total.</summary>
-    public long Quantity { get; init; }
+    /// <summary>
+    /// Most shares to trade (<c>quantity</c>); 0 = sizing decides. Sizing and risk still cap it. For an amend: the new total.
+    /// Whole shares, or a fraction with at most the symbol's quantity decimals (issue 19); the publisher converts it into the symbol's units.
+    /// </summary>
+    public decimal Quantity { get; init; }
 
     /// <summary>New order (default), or amend/cancel (<c>action</c>) of the order <see cref="OrderId"/>; side and confidence do not matter for those.</summary>
     public SignalAction Action { get; init; }

@@ -34,7 +34,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return new SignalPublishResult(false, 0, problem);
         }
 
-        Core.SignalIntent intent = Intent(signal);
+        Core.SignalIntent intent = Intent(signal, engine.Instruments.Units.Decimals(symbolId));
         long signalId = Interlocked.Increment(ref _nextSignalId);
         long sequence = engine.PublishSignal(symbolId, signal.Side, Core.SignalLimits.ToConfidencePpm(signal.Confidence), intent,
             signalId, signal.Source, signal.Reason, eventTimeNs(), wait: false);
@@ -71,7 +71,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return $"price: must be between 0 and 1,000,000,000, got {signal.Price}";
         }
 
-        string? intent = CheckIntent(signal);
+        string? intent = CheckIntent(signal, engine.Instruments.Units.Decimals(symbolId));
         if (intent is not null)
         {
             return intent;
@@ -96,7 +96,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
     }
 
     /// <summary>The order intent's rules (<see cref="Core.SignalIntentRules"/>); null when it is sound.</summary>
-    private static string? CheckIntent(AgentSignal signal)
+    private static string? CheckIntent(AgentSignal signal, int quantityDecimals)
     {
         if (signal.OrderType is { } type && !Enum.IsDefined(type))
         {
@@ -113,7 +113,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             return Core.SignalIntentRules.TifInvalidMessage;
         }
 
-        if (signal.Quantity != 0 && !Core.SignalIntentRules.IsValidQuantity(signal.Quantity))
+        if (signal.Quantity != 0 && !Core.SignalIntentRules.TryQuantity(signal.Quantity, quantityDecimals, out _))
         {
             return $"{Core.SignalIntentRules.QuantityInvalidMessage}, got {signal.Quantity}";
         }
@@ -131,16 +131,17 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
         Core.SignalIntentProblem problem = Core.SignalIntentRules.TryExits(signal.TakeProfit, signal.TakeProfitPct, signal.StopLoss, signal.StopLossPct, signal.TrailPrice, signal.TrailPercent, out _);
         if (problem == Core.SignalIntentProblem.None)
         {
-            Core.SignalIntent intent = Intent(signal);
+            Core.SignalIntent intent = Intent(signal, quantityDecimals);
             problem = Core.SignalIntentRules.CheckAll(signal.OrderType is not null, signal.Side, in intent);
         }
 
         return problem == Core.SignalIntentProblem.None ? null : Core.SignalIntentRules.Message(problem);
     }
 
-    /// <summary>The signal's intent as the ring carries it (prices and exits already checked to be in range).</summary>
-    private static Core.SignalIntent Intent(AgentSignal signal)
+    /// <summary>The signal's intent as the ring carries it (prices and exits already checked to be in range; the quantity in the symbol's units).</summary>
+    private static Core.SignalIntent Intent(AgentSignal signal, int quantityDecimals)
     {
+        Core.SignalIntentRules.TryQuantity(signal.Quantity, quantityDecimals, out long quantity); // 0 when none (checked before)
         Core.SignalIntentRules.TryExits(signal.TakeProfit, signal.TakeProfitPct, signal.StopLoss, signal.StopLossPct, signal.TrailPrice, signal.TrailPercent, out Core.ProtectiveExits exits);
         return new Core.SignalIntent
         {
@@ -148,7 +149,7 @@ public sealed class EngineSignalPublisher(TradingEngine engine, Func<long> event
             LimitRaw = Core.FixedPoint.FromDecimal(signal.Price),
             StopRaw = Core.FixedPoint.FromDecimal(signal.StopPrice),
             Tif = signal.Tif,
-            Quantity = signal.Quantity,
+            Quantity = quantity,
             Action = signal.Action,
             TargetOrderId = signal.OrderId,
             Exits = exits,

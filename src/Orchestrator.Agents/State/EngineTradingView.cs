@@ -50,7 +50,7 @@ public sealed class EngineTradingView(TradingEngine engine) : ITradingView
         {
             if (c.Quantity[s] != 0 || c.RealizedRaw[s] != 0)
             {
-                positions.Add(new PositionView(engine.Symbols.GetName(s), c.Quantity[s], FixedPoint.ToDecimal(c.AvgCostRaw[s]), FixedPoint.ToDecimal(c.LastRaw[s]),
+                positions.Add(new PositionView(engine.Symbols.GetName(s), engine.Instruments.Units.ToDecimal(s, c.Quantity[s]), FixedPoint.ToDecimal(c.AvgCostRaw[s]), FixedPoint.ToDecimal(c.LastRaw[s]),
                     FixedPoint.ToDecimal(c.UnrealizedRaw[s]), FixedPoint.ToDecimal(c.RealizedRaw[s])));
             }
         }
@@ -59,7 +59,8 @@ public sealed class EngineTradingView(TradingEngine engine) : ITradingView
         for (int i = 0; i < c.OrderCount; i++)
         {
             SnapshotOrder o = c.Orders[i];
-            orders.Add(new OrderView(o.ClientOrderId, engine.Symbols.GetName(o.SymbolId), o.Side == Side.Buy ? "BUY" : "SELL", o.Quantity, o.FilledQuantity,
+            orders.Add(new OrderView(o.ClientOrderId, engine.Symbols.GetName(o.SymbolId), o.Side == Side.Buy ? "BUY" : "SELL",
+                engine.Instruments.Units.ToDecimal(o.SymbolId, o.Quantity), engine.Instruments.Units.ToDecimal(o.SymbolId, o.FilledQuantity),
                 FixedPoint.ToDecimal(o.LimitRaw), o.Status.ToString()));
         }
 

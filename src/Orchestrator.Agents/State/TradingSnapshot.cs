@@ -7,7 +7,7 @@ namespace Orchestrator.Agents.State;
 /// <param name="LastPrice">Last trade price seen (0 when none yet).</param>
 /// <param name="UnrealizedPnl">Unrealized profit or loss at the last price.</param>
 /// <param name="RealizedPnl">Profit or loss realized today.</param>
-public sealed record PositionView(string Symbol, long Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl, decimal RealizedPnl);
+public sealed record PositionView(string Symbol, decimal Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl, decimal RealizedPnl);
 
 /// <summary>One working order in a <see cref="TradingSnapshot"/>.</summary>
 /// <param name="ClientOrderId">The engine's order id.</param>
@@ -17,7 +17,7 @@ public sealed record PositionView(string Symbol, long Quantity, decimal AverageC
 /// <param name="Filled">Shares filled so far.</param>
 /// <param name="LimitPrice">Limit price (0 for market).</param>
 /// <param name="Status">The order's state.</param>
-public sealed record OrderView(long ClientOrderId, string Symbol, string Side, long Quantity, long Filled, decimal LimitPrice, string Status);
+public sealed record OrderView(long ClientOrderId, string Symbol, string Side, decimal Quantity, decimal Filled, decimal LimitPrice, string Status);
 
 /// <summary>
 /// A consistent, versioned picture of the account that agents read: every figure in it was

@@ -477,12 +477,12 @@ internal static class LlmSignalParser
             return null;
         }
 
-        if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.IsValidQuantity(wanted))
+        if (quantityElement.ValueKind != JsonValueKind.Number || !quantityElement.TryGetDecimal(out decimal wanted) || !SignalIntentRules.TryQuantity(wanted, 0, out cap)) // whole shares: a model's fraction is not taken (issue 19)
         {
+            cap = 0;
             return SignalIntentRules.QuantityInvalidMessage + ", was " + Shown(quantityElement);
         }
 
-        cap = (long)wanted;
         return null;
     }
 

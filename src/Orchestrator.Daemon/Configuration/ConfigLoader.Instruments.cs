@@ -7,7 +7,9 @@ namespace Orchestrator.Daemon.Configuration;
 /// <c>instruments:</c> and <c>account:</c> of <c>daemon.yaml</c> (issue 19). <c>instruments</c>: per SYMBOL of
 /// the watch list, <c>exchange</c> (XKRX, XNYS, XNAS), <c>currency</c> (ISO 4217), <c>venue</c> (paper, kis,
 /// alpaca), <c>shortable</c> (default true: the account's <c>allow_short_selling</c> still decides) and
-/// <c>borrow</c> (shares available to borrow; absent = no limit of the engine's); a symbol not listed gets
+/// <c>borrow</c> (shares available to borrow; absent = no limit of the engine's) and <c>quantity_decimals</c>
+/// (0 = whole shares, the default; 1..9 where the venue trades fractions: paper and alpaca, never kis or an
+/// XKRX listing); a symbol not listed gets
 /// <see cref="InstrumentInfo.Default"/>. <c>account</c>: <c>fx_rates</c> (CODE: base-currency units one
 /// unit is worth, e.g. <c>KRW: 0.00075</c> with a USD base) and <c>starting_cash</c> (CODE: cash in that
 /// currency at the start; the base's is myStockInfo.yaml's <c>starting_cash</c>). Every problem is an error
@@ -156,7 +158,17 @@ public static partial class ConfigLoader
             item.Error("borrow", "is set but shortable is false: a symbol that may not be sold short has nothing to borrow");
         }
 
-        return defaults with { Exchange = exchange, Currency = currency, Venue = venue, Shortable = shortable, BorrowAvailable = borrow };
+        int quantityDecimals = item.GetInt("quantity_decimals", 0, 0, Quantities.MaxDecimals);
+        if (quantityDecimals > 0 && venue == "kis")
+        {
+            item.Error("quantity_decimals", $"is {quantityDecimals}, but KIS trades whole shares only: 0 (or leave it out) for a symbol on venue kis");
+        }
+        else if (quantityDecimals > 0 && exchange == "XKRX")
+        {
+            item.Error("quantity_decimals", $"is {quantityDecimals}, but KRX trades whole shares only: 0 (or leave it out) for an XKRX listing");
+        }
+
+        return defaults with { Exchange = exchange, Currency = currency, Venue = venue, Shortable = shortable, BorrowAvailable = borrow, QuantityDecimals = quantityDecimals };
     }
 
     private static bool IsCurrencyCode(string code) => code.Length == 3 && code.All(char.IsAsciiLetterUpper);

@@ -1,4 +1,4 @@
 namespace Orchestrator.Daemon.Control;
 
 /// <summary>One open order.</summary>
-public sealed record OpenOrderView(long ClientOrderId, string Symbol, string Side, string Type, string Status, long Quantity, long Filled, decimal LimitPrice);
+public sealed record OpenOrderView(long ClientOrderId, string Symbol, string Side, string Type, string Status, decimal Quantity, decimal Filled, decimal LimitPrice);

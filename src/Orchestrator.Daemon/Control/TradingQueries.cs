@@ -148,8 +148,8 @@ public static class TradingQueries
                     order.Side.ToString().ToUpperInvariant(),
                     order.OrderType.ToString(),
                     order.Status.ToString(),
-                    order.Quantity,
-                    order.FilledQuantity,
+                    engine.Instruments.Units.ToDecimal(order.SymbolId, order.Quantity), // shares (issue 19: a fraction where the symbol has quantity_decimals)
+                    engine.Instruments.Units.ToDecimal(order.SymbolId, order.FilledQuantity),
                     FixedPoint.ToDecimal(order.LimitRaw)));
             }
         }

@@ -71,10 +71,10 @@ internal static class RecoveredOrders
         return amend;
     }
 
-    public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols) =>
+    public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols, QuantityUnits? units = null) =>
         [.. open.Select(o => new RecoveredOrder(
             new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw,
-                o.GroupRole, o.Exits, o.TrailRaw, o.TrailPpm, o.GroupId),
+                o.GroupRole, o.Exits, o.TrailRaw, o.TrailPpm, o.GroupId, units?.Decimals(o.SymbolId) ?? 0),
             o.Status, o.FilledQuantity, o.AvgFillPriceRaw)
         {
             CancelPending = o.CancelPending,

@@ -110,7 +110,7 @@ public sealed partial class TradingSession
 
         foreach (SessionVenue venue in _venues)
         {
-            venue.Gateway = new VenueBrokerGateway(venue.Client, engine.Symbols, new EngineReportSink(engine), venue.Settings.Gateway, Latency, orderLog: _orderLog);
+            venue.Gateway = new VenueBrokerGateway(venue.Client, engine.Symbols, new EngineReportSink(engine), venue.Settings.Gateway, Latency, orderLog: _orderLog) { Units = engine.Instruments.Units };
         }
 
         if (_venues.Count == 1)
@@ -128,7 +128,7 @@ public sealed partial class TradingSession
         {
             VenueSettings settings = venue.Settings;
             VenueBrokerGateway gateway = venue.Gateway!;
-            int inDoubt = gateway.Recover(RecoveredOrders.AsVenueOrders([.. recoveredOpen.Where(o => venue.Trades(engine.Symbols.GetName(o.SymbolId)))], engine.Symbols));
+            int inDoubt = gateway.Recover(RecoveredOrders.AsVenueOrders([.. recoveredOpen.Where(o => venue.Trades(engine.Symbols.GetName(o.SymbolId)))], engine.Symbols, engine.Instruments.Units));
             if (inDoubt > 0)
             {
                 s_logger.Warn("Broker {0}: {1} recovered orders have no venue id kept: they are looked for in the venue's records (their symbols pause until found, or until {2:0}s show they were never placed)",
@@ -138,7 +138,7 @@ public sealed partial class TradingSession
             gateway.Start();
             if (settings.Adapter == "alpaca")
             {
-                _alpacaUpdates = new AlpacaTradeUpdatesStream(settings.AlpacaTradingStreamUrl!, settings.Alpaca!, gateway);
+                _alpacaUpdates = new AlpacaTradeUpdatesStream(settings.AlpacaTradingStreamUrl!, settings.Alpaca!, gateway) { QuantityDecimals = QuantityDecimalsOf };
                 await _alpacaUpdates.StartAsync().ConfigureAwait(false);
             }
             else if (settings.Adapter == "kis" && settings.KisHtsId is { Length: > 0 } htsId)

@@ -272,7 +272,7 @@ public sealed partial class TradingSession : IDisposable
 
         if (_venues.Count == 0)
         {
-            var exchange = new PaperExchange(_options.Paper.WithCurrenciesOf(_engine.Portfolio) with { Calendars = _engine.Calendars }); // cash per currency; matches in each exchange's regular session
+            var exchange = new PaperExchange(_options.Paper.WithCurrenciesOf(_engine.Portfolio) with { Calendars = _engine.Calendars, Units = _engine.Instruments.Units }); // cash per currency; matches in each exchange's regular session; fractional quantities where configured
             _gateway = new PaperBrokerGateway(exchange, new EngineReportSink(_engine), Latency);
             _engine.ConnectGateway(_gateway);
             _engine.Start();
@@ -380,6 +380,10 @@ public sealed partial class TradingSession : IDisposable
     /// </summary>
     public GcFigures Gc => _gc?.Current ?? default;
 
+    /// <summary>A configured symbol's quantity decimals (issue 19; 0 = whole shares): how the venue's quantities are read.</summary>
+    private int QuantityDecimalsOf(string symbol) =>
+        _options.Engine.Instruments is { } instruments && instruments.TryGetValue(symbol, out InstrumentInfo? info) ? info.QuantityDecimals : 0;
+
     /// <summary>Builds the venue's client, authenticates (the token is issued once and reused) and reads the account's cash.</summary>
     private async Task<(IVenueClient Client, VenueHoldings Holdings)> ConnectVenueAsync(VenueSettings venue, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
     {
@@ -412,7 +416,7 @@ public sealed partial class TradingSession : IDisposable
                 {
                     var http = new HttpClient { BaseAddress = venue.AlpacaTradingUrl, Timeout = Timeout.InfiniteTimeSpan };
                     _venueResources.Add(http);
-                    var client = new AlpacaRestClient(http, venue.Alpaca!);
+                    var client = new AlpacaRestClient(http, venue.Alpaca!) { QuantityDecimals = QuantityDecimalsOf }; // fractional symbols (issue 19)
                     _venueResources.Add(client);
                     return (client, await client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false)); // wrong keys fail here
                 }

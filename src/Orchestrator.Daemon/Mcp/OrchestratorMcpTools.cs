@@ -138,7 +138,7 @@ public static class OrchestratorMcpTools
                      "price":{"type":"number","minimum":0,"description":"Alias of limit_price (give one of them)."},
                      "stop_price":{"type":"number","minimum":0,"description":"Stop (trigger) price (stop and stop_limit orders); omit or 0 for none."},
                      "tif":{"type":"string","enum":["day","gtc","ioc","fok","opg","cls"],"description":"Time in force, any case; default day. opg/cls: the opening/closing auction, where the venue has one."},
-                     "quantity":{"type":"integer","minimum":1,"description":"The most shares to trade; omitted: sizing decides. Sizing and risk still cap it. For amend: the new total quantity."},
+                     "quantity":{"type":"number","exclusiveMinimum":0,"description":"The most shares to trade: whole shares, or a fraction with at most the symbol's quantity_decimals; omitted: sizing decides. Sizing and risk still cap it. For amend: the new total quantity."},
                      "take_profit":{"type":"number","minimum":0,"description":"Take-profit limit price: above the entry for a buy, below for a sell. Not with take_profit_pct."},
                      "take_profit_pct":{"type":"number","minimum":0,"maximum":1000,"description":"Take-profit as a percent from the entry's average fill price (2.5 = 2.5 %)."},
                      "stop_loss":{"type":"number","minimum":0,"description":"Stop-loss trigger price: below the entry for a buy, above for a sell. Not with stop_loss_pct."},
@@ -376,7 +376,7 @@ public static class OrchestratorMcpTools
             OrderType = orderType,
             StopPrice = args.OptionalDecimal("stop_price") ?? 0m,
             Tif = tif,
-            Quantity = (long)(quantity ?? 0m),
+            Quantity = quantity ?? 0m, // shares; the publisher converts it into the symbol's units (a fraction where it has quantity_decimals)
             Action = action,
             OrderId = orderId,
             TakeProfit = args.OptionalDecimal("take_profit") ?? 0m,

@@ -15,6 +15,9 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     private readonly byte[] _currency = Encoding.UTF8.GetBytes(currencySymbol);
     private readonly Utf8LineBuffer _scratch = new(512);
 
+    /// <summary>Each symbol's quantity unit (issue 19): share counts are written in shares ("0.5 shares"); null = whole shares.</summary>
+    public QuantityUnits? Units { get; init; }
+
     /// <summary>The severity the record's line carries.</summary>
     public static AuditLevel LevelOf(in AuditRecord r) => r.Kind switch
     {
@@ -65,10 +68,10 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 break;
             case AuditKind.RiskPassed:
                 line.Append("Risk check passed: position size "u8); line.Append(r.Value / 100m, "0.0#"); line.Append("% ("u8);
-                line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares)"u8);
+                line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares)"u8);
                 break;
             case AuditKind.OrderSubmitted:
-                line.Append("Order submitted: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares "u8);
+                line.Append("Order submitted: "u8); line.Append(symbol); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares "u8);
                 line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType));
                 if (r.PriceRaw > 0)
                 {
@@ -83,7 +86,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 break;
             case AuditKind.OrderPartiallyFilled:
                 line.Append("Order partially filled: "u8); Fill(line, r, symbol);
-                line.Append(" ("u8); line.Append(r.Value); line.Append(" left, id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
+                line.Append(" ("u8); Shares(line, r.SymbolId, r.Value); line.Append(" left, id "u8); line.Append(r.ClientOrderId); line.Append((byte)')');
                 Attribution(line, r);
                 break;
             case AuditKind.OrderFilled:
@@ -113,7 +116,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 break;
             case AuditKind.OrderStatusUnknown:
                 OrderIdAndSymbol(line, "Order status unknown: id "u8, r.ClientOrderId, symbol);
-                line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(r.Value);
+                line.Append((byte)' '); line.Append(SideText(r.Side)); line.Append((byte)' '); Shares(line, r.SymbolId, r.Value);
                 line.Append(" shares; the venue did not confirm it: new orders in "u8); line.Append(symbol); line.Append(" paused until reconciliation settles it"u8);
                 break;
             case AuditKind.IllegalReport:
@@ -197,7 +200,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
 
     private void Fill(Utf8LineBuffer line, in AuditRecord r, ReadOnlySpan<char> symbol)
     {
-        line.Append(symbol); line.Append((byte)' '); line.Append(r.Quantity); line.Append(" shares "u8); line.Append(SideText(r.Side));
+        line.Append(symbol); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares "u8); line.Append(SideText(r.Side));
         line.Append(" @ "u8); Money(line, r.PriceRaw);
     }
 
@@ -214,13 +217,26 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     /// <summary>" to 120 shares @ $70.00 (80 left)": an amend's new total, limit (when it has one) and leaves.</summary>
     private void AmendTerms(Utf8LineBuffer line, in AuditRecord r)
     {
-        line.Append(" to "u8); line.Append(r.Quantity); line.Append(" shares"u8);
+        line.Append(" to "u8); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares"u8);
         if (r.PriceRaw > 0)
         {
             line.Append(" @ "u8); Money(line, r.PriceRaw);
         }
 
-        line.Append(" ("u8); line.Append(r.Value); line.Append(" left)"u8);
+        line.Append(" ("u8); Shares(line, r.SymbolId, r.Value); line.Append(" left)"u8);
+    }
+
+    /// <summary>A share count of the symbol in its quantity unit (whole shares: the integer, as before).</summary>
+    private void Shares(Utf8LineBuffer line, int symbolId, long quantity)
+    {
+        if (Units is { } units && (uint)symbolId < (uint)symbols.Count)
+        {
+            line.AppendQuantity(quantity, units.Decimals(symbolId));
+        }
+        else
+        {
+            line.Append(quantity);
+        }
     }
 
     /// <summary>"$1,234.50": <c>#,0.00####</c> of the decimal amount (decimal arithmetic and formatting allocate nothing).</summary>

@@ -41,6 +41,13 @@ public sealed class Utf8LineBuffer(int initialBytes = 4096)
         _length += written;
     }
 
+    /// <summary>A quantity in units of 10^−<paramref name="decimals"/> share, as shares ("0.5", "12"; <see cref="Quantities.TryFormat"/>).</summary>
+    public void AppendQuantity(long quantity, int decimals)
+    {
+        Quantities.TryFormat(quantity, decimals, Reserve(32), out int written);
+        _length += written;
+    }
+
     public void Append(long value)
     {
         Utf8Formatter.TryFormat(value, Reserve(20), out int written);

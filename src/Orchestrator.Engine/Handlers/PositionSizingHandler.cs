@@ -26,6 +26,11 @@ namespace Orchestrator.Engine.Handlers;
 /// counts short exposure: cash − working buys and short sales − 2 × the shorts' value at their marks (a
 /// short's proceeds stay as collateral, and its value again is held as margin); the part of an order
 /// that closes a position needs none.</para>
+/// <para>Fractional quantities (issue 19): counts are in the symbol's quantity units
+/// (<see cref="Portfolio.Units"/>; whole shares unless its instrument has quantity decimals), so a
+/// fractional symbol is sized to its smallest unit and every other symbol to whole shares as before. The
+/// fixed quantity and the lot size are in shares; the lot size applies to whole-share symbols only (a
+/// fractional symbol's lot is its smallest unit).</para>
 /// </summary>
 /// <remarks>Runs on the trading thread, after the risk manager and before the order manager.</remarks>
 public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
@@ -127,7 +132,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         data.Quantity = quantity;
         long price = PriceOf(ref data);
         long equity = _portfolio.EquityRaw;
-        long notional = _portfolio.Currencies.ToBase(FixedPoint.SaturatingNotional(price, quantity), _portfolio.Currencies.Of(data.SymbolId));
+        long notional = _portfolio.Currencies.ToBase(_portfolio.Units.SaturatingNotional(data.SymbolId, price, quantity), _portfolio.Currencies.Of(data.SymbolId));
         _audit.TryPublish(new AuditRecord
         {
             Kind = AuditKind.RiskPassed,
@@ -224,12 +229,13 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         }
 
         long equity = currencies.FromBase(baseEquity, currency); // the order's currency from here on
+        QuantityUnits units = _portfolio.Units; // every count below is in the symbol's quantity units (issue 19)
 
         long wanted;
         switch (_method)
         {
             case SizingMethod.FixedQuantity:
-                wanted = _fixedQuantity;
+                wanted = Quantities.FromShares(_fixedQuantity, units.PerShare(s));
                 break;
             case SizingMethod.Volatility:
                 if (e.AtrRaw <= 0)
@@ -239,10 +245,10 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 
                 long riskBudget = FixedPoint.MulDiv(equity, _riskPerTradePpm, Ppm);
                 long stopDistance = FixedPoint.MulDiv(e.AtrRaw, _atrMultiplePpm, Ppm);
-                wanted = stopDistance > 0 ? riskBudget / stopDistance : 0;
+                wanted = units.Affordable(s, riskBudget, stopDistance); // the shares whose stop distance the budget covers
                 break;
             default:
-                wanted = FixedPoint.MulDiv(equity, _fractionPpm, Ppm) / price;
+                wanted = units.Affordable(s, FixedPoint.MulDiv(equity, _fractionPpm, Ppm), price);
                 break;
         }
 
@@ -261,11 +267,11 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 
         if (_maxOrderNotionalRaw > 0)
         {
-            Cap(ref quantity, ref binding, currencies.FromBase(_maxOrderNotionalRaw, currency) / price, RejectReason.MaxNotional);
+            Cap(ref quantity, ref binding, units.Affordable(s, currencies.FromBase(_maxOrderNotionalRaw, currency), price), RejectReason.MaxNotional);
         }
 
         long held = Math.Abs(position);
-        long positionCapShares = FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / price;
+        long positionCapShares = units.Affordable(s, FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm), price);
         Cap(ref quantity, ref binding, positionCapShares - held, RejectReason.MaxPosition);
         if (AgentLimits is { } agentLimits)
         {
@@ -273,7 +279,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         }
 
         long working = e.IntentSide == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
-        long concentrationCapShares = FixedPoint.MulDiv(equity, _maxConcentrationPpm, Ppm) / price;
+        long concentrationCapShares = units.Affordable(s, FixedPoint.MulDiv(equity, _maxConcentrationPpm, Ppm), price);
         Cap(ref quantity, ref binding, concentrationCapShares - held - working, RejectReason.MaxConcentration);
 
         // The part of the order that closes a position (not already being closed) needs neither borrow nor buying power.
@@ -286,9 +292,10 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
 
         long available = BuyingPowerRaw(currency);
         long perShare = price + FixedPoint.Bps(price, _commissionEstimateBps);
-        Cap(ref quantity, ref binding, closes + (available > 0 ? available / perShare : 0), RejectReason.InsufficientBuyingPower);
+        Cap(ref quantity, ref binding, closes + (available > 0 ? units.Affordable(s, available, perShare) : 0), RejectReason.InsufficientBuyingPower);
 
-        quantity = quantity / _lotSize * _lotSize;
+        long lot = units.PerShare(s) == 1 ? _lotSize : 1; // a fractional instrument's lot is its smallest unit
+        quantity = quantity / lot * lot;
         if (quantity <= 0)
         {
             quantity = 0;
@@ -323,7 +330,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         {
             long equity = _portfolio.Currencies.FromBase(_portfolio.EquityRaw, _portfolio.Currencies.Of(s)); // the order's currency
             long working = order.Side == Side.Buy ? _orders.WorkingBuyQuantity(s) : _orders.WorkingSellQuantity(s);
-            if (equity <= 0 || Math.Abs(position) + working + added > FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm) / newPrice)
+            if (equity <= 0 || Math.Abs(position) + working + added > _portfolio.Units.Affordable(s, FixedPoint.MulDiv(equity, _maxPositionPpm, Ppm), newPrice))
             {
                 return RejectReason.MaxPosition;
             }
@@ -332,7 +339,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
         if (order.Side == Side.Buy && newPrice > 0)
         {
             long leaves = quantity - order.FilledQuantity;
-            long needed = FixedPoint.SaturatingNotional(newPrice, leaves) - FixedPoint.SaturatingNotional(oldPrice, order.LeavesQuantity);
+            long needed = _portfolio.Units.SaturatingNotional(s, newPrice, leaves) - _portfolio.Units.SaturatingNotional(s, oldPrice, order.LeavesQuantity);
             if (needed > 0 && needed + FixedPoint.Bps(needed, _commissionEstimateBps) > BuyingPowerRaw(_portfolio.Currencies.Of(s)))
             {
                 return RejectReason.InsufficientBuyingPower;
@@ -378,7 +385,7 @@ public sealed class PositionSizingHandler : IValueEventHandler<EngineEvent>
             long opening = Math.Max(0, _orders.WorkingBuyQuantity(s) - Math.Max(0, -position)) + Math.Max(0, _orders.WorkingSellQuantity(s) - Math.Max(0, position));
             if (opening > 0)
             {
-                reserved += FixedPoint.SaturatingNotional(_market.LastRaw(s), opening);
+                reserved += _portfolio.Units.SaturatingNotional(s, _market.LastRaw(s), opening);
             }
         }
 

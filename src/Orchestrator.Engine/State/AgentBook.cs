@@ -74,10 +74,14 @@ public sealed class AgentBook
         _quantity = new long[capacity * _symbols];
         _costRaw = new long[capacity * _symbols];
         _realizedRaw = new long[capacity * _symbols];
+        Units = QuantityUnits.Whole(_symbols);
     }
 
     /// <summary>Slots, the "other" slot included.</summary>
     public int Capacity { get; }
+
+    /// <summary>Each symbol's quantity unit (issue 19; set by the engine before any event; default whole shares).</summary>
+    public QuantityUnits Units { get; init; }
 
     public int SymbolCount => _symbols;
 
@@ -133,7 +137,8 @@ public sealed class AgentBook
         int at = (slot * _symbols) + symbolId;
         long position = _quantity[at];
         long cost = _costRaw[at];
-        long realized = PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, FixedPoint.Notional(priceRaw, fillQuantity));
+        long unitsPerShare = Units.PerShare(symbolId);
+        long realized = PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, Quantities.Notional(priceRaw, fillQuantity, unitsPerShare), unitsPerShare);
         Interlocked.Increment(ref _sequence); // seqlock writer: odd, full fence before the data
         _fills[slot]++;
         _commissionRaw[slot] += commissionRaw;
@@ -165,7 +170,7 @@ public sealed class AgentBook
     public int Read(AgentBookCopy into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        into.Ensure(Capacity, _symbols);
+        into.Ensure(Capacity, _symbols, Units);
         var spin = default(SpinWait);
         while (true)
         {

@@ -39,6 +39,9 @@ public sealed class AgentBookCopy
 
     public long[] RealizedRaw { get; private set; } = [];
 
+    /// <summary>Each symbol's quantity unit, the book's (issue 19).</summary>
+    public QuantityUnits Units { get; private set; } = QuantityUnits.Whole(0);
+
     /// <summary>Last trade price per symbol when the copy was taken (0 = none yet).</summary>
     public long[] LastRaw { get; private set; } = [];
 
@@ -75,7 +78,7 @@ public sealed class AgentBookCopy
         for (int s = 0; s < SymbolCount; s++)
         {
             int at = (index * SymbolCount) + s;
-            total += PositionMath.Unrealized(Quantity[at], CostRaw[at], LastRaw[s]);
+            total += PositionMath.Unrealized(Quantity[at], CostRaw[at], LastRaw[s], Units.PerShare(s));
         }
 
         return total;
@@ -116,11 +119,11 @@ public sealed class AgentBookCopy
             {
                 positions.Add(new AgentPosition(
                     symbols.GetName(s),
-                    Quantity[at],
-                    FixedPoint.ToDecimal(PositionMath.AverageCost(Quantity[at], CostRaw[at])),
+                    Units.ToDecimal(s, Quantity[at]),
+                    FixedPoint.ToDecimal(PositionMath.AverageCost(Quantity[at], CostRaw[at], Units.PerShare(s))),
                     FixedPoint.ToDecimal(LastRaw[s]),
                     FixedPoint.ToDecimal(RealizedRaw[at]),
-                    FixedPoint.ToDecimal(PositionMath.Unrealized(Quantity[at], CostRaw[at], LastRaw[s]))));
+                    FixedPoint.ToDecimal(PositionMath.Unrealized(Quantity[at], CostRaw[at], LastRaw[s], Units.PerShare(s)))));
             }
         }
 
@@ -137,9 +140,10 @@ public sealed class AgentBookCopy
             positions);
     }
 
-    internal void Ensure(int capacity, int symbols)
+    internal void Ensure(int capacity, int symbols, QuantityUnits units)
     {
         SymbolCount = symbols;
+        Units = units;
         if (SourceIds.Length != capacity || LastRaw.Length != symbols)
         {
             SourceIds = new int[capacity];

@@ -82,4 +82,4 @@ public sealed record AgentFigures(
 }
 
 /// <summary>One agent's position in one symbol.</summary>
-public sealed record AgentPosition(string Symbol, long Quantity, decimal AvgCost, decimal LastPrice, decimal RealizedPnl, decimal UnrealizedPnl);
+public sealed record AgentPosition(string Symbol, decimal Quantity, decimal AvgCost, decimal LastPrice, decimal RealizedPnl, decimal UnrealizedPnl);

@@ -74,7 +74,7 @@ public sealed class AgentLimitTable
             return RejectReason.AgentSymbolNotAllowed;
         }
 
-        if (_maxPosition[limit] > 0 && Room(limit, book.Position(sourceId, symbolId), side) <= 0)
+        if (_maxPosition[limit] > 0 && Room(limit, book.Position(sourceId, symbolId), side, book.Units.PerShare(symbolId)) <= 0)
         {
             return RejectReason.AgentMaxPosition;
         }
@@ -95,17 +95,21 @@ public sealed class AgentLimitTable
     /// <summary>
     /// Shares <paramref name="sourceId"/> may still trade toward <paramref name="side"/> in the
     /// symbol before its own position passes its max position (<see cref="long.MaxValue"/> when it has
-    /// no such limit). Trading thread (sizing caps the quantity at it).
+    /// no such limit), in the symbol's quantity units (the max position is configured in shares).
+    /// Trading thread (sizing caps the quantity at it).
     /// </summary>
     public long Room(int sourceId, int symbolId, Side side, AgentBook book)
     {
         int limit = LimitOf(sourceId);
-        return limit < 0 || _maxPosition[limit] <= 0 ? long.MaxValue : Room(limit, book.Position(sourceId, symbolId), side);
+        return limit < 0 || _maxPosition[limit] <= 0 ? long.MaxValue : Room(limit, book.Position(sourceId, symbolId), side, book.Units.PerShare(symbolId));
     }
 
-    // Buying may take the position up to +max, selling down to −max.
-    private long Room(int limit, long position, Side side) =>
-        side == Side.Buy ? _maxPosition[limit] - position : _maxPosition[limit] + position;
+    // Buying may take the position up to +max, selling down to −max (max in shares, the position in units).
+    private long Room(int limit, long position, Side side, long unitsPerShare)
+    {
+        long max = Quantities.FromShares(_maxPosition[limit], unitsPerShare);
+        return side == Side.Buy ? max - position : max + position;
+    }
 
     private int LimitOf(int sourceId) => (uint)sourceId < (uint)_limitOfSource.Length ? _limitOfSource[sourceId] - 1 : -1;
 

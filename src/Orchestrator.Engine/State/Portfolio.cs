@@ -50,11 +50,13 @@ public sealed class Portfolio
     /// <param name="startingCashRaw">Cash in the base currency at the start.</param>
     /// <param name="currencies">The account's currencies; null = one (the base) for every symbol.</param>
     /// <param name="startingCashByCurrency">Cash at the start in other currencies, by currency id (index 0 is ignored: <paramref name="startingCashRaw"/>).</param>
-    public Portfolio(MarketState market, long startingCashRaw, Currencies? currencies = null, IReadOnlyList<long>? startingCashByCurrency = null)
+    /// <param name="units">Each symbol's quantity unit; null = whole shares for every symbol.</param>
+    public Portfolio(MarketState market, long startingCashRaw, Currencies? currencies = null, IReadOnlyList<long>? startingCashByCurrency = null, QuantityUnits? units = null)
     {
         _market = market;
         int n = market.SymbolCount;
         Currencies = currencies ?? Currencies.Single("USD", n);
+        Units = units ?? QuantityUnits.Whole(n);
         int m = Currencies.Count;
         _quantity = new long[n];
         _avgCostRaw = new long[n];
@@ -89,6 +91,9 @@ public sealed class Portfolio
 
     /// <summary>The account's currencies and each symbol's.</summary>
     public Currencies Currencies { get; }
+
+    /// <summary>Each symbol's quantity unit (issue 19): quantities here are in it; every price × quantity goes through it.</summary>
+    public QuantityUnits Units { get; }
 
     public int SymbolCount => _quantity.Length;
 
@@ -158,7 +163,7 @@ public sealed class Portfolio
     /// <summary>Quantity × last − cost basis for one symbol; 0 without a mark.</summary>
     public long UnrealizedRaw(int symbolId)
     {
-        return PositionMath.Unrealized(Quantity(symbolId), _costRaw[symbolId], _market.LastRaw(symbolId));
+        return PositionMath.Unrealized(Quantity(symbolId), _costRaw[symbolId], _market.LastRaw(symbolId), Units.PerShare(symbolId));
     }
 
     public long TotalUnrealizedRaw
@@ -185,7 +190,7 @@ public sealed class Portfolio
         }
 
         long last = _market.LastRaw(symbolId);
-        return FixedPoint.SaturatingNotional(last != 0 ? last : AvgCostRaw(symbolId), qty);
+        return Units.SaturatingNotional(symbolId, last != 0 ? last : AvgCostRaw(symbolId), qty);
     }
 
     /// <summary>Cash plus every position at its mark (average cost without one): one read, kept incrementally.</summary>
@@ -224,14 +229,15 @@ public sealed class Portfolio
     {
         long position = _quantity[symbolId];
         long cost = _costRaw[symbolId];
-        long notional = FixedPoint.Notional(priceRaw, fillQuantity);
+        long unitsPerShare = Units.PerShare(symbolId);
+        long notional = Quantities.Notional(priceRaw, fillQuantity, unitsPerShare);
         int currency = Currencies.Of(symbolId);
 
         long cash = (side == Side.Buy ? _cashRaw[currency] - notional : _cashRaw[currency] + notional) - commissionRaw;
         _commissionRaw[currency] += commissionRaw;
-        _realizedRaw[symbolId] += PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, notional);
+        _realizedRaw[symbolId] += PositionMath.ApplyFill(ref position, ref cost, side, fillQuantity, priceRaw, notional, unitsPerShare);
         _costRaw[symbolId] = cost;
-        long average = PositionMath.AverageCost(position, cost);
+        long average = PositionMath.AverageCost(position, cost, unitsPerShare);
 
         // Release writes: snapshot readers see whole, consistent-enough values.
         Volatile.Write(ref _avgCostRaw[symbolId], average);
@@ -303,7 +309,7 @@ public sealed class Portfolio
         }
 
         long mark = _markRaw[symbolId];
-        return FixedPoint.SaturatingNotional(mark != 0 ? mark : _avgCostRaw[symbolId], qty);
+        return Units.SaturatingNotional(symbolId, mark != 0 ? mark : _avgCostRaw[symbolId], qty);
     }
 
     // Release write: a reader on another thread sees one whole figure, never cash from one fill and positions from another.

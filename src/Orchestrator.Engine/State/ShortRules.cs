@@ -17,7 +17,10 @@ public sealed class ShortRules
     private readonly bool[] _shortable;
     private readonly long[] _borrow;
 
-    public ShortRules(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured)
+    /// <param name="symbols">The engine's symbols.</param>
+    /// <param name="configured">Configured instruments by symbol (their borrow is in shares).</param>
+    /// <param name="units">Each symbol's quantity unit: the borrow is kept in it (null = whole shares).</param>
+    public ShortRules(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured, QuantityUnits? units = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _shortable = new bool[symbols.Count];
@@ -27,13 +30,13 @@ public sealed class ShortRules
             InstrumentInfo? info = null;
             bool listed = configured is not null && configured.TryGetValue(symbols.Names[s], out info);
             _shortable[s] = !listed || info!.Shortable;
-            _borrow[s] = listed && info!.BorrowAvailable is { } borrow ? borrow : Unlimited;
+            _borrow[s] = listed && info!.BorrowAvailable is { } borrow ? Quantities.FromShares(borrow, units?.PerShare(s) ?? 1) : Unlimited;
         }
     }
 
     /// <summary>Whether the symbol may be sold short at all.</summary>
     public bool Shortable(int symbolId) => _shortable[symbolId];
 
-    /// <summary>Shares available to borrow (the most the account may be short), or <see cref="Unlimited"/>.</summary>
+    /// <summary>Shares available to borrow (the most the account may be short) in the symbol's quantity units, or <see cref="Unlimited"/>.</summary>
     public long BorrowAvailable(int symbolId) => _borrow[symbolId];
 }

@@ -57,3 +57,23 @@ public sealed class SignalLineParserIntentTests
     private static GatewayError Parse(string line, out ParsedSignal signal) =>
         new SignalLineParser(new SymbolTable(["AAPL", "MSFT"]), new TextInterner(), new TextInterner(), 4096).Parse(Encoding.UTF8.GetBytes(line), out signal);
 }
+
+/// <summary>Issue 19: <c>quantity</c> is shares, converted into the symbol's unit: a fraction only where the symbol takes one.</summary>
+public sealed class SignalLineParserFractionalTests
+{
+    [Theory]
+    [InlineData("AAPL", "0.5", GatewayError.None, 5_000L)] // AAPL: quantity_decimals 4
+    [InlineData("AAPL", "2", GatewayError.None, 20_000L)]
+    [InlineData("AAPL", "0.0001", GatewayError.None, 1L)]
+    [InlineData("AAPL", "0.00005", GatewayError.QuantityInvalid, 0L)] // finer than its unit: refused, never rounded
+    [InlineData("MSFT", "2", GatewayError.None, 2L)] // whole shares
+    [InlineData("MSFT", "0.5", GatewayError.QuantityInvalid, 0L)]
+    public void Quantity_IsConvertedIntoTheSymbolsUnit(string symbol, string quantity, GatewayError expected, long units)
+    {
+        var parser = new SignalLineParser(new SymbolTable(["AAPL", "MSFT"]), new TextInterner(), new TextInterner(), 4096, new QuantityUnits([4, 0]));
+        string line = "{\"quantity\":" + quantity + ",\"symbol\":\"" + symbol + "\",\"side\":\"BUY\",\"confidence\":0.5}"; // the quantity before the symbol
+
+        Assert.Equal(expected, parser.Parse(Encoding.UTF8.GetBytes(line), out ParsedSignal signal));
+        Assert.Equal(units, expected == GatewayError.None ? signal.Intent.Quantity : 0);
+    }
+}

@@ -34,7 +34,9 @@ public abstract class McpToolsContract<TFixture>(TFixture daemon)
         {
             Assert.True(submit.GetProperty("properties").TryGetProperty(exit, out _), exit);
         }
-        Assert.Equal("integer", submit.GetProperty("properties").GetProperty("quantity").GetProperty("type").GetString());
+        // Issue 19: shares, a fraction where the symbol has quantity_decimals (the publisher refuses one elsewhere).
+        Assert.Equal("number", submit.GetProperty("properties").GetProperty("quantity").GetProperty("type").GetString());
+        Assert.Equal(0, submit.GetProperty("properties").GetProperty("quantity").GetProperty("exclusiveMinimum").GetInt32());
     }
 
     [Fact]
