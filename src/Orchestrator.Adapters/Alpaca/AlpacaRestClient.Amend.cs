@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Adapters.Venues;
@@ -116,7 +117,7 @@ public sealed partial class AlpacaRestClient
 
     /// <summary>Whether the live order already is the amend: the quantity still to trade and the prices its type has.</summary>
     private static bool HasTerms(LiveOrder live, VenueOrderRequest amended, long filledQuantity) =>
-        live.Quantity == amended.Quantity - filledQuantity
+        live.Quantity == Quantities.ToDecimal(amended.Quantity - filledQuantity, amended.QuantityDecimals) // Alpaca counts shares; the request, the symbol's units
         && (amended.Type is not (OrderType.Limit or OrderType.StopLimit) || FixedPoint.FromDecimal(live.Limit) == amended.LimitPriceRaw)
         && (amended.Type is not (OrderType.Stop or OrderType.StopLimit) || FixedPoint.FromDecimal(live.Stop) == amended.StopPriceRaw);
 
