@@ -59,7 +59,7 @@ public sealed partial class PythonAgentTests
             await File.WriteAllTextAsync(script, BracketScript);
 
             using var agent = PythonAgentProcess.Start(script, [Path.Combine(RepoRoot(), "tools", "python")], new Dictionary<string, string> { ["ORCHESTRATOR_GATEWAY"] = "127.0.0.1:" + port });
-            Assert.True(await agent.WaitForAsync(_ => agent.HasExited, s_hang), agent.Tail() + "\n--- daemon\n" + daemon.Tail());
+            Assert.True(await agent.WaitForExitAsync(s_hang), agent.Tail() + "\n--- daemon\n" + daemon.Tail());
             Assert.Equal(0, agent.ExitCode);
 
             Assert.Contains(agent.Lines, l => l == "local refusal: take_profit: give take_profit or take_profit_pct, not both");

@@ -78,14 +78,12 @@ internal sealed class PythonAgentProcess : IDisposable
         return true;
     }
 
-    /// <summary>SIGTERM; true when the process ended within the hang guard.</summary>
-    public async Task<bool> TerminateAsync(TimeSpan hangGuard)
+    /// <summary>
+    /// Waits for the process to end and its output to be read to the end (true), or the hang guard to pass
+    /// (false). <see cref="HasExited"/> alone can be true before the last lines arrive.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan hangGuard)
     {
-        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
         using var guard = new CancellationTokenSource(hangGuard);
         try
         {
@@ -97,6 +95,17 @@ internal sealed class PythonAgentProcess : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>SIGTERM; true when the process ended within the hang guard.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan hangGuard)
+    {
+        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(hangGuard);
     }
 
     private void OnLine(string? line)

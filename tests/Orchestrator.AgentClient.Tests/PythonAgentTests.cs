@@ -91,7 +91,7 @@ public sealed partial class PythonAgentTests
                 Path.Combine(RepoRoot(), "tools", "python", "examples", "sma_agent.py"),
                 ["--symbols", "NOPE"],
                 new Dictionary<string, string> { ["ORCHESTRATOR_GATEWAY"] = "127.0.0.1:" + port });
-            Assert.True(await agent.WaitForAsync(_ => agent.HasExited, s_hang), agent.Tail());
+            Assert.True(await agent.WaitForExitAsync(s_hang), agent.Tail());
             Assert.Equal(2, agent.ExitCode);
             Assert.Contains(agent.Lines, l => l.Contains("the daemon refused the hello: hello.symbols", StringComparison.Ordinal) && l.Contains("NOPE", StringComparison.Ordinal));
             Assert.True(await daemon.TerminateAsync(s_hang), daemon.Tail());

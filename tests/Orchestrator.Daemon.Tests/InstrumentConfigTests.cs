@@ -79,11 +79,12 @@ public sealed class InstrumentConfigTests : IDisposable
     [Fact]
     public void QuantityDecimals_GiveTheSymbolItsUnit_AndWholeSharesStayTheDefault()
     {
+        BothVenuesReachable(); // an instrument's venue is where its orders go: Alpaca must be configured
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""
             instruments:
               AAPL: { venue: alpaca, quantity_decimals: 4 }
               MSFT: { venue: alpaca }
-            """);
+            """, KisAccount);
 
         Assert.Empty(errors);
         Assert.Equal(4, config!.Engine.Instruments!["AAPL"].QuantityDecimals);
@@ -115,7 +116,6 @@ public sealed class InstrumentConfigTests : IDisposable
     [InlineData("instruments:\n  AAPL: { shortabel: true }", "instruments.AAPL.shortabel: is not a known key")]
     [InlineData("instruments:\n  AAPL: { quantity_decimals: 10 }", "instruments.AAPL.quantity_decimals:")]
     [InlineData("instruments:\n  AAPL: { quantity_decimals: -1 }", "instruments.AAPL.quantity_decimals:")]
-    [InlineData("instruments:\n  AAPL: { venue: kis, quantity_decimals: 4 }", "instruments.AAPL.quantity_decimals: is 4, but KIS trades whole shares only")]
     [InlineData("account:\n  fx_rates: { KRW: 0.00075 }\ninstruments:\n  \"005930\": { exchange: XKRX, venue: paper, quantity_decimals: 2 }", "instruments.005930.quantity_decimals: is 2, but KRX trades whole shares only")]
     [InlineData("account:\n  fx_rates: { KRW: 0 }", "account.fx_rates.KRW:")]
     [InlineData("account:\n  fx_rates: { won: 0.00075 }", "account.fx_rates.won: is not a currency")]
@@ -131,6 +131,18 @@ public sealed class InstrumentConfigTests : IDisposable
         ConfigError error = Assert.Single(errors);
         Assert.StartsWith(Path.Combine(_dir, ConfigLoader.DaemonFile), error.ToString(), StringComparison.Ordinal);
         Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QuantityDecimals_OnAKisSymbol_IsAnErrorNamingTheFileTheKeyAndTheReason()
+    {
+        BothVenuesReachable(); // KIS configured: the one error is the fraction
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("instruments:\n  AAPL: { venue: kis, quantity_decimals: 4 }\n", KisAccount);
+
+        Assert.Null(config);
+        ConfigError error = Assert.Single(errors);
+        Assert.StartsWith(Path.Combine(_dir, ConfigLoader.DaemonFile), error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("instruments.AAPL.quantity_decimals: is 4, but KIS trades whole shares only", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
