@@ -121,6 +121,16 @@ internal static class LlmStrategyPrompt
             ["side"] = Side(p.Side),
             ["order_type"] = SignalIntentRules.OrderTypeName(record.OrderType),
         };
+        AddPrices(node, record);
+
+        node["filled_quantity"] = record.FilledQuantity;
+        node["status"] = record.Order;
+        return node;
+    }
+
+    /// <summary>The order's limit and stop prices, each only when it has one.</summary>
+    private static void AddPrices(JsonObject node, LlmSignalRecord record)
+    {
         if (record.LimitPrice > 0)
         {
             node["limit_price"] = record.LimitPrice;
@@ -130,10 +140,6 @@ internal static class LlmStrategyPrompt
         {
             node["stop_price"] = record.StopPrice;
         }
-
-        node["filled_quantity"] = record.FilledQuantity;
-        node["status"] = record.Order;
-        return node;
     }
 
     private static JsonNode Signal(LlmSignalRecord record)
@@ -148,15 +154,7 @@ internal static class LlmStrategyPrompt
                 ["action"] = SignalIntentRules.ActionName(p.Action),
                 ["order_id"] = p.OrderId,
             };
-            if (record.LimitPrice > 0)
-            {
-                action["limit_price"] = record.LimitPrice;
-            }
-
-            if (record.StopPrice > 0)
-            {
-                action["stop_price"] = record.StopPrice;
-            }
+            AddPrices(action, record);
 
             if (p.Quantity > 0)
             {
@@ -175,15 +173,7 @@ internal static class LlmStrategyPrompt
             ["side"] = Side(p.Side),
             ["order_type"] = SignalIntentRules.OrderTypeName(record.OrderType),
         };
-        if (record.LimitPrice > 0)
-        {
-            node["limit_price"] = record.LimitPrice;
-        }
-
-        if (record.StopPrice > 0)
-        {
-            node["stop_price"] = record.StopPrice;
-        }
+        AddPrices(node, record);
 
         node["time_in_force"] = SignalIntentRules.TifName(p.Tif);
         if (p.Quantity > 0)
