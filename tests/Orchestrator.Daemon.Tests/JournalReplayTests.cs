@@ -172,8 +172,11 @@ public sealed class JournalReplayTests : IDisposable
         {
             session.Start("test");
             await session.FeedCompletion.WaitAsync(s_hang);
+
+            // The interval is a timer on the slow path: on a loaded machine the one-second feed can end
+            // before its first tick. The session keeps taking snapshots after the feed; wait for one.
+            await Waits.UntilAsync(() => session.Engine.Checkpoints!.Written > 0, "the session must write snapshots", s_hang);
             Assert.Equal(ShutdownResult.Drained, session.Stop());
-            Assert.True(session.Engine.Checkpoints!.Written > 0, "the session must write snapshots");
             state = session.Engine.CaptureState();
         }
 
