@@ -6,6 +6,7 @@ using Orchestrator.Benchmarks;
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.
 // --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64; snapshot capture/write/recovery times.
+// --signal-path [--cycles N] [--warmup N]: the signal -> order path inline, ns per stage (signal engine, risk, sizing, order manager).
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*OneToOne*'` or `-- --list flat`.
 if (args.Contains("--fanout"))
 {
@@ -30,6 +31,11 @@ if (args.Contains("--journal"))
 if (args.Contains("--gateway"))
 {
     return Orchestrator.Benchmarks.Gateway.GatewayIngestBench.Run(Console.Out, args); // [--clients N] [--signals N]
+}
+
+if (args.Contains("--signal-path"))
+{
+    return Orchestrator.Benchmarks.Latency.SignalPathBench.Run(Console.Out, args);
 }
 
 if (args.Contains("--latency"))
