@@ -84,7 +84,7 @@ public sealed class TradingEngine
         var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
         var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
         Consolidation = consolidator.Any ? consolidator : null;
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources, Calendars = Calendars };
         Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars, Unrouted = RiskManagerHandler.UnroutedSymbols(Instruments) };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
         Sizing.Shorts = new ShortRules(Symbols, options.Instruments, Instruments.Units);
