@@ -147,6 +147,16 @@ public enum CommandKind : byte
     /// applied meanwhile is kept. Journaled, so a replay reaches the same cash.
     /// </summary>
     AdjustCash,
+
+    /// <summary>
+    /// Issue 19 (several venues): pauses one venue — risk refuses new orders of the symbols it trades as
+    /// <see cref="RejectReason.SymbolPaused"/>; other venues trade on. Arg0 = the venue's id (the engine's venue map).
+    /// Published for a broker outage when several venues run; open orders are left as they are.
+    /// </summary>
+    PauseVenue,
+
+    /// <summary>Ends a <see cref="PauseVenue"/>; Arg0 = the venue's id.</summary>
+    ResumeVenue,
 }
 
 /// <summary>
@@ -178,7 +188,10 @@ public enum RejectReason : byte
     GatewayBusy,
     BrokerRejected,
 
-    /// <summary>The symbol has an order whose venue state is unknown: no new orders until reconciled.</summary>
+    /// <summary>
+    /// The symbol has an order whose venue state is unknown (no new orders until reconciled), or its venue is
+    /// paused (<see cref="CommandKind.PauseVenue"/>: a broker outage while several venues run).
+    /// </summary>
     SymbolPaused,
 
     // Per-agent limits (daemon.yaml agents: limits:). Appended: journals and snapshots keep the values above.

@@ -51,6 +51,7 @@ public sealed class TradingEngine
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
         Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
+        Venues = new VenueMap(Instruments);
         // With a journal, the calendars setting its first session recorded: replay must decide as that session did.
         bool calendars = options.JournalDirectory is { } pinned ? Journal.JournalCalendars.Resolve(pinned, options.UseExchangeCalendars) : options.UseExchangeCalendars;
         Calendars = calendars ? ExchangeCalendars.BySymbol(Instruments) : null;
@@ -84,10 +85,10 @@ public sealed class TradingEngine
         var agentLimits = new AgentLimitTable(options.AgentLimits, Sources, Symbols);
         var consolidator = new SignalConsolidator(options.Consolidation, Symbols, Sources, Audit);
         Consolidation = consolidator.Any ? consolidator : null;
-        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources };
-        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars, Unrouted = RiskManagerHandler.UnroutedSymbols(Instruments) };
+        SignalEngine = new SignalEngineHandler(options, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox) { Sources = Sources, Calendars = Calendars };
+        Risk = new RiskManagerHandler(options.Risk, Symbols, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox, agentLimits, Agents, Consolidation) { Calendars = Calendars, Unrouted = RiskManagerHandler.UnroutedSymbols(Instruments), Venues = Venues };
         Sizing = new PositionSizingHandler(options.Sizing, options.Risk.AllowShortSelling, options.CommissionEstimateBps, Market, Portfolio, Orders, Audit, Counters, RiskParameterMailbox);
-        Sizing.Shorts = new ShortRules(Symbols, options.Instruments, Instruments.Units);
+        Sizing.Shorts = new ShortRules(Symbols, options.Instruments, Instruments.Units, options.VenueBorrow);
         if (agentLimits.Any)
         {
             Sizing.AgentLimits = agentLimits;
@@ -190,6 +191,9 @@ public sealed class TradingEngine
 
     /// <summary>Exchange, currency, venue and short rules per symbol id (issue 19).</summary>
     public InstrumentTable Instruments { get; }
+
+    /// <summary>The venues of <see cref="Instruments"/> as dense ids: the argument of <see cref="CommandKind.PauseVenue"/>/<see cref="CommandKind.ResumeVenue"/>.</summary>
+    public VenueMap Venues { get; }
 
     /// <summary>
     /// The exchange calendar of each symbol id when <see cref="EngineOptions.UseExchangeCalendars"/> is on

@@ -1,4 +1,5 @@
 using Orchestrator.Adapters.Venues;
+using Orchestrator.Agents.Alerts;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Hosting;
 using Orchestrator.Daemon.Metrics;
@@ -195,6 +196,64 @@ public sealed class MultiVenueSessionTests
             kis.Fault = HttpFault.None; // KIS's records never show the order: after the grace it was never placed
             await AssertEachVenueAgreesAsync(session, kis, alpaca);
             Assert.Equal(5, Position(session, Us));
+        }
+    }
+    /// <summary>
+    /// A broker-outage alert while several venues run (issue 19): the KIS simulator goes away, KIS's circuit opens, and
+    /// only KIS's symbols pause — no kill switch, Alpaca keeps filling; when the outage clears they trade again.
+    /// </summary>
+    [Fact]
+    public async Task KisOutageAlert_PausesOnlyKisSymbols_WithoutTheKillSwitch_AndResumesWhenItClears()
+    {
+        (KisSimulator kis, AlpacaSimulator alpaca) = await StartSimulatorsAsync();
+        bool kisStopped = false;
+        await using (alpaca)
+        {
+            try
+            {
+                SessionOptions options = Options(kis, alpaca, TimeSpan.FromSeconds(1));
+                options = options with { Venues = [.. options.Venues.Select(v => v with { Gateway = v.Gateway with { MaxRetries = 1, BreakerMinimumThroughput = 2 } })] };
+                using var session = new TradingSession(options, new VenueSessionTests.ListAuditWriter());
+                await StartedWithDataAsync(session);
+                var channel = new RecordingAlertChannel();
+                await using var alerts = new AlertService(new AlertOptions(), [channel]);
+                alerts.Start();
+                using var interventions = new InterventionAlerts(alerts, session.Engine, () => session.LastEventTimeNs);
+                foreach (SessionVenue venue in session.Venues)
+                {
+                    interventions.Attach(venue.Gateway, [], null); // the gateways' incidents (a feed's outage is another alert)
+                }
+
+                int kisId = session.Engine.Venues.IdOf("kis");
+                await kis.DisposeAsync(); // KIS is gone: its reads fail and its circuit opens
+                kisStopped = true;
+                await UntilAsync(() => session.Engine.Risk.VenuePaused(kisId), session);
+                await UntilAsync(() => channel.Sent.Any(a => a.Key == "broker_outage:kis"), session); // the alert service delivers on its own thread
+                Assert.Contains("PAUSED", channel.Sent.First(a => a.Key == "broker_outage:kis").Message, StringComparison.Ordinal);
+
+                long submitted = session.Engine.Counters.OrdersSubmitted;
+                Buy(session, Krx, 3, 1);
+                await UntilAsync(() => session.Engine.Counters.Rejects(RejectReason.SymbolPaused) > 0, session);
+                Assert.Equal(submitted, session.Engine.Counters.OrdersSubmitted); // refused by risk: no order toward KIS
+                Buy(session, Us, 5, 2);
+                await UntilAsync(() => Position(session, Us) == 5, session);
+                Assert.False(session.Engine.Risk.KillSwitchEngaged);
+                Assert.Equal(0, interventions.Pauses);
+                Assert.Equal(1, interventions.VenuePauses);
+
+                // The gateway reports the circuit closed again (VenueIncidentTests proves it does): KIS's symbols trade again.
+                interventions.OnIncidentCleared(new VenueIncident(VenueIncidentKind.BrokerOutage, "kis", "reachable again: circuit closed"));
+                await UntilAsync(() => !session.Engine.Risk.VenuePaused(kisId), session);
+                await UntilAsync(() => channel.Sent.Any(a => a.Key == "broker_outage_cleared:kis"), session);
+                Assert.Equal(ShutdownResult.Drained, session.Stop());
+            }
+            finally
+            {
+                if (!kisStopped)
+                {
+                    await kis.DisposeAsync();
+                }
+            }
         }
     }
 }

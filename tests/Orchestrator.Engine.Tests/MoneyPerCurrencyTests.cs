@@ -181,4 +181,33 @@ public sealed class MoneyPerCurrencyTests
         h.Trade(Aapl, 100m);
         Assert.Equal(9, h.Signal(Aapl, Side.Sell).Quantity); // 1,000 / 100.05
     }
+    /// <summary>Venue-provided borrow (issue 19, Alpaca's assets) narrows the configured rule and never widens it.</summary>
+    [Theory]
+    [InlineData(true, null, false, false, RejectReason.ShortNotAllowed)] // the venue says not shortable: configured true does not help
+    [InlineData(true, null, true, false, RejectReason.NoBorrow)]         // shortable but hard to borrow: no borrow
+    [InlineData(false, null, true, true, RejectReason.ShortNotAllowed)]  // configured false stays false though the venue would lend
+    [InlineData(true, 0L, true, true, RejectReason.NoBorrow)]            // a configured borrow of 0 stays 0
+    [InlineData(true, null, true, true, RejectReason.None)]              // both allow: the short goes
+    public void VenueBorrow_NarrowsTheConfiguredShortRule(bool configuredShortable, long? configuredBorrow, bool venueShortable, bool venueEasyToBorrow, RejectReason expected)
+    {
+        var h = new EngineHarness(Shorting(InstrumentInfo.Default("AAPL") with { Shortable = configuredShortable, BorrowAvailable = configuredBorrow }) with
+        {
+            VenueBorrow = new Dictionary<string, VenueBorrow> { ["AAPL"] = new(venueShortable, venueEasyToBorrow) },
+        });
+        h.Trade(Aapl, 100m);
+        Assert.Equal(expected, h.Signal(Aapl, Side.Sell).Reject);
+    }
+
+    [Fact]
+    public void VenueBorrow_OfAnUnconfiguredSymbol_IsItsRule_AndEasyToBorrowKeepsTheConfiguredLimit()
+    {
+        var h = new EngineHarness(Shorting(InstrumentInfo.Default("AAPL") with { Shortable = true, BorrowAvailable = 4 }) with
+        {
+            VenueBorrow = new Dictionary<string, VenueBorrow> { ["AAPL"] = new(true, true), ["MSFT"] = new(false, false) },
+        });
+        h.Trade(Aapl, 100m);
+        h.Trade(1, 100m);
+        Assert.Equal(4, h.Signal(Aapl, Side.Sell).Quantity); // the configured borrow still caps
+        Assert.Equal(RejectReason.ShortNotAllowed, h.Signal(1, Side.Sell, signalId: 2).Reject); // MSFT is not configured: the venue's word is its rule
+    }
 }

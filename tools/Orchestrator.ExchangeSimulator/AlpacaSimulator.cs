@@ -11,7 +11,7 @@ namespace Orchestrator.ExchangeSimulator;
 
 /// <summary>
 /// The Alpaca subset the adapters use, served on loopback: Trading API v2 REST (orders,
-/// account, positions; keys in <c>APCA-API-KEY-ID</c>/<c>APCA-API-SECRET-KEY</c>), the account
+/// account, positions, assets; keys in <c>APCA-API-KEY-ID</c>/<c>APCA-API-SECRET-KEY</c>), the account
 /// stream <c>/stream</c> (<c>trade_updates</c>, binary frames like Alpaca's paper host) and market
 /// data stream v2 (<c>/v2/iex</c>, <c>/v2/sip</c>).
 /// </summary>
@@ -228,6 +228,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         app.MapPatch("/v2/orders/{id}", ReplaceAsync); // AlpacaSimulator.Amend.cs
         app.MapGet("/v2/account", Account);
         app.MapGet("/v2/positions", Positions);
+        MapAssets(app); // AlpacaSimulator.Assets.cs
     }
 
     private async Task<IResult> PlaceAsync(HttpRequest request)

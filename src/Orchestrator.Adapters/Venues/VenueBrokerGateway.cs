@@ -182,6 +182,12 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
     public event Action<VenueIncident>? Incident;
 
     /// <summary>
+    /// Raised (on a gateway thread) when an incident's cause is gone: a <see cref="VenueIncidentKind.BrokerOutage"/>
+    /// when the circuit closes again (a request through it succeeded). Handlers must not block.
+    /// </summary>
+    public event Action<VenueIncident>? IncidentCleared;
+
+    /// <summary>
     /// Takes over the orders a restarted engine recovered from its journal as open, before
     /// <see cref="Start"/>: their venue ids come from the <see cref="VenueOrderLog"/>; an order
     /// with none is in doubt (its symbol pauses) until the venue's records show it or the grace
@@ -379,6 +385,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
                 OnClosed = _ =>
                 {
                     s_logger.Warn("Broker {0} reachable again: circuit closed", VenueName);
+                    RaiseIncident(new VenueIncident(VenueIncidentKind.BrokerOutage, VenueName, "reachable again: circuit closed"), cleared: true);
                     return default;
                 },
             })
@@ -1071,11 +1078,11 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         return claimed;
     }
 
-    private void RaiseIncident(VenueIncident incident)
+    private void RaiseIncident(VenueIncident incident, bool cleared = false)
     {
         try
         {
-            Incident?.Invoke(incident);
+            (cleared ? IncidentCleared : Incident)?.Invoke(incident);
         }
         catch (Exception ex)
         {

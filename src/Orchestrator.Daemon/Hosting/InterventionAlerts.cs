@@ -17,8 +17,22 @@ namespace Orchestrator.Daemon.Hosting;
 /// not paused. Everything here runs on slow threads (gateway, WebSocket client, health monitor):
 /// the engine is reached only through one non-blocking command publish.
 /// </summary>
+/// <remarks>
+/// A broker outage while several venues run (issue 19) pauses only that venue: <see cref="CommandKind.PauseVenue"/> makes
+/// risk refuse new orders of its symbols while the other venues trade on, and it resumes by itself
+/// (<see cref="CommandKind.ResumeVenue"/>) when the venue's circuit closes again — an outage is the venue's, its end is
+/// measurable, and nothing a person must check is left behind (orders in doubt pause their own symbols until found).
+/// The global kill switch stays for everything else, and for an outage of the only venue: refused credentials, missing
+/// funds, a foreign fill, a client order id collision and position differences are the account's (not one venue's
+/// connection) and need a person; a market-data link that keeps failing is one feed the symbols of several venues may
+/// share; and with one venue the outage stops all trading anyway, so the kill switch also cancels the open orders and
+/// waits for a person, as before. A venue paused by the run before a restart (journal) resumes at <see cref="Attach(VenueBrokerGateway?, IReadOnlyList{WebSocketManager}, VenueReconciler?)"/>:
+/// the start-up just reached that venue (authentication, holdings, reconciliation).
+/// </remarks>
 public sealed class InterventionAlerts : IDisposable
 {
+    private static readonly NLog.Logger s_logger = NLog.LogManager.GetLogger("Orchestrator.Alerts");
+
     private const string ReleaseHint = "TRADING PAUSED (kill switch engaged): fix the cause, then release it with POST /api/kill-switch/release";
 
     private readonly AlertService _alerts;
@@ -27,6 +41,7 @@ public sealed class InterventionAlerts : IDisposable
     private readonly bool _pauseTrading;
     private readonly List<Action> _detach = [];
     private long _pauses;
+    private long _venuePauses;
 
     public InterventionAlerts(AlertService alerts, TradingEngine engine, Func<long> eventTimeNs, bool pauseTrading = true)
     {
@@ -42,6 +57,9 @@ public sealed class InterventionAlerts : IDisposable
     /// <summary>How many times this engaged the kill switch.</summary>
     public long Pauses => Interlocked.Read(ref _pauses);
 
+    /// <summary>How many times this paused one venue (a broker outage while several venues run).</summary>
+    public long VenuePauses => Interlocked.Read(ref _venuePauses);
+
     /// <summary>Subscribes to a venue session's gateway, links and reconciler (any may be null or empty: a paper session).</summary>
     public void Attach(VenueBrokerGateway? gateway, IReadOnlyList<WebSocketManager> links, VenueReconciler? reconciler)
     {
@@ -50,6 +68,15 @@ public sealed class InterventionAlerts : IDisposable
         {
             gateway.Incident += OnIncident;
             _detach.Add(() => gateway.Incident -= OnIncident);
+            gateway.IncidentCleared += OnIncidentCleared;
+            _detach.Add(() => gateway.IncidentCleared -= OnIncidentCleared);
+            if (PausesOneVenue(gateway.VenueName, out int venueId) && _engine.Risk.VenuePaused(venueId))
+            {
+                // Paused by the run before the restart (the journal): this start reached the venue, so it trades again;
+                // if it is still failing, its circuit opens and pauses it anew.
+                _engine.PublishCommand(CommandKind.ResumeVenue, venueId, _eventTimeNs());
+                s_logger.Warn("Venue {0} was paused for a broker outage by the run before the restart; this start reached it: its symbols trade again", gateway.VenueName);
+            }
         }
 
         foreach (WebSocketManager link in links)
@@ -102,7 +129,34 @@ public sealed class InterventionAlerts : IDisposable
             fields["code"] = code;
         }
 
+        if (incident.Kind == VenueIncidentKind.BrokerOutage && PausesOneVenue(incident.Venue, out int venueId))
+        {
+            PauseVenueAndAlert(venueId, kind, kind + ":" + incident.Venue, incident.Venue + ": " + what, fields);
+            return;
+        }
+
         PauseAndAlert(kind, kind + ":" + incident.Venue, incident.Venue + ": " + what, fields);
+    }
+
+    /// <summary>An incident's cause is gone: a venue paused for an outage trades again (several venues only; a kill switch waits for a person).</summary>
+    public void OnIncidentCleared(VenueIncident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (incident.Kind != VenueIncidentKind.BrokerOutage || !_pauseTrading || !PausesOneVenue(incident.Venue, out int venueId) || !_engine.Risk.VenuePaused(venueId))
+        {
+            return;
+        }
+
+        _engine.PublishCommand(CommandKind.ResumeVenue, venueId, _eventTimeNs());
+        _alerts.Alert(AlertSeverity.Warning, "broker_outage_cleared", "broker_outage_cleared:" + incident.Venue, incident.Venue + ": reachable again; its symbols trade again",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["venue"] = incident.Venue, ["detail"] = incident.Detail });
+    }
+
+    /// <summary>Whether an outage of <paramref name="venue"/> pauses that venue alone: several venues run and it trades some of the symbols.</summary>
+    private bool PausesOneVenue(string venue, out int venueId)
+    {
+        venueId = _engine.Venues.IdOf(venue);
+        return _engine.Venues.Count > 1 && venueId >= 0;
     }
 
     /// <summary>A subscription the venue refused: a symbol without data (or no execution notices) until a person acts. Alert, no pause.</summary>
@@ -142,6 +196,20 @@ public sealed class InterventionAlerts : IDisposable
         }
 
         _alerts.Alert(AlertSeverity.Critical, kind, key, _pauseTrading ? message + "; " + ReleaseHint : message, fields);
+    }
+
+    private void PauseVenueAndAlert(int venueId, string kind, string key, string message, Dictionary<string, string> fields)
+    {
+        // Paused already: not published again (the circuit can open again while it is).
+        if (_pauseTrading && !_engine.Risk.VenuePaused(venueId))
+        {
+            _engine.PublishCommand(CommandKind.PauseVenue, venueId, _eventTimeNs());
+            Interlocked.Increment(ref _venuePauses);
+        }
+
+        string venue = _engine.Venues.NameOf(venueId);
+        _alerts.Alert(AlertSeverity.Critical, kind, key,
+            _pauseTrading ? message + "; " + venue + "'s symbols PAUSED (the other venues trade on) until it answers again" : message, fields);
     }
 
     public void Dispose()

@@ -57,6 +57,8 @@ public sealed partial class TradingSession
             _venues.Add(new SessionVenue(settings, client, holdings, symbols, CashCurrency(options, settings.Adapter, symbols)));
         }
 
+        options = await WithVenueBorrowAsync(options, cancellationToken).ConfigureAwait(false);
+
         if (_venues.Count == 1)
         {
             return options with { StartingCash = _venues[0].Holdings.Cash };
@@ -77,6 +79,45 @@ public sealed partial class TradingSession
         }
 
         return options with { StartingCash = baseCash, StartingCashByCurrency = others };
+    }
+
+    /// <summary>
+    /// Venue-provided borrow (issue 19): when the account may sell short, each Alpaca venue's assets
+    /// (<c>shortable</c>, <c>easy_to_borrow</c>) for its symbols, read once here at start-up. They narrow the
+    /// configured rule (<see cref="VenueBorrow"/>); each symbol they narrow is logged. KIS gives no such figure.
+    /// </summary>
+    private async Task<EngineOptions> WithVenueBorrowAsync(EngineOptions options, CancellationToken cancellationToken)
+    {
+        if (!options.Risk.AllowShortSelling)
+        {
+            return options; // nothing may be sold short: no request
+        }
+
+        var said = new Dictionary<string, VenueBorrow>(StringComparer.Ordinal);
+        foreach (SessionVenue venue in _venues)
+        {
+            if (venue.Client is not AlpacaRestClient alpaca)
+            {
+                continue;
+            }
+
+            foreach ((string symbol, VenueBorrow borrow) in await alpaca.GetBorrowAsync(venue.Symbols, cancellationToken).ConfigureAwait(false))
+            {
+                said[symbol] = borrow;
+                InstrumentInfo configured = ConfigLoader.InstrumentOf(options, symbol);
+                bool configuredShortable = options.Instruments is null || !options.Instruments.ContainsKey(symbol) || configured.Shortable;
+                if (configuredShortable && !borrow.Shortable)
+                {
+                    s_logger.Warn("Shorts: {0} says {1} is not shortable (its asset): short sales of it are refused (ShortNotAllowed)", venue.Settings.Adapter, symbol);
+                }
+                else if (configuredShortable && !borrow.EasyToBorrow)
+                {
+                    s_logger.Warn("Shorts: {0} says {1} is hard to borrow (its asset): it opens shorts in easy-to-borrow names only, so short sales of it are refused (NoBorrow)", venue.Settings.Adapter, symbol);
+                }
+            }
+        }
+
+        return said.Count == 0 ? options : options with { VenueBorrow = said };
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Orchestrator.Engine.Handlers;
 /// <summary>
 /// The pre-trade gate. For an event that carries an intent it writes a verdict: None (pass)
 /// or the first rule that refuses, in this order — invalid signal, kill switch, symbol not
-/// allowed, no venue routed (<see cref="Unrouted"/>), outside session, low confidence, no market data, daily loss, duplicate, open
+/// allowed, no venue routed (<see cref="Unrouted"/>), its venue paused (<see cref="Venues"/>, a symbol paused), outside session, low confidence, no market data, daily loss, duplicate, open
 /// orders, price collar, order rate (the session by the symbol's exchange calendar when the engine has
 /// calendars, see <see cref="InSession(in EngineEvent)"/>); then the signal source's own limits (<see cref="AgentLimitTable"/>:
 /// symbol, max position, orders per minute). A refusal is an outcome written into the slot and an
@@ -210,6 +210,11 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
             return RejectReason.NoVenue;
         }
 
+        if (SymbolsVenuePaused(e.SymbolId))
+        {
+            return RejectReason.SymbolPaused; // its venue is out (RiskManagerHandler.Venues.cs); the others trade on
+        }
+
         if (!InSession(in e))
         {
             return RejectReason.OutsideSession;
@@ -321,6 +326,11 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
         if (_killSwitch)
         {
             return RejectReason.KillSwitch;
+        }
+
+        if (SymbolsVenuePaused(order.SymbolId))
+        {
+            return RejectReason.SymbolPaused;
         }
 
         long last = _market.LastRaw(order.SymbolId);
@@ -446,13 +456,19 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
                 StartAllDays(e.TsEventNs, e.CommandArg);
 
                 break;
+            case CommandKind.PauseVenue:
+                SetVenuePaused(e.CommandArg, paused: true);
+                break;
+            case CommandKind.ResumeVenue:
+                SetVenuePaused(e.CommandArg, paused: false);
+                break;
         }
     }
 
     /// <summary>Set by the engine when it takes snapshots; null = Checkpoint commands are ignored.</summary>
     internal CheckpointCoordinator? Checkpoints { get; set; }
 
-    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, day, applied version, the per-agent buckets, consolidation.</summary>
+    /// <summary>This stage's snapshot section: limits, buckets, duplicate window state, kill switch, paused venues, day, applied version, the per-agent buckets, consolidation.</summary>
     internal void WriteState(ref StateWriter w)
     {
         w.Bools(_allowed);
@@ -467,6 +483,7 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _perSecond.WriteState(ref w);
         _perMinute.WriteState(ref w);
         w.Bool(_killSwitch);
+        WriteVenues(ref w);
         WriteDays(ref w);
         w.Int64(_appliedVersion);
         _agentLimits?.WriteState(ref w);
@@ -488,6 +505,7 @@ public sealed partial class RiskManagerHandler : IValueEventHandler<EngineEvent>
         _perSecond.ReadState(ref r);
         _perMinute.ReadState(ref r);
         _killSwitch = r.Bool();
+        ReadVenues(ref r);
         ReadDays(ref r);
         _appliedVersion = r.Int64();
         _agentLimits?.ReadState(ref r);

@@ -1,5 +1,6 @@
 using Disruptor;
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Indicators;
 using Orchestrator.Engine.Options;
@@ -23,7 +24,6 @@ namespace Orchestrator.Engine.Handlers;
 /// </remarks>
 public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 {
-    private const long NsPerDay = 86_400_000_000_000;
     private const long Ppm = 1_000_000;
     private const double Scale = FixedPoint.Scale;
 
@@ -45,7 +45,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private long _stopLossPpm;
     private long _takeProfitPpm;
     private long _trailingPpm;
-    private long _currentDay = long.MinValue;
+    private TradingDays _days;
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
 
@@ -77,7 +77,18 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         _rsi = rules.RsiReversionEnabled ? new RsiReversionRule(_symbolCount, (double)rules.RsiOversold, (double)rules.RsiOverbought) : null;
         _ruleConfidencePpm = (int)(rules.RuleConfidence * Ppm);
         _peakRaw = new long[_symbolCount];
+        _days = new TradingDays(_symbolCount, calendars: null);
         Apply(options.Exits);
+    }
+
+    /// <summary>
+    /// Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar. The price
+    /// collar's reference (<see cref="MarketState.ReferenceRaw"/>) then restarts at each exchange's local midnight
+    /// for that exchange's symbols only, as risk's daily counters do; without calendars at UTC midnight for all.
+    /// </summary>
+    internal ExchangeCalendar?[]? Calendars
+    {
+        init => _days = new TradingDays(_symbolCount, value);
     }
 
     /// <summary>The periods every symbol's indicators use.</summary>
@@ -108,10 +119,9 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         }
 
         _counters.Events++;
-        if (data.TsEventNs > 0 && data.TsEventNs / NsPerDay != _currentDay)
+        if (data.TsEventNs > 0)
         {
-            _currentDay = data.TsEventNs / NsPerDay;
-            _market.StartDay();
+            RollDays(data.TsEventNs);
         }
 
         switch (data.Kind)
@@ -202,7 +212,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         w.Int64(_stopLossPpm);
         w.Int64(_takeProfitPpm);
         w.Int64(_trailingPpm);
-        w.Int64(_currentDay);
+        _days.WriteState(ref w);
         SnapshotSources.Write(ref w, Sources);
     }
 
@@ -222,8 +232,20 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         _stopLossPpm = r.Int64();
         _takeProfitPpm = r.Int64();
         _trailingPpm = r.Int64();
-        _currentDay = r.Int64();
+        _days.ReadState(ref r);
         RestoredSourceMap = SnapshotSources.Read(ref r, Sources);
+    }
+
+    /// <summary>Starts the collar's new reference day of every day slot event time has left (two compares a slot; no allocation).</summary>
+    private void RollDays(long tsNs)
+    {
+        for (int slot = 0; slot < _days.Count; slot++)
+        {
+            if (_days.Advance(slot, tsNs))
+            {
+                _market.StartDay(_days, slot);
+            }
+        }
     }
 
     private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;

@@ -17,6 +17,13 @@ public sealed record EngineOptions
     public IReadOnlyDictionary<string, Orchestrator.Core.InstrumentInfo>? Instruments { get; init; }
 
     /// <summary>
+    /// What the venues said about short sales at start-up, by symbol (issue 19; Alpaca's assets): it narrows the
+    /// configured rule, never widens it (<see cref="Orchestrator.Core.VenueBorrow"/>, <see cref="State.ShortRules"/>).
+    /// Null or a missing symbol = the configuration alone.
+    /// </summary>
+    public IReadOnlyDictionary<string, Orchestrator.Core.VenueBorrow>? VenueBorrow { get; init; }
+
+    /// <summary>
     /// Sessions by each symbol's exchange calendar (<see cref="Orchestrator.Core.Calendars.ExchangeCalendars"/>:
     /// KRX in KST, NYSE/Nasdaq in New York time with DST, holidays and half days) instead of the UTC
     /// <see cref="RiskOptions.SessionStartUtc"/> window: risk refuses or lets queue an order outside its

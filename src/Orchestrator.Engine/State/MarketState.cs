@@ -4,7 +4,8 @@ namespace Orchestrator.Engine.State;
 
 /// <summary>
 /// Per-symbol market state in pre-sized arrays indexed by symbol id: last trade, best bid and
-/// ask, cumulative volume, time of the last update, and the day's reference (first) price.
+/// ask, cumulative volume, time of the last update, and the day's reference (first) price — the day being the
+/// symbol's exchange's trading day when the engine has calendars (<see cref="StartDay"/>).
 /// </summary>
 /// <remarks>Written by the signal engine's thread; other stages read it (same thread, or later in the pipeline).</remarks>
 public sealed class MarketState
@@ -70,8 +71,22 @@ public sealed class MarketState
         _lastTsNs[symbolId] = tsNs;
     }
 
-    /// <summary>New trading day: the next trade of each symbol becomes its reference.</summary>
-    public void StartDay() => Array.Clear(_referenceRaw);
+    /// <summary>
+    /// A new trading day of one day slot (an exchange's local day with calendars, else the UTC day; see
+    /// <see cref="TradingDays"/>): the next trade of each of that slot's symbols becomes its reference. Other
+    /// exchanges' symbols keep theirs. No allocation.
+    /// </summary>
+    public void StartDay(TradingDays days, int slot)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        for (int symbolId = 0; symbolId < _referenceRaw.Length; symbolId++)
+        {
+            if (days.SlotOf(symbolId) == slot)
+            {
+                _referenceRaw[symbolId] = 0;
+            }
+        }
+    }
 
     /// <summary>Writes the state (checkpoint).</summary>
     internal void WriteState(ref StateWriter w)

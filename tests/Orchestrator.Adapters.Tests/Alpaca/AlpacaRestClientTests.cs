@@ -268,4 +268,23 @@ public sealed class AlpacaRestClientTests : AlpacaSimulatorFixture
             body.ToJsonString());
         Assert.False(AlpacaRestClient.OrderBody(order with { Type = OrderType.Market }).ContainsKey("limit_price"));
     }
+    [Fact]
+    public async Task Asset_IsRead_WithShortableAndEasyToBorrow_AnUnknownSymbolIsLeftOut()
+    {
+        Simulator.SetAsset("GME", shortable: true, easyToBorrow: false);
+        Simulator.SetAsset("XYZQ", shortable: false, easyToBorrow: false);
+        Simulator.RemoveAsset("NOPE");
+        using AlpacaRestClient client = NewClient();
+        Assert.Equal(new AlpacaAsset("AAPL", Tradable: true, Shortable: true, EasyToBorrow: true), await client.GetAssetAsync("AAPL", CancellationToken.None));
+        Assert.Equal(new AlpacaAsset("GME", Tradable: true, Shortable: true, EasyToBorrow: false), await client.GetAssetAsync("GME", CancellationToken.None));
+        VenueTransientException unknown = await Assert.ThrowsAsync<VenueTransientException>(() => client.GetAssetAsync("NOPE", CancellationToken.None));
+        Assert.Contains("asset not found", unknown.Message, StringComparison.Ordinal);
+
+        IReadOnlyDictionary<string, VenueBorrow> borrow = await client.GetBorrowAsync(["AAPL", "GME", "XYZQ", "NOPE"], CancellationToken.None);
+        Assert.Equal(new VenueBorrow(true, true), borrow["AAPL"]);
+        Assert.Equal(new VenueBorrow(true, false), borrow["GME"]);
+        Assert.Equal(new VenueBorrow(false, false), borrow["XYZQ"]);
+        Assert.False(borrow.ContainsKey("NOPE")); // its configured rule stands alone
+        Assert.Equal(0, client.MalformedAnswers);
+    }
 }

@@ -62,4 +62,33 @@ public sealed class VenueIncidentTests
 
         Assert.Contains("circuit open", incident.Detail, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task VenueAnsweringAgain_ClosesTheCircuit_AndClearsTheBrokerOutage()
+    {
+        using var venue = new ScriptedVenue { FindFails = true, ListFails = true };
+        venue.Script(PlaceBehaviour.Fail, PlaceBehaviour.Fail);
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cleared = new TaskCompletionSource<VenueIncident>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gateway = new VenueBrokerGateway(venue, Symbols, new ReportCollector(), Options(2) with { MaxRetries = 1, BreakDuration = TimeSpan.FromMilliseconds(500) }); // Polly's least
+        gateway.Incident += i =>
+        {
+            if (i.Kind == VenueIncidentKind.BrokerOutage)
+            {
+                opened.TrySetResult();
+            }
+        };
+        gateway.IncidentCleared += i => cleared.TrySetResult(i);
+        gateway.Start();
+        var command = new OrderCommand { Kind = OrderCommandKind.SubmitOrder, ClientOrderId = 44, SymbolId = 1, Side = Side.Buy, Quantity = 10 };
+        gateway.OnEvent(ref command, 0, true);
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(60)); // hang guard
+        Assert.False(cleared.Task.IsCompleted, "nothing cleared while the venue fails");
+
+        venue.FindFails = false; // the venue answers again: the next read after the break closes the circuit
+        venue.ListFails = false;
+        VenueIncident incident = await cleared.Task.WaitAsync(TimeSpan.FromSeconds(60)); // hang guard
+        Assert.Equal(VenueIncidentKind.BrokerOutage, incident.Kind);
+        Assert.Equal("scripted", incident.Venue);
+        Assert.Contains("circuit closed", incident.Detail, StringComparison.Ordinal);
+    }
 }
