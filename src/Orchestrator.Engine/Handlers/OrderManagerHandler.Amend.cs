@@ -96,6 +96,17 @@ public sealed partial class OrderManagerHandler
             }
 
             e.ClientOrderId = order.ClientOrderId;
+            if (order.Status is OrderStatus.Held or OrderStatus.Canceled)
+            {
+                // A held order (OrderManagerHandler.Stops.cs) changed at once, with no venue to report it: the ack carries
+                // what a venue's report would, so the stages after this one (the agent feed) see it.
+                e.ReportOrderId = order.ClientOrderId;
+                e.ExecType = order.Status == OrderStatus.Canceled ? ExecutionType.Canceled : ExecutionType.Replaced;
+                e.ReportQuantity = order.Quantity;
+                e.ReportLimitRaw = order.LimitRaw;
+                e.ReportStopRaw = order.StopRaw;
+            }
+
             return;
         }
 
