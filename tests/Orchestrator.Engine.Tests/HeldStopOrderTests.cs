@@ -136,6 +136,7 @@ public sealed class HeldStopOrderTests : IDisposable
 
         EngineEvent cancel = h.Process(Action(SignalAction.Cancel, id, tsNs: T0 + Second));
         Assert.Equal((RejectReason.None, id), (cancel.Reject, cancel.ClientOrderId));
+        Assert.Equal((ExecutionType.Canceled, id), (cancel.ExecType, cancel.ReportOrderId)); // the ack carries the outcome: no venue will report it
         Assert.Equal(OrderStatus.Canceled, Order(h, id).Status);
         Assert.Equal((0, 0, 0L), (h.Engine.Orders.OpenCount, h.Engine.OrderManager.HeldOrders, h.Engine.Orders.WorkingBuyQuantity(Aapl)));
         h.Trade(Aapl, 106m, T0 + (2 * Second));
@@ -150,6 +151,7 @@ public sealed class HeldStopOrderTests : IDisposable
 
         EngineEvent amend = h.Process(Action(SignalAction.Amend, id, quantity: 15, stop: 107m, tsNs: T0 + Second));
         Assert.Equal(RejectReason.None, amend.Reject);
+        Assert.Equal((ExecutionType.Replaced, id, 15L, EngineHarness.Raw(107m)), (amend.ExecType, amend.ReportOrderId, amend.ReportQuantity, amend.ReportStopRaw));
         Assert.Empty(h.TakeOrders()); // no venue to ask
         OrderRecord order = Order(h, id);
         Assert.Equal((OrderStatus.Held, 15L, EngineHarness.Raw(107m), false), (order.Status, order.Quantity, order.StopRaw, order.AmendPending));
