@@ -51,7 +51,8 @@ public enum TimeInForce : byte
 
 /// <summary>
 /// Order lifecycle: New → PendingNew → Accepted → PartiallyFilled → Filled, or Canceled,
-/// Rejected, Expired; Unknown when sent but never acknowledged (resolved by reconciliation).
+/// Rejected, Expired; Unknown when sent but never acknowledged (resolved by reconciliation);
+/// Held while the engine holds a stop or stop-limit for a venue without stop orders (issue 19).
 /// </summary>
 public enum OrderStatus : byte
 {
@@ -64,6 +65,12 @@ public enum OrderStatus : byte
     Rejected,
     Expired,
     Unknown,
+
+    /// <summary>
+    /// Open, held by the engine and not at the venue: a stop or stop-limit for a venue without stop orders (KIS),
+    /// sent as a market order (stop) or a limit at its limit price (stop-limit) when the market reaches its stop price.
+    /// </summary>
+    Held,
 }
 
 /// <summary>What a broker says happened to an order.</summary>

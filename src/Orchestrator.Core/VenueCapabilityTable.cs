@@ -20,8 +20,10 @@ namespace Orchestrator.Core;
 /// <see cref="AlpacaWithNativeGroups"/> is the set to use once the gateway adopts legs from the order listing.</para>
 /// <para><b>kis</b>: revise (<c>order-rvsecncl</c> code 01) only. Market/limit with day, IOC and FOK
 /// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket, GTC or auction order is sent — the
-/// engine holds order groups' stops and take-profits and closes at market when one is reached, and a
-/// signal's own stop, opg or cls order is refused with <see cref="RejectReason.UnsupportedOrder"/>.</para>
+/// engine holds order groups' stops and take-profits and closes at market when one is reached, holds a
+/// signal's own stop or stop-limit (<see cref="EngineHoldsStop"/>) and sends it as a market order or a limit
+/// when the market reaches its stop; a signal's own trailing stop, opg or cls order is refused with
+/// <see cref="RejectReason.UnsupportedOrder"/>.</para>
 /// Slow path (start-up); stateless.
 /// </remarks>
 public static class VenueCapabilityTable
@@ -36,6 +38,15 @@ public static class VenueCapabilityTable
     public const VenueCapabilities AlpacaWithNativeGroups = Alpaca | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
 
     public const VenueCapabilities Kis = VenueCapabilities.Amend;
+
+    /// <summary>
+    /// Whether the engine holds an order of <paramref name="type"/> and <paramref name="timeInForce"/> for a venue with
+    /// <paramref name="capabilities"/> instead of sending it (issue 19): a stop or stop-limit, day, gtc, ioc or fok, where
+    /// the venue takes no stop orders. The order is <see cref="OrderStatus.Held"/> until the market reaches its stop.
+    /// </summary>
+    public static bool EngineHoldsStop(VenueCapabilities capabilities, OrderType type, TimeInForce timeInForce) =>
+        type is OrderType.Stop or OrderType.StopLimit && (capabilities & VenueCapabilities.StopOrders) == 0
+        && timeInForce is TimeInForce.Day or TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok;
 
     /// <summary>The capabilities of the venue named <paramref name="venue"/> ("paper", "alpaca", "kis"); None for a name it does not know.</summary>
     public static VenueCapabilities Of(string? venue) => venue switch

@@ -97,6 +97,7 @@ public sealed class TradingEngine
 
         OrderManager = new OrderManagerHandler(_outbound.RingBuffer, Orders, Portfolio, Audit, Counters, Agents);
         OrderManager.UseInstruments(Instruments); // which symbols' venues hold brackets, trailing stops, amends natively (issue 19)
+        OrderManager.Calendars = Calendars; // when a held day stop expires (issue 19)
         Strategies = options.Strategies.Count > 0 ? new StrategyHost(this, options.Strategies) : null;
         foreach (global::Orchestrator.Strategies.StrategyRegistration strategy in options.Strategies)
         {

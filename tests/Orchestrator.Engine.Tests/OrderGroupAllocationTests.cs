@@ -38,6 +38,55 @@ public sealed class OrderGroupAllocationTests
         Assert.Equal(0, rig.Engine.OrderManager.ActiveGroups);
     }
 
+    [Fact]
+    public void HeldStopOrders_HeldAmendedCanceledTriggeredAndFilled_AllocateZeroBytes()
+    {
+        var rig = new HeldOrderRig(new EngineHarness(OrderGroupTests.Options(VenueCapabilities.Amend)).Engine); // no venue stops (KIS)
+
+        rig.Run(3_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        rig.Run(10_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(13_000, rig.Triggered); // every round: one held stop amended and sent at market, one canceled while held
+        Assert.Equal((0, 0), (rig.Engine.Orders.OpenCount, rig.Engine.OrderManager.HeldOrders));
+    }
+
+    /// <summary>One round at a venue without stops: two buy stops are held; one is amended, the other canceled; a trade reaches the first, which goes out at market and fills; a sell closes the position.</summary>
+    private sealed class HeldOrderRig(TradingEngine engine)
+    {
+        private readonly Rig _rig = new(engine);
+
+        public TradingEngine Engine => _rig.Engine;
+
+        public long Triggered { get; private set; }
+
+        public void Run(int rounds)
+        {
+            for (int i = 0; i < rounds; i++)
+            {
+                _rig.Tick(100_000_000);
+                long first = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = (5L * i) + 1, SignalOrderType = OrderType.Stop, SignalStopRaw = 101_000_000 });
+                long second = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = (5L * i) + 2, SignalOrderType = OrderType.StopLimit, SignalStopRaw = 103_000_000, SignalPriceRaw = 104_000_000, SignalTif = TimeInForce.Gtc });
+                _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Amend, TargetOrderId = first, SignalStopRaw = 101_500_000, SignalId = (5L * i) + 3 });
+                _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Cancel, TargetOrderId = second, SignalId = (5L * i) + 4 });
+                _rig.Tick(101_600_000); // the first is reached: sent at market
+                Engine.Orders.TryFind(first, out int slot);
+                if (Engine.Orders[slot].Status == OrderStatus.PendingNew)
+                {
+                    Triggered++;
+                }
+
+                _rig.Report(first, ExecutionType.Accepted, 0, 0);
+                _rig.Report(first, ExecutionType.Fill, 10, 101_600_000);
+                long close = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Sell, ConfidencePpm = 900_000, SignalId = (5L * i) + 5 });
+                _rig.Report(close, ExecutionType.Accepted, 0, 0);
+                _rig.Report(close, ExecutionType.Fill, 10, 101_600_000);
+            }
+        }
+    }
+
     /// <summary>One round at a venue without stops: an entry with a take-profit and a trailing stop fills, the price rises (the held stop moves), falls to it, the market close fills.</summary>
     private sealed class HeldRig(TradingEngine engine)
     {
@@ -117,6 +166,14 @@ public sealed class OrderGroupAllocationTests
         }
 
         private long Next() => _ts += 1_000_000;
+
+        /// <summary>Processes a signal now; returns the id of the order it made or acted on.</summary>
+        public long Signal(EngineEvent signal)
+        {
+            signal.TsEventNs = Next();
+            Engine.ProcessInline(ref signal, _sequence++);
+            return signal.ClientOrderId;
+        }
 
         public void Tick(long priceRaw)
         {

@@ -39,8 +39,12 @@ internal sealed class AgentFeed
     private bool _anyAgentTouched;
     private long _untracked;
 
-    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount)
+    // Each symbol's venue capabilities: which stops the engine holds (shown as held); null = every venue takes stops.
+    private readonly VenueCapabilities[]? _capabilities;
+
+    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, VenueCapabilities[]? capabilities = null)
     {
+        _capabilities = capabilities;
         _ring = ring;
         _agents = agents;
         _slots = slots;
@@ -75,9 +79,13 @@ internal sealed class AgentFeed
 
                 break;
             case EventKind.TradeSignal:
-                if (e.ClientOrderId != 0)
+                if (e.ClientOrderId != 0 && e.Action == SignalAction.New)
                 {
                     OnOrderCreated(ref e);
+                }
+                else if (e.ClientOrderId != 0 && e.ReportOrderId == e.ClientOrderId && e.ExecType is ExecutionType.Canceled or ExecutionType.Replaced)
+                {
+                    OnReport(ref e); // a held order's cancel or amend, done by the engine at once (the ack carries its outcome)
                 }
 
                 break;
@@ -240,7 +248,8 @@ internal sealed class AgentFeed
             order.IdLength = _slots[slot].CopyClientId(e.SignalId, _orderIds.AsSpan(index * SignalLineParser.MaxIdBytes, SignalLineParser.MaxIdBytes));
         }
 
-        WriteOrder(agent, ref order, OrderStatus.PendingNew, RejectReason.None, e.TsEventNs);
+        order.Held = VenueCapabilityTable.EngineHoldsStop(_capabilities is { } capabilities && (uint)e.SymbolId < (uint)capabilities.Length ? capabilities[e.SymbolId] : VenueCapabilities.StopOrders, SignalIntentRules.Resolve(order.OrderType, order.LimitRaw, order.StopRaw), order.Tif) && order.StopRaw > 0;
+        WriteOrder(agent, ref order, order.Held ? OrderStatus.Held : OrderStatus.PendingNew, RejectReason.None, e.TsEventNs);
     }
 
     private void OnReport(ref EngineEvent e)
@@ -265,6 +274,7 @@ internal sealed class AgentFeed
         switch (e.ExecType)
         {
             case ExecutionType.Accepted:
+                order.Held = false; // a held stop reached its stop: now at the venue
                 status = OrderStatus.Accepted;
                 break;
             case ExecutionType.PartialFill:
@@ -286,7 +296,7 @@ internal sealed class AgentFeed
                 order.Quantity = e.ReportQuantity;
                 order.LimitRaw = e.ReportLimitRaw;
                 order.StopRaw = e.ReportStopRaw;
-                status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted;
+                status = order.Held ? OrderStatus.Held : order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted;
                 break;
             case ExecutionType.AmendRejected:
                 status = order.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Accepted; // the order stands as it was
@@ -438,6 +448,9 @@ internal sealed class AgentFeed
         /// <summary>The exits the signal asked for (issue 19): the order is then a group's entry.</summary>
         public ProtectiveExits Exits;
         public int IdLength;
+
+        /// <summary>A stop the engine holds for a venue without stop orders (issue 19) until its venue's Accepted.</summary>
+        public bool Held;
     }
 
     private struct BarBuilder

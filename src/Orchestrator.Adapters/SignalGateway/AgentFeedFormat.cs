@@ -179,6 +179,7 @@ internal static class AgentFeedFormat
         OrderStatus.Canceled => "canceled"u8,
         OrderStatus.Rejected => "rejected"u8,
         OrderStatus.Expired => "expired"u8,
+        OrderStatus.Held => "held"u8,
         _ => "unknown"u8,
     };
 }

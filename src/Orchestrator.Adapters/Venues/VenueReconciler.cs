@@ -164,8 +164,8 @@ public sealed class VenueReconciler : IDisposable
         }
     }
 
-    /// <summary>Only at a quiet moment: an order in flight or in doubt explains a passing difference, and a paused engine was already told.</summary>
-    private bool Quiet => _engine.Orders.OpenCount == 0 && _gateway.OrdersInDoubt == 0 && !_engine.Risk.KillSwitchEngaged;
+    /// <summary>Only at a quiet moment: an order in flight or in doubt explains a passing difference, and a paused engine was already told (stops the engine holds are at no venue: they explain nothing).</summary>
+    private bool Quiet => _engine.Orders.OpenCount - _engine.OrderManager.HeldOrders == 0 && _gateway.OrdersInDoubt == 0 && !_engine.Risk.KillSwitchEngaged;
 
     private void OnCheckDue()
     {

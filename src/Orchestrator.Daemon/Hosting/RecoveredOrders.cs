@@ -8,7 +8,7 @@ namespace Orchestrator.Daemon.Hosting;
 /// <summary>What a journal recovery left open, in the shapes the brokers take it over in. Read before the engine starts.</summary>
 internal static class RecoveredOrders
 {
-    /// <summary>The engine's open orders, in order of creation.</summary>
+    /// <summary>The engine's open orders that went to a venue, in order of creation (not the stops the engine still holds, <see cref="OrderStatus.Held"/>: no venue knows them).</summary>
     public static IReadOnlyList<OrderRecord> Open(TradingEngine engine)
     {
         var collector = new Collector([]);
@@ -109,6 +109,12 @@ internal static class RecoveredOrders
     {
         public List<OrderRecord> Orders { get; } = orders;
 
-        public void Visit(ref OrderRecord order) => Orders.Add(order);
+        public void Visit(ref OrderRecord order)
+        {
+            if (order.Status != OrderStatus.Held)
+            {
+                Orders.Add(order);
+            }
+        }
     }
 }

@@ -174,6 +174,26 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 line.Append(" ended without its group asking ("u8); line.Append(Utf8EnumNames<RejectReason>.Get(r.Reason)); line.Append("); not placed again"u8); EntrySuffix(line, r.Value);
                 Attribution(line, r);
                 break;
+            case AuditKind.OrderHeld:
+                line.Append("Order held by the engine: "u8); line.Append(symbol); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares "u8);
+                line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType)); line.Append(" @ "u8); Money(line, r.PriceRaw);
+                if (r.Value > 0)
+                {
+                    line.Append(" limit "u8); Money(line, r.Value);
+                }
+
+                line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append(", the venue takes no stop orders)"u8);
+                Attribution(line, r);
+                break;
+            case AuditKind.HeldOrderTriggered:
+                OrderIdAndSymbol(line, "Held stop triggered: id "u8, r.ClientOrderId, symbol); line.Append(" sent as "u8); line.Append(OrderTypeText(r.OrderType));
+                if (r.PriceRaw > 0)
+                {
+                    line.Append(" @ "u8); Money(line, r.PriceRaw);
+                }
+
+                Attribution(line, r);
+                break;
             default:
                 line.Append("Audit "u8); line.Append(Utf8EnumNames<AuditKind>.Get(r.Kind));
                 break;

@@ -69,4 +69,12 @@ public enum AuditKind : byte
 
     /// <summary>An exit that ended without its group asking (rejected, expired, canceled by someone else): not placed again (Value = the entry's id; ClientOrderId 0 = an exit the engine held, dropped with the other one).</summary>
     GroupExitDropped,
+
+    // Stops the engine holds for a venue without stop orders (issue 19, OrderManagerHandler.Stops.cs). Appended, as above.
+
+    /// <summary>A signal's stop or stop-limit the engine holds instead of sending (PriceRaw = its stop, Value = its limit, 0 for a stop).</summary>
+    OrderHeld,
+
+    /// <summary>The market reached a held order's stop: sent now as a market order, or a limit at PriceRaw (OrderType = what is sent).</summary>
+    HeldOrderTriggered,
 }

@@ -28,6 +28,12 @@ public sealed partial class OrderManagerHandler
         limitRaw = limitRaw > 0 ? limitRaw : order.LimitRaw;
         stopRaw = stopRaw > 0 ? stopRaw : order.StopRaw;
         RejectReason refused = order.IsOpen ? AmendRules.CheckTerms(in order, quantity, limitRaw, stopRaw) : RejectReason.NoSuchOrder;
+        if (refused == RejectReason.None && order.Status == OrderStatus.Held)
+        {
+            AmendHeld(ref order, quantity, limitRaw, stopRaw, tsNs); // the engine holds it: changed at once (OrderManagerHandler.Stops.cs)
+            return RejectReason.None;
+        }
+
         if (refused == RejectReason.None && !SuppressSending)
         {
             refused = Hand(OrderCommandKind.AmendOrder, in order, quantity, limitRaw, stopRaw, tsNs);
@@ -50,6 +56,12 @@ public sealed partial class OrderManagerHandler
     /// <summary>Sends a cancel for an open order and marks it <see cref="OrderRecord.CancelPending"/>; false when the outbound ring is full (counted).</summary>
     internal bool RequestCancel(ref OrderRecord order, long tsNs)
     {
+        if (order.Status == OrderStatus.Held && _orders.TryFind(order.ClientOrderId, out int slot))
+        {
+            EndHeld(slot, OrderStatus.Canceled, tsNs); // the engine holds it: canceled at once (OrderManagerHandler.Stops.cs)
+            return true;
+        }
+
         if (!SendCancel(in order, tsNs))
         {
             return false;
@@ -84,6 +96,17 @@ public sealed partial class OrderManagerHandler
             }
 
             e.ClientOrderId = order.ClientOrderId;
+            if (order.Status is OrderStatus.Held or OrderStatus.Canceled)
+            {
+                // A held order (OrderManagerHandler.Stops.cs) changed at once, with no venue to report it: the ack carries
+                // what a venue's report would, so the stages after this one (the agent feed) see it.
+                e.ReportOrderId = order.ClientOrderId;
+                e.ExecType = order.Status == OrderStatus.Canceled ? ExecutionType.Canceled : ExecutionType.Replaced;
+                e.ReportQuantity = order.Quantity;
+                e.ReportLimitRaw = order.LimitRaw;
+                e.ReportStopRaw = order.StopRaw;
+            }
+
             return;
         }
 

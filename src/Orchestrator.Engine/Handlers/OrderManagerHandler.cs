@@ -39,6 +39,8 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         _unknownPerSymbol = new int[portfolio.SymbolCount];
         _groups = new long[orders.Capacity];
         _groupsPerSymbol = new int[portfolio.SymbolCount];
+        _held = new long[orders.Capacity];
+        _heldPerSymbol = new int[portfolio.SymbolCount];
     }
 
     /// <summary>Whether new orders in <paramref name="symbolId"/> are paused by an order in doubt (any thread; a snapshot).</summary>
@@ -55,6 +57,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
                 OnCommand(ref data, sequence);
                 return;
             case EventKind.TradeTick or EventKind.Bar:
+                OnHeldMarket(ref data); // stops the engine holds for venues without them (issue 19)
                 OnGroupMarket(ref data); // trailing stops and order groups' exits (issue 19)
                 break;
         }
@@ -105,6 +108,12 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             return RejectReason.SymbolPaused;
         }
 
+        if (stopRaw > 0 && VenueCapabilityTable.EngineHoldsStop(CapabilitiesOf(symbolId), type, tif) && link.Role is OrderGroupRole.None or OrderGroupRole.Entry)
+        {
+            clientOrderId = Hold(symbolId, side, quantity, type, tif, limitRaw, stopRaw, origin, sourceId, signalId, tsNs, in link); // OrderManagerHandler.Stops.cs
+            return RejectReason.None;
+        }
+
         long outSequence = -1;
         if (!SuppressSending && !_outbound.TryNext(out outSequence))
         {
@@ -127,25 +136,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             ref OrderRecord order = ref _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
             LinkGroup(ref order, in link);
             clientOrderId = order.ClientOrderId;
-            ref OrderCommand command = ref _outbound[outSequence];
-            command.Kind = OrderCommandKind.SubmitOrder;
-            command.ClientOrderId = order.ClientOrderId;
-            command.SymbolId = symbolId;
-            command.Side = side;
-            command.OrderType = type;
-            command.TimeInForce = tif;
-            command.Quantity = quantity;
-            command.LimitPriceRaw = limitRaw;
-            command.StopPriceRaw = stopRaw;
-            command.Origin = origin;
-            command.TsEventNs = tsNs;
-            command.CausePublishTimestamp = causePublishTimestamp;
-            LinkCommand(ref command, in order);
-            InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
-
-            // Instrumentation only: a monotonic timestamp per order (not per event), never read by
-            // any decision, so replay stays deterministic. It is the end of the measured latency.
-            command.HandoffTimestamp = Stopwatch.GetTimestamp();
+            WriteSubmit(outSequence, in order, type, tif, limitRaw, stopRaw, tsNs, causePublishTimestamp);
         }
         catch
         {
@@ -173,6 +164,30 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             TsEventNs = tsNs,
         });
         return RejectReason.None;
+    }
+
+    /// <summary>Writes the submit command of <paramref name="order"/> into the claimed outbound slot, as <paramref name="type"/> and <paramref name="tif"/> at these prices (the caller publishes it).</summary>
+    private void WriteSubmit(long outSequence, in OrderRecord order, OrderType type, TimeInForce tif, long limitRaw, long stopRaw, long tsNs, long causePublishTimestamp)
+    {
+        ref OrderCommand command = ref _outbound[outSequence];
+        command.Kind = OrderCommandKind.SubmitOrder;
+        command.ClientOrderId = order.ClientOrderId;
+        command.SymbolId = order.SymbolId;
+        command.Side = order.Side;
+        command.OrderType = type;
+        command.TimeInForce = tif;
+        command.Quantity = order.LeavesQuantity;
+        command.LimitPriceRaw = limitRaw;
+        command.StopPriceRaw = stopRaw;
+        command.Origin = order.Origin;
+        command.TsEventNs = tsNs;
+        command.CausePublishTimestamp = causePublishTimestamp;
+        LinkCommand(ref command, in order);
+        InlineJournal?.FlushBeforeRelease(); // the order's cause is written before the order leaves
+
+        // Instrumentation only: a monotonic timestamp per order (not per event), never read by
+        // any decision, so replay stays deterministic. It is the end of the measured latency.
+        command.HandoffTimestamp = Stopwatch.GetTimestamp();
     }
 
     /// <summary>
@@ -388,6 +403,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         r.Int32s(_unknownPerSymbol);
         _orders.ReadState(ref r);
         RebuildGroups();
+        RebuildHeld();
         _portfolio.ReadState(ref r);
         _counters.ReadTradingState(ref r);
         _agents?.ReadState(ref r);

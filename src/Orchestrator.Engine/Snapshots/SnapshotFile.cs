@@ -24,7 +24,7 @@ public static partial class SnapshotFile
     public const int Keep = 2;
 
     /// <summary>The format version.</summary>
-    public const ushort Version = 7; // 2: the order id base is an i64 (was an i32 prefix); 3: orders carry source and signal ids, the source names follow the order table; 4: orders carry order-group, exit and amend/cancel-in-flight fields (issue 19); 5: entries carry the engine-held exits' flags (issue 19); 6: risk keeps a trading day, start-of-day equity and daily bucket per exchange day (issue 19); 7: the signal engine keeps the collar reference's trading day per exchange day, risk the paused venues (issue 19)
+    public const ushort Version = 7; // 2: the order id base is an i64 (was an i32 prefix); 3: orders carry source and signal ids, the source names follow the order table; 4: orders carry order-group, exit and amend/cancel-in-flight fields (issue 19); 5: entries carry the engine-held exits' flags (issue 19); 6: risk keeps a trading day, start-of-day equity and daily bucket per exchange day (issue 19); 7: the signal engine keeps the collar reference's trading day per exchange day, risk the paused venues, and order status Held (stops the engine holds) adds a final-state counter (issue 19)
 
     private const string Pattern = "snapshot-*.snap";
 

@@ -5,12 +5,14 @@ namespace Orchestrator.Engine.State;
 /// <summary>
 /// The legal order transitions. New → PendingNew on hand-off; from there the broker's reports
 /// move it on. Terminal states (Filled, Canceled, Rejected, Expired) accept nothing; Unknown
-/// (sent, never acknowledged) accepts anything a reconciliation finds.
+/// (sent, never acknowledged) accepts anything a reconciliation finds. Held (a stop the engine holds for a
+/// venue without stop orders, issue 19) is open but no venue knows it, so it accepts no report: the engine
+/// itself sends it (PendingNew), cancels, amends or expires it (<c>OrderManagerHandler.Stops.cs</c>).
 /// </summary>
 public static class OrderStateMachine
 {
     public static bool IsOpen(OrderStatus status) => status is OrderStatus.New or OrderStatus.PendingNew
-        or OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.Unknown;
+        or OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.Unknown or OrderStatus.Held;
 
     public static bool IsTerminal(OrderStatus status) => status is OrderStatus.Filled or OrderStatus.Canceled
         or OrderStatus.Rejected or OrderStatus.Expired;
@@ -23,7 +25,7 @@ public static class OrderStateMachine
     public static bool TryApply(OrderStatus current, ExecutionType report, long fillQuantity, long leavesBefore, out OrderStatus next)
     {
         next = current;
-        if (IsTerminal(current) || current == OrderStatus.New)
+        if (IsTerminal(current) || current is OrderStatus.New or OrderStatus.Held)
         {
             return false;
         }

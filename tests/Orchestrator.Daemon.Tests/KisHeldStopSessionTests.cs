@@ -1,0 +1,109 @@
+using Orchestrator.Adapters.Venues;
+using Orchestrator.Core;
+using Orchestrator.Daemon.Control;
+using Orchestrator.Daemon.Hosting;
+using Orchestrator.Engine;
+using Orchestrator.Engine.Ring;
+using Orchestrator.ExchangeSimulator;
+
+namespace Orchestrator.Daemon.Tests;
+
+/// <summary>
+/// Issue 19: a signal's own stop at KIS, which takes no stop orders, end to end against the KIS simulator on
+/// loopback. The engine holds it (the venue sees nothing; the control API lists it open with status Held);
+/// when the streamed price reaches the stop it goes to KIS as a domestic market order (ORD_DVSN 01) under
+/// its own id and fills; a held stop its source cancels never reaches KIS. Before, KIS got nothing either, but
+/// the order was refused unsent (UnsupportedOrder) and never traded.
+/// </summary>
+public sealed class KisHeldStopSessionTests
+{
+    private const string Krx = "005930";
+    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
+
+    private static SessionOptions Options(KisSimulator kis)
+    {
+        SessionOptions defaults = DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking);
+        return defaults with
+        {
+            Engine = defaults.Engine with
+            {
+                Symbols = [Krx],
+                DefaultVenue = "kis", // as the config loader sets it from broker.adapter: KIS's capabilities (no stop orders)
+                Rules = defaults.Engine.Rules with { MomentumEnabled = false, RsiReversionEnabled = false }, // only the test's signals trade
+                Exits = defaults.Engine.Exits with { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
+                Sizing = defaults.Engine.Sizing with { MaxOrderNotional = 0m },
+                Risk = defaults.Engine.Risk with { DuplicateWindow = TimeSpan.Zero },
+            },
+            Venue = VenueSessionTests.Kis(kis, notices: true) with
+            {
+                Gateway = new VenueGatewayOptions
+                {
+                    PollInterval = TimeSpan.FromMilliseconds(100),
+                    Backoff = TimeSpan.FromMilliseconds(5),
+                    RequestTimeout = TimeSpan.FromSeconds(5),
+                    RequestsPerSecond = 200,
+                },
+            },
+        };
+    }
+
+    private readonly VenueSessionTests.ListAuditWriter _audit = new();
+
+    /// <summary>Polls <paramref name="condition"/> under a hang guard (which fails with the audit trail); asserts nothing about time.</summary>
+    private async Task UntilAsync(Func<bool> condition, TradingSession session)
+    {
+        long deadline = Environment.TickCount64 + (long)s_hang.TotalMilliseconds;
+        while (!condition() && session.Fault is null)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "hang guard; the audit trail:\n" + string.Join("\n", _audit.Lines));
+            await Task.Delay(20);
+        }
+
+        Assert.Null(session.Fault);
+    }
+
+    private static void Publish(TradingSession session, Side side, in SignalIntent intent, long signalId) =>
+        session.Engine.PublishSignal(session.Engine.Symbols.GetId(Krx), side, 1_000_000, intent, signalId, "kis_stop_test", "test", session.LastEventTimeNs);
+
+    [Fact]
+    public async Task Kis_ASignalsStop_IsHeldByTheEngine_ListedAsHeld_AndTheStreamedPriceReachingItSendsAMarketOrderThatFills()
+    {
+        await using KisSimulator kis = await KisSimulator.StartAsync();
+        kis.FrameInterval = TimeSpan.FromMilliseconds(20);
+        kis.OneSessionPerApprovalKey = true;
+        kis.MaxRealtimeRegistrations = 41;
+        kis.SetPrice(Krx, 70_000);
+
+        using var session = new TradingSession(Options(kis), _audit);
+        await session.StartAsync("test", CancellationToken.None);
+        TradingEngine engine = session.Engine;
+        int symbol = engine.Symbols.GetId(Krx);
+        await UntilAsync(() => engine.Market.LastRaw(symbol) > 0, session);
+
+        // A buy stop well above the market (the stream walks two ticks at most a frame), and one further up that its source cancels.
+        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(73_000m), Quantity = 3 }, 1);
+        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(90_000m), Quantity = 2, Tif = TimeInForce.Gtc }, 2);
+        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count(o => o.Status == "Held") == 2, session);
+        Assert.Equal(0, kis.OrdersBooked(VenueSessionTests.KisAccount)); // KIS knows nothing of them
+        long canceled = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 2).ClientOrderId;
+        long triggered = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 3).ClientOrderId;
+        Assert.Equal("Stop", TradingQueries.OpenOrders(engine).Single(o => o.ClientOrderId == triggered).Type);
+
+        Publish(session, Side.None, new SignalIntent { Action = SignalAction.Cancel, TargetOrderId = canceled }, 3);
+        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count == 1, session);
+
+        kis.SetPrice(Krx, 74_000); // the stream now trades above the stop
+        await UntilAsync(() => engine.Portfolio.Quantity(symbol) == 3 && engine.Orders.OpenCount == 0, session);
+
+        Assert.Equal(1, kis.OrdersBooked(VenueSessionTests.KisAccount)); // the triggered stop, once; the canceled one never went
+        Assert.Equal("01", kis.Orders.Last()["ORD_DVSN"]!.GetValue<string>()); // a domestic market order
+        Assert.True(engine.Orders.TryFind(triggered, out int slot));
+        Assert.Equal((OrderStatus.Filled, 3L), (engine.Orders[slot].Status, engine.Orders[slot].FilledQuantity));
+        Assert.True(engine.Orders.TryFind(canceled, out slot));
+        Assert.Equal(OrderStatus.Canceled, engine.Orders[slot].Status);
+
+        Assert.Equal(ShutdownResult.Drained, session.Stop());
+        Assert.Equal(0, engine.Counters.IllegalReports);
+        Assert.Equal(3, kis.AccountBook(VenueSessionTests.KisAccount).Positions[Krx]);
+    }
+}
