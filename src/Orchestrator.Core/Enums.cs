@@ -147,6 +147,15 @@ public enum CommandKind : byte
     /// applied meanwhile is kept. Journaled, so a replay reaches the same cash.
     /// </summary>
     AdjustCash,
+
+    /// <summary>
+    /// <see cref="AdjustCash"/> for one currency (issue 19): adds the argument (raw units of that currency,
+    /// signed) to the cash of the currency the event's <see cref="EngineEvent.SymbolId"/> is kept in — a
+    /// reconciliation's measured difference for a venue whose cash is not (only) in the base currency (KIS's
+    /// USD deposit). The symbol names the currency because symbol ids are what a journal's replay already
+    /// checks against its configuration. Appended: journals keep the values above.
+    /// </summary>
+    AdjustCurrencyCash,
 }
 
 /// <summary>
