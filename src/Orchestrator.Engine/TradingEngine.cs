@@ -428,9 +428,16 @@ public sealed class TradingEngine
 
     /// <summary>
     /// Publishes a command about one symbol (e.g. <see cref="CommandKind.AdjustCurrencyCash"/>: the currency
-    /// <paramref name="symbolId"/> is kept in), journaled like every input.
+    /// <paramref name="symbolId"/> is kept in), journaled like every input. A symbol id the engine does not have
+    /// is refused before anything is published: a journal holding it would not replay.
     /// </summary>
-    public void PublishCommand(CommandKind command, long argument, long tsEventNs, int symbolId) => Publish(new CommandWriter(command, argument, tsEventNs, symbolId));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="symbolId"/> is not one of <see cref="Symbols"/>.</exception>
+    public void PublishCommand(CommandKind command, long argument, long tsEventNs, int symbolId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(symbolId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(symbolId, Symbols.Count);
+        Publish(new CommandWriter(command, argument, tsEventNs, symbolId));
+    }
 
     /// <summary>
     /// Claims an inbound slot (waiting while the ring is full, or -1 at once when <paramref name="wait"/>
