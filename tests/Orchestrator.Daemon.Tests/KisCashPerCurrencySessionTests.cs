@@ -4,6 +4,7 @@ using Orchestrator.Daemon.Hosting;
 using Orchestrator.Engine;
 using Orchestrator.Engine.Ring;
 using Orchestrator.ExchangeSimulator;
+using static Orchestrator.Daemon.Tests.MultiVenueSessionTests;
 
 namespace Orchestrator.Daemon.Tests;
 
@@ -15,11 +16,10 @@ namespace Orchestrator.Daemon.Tests;
 /// </summary>
 public sealed class KisCashPerCurrencySessionTests
 {
-    private const string Krx = "005930";
+    private const string Krx = "005930"; // the symbols MultiVenueSessionTests' helpers wait for
     private const string Us = "AAPL";
     private const long StartingKrw = 50_000_000;
     private const decimal StartingUsd = 12_345.67m;
-    private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
 
     private static SessionOptions Options(KisSimulator kis)
     {
@@ -64,32 +64,8 @@ public sealed class KisCashPerCurrencySessionTests
         return kis;
     }
 
-    /// <summary>Polls <paramref name="condition"/> under a hang guard; asserts nothing about time.</summary>
-    private static async Task UntilAsync(Func<bool> condition, TradingSession session)
-    {
-        using var guard = new CancellationTokenSource(s_hang);
-        while (!condition() && session.Fault is null)
-        {
-            await Task.Delay(20, guard.Token);
-        }
-
-        Assert.Null(session.Fault);
-    }
-
     private static long CashRaw(TradingSession session, string currency) =>
         session.Engine.Portfolio.CashRawOf(session.Engine.Portfolio.Currencies.IdOf(currency));
-
-    private static long Position(TradingSession session, string symbol) => session.Engine.Portfolio.Quantity(session.Engine.Symbols.GetId(symbol));
-
-    private static void Buy(TradingSession session, string symbol, long quantity, long signalId) =>
-        session.Engine.PublishSignal(session.Engine.Symbols.GetId(symbol), Side.Buy, 1_000_000, new SignalIntent { OrderType = OrderType.Market, Quantity = quantity },
-            signalId, "kis_currency_test", "test", session.LastEventTimeNs);
-
-    private static async Task StartedWithDataAsync(TradingSession session)
-    {
-        await session.StartAsync("test", CancellationToken.None);
-        await UntilAsync(() => session.Engine.Market.LastRaw(session.Engine.Symbols.GetId(Krx)) > 0 && session.Engine.Market.LastRaw(session.Engine.Symbols.GetId(Us)) > 0, session);
-    }
 
     [Fact]
     public async Task StartUp_WithKrwAndUsdAtKis_TheEngineHoldsEachCurrencysCashExactly_AndTradesKeepThemApart()

@@ -125,8 +125,8 @@ public sealed class VenueReconciler : IDisposable
     public IReadOnlyCollection<string>? Symbols { get; init; }
 
     /// <summary>
-    /// Whether the venue's cash is the engine's cash figure (the base currency's) and so compared and, when it
-    /// differs, adjusted to. False for a venue whose cash is in another currency (several venues in one process).
+    /// Whether the venue's cash is compared with the engine's and, when it differs, adjusted to (per currency:
+    /// <see cref="CashCurrencies"/>). False when none of its currencies is this venue's to correct.
     /// </summary>
     public bool CompareCash { get; init; } = true;
 
@@ -463,7 +463,7 @@ public sealed class VenueReconciler : IDisposable
             }
         }
 
-        string cash = !CompareCash ? "cash not compared (this venue's cash is not the engine's base-currency figure)"
+        string cash = !CompareCash ? "cash not compared (no currency of this venue's is the engine's to correct: another venue reports it too, or the account keeps no figure for it)"
             : result.Pending.Count > 0 ? "cash compared once they settle"
             : result.DescribeCash();
         bool cashMoved = result.Pending.Count == 0 && result.Cash.Any(c => !c.Matches);

@@ -114,7 +114,7 @@ public sealed partial class TradingSession
 
     /// <summary>
     /// Logs the exchange rates a venue quotes beside the configured ones (issue 19): the engine values only at
-    /// <c>account.fx_rates</c> (see the README, "Money per currency"); a venue rate more than 5% away is a WARNING.
+    /// <c>account.fx_rates</c> (config/README.md, "Instruments and currencies"); a venue rate more than 5% away is a WARNING.
     /// </summary>
     private static void LogVenueRates(EngineOptions options, SessionVenue venue)
     {
