@@ -164,6 +164,15 @@ public enum CommandKind : byte
 
     /// <summary>Ends a <see cref="PauseVenue"/>; Arg0 = the venue's id.</summary>
     ResumeVenue,
+
+    /// <summary>
+    /// <see cref="AdjustCash"/> for one currency (issue 19): adds the argument (raw units of that currency,
+    /// signed) to the cash of the currency the event's <see cref="EngineEvent.SymbolId"/> is kept in — a
+    /// reconciliation's measured difference for a venue whose cash is not (only) in the base currency (KIS's
+    /// USD deposit). The symbol names the currency because symbol ids are what a journal's replay already
+    /// checks against its configuration. Appended: journals keep the values above.
+    /// </summary>
+    AdjustCurrencyCash,
 }
 
 /// <summary>

@@ -104,7 +104,7 @@ public sealed class TradingEngine
             AgentKinds.Register(strategy.Name, AgentKinds.Strategy); // the run report's agents[].kind
         }
 
-        Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256))); // open orders are capped by risk; room for live raises
+        Snapshot = new EngineSnapshot(Symbols.Count, Math.Min(options.OrderCapacity, Math.Max(options.Risk.MaxOpenOrders * 4, 256)), Portfolio.Currencies.Count); // open orders are capped by risk; room for live raises
         OrderManager.SnapshotWriter = ts => Snapshot.Write(Portfolio, Market, Orders, Risk.KillSwitchEngaged, ts);
 
         SnapshotLayout = MeasureLayout();
@@ -429,7 +429,20 @@ public sealed class TradingEngine
         Publish(new SignalWriter(symbolId, side, confidencePpm, intent, signalId, sourceId, reasonId, tsEventNs), wait: false);
 
     /// <summary>Publishes an operator or system command; it takes effect between two events.</summary>
-    public void PublishCommand(CommandKind command, long argument, long tsEventNs) => Publish(new CommandWriter(command, argument, tsEventNs));
+    public void PublishCommand(CommandKind command, long argument, long tsEventNs) => Publish(new CommandWriter(command, argument, tsEventNs, -1));
+
+    /// <summary>
+    /// Publishes a command about one symbol (e.g. <see cref="CommandKind.AdjustCurrencyCash"/>: the currency
+    /// <paramref name="symbolId"/> is kept in), journaled like every input. A symbol id the engine does not have
+    /// is refused before anything is published: a journal holding it would not replay.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="symbolId"/> is not one of <see cref="Symbols"/>.</exception>
+    public void PublishCommand(CommandKind command, long argument, long tsEventNs, int symbolId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(symbolId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(symbolId, Symbols.Count);
+        Publish(new CommandWriter(command, argument, tsEventNs, symbolId));
+    }
 
     /// <summary>
     /// Claims an inbound slot (waiting while the ring is full, or -1 at once when <paramref name="wait"/>
@@ -635,13 +648,13 @@ public sealed class TradingEngine
         }
     }
 
-    private readonly struct CommandWriter(CommandKind command, long argument, long tsEventNs) : ISlotWriter<EngineEvent>
+    private readonly struct CommandWriter(CommandKind command, long argument, long tsEventNs, int symbolId) : ISlotWriter<EngineEvent>
     {
         public void Write(ref EngineEvent slot)
         {
             slot.Clear();
             slot.Kind = EventKind.Command;
-            slot.SymbolId = -1;
+            slot.SymbolId = symbolId;
             slot.Command = command;
             slot.CommandArg = argument;
             slot.TsEventNs = tsEventNs;

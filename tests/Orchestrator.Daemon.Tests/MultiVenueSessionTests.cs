@@ -68,7 +68,7 @@ public sealed class MultiVenueSessionTests
     }
 
     /// <summary>Polls <paramref name="condition"/> under a hang guard; asserts nothing about time.</summary>
-    private static async Task UntilAsync(Func<bool> condition, TradingSession session)
+    internal static async Task UntilAsync(Func<bool> condition, TradingSession session)
     {
         using var guard = new CancellationTokenSource(s_hang);
         while (!condition() && session.Fault is null)
@@ -80,13 +80,13 @@ public sealed class MultiVenueSessionTests
     }
 
     /// <summary>A market buy of at most <paramref name="quantity"/> shares, as an outside agent would send it.</summary>
-    private static void Buy(TradingSession session, string symbol, long quantity, long signalId) =>
+    internal static void Buy(TradingSession session, string symbol, long quantity, long signalId) =>
         session.Engine.PublishSignal(session.Engine.Symbols.GetId(symbol), Side.Buy, 1_000_000, new SignalIntent { OrderType = OrderType.Market, Quantity = quantity },
             signalId, "multi_venue_test", "test", session.LastEventTimeNs);
 
-    private static long Position(TradingSession session, string symbol) => session.Engine.Portfolio.Quantity(session.Engine.Symbols.GetId(symbol));
+    internal static long Position(TradingSession session, string symbol) => session.Engine.Portfolio.Quantity(session.Engine.Symbols.GetId(symbol));
 
-    private static async Task StartedWithDataAsync(TradingSession session)
+    internal static async Task StartedWithDataAsync(TradingSession session)
     {
         await session.StartAsync("test", CancellationToken.None);
         await UntilAsync(() => session.Engine.Market.LastRaw(session.Engine.Symbols.GetId(Krx)) > 0 && session.Engine.Market.LastRaw(session.Engine.Symbols.GetId(Us)) > 0, session);

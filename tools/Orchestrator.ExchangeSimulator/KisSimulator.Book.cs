@@ -45,6 +45,12 @@ public sealed partial class KisSimulator
     /// <summary>US dollars each account starts with.</summary>
     public decimal StartingCashUsd { get; set; } = 100_000m;
 
+    /// <summary>
+    /// KRW per USD the overseas present balance reports as its first bulletin rate (<c>frst_bltn_exrt</c>).
+    /// The simulator never converts with it: each currency's cash and holdings stay in that currency.
+    /// </summary>
+    public decimal UsdKrwRate { get; set; } = 1_380.50m;
+
     /// <summary>The price a US symbol starts at when first traded or streamed, USD.</summary>
     public decimal InitialPriceUsd { get; set; } = 100.00m;
 
@@ -116,6 +122,25 @@ public sealed partial class KisSimulator
             Dictionary<string, (long Quantity, decimal Cost)> positions = Account(accountNumber, productCode).Krw.Positions;
             (long held, decimal cost) = positions.GetValueOrDefault(symbol);
             positions[symbol] = (held + quantity, cost);
+        }
+    }
+
+    /// <summary>
+    /// Money arrives in (or, negative, leaves) one of an account's currencies outside any order — a fee, a
+    /// tax, interest, a deposit: the account's cash drifts from what its fills explain. <paramref name="currency"/>
+    /// is KRW (the domestic deposit) or USD (the overseas deposit).
+    /// </summary>
+    public void TransferCash(string accountNumber, string currency, decimal amount, string productCode = "01")
+    {
+        bool overseas = currency switch
+        {
+            "KRW" => false,
+            "USD" => true,
+            _ => throw new ArgumentException($"currency '{currency}' is not KRW or USD", nameof(currency)),
+        };
+        lock (_book)
+        {
+            Account(accountNumber, productCode).Wallet(overseas).Transfer(amount);
         }
     }
 
@@ -380,6 +405,13 @@ public sealed partial class KisSimulator
 
         /// <summary>Every trade so far has settled: the deposit catches up with <see cref="Cash"/>.</summary>
         public void Settle() => Deposit = Cash;
+
+        /// <summary>Money in (or, negative, out) outside any trade: both figures move at once.</summary>
+        public void Transfer(decimal amount)
+        {
+            Cash += amount;
+            Deposit += amount;
+        }
 
         /// <summary>Per symbol: shares held and their total cost (exact).</summary>
         public Dictionary<string, (long Quantity, decimal Cost)> Positions { get; } = new(StringComparer.Ordinal);

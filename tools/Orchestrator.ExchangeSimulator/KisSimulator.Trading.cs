@@ -7,7 +7,8 @@ namespace Orchestrator.ExchangeSimulator;
 
 /// <summary>
 /// The trading endpoints. Domestic: order-cash, order-rvsecncl, inquire-daily-ccld, inquire-balance.
-/// US (overseas-stock): order, order-rvsecncl (revise and cancel), inquire-ccnl, inquire-balance.
+/// US (overseas-stock): order, order-rvsecncl (revise and cancel), inquire-ccnl, inquire-balance (and
+/// inquire-present-balance in KisSimulator.PresentBalance.cs).
 /// </summary>
 public sealed partial class KisSimulator
 {
@@ -416,9 +417,9 @@ public sealed partial class KisSimulator
 
     /// <summary>
     /// <c>GET /uapi/overseas-stock/v1/trading/inquire-balance</c> (TTTS3012R / VTTS3012R): US holdings in
-    /// output1 (ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2, ovrs_stck_evlu_amt, …); output2 carries
-    /// the USD deposit as <c>frcr_dncl_amt_2</c> beside KIS's totals — the subset the client reads. One page,
-    /// every US exchange whatever OVRS_EXCG_CD says.
+    /// output1 (ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2, ovrs_stck_evlu_amt, …); output2 KIS's
+    /// totals, which carry no deposit (the USD deposit is the present balance's, <see cref="OverseasPresentBalance"/>).
+    /// One page, every US exchange whatever OVRS_EXCG_CD says.
     /// </summary>
     private IResult OverseasBalance(HttpContext context) => BalancePage(context, overseas: true, (symbol, quantity, offered, cost, price) => new JsonObject
     {
@@ -434,7 +435,6 @@ public sealed partial class KisSimulator
         ["tr_crcy_cd"] = "USD",
     }, (wallet, holdings) => new JsonObject
     {
-        ["frcr_dncl_amt_2"] = Text(wallet.Cash),
         ["tot_evlu_pfls_amt"] = Text(holdings),
     });
 

@@ -175,6 +175,7 @@ public sealed partial class KisSimulator : IAsyncDisposable
         app.MapPost("/uapi/overseas-stock/v1/trading/order-rvsecncl", ReviseOrCancelOverseasAsync);
         app.MapGet("/uapi/overseas-stock/v1/trading/inquire-ccnl", OverseasOrders);
         app.MapGet("/uapi/overseas-stock/v1/trading/inquire-balance", OverseasBalance);
+        app.MapGet("/uapi/overseas-stock/v1/trading/inquire-present-balance", OverseasPresentBalance);
     }
 
     /// <summary>Before every HTTP request: count it, apply <see cref="ResponseDelay"/> and the per-second limit.</summary>

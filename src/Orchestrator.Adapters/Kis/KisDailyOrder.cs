@@ -74,7 +74,7 @@ public sealed record KisDailyOrder(
 /// is the D+2 figure: <see cref="Cash"/> is <c>prvs_rcdl_excc_amt</c>, and the deposit is kept apart in
 /// <see cref="Deposit"/> for reports only.
 /// </remarks>
-/// <param name="Cash">The engine's cash: output2 prvs_rcdl_excc_amt, KRW, the deposit after every trade so far settles (dnca_tot_amt only if KIS left that field out); overseas frcr_dncl_amt_2, USD.</param>
+/// <param name="Cash">The engine's cash: output2 prvs_rcdl_excc_amt, KRW, the deposit after every trade so far settles (dnca_tot_amt only if KIS left that field out); overseas the present balance's frcr_dncl_amt_2, USD.</param>
 /// <param name="TotalEvaluation">output2 tot_evlu_amt: D+2 cash plus holdings at current prices, KRW (overseas: computed, USD).</param>
 /// <param name="Positions">output1 rows with shares held.</param>
 public sealed record KisBalance(decimal Cash, decimal TotalEvaluation, IReadOnlyList<KisPosition> Positions)
@@ -84,7 +84,16 @@ public sealed record KisBalance(decimal Cash, decimal TotalEvaluation, IReadOnly
 
     /// <summary>output2 nxdy_excc_amt: the deposit tomorrow (overseas: same as <see cref="Cash"/>).</summary>
     public decimal NextDay { get; init; } = Cash;
+
+    /// <summary>Overseas: KIS's first bulletin rate of the day (frst_bltn_exrt), KRW per unit of the currency; null domestically or when KIS gave none.</summary>
+    public decimal? KrwPerUnit { get; init; }
 }
+
+/// <summary>One foreign currency of the overseas present balance (an output2 row).</summary>
+/// <param name="Currency">crcy_cd (ISO 4217).</param>
+/// <param name="Amount">frcr_dncl_amt_2: the foreign-currency deposit, in that currency.</param>
+/// <param name="KrwPerUnit">frst_bltn_exrt: KIS's first bulletin rate of the day, KRW per unit; null when absent or 0.</param>
+public sealed record KisDeposit(string Currency, decimal Amount, decimal? KrwPerUnit);
 
 /// <summary>One holding (a row of <c>inquire-balance</c> output1; overseas fields in <see cref="FromOverseasRow"/>).</summary>
 /// <param name="Symbol">pdno.</param>

@@ -572,22 +572,21 @@ public sealed class KisRestClient : IDisposable
     }
 
     /// <summary>
-    /// The account's US dollars and US holdings (<c>/uapi/overseas-stock/v1/trading/inquire-balance</c>,
-    /// TTTS3012R / VTTS3012R, OVRS_EXCG_CD NASD = all US for a REAL account, TR_CRCY_CD USD), every page.
-    /// Read: output1 rows ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric, now_pric2, ovrs_stck_evlu_amt; cash
-    /// from output2 <c>frcr_dncl_amt_2</c> (foreign-currency deposit). KIS documents that field for
-    /// inquire-present-balance; this subset assumes the balance answer carries it too, as the
-    /// simulator's does — check against a real account before trusting the starting cash.
+    /// The account's US dollars and US holdings (issue 19: the USD deposit as USD cash). Holdings from
+    /// <c>/uapi/overseas-stock/v1/trading/inquire-balance</c> (TTTS3012R / VTTS3012R, OVRS_EXCG_CD NASD = all US
+    /// for a REAL account, TR_CRCY_CD USD), every page: output1 rows ovrs_pdno, ovrs_cblc_qty, pchs_avg_pric,
+    /// now_pric2, ovrs_stck_evlu_amt. Cash and KIS's exchange rate from <see cref="GetOverseasPresentBalanceAsync"/>:
+    /// the balance answer carries no deposit.
     /// A VIRTUAL account lists holdings per exchange (NASD only here).
     /// </summary>
-    /// <returns>USD figures: <see cref="KisBalance.Cash"/> the deposit, total = deposit + holdings at current prices.</returns>
-    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <returns>USD figures: <see cref="KisBalance.Cash"/> the deposit, total = deposit + holdings at current prices; <see cref="KisBalance.KrwPerUnit"/> KIS's rate.</returns>
+    /// <exception cref="KisQueryException">KIS refused a query.</exception>
     /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
     public async Task<KisBalance> GetOverseasBalanceAsync(CancellationToken cancellationToken)
     {
         string query = "uapi/overseas-stock/v1/trading/inquire-balance?" + AccountQuery() + "&OVRS_EXCG_CD=NASD&TR_CRCY_CD=USD";
         var positions = new List<KisPosition>();
-        decimal cash = 0, holdings = 0;
+        decimal holdings = 0;
         await QueryPagesAsync(query, TrId("TTS3012R"), "overseas balance", OverseasContext, page =>
         {
             foreach (JsonNode? row in page["output1"] as JsonArray ?? [])
@@ -598,11 +597,55 @@ public sealed class KisRestClient : IDisposable
                     holdings += KisNumbers.Decimal(row["ovrs_stck_evlu_amt"]);
                 }
             }
-
-            JsonNode? totals = page["output2"] is JsonArray { Count: > 0 } list ? list[0] : page["output2"];
-            cash = totals?["frcr_dncl_amt_2"] is { } deposit ? KisNumbers.Decimal(deposit) : cash;
         }, cancellationToken).ConfigureAwait(false);
-        return new KisBalance(cash, cash + holdings, positions);
+        KisDeposit usd = await GetOverseasPresentBalanceAsync("USD", cancellationToken).ConfigureAwait(false);
+        return new KisBalance(usd.Amount, usd.Amount + holdings, positions) { KrwPerUnit = usd.KrwPerUnit };
+    }
+
+    /// <summary>
+    /// One foreign currency's deposit and KIS's rate for it (<c>/uapi/overseas-stock/v1/trading/inquire-present-balance</c>,
+    /// CTRP6504R / VTRP6504R, WCRC_FRCR_DVSN_CD 02 = in the foreign currency, NATN_CD 840 US, TR_MKET_CD 00 and
+    /// INQR_DVSN_CD 00 = all). Read: the output2 row whose <c>crcy_cd</c> is <paramref name="currency"/>,
+    /// <c>frcr_dncl_amt_2</c> (the foreign-currency deposit) and <c>frst_bltn_exrt</c> (the day's first
+    /// bulletin rate, KRW per unit). No row for the currency: nothing deposited (0, no rate).
+    /// </summary>
+    /// <exception cref="KisQueryException">KIS refused the query.</exception>
+    /// <exception cref="VenueTransientException">Rate-limited, 5xx or unreadable.</exception>
+    public async Task<KisDeposit> GetOverseasPresentBalanceAsync(string currency, CancellationToken cancellationToken)
+    {
+        string query = "uapi/overseas-stock/v1/trading/inquire-present-balance?" + AccountQuery()
+            + "&WCRC_FRCR_DVSN_CD=02&NATN_CD=840&TR_MKET_CD=00&INQR_DVSN_CD=00";
+        string trId = (_credentials.RealAccount ? "C" : "V") + "TRP6504R";
+        KisAnswer answer = await CallAsync(
+            token =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, new Uri(query, UriKind.Relative));
+                AddHeaders(request, token, trId, string.Empty);
+                return request;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!answer.Success)
+        {
+            throw new KisQueryException($"overseas present balance query refused: {answer.Code} {answer.Message}");
+        }
+
+        try
+        {
+            foreach (JsonNode? row in answer.Body["output2"] as JsonArray ?? [])
+            {
+                if (row is not null && KisNumbers.String(row["crcy_cd"]) == currency)
+                {
+                    decimal rate = KisNumbers.Decimal(row["frst_bltn_exrt"]);
+                    return new KisDeposit(currency, KisNumbers.Decimal(row["frcr_dncl_amt_2"]), rate > 0 ? rate : null);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            throw Malformed("overseas present balance answer could not be read (" + ex.GetType().Name + ")", null);
+        }
+
+        return new KisDeposit(currency, 0m, null);
     }
 
     private static void AddRows(JsonNode? rows, Func<JsonNode, KisDailyOrder> read, List<KisDailyOrder> into)

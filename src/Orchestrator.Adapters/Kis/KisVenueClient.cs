@@ -172,8 +172,10 @@ public sealed partial class KisVenueClient : IVenueClient
         StatesAsync([.. new[] { _domestic, _overseas }.Where(l => l.Wanted)], cancellationToken);
 
     /// <summary>
-    /// The balance of the session's markets: cash is the KRW D+2 figure (<see cref="KisBalance.Cash"/>, not the deposit) when any symbol is domestic,
-    /// the USD deposit when all are US (the engine keeps one cash figure); positions of both.
+    /// The balance of the session's markets, per currency (issue 19): the KRW D+2 figure (<see cref="KisBalance.Cash"/>,
+    /// not the deposit) when any symbol is domestic, the USD deposit (present balance) when any is US, each in
+    /// <see cref="VenueHoldings.CashByCurrency"/> in its own currency; <see cref="VenueHoldings.Cash"/> is the KRW
+    /// figure when there is one, else the USD one. Positions of both; KIS's USD rate in <see cref="VenueHoldings.FxRates"/>.
     /// </summary>
     public async Task<VenueHoldings> GetHoldingsAsync(CancellationToken cancellationToken)
     {
@@ -188,11 +190,23 @@ public sealed partial class KisVenueClient : IVenueClient
             positions[position.Symbol] = positions.GetValueOrDefault(position.Symbol) + position.Quantity;
         }
 
-        return new VenueHoldings((krw ?? usd)!.Cash, positions);
-    }
+        var cash = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (krw is not null)
+        {
+            cash["KRW"] = krw.Cash;
+        }
 
-    /// <summary>Whether the session trades both markets (the engine's one cash figure is then the KRW deposit only).</summary>
-    public bool MixedCurrencies => _overseasOptions.Symbols.Any(KisMarkets.IsDomestic) && _overseasOptions.Symbols.Any(s => !KisMarkets.IsDomestic(s));
+        if (usd is not null)
+        {
+            cash["USD"] = usd.Cash;
+        }
+
+        return new VenueHoldings((krw ?? usd)!.Cash, positions)
+        {
+            CashByCurrency = cash,
+            FxRates = usd?.KrwPerUnit is { } rate ? [new VenueFxRate("USD", "KRW", rate, "frst_bltn_exrt")] : [],
+        };
+    }
 
     private async Task<IReadOnlyList<VenueOrderState>> StatesAsync(OrderList[] lists, CancellationToken cancellationToken)
     {

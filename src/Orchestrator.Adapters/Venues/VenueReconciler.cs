@@ -12,12 +12,21 @@ namespace Orchestrator.Adapters.Venues;
 /// <param name="Venue">Shares the venue books for this run (what it holds minus what the account held before the run's first start).</param>
 public sealed record PositionDifference(string Symbol, decimal Engine, decimal Venue);
 
+/// <summary>One currency's cash as the venue and the engine book it (issue 19), each in that currency.</summary>
+/// <param name="Currency">ISO 4217 code; both figures are in it (never converted).</param>
+/// <param name="Venue">The venue's cash.</param>
+/// <param name="Engine">The engine's cash before any correction.</param>
+public sealed record CashComparison(string Currency, decimal Venue, decimal Engine)
+{
+    public bool Matches => Venue == Engine;
+}
+
 /// <summary>What one reconciliation found.</summary>
 /// <param name="Reached">False when the venue could not be read (nothing was compared).</param>
 /// <param name="Differences">Positions that differ and are not explained by orders in doubt.</param>
 /// <param name="Pending">Symbols whose comparison waits for orders still in doubt.</param>
-/// <param name="VenueCash">The venue's cash (0 when not reached).</param>
-/// <param name="EngineCash">The engine's cash before any correction.</param>
+/// <param name="VenueCash">The venue's cash (0 when not reached); with several currencies, the first of <see cref="Cash"/>.</param>
+/// <param name="EngineCash">The engine's cash before any correction (the same currency as <paramref name="VenueCash"/>).</param>
 /// <param name="RecoveredFills">Fill reports for recovered orders this reconciliation emitted (fills missed while down).</param>
 /// <param name="InDoubt">Orders still in doubt when it ended (a later reconciliation runs once none is).</param>
 public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDifference> Differences, IReadOnlyList<string> Pending, decimal VenueCash, decimal EngineCash, long RecoveredFills, int InDoubt = 0)
@@ -26,6 +35,17 @@ public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDi
     public bool Settled => Reached && Pending.Count == 0 && InDoubt == 0;
 
     public bool PositionsMatch => Reached && Differences.Count == 0;
+
+    /// <summary>Each compared currency's cash, venue beside engine, in that currency (empty when cash was not compared).</summary>
+    public IReadOnlyList<CashComparison> Cash { get; init; } = [];
+
+    /// <summary>
+    /// The reconciliation line's cash part: each currency's figures in that currency, e.g. "cash KRW 49860000 matches,
+    /// USD set to the venue's 12333.33 USD (engine had 12345.67 USD: …)".
+    /// </summary>
+    public string DescribeCash() => "cash " + string.Join(", ", Cash.Select(c => c.Matches
+        ? string.Create(CultureInfo.InvariantCulture, $"{c.Currency} {c.Venue:0.##} matches")
+        : string.Create(CultureInfo.InvariantCulture, $"{c.Currency} set to the venue's {c.Venue:0.##} {c.Currency} (engine had {c.Engine:0.##} {c.Currency}: fees or interest the fill reports did not carry)")));
 }
 
 /// <summary>
@@ -40,7 +60,9 @@ public sealed record ReconciliationResult(bool Reached, IReadOnlyList<PositionDi
 /// open orders are canceled) and a CRITICAL line asks a person to check and release it;</item>
 /// <item>when positions match, the engine's cash is set to the venue's (the venue is the book of
 /// record for cash: fees and interest are not in the fill reports) — a journaled command, so a
-/// replay reaches the same cash.</item>
+/// replay reaches the same cash. Per currency (issue 19, <see cref="CashCurrencies"/>): each of the
+/// venue's currencies is compared with the engine's cash in that currency and adjusted in it, never
+/// converted (KIS: its KRW D+2 figure with the engine's KRW, its USD deposit with the engine's USD).</item>
 /// </list>
 /// Symbols with an order still in doubt are compared once none is (a later run); a reconnect of
 /// the broker (<see cref="VenueBrokerGateway.Reconnected"/>) runs one too. While trading, positions
@@ -103,10 +125,18 @@ public sealed class VenueReconciler : IDisposable
     public IReadOnlyCollection<string>? Symbols { get; init; }
 
     /// <summary>
-    /// Whether the venue's cash is the engine's cash figure (the base currency's) and so compared and, when it
-    /// differs, adjusted to. False for a venue whose cash is in another currency (several venues in one process).
+    /// Whether the venue's cash is compared with the engine's and, when it differs, adjusted to (per currency:
+    /// <see cref="CashCurrencies"/>). False when none of its currencies is this venue's to correct.
     /// </summary>
     public bool CompareCash { get; init; } = true;
+
+    /// <summary>
+    /// Issue 19, money per currency: the venue currencies (ISO code, as in <see cref="VenueHoldings.CashByCurrency"/>)
+    /// whose cash this venue is the engine's book of record for, each with the engine currency id it is compared
+    /// with and adjusted in. Null: the venue's one figure (<see cref="VenueHoldings.Cash"/>) with the base
+    /// currency's, as before. Ignored when <see cref="CompareCash"/> is false.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? CashCurrencies { get; init; }
 
     /// <summary>Pause between two attempts.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -282,8 +312,9 @@ public sealed class VenueReconciler : IDisposable
                 }
             }
 
-            decimal engineCash = FixedPoint.ToDecimal(_copy.CashRaw);
-            result = new ReconciliationResult(true, differences, pending, CompareCash ? holdings.Cash : engineCash, engineCash, _gateway.RecoveredFillReports - fillsBefore);
+            List<CashComparison> cash = CompareCashOf(holdings);
+            decimal engineCash = cash.Count > 0 ? cash[0].Engine : FixedPoint.ToDecimal(_copy.CashRaw);
+            result = new ReconciliationResult(true, differences, pending, cash.Count > 0 ? cash[0].Venue : engineCash, engineCash, _gateway.RecoveredFillReports - fillsBefore) { Cash = cash };
             if (differences.Count == 0)
             {
                 break;
@@ -291,6 +322,59 @@ public sealed class VenueReconciler : IDisposable
         }
 
         return result!;
+    }
+
+    /// <summary>The cash figures compared: per currency of <see cref="CashCurrencies"/>, else the one figure with the base's.</summary>
+    private List<CashComparison> CompareCashOf(VenueHoldings holdings)
+    {
+        if (!CompareCash)
+        {
+            return [];
+        }
+
+        Currencies currencies = _engine.Portfolio.Currencies;
+        if (CashCurrencies is null)
+        {
+            return [new CashComparison(currencies.Code(Currencies.Base), holdings.Cash, FixedPoint.ToDecimal(_copy.CashRaw))];
+        }
+
+        var compared = new List<CashComparison>(CashCurrencies.Count);
+        foreach ((string code, int currencyId) in CashCurrencies.OrderBy(c => c.Value))
+        {
+            decimal? venue = holdings.CashByCurrency is { } byCurrency ? byCurrency.TryGetValue(code, out decimal figure) ? figure : null : holdings.Cash;
+            if (venue is { } v && (uint)currencyId < (uint)_copy.CashRawByCurrency.Length)
+            {
+                compared.Add(new CashComparison(code, v, FixedPoint.ToDecimal(_copy.CashRawByCurrency[currencyId])));
+            }
+        }
+
+        return compared;
+    }
+
+    /// <summary>
+    /// Publishes the measured difference of one currency's cash: the base's as <see cref="CommandKind.AdjustCash"/>,
+    /// another's as <see cref="CommandKind.AdjustCurrencyCash"/> naming one of this venue's symbols kept in it.
+    /// </summary>
+    private void AdjustCash(CashComparison c)
+    {
+        long delta = FixedPoint.FromDecimal(c.Venue) - FixedPoint.FromDecimal(c.Engine);
+        int currencyId = CashCurrencies is { } map && map.TryGetValue(c.Currency, out int id) ? id : Currencies.Base;
+        if (currencyId == Currencies.Base)
+        {
+            _engine.PublishCommand(CommandKind.AdjustCash, delta, _eventTimeNs());
+            return;
+        }
+
+        for (int s = 0; s < _engine.Symbols.Count; s++)
+        {
+            if (_engine.Portfolio.Currencies.Of(s) == currencyId && (Symbols is null || Symbols.Contains(_engine.Symbols.GetName(s))))
+            {
+                _engine.PublishCommand(CommandKind.AdjustCurrencyCash, delta, _eventTimeNs(), s);
+                return;
+            }
+        }
+
+        s_logger.Warn("Reconciliation ({0}): no symbol of this venue is kept in {1}, so its cash was not adjusted", _gateway.VenueName, c.Currency);
     }
 
     /// <summary>Asks the trading thread for its picture of the account (after every report published so far) and copies it.</summary>
@@ -366,18 +450,24 @@ public sealed class VenueReconciler : IDisposable
         // The venue is the book of record for cash; journaled, so a replay reaches the same figure.
         // Not while an order is in doubt: its fills may be in the venue's cash and not yet in ours.
         // The difference, not the figure: both were read at one consistent moment (positions equal),
-        // and a fill the engine applies before the command arrives must keep its cash.
-        if (result.Pending.Count == 0 && result.VenueCash != result.EngineCash)
+        // and a fill the engine applies before the command arrives must keep its cash. Per currency,
+        // in that currency (issue 19): a USD difference is adjusted in USD, never through a rate.
+        if (result.Pending.Count == 0)
         {
-            _engine.PublishCommand(CommandKind.AdjustCash, FixedPoint.FromDecimal(result.VenueCash) - FixedPoint.FromDecimal(result.EngineCash), _eventTimeNs());
+            foreach (CashComparison c in result.Cash)
+            {
+                if (!c.Matches)
+                {
+                    AdjustCash(c);
+                }
+            }
         }
 
-        string cash = !CompareCash ? "cash not compared (this venue's cash is not the engine's base-currency figure)"
+        string cash = !CompareCash ? "cash not compared (no currency of this venue's is the engine's to correct: another venue reports it too, or the account keeps no figure for it)"
             : result.Pending.Count > 0 ? "cash compared once they settle"
-            : result.VenueCash == result.EngineCash
-            ? string.Create(CultureInfo.InvariantCulture, $"cash {result.VenueCash:0.##} matches")
-            : string.Create(CultureInfo.InvariantCulture, $"cash set to the venue's {result.VenueCash:0.##} (engine had {result.EngineCash:0.##}: fees or interest the fill reports did not carry)");
-        if (result.RecoveredFills > 0 || result.VenueCash != result.EngineCash || pending.Length > 0)
+            : result.DescribeCash();
+        bool cashMoved = result.Pending.Count == 0 && result.Cash.Any(c => !c.Matches);
+        if (result.RecoveredFills > 0 || cashMoved || pending.Length > 0)
         {
             s_logger.Warn("Reconciliation ({0}, {1}): positions match the venue; {2}{3}{4}", venue, why, cash, fills, pending);
         }

@@ -39,9 +39,12 @@ public sealed partial class TradingSession
 
     /// <summary>
     /// Connects and authenticates every venue (wrong keys fail the start before anything runs) and returns
-    /// the engine's options with the accounts' cash: one venue's cash is the starting cash, as before; with
-    /// several, each venue's cash counts in its currency (<see cref="SessionVenue.Currency"/>), the base
-    /// currency's as the starting cash and the others' in <see cref="EngineOptions.StartingCashByCurrency"/>.
+    /// the engine's options with the accounts' cash, per currency (issue 19): each cash figure a venue reports
+    /// (<see cref="SessionVenue.CashByCurrency"/>: KIS's KRW D+2 figure and its USD deposit, Alpaca's dollars)
+    /// counts in its own currency — the base currency's as the starting cash, the others' in
+    /// <see cref="EngineOptions.StartingCashByCurrency"/>; never converted. In a one-currency account (no
+    /// <c>account.fx_rates</c>) a venue's main figure (<see cref="SessionVenue.Currency"/>) is the base's, as
+    /// before, and any other currency it reports is left out (logged).
     /// </summary>
     private async Task<EngineOptions> ConnectVenuesAsync(IReadOnlyList<VenueSettings> venues, EngineOptions options, CancellationToken cancellationToken)
     {
@@ -59,23 +62,38 @@ public sealed partial class TradingSession
 
         options = await WithVenueBorrowAsync(options, cancellationToken).ConfigureAwait(false);
 
-        if (_venues.Count == 1)
-        {
-            return options with { StartingCash = _venues[0].Holdings.Cash };
-        }
-
         decimal baseCash = 0m;
         var others = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (SessionVenue venue in _venues)
         {
-            if (venue.Currency == options.BaseCurrency || options.FxRates is null || !options.FxRates.ContainsKey(venue.Currency))
+            foreach ((string code, decimal amount) in venue.CashByCurrency)
             {
-                baseCash += venue.Holdings.Cash; // a currency without a rate is booked in the base (EngineOptions.FxRates)
+                if (EngineCurrencyOf(options, venue, code) is not { } currency)
+                {
+                    s_logger.Warn("{0} reports {1} {2} of cash, but the account keeps no {2} figure (no account.fx_rates entry for it): that cash is not in the engine's books and not reconciled",
+                        venue.Name, amount.ToString("0.##", CultureInfo.InvariantCulture), code);
+                }
+                else if (currency == options.BaseCurrency)
+                {
+                    baseCash += amount;
+                }
+                else
+                {
+                    others[currency] = others.GetValueOrDefault(currency) + amount;
+                }
             }
-            else
-            {
-                others[venue.Currency] = others.GetValueOrDefault(venue.Currency) + venue.Holdings.Cash;
-            }
+
+            LogVenueRates(options, venue);
+        }
+
+        if (others.Count == 0)
+        {
+            return options with { StartingCash = baseCash }; // one currency, as before
+        }
+
+        foreach ((string code, decimal amount) in options.StartingCashByCurrency ?? new Dictionary<string, decimal>())
+        {
+            others.TryAdd(code, amount); // a configured currency no venue reports keeps its configured cash
         }
 
         return options with { StartingCash = baseCash, StartingCashByCurrency = others };
@@ -118,6 +136,50 @@ public sealed partial class TradingSession
         }
 
         return said.Count == 0 ? options : options with { VenueBorrow = said };
+    }
+
+    /// <summary>
+    /// The engine currency (ISO code) a venue's cash figure in <paramref name="code"/> is booked in: the code itself
+    /// when it is the base or has an FX rate; in a one-currency account (the venue's main currency neither the
+    /// base nor rated) the base for the venue's main figure only, as before issue 19; null when the account keeps
+    /// no figure for it (it is then neither counted nor reconciled).
+    /// </summary>
+    internal static string? EngineCurrencyOf(EngineOptions options, SessionVenue venue, string code)
+    {
+        bool Kept(string c) => c == options.BaseCurrency || options.FxRates?.ContainsKey(c) == true;
+        bool mainInBase = !Kept(venue.Currency); // one currency: the main figure stands for the base's
+        return code == venue.Currency ? (mainInBase ? options.BaseCurrency : code)
+            : !mainInBase && Kept(code) ? code
+            : null;
+    }
+
+    /// <summary>
+    /// Logs the exchange rates a venue quotes beside the configured ones (issue 19): the engine values only at
+    /// <c>account.fx_rates</c> (config/README.md, "Instruments and currencies"); a venue rate more than 5% away is a WARNING.
+    /// </summary>
+    private static void LogVenueRates(EngineOptions options, SessionVenue venue)
+    {
+        foreach (VenueFxRate rate in venue.Holdings.FxRates)
+        {
+            decimal? Configured(string code) => code == options.BaseCurrency ? 1m : options.FxRates?.TryGetValue(code, out decimal r) == true ? r : null;
+            string quoted = string.Create(CultureInfo.InvariantCulture, $"{venue.Name} quotes 1 {rate.Currency} = {rate.Rate:0.####} {rate.Quote} ({rate.Source})");
+            if (Configured(rate.Currency) is not { } of || Configured(rate.Quote) is not { } quote)
+            {
+                s_logger.Info("{0}; not used: account.fx_rates does not rate both currencies", quoted);
+                continue;
+            }
+
+            decimal configured = of / quote;
+            string line = string.Create(CultureInfo.InvariantCulture, $"{quoted}; the engine values at account.fx_rates: 1 {rate.Currency} = {configured:0.####} {rate.Quote}");
+            if (Math.Abs(configured - rate.Rate) > rate.Rate * 0.05m)
+            {
+                s_logger.Warn("{0} — more than 5% apart: check account.fx_rates (equity, the daily loss and sizing limits in the base currency use it)", line);
+            }
+            else
+            {
+                s_logger.Info(line);
+            }
+        }
     }
 
     /// <summary>
@@ -258,8 +320,12 @@ public sealed class SessionVenue
     /// <summary>The symbols this venue trades.</summary>
     public IReadOnlyList<string> Symbols { get; }
 
-    /// <summary>ISO 4217 code of the account cash the venue reports.</summary>
+    /// <summary>ISO 4217 code of the venue's main cash figure (<see cref="VenueHoldings.Cash"/>).</summary>
     public string Currency { get; }
+
+    /// <summary>The account's cash at the start per currency (issue 19), each in its own: what the venue reports, else its one figure in <see cref="Currency"/>.</summary>
+    public IReadOnlyDictionary<string, decimal> CashByCurrency =>
+        Holdings.CashByCurrency ?? new Dictionary<string, decimal>(StringComparer.Ordinal) { [Currency] = Holdings.Cash };
 
     public VenueBrokerGateway? Gateway { get; internal set; }
 

@@ -404,11 +404,6 @@ public sealed partial class TradingSession : IDisposable
                     });
                     _venueResources.Add(client);
                     await client.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                    if (client.MixedCurrencies)
-                    {
-                        s_logger.Warn("KIS session with domestic and US symbols: the engine keeps one cash figure, the KRW deposit; the USD deposit is not in it, so US orders are checked against dollars only by the venue");
-                    }
-
                     return (client, await client.GetHoldingsAsync(cancellationToken).ConfigureAwait(false));
                 }
 
@@ -462,15 +457,26 @@ public sealed partial class TradingSession : IDisposable
                 string.Join(", ", baseline.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))));
         }
 
-        // With several venues each compares its own symbols; the engine's one cash figure is the base currency's,
-        // so only the one venue whose cash is in it (if any) sets it.
-        bool compareCash = !several || (sessionVenue.Currency == _engine.Options.BaseCurrency && _venues.Count(v => v.Currency == sessionVenue.Currency) == 1);
+        // With several venues each compares its own symbols. Cash per currency (issue 19): each currency the
+        // venue reports is compared with the engine's cash in it, unless another venue reports that currency too
+        // (the engine's figure is then both accounts': neither venue is its book of record).
+        var cashCurrencies = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string code in sessionVenue.CashByCurrency.Keys)
+        {
+            if (EngineCurrencyOf(_engine.Options, sessionVenue, code) is { } currency && _engine.Portfolio.Currencies.IdOf(currency) is int id and >= 0
+                && !_venues.Any(v => v != sessionVenue && v.CashByCurrency.Keys.Any(other => EngineCurrencyOf(_engine.Options, v, other) == currency)))
+            {
+                cashCurrencies[code] = id;
+            }
+        }
+
         var reconciler = new VenueReconciler(_engine, sessionVenue.Gateway!, sessionVenue.Client, baseline, () => LastEventTimeNs)
         {
             Settle = venue.Gateway.PollInterval,
             CheckInterval = venue.Gateway.PositionCheckInterval,
             Symbols = several ? sessionVenue.Symbols : null,
-            CompareCash = compareCash,
+            CompareCash = cashCurrencies.Count > 0,
+            CashCurrencies = cashCurrencies,
         };
         sessionVenue.Reconciler = reconciler;
         await reconciler.ReconcileAsync(recovered ? "after recovery" : "start-up", cancellationToken).ConfigureAwait(false);

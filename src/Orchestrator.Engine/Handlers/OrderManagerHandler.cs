@@ -357,6 +357,16 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             return;
         }
 
+        if (e.Command == CommandKind.AdjustCurrencyCash)
+        {
+            if ((uint)e.SymbolId < (uint)_portfolio.SymbolCount)
+            {
+                _portfolio.AdjustCashOf(_portfolio.Currencies.Of(e.SymbolId), e.CommandArg);
+            }
+
+            return;
+        }
+
         if (e.Command == CommandKind.Checkpoint)
         {
             // Last stage: its section completes the buffer, which goes to the snapshot writer's thread.

@@ -36,6 +36,7 @@ public sealed class EngineSnapshot
     private readonly long[] _unrealizedRaw;
     private readonly long[] _realizedRaw;
     private readonly SnapshotOrder[] _orders;
+    private readonly long[] _cashRawByCurrency; // per currency id of the portfolio's Currencies (issue 19)
     private long _sequence; // even: stable; odd: being written
     private long _version;
     private long _eventTimeNs;
@@ -44,8 +45,12 @@ public sealed class EngineSnapshot
     private int _orderCount;
     private bool _killSwitch;
 
-    public EngineSnapshot(int symbolCount, int orderCapacity)
+    /// <param name="symbolCount">Symbols of the engine.</param>
+    /// <param name="orderCapacity">Open orders the snapshot holds at most.</param>
+    /// <param name="currencyCount">Currencies the account keeps (<see cref="Currencies.Count"/>; 1 = the base only).</param>
+    public EngineSnapshot(int symbolCount, int orderCapacity, int currencyCount = 1)
     {
+        _cashRawByCurrency = new long[Math.Max(1, currencyCount)];
         _quantity = new long[symbolCount];
         _avgCostRaw = new long[symbolCount];
         _lastRaw = new long[symbolCount];
@@ -81,6 +86,11 @@ public sealed class EngineSnapshot
         orders.ForEachOpen(ref copier);
         _orderCount = copier.Count;
         _cashRaw = portfolio.CashRaw;
+        for (int c = 0; c < _cashRawByCurrency.Length && c < portfolio.Currencies.Count; c++)
+        {
+            _cashRawByCurrency[c] = portfolio.CashRawOf(c);
+        }
+
         _equityRaw = portfolio.EquityRaw;
         _killSwitch = killSwitch;
         _eventTimeNs = eventTimeNs;
@@ -95,7 +105,7 @@ public sealed class EngineSnapshot
     public long Read(SnapshotCopy into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        into.Ensure(_quantity.Length, _orders.Length);
+        into.Ensure(_quantity.Length, _orders.Length, _cashRawByCurrency.Length);
         var spin = default(SpinWait);
         while (true)
         {
@@ -111,6 +121,7 @@ public sealed class EngineSnapshot
                 Array.Copy(_orders, into.Orders, count);
                 into.OrderCount = count;
                 into.CashRaw = _cashRaw;
+                Array.Copy(_cashRawByCurrency, into.CashRawByCurrency, _cashRawByCurrency.Length);
                 into.EquityRaw = _equityRaw;
                 into.KillSwitch = _killSwitch;
                 into.EventTimeNs = _eventTimeNs;
@@ -171,6 +182,9 @@ public sealed class SnapshotCopy
 
     public long CashRaw { get; internal set; }
 
+    /// <summary>Cash per currency id of the portfolio's <see cref="Currencies"/> (index 0 = the base, <see cref="CashRaw"/>).</summary>
+    public long[] CashRawByCurrency { get; private set; } = [];
+
     public long EquityRaw { get; internal set; }
 
     public bool KillSwitch { get; internal set; }
@@ -179,8 +193,13 @@ public sealed class SnapshotCopy
 
     public long Version { get; internal set; }
 
-    internal void Ensure(int symbols, int orders)
+    internal void Ensure(int symbols, int orders, int currencies = 1)
     {
+        if (CashRawByCurrency.Length != currencies)
+        {
+            CashRawByCurrency = new long[currencies];
+        }
+
         if (Quantity.Length != symbols)
         {
             Quantity = new long[symbols];

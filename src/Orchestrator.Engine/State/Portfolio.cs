@@ -224,6 +224,13 @@ public sealed class Portfolio
         PublishEquity();
     }
 
+    /// <summary>Adds <paramref name="deltaRaw"/> to currency <paramref name="currencyId"/>'s cash (a reconciliation's measured difference in that currency; trading thread only).</summary>
+    public void AdjustCashOf(int currencyId, long deltaRaw)
+    {
+        Volatile.Write(ref _cashRaw[currencyId], _cashRaw[currencyId] + deltaRaw);
+        PublishEquity();
+    }
+
     /// <summary>Applies one fill: cash and commission in the symbol's currency, position, cost basis, realized P&amp;L.</summary>
     public void ApplyFill(int symbolId, Side side, long fillQuantity, long priceRaw, long commissionRaw)
     {

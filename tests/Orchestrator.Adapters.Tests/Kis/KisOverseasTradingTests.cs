@@ -126,4 +126,23 @@ public sealed class KisOverseasTradingTests : KisSimulatorFixture
             KisRestClient.OverseasOrderTrId(Side.Buy, true), KisRestClient.OverseasOrderTrId(Side.Sell, true),
             KisRestClient.OverseasOrderTrId(Side.Buy, false), KisRestClient.OverseasOrderTrId(Side.Sell, false)));
     }
+
+    [Fact]
+    public async Task UsdDeposit_IsThePresentBalancesFrcrDnclAmt2_AndMovesWithMoneyOutsideAnyTrade()
+    {
+        Simulator.StartingCashUsd = 1_000m;
+        Simulator.UsdKrwRate = 1_402.10m;
+        using KisRestClient client = NewClient();
+
+        KisDeposit before = await client.GetOverseasPresentBalanceAsync("USD", CancellationToken.None);
+        Simulator.TransferCash("50000000", "USD", -12.34m); // a fee the fill reports never carried
+        KisDeposit after = await client.GetOverseasPresentBalanceAsync("USD", CancellationToken.None);
+        KisDeposit yen = await client.GetOverseasPresentBalanceAsync("JPY", CancellationToken.None);
+
+        Assert.Equal(new KisDeposit("USD", 1_000m, 1_402.10m), before);
+        Assert.Equal(new KisDeposit("USD", 987.66m, 1_402.10m), after);
+        Assert.Equal((987.66m, 987.66m), ((await client.GetOverseasBalanceAsync(CancellationToken.None)).Cash, Simulator.OverseasBook("50000000").CashUsd));
+        Assert.Equal(new KisDeposit("JPY", 0m, null), yen); // no row for the currency: nothing deposited
+        Assert.Equal(100_000_000m, (await client.GetBalanceAsync(CancellationToken.None)).Cash); // KRW untouched
+    }
 }

@@ -148,4 +148,50 @@ public sealed class KisVenueClientTests : KisSimulatorFixture
         Assert.Contains("BP: exchange must be NASD, NYSE or AMEX, got 'LSE'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("collar", ex.Message, StringComparison.Ordinal);
     }
+
+    // Issue 19, money per currency: the KRW figure and the USD deposit each in its own currency, never converted.
+
+    [Fact]
+    public async Task Holdings_OfKrxAndUsSymbols_CarryTheKrwAndTheUsdCash_EachInItsOwnCurrency_AndKisRate()
+    {
+        Simulator.StartingCashKrw = 50_000_000;
+        Simulator.StartingCashUsd = 12_345.67m;
+        Simulator.UsdKrwRate = 1_391.25m;
+        Simulator.SetPrice("005930", 70_000);
+        Simulator.SetOverseasPrice("AAPL", 100.25m);
+        _last["AAPL"] = 100.25m;
+        using KisVenueClient venue = NewVenue("005930", "AAPL");
+        await venue.InitializeAsync(CancellationToken.None);
+        Assert.True((await venue.PlaceAsync(Market("005930", Side.Buy, 2), CancellationToken.None)).Accepted);
+        Assert.True((await venue.PlaceAsync(Market("AAPL", Side.Buy, 3), CancellationToken.None)).Accepted);
+
+        VenueHoldings holdings = await venue.GetHoldingsAsync(CancellationToken.None);
+
+        Assert.NotNull(holdings.CashByCurrency);
+        Assert.Equal(
+            new Dictionary<string, decimal>(StringComparer.Ordinal) { ["KRW"] = 50_000_000m - 140_000m, ["USD"] = 12_345.67m - 300.75m },
+            holdings.CashByCurrency);
+        Assert.Equal(Simulator.AccountBook(Account).CashKrw, holdings.CashByCurrency["KRW"]);
+        Assert.Equal(Simulator.OverseasBook(Account).CashUsd, holdings.CashByCurrency["USD"]);
+        Assert.Equal(50_000_000m - 140_000m, holdings.Cash); // the main figure: KRW when any symbol is domestic
+        Assert.Equal((2m, 3m), (holdings.PositionOf("005930"), holdings.PositionOf("AAPL")));
+        VenueFxRate rate = Assert.Single(holdings.FxRates);
+        Assert.Equal(("USD", "KRW", 1_391.25m, "frst_bltn_exrt"), (rate.Currency, rate.Quote, rate.Rate, rate.Source));
+    }
+
+    [Fact]
+    public async Task Holdings_OfUsSymbolsOnly_AreTheUsdDepositAlone()
+    {
+        Simulator.StartingCashUsd = 2_000m;
+        Simulator.SetOverseasPrice("AAPL", 100.00m);
+        _last["AAPL"] = 100.00m;
+        using KisVenueClient venue = NewVenue("AAPL");
+        Assert.True((await venue.PlaceAsync(Market("AAPL", Side.Buy, 5), CancellationToken.None)).Accepted);
+
+        VenueHoldings holdings = await venue.GetHoldingsAsync(CancellationToken.None);
+
+        Assert.Equal(1_500m, holdings.Cash);
+        Assert.Equal(new Dictionary<string, decimal>(StringComparer.Ordinal) { ["USD"] = 1_500m }, holdings.CashByCurrency);
+        Assert.Equal(5m, holdings.PositionOf("AAPL"));
+    }
 }

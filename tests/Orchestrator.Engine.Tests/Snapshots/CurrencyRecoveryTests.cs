@@ -59,4 +59,36 @@ public sealed class CurrencyRecoveryTests : IDisposable
             recovered.Shutdown(TimeSpan.FromSeconds(5));
         }
     }
+
+    [Fact]
+    public void AdjustCurrencyCash_MovesOnlyTheNamedSymbolsCurrency_IsPublished_AndReplaysFromTheJournal()
+    {
+        // AAPL (symbol 0) is booked in KRW (currency 1); the base is USD (currency 0).
+        EngineOptions options = JournaledSession.DefaultOptions(_dir.Path) with
+        {
+            FxRates = new Dictionary<string, decimal> { ["KRW"] = 0.001m },
+            StartingCashByCurrency = new Dictionary<string, decimal> { ["KRW"] = 50_000_000m },
+            Instruments = new Dictionary<string, InstrumentInfo> { ["AAPL"] = InstrumentInfo.Default("AAPL") with { Currency = "KRW" } },
+        };
+        var session = new JournaledSession(options);
+        TradingEngine live = session.Engine;
+        live.PublishCommand(CommandKind.AdjustCurrencyCash, FixedPoint.FromDecimal(-1_234m), session.NowNs, symbolId: 0); // a KRW fee
+        live.PublishCommand(CommandKind.AdjustCash, FixedPoint.FromDecimal(5.5m), session.NowNs); // USD interest: the base
+        Assert.Throws<ArgumentOutOfRangeException>(() => live.PublishCommand(CommandKind.AdjustCurrencyCash, 1, session.NowNs, symbolId: live.Symbols.Count)); // not journaled: it would not replay
+        session.Quiet();
+        live.RequestSnapshot(session.NowNs);
+        session.Quiet();
+        session.Stop();
+
+        Assert.Equal(FixedPoint.FromDecimal(50_000_000m - 1_234m), live.Portfolio.CashRawOf(1));
+        Assert.Equal(FixedPoint.FromDecimal(100_005.5m), live.Portfolio.CashRaw);
+        var copy = new SnapshotCopy();
+        live.Snapshot.Read(copy);
+        Assert.Equal([FixedPoint.FromDecimal(100_005.5m), FixedPoint.FromDecimal(50_000_000m - 1_234m)], copy.CashRawByCurrency);
+
+        var replayed = new TradingEngine(options, NullAuditWriter.Instance);
+        Assert.Equal(live.Portfolio.CashRawOf(1), replayed.Portfolio.CashRawOf(1));
+        Assert.Equal(live.Portfolio.CashRaw, replayed.Portfolio.CashRaw);
+        replayed.Shutdown(TimeSpan.FromSeconds(5));
+    }
 }
