@@ -51,6 +51,11 @@ public sealed class TradingEngine
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
         Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
+        if (options.JournalDirectory is { } unitsJournal)
+        {
+            Journal.JournalQuantityDecimals.Resolve(unitsJournal, Symbols, Instruments.Units); // refuses a unit that would reinterpret recorded quantities
+        }
+
         // With a journal, the calendars setting its first session recorded: replay must decide as that session did.
         bool calendars = options.JournalDirectory is { } pinned ? Journal.JournalCalendars.Resolve(pinned, options.UseExchangeCalendars) : options.UseExchangeCalendars;
         Calendars = calendars ? ExchangeCalendars.BySymbol(Instruments) : null;
