@@ -68,7 +68,7 @@ public sealed class TradingEngine
         long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
         Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
         Counters = new EngineCounters();
-        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol) { Units = Instruments.Units }, auditWriter);
+        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol) { Units = Instruments.Units, Instruments = Instruments }, auditWriter);
 
         _outbound = new RingPipeline<OrderCommand>(new RingOptions
         {
