@@ -13,22 +13,32 @@ public readonly record struct EquityPoint(long TsNs, long EquityRaw, long CashRa
 /// <param name="TsNs">Event time of the fill.</param>
 /// <param name="Symbol">The symbol.</param>
 /// <param name="Side">Buy or sell.</param>
-/// <param name="Quantity">Shares filled.</param>
+/// <param name="Quantity">Filled, in the symbol's units (10^−<paramref name="QuantityDecimals"/> of a share, issue 19).</param>
 /// <param name="PriceRaw">Fill price (fixed point).</param>
 /// <param name="CommissionRaw">Commission charged (fixed point).</param>
 /// <param name="ClientOrderId">The engine's order id.</param>
-public readonly record struct FillRecord(long TsNs, string Symbol, Side Side, long Quantity, long PriceRaw, long CommissionRaw, long ClientOrderId);
+/// <param name="QuantityDecimals">The symbol's quantity decimals (0 = whole shares): reports show <paramref name="Quantity"/> in shares.</param>
+public readonly record struct FillRecord(long TsNs, string Symbol, Side Side, long Quantity, long PriceRaw, long CommissionRaw, long ClientOrderId, int QuantityDecimals = 0)
+{
+    /// <summary>The quantity in shares.</summary>
+    public decimal Shares => Quantities.ToDecimal(Quantity, QuantityDecimals);
+}
 
 /// <summary>One order the engine sent to the venue in a backtest.</summary>
 /// <param name="TsNs">Event time of the input that made it.</param>
 /// <param name="Symbol">The symbol.</param>
 /// <param name="Side">Buy or sell.</param>
 /// <param name="OrderType">Market, limit, stop or stop-limit.</param>
-/// <param name="Quantity">Shares.</param>
+/// <param name="Quantity">In the symbol's units (10^−<paramref name="QuantityDecimals"/> of a share, issue 19).</param>
 /// <param name="LimitPriceRaw">Limit price (fixed point; 0 = none).</param>
 /// <param name="StopPriceRaw">Stop price (fixed point; 0 = none).</param>
 /// <param name="ClientOrderId">The engine's order id.</param>
-public readonly record struct OrderSent(long TsNs, string Symbol, Side Side, OrderType OrderType, long Quantity, long LimitPriceRaw, long StopPriceRaw, long ClientOrderId);
+/// <param name="QuantityDecimals">The symbol's quantity decimals (0 = whole shares).</param>
+public readonly record struct OrderSent(long TsNs, string Symbol, Side Side, OrderType OrderType, long Quantity, long LimitPriceRaw, long StopPriceRaw, long ClientOrderId, int QuantityDecimals = 0)
+{
+    /// <summary>The quantity in shares.</summary>
+    public decimal Shares => Quantities.ToDecimal(Quantity, QuantityDecimals);
+}
 
 /// <summary>
 /// What a backtest produced, before any statistic: the equity curve (one point per distinct

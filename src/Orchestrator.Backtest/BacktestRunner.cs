@@ -265,12 +265,12 @@ public sealed class BacktestRunner
     {
         if (report.ExecType is ExecutionType.Fill or ExecutionType.PartialFill && report.FillQuantity > 0)
         {
-            _fills.Add(new FillRecord(report.TsEventNs, _engine.Symbols.GetName(report.SymbolId), report.Side, report.FillQuantity, report.FillPriceRaw, report.CommissionRaw, report.ClientOrderId));
+            _fills.Add(new FillRecord(report.TsEventNs, _engine.Symbols.GetName(report.SymbolId), report.Side, report.FillQuantity, report.FillPriceRaw, report.CommissionRaw, report.ClientOrderId, _engine.Instruments.Units.Decimals(report.SymbolId)));
         }
     }
 
     private void RecordOrder(in OrderCommand order) =>
-        _orders.Add(new OrderSent(order.TsEventNs, _engine.Symbols.GetName(order.SymbolId), order.Side, order.OrderType, order.Quantity, order.LimitPriceRaw, order.StopPriceRaw, order.ClientOrderId));
+        _orders.Add(new OrderSent(order.TsEventNs, _engine.Symbols.GetName(order.SymbolId), order.Side, order.OrderType, order.Quantity, order.LimitPriceRaw, order.StopPriceRaw, order.ClientOrderId, _engine.Instruments.Units.Decimals(order.SymbolId)));
 
     private void Quiet()
     {

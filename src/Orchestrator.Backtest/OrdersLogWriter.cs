@@ -32,7 +32,7 @@ public static class OrdersLogWriter
         {
             Line(stream, json =>
             {
-                Common(json, "order_submitted", order.TsNs, order.Symbol, order.Side, order.Quantity, order.ClientOrderId);
+                Common(json, "order_submitted", order.TsNs, order.Symbol, order.Side, order.Shares, order.ClientOrderId);
                 json.WriteString("order_type", order.OrderType switch
                 {
                     OrderType.Limit => "limit",
@@ -49,7 +49,7 @@ public static class OrdersLogWriter
         {
             Line(stream, json =>
             {
-                Common(json, "order_filled", fill.TsNs, fill.Symbol, fill.Side, fill.Quantity, fill.ClientOrderId);
+                Common(json, "order_filled", fill.TsNs, fill.Symbol, fill.Side, fill.Shares, fill.ClientOrderId);
                 Money(json, "price", fill.PriceRaw);
                 json.WritePropertyName("commission");
                 json.WriteRawValue(ReportFormat.Decimal(FixedPoint.ToDecimal(fill.CommissionRaw)));
@@ -69,7 +69,7 @@ public static class OrdersLogWriter
         stream.WriteByte((byte)'\n');
     }
 
-    private static void Common(Utf8JsonWriter json, string name, long tsNs, string symbol, Side side, long quantity, long orderId)
+    private static void Common(Utf8JsonWriter json, string name, long tsNs, string symbol, Side side, decimal quantity, long orderId)
     {
         json.WriteString("event", name);
         json.WriteNumber("ts_event", tsNs);

@@ -15,17 +15,17 @@ internal sealed class SymbolLedger
 {
     private readonly string _symbol;
 
-    // The open position (signed shares) and the absolute cost of it.
-    private long _position;
+    // The open position (signed shares: a fractional symbol's units as shares, issue 19) and the absolute cost of it.
+    private decimal _position;
     private decimal _costBasis;
 
     // The round trip in progress (meaningful while _position != 0).
     private TradeDirection _direction;
     private long _entryTsNs;
-    private long _peakQuantity;
-    private long _entryQuantity;
+    private decimal _peakQuantity;
+    private decimal _entryQuantity;
     private decimal _entryNotional;
-    private long _exitQuantity;
+    private decimal _exitQuantity;
     private decimal _exitNotional;
     private decimal _tradeFees;
     private decimal _tradeRealized;
@@ -34,7 +34,7 @@ internal sealed class SymbolLedger
     public SymbolLedger(string symbol) => _symbol = symbol;
 
     /// <summary>Signed shares held after the fills applied so far.</summary>
-    public long Position => _position;
+    public decimal Position => _position;
 
     /// <summary>Realized P&amp;L net of fees over every fill applied.</summary>
     public decimal RealizedPnl { get; private set; }
@@ -52,7 +52,8 @@ internal sealed class SymbolLedger
 
         decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
         decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
-        long signed = fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity;
+        decimal shares = Quantities.ToDecimal(fill.Quantity, fill.QuantityDecimals); // a fill's units as shares (issue 19)
+        decimal signed = fill.Side == Side.Buy ? shares : -shares;
 
         if (_position == 0)
         {
@@ -66,10 +67,10 @@ internal sealed class SymbolLedger
             return;
         }
 
-        long held = Math.Abs(_position);
-        if (fill.Quantity <= held)
+        decimal held = Math.Abs(_position);
+        if (shares <= held)
         {
-            Reduce(fill.Quantity, price, commission);
+            Reduce(shares, price, commission);
             if (_position == 0)
             {
                 trades.Add(Snapshot(fill.TsNs));
@@ -80,10 +81,10 @@ internal sealed class SymbolLedger
 
         // A flip: close what is held, open the rest the other way; the commission is split by
         // quantity, the opening part taking the remainder so the two add up exactly.
-        decimal closingCommission = decimal.Round(commission * held / fill.Quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
+        decimal closingCommission = decimal.Round(commission * held / shares, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
         Reduce(held, price, closingCommission);
         trades.Add(Snapshot(fill.TsNs));
-        Open(fill.TsNs, signed > 0 ? fill.Quantity - held : -(fill.Quantity - held), price, commission - closingCommission);
+        Open(fill.TsNs, signed > 0 ? shares - held : -(shares - held), price, commission - closingCommission);
     }
 
     /// <summary>Appends the round trip still open, if any.</summary>
@@ -95,9 +96,9 @@ internal sealed class SymbolLedger
         }
     }
 
-    private void Open(long tsNs, long signed, decimal price, decimal commission)
+    private void Open(long tsNs, decimal signed, decimal price, decimal commission)
     {
-        long quantity = Math.Abs(signed);
+        decimal quantity = Math.Abs(signed);
         _position = signed;
         _costBasis = price * quantity;
         _direction = signed > 0 ? TradeDirection.Long : TradeDirection.Short;
@@ -114,9 +115,9 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
-    private void Add(long signed, decimal price, decimal commission)
+    private void Add(decimal signed, decimal price, decimal commission)
     {
-        long quantity = Math.Abs(signed);
+        decimal quantity = Math.Abs(signed);
         _position += signed;
         _costBasis += price * quantity;
         _peakQuantity = Math.Max(_peakQuantity, Math.Abs(_position));
@@ -129,9 +130,9 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
-    private void Reduce(long quantity, decimal price, decimal commission)
+    private void Reduce(decimal quantity, decimal price, decimal commission)
     {
-        long held = Math.Abs(_position);
+        decimal held = Math.Abs(_position);
         decimal removed = quantity == held
             ? _costBasis
             : decimal.Round(_costBasis * quantity / held, FixedPoint.Decimals, MidpointRounding.ToZero);
@@ -162,6 +163,6 @@ internal sealed class SymbolLedger
         _tradeFills,
         exitTsNs is null);
 
-    private static decimal? AveragePrice(decimal notional, long quantity) =>
+    private static decimal? AveragePrice(decimal notional, decimal quantity) =>
         quantity == 0 ? null : decimal.Round(notional / quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
 }

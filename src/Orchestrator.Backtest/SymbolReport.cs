@@ -17,4 +17,4 @@ public sealed record SymbolReport(
     double? WinRate,
     decimal RealizedPnl,
     decimal Fees,
-    long FinalPosition);
+    decimal FinalPosition);

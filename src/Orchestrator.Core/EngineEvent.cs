@@ -90,7 +90,10 @@ public struct EngineEvent
     /// <summary>Interned free-text reason given with the signal.</summary>
     public int ReasonId;
 
-    /// <summary>For <see cref="SignalAction.Amend"/> and <see cref="SignalAction.Cancel"/>: the engine's client order id of the order to change.</summary>
+    /// <summary>
+    /// For <see cref="SignalAction.Amend"/> and <see cref="SignalAction.Cancel"/>: the engine's client order id of the order to change.
+    /// On a report of a group exit, the order manager writes its entry's id (and the exit's terms in the intent fields, issue 19).
+    /// </summary>
     public long TargetOrderId;
 
     /// <summary>Protective exits asked for with a new order (issue 19); the signal engine may fill them for its own intents.</summary>

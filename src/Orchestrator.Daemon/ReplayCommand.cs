@@ -93,7 +93,7 @@ public static class ReplayCommand
             if (e.Portfolio.Quantity(s) != 0)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {e.Symbols.GetName(s)}: {e.Portfolio.Quantity(s)} @ {FixedPoint.Format(e.Portfolio.AvgCostRaw(s))} (last {FixedPoint.Format(e.Market.LastRaw(s))})"));
+                    $"  {e.Symbols.GetName(s)}: {e.Portfolio.Units.Format(s, e.Portfolio.Quantity(s))} @ {FixedPoint.Format(e.Portfolio.AvgCostRaw(s))} (last {FixedPoint.Format(e.Market.LastRaw(s))})"));
             }
         }
 
@@ -139,7 +139,7 @@ public static class ReplayCommand
             {
                 w.WriteStartObject();
                 w.WriteString("symbol", e.Symbols.GetName(s));
-                w.WriteNumber("quantity", e.Portfolio.Quantity(s));
+                w.WriteNumber("quantity", e.Portfolio.Units.ToDecimal(s, e.Portfolio.Quantity(s))); // shares (issue 19)
                 w.WriteNumber("average_cost", FixedPoint.ToDecimal(e.Portfolio.AvgCostRaw(s)));
                 w.WriteNumber("realized_pnl", FixedPoint.ToDecimal(e.Portfolio.RealizedRaw(s)));
                 w.WriteEndObject();
@@ -164,8 +164,8 @@ public static class ReplayCommand
                 w.WriteNumber("client_order_id", o.ClientOrderId);
                 w.WriteString("symbol", e.Symbols.GetName(o.SymbolId));
                 w.WriteString("side", o.Side.ToString());
-                w.WriteNumber("quantity", o.Quantity);
-                w.WriteNumber("filled", o.FilledQuantity);
+                w.WriteNumber("quantity", e.Portfolio.Units.ToDecimal(o.SymbolId, o.Quantity));
+                w.WriteNumber("filled", e.Portfolio.Units.ToDecimal(o.SymbolId, o.FilledQuantity));
                 w.WriteNumber("average_fill_price", FixedPoint.ToDecimal(o.AvgFillPriceRaw));
                 w.WriteString("status", o.Status.ToString());
                 w.WriteString("origin", o.Origin.ToString());

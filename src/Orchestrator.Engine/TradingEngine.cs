@@ -52,6 +52,11 @@ public sealed class TradingEngine
         Symbols = new SymbolTable(options.Symbols);
         Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
         Venues = new VenueMap(Instruments);
+        if (options.JournalDirectory is { } unitsJournal)
+        {
+            Journal.JournalQuantityDecimals.Resolve(unitsJournal, Symbols, Instruments.Units); // refuses a unit that would reinterpret recorded quantities
+        }
+
         // With a journal, the calendars setting its first session recorded: replay must decide as that session did.
         bool calendars = options.JournalDirectory is { } pinned ? Journal.JournalCalendars.Resolve(pinned, options.UseExchangeCalendars) : options.UseExchangeCalendars;
         Calendars = calendars ? ExchangeCalendars.BySymbol(Instruments) : null;
@@ -64,7 +69,7 @@ public sealed class TradingEngine
         long orderIdBase = options.JournalDirectory is { } journalIds ? Journal.JournalOrderIdBase.Resolve(journalIds, options.OrderIdBase) : options.OrderIdBase;
         Orders = new OrderStore(options.OrderCapacity, orderIdBase, Symbols.Count);
         Counters = new EngineCounters();
-        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol) { Units = Instruments.Units }, auditWriter);
+        Audit = new AuditTrail(new AuditFormatter(Symbols, Sources, Reasons, options.CurrencySymbol) { Units = Instruments.Units, Instruments = Instruments }, auditWriter);
 
         _outbound = new RingPipeline<OrderCommand>(new RingOptions
         {

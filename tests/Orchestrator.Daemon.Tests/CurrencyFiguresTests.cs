@@ -39,7 +39,7 @@ public sealed class CurrencyFiguresTests
 
         SessionStatus status = TradingQueries.Status(session);
         Assert.Equal(10_000_000m, status.Currencies[1].Cash);
-        Assert.Contains("cash=100000 cash_KRW=10000000 pnl_KRW=0 pnl=0 ", session.StatusLine(), StringComparison.Ordinal);
+        Assert.Contains(" equity=$107500 cash=$100000 cash_KRW=₩10000000 pnl_KRW=₩0 pnl=$0 day_pnl=$0 ", session.StatusLine(), StringComparison.Ordinal); // each figure in its own currency (issue 19)
         session.Stop();
     }
 

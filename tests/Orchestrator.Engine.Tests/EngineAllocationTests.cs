@@ -25,6 +25,34 @@ public sealed class EngineAllocationTests
         Assert.True(driver.Engine.Counters.ProtectiveExits > 0);
     }
 
+    /// <summary>Issue 19: a fractional symbol (AAPL in 10^−4 shares) sizes, books and values through <see cref="Quantities"/>' Int128 paths, still allocating nothing.</summary>
+    [Fact]
+    public void FractionalSymbol_ThroughTheHandlerChain_AllocatesZeroBytes()
+    {
+        TradingEngine engine = new EngineHarness(TradingOptions() with
+        {
+            Instruments = new Dictionary<string, InstrumentInfo> { ["AAPL"] = InstrumentInfo.Default("AAPL") with { QuantityDecimals = 4 } },
+        }).Engine;
+        var driver = new ChainDriver(engine);
+
+        driver.Run(100_000); // warm-up: JIT, first-use statics
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.Run(1_000_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(engine.Counters.Fills > 1_000, "the run must trade, not only tick");
+        Assert.True(engine.Portfolio.Units.AnyFractional);
+        bool fractionTraded = false;
+        for (int slot = 0; slot < engine.Orders.Capacity && !fractionTraded; slot++)
+        {
+            OrderRecord order = engine.Orders[slot];
+            fractionTraded = order.SymbolId == 0 && order.FilledQuantity % Quantities.UnitsPerShare(4) != 0;
+        }
+
+        Assert.True(fractionTraded, "AAPL must have filled a fraction of a share: the fractional paths ran");
+    }
+
     [Fact]
     public void AgentSignals_WithPerAgentLimits_ThroughTheHandlerChain_AllocateZeroBytes()
     {

@@ -49,6 +49,12 @@ internal struct AgentEvent
     /// <summary>Order: the exits its signal asked for (issue 19; none = not a group's entry).</summary>
     public ProtectiveExits Exits;
 
+    /// <summary>Order: its part in an order group (issue 19): a group exit the engine placed for the agent's entry is TakeProfit, StopLoss or TrailingStop.</summary>
+    public OrderGroupRole GroupRole;
+
+    /// <summary>Order: a group exit's entry order id.</summary>
+    public long GroupId;
+
     /// <summary>Fill: this agent's fill number (from 1).</summary>
     public long FillSeq;
 

@@ -15,7 +15,10 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// order is created, and remembered by client order id (ids are sequential, so the table is
 /// indexed by id; an agent order still open after <see cref="OrderWindow"/> later orders is
 /// forgotten and counted in <see cref="UntrackedReports"/>). This also keeps the signal's client
-/// id (<c>signal_id</c>) and the order's type, prices and quantity for the order lines.
+/// id (<c>signal_id</c>) and the order's type, prices and quantity for the order lines. The exits the
+/// engine places for an agent's group entry are the agent's too: they are tracked from their first report
+/// (the order manager stamps their terms on it), so an exit's fill moves the agent's position line.
+/// Quantities are in each symbol's units (issue 19); the lines write them in shares.
 /// </para>
 /// </summary>
 internal sealed class AgentFeed
@@ -26,6 +29,7 @@ internal sealed class AgentFeed
     private readonly AgentDirectory _agents;
     private readonly GatewaySlot[] _slots;
     private readonly int _symbolCount;
+    private readonly QuantityUnits _units;
     private readonly long[] _bidRaw;
     private readonly long[] _askRaw;
     private readonly long[] _lastRaw;
@@ -42,8 +46,9 @@ internal sealed class AgentFeed
     // Each symbol's venue capabilities: which stops the engine holds (shown as held); null = every venue takes stops.
     private readonly VenueCapabilities[]? _capabilities;
 
-    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, VenueCapabilities[]? capabilities = null)
+    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, QuantityUnits? units = null, VenueCapabilities[]? capabilities = null)
     {
+        _units = units ?? QuantityUnits.Whole(symbolCount);
         _capabilities = capabilities;
         _ring = ring;
         _agents = agents;
@@ -255,7 +260,7 @@ internal sealed class AgentFeed
     private void OnReport(ref EngineEvent e)
     {
         ref TrackedOrder order = ref _orders[(int)(e.ReportOrderId & (OrderWindow - 1))];
-        if (order.OrderId != e.ReportOrderId || e.ReportOrderId == 0)
+        if ((order.OrderId != e.ReportOrderId || e.ReportOrderId == 0) && !TryAdoptExit(ref e, ref order))
         {
             if (e.SourceId != 0 && _agents.BySource(e.SourceId) is not null)
             {
@@ -318,6 +323,44 @@ internal sealed class AgentFeed
         }
     }
 
+    /// <summary>
+    /// The first report of a group exit the engine placed for an agent's entry (issue 19: take-profit, stop-loss,
+    /// trailing stop, or the market close of a held one): no signal announced it, so it is tracked from here, with
+    /// the terms the order manager stamped on the report. Its fills then move the agent's position line.
+    /// </summary>
+    private bool TryAdoptExit(ref EngineEvent e, ref TrackedOrder order)
+    {
+        OrderGroupRole role = e.Origin switch
+        {
+            IntentOrigin.TakeProfit => OrderGroupRole.TakeProfit,
+            IntentOrigin.StopLoss => OrderGroupRole.StopLoss,
+            IntentOrigin.TrailingStop => OrderGroupRole.TrailingStop,
+            _ => OrderGroupRole.None,
+        };
+        if (e.ReportOrderId == 0 || e.TargetOrderId == 0 || role == OrderGroupRole.None
+            || _agents.BySource(e.SourceId) is not { } agent || (uint)e.SymbolId >= (uint)_symbolCount)
+        {
+            return false;
+        }
+
+        order = new TrackedOrder
+        {
+            OrderId = e.ReportOrderId,
+            Agent = agent.Index,
+            SymbolId = e.SymbolId,
+            Side = e.ReportSide,
+            OrderType = e.IntentOrderType,
+            Tif = e.IntentTif,
+            Quantity = e.Quantity,
+            LimitRaw = e.IntentLimitRaw,
+            StopRaw = e.IntentStopRaw,
+            GroupRole = role,
+            GroupId = e.TargetOrderId,
+            IdLength = -1,
+        };
+        return true;
+    }
+
     private void WriteOrder(GatewayAgent agent, ref TrackedOrder order, OrderStatus status, RejectReason reject, long tsNs)
     {
         AgentEventLog log = agent.Log;
@@ -335,6 +378,8 @@ internal sealed class AgentFeed
         a.PriceRaw = order.LimitRaw;
         a.SecondRaw = order.StopRaw;
         a.Exits = order.Exits;
+        a.GroupRole = order.GroupRole;
+        a.GroupId = order.GroupId;
         a.Status = status;
         a.Reject = reject;
         a.TsNs = tsNs;
@@ -364,7 +409,8 @@ internal sealed class AgentFeed
         agent.Counters.SetFills(fillSeq);
 
         ref Position position = ref _positions[(agent.Index * _symbolCount) + order.SymbolId];
-        position.Apply(order.Side == Side.Sell ? -e.FillQuantity : e.FillQuantity, e.FillPriceRaw, e.CommissionRaw);
+        long unitsPerShare = _units.PerShare(order.SymbolId);
+        position.Apply(order.Side == Side.Sell ? -e.FillQuantity : e.FillQuantity, e.FillPriceRaw, e.CommissionRaw, unitsPerShare);
         long last = _lastRaw[order.SymbolId] != 0 ? _lastRaw[order.SymbolId] : e.FillPriceRaw;
         ref AgentEvent p = ref log.BeginWrite();
         p = default;
@@ -374,7 +420,7 @@ internal sealed class AgentFeed
         p.Quantity = position.Quantity;
         p.PriceRaw = position.AvgRaw;
         p.SecondRaw = position.RealizedRaw;
-        p.UnrealizedRaw = position.Quantity == 0 ? 0 : FixedPoint.SaturatingNotional(last - position.AvgRaw, position.Quantity);
+        p.UnrealizedRaw = position.Quantity == 0 ? 0 : Quantities.SaturatingNotional(last - position.AvgRaw, position.Quantity, unitsPerShare);
         p.TsNs = e.TsEventNs;
         p.IdLength = -1;
         Publish(agent, log, ref p);
@@ -447,6 +493,10 @@ internal sealed class AgentFeed
 
         /// <summary>The exits the signal asked for (issue 19): the order is then a group's entry.</summary>
         public ProtectiveExits Exits;
+
+        /// <summary>A group exit the engine placed for the agent's entry (issue 19), and that entry's id.</summary>
+        public OrderGroupRole GroupRole;
+        public long GroupId;
         public int IdLength;
 
         /// <summary>A stop the engine holds for a venue without stop orders (issue 19) until its venue's Accepted.</summary>
@@ -464,14 +514,17 @@ internal sealed class AgentFeed
         public long Volume;
     }
 
-    /// <summary>An agent's position in one symbol from its own fills: signed quantity, average price, realized P&amp;L net of commissions (fixed point).</summary>
+    /// <summary>
+    /// An agent's position in one symbol from its own fills: signed quantity (in the symbol's units), average price,
+    /// realized P&amp;L net of commissions (fixed point; a fractional symbol's money through <see cref="Quantities"/>).
+    /// </summary>
     private struct Position
     {
         public long Quantity;
         public long AvgRaw;
         public long RealizedRaw;
 
-        public void Apply(long signedQuantity, long priceRaw, long commissionRaw)
+        public void Apply(long signedQuantity, long priceRaw, long commissionRaw, long unitsPerShare)
         {
             RealizedRaw -= commissionRaw;
             if (Quantity == 0 || Math.Sign(Quantity) == Math.Sign(signedQuantity))
@@ -484,7 +537,7 @@ internal sealed class AgentFeed
 
             long closing = Math.Min(Math.Abs(signedQuantity), Math.Abs(Quantity));
             long perShare = Quantity > 0 ? priceRaw - AvgRaw : AvgRaw - priceRaw;
-            RealizedRaw += (long)((Int128)perShare * closing);
+            RealizedRaw += Quantities.SaturatingNotional(perShare, closing, unitsPerShare);
             long rest = Math.Abs(signedQuantity) - closing;
             Quantity += Math.Sign(signedQuantity) * closing;
             if (rest > 0)

@@ -14,12 +14,14 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// {"type":"bar","symbol":"AAPL","timeframe":"1m","start":..,"open":..,"high":..,"low":..,"close":..,"volume":..}
 /// {"type":"order","order_id":"17","signal_id":"a1","symbol":"AAPL","side":"BUY","order_type":"limit","tif":"day","quantity":10,"filled":0,"limit_price":175.5,"status":"accepted","ts":..}
 /// {"type":"order",..,"limit_price":175.5,"group_role":"entry","take_profit":190,"stop_loss_pct":2.5,"status":"accepted","ts":..}
+/// {"type":"order","order_id":"18","signal_id":"a1",..,"order_type":"stop","stop_price":171,"group_role":"stop_loss","group_id":"17","status":"accepted","ts":..}
 /// {"type":"fill","fill_seq":3,"order_id":"17","signal_id":"a1","symbol":"AAPL","side":"BUY","quantity":10,"price":175.5,"commission":0.5,"leaves":0,"ts":..}
 /// {"type":"position","symbol":"AAPL","quantity":10,"avg_price":175.5,"realized_pnl":0,"unrealized_pnl":1.2}
 /// {"type":"account","cash":..,"equity":..,"buying_power":..,"ts":..}
 /// {"type":"heartbeat","ts":..}    {"type":"dropped","market_data":123}
 /// </code>
-/// Replayed reliable lines carry <c>"replay":true</c>.
+/// Replayed reliable lines carry <c>"replay":true</c>. Quantities are in shares: a symbol with
+/// <c>quantity_decimals</c> writes "0.5" (issue 19).
 /// </summary>
 internal static class AgentFeedFormat
 {
@@ -52,7 +54,8 @@ internal static class AgentFeedFormat
         output.Advance(Put(s, n, "}\n"u8));
     }
 
-    public static void WriteEvent(IBufferWriter<byte> output, in AgentEvent e, ReadOnlySpan<byte> id, byte[] symbol, bool replay)
+    /// <summary>An order, fill or position line; quantities in shares by <paramref name="quantityDecimals"/>, the symbol's (issue 19: "0.5").</summary>
+    public static void WriteEvent(IBufferWriter<byte> output, in AgentEvent e, ReadOnlySpan<byte> id, byte[] symbol, bool replay, int quantityDecimals = 0)
     {
         Span<byte> s = output.GetSpan(MaxLineBytes);
         int n;
@@ -62,11 +65,11 @@ internal static class AgentFeedFormat
                 n = PutOrderId(s, 0, "{\"type\":\"order\",\"order_id\":\""u8, e, id, symbol);
                 n = PutString(s, n, ",\"order_type\":\""u8, OrderTypeName(e.OrderType));
                 n = PutString(s, n, ",\"tif\":\""u8, TifName(e.Tif));
-                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
-                n = PutNumber(s, n, ",\"filled\":"u8, e.Filled);
+                n = PutQuantity(s, n, ",\"quantity\":"u8, e.Quantity, quantityDecimals);
+                n = PutQuantity(s, n, ",\"filled\":"u8, e.Filled, quantityDecimals);
                 n = PutFixedPointIfSet(s, n, ",\"limit_price\":"u8, e.PriceRaw);
                 n = PutFixedPointIfSet(s, n, ",\"stop_price\":"u8, e.SecondRaw);
-                n = PutExits(s, n, in e.Exits, e.OrderType);
+                n = e.GroupRole is OrderGroupRole.None or OrderGroupRole.Entry ? PutExits(s, n, in e.Exits, e.OrderType) : PutExitRole(s, n, e.GroupRole, e.GroupId);
                 n = PutString(s, n, ",\"status\":\""u8, StatusName(e.Status));
                 if (e.Status == OrderStatus.Rejected)
                 {
@@ -77,14 +80,14 @@ internal static class AgentFeedFormat
             case AgentEventKind.Fill:
                 n = PutNumber(s, 0, "{\"type\":\"fill\",\"fill_seq\":"u8, e.FillSeq);
                 n = PutOrderId(s, n, ",\"order_id\":\""u8, e, id, symbol);
-                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
+                n = PutQuantity(s, n, ",\"quantity\":"u8, e.Quantity, quantityDecimals);
                 n = PutFixedPoint(s, n, ",\"price\":"u8, e.PriceRaw);
                 n = PutFixedPoint(s, n, ",\"commission\":"u8, e.SecondRaw);
-                n = PutNumber(s, n, ",\"leaves\":"u8, e.Filled);
+                n = PutQuantity(s, n, ",\"leaves\":"u8, e.Filled, quantityDecimals);
                 break;
             default:
                 n = PutString(s, 0, "{\"type\":\"position\",\"symbol\":\""u8, symbol);
-                n = PutNumber(s, n, ",\"quantity\":"u8, e.Quantity);
+                n = PutQuantity(s, n, ",\"quantity\":"u8, e.Quantity, quantityDecimals);
                 n = PutFixedPoint(s, n, ",\"avg_price\":"u8, e.PriceRaw);
                 n = PutFixedPoint(s, n, ",\"realized_pnl\":"u8, e.SecondRaw);
                 n = PutFixedPoint(s, n, ",\"unrealized_pnl\":"u8, e.UnrealizedRaw);
@@ -137,6 +140,22 @@ internal static class AgentFeedFormat
         n = PutFixedPointIfSet(s, n, ",\"stop_loss_pct\":"u8, PpmAsPercentRaw(exits.StopLossPpm));
         n = PutFixedPointIfSet(s, n, ",\"trail_price\":"u8, exits.TrailRaw);
         return PutFixedPointIfSet(s, n, ",\"trail_percent\":"u8, PpmAsPercentRaw(exits.TrailPpm));
+    }
+
+    /// <summary>
+    /// A group exit the engine placed for an agent's entry (issue 19): <c>"group_role":"take_profit"</c> (or
+    /// <c>stop_loss</c>, <c>trailing_stop</c>) and the entry's order id as <c>"group_id"</c>.
+    /// </summary>
+    private static int PutExitRole(Span<byte> s, int n, OrderGroupRole role, long groupId)
+    {
+        n = PutString(s, n, ",\"group_role\":\""u8, role switch
+        {
+            OrderGroupRole.TakeProfit => "take_profit"u8,
+            OrderGroupRole.StopLoss => "stop_loss"u8,
+            _ => "trailing_stop"u8,
+        });
+        n = PutNumber(s, n, ",\"group_id\":\""u8, groupId);
+        return Put(s, n, "\""u8);
     }
 
     /// <summary>Millionths of a price as a percent in fixed point (1 % = 10,000 ppm), so it prints as a decimal percent.</summary>

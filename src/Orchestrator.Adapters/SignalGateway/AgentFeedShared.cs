@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
 /// <summary>
-/// What every agent session's writer reads in common: the symbols' names as JSON string content,
+/// What every agent session's writer reads in common: the symbols' names as JSON string content and their quantity decimals,
 /// the heartbeat count (the gateway's sweep bumps it every heartbeat interval) and the latest
 /// account state (replaced at most once per second, on change).
 /// </summary>
@@ -13,12 +14,20 @@ internal sealed class AgentFeedShared
     private long _heartbeatTsNs;
     private AccountState? _account;
 
-    public AgentFeedShared(IReadOnlyList<string> symbols)
+    public AgentFeedShared(IReadOnlyList<string> symbols, QuantityUnits? units = null)
     {
         SymbolNames = [.. symbols.Select(s => JsonEncodedText.Encode(s).EncodedUtf8Bytes.ToArray())];
+        QuantityDecimals = new int[symbols.Count];
+        for (int s = 0; units is not null && s < QuantityDecimals.Length; s++)
+        {
+            QuantityDecimals[s] = units.Decimals(s);
+        }
     }
 
     public byte[][] SymbolNames { get; }
+
+    /// <summary>Each symbol's quantity decimals (issue 19): the writers put quantities in shares.</summary>
+    public int[] QuantityDecimals { get; }
 
     public long Heartbeats => Volatile.Read(ref _heartbeats);
 

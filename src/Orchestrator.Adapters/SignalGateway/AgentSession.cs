@@ -228,7 +228,7 @@ internal sealed class AgentSession
             {
                 if (output is not null)
                 {
-                    AgentFeedFormat.WriteEvent(output, e, _id, _shared.SymbolNames[e.SymbolId], cursor < LivePoint);
+                    AgentFeedFormat.WriteEvent(output, e, _id, _shared.SymbolNames[e.SymbolId], cursor < LivePoint, _shared.QuantityDecimals[e.SymbolId]);
                 }
 
                 written++;

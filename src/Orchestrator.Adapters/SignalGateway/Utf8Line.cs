@@ -34,6 +34,14 @@ internal static class Utf8Line
         return n + 1;
     }
 
+    /// <summary>A quantity in the symbol's unit (issue 19) written in shares: "0.5", "12" (whole shares: the integer, as before).</summary>
+    public static int PutQuantity(Span<byte> span, int n, ReadOnlySpan<byte> key, long quantity, int decimals)
+    {
+        n = Put(span, n, key);
+        Quantities.TryFormat(quantity, decimals, span[n..], out int written);
+        return n + written;
+    }
+
     public static int PutFixedPoint(Span<byte> span, int n, ReadOnlySpan<byte> key, long raw) => PutFixedPoint(span, Put(span, n, key), raw);
 
     /// <summary>An optional amount: the key and the value, or nothing when it is 0 (not given).</summary>

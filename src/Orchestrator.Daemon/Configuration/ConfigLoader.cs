@@ -100,14 +100,7 @@ public static partial class ConfigLoader
             Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
             StartingCash = accountConfig.StartingCash,
             DefaultVenue = brokerConfig.Adapter,
-            CurrencySymbol = accountConfig.BaseCurrency switch
-            {
-                "USD" => "$",
-                "KRW" => "₩",
-                "EUR" => "€",
-                "JPY" => "¥",
-                string code => code + " ",
-            },
+            CurrencySymbol = Orchestrator.Core.CurrencySymbols.Of(accountConfig.BaseCurrency),
         };
 
         string credentialsPath = DisplayPath(directory, CredentialsFile);

@@ -156,7 +156,7 @@ public static class DashboardRenderer
         int shown = view.Positions.Count <= rows ? view.Positions.Count : rows - 1;
         foreach (PositionView p in view.Positions.Take(shown))
         {
-            table.AddRow(Escape(p.Symbol), p.Quantity.ToString("N0", s_invariant), Money(p.AverageCost), Money(p.LastPrice), Pnl(p.UnrealizedPnl));
+            table.AddRow(Escape(p.Symbol), Shares(p.Quantity), Money(p.AverageCost), Money(p.LastPrice), Pnl(p.UnrealizedPnl));
         }
 
         if (shown < view.Positions.Count)
@@ -177,8 +177,8 @@ public static class DashboardRenderer
         Table table = NewTable(Invariant($"Open orders ({view.OpenOrders.Count})"), "Id", "Symbol", "Side", "Qty", "Filled", "Limit", "Status");
         foreach (OrderView o in view.OpenOrders.Take(rows))
         {
-            table.AddRow(o.ClientOrderId.ToString(s_invariant), Escape(o.Symbol), SideMarkup(o.Side), o.Quantity.ToString("N0", s_invariant),
-                o.FilledQuantity.ToString("N0", s_invariant), o.LimitPrice is { } limit ? Money(limit) : "market", Escape(o.Status));
+            table.AddRow(o.ClientOrderId.ToString(s_invariant), Escape(o.Symbol), SideMarkup(o.Side), Shares(o.Quantity),
+                Shares(o.FilledQuantity), o.LimitPrice is { } limit ? Money(limit) : "market", Escape(o.Status));
         }
 
         if (view.OpenOrders.Count == 0)
@@ -317,6 +317,9 @@ public static class DashboardRenderer
     };
 
     private static string Money(decimal value) => value.ToString("#,0.00", s_invariant);
+
+    /// <summary>A share count: thousands grouped, a fractional symbol's fraction kept ("1,200", "0.5"; issue 19).</summary>
+    private static string Shares(decimal shares) => shares.ToString("#,0.#########", s_invariant);
 
     private static string Pnl(decimal value)
     {

@@ -78,8 +78,8 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
             MarketTimeNs = marketTimeNs,
             KillSwitch = version > 0 ? _copy.KillSwitch : engine.Risk.KillSwitchEngaged,
             Account = new AccountView(FixedPoint.ToDecimal(cashRaw), FixedPoint.ToDecimal(equityRaw), FixedPoint.ToDecimal(equityRaw - dayStartRaw), FixedPoint.ToDecimal(equityRaw - startingRaw)),
-            Positions = version > 0 ? Positions(engine.Symbols) : [],
-            OpenOrders = version > 0 ? Orders(engine.Symbols) : [],
+            Positions = version > 0 ? Positions(engine.Symbols, engine.Portfolio.Units) : [],
+            OpenOrders = version > 0 ? Orders(engine.Symbols, engine.Portfolio.Units) : [],
             Signals = signals.Copy(engine.Symbols, engine.Sources),
             Components = Components(),
             Agents = engine.Agents.Read(_agents) > 0 ? _agents.Figures(engine.Symbols, engine.AgentKinds) : [],
@@ -93,27 +93,29 @@ public sealed class DashboardSource(TradingSession session, RecentSignals signal
         ? [.. gateway.Agents.Select(a => new ExternalAgentView(a.Name, a.Connected, now - a.LastHeartbeat, a.Counters.MarketDataDropped))]
         : [];
 
-    private List<PositionView> Positions(SymbolTable symbols)
+    /// <summary>Open positions, quantities in shares (issue 19: a fractional symbol's units as "0.5").</summary>
+    private List<PositionView> Positions(SymbolTable symbols, QuantityUnits units)
     {
         var positions = new List<PositionView>();
         for (int s = 0; s < _copy.Quantity.Length; s++)
         {
             if (_copy.Quantity[s] != 0)
             {
-                positions.Add(new PositionView(symbols.GetName(s), _copy.Quantity[s], FixedPoint.ToDecimal(_copy.AvgCostRaw[s]), FixedPoint.ToDecimal(_copy.LastRaw[s]), FixedPoint.ToDecimal(_copy.UnrealizedRaw[s])));
+                positions.Add(new PositionView(symbols.GetName(s), units.ToDecimal(s, _copy.Quantity[s]), FixedPoint.ToDecimal(_copy.AvgCostRaw[s]), FixedPoint.ToDecimal(_copy.LastRaw[s]), FixedPoint.ToDecimal(_copy.UnrealizedRaw[s])));
             }
         }
 
         return positions;
     }
 
-    private List<OrderView> Orders(SymbolTable symbols)
+    /// <summary>Open orders, quantities in shares.</summary>
+    private List<OrderView> Orders(SymbolTable symbols, QuantityUnits units)
     {
         var orders = new List<OrderView>(_copy.OrderCount);
         for (int i = 0; i < _copy.OrderCount; i++)
         {
             SnapshotOrder o = _copy.Orders[i];
-            orders.Add(new OrderView(o.ClientOrderId, symbols.GetName(o.SymbolId), o.Side == Side.Buy ? "BUY" : "SELL", o.Quantity, o.FilledQuantity,
+            orders.Add(new OrderView(o.ClientOrderId, symbols.GetName(o.SymbolId), o.Side == Side.Buy ? "BUY" : "SELL", units.ToDecimal(o.SymbolId, o.Quantity), units.ToDecimal(o.SymbolId, o.FilledQuantity),
                 o.LimitRaw > 0 ? FixedPoint.ToDecimal(o.LimitRaw) : null, o.Status.ToString()));
         }
 

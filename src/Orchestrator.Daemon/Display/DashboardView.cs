@@ -49,9 +49,9 @@ public sealed record DashboardView
 /// <summary>Cash, equity and P&amp;L (day: since the trading day's start-of-day equity; total: since the session's starting cash).</summary>
 public sealed record AccountView(decimal Cash, decimal Equity, decimal DayPnl, decimal TotalPnl);
 
-public sealed record PositionView(string Symbol, long Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl);
+public sealed record PositionView(string Symbol, decimal Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl);
 
-public sealed record OrderView(long ClientOrderId, string Symbol, string Side, long Quantity, long FilledQuantity, decimal? LimitPrice, string Status);
+public sealed record OrderView(long ClientOrderId, string Symbol, string Side, decimal Quantity, decimal FilledQuantity, decimal? LimitPrice, string Status);
 
 /// <summary>What became of a signal, as the audit stream told it.</summary>
 public enum SignalFate

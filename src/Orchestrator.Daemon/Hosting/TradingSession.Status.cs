@@ -44,7 +44,10 @@ public sealed partial class TradingSession
         return e.Portfolio.EquityRaw - (start != 0 ? start : e.Portfolio.StartingEquityRaw);
     }
 
-    /// <summary>" cash_KRW=… pnl_KRW=…" for each currency besides the base (issue 19); empty with one currency, so the line is as before.</summary>
+    /// <summary>The base currency's symbol before each base figure of the status line when the account has several currencies ("$"); empty with one, so the line is as before.</summary>
+    private static string BaseSymbol(TradingEngine e) => e.Portfolio.Currencies.Count == 1 ? string.Empty : CurrencySymbols.Of(e.Portfolio.Currencies.Code(Orchestrator.Engine.State.Currencies.Base));
+
+    /// <summary>" cash_KRW=₩… pnl_KRW=₩…" for each currency besides the base, each figure in its own currency's symbol (issue 19); empty with one currency, so the line is as before.</summary>
     private static string OtherCurrencies(TradingEngine e)
     {
         Engine.State.Currencies currencies = e.Portfolio.Currencies;
@@ -57,7 +60,8 @@ public sealed partial class TradingSession
         for (int c = 1; c < currencies.Count; c++)
         {
             string code = currencies.Code(c);
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" cash_{code}={FixedPoint.Format(e.Portfolio.CashRawOf(c))} pnl_{code}={FixedPoint.Format(e.Portfolio.RealizedRawOf(c) + e.Portfolio.UnrealizedRawOf(c) - e.Portfolio.CommissionRawOf(c))}");
+            string symbol = CurrencySymbols.Of(code);
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" cash_{code}={symbol}{FixedPoint.Format(e.Portfolio.CashRawOf(c))} pnl_{code}={symbol}{FixedPoint.Format(e.Portfolio.RealizedRawOf(c) + e.Portfolio.UnrealizedRawOf(c) - e.Portfolio.CommissionRawOf(c))}");
         }
 
         return text.ToString();

@@ -672,7 +672,7 @@ public sealed partial class TradingSession : IDisposable
         LatencySummary latency = Latency.Summarize();
         GcFigures gc = Gc;
         return string.Create(CultureInfo.InvariantCulture,
-            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={FixedPoint.Format(e.Portfolio.EquityRaw)} cash={FixedPoint.Format(e.Portfolio.CashRaw)}{OtherCurrencies(e)} pnl={FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingEquityRaw)} day_pnl={FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
+            $"Status: events={e.Counters.Events} ticks={e.Counters.TradeTicks} signals={e.Counters.RuleSignals + e.Counters.ExternalSignals + e.Counters.ProtectiveExits} orders={e.Counters.OrdersSubmitted} fills={e.Counters.Fills} rejects={e.Counters.TotalRejects} open={e.Orders.OpenCount} equity={BaseSymbol(e)}{FixedPoint.Format(e.Portfolio.EquityRaw)} cash={BaseSymbol(e)}{FixedPoint.Format(e.Portfolio.CashRaw)}{OtherCurrencies(e)} pnl={BaseSymbol(e)}{FixedPoint.Format(e.Portfolio.EquityRaw - e.Portfolio.StartingEquityRaw)} day_pnl={BaseSymbol(e)}{FixedPoint.Format(DayPnlRaw(e))} p50={latency.P50Us:0.0}us p99={latency.P99Us:0.0}us audit_dropped={e.Audit.Dropped} gc={gc.Gen0}/{gc.Gen1}/{gc.Gen2}");
     }
 
     public RunReport BuildReport() => RunReport.From(Engine, Latency, (_stoppedAt == default ? DateTimeOffset.UtcNow : _stoppedAt) - _startedAt, Fault, Gc, AgentRestarts);

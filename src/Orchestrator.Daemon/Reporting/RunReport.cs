@@ -9,7 +9,7 @@ using Orchestrator.Engine.State;
 namespace Orchestrator.Daemon.Hosting;
 
 /// <summary>One position in the run report.</summary>
-public sealed record PositionReport(string Symbol, long Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl, decimal RealizedPnl);
+public sealed record PositionReport(string Symbol, decimal Quantity, decimal AverageCost, decimal LastPrice, decimal UnrealizedPnl, decimal RealizedPnl);
 
 /// <summary>
 /// What a run did, written as JSON by <c>run --report FILE</c>. Money is decimal (exact,
@@ -125,7 +125,7 @@ public sealed record RunReport
 
             positions.Add(new PositionReport(
                 engine.Symbols.GetName(s),
-                qty,
+                engine.Portfolio.Units.ToDecimal(s, qty), // shares (issue 19: a fractional symbol's units as "0.5")
                 FixedPoint.ToDecimal(engine.Portfolio.AvgCostRaw(s)),
                 FixedPoint.ToDecimal(engine.Market.LastRaw(s)),
                 FixedPoint.ToDecimal(engine.Portfolio.UnrealizedRaw(s)),

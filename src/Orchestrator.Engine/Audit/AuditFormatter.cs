@@ -14,6 +14,22 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
 {
     private readonly byte[] _currency = Encoding.UTF8.GetBytes(currencySymbol);
     private readonly Utf8LineBuffer _scratch = new(512);
+    private byte[][] _symbolCurrency = [];
+
+    /// <summary>
+    /// Each symbol's instrument (issue 19): a price or amount of a symbol is written in the symbol's own currency
+    /// ("₩71,000.00" for a KRX share, "$150.00" for a US one); null = every amount in the base currency's symbol.
+    /// Account figures (the day's start-of-day equity) stay in the base currency.
+    /// </summary>
+    public InstrumentTable? Instruments
+    {
+        get;
+        init
+        {
+            field = value;
+            _symbolCurrency = value is null ? [] : [.. Enumerable.Range(0, value.Count).Select(s => Encoding.UTF8.GetBytes(CurrencySymbols.Of(value[s].Currency)))];
+        }
+    }
 
     /// <summary>Each symbol's quantity unit (issue 19): share counts are written in shares ("0.5 shares"); null = whole shares.</summary>
     public QuantityUnits? Units { get; init; }
@@ -55,11 +71,11 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
             case AuditKind.RuleSignal:
                 line.Append("Signal generated: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
                 line.Append(" by the "u8); line.Append(RuleText(r.Value)); line.Append(" rule (confidence: "u8); Confidence(line, r.ConfidencePpm);
-                line.Append(") at "u8); Money(line, r.PriceRaw);
+                line.Append(") at "u8); Money(line, r.PriceRaw, r.SymbolId);
                 break;
             case AuditKind.ProtectiveExit:
                 line.Append("Protective exit: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(OriginText(r.Origin));
-                line.Append(" triggered at "u8); Money(line, r.PriceRaw); line.Append(", closing "u8); line.Append(SideText(r.Side));
+                line.Append(" triggered at "u8); Money(line, r.PriceRaw, r.SymbolId); line.Append(", closing "u8); line.Append(SideText(r.Side));
                 break;
             case AuditKind.RiskRejected:
                 line.Append("Risk check failed: "u8); line.Append(symbol); line.Append((byte)' '); line.Append(SideText(r.Side));
@@ -75,7 +91,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType));
                 if (r.PriceRaw > 0)
                 {
-                    line.Append(" @ "u8); Money(line, r.PriceRaw);
+                    line.Append(" @ "u8); Money(line, r.PriceRaw, r.SymbolId);
                 }
 
                 line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append(", "u8); line.Append(OriginText(r.Origin)); line.Append((byte)')');
@@ -221,7 +237,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
     private void Fill(Utf8LineBuffer line, in AuditRecord r, ReadOnlySpan<char> symbol)
     {
         line.Append(symbol); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares "u8); line.Append(SideText(r.Side));
-        line.Append(" @ "u8); Money(line, r.PriceRaw);
+        line.Append(" @ "u8); Money(line, r.PriceRaw, r.SymbolId);
     }
 
     private static void EntrySuffix(Utf8LineBuffer line, long entryId)
@@ -240,7 +256,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         line.Append(" to "u8); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares"u8);
         if (r.PriceRaw > 0)
         {
-            line.Append(" @ "u8); Money(line, r.PriceRaw);
+            line.Append(" @ "u8); Money(line, r.PriceRaw, r.SymbolId);
         }
 
         line.Append(" ("u8); Shares(line, r.SymbolId, r.Value); line.Append(" left)"u8);
@@ -259,10 +275,13 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
         }
     }
 
-    /// <summary>"$1,234.50": <c>#,0.00####</c> of the decimal amount (decimal arithmetic and formatting allocate nothing).</summary>
-    private void Money(Utf8LineBuffer line, long raw)
+    /// <summary>"$1,234.50": <c>#,0.00####</c> of the decimal amount in the base currency (decimal arithmetic and formatting allocate nothing).</summary>
+    private void Money(Utf8LineBuffer line, long raw) => Money(line, raw, -1);
+
+    /// <summary>An amount of symbol <paramref name="symbolId"/> in its own currency ("₩71,000.00"); the base's without <see cref="Instruments"/>.</summary>
+    private void Money(Utf8LineBuffer line, long raw, int symbolId)
     {
-        line.Append(_currency);
+        line.Append((uint)symbolId < (uint)_symbolCurrency.Length ? _symbolCurrency[symbolId] : _currency);
         line.Append(FixedPoint.ToDecimal(raw), "#,0.00####");
     }
 

@@ -235,6 +235,10 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         e.SourceId = order.SourceId;
         e.SignalId = order.SignalId;
         e.Origin = order.Origin;
+        if (order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop)
+        {
+            StampExitTerms(ref e, in order); // no signal announced a group exit: its terms travel with its reports
+        }
         if (e.ExecType is ExecutionType.Replaced or ExecutionType.AmendRejected)
         {
             OnAmendReport(ref e, ref order, slot); // OrderManagerHandler.Amend.cs
@@ -319,6 +323,22 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
         {
             OnGroupReport(order.ClientOrderId, fill, next, e.ReportReject, e.TsEventNs);
         }
+    }
+
+    /// <summary>
+    /// A group exit's terms on its report, for consumers after the trading stages (the agent feed tracks an agent's
+    /// exits from them, issue 19): <see cref="EngineEvent.TargetOrderId"/> its entry's id, <see cref="EngineEvent.ReportSide"/>
+    /// its side, and its type, time in force, prices and quantity in the intent fields (unused on a report; not journaled).
+    /// </summary>
+    private static void StampExitTerms(ref EngineEvent e, in OrderRecord order)
+    {
+        e.TargetOrderId = order.GroupId;
+        e.ReportSide = order.Side;
+        e.IntentOrderType = order.OrderType;
+        e.IntentTif = order.TimeInForce;
+        e.IntentLimitRaw = order.LimitRaw;
+        e.IntentStopRaw = order.StopRaw;
+        e.Quantity = order.Quantity;
     }
 
     /// <summary>

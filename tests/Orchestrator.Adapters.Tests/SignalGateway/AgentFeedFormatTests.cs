@@ -93,7 +93,7 @@ public sealed class AgentFeedFormatTests
         var directory = new AgentDirectory(sources, slots.Length, 1 << 12, TimeProvider.System, new SourceClaims(sources, []));
         var ring = new MarketDataRing(1 << 12);
         var shared = new AgentFeedShared(symbols.Names);
-        var feed = new AgentFeed(ring, directory, slots, symbols.Count, capabilities);
+        var feed = new AgentFeed(ring, directory, slots, symbols.Count, capabilities: capabilities);
         GatewayAgent agent = directory.GetOrAdd("writer")!;
         AgentHello hello = AgentHello.Parse("{\"type\":\"hello\",\"name\":\"writer\",\"symbols\":[\"AAPL\"],\"bars\":[\"1m\",\"5m\"]}"u8, symbols, out string? error)!;
         Assert.Null(error);

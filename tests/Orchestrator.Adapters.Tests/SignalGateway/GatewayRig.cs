@@ -19,7 +19,8 @@ internal sealed class GatewayRig : IAsyncDisposable
 
     private bool _started;
 
-    public GatewayRig(GatewayOptions? options = null, int inboundBufferSize = 1 << 14, bool start = true)
+    /// <summary>The rig; <paramref name="instruments"/> configures instruments (e.g. a fractional AAPL, issue 19); null = every symbol by default, whole shares.</summary>
+    public GatewayRig(GatewayOptions? options = null, int inboundBufferSize = 1 << 14, bool start = true, IReadOnlyDictionary<string, InstrumentInfo>? instruments = null)
     {
         var engineOptions = new EngineOptions
         {
@@ -31,9 +32,10 @@ internal sealed class GatewayRig : IAsyncDisposable
             Risk = new RiskOptions { DuplicateWindow = TimeSpan.Zero, MaxOrdersPerSecond = 0, MaxOrdersPerMinute = 0, MaxOrdersPerDay = 0, MaxOpenOrders = 1000 },
             Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
             Exits = new ExitOptions { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
+            Instruments = instruments,
         };
         Engine = new TradingEngine(engineOptions, NullAuditWriter.Instance);
-        var exchange = new PaperExchange(new PaperExchangeOptions { SymbolCount = 2 });
+        var exchange = new PaperExchange(new PaperExchangeOptions { SymbolCount = 2, Units = Engine.Instruments.Units });
         var broker = new PaperBrokerGateway(exchange, new ReportSink(Engine), new LatencyRecorder());
         Broker = broker;
         Engine.ConnectGateway(broker);
