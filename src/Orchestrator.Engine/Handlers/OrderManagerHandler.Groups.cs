@@ -589,12 +589,6 @@ public sealed partial class OrderManagerHandler
         return _orders.TryFind(legId, out slot);
     }
 
-    /// <summary>The id the venue knows <paramref name="order"/> by: a venue-created leg's <see cref="NativeLegIds"/> id, else its own.</summary>
-    private static long VenueClientId(in OrderRecord order) =>
-        order.ExitsNative && order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
-            ? NativeLegIds.Of(order.GroupId, order.GroupRole)
-            : order.ClientOrderId;
-
     /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
     private void RebuildGroups()
     {
