@@ -50,7 +50,7 @@ public sealed class TradingEngine
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
-        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
+        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue, options.VenueHeldGroups);
         // With a journal, the calendars setting its first session recorded: replay must decide as that session did.
         bool calendars = options.JournalDirectory is { } pinned ? Journal.JournalCalendars.Resolve(pinned, options.UseExchangeCalendars) : options.UseExchangeCalendars;
         Calendars = calendars ? ExchangeCalendars.BySymbol(Instruments) : null;

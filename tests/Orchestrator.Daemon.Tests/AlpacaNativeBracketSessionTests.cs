@@ -9,8 +9,8 @@ using Orchestrator.ExchangeSimulator;
 namespace Orchestrator.Daemon.Tests;
 
 /// <summary>
-/// Issue 19, venue-held brackets end to end: the daemon, with Alpaca's native groups claimed
-/// (<see cref="VenueCapabilityTable.AlpacaWithNativeGroups"/>), sends a bracket entry to the Alpaca simulator on
+/// Issue 19, venue-held brackets end to end: the daemon, with Alpaca's default capabilities (native brackets,
+/// <see cref="VenueCapabilityTable.Alpaca"/>), sends a bracket entry to the Alpaca simulator on
 /// loopback; the legs Alpaca creates come back under their leg ids, and the order manager books them: the
 /// take-profit's fill closes the engine's position, the stop-loss leg ends canceled, nothing is foreign.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class AlpacaNativeBracketSessionTests : IDisposable
                 Rules = new Engine.Options.RuleOptions { MomentumEnabled = false, RsiReversionEnabled = false }, // only this test trades
                 Instruments = new Dictionary<string, InstrumentInfo>
                 {
-                    ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNAS", Currency = "USD", Venue = "alpaca", Capabilities = VenueCapabilityTable.AlpacaWithNativeGroups },
+                    ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNAS", Currency = "USD", Venue = "alpaca" }, // Alpaca's default capabilities: venue-held brackets
                 },
             },
             Venue = new VenueSettings

@@ -887,27 +887,28 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             return null;
         }
 
-        if (_byClientId.TryGetValue(legId, out TrackedOrder? tracked))
+        TrackedOrder? tracked;
+        if (parent is null)
         {
-            if (tracked.VenueOrderId is null || tracked.VenueOrderId == leg.VenueOrderId)
+            if (!_byClientId.TryGetValue(legId, out tracked))
             {
-                Adopt(tracked, leg.VenueOrderId);
-                return tracked;
+                return null;
             }
+        }
+        else
+        {
+            // One tracker per leg, whoever comes first: the placement's answer and a poll's listing may both name the leg at once.
+            tracked = _byClientId.GetOrAdd(legId, static (id, s) => new TrackedOrder(
+                new VenueOrderRequest(id, s.Parent.Request.Symbol, s.Parent.Request.SymbolId, s.Leg.Side, s.Leg.Type, s.Parent.Request.TimeInForce,
+                    s.Leg.Quantity, s.Leg.LimitPriceRaw, s.Leg.StopPriceRaw, s.Leg.Role, GroupId: s.GroupId, QuantityDecimals: s.Parent.Request.QuantityDecimals),
+                s.Parent.CreatedAt) { Sent = true }, (Parent: parent, Leg: leg, GroupId: groupId));
+        }
 
+        if (tracked.VenueOrderId is { } bound && bound != leg.VenueOrderId)
+        {
             return null; // that leg of the group is another venue order: not this one
         }
 
-        if (parent is null)
-        {
-            return null;
-        }
-
-        VenueOrderRequest parentRequest = parent.Request;
-        var legRequest = new VenueOrderRequest(legId, parentRequest.Symbol, parentRequest.SymbolId, leg.Side, leg.Type, parentRequest.TimeInForce,
-            leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId, QuantityDecimals: parentRequest.QuantityDecimals);
-        tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
-        _byClientId[legId] = tracked;
         Adopt(tracked, leg.VenueOrderId);
         return tracked;
     }
