@@ -77,6 +77,29 @@ public sealed class NativeLegTests
         Assert.Equal(OrderStatus.Canceled, Order(h, Order(h, entry).TakeProfitOrderId).Status);
     }
 
+    [Theory]
+    [InlineData(110, 95, 0, 0, 0, true)] // priced exits on a market entry: Alpaca's bracket takes them
+    [InlineData(0, 0, 40_000, 20_000, 0, false)] // percent exits on a market entry: no price to measure from at the venue
+    [InlineData(110, 95, 0, 0, 10_000, false)] // a trailing exit: no bracket leg at Alpaca
+    public void AnEntrysExits_GoToTheVenueOnlyWhereItsBracketTakesThem_ElseTheEngineHoldsThem(decimal takeProfit, decimal stopLoss, int takeProfitPpm, int stopLossPpm, int trailPpm, bool native)
+    {
+        var h = new EngineHarness(OrderGroupTests.Options(VenueCapabilities.StopOrders | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco));
+        h.Trade(Aapl, 100m);
+        var exits = new ProtectiveExits
+        {
+            TakeProfitRaw = takeProfit == 0 ? 0 : EngineHarness.Raw(takeProfit),
+            StopLossRaw = stopLoss == 0 ? 0 : EngineHarness.Raw(stopLoss),
+            TakeProfitPpm = takeProfitPpm,
+            StopLossPpm = stopLossPpm,
+            TrailPpm = trailPpm,
+        };
+
+        long entry = OrderGroupTests.Enter(h, exits);
+
+        OrderCommand sent = Assert.Single(h.TakeOrders());
+        Assert.Equal((native, native ? OrderGroupRole.Entry : OrderGroupRole.None, native ? 0 : 1), (Order(h, entry).ExitsNative, sent.GroupRole, h.Engine.OrderManager.ActiveGroups));
+    }
+
     [Fact]
     public void AfterTheOrderTableWraps_ANativeEntryKeepsItsSlot_AndItsLegsReportsStayLegal()
     {
