@@ -59,7 +59,8 @@ public sealed class InstrumentTable
     /// <param name="symbols">The engine's symbols.</param>
     /// <param name="configured">Configured instruments by symbol.</param>
     /// <param name="defaultVenue">The venue of symbols not configured (the daemon's broker adapter: "paper", "kis", "alpaca").</param>
-    public InstrumentTable(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured = null, string defaultVenue = "paper")
+    /// <param name="venueHeldGroups">False: no instrument claims its venue's brackets and OCO (<see cref="VenueCapabilityTable.WithoutVenueGroups"/>); the engine holds every group's exits.</param>
+    public InstrumentTable(SymbolTable symbols, IReadOnlyDictionary<string, InstrumentInfo>? configured = null, string defaultVenue = "paper", bool venueHeldGroups = true)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _byId = new InstrumentInfo[symbols.Count];
@@ -69,7 +70,8 @@ public sealed class InstrumentTable
             InstrumentInfo info = configured is not null && configured.TryGetValue(name, out InstrumentInfo? given)
                 ? given
                 : InstrumentInfo.Default(name) with { Venue = defaultVenue };
-            _byId[i] = info.Capabilities == VenueCapabilities.None ? info with { Capabilities = VenueCapabilityTable.Of(info.Venue) } : info;
+            VenueCapabilities capabilities = info.Capabilities == VenueCapabilities.None ? VenueCapabilityTable.Of(info.Venue) : info.Capabilities;
+            _byId[i] = info with { Capabilities = venueHeldGroups ? capabilities : VenueCapabilityTable.WithoutVenueGroups(capabilities) };
         }
 
         int[] decimals = new int[_byId.Length];

@@ -34,6 +34,17 @@ public static class NativeLegIds
         };
     }
 
+    /// <summary>
+    /// <see cref="Of"/> for ids that come from outside (a venue's listing): false, instead of throwing, when
+    /// <paramref name="groupId"/> is no engine id or <paramref name="role"/> no exit's.
+    /// </summary>
+    public static bool TryOf(long groupId, OrderGroupRole role, out long legId)
+    {
+        bool valid = groupId > 0 && groupId < RoleBit && role is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop;
+        legId = valid ? Of(groupId, role) : 0;
+        return valid;
+    }
+
     /// <summary>Whether <paramref name="clientOrderId"/> is a venue-created leg's id; if so, its group and role.</summary>
     public static bool TryParse(long clientOrderId, out long groupId, out OrderGroupRole role)
     {

@@ -10,14 +10,13 @@ namespace Orchestrator.Core;
 /// deliberately not native: the paper exchange lives inside the daemon, so a "venue-held" bracket
 /// would protect nothing the engine's emulation does not — and emulating them on paper runs the same
 /// engine code that protects KIS positions.</para>
-/// <para><b>alpaca</b>: <c>trailing_stop</c>, PATCH amend, stop/stop_limit, opg/cls, shorts (fractional
-/// quantities are Alpaca's, but the engine trades whole shares until fractional quantities land end to
-/// end). Alpaca also holds <c>order_class</c> bracket/oto/oco — the adapter sends them and the broker
-/// gateway reports their legs under <see cref="NativeLegIds"/>, which the order manager books as the group's
-/// exits — but <see cref="Alpaca"/> does not claim them: the gateway adopts legs only from the placement's
-/// answer (not after an answer lost in doubt or a restart, when the poll would take them for foreign orders),
-/// and Alpaca refuses market entries with percent exits and trailing exits that the emulation takes.
-/// <see cref="AlpacaWithNativeGroups"/> is the set to use once the gateway adopts legs from the order listing.</para>
+/// <para><b>alpaca</b>: <c>trailing_stop</c>, PATCH amend, stop/stop_limit, opg/cls, shorts, and <c>order_class</c>
+/// bracket/oto (issue 19): an entry's take-profit and stop-loss go with it and Alpaca holds them, also while the daemon is
+/// down. The broker gateway reports the legs Alpaca makes under <see cref="NativeLegIds"/> — adopted from the placement's
+/// answer, from a lookup of an entry in doubt, and from the nested order listing (<c>GET /v2/orders?nested=true</c>) after
+/// a restart — and the order manager books them as the group's exits. Exits Alpaca takes no bracket for (a trailing exit,
+/// percent exits on a market entry, a tif other than day/gtc, a fraction of a share) are held by the engine as at any
+/// venue. <see cref="AlpacaEngineHeldExits"/> is the fallback (<c>broker_config.yaml</c> <c>alpaca.exits: engine</c>).</para>
 /// <para><b>kis</b>: revise (<c>order-rvsecncl</c> code 01) only. Market/limit with day, IOC and FOK
 /// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket, GTC or auction order is sent — the
 /// engine holds order groups' stops and take-profits and closes at market when one is reached, holds a
@@ -32,10 +31,16 @@ public static class VenueCapabilityTable
         | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts;
 
     public const VenueCapabilities Alpaca = VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.StopOrders
-        | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts;
+        | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
 
-    /// <summary>Alpaca with its venue-held brackets and OCO (the order manager books the <see cref="NativeLegIds"/> reports); not the default, see the remarks.</summary>
-    public const VenueCapabilities AlpacaWithNativeGroups = Alpaca | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
+    /// <summary>What the venues hold of order groups themselves (brackets, OCO); <see cref="WithoutVenueGroups"/> takes it away.</summary>
+    public const VenueCapabilities VenueGroups = VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco;
+
+    /// <summary>Alpaca with the engine holding every group's exits (<c>alpaca.exits: engine</c>): nothing protects them while the daemon is down.</summary>
+    public const VenueCapabilities AlpacaEngineHeldExits = Alpaca & ~VenueGroups;
+
+    /// <summary><paramref name="capabilities"/> without the venue's own brackets and OCO: the engine holds the exits.</summary>
+    public static VenueCapabilities WithoutVenueGroups(VenueCapabilities capabilities) => capabilities & ~VenueGroups;
 
     public const VenueCapabilities Kis = VenueCapabilities.Amend;
 

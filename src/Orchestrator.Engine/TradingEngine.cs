@@ -50,7 +50,7 @@ public sealed class TradingEngine
         _clockAnchorTimestamp = Stopwatch.GetTimestamp();
         _clockAnchorUtcNs = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         Symbols = new SymbolTable(options.Symbols);
-        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue);
+        Instruments = new InstrumentTable(Symbols, options.Instruments, options.DefaultVenue, options.VenueHeldGroups);
         Venues = new VenueMap(Instruments);
         if (options.JournalDirectory is { } unitsJournal)
         {

@@ -32,7 +32,8 @@ public sealed class VenueCapabilityTableTests
 
     [Theory]
     [InlineData("paper", VenueCapabilities.StopOrders | VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts)]
-    [InlineData("alpaca", VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.StopOrders | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts)]
+    [InlineData("alpaca", VenueCapabilities.NativeTrailingStop | VenueCapabilities.Amend | VenueCapabilities.StopOrders | VenueCapabilities.AuctionTif | VenueCapabilities.Shorts
+        | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco)] // issue 19: venue-held brackets by default
     [InlineData("kis", VenueCapabilities.Amend)]
     [InlineData("elsewhere", VenueCapabilities.None)]
     public void EachVenue_ClaimsWhatItsAdapterSends(string venue, VenueCapabilities expected) =>

@@ -77,6 +77,62 @@ public sealed class NativeLegTests
         Assert.Equal(OrderStatus.Canceled, Order(h, Order(h, entry).TakeProfitOrderId).Status);
     }
 
+    [Theory]
+    [InlineData(110, 95, 0, 0, 0, true)] // priced exits on a market entry: Alpaca's bracket takes them
+    [InlineData(0, 0, 40_000, 20_000, 0, false)] // percent exits on a market entry: no price to measure from at the venue
+    [InlineData(110, 95, 0, 0, 10_000, false)] // a trailing exit: no bracket leg at Alpaca
+    public void AnEntrysExits_GoToTheVenueOnlyWhereItsBracketTakesThem_ElseTheEngineHoldsThem(decimal takeProfit, decimal stopLoss, int takeProfitPpm, int stopLossPpm, int trailPpm, bool native)
+    {
+        var h = new EngineHarness(OrderGroupTests.Options(VenueCapabilities.StopOrders | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco));
+        h.Trade(Aapl, 100m);
+        var exits = new ProtectiveExits
+        {
+            TakeProfitRaw = takeProfit == 0 ? 0 : EngineHarness.Raw(takeProfit),
+            StopLossRaw = stopLoss == 0 ? 0 : EngineHarness.Raw(stopLoss),
+            TakeProfitPpm = takeProfitPpm,
+            StopLossPpm = stopLossPpm,
+            TrailPpm = trailPpm,
+        };
+
+        long entry = OrderGroupTests.Enter(h, exits);
+
+        OrderCommand sent = Assert.Single(h.TakeOrders());
+        Assert.Equal((native, native ? OrderGroupRole.Entry : OrderGroupRole.None, native ? 0 : 1), (Order(h, entry).ExitsNative, sent.GroupRole, h.Engine.OrderManager.ActiveGroups));
+    }
+
+    [Fact]
+    public void AfterTheOrderTableWraps_ANativeEntryKeepsItsSlot_AndItsLegsReportsStayLegal()
+    {
+        // Four slots: the entry (1), its take-profit (2) and stop-loss (3) legs, one plain order (0); the next order
+        // would take the entry's slot. Before, it did: the entry was gone, and the legs' reports — which the order
+        // manager finds through the entry (their ids are derived from its) — were refused as illegal.
+        var h = new EngineHarness(OrderGroupTests.Options(VenueCapabilities.StopOrders | VenueCapabilities.NativeBracket) with { OrderCapacity = 4 });
+        h.Trade(Aapl, 100m);
+        long entry = OrderGroupTests.Enter(h, PricedBracket);
+        long takeProfitLeg = NativeLegIds.Of(entry, OrderGroupRole.TakeProfit), stopLossLeg = NativeLegIds.Of(entry, OrderGroupRole.StopLoss);
+        h.Report(entry, ExecutionType.Accepted);
+        h.Report(takeProfitLeg, ExecutionType.Accepted);
+        h.Report(stopLossLeg, ExecutionType.Accepted);
+        h.Report(entry, ExecutionType.Fill, 10, 100m, tsNs: T0 + Second); // the entry ends; its legs work at the venue
+        long plain = OrderGroupTests.Enter(h, default, T0 + (2 * Second), signalId: 2);
+        h.Report(plain, ExecutionType.Accepted);
+        h.Report(plain, ExecutionType.Canceled, tsNs: T0 + (2 * Second));
+        _ = h.TakeOrders();
+
+        EngineEvent refused = h.Process(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 3, TsEventNs = T0 + (3 * Second) });
+
+        Assert.Equal(RejectReason.MaxOpenOrders, refused.Reject); // the entry's slot is kept while a leg of it is open
+        Assert.Empty(h.TakeOrders());
+        h.Report(stopLossLeg, ExecutionType.Fill, 10, 95m, tsNs: T0 + (4 * Second));
+        h.Report(takeProfitLeg, ExecutionType.Canceled, tsNs: T0 + (4 * Second)); // the venue's OCO
+        Assert.Equal((0L, 0L), (h.Engine.Portfolio.Quantity(Aapl), h.Engine.Counters.IllegalReports));
+        Assert.Equal((OrderStatus.Filled, OrderStatus.Canceled), (Order(h, Order(h, entry).StopOrderId).Status, Order(h, Order(h, entry).TakeProfitOrderId).Status));
+
+        EngineEvent next = h.Process(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = 4, TsEventNs = T0 + (5 * Second) });
+        Assert.Equal(RejectReason.None, next.Reject); // both legs ended: the slot is free again
+        Assert.False(h.Engine.Orders.TryFind(entry, out _));
+    }
+
     [Fact]
     public void AReportUnderALegIdOfNoNativeEntry_IsStillIllegal()
     {

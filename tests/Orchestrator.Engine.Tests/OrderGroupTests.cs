@@ -355,10 +355,12 @@ public sealed class OrderGroupTests
     [Fact]
     public void NativeBracket_TravelsWithTheEntry_AndNothingIsEmulated()
     {
-        ProtectiveExits exits = Bracket();
+        // Priced exits: a market entry with percent exits has no price for the venue's bracket to measure from, so the
+        // engine holds those (issue 19, NativeLegTests.AnEntrysExits_GoToTheVenueOnlyWhereItsBracketTakesThem_ElseTheEngineHoldsThem).
+        var exits = new ProtectiveExits { TakeProfitRaw = EngineHarness.Raw(104m), StopLossRaw = EngineHarness.Raw(98m) };
         (EngineHarness h, long entry) = Filled(exits, capabilities: VenueCapabilities.NativeBracket);
         OrderCommand sent = Assert.Single(h.TakeOrders());
-        Assert.Equal((OrderGroupRole.Entry, entry, exits.TakeProfitPpm, exits.StopLossPpm), (sent.GroupRole, sent.GroupId, sent.Exits.TakeProfitPpm, sent.Exits.StopLossPpm));
+        Assert.Equal((OrderGroupRole.Entry, entry, exits.TakeProfitRaw, exits.StopLossRaw), (sent.GroupRole, sent.GroupId, sent.Exits.TakeProfitRaw, sent.Exits.StopLossRaw));
         Assert.True(Order(h, entry).ExitsNative);
         Assert.Equal(0, h.Engine.OrderManager.ActiveGroups);
     }

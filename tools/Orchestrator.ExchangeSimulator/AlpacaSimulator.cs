@@ -207,7 +207,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         app.Map("/v2/iex", ServeMarketDataAsync);
         app.Map("/v2/sip", ServeMarketDataAsync);
         app.MapPost("/v2/orders", PlaceAsync);
-        app.MapGet("/v2/orders", ListOrders);
+        app.MapGet("/v2/orders", (HttpRequest request) => ListOrders(Nested(request)));
         app.MapGet("/v2/orders:by_client_order_id", (HttpRequest request) =>
         {
             lock (_book)
@@ -217,11 +217,11 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
                     : Results.Json(Error(40410000, "order not found"), statusCode: 404);
             }
         });
-        app.MapGet("/v2/orders/{id}", (string id) =>
+        app.MapGet("/v2/orders/{id}", (string id, HttpRequest request) =>
         {
             lock (_book)
             {
-                return _orders.TryGetValue(id, out SimOrder? order) ? Results.Json(order.ToJson()) : Results.Json(Error(40410000, "order not found"), statusCode: 404);
+                return _orders.TryGetValue(id, out SimOrder? order) ? Results.Json(order.ToJson(Nested(request))) : Results.Json(Error(40410000, "order not found"), statusCode: 404);
             }
         });
         app.MapDelete("/v2/orders/{id}", CancelAsync);
@@ -369,13 +369,21 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         return Results.NoContent();
     }
 
-    private IResult ListOrders()
+    /// <summary>
+    /// <c>GET /v2/orders</c>, newest first, up to 500. As Alpaca: with <c>nested=true</c> a bracket's, oto's or oco's
+    /// legs are rolled up under their parent's <c>legs</c> and not listed on their own; without it every order,
+    /// legs included, is listed flat with <c>legs</c> null.
+    /// </summary>
+    private IResult ListOrders(bool nested)
     {
         lock (_book)
         {
-            return Results.Json(new JsonArray([.. _orders.Values.OrderByDescending(o => o.CreatedAt).Take(500).Select(o => (JsonNode)o.ToJson())]));
+            return Results.Json(new JsonArray([.. _orders.Values.Where(o => !nested || o.Parent is null).OrderByDescending(o => o.CreatedAt).Take(500).Select(o => (JsonNode)o.ToJson(nested))]));
         }
     }
+
+    /// <summary>Alpaca's <c>nested</c> query flag (false when absent).</summary>
+    private static bool Nested(HttpRequest request) => string.Equals(request.Query["nested"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
 
     private IResult Account()
     {
@@ -805,7 +813,8 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
         /// <summary>The order this one replaced (Alpaca's <c>replaces</c>); null for an order placed new.</summary>
         public string? Replaces { get; init; }
 
-        public JsonObject ToJson() => new()
+        /// <summary>The order object; <paramref name="legs"/> false leaves <c>legs</c> null (a flat listing, where legs are listed on their own).</summary>
+        public JsonObject ToJson(bool legs = true) => new()
         {
             ["id"] = Id,
             ["client_order_id"] = ClientOrderId,
@@ -832,7 +841,7 @@ public sealed partial class AlpacaSimulator : IAsyncDisposable
             ["trail_price"] = TrailPrice is { } trail ? Money(trail) : null,
             ["trail_percent"] = TrailPercent is { } percent ? Money(percent) : null,
             ["hwm"] = HighWater is { } hwm ? Money(hwm) : null,
-            ["legs"] = Legs.Count == 0 ? null : new JsonArray([.. Legs.Select(l => (JsonNode)l.ToJson())]),
+            ["legs"] = Legs.Count == 0 || !legs ? null : new JsonArray([.. Legs.Select(l => (JsonNode)l.ToJson())]),
         };
     }
 

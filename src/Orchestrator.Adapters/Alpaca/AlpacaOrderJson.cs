@@ -13,7 +13,7 @@ namespace Orchestrator.Adapters.Alpaca;
 internal static class AlpacaOrderJson
 {
     /// <summary>
-    /// The order's cumulative state, or false when a field the gateway relies on is missing or
+    /// The order's cumulative state (with the legs nested under it, if any), or false when a field the gateway relies on is missing or
     /// unreadable (id, symbol, side, a quantity in the symbol's unit: whole shares unless
     /// <paramref name="quantityDecimals"/> gives the symbol decimals, issue 19).
     /// </summary>
@@ -34,7 +34,10 @@ internal static class AlpacaOrderJson
         string status = String(order, "status") ?? string.Empty;
         long? clientOrderId = long.TryParse(String(order, "client_order_id"), NumberStyles.None, CultureInfo.InvariantCulture, out long cid) ? cid : null;
         (VenueOrderStatus mapped, string? statusReason) = MapStatus(status);
-        state = new VenueOrderState(id, clientOrderId, symbol, side, quantity, filled, averagePrice, mapped, reason ?? statusReason);
+        state = new VenueOrderState(id, clientOrderId, symbol, side, quantity, filled, averagePrice, mapped, reason ?? statusReason)
+        {
+            Legs = ReadLegStates(order, quantityDecimals), // a bracket's legs as its answer or a nested listing shows them
+        };
         return true;
     }
 
@@ -61,15 +64,21 @@ internal static class AlpacaOrderJson
     /// stop or stop-limit leg the stop-loss, a trailing_stop leg the trailing stop. Unreadable legs are
     /// skipped (the poll then judges them).
     /// </summary>
-    public static IReadOnlyList<VenueLeg> ReadLegs(JsonElement order, Func<string, int>? quantityDecimals = null)
+    public static IReadOnlyList<VenueLeg> ReadLegs(JsonElement order, Func<string, int>? quantityDecimals = null) =>
+        [.. ReadLegStates(order, quantityDecimals).Select(l => l.Leg)];
+
+    /// <summary>
+    /// The legs nested under an order (a placement's answer, or <c>GET /v2/orders?nested=true</c>), each with its own
+    /// state (fills, status); unreadable legs are skipped (a listing then judges them as orders of their own).
+    /// </summary>
+    public static IReadOnlyList<VenueLegState> ReadLegStates(JsonElement order, Func<string, int>? quantityDecimals = null)
     {
-        int decimals = String(order, "symbol") is { Length: > 0 } symbol ? quantityDecimals?.Invoke(symbol) ?? 0 : 0;
         if (!order.TryGetProperty("legs", out JsonElement legs) || legs.ValueKind != JsonValueKind.Array)
         {
             return [];
         }
 
-        var read = new List<VenueLeg>(legs.GetArrayLength());
+        var read = new List<VenueLegState>(legs.GetArrayLength());
         foreach (JsonElement leg in legs.EnumerateArray())
         {
             (OrderGroupRole role, OrderType type) = String(leg, "type") switch
@@ -81,13 +90,11 @@ internal static class AlpacaOrderJson
                 _ => (OrderGroupRole.None, OrderType.Market),
             };
             if (role != OrderGroupRole.None
-                && String(leg, "id") is { Length: > 0 } id
-                && ParseSide(String(leg, "side")) is { } side
-                && TryQuantity(leg, "qty", decimals, out long quantity)
+                && TryRead(leg, out VenueOrderState? state, quantityDecimals: quantityDecimals)
                 && TryDecimal(leg, "limit_price", out decimal limit)
                 && TryDecimal(leg, "stop_price", out decimal stop))
             {
-                read.Add(new VenueLeg(id, role, side, type, quantity, FixedPoint.FromDecimal(limit), FixedPoint.FromDecimal(stop)));
+                read.Add(new VenueLegState(new VenueLeg(state!.VenueOrderId, role, state.Side, type, state.Quantity, FixedPoint.FromDecimal(limit), FixedPoint.FromDecimal(stop)), state));
             }
         }
 

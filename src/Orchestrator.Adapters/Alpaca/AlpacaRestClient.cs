@@ -142,10 +142,13 @@ public sealed partial class AlpacaRestClient : IVenueClient
     /// <summary>
     /// Orders of every status (open and closed, up to 500, newest first), submitted after
     /// <paramref name="after"/> when given. Entries that cannot be read are counted and skipped.
+    /// Asked <c>nested=true</c> (issue 19): a bracket's or oto's legs come under their parent's
+    /// <c>legs</c> (<see cref="VenueOrderState.Legs"/>), so the gateway knows whose legs they are —
+    /// after a restart too, when the placement's answer that named them is long gone.
     /// </summary>
     public async Task<IReadOnlyList<VenueOrderState>> GetOrdersAsync(DateTimeOffset? after, CancellationToken cancellationToken)
     {
-        string query = "v2/orders?status=all&limit=500";
+        string query = "v2/orders?status=all&limit=500&nested=true";
         if (after is { } since)
         {
             query += "&after=" + Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));

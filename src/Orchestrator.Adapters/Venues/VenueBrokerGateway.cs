@@ -305,7 +305,8 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             return; // an order an amend replaced (its successor carries the engine's order on)
         }
 
-        if (Find(state) is { } tracked)
+        TrackedOrder? tracked = Find(state);
+        if (tracked is not null)
         {
             Apply(tracked, state);
         }
@@ -313,6 +314,8 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         {
             NoteUnexplained(state);
         }
+
+        ApplyLegs(tracked, state);
     }
 
     /// <inheritdoc/>
@@ -520,6 +523,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
         if (tracked.Found is { } found)
         {
             Apply(tracked, found); // found at the venue on a retry: it may already have fills
+            ApplyLegs(tracked, found); // and the legs it made, which the lost answer would have named
         }
         else
         {
@@ -761,6 +765,7 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
             s_logger.Warn("Broker {0}: order {1} in doubt found at the venue (venue id {2}, {3} of {4} filled); its symbol resumes", VenueName, tracked.Request.ClientOrderId, found.VenueOrderId, found.FilledQuantity, found.Quantity);
             Adopt(tracked, found.VenueOrderId);
             Apply(tracked, found);
+            ApplyLegs(tracked, found);
             await CancelIfRequestedAsync(tracked).ConfigureAwait(false);
             await AmendIfRequestedAsync(tracked).ConfigureAwait(false);
         }
@@ -843,17 +848,76 @@ public sealed partial class VenueBrokerGateway : IValueEventHandler<OrderCommand
     /// </summary>
     private void AdoptLegs(TrackedOrder parent, IReadOnlyList<VenueLeg> legs)
     {
-        VenueOrderRequest request = parent.Request;
-        long groupId = request.GroupId != 0 ? request.GroupId : request.ClientOrderId;
         foreach (VenueLeg leg in legs)
         {
-            var legRequest = new VenueOrderRequest(NativeLegIds.Of(groupId, leg.Role), request.Symbol, request.SymbolId, leg.Side, leg.Type, request.TimeInForce,
-                leg.Quantity, leg.LimitPriceRaw, leg.StopPriceRaw, leg.Role, GroupId: groupId, QuantityDecimals: request.QuantityDecimals);
-            var tracked = new TrackedOrder(legRequest, parent.CreatedAt) { Sent = true };
-            _byClientId[legRequest.ClientOrderId] = tracked;
-            Adopt(tracked, leg.VenueOrderId);
-            Apply(tracked, new VenueOrderState(leg.VenueOrderId, legRequest.ClientOrderId, request.Symbol, leg.Side, leg.Quantity, 0, 0m, VenueOrderStatus.Open));
+            if (AdoptLeg(parent, null, leg) is { } tracked)
+            {
+                Apply(tracked, new VenueOrderState(leg.VenueOrderId, tracked.Request.ClientOrderId, tracked.Request.Symbol, leg.Side, leg.Quantity, 0, 0m, VenueOrderStatus.Open));
+            }
         }
+    }
+
+    /// <summary>
+    /// The legs a venue listing nests under an order (issue 19: Alpaca's <c>nested=true</c>, a lookup of an order in doubt):
+    /// each is applied to the order tracking it — found by its venue id, or adopted under its <see cref="NativeLegIds"/> id
+    /// (<see cref="AdoptLeg"/>), which is how a restarted run whose order log lost the leg's venue id, or a placement whose
+    /// answer was lost, comes to know it. A leg no order of ours can take is judged like any foreign order.
+    /// </summary>
+    private void ApplyLegs(TrackedOrder? parent, VenueOrderState state)
+    {
+        foreach (VenueLegState leg in state.Legs)
+        {
+            TrackedOrder? tracked = _byVenueId.TryGetValue(leg.State.VenueOrderId, out TrackedOrder? known) ? known : AdoptLeg(parent, state, leg.Leg);
+            if (tracked is not null)
+            {
+                Apply(tracked, leg.State);
+            }
+            else
+            {
+                NoteUnexplained(leg.State);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The order tracking a venue-created leg, bound to its venue id: the one under the leg's <see cref="NativeLegIds"/> id
+    /// (recovered from the journal after a restart), else a new one for a leg of <paramref name="parent"/>. The group is the
+    /// parent's (its entry's id); a parent this run does not track — an entry of the run before that has ended, whose legs
+    /// the journal recovered — is named by its client order id in <paramref name="parentState"/>. Null when the leg is no
+    /// order of ours.
+    /// </summary>
+    private TrackedOrder? AdoptLeg(TrackedOrder? parent, VenueOrderState? parentState, VenueLeg leg)
+    {
+        long groupId = parent is { Request: var request } ? (request.GroupId != 0 ? request.GroupId : request.ClientOrderId) : parentState?.ClientOrderId ?? 0;
+        if (!NativeLegIds.TryOf(groupId, leg.Role, out long legId))
+        {
+            return null;
+        }
+
+        TrackedOrder? tracked;
+        if (parent is null)
+        {
+            if (!_byClientId.TryGetValue(legId, out tracked))
+            {
+                return null;
+            }
+        }
+        else
+        {
+            // One tracker per leg, whoever comes first: the placement's answer and a poll's listing may both name the leg at once.
+            tracked = _byClientId.GetOrAdd(legId, static (id, s) => new TrackedOrder(
+                new VenueOrderRequest(id, s.Parent.Request.Symbol, s.Parent.Request.SymbolId, s.Leg.Side, s.Leg.Type, s.Parent.Request.TimeInForce,
+                    s.Leg.Quantity, s.Leg.LimitPriceRaw, s.Leg.StopPriceRaw, s.Leg.Role, GroupId: s.GroupId, QuantityDecimals: s.Parent.Request.QuantityDecimals),
+                s.Parent.CreatedAt) { Sent = true }, (Parent: parent, Leg: leg, GroupId: groupId));
+        }
+
+        if (tracked.VenueOrderId is { } bound && bound != leg.VenueOrderId)
+        {
+            return null; // that leg of the group is another venue order: not this one
+        }
+
+        Adopt(tracked, leg.VenueOrderId);
+        return tracked;
     }
 
     private TrackedOrder? Find(VenueOrderState state)

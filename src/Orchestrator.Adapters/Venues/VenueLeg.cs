@@ -14,3 +14,8 @@ namespace Orchestrator.Adapters.Venues;
 /// <param name="LimitPriceRaw">Fixed-point limit price; 0 when none.</param>
 /// <param name="StopPriceRaw">Fixed-point stop trigger; 0 when none.</param>
 public sealed record VenueLeg(string VenueOrderId, OrderGroupRole Role, Side Side, OrderType Type, long Quantity, long LimitPriceRaw, long StopPriceRaw);
+
+/// <summary>A venue-created leg as an order listing shows it (issue 19): what it is, and its cumulative state (fills, status).</summary>
+/// <param name="Leg">The leg's role, side, type, quantity and prices.</param>
+/// <param name="State">Its state, as any order's.</param>
+public sealed record VenueLegState(VenueLeg Leg, VenueOrderState State);

@@ -114,12 +114,12 @@ public sealed class VenueOrderLog : IDisposable
             lineNumber++;
             string line = Encoding.ASCII.GetString(text, lineStart, i - lineStart);
             string[] parts = line.Split(' ');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long clientId) || parts[1].Length == 0)
+            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long clientId) || parts[1].Length == 0)
             {
                 throw new InvalidDataException($"{Path} line {lineNumber}: expected '<client order id> <venue order id>', found '{line}'");
             }
 
-            _byClientId[clientId] = parts[1];
+            _byClientId[clientId] = parts[1]; // a venue-made stop-loss leg's id is negative (NativeLegIds)
             lineStart = i + 1;
         }
 

@@ -25,4 +25,11 @@ public sealed record VenueOrderState(
     long FilledQuantity,
     decimal AverageFillPrice,
     VenueOrderStatus Status,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>
+    /// The legs the venue created with this order (issue 19: an Alpaca bracket's or oto's exits, listed nested under
+    /// their parent), each with its own cumulative state; empty for a plain order or a listing that does not nest them.
+    /// </summary>
+    public IReadOnlyList<VenueLegState> Legs { get; init; } = [];
+}

@@ -100,6 +100,7 @@ public static partial class ConfigLoader
             Symbols = accountConfig.WatchList.Count > 0 ? [.. accountConfig.WatchList.Select(w => w.Symbol)] : new EngineOptions().Symbols,
             StartingCash = accountConfig.StartingCash,
             DefaultVenue = brokerConfig.Adapter,
+            VenueHeldGroups = brokerConfig.AlpacaExits == "venue", // alpaca.exits (only Alpaca holds brackets)
             CurrencySymbol = Orchestrator.Core.CurrencySymbols.Of(accountConfig.BaseCurrency),
         };
 
@@ -320,6 +321,7 @@ public static partial class ConfigLoader
                 AlpacaTradingUrl = GetUrl(alpaca, "trading_url", "http", "https") ?? config.AlpacaTradingUrl,
                 AlpacaTradingStreamUrl = GetUrl(alpaca, "trading_stream_url", "ws", "wss") ?? config.AlpacaTradingStreamUrl,
                 AlpacaDataUrl = GetUrl(alpaca, "data_url", "ws", "wss") ?? config.AlpacaDataUrl,
+                AlpacaExits = alpaca.GetEnum("exits", config.AlpacaExits, new Dictionary<string, string> { ["venue"] = "venue", ["engine"] = "engine" }),
             };
             alpaca.ReportUnknownKeys();
         }

@@ -73,6 +73,12 @@ public sealed record BrokerConfig
 
     public Uri AlpacaDataUrl { get; init; } = new("wss://stream.data.alpaca.markets/v2/iex");
 
+    /// <summary>
+    /// <c>alpaca.exits</c> (issue 19): <c>venue</c> (default) sends an order group's take-profit and stop-loss with its entry as
+    /// Alpaca's bracket/oto, so Alpaca holds them while the daemon is down; <c>engine</c> holds them in the engine, as at KIS.
+    /// </summary>
+    public string AlpacaExits { get; init; } = "venue";
+
     /// <summary>Where market data comes from with a real broker: venue (its own stream) or synthetic.</summary>
     public string MarketData { get; init; } = "venue";
 }

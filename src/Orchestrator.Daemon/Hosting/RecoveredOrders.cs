@@ -71,9 +71,13 @@ internal static class RecoveredOrders
         return amend;
     }
 
+    /// <summary>
+    /// A real venue's take-over: each order under the id the venue knows it by — a native bracket's leg under its
+    /// <see cref="NativeLegIds"/> id (issue 19), which the order log kept and the venue's nested listing leads back to.
+    /// </summary>
     public static IReadOnlyList<RecoveredOrder> AsVenueOrders(IReadOnlyList<OrderRecord> open, SymbolTable symbols, QuantityUnits? units = null) =>
         [.. open.Select(o => new RecoveredOrder(
-            new VenueOrderRequest(o.ClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw,
+            new VenueOrderRequest(o.VenueClientOrderId, symbols.GetName(o.SymbolId), o.SymbolId, o.Side, o.OrderType, o.TimeInForce, o.Quantity, o.LimitRaw, o.StopRaw,
                 o.GroupRole, o.Exits, o.TrailRaw, o.TrailPpm, o.GroupId, units?.Decimals(o.SymbolId) ?? 0),
             o.Status, o.FilledQuantity, o.AvgFillPriceRaw)
         {

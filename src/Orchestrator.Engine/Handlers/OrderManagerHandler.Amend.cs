@@ -164,7 +164,7 @@ public sealed partial class OrderManagerHandler
         {
             InlineJournal?.FlushBeforeRelease(); // may throw: the slot then leaves as the no-op it is now
             command.Kind = kind;
-            command.ClientOrderId = VenueClientId(in order); // a venue-created leg goes by its leg id
+            command.ClientOrderId = order.VenueClientOrderId; // a venue-created leg goes by its leg id
             command.SymbolId = order.SymbolId;
             command.Side = order.Side;
             command.OrderType = order.OrderType;

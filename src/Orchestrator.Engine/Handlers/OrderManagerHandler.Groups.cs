@@ -48,6 +48,7 @@ public sealed partial class OrderManagerHandler
     private readonly int[] _groupsPerSymbol;
     private int _groupCount;
     private VenueCapabilities[] _capabilities = [];
+    private int[] _quantityDecimals = [];
 
     /// <summary>Emulated order groups with work (entry open, exits working or to be placed).</summary>
     public int ActiveGroups => _groupCount;
@@ -56,12 +57,15 @@ public sealed partial class OrderManagerHandler
     internal void UseInstruments(InstrumentTable instruments)
     {
         var capabilities = new VenueCapabilities[instruments.Count];
+        var decimals = new int[instruments.Count];
         for (int s = 0; s < capabilities.Length; s++)
         {
             capabilities[s] = instruments[s].Capabilities;
+            decimals[s] = instruments[s].QuantityDecimals;
         }
 
         _capabilities = capabilities;
+        _quantityDecimals = decimals;
     }
 
     private VenueCapabilities CapabilitiesOf(int symbolId) => (uint)symbolId < (uint)_capabilities.Length ? _capabilities[symbolId] : VenueCapabilities.None;
@@ -103,14 +107,28 @@ public sealed partial class OrderManagerHandler
         order.GroupRole = OrderGroupRole.Entry;
         order.GroupId = order.ClientOrderId;
         order.Exits = exits;
-        bool trails = exits.TrailRaw != 0 || exits.TrailPpm != 0;
-        order.ExitsNative = !trails && (CapabilitiesOf(order.SymbolId) & VenueCapabilities.NativeBracket) != 0;
+        order.ExitsNative = (CapabilitiesOf(order.SymbolId) & VenueCapabilities.NativeBracket) != 0 && VenueBracketTakes(in order, in exits);
         if (!order.ExitsNative)
         {
             order.GroupOpen = true;
             _groups[_groupCount++] = order.ClientOrderId; // the newest id: the list stays ascending
             _groupsPerSymbol[order.SymbolId]++;
         }
+    }
+
+    /// <summary>
+    /// Whether a venue's bracket (Alpaca's bracket/oto) can carry <paramref name="entry"/>'s exits: priced or in percent
+    /// of a limit or stop entry's price, no trailing exit, day or gtc, whole shares. Otherwise the engine holds them.
+    /// </summary>
+    private bool VenueBracketTakes(in OrderRecord entry, in ProtectiveExits exits)
+    {
+        bool percent = exits.TakeProfitPpm != 0 || exits.StopLossPpm != 0;
+        long reference = entry.OrderType is OrderType.Limit or OrderType.StopLimit ? entry.LimitRaw : entry.OrderType == OrderType.Stop ? entry.StopRaw : 0;
+        int decimals = (uint)entry.SymbolId < (uint)_quantityDecimals.Length ? _quantityDecimals[entry.SymbolId] : 0;
+        return exits.TrailRaw == 0 && exits.TrailPpm == 0
+            && entry.TimeInForce is TimeInForce.Day or TimeInForce.Gtc
+            && (!percent || reference > 0)
+            && (decimals == 0 || entry.Quantity % Quantities.UnitsPerShare(decimals) == 0);
     }
 
     /// <summary>The group fields of the command for a new order: only a native bracket's entry carries them (emulated exits are plain orders to the venue).</summary>
@@ -588,12 +606,6 @@ public sealed partial class OrderManagerHandler
 
         return _orders.TryFind(legId, out slot);
     }
-
-    /// <summary>The id the venue knows <paramref name="order"/> by: a venue-created leg's <see cref="NativeLegIds"/> id, else its own.</summary>
-    private static long VenueClientId(in OrderRecord order) =>
-        order.ExitsNative && order.GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
-            ? NativeLegIds.Of(order.GroupId, order.GroupRole)
-            : order.ClientOrderId;
 
     /// <summary>After a snapshot was read: the list of groups with work, from the order table (ascending entry ids).</summary>
     private void RebuildGroups()

@@ -39,6 +39,13 @@ public sealed record EngineOptions
     public string DefaultVenue { get; init; } = "paper";
 
     /// <summary>
+    /// Whether order groups' exits go to venues that hold brackets themselves (Alpaca's bracket/oto, issue 19) — the
+    /// default, so they protect the position while the daemon is down — or are held by the engine everywhere
+    /// (false: <c>broker_config.yaml</c> <c>alpaca.exits: engine</c>).
+    /// </summary>
+    public bool VenueHeldGroups { get; init; } = true;
+
+    /// <summary>
     /// Journal every input event here before the trading handlers see it (null = no journal). A
     /// torn last record from a crash is cut at start-up.
     /// </summary>

@@ -47,7 +47,7 @@ public struct OrderRecord
     public int TrailPpm;
     public long TrailAnchorRaw;
 
-    /// <summary>On an emulated entry: its working take-profit and stop (stop-loss or trailing) exits; 0 = none.</summary>
+    /// <summary>On an entry: its working take-profit and stop (stop-loss or trailing) exits — emulated, or the legs the venue made for a native one; 0 = none.</summary>
     public long TakeProfitOrderId;
     public long StopOrderId;
 
@@ -60,6 +60,15 @@ public struct OrderRecord
     /// <see cref="TakeProfitOrderId"/>/<see cref="StopOrderId"/> name it); the engine's commands for it go under its leg id.
     /// </summary>
     public bool ExitsNative;
+
+    /// <summary>
+    /// The id the venue knows the order by: a venue-created leg's <see cref="NativeLegIds"/> id (its commands, and its
+    /// take-over by the broker gateway after a restart, go under it), else <see cref="ClientOrderId"/>.
+    /// </summary>
+    public readonly long VenueClientOrderId =>
+        ExitsNative && GroupRole is OrderGroupRole.TakeProfit or OrderGroupRole.StopLoss or OrderGroupRole.TrailingStop
+            ? NativeLegIds.Of(GroupId, GroupRole)
+            : ClientOrderId;
 
     /// <summary>On an emulated entry: the group still has work (entry open, an exit working or still to place); its slot is not reused.</summary>
     public bool GroupOpen;

@@ -109,15 +109,25 @@ public sealed class OrderStore
     }
 
     /// <summary>Whether the next order's slot is free (its previous occupant finished).</summary>
-    /// <remarks>An entry whose order group still has work (<see cref="OrderRecord.GroupOpen"/>) keeps its slot too: its exits refer to it.</remarks>
+    /// <remarks>
+    /// An entry whose order group still has work (<see cref="OrderRecord.GroupOpen"/>) keeps its slot too: its exits refer to it.
+    /// So does a native bracket's entry while a leg the venue made for it is open (issue 19): the leg's reports come under
+    /// ids derived from the entry's (<see cref="NativeLegIds"/>) and are booked through the entry.
+    /// </remarks>
     public bool HasCapacity
     {
         get
         {
             ref OrderRecord next = ref _orders[_nextCounter & _mask];
-            return next.ClientOrderId == 0 || (!OrderStateMachine.IsOpen(next.Status) && !next.GroupOpen);
+            return next.ClientOrderId == 0 || (!OrderStateMachine.IsOpen(next.Status) && !next.GroupOpen && !NativeLegsOpen(in next));
         }
     }
+
+    /// <summary>A native bracket's entry with a venue-made leg still open.</summary>
+    private bool NativeLegsOpen(in OrderRecord entry) =>
+        entry.ExitsNative && entry.GroupRole == OrderGroupRole.Entry && (IsOpen(entry.TakeProfitOrderId) || IsOpen(entry.StopOrderId));
+
+    private bool IsOpen(long clientOrderId) => clientOrderId != 0 && TryFind(clientOrderId, out int slot) && OrderStateMachine.IsOpen(_orders[slot].Status);
 
     /// <summary>Creates an order in state PendingNew and returns a reference to it.</summary>
     public ref OrderRecord Create(int symbolId, Side side, OrderType type, TimeInForce tif, long quantity, long limitRaw, long stopRaw, IntentOrigin origin, int sourceId, long signalId, long tsNs)

@@ -168,15 +168,45 @@ public sealed class AlpacaOrderClassTests : AlpacaSimulatorFixture
         Assert.True(result.Accepted);
     }
 
-    /// <summary>The legs of a parent order as the venue lists it (side, type, status), in leg order.</summary>
+    [Fact]
+    public async Task TheOrderListing_NestsLegsUnderTheirParent_OnlyWhenAskedNested_AsAlpacaDoes()
+    {
+        await Simulator.SetPrice("AAPL", 101m);
+        using AlpacaRestClient client = NewClient();
+        VenuePlaceResult placed = await client.PlaceAsync(Entry(Side.Buy, OrderType.Limit, 100m, Exits(takeProfit: 110m, stopLoss: 95m)), CancellationToken.None);
+        string[] legIds = [.. placed.Legs.Select(l => l.VenueOrderId)];
+        Assert.Equal(2, legIds.Length);
+
+        using JsonDocument nested = await ListAsync("v2/orders?status=all&limit=500&nested=true");
+        using JsonDocument flat = await ListAsync("v2/orders?status=all&limit=500");
+
+        Assert.DoesNotContain(nested.RootElement.EnumerateArray(), o => legIds.Contains(o.GetProperty("id").GetString())); // legs only under their parent
+        JsonElement parent = nested.RootElement.EnumerateArray().Single(o => o.GetProperty("id").GetString() == placed.VenueOrderId);
+        Assert.Equal(legIds, parent.GetProperty("legs").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        Assert.Equal(legIds.Order(), flat.RootElement.EnumerateArray().Where(o => legIds.Contains(o.GetProperty("id").GetString())).Select(o => o.GetProperty("id").GetString()).Order()); // flat: listed on their own
+        Assert.All(flat.RootElement.EnumerateArray(), o => Assert.Equal(JsonValueKind.Null, o.GetProperty("legs").ValueKind));
+
+        // The client lists nested, so each leg comes with its parent: its role, and its own state.
+        VenueOrderState listed = (await client.GetOrdersAsync(CancellationToken.None)).Single(o => o.VenueOrderId == placed.VenueOrderId);
+        Assert.Equal(
+            [(legIds[0], OrderGroupRole.TakeProfit, Side.Sell, 10L, FixedPoint.FromDecimal(110m), VenueOrderStatus.Open), (legIds[1], OrderGroupRole.StopLoss, Side.Sell, 10L, FixedPoint.FromDecimal(95m), VenueOrderStatus.Open)],
+            listed.Legs.Select(l => (l.State.VenueOrderId, l.Leg.Role, l.State.Side, l.State.Quantity, l.Leg.Role == OrderGroupRole.TakeProfit ? l.Leg.LimitPriceRaw : l.Leg.StopPriceRaw, l.State.Status)));
+    }
+
+    /// <summary>The legs of a parent order as the venue lists it nested (side, type, status), in leg order.</summary>
     private async Task<List<(string Side, string Type, string Status)>> Legs(string parentId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "v2/orders?status=all&limit=500");
+        using JsonDocument list = await ListAsync("v2/orders?status=all&limit=500&nested=true");
+        JsonElement parent = list.RootElement.EnumerateArray().Single(o => o.GetProperty("id").GetString() == parentId);
+        return [.. parent.GetProperty("legs").EnumerateArray().Select(l => (l.GetProperty("side").GetString()!, l.GetProperty("type").GetString()!, l.GetProperty("status").GetString()!))];
+    }
+
+    private async Task<JsonDocument> ListAsync(string query)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, query);
         request.Headers.Add("APCA-API-KEY-ID", AlpacaSimulator.KeyId);
         request.Headers.Add("APCA-API-SECRET-KEY", AlpacaSimulator.SecretKey);
         using HttpResponseMessage response = await Http.SendAsync(request);
-        using JsonDocument list = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        JsonElement parent = list.RootElement.EnumerateArray().Single(o => o.GetProperty("id").GetString() == parentId);
-        return [.. parent.GetProperty("legs").EnumerateArray().Select(l => (l.GetProperty("side").GetString()!, l.GetProperty("type").GetString()!, l.GetProperty("status").GetString()!))];
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 }
