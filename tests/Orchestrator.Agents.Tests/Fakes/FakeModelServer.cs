@@ -128,6 +128,9 @@ public sealed class FakeModelServer : IAsyncDisposable
     public FakeModelServer EnqueueStatus(int code, string? retryAfter = null, string? body = null, TimeSpan? delay = null, string? model = null) =>
         Enqueue(new Answer(AnswerKind.Status, model, delay) { Code = code, RetryAfter = retryAfter, Text = body });
 
+    /// <summary>Script a 200 answer whose whole body is <paramref name="json"/> (an answer of any shape, e.g. no choices).</summary>
+    public FakeModelServer EnqueueBody(string json, string? model = null) => Enqueue(new Answer(AnswerKind.Body, model, null) { Text = json });
+
     /// <summary>Script an HTML error page with status <paramref name="code"/>, as a proxy in front of the API sends.</summary>
     public FakeModelServer EnqueueHtmlError(int code, TimeSpan? delay = null, string? model = null) =>
         Enqueue(new Answer(AnswerKind.Html, model, delay) { Code = code });
