@@ -4,18 +4,24 @@ namespace Orchestrator.Core;
 /// Dense ids for free text that must travel with events (signal sources, reasons) without a
 /// string in the slot. Thread-safe; bounded: past <see cref="Capacity"/> distinct strings the
 /// last id stands for "(other)" so a chatty agent cannot grow memory without bound.
+/// With <c>ignoreCase</c> (the engine's signal sources: agent names are case-insensitive everywhere)
+/// texts that differ only in case share one id, and the spelling interned first is the one shown; the
+/// lookup of a known text still allocates nothing.
 /// </summary>
 public sealed class TextInterner
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIds;
     private readonly string[] _texts;
     private int _count;
 
-    public TextInterner(int capacity = 4096)
+    /// <param name="capacity">Distinct texts kept, the empty text and "(other)" included.</param>
+    /// <param name="ignoreCase">Whether texts differing only in case are one (ordinal, culture-free comparison).</param>
+    public TextInterner(int capacity = 4096, bool ignoreCase = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
+        _ids = new Dictionary<string, int>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         Capacity = capacity;
         _texts = new string[capacity];
         _texts[0] = string.Empty;

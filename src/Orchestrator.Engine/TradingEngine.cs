@@ -209,9 +209,11 @@ public sealed class TradingEngine
 
     /// <summary>
     /// Names of signal sources (agents, strategies), interned at the edge; the engine's own sources
-    /// (<see cref="EngineSources"/>: rules, exits, operator) are ids 1 to 3.
+    /// (<see cref="EngineSources"/>: rules, exits, operator) are ids 1 to 3. Names are matched without
+    /// regard to case (issue 18: agent names are case-insensitive everywhere), so a <c>consolidation</c>
+    /// weight or veto source and an <c>agents.limits</c> key find the agent however either is written.
     /// </summary>
-    public TextInterner Sources { get; } = new();
+    public TextInterner Sources { get; } = new(ignoreCase: true);
 
     /// <summary>Free-text signal reasons, interned at the edge.</summary>
     public TextInterner Reasons { get; } = new();

@@ -33,6 +33,28 @@ public sealed class TextInternerTests
     }
 
     [Fact]
+    public void IgnoreCase_TextsDifferingInCaseShareAnId_TheFirstSpellingIsKept_AndALookupAllocatesNothing()
+    {
+        var interner = new TextInterner(ignoreCase: true);
+        int id = interner.Intern("Momentum_Agent");
+        char[] other = "momentum_AGENT".ToCharArray();
+        Assert.Equal(id, interner.Intern(other));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int again = 0;
+        for (int i = 0; i < 1_000; i++)
+        {
+            again = interner.Intern(other);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(id, again);
+        Assert.Equal("Momentum_Agent", interner.Get(id));
+        var ordinal = new TextInterner(); // the default (reasons) stays case-sensitive
+        Assert.NotEqual(ordinal.Intern("Momentum_Agent"), ordinal.Intern("momentum_AGENT"));
+    }
+
+    [Fact]
     public void SpanIntern_PastCapacity_MapsToOther()
     {
         var interner = new TextInterner(capacity: 3);

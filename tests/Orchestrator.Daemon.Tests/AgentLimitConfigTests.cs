@@ -42,6 +42,7 @@ public sealed class AgentLimitConfigTests : IDisposable
     [InlineData("sma_agent: { max_positon: 10 }", "agents.limits.sma_agent.max_positon: is not a known key")]
     [InlineData("sma_agent: 10", "agents.limits.sma_agent: must be a mapping")]
     [InlineData("sma_agent: { symbols: AAPL }", "agents.limits.sma_agent.symbols: must be a list")]
+    [InlineData("sma_agent: { max_position: 5 }\n    SMA_Agent: { max_position: 9 }", "agents.limits.SMA_Agent: names the same agent as 'sma_agent': agent names are case-insensitive")]
     public void BadLimit_IsAnErrorNamingTheFileTheKeyAndTheReason(string entry, string expected)
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("agents:\n  limits:\n    " + entry + "\n");

@@ -361,4 +361,56 @@ public sealed class AgentModelConfigTests : IDisposable
             session.Stop();
         }
     }
+
+    [Fact]
+    public async Task StrategyAgent_InLlmMode_NextPromptHoldsTheRiskLimits_AndWhatTheEngineDidWithItsSignal()
+    {
+        // Issue 18 audit: strategy_agent's prompt holds what a role: strategy agent's does; the fate of its
+        // signals comes from the engine's audit stream (AgentHost wires AgentHistoryFeed into it).
+        await using FakeOpenAiServer server = await FakeOpenAiServer.StartAsync();
+        server.RespondWithContent("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.9,"reason":"probe","order_type":"market","quantity":1}]}""");
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(
+            Agent("strategy_agent", $"provider: openai_compatible\nmodel: m\nendpoint: {server.BaseUrl}"),
+            daemon: "agents:\n  strategy_agent:\n    mode: llm\n");
+        Assert.Empty(errors);
+
+        var settings = config!.Daemon.Agents with { SnapshotInterval = TimeSpan.FromMilliseconds(20), BarLength = TimeSpan.FromSeconds(1) };
+        using var session = new TradingSession(DaemonCli.BuildOptions(seed: 5, ticksPerSecond: 2_000, WaitStrategyKind.Blocking));
+        BarStore bars = AgentHost.AttachBars(session, settings);
+        session.Start("test");
+        try
+        {
+            await using AgentHost agents = AgentHost.Start(session, settings, config.Agents["strategy_agent"], config.Credentials.LlmApiKey, bars: bars);
+            var ask = AgentMessage.Create(StrategyAgent.AgentName, "generate_signals", new { symbols = new[] { "AAPL" } });
+            AgentResult first = await agents.Router.SendAgentMessageAsync(ask);
+            Assert.True(first.Ok, first.Error);
+            Assert.True(first.Result!["signals"]![0]!["accepted"]!.GetValue<bool>(), first.Result.ToJsonString());
+
+            // Ask again until the engine's word on the first signal is in the prompt (risk's verdict, or its order's state).
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            JsonObject context;
+            string? fate;
+            do
+            {
+                await Task.Delay(20, deadline.Token); // the audit thread reports asynchronously; each round is a real model call
+                AgentResult again = await agents.Router.SendAgentMessageAsync(ask, cancellationToken: deadline.Token);
+                Assert.True(again.Ok, again.Error);
+                string user = JsonNode.Parse(server.Requests[^1].Body)!["messages"]![1]!["content"]!.ToString();
+                context = JsonNode.Parse(user["Context:\n".Length..])!.AsObject();
+                JsonNode previous = context["previous_signals"]![0]!;
+                string order = previous["order"]!.GetValue<string>();
+                fate = order is "pending" ? null : previous["decision"]!.GetValue<string>() + " / " + order;
+            }
+            while (fate is null);
+
+            Assert.NotNull(context["risk_limits"]);
+            Assert.True(context["event_time_ns"]!.GetValue<long>() > 0);
+            Assert.True(context.ContainsKey("recent_fills"));
+            Assert.Matches("^(accepted / (open|filled|partially filled)|rejected by risk: .+ / none)$", fate);
+        }
+        finally
+        {
+            session.Stop();
+        }
+    }
 }

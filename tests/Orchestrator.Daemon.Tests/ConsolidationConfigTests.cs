@@ -44,6 +44,21 @@ public sealed class ConsolidationConfigTests : IDisposable
     }
 
     [Fact]
+    public void ASourceNoConfiguredAgentHas_IsAWarningNamingTheKey_AConfiguredOneInAnyCaseIsNot()
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("""
+            consolidation:
+              tech: { symbols: [AAPL], mode: weighted_vote, threshold: 1, weights: { Strategy_Agent: 2, claude_stratgy: 1 } }
+              guarded: { symbols: [AMZN], mode: veto, veto_sources: [MCP, risk_agnt], window: 5m }
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal(2, config!.Warnings.Count);
+        Assert.Contains(config.Warnings, w => w.Contains("consolidation.tech.weights.claude_stratgy: 'claude_stratgy' is not the name of any configured agent or strategy", StringComparison.Ordinal));
+        Assert.Contains(config.Warnings, w => w.Contains("consolidation.guarded.veto_sources: 'risk_agnt' is not the name", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void NoSection_OrPassThrough_IsTodaysBehaviour()
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("consolidation:\n  all: { symbols: [AAPL, MSFT] }\n");
@@ -68,6 +83,7 @@ public sealed class ConsolidationConfigTests : IDisposable
     [InlineData("g: { symbols: [AAPL], mode: veto }", "consolidation.g.veto_sources: is required for mode veto")]
     [InlineData("g: { symbols: [AAPL], mode: quorum, quorum: 2, weights: { a: 1 } }", "consolidation.g.weights: does not apply to mode quorum")]
     [InlineData("g: { symbols: [AAPL], mode: first_wins, windw: 5s }", "consolidation.g.windw: is not a known key")]
+    [InlineData("g: { symbols: [AAPL], mode: weighted_vote, threshold: 1, weights: { Alpha: 1, alpha: 2 } }", "consolidation.g.weights.alpha: names the same agent as 'Alpha': agent names are case-insensitive")]
     public void BadGroup_IsAnErrorNamingTheFileTheKeyAndTheReason(string entry, string expected)
     {
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load("consolidation:\n  " + entry + "\n");

@@ -225,6 +225,24 @@ public sealed class ConsolidationTests
     }
 
     [Fact]
+    public void SourceNamesInTheGroup_MatchTheAgentsInAnyCase_WeightsAndVetoesApply()
+    {
+        // Issue 18: agent names are case-insensitive everywhere; a weight or veto written in another case
+        // than the agent's own name used to miss it silently (default weight 1, no veto).
+        ConsolidationGroup weighted = Group(ConsolidationMode.WeightedVote, threshold: 3m) with
+        {
+            Weights = new Dictionary<string, decimal> { ["ALPHA"] = 3m },
+        };
+        ConsolidationTests vote = With(weighted);
+        AssertTraded(vote.Signal(vote._alpha, Side.Buy, T0, 1)); // "alpha" weighs 3 as "ALPHA": the threshold on its own
+
+        ConsolidationTests veto = With(Group(ConsolidationMode.Veto, window: TimeSpan.FromSeconds(30)) with { VetoSources = ["Risk_Agent"] });
+        veto.AssertHeld(veto.Signal(veto._risk, Side.Sell, T0, 1)); // risk_agent is the veto source "Risk_Agent"
+        veto.AssertHeld(veto.Signal(veto._beta, Side.Buy, T0 + Second, 2)); // vetoed
+        Assert.Equal(1, veto._h.Engine.Consolidation!.Count(ConsolidationOutcome.Vetoed));
+    }
+
+    [Fact]
     public void RulesAndMalformedSignals_AreNeverConsolidated()
     {
         ConsolidationTests t = With(Group(ConsolidationMode.Quorum, quorum: 3));

@@ -60,6 +60,8 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     private readonly IChatClient? _chat;
     private readonly bool _ownsChat;
     private readonly LlmCallMetrics? _metrics;
+    private readonly Func<string>? _riskLimits;
+    private readonly Func<long>? _eventTimeNs;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Newest bar start evaluated per symbol by the rules; touched only with _gate held.
@@ -88,8 +90,11 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     /// agent records what it finds in the answers (malformed, refused items). A given
     /// <paramref name="chatClient"/> records its calls only if it was built with them.
     /// </param>
+    /// <param name="riskLimits">The risk limits in force as text for the prompt, read at each run (null = none shown), as a <c>role: strategy</c> agent gets them.</param>
+    /// <param name="eventTimeNs">The engine's event time for the prompt (null = the snapshot's).</param>
     /// <exception cref="ArgumentException">When the options are invalid; lists every problem.</exception>
-    public StrategyAgent(StrategyAgentOptions options, BarStore bars, ITradingView view, ISignalPublisher publisher, IChatClient? chatClient = null, TimeProvider? time = null, LlmCallMetrics? metrics = null)
+    public StrategyAgent(StrategyAgentOptions options, BarStore bars, ITradingView view, ISignalPublisher publisher, IChatClient? chatClient = null, TimeProvider? time = null, LlmCallMetrics? metrics = null,
+        Func<string>? riskLimits = null, Func<long>? eventTimeNs = null)
         : base(AgentName, time)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -106,6 +111,8 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         _bars = bars;
         _view = view;
         _publisher = publisher;
+        _riskLimits = riskLimits;
+        _eventTimeNs = eventTimeNs;
         if (options.Mode == StrategyMode.Llm)
         {
             _chat = chatClient ?? LlmChatClients.Create(options.Llm!, metrics);
@@ -118,6 +125,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     }
 
     public StrategyMode Mode => _options.Mode;
+
+    /// <summary>
+    /// Its signals and what became of them, and its fills, shown in its next prompt in llm mode (issue 18). It
+    /// records what it publishes; the engine's verdicts, order states and fills of its signals come from the
+    /// daemon, which feeds them from the audit stream.
+    /// </summary>
+    public LlmSignalHistory History { get; } = new();
 
     /// <summary>In LLM mode a run is bounded by the model's timeout (<see cref="LlmStrategyOptions.Timeout"/>); rules need no bound of their own.</summary>
     public override TimeSpan? CallTimeout(string method) =>
@@ -219,7 +233,8 @@ public sealed class StrategyAgent : AgentBase, IDisposable
     private async Task RunModelAsync(IReadOnlyList<string> symbols, StrategyRunReport report, CancellationToken cancellationToken)
     {
         LlmStrategyOptions llm = _options.Llm!;
-        List<ChatMessage> messages = LlmPrompt.Build(symbols, _bars, _view.Current, llm);
+        TradingSnapshot snapshot = _view.Current;
+        List<ChatMessage> messages = LlmPrompt.Build(symbols, _bars, snapshot, llm, _eventTimeNs?.Invoke() ?? snapshot.EventTimeNs, _riskLimits?.Invoke(), History);
         var chatOptions = new ChatOptions
         {
             ModelId = llm.Model,
@@ -275,13 +290,13 @@ public sealed class StrategyAgent : AgentBase, IDisposable
         foreach (ProposedSignal signal in answer.Signals)
         {
             IReadOnlyList<Bar> last = _bars.GetBars(signal.Symbol, 1);
-            Publish(signal with { Reason = llm.Scrub(signal.Reason) }, last.Count > 0 ? last[0].Close : 0m, report);
+            Publish(signal with { Reason = llm.Scrub(signal.Reason) }, last.Count > 0 ? last[0].Close : 0m, report, snapshot.EventTimeNs);
         }
     }
 
-    private void Publish(ProposedSignal signal, decimal lastClose, StrategyRunReport report)
+    private void Publish(ProposedSignal signal, decimal lastClose, StrategyRunReport report, long eventTimeNs = 0)
     {
-        (_, decimal price, decimal stop) = signal.Order(lastClose); // the intent the model gave, or a limit at the last close
+        (OrderType type, decimal price, decimal stop) = signal.Order(lastClose); // the intent the model gave, or a limit at the last close
         var agentSignal = new AgentSignal(signal.Symbol, signal.Side, signal.Confidence, price, signal.Reason, Name)
         {
             OrderType = signal.OrderType,
@@ -296,6 +311,12 @@ public sealed class StrategyAgent : AgentBase, IDisposable
             TrailPercent = signal.Exits.TrailPercent,
         };
         SignalPublishResult result = _publisher.Publish(agentSignal);
+        if (_options.Mode == StrategyMode.Llm)
+        {
+            History.Add(new LlmSignalRecord(_eventTimeNs?.Invoke() ?? eventTimeNs, signal, type, price, stop, result.SignalId,
+                result.Accepted ? "accepted" : "refused: " + result.Error, result.Accepted ? "pending" : "none"));
+        }
+
         string side = signal.Side == Side.Buy ? "BUY" : "SELL";
         if (result.Accepted)
         {

@@ -2,5 +2,5 @@ using Orchestrator.Core;
 
 namespace Orchestrator.Agents.Llm;
 
-/// <summary>One of an <see cref="LlmStrategy"/>'s own fills, for its prompt.</summary>
-internal sealed record LlmFillRecord(long EventTimeNs, string Symbol, Side Side, long Quantity, decimal Price, decimal Commission);
+/// <summary>One of an LLM agent's own fills, for its prompt (<paramref name="Commission"/> null when not known).</summary>
+internal sealed record LlmFillRecord(long EventTimeNs, string Symbol, Side Side, decimal Quantity, decimal Price, decimal? Commission);

@@ -12,23 +12,35 @@ namespace Orchestrator.Agents.Llm;
 /// </summary>
 internal sealed class LlmSignalRecord
 {
+    /// <summary>A signal (or amend, cancel) a role: strategy agent submitted through the strategy API.</summary>
     public LlmSignalRecord(long eventTimeNs, ProposedSignal proposed, OrderType type, decimal limitPrice, decimal stopPrice, SubmitResult result)
+        : this(eventTimeNs, proposed, type, limitPrice, stopPrice, result.SignalId,
+            result.Status switch
+            {
+                SubmitStatus.Accepted => "accepted",
+                SubmitStatus.Queued => "accepted (queued for the engine)",
+                SubmitStatus.Rejected => "rejected: " + result.Reject,
+                _ => "refused: " + result.Reject,
+            },
+            result.Status == SubmitStatus.Accepted ? "open" : result.Status == SubmitStatus.Queued ? "pending" : "none")
+    {
+        OrderId = proposed.Action == SignalAction.New ? result.ClientOrderId : 0;
+    }
+
+    /// <summary>
+    /// A signal published into the engine's ring (<c>strategy_agent</c>): <paramref name="decision"/> is what the
+    /// publish said; the engine's verdict and the order's fate follow from the audit stream.
+    /// </summary>
+    public LlmSignalRecord(long eventTimeNs, ProposedSignal proposed, OrderType type, decimal limitPrice, decimal stopPrice, long signalId, string decision, string order)
     {
         EventTimeNs = eventTimeNs;
         Proposed = proposed;
         OrderType = type;
         LimitPrice = limitPrice;
         StopPrice = stopPrice;
-        SignalId = result.SignalId;
-        OrderId = proposed.Action == SignalAction.New ? result.ClientOrderId : 0;
-        Decision = result.Status switch
-        {
-            SubmitStatus.Accepted => "accepted",
-            SubmitStatus.Queued => "accepted (queued for the engine)",
-            SubmitStatus.Rejected => "rejected: " + result.Reject,
-            _ => "refused: " + result.Reject,
-        };
-        Order = result.Status == SubmitStatus.Accepted ? "open" : result.Status == SubmitStatus.Queued ? "pending" : "none";
+        SignalId = signalId;
+        Decision = decision;
+        Order = order;
     }
 
     public long EventTimeNs { get; }
@@ -50,28 +62,45 @@ internal sealed class LlmSignalRecord
     /// <summary>Whether the order is still working (an id known, not filled, canceled, rejected or expired).</summary>
     public bool IsOpen => OrderId != 0 && Order is "open" or "partially filled";
 
-    /// <summary>What the engine said when it was submitted.</summary>
-    public string Decision { get; }
+    /// <summary>What the engine said when it was submitted (or, for a published signal, later: rejected by risk, held back by consolidation).</summary>
+    public string Decision { get; private set; }
 
     /// <summary>Its order: <c>none</c>, <c>pending</c>, <c>open</c>, <c>partially filled</c>, <c>filled</c>, <c>canceled</c>, <c>rejected: why</c>, <c>expired</c>, <c>unknown</c>.</summary>
     public string Order { get; private set; }
 
-    public long FilledQuantity { get; private set; }
+    /// <summary>Shares filled (whole shares for a strategy; shares with decimals for a fractional symbol of <c>strategy_agent</c>).</summary>
+    public decimal FilledQuantity { get; private set; }
 
     /// <summary>Average fill price (0 before the first fill).</summary>
     public decimal AveragePrice { get; private set; }
 
-    public void OnUpdate(in OrderUpdate update)
+    /// <summary>
+    /// The engine's later word on a signal it took in: with <paramref name="final"/> it will never be an order
+    /// (risk refused it, consolidation outvoted or vetoed it), else it waits (consolidation holds it).
+    /// </summary>
+    public void OnDecided(string decision, bool final)
+    {
+        Decision = decision;
+        if (final)
+        {
+            Order = "none";
+        }
+    }
+
+    public void OnUpdate(in OrderUpdate update) => OnUpdate(update.ClientOrderId, update.ExecType, update.Reject);
+
+    /// <summary>Its order <paramref name="clientOrderId"/> changed state.</summary>
+    public void OnUpdate(long clientOrderId, ExecutionType execType, RejectReason reject)
     {
         if (OrderId == 0 && Proposed.Action == SignalAction.New)
         {
-            OrderId = update.ClientOrderId;
+            OrderId = clientOrderId;
         }
 
-        Order = update.ExecType switch
+        Order = execType switch
         {
             ExecutionType.Canceled => FilledQuantity > 0 ? "canceled after a partial fill" : "canceled",
-            ExecutionType.Rejected => "rejected: " + update.Reject,
+            ExecutionType.Rejected => "rejected: " + reject,
             ExecutionType.Expired => "expired",
             ExecutionType.Unknown => "unknown",
             ExecutionType.Replaced or ExecutionType.AmendRejected => Order, // an amend's outcome; the order works on
@@ -79,11 +108,16 @@ internal sealed class LlmSignalRecord
         };
     }
 
-    public void OnFill(in Fill fill)
+    /// <summary>A fill of its order: <paramref name="quantity"/> shares at <paramref name="price"/>; <paramref name="complete"/> when nothing is left.</summary>
+    public void OnFill(decimal quantity, decimal price, bool complete)
     {
-        decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
-        AveragePrice = ((AveragePrice * FilledQuantity) + (price * fill.Quantity)) / (FilledQuantity + fill.Quantity);
-        FilledQuantity += fill.Quantity;
-        Order = fill.LeavesQuantity == 0 ? "filled" : "partially filled";
+        if (quantity <= 0)
+        {
+            return;
+        }
+
+        AveragePrice = ((AveragePrice * FilledQuantity) + (price * quantity)) / (FilledQuantity + quantity);
+        FilledQuantity += quantity;
+        Order = complete ? "filled" : "partially filled";
     }
 }

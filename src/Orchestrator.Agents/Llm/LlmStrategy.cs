@@ -40,9 +40,6 @@ public sealed class LlmStrategy : IStrategy
     /// <summary>The key of the call's event time in <see cref="ChatOptions.AdditionalProperties"/> (a <see cref="long"/>, ns since the epoch).</summary>
     public const string EventTimeProperty = "event_time_ns";
 
-    /// <summary>Signals (and fills) kept for the prompt's history.</summary>
-    internal const int HistoryLength = 20;
-
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents.LlmStrategy");
 
     private readonly LlmStrategyOptions _options;
@@ -50,9 +47,7 @@ public sealed class LlmStrategy : IStrategy
     private readonly Func<string>? _riskLimits;
     private readonly LlmCallMetrics? _metrics;
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
-    private readonly List<LlmSignalRecord> _signals = [];
-    private readonly List<LlmFillRecord> _fills = [];
-    private readonly List<LlmSignalRecord> _openOrders = [];
+    private readonly LlmSignalHistory _history = new();
     private LlmSymbolState[] _symbols = [];
     private IStrategyContext? _context;
     private long _lastBarRunEndNs = long.MinValue;
@@ -121,12 +116,8 @@ public sealed class LlmStrategy : IStrategy
 
     internal IReadOnlyList<LlmSymbolState> SymbolStates => _symbols;
 
-    internal IReadOnlyList<LlmSignalRecord> SignalHistory => _signals;
-
-    internal IReadOnlyList<LlmFillRecord> FillHistory => _fills;
-
-    /// <summary>Its own orders still working (issue 19: the prompt lists them with their ids, so the model can amend or cancel them).</summary>
-    internal IReadOnlyList<LlmSignalRecord> OpenOrders => _openOrders;
+    /// <summary>Its own signals and their fate, fills and orders still working (issue 19: the prompt lists the open orders with their ids, so the model can amend or cancel them).</summary>
+    internal LlmSignalHistory History => _history;
 
     public void OnStart(IStrategyContext context)
     {
@@ -178,26 +169,14 @@ public sealed class LlmStrategy : IStrategy
         Run();
     }
 
-    public void OnOrderUpdate(in OrderUpdate update)
-    {
-        if (FindSignal(update.SignalId) is { } record)
-        {
-            record.OnUpdate(update);
-            TrackOpen(record);
-        }
-    }
+    public void OnOrderUpdate(in OrderUpdate update) => _history.OnOrderUpdate(update.SignalId, update.ClientOrderId, update.ExecType, update.Reject);
 
     public void OnFill(in Fill fill)
     {
         decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
-        Find(fill.SymbolId)?.OnFill(fill.Side, fill.Quantity, price, FixedPoint.ToDecimal(fill.CommissionRaw));
-        if (FindSignal(fill.SignalId) is { } record)
-        {
-            record.OnFill(fill);
-            TrackOpen(record);
-        }
-
-        Keep(_fills, new LlmFillRecord(fill.TsEventNs, Context.SymbolName(fill.SymbolId), fill.Side, fill.Quantity, price, FixedPoint.ToDecimal(fill.CommissionRaw)));
+        decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
+        Find(fill.SymbolId)?.OnFill(fill.Side, fill.Quantity, price, commission);
+        _history.OnFill(fill.SignalId, fill.TsEventNs, Context.SymbolName(fill.SymbolId), fill.Side, fill.Quantity, price, commission, fill.LeavesQuantity == 0);
     }
 
     /// <summary>One scheduled run: ask the model (never while replaying), read the answer, submit its signals.</summary>
@@ -295,8 +274,7 @@ public sealed class LlmStrategy : IStrategy
         SubmitResult result = context.Submit(signal);
         Interlocked.Increment(ref _signalsSubmitted);
         var record = new LlmSignalRecord(context.EventTimeNs, proposed, type, limit, stop, result);
-        Keep(_signals, record);
-        TrackOpen(record);
+        _history.Add(record);
         string side = proposed.Side == Side.Buy ? "BUY" : "SELL";
         string order = SignalIntentRules.OrderTypeName(type) + (limit > 0 ? " limit " + limit.ToString(CultureInfo.InvariantCulture) : string.Empty)
             + (stop > 0 ? " stop " + stop.ToString(CultureInfo.InvariantCulture) : string.Empty);
@@ -323,7 +301,7 @@ public sealed class LlmStrategy : IStrategy
             : context.Amend(symbol.SymbolId, proposed.OrderId, proposed.Quantity, limitRaw, stopRaw);
         Interlocked.Increment(ref _signalsSubmitted);
         var record = new LlmSignalRecord(context.EventTimeNs, proposed, OrderType.Market, proposed.LimitPrice ?? 0m, proposed.StopPrice ?? 0m, result);
-        Keep(_signals, record);
+        _history.Add(record);
         string what = SignalIntentRules.ActionName(proposed.Action) + " of order " + proposed.OrderId.ToString(CultureInfo.InvariantCulture);
         if (result.IsTaken)
         {
@@ -360,55 +338,5 @@ public sealed class LlmStrategy : IStrategy
         }
 
         return null;
-    }
-
-    private LlmSignalRecord? FindSignal(long signalId)
-    {
-        if (signalId == 0)
-        {
-            return null;
-        }
-
-        for (int i = _signals.Count - 1; i >= 0; i--)
-        {
-            if (_signals[i].SignalId == signalId)
-            {
-                return _signals[i];
-            }
-        }
-
-        foreach (LlmSignalRecord open in _openOrders)
-        {
-            if (open.SignalId == signalId)
-            {
-                return open;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Keeps <paramref name="record"/> among the open orders while its order works (also after it left the signal history).</summary>
-    private void TrackOpen(LlmSignalRecord record)
-    {
-        bool listed = _openOrders.Contains(record);
-        if (record.IsOpen && !listed)
-        {
-            _openOrders.Add(record);
-        }
-        else if (!record.IsOpen && listed)
-        {
-            _openOrders.Remove(record);
-        }
-    }
-
-    private static void Keep<T>(List<T> list, T item)
-    {
-        if (list.Count == HistoryLength)
-        {
-            list.RemoveAt(0);
-        }
-
-        list.Add(item);
     }
 }

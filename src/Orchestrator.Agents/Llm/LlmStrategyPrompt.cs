@@ -29,7 +29,10 @@ namespace Orchestrator.Agents.Llm;
 /// bars and the indicators over every closed bar it holds (<see cref="LlmPrompt.SymbolContext"/>, the
 /// strategy agent's definition).</item>
 /// </list>
-/// Money is written from decimals; prices as the engine's fixed point gives them.
+/// Money is written from decimals; prices as the engine's fixed point gives them. The built-in
+/// <c>strategy_agent</c>'s prompt (<see cref="LlmPrompt.Build"/>) is made of the same parts (<see cref="Head"/>,
+/// <see cref="AddHistory"/>, <see cref="Symbols"/>), with the account's positions and open orders instead of
+/// its own P&amp;L and open orders (it trades the account's book and does not amend or cancel).
 /// </summary>
 internal static class LlmStrategyPrompt
 {
@@ -41,24 +44,51 @@ internal static class LlmStrategyPrompt
         IStrategyContext context = strategy.Context;
         IReadOnlyList<LlmSymbolState> symbols = strategy.SymbolStates;
         string system = LlmPrompt.SystemMessage(options.SystemPrompt, [.. symbols.Select(s => s.Symbol)], options.MaxSignals, allowActions: true);
-        var root = new JsonObject
-        {
-            ["event_time"] = Time(context.EventTimeNs),
-            ["event_time_ns"] = context.EventTimeNs,
-            ["schedule"] = strategy.Schedule.ToString(),
-        };
-        if (!string.IsNullOrWhiteSpace(riskLimits))
-        {
-            root["risk_limits"] = JsonObjectOrText(riskLimits);
-        }
-
+        JsonObject root = Head(context.EventTimeNs, strategy.Schedule.ToString(), riskLimits);
         root["account"] = new JsonObject
         {
             ["cash"] = FixedPoint.ToDecimal(context.CashRaw),
             ["equity"] = FixedPoint.ToDecimal(context.EquityRaw),
         };
         root["pnl"] = Pnl(context, symbols);
-        root["recent_fills"] = new JsonArray([.. strategy.FillHistory.Select(f => (JsonNode)new JsonObject
+        AddHistory(root, strategy.History, openOrders: true);
+        TimeSpan barLength = TimeSpan.FromTicks(strategy.Schedule.BarLength.DurationNs / 100);
+        root["symbols"] = Symbols([.. symbols.Select(s => (s.Symbol, s.History, s.Forming))], options.BarsInPrompt, barLength);
+        return Messages(system, root);
+    }
+
+    /// <summary>The system message and the context as the user message.</summary>
+    public static List<ChatMessage> Messages(string system, JsonObject context) =>
+    [
+        new ChatMessage(ChatRole.System, system),
+        new ChatMessage(ChatRole.User, "Context:\n" + context.ToJsonString(s_compact)),
+    ];
+
+    /// <summary>The context's start: <c>event_time</c>, <c>event_time_ns</c>, <c>schedule</c> (when given) and <c>risk_limits</c> (when given).</summary>
+    public static JsonObject Head(long eventTimeNs, string? schedule, string? riskLimits)
+    {
+        var root = new JsonObject
+        {
+            ["event_time"] = Time(eventTimeNs),
+            ["event_time_ns"] = eventTimeNs,
+        };
+        if (schedule is not null)
+        {
+            root["schedule"] = schedule;
+        }
+
+        if (!string.IsNullOrWhiteSpace(riskLimits))
+        {
+            root["risk_limits"] = JsonObjectOrText(riskLimits);
+        }
+
+        return root;
+    }
+
+    /// <summary>Its own <c>recent_fills</c>, <c>previous_signals</c> and what became of them, and (with <paramref name="openOrders"/>) its <c>open_orders</c> by id.</summary>
+    public static void AddHistory(JsonObject root, LlmSignalHistory history, bool openOrders)
+    {
+        root["recent_fills"] = new JsonArray([.. history.Fills.Select(f => (JsonNode)new JsonObject
         {
             ["time"] = Time(f.EventTimeNs),
             ["symbol"] = f.Symbol,
@@ -67,23 +97,25 @@ internal static class LlmStrategyPrompt
             ["price"] = f.Price,
             ["commission"] = f.Commission,
         })]);
-        root["previous_signals"] = new JsonArray([.. strategy.SignalHistory.Select(Signal)]);
-        root["open_orders"] = new JsonArray([.. strategy.OpenOrders.Select(OpenOrder)]);
-        var market = new JsonObject();
-        TimeSpan barLength = TimeSpan.FromTicks(strategy.Schedule.BarLength.DurationNs / 100);
-        foreach (LlmSymbolState symbol in symbols)
+        root["previous_signals"] = new JsonArray([.. history.Signals.Select(Signal)]);
+        if (openOrders)
         {
-            JsonObject part = LlmPrompt.SymbolContext(symbol.History, options.BarsInPrompt, barLength);
-            part["forming_bar"] = symbol.Forming is { } forming ? Bar(forming) : null;
-            market[symbol.Symbol] = part;
+            root["open_orders"] = new JsonArray([.. history.OpenOrders.Select(OpenOrder)]);
+        }
+    }
+
+    /// <summary>Per symbol the bar still forming (null when none), the last <paramref name="barsInPrompt"/> closed bars and the indicators over them (<see cref="LlmPrompt.SymbolContext"/>).</summary>
+    public static JsonObject Symbols(IReadOnlyList<(string Symbol, IReadOnlyList<MarketBar> Closed, MarketBar? Forming)> symbols, int barsInPrompt, TimeSpan barLength)
+    {
+        var market = new JsonObject();
+        foreach ((string name, IReadOnlyList<MarketBar> closed, MarketBar? forming) in symbols)
+        {
+            JsonObject part = LlmPrompt.SymbolContext(closed, barsInPrompt, barLength);
+            part["forming_bar"] = forming is { } bar ? Bar(bar) : null;
+            market[name] = part;
         }
 
-        root["symbols"] = market;
-        return
-        [
-            new ChatMessage(ChatRole.System, system),
-            new ChatMessage(ChatRole.User, "Context:\n" + root.ToJsonString(s_compact)),
-        ];
+        return market;
     }
 
     private static JsonObject Pnl(IStrategyContext context, IReadOnlyList<LlmSymbolState> symbols)

@@ -6,11 +6,11 @@ using Orchestrator.Agents.Llm;
 namespace Orchestrator.Agents.Strategy;
 
 /// <summary>
-/// What a failed model call was, for every LLM agent (the strategy agent, the LLM strategies): its
-/// failure kind (<see cref="StrategyFailureKinds"/>) and a one-line detail that never holds the API key
-/// nor a .NET type name.
+/// What a failed model call was, for every LLM agent (the strategy agent, the LLM strategies, the
+/// orchestrator agent): its failure kind (<see cref="StrategyFailureKinds"/>) and a one-line detail that
+/// never holds the API key nor a .NET type name.
 /// </summary>
-internal static class LlmCallErrors
+public static class LlmCallErrors
 {
     private static readonly Logger s_logger = LogManager.GetLogger("Orchestrator.Agents.LlmCalls");
 
@@ -25,33 +25,44 @@ internal static class LlmCallErrors
     /// </summary>
     public static (string Kind, string Detail) Classify(Exception ex, LlmStrategyOptions llm)
     {
-        ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(llm);
+        return Classify(ex, llm.AgentName, llm.Timeout, llm.Scrub);
+    }
+
+    /// <summary>
+    /// <see cref="Classify(Exception, LlmStrategyOptions)"/> for an agent that has no
+    /// <see cref="LlmStrategyOptions"/> at hand: its name (debug log), its call's timeout, and how its
+    /// texts lose the API key.
+    /// </summary>
+    public static (string Kind, string Detail) Classify(Exception ex, string agent, TimeSpan timeout, Func<string, string> scrub)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(scrub);
         switch (ex)
         {
             case OperationCanceledException:
-                return (StrategyFailureKinds.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer from the model within {llm.Timeout.TotalSeconds:0.###} s"));
+                return (StrategyFailureKinds.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer from the model within {timeout.TotalSeconds:0.###} s"));
 
             case LlmHttpException refused:
-                return (refused.Kind, FirstLine(llm.Scrub(refused.Message))); // one line fit to show, by its contract
+                return (refused.Kind, FirstLine(scrub(refused.Message))); // one line fit to show, by its contract
 
             case ClientResultException result:
                 {
                     // The SDK's first line is "HTTP 401 (type: code)"; later lines carry the server's
                     // message, which some servers use to echo (part of) the key, so they are not shown.
                     string status = "HTTP " + result.Status.ToString(CultureInfo.InvariantCulture);
-                    string first = FirstLine(llm.Scrub(result.Message));
+                    string first = FirstLine(scrub(result.Message));
                     return (StrategyFailureKinds.HttpError, first.StartsWith(status, StringComparison.Ordinal) ? first : status + ": " + first);
                 }
 
             case HttpRequestException request:
-                return (StrategyFailureKinds.HttpError, "request failed: " + FirstLine(llm.Scrub(request.Message)));
+                return (StrategyFailureKinds.HttpError, "request failed: " + FirstLine(scrub(request.Message)));
 
             default:
                 // The server answered 200 but not with a usable chat completion (e.g. an empty "choices"
                 // list, which the SDK reports as an index error): the answer is malformed. The SDK's
                 // text says where it failed, not what was wrong with the answer: debug only.
-                s_logger.Debug("{0}: the model's answer could not be read: {1}", llm.AgentName, FirstLine(llm.Scrub(ex.Message)));
+                s_logger.Debug("{0}: the model's answer could not be read: {1}", agent, FirstLine(scrub(ex.Message)));
                 return (StrategyFailureKinds.MalformedJson, "the server's answer is not a usable chat completion (no choices, or no message in it)");
         }
     }

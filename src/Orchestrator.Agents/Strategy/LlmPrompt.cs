@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Orchestrator.Agents.Llm;
 using Orchestrator.Agents.Market;
 using Orchestrator.Agents.State;
 using Orchestrator.Engine.Indicators;
@@ -11,23 +11,23 @@ namespace Orchestrator.Agents.Strategy;
 /// <summary>
 /// The prompt for one model call: a system message with the task — the user's own prompt
 /// (<see cref="LlmStrategyOptions.SystemPrompt"/>) or the built-in one — followed by the exact answer
-/// format (<see cref="AnswerFormat"/>), and a user message with the market context as JSON — the
-/// account (cash, equity, kill switch), positions and open orders from the engine's snapshot, and per
-/// symbol the last bars and a few indicator values computed with the engine's <see cref="IndicatorSet"/>
-/// — over closed bars only, every one the store holds: the definition <c>data_agent</c> answers with by
-/// default, so both give the same RSI for the same moment. The LLM strategies
-/// (<c>Orchestrator.Agents.Llm.LlmStrategyPrompt</c>) share the system message and the per-symbol part.
+/// format (<see cref="AnswerFormat"/>), and a user message with the context as JSON, built from the
+/// parts the <c>role: strategy</c> agents' prompt uses (<see cref="LlmStrategyPrompt"/>, issue 18): the event
+/// time, the risk limits in force, the account (cash, equity, kill switch) and its P&amp;L, the agent's own
+/// recent fills and previous signals with what became of them (<see cref="LlmSignalHistory"/>), the
+/// account's positions and open orders from the engine's snapshot, and per symbol the bar still forming,
+/// the last bars and a few indicator values computed with the engine's <see cref="IndicatorSet"/> — over
+/// closed bars only, every one the store holds: the definition <c>data_agent</c> answers with by default,
+/// so both give the same RSI for the same moment.
 /// </summary>
 internal static class LlmPrompt
 {
     /// <summary>The task when the user gave no prompt of their own.</summary>
     public const string BuiltInTask = "You are the strategy agent of an automated trading system. From the market context you are given, propose trade signals.";
 
-    public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options) =>
-    [
-        new ChatMessage(ChatRole.System, SystemMessage(options.SystemPrompt, symbols, options.MaxSignals)),
-        new ChatMessage(ChatRole.User, "Market context:\n" + Context(symbols, bars, snapshot, options.BarsInPrompt)),
-    ];
+    /// <summary>The prompt of <c>strategy_agent</c> at event time <paramref name="eventTimeNs"/>; <paramref name="riskLimits"/> as <see cref="LlmStrategyPrompt.Head"/> shows them (null = none).</summary>
+    public static List<ChatMessage> Build(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, LlmStrategyOptions options, long eventTimeNs, string? riskLimits, LlmSignalHistory history) =>
+        LlmStrategyPrompt.Messages(SystemMessage(options.SystemPrompt, symbols, options.MaxSignals), Context(symbols, bars, snapshot, options.BarsInPrompt, eventTimeNs, riskLimits, history));
 
     /// <summary>The system message: <paramref name="userPrompt"/> (or <see cref="BuiltInTask"/>), then <see cref="AnswerFormat"/>.</summary>
     public static string SystemMessage(string? userPrompt, IReadOnlyList<string> symbols, int maxSignals, bool allowActions = false) =>
@@ -63,11 +63,14 @@ internal static class LlmPrompt
         A risk manager checks every signal before any order is placed.
         """);
 
-    private static string Context(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, int barsInPrompt)
+    private static JsonObject Context(IReadOnlyList<string> symbols, BarStore bars, TradingSnapshot snapshot, int barsInPrompt, long eventTimeNs, string? riskLimits, LlmSignalHistory history)
     {
         var positions = new JsonArray();
+        decimal realized = 0m, unrealized = 0m;
         foreach (PositionView p in snapshot.Positions)
         {
+            realized += p.RealizedPnl;
+            unrealized += p.UnrealizedPnl;
             positions.Add(new JsonObject
             {
                 ["symbol"] = p.Symbol,
@@ -75,6 +78,7 @@ internal static class LlmPrompt
                 ["average_cost"] = p.AverageCost,
                 ["last_price"] = p.LastPrice,
                 ["unrealized_pnl"] = p.UnrealizedPnl,
+                ["realized_pnl"] = p.RealizedPnl,
             });
         }
 
@@ -91,25 +95,28 @@ internal static class LlmPrompt
             });
         }
 
-        var market = new JsonObject();
+        var market = new List<(string, IReadOnlyList<Bar>, Bar?)>(symbols.Count);
         foreach (string symbol in symbols)
         {
-            market[symbol] = SymbolContext(bars.GetBars(symbol, bars.CapacityPerSymbol), barsInPrompt, bars.BarLength);
+            IReadOnlyList<Bar> newest = bars.GetBars(symbol, 1, includeForming: true); // before the closed bars: a bar closing in between is then not shown twice
+            IReadOnlyList<Bar> closed = bars.GetBars(symbol, bars.CapacityPerSymbol);
+            Bar? forming = newest.Count > 0 && (closed.Count == 0 || newest[^1].StartNs > closed[^1].StartNs) ? newest[^1] : null;
+            market.Add((symbol, closed, forming));
         }
 
-        var context = new JsonObject
+        JsonObject context = LlmStrategyPrompt.Head(eventTimeNs, schedule: null, riskLimits);
+        context["account"] = new JsonObject
         {
-            ["account"] = new JsonObject
-            {
-                ["cash"] = snapshot.Cash,
-                ["equity"] = snapshot.Equity,
-                ["kill_switch_engaged"] = snapshot.KillSwitchEngaged,
-            },
-            ["positions"] = positions,
-            ["open_orders"] = orders,
-            ["symbols"] = market,
+            ["cash"] = snapshot.Cash,
+            ["equity"] = snapshot.Equity,
+            ["kill_switch_engaged"] = snapshot.KillSwitchEngaged,
         };
-        return context.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        context["pnl"] = new JsonObject { ["realized"] = realized, ["unrealized"] = unrealized }; // the account's: strategy_agent trades the account's book
+        LlmStrategyPrompt.AddHistory(context, history, openOrders: false); // it does not amend or cancel: the account's open orders below
+        context["positions"] = positions;
+        context["open_orders"] = orders;
+        context["symbols"] = LlmStrategyPrompt.Symbols(market, barsInPrompt, bars.BarLength);
+        return context;
     }
 
     /// <summary>One symbol's part of the context: the last <paramref name="barsInPrompt"/> of <paramref name="history"/> (closed bars, oldest first) and indicators over all of it.</summary>

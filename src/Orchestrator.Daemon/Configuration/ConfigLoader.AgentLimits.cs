@@ -5,7 +5,8 @@ namespace Orchestrator.Daemon.Configuration;
 
 /// <summary>
 /// <c>agents: limits:</c> of <c>daemon.yaml</c>: per-agent risk limits on top of the account's,
-/// keyed by the agent's (or strategy's) source name. Fixed for the run: the risk file's live
+/// keyed by the agent's (or strategy's) source name, in any case (the engine matches source names
+/// without regard to case). Fixed for the run: the risk file's live
 /// reload does not change them.
 /// </summary>
 public static partial class ConfigLoader
@@ -22,11 +23,17 @@ public static partial class ConfigLoader
         }
 
         var read = new List<AgentLimit>();
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase); // agent names are case-insensitive
         foreach (string name in limits.Keys.ToList())
         {
             if (limits.Section(name) is not { } entry)
             {
                 continue;
+            }
+
+            if (!seen.TryAdd(name, name))
+            {
+                limits.Error(name, $"names the same agent as '{seen[name]}': agent names are case-insensitive; give its limits once");
             }
 
             if (!IsUsableSourceName(name))

@@ -1,3 +1,4 @@
+using Orchestrator.Agents.Supervision;
 using Orchestrator.Engine.Options;
 
 namespace Orchestrator.Daemon.Configuration;
@@ -109,7 +110,7 @@ public static partial class ConfigLoader
 
     private static Dictionary<string, decimal> ReadWeights(YamlSection g)
     {
-        var weights = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var weights = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase); // agent names are case-insensitive
         if (g.Section("weights") is not { } w)
         {
             return weights;
@@ -118,7 +119,11 @@ public static partial class ConfigLoader
         foreach (string source in w.Keys.ToList())
         {
             CheckSourceName(w, source, source);
-            weights[source] = Positive(w, source, 1m);
+            decimal weight = Positive(w, source, 1m);
+            if (!weights.TryAdd(source, weight))
+            {
+                w.Error(source, $"names the same agent as '{weights.Keys.First(k => string.Equals(k, source, StringComparison.OrdinalIgnoreCase))}': agent names are case-insensitive; give its weight once");
+            }
         }
 
         w.ReportUnknownKeys();
@@ -155,7 +160,7 @@ public static partial class ConfigLoader
             CheckSourceName(g, "veto_sources", source);
         }
 
-        return [.. sources.Distinct(StringComparer.Ordinal)];
+        return [.. sources.Distinct(StringComparer.OrdinalIgnoreCase)]; // agent names are case-insensitive
     }
 
     /// <summary>A number above 0 (and at most 1,000,000) at <paramref name="key"/>, or an error naming it.</summary>
@@ -182,6 +187,33 @@ public static partial class ConfigLoader
         if (!IsUsableSourceName(name))
         {
             s.Error(key, $"'{name}' is not a usable source name: 1 to {Core.SignalLimits.MaxSourceLength} characters, no control characters, no leading or trailing space (it must match the name the agent sends as its source)");
+        }
+    }
+
+    /// <summary>
+    /// A weight or veto source that no configured agent or strategy is named (in any case) is a warning, not an
+    /// error: an agent started by hand (agent protocol) may still send the name, but a typo would otherwise
+    /// count silently for no one (issue 18 audit).
+    /// </summary>
+    private static void WarnUnknownSources(string? directory, EngineOptions engine, IReadOnlyList<StrategyDefinition> strategies, IReadOnlyList<AgentProcessOptions> processes, List<string> warnings)
+    {
+        if (engine.Consolidation.Count == 0)
+        {
+            return;
+        }
+
+        var known = new HashSet<string>(s_reservedSources, StringComparer.OrdinalIgnoreCase) { global::Orchestrator.Agents.Agents.StrategyAgent.AgentName };
+        known.UnionWith(strategies.Select(s => s.Name));
+        known.UnionWith(processes.Select(p => p.Name));
+        foreach (ConsolidationGroup group in engine.Consolidation)
+        {
+            foreach ((string key, string name) in group.Weights.Keys.Select(n => ("weights." + n, n)).Concat(group.VetoSources.Select(n => ("veto_sources", n))))
+            {
+                if (!known.Contains(name))
+                {
+                    warnings.Add($"{DisplayPath(directory, DaemonFile)}: consolidation.{group.Name}.{key}: '{name}' is not the name of any configured agent or strategy ({string.Join(", ", known.Order(StringComparer.Ordinal))}); it counts only if an agent started by hand sends it");
+                }
+            }
         }
     }
 }

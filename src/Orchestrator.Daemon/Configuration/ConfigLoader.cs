@@ -132,6 +132,7 @@ public static partial class ConfigLoader
         DaemonSettings daemon = ReadDaemon(daemonFile);
         engine = WithAgentLimits(directory, engine, daemon.Agents, errors); // agents.limits: ConfigLoader.AgentLimits.cs
         CheckProcessesAgainstStrategies(directory, daemon.Agents.Processes, strategies, errors); // ConfigLoader.AgentProcesses.cs
+        WarnUnknownSources(directory, engine, strategies, daemon.Agents.Processes, warnings); // ConfigLoader.Consolidation.cs
         if (daemon.ControlApiEnabled && credentialsConfig.ControlApiToken is null or { IsEmpty: true })
         {
             errors.Add(new ConfigError(DisplayPath(directory, DaemonFile), "control_api.enabled",

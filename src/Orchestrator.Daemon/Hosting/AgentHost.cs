@@ -13,6 +13,7 @@ using Orchestrator.Agents.State;
 using Orchestrator.Agents.Strategy;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Configuration;
+using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine;
 
 namespace Orchestrator.Daemon.Hosting;
@@ -37,6 +38,7 @@ public sealed class AgentHost : IAsyncDisposable
 
     private readonly StrategyAgent _strategy;
     private readonly IChatClient? _strategyChat;
+    private readonly AgentHistoryFeed? _historyFeed;
     private readonly Lock _externalGate = new();
     private readonly HashSet<string> _llmChecks = new(StringComparer.Ordinal);
 
@@ -54,7 +56,16 @@ public sealed class AgentHost : IAsyncDisposable
         Health = new HealthMonitor(Pool, new HealthMonitorOptions { Interval = settings.HealthInterval });
 
         _strategyChat = strategy.Llm is { } llm ? LlmTranscripts.Record(LlmChatClients.Create(llm, LlmCalls), llm, llmTranscripts) : null; // issue 18: every model call measured and in its transcript
-        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, _strategyChat, metrics: LlmCalls);
+        // issue 18: strategy_agent's prompt holds what the role: strategy agents' holds — the risk limits in force, the
+        // event time, its signals' fate and its fills (fed from the audit stream), the forming bar.
+        _strategy = new StrategyAgent(strategy, Bars, View, Publisher, _strategyChat, metrics: LlmCalls,
+            riskLimits: () => RiskParametersYaml.ToJson(session.CurrentRiskParameters).ToJsonString(), eventTimeNs: () => session.LastEventTimeNs);
+        if (strategy.Mode == StrategyMode.Llm && session.AuditWriter is NLogAuditWriter auditLog)
+        {
+            _historyFeed = new AgentHistoryFeed(engine, engine.Sources.Intern(StrategyAgent.AgentName), _strategy.History, auditLog.Observer);
+            auditLog.Observer = _historyFeed; // passes every record on to the observer it replaces
+        }
+
         IAgent[] agents = [new DataAgent(Bars, engine.Symbols.Names), _strategy, new ServiceAgent(backtest is null ? null : backtest.RunAsync, backtestUnavailable: BacktestUnavailable)];
         foreach (IAgent agent in agents)
         {
@@ -189,6 +200,11 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         _session.MarketObserver = null;
+        if (_historyFeed is not null && _session.AuditWriter is NLogAuditWriter auditLog && ReferenceEquals(auditLog.Observer, _historyFeed))
+        {
+            auditLog.Observer = _historyFeed.Next;
+        }
+
         LlmCalls.AgentRegistered -= OnLlmAgentRegistered;
         await Health.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);

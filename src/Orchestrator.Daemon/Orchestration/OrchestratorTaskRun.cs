@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Orchestrator.Agents.Strategy;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Mcp;
 
@@ -108,12 +109,14 @@ internal sealed class OrchestratorTaskRun
         return new OrchestratorAnswer(Id, answer, Steps, InputTokens, OutputTokens, ToolCalls, Stopped);
     }
 
-    /// <summary>An exception's message fit for an answer: its first line, without the API key, bounded, no .NET type name.</summary>
+    /// <summary>
+    /// A failed model call fit for an answer, as every LLM agent says it (<see cref="LlmCallErrors"/>):
+    /// one line, without the API key, bounded, no .NET type name nor an SDK's internals (an answer
+    /// without choices is "not a usable chat completion", not the SDK's index error).
+    /// </summary>
     public string Describe(Exception ex)
     {
-        string message = _options.Scrub(ex.Message);
-        int newline = message.IndexOfAny(['\r', '\n']);
-        message = newline > 0 ? message[..newline] : message;
+        (_, string message) = LlmCallErrors.Classify(ex, _options.Name, _options.CallTimeout, _options.Scrub);
         message = message.Length > MaxErrorLength ? message[..MaxErrorLength] + "…" : message;
         return SignalLimits.EscapeUnsafe(message.Length == 0 ? "the model call failed without a message" : message);
     }

@@ -19,7 +19,8 @@ namespace Orchestrator.Agents.Tests.Fakes;
 /// (<c>POST /v1/chat/completions</c>) and the Anthropic Messages (<c>POST /v1/messages</c>) wire
 /// formats (issue 18). It answers from a FIFO script — text, a tool call, an HTTP error with or without
 /// <c>Retry-After</c>, an HTML error page, or no answer at all — each optionally after a delay, and with
-/// <see cref="DefaultText"/> once the script is empty. Every answer carries usage tokens
+/// the default answer once the script is empty (<see cref="DefaultText"/>, or one set by a
+/// <c>DefaultTo…</c> method: every later request gets it). Every answer carries usage tokens
 /// (<see cref="InputTokens"/>, <see cref="OutputTokens"/>). Every request is recorded (<see cref="Requests"/>).
 /// </summary>
 /// <remarks>
@@ -37,6 +38,7 @@ public sealed class FakeModelServer : IAsyncDisposable
     private readonly List<Answer> _script = [];
     private readonly List<ModelRequest> _requests = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private Answer _default = new(AnswerKind.Text, null, null) { Text = """{"signals":[]}""" };
     private int _ids;
 
     private FakeModelServer(WebApplication app) => _app = app;
@@ -47,8 +49,19 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>The base URL for the Anthropic SDK (<c>ClientOptions.BaseUrl</c>): <c>http://127.0.0.1:port</c> (it appends <c>/v1/messages</c>).</summary>
     public Uri AnthropicBaseUrl { get; private set; } = null!;
 
-    /// <summary>The text answered when the script is empty.</summary>
-    public string DefaultText { get; set; } = """{"signals":[]}""";
+    /// <summary>The text answered when the script is empty (setting it is <see cref="DefaultToText"/> without a delay).</summary>
+    public string DefaultText
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _default.Kind == AnswerKind.Text ? _default.Text! : string.Empty;
+            }
+        }
+
+        set => DefaultToText(value);
+    }
 
     /// <summary>Prompt tokens reported in every answer's usage.</summary>
     public int InputTokens { get; set; } = 120;
@@ -115,12 +128,27 @@ public sealed class FakeModelServer : IAsyncDisposable
     public FakeModelServer EnqueueStatus(int code, string? retryAfter = null, string? body = null, TimeSpan? delay = null, string? model = null) =>
         Enqueue(new Answer(AnswerKind.Status, model, delay) { Code = code, RetryAfter = retryAfter, Text = body });
 
+    /// <summary>Script a 200 answer whose whole body is <paramref name="json"/> (an answer of any shape, e.g. no choices).</summary>
+    public FakeModelServer EnqueueBody(string json, string? model = null) => Enqueue(new Answer(AnswerKind.Body, model, null) { Text = json });
+
     /// <summary>Script an HTML error page with status <paramref name="code"/>, as a proxy in front of the API sends.</summary>
     public FakeModelServer EnqueueHtmlError(int code, TimeSpan? delay = null, string? model = null) =>
         Enqueue(new Answer(AnswerKind.Html, model, delay) { Code = code });
 
     /// <summary>Script no answer at all: the request waits until the client gives up or the server stops.</summary>
     public FakeModelServer EnqueueHang(string? model = null) => Enqueue(new Answer(AnswerKind.Hang, model, null));
+
+    /// <summary>Once the script is empty, answer every request with <paramref name="text"/>, each after <paramref name="delay"/> when given.</summary>
+    public void DefaultToText(string text, TimeSpan? delay = null) => SetDefault(new Answer(AnswerKind.Text, null, delay) { Text = text });
+
+    /// <summary>Once the script is empty, answer every request 200 with <paramref name="json"/> as the whole body (an answer of any shape, e.g. no choices).</summary>
+    public void DefaultToBody(string json) => SetDefault(new Answer(AnswerKind.Body, null, null) { Text = json });
+
+    /// <summary>Once the script is empty, answer every request with HTTP <paramref name="code"/> and <paramref name="body"/> (else the format's own error shape).</summary>
+    public void DefaultToStatus(int code, string? body = null) => SetDefault(new Answer(AnswerKind.Status, null, null) { Code = code, Text = body });
+
+    /// <summary>Once the script is empty, answer no request at all (each waits until its client gives up or the server stops).</summary>
+    public void DefaultToHang() => SetDefault(new Answer(AnswerKind.Hang, null, null));
 
     /// <summary>Completes once <paramref name="count"/> requests have arrived (a condition to wait on, not a sleep); fails after <paramref name="timeout"/> (30 s by default) so a broken test ends.</summary>
     public async Task WaitForRequestsAsync(int count, TimeSpan? timeout = null)
@@ -146,6 +174,14 @@ public sealed class FakeModelServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _stopping.Dispose();
+    }
+
+    private void SetDefault(Answer answer)
+    {
+        lock (_gate)
+        {
+            _default = answer;
+        }
     }
 
     private FakeModelServer Enqueue(Answer answer)
@@ -183,6 +219,10 @@ public sealed class FakeModelServer : IAsyncDisposable
 
                 ctx.Response.ContentType = "application/json";
                 await ctx.Response.WriteAsync(answer.Text ?? ErrorBody(format, answer.Code));
+                return;
+            case AnswerKind.Body:
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync(answer.Text!);
                 return;
             case AnswerKind.Html:
                 ctx.Response.StatusCode = answer.Code;
@@ -224,7 +264,7 @@ public sealed class FakeModelServer : IAsyncDisposable
 
             if (index < 0)
             {
-                return new Answer(AnswerKind.Text, null, null) { Text = DefaultText };
+                return _default;
             }
 
             Answer answer = _script[index];
@@ -417,6 +457,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         Text,
         ToolCall,
         Status,
+        Body,
         Html,
         Hang,
     }

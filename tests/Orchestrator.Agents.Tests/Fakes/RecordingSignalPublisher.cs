@@ -23,6 +23,9 @@ public sealed class RecordingSignalPublisher : ISignalPublisher
         _signals.Enqueue(signal);
         return RefuseWith is { } error
             ? new SignalPublishResult(false, 0, error)
-            : new SignalPublishResult(true, Interlocked.Increment(ref _sequence), null);
+            : Accepted(Interlocked.Increment(ref _sequence));
     }
+
+    /// <summary>Accepted at <paramref name="sequence"/>, with the signal id the sequence (as the engine gives each signal its own).</summary>
+    private static SignalPublishResult Accepted(long sequence) => new(true, sequence, null) { SignalId = sequence };
 }

@@ -17,7 +17,8 @@ internal static class StrategyAgentHarness
     public static readonly string[] Symbols = ["AAPL", "MSFT", "TSLA"];
 
     /// <summary>An LLM-mode agent on <paramref name="server"/>; without retries unless <paramref name="retry"/> says (each test's request count is then its own), recording in <paramref name="metrics"/> when given.</summary>
-    public static StrategyAgent LlmAgent(FakeOpenAiServer server, BarStore bars, RecordingSignalPublisher publisher, TimeSpan? timeout = null, int maxSignals = 10, LlmRetryPolicy? retry = null, LlmCallMetrics? metrics = null) =>
+    public static StrategyAgent LlmAgent(FakeOpenAiServer server, BarStore bars, RecordingSignalPublisher publisher, TimeSpan? timeout = null, int maxSignals = 10, LlmRetryPolicy? retry = null, LlmCallMetrics? metrics = null,
+        Func<string>? riskLimits = null, Func<long>? eventTimeNs = null) =>
         new(
             new StrategyAgentOptions
             {
@@ -36,7 +37,9 @@ internal static class StrategyAgentHarness
             bars,
             new FixedTradingView(Symbols),
             publisher,
-            metrics: metrics);
+            metrics: metrics,
+            riskLimits: riskLimits,
+            eventTimeNs: eventTimeNs);
 
     /// <summary>A store with a few one-minute bars for each symbol.</summary>
     public static BarStore StoreWithBars()

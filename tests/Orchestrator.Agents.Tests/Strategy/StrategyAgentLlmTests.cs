@@ -95,6 +95,46 @@ public sealed class StrategyAgentLlmTests : IAsyncLifetime
         Assert.DoesNotContain(Key, prompt, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Prompt_HoldsTheRiskLimits_TheEventTime_TheFormingBar_AndItsOwnSignalsFillsAndTheirFate()
+    {
+        // Issue 18, "Context and answer format": strategy_agent's prompt holds what a role: strategy agent's does.
+        const long eventTimeNs = 1_764_001_850_000_000_000;
+        long minute = 60_000_000_000;
+        long lastBarStart = (1_764_000_000L * 1_000_000_000 / minute * minute) + (29 * minute);
+        Assert.True(_bars.OnTrade("AAPL", 131.25m, 7, lastBarStart + minute + 5_000_000_000)); // opens the next bar: forming
+        _server.RespondWithContent("""{"signals":[{"symbol":"AAPL","side":"BUY","confidence":0.75,"reason":"Breakout.","quantity":10}]}""");
+        using StrategyAgent agent = LlmAgent(_server, _bars, _publisher, riskLimits: () => """{"max_open_orders":50}""", eventTimeNs: () => eventTimeNs);
+
+        Assert.Null((await GenerateAsync(agent, ["AAPL"])).Result!["failure"]);
+        long signalId = 1; // the fake publisher's first signal id
+        agent.History.OnOrderUpdate(signalId, 777, ExecutionType.Accepted, RejectReason.None); // as the daemon's audit feed reports them
+        agent.History.OnFill(signalId, eventTimeNs + 1, "AAPL", Side.Buy, 4m, 129.5m, commission: null, complete: false);
+        Assert.Null((await GenerateAsync(agent, ["AAPL"])).Result!["failure"]);
+
+        JsonObject context = UserContext(_server.Requests[1]);
+        Assert.Equal(50, context["risk_limits"]!["max_open_orders"]!.GetValue<int>());
+        Assert.Equal(eventTimeNs, context["event_time_ns"]!.GetValue<long>());
+        Assert.Equal("2025-11-24T16:30:50.000Z", context["event_time"]!.GetValue<string>());
+        Assert.Equal(131.25m, context["symbols"]!["AAPL"]!["forming_bar"]!["close"]!.GetValue<decimal>());
+        JsonObject previous = Assert.Single(context["previous_signals"]!.AsArray())!.AsObject();
+        Assert.Equal(("AAPL", "BUY", "accepted", "partially filled"), (previous["symbol"]!.GetValue<string>(), previous["side"]!.GetValue<string>(), previous["decision"]!.GetValue<string>(), previous["order"]!.GetValue<string>()));
+        Assert.Equal((4m, 129.5m), (previous["filled_quantity"]!.GetValue<decimal>(), previous["average_fill_price"]!.GetValue<decimal>()));
+        JsonObject fill = Assert.Single(context["recent_fills"]!.AsArray())!.AsObject();
+        Assert.Equal((4m, 129.5m), (fill["quantity"]!.GetValue<decimal>(), fill["price"]!.GetValue<decimal>()));
+        Assert.Equal(15m, context["pnl"]!["unrealized"]!.GetValue<decimal>()); // the account's, from the snapshot's position
+        Assert.Equal(7, UserContext(_server.Requests[0])["symbols"]!["AAPL"]!["forming_bar"]!["volume"]!.GetValue<long>()); // the first run's too: the trade after the last closed bar
+    }
+
+    /// <summary>The context JSON of a recorded request's user message.</summary>
+    private static JsonObject UserContext(RecordedRequest request)
+    {
+        using JsonDocument body = JsonDocument.Parse(request.Body);
+        string user = body.RootElement.GetProperty("messages")[1].GetProperty("content").GetString()!;
+        Assert.StartsWith("Context:\n", user, StringComparison.Ordinal);
+        return JsonNode.Parse(user["Context:\n".Length..])!.AsObject();
+    }
+
     [Theory]
     [InlineData("not json at all")]
     [InlineData("")]

@@ -186,6 +186,22 @@ public sealed class OrchestratorAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAnswerWithoutChoices_EndsTheTask_AsAnUnusableAnswer_InPlainWords()
+    {
+        Rig.Model.EnqueueBody("""{"id":"chatcmpl-x","object":"chat.completion","created":1700000000,"model":"fake-orchestrator","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0,"total_tokens":1}}""");
+        using OrchestratorAgent agent = Rig.Agent(ModelWireFormat.OpenAi);
+
+        OrchestratorAnswer answer = (await agent.AskAsync("how much cash?", allowTrading: true, CancellationToken.None))!;
+
+        // The agents' one classification of a failed call (issue 18: an empty choices list is malformed,
+        // said plainly), not the SDK's index error.
+        Assert.Equal(OrchestratorStops.ModelError, answer.Stopped);
+        Assert.Contains("model call 1 failed: the server's answer is not a usable chat completion", answer.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Index was out of range", answer.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", answer.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AskOrchestrator_OverMcp_WithoutTradingTools_RunsAReadOnlyTask()
     {
         Rig.Model.EnqueueToolCall("submit_signal", """{"symbol":"AAPL","side":"BUY","confidence":0.9}""").EnqueueText("Not allowed.");
