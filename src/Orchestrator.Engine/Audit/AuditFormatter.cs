@@ -192,10 +192,10 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 break;
             case AuditKind.OrderHeld:
                 line.Append("Order held by the engine: "u8); line.Append(symbol); line.Append((byte)' '); Shares(line, r.SymbolId, r.Quantity); line.Append(" shares "u8);
-                line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType)); line.Append(" @ "u8); Money(line, r.PriceRaw);
+                line.Append(SideText(r.Side)); line.Append((byte)' '); line.Append(OrderTypeText(r.OrderType)); line.Append(" @ "u8); Money(line, r.PriceRaw, r.SymbolId);
                 if (r.Value > 0)
                 {
-                    line.Append(" limit "u8); Money(line, r.Value);
+                    line.Append(" limit "u8); Money(line, r.Value, r.SymbolId);
                 }
 
                 line.Append(" (id "u8); line.Append(r.ClientOrderId); line.Append(", the venue takes no stop orders)"u8);
@@ -205,7 +205,7 @@ public sealed class AuditFormatter(SymbolTable symbols, TextInterner sources, Te
                 OrderIdAndSymbol(line, "Held stop triggered: id "u8, r.ClientOrderId, symbol); line.Append(" sent as "u8); line.Append(OrderTypeText(r.OrderType));
                 if (r.PriceRaw > 0)
                 {
-                    line.Append(" @ "u8); Money(line, r.PriceRaw);
+                    line.Append(" @ "u8); Money(line, r.PriceRaw, r.SymbolId);
                 }
 
                 Attribution(line, r);

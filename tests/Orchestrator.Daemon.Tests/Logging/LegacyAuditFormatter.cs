@@ -6,7 +6,7 @@ namespace Orchestrator.Daemon.Tests.Logging;
 
 /// <summary>
 /// The audit formatter as it was before issue 16 (strings per record), kept as the oracle the UTF-8 renderer is compared with byte for byte;
-/// issue 17 added the attribution (<c>[signal N] from NAME</c>) to signal, refusal, order and fill lines; issue 19 the amend and order-group lines.
+/// issue 17 added the attribution (<c>[signal N] from NAME</c>) to signal, refusal, order and fill lines; issue 19 the amend, order-group and held-stop lines.
 /// </summary>
 internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sources, TextInterner reasons, string currencySymbol = "$")
 {
@@ -52,6 +52,9 @@ internal sealed class LegacyAuditFormatter(SymbolTable symbols, TextInterner sou
             AuditKind.OrderAmendRejected => (AuditLevel.Warning, Invariant($"Order amend or cancel refused by broker: id {r.ClientOrderId} {symbol} ({r.Reason}); the order stands")),
             AuditKind.GroupExitCanceled => (AuditLevel.Info, Invariant($"Exit canceled by its group: id {r.ClientOrderId} {symbol} {OriginText(r.Origin)} (entry {r.Value})")),
             AuditKind.GroupExitDropped => (AuditLevel.Warning, Invariant($"Exit dropped: id {r.ClientOrderId} {symbol} {OriginText(r.Origin)} ended without its group asking ({r.Reason}); not placed again (entry {r.Value}){Attribution(r)}")),
+            // Issue 19: stops the engine holds for a venue without stop orders.
+            AuditKind.OrderHeld => (AuditLevel.Info, Invariant($"Order held by the engine: {symbol} {r.Quantity} shares {side} {OrderTypeText(r.OrderType)} @ {Money(r.PriceRaw)}{(r.Value > 0 ? " limit " + Money(r.Value) : string.Empty)} (id {r.ClientOrderId}, the venue takes no stop orders){Attribution(r)}")),
+            AuditKind.HeldOrderTriggered => (AuditLevel.Info, Invariant($"Held stop triggered: id {r.ClientOrderId} {symbol} sent as {OrderTypeText(r.OrderType)}{LimitSuffix(r.PriceRaw)}{Attribution(r)}")),
             _ => (AuditLevel.Info, Invariant($"Audit {r.Kind}")),
         };
     }
