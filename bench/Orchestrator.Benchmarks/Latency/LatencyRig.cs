@@ -28,6 +28,22 @@ public sealed class LatencyRig : IDisposable
 
     private readonly string? _journalDirectory;
 
+    /// <summary>Risk that lets every order through (no window, no rate or count limit, no collar, no loss limit), shorts allowed: the bench measures the path, not a refusal.</summary>
+    internal static RiskOptions OpenRisk { get; } = new()
+    {
+        AllowShortSelling = true,
+        DuplicateWindow = TimeSpan.Zero,
+        MaxOrdersPerSecond = 0,
+        MaxOrdersPerMinute = 0,
+        MaxOrdersPerDay = 0,
+        MaxOpenOrders = 1_000_000,
+        PriceCollarFraction = 0,
+        MaxDailyLossFraction = 0,
+    };
+
+    /// <summary>One share per order, unscaled and uncapped.</summary>
+    internal static SizingOptions OneShare { get; } = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 };
+
     /// <summary>
     /// A rig; with <paramref name="journal"/>, every input goes through the journal stage (a temporary
     /// directory) first. <paramref name="beforeStart"/> is given the engine before it starts, to
@@ -48,18 +64,8 @@ public sealed class LatencyRig : IDisposable
             WaitStrategy = waitStrategy,
             Rules = new RuleOptions { MomentumEnabled = scenario == LatencyScenario.TickToOrder, RsiReversionEnabled = false, MomentumFastPeriod = 2, MomentumSlowPeriod = 4 },
             Exits = new ExitOptions { StopLossFraction = 0, TakeProfitFraction = 0, TrailingStopFraction = 0 },
-            Risk = new RiskOptions
-            {
-                AllowShortSelling = true,
-                DuplicateWindow = TimeSpan.Zero,
-                MaxOrdersPerSecond = 0,
-                MaxOrdersPerMinute = 0,
-                MaxOrdersPerDay = 0,
-                MaxOpenOrders = 1_000_000,
-                PriceCollarFraction = 0,
-                MaxDailyLossFraction = 0,
-            },
-            Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 },
+            Risk = OpenRisk,
+            Sizing = OneShare,
             JournalDirectory = _journalDirectory,
             Journal = new Orchestrator.Engine.Journal.JournalOptions { Fsync = journal ?? Orchestrator.Engine.Journal.JournalFsync.None, Placement = placement },
         };

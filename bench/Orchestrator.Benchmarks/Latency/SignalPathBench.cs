@@ -35,18 +35,8 @@ public static class SignalPathBench
             StartingCash = 1_000_000_000m,
             Rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = false },
             Exits = new ExitOptions { StopLossFraction = 0, TakeProfitFraction = 0, TrailingStopFraction = 0 },
-            Risk = new RiskOptions
-            {
-                AllowShortSelling = true,
-                DuplicateWindow = TimeSpan.Zero,
-                MaxOrdersPerSecond = 0,
-                MaxOrdersPerMinute = 0,
-                MaxOrdersPerDay = 0,
-                MaxOpenOrders = 1_000_000,
-                PriceCollarFraction = 0,
-                MaxDailyLossFraction = 0,
-            },
-            Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 1, ScaleByConfidence = false, MaxPositionFraction = 1, MaxConcentrationFraction = 1, MaxOrderNotional = 0 },
+            Risk = LatencyRig.OpenRisk,
+            Sizing = LatencyRig.OneShare,
         };
 
         var engine = new TradingEngine(options, NullAuditWriter.Instance);

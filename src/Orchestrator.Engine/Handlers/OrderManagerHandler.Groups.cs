@@ -206,6 +206,10 @@ public sealed partial class OrderManagerHandler
         }
     }
 
+    /// <summary>The range a trade or bar reached: a bar's high and low when it has them, else the trade's price for both.</summary>
+    private static (long High, long Low) PriceRange(in EngineEvent e) =>
+        (e.Kind == EventKind.Bar && e.HighRaw > 0 ? e.HighRaw : e.PriceRaw, e.Kind == EventKind.Bar && e.LowRaw > 0 ? e.LowRaw : e.PriceRaw);
+
     /// <summary>On a trade or bar: moves the trailing stops of the symbol's groups, then keeps its exits right.</summary>
     private void OnGroupMarket(ref EngineEvent e)
     {
@@ -215,8 +219,7 @@ public sealed partial class OrderManagerHandler
             return;
         }
 
-        long high = e.Kind == EventKind.Bar && e.HighRaw > 0 ? e.HighRaw : e.PriceRaw;
-        long low = e.Kind == EventKind.Bar && e.LowRaw > 0 ? e.LowRaw : e.PriceRaw;
+        (long high, long low) = PriceRange(in e);
         for (int i = 0; i < _groupCount; i++)
         {
             if (!_orders.TryFind(_groups[i], out int slot))

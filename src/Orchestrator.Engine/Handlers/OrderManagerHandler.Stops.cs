@@ -107,8 +107,7 @@ public sealed partial class OrderManagerHandler
             return;
         }
 
-        long high = e.Kind == EventKind.Bar && e.HighRaw > 0 ? e.HighRaw : e.PriceRaw;
-        long low = e.Kind == EventKind.Bar && e.LowRaw > 0 ? e.LowRaw : e.PriceRaw;
+        (long high, long low) = PriceRange(in e);
         for (int i = 0; i < _heldCount; i++)
         {
             if (!_orders.TryFind(_held[i], out int slot) || _orders[slot].Status != OrderStatus.Held || _orders[slot].SymbolId != symbolId)
