@@ -43,6 +43,13 @@ public interface IStrategyContext
     /// </summary>
     long Position(int symbolId);
 
+    /// <summary>
+    /// The symbol's quantity unit (issue 19): quantities in this API count 10^−n of a share, n = its instrument's
+    /// quantity_decimals (0, whole shares, unless the instrument trades fractions). A strategy that reasons in shares
+    /// multiplies by 10^n before it submits.
+    /// </summary>
+    int QuantityDecimals(int symbolId) => 0;
+
     /// <summary>The whole account's position in shares (signed; every source's fills).</summary>
     long AccountPosition(int symbolId);
 

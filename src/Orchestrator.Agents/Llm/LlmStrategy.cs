@@ -262,7 +262,7 @@ public sealed class LlmStrategy : IStrategy
         {
             SymbolId = symbol.SymbolId,
             Side = proposed.Side,
-            Quantity = proposed.Quantity,
+            Quantity = Units(context, symbol.SymbolId, proposed.Quantity),
             OrderType = type,
             LimitPriceRaw = FixedPoint.FromDecimal(limit),
             StopPriceRaw = FixedPoint.FromDecimal(stop),
@@ -289,6 +289,13 @@ public sealed class LlmStrategy : IStrategy
     }
 
     /// <summary>
+    /// An answer's quantity (whole shares; 0 = let sizing choose) in the symbol's quantity units: for a fractional
+    /// instrument (quantity_decimals n) 10^n units a share, so "quantity": 5 caps the order at 5 shares, not 5·10^−n.
+    /// </summary>
+    private static long Units(IStrategyContext context, int symbolId, long shares) =>
+        shares <= 0 ? shares : Quantities.FromShares(shares, Quantities.UnitsPerShare(context.QuantityDecimals(symbolId)));
+
+    /// <summary>
     /// An amend or cancel of one of its own orders (issue 19): through the strategy API, which the engine checks
     /// (the order must be this strategy's and open, else NoSuchOrder; an amend that adds risk meets the limits).
     /// </summary>
@@ -298,7 +305,7 @@ public sealed class LlmStrategy : IStrategy
         long stopRaw = FixedPoint.FromDecimal(proposed.StopPrice ?? 0m);
         SubmitResult result = proposed.Action == SignalAction.Cancel
             ? context.Cancel(symbol.SymbolId, proposed.OrderId)
-            : context.Amend(symbol.SymbolId, proposed.OrderId, proposed.Quantity, limitRaw, stopRaw);
+            : context.Amend(symbol.SymbolId, proposed.OrderId, Units(context, symbol.SymbolId, proposed.Quantity), limitRaw, stopRaw);
         Interlocked.Increment(ref _signalsSubmitted);
         var record = new LlmSignalRecord(context.EventTimeNs, proposed, OrderType.Market, proposed.LimitPrice ?? 0m, proposed.StopPrice ?? 0m, result);
         _history.Add(record);

@@ -124,6 +124,8 @@ internal sealed class StrategyRunner : IStrategyContext
 
     public string SymbolName(int symbolId) => _engine.Symbols.GetName(symbolId);
 
+    public int QuantityDecimals(int symbolId) => (uint)symbolId < (uint)_engine.Symbols.Count ? _engine.Instruments.Units.Decimals(symbolId) : 0;
+
     public long Position(int symbolId) => (uint)symbolId < (uint)_position.Length ? _position[symbolId] : 0;
 
     public long AccountPosition(int symbolId) => (uint)symbolId < (uint)_position.Length ? _engine.Portfolio.Quantity(symbolId) : 0;

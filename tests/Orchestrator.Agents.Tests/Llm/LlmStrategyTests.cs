@@ -126,6 +126,35 @@ public sealed class LlmStrategyTests
     }
 
     [Fact]
+    public async Task AnAnswersQuantity_IsInShares_ForAFractionalSymbolToo()
+    {
+        await using FakeModelServer server = await FakeModelServer.StartAsync();
+        server.EnqueueText(Answer(
+            """{"symbol":"AAPL","side":"BUY","confidence":0.8,"reason":"fractional","order_type":"limit","limit_price":101,"quantity":7}""",
+            """{"symbol":"MSFT","side":"BUY","confidence":0.8,"reason":"whole","order_type":"limit","limit_price":101,"quantity":7}"""));
+        LlmStrategy strategy = NewStrategy(server, LlmSchedule.OnBarClose(Timeframe.OneMinute));
+        string[] symbols = ["AAPL", "MSFT"];
+        EngineOptions options = StrategyTestRig.Options(symbols, new StrategyRegistration("llm_a", strategy, symbols)) with
+        {
+            Instruments = new Dictionary<string, InstrumentInfo> { ["AAPL"] = InstrumentInfo.Default("AAPL") with { QuantityDecimals = 2 } },
+            Sizing = new SizingOptions { Method = SizingMethod.FixedFraction, FractionOfEquity = 0.5m, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
+        };
+        var engine = new TradingEngine(options, Orchestrator.Engine.Audit.NullAuditWriter.Instance);
+
+        await Task.Run(() =>
+        {
+            long sequence = 0;
+            Process(engine, ref sequence, Trade(0, T0, 100m));
+            Process(engine, ref sequence, Trade(1, T0, 100m));
+            Process(engine, ref sequence, Trade(0, T0 + Minute, 101m)); // closes AAPL's bar: the call
+        });
+
+        // Sizing would allow thousands of shares; the answer caps each order at 7 shares: 700 hundredths of AAPL, 7 MSFT.
+        Assert.Equal(700L, StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.SymbolId == 0).Quantity);
+        Assert.Equal(7L, StrategyTestRig.OrdersOf(engine, "llm_a").Single(o => o.SymbolId == 1).Quantity);
+    }
+
+    [Fact]
     public async Task TheAnswersOrderIntent_BecomesTheOrder_ABadItemIsRefusedAlone_AndNoIntentMeansALimitAtTheLastClose()
     {
         await using FakeModelServer server = await FakeModelServer.StartAsync();
