@@ -21,7 +21,8 @@ namespace Orchestrator.Core;
 /// domestically (ORD_DVSN 00/01/11–14); no stop, trailing, bracket, GTC or auction order is sent — the
 /// engine holds order groups' stops and take-profits and closes at market when one is reached, holds a
 /// signal's own stop or stop-limit (<see cref="EngineHoldsStop"/>) and sends it as a market order or a limit
-/// when the market reaches its stop; a signal's own trailing stop, opg or cls order is refused with
+/// when the market reaches its stop, and holds a signal's own trailing stop the same way (a high-water mark for a
+/// sell, a low-water mark for a buy, from trades and bars in event time); a signal's own opg or cls order is refused with
 /// <see cref="RejectReason.UnsupportedOrder"/>.</para>
 /// Slow path (start-up); stateless.
 /// </remarks>
@@ -46,12 +47,22 @@ public static class VenueCapabilityTable
 
     /// <summary>
     /// Whether the engine holds an order of <paramref name="type"/> and <paramref name="timeInForce"/> for a venue with
-    /// <paramref name="capabilities"/> instead of sending it (issue 19): a stop or stop-limit, day, gtc, ioc or fok, where
-    /// the venue takes no stop orders. The order is <see cref="OrderStatus.Held"/> until the market reaches its stop.
+    /// <paramref name="capabilities"/> instead of sending it (issue 19): a stop or stop-limit where the venue takes no stop
+    /// orders, a trailing stop where it has none (<see cref="VenueCapabilities.NativeTrailingStop"/>); day, gtc, ioc or fok.
+    /// The order is <see cref="OrderStatus.Held"/> until the market reaches its stop (a trailing stop's: the best price
+    /// since it was placed, less or plus its trail).
     /// </summary>
     public static bool EngineHoldsStop(VenueCapabilities capabilities, OrderType type, TimeInForce timeInForce) =>
-        type is OrderType.Stop or OrderType.StopLimit && (capabilities & VenueCapabilities.StopOrders) == 0
+        (type is OrderType.Stop or OrderType.StopLimit ? (capabilities & VenueCapabilities.StopOrders) == 0
+            : type == OrderType.TrailingStop && (capabilities & VenueCapabilities.NativeTrailingStop) == 0)
         && timeInForce is TimeInForce.Day or TimeInForce.Gtc or TimeInForce.Ioc or TimeInForce.Fok;
+
+    /// <summary>
+    /// <see cref="EngineHoldsStop"/> for an order with these prices: a stop or stop-limit needs its stop price
+    /// (<paramref name="stopRaw"/> &gt; 0); a trailing stop has none of its own (its trail decides).
+    /// </summary>
+    public static bool EngineHolds(VenueCapabilities capabilities, OrderType type, TimeInForce timeInForce, long stopRaw) =>
+        (stopRaw > 0 || type == OrderType.TrailingStop) && EngineHoldsStop(capabilities, type, timeInForce);
 
     /// <summary>The capabilities of the venue named <paramref name="venue"/> ("paper", "alpaca", "kis"); None for a name it does not know.</summary>
     public static VenueCapabilities Of(string? venue) => venue switch

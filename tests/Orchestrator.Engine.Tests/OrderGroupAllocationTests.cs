@@ -53,6 +53,57 @@ public sealed class OrderGroupAllocationTests
         Assert.Equal((0, 0), (rig.Engine.Orders.OpenCount, rig.Engine.OrderManager.HeldOrders));
     }
 
+    [Fact]
+    public void HeldTrailingStopOrders_HeldMarkMovedAmendedCanceledTriggeredAndFilled_AllocateZeroBytes()
+    {
+        var rig = new HeldTrailingRig(new EngineHarness(OrderGroupTests.Options(VenueCapabilities.Amend)).Engine); // no venue trailing stops (KIS)
+
+        rig.Run(3_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        rig.Run(10_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(13_000, rig.Triggered); // every round: one held trailing stop's mark moved, amended, sent at market; one canceled while held
+        Assert.Equal((0, 0), (rig.Engine.Orders.OpenCount, rig.Engine.OrderManager.HeldOrders));
+    }
+
+    /// <summary>One round at a venue without trailing stops: a position of 10; two sell trailing stops are held; the mark rises, one is amended, the other canceled; a retrace sends the first at market, which fills.</summary>
+    private sealed class HeldTrailingRig(TradingEngine engine)
+    {
+        private readonly Rig _rig = new(engine);
+
+        public TradingEngine Engine => _rig.Engine;
+
+        public long Triggered { get; private set; }
+
+        public void Run(int rounds)
+        {
+            for (int i = 0; i < rounds; i++)
+            {
+                _rig.Tick(100_000_000);
+                long open = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = (5L * i) + 1 });
+                _rig.Report(open, ExecutionType.Accepted, 0, 0);
+                _rig.Report(open, ExecutionType.Fill, 10, 100_000_000);
+                long first = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Sell, ConfidencePpm = 900_000, SignalId = (5L * i) + 2, SignalOrderType = OrderType.TrailingStop, SignalQuantity = 5, Exits = new ProtectiveExits { TrailPpm = 10_000 } });
+                long second = _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Sell, ConfidencePpm = 900_000, SignalId = (5L * i) + 3, SignalOrderType = OrderType.TrailingStop, SignalQuantity = 5, Exits = new ProtectiveExits { TrailRaw = 2_000_000 }, SignalTif = TimeInForce.Gtc });
+                _rig.Tick(103_000_000); // both marks rise to 103
+                _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Amend, TargetOrderId = first, SignalQuantity = 10, SignalId = (5L * i) + 4 });
+                _rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Cancel, TargetOrderId = second, SignalId = (5L * i) + 5 });
+                Engine.Orders.TryFind(first, out int slot);
+                bool held = Engine.Orders[slot].Status == OrderStatus.Held && Engine.Orders[slot].Quantity == 10 && Engine.Orders[slot].TrailAnchorRaw == 103_000_000;
+                _rig.Tick(101_900_000); // 1 % below the mark: the first is reached, sent at market
+                if (held && Engine.Orders[slot].Status == OrderStatus.PendingNew)
+                {
+                    Triggered++;
+                }
+
+                _rig.Report(first, ExecutionType.Accepted, 0, 0);
+                _rig.Report(first, ExecutionType.Fill, 10, 101_900_000);
+            }
+        }
+    }
+
     /// <summary>One round at a venue without stops: two buy stops are held; one is amended, the other canceled; a trade reaches the first, which goes out at market and fills; a sell closes the position.</summary>
     private sealed class HeldOrderRig(TradingEngine engine)
     {

@@ -253,7 +253,8 @@ internal sealed class AgentFeed
             order.IdLength = _slots[slot].CopyClientId(e.SignalId, _orderIds.AsSpan(index * SignalLineParser.MaxIdBytes, SignalLineParser.MaxIdBytes));
         }
 
-        order.Held = VenueCapabilityTable.EngineHoldsStop(_capabilities is { } capabilities && (uint)e.SymbolId < (uint)capabilities.Length ? capabilities[e.SymbolId] : VenueCapabilities.StopOrders, SignalIntentRules.Resolve(order.OrderType, order.LimitRaw, order.StopRaw), order.Tif) && order.StopRaw > 0;
+        VenueCapabilities venue = _capabilities is { } capabilities && (uint)e.SymbolId < (uint)capabilities.Length ? capabilities[e.SymbolId] : VenueCapabilities.StopOrders | VenueCapabilities.NativeTrailingStop;
+        order.Held = VenueCapabilityTable.EngineHolds(venue, SignalIntentRules.Resolve(order.OrderType, order.LimitRaw, order.StopRaw), order.Tif, order.StopRaw);
         WriteOrder(agent, ref order, order.Held ? OrderStatus.Held : OrderStatus.PendingNew, RejectReason.None, e.TsEventNs);
     }
 

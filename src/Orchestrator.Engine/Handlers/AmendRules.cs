@@ -47,7 +47,8 @@ internal static class AmendRules
     public static RejectReason CheckTerms(in OrderRecord order, long quantity, long limitRaw, long stopRaw)
     {
         bool hasLimit = order.OrderType is OrderType.Limit or OrderType.StopLimit;
-        bool hasStop = order.OrderType is OrderType.Stop or OrderType.StopLimit or OrderType.TrailingStop;
+        bool hasStop = order.OrderType is OrderType.Stop or OrderType.StopLimit
+            || (order.OrderType == OrderType.TrailingStop && order.Status != OrderStatus.Held); // a held trailing stop has no stop price of its own: its trail and mark decide
         if (order.AmendPending || order.CancelPending || order.Status == OrderStatus.Unknown
             || quantity <= order.FilledQuantity
             || (limitRaw != order.LimitRaw && (!hasLimit || limitRaw <= 0))

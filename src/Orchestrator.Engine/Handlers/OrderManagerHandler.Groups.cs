@@ -84,6 +84,9 @@ public sealed partial class OrderManagerHandler
         public int TrailPpm { get; } = trailPpm;
 
         public static GroupLink Entry(in ProtectiveExits exits) => new(OrderGroupRole.Entry, 0, exits, 0, 0);
+
+        /// <summary>A signal's own trailing-stop order: no group; the trail its signal gave (carried in the signal's exits).</summary>
+        public static GroupLink Trail(in ProtectiveExits exits) => new(OrderGroupRole.None, 0, default, exits.TrailRaw, exits.TrailPpm);
     }
 
     /// <summary>Called by <see cref="Send"/> on a new order: records its part in a group (both when sending and in replay).</summary>
@@ -91,6 +94,8 @@ public sealed partial class OrderManagerHandler
     {
         if (link.Role == OrderGroupRole.None)
         {
+            order.TrailRaw = link.TrailRaw; // a trailing-stop order's own trail (0 for any other plain order)
+            order.TrailPpm = link.TrailPpm;
             return;
         }
 

@@ -32,11 +32,17 @@ namespace Orchestrator.Engine.Handlers;
 /// order. A day (ioc, fok) one expires at its exchange's regular close after it was created (calendars on;
 /// else at the end of that UTC day), on the symbol's first trade or bar at or after that time; a gtc one
 /// is held until triggered or canceled. While its symbol is paused by an order in doubt it stays held.</para>
+/// <para>A signal's own trailing stop for a venue without trailing-stop orders is held the same way: its mark starts
+/// at the symbol's last trade when it is placed and follows the best price since — a sell's
+/// high-water mark, a buy's low-water mark (<see cref="OrderRecord.TrailAnchorRaw"/>) — and its stop is the mark less
+/// (plus) its trail, a price amount or millionths of the mark. A trade or bar reaching the stop as it stood before that
+/// event sends it at market. While held its source may amend its quantity (it has no stop price of its own).</para>
 /// </summary>
 /// <remarks>Trading thread. The triggers are flags on the entry (<see cref="OrderRecord.StopTriggered"/>,
 /// <see cref="OrderRecord.TakeProfitTouched"/>) and held orders' status, set by market events, so journal
 /// replay and snapshots reach the same state; the market order is an exit like any other (recovered, placed
-/// once). A held order's trigger and expiry follow from the journal's market events on replay; the list of
+/// once). A held order's trigger and expiry follow from the journal's market events on replay — a trailing stop's mark
+/// too, which lives on its record, so a snapshot carries it; the list of
 /// held orders is rebuilt from the order table after a snapshot is read.</remarks>
 public sealed partial class OrderManagerHandler
 {
@@ -74,6 +80,12 @@ public sealed partial class OrderManagerHandler
         ref OrderRecord order = ref _orders.Create(symbolId, side, type, tif, quantity, limitRaw, stopRaw, origin, sourceId, signalId, tsNs);
         LinkGroup(ref order, in link);
         order.Status = OrderStatus.Held;
+        if (type == OrderType.TrailingStop)
+        {
+            order.TrailAnchorRaw = _portfolio.MarkRaw(symbolId); // the mark starts at the last trade (risk passes no signal before the first)
+            stopRaw = TrailingStopPrice(in order);
+        }
+
         _held[_heldCount++] = order.ClientOrderId;
         _heldPerSymbol[symbolId]++;
         if (!SuppressSending)
@@ -120,6 +132,10 @@ public sealed partial class OrderManagerHandler
             {
                 EndHeld(slot, OrderStatus.Expired, e.TsEventNs);
             }
+            else if (order.OrderType == OrderType.TrailingStop)
+            {
+                OnTrailingMarket(ref order, in e, high, low);
+            }
             else if (order.Side == Side.Buy ? high >= order.StopRaw : low <= order.StopRaw)
             {
                 Release(ref order, e.TsEventNs); // a full outbound ring or a paused symbol: still held, tried on the next trade
@@ -127,6 +143,44 @@ public sealed partial class OrderManagerHandler
         }
 
         CompactHeld();
+    }
+
+    /// <summary>
+    /// A held trailing stop on a trade or bar: checked against its stop as it stood before this event (a bar does not say whether
+    /// its high came before its low, so a stop the bar's own best price raised does not trigger on it, as at the paper venue),
+    /// then its mark moves to the event's best price for it — a sell's high-water mark, a buy's low-water mark, never back.
+    /// </summary>
+    private void OnTrailingMarket(ref OrderRecord order, in EngineEvent e, long high, long low)
+    {
+        bool isBuy = order.Side == Side.Buy;
+        if (order.TrailAnchorRaw == 0)
+        {
+            order.TrailAnchorRaw = e.PriceRaw; // cannot happen: risk passes no signal before its symbol's first price, the mark it starts from
+        }
+
+        long stop = TrailingStopPrice(in order);
+        if (isBuy ? high >= stop : low <= stop)
+        {
+            if (Release(ref order, e.TsEventNs))
+            {
+                return;
+            }
+        }
+
+        order.TrailAnchorRaw = isBuy ? Math.Min(order.TrailAnchorRaw, low) : Math.Max(order.TrailAnchorRaw, high);
+    }
+
+    /// <summary>A held trailing stop's stop: its mark less (a sell) or plus (a buy) its trail, a price amount or millionths of the mark; 0 without a mark.</summary>
+    private static long TrailingStopPrice(in OrderRecord order)
+    {
+        long anchor = order.TrailAnchorRaw;
+        if (anchor <= 0)
+        {
+            return 0;
+        }
+
+        long distance = order.TrailRaw > 0 ? order.TrailRaw : (long)((Int128)anchor * order.TrailPpm / PpmScale);
+        return order.Side == Side.Buy ? anchor + distance : Math.Max(1, anchor - distance);
     }
 
     /// <summary>When a held order's hold ends: gtc never; day, ioc and fok at the regular close of its exchange's session it was created in (or before), else at the end of that UTC day.</summary>

@@ -83,8 +83,11 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
 
     private void Submit(ref EngineEvent e)
     {
-        GroupLink link = e.Kind == EventKind.TradeSignal && e.Exits.Any ? GroupLink.Entry(e.Exits) : default; // an entry with its exits (issue 19)
-        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw), e.IntentTif, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, in link, out long clientOrderId);
+        OrderType type = SignalIntentRules.Resolve(e.IntentOrderType, e.IntentLimitRaw, e.IntentStopRaw);
+        GroupLink link = e.Kind != EventKind.TradeSignal || !e.Exits.Any ? default
+            : type == OrderType.TrailingStop ? GroupLink.Trail(e.Exits) // a trailing-stop order: its trail is its own, no group
+            : GroupLink.Entry(e.Exits); // an entry with its exits (issue 19)
+        RejectReason refused = Send(e.SymbolId, e.IntentSide, e.Quantity, type, e.IntentTif, e.IntentLimitRaw, e.IntentStopRaw, e.Origin, e.SourceId, e.SignalId, e.TsEventNs, e.PublishTimestamp, in link, out long clientOrderId);
         if (refused != RejectReason.None)
         {
             Refusal.Record(ref e, refused, _counters, _audit);
@@ -108,7 +111,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
             return RejectReason.SymbolPaused;
         }
 
-        if (stopRaw > 0 && VenueCapabilityTable.EngineHoldsStop(CapabilitiesOf(symbolId), type, tif) && link.Role is OrderGroupRole.None or OrderGroupRole.Entry)
+        if (VenueCapabilityTable.EngineHolds(CapabilitiesOf(symbolId), type, tif, stopRaw) && link.Role is OrderGroupRole.None or OrderGroupRole.Entry)
         {
             clientOrderId = Hold(symbolId, side, quantity, type, tif, limitRaw, stopRaw, origin, sourceId, signalId, tsNs, in link); // OrderManagerHandler.Stops.cs
             return RejectReason.None;

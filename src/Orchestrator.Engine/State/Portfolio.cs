@@ -142,6 +142,9 @@ public sealed class Portfolio
     /// <summary>Signed position: positive long, negative short.</summary>
     public long Quantity(int symbolId) => Volatile.Read(ref _quantity[symbolId]);
 
+    /// <summary>The symbol's last trade price as the trading thread has seen it (<see cref="Mark"/>); 0 = none yet.</summary>
+    public long MarkRaw(int symbolId) => _markRaw[symbolId];
+
     public long AvgCostRaw(int symbolId) => Volatile.Read(ref _avgCostRaw[symbolId]);
 
     public long RealizedRaw(int symbolId) => _realizedRaw[symbolId];
