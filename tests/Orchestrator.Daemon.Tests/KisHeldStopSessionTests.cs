@@ -106,4 +106,53 @@ public sealed class KisHeldStopSessionTests
         Assert.Equal(0, engine.Counters.IllegalReports);
         Assert.Equal(3, kis.AccountBook(VenueSessionTests.KisAccount).Positions[Krx]);
     }
+
+    [Fact]
+    public async Task Kis_ASignalsTrailingStop_IsHeldByTheEngine_ItsMarkFollowsTheStream_AndTheRetraceSendsAMarketOrderThatFills()
+    {
+        await using KisSimulator kis = await KisSimulator.StartAsync();
+        kis.FrameInterval = TimeSpan.FromMilliseconds(20);
+        kis.OneSessionPerApprovalKey = true;
+        kis.MaxRealtimeRegistrations = 41;
+        kis.SetPrice(Krx, 70_000);
+
+        using var session = new TradingSession(Options(kis), _audit);
+        await session.StartAsync("test", CancellationToken.None);
+        TradingEngine engine = session.Engine;
+        int symbol = engine.Symbols.GetId(Krx);
+        await UntilAsync(() => engine.Market.LastRaw(symbol) > 0, session);
+
+        // A buy trailing stop 3,000 won above its low-water mark (30 ticks: the stream walks two at most a frame), and a gtc one its source cancels.
+        var trail = new ProtectiveExits { TrailRaw = FixedPoint.FromDecimal(3_000m) };
+        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 3 }, 1);
+        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 2, Tif = TimeInForce.Gtc }, 2);
+        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count(o => o.Status == "Held") == 2, session);
+        Assert.Equal(0, kis.OrdersBooked(VenueSessionTests.KisAccount)); // KIS knows nothing of them
+        long canceled = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 2).ClientOrderId;
+        long triggered = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 3).ClientOrderId;
+        Assert.Equal("TrailingStop", TradingQueries.OpenOrders(engine).Single(o => o.ClientOrderId == triggered).Type);
+
+        Publish(session, Side.None, new SignalIntent { Action = SignalAction.Cancel, TargetOrderId = canceled }, 3);
+        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count == 1, session);
+
+        Assert.True(engine.Orders.TryFind(triggered, out int slot));
+        kis.SetPrice(Krx, 60_000); // the stream trades near 60,000: the low-water mark follows it down
+        await UntilAsync(() => engine.Orders[slot].TrailAnchorRaw <= FixedPoint.FromDecimal(60_500m), session);
+        Assert.Equal("Held", TradingQueries.OpenOrders(engine).Single().Status);
+        Assert.Equal(0, kis.OrdersBooked(VenueSessionTests.KisAccount));
+
+        kis.SetPrice(Krx, 70_000); // a retrace of far more than the trail: the stop is reached
+        await UntilAsync(() => engine.Portfolio.Quantity(symbol) == 3 && engine.Orders.OpenCount == 0, session);
+
+        Assert.Equal(1, kis.OrdersBooked(VenueSessionTests.KisAccount)); // the triggered one, once; the canceled one never went
+        Assert.Equal("01", kis.Orders.Last()["ORD_DVSN"]!.GetValue<string>()); // a domestic market order
+        Assert.True(engine.Orders.TryFind(triggered, out slot));
+        Assert.Equal((OrderStatus.Filled, 3L), (engine.Orders[slot].Status, engine.Orders[slot].FilledQuantity));
+        Assert.True(engine.Orders.TryFind(canceled, out slot));
+        Assert.Equal(OrderStatus.Canceled, engine.Orders[slot].Status);
+
+        Assert.Equal(ShutdownResult.Drained, session.Stop());
+        Assert.Equal(0, engine.Counters.IllegalReports);
+        Assert.Equal(3, kis.AccountBook(VenueSessionTests.KisAccount).Positions[Krx]);
+    }
 }

@@ -19,13 +19,14 @@ public sealed class AgentFeedHeldStopTests
     private static (AgentFeed Feed, AgentSession Session, AgentFeedShared Shared, GatewayAgent Agent) NewFeed(VenueCapabilities capabilities) =>
         AgentFeedFormatTests.NewFeed([capabilities, capabilities]);
 
-    /// <summary>The agent's buy stop <paramref name="id"/> at 173 for AAPL, as the order manager's outcome; returns the order lines it made.</summary>
-    private static List<string> Created(AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent, long id)
+    /// <summary>The agent's buy stop <paramref name="id"/> at 173 for AAPL (or a trailing stop with a trail of 1.5), as the order manager's outcome; returns the order lines it made.</summary>
+    private static List<string> Created(AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent, long id, bool trailing = false)
     {
         var e = new EngineEvent
         {
-            Kind = EventKind.TradeSignal, SymbolId = 0, ClientOrderId = id, SourceId = agent.SourceId, IntentSide = Side.Buy, IntentOrderType = OrderType.Stop,
-            IntentStopRaw = Raw(173m), IntentTif = TimeInForce.Day, Quantity = 3, TsEventNs = T0,
+            Kind = EventKind.TradeSignal, SymbolId = 0, ClientOrderId = id, SourceId = agent.SourceId, IntentSide = Side.Buy, IntentOrderType = trailing ? OrderType.TrailingStop : OrderType.Stop,
+            IntentStopRaw = trailing ? 0 : Raw(173m), IntentTif = TimeInForce.Day, Quantity = 3, TsEventNs = T0,
+            Exits = trailing ? new ProtectiveExits { TrailRaw = Raw(1.5m) } : default,
         };
         feed.OnEvent(ref e, endOfBatch: true);
         shared.Beat(T0);
@@ -76,5 +77,17 @@ public sealed class AgentFeedHeldStopTests
 
         (feed, session, shared, agent) = NewFeed(VenueCapabilities.StopOrders);
         Assert.Contains("\"status\":\"pending_new\"", Assert.Single(Created(feed, session, shared, agent, 43)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATrailingStop_IsHeld_WithoutVenueTrailingStops_AndPendingNewWhereTheVenueHasThem()
+    {
+        (AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent) = NewFeed(VenueCapabilities.Amend | VenueCapabilities.StopOrders);
+        string held = Assert.Single(Created(feed, session, shared, agent, 44, trailing: true));
+        Assert.Contains("\"order_type\":\"trailing_stop\"", held, StringComparison.Ordinal);
+        Assert.Contains("\"trail_price\":1.5,\"status\":\"held\"", held, StringComparison.Ordinal);
+
+        (feed, session, shared, agent) = NewFeed(VenueCapabilities.StopOrders | VenueCapabilities.NativeTrailingStop);
+        Assert.Contains("\"status\":\"pending_new\"", Assert.Single(Created(feed, session, shared, agent, 45, trailing: true)), StringComparison.Ordinal);
     }
 }
