@@ -175,8 +175,9 @@ public sealed class LlmStrategy : IStrategy
     {
         decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
         decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
-        Find(fill.SymbolId)?.OnFill(fill.Side, fill.Quantity, price, commission);
-        _history.OnFill(fill.SignalId, fill.TsEventNs, Context.SymbolName(fill.SymbolId), fill.Side, fill.Quantity, price, commission, fill.LeavesQuantity == 0);
+        decimal shares = Quantities.ToDecimal(fill.Quantity, Context.QuantityDecimals(fill.SymbolId)); // the prompt counts shares: 66 hundredths are 0.66 (issue 19)
+        Find(fill.SymbolId)?.OnFill(fill.Side, shares, price, commission);
+        _history.OnFill(fill.SignalId, fill.TsEventNs, Context.SymbolName(fill.SymbolId), fill.Side, shares, price, commission, fill.LeavesQuantity == 0);
     }
 
     /// <summary>One scheduled run: ask the model (never while replaying), read the answer, submit its signals.</summary>

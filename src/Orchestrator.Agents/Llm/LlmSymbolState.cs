@@ -35,8 +35,8 @@ internal sealed class LlmSymbolState
     /// <summary>The bar forming now (its trades so far), or null before the first trade of the period.</summary>
     public Bar? Forming { get; private set; }
 
-    /// <summary>The strategy's own position in shares (signed).</summary>
-    public long Position { get; private set; }
+    /// <summary>The strategy's own position in shares (signed; a fraction of a share for a symbol with quantity decimals).</summary>
+    public decimal Position { get; private set; }
 
     /// <summary>Average cost of <see cref="Position"/> (0 when flat).</summary>
     public decimal AverageCost { get; private set; }
@@ -72,22 +72,22 @@ internal sealed class LlmSymbolState
             : new Bar(start, price, price, price, price, size);
     }
 
-    /// <summary>One of the strategy's own fills: position, average cost and realized P&amp;L (average-cost method).</summary>
-    public void OnFill(Side side, long quantity, decimal price, decimal commission)
+    /// <summary>One of the strategy's own fills (<paramref name="quantity"/> in shares): position, average cost and realized P&amp;L (average-cost method).</summary>
+    public void OnFill(Side side, decimal quantity, decimal price, decimal commission)
     {
-        long signedQty = side == Side.Buy ? quantity : -quantity;
+        decimal signedQty = side == Side.Buy ? quantity : -quantity;
         RealizedPnl -= commission;
         if (Position == 0 || Math.Sign(Position) == Math.Sign(signedQty))
         {
-            long next = Position + signedQty;
+            decimal next = Position + signedQty;
             AverageCost = ((AverageCost * Math.Abs(Position)) + (price * quantity)) / Math.Abs(next);
             Position = next;
             return;
         }
 
-        long closing = Math.Min(quantity, Math.Abs(Position));
+        decimal closing = Math.Min(quantity, Math.Abs(Position));
         RealizedPnl += (price - AverageCost) * closing * Math.Sign(Position);
-        long after = Position + signedQty;
+        decimal after = Position + signedQty;
         if (after == 0)
         {
             AverageCost = 0m;

@@ -126,6 +126,42 @@ public sealed class LlmStrategyTests
     }
 
     [Fact]
+    public async Task ThePrompt_CountsSharesForAFractionalSymbol_ItsFillsPositionPnlAndFilledQuantity()
+    {
+        await using FakeModelServer server = await FakeModelServer.StartAsync();
+        server.EnqueueText(Answer("""{"symbol":"AAPL","side":"BUY","confidence":0.8,"reason":"a fraction","order_type":"limit","limit_price":100}"""));
+        LlmStrategy strategy = NewStrategy(server, LlmSchedule.OnBarClose(Timeframe.OneMinute));
+        EngineOptions options = StrategyTestRig.Options(["AAPL"], new StrategyRegistration("llm_a", strategy, ["AAPL"])) with
+        {
+            Instruments = new Dictionary<string, InstrumentInfo> { ["AAPL"] = InstrumentInfo.Default("AAPL") with { QuantityDecimals = 2 } },
+            // 0.0066 % of 1,000,000 = 66 at the limit of 100: 0.66 shares, 66 units of a hundredth.
+            Sizing = new SizingOptions { Method = SizingMethod.FixedFraction, FractionOfEquity = 0.000066m, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
+        };
+        using var rig = new StrategyTestRig(options);
+
+        rig.Publish(Trade(0, T0, 100m));
+        rig.WaitUntilQuiet();
+        rig.Publish(Trade(0, T0 + Minute, 100.5m)); // closes [0, 1m): first call, a buy
+        rig.WaitUntilQuiet();
+        rig.Publish(Trade(0, T0 + Minute + (10 * Second), 99.5m)); // the paper venue fills it
+        rig.WaitUntilQuiet();
+        rig.Publish(Trade(0, T0 + (2 * Minute), 101m)); // closes [1m, 2m): second call
+        rig.WaitUntilQuiet();
+
+        Assert.Equal(66L, StrategyTestRig.OrdersOf(rig.Engine, "llm_a").Single().FilledQuantity); // the engine counts units
+        Assert.Equal(2, server.Requests.Count);
+        JsonObject context = Context(server.Requests[1]);
+        JsonObject fill = context["recent_fills"]![0]!.AsObject();
+        Assert.Equal(0.66m, fill["quantity"]!.GetValue<decimal>()); // was 66
+        decimal price = fill["price"]!.GetValue<decimal>();
+        JsonObject position = context["pnl"]!["positions"]![0]!.AsObject();
+        Assert.Equal(0.66m, position["position"]!.GetValue<decimal>());
+        Assert.Equal(price, position["average_cost"]!.GetValue<decimal>());
+        Assert.Equal((101m - price) * 0.66m, position["unrealized_pnl"]!.GetValue<decimal>());
+        Assert.Equal(0.66m, context["previous_signals"]![0]!["filled_quantity"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task AnAnswersQuantity_IsInShares_ForAFractionalSymbolToo()
     {
         await using FakeModelServer server = await FakeModelServer.StartAsync();
