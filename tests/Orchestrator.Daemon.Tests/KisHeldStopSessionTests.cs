@@ -65,38 +65,49 @@ public sealed class KisHeldStopSessionTests
     private static void Publish(TradingSession session, Side side, in SignalIntent intent, long signalId) =>
         session.Engine.PublishSignal(session.Engine.Symbols.GetId(Krx), side, 1_000_000, intent, signalId, "kis_stop_test", "test", session.LastEventTimeNs);
 
-    [Fact]
-    public async Task Kis_ASignalsStop_IsHeldByTheEngine_ListedAsHeld_AndTheStreamedPriceReachingItSendsAMarketOrderThatFills()
+    private static async Task<KisSimulator> Simulator()
     {
-        await using KisSimulator kis = await KisSimulator.StartAsync();
+        KisSimulator kis = await KisSimulator.StartAsync();
         kis.FrameInterval = TimeSpan.FromMilliseconds(20);
         kis.OneSessionPerApprovalKey = true;
         kis.MaxRealtimeRegistrations = 41;
         kis.SetPrice(Krx, 70_000);
+        return kis;
+    }
 
-        using var session = new TradingSession(Options(kis), _audit);
+    /// <summary>A session on <paramref name="kis"/>, started, with the symbol's first streamed price in.</summary>
+    private async Task<TradingSession> StartedAsync(KisSimulator kis)
+    {
+        var session = new TradingSession(Options(kis), _audit);
         await session.StartAsync("test", CancellationToken.None);
-        TradingEngine engine = session.Engine;
-        int symbol = engine.Symbols.GetId(Krx);
-        await UntilAsync(() => engine.Market.LastRaw(symbol) > 0, session);
+        int symbol = session.Engine.Symbols.GetId(Krx);
+        await UntilAsync(() => session.Engine.Market.LastRaw(symbol) > 0, session);
+        return session;
+    }
 
-        // A buy stop well above the market (the stream walks two ticks at most a frame), and one further up that its source cancels.
-        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(73_000m), Quantity = 3 }, 1);
-        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(90_000m), Quantity = 2, Tif = TimeInForce.Gtc }, 2);
+    /// <summary>Publishes two buys (3 and 2 shares), sees both held as <paramref name="type"/> with nothing at KIS, cancels the second while held; returns their ids.</summary>
+    private async Task<(long Triggered, long Canceled)> HoldBothAndCancelTheSecondAsync(KisSimulator kis, TradingSession session, string type, SignalIntent first, SignalIntent second)
+    {
+        TradingEngine engine = session.Engine;
+        Publish(session, Side.Buy, first, 1);
+        Publish(session, Side.Buy, second, 2);
         await UntilAsync(() => TradingQueries.OpenOrders(engine).Count(o => o.Status == "Held") == 2, session);
         Assert.Equal(0, kis.OrdersBooked(VenueSessionTests.KisAccount)); // KIS knows nothing of them
         long canceled = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 2).ClientOrderId;
         long triggered = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 3).ClientOrderId;
-        Assert.Equal("Stop", TradingQueries.OpenOrders(engine).Single(o => o.ClientOrderId == triggered).Type);
+        Assert.Equal(type, TradingQueries.OpenOrders(engine).Single(o => o.ClientOrderId == triggered).Type);
 
         Publish(session, Side.None, new SignalIntent { Action = SignalAction.Cancel, TargetOrderId = canceled }, 3);
         await UntilAsync(() => TradingQueries.OpenOrders(engine).Count == 1, session);
+        return (triggered, canceled);
+    }
 
-        kis.SetPrice(Krx, 74_000); // the stream now trades above the stop
-        await UntilAsync(() => engine.Portfolio.Quantity(symbol) == 3 && engine.Orders.OpenCount == 0, session);
-
-        Assert.Equal(1, kis.OrdersBooked(VenueSessionTests.KisAccount)); // the triggered stop, once; the canceled one never went
-        Assert.Equal("01", kis.Orders.Last()["ORD_DVSN"]!.GetValue<string>()); // a domestic market order
+    /// <summary>KIS booked one order, the triggered one, as a domestic market order (ORD_DVSN 01) that filled 3; the canceled one never went; a clean stop.</summary>
+    private static void AssertTriggeredOnceAndCanceledNever(KisSimulator kis, TradingSession session, long triggered, long canceled)
+    {
+        TradingEngine engine = session.Engine;
+        Assert.Equal(1, kis.OrdersBooked(VenueSessionTests.KisAccount));
+        Assert.Equal("01", kis.Orders.Last()["ORD_DVSN"]!.GetValue<string>());
         Assert.True(engine.Orders.TryFind(triggered, out int slot));
         Assert.Equal((OrderStatus.Filled, 3L), (engine.Orders[slot].Status, engine.Orders[slot].FilledQuantity));
         Assert.True(engine.Orders.TryFind(canceled, out slot));
@@ -108,32 +119,37 @@ public sealed class KisHeldStopSessionTests
     }
 
     [Fact]
-    public async Task Kis_ASignalsTrailingStop_IsHeldByTheEngine_ItsMarkFollowsTheStream_AndTheRetraceSendsAMarketOrderThatFills()
+    public async Task Kis_ASignalsStop_IsHeldByTheEngine_ListedAsHeld_AndTheStreamedPriceReachingItSendsAMarketOrderThatFills()
     {
-        await using KisSimulator kis = await KisSimulator.StartAsync();
-        kis.FrameInterval = TimeSpan.FromMilliseconds(20);
-        kis.OneSessionPerApprovalKey = true;
-        kis.MaxRealtimeRegistrations = 41;
-        kis.SetPrice(Krx, 70_000);
-
-        using var session = new TradingSession(Options(kis), _audit);
-        await session.StartAsync("test", CancellationToken.None);
+        await using KisSimulator kis = await Simulator();
+        using TradingSession session = await StartedAsync(kis);
         TradingEngine engine = session.Engine;
         int symbol = engine.Symbols.GetId(Krx);
-        await UntilAsync(() => engine.Market.LastRaw(symbol) > 0, session);
+
+        // A buy stop well above the market (the stream walks two ticks at most a frame), and one further up that its source cancels.
+        (long triggered, long canceled) = await HoldBothAndCancelTheSecondAsync(kis, session, "Stop",
+            new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(73_000m), Quantity = 3 },
+            new SignalIntent { OrderType = OrderType.Stop, StopRaw = FixedPoint.FromDecimal(90_000m), Quantity = 2, Tif = TimeInForce.Gtc });
+
+        kis.SetPrice(Krx, 74_000); // the stream now trades above the stop
+        await UntilAsync(() => engine.Portfolio.Quantity(symbol) == 3 && engine.Orders.OpenCount == 0, session);
+
+        AssertTriggeredOnceAndCanceledNever(kis, session, triggered, canceled);
+    }
+
+    [Fact]
+    public async Task Kis_ASignalsTrailingStop_IsHeldByTheEngine_ItsMarkFollowsTheStream_AndTheRetraceSendsAMarketOrderThatFills()
+    {
+        await using KisSimulator kis = await Simulator();
+        using TradingSession session = await StartedAsync(kis);
+        TradingEngine engine = session.Engine;
+        int symbol = engine.Symbols.GetId(Krx);
 
         // A buy trailing stop 3,000 won above its low-water mark (30 ticks: the stream walks two at most a frame), and a gtc one its source cancels.
         var trail = new ProtectiveExits { TrailRaw = FixedPoint.FromDecimal(3_000m) };
-        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 3 }, 1);
-        Publish(session, Side.Buy, new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 2, Tif = TimeInForce.Gtc }, 2);
-        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count(o => o.Status == "Held") == 2, session);
-        Assert.Equal(0, kis.OrdersBooked(VenueSessionTests.KisAccount)); // KIS knows nothing of them
-        long canceled = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 2).ClientOrderId;
-        long triggered = TradingQueries.OpenOrders(engine).Single(o => o.Quantity == 3).ClientOrderId;
-        Assert.Equal("TrailingStop", TradingQueries.OpenOrders(engine).Single(o => o.ClientOrderId == triggered).Type);
-
-        Publish(session, Side.None, new SignalIntent { Action = SignalAction.Cancel, TargetOrderId = canceled }, 3);
-        await UntilAsync(() => TradingQueries.OpenOrders(engine).Count == 1, session);
+        (long triggered, long canceled) = await HoldBothAndCancelTheSecondAsync(kis, session, "TrailingStop",
+            new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 3 },
+            new SignalIntent { OrderType = OrderType.TrailingStop, Exits = trail, Quantity = 2, Tif = TimeInForce.Gtc });
 
         Assert.True(engine.Orders.TryFind(triggered, out int slot));
         kis.SetPrice(Krx, 60_000); // the stream trades near 60,000: the low-water mark follows it down
@@ -144,15 +160,6 @@ public sealed class KisHeldStopSessionTests
         kis.SetPrice(Krx, 70_000); // a retrace of far more than the trail: the stop is reached
         await UntilAsync(() => engine.Portfolio.Quantity(symbol) == 3 && engine.Orders.OpenCount == 0, session);
 
-        Assert.Equal(1, kis.OrdersBooked(VenueSessionTests.KisAccount)); // the triggered one, once; the canceled one never went
-        Assert.Equal("01", kis.Orders.Last()["ORD_DVSN"]!.GetValue<string>()); // a domestic market order
-        Assert.True(engine.Orders.TryFind(triggered, out slot));
-        Assert.Equal((OrderStatus.Filled, 3L), (engine.Orders[slot].Status, engine.Orders[slot].FilledQuantity));
-        Assert.True(engine.Orders.TryFind(canceled, out slot));
-        Assert.Equal(OrderStatus.Canceled, engine.Orders[slot].Status);
-
-        Assert.Equal(ShutdownResult.Drained, session.Stop());
-        Assert.Equal(0, engine.Counters.IllegalReports);
-        Assert.Equal(3, kis.AccountBook(VenueSessionTests.KisAccount).Positions[Krx]);
+        AssertTriggeredOnceAndCanceledNever(kis, session, triggered, canceled);
     }
 }

@@ -43,7 +43,8 @@ public sealed class HeldStopOrderTests : IDisposable
         TsEventNs = tsNs,
     };
 
-    private static EngineEvent Action(SignalAction action, long target, long quantity = 0, decimal stop = 0m, long tsNs = T0) => new()
+    /// <summary>Its source's amend or cancel of <paramref name="target"/> (0 = unchanged).</summary>
+    internal static EngineEvent Action(SignalAction action, long target, long quantity = 0, decimal stop = 0m, long tsNs = T0) => new()
     {
         Kind = EventKind.TradeSignal,
         SymbolId = -1,
@@ -55,7 +56,7 @@ public sealed class HeldStopOrderTests : IDisposable
         TsEventNs = tsNs,
     };
 
-    private static OrderRecord Order(EngineHarness h, long id) => h.Engine.Orders.TryFind(id, out int slot) ? h.Engine.Orders[slot] : default;
+    internal static OrderRecord Order(EngineHarness h, long id) => h.Engine.Orders.TryFind(id, out int slot) ? h.Engine.Orders[slot] : default;
 
     /// <summary>A held buy stop at 105 (or stop-limit 105/106) with the market at 100.</summary>
     private static (EngineHarness H, long Id) Held(EngineOptions options, decimal limit = 0m, TimeInForce tif = TimeInForce.Day)
@@ -204,9 +205,12 @@ public sealed class HeldStopOrderTests : IDisposable
         Assert.Equal(OrderStatus.Expired, Order(h, id).Status);
     }
 
-    private EngineOptions Journaled() => OrderGroupTests.Options(NoStops) with
+    private EngineOptions Journaled() => Journaled(_dir.Path);
+
+    /// <summary>A venue without stops, with an inline journal in <paramref name="directory"/>.</summary>
+    internal static EngineOptions Journaled(string directory) => OrderGroupTests.Options(NoStops) with
     {
-        JournalDirectory = _dir.Path,
+        JournalDirectory = directory,
         Journal = new JournalOptions { Fsync = JournalFsync.None, Placement = JournalPlacement.Inline },
     };
 

@@ -1,10 +1,10 @@
 using Orchestrator.Core;
-using Orchestrator.Engine.Journal;
 using Orchestrator.Engine.Options;
 using Orchestrator.Engine.State;
 using Orchestrator.Engine.Tests.Journal;
 using Orchestrator.Engine.Tests.Snapshots;
 using Orchestrator.Engine.Tests.Support;
+using static Orchestrator.Engine.Tests.HeldStopOrderTests;
 
 namespace Orchestrator.Engine.Tests;
 
@@ -44,18 +44,6 @@ public sealed class HeldTrailingStopOrderTests : IDisposable
         TsEventNs = tsNs,
     };
 
-    private static EngineEvent Action(SignalAction action, long target, long quantity = 0, decimal stop = 0m, long tsNs = T0) => new()
-    {
-        Kind = EventKind.TradeSignal,
-        SymbolId = -1,
-        Action = action,
-        TargetOrderId = target,
-        SignalQuantity = quantity,
-        SignalStopRaw = EngineHarness.Raw(stop),
-        SignalId = 77,
-        TsEventNs = tsNs,
-    };
-
     private static EngineEvent Bar(decimal open, decimal high, decimal low, decimal close, long tsNs) => new()
     {
         Kind = EventKind.Bar,
@@ -67,8 +55,6 @@ public sealed class HeldTrailingStopOrderTests : IDisposable
         Size = 100,
         TsEventNs = tsNs,
     };
-
-    private static OrderRecord Order(EngineHarness h, long id) => h.Engine.Orders.TryFind(id, out int slot) ? h.Engine.Orders[slot] : default;
 
     /// <summary>Long 10 AAPL at 100 and a held sell trailing stop with a trail of 2 (or <paramref name="trailPpm"/>) placed with the market at 100.</summary>
     private static (EngineHarness H, long Id) HeldSell(EngineOptions options, decimal trailPrice = 2m, int trailPpm = 0, TimeInForce tif = TimeInForce.Day)
@@ -235,16 +221,10 @@ public sealed class HeldTrailingStopOrderTests : IDisposable
         Assert.Equal(OrderStatus.Expired, Order(h, id).Status);
     }
 
-    private EngineOptions Journaled() => OrderGroupTests.Options(NoStops) with
-    {
-        JournalDirectory = _dir.Path,
-        Journal = new JournalOptions { Fsync = JournalFsync.None, Placement = JournalPlacement.Inline },
-    };
-
     [Fact]
     public void AfterACrash_JournalReplay_ReachesTheSameMark_AndTheStopIsSentOnce_WhenReached()
     {
-        var live = new EngineHarness(Journaled());
+        var live = new EngineHarness(Journaled(_dir.Path));
         long sequence = 0;
         EngineEvent Run(EngineEvent e)
         {
@@ -263,7 +243,7 @@ public sealed class HeldTrailingStopOrderTests : IDisposable
         Assert.Equal(EngineHarness.Raw(93m), Order(live, id).TrailAnchorRaw);
         Assert.Empty(live.TakeOrders()); // then the process died
 
-        var recovered = new EngineHarness(Journaled());
+        var recovered = new EngineHarness(Journaled(_dir.Path));
         Assert.NotNull(recovered.Engine.Recovery);
         StateAssert.Equal(live.Engine, recovered.Engine);
         Assert.Empty(recovered.TakeOrders());
