@@ -73,7 +73,7 @@ public sealed class BacktestCommandTests : IDisposable
             Assert.True(report.ContainsKey(key), key + " in the report; stderr: " + stderr);
         }
 
-        Assert.StartsWith("timestamp,equity,cash,gross_exposure,drawdown", File.ReadLines(Path("equity.csv")).First(), StringComparison.Ordinal);
+        Assert.StartsWith("timestamp,equity,cash,gross_exposure,drawdown,benchmark", File.ReadLines(Path("equity.csv")).First(), StringComparison.Ordinal);
         byte[] png = File.ReadAllBytes(Path("equity.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
     }
