@@ -44,12 +44,13 @@ public static class EquityChart
         {
             var curve = top.Add.ScatterLine(series.X, series.Equity, Colors.Blue);
             curve.LineWidth = 1.5f;
+            curve.MarkerSize = 0;
             curve.LegendText = "Strategy";
             if (series.Benchmark is { } benchmark)
             {
                 var hold = top.Add.ScatterLine(series.X, benchmark, Colors.Gray);
-                hold.LineWidth = 1.2f;
-                hold.LinePattern = LinePattern.Dashed;
+                hold.LineWidth = 1f;
+                hold.MarkerSize = 0;
                 hold.LegendText = "Buy & hold (equal weight)" + (report.Benchmark?.TotalReturn is { } r ? " " + Percent(r) : string.Empty);
             }
 
