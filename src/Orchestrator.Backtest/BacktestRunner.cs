@@ -331,7 +331,7 @@ public sealed class BacktestRunner
         return new BacktestResult
         {
             Symbols = _engine.Symbols.Names,
-            StartingCash = _options.Engine.StartingCash,
+            StartingCash = FixedPoint.ToDecimal(_benchmark.StartingEquityRaw), // every currency's cash at the FX rates: the base of total return
             Equity = _equity,
             HasBenchmark = true,
             Fills = _fills,

@@ -31,7 +31,11 @@ public sealed class BuyAndHoldBenchmark
         _firstRaw = new long[symbolCount];
         _allocationRaw = symbolCount == 0 ? 0 : startingEquityRaw / symbolCount;
         _cashRaw = startingEquityRaw - (_allocationRaw * symbolCount);
+        StartingEquityRaw = startingEquityRaw;
     }
+
+    /// <summary>The equity it started from (fixed point, base currency).</summary>
+    public long StartingEquityRaw { get; }
 
     /// <summary>The benchmark's value now (fixed point, base currency); records each symbol's first price as it appears.</summary>
     public long Sample(MarketState market)
