@@ -8,7 +8,7 @@ namespace Orchestrator.Backtest;
 /// </summary>
 public sealed record BacktestReport
 {
-    /// <summary>Cash at the start (the base of <see cref="TotalReturn"/> and <see cref="Cagr"/>).</summary>
+    /// <summary>Cash at the start, every currency's at its FX rate in the base currency (the base of <see cref="TotalReturn"/> and <see cref="Cagr"/>).</summary>
     public required decimal StartingCash { get; init; }
 
     /// <summary>Equity of the last point of the curve; the starting cash when the curve is empty.</summary>

@@ -50,6 +50,7 @@ public sealed record BacktestResult
 {
     public required IReadOnlyList<string> Symbols { get; init; }
 
+    /// <summary>Cash at the start in the base currency (a backtest's: every currency's cash at its FX rate).</summary>
     public required decimal StartingCash { get; init; }
 
     public required IReadOnlyList<EquityPoint> Equity { get; init; }

@@ -68,7 +68,7 @@ public sealed class BacktestCommandTests : IDisposable
         byte[] a = File.ReadAllBytes(Path("a.json"));
         Assert.Equal(a, File.ReadAllBytes(Path("b.json")));
         JsonObject report = JsonNode.Parse(a)!.AsObject();
-        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trades", "events", "events_per_s" })
+        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trades", "events", "events_per_s", "benchmark" })
         {
             Assert.True(report.ContainsKey(key), key + " in the report; stderr: " + stderr);
         }
