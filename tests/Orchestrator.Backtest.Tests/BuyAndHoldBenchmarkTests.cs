@@ -28,9 +28,9 @@ public sealed class BuyAndHoldBenchmarkTests : IDisposable
         benchmark.Sample(market); // the first price is the one the first sample after it sees
         market.OnTrade(1, FixedPoint.FromDecimal(45_000m), 1, 3);
 
-        // 3,333.333333 each (+ 0.000001 cash): 3,333.333333 × 1.1 + 3,333.333333 × 0.9 + 3,333.333333 + 0.000001.
-        long share = FixedPoint.FromDecimal(3_333.333333m);
-        long expected = (share * 11 / 10) + (share * 9 / 10) + share + 1;
+        // 3,333.333333 each (+ 0.000001 cash): 3,333.333333 × 1.1 + 3,333.333333 × 0.9 + 3,333.333333 + 0.000001,
+        // the holdings' sum rounded once to the raw unit (a statistic in double).
+        long expected = FixedPoint.FromDecimal((3_333.333333m * 1.1m) + (3_333.333333m * 0.9m)) + FixedPoint.FromDecimal(3_333.333333m) + 1;
         Assert.Equal(expected, benchmark.Sample(market));
     }
 
