@@ -25,6 +25,12 @@ if [[ -n "${KEEP_CSV:-}" ]]; then
   cp "$work/bars.csv" "$KEEP_CSV"
 fi
 
+data_help="$(orchestrator data --help 2>/dev/null || true)"
+if ! grep -qE "^[[:space:]]+import[[:space:]]" <<<"$data_help"; then
+  echo "generate.sh: this build has no 'orchestrator data import' (the catalog of issue 20); nothing imported" >&2
+  exit 1
+fi
+
 # Import into a new catalog next to the old one, then swap: an interrupted run leaves the old one whole.
 rm -rf "$here/catalog.new"
 orchestrator data import --from "$work/bars.csv" --catalog "$here/catalog.new"
