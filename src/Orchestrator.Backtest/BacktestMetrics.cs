@@ -30,6 +30,9 @@ namespace Orchestrator.Backtest;
 /// point. Exposure time = time with gross exposure ≠ 0 / span; average gross exposure = Σ dt ×
 /// gross / equity / span (null if equity is not positive during a weighted interval).</item>
 /// </list>
+/// <item><b>Benchmark</b> (a backtest's result: <see cref="BacktestResult.HasBenchmark"/>): the
+/// buy-and-hold values of the curve's points (<see cref="BuyAndHoldBenchmark"/>) through the same
+/// definitions, its total return based on its first point (the starting equity).</item>
 /// <para>Anything that would divide by zero or come out NaN or infinite is null.</para>
 /// </remarks>
 public static class BacktestMetrics
@@ -140,6 +143,36 @@ public static class BacktestMetrics
             EventsPerSecond = result.ElapsedSeconds > 0 ? Finite(result.Events / result.ElapsedSeconds) : null,
             PerSymbol = PerSymbol(result.Symbols, trades, ledgers),
             Trades = trades,
+            Benchmark = result.HasBenchmark ? Benchmark(equity, options) : null,
+        };
+    }
+
+    /// <summary>The buy-and-hold benchmark's figures: its values as an equity curve through the same definitions (its start is its first point).</summary>
+    private static BenchmarkReport? Benchmark(IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options)
+    {
+        if (equity.Count == 0)
+        {
+            return null;
+        }
+
+        var curve = new EquityPoint[equity.Count];
+        for (int i = 0; i < curve.Length; i++)
+        {
+            curve[i] = new EquityPoint(equity[i].TsNs, equity[i].BenchmarkRaw, equity[i].BenchmarkRaw, 0);
+        }
+
+        long first = curve[0].EquityRaw;
+        long last = curve[^1].EquityRaw;
+        long span = curve[^1].TsNs - curve[0].TsNs;
+        var (_, returns, periodsPerYear) = PeriodReturns(curve, options);
+        var (_, sharpe, _) = ReturnStatistics(returns, periodsPerYear, options.RiskFreeRate);
+        return new BenchmarkReport
+        {
+            FinalValue = Core.FixedPoint.ToDecimal(last),
+            TotalReturn = first > 0 ? (double)((decimal)last / first - 1m) : null,
+            Cagr = first > 0 && last > 0 && span > 0 ? Finite(Math.Pow((double)last / first, NsPerYear / span) - 1.0) : null,
+            Sharpe = sharpe,
+            MaxDrawdown = DrawdownCalculator.Analyze(curve).MaxDrawdown,
         };
     }
 

@@ -8,7 +8,7 @@ namespace Orchestrator.Backtest;
 /// </summary>
 public sealed record BacktestReport
 {
-    /// <summary>Cash at the start (the base of <see cref="TotalReturn"/> and <see cref="Cagr"/>).</summary>
+    /// <summary>Cash at the start, every currency's at its FX rate in the base currency (the base of <see cref="TotalReturn"/> and <see cref="Cagr"/>).</summary>
     public required decimal StartingCash { get; init; }
 
     /// <summary>Equity of the last point of the curve; the starting cash when the curve is empty.</summary>
@@ -142,4 +142,24 @@ public sealed record BacktestReport
 
     /// <summary>Every round trip, in order of entry (then symbol).</summary>
     public required IReadOnlyList<RoundTripTrade> Trades { get; init; }
+
+    /// <summary>The equal-weight buy-and-hold benchmark over the same symbols and time (<see cref="BuyAndHoldBenchmark"/>); null when the result has none.</summary>
+    public BenchmarkReport? Benchmark { get; init; }
+}
+
+/// <summary>Figures of the buy-and-hold benchmark, defined as the strategy's (<see cref="BacktestMetrics"/>).</summary>
+public sealed record BenchmarkReport
+{
+    /// <summary>Its value at the last point.</summary>
+    public required decimal FinalValue { get; init; }
+
+    /// <summary>Last / first value − 1.</summary>
+    public required double? TotalReturn { get; init; }
+
+    public required double? Cagr { get; init; }
+
+    public required double? Sharpe { get; init; }
+
+    /// <summary>Largest fall from a running peak, a fraction.</summary>
+    public required double MaxDrawdown { get; init; }
 }

@@ -163,6 +163,22 @@ public static class BacktestReportWriter
 
         json.WriteEndArray();
 
+        if (r.Benchmark is { } b)
+        {
+            json.WriteStartObject("benchmark");
+            json.WriteString("kind", "buy_and_hold_equal_weight");
+            Money(json, "final_value", b.FinalValue);
+            Number(json, "total_return", b.TotalReturn);
+            Number(json, "cagr", b.Cagr);
+            Number(json, "sharpe", b.Sharpe);
+            Number(json, "max_drawdown", b.MaxDrawdown);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("benchmark");
+        }
+
         json.WriteStartObject("run");
         Number(json, "elapsed_seconds", deterministic ? null : r.ElapsedSeconds);
         Number(json, "events_per_s", deterministic ? null : r.EventsPerSecond);

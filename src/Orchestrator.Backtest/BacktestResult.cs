@@ -7,7 +7,8 @@ namespace Orchestrator.Backtest;
 /// <param name="EquityRaw">Cash plus positions at their last prices (fixed point).</param>
 /// <param name="CashRaw">Cash (fixed point).</param>
 /// <param name="GrossExposureRaw">Sum of |position value| over symbols (fixed point): exposure.</param>
-public readonly record struct EquityPoint(long TsNs, long EquityRaw, long CashRaw, long GrossExposureRaw);
+/// <param name="BenchmarkRaw">The buy-and-hold benchmark's value at the same moment (fixed point; <see cref="BuyAndHoldBenchmark"/>); 0 when the result has none (<see cref="BacktestResult.HasBenchmark"/>).</param>
+public readonly record struct EquityPoint(long TsNs, long EquityRaw, long CashRaw, long GrossExposureRaw, long BenchmarkRaw = 0);
 
 /// <summary>One fill in a backtest.</summary>
 /// <param name="TsNs">Event time of the fill.</param>
@@ -49,9 +50,13 @@ public sealed record BacktestResult
 {
     public required IReadOnlyList<string> Symbols { get; init; }
 
+    /// <summary>Cash at the start in the base currency (a backtest's: every currency's cash at its FX rate).</summary>
     public required decimal StartingCash { get; init; }
 
     public required IReadOnlyList<EquityPoint> Equity { get; init; }
+
+    /// <summary>Whether <see cref="EquityPoint.BenchmarkRaw"/> holds the buy-and-hold benchmark (a backtest's result does; a hand-made or live curve may not).</summary>
+    public bool HasBenchmark { get; init; }
 
     public required IReadOnlyList<FillRecord> Fills { get; init; }
 

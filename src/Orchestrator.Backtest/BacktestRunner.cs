@@ -51,6 +51,7 @@ public sealed class BacktestRunner
     private long _marketEvents;
     private long _lastTs = long.MinValue;
     private readonly TradingDayBoundary _days;
+    private readonly BuyAndHoldBenchmark _benchmark;
     private int _nextSignal;
 
     public BacktestRunner(BacktestOptions options)
@@ -64,6 +65,7 @@ public sealed class BacktestRunner
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
         _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars, Units = _engine.Instruments.Units });
         _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
+        _benchmark = new BuyAndHoldBenchmark(_engine.Symbols.Count, _engine.Portfolio.EquityRaw);
     }
 
     /// <summary>The engine the backtest runs on (for inspection after the run).</summary>
@@ -293,7 +295,7 @@ public sealed class BacktestRunner
             gross += Math.Abs(_engine.Portfolio.Units.SaturatingNotional(s, _engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
         }
 
-        var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross);
+        var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross, _benchmark.Sample(_engine.Market));
         if (_equity.Count > 0 && _equity[^1].TsNs == point.TsNs)
         {
             _equity[^1] = point;
@@ -329,8 +331,9 @@ public sealed class BacktestRunner
         return new BacktestResult
         {
             Symbols = _engine.Symbols.Names,
-            StartingCash = _options.Engine.StartingCash,
+            StartingCash = FixedPoint.ToDecimal(_benchmark.StartingEquityRaw), // every currency's cash at the FX rates: the base of total return
             Equity = _equity,
+            HasBenchmark = true,
             Fills = _fills,
             Orders = _orders,
             Events = _gateway is null ? _events : c.Events,

@@ -3,9 +3,11 @@ using ScottPlot;
 namespace Orchestrator.Backtest;
 
 /// <summary>
-/// Draws the equity curve (top panel) and the drawdown below its running peak as a shaded area
-/// (bottom panel, percent, drawn downward), on a shared UTC date-time axis, and saves it as PNG.
-/// Rendering is off-screen through SkiaSharp: no display is needed.
+/// Draws the equity curve with the buy-and-hold benchmark and the fills as buy/sell markers (top
+/// panel) and the drawdown below its running peak as a shaded area (bottom panel, percent, drawn
+/// downward), on a shared market-time axis labelled with ISO dates (<see cref="EquityChartSeries"/>:
+/// no flat lines over nights, weekends and holidays), and saves it as PNG. Rendering is off-screen
+/// through SkiaSharp: no display is needed.
 /// </summary>
 public static class EquityChart
 {
@@ -23,17 +25,8 @@ public static class EquityChart
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 100);
 
-        IReadOnlyList<EquityPoint> equity = result.Equity;
-        var times = new double[equity.Count];
-        var values = new double[equity.Count];
-        var zeros = new double[equity.Count];
-        double[] drawdown = DrawdownCalculator.Series(equity);
-        for (int i = 0; i < equity.Count; i++)
-        {
-            times[i] = ReportFormat.ToDateTime(equity[i].TsNs).ToOADate();
-            values[i] = (double)Core.FixedPoint.ToDecimal(equity[i].EquityRaw);
-            drawdown[i] = -100.0 * drawdown[i];
-        }
+        EquityChartSeries series = EquityChartSeries.From(result);
+        var zeros = new double[series.X.Length];
 
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
@@ -42,15 +35,42 @@ public static class EquityChart
 
         top.Title(Title(report));
         top.YLabel("Equity");
-        top.Axes.DateTimeTicksBottom();
         bottom.YLabel("Drawdown %");
-        bottom.Axes.DateTimeTicksBottom();
+        bottom.XLabel("Market time (nights, weekends and holidays left out)");
+        top.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(series.TickPositions, series.TickLabels);
+        bottom.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(series.TickPositions, series.TickLabels);
 
-        if (equity.Count > 0)
+        if (series.X.Length > 0)
         {
-            var curve = top.Add.ScatterLine(times, values);
+            var curve = top.Add.ScatterLine(series.X, series.Equity, Colors.Blue);
             curve.LineWidth = 1.5f;
-            var area = bottom.Add.FillY(times, zeros, drawdown);
+            curve.MarkerSize = 0;
+            curve.LegendText = "Strategy";
+            if (series.Benchmark is { } benchmark)
+            {
+                var hold = top.Add.ScatterLine(series.X, benchmark, Colors.Gray);
+                hold.LineWidth = 1f;
+                hold.MarkerSize = 0;
+                hold.LegendText = "Buy & hold (equal weight)" + (report.Benchmark?.TotalReturn is { } r ? " " + Percent(r) : string.Empty);
+            }
+
+            if (series.BuyX.Length > 0)
+            {
+                top.Add.Markers(series.BuyX, series.BuyY, MarkerShape.FilledTriangleUp, 7, Colors.Green).LegendText = "Buy";
+            }
+
+            if (series.SellX.Length > 0)
+            {
+                top.Add.Markers(series.SellX, series.SellY, MarkerShape.FilledTriangleDown, 7, Colors.Red).LegendText = "Sell";
+            }
+
+            if (series.MarkersOmitted > 0)
+            {
+                curve.LegendText += " (" + series.MarkersOmitted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " fills, not marked)";
+            }
+
+            top.ShowLegend(Alignment.UpperLeft);
+            var area = bottom.Add.FillY(series.X, zeros, series.Drawdown);
             area.FillStyle.Color = Colors.Red.WithAlpha(0.35);
             area.LineStyle.Color = Colors.Red;
         }

@@ -5,14 +5,16 @@ using Orchestrator.Core;
 namespace Orchestrator.Backtest;
 
 /// <summary>
-/// Writes the equity curve as CSV: <c>timestamp,equity,cash,gross_exposure,drawdown</c>, one row
-/// per point, LF line ends. Timestamps ISO-8601 UTC; money as invariant decimals; drawdown the
-/// positive fraction below the running peak (0 at a peak), rounded to 10 significant digits.
+/// Writes the equity curve as CSV: <c>timestamp,equity,cash,gross_exposure,drawdown,benchmark</c>, one
+/// row per point, LF line ends. Timestamps ISO-8601 UTC; money as invariant decimals; drawdown the
+/// positive fraction below the running peak (0 at a peak), rounded to 10 significant digits;
+/// benchmark the buy-and-hold value at the same moment (<see cref="BuyAndHoldBenchmark"/>), empty
+/// when the result has none.
 /// </summary>
 public static class EquityCsvWriter
 {
     /// <summary>The header line (without its line end).</summary>
-    public const string Header = "timestamp,equity,cash,gross_exposure,drawdown";
+    public const string Header = "timestamp,equity,cash,gross_exposure,drawdown,benchmark";
 
     /// <summary>Writes the curve to <paramref name="writer"/>.</summary>
     public static void Write(BacktestResult result, TextWriter writer)
@@ -33,8 +35,13 @@ public static class EquityCsvWriter
                 .Append(ReportFormat.Decimal(FixedPoint.ToDecimal(point.EquityRaw))).Append(',')
                 .Append(ReportFormat.Decimal(FixedPoint.ToDecimal(point.CashRaw))).Append(',')
                 .Append(ReportFormat.Decimal(FixedPoint.ToDecimal(point.GrossExposureRaw))).Append(',')
-                .Append(ReportFormat.Double(drawdown[i]))
-                .Append('\n');
+                .Append(ReportFormat.Double(drawdown[i])).Append(',');
+            if (result.HasBenchmark)
+            {
+                line.Append(ReportFormat.Decimal(FixedPoint.ToDecimal(point.BenchmarkRaw)));
+            }
+
+            line.Append('\n');
             writer.Write(line);
         }
     }

@@ -19,25 +19,23 @@ public sealed class CashPerCurrencyBacktestTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void StartingCash_OfTheReport_IsEveryCurrencysCashAtItsRate()
+    {
+        // No trade: equity stays 10,000 USD + 10,000,000 KRW × 0.00075 = 17,500, so the total return is 0
+        // (it was 0.75 when the base of the return was the USD cash alone).
+        var runner = new BacktestRunner(Options([]));
+        using var reader = new MarketDataFileReader(Bars(), runner.Engine.Symbols);
+        BacktestReport report = BacktestMetrics.Compute(runner.Run(reader));
+
+        Assert.Equal(17_500m, report.StartingCash);
+        Assert.Equal(0.0, report.TotalReturn);
+        Assert.Equal(0.0, report.Benchmark!.TotalReturn);
+    }
+
+    [Fact]
     public void KrwAndUsdBuys_FillFromTheirOwnCash_AtTheVenueAndInTheEngine()
     {
-        var runner = new BacktestRunner(new BacktestOptions
-        {
-            Engine = new EngineOptions
-            {
-                Symbols = ["005930", "AAPL"],
-                StartingCash = 10_000m,
-                BaseCurrency = "USD",
-                FxRates = new Dictionary<string, decimal> { ["KRW"] = 0.00075m },
-                StartingCashByCurrency = new Dictionary<string, decimal> { ["KRW"] = 10_000_000m },
-                Rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = false },
-                Risk = new RiskOptions { DuplicateWindow = TimeSpan.Zero, MaxOrdersPerSecond = 0, MaxOrdersPerMinute = 0, MaxOrdersPerDay = 0, PriceCollarFraction = 0.5m },
-                Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 10, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
-                Exits = new ExitOptions { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
-            },
-            Paper = new PaperExchangeOptions { SymbolCount = 2, SlippageBps = 0 },
-            Signals = [new(Ns(s_day0.AddHours(1)), "005930", Side.Buy, 0.9m, 0), new(Ns(s_day0.AddHours(1)), "AAPL", Side.Buy, 0.9m, 0)],
-        });
+        var runner = new BacktestRunner(Options([new(Ns(s_day0.AddHours(1)), "005930", Side.Buy, 0.9m, 0), new(Ns(s_day0.AddHours(1)), "AAPL", Side.Buy, 0.9m, 0)]));
 
         BacktestResult result;
         using (var reader = new MarketDataFileReader(Bars(), runner.Engine.Symbols))
@@ -52,6 +50,24 @@ public sealed class CashPerCurrencyBacktestTests : IDisposable
         Assert.Equal(FixedPoint.FromDecimal(10_000_000m - 700_000m), p.CashRawOf(krw));
         Assert.Equal(FixedPoint.FromDecimal(10_000m - 1_000m), p.CashRaw);
     }
+
+    private static BacktestOptions Options(IReadOnlyList<RecordedSignal> signals) => new()
+    {
+        Engine = new EngineOptions
+        {
+            Symbols = ["005930", "AAPL"],
+            StartingCash = 10_000m,
+            BaseCurrency = "USD",
+            FxRates = new Dictionary<string, decimal> { ["KRW"] = 0.00075m },
+            StartingCashByCurrency = new Dictionary<string, decimal> { ["KRW"] = 10_000_000m },
+            Rules = new RuleOptions { MomentumEnabled = false, RsiReversionEnabled = false },
+            Risk = new RiskOptions { DuplicateWindow = TimeSpan.Zero, MaxOrdersPerSecond = 0, MaxOrdersPerMinute = 0, MaxOrdersPerDay = 0, PriceCollarFraction = 0.5m },
+            Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 10, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
+            Exits = new ExitOptions { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
+        },
+        Paper = new PaperExchangeOptions { SymbolCount = 2, SlippageBps = 0 },
+        Signals = signals,
+    };
 
     private static long Ns(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks * 100;
 

@@ -9,7 +9,8 @@ public sealed class EquityChartTests
     [Fact]
     public void SavePng_WritesAPngFile()
     {
-        BacktestResult result = BuyAndHold();
+        BacktestResult buyAndHold = BuyAndHold();
+        BacktestResult result = buyAndHold with { HasBenchmark = true, Equity = [.. buyAndHold.Equity.Select(p => p with { BenchmarkRaw = p.EquityRaw - 1_000_000 })] };
         BacktestReport report = BacktestMetrics.Compute(result);
         string path = Path.Combine(Path.GetTempPath(), "equity-" + Guid.NewGuid().ToString("N") + ".png");
         try

@@ -68,12 +68,12 @@ public sealed class BacktestCommandTests : IDisposable
         byte[] a = File.ReadAllBytes(Path("a.json"));
         Assert.Equal(a, File.ReadAllBytes(Path("b.json")));
         JsonObject report = JsonNode.Parse(a)!.AsObject();
-        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trades", "events", "events_per_s" })
+        foreach (string key in new[] { "total_return", "sharpe", "max_drawdown", "trades", "events", "events_per_s", "benchmark" })
         {
             Assert.True(report.ContainsKey(key), key + " in the report; stderr: " + stderr);
         }
 
-        Assert.StartsWith("timestamp,equity,cash,gross_exposure,drawdown", File.ReadLines(Path("equity.csv")).First(), StringComparison.Ordinal);
+        Assert.StartsWith("timestamp,equity,cash,gross_exposure,drawdown,benchmark", File.ReadLines(Path("equity.csv")).First(), StringComparison.Ordinal);
         byte[] png = File.ReadAllBytes(Path("equity.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
     }
