@@ -58,7 +58,7 @@ internal sealed class StrategyRunner : IStrategyContext
         }
 
         _position = new long[symbolCount];
-        Bars = new BarAggregator(symbolCount, Strategy.Timeframes ?? []);
+        Bars = new BarAggregator(symbolCount, Strategy.Timeframes ?? [], engine.Calendars);
         if (Threading == StrategyThreading.SlowPath)
         {
             Queue = new StrategyEventQueue(StrategyHost.SlowQueueCapacity, StrategyHost.SlowQueueReservedForOrders);
