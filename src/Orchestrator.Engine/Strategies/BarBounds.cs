@@ -3,51 +3,9 @@ using Orchestrator.Strategies;
 
 namespace Orchestrator.Engine.Strategies;
 
-/// <summary>
-/// Where the bar of a timeframe holding an event starts and ends (issue 20, multiple timeframes).
-/// <list type="bullet">
-/// <item>Without an exchange calendar (the engine runs on UTC days, or the moment is outside the
-/// calendar's years): aligned to multiples of the length since the Unix epoch, as <see cref="Timeframe.BarStartNs"/>
-/// (a 1d bar is the UTC day).</item>
-/// <item>With the symbol's calendar, a 1d bar is the exchange's local day, midnight to midnight in its zone
-/// (one session with its pre- and post-market; the day risk's daily counters roll at), daylight saving included.
-/// A bar shorter than a day is anchored at the regular open (a NYSE 1h bar runs 09:30–10:30, …, 15:30–16:00)
-/// and never crosses the open or the close: the last bar of a session ends at the close (13:00 on a half day),
-/// pre- and post-market bars are bars of their own. On a day without a session the local day's clock is the anchor.
-/// Multi-day lengths (2d, …) stay aligned to the epoch in UTC.</item>
-/// </list>
-/// </summary>
-/// <remarks>An array look-up in the calendar's years, no allocation; called once per bar opened, not per event.</remarks>
+/// <summary>Where the bar of a timeframe holding an event starts and ends: <see cref="SessionBars.Bounds"/>.</summary>
 internal static class BarBounds
 {
-    private const long NsPerDay = 86_400_000_000_000;
-
-    public static void Of(Timeframe timeframe, ExchangeCalendar? calendar, long tsNs, out long startNs, out long endNs)
-    {
-        long length = timeframe.DurationNs;
-        if (calendar is null || length > NsPerDay || !calendar.Covers(tsNs))
-        {
-            startNs = timeframe.BarStartNs(tsNs);
-            endNs = startNs + length;
-            return;
-        }
-
-        calendar.LocalDayNs(tsNs, out long dayStart, out long dayEnd);
-        if (length == NsPerDay)
-        {
-            (startNs, endNs) = (dayStart, dayEnd);
-            return;
-        }
-
-        if (!calendar.TryGetSession(calendar.LocalDate(tsNs), out long open, out long close))
-        {
-            (open, close) = (dayStart, dayStart); // no session: one segment, the local day, on its clock
-        }
-
-        (long segmentStart, long segmentEnd) = tsNs < open ? (dayStart, open) : tsNs < close ? (open, close) : (close, dayEnd);
-        long offset = tsNs - open;
-        long anchored = open + (offset - (((offset % length) + length) % length));
-        startNs = Math.Max(anchored, segmentStart);
-        endNs = Math.Min(anchored + length, segmentEnd);
-    }
+    public static void Of(Timeframe timeframe, ExchangeCalendar? calendar, long tsNs, out long startNs, out long endNs) =>
+        SessionBars.Bounds(timeframe.DurationNs, calendar, tsNs, out startNs, out endNs);
 }
