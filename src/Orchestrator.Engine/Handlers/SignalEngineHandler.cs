@@ -42,7 +42,6 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private readonly MomentumRule? _momentum;
     private readonly Timeframe? _ruleTimeframe;
     private readonly IndicatorSet[] _ruleIndicators; // the rules' own, fed closed bars, when they run on a timeframe; else _indicators
-    private BarAggregator? _ruleBars;
     private readonly RsiReversionRule? _rsi;
     private readonly int _ruleConfidencePpm;
     private readonly long[] _peakRaw;
@@ -51,6 +50,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private long _takeProfitPpm;
     private long _trailingPpm;
     private TradingDays _days;
+    private BarAggregator? _ruleBars; // with a rules timeframe: each symbol's open rule bar (set again when the calendars arrive)
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
 
