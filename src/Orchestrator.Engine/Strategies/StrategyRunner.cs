@@ -124,6 +124,13 @@ internal sealed class StrategyRunner : IStrategyContext
 
     public string SymbolName(int symbolId) => _engine.Symbols.GetName(symbolId);
 
+    public (long StartNs, long EndNs) BarBounds(int symbolId, Timeframe timeframe, long tsNs)
+    {
+        Orchestrator.Core.Calendars.ExchangeCalendar? calendar = _engine.Calendars is { } calendars && (uint)symbolId < (uint)calendars.Length ? calendars[symbolId] : null;
+        Strategies.BarBounds.Of(timeframe, calendar, tsNs, out long start, out long end);
+        return (start, end);
+    }
+
     public int QuantityDecimals(int symbolId) => (uint)symbolId < (uint)_engine.Symbols.Count ? _engine.Instruments.Units.Decimals(symbolId) : 0;
 
     public long Position(int symbolId) => (uint)symbolId < (uint)_position.Length ? _position[symbolId] : 0;
