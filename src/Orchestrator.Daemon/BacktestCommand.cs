@@ -27,8 +27,9 @@ namespace Orchestrator.Daemon;
 /// <param name="LlmLive">Ask the LLM agent's live model (an estimate is printed first).</param>
 /// <param name="Yes">Confirms <paramref name="LlmLive"/>: without it the run does not start.</param>
 /// <param name="LlmRecord">With <paramref name="LlmLive"/>: the new transcript of the run's model calls.</param>
+/// <param name="Timeframe">The bars the built-in rules compute on (<c>tick</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>); null = risk_management.yaml's <c>rules.timeframe</c>.</param>
 public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic, string? OrdersLog = null,
-    string? LlmTranscript = null, bool LlmLive = false, bool Yes = false, string? LlmRecord = null);
+    string? LlmTranscript = null, bool LlmLive = false, bool Yes = false, string? LlmRecord = null, string? Timeframe = null);
 
 /// <summary>The <c>backtest</c> command: the live handlers over recorded data.</summary>
 public static class BacktestCommand
@@ -51,15 +52,16 @@ public static class BacktestCommand
         var llmTranscript = new Option<string?>("--llm-transcript") { Description = "An LLM agent (--strategy AGENT): answer its model calls from this transcript (the daemon's llm/AGENT.jsonl or a --llm-record file), in order, without a network; a call whose prompt differs stops the run" };
         var llmLive = new Option<bool>("--llm-live") { Description = "An LLM agent: ask its live model (costs money): prints the calls, tokens, cost and time it would take, and starts only with --yes" };
         var yes = new Option<bool>("--yes") { Description = "Confirms --llm-live" };
+        var timeframe = new Option<string?>("--timeframe") { Description = "The bars momentum and rsi_reversion compute on: tick (every input) or a length such as 5m, 1h, 1d, aggregated from the data on event time (default: risk_management.yaml rules.timeframe, else tick)" };
         var llmRecord = new Option<string?>("--llm-record") { Description = "With --llm-live: write the run's transcript here (a new file; default llm/AGENT-backtest-TIME.jsonl)" };
         var command = new Command("backtest", "Backtest a strategy on recorded data with the live engine's handlers and the paper venue's fill model")
         {
-            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog, llmTranscript, llmLive, yes, llmRecord,
+            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog, llmTranscript, llmLive, yes, llmRecord, timeframe,
         };
         command.SetAction(parse => Run(
             new BacktestArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(config)!,
                 parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic), parse.GetValue(ordersLog),
-                parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord)),
+                parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord), parse.GetValue(timeframe)),
             Console.Out,
             Console.Error));
         return command;
@@ -143,6 +145,7 @@ public static class BacktestCommand
             errors.AddRange(signalErrors);
         }
 
+        config = WithRuleTimeframe(config, a, rules is not null, errors);
         LlmBacktest? llm = LlmBacktest.Prepare(a, config, configured, errors);
         if (errors.Count > 0 || config is null)
         {
@@ -239,6 +242,32 @@ public static class BacktestCommand
             Mode = mode,
             Signals = signals,
         };
+    }
+
+    /// <summary>
+    /// <c>--timeframe</c> over the configuration's <c>rules.timeframe</c> (issue 20): an error when it does not parse
+    /// or the strategy is not a built-in rule (the configuration as it was then).
+    /// </summary>
+    private static DaemonConfig? WithRuleTimeframe(DaemonConfig? config, BacktestArguments a, bool builtInRules, List<string> errors)
+    {
+        if (a.Timeframe is not { } text)
+        {
+            return config;
+        }
+
+        if (!ConfigLoader.TryParseRuleTimeframe(text, out Orchestrator.Strategies.Timeframe? timeframe))
+        {
+            errors.Add("--timeframe: " + ConfigLoader.RuleTimeframeError(text));
+            return config;
+        }
+
+        if (!builtInRules)
+        {
+            errors.Add($"--timeframe: applies to the built-in rules (--strategy momentum, rsi_reversion or rules), not to '{a.Strategy}'");
+            return config;
+        }
+
+        return config is null ? null : config with { Engine = config.Engine with { Rules = config.Engine.Rules with { Timeframe = timeframe } } };
     }
 
     /// <summary>

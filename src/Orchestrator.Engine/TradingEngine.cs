@@ -571,6 +571,7 @@ public sealed class TradingEngine
         Risk.WriteState(ref risk);
         Sizing.WriteState(ref sizing);
         OrderManager.WriteState(ref orders);
+        const int RuleTimeframeFact = 0x54462020; // "TF  "
         Indicators.IndicatorSettings i = SignalEngine.IndicatorSettings;
         int[] facts =
         [
@@ -581,6 +582,12 @@ public sealed class TradingEngine
         if (Consolidation is not null)
         {
             facts = [.. facts, Consolidation.Fingerprint()]; // only with consolidation: snapshots taken without it keep their layout
+        }
+
+        if (SignalEngine.RuleTimeframe is { } ruleTimeframe)
+        {
+            // Only with a rules timeframe (its bars and indicators are in the snapshot): others keep their layout. Tagged, so it never reads as another optional fact.
+            facts = [.. facts, RuleTimeframeFact, (int)(ruleTimeframe.DurationNs / 1_000_000_000)];
         }
 
         return new SnapshotLayout(Symbols.Names, Orders.Capacity, Orders.IdBase, facts, signal.Position, risk.Position, sizing.Position, orders.Position);

@@ -10,8 +10,10 @@ namespace Orchestrator.Strategies;
 /// </summary>
 public readonly struct Bar
 {
-    public Bar(int symbolId, Timeframe timeframe, long startNs, long openRaw, long highRaw, long lowRaw, long closeRaw, long volume)
+    /// <summary>A bar; <paramref name="endNs"/> 0 = <paramref name="startNs"/> + the timeframe (a bar cut short at a session's open or close ends earlier).</summary>
+    public Bar(int symbolId, Timeframe timeframe, long startNs, long openRaw, long highRaw, long lowRaw, long closeRaw, long volume, long endNs = 0)
     {
+        EndNs = endNs != 0 ? endNs : startNs + timeframe.DurationNs;
         SymbolId = symbolId;
         Timeframe = timeframe;
         StartNs = startNs;
@@ -26,11 +28,15 @@ public readonly struct Bar
 
     public Timeframe Timeframe { get; }
 
-    /// <summary>Start of the bar, ns since the Unix epoch (a multiple of the timeframe).</summary>
+    /// <summary>
+    /// Start of the bar, ns since the Unix epoch: a multiple of the timeframe on UTC days; with exchange
+    /// calendars the exchange's local midnight for a 1d bar, and a multiple of the timeframe from the regular open
+    /// (or the open itself, or the close) for a shorter one.
+    /// </summary>
     public long StartNs { get; }
 
-    /// <summary>End of the bar (exclusive): <see cref="StartNs"/> + the timeframe.</summary>
-    public long EndNs => StartNs + Timeframe.DurationNs;
+    /// <summary>End of the bar (exclusive): <see cref="StartNs"/> + the timeframe, or earlier at a session's open or close (exchange calendars).</summary>
+    public long EndNs { get; }
 
     public long OpenRaw { get; }
 

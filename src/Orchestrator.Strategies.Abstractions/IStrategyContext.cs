@@ -50,6 +50,18 @@ public interface IStrategyContext
     /// </summary>
     int QuantityDecimals(int symbolId) => 0;
 
+    /// <summary>
+    /// Start and end (exclusive) of the bar of <paramref name="timeframe"/> holding <paramref name="tsNs"/> for a symbol,
+    /// as the host builds the strategy's bars (issue 20): on the epoch grid, or on the symbol's exchange session when the
+    /// engine runs on exchange calendars (see <see cref="Timeframe"/>). For a bar a strategy forms itself from ticks
+    /// (e.g. the forming bar shown beside the closed ones). The default is the epoch grid.
+    /// </summary>
+    (long StartNs, long EndNs) BarBounds(int symbolId, Timeframe timeframe, long tsNs)
+    {
+        long start = timeframe.BarStartNs(tsNs);
+        return (start, start + timeframe.DurationNs);
+    }
+
     /// <summary>The whole account's position in shares (signed; every source's fills).</summary>
     long AccountPosition(int symbolId);
 

@@ -3,8 +3,11 @@ using System.Globalization;
 namespace Orchestrator.Strategies;
 
 /// <summary>
-/// A bar length on event time, e.g. <c>1m</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>. Bars are aligned to
-/// multiples of the length since the Unix epoch (a 5m bar starts at :00, :05, …; a 1d bar at 00:00 UTC).
+/// A bar length on event time, e.g. <c>1m</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>. Without exchange calendars bars
+/// are aligned to multiples of the length since the Unix epoch (a 5m bar starts at :00, :05, …; a 1d bar at
+/// 00:00 UTC: <see cref="BarStartNs"/>). When the engine runs on exchange calendars (<c>calendars: exchange</c>)
+/// a 1d bar is the exchange's local day and a shorter bar is anchored at the regular open and cut at the open and
+/// the close (a NYSE 1h bar runs 09:30–10:30 New York time, the last one 15:30–16:00, or to 13:00 on a half day).
 /// </summary>
 public readonly record struct Timeframe
 {

@@ -74,6 +74,8 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("exits: { stop_loss: 0.05, take_profit: 0.04 }", "exits.stop_loss: must be below take_profit (0.04), got 0.05")]
     [InlineData("rules: { momentum: { fast_period: 30, slow_period: 26 } }", "rules.momentum.fast_period: must be below slow_period (26), got 30")]
     [InlineData("rules: { rsi_reversion: { oversold: 80 } }", "rules.rsi_reversion.oversold: must be below overbought (70), got 80")]
+    [InlineData("rules: { timeframe: 5 }", "rules.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '5'")]
+    [InlineData("rules: { timeframe: 0m }", "rules.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '0m'")]
     [InlineData("max_dialy_loss: 0.02", "max_dialy_loss: is not a known key")]
     [InlineData("sizing: { lot: 100 }", "sizing.lot: is not a known key")]
     public void RiskFile_InvalidValue_IsReportedWithFileKeyAndReason(string yaml, string expected)
@@ -83,6 +85,18 @@ public sealed class ConfigLoaderTests : IDisposable
         ConfigError error = Assert.Single(errors);
         Assert.EndsWith(expected, error.ToString(), StringComparison.Ordinal);
         Assert.StartsWith(Shown("risk_management.yaml") + ":1:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("rules: { timeframe: 5m }", "5m")]
+    [InlineData("rules: { timeframe: 1d }", "1d")]
+    [InlineData("rules: { timeframe: tick }", null)]
+    [InlineData("rules: { confidence: 0.5 }", null)]
+    public void RiskFile_RulesTimeframe_IsTheBarLengthTheRulesComputeOn(string yaml, string? expected)
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("risk_management.yaml", yaml));
+        Assert.Empty(errors);
+        Assert.Equal(expected, config!.Engine.Rules.Timeframe?.ToString());
     }
 
     [Fact]

@@ -25,6 +25,28 @@ public sealed class EngineAllocationTests
         Assert.True(driver.Engine.Counters.ProtectiveExits > 0);
     }
 
+    /// <summary>Issue 20: the rules on a timeframe (bars built per symbol on the exchange's calendar, their own indicators) allocate nothing either.</summary>
+    [Fact]
+    public void RulesOnATimeframe_WithExchangeCalendars_ThroughTheHandlerChain_AllocateZeroBytes()
+    {
+        TradingEngine engine = new EngineHarness(TradingOptions() with
+        {
+            Rules = TradingOptions().Rules with { Timeframe = new Orchestrator.Strategies.Timeframe(EngineHarness.Second) },
+            UseExchangeCalendars = true,
+        }).Engine;
+        var driver = new ChainDriver(engine);
+
+        driver.Run(100_000); // warm-up: JIT, first-use statics
+        long rulesBefore = engine.Counters.RuleSignals;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.Run(1_000_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(engine.Counters.RuleSignals - rulesBefore > 10, "the rules must decide on their bars, not only tick");
+        Assert.True(engine.SignalEngine.RuleIndicators(0).Count > 400, "1-second bars of the driver's millisecond ticks must have closed");
+    }
+
     /// <summary>Issue 19: a fractional symbol (AAPL in 10^−4 shares) sizes, books and values through <see cref="Quantities"/>' Int128 paths, still allocating nothing.</summary>
     [Fact]
     public void FractionalSymbol_ThroughTheHandlerChain_AllocatesZeroBytes()

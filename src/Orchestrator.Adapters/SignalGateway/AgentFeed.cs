@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Core.Calendars;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
@@ -19,6 +20,12 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// engine places for an agent's group entry are the agent's too: they are tracked from their first report
 /// (the order manager stamps their terms on it), so an exit's fill moves the agent's position line.
 /// Quantities are in each symbol's units (issue 19); the lines write them in shares.
+/// </para>
+/// <para>
+/// Feed bars (a bar file replayed by <c>run --data</c>) are a tick at their close and add their open, high, low,
+/// close and volume to the bars. With exchange calendars the bars longer than a minute follow each symbol's
+/// exchange (<see cref="SessionBars"/>: a 1d bar is the exchange's local day, shorter ones start at the open and
+/// end at the close), as the engine's strategies get theirs (issue 20).
 /// </para>
 /// </summary>
 internal sealed class AgentFeed
@@ -46,8 +53,12 @@ internal sealed class AgentFeed
     // Each symbol's venue capabilities: which stops the engine holds (shown as held); null = every venue takes stops.
     private readonly VenueCapabilities[]? _capabilities;
 
-    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, QuantityUnits? units = null, VenueCapabilities[]? capabilities = null)
+    // Each symbol's exchange calendar (the engine's, with calendars: exchange); null = bars on the UTC epoch grid.
+    private readonly ExchangeCalendar?[]? _calendars;
+
+    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, QuantityUnits? units = null, VenueCapabilities[]? capabilities = null, ExchangeCalendar?[]? calendars = null)
     {
+        _calendars = calendars;
         _units = units ?? QuantityUnits.Whole(symbolCount);
         _capabilities = capabilities;
         _ring = ring;
@@ -73,6 +84,7 @@ internal sealed class AgentFeed
         switch (e.Kind)
         {
             case EventKind.TradeTick:
+            case EventKind.Bar:
                 OnTrade(ref e);
                 break;
             case EventKind.QuoteTick:
@@ -136,15 +148,16 @@ internal sealed class AgentFeed
         r.OpenRaw = r.HighRaw = r.LowRaw = 0;
         _ring.EndWrite(ref r);
         _marketWritten = true;
-        OnTradeForBars(symbol, e.TsEventNs, e.PriceRaw, e.Size);
+        bool isBar = e.Kind == EventKind.Bar;
+        OnTradeForBars(symbol, e.TsEventNs, isBar && e.OpenRaw > 0 ? e.OpenRaw : e.PriceRaw, isBar && e.HighRaw > 0 ? e.HighRaw : e.PriceRaw, isBar && e.LowRaw > 0 ? e.LowRaw : e.PriceRaw, e.PriceRaw, e.Size);
     }
 
     /// <summary>
-    /// The 1-minute bar from trades; on its close, the larger timeframes from it. Every bar goes out
+    /// The 1-minute bar from trades (or feed bars' OHLCV); on its close, the larger timeframes from it. Every bar goes out
     /// when the first trade past its end arrives (as the engine's own strategies get theirs), shortest
     /// timeframe first.
     /// </summary>
-    private void OnTradeForBars(int symbol, long tsNs, long priceRaw, long size)
+    private void OnTradeForBars(int symbol, long tsNs, long openRaw, long highRaw, long lowRaw, long priceRaw, long size)
     {
         ref BarBuilder minute = ref _bars[symbol * BarTimeframes.Count];
         long start = tsNs - (tsNs % BarTimeframes.LengthNs[0]);
@@ -167,12 +180,12 @@ internal sealed class AgentFeed
 
         if (!minute.Open)
         {
-            minute = new BarBuilder { Open = true, StartNs = start, OpenRaw = priceRaw, HighRaw = priceRaw, LowRaw = priceRaw, CloseRaw = priceRaw, Volume = size };
+            minute = new BarBuilder { Open = true, StartNs = start, EndNs = start + BarTimeframes.LengthNs[0], OpenRaw = openRaw, HighRaw = highRaw, LowRaw = lowRaw, CloseRaw = priceRaw, Volume = size };
             return;
         }
 
-        minute.HighRaw = Math.Max(minute.HighRaw, priceRaw);
-        minute.LowRaw = Math.Min(minute.LowRaw, priceRaw);
+        minute.HighRaw = Math.Max(minute.HighRaw, highRaw);
+        minute.LowRaw = Math.Min(minute.LowRaw, lowRaw);
         minute.CloseRaw = priceRaw;
         minute.Volume += size;
     }
@@ -184,12 +197,10 @@ internal sealed class AgentFeed
     private void Aggregate(int symbol, int tf, in BarBuilder closedMinute, long nextMinuteNs)
     {
         ref BarBuilder bar = ref _bars[(symbol * BarTimeframes.Count) + tf];
-        long length = BarTimeframes.LengthNs[tf];
-        long start = closedMinute.StartNs - (closedMinute.StartNs % length);
         if (!bar.Open)
         {
             bar = closedMinute;
-            bar.StartNs = start;
+            SessionBars.Bounds(BarTimeframes.LengthNs[tf], _calendars?[symbol], closedMinute.StartNs, out bar.StartNs, out bar.EndNs);
         }
         else
         {
@@ -199,7 +210,7 @@ internal sealed class AgentFeed
             bar.Volume += closedMinute.Volume;
         }
 
-        if (nextMinuteNs >= bar.StartNs + length)
+        if (nextMinuteNs >= bar.EndNs)
         {
             Emit(symbol, tf, bar);
             bar.Open = false;
@@ -508,6 +519,7 @@ internal sealed class AgentFeed
     {
         public bool Open;
         public long StartNs;
+        public long EndNs;
         public long OpenRaw;
         public long HighRaw;
         public long LowRaw;

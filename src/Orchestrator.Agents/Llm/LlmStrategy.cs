@@ -122,7 +122,7 @@ public sealed class LlmStrategy : IStrategy
     public void OnStart(IStrategyContext context)
     {
         _context = context;
-        _symbols = [.. context.Symbols.Select(s => new LlmSymbolState(s, context.SymbolId(s), Schedule.BarLength))];
+        _symbols = [.. context.Symbols.Select(s => new LlmSymbolState(s, context.SymbolId(s)))];
         if (Schedule.Interval is not null)
         {
             context.SetTimer(Schedule.NextDueNs(context.EventTimeNs));
@@ -133,7 +133,7 @@ public sealed class LlmStrategy : IStrategy
     {
         if (tick.HasTrade && Find(tick.SymbolId) is { } symbol)
         {
-            symbol.OnTrade(tick.TsEventNs, tick.PriceRaw, tick.Size);
+            symbol.OnTrade(Context.BarBounds(tick.SymbolId, Schedule.BarLength, tick.TsEventNs).StartNs, tick.PriceRaw, tick.Size); // the host's grid: the exchange session with calendars
         }
 
         if (_runOnTick)

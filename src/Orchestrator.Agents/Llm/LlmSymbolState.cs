@@ -1,7 +1,6 @@
 using Orchestrator.Core;
 using Bar = Orchestrator.Agents.Market.Bar;
 using StrategyBar = Orchestrator.Strategies.Bar;
-using Timeframe = Orchestrator.Strategies.Timeframe;
 
 namespace Orchestrator.Agents.Llm;
 
@@ -16,13 +15,11 @@ internal sealed class LlmSymbolState
     public const int HistoryCapacity = 500;
 
     private readonly List<Bar> _history = [];
-    private readonly long _barLengthNs;
 
-    public LlmSymbolState(string symbol, int symbolId, Timeframe barLength)
+    public LlmSymbolState(string symbol, int symbolId)
     {
         Symbol = symbol;
         SymbolId = symbolId;
-        _barLengthNs = barLength.DurationNs;
     }
 
     public string Symbol { get; }
@@ -62,11 +59,14 @@ internal sealed class LlmSymbolState
         }
     }
 
-    /// <summary>A trade: updates the forming bar (a new one when the trade is past the forming one's end).</summary>
-    public void OnTrade(long tsEventNs, long priceRaw, long size)
+    /// <summary>
+    /// A trade in the bar starting at <paramref name="barStartNs"/> (the host's bar grid, <see cref="Orchestrator.Strategies.IStrategyContext.BarBounds"/>):
+    /// updates the forming bar (a new one when the trade is in a later bar).
+    /// </summary>
+    public void OnTrade(long barStartNs, long priceRaw, long size)
     {
         decimal price = FixedPoint.ToDecimal(priceRaw);
-        long start = tsEventNs - (((tsEventNs % _barLengthNs) + _barLengthNs) % _barLengthNs);
+        long start = barStartNs;
         Forming = Forming is { } bar && bar.StartNs == start
             ? bar with { High = Math.Max(bar.High, price), Low = Math.Min(bar.Low, price), Close = price, Volume = bar.Volume + size }
             : new Bar(start, price, price, price, price, size);

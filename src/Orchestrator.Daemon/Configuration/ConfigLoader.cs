@@ -2,6 +2,7 @@ using Orchestrator.Adapters.Kis;
 using Orchestrator.Adapters.Venues;
 using Orchestrator.Daemon.Logging;
 using Orchestrator.Engine.Options;
+using Orchestrator.Strategies;
 using YamlDotNet.RepresentationModel;
 
 namespace Orchestrator.Daemon.Configuration;
@@ -583,6 +584,18 @@ public static partial class ConfigLoader
         if (s.Section("rules") is { } r)
         {
             rules = rules with { RuleConfidence = r.GetDecimal("confidence", rules.RuleConfidence, 0, 1) };
+            if (r.GetString("timeframe") is { } timeframeText)
+            {
+                if (TryParseRuleTimeframe(timeframeText, out Timeframe? timeframe))
+                {
+                    rules = rules with { Timeframe = timeframe };
+                }
+                else
+                {
+                    r.Error("timeframe", RuleTimeframeError(timeframeText));
+                }
+            }
+
             if (r.Section("momentum") is { } m)
             {
                 rules = rules with
@@ -849,4 +862,29 @@ public static partial class ConfigLoader
         s.ReportUnknownKeys();
         return config;
     }
+
+    /// <summary>
+    /// The rules' timeframe (<c>rules.timeframe</c>, <c>backtest --timeframe</c>): <c>tick</c> = every trade or feed bar
+    /// (null), otherwise a length <c>&lt;n&gt;s|m|h|d</c> (<see cref="Timeframe.TryParse"/>).
+    /// </summary>
+    internal static bool TryParseRuleTimeframe(string text, out Timeframe? timeframe)
+    {
+        timeframe = null;
+        if (string.Equals(text.Trim(), "tick", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!Timeframe.TryParse(text.Trim(), out Timeframe parsed))
+        {
+            return false;
+        }
+
+        timeframe = parsed;
+        return true;
+    }
+
+    /// <summary>Why a rules timeframe does not parse, with what was given.</summary>
+    internal static string RuleTimeframeError(string text) =>
+        $"must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '{text}'";
 }

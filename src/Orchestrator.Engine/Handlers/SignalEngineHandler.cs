@@ -7,6 +7,8 @@ using Orchestrator.Engine.Options;
 using Orchestrator.Engine.Rules;
 using Orchestrator.Engine.Snapshots;
 using Orchestrator.Engine.State;
+using Orchestrator.Engine.Strategies;
+using Orchestrator.Strategies;
 
 namespace Orchestrator.Engine.Handlers;
 
@@ -38,6 +40,8 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private readonly EngineCounters _counters;
     private readonly IndicatorSet[] _indicators;
     private readonly MomentumRule? _momentum;
+    private readonly Timeframe? _ruleTimeframe;
+    private readonly IndicatorSet[] _ruleIndicators; // the rules' own, fed closed bars, when they run on a timeframe; else _indicators
     private readonly RsiReversionRule? _rsi;
     private readonly int _ruleConfidencePpm;
     private readonly long[] _peakRaw;
@@ -46,6 +50,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private long _takeProfitPpm;
     private long _trailingPpm;
     private TradingDays _days;
+    private BarAggregator? _ruleBars; // with a rules timeframe: each symbol's open rule bar (set again when the calendars arrive)
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
 
@@ -73,6 +78,18 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             _indicators[i] = new IndicatorSet(settings);
         }
 
+        _ruleTimeframe = rules.Timeframe is { } timeframe && (rules.MomentumEnabled || rules.RsiReversionEnabled) ? timeframe : null;
+        _ruleIndicators = _indicators;
+        if (_ruleTimeframe is { } ruleTimeframe)
+        {
+            _ruleBars = new BarAggregator(_symbolCount, [ruleTimeframe]);
+            _ruleIndicators = new IndicatorSet[_symbolCount];
+            for (int i = 0; i < _symbolCount; i++)
+            {
+                _ruleIndicators[i] = new IndicatorSet(settings);
+            }
+        }
+
         _momentum = rules.MomentumEnabled ? new MomentumRule(_symbolCount) : null;
         _rsi = rules.RsiReversionEnabled ? new RsiReversionRule(_symbolCount, (double)rules.RsiOversold, (double)rules.RsiOverbought) : null;
         _ruleConfidencePpm = (int)(rules.RuleConfidence * Ppm);
@@ -88,7 +105,14 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     /// </summary>
     internal ExchangeCalendar?[]? Calendars
     {
-        init => _days = new TradingDays(_symbolCount, value);
+        init
+        {
+            _days = new TradingDays(_symbolCount, value);
+            if (_ruleTimeframe is { } timeframe)
+            {
+                _ruleBars = new BarAggregator(_symbolCount, [timeframe], value); // the rules' bars follow the sessions too
+            }
+        }
     }
 
     /// <summary>The periods every symbol's indicators use.</summary>
@@ -98,6 +122,12 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     internal bool HasMomentumRule => _momentum is not null;
 
     internal bool HasRsiRule => _rsi is not null;
+
+    /// <summary>The bars the rules compute on; null = every market update.</summary>
+    internal Timeframe? RuleTimeframe => _ruleTimeframe;
+
+    /// <summary>The indicators the rules read for a symbol: the engine's (every update), or their own on closed bars (<see cref="RuleOptions.Timeframe"/>).</summary>
+    public IndicatorSet RuleIndicators(int symbolId) => _ruleIndicators[symbolId];
 
     /// <summary>The indicators of one symbol (read them from the engine thread, or accept racy snapshots).</summary>
     public IndicatorSet Indicators(int symbolId) => _indicators[symbolId];
@@ -140,7 +170,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
                 }
 
                 _indicators[data.SymbolId].UpdateTrade(data.PriceRaw / Scale);
-                OnMarketUpdate(ref data);
+                OnMarketUpdate(ref data, RuleBarClosed(in data));
                 break;
 
             case EventKind.Bar:
@@ -152,7 +182,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
                 _counters.Bars++;
                 _market.OnTrade(data.SymbolId, data.PriceRaw, data.Size, data.TsEventNs);
                 _indicators[data.SymbolId].UpdateBar(data.HighRaw / Scale, data.LowRaw / Scale, data.PriceRaw / Scale);
-                OnMarketUpdate(ref data);
+                OnMarketUpdate(ref data, RuleBarClosed(in data));
                 break;
 
             case EventKind.QuoteTick:
@@ -208,6 +238,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
         _momentum?.WriteState(ref w);
         _rsi?.WriteState(ref w);
+        if (_ruleBars is not null) // only with a rules timeframe (a layout fact then): other snapshots keep their layout
+        {
+            _ruleBars.WriteState(ref w);
+            for (int i = 0; i < _ruleIndicators.Length; i++)
+            {
+                _ruleIndicators[i].WriteState(ref w);
+            }
+        }
+
         w.Int64s(_peakRaw);
         w.Int64(_stopLossPpm);
         w.Int64(_takeProfitPpm);
@@ -228,6 +267,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
         _momentum?.ReadState(ref r);
         _rsi?.ReadState(ref r);
+        if (_ruleBars is not null)
+        {
+            _ruleBars.ReadState(ref r);
+            for (int i = 0; i < _ruleIndicators.Length; i++)
+            {
+                _ruleIndicators[i].ReadState(ref r);
+            }
+        }
+
         r.Int64s(_peakRaw);
         _stopLossPpm = r.Int64();
         _takeProfitPpm = r.Int64();
@@ -250,14 +298,40 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
     private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;
 
-    private void OnMarketUpdate(ref EngineEvent e)
+    /// <summary>
+    /// With a rules timeframe: whether this trade or feed bar closes the symbol's open rule bar (which then feeds
+    /// the rules' indicators); the input then joins the next bar. Without one: true (the rules see every update).
+    /// </summary>
+    private bool RuleBarClosed(in EngineEvent e)
     {
-        if (EvaluateExit(ref e))
+        if (_ruleBars is not { } bars)
+        {
+            return true;
+        }
+
+        bool closed = false;
+        if (bars.TryClose(e.SymbolId, 0, e.TsEventNs, out Bar bar))
+        {
+            _ruleIndicators[e.SymbolId].UpdateBar(bar.HighRaw / Scale, bar.LowRaw / Scale, bar.CloseRaw / Scale);
+            closed = true;
+        }
+
+        if (e.PriceRaw > 0)
+        {
+            bars.Add(in e);
+        }
+
+        return closed;
+    }
+
+    private void OnMarketUpdate(ref EngineEvent e, bool ruleBarClosed)
+    {
+        if (EvaluateExit(ref e) || !ruleBarClosed)
         {
             return;
         }
 
-        IndicatorSet indicators = _indicators[e.SymbolId];
+        IndicatorSet indicators = _ruleIndicators[e.SymbolId];
         Side side = _momentum?.Evaluate(e.SymbolId, indicators) ?? Side.None;
         Side rsiSide = _rsi?.Evaluate(e.SymbolId, indicators) ?? Side.None;
         long rule = RuleMomentum;

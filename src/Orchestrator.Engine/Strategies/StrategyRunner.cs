@@ -58,7 +58,7 @@ internal sealed class StrategyRunner : IStrategyContext
         }
 
         _position = new long[symbolCount];
-        Bars = new BarAggregator(symbolCount, Strategy.Timeframes ?? []);
+        Bars = new BarAggregator(symbolCount, Strategy.Timeframes ?? [], engine.Calendars);
         if (Threading == StrategyThreading.SlowPath)
         {
             Queue = new StrategyEventQueue(StrategyHost.SlowQueueCapacity, StrategyHost.SlowQueueReservedForOrders);
@@ -123,6 +123,13 @@ internal sealed class StrategyRunner : IStrategyContext
     public int SymbolId(string symbol) => symbol is not null && _engine.Symbols.TryGetId(symbol, out int id) ? id : -1;
 
     public string SymbolName(int symbolId) => _engine.Symbols.GetName(symbolId);
+
+    public (long StartNs, long EndNs) BarBounds(int symbolId, Timeframe timeframe, long tsNs)
+    {
+        Orchestrator.Core.Calendars.ExchangeCalendar? calendar = _engine.Calendars is { } calendars && (uint)symbolId < (uint)calendars.Length ? calendars[symbolId] : null;
+        Strategies.BarBounds.Of(timeframe, calendar, tsNs, out long start, out long end);
+        return (start, end);
+    }
 
     public int QuantityDecimals(int symbolId) => (uint)symbolId < (uint)_engine.Symbols.Count ? _engine.Instruments.Units.Decimals(symbolId) : 0;
 

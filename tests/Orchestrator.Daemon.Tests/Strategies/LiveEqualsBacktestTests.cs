@@ -48,6 +48,19 @@ public sealed class LiveEqualsBacktestTests : IDisposable
         TradeLog.AssertSame(backtest, live);
     }
 
+    /// <summary>
+    /// Issue 20: the rules on 5-minute bars aggregated from the file's 1-minute bars, on the NYSE session
+    /// (<c>calendars: exchange</c>): the daemon builds the same bars as the backtest and trades the same.
+    /// </summary>
+    [Fact]
+    public void TheBuiltInRules_OnFiveMinuteSessionBars_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
+    {
+        WriteConfiguration(_dir, "exits: { stop_loss: 0, take_profit: 0, trailing_stop: 0 }\nrules:\n  timeframe: 5m\n  momentum: { fast_period: 3, slow_period: 8 }\n  rsi_reversion: { period: 5 }\n", "calendars: exchange\n");
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
+        TradeLog.AssertSame(backtest, live);
+        Assert.All(backtest.Where(t => t.Event == "order_submitted"), t => Assert.Equal(0, t.TsEventNs / 60_000_000_000 % 5)); // only the rules trade (exits off): on the input that closes a 5-minute bar
+    }
+
     /// <summary><c>risk_management.yaml</c> with the built-in rules off: only the strategy trades.</summary>
     internal const string RulesOff = "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n";
 
