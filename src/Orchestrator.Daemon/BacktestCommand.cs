@@ -62,6 +62,7 @@ public static class BacktestCommand
                 parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord)),
             Console.Out,
             Console.Error));
+        command.Subcommands.Add(OptimizeCommand.Create());
         return command;
     }
 
