@@ -49,14 +49,15 @@ public static class OptimizeCommand
         var config = new Option<string>("--config") { Description = "Configuration directory (as backtest --config)", DefaultValueFactory = _ => "config" };
         var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
         var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
+        var walkForward = new Option<string?>("--walk-forward") { Description = "train=SPAN,test=SPAN (SPAN: N d, w, m or y, e.g. train=6m,test=1m): optimise on each training window, run the best on the test window after it; stitched out-of-sample equity and figures beside the in-sample ones" };
         var command = new Command("optimize", "Sweep a built-in rule's parameters (grid or random search) in parallel and rank the candidates by an objective")
         {
-            data, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to,
+            data, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,
         };
         command.SetAction(parse => Run(
             new OptimizeArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(param) ?? [], parse.GetValue(objective)!, parse.GetValue(search)!,
                 parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(jobs), parse.GetValue(shard), parse.GetValue(output)!, parse.GetValue(config)!,
-                parse.GetValue(from), parse.GetValue(to)),
+                parse.GetValue(from), parse.GetValue(to), parse.GetValue(walkForward)),
             Console.Out,
             Console.Error));
 
@@ -81,6 +82,11 @@ public static class OptimizeCommand
 
         try
         {
+            if (sweep.WalkForward is { } spec)
+            {
+                return RunWalkForward(a, sweep, spec, output, error);
+            }
+
             IReadOnlyList<SweepCandidate> all = sweep.Definition.Candidates();
             SweepCandidate[] mine = [.. all.Where(c => sweep.Shard.Includes(c.Index))];
             bool interactive = !Console.IsErrorRedirected;
@@ -107,6 +113,44 @@ public static class OptimizeCommand
             return DaemonCli.ExitFault;
         }
     }
+
+    private static int RunWalkForward(OptimizeArguments a, Sweep sweep, WalkForwardSpec spec, TextWriter output, TextWriter error)
+    {
+        bool interactive = !Console.IsErrorRedirected;
+        var clock = Stopwatch.StartNew();
+        WalkForwardResult result = WalkForwardResult.Run(sweep.Definition, spec, (SweepCandidate c, out string? problem) => sweep.Target.Options(c, sweep.FromNs, sweep.ToNs, out problem),
+            sweep.Data.Ticks, a.Jobs, interactive ? (done, total) => error.Write(string.Create(CultureInfo.InvariantCulture, $"\rwindow {done + 1}/{total}   ")) : null);
+        clock.Stop();
+        if (interactive)
+        {
+            error.WriteLine();
+        }
+
+        if (result.Steps.Count == 0)
+        {
+            error.WriteLine($"--walk-forward: the data ({Date(sweep.Data.FirstNs)} to {Date(sweep.Data.LastNs)}) is shorter than one training window ({spec.Train}) and a test day");
+            return DaemonCli.ExitConfigError;
+        }
+
+        Backtest.BacktestReport stitched = WalkForwardWriter.WriteTo(result, a.Out);
+        (double? meanIn, double? meanOut) = WalkForwardWriter.MeanObjective(result);
+        string name = sweep.Definition.Objective.Name();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"walk-forward {spec}: {result.Steps.Count} windows x {sweep.Definition.Candidates().Count} candidates in {clock.Elapsed.TotalSeconds:0.00} s with {a.Jobs} job(s); results in {a.Out}"));
+        foreach (WalkForwardStep step in result.Steps)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {Date(step.Window.TestFromNs)}: {(step.InSample is { Score: not null } b ? Values(sweep.Definition, b.Values) : "no candidate")} in-sample {name} {Number(step.InSample?.Score)}, out-of-sample {name} {Number(step.OutOfSampleScore)}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in-sample {name} (mean of windows) {Number(meanIn)}; out-of-sample {name} (mean of windows) {Number(meanOut)}, stitched {Number(sweep.Definition.Objective.Score(stitched))}, total return {Number(stitched.TotalReturn)}, max drawdown {stitched.MaxDrawdown:0.####}, {stitched.TradeCount} trades"));
+        return DaemonCli.ExitOk;
+    }
+
+    private static string Date(long tsNs) => DateTime.UnixEpoch.AddTicks(tsNs / 100).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Number(double? value) => value is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>Merges shard outputs (directories or results.json files) into <paramref name="outDir"/>; 0 done, 2 refused (the reason names the file).</summary>
     public static int Merge(IReadOnlyList<string> inputs, string outDir, TextWriter output, TextWriter error)
@@ -156,7 +200,7 @@ public static class OptimizeCommand
         string.Join(' ', definition.Parameters.Select((p, i) => p.Name + "=" + values[i].ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>A checked sweep: its definition, shard, data and target.</summary>
-    internal sealed record Sweep(SweepDefinition Definition, SweepShard Shard, OptimizeData Data, SweepTarget Target, long FromNs, long ToNs);
+    internal sealed record Sweep(SweepDefinition Definition, SweepShard Shard, OptimizeData Data, SweepTarget Target, long FromNs, long ToNs, WalkForwardSpec? WalkForward);
 
     /// <summary>Checks the arguments, loads the configuration and the data; null when something is wrong (every problem written, named).</summary>
     internal static Sweep? Prepare(OptimizeArguments a, TextWriter error)
@@ -216,6 +260,17 @@ public static class OptimizeCommand
             errors.Add($"--param: the grid has more than {SweepCandidates.MaxGrid:N0} points");
         }
 
+        WalkForwardSpec? walkForward = null;
+        if (a.WalkForward is { } walkText && (walkForward = WalkForwardSpec.TryParse(walkText, out string? walkProblem)) is null)
+        {
+            errors.Add("--walk-forward: " + walkProblem);
+        }
+
+        if (a.WalkForward is not null && shard.Count > 1)
+        {
+            errors.Add("--shard: a walk-forward runs whole (each window's sweep picks the next test's parameters); shard plain sweeps only");
+        }
+
         long fromNs = long.MinValue, toNs = long.MaxValue;
         if (a.From is { } fromText && !BacktestCommand.TryParseBound(fromText, endOfDay: false, out fromNs))
         {
@@ -256,7 +311,7 @@ public static class OptimizeCommand
         bool random = a.Search == "random";
         var definition = new SweepDefinition(a.Strategy.Trim().ToLowerInvariant(), parameters, objective, a.Search, random ? a.Samples : 0, random ? a.Seed : 0,
             data.Name, data.Sha256, ConfigSha256(a.ConfigDir), fromNs, toNs);
-        return new Sweep(definition, shard, data, target, fromNs, toNs);
+        return new Sweep(definition, shard, data, target, fromNs, toNs, walkForward);
     }
 
     /// <summary>SHA-256 over the configuration directory's files (names and bytes, in name order); of nothing when it does not exist (the defaults).</summary>

@@ -175,3 +175,99 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.False(File.Exists(In("r1/" + SweepReport.HeatMapFile))); // three parameters vary: no heat map
     }
 }
+
+/// <summary><c>backtest optimize --walk-forward</c> on real files: each window's choice is the sweep of its training span, its test a plain run of the test span.</summary>
+public sealed class WalkForwardCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("orc-wf-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string In(string name) => Path.Combine(_dir, name);
+
+    private static int Run(OptimizeArguments a, out string stdout, out string stderr)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = OptimizeCommand.Run(a, output, error);
+        (stdout, stderr) = (output.ToString(), error.ToString());
+        return code;
+    }
+
+    /// <summary>Ten weekdays from Monday 2024-03-04 of minute bars, one symbol, a seeded walk with swings.</summary>
+    private string WriteBars()
+    {
+        var random = new Random(3);
+        var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");
+        decimal price = 50m;
+        var start = new DateTime(2024, 3, 4, 14, 30, 0, DateTimeKind.Utc);
+        for (int day = 0; day < 12; day++)
+        {
+            if (start.AddDays(day).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            for (int minute = 0; minute < 390; minute++)
+            {
+                decimal open = price;
+                decimal close = Math.Round(open * (1 + ((decimal)Math.Sin(((day * 390) + minute) / 30.0) / 2000m) + (((decimal)random.NextDouble() - 0.5m) / 500m)), 2);
+                price = close;
+                csv.Append(CultureInfo.InvariantCulture, $"{start.AddDays(day).AddMinutes(minute):yyyy-MM-ddTHH:mm:ssZ},CCC,{open},{Math.Max(open, close)},{Math.Min(open, close)},{close},100\n");
+            }
+        }
+
+        File.WriteAllText(In("bars.csv"), csv.ToString());
+        return In("bars.csv");
+    }
+
+    [Fact]
+    public void WalkForward_PicksEachWindowsBestInSample_TestsItOutOfSample_AndCompoundsTheTests()
+    {
+        string data = WriteBars();
+        var a = new OptimizeArguments(data, "momentum", ["fast=3..9:3", "slow=10..30:10"], "total_return", "grid", 0, 0, 2, null, In("wf"), In("no-config"), WalkForward: "train=1w,test=2d");
+        Assert.Equal(0, Run(a, out string stdout, out string stderr));
+        Assert.Equal(0, Run(a with { Out = In("wf1"), Jobs = 1 }, out _, out _));
+        Assert.Contains("3 windows", stdout, StringComparison.Ordinal);
+        foreach (string file in new[] { WalkForwardWriter.JsonFile, WalkForwardWriter.CsvFile, WalkForwardWriter.EquityCsvFile })
+        {
+            Assert.Equal(File.ReadAllBytes(In("wf/" + file)), File.ReadAllBytes(In("wf1/" + file)));
+        }
+
+        string[][] windows = [.. File.ReadAllLines(In("wf/" + WalkForwardWriter.CsvFile)).Skip(1).Select(r => r.Split(','))];
+        Assert.Equal(["2024-03-04T00:00:00Z", "2024-03-11T00:00:00Z", "2024-03-11T00:00:00Z", "2024-03-13T00:00:00Z"], windows[0][..4]);
+        Assert.Equal(["2024-03-08T00:00:00Z", "2024-03-15T00:00:00Z", "2024-03-15T00:00:00Z", "2024-03-16T00:00:00Z"], windows[2][..4]); // the last test ends with the data
+
+        double compounded = 1;
+        foreach (string[] w in windows)
+        {
+            // In sample: the best of a plain sweep over the training span.
+            Assert.Equal(0, Run(a with { WalkForward = null, From = w[0], To = w[1], Out = In("train") }, out _, out stderr));
+            string[] best = File.ReadLines(In("train/" + SweepReport.CsvFile)).Skip(1).First().Split(',');
+            Assert.Equal((best[2], best[3], best[4]), (w[4], w[5], w[6]));
+
+            // Out of sample: a plain run of those values over the test span.
+            Assert.Equal(0, Run(a with { WalkForward = null, From = w[2], To = w[3], Params = ["fast=" + w[4], "slow=" + w[5]], Out = In("test") }, out _, out stderr));
+            string[] test = File.ReadLines(In("test/" + SweepReport.CsvFile)).Skip(1).First().Split(',');
+            Assert.Equal(test[4], w[7]);
+            compounded *= 1 + double.Parse(w[9], CultureInfo.InvariantCulture);
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(In("wf/" + WalkForwardWriter.JsonFile)));
+        double stitched = json.RootElement.GetProperty("out_of_sample").GetProperty("total_return").GetDouble();
+        Assert.Equal(compounded - 1, stitched, 1e-8); // the stitched curve compounds the test windows (fixed-point rounding aside)
+        Assert.True(File.Exists(In("wf/" + WalkForwardWriter.EquityPngFile)), stderr);
+    }
+
+    [Fact]
+    public void WalkForward_RefusesABadSpan_AndSharding()
+    {
+        string data = WriteBars();
+        var a = new OptimizeArguments(data, "momentum", ["fast=3,6"], "sharpe", "grid", 0, 0, 1, "0/2", In("wf"), In("no-config"), WalkForward: "train=6q,test=1m");
+        Assert.Equal(2, Run(a, out _, out string stderr));
+        Assert.Contains("--walk-forward: 'train=6q' is not train=N or test=N", stderr, StringComparison.Ordinal);
+        Assert.Contains("--shard: a walk-forward runs whole", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, Run(a with { Shard = null, WalkForward = "train=1y,test=1m" }, out _, out stderr));
+        Assert.Contains("shorter than one training window (1y)", stderr, StringComparison.Ordinal);
+    }
+}

@@ -113,7 +113,7 @@ public sealed record SweepReport(SweepDefinition Definition, SweepShard Shard, I
         return csv.ToString();
     }
 
-    private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+    internal static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
 
     private static void WriteResult(Utf8JsonWriter w, SweepDefinition d, CandidateResult r)
     {
@@ -129,14 +129,7 @@ public sealed record SweepReport(SweepDefinition Definition, SweepShard Shard, I
         Nullable(w, "objective", r.Score);
         if (r.Figures is { } f)
         {
-            Nullable(w, "total_return", f.TotalReturn);
-            Nullable(w, "cagr", f.Cagr);
-            Nullable(w, "sharpe", f.Sharpe);
-            Nullable(w, "sortino", f.Sortino);
-            w.WriteNumber("max_drawdown", f.MaxDrawdown);
-            Nullable(w, "calmar", f.Calmar);
-            w.WriteNumber("trades", f.Trades);
-            w.WriteNumber("final_equity", f.FinalEquity);
+            WriteFigures(w, f);
         }
 
         if (r.Error is { } error)
@@ -147,7 +140,20 @@ public sealed record SweepReport(SweepDefinition Definition, SweepShard Shard, I
         w.WriteEndObject();
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    /// <summary>A candidate's figures as JSON properties of the open object (total_return … final_equity).</summary>
+    internal static void WriteFigures(Utf8JsonWriter w, CandidateFigures f)
+    {
+        Nullable(w, "total_return", f.TotalReturn);
+        Nullable(w, "cagr", f.Cagr);
+        Nullable(w, "sharpe", f.Sharpe);
+        Nullable(w, "sortino", f.Sortino);
+        w.WriteNumber("max_drawdown", f.MaxDrawdown);
+        Nullable(w, "calmar", f.Calmar);
+        w.WriteNumber("trades", f.Trades);
+        w.WriteNumber("final_equity", f.FinalEquity);
+    }
+
+    internal static void Nullable(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v)
         {
