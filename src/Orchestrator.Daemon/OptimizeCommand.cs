@@ -10,7 +10,7 @@ namespace Orchestrator.Daemon;
 
 /// <summary>What <c>orchestrator backtest optimize</c> was asked to do.</summary>
 /// <param name="Data">CSV or JSONL bars or ticks (as <c>backtest --data</c>).</param>
-/// <param name="Strategy">momentum, rsi_reversion or rules (both).</param>
+/// <param name="Strategy">momentum, rsi_reversion, rules (both) or a strategy of daemon.yaml <c>strategies:</c>.</param>
 /// <param name="Params">The swept parameters, <c>NAME=FROM..TO:STEP</c>, <c>NAME=A,B,C</c> or <c>NAME=VALUE</c>.</param>
 /// <param name="Objective">sharpe, sortino, total_return, max_drawdown or calmar.</param>
 /// <param name="Search">grid or random.</param>
@@ -27,7 +27,7 @@ public sealed record OptimizeArguments(string Data, string Strategy, IReadOnlyLi
     string? Shard, string Out, string ConfigDir, string? From = null, string? To = null, string? WalkForward = null);
 
 /// <summary>
-/// <c>backtest optimize</c>: a parameter sweep (grid or seeded random search) of a built-in rule,
+/// <c>backtest optimize</c>: a parameter sweep (grid or seeded random search) of a built-in rule or a configured strategy,
 /// candidates in parallel, each a deterministic single-thread backtest over data loaded once;
 /// <c>--shard i/n</c> and <c>backtest optimize merge</c> fan a sweep out over machines without a
 /// coordinator; <c>--walk-forward</c> optimises on rolling training windows and tests out of sample.
@@ -37,7 +37,7 @@ public static class OptimizeCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "CSV or JSONL bars or ticks (as backtest --data)", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both)", DefaultValueFactory = _ => "momentum" };
+        var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a strategy's name from --config's daemon.yaml strategies: (its options' parameters)", DefaultValueFactory = _ => "momentum" };
         var param = new Option<string[]>("--param") { Description = "A swept parameter: NAME=FROM..TO:STEP, NAME=A,B,C or NAME=VALUE (momentum: fast, slow; rsi_reversion: period, oversold, overbought; both: confidence); repeat for more", Required = true, AllowMultipleArgumentsPerToken = false };
         var objective = new Option<string>("--objective") { Description = "sharpe | sortino | total_return | max_drawdown (lowest wins) | calmar", DefaultValueFactory = _ => "sharpe" };
         var search = new Option<string>("--search") { Description = "grid (every combination) | random (--samples of them, seeded)", DefaultValueFactory = _ => "grid" };
@@ -50,7 +50,7 @@ public static class OptimizeCommand
         var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
         var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
         var walkForward = new Option<string?>("--walk-forward") { Description = "train=SPAN,test=SPAN (SPAN: N d, w, m or y, e.g. train=6m,test=1m): optimise on each training window, run the best on the test window after it; stitched out-of-sample equity and figures beside the in-sample ones" };
-        var command = new Command("optimize", "Sweep a built-in rule's parameters (grid or random search) in parallel and rank the candidates by an objective")
+        var command = new Command("optimize", "Sweep a strategy's parameters (grid or random search) in parallel and rank the candidates by an objective")
         {
             data, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,
         };
@@ -309,7 +309,8 @@ public static class OptimizeCommand
         }
 
         bool random = a.Search == "random";
-        var definition = new SweepDefinition(a.Strategy.Trim().ToLowerInvariant(), parameters, objective, a.Search, random ? a.Samples : 0, random ? a.Seed : 0,
+        string name = BacktestCommand.Strategy(a.Strategy) is null ? a.Strategy : a.Strategy.Trim().ToLowerInvariant(); // a configured strategy's name is as written
+        var definition = new SweepDefinition(name, parameters, objective, a.Search, random ? a.Samples : 0, random ? a.Seed : 0,
             data.Name, data.Sha256, ConfigSha256(a.ConfigDir), fromNs, toNs);
         return new Sweep(definition, shard, data, target, fromNs, toNs, walkForward);
     }

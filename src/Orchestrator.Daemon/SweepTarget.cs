@@ -11,7 +11,10 @@ namespace Orchestrator.Daemon;
 /// options the <c>backtest</c> command builds for the strategy (<see cref="BacktestCommand.BuildOptions"/>,
 /// from the configuration), with the swept rule settings of risk_management.yaml <c>rules:</c>
 /// replaced. The built-in rules take <c>fast</c>, <c>slow</c> (momentum), <c>period</c>,
-/// <c>oversold</c>, <c>overbought</c> (rsi_reversion) and <c>confidence</c> (both).
+/// <c>oversold</c>, <c>overbought</c> (rsi_reversion) and <c>confidence</c> (both). A strategy of
+/// daemon.yaml <c>strategies:</c> takes the parameters of its options type (<c>parameters:</c>),
+/// each candidate's values bound over the file's and validated by the strategy
+/// (<see cref="StrategyDefinition.WithParameters"/>); it runs alone, as in <c>backtest --strategy NAME</c>.
 /// </summary>
 internal sealed class SweepTarget
 {
@@ -29,15 +32,25 @@ internal sealed class SweepTarget
 
     private readonly BacktestOptions _base;
     private readonly RuleParameter[] _parameters;
+    private readonly (DaemonConfig Config, StrategyDefinition Strategy, IReadOnlyList<string> Symbols, string[] Names)? _configured;
 
     private SweepTarget(BacktestOptions options, RuleParameter[] parameters) => (_base, _parameters) = (options, parameters);
+
+    private SweepTarget(BacktestOptions options, DaemonConfig config, StrategyDefinition strategy, IReadOnlyList<string> symbols, string[] names)
+        : this(options, []) => _configured = (config, strategy, symbols, names);
 
     /// <summary>The target for <paramref name="strategy"/>, or null with every problem (naming the <c>--param</c>) added to <paramref name="errors"/>.</summary>
     public static SweepTarget? Create(DaemonConfig config, string strategy, IReadOnlyList<ParameterRange> parameters, IReadOnlyList<string> symbols, List<string> errors)
     {
+        if (config.Strategies.FirstOrDefault(d => d.Name == strategy) is { } configured)
+        {
+            return Configured(config, configured, parameters, symbols, errors);
+        }
+
         if (BacktestCommand.Strategy(strategy) is not { } rules)
         {
-            errors.Add($"--strategy: '{strategy}' cannot be optimised: momentum, rsi_reversion or rules (both) can");
+            string names = config.Strategies.Count == 0 ? string.Empty : ", or a strategy of daemon.yaml strategies: (" + string.Join(", ", config.Strategies.Select(d => d.Name)) + ")";
+            errors.Add($"--strategy: '{strategy}' cannot be optimised: momentum, rsi_reversion, rules (both){names} can");
             return null;
         }
 
@@ -78,9 +91,49 @@ internal sealed class SweepTarget
         return new SweepTarget(options, [.. chosen]);
     }
 
+    private static SweepTarget? Configured(DaemonConfig config, StrategyDefinition strategy, IReadOnlyList<ParameterRange> parameters, IReadOnlyList<string> symbols, List<string> errors)
+    {
+        int before = errors.Count;
+        if (strategy.WithParameters is null)
+        {
+            errors.Add($"--strategy: {strategy.Name} ({strategy.TypeName}) takes no parameters to sweep (it does not derive from Strategy<TOptions>)");
+            return null;
+        }
+
+        foreach (ParameterRange p in parameters.Where(p => !strategy.ParameterNames.Contains(p.Name, StringComparer.Ordinal)))
+        {
+            errors.Add($"--param {p.Name}: not a parameter of {strategy.Name} (its parameters: {string.Join(", ", strategy.ParameterNames)})");
+        }
+
+        if (strategy.Symbols.Where(x => !symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
+        {
+            errors.Add($"--strategy: {strategy.Name} trades {string.Join(", ", missing)}, which the data does not hold (its symbols: {string.Join(", ", symbols)})");
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        BacktestOptions options = BacktestCommand.BuildOptions(config, symbols, null, [], long.MinValue, long.MaxValue, BacktestMode.SingleThread);
+        return new SweepTarget(options, config, strategy, symbols, [.. parameters.Select(p => p.Name)]);
+    }
+
     /// <summary>A candidate's options over [<paramref name="fromNs"/>, <paramref name="toNs"/>), or null and why (e.g. fast not below slow).</summary>
     public BacktestOptions? Options(SweepCandidate candidate, long fromNs, long toNs, out string? problem)
     {
+        if (_configured is { } c)
+        {
+            var changes = new KeyValuePair<string, string>[c.Names.Length];
+            for (int i = 0; i < changes.Length; i++)
+            {
+                changes[i] = new(c.Names[i], candidate.Values[i].ToString(CultureInfo.InvariantCulture));
+            }
+
+            (StrategyDefinition? tuned, problem) = c.Strategy.WithParameters!(changes);
+            return tuned is null ? null : BacktestCommand.BuildOptions(c.Config, c.Symbols, null, [], fromNs, toNs, BacktestMode.SingleThread, tuned);
+        }
+
         RuleOptions rules = _base.Engine.Rules;
         for (int i = 0; i < _parameters.Length; i++)
         {

@@ -159,6 +159,36 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void AConfiguredStrategy_IsSweptOverItsOptions_EachCandidateValidatedByTheStrategy()
+    {
+        string dll = Strategies.StrategyCompiler.Compile(In("alternator"), "Proof.Alternator", Strategies.TestStrategySources.Alternator);
+        Strategies.LiveEqualsBacktestTests.WriteConfiguration(_dir, Strategies.LiveEqualsBacktestTests.RulesOff, Strategies.LiveEqualsBacktestTests.AlternatorEntry(dll, "dip_per_mille: 2"));
+        Strategies.LiveEqualsBacktestTests.WriteBars(In("two-days.csv"));
+        var a = new OptimizeArguments(In("two-days.csv"), "alternator", ["every=0,3,7", "quantity=1,5"], "total_return", "grid", 0, 0, 2, null, In("sweep"), In("config"));
+        Assert.Equal(0, Run(a, out _, out string stderr));
+
+        string[][] rows = [.. File.ReadAllLines(In("sweep/" + SweepReport.CsvFile)).Skip(1).Select(r => r.Split(','))];
+        Assert.Equal(6, rows.Length);
+        Assert.Equal(2, rows.Count(r => r[2] == "0" && r[^1] == "\"every: must be at least 1\"")); // the strategy's own validation
+        decimal Final(string every, string quantity) => decimal.Parse(rows.Single(r => r[2] == every && r[3] == quantity)[12], CultureInfo.InvariantCulture);
+        Assert.NotEqual(Final("7", "5"), Final("3", "5")); // the values reach the strategy
+        Assert.NotEqual(Final("7", "5"), Final("7", "1"));
+
+        // The file's own values (every 7, quantity 5) give what `backtest --strategy alternator` gives.
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            Assert.Equal(0, BacktestCommand.Run(new BacktestArguments(In("two-days.csv"), "alternator", null, null, In("config"), In("plain.json"), null, null, "single", true), output, error));
+        }
+
+        using var plain = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(In("plain.json")));
+        Assert.Equal(plain.RootElement.GetProperty("final_equity").GetDecimal(), Final("7", "5"));
+
+        Assert.Equal(2, Run(a with { Params = ["speed=1,2"] }, out _, out stderr));
+        Assert.Contains("--param speed: not a parameter of alternator (its parameters: dip_per_mille, every, pause_at, quantity, slow_path)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RandomSearch_DrawsDistinctCandidates_TheSameForTheSameSeed()
     {
         string data = WriteBars();
