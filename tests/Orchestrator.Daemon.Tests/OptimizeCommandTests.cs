@@ -52,7 +52,7 @@ public sealed class OptimizeCommandTests : IDisposable
     private OptimizeArguments Args(string data, string output, string? shard = null, int jobs = 2, string objective = "sharpe") =>
         new(data, "momentum", ["fast=5..20:5", "slow=20..60:10"], objective, "grid", 0, 0, jobs, shard, In(output), In("no-config"));
 
-    private static int Run(OptimizeArguments a, out string stdout, out string stderr)
+    internal static int Run(OptimizeArguments a, out string stdout, out string stderr)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -215,14 +215,7 @@ public sealed class WalkForwardCommandTests : IDisposable
 
     private string In(string name) => Path.Combine(_dir, name);
 
-    private static int Run(OptimizeArguments a, out string stdout, out string stderr)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = OptimizeCommand.Run(a, output, error);
-        (stdout, stderr) = (output.ToString(), error.ToString());
-        return code;
-    }
+    private static int Run(OptimizeArguments a, out string stdout, out string stderr) => OptimizeCommandTests.Run(a, out stdout, out stderr);
 
     /// <summary>Ten weekdays from Monday 2024-03-04 of minute bars, one symbol, a seeded walk with swings.</summary>
     private string WriteBars()

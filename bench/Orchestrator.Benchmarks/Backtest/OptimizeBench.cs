@@ -24,9 +24,9 @@ public static class OptimizeBench
 {
     public static int Run(TextWriter output, string[] args)
     {
-        int symbols = Arg(args, "--symbols", 10);
-        int years = Arg(args, "--years", 1);
-        int jobs = Arg(args, "--jobs", Environment.ProcessorCount);
+        int symbols = BacktestBench.Arg(args, "--symbols", 10);
+        int years = BacktestBench.Arg(args, "--years", 1);
+        int jobs = BacktestBench.Arg(args, "--jobs", Environment.ProcessorCount);
         var generator = new BacktestBench.BarGenerator(symbols, years, seed: 7);
         var list = new List<MarketTick>();
         while (generator.TryGetNext(out MarketTick tick))
@@ -80,11 +80,5 @@ public static class OptimizeBench
         {
             return "n/a";
         }
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
     }
 }
