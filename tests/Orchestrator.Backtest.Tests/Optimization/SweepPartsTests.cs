@@ -102,6 +102,23 @@ public sealed class SweepPartsTests
         Assert.Equal(10, ArrayMarketDataSource.FirstAtOrAfter(ticks, 141));
     }
 
+    [Fact]
+    public void ArraySource_AllocatesNothingPerTick()
+    {
+        MarketTick[] ticks = [.. Enumerable.Range(0, 100_000).Select(i => new MarketTick { Kind = EventKind.Bar, TsEventNs = i, PriceRaw = i })];
+        var source = new ArrayMarketDataSource(ticks, fromNs: 10);
+        source.TryGetNext(out _); // warm
+        long sum = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        while (source.TryGetNext(out MarketTick tick))
+        {
+            sum += tick.PriceRaw;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(Enumerable.Range(11, 100_000 - 11).Sum(i => (long)i), sum);
+    }
+
     private static long Ns(DateTime t) => (t - DateTime.UnixEpoch).Ticks * 100;
 
     private static string Day(long ns) => DateTime.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
