@@ -54,12 +54,13 @@ public static class OptimizeCommand
         {
             data, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,
         };
-        command.SetAction(parse => Run(
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
             new OptimizeArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(param) ?? [], parse.GetValue(objective)!, parse.GetValue(search)!,
                 parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(jobs), parse.GetValue(shard), parse.GetValue(output)!, parse.GetValue(config)!,
                 parse.GetValue(from), parse.GetValue(to), parse.GetValue(walkForward)),
             Console.Out,
-            Console.Error));
+            Console.Error,
+            cancellationToken)));
 
         var inputs = new Argument<string[]>("shards") { Description = "The shards' output directories (or their results.json files)", Arity = ArgumentArity.OneOrMore };
         var mergeOut = new Option<string>("--out") { Description = "Output directory for the merged results", Required = true };
@@ -70,7 +71,7 @@ public static class OptimizeCommand
     }
 
     /// <summary>Runs a sweep; 0 done, 1 failed while running, 2 bad arguments or configuration (each named).</summary>
-    public static int Run(OptimizeArguments a, TextWriter output, TextWriter error)
+    public static int Run(OptimizeArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
@@ -84,7 +85,7 @@ public static class OptimizeCommand
         {
             if (sweep.WalkForward is { } spec)
             {
-                return RunWalkForward(a, sweep, spec, output, error);
+                return RunWalkForward(a, sweep, spec, output, error, cancellationToken);
             }
 
             IReadOnlyList<SweepCandidate> all = sweep.Definition.Candidates();
@@ -93,7 +94,7 @@ public static class OptimizeCommand
             var clock = Stopwatch.StartNew();
             List<CandidateResult> results = SweepRunner.Run(mine, (SweepCandidate c, out string? problem) => sweep.Target.Options(c, sweep.FromNs, sweep.ToNs, out problem),
                 sweep.Data.Ticks, sweep.Definition.Objective, a.Jobs,
-                interactive ? done => error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{mine.Length} candidates   ")) : null);
+                interactive ? done => error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{mine.Length} candidates   ")) : null, cancellationToken);
             clock.Stop();
             if (interactive)
             {
@@ -112,14 +113,19 @@ public static class OptimizeCommand
             error.WriteLine("optimize failed: " + ex.Message);
             return DaemonCli.ExitFault;
         }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("optimize: cancelled; nothing written");
+            return DaemonCli.ExitFault;
+        }
     }
 
-    private static int RunWalkForward(OptimizeArguments a, Sweep sweep, WalkForwardSpec spec, TextWriter output, TextWriter error)
+    private static int RunWalkForward(OptimizeArguments a, Sweep sweep, WalkForwardSpec spec, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
         WalkForwardResult result = WalkForwardResult.Run(sweep.Definition, spec, (SweepCandidate c, out string? problem) => sweep.Target.Options(c, sweep.FromNs, sweep.ToNs, out problem),
-            sweep.Data.Ticks, a.Jobs, interactive ? (done, total) => error.Write(string.Create(CultureInfo.InvariantCulture, $"\rwindow {done + 1}/{total}   ")) : null);
+            sweep.Data.Ticks, a.Jobs, interactive ? (done, total) => error.Write(string.Create(CultureInfo.InvariantCulture, $"\rwindow {done + 1}/{total}   ")) : null, cancellationToken);
         clock.Stop();
         if (interactive)
         {

@@ -189,6 +189,19 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void ACancelledSweep_ExitsOne_AndWritesNothing()
+    {
+        string data = WriteBars();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(1, OptimizeCommand.Run(Args(data, "cancelled"), output, error, cancelled.Token));
+        Assert.Contains("cancelled; nothing written", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(In("cancelled")));
+    }
+
+    [Fact]
     public void RandomSearch_DrawsDistinctCandidates_TheSameForTheSameSeed()
     {
         string data = WriteBars();

@@ -30,11 +30,19 @@ public static class SweepRunner
         var results = new CandidateResult[candidates.Count];
         int done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
-        Parallel.For(0, candidates.Count, parallel, i =>
+        try
         {
-            results[i] = RunOne(candidates[i], options, ticks, objective, cancellationToken);
-            progress?.Invoke(Interlocked.Increment(ref done)); // the count is shared by the workers
-        });
+            Parallel.For(0, candidates.Count, parallel, i =>
+            {
+                results[i] = RunOne(candidates[i], options, ticks, objective, cancellationToken);
+                progress?.Invoke(Interlocked.Increment(ref done)); // the count is shared by the workers
+            });
+        }
+        catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken); // a backtest saw the cancellation before the loop did
+        }
+
         return SweepRanking.Sort(results, objective);
     }
 
