@@ -70,6 +70,9 @@ public static class OptimizeCommand
         return command;
     }
 
+    /// <summary>Most candidates a grid search runs (a larger grid is sampled with --search random).</summary>
+    public const int MaxGridSearch = 100_000;
+
     /// <summary>Runs a sweep; 0 done, 1 failed while running, 2 bad arguments or configuration (each named).</summary>
     public static int Run(OptimizeArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -261,9 +264,14 @@ public static class OptimizeCommand
             errors.Add($"--shard: expected i/n with 0 <= i < n (e.g. 0/4), got '{shardText}'");
         }
 
-        if (SweepCandidates.GridSize(parameters) > SweepCandidates.MaxGrid)
+        long gridSize = SweepCandidates.GridSize(parameters);
+        if (gridSize > SweepCandidates.MaxGrid)
         {
             errors.Add($"--param: the grid has more than {SweepCandidates.MaxGrid:N0} points");
+        }
+        else if (a.Search == "grid" && gridSize > MaxGridSearch)
+        {
+            errors.Add($"--param: a grid search of {gridSize:N0} candidates is more than {MaxGridSearch:N0}; sample it with --search random --samples N");
         }
 
         WalkForwardSpec? walkForward = null;

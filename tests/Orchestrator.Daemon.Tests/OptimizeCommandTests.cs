@@ -155,6 +155,8 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.Contains("--param oversold: not a parameter of momentum (its parameters: fast, slow, confidence)", stderr, StringComparison.Ordinal);
         Assert.Equal(2, Run(Args(data, "out") with { Params = ["fast=2.5"] }, out _, out stderr));
         Assert.Contains("--param fast: 2.5 is out of range (a whole number from 1 to 10000)", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, Run(Args(data, "out") with { Params = ["fast=1..1000", "slow=2..1000"] }, out _, out stderr));
+        Assert.Contains("--param: a grid search of 999,000 candidates is more than 100,000; sample it with --search random", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(In("out")));
     }
 
