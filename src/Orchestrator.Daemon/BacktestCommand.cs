@@ -64,6 +64,7 @@ public static class BacktestCommand
                 parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord), parse.GetValue(timeframe)),
             Console.Out,
             Console.Error));
+        command.Subcommands.Add(OptimizeCommand.Create());
         return command;
     }
 

@@ -41,13 +41,13 @@ public static class BacktestBench
         return 0;
     }
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
     }
 
-    private static BacktestOptions Options(int symbols) => new()
+    internal static BacktestOptions Options(int symbols) => new()
     {
         Engine = new EngineOptions
         {
@@ -59,7 +59,7 @@ public static class BacktestBench
     };
 
     /// <summary>Minute bars, 390 a day, 252 days a year, every symbol each minute; allocation-free.</summary>
-    private sealed class BarGenerator(int symbols, int years, ulong seed) : IMarketDataSource
+    internal sealed class BarGenerator(int symbols, int years, ulong seed) : IMarketDataSource
     {
         private const long Minute = 60_000_000_000;
         private const long Day = 86_400_000_000_000;

@@ -76,6 +76,7 @@ public static partial class ConfigLoader
         }
 
         Func<IStrategy> create;
+        StrategyParameterBinder? bound = null;
         if (instance is IConfigurableStrategy configurable)
         {
             if (StrategyParameterBinder.Bind(configurable.OptionsType, parameters) is not { } binder)
@@ -94,12 +95,8 @@ public static partial class ConfigLoader
                 return null;
             }
 
-            create = () =>
-            {
-                var strategy = (IConfigurableStrategy)Activator.CreateInstance(type)!;
-                strategy.Configure(binder.Create()); // validated above: the same values
-                return strategy;
-            };
+            create = Creator(type, binder); // validated above: the same values
+            bound = binder;
         }
         else
         {
@@ -112,7 +109,49 @@ public static partial class ConfigLoader
             create = () => (IStrategy)Activator.CreateInstance(type)!;
         }
 
-        return name is null || symbols.Count == 0 ? null : new StrategyDefinition(name, type.FullName!, path, symbols, enabled, instance.Threading, create);
+        if (name is null || symbols.Count == 0)
+        {
+            return null;
+        }
+
+        var definition = new StrategyDefinition(name, type.FullName!, path, symbols, enabled, instance.Threading, create);
+        if (bound is not null && instance is IConfigurableStrategy options)
+        {
+            StrategyDefinition original = definition;
+            definition = definition with
+            {
+                ParameterNames = [.. StrategyParameterBinder.ParameterNames(options.OptionsType)],
+                WithParameters = changes => Retune(original, type, bound, changes),
+            };
+        }
+
+        return definition;
+    }
+
+    /// <summary>A new, configured instance of <paramref name="type"/> each call.</summary>
+    private static Func<IStrategy> Creator(Type type, StrategyParameterBinder binder) => () =>
+    {
+        var strategy = (IConfigurableStrategy)Activator.CreateInstance(type)!;
+        strategy.Configure(binder.Create());
+        return strategy;
+    };
+
+    /// <summary><paramref name="definition"/> with <paramref name="changes"/> bound over its file's parameters and validated by the strategy, or why not.</summary>
+    private static (StrategyDefinition? Strategy, string? Problem) Retune(StrategyDefinition definition, Type type, StrategyParameterBinder binder, IReadOnlyList<KeyValuePair<string, string>> changes)
+    {
+        foreach ((string key, string text) in changes)
+        {
+            if (binder.With(key, text, out string? problem) is not { } changed)
+            {
+                return (null, $"{key}: {problem}");
+            }
+
+            binder = changed;
+        }
+
+        var probe = (IConfigurableStrategy)Activator.CreateInstance(type)!;
+        IReadOnlyList<string> problems = probe.Configure(binder.Create());
+        return problems.Count > 0 ? (null, string.Join("; ", problems)) : (definition with { Create = Creator(type, binder) }, null);
     }
 
     /// <summary>Why <paramref name="name"/> cannot name a strategy (and remembers it), or null.</summary>

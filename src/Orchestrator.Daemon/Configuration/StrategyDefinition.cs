@@ -20,6 +20,16 @@ public sealed record StrategyDefinition(string Name, string TypeName, string Ass
     /// <summary>The registration an engine takes: a new instance under this name, on these symbols.</summary>
     public StrategyRegistration Register() => new(Name, Create(), Symbols);
 
+    /// <summary>Its parameters' names as <c>parameters:</c> spells them (empty when it takes none).</summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+
+    /// <summary>
+    /// The same strategy with some parameters replaced (name → value as text, as in <c>parameters:</c>),
+    /// bound and validated as the file's were, or null and why; null when it takes no parameters
+    /// (<c>backtest optimize</c> sweeps through it).
+    /// </summary>
+    public Func<IReadOnlyList<KeyValuePair<string, string>>, (StrategyDefinition? Strategy, string? Problem)>? WithParameters { get; init; }
+
     /// <summary>For the start-up log: <c>orb (Examples.Orb from /path/orb.dll; fast path; AAPL, MSFT)</c>.</summary>
     public string Describe() =>
         $"{Name} ({TypeName} from {AssemblyPath}; {(Threading == StrategyThreading.FastPath ? "fast path" : "slow path")}; {string.Join(", ", Symbols)})";

@@ -68,6 +68,32 @@ internal sealed class StrategyParameterBinder
         return options;
     }
 
+    /// <summary>
+    /// A copy with the single-valued parameter <paramref name="key"/> set to <paramref name="text"/>
+    /// (converted as in the file); null and why when the options type has no such parameter, it is a
+    /// list, or the text does not convert.
+    /// </summary>
+    public StrategyParameterBinder? With(string key, string text, out string? problem)
+    {
+        PropertyInfo? property = Settable(_optionsType).FirstOrDefault(p => SnakeCase(p.Name) == key);
+        object? value = null;
+        problem = property is null ? $"is not a parameter of {_optionsType.Name} (its parameters: {string.Join(", ", ParameterNames(_optionsType))})"
+            : ElementType(property.PropertyType) is not null || !Describe(property.PropertyType, out _) ? $"has type {property.PropertyType.Name}, which cannot be swept"
+            : !TryConvert(text, property.PropertyType, out value) ? $"must be {Kind(property.PropertyType)}, got '{text}'"
+            : null;
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        var copy = new StrategyParameterBinder(_optionsType);
+        copy._values.AddRange(_values.Where(v => v.Property != property));
+        copy._values.Add((property!, () => value));
+        return copy;
+    }
+
+    private static string Kind(Type type) => Describe(type, out string kind) ? kind : type.Name;
+
     /// <summary><c>RangeMinutes</c> → <c>range_minutes</c>.</summary>
     public static string SnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 

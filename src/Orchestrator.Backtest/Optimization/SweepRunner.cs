@@ -1,0 +1,77 @@
+using Orchestrator.Core;
+
+namespace Orchestrator.Backtest.Optimization;
+
+/// <summary>A candidate's backtest options, or null and why it cannot run (e.g. fast period not below slow).</summary>
+public delegate BacktestOptions? CandidateOptions(SweepCandidate candidate, out string? problem);
+
+/// <summary>
+/// Runs candidates in parallel: each is a deterministic single-thread backtest of its own engine over
+/// the shared, read-only ticks (<see cref="ArrayMarketDataSource"/>), so a candidate's result does not
+/// depend on how many run beside it, and results come back ranked (<see cref="SweepRanking"/>).
+/// </summary>
+public static class SweepRunner
+{
+    /// <summary>Runs <paramref name="candidates"/> on up to <paramref name="jobs"/> threads; ranked results.</summary>
+    /// <param name="candidates">What to run.</param>
+    /// <param name="options">Each candidate's options (single-thread mode; their time range is used).</param>
+    /// <param name="ticks">The data, sorted by time, shared by every candidate.</param>
+    /// <param name="objective">What the results are ranked by.</param>
+    /// <param name="jobs">Candidates run at once (1 = one after another on the caller's thread).</param>
+    /// <param name="progress">Called after each candidate with the number done (from any worker thread).</param>
+    /// <param name="cancellationToken">Stops the sweep.</param>
+    public static List<CandidateResult> Run(IReadOnlyList<SweepCandidate> candidates, CandidateOptions options, MarketTick[] ticks, OptimizationObjective objective, int jobs,
+        Action<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ticks);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(jobs);
+        var results = new CandidateResult[candidates.Count];
+        int done = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
+        try
+        {
+            Parallel.For(0, candidates.Count, parallel, i =>
+            {
+                results[i] = RunOne(candidates[i], options, ticks, objective, cancellationToken);
+                progress?.Invoke(Interlocked.Increment(ref done)); // the count is shared by the workers
+            });
+        }
+        catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken); // a backtest saw the cancellation before the loop did
+        }
+
+        return SweepRanking.Sort(results, objective);
+    }
+
+    /// <summary>One backtest over the shared ticks in the options' time range.</summary>
+    public static BacktestResult Backtest(BacktestOptions options, MarketTick[] ticks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new BacktestRunner(options).Run(new ArrayMarketDataSource(ticks, options.FromNs, options.ToNs), cancellationToken);
+    }
+
+    private static CandidateResult RunOne(SweepCandidate candidate, CandidateOptions options, MarketTick[] ticks, OptimizationObjective objective, CancellationToken cancellationToken)
+    {
+        BacktestOptions? chosen;
+        string? problem;
+        try
+        {
+            chosen = options(candidate, out problem);
+        }
+        catch (ArgumentException ex)
+        {
+            (chosen, problem) = (null, ex.Message);
+        }
+
+        if (chosen is null)
+        {
+            return CandidateResult.Refused(candidate, problem ?? "refused");
+        }
+
+        BacktestResult result = Backtest(chosen with { Mode = BacktestMode.SingleThread, Progress = null }, ticks, cancellationToken);
+        return CandidateResult.Ran(candidate, objective, BacktestMetrics.Compute(result));
+    }
+}
