@@ -344,6 +344,23 @@ public sealed class TradingEngine
         _tradingStages.Then(consumer);
     }
 
+    /// <summary>
+    /// For the one outcome consumer that follows orders (the agent feed): from now on the order manager also tells
+    /// the orders it ends with no venue report — a held stop expired at its close or canceled (by its source,
+    /// cancel-all, the kill switch, flatten) — in this one-to-one ring, each under its event's sequence (issue 19).
+    /// Call before <see cref="Start"/>, once.
+    /// </summary>
+    public EngineEndedOrders FollowEndedOrders()
+    {
+        if (_started || OrderManager.EndedOrders is not null)
+        {
+            throw new InvalidOperationException("Follow the engine's ended orders once, before starting the engine.");
+        }
+
+        OrderManager.EndedOrders = new EngineEndedOrders();
+        return OrderManager.EndedOrders;
+    }
+
     public void Start()
     {
         if (!_gatewayConnected)

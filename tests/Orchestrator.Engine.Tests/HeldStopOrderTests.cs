@@ -188,6 +188,28 @@ public sealed class HeldStopOrderTests : IDisposable
     }
 
     [Fact]
+    public void TheHeldOrdersTheEngineEnds_AreToldInItsEndedOrders_UnderTheirEventsSequences()
+    {
+        var h = new EngineHarness(OrderGroupTests.Options(NoStops));
+        EngineEndedOrders ended = h.Engine.FollowEndedOrders(); // as the agent feed does
+        h.Trade(Aapl, 100m); // sequence 0
+        long day = h.Process(StopSignal(105m)).ClientOrderId; // 1
+        long gtc = h.Process(StopSignal(105m, tif: TimeInForce.Gtc, tsNs: T0 + Second)).ClientOrderId; // 2
+        h.Trade(Aapl, 104m, T0 + Day); // 3: the day stop's day is over
+        h.Command(CommandKind.EngageKillSwitch, T0 + Day + Second); // 4: cancels the gtc one
+
+        Assert.False(ended.TryTake(2, out _));
+        Assert.True(ended.TryTake(3, out EngineEndedOrder expired));
+        Assert.False(ended.TryTake(3, out _)); // the next is a later event's
+        Assert.True(ended.TryTake(4, out EngineEndedOrder canceled));
+        Assert.False(ended.TryTake(long.MaxValue, out _));
+        Assert.Equal(new EngineEndedOrder(3, day, OrderStatus.Expired, T0 + Day), expired);
+        Assert.Equal(new EngineEndedOrder(4, gtc, OrderStatus.Canceled, T0 + Day + Second), canceled);
+        Assert.Equal(0, ended.Dropped);
+        Assert.Throws<InvalidOperationException>(() => h.Engine.FollowEndedOrders()); // one consumer
+    }
+
+    [Fact]
     public void WithCalendars_ADayStop_ExpiresAtItsExchangesClose()
     {
         EngineOptions options = OrderGroupTests.Options(NoStops) with { UseExchangeCalendars = true };

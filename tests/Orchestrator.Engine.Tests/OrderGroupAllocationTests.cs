@@ -1,4 +1,5 @@
 using Orchestrator.Core;
+using Orchestrator.Engine.State;
 using Orchestrator.Engine.Tests.Support;
 
 namespace Orchestrator.Engine.Tests;
@@ -43,6 +44,7 @@ public sealed class OrderGroupAllocationTests
     {
         var rig = new HeldOrderRig(new EngineHarness(OrderGroupTests.Options(VenueCapabilities.Amend)).Engine); // no venue stops (KIS)
         AssertHeldRoundsAllocateNothing(rig.Run, () => rig.Triggered, rig.Engine); // every round: one held stop amended and sent at market, one canceled while held
+        Assert.Equal(13_000, rig.EndsTold); // and that cancel told in the engine's ended orders (the agent feed's), taken every round
     }
 
     [Fact]
@@ -110,6 +112,11 @@ public sealed class OrderGroupAllocationTests
     /// <summary>One round at a venue without stops: two buy stops are held; one is amended, the other canceled; a trade reaches the first, which goes out at market and fills; a sell closes the position.</summary>
     private sealed class HeldOrderRig(TradingEngine engine) : HeldRounds(engine)
     {
+        private readonly EngineEndedOrders _ended = engine.FollowEndedOrders();
+
+        /// <summary>Held orders the engine told as canceled in its ended orders.</summary>
+        public long EndsTold { get; private set; }
+
         public override void Run(int rounds)
         {
             for (int i = 0; i < rounds; i++)
@@ -119,6 +126,11 @@ public sealed class OrderGroupAllocationTests
                 long second = Rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = Aapl, SignalSide = Side.Buy, ConfidencePpm = 900_000, SignalId = (5L * i) + 2, SignalOrderType = OrderType.StopLimit, SignalStopRaw = 103_000_000, SignalPriceRaw = 104_000_000, SignalTif = TimeInForce.Gtc });
                 Rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Amend, TargetOrderId = first, SignalStopRaw = 101_500_000, SignalId = (5L * i) + 3 });
                 Rig.Signal(new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = -1, Action = SignalAction.Cancel, TargetOrderId = second, SignalId = (5L * i) + 4 });
+                while (_ended.TryTake(long.MaxValue, out EngineEndedOrder ended))
+                {
+                    EndsTold += ended.OrderId == second && ended.Status == OrderStatus.Canceled ? 1 : 0;
+                }
+
                 Rig.Tick(101_600_000); // the first is reached: sent at market
                 Engine.Orders.TryFind(first, out int slot);
                 if (Engine.Orders[slot].Status == OrderStatus.PendingNew)

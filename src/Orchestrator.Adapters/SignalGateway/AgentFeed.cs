@@ -1,5 +1,6 @@
 using Orchestrator.Core;
 using Orchestrator.Core.Calendars;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Adapters.SignalGateway;
 
@@ -26,6 +27,12 @@ namespace Orchestrator.Adapters.SignalGateway;
 /// close and volume to the bars. With exchange calendars the bars longer than a minute follow each symbol's
 /// exchange (<see cref="SessionBars"/>: a 1d bar is the exchange's local day, shorter ones start at the open and
 /// end at the close), as the engine's strategies get theirs (issue 20).
+/// </para>
+/// <para>
+/// A stop the engine holds (status <c>held</c>) that the engine itself ends — expired at its exchange's close, or canceled
+/// by cancel-all, the kill switch or flatten — has no venue report: the engine tells it in
+/// <see cref="EngineEndedOrders"/> under the sequence of the event it ended on, and the feed writes its
+/// <c>expired</c> / <c>canceled</c> line when it reaches that event (after the event's own lines).
 /// </para>
 /// </summary>
 internal sealed class AgentFeed
@@ -56,9 +63,13 @@ internal sealed class AgentFeed
     // Each symbol's exchange calendar (the engine's, with calendars: exchange); null = bars on the UTC epoch grid.
     private readonly ExchangeCalendar?[]? _calendars;
 
-    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, QuantityUnits? units = null, VenueCapabilities[]? capabilities = null, ExchangeCalendar?[]? calendars = null)
+    // The held orders the engine ended with no venue report (null = not followed).
+    private readonly EngineEndedOrders? _ended;
+
+    public AgentFeed(MarketDataRing ring, AgentDirectory agents, GatewaySlot[] slots, int symbolCount, QuantityUnits? units = null, VenueCapabilities[]? capabilities = null, ExchangeCalendar?[]? calendars = null, EngineEndedOrders? ended = null)
     {
         _calendars = calendars;
+        _ended = ended;
         _units = units ?? QuantityUnits.Whole(symbolCount);
         _capabilities = capabilities;
         _ring = ring;
@@ -78,6 +89,24 @@ internal sealed class AgentFeed
 
     /// <summary>Execution reports of agent orders that were no longer tracked (acquire).</summary>
     public long UntrackedReports => Volatile.Read(ref _untracked);
+
+    /// <summary>Held orders the engine ended that its ring of ended orders dropped, full (the agent was not told of them).</summary>
+    public long EndsDropped => _ended?.Dropped ?? 0;
+
+    /// <summary>The event at ring sequence <paramref name="sequence"/>: its own lines, then those of the held orders the engine ended on it.</summary>
+    public void OnEvent(ref EngineEvent e, long sequence, bool endOfBatch)
+    {
+        OnEvent(ref e, endOfBatch: false);
+        while (_ended is not null && _ended.TryTake(sequence, out EngineEndedOrder ended))
+        {
+            OnEngineEnded(in ended);
+        }
+
+        if (endOfBatch)
+        {
+            WakeWriters();
+        }
+    }
 
     public void OnEvent(ref EngineEvent e, bool endOfBatch)
     {
@@ -333,6 +362,19 @@ internal sealed class AgentFeed
         {
             order.OrderId = 0; // done: free the entry
         }
+    }
+
+    /// <summary>A held order the engine ended by itself (no venue report): its expired or canceled line; one the feed does not track (another source's, or already ended by its cancel's ack) is skipped.</summary>
+    private void OnEngineEnded(in EngineEndedOrder ended)
+    {
+        ref TrackedOrder order = ref _orders[(int)(ended.OrderId & (OrderWindow - 1))];
+        if (order.OrderId != ended.OrderId || ended.OrderId == 0 || _agents.ByIndex[order.Agent] is not { } agent)
+        {
+            return;
+        }
+
+        WriteOrder(agent, ref order, ended.Status, RejectReason.None, ended.TsEventNs);
+        order.OrderId = 0; // done: free the entry
     }
 
     /// <summary>

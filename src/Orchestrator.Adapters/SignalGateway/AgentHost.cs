@@ -36,7 +36,7 @@ internal sealed class AgentHost
         Directory = new AgentDirectory(engine.Sources, slots.Length, options.AgentLogSize, options.Time, claims);
         Ring = new MarketDataRing(options.MarketDataRingSize);
         Shared = new AgentFeedShared(engine.Symbols.Names, engine.Instruments.Units);
-        Feed = new AgentFeed(Ring, Directory, slots, engine.Symbols.Count, engine.Instruments.Units, [.. Enumerable.Range(0, engine.Symbols.Count).Select(s => engine.Instruments[s].Capabilities)], engine.Calendars);
+        Feed = new AgentFeed(Ring, Directory, slots, engine.Symbols.Count, engine.Instruments.Units, [.. Enumerable.Range(0, engine.Symbols.Count).Select(s => engine.Instruments[s].Capabilities)], engine.Calendars, engine.FollowEndedOrders());
         _lastBeat = _lastAccount = options.Time.GetTimestamp();
     }
 

@@ -171,6 +171,9 @@ public sealed class SignalGateway : IAsyncDisposable
     /// <summary>Execution reports of agents' orders that arrived after the feed stopped tracking the order.</summary>
     public long AgentUntrackedReports => _agents.Feed.UntrackedReports;
 
+    /// <summary>Held orders the engine ended (expired, canceled by cancel-all or the kill switch) whose end the agent feed never heard of: the engine's ring of them was full.</summary>
+    public long AgentEndsDropped => _agents.Feed.EndsDropped;
+
     /// <summary>The port listened on (the ephemeral one when configured as 0); 0 before <see cref="Start"/>.</summary>
     public int Port { get; private set; }
 

@@ -32,7 +32,7 @@ public sealed class SignalOutcomeHandler : IValueEventHandler<EngineEvent>
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
-        _feed?.OnEvent(ref data, endOfBatch); // first: it copies an agent signal's client id before Decide frees it
+        _feed?.OnEvent(ref data, sequence, endOfBatch); // first: it copies an agent signal's client id before Decide frees it
         if (data.Kind == EventKind.TradeSignal && GatewaySlot.TryGetSlot(data.SignalId, out int slot) && (uint)slot < (uint)_slots.Length)
         {
             _slots[slot].Decide(data.SignalId, data.Reject, data.ClientOrderId);

@@ -51,6 +51,12 @@ public sealed partial class OrderManagerHandler
     private readonly int[] _heldPerSymbol;
     private int _heldCount;
 
+    // The event being handled: the ring's sequence an ended held order is told under (EndedOrders).
+    private long _sequence;
+
+    /// <summary>Set by the engine for its consumer after the trading stages: held orders ended without a venue report go here too (live only).</summary>
+    internal EngineEndedOrders? EndedOrders { get; set; }
+
     /// <summary>Set by the engine when sessions follow the exchanges' calendars: each symbol id's calendar, for when a held day order expires (null = the UTC day).</summary>
     internal ExchangeCalendar?[]? Calendars { get; set; }
 
@@ -258,6 +264,10 @@ public sealed partial class OrderManagerHandler
         _orders.Update(slot, next, 0, 0, tsNs);
         _counters.OrderFinished(next);
         _audit.TryPublish(OrderAudit(next == OrderStatus.Canceled ? AuditKind.OrderCanceled : AuditKind.OrderExpired, in order, order.Quantity, order.LimitRaw, RejectReason.None, tsNs));
+        if (!SuppressSending)
+        {
+            EndedOrders?.TryAdd(new EngineEndedOrder(_sequence, order.ClientOrderId, next, tsNs)); // the agent feed's news of it (no venue will report it)
+        }
         if (order.GroupRole == OrderGroupRole.Entry && _groupsPerSymbol[order.SymbolId] > 0)
         {
             SyncGroups(order.SymbolId, tsNs); // a held entry that never filled: its group ends with it

@@ -48,6 +48,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
 
     public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
     {
+        _sequence = sequence;
         switch (data.Kind)
         {
             case EventKind.ExecutionReport:

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Core;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Adapters.Tests.SignalGateway;
 
@@ -84,8 +85,8 @@ public sealed class AgentFeedFormatTests
         Assert.All(orders, l => Assert.Contains(",\"limit_price\":100.5,\"group_role\":\"entry\",\"take_profit\":110,\"stop_loss_pct\":2.5,\"status\":", l, StringComparison.Ordinal));
     }
 
-    /// <summary>A feed with one connected agent ("writer", AAPL, 1m and 5m bars), its session and shared state; <paramref name="capabilities"/> per symbol (AAPL, MSFT).</summary>
-    internal static (AgentFeed Feed, AgentSession Session, AgentFeedShared Shared, GatewayAgent Agent) NewFeed(VenueCapabilities[]? capabilities = null)
+    /// <summary>A feed with one connected agent ("writer", AAPL, 1m and 5m bars), its session and shared state; <paramref name="capabilities"/> per symbol (AAPL, MSFT); <paramref name="ended"/> the engine's ended orders it follows (null = none).</summary>
+    internal static (AgentFeed Feed, AgentSession Session, AgentFeedShared Shared, GatewayAgent Agent) NewFeed(VenueCapabilities[]? capabilities = null, EngineEndedOrders? ended = null)
     {
         var symbols = new SymbolTable(["AAPL", "MSFT"]);
         var slots = new[] { new GatewaySlot(0, 1024) };
@@ -93,7 +94,7 @@ public sealed class AgentFeedFormatTests
         var directory = new AgentDirectory(sources, slots.Length, 1 << 12, TimeProvider.System, new SourceClaims(sources, []));
         var ring = new MarketDataRing(1 << 12);
         var shared = new AgentFeedShared(symbols.Names);
-        var feed = new AgentFeed(ring, directory, slots, symbols.Count, capabilities: capabilities);
+        var feed = new AgentFeed(ring, directory, slots, symbols.Count, capabilities: capabilities, ended: ended);
         GatewayAgent agent = directory.GetOrAdd("writer")!;
         AgentHello hello = AgentHello.Parse("{\"type\":\"hello\",\"name\":\"writer\",\"symbols\":[\"AAPL\"],\"bars\":[\"1m\",\"5m\"]}"u8, symbols, out string? error)!;
         Assert.Null(error);

@@ -1,18 +1,24 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Orchestrator.Adapters.SignalGateway;
 using Orchestrator.Core;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Adapters.Tests.SignalGateway;
 
 /// <summary>
 /// Issue 19: an agent sees a stop the engine holds for a venue without stop orders (KIS) as an open order with
 /// status <c>held</c>; its cancel while held (done by the engine, no venue report) reaches the agent as canceled,
-/// its amend as the held order's new figures, and once sent, the venue's Accepted makes it accepted.
+/// its amend as the held order's new figures, and once sent, the venue's Accepted makes it accepted. One the engine
+/// ends by itself — expired at its close, canceled by cancel-all, the kill switch or flatten — reaches the agent as
+/// expired or canceled too (<see cref="EngineEndedOrders"/>; before, the agent saw it held for ever).
 /// </summary>
 public sealed class AgentFeedHeldStopTests
 {
     private const long T0 = GatewayRig.T0;
+
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
     private static long Raw(decimal value) => FixedPoint.FromDecimal(value);
 
@@ -90,4 +96,80 @@ public sealed class AgentFeedHeldStopTests
         (feed, session, shared, agent) = NewFeed(VenueCapabilities.StopOrders | VenueCapabilities.NativeTrailingStop);
         Assert.Contains("\"status\":\"pending_new\"", Assert.Single(Created(feed, session, shared, agent, 45, trailing: true)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AHeldDayStop_ThatExpiresAtTheClose_ReachesTheAgentAsExpired()
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        await using var rig = NoStopsRig();
+        await using GatewayTestClient client = await HeldStopAsync(rig, guard.Token);
+
+        rig.PublishTick(0, 101m, T0 + (86_400 * 1_000_000_000L)); // the first trade after its (UTC) day: the engine expires it
+        JsonElement ended = await NextOrderLineAsync(client, guard.Token);
+        Assert.Equal(("held-1", "expired"), (ended.Str("signal_id"), ended.Str("status")));
+        Assert.Equal(0, rig.Engine.OrderManager.HeldOrders);
+    }
+
+    [Theory]
+    [InlineData(CommandKind.CancelAllOrders)]
+    [InlineData(CommandKind.EngageKillSwitch)]
+    [InlineData(CommandKind.FlattenAll)]
+    public async Task AHeldStop_CanceledByTheEngine_ReachesTheAgentAsCanceled(CommandKind command)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        await using var rig = NoStopsRig();
+        await using GatewayTestClient client = await HeldStopAsync(rig, guard.Token);
+
+        rig.Engine.PublishCommand(command, 0, T0 + 1);
+        JsonElement ended = await NextOrderLineAsync(client, guard.Token);
+        Assert.Equal(("held-1", "canceled"), (ended.Str("signal_id"), ended.Str("status")));
+        Assert.Equal(0, rig.Engine.OrderManager.HeldOrders);
+    }
+
+    [Fact]
+    public void AnEngineEndedHeldOrder_IsWrittenWhenTheFeedReachesItsEvent_AfterThatEventsOwnLines_AndOnlyOnce()
+    {
+        var ended = new EngineEndedOrders(4);
+        (AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent) = AgentFeedFormatTests.NewFeed([VenueCapabilities.Amend, VenueCapabilities.Amend], ended);
+        Created(feed, session, shared, agent, 46);
+        Assert.True(ended.TryAdd(new EngineEndedOrder(8, 46, OrderStatus.Expired, T0 + 5)));
+        Assert.True(ended.TryAdd(new EngineEndedOrder(8, 999, OrderStatus.Expired, T0 + 5))); // not the agent's: skipped
+
+        var trade = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = 0, PriceRaw = Raw(101m), Size = 1, TsEventNs = T0 + 4 };
+        feed.OnEvent(ref trade, 7, endOfBatch: true);
+        Assert.Empty(OrderLines(session)); // the engine ended it on a later event than this one
+
+        trade.TsEventNs = T0 + 5;
+        feed.OnEvent(ref trade, 8, endOfBatch: true);
+        Assert.Contains("\"status\":\"expired\"", Assert.Single(OrderLines(session)), StringComparison.Ordinal);
+
+        // Its source's cancel ends it by the ack (OnSignalAction) and in the ring: one canceled line.
+        Created(feed, session, shared, agent, 47);
+        Assert.True(ended.TryAdd(new EngineEndedOrder(9, 47, OrderStatus.Canceled, T0 + 6)));
+        var cancel = new EngineEvent { Kind = EventKind.TradeSignal, Action = SignalAction.Cancel, SymbolId = 0, ClientOrderId = 47, TargetOrderId = 47, SourceId = agent.SourceId, ReportOrderId = 47, ExecType = ExecutionType.Canceled, TsEventNs = T0 + 6 };
+        feed.OnEvent(ref cancel, 9, endOfBatch: true);
+        Assert.Contains("\"status\":\"canceled\"", Assert.Single(OrderLines(session)), StringComparison.Ordinal);
+    }
+
+    /// <summary>The gateway rig with AAPL at a venue without stop orders (KIS's capabilities): the engine holds a signal's stop.</summary>
+    private static GatewayRig NoStopsRig() => new(instruments: new Dictionary<string, InstrumentInfo>
+    {
+        ["AAPL"] = new() { Symbol = "AAPL", Exchange = "XNYS", Currency = "USD", Venue = "test-venue", Capabilities = VenueCapabilities.Amend },
+    });
+
+    /// <summary>An agent ("holder") whose buy stop at 105, day, the engine holds; returns its connection after the held line.</summary>
+    private static async Task<GatewayTestClient> HeldStopAsync(GatewayRig rig, CancellationToken cancellationToken)
+    {
+        GatewayTestClient client = await GatewayTestClient.ConnectAsync(rig.Port, cancellationToken);
+        Assert.Equal("welcome", (await client.HelloAsync("{\"type\":\"hello\",\"name\":\"holder\",\"ticks\":false}", cancellationToken)).Type());
+        await client.SendAsync("{\"id\":\"held-1\",\"symbol\":\"AAPL\",\"side\":\"BUY\",\"confidence\":0.9,\"order_type\":\"stop\",\"stop_price\":105,\"tif\":\"day\",\"quantity\":3}\n", cancellationToken);
+        JsonElement held = await NextOrderLineAsync(client, cancellationToken);
+        Assert.Equal(("held-1", "held"), (held.Str("signal_id"), held.Str("status")));
+        Assert.True(rig.Engine.WaitUntilQuiet(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, rig.Engine.OrderManager.HeldOrders);
+        return client;
+    }
+
+    private static async Task<JsonElement> NextOrderLineAsync(GatewayTestClient client, CancellationToken cancellationToken) =>
+        (await client.ReadUntilTypeAsync("order", cancellationToken))[^1];
 }
