@@ -151,6 +151,42 @@ public sealed class AgentFeedHeldStopTests
         Assert.Contains("\"status\":\"canceled\"", Assert.Single(OrderLines(session)), StringComparison.Ordinal);
     }
 
+    /// <summary>The outcome thread's side of it allocates nothing: rounds of a held stop created, ended by the engine, written out.</summary>
+    [Fact]
+    public void HeldOrdersTheEngineEnds_SteadyState_AllocateNothing()
+    {
+        var ended = new EngineEndedOrders(16);
+        (AgentFeed feed, AgentSession session, AgentFeedShared shared, GatewayAgent agent) = AgentFeedFormatTests.NewFeed([VenueCapabilities.Amend, VenueCapabilities.Amend], ended);
+        var output = new ArrayBufferWriter<byte>(1 << 16);
+        long expired = 0;
+        void Round(int i)
+        {
+            long id = 100 + i, sequence = 2L * i;
+            var e = new EngineEvent { Kind = EventKind.TradeSignal, SymbolId = 0, ClientOrderId = id, SourceId = agent.SourceId, IntentSide = Side.Buy, IntentOrderType = OrderType.Stop, IntentStopRaw = Raw(173m), IntentTif = TimeInForce.Day, Quantity = 3, TsEventNs = T0 + i };
+            feed.OnEvent(ref e, sequence, endOfBatch: true);
+            ended.TryAdd(new EngineEndedOrder(sequence + 1, id, OrderStatus.Expired, T0 + i));
+            e = new EngineEvent { Kind = EventKind.TradeTick, SymbolId = 1, PriceRaw = Raw(50m), Size = 1, TsEventNs = T0 + i };
+            feed.OnEvent(ref e, sequence + 1, endOfBatch: true);
+            bool more = true;
+            while (more)
+            {
+                output.ResetWrittenCount();
+                expired += session.WriteFeed(output, out more) > 0 && output.WrittenSpan.IndexOf("\"status\":\"expired\""u8) >= 0 ? 1 : 0;
+            }
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Round(i);
+        }
+
+        long[] allocated = AllocationWindows.Measure(4, 1_000, 200, Round);
+
+        Assert.True(AllocationWindows.AtMostOneWindowAllocated(allocated), AllocationWindows.Describe(allocated));
+        Assert.Equal(4_200, expired);
+        Assert.Equal(0, ended.Dropped);
+    }
+
     /// <summary>The gateway rig with AAPL at a venue without stop orders (KIS's capabilities): the engine holds a signal's stop.</summary>
     private static GatewayRig NoStopsRig() => new(instruments: new Dictionary<string, InstrumentInfo>
     {
