@@ -134,8 +134,7 @@ public static class CatalogFile
                 }
             }
         }
-        catch (Exception ex) when (ex is not InvalidDataException and not FileNotFoundException and not DirectoryNotFoundException and not UnauthorizedAccessException
-            and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException && !ex.Message.StartsWith(Prefix(path), StringComparison.Ordinal))
         {
             throw Bad(path, ex.Message);
         }
@@ -175,5 +174,7 @@ public static class CatalogFile
         }
     }
 
-    private static InvalidDataException Bad(string path, string why) => new($"Catalog file '{path}': {why}");
+    private static InvalidDataException Bad(string path, string why) => new(Prefix(path) + why);
+
+    private static string Prefix(string path) => $"Catalog file '{path}': ";
 }
