@@ -35,7 +35,8 @@ public static class CatalogFile
 
     /// <summary>
     /// Writes the rows as <paramref name="path"/> atomically: into a temporary file beside it, then
-    /// renamed over it, so a reader sees the old partition or the new one, never half of one.
+    /// renamed over it, so a reader sees the old partition or the new one, never half of one (not
+    /// fsynced: after a power loss, import the day again).
     /// </summary>
     public static void Write(string path, PartitionRows rows, string symbol, DateOnly day, CatalogCompression compression)
     {
@@ -75,7 +76,8 @@ public static class CatalogFile
                 using var writer = new ArrowFileWriter(stream, schema, leaveOpen: true, options);
                 writer.WriteRecordBatch(batch);
                 writer.WriteEnd();
-                stream.Flush(flushToDisk: true);
+                // No fsync per file: a catalog is derived data (import again after a power loss);
+                // the rename still keeps readers and interrupted imports from a half-written day.
             }
 
             File.Move(temp, path, overwrite: true);
