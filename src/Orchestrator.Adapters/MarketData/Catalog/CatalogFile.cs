@@ -4,6 +4,7 @@ using Apache.Arrow;
 using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
+using Microsoft.Win32.SafeHandles;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.MarketData.Catalog;
@@ -102,7 +103,26 @@ public static class CatalogFile
         IReadOnlyList<string> names = PartitionRows.ColumnNames(rows.Kind);
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // The whole file in one read into the rows' reused buffer (a day is tens of KB): one
+            // system call, no FileStream buffer per file.
+            int length;
+            using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                long size = RandomAccess.GetLength(handle);
+                if (size > int.MaxValue)
+                {
+                    throw Bad(path, $"{size} bytes is too large for one day");
+                }
+
+                byte[] buffer = rows.FileBuffer((int)size);
+                length = 0;
+                while (length < size && RandomAccess.Read(handle, buffer.AsSpan(length, (int)size - length), length) is var n and > 0)
+                {
+                    length += n;
+                }
+            }
+
+            using var stream = new MemoryStream(rows.FileBuffer(length), 0, length, writable: false);
             using var reader = new ArrowFileReader(stream, s_codecs);
             Schema schema = reader.Schema;
             metadata = schema.Metadata ?? new Dictionary<string, string>();

@@ -14,6 +14,7 @@ public sealed class PartitionRows
     private static readonly string[] s_tickColumns = ["timestamp", "price", "size", "bid", "ask", "bid_size", "ask_size"];
 
     private long[][] _columns;
+    private byte[] _file = [];
 
     public PartitionRows(CatalogKind kind, int capacity = 512)
     {
@@ -41,6 +42,17 @@ public sealed class PartitionRows
 
     /// <summary>Timestamps (ns) of the rows.</summary>
     public Span<long> Timestamps => Column(0);
+
+    /// <summary>A reused buffer of at least <paramref name="size"/> bytes for a partition file's bytes (grown, never shrunk).</summary>
+    internal byte[] FileBuffer(int size)
+    {
+        if (_file.Length < size)
+        {
+            _file = new byte[Math.Max(size, _file.Length * 2)];
+        }
+
+        return _file;
+    }
 
     /// <summary>Forgets the rows (keeps the buffers) and makes room for <paramref name="count"/> rows, which the caller fills through <see cref="Column"/>.</summary>
     public void Reset(int count)
