@@ -173,7 +173,7 @@ public static class BacktestCommand
 
         if (configured?.Symbols.Where(x => !scan.Symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
         {
-            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
+            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Catalog ?? a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
             return DaemonCli.ExitConfigError;
         }
 

@@ -96,6 +96,23 @@ public sealed class CatalogTests : IDisposable
     }
 
     [Fact]
+    public void JsonLines_ImportLikeCsv_AndImportingTheSameFileAgainChangesNoByte()
+    {
+        string csv = WriteCsv("bars.csv", Bars(["AAPL", "MSFT"], days: 2, minutes: 20));
+        string jsonl = Path.Combine(_dir, "bars.jsonl");
+        File.WriteAllLines(jsonl, File.ReadLines(csv).Skip(1).Select(l => l.Split(','))
+            .Select(f => $"{{\"timestamp\":\"{f[0]}\",\"symbol\":\"{f[1]}\",\"open\":{f[2]},\"high\":{f[3]},\"low\":{f[4]},\"close\":{f[5]},\"volume\":{f[6]}}}"));
+        Assert.Empty(CatalogImporter.Import([jsonl], Root, _ => ["AAPL", "MSFT"]).Errors);
+        string[] files = [.. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        byte[][] first = [.. files.Select(File.ReadAllBytes)];
+
+        Assert.Equal(4, files.Length);
+        Assert.Empty(Import(csv).Errors); // the same bars from CSV
+        Assert.Equal(first, files.Select(File.ReadAllBytes));
+        Assert.Equal(files, Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ImportingADayAgain_ReplacesIt_AndLeavesOtherDaysUntouched()
     {
         Import(WriteCsv("first.csv", Bars(["AAPL"], days: 2, minutes: 30)));
