@@ -70,7 +70,7 @@ public static class DataCommand
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"imported {result.RowsWritten:N0} rows into {result.PartitionsWritten:N0} day file(s) of '{catalog}' in {result.ElapsedSeconds:0.00} s ({result.LinesRead / Math.Max(result.ElapsedSeconds, 1e-9):N0} lines/s); {result.LinesRead:N0} lines read, {result.Rejected:N0} rejected, {result.OutOfOrder:N0} out of order (sorted), {result.Duplicates:N0} duplicate bars dropped"));
+            $"imported {result.RowsWritten:N0} rows into {result.PartitionsWritten:N0} day file(s) of '{catalog}' in {result.ElapsedSeconds:0.00} s (read {result.ReadSeconds:0.00} s, sort and write {result.ElapsedSeconds - result.ReadSeconds:0.00} s; {result.LinesRead / Math.Max(result.ElapsedSeconds, 1e-9):N0} lines/s); {result.LinesRead:N0} lines read, {result.Rejected:N0} rejected, {result.OutOfOrder:N0} out of order (sorted), {result.Duplicates:N0} duplicate bars dropped"));
         if (result.Rejected > 0)
         {
             error.WriteLine($"{result.Rejected} line(s) were rejected (see the log: file, line and reason)");

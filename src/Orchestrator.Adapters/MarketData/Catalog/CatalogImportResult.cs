@@ -24,6 +24,9 @@ public sealed class CatalogImportResult
     /// <summary>Problems that kept a file or a partition out of the catalog (file, symbol and day named); empty = all imported.</summary>
     public List<string> Errors { get; } = [];
 
+    /// <summary>Wall-clock seconds spent reading and parsing the input files (symbol discovery included).</summary>
+    public double ReadSeconds { get; internal set; }
+
     /// <summary>Wall-clock seconds of the import (read, sort, write).</summary>
     public double ElapsedSeconds { get; internal set; }
 }

@@ -51,6 +51,7 @@ public static class CatalogImporter
             }
         }
 
+        result.ReadSeconds = clock.Elapsed.TotalSeconds;
         foreach (((CatalogKind kind, string symbol, DateOnly day), PartitionRows rows) in partitions.OrderBy(p => p.Key.Kind).ThenBy(p => p.Key.Symbol, StringComparer.Ordinal).ThenBy(p => p.Key.Day))
         {
             string where = $"{CatalogLayout.Folder(kind)} {symbol} {day:yyyy-MM-dd}";
