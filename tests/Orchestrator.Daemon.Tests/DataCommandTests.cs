@@ -112,7 +112,7 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void Verify_ExitsNonZero_NamingTheBadFile()
+    public void Verify_ExitsNonZero_NamingTheBadFile_AndABacktestReachingItFails()
     {
         string catalog = Path("catalog");
         Assert.Equal(0, Call((o, e) => DataCommand.Import([Bars()], catalog, "lz4", o, e), out _, out _));
@@ -122,5 +122,10 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(1, Call((o, e) => DataCommand.Verify(catalog, o, e), out string summary, out string problems));
         Assert.Contains(victim, problems, StringComparison.Ordinal);
         Assert.Contains("1 problem(s)", summary, StringComparison.Ordinal);
+
+        // A backtest reaching the file stops with exit 1 naming it; one whose range leaves the day out runs.
+        Assert.Equal(1, Call((o, e) => BacktestCommand.Run(Args(Path("r.json"), catalog: catalog), o, e), out _, out string failed));
+        Assert.Contains("backtest failed: Catalog file '" + victim + "'", failed, StringComparison.Ordinal);
+        Assert.Equal(0, Call((o, e) => BacktestCommand.Run(Args(Path("r.json"), catalog: catalog, from: "2024-01-04"), o, e), out _, out _));
     }
 }
