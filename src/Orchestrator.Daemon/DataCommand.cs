@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using NLog;
+using NLog.Targets;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.MarketData.Catalog;
 using Orchestrator.Backtest;
@@ -61,7 +63,10 @@ public static class DataCommand
         CatalogImportResult result;
         try
         {
-            result = CatalogImporter.Import(files, catalog, path => BacktestInputs.Scan(path).Symbols, codec!.Value);
+            // The reader's warnings (bad lines with file, line and reason) go to the command's error output.
+            using var logs = new LogFactory();
+            logs.Setup().LoadConfiguration(c => c.ForLogger().FilterMinLevel(LogLevel.Warn).WriteTo(new MethodCallTarget("stderr", (e, _) => error.WriteLine(e.FormattedMessage))));
+            result = CatalogImporter.Import(files, catalog, path => BacktestInputs.Scan(path).Symbols, codec!.Value, logs.GetLogger("Orchestrator.MarketData"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -73,7 +78,7 @@ public static class DataCommand
             $"imported {result.RowsWritten:N0} rows into {result.PartitionsWritten:N0} day file(s) of '{catalog}' in {result.ElapsedSeconds:0.00} s (read {result.ReadSeconds:0.00} s, sort and write {result.ElapsedSeconds - result.ReadSeconds:0.00} s; {result.LinesRead / Math.Max(result.ElapsedSeconds, 1e-9):N0} lines/s); {result.LinesRead:N0} lines read, {result.Rejected:N0} rejected, {result.OutOfOrder:N0} out of order (sorted), {result.Duplicates:N0} duplicate bars dropped"));
         if (result.Rejected > 0)
         {
-            error.WriteLine($"{result.Rejected} line(s) were rejected (see the log: file, line and reason)");
+            error.WriteLine($"{result.Rejected} line(s) were rejected (the first {MarketDataFileReader.MaxLoggedRejects} of each file named above with line and reason)");
         }
 
         result.Errors.ForEach(error.WriteLine);

@@ -94,6 +94,19 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void BadLines_AreNamedWithFileLineAndReason_AndTheRestIsImported()
+    {
+        string csv = Path("some-bad.csv");
+        File.WriteAllText(csv, "timestamp,symbol,open,high,low,close,volume\n2024-01-02T14:30:00Z,AAPL,10,11,9,10.5,100\n2024-01-02T14:31:00Z,AAPL,10,9,11,10.5,100\nnot-a-time,AAPL,10,11,9,10.5,100\n");
+        Assert.Equal(0, Call((o, e) => DataCommand.Import([csv], Path("catalog"), "lz4", o, e), out string summary, out string stderr));
+
+        Assert.Contains("imported 1 rows", summary, StringComparison.Ordinal);
+        Assert.Contains("2 rejected", summary, StringComparison.Ordinal);
+        Assert.Contains("some-bad.csv line 3 skipped: high < low", stderr, StringComparison.Ordinal);
+        Assert.Contains("some-bad.csv line 4 skipped: timestamp", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadArguments_AreNamed_WithExitCode2()
     {
         string catalog = Path("catalog");
