@@ -28,8 +28,10 @@ namespace Orchestrator.Daemon;
 /// <param name="Yes">Confirms <paramref name="LlmLive"/>: without it the run does not start.</param>
 /// <param name="LlmRecord">With <paramref name="LlmLive"/>: the new transcript of the run's model calls.</param>
 /// <param name="Timeframe">The bars the built-in rules compute on (<c>tick</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>); null = risk_management.yaml's <c>rules.timeframe</c>.</param>
+/// <param name="Catalog">A market-data catalog directory to read instead of <paramref name="Data"/> (<c>data import</c> writes one).</param>
+/// <param name="Symbols">With <paramref name="Catalog"/>: the symbols to replay, comma-separated (null = all the catalog holds).</param>
 public sealed record BacktestArguments(string Data, string Strategy, string? From, string? To, string ConfigDir, string? Report, string? EquityCsv, string? Plot, string Mode, bool Deterministic, string? OrdersLog = null,
-    string? LlmTranscript = null, bool LlmLive = false, bool Yes = false, string? LlmRecord = null, string? Timeframe = null);
+    string? LlmTranscript = null, bool LlmLive = false, bool Yes = false, string? LlmRecord = null, string? Timeframe = null, string? Catalog = null, string? Symbols = null);
 
 /// <summary>The <c>backtest</c> command: the live handlers over recorded data.</summary>
 public static class BacktestCommand
@@ -38,7 +40,9 @@ public static class BacktestCommand
 
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "CSV or JSONL bars (timestamp,symbol,open,high,low,close,volume) or ticks", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV or JSONL bars (timestamp,symbol,open,high,low,close,volume) or ticks (or --catalog)", DefaultValueFactory = _ => string.Empty };
+        var catalog = new Option<string?>("--catalog") { Description = "A market-data catalog directory (data import) instead of --data" };
+        var symbols = new Option<string?>("--symbols") { Description = "With --catalog: symbols to replay, comma-separated (default: all in the catalog)" };
         var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a strategy's name from --config's daemon.yaml strategies: | a recorded signal file (timestamp,symbol,side,confidence[,price])", DefaultValueFactory = _ => "rules" };
         var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
         var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
@@ -56,12 +60,12 @@ public static class BacktestCommand
         var llmRecord = new Option<string?>("--llm-record") { Description = "With --llm-live: write the run's transcript here (a new file; default llm/AGENT-backtest-TIME.jsonl)" };
         var command = new Command("backtest", "Backtest a strategy on recorded data with the live engine's handlers and the paper venue's fill model")
         {
-            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog, llmTranscript, llmLive, yes, llmRecord, timeframe,
+            data, strategy, from, to, config, report, csv, plot, mode, deterministic, ordersLog, llmTranscript, llmLive, yes, llmRecord, timeframe, catalog, symbols,
         };
         command.SetAction(parse => Run(
             new BacktestArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(config)!,
                 parse.GetValue(report), parse.GetValue(csv), parse.GetValue(plot), parse.GetValue(mode)!, parse.GetValue(deterministic), parse.GetValue(ordersLog),
-                parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord), parse.GetValue(timeframe)),
+                parse.GetValue(llmTranscript), parse.GetValue(llmLive), parse.GetValue(yes), parse.GetValue(llmRecord), parse.GetValue(timeframe), parse.GetValue(catalog), parse.GetValue(symbols)),
             Console.Out,
             Console.Error));
         command.Subcommands.Add(OptimizeCommand.Create());
@@ -82,7 +86,11 @@ public static class BacktestCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var errors = new List<string>();
-        if (MarketDataFileReader.PathProblem(a.Data) is { } dataProblem)
+        if (BacktestCatalog.InputProblem(a) is { } inputProblem)
+        {
+            errors.Add(inputProblem);
+        }
+        else if (a.Catalog is null && MarketDataFileReader.PathProblem(a.Data) is { } dataProblem)
         {
             errors.Add("--data: " + dataProblem);
         }
@@ -154,7 +162,13 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
-        DataScan scan = BacktestInputs.Scan(a.Data);
+        DataScan scan = a.Catalog is null ? BacktestInputs.Scan(a.Data) : BacktestCatalog.Scan(a);
+        if (scan.Symbols.Count == 0 && a.Catalog is not null)
+        {
+            error.WriteLine($"--catalog: '{a.Catalog}' holds {(a.Symbols is null ? "no data" : "none of " + a.Symbols)}");
+            return DaemonCli.ExitConfigError;
+        }
+
         if (scan.Symbols.Count == 0)
         {
             error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
@@ -163,7 +177,7 @@ public static class BacktestCommand
 
         if (configured?.Symbols.Where(x => !scan.Symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
         {
-            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
+            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Catalog ?? a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
             return DaemonCli.ExitConfigError;
         }
 
@@ -190,14 +204,14 @@ public static class BacktestCommand
         try
         {
             var runner = new BacktestRunner(options);
-            using var reader = new MarketDataFileReader(a.Data, runner.Engine.Symbols);
-            BacktestResult result = runner.Run(reader);
+            using var reader = a.Catalog is null ? new MarketDataFileReader(a.Data, runner.Engine.Symbols) : null;
+            BacktestResult result = runner.Run(reader ?? BacktestCatalog.Open(a.Catalog!, runner.Engine.Symbols, fromNs, toNs));
             if (interactive)
             {
                 error.WriteLine();
             }
 
-            if (reader.Rejected > 0)
+            if (reader?.Rejected > 0)
             {
                 error.WriteLine($"{reader.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
             }

@@ -81,8 +81,9 @@ public static class DaemonCli
         var checkConfig = new Command("check-config", "Validate the configuration directory and exit (0 = valid, 2 = problems, one per line)") { checkConfigOption };
         checkConfig.SetAction(parse => CheckConfig(parse.GetValue(checkConfigOption)!, Console.Out, Console.Error));
 
-        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create(), ReplayCommand.Create(), TailCommand.Create(), McpConfigCommand.Create(),
-            new Command("data", "Market data: the sample data set") { DataGenerateCommand.Create() } };
+        Command data = DataCommand.Create();
+        data.Add(DataGenerateCommand.Create());
+        var root = new RootCommand("Orchestrator.LowLatency: low-latency manager of a multi-agent trading system") { run, checkConfig, BacktestCommand.Create(), data, ReplayCommand.Create(), TailCommand.Create(), McpConfigCommand.Create() };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 

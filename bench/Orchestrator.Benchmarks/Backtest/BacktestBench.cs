@@ -47,6 +47,7 @@ public static class BacktestBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
     }
 
+    /// <summary>Both built-in rules, exits and paper fills for symbols S000.. (shared with <see cref="CatalogBacktestBench"/>).</summary>
     internal static BacktestOptions Options(int symbols) => new()
     {
         Engine = new EngineOptions
