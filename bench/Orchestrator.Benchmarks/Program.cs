@@ -3,6 +3,7 @@ using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
+// --backtest-csv [--bars N]: backtest from a CSV file end to end (reader rows/s; load, engine, report phases).
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.
 // --journal: journal handler ns/event, fsync None and EveryBatch, batches of 1 and 64; snapshot capture/write/recovery times.
@@ -16,6 +17,11 @@ if (args.Contains("--fanout"))
 if (args.Contains("--quick"))
 {
     return QuickBench.Run(Console.Out);
+}
+
+if (args.Contains("--backtest-csv"))
+{
+    return Orchestrator.Benchmarks.Backtest.CsvBacktestBench.Run(Console.Out, args);
 }
 
 if (args.Contains("--backtest"))
