@@ -119,7 +119,7 @@ public static class BacktestInputs
 
             if (!MarketDataTimestamp.TryParseNs(f[ts], out long tsNs))
             {
-                errors.Add($"{where}: timestamp: '{f[ts]}' is not ISO-8601 or epoch nanoseconds");
+                errors.Add($"{where}: timestamp: '{f[ts]}' is not ISO-8601 or an epoch number (s, ms, µs or ns by magnitude)");
                 continue;
             }
 

@@ -136,8 +136,11 @@ public static class BacktestMetrics
             MarketEvents = result.MarketEvents,
             Signals = result.Signals,
             Rejects = result.Rejects.OrderBy(r => r.Key, StringComparer.Ordinal).ToList(),
-            ElapsedSeconds = result.ElapsedSeconds,
-            EventsPerSecond = result.ElapsedSeconds > 0 ? Finite(result.Events / result.ElapsedSeconds) : null,
+            ElapsedSeconds = result.TotalSeconds,
+            EventsPerSecond = result.TotalSeconds > 0 ? Finite(result.Events / result.TotalSeconds) : null,
+            LoadSeconds = result.LoadSeconds,
+            EngineSeconds = result.ElapsedSeconds,
+            ReportSeconds = result.ReportSeconds,
             PerSymbol = PerSymbol(result.Symbols, trades, ledgers),
             Trades = trades,
         };

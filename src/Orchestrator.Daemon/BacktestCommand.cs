@@ -150,21 +150,27 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
-        DataScan scan = BacktestInputs.Scan(a.Data);
-        if (scan.Symbols.Count == 0)
+        var total = Stopwatch.StartNew();
+        if (LoadData(a.Data, error) is not { } data)
+        {
+            return DaemonCli.ExitFault;
+        }
+
+        double loadSeconds = total.Elapsed.TotalSeconds;
+        if (data.Symbols.Count == 0)
         {
             error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
             return DaemonCli.ExitConfigError;
         }
 
-        if (configured?.Symbols.Where(x => !scan.Symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
+        if (configured?.Symbols.Where(x => !data.Symbols.Contains(x, StringComparer.Ordinal)).ToList() is { Count: > 0 } missing)
         {
-            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Data}' does not hold (its symbols: {string.Join(", ", scan.Symbols)})");
+            error.WriteLine($"--strategy: {configured.Name} trades {string.Join(", ", missing)}, which '{a.Data}' does not hold (its symbols: {string.Join(", ", data.Symbols)})");
             return DaemonCli.ExitConfigError;
         }
 
-        long first = Math.Max(scan.FirstNs, fromNs);
-        long last = Math.Min(scan.LastNs, toNs);
+        long first = Math.Max(data.FirstNs, fromNs);
+        long last = Math.Min(data.LastNs, toNs);
         if (llm is not null && !llm.Confirm(a, fromNs, toNs, output, error))
         {
             return DaemonCli.ExitConfigError;
@@ -173,12 +179,12 @@ public static class BacktestCommand
         using IDisposable? llmClient = llm?.Attach(ref configured);
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
-        BacktestOptions options = BuildOptions(config, scan.Symbols, rules, signals, fromNs, toNs, mode, configured) with
+        BacktestOptions options = BuildOptions(config, data.Symbols, rules, signals, fromNs, toNs, mode, configured) with
         {
             ProgressEvery = 250_000,
             Progress = interactive ? new InlineProgress(e =>
             {
-                double fraction = last > first ? Math.Clamp((e.TsNs - first) / (double)(last - first), 0, 1) : 1;
+                double fraction = e.Fraction >= 1 ? 1 : last > first ? Math.Clamp((e.TsNs - first) / (double)(last - first), 0, 1) : 1;
                 error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{fraction:P0}  {e.MarketEvents:N0} events  {e.MarketEvents / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} events/s   "));
             }) : null,
         };
@@ -186,24 +192,20 @@ public static class BacktestCommand
         try
         {
             var runner = new BacktestRunner(options);
-            using var reader = new MarketDataFileReader(a.Data, runner.Engine.Symbols);
-            BacktestResult result = runner.Run(reader);
+            BacktestResult result = runner.Run(data.Open()) with { LoadSeconds = loadSeconds };
             if (interactive)
             {
                 error.WriteLine();
             }
 
-            if (reader.Rejected > 0)
-            {
-                error.WriteLine($"{reader.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
-            }
+            ReportDataProblems(data, error);
 
             if (llm is not null && !llm.Finish(output, error))
             {
                 return DaemonCli.ExitFault; // the replay left its transcript: not the recorded run, no report
             }
 
-            WriteOutputs(result, a, output);
+            WriteOutputs(result, a, output, total);
             return DaemonCli.ExitOk;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or TimeoutException)
@@ -275,15 +277,50 @@ public static class BacktestCommand
         return true;
     }
 
-    private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output)
+    /// <summary>
+    /// The data file read once (issue 20), or null with the reason written: a bad header, or two
+    /// differing bars of one symbol and time.
+    /// </summary>
+    private static BacktestData? LoadData(string path, TextWriter error)
     {
-        BacktestReport report = BacktestMetrics.Compute(result);
-        if (a.Report is { } reportPath)
+        try
         {
-            CreateDirectoryFor(reportPath);
-            BacktestReportWriter.WriteFile(report, reportPath, a.Deterministic);
+            return BacktestData.Load(path);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error.WriteLine("backtest failed: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>What the data file needed fixing, one line each (the log has the lines).</summary>
+    private static void ReportDataProblems(BacktestData data, TextWriter error)
+    {
+        if (data.Rejected > 0)
+        {
+            error.WriteLine($"{data.Rejected} line(s) of '{data.FilePath}' were rejected (see the log)");
         }
 
+        if (data.OutOfOrder > 0)
+        {
+            error.WriteLine($"{data.OutOfOrder} row(s) of '{data.FilePath}' were out of time order: the rows were sorted by time (stable)");
+        }
+
+        if (data.Duplicates > 0)
+        {
+            error.WriteLine($"{data.Duplicates} duplicate bar(s) of '{data.FilePath}' (same symbol, time and values) were dropped");
+        }
+    }
+
+    /// <summary>
+    /// The report's files, then the JSON report and the console line with the whole run's time
+    /// (load + engine + report, issue 20): <paramref name="total"/> has run since before the load.
+    /// </summary>
+    private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output, Stopwatch total)
+    {
+        double beforeReport = total.Elapsed.TotalSeconds;
+        BacktestReport report = BacktestMetrics.Compute(result);
         if (a.EquityCsv is { } csvPath)
         {
             CreateDirectoryFor(csvPath);
@@ -302,8 +339,15 @@ public static class BacktestCommand
             EquityChart.SavePng(result, report, plotPath);
         }
 
+        report = report.WithReportSeconds(total.Elapsed.TotalSeconds - beforeReport);
+        if (a.Report is { } reportPath)
+        {
+            CreateDirectoryFor(reportPath);
+            BacktestReportWriter.WriteFile(report, reportPath, a.Deterministic);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"backtest: total return {Percent(report.TotalReturn)}, CAGR {Percent(report.Cagr)}, Sharpe {report.Sharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"}, max drawdown {report.MaxDrawdown:P2}, {report.TradeCount} trades (win rate {Percent(report.WinRate)}), fees {report.Fees:0.##}, final equity {report.FinalEquity:0.##}; {result.Events:N0} events in {result.ElapsedSeconds:0.00} s = {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
+            $"backtest: total return {Percent(report.TotalReturn)}, CAGR {Percent(report.Cagr)}, Sharpe {report.Sharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"}, max drawdown {report.MaxDrawdown:P2}, {report.TradeCount} trades (win rate {Percent(report.WinRate)}), fees {report.Fees:0.##}, final equity {report.FinalEquity:0.##}; {result.Events:N0} events in {report.ElapsedSeconds:0.00} s = {report.EventsPerSecond ?? 0:N0} events/s (load {report.LoadSeconds:0.00} s, engine {report.EngineSeconds:0.00} s, report {report.ReportSeconds:0.00} s)"));
     }
 
     private static string Percent(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "-";

@@ -58,16 +58,15 @@ public static class CsvBacktestBench
         }
     }
 
-    /// <summary>What the CLI does with --data FILE --strategy rules: find the symbols, run, compute the report.</summary>
+    /// <summary>What the CLI does with --data FILE --strategy rules: read the file once, run, compute the report.</summary>
     private static (double Load, double Engine, double Report, long Events) EndToEnd(string path)
     {
         var clock = Stopwatch.StartNew();
-        DataScan scan = BacktestInputs.Scan(path);
+        BacktestData data = BacktestData.Load(path, NLog.LogManager.CreateNullLogger());
         double load = clock.Elapsed.TotalSeconds;
-        var runner = new BacktestRunner(Options(scan.Symbols));
-        using var reader = new MarketDataFileReader(path, runner.Engine.Symbols, NLog.LogManager.CreateNullLogger());
+        var runner = new BacktestRunner(Options(data.Symbols));
         clock.Restart();
-        BacktestResult result = runner.Run(reader);
+        BacktestResult result = runner.Run(data.Open());
         double engine = clock.Elapsed.TotalSeconds;
         clock.Restart();
         _ = BacktestMetrics.Compute(result);

@@ -153,6 +153,9 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
 
     public MarketDataFileFormat Format { get; }
 
+    /// <summary>The number of the line last read (1-based, blank lines and the header counted): after <see cref="TryGetNext"/>, the returned tick's line.</summary>
+    public long LineNumber => _lineNumber;
+
     /// <summary>Non-blank data lines read (the CSV header excluded).</summary>
     public long LinesRead { get; private set; }
 
@@ -535,7 +538,7 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
 
         if (!MarketDataTimestamp.TryParseNs(_values[FieldTimestamp].Span, out long tsEventNs))
         {
-            return Reject("timestamp: '" + _values[FieldTimestamp].ToString() + "' is neither ISO-8601 nor epoch nanoseconds");
+            return Reject("timestamp: '" + _values[FieldTimestamp].ToString() + "' is neither ISO-8601 nor an epoch number (s, ms, µs or ns by magnitude)");
         }
 
         tick.SymbolId = symbolId;

@@ -421,7 +421,7 @@ internal sealed class LegacyMarketDataFileReader : IDisposable
 
         if (!MarketDataTimestamp.TryParseNs(_values[FieldTimestamp].Span, out long tsEventNs))
         {
-            return Reject("timestamp: '" + _values[FieldTimestamp].ToString() + "' is neither ISO-8601 nor epoch nanoseconds");
+            return Reject("timestamp: '" + _values[FieldTimestamp].ToString() + "' is neither ISO-8601 nor an epoch number (s, ms, µs or ns by magnitude)");
         }
 
         tick.SymbolId = symbolId;
