@@ -24,8 +24,9 @@ namespace Orchestrator.Adapters.MarketData;
 /// buffer and lines are cut from it as spans; CSV fields stay spans; prices and sizes are parsed
 /// straight into fixed point (<see cref="FixedPointText"/>, exactly the values
 /// <c>decimal.TryParse</c> and <see cref="FixedPoint.FromDecimal"/> gave); a lower-case symbol is
-/// upper-cased into a stack buffer. Only a rejected line's reason, a line of JSON with escapes or
-/// an unusual number (an exponent, a long fraction) costs an allocation.</para>
+/// upper-cased into a stack buffer; a JSON line is read by a <see cref="Utf8JsonReader"/> over reused
+/// buffers. Only a rejected line's reason, a JSON line off the plain path (bad JSON, a value of
+/// another type) or an unusual number (an exponent, a long fraction) costs an allocation.</para>
 /// <para>Not thread-safe: one thread pulls (a feed's). Counters are updated on that thread; read
 /// them from elsewhere once reading is over (for example after the feed's Completion). The
 /// file is closed at its end or on <see cref="Dispose"/>.</para>
@@ -76,6 +77,8 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _loggedUnknownLookup;
     private StreamReader? _reader;
     private char[] _buffer = new char[1 << 16];
+    private byte[] _jsonBytes = [];
+    private char[] _jsonChars = [];
     private int _position;
     private int _length;
     private bool _endOfFile;
@@ -430,7 +433,96 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// One JSON object: read with a <see cref="Utf8JsonReader"/> over the line's bytes into reused
+    /// buffers (no allocation); anything off the plain path (bad JSON, not an object, a value that is
+    /// neither number nor string nor null) goes to <see cref="TryParseJsonDocument"/>, which gives
+    /// the reason exactly as before.
+    /// </summary>
     private bool TryParseJsonLine(ReadOnlyMemory<char> line)
+    {
+        ReadOnlySpan<char> chars = line.Span;
+        int maxBytes = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        if (_jsonBytes.Length < maxBytes)
+        {
+            _jsonBytes = new byte[Math.Max(maxBytes, _jsonBytes.Length * 2)];
+        }
+
+        int count = Encoding.UTF8.GetBytes(chars, _jsonBytes);
+        if (_jsonChars.Length < count)
+        {
+            _jsonChars = new char[Math.Max(count, _jsonChars.Length * 2)];
+        }
+
+        return TryReadJsonObject(_jsonBytes.AsSpan(0, count)) || TryParseJsonDocument(line);
+    }
+
+    /// <summary>The plain path of <see cref="TryParseJsonLine"/>: true when the line was read, false to leave it to the document.</summary>
+    private bool TryReadJsonObject(ReadOnlySpan<byte> bytes)
+    {
+        Array.Clear(_values);
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: true, state: default);
+        int used = 0; // of _jsonChars: unescaped names and values, never more than the line's bytes
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return !reader.Read(); // nothing may follow the object
+                }
+
+                int nameLength = reader.CopyString(_jsonChars.AsSpan(used));
+                int field = FieldIndex(_jsonChars.AsSpan(used, nameLength));
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (field < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        int length = reader.CopyString(_jsonChars.AsSpan(used));
+                        _values[field] = _jsonChars.AsMemory(used, length).Trim();
+                        used += length;
+                        break;
+                    case JsonTokenType.Number when !reader.HasValueSequence:
+                        ReadOnlySpan<byte> raw = reader.ValueSpan;
+                        for (int i = 0; i < raw.Length; i++)
+                        {
+                            _jsonChars[used + i] = (char)raw[i]; // a number's text is ASCII
+                        }
+
+                        _values[field] = _jsonChars.AsMemory(used, raw.Length);
+                        used += raw.Length;
+                        break;
+                    case JsonTokenType.Null:
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private bool TryParseJsonDocument(ReadOnlyMemory<char> line)
     {
         Array.Clear(_values);
         JsonDocument document;

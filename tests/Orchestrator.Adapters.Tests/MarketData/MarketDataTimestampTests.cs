@@ -48,4 +48,18 @@ public sealed class MarketDataTimestampTests
     {
         Assert.False(MarketDataTimestamp.TryParseNs(text, out _));
     }
+
+    [Fact]
+    public void DaysSinceEpoch_CountsAsDateTimeDoes_OnRandomDates()
+    {
+        var random = new Random(20);
+        for (int i = 0; i < 100_000; i++)
+        {
+            int year = i % 10 == 0 ? random.Next(1, 10_000) : random.Next(1960, 2100);
+            int month = random.Next(1, 13);
+            int day = random.Next(1, DateTime.DaysInMonth(year, month) + 1);
+            long expected = (new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).Days;
+            Assert.Equal(expected, MarketDataTimestamp.DaysSinceEpoch(year, month, day));
+        }
+    }
 }

@@ -206,6 +206,30 @@ public sealed class SpanParsingEquivalenceTests
     }
 
     [Fact]
+    public void JsonLines_SteadyState_AllocatesNothingPerLine()
+    {
+        var text = new StringBuilder();
+        long ts = 1_735_828_200_000_000_000;
+        for (int i = 0; i < 30_000; i++)
+        {
+            ts += 60_000_000_000;
+            text.Append(CultureInfo.InvariantCulture, $"{{\"timestamp\":{ts},\"symbol\":\"{(i % 2 == 0 ? "aapl" : "MSFT")}\",\"open\":100.25,\"high\":\"101.5\",\"low\":99.125,\"close\":100.5,\"volume\":{i},\"extra\":{{\"a\":[1]}}}}\n");
+        }
+
+        using var file = new TempMarketDataFile(".jsonl", text.ToString());
+        using var reader = new MarketDataFileReader(file.Path, s_symbols, LogManager.CreateNullLogger());
+        for (int i = 0; i < 5_000; i++)
+        {
+            Assert.True(reader.TryGetNext(out _));
+        }
+
+        long[] allocated = AllocationWindows.Measure(5, 5_000, 0, _ => Assert.True(reader.TryGetNext(out MarketTick _)));
+
+        Assert.True(AllocationWindows.AtMostOneWindowAllocated(allocated), AllocationWindows.Describe(allocated));
+        Assert.Equal(0, reader.Rejected);
+    }
+
+    [Fact]
     public void DiscoveredSymbols_TakeEverySymbolOfAGoodLine_InOrderOfFirstAppearance_UpperCase()
     {
         using var file = new TempMarketDataFile(".csv", """
