@@ -22,29 +22,7 @@ public sealed class BacktestDataInputTests : IDisposable
     private string Path(string name) => System.IO.Path.Combine(_dir, name);
 
     /// <summary>Minute bars of two symbols over three days (a seeded random walk), the time column written by <paramref name="time"/>.</summary>
-    private static List<string> Rows(Func<DateTime, string> time)
-    {
-        var random = new Random(5);
-        var rows = new List<string>();
-        decimal[] price = [180m, 370m];
-        string[] symbols = ["AAPL", "MSFT"];
-        for (int day = 0; day < 3; day++)
-        {
-            for (int minute = 0; minute < 390; minute++)
-            {
-                DateTime t = new DateTime(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc).AddDays(day).AddMinutes(minute);
-                for (int s = 0; s < 2; s++)
-                {
-                    decimal open = price[s];
-                    decimal close = Math.Round(open * (1 + (((decimal)random.NextDouble() - 0.5m) / 100m)), 2);
-                    price[s] = close;
-                    rows.Add(string.Create(CultureInfo.InvariantCulture, $"{time(t)},{symbols[s]},{open},{Math.Max(open, close) + 0.05m},{Math.Min(open, close) - 0.05m},{close},1000"));
-                }
-            }
-        }
-
-        return rows;
-    }
+    private static List<string> Rows(Func<DateTime, string> time) => BacktestCommandTests.BarLines(time);
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
@@ -142,7 +120,7 @@ public sealed class BacktestDataInputTests : IDisposable
         long events = doc.RootElement.GetProperty("events").GetInt64();
 
         Assert.True(load > 0 && engine > 0 && report > 0, $"load {load}, engine {engine}, report {report}");
-        Assert.Equal(load + engine + report, total, 6);
+        Assert.Equal(load + engine + report, total, 1e-6); // each figure is rounded to 10 significant digits
         Assert.Equal(total, run.GetProperty("elapsed_seconds").GetDouble());
         Assert.Equal(events / total, run.GetProperty("events_per_s").GetDouble(), 0.001 * events / total);
         Assert.Contains("(load ", stdout, StringComparison.Ordinal);

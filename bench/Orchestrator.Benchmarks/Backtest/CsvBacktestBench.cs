@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Orchestrator.Adapters.MarketData;
-using Orchestrator.Adapters.Paper;
 using Orchestrator.Backtest;
 using Orchestrator.Core;
-using Orchestrator.Engine.Options;
 
 namespace Orchestrator.Benchmarks.Backtest;
 
@@ -19,7 +17,7 @@ public static class CsvBacktestBench
 {
     public static int Run(TextWriter output, string[] args)
     {
-        long bars = Arg(args, "--bars", 1_000_000);
+        long bars = BacktestBench.Arg(args, "--bars", 1_000_000);
         const int symbols = 20;
         string dir = Path.Combine(Path.GetTempPath(), "orchestrator-csv-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dir);
@@ -31,7 +29,7 @@ public static class CsvBacktestBench
                 $"backtest-csv: {bars:N0} minute bars of {symbols} symbols, {new FileInfo(path).Length / 1e6:0} MB of CSV; load {LoadAverage()}"));
             for (int run = 0; run < 2; run++)
             {
-                var names = Enumerable.Range(0, symbols).Select(Symbol).ToArray();
+                var names = Enumerable.Range(0, symbols).Select(BacktestBench.Symbol).ToArray();
                 var clock = Stopwatch.StartNew();
                 long rows = 0;
                 using (var reader = new MarketDataFileReader(path, new SymbolTable(names), NLog.LogManager.CreateNullLogger()))
@@ -64,7 +62,7 @@ public static class CsvBacktestBench
         var clock = Stopwatch.StartNew();
         BacktestData data = BacktestData.Load(path, NLog.LogManager.CreateNullLogger());
         double load = clock.Elapsed.TotalSeconds;
-        var runner = new BacktestRunner(Options(data.Symbols));
+        var runner = new BacktestRunner(BacktestBench.Options(data.Symbols));
         clock.Restart();
         BacktestResult result = runner.Run(data.Open());
         double engine = clock.Elapsed.TotalSeconds;
@@ -72,19 +70,6 @@ public static class CsvBacktestBench
         _ = BacktestMetrics.Compute(result);
         return (load, engine, clock.Elapsed.TotalSeconds, result.Events);
     }
-
-    private static string Symbol(int i) => "S" + i.ToString("000", CultureInfo.InvariantCulture);
-
-    private static BacktestOptions Options(IReadOnlyList<string> symbols) => new()
-    {
-        Engine = new EngineOptions
-        {
-            Symbols = symbols,
-            StartingCash = 10_000_000m,
-            Risk = new RiskOptions { MaxOrdersPerDay = 1_000_000, MaxOrdersPerMinute = 100_000, MaxOrdersPerSecond = 10_000, MaxOpenOrders = 1_000 },
-        },
-        Paper = new PaperExchangeOptions { SymbolCount = symbols.Count, SlippageBps = 2, CommissionBps = 1 },
-    };
 
     /// <summary>ISO-8601 times, prices with up to 4 decimals, 390 minutes a day, every symbol each minute.</summary>
     private static void WriteCsv(string path, int symbols, long bars)
@@ -107,16 +92,10 @@ public static class CsvBacktestBench
             price[s] = close;
             decimal high = Math.Max(open, close) + 0.01m;
             decimal low = Math.Min(open, close) - 0.01m;
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{ts:yyyy-MM-ddTHH:mm:ssZ},{Symbol(s)},{open},{high},{low},{close},{1000 + (long)(state % 500)}\n"));
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{ts:yyyy-MM-ddTHH:mm:ssZ},{BacktestBench.Symbol(s)},{open},{high},{low},{close},{1000 + (long)(state % 500)}\n"));
         }
     }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? "loadavg " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load unknown";
-
-    private static long Arg(string[] args, string name, long fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && long.TryParse(args[i + 1], CultureInfo.InvariantCulture, out long v) ? v : fallback;
-    }
 }
