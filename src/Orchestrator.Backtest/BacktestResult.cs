@@ -67,7 +67,7 @@ public sealed record BacktestResult
     /// <summary>Wall time of the engine's run over the events, seconds (not part of the deterministic report body).</summary>
     public required double ElapsedSeconds { get; init; }
 
-    /// <summary>Wall time spent reading the data before the run (the caller sets it; 0 when the source streams), seconds.</summary>
+    /// <summary>Wall time before the engine's run: configuration, reading the data, setting the engine up (the caller sets it; 0 when not measured), seconds.</summary>
     public double LoadSeconds { get; init; }
 
     /// <summary>Wall time spent on the report after the run (metrics, files, chart; the caller sets it), seconds.</summary>

@@ -69,12 +69,14 @@ public static class BacktestCommand
     public static int Run(BacktestArguments a, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return Run(a, ConfigLoader.Load(a.ConfigDir), output, error);
+        var total = Stopwatch.StartNew(); // the whole run's time starts with reading the configuration
+        return Run(a, ConfigLoader.Load(a.ConfigDir), output, error, total);
     }
 
     /// <summary><see cref="Run(BacktestArguments, TextWriter, TextWriter)"/> with the configuration already loaded (tests declare agents in it).</summary>
-    internal static int Run(BacktestArguments a, (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) loaded, TextWriter output, TextWriter error)
+    internal static int Run(BacktestArguments a, (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) loaded, TextWriter output, TextWriter error, Stopwatch? total = null)
     {
+        total ??= Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -150,13 +152,11 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
-        var total = Stopwatch.StartNew();
         if (LoadData(a.Data, error) is not { } data)
         {
             return DaemonCli.ExitFault;
         }
 
-        double loadSeconds = total.Elapsed.TotalSeconds;
         if (data.Symbols.Count == 0)
         {
             error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
@@ -192,6 +192,7 @@ public static class BacktestCommand
         try
         {
             var runner = new BacktestRunner(options);
+            double loadSeconds = total.Elapsed.TotalSeconds; // configuration, data, signals, the engine's setup
             BacktestResult result = runner.Run(data.Open()) with { LoadSeconds = loadSeconds };
             if (interactive)
             {
@@ -319,7 +320,6 @@ public static class BacktestCommand
     /// </summary>
     private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output, Stopwatch total)
     {
-        double beforeReport = total.Elapsed.TotalSeconds;
         BacktestReport report = BacktestMetrics.Compute(result);
         if (a.EquityCsv is { } csvPath)
         {
@@ -339,7 +339,7 @@ public static class BacktestCommand
             EquityChart.SavePng(result, report, plotPath);
         }
 
-        report = report.WithReportSeconds(total.Elapsed.TotalSeconds - beforeReport);
+        report = report.WithReportSeconds(total.Elapsed.TotalSeconds - result.LoadSeconds - result.ElapsedSeconds); // so the phases add up to the stopwatch
         if (a.Report is { } reportPath)
         {
             CreateDirectoryFor(reportPath);
