@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NLog;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Core;
@@ -123,6 +124,7 @@ public sealed class BacktestData
         return new Cursor(this, map);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     private void Append(long row, in MarketTick tick, long line)
     {
         if (row >= int.MaxValue)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Orchestrator.Core;
 
 namespace Orchestrator.Adapters.MarketData;
@@ -20,6 +21,7 @@ public static class FixedPointText
     /// rounded half away from zero at the 7th decimal as <see cref="FixedPoint.FromDecimal"/>;
     /// false for any other form (sign <c>+</c>, exponent, spaces, <c>.5</c>, <c>5.</c>, …).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     public static bool TryParsePrice(ReadOnlySpan<char> text, out long raw)
     {
         raw = 0;
@@ -93,6 +95,7 @@ public static class FixedPointText
     }
 
     /// <summary><c>digits</c> (1–18 of them) → the whole number; false for any other form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     public static bool TryParseWhole(ReadOnlySpan<char> text, out long value)
     {
         value = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Orchestrator.Adapters.MarketData;
 
@@ -31,6 +32,7 @@ public static class MarketDataTimestamp
     /// refused. Or ISO-8601 <c>yyyy-MM-dd[(T| )HH:mm[:ss[.f…]]][Z|±HH[:]mm|±HH]</c>; without an
     /// offset the time is UTC.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     public static bool TryParseNs(ReadOnlySpan<char> text, out long ns)
     {
         ns = 0;
@@ -62,6 +64,7 @@ public static class MarketDataTimestamp
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     private static bool TryParseIso(ReadOnlySpan<char> s, out long ns)
     {
         ns = 0;
