@@ -16,7 +16,8 @@ public static class BacktestInputs
 {
     /// <summary>
     /// Scans a CSV or JSONL market data file for its symbols and time span (lines that cannot be
-    /// read are left to the replay, which rejects and counts them).
+    /// read are left to the replay, which rejects and counts them). The backtest itself no longer
+    /// scans: <see cref="BacktestData.Load"/> reads the file once (issue 20).
     /// </summary>
     public static DataScan Scan(string path)
     {
@@ -49,7 +50,9 @@ public static class BacktestInputs
                         symbol = doc.RootElement.TryGetProperty("symbol", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                         if (doc.RootElement.TryGetProperty("timestamp", out JsonElement t))
                         {
-                            hasTs = t.ValueKind == JsonValueKind.Number ? t.TryGetInt64(out ts) : MarketDataTimestamp.TryParseNs(t.GetString(), out ts);
+                            hasTs = t.ValueKind == JsonValueKind.Number
+                                ? t.TryGetInt64(out long epoch) && MarketDataTimestamp.TryEpochToNs(epoch, out ts)
+                                : MarketDataTimestamp.TryParseNs(t.GetString(), out ts);
                         }
                     }
                 }
@@ -119,7 +122,7 @@ public static class BacktestInputs
 
             if (!MarketDataTimestamp.TryParseNs(f[ts], out long tsNs))
             {
-                errors.Add($"{where}: timestamp: '{f[ts]}' is not ISO-8601 or epoch nanoseconds");
+                errors.Add($"{where}: timestamp: '{f[ts]}' is not ISO-8601 or an epoch number (s, ms, µs or ns by magnitude)");
                 continue;
             }
 

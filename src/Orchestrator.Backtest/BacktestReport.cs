@@ -128,11 +128,27 @@ public sealed record BacktestReport
     /// <summary>Refusals by reason, sorted by reason (ordinal).</summary>
     public required IReadOnlyList<KeyValuePair<string, long>> Rejects { get; init; }
 
-    /// <summary>Wall time of the run, seconds (depends on the machine, not on the data).</summary>
+    /// <summary>Wall time of the whole run (load + engine + report), seconds (depends on the machine, not on the data).</summary>
     public required double ElapsedSeconds { get; init; }
 
-    /// <summary>Events / elapsed seconds; null when no time elapsed (depends on the machine).</summary>
+    /// <summary>Events / whole-run seconds; null when no time elapsed (depends on the machine).</summary>
     public required double? EventsPerSecond { get; init; }
+
+    /// <summary>Reading the data, seconds (0 when the source streams into the engine).</summary>
+    public double LoadSeconds { get; init; }
+
+    /// <summary>The engine over the events, seconds.</summary>
+    public double EngineSeconds { get; init; }
+
+    /// <summary>Metrics, files and chart after the run, seconds (what was done before the JSON report is written).</summary>
+    public double ReportSeconds { get; init; }
+
+    /// <summary>This report with the report phase's time, the whole-run time and the rate made to include it.</summary>
+    public BacktestReport WithReportSeconds(double reportSeconds)
+    {
+        double total = LoadSeconds + EngineSeconds + reportSeconds;
+        return this with { ReportSeconds = reportSeconds, ElapsedSeconds = total, EventsPerSecond = total > 0 ? Events / total : null };
+    }
 
     /// <summary>Per agent (signal source): kind, signals, orders, fills, rejects, its own realized and unrealized P&amp;L (the engine's book).</summary>
     public IReadOnlyList<Engine.State.AgentFigures> Agents { get; init; } = [];

@@ -14,10 +14,12 @@ namespace Orchestrator.Backtest;
 /// sorted by key (ordinal); trades keep the report's order (entry time, then symbol). A figure that
 /// is not defined is <c>null</c>.</para>
 /// <para>The only figures that depend on the machine rather than the data are the wall time and the
-/// event rate. They are written in a separate top-level <c>run</c> object
-/// (<c>elapsed_seconds</c>, <c>events_per_s</c>), and <c>events_per_s</c> is repeated at the top level
-/// for readers that expect it there. With <c>deterministic: true</c> all three are written as
-/// <c>null</c>, so two runs over the same data can be compared byte for byte.</para>
+/// event rate. They are written in a separate top-level <c>run</c> object: <c>elapsed_seconds</c>
+/// and <c>total_s</c> (the whole run: reading the data, the engine, the report),
+/// <c>events_per_s</c> (events over the whole run, issue 20), the phases <c>load_s</c>,
+/// <c>engine_s</c>, <c>report_s</c> and <c>engine_events_per_s</c>; <c>events_per_s</c> is repeated
+/// at the top level for readers that expect it there. With <c>deterministic: true</c> all of them
+/// are written as <c>null</c>, so two runs over the same data can be compared byte for byte.</para>
 /// </remarks>
 public static class BacktestReportWriter
 {
@@ -182,6 +184,11 @@ public static class BacktestReportWriter
         json.WriteStartObject("run");
         Number(json, "elapsed_seconds", deterministic ? null : r.ElapsedSeconds);
         Number(json, "events_per_s", deterministic ? null : r.EventsPerSecond);
+        Number(json, "load_s", deterministic ? null : r.LoadSeconds);
+        Number(json, "engine_s", deterministic ? null : r.EngineSeconds);
+        Number(json, "report_s", deterministic ? null : r.ReportSeconds);
+        Number(json, "total_s", deterministic ? null : r.ElapsedSeconds);
+        Number(json, "engine_events_per_s", deterministic ? null : r.EngineSeconds > 0 ? r.Events / r.EngineSeconds : null);
         json.WriteEndObject();
 
         json.WriteEndObject();

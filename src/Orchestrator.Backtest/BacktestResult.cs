@@ -69,8 +69,17 @@ public sealed record BacktestResult
     /// <summary>Market data events (bars or ticks) in the tested range.</summary>
     public required long MarketEvents { get; init; }
 
-    /// <summary>Wall time of the run, seconds (not part of the deterministic report body).</summary>
+    /// <summary>Wall time of the engine's run over the events, seconds (not part of the deterministic report body).</summary>
     public required double ElapsedSeconds { get; init; }
+
+    /// <summary>Wall time before the engine's run: configuration, reading the data, setting the engine up (the caller sets it; 0 when not measured), seconds.</summary>
+    public double LoadSeconds { get; init; }
+
+    /// <summary>Wall time spent on the report after the run (metrics, files, chart; the caller sets it), seconds.</summary>
+    public double ReportSeconds { get; init; }
+
+    /// <summary>The whole run: load + engine + report, seconds.</summary>
+    public double TotalSeconds => LoadSeconds + ElapsedSeconds + ReportSeconds;
 
     /// <summary>Signals and refusals, for the report.</summary>
     public required long Signals { get; init; }

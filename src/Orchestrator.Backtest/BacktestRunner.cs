@@ -71,7 +71,7 @@ public sealed class BacktestRunner
     /// <summary>The engine the backtest runs on (for inspection after the run).</summary>
     public TradingEngine Engine => _engine;
 
-    /// <summary>Runs over every event of <paramref name="source"/> in the options' time range.</summary>
+    /// <summary>Runs over every event of <paramref name="source"/> in the options' time range; progress, when asked for, ends with a report of fraction 1.</summary>
     public BacktestResult Run(IMarketDataSource source) => Run(source, CancellationToken.None);
 
     /// <summary>As <see cref="Run(IMarketDataSource)"/>, stopping with <see cref="OperationCanceledException"/> when asked (checked every 4,096 market events).</summary>
@@ -109,6 +109,7 @@ public sealed class BacktestRunner
 
             ReplaySignalsBefore(long.MaxValue);
             SampleEquity();
+            _options.Progress?.Report(new BacktestProgress(_marketEvents, _lastTs, 1)); // the end: 100 %
         }
         finally
         {

@@ -76,12 +76,14 @@ public static class BacktestCommand
     public static int Run(BacktestArguments a, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return Run(a, ConfigLoader.Load(a.ConfigDir), output, error);
+        var total = Stopwatch.StartNew(); // the whole run's time starts with reading the configuration
+        return Run(a, ConfigLoader.Load(a.ConfigDir), output, error, total);
     }
 
     /// <summary><see cref="Run(BacktestArguments, TextWriter, TextWriter)"/> with the configuration already loaded (tests declare agents in it).</summary>
-    internal static int Run(BacktestArguments a, (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) loaded, TextWriter output, TextWriter error)
+    internal static int Run(BacktestArguments a, (DaemonConfig? Config, IReadOnlyList<ConfigError> Errors) loaded, TextWriter output, TextWriter error, Stopwatch? total = null)
     {
+        total ??= Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -162,11 +164,26 @@ public static class BacktestCommand
             return DaemonCli.ExitConfigError;
         }
 
-        DataScan scan = a.Catalog is null ? BacktestInputs.Scan(a.Data) : BacktestCatalog.Scan(a);
-        if (scan.Symbols.Count == 0 && a.Catalog is not null)
+        BacktestData? data = null; // --data: read once, into memory
+        DataScan scan;
+        if (a.Catalog is null)
         {
-            error.WriteLine($"--catalog: '{a.Catalog}' holds {(a.Symbols is null ? "no data" : "none of " + a.Symbols)}");
-            return DaemonCli.ExitConfigError;
+            if (LoadData(a.Data, error) is not { } read)
+            {
+                return DaemonCli.ExitFault;
+            }
+
+            data = read;
+            scan = new DataScan(read.Symbols, read.FirstNs, read.LastNs);
+        }
+        else
+        {
+            scan = BacktestCatalog.Scan(a); // the listing only: the catalog's days stream during the run
+            if (scan.Symbols.Count == 0)
+            {
+                error.WriteLine($"--catalog: '{a.Catalog}' holds {(a.Symbols is null ? "no data" : "none of " + a.Symbols)}");
+                return DaemonCli.ExitConfigError;
+            }
         }
 
         if (scan.Symbols.Count == 0)
@@ -196,7 +213,7 @@ public static class BacktestCommand
             ProgressEvery = 250_000,
             Progress = interactive ? new InlineProgress(e =>
             {
-                double fraction = last > first ? Math.Clamp((e.TsNs - first) / (double)(last - first), 0, 1) : 1;
+                double fraction = e.Fraction >= 1 ? 1 : last > first ? Math.Clamp((e.TsNs - first) / (double)(last - first), 0, 1) : 1;
                 error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{fraction:P0}  {e.MarketEvents:N0} events  {e.MarketEvents / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} events/s   "));
             }) : null,
         };
@@ -204,16 +221,17 @@ public static class BacktestCommand
         try
         {
             var runner = new BacktestRunner(options);
-            using var reader = a.Catalog is null ? new MarketDataFileReader(a.Data, runner.Engine.Symbols) : null;
-            BacktestResult result = runner.Run(reader ?? BacktestCatalog.Open(a.Catalog!, runner.Engine.Symbols, fromNs, toNs));
+            double loadSeconds = total.Elapsed.TotalSeconds; // configuration, data (or the catalog's listing), signals, the engine's setup
+            IMarketDataSource source = data?.Open() ?? BacktestCatalog.Open(a.Catalog!, runner.Engine.Symbols, fromNs, toNs);
+            BacktestResult result = runner.Run(source) with { LoadSeconds = loadSeconds };
             if (interactive)
             {
                 error.WriteLine();
             }
 
-            if (reader?.Rejected > 0)
+            if (data is not null)
             {
-                error.WriteLine($"{reader.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
+                ReportDataProblems(data, error);
             }
 
             if (llm is not null && !llm.Finish(output, error))
@@ -221,7 +239,7 @@ public static class BacktestCommand
                 return DaemonCli.ExitFault; // the replay left its transcript: not the recorded run, no report
             }
 
-            WriteOutputs(result, a, output);
+            WriteOutputs(result, a, output, total);
             return DaemonCli.ExitOk;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or TimeoutException)
@@ -319,15 +337,49 @@ public static class BacktestCommand
         return true;
     }
 
-    private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output)
+    /// <summary>
+    /// The data file read once (issue 20), or null with the reason written: a bad header, or two
+    /// differing bars of one symbol and time.
+    /// </summary>
+    private static BacktestData? LoadData(string path, TextWriter error)
     {
-        BacktestReport report = BacktestMetrics.Compute(result);
-        if (a.Report is { } reportPath)
+        try
         {
-            CreateDirectoryFor(reportPath);
-            BacktestReportWriter.WriteFile(report, reportPath, a.Deterministic);
+            return BacktestData.Load(path);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error.WriteLine("backtest failed: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>What the data file needed fixing, one line each (the log has the lines).</summary>
+    private static void ReportDataProblems(BacktestData data, TextWriter error)
+    {
+        if (data.Rejected > 0)
+        {
+            error.WriteLine($"{data.Rejected} line(s) of '{data.FilePath}' were rejected (see the log)");
         }
 
+        if (data.OutOfOrder > 0)
+        {
+            error.WriteLine($"{data.OutOfOrder} row(s) of '{data.FilePath}' were out of time order: the rows were sorted by time (stable)");
+        }
+
+        if (data.Duplicates > 0)
+        {
+            error.WriteLine($"{data.Duplicates} duplicate bar(s) of '{data.FilePath}' (same symbol, time and values) were dropped");
+        }
+    }
+
+    /// <summary>
+    /// The report's files, then the JSON report and the console line with the whole run's time
+    /// (load + engine + report, issue 20): <paramref name="total"/> has run since before the load.
+    /// </summary>
+    private static void WriteOutputs(BacktestResult result, BacktestArguments a, TextWriter output, Stopwatch total)
+    {
+        BacktestReport report = BacktestMetrics.Compute(result);
         if (a.EquityCsv is { } csvPath)
         {
             CreateDirectoryFor(csvPath);
@@ -346,8 +398,15 @@ public static class BacktestCommand
             EquityChart.SavePng(result, report, plotPath);
         }
 
+        report = report.WithReportSeconds(total.Elapsed.TotalSeconds - result.LoadSeconds - result.ElapsedSeconds); // so the phases add up to the stopwatch
+        if (a.Report is { } reportPath)
+        {
+            CreateDirectoryFor(reportPath);
+            BacktestReportWriter.WriteFile(report, reportPath, a.Deterministic);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"backtest: total return {Percent(report.TotalReturn)}, CAGR {Percent(report.Cagr)}, Sharpe {report.Sharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"}, max drawdown {report.MaxDrawdown:P2}, {report.TradeCount} trades (win rate {Percent(report.WinRate)}), fees {report.Fees:0.##}, final equity {report.FinalEquity:0.##}; {result.Events:N0} events in {result.ElapsedSeconds:0.00} s = {result.Events / Math.Max(result.ElapsedSeconds, 1e-9):N0} events/s"));
+            $"backtest: total return {Percent(report.TotalReturn)}, CAGR {Percent(report.Cagr)}, Sharpe {report.Sharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"}, max drawdown {report.MaxDrawdown:P2}, {report.TradeCount} trades (win rate {Percent(report.WinRate)}), fees {report.Fees:0.##}, final equity {report.FinalEquity:0.##}; {result.Events:N0} events in {report.ElapsedSeconds:0.00} s = {report.EventsPerSecond ?? 0:N0} events/s (load {report.LoadSeconds:0.00} s, engine {report.EngineSeconds:0.00} s, report {report.ReportSeconds:0.00} s)"));
     }
 
     private static string Percent(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "-";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Agents.Agents;
@@ -20,8 +19,16 @@ public sealed class BacktestCommandTests : IDisposable
     /// <summary>Minute bars for two symbols over three days, a seeded random walk.</summary>
     private string Bars()
     {
+        string path = Path("bars.csv");
+        File.WriteAllText(path, "timestamp,symbol,open,high,low,close,volume\n" + string.Concat(BarLines(t => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Select(line => line + "\n")));
+        return path;
+    }
+
+    /// <summary>The lines of <see cref="Bars"/> (no header), the time column written by <paramref name="time"/>.</summary>
+    internal static List<string> BarLines(Func<DateTime, string> time)
+    {
         var random = new Random(5);
-        var csv = new StringBuilder("timestamp,symbol,open,high,low,close,volume\n");
+        var lines = new List<string>();
         decimal[] price = [180m, 370m];
         string[] symbols = ["AAPL", "MSFT"];
         for (int day = 0; day < 3; day++)
@@ -34,14 +41,12 @@ public sealed class BacktestCommandTests : IDisposable
                     decimal open = price[s];
                     decimal close = Math.Round(open * (1 + ((decimal)random.NextDouble() - 0.5m) / 200m), 2);
                     price[s] = close;
-                    csv.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-ddTHH:mm:ssZ},{symbols[s]},{open},{Math.Max(open, close) + 0.05m},{Math.Min(open, close) - 0.05m},{close},1000\n");
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"{time(t)},{symbols[s]},{open},{Math.Max(open, close) + 0.05m},{Math.Min(open, close) - 0.05m},{close},1000"));
                 }
             }
         }
 
-        string path = Path("bars.csv");
-        File.WriteAllText(path, csv.ToString());
-        return path;
+        return lines;
     }
 
     private static int Run(BacktestArguments a, out string stdout, out string stderr)

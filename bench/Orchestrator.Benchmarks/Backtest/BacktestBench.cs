@@ -30,7 +30,7 @@ public static class BacktestBench
         double best = 0;
         for (int run = 0; run < 3; run++)
         {
-            BacktestResult result = new BacktestRunner(Options(symbols)).Run(new BarGenerator(symbols, years, seed: 7));
+            BacktestResult result = new BacktestRunner(Options([.. Enumerable.Range(0, symbols).Select(Symbol)])).Run(new BarGenerator(symbols, years, seed: 7));
             double perSecond = result.Events / result.ElapsedSeconds;
             best = Math.Max(best, perSecond);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -47,16 +47,22 @@ public static class BacktestBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
     }
 
-    /// <summary>Both built-in rules, exits and paper fills for symbols S000.. (shared with <see cref="CatalogBacktestBench"/>).</summary>
-    internal static BacktestOptions Options(int symbols) => new()
+    /// <summary>Both built-in rules, exits and paper fills for symbols S000.. (shared with <see cref="CatalogBacktestBench"/> and <see cref="OptimizeBench"/>).</summary>
+    internal static BacktestOptions Options(int symbols) => Options([.. Enumerable.Range(0, symbols).Select(Symbol)]);
+
+    /// <summary>The generated symbols' names: S000, S001, …</summary>
+    internal static string Symbol(int i) => "S" + i.ToString("000", CultureInfo.InvariantCulture);
+
+    /// <summary>Both built-in rules, exits and paper fills over these symbols, with limits that never bind.</summary>
+    internal static BacktestOptions Options(IReadOnlyList<string> symbols) => new()
     {
         Engine = new EngineOptions
         {
-            Symbols = [.. Enumerable.Range(0, symbols).Select(i => "S" + i.ToString("000", CultureInfo.InvariantCulture))],
+            Symbols = symbols,
             StartingCash = 10_000_000m,
             Risk = new RiskOptions { MaxOrdersPerDay = 1_000_000, MaxOrdersPerMinute = 100_000, MaxOrdersPerSecond = 10_000, MaxOpenOrders = 1_000 },
         },
-        Paper = new PaperExchangeOptions { SymbolCount = symbols, SlippageBps = 2, CommissionBps = 1 },
+        Paper = new PaperExchangeOptions { SymbolCount = symbols.Count, SlippageBps = 2, CommissionBps = 1 },
     };
 
     /// <summary>Minute bars, 390 a day, 252 days a year, every symbol each minute; allocation-free.</summary>

@@ -13,7 +13,8 @@ namespace Orchestrator.Adapters.MarketData;
 /// <c>bid,ask,bid_size,ask_size</c> (empty or absent = 0).</para>
 /// <para><c>timestamp</c>: ISO-8601 (<c>2025-01-02T14:30:00.123456789Z</c>, an offset such as
 /// <c>+09:00</c>, none = UTC; a space may replace the <c>T</c>; a date alone is midnight UTC) or
-/// an integer of nanoseconds since the Unix epoch. Prices: invariant-culture decimals, rounded
+/// an integer since the Unix epoch in seconds, milliseconds, microseconds or nanoseconds, told by its
+/// magnitude (<see cref="MarketDataTimestamp.TryParseNs"/>). Prices: invariant-culture decimals, rounded
 /// half away from zero to the 10^-6 fixed-point scale; positive (bid/ask not negative). Sizes:
 /// whole, not negative. A bar needs low ≤ open, close ≤ high.</para>
 /// </remarks>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Orchestrator.Adapters.MarketData;
 
@@ -14,10 +15,24 @@ public static class MarketDataTimestamp
     // Leaves room for a second of fraction and a day of offset without overflowing (year 2262).
     private const long MaxTicksSinceEpoch = (long.MaxValue - (2 * 86_400 * NsPerSecond)) / NsPerTick;
 
+    /// <summary>Below this an epoch integer is seconds (10^11 s is the year 5138).</summary>
+    public const long MaxEpochSeconds = 100_000_000_000;
+
+    /// <summary>Below this (and from <see cref="MaxEpochSeconds"/>) an epoch integer is milliseconds.</summary>
+    public const long MaxEpochMilliseconds = 100_000_000_000_000;
+
+    /// <summary>Below this (and from <see cref="MaxEpochMilliseconds"/>) an epoch integer is microseconds; from it, nanoseconds.</summary>
+    public const long MaxEpochMicroseconds = 100_000_000_000_000_000;
+
     /// <summary>
-    /// An integer (epoch ns), or ISO-8601 <c>yyyy-MM-dd[(T| )HH:mm[:ss[.f…]]][Z|±HH[:]mm|±HH]</c>;
-    /// without an offset the time is UTC.
+    /// An integer since the Unix epoch, its unit told by its magnitude (issue 20: seconds were read
+    /// as nanoseconds): below 10^11 seconds, below 10^14 milliseconds, below 10^17 microseconds,
+    /// otherwise nanoseconds; unambiguous for times from 1973-03-03 on (before it, a smaller unit's
+    /// figure looks like a larger unit's). Times past 2262-04-11 do not fit ns in a long and are
+    /// refused. Or ISO-8601 <c>yyyy-MM-dd[(T| )HH:mm[:ss[.f…]]][Z|±HH[:]mm|±HH]</c>; without an
+    /// offset the time is UTC.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     public static bool TryParseNs(ReadOnlySpan<char> text, out long ns)
     {
         ns = 0;
@@ -29,12 +44,27 @@ public static class MarketDataTimestamp
 
         if (IsAllDigits(text))
         {
-            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ns);
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch) && TryEpochToNs(epoch, out ns);
         }
 
         return TryParseIso(text, out ns);
     }
 
+    /// <summary>A non-negative epoch integer in the unit its magnitude tells (see <see cref="TryParseNs"/>) → ns.</summary>
+    public static bool TryEpochToNs(long epoch, out long ns)
+    {
+        long perUnit = epoch < MaxEpochSeconds ? NsPerSecond : epoch < MaxEpochMilliseconds ? 1_000_000 : epoch < MaxEpochMicroseconds ? 1_000 : 1;
+        ns = 0;
+        if (epoch < 0 || epoch > long.MaxValue / perUnit)
+        {
+            return false;
+        }
+
+        ns = epoch * perUnit;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
     private static bool TryParseIso(ReadOnlySpan<char> s, out long ns)
     {
         ns = 0;
@@ -142,7 +172,7 @@ public static class MarketDataTimestamp
             }
         }
 
-        long ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks;
+        long ticks = ((DaysSinceEpoch(year, month, day) * 86_400L) + (hour * 3600L) + (minute * 60L) + second) * TimeSpan.TicksPerSecond;
         if (ticks < 0 || ticks > MaxTicksSinceEpoch)
         {
             return false;
@@ -156,6 +186,20 @@ public static class MarketDataTimestamp
 
         ns = result;
         return true;
+    }
+
+    /// <summary>
+    /// Days from 1970-01-01 to a valid proleptic Gregorian date (what <see cref="DateTime"/> counts),
+    /// by arithmetic rather than a <see cref="DateTime"/> per line (H. Hinnant's days_from_civil).
+    /// </summary>
+    internal static long DaysSinceEpoch(int year, int month, int day)
+    {
+        long y = month <= 2 ? year - 1 : year;
+        long era = (y >= 0 ? y : y - 399) / 400;
+        long yearOfEra = y - (era * 400);
+        long dayOfYear = ((153 * (month + (month > 2 ? -3 : 9))) + 2) / 5 + day - 1;
+        long dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
+        return (era * 146_097) + dayOfEra - 719_468;
     }
 
     private static bool IsAllDigits(ReadOnlySpan<char> s)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Adapters.MarketData;
 using Orchestrator.Agents.Agents;
 using Orchestrator.Agents.Routing;
 using Orchestrator.Backtest;
@@ -20,19 +19,18 @@ public sealed class BacktestService(DaemonConfig config, string dataPath)
         ArgumentNullException.ThrowIfNull(p);
         Engine.Options.RuleOptions rules = BacktestCommand.Strategy(p.Strategy)
             ?? throw new AgentException(AgentErrors.InvalidParams, $"strategy: expected momentum, rsi_reversion or rules (any case; momentum_strategy works too), got '{p.Strategy}'");
-        DataScan scan = BacktestInputs.Scan(dataPath);
-        string[] missing = [.. p.Symbols.Select(s => s.ToUpperInvariant()).Where(s => !scan.Symbols.Contains(s))];
+        BacktestData data = BacktestData.Load(dataPath, NLog.LogManager.GetLogger("Orchestrator.Backtest")); // read once (issue 20)
+        string[] missing = [.. p.Symbols.Select(s => s.ToUpperInvariant()).Where(s => !data.Symbols.Contains(s))];
         if (missing.Length > 0)
         {
-            throw new AgentException(AgentErrors.InvalidParams, $"symbols: {string.Join(", ", missing)} not in the backtest data ({string.Join(", ", scan.Symbols)})");
+            throw new AgentException(AgentErrors.InvalidParams, $"symbols: {string.Join(", ", missing)} not in the backtest data ({string.Join(", ", data.Symbols)})");
         }
 
         BacktestCommand.TryParseBound(p.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), endOfDay: false, out long fromNs);
         BacktestCommand.TryParseBound(p.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), endOfDay: true, out long toNs);
         BacktestOptions options = BacktestCommand.BuildOptions(config, [.. p.Symbols.Select(s => s.ToUpperInvariant()).Distinct()], rules, [], fromNs, toNs, BacktestMode.SingleThread);
         var runner = new BacktestRunner(options);
-        using var reader = new MarketDataFileReader(dataPath, runner.Engine.Symbols, NLog.LogManager.GetLogger("Orchestrator.Backtest"));
-        BacktestResult result = runner.Run(reader, cancellationToken);
+        BacktestResult result = runner.Run(data.Open(runner.Engine.Symbols.Names), cancellationToken);
         return Task.FromResult<JsonNode?>(BacktestCommand.Summary(result, deterministic: false));
     }
 }

@@ -18,6 +18,13 @@ public sealed class MarketDataTimestampTests
     [InlineData("2025-01-02", Open - (52_200L * 1_000_000_000))]
     [InlineData("1735828200000000000", Open)]
     [InlineData(" 1735828200000000001 ", Open + 1)]
+    [InlineData("1735828200", Open)]
+    [InlineData("1735828200123", Open + 123_000_000)]
+    [InlineData("1735828200123456", Open + 123_456_000)]
+    [InlineData("1735828200123456789", Open + 123_456_789)]
+    [InlineData("0", 0)]
+    [InlineData("100000000000", 100_000_000_000_000_000)] // 10^11: the first milliseconds figure (1973-03-03)
+    [InlineData("100000000000000000", 100_000_000_000_000_000)] // 10^17: the first nanoseconds figure, the same moment
     public void TryParseNs_AcceptsIsoAndEpochNanoseconds(string text, long expected)
     {
         Assert.True(MarketDataTimestamp.TryParseNs(text, out long ns));
@@ -35,8 +42,24 @@ public sealed class MarketDataTimestampTests
     [InlineData("-5")]
     [InlineData("1.5")]
     [InlineData("99999999999999999999")]
+    [InlineData("9300000000")] // seconds past 2262-04-11 do not fit ns
+    [InlineData("99999999999")]
     public void TryParseNs_RejectsAnythingElse(string text)
     {
         Assert.False(MarketDataTimestamp.TryParseNs(text, out _));
+    }
+
+    [Fact]
+    public void DaysSinceEpoch_CountsAsDateTimeDoes_OnRandomDates()
+    {
+        var random = new Random(20);
+        for (int i = 0; i < 100_000; i++)
+        {
+            int year = i % 10 == 0 ? random.Next(1, 10_000) : random.Next(1960, 2100);
+            int month = random.Next(1, 13);
+            int day = random.Next(1, DateTime.DaysInMonth(year, month) + 1);
+            long expected = (new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).Days;
+            Assert.Equal(expected, MarketDataTimestamp.DaysSinceEpoch(year, month, day));
+        }
     }
 }
