@@ -40,6 +40,23 @@ public static class BacktestMetrics
     private const long NsPerDay = 86_400_000_000_000;
     private const double NsPerYear = 365.25 * NsPerDay;
 
+    /// <summary>A symbol's money in base-currency units per unit (<see cref="BacktestResult.BaseRates"/>; 1 when not given).</summary>
+    private static Func<string, decimal> BaseRate(BacktestResult result)
+    {
+        if (result.BaseRates.Count != result.Symbols.Count)
+        {
+            return _ => 1m;
+        }
+
+        var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        for (int i = 0; i < result.Symbols.Count; i++)
+        {
+            rates[result.Symbols[i]] = result.BaseRates[i];
+        }
+
+        return symbol => rates.TryGetValue(symbol, out decimal rate) ? rate : 1m;
+    }
+
     /// <summary>Computes every figure of the report.</summary>
     /// <param name="result">What the backtest produced.</param>
     /// <param name="options">Risk-free rate and periods per year; <see cref="BacktestMetricsOptions.Default"/> when null.</param>
@@ -68,6 +85,7 @@ public static class BacktestMetrics
         var (exposureTime, averageGross) = Exposure(equity);
 
         var (trades, ledgers) = ExtractTrades(result.Fills);
+        Func<string, decimal> toBase = BaseRate(result);
         int closed = 0, wins = 0, losses = 0;
         decimal grossProfit = 0, grossLoss = 0;
         foreach (RoundTripTrade trade in trades)
@@ -81,20 +99,21 @@ public static class BacktestMetrics
             if (trade.RealizedPnl > 0)
             {
                 wins++;
-                grossProfit += trade.RealizedPnl;
+                grossProfit += trade.RealizedPnl * toBase(trade.Symbol);
             }
             else if (trade.RealizedPnl < 0)
             {
                 losses++;
-                grossLoss -= trade.RealizedPnl;
+                grossLoss -= trade.RealizedPnl * toBase(trade.Symbol);
             }
         }
 
         decimal fees = 0, realized = 0;
-        foreach (SymbolLedger ledger in ledgers.Values)
+        foreach ((string symbol, SymbolLedger ledger) in ledgers)
         {
-            fees += ledger.Fees;
-            realized += ledger.RealizedPnl;
+            decimal rate = toBase(symbol);
+            fees += ledger.Fees * rate;
+            realized += ledger.RealizedPnl * rate;
         }
 
         return new BacktestReport

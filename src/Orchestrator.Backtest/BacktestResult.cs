@@ -55,6 +55,14 @@ public sealed record BacktestResult
 
     public required IReadOnlyList<EquityPoint> Equity { get; init; }
 
+    /// <summary>
+    /// Per symbol, in the order of <see cref="Symbols"/>: base-currency units one unit of the symbol's
+    /// currency is worth (the account's configured FX rate; 1 for the base). Empty = every symbol in the
+    /// base currency. The report's totals (fees, realized P&amp;L, gross profit and loss) add each symbol's
+    /// money at this rate; per-symbol figures stay in the symbol's own currency.
+    /// </summary>
+    public IReadOnlyList<decimal> BaseRates { get; init; } = [];
+
     /// <summary>Whether <see cref="EquityPoint.BenchmarkRaw"/> holds the buy-and-hold benchmark (a backtest's result does; a hand-made or live curve may not).</summary>
     public bool HasBenchmark { get; init; }
 

@@ -7,6 +7,7 @@ using Orchestrator.Engine;
 using Orchestrator.Engine.Audit;
 using Orchestrator.Engine.Metrics;
 using Orchestrator.Engine.Options;
+using Orchestrator.Engine.State;
 
 namespace Orchestrator.Backtest;
 
@@ -344,7 +345,19 @@ public sealed class BacktestRunner
             Rejects = rejects,
             OpenPositions = open,
             Agents = _engine.Agents.Figures(_engine.Symbols, _engine.AgentKinds),
+            BaseRates = BaseRates(_engine.Portfolio.Currencies),
         };
+    }
+
+    private static decimal[] BaseRates(Currencies currencies)
+    {
+        var rates = new decimal[currencies.SymbolCount];
+        for (int s = 0; s < rates.Length; s++)
+        {
+            rates[s] = FixedPoint.ToDecimal(currencies.RateRaw(currencies.Of(s)));
+        }
+
+        return rates;
     }
 
     /// <summary>Reports from the venue, queued for the engine (single-thread mode); reused, no allocation per report.</summary>

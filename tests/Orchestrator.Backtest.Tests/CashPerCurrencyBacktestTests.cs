@@ -51,7 +51,32 @@ public sealed class CashPerCurrencyBacktestTests : IDisposable
         Assert.Equal(FixedPoint.FromDecimal(10_000m - 1_000m), p.CashRaw);
     }
 
-    private static BacktestOptions Options(IReadOnlyList<RecordedSignal> signals) => new()
+    [Fact]
+    public void FeesAndRealizedPnl_OfTheReport_AddEachSymbolsMoneyAtItsRate()
+    {
+        // A KRX and a US round trip with a commission: the report's totals are in USD, the KRW
+        // figures at 0.00075 (they were added as they are: 70,000 KRW of fees counted as 70,000 USD).
+        var runner = new BacktestRunner(Options(
+            [new(Ns(s_day0.AddHours(1)), "005930", Side.Buy, 0.9m, 0), new(Ns(s_day0.AddHours(1)), "AAPL", Side.Buy, 0.9m, 0),
+             new(Ns(s_day0.AddDays(1).AddHours(1)), "005930", Side.Sell, 0.9m, 0), new(Ns(s_day0.AddDays(1).AddHours(1)), "AAPL", Side.Sell, 0.9m, 0)],
+            commissionBps: 10));
+        BacktestResult result;
+        using (var reader = new MarketDataFileReader(Bars(), runner.Engine.Symbols))
+        {
+            result = runner.Run(reader);
+        }
+
+        BacktestReport report = BacktestMetrics.Compute(result);
+        decimal krwFees = result.Fills.Where(f => f.Symbol == "005930").Sum(f => FixedPoint.ToDecimal(f.CommissionRaw));
+        decimal usdFees = result.Fills.Where(f => f.Symbol == "AAPL").Sum(f => FixedPoint.ToDecimal(f.CommissionRaw));
+        Assert.Equal(4, result.Fills.Count);
+        Assert.True(krwFees > 0 && usdFees > 0);
+        Assert.Equal(usdFees + (krwFees * 0.00075m), report.Fees);
+        Assert.Equal(-report.Fees, report.RealizedPnl); // flat prices: each round trip loses its fees
+        Assert.Equal(krwFees, report.PerSymbol.Single(p => p.Symbol == "005930").Fees); // per symbol: its own currency
+    }
+
+    private static BacktestOptions Options(IReadOnlyList<RecordedSignal> signals, long commissionBps = 0) => new()
     {
         Engine = new EngineOptions
         {
@@ -65,7 +90,7 @@ public sealed class CashPerCurrencyBacktestTests : IDisposable
             Sizing = new SizingOptions { Method = SizingMethod.FixedQuantity, FixedQuantity = 10, ScaleByConfidence = false, MaxPositionFraction = 1m, MaxConcentrationFraction = 1m, MaxOrderNotional = 0m },
             Exits = new ExitOptions { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
         },
-        Paper = new PaperExchangeOptions { SymbolCount = 2, SlippageBps = 0 },
+        Paper = new PaperExchangeOptions { SymbolCount = 2, SlippageBps = 0, CommissionBps = commissionBps },
         Signals = signals,
     };
 

@@ -33,7 +33,7 @@ fi
 
 # Import into a new catalog next to the old one, then swap: an interrupted run leaves the old one whole.
 rm -rf "$here/catalog.new"
-orchestrator data import --from "$work/bars.csv" --catalog "$here/catalog.new"
+orchestrator data import --from "$work/bars.csv" --catalog "$here/catalog.new" --compression zstd
 orchestrator data verify --catalog "$here/catalog.new"
 rm -rf "$here/catalog"
 mv "$here/catalog.new" "$here/catalog"
