@@ -4,7 +4,7 @@ using Orchestrator.Benchmarks;
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N]: backtest events/s on generated minute bars.
 // --optimize [--symbols N] [--years N] [--jobs N]: a 16-candidate sweep, 1 job vs N jobs wall time.
-// --backtest-catalog [--symbols N] [--days N]: import a CSV into a catalog (rows/s), then backtest from it end to end (events/s, phases, load).
+// --backtest-catalog [--symbols N] [--days N] [--keep DIR] [--no-prefetch]: import a CSV into a catalog (rows/s), then backtest from it end to end (events/s, phases, load).
 // --backtest-csv [--bars N]: backtest from a CSV file end to end (reader rows/s; load, engine, report phases).
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Orchestrator.Backtest;
 
 /// <summary>
@@ -376,28 +378,27 @@ public static class BacktestMetrics
     {
         var names = new SortedSet<string>(symbols, StringComparer.Ordinal);
         names.UnionWith(ledgers.Keys);
+        // One pass over the trades (not one per symbol: 20 symbols x 100 k trades was 2 M string compares).
+        var counts = new Dictionary<string, (int Closed, int Open, int Wins)>(names.Count, StringComparer.Ordinal);
+        foreach (RoundTripTrade trade in trades)
+        {
+            ref (int Closed, int Open, int Wins) c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, trade.Symbol, out _);
+            if (trade.IsOpen)
+            {
+                c.Open++;
+            }
+            else
+            {
+                c.Closed++;
+                c.Wins += trade.RealizedPnl > 0 ? 1 : 0;
+            }
+        }
+
         var report = new List<SymbolReport>(names.Count);
         foreach (string symbol in names)
         {
-            int closed = 0, open = 0, wins = 0;
-            foreach (RoundTripTrade trade in trades)
-            {
-                if (!string.Equals(trade.Symbol, symbol, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                if (trade.IsOpen)
-                {
-                    open++;
-                }
-                else
-                {
-                    closed++;
-                    wins += trade.RealizedPnl > 0 ? 1 : 0;
-                }
-            }
-
+            counts.TryGetValue(symbol, out (int Closed, int Open, int Wins) count);
+            (int closed, int open, int wins) = count;
             ledgers.TryGetValue(symbol, out SymbolLedger? ledger);
             report.Add(new SymbolReport(
                 symbol,

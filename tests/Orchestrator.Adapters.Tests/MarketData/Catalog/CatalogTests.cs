@@ -207,6 +207,48 @@ public sealed class CatalogTests : IDisposable
     }
 
     [Fact]
+    public void Prefetch_GivesTheSameStream_AsReadingOnTheCallersThread_WithGapsAndMoreDaysThanSlots()
+    {
+        // NVDA holds only days 0 and 9: the merge waits on it across 8 days the prefetch thread decodes ahead.
+        string nvdaDays = s_day0.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "|" + s_day0.AddDays(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Import(
+            WriteCsv("bars.csv", Bars(["AAPL", "MSFT"], days: 10, minutes: 30)),
+            WriteCsv("nvda.csv", Bars(["NVDA"], days: 10, minutes: 30, shift: 0.05m).Where(r => nvdaDays.Contains(r[..10], StringComparison.Ordinal))));
+        var symbols = new SymbolTable(["AAPL", "MSFT", "NVDA"]);
+
+        using var prefetched = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), symbols, prefetch: true);
+        List<MarketTick> ahead = Drain(prefetched);
+        List<MarketTick> inline = Drain(new CatalogMarketDataSource(MarketDataCatalog.Open(Root), symbols, prefetch: false));
+
+        Assert.Equal((10 * 30 * 2) + (2 * 30), ahead.Count);
+        Assert.Equal(inline, ahead);
+        Assert.Equal(22, prefetched.PartitionsRead);
+        Assert.True(ahead.Zip(ahead.Skip(1)).All(p => p.First.TsEventNs < p.Second.TsEventNs || (p.First.TsEventNs == p.Second.TsEventNs && p.First.SymbolId < p.Second.SymbolId)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ABadFileInTheMiddle_IsNamed_AfterEveryTickOfTheDaysBeforeIt(bool prefetch)
+    {
+        Import(WriteCsv("bars.csv", Bars(["AAPL", "MSFT"], days: 5, minutes: 20)));
+        string bad = Path.Combine(Root, "bars", "MSFT", s_day0.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".arrow");
+        File.WriteAllText(bad, "not an arrow file");
+        using var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL", "MSFT"]), prefetch: prefetch);
+        int n = 0;
+        var error = Assert.Throws<InvalidDataException>(() =>
+        {
+            while (source.TryGetNext(out _))
+            {
+                n++;
+            }
+        });
+
+        Assert.Equal(2 * 2 * 20, n);
+        Assert.Contains(bad, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_AllocatesNothingPerRow_WithinAPartition()
     {
         Import(WriteCsv("bars.csv", Bars(["AAPL"], days: 1, minutes: 500)));
