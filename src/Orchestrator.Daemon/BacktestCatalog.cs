@@ -1,4 +1,3 @@
-using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.MarketData.Catalog;
 using Orchestrator.Backtest;
 using Orchestrator.Core;
@@ -44,6 +43,6 @@ internal static class BacktestCatalog
         (symbols ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToUpperInvariant()).Distinct();
 
     /// <summary>The catalog's merged replay of the table's symbols over [fromNs, toNs).</summary>
-    public static IMarketDataSource Open(string catalog, SymbolTable symbols, long fromNs, long toNs) =>
-        new CatalogMarketDataSource(MarketDataCatalog.Open(catalog), symbols, fromNs, toNs);
+    public static CatalogMarketDataSource Open(string catalog, SymbolTable symbols, long fromNs, long toNs) =>
+        new(MarketDataCatalog.Open(catalog), symbols, fromNs, toNs);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Orchestrator.Adapters.MarketData;
+using Orchestrator.Adapters.MarketData.Catalog;
 using Orchestrator.Backtest;
 using Orchestrator.Daemon.Configuration;
 using Orchestrator.Daemon.Hosting;
@@ -222,7 +223,8 @@ public static class BacktestCommand
         {
             var runner = new BacktestRunner(options);
             double loadSeconds = total.Elapsed.TotalSeconds; // configuration, data (or the catalog's listing), signals, the engine's setup
-            IMarketDataSource source = data?.Open() ?? BacktestCatalog.Open(a.Catalog!, runner.Engine.Symbols, fromNs, toNs);
+            using CatalogMarketDataSource? catalogSource = a.Catalog is null ? null : BacktestCatalog.Open(a.Catalog, runner.Engine.Symbols, fromNs, toNs); // disposed: its prefetch thread stops on any exit
+            IMarketDataSource source = data?.Open() ?? catalogSource!;
             BacktestResult result = runner.Run(source) with { LoadSeconds = loadSeconds };
             if (interactive)
             {
