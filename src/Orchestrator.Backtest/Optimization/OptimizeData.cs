@@ -26,7 +26,7 @@ public sealed record OptimizeData(IReadOnlyList<string> Symbols, SweepSource Ope
             sha = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
 
-        return new OptimizeData(data.Symbols, (_, _) => data.Open(), data.FirstNs, data.LastNs, Path.GetFileName(data.FilePath), sha,
+        return new OptimizeData(data.Symbols, data.Open, data.FirstNs, data.LastNs, Path.GetFileName(data.FilePath), sha,
             data.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " events");
     }
 }
