@@ -96,8 +96,7 @@ public sealed class OptimizeCommandTests : IDisposable
         string[] best = rows[1].Split(',');
         (DaemonConfig? config, _) = ConfigLoader.Load(In("no-config"));
         DaemonConfig tuned = config! with { Engine = config.Engine with { Rules = config.Engine.Rules with { MomentumFastPeriod = int.Parse(best[2], CultureInfo.InvariantCulture), MomentumSlowPeriod = int.Parse(best[3], CultureInfo.InvariantCulture) } } };
-        DataScan scan = BacktestInputs.Scan(data);
-        var runner = new BacktestRunner(BacktestCommand.BuildOptions(tuned, scan.Symbols, BacktestCommand.Strategy("momentum"), [], long.MinValue, long.MaxValue, BacktestMode.SingleThread));
+        var runner = new BacktestRunner(BacktestCommand.BuildOptions(tuned, BacktestData.Load(data).Symbols, BacktestCommand.Strategy("momentum"), [], long.MinValue, long.MaxValue, BacktestMode.SingleThread));
         using var reader = new MarketDataFileReader(data, runner.Engine.Symbols);
         BacktestReport plain = BacktestMetrics.Compute(runner.Run(reader));
         Assert.Equal(plain.Sharpe!.Value.ToString("R", CultureInfo.InvariantCulture), best[4]);
