@@ -101,7 +101,14 @@ public sealed class BacktestData
     }
 
     /// <summary>A new source over the rows in time order; allocation-free, independent of other sources.</summary>
-    public IMarketDataSource Open() => new Cursor(this, null);
+    public IMarketDataSource Open() => new Cursor(this, null, 0, Count);
+
+    /// <summary>
+    /// A new source over the rows in [<paramref name="fromNs"/>, <paramref name="toNs"/>) only, in time
+    /// order: both ends found by binary search, so a run over a short span (a walk-forward window)
+    /// does not pass over the rest of the data.
+    /// </summary>
+    public IMarketDataSource Open(long fromNs, long toNs) => new Cursor(this, null, Position(fromNs), Math.Max(Position(fromNs), Position(toNs)));
 
     /// <summary>
     /// A new source over the rows of <paramref name="symbols"/> only, numbered as they are listed
@@ -121,7 +128,27 @@ public sealed class BacktestData
             }
         }
 
-        return new Cursor(this, map);
+        return new Cursor(this, map, 0, Count);
+    }
+
+    /// <summary>The first position in replay order whose time is at or after <paramref name="tsNs"/> (<see cref="Count"/> when none).</summary>
+    private long Position(long tsNs)
+    {
+        long lo = 0, hi = Count;
+        while (lo < hi)
+        {
+            long mid = lo + ((hi - lo) / 2);
+            if (TsAt(_order is { } order ? order[mid] : (int)mid) < tsNs)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per line: fully optimized at once, not after tiering (a one-shot CLI read is over before tier 1)
@@ -275,9 +302,9 @@ public sealed class BacktestData
     }
 
     /// <summary>One pass over the rows in time order.</summary>
-    private sealed class Cursor(BacktestData data, int[]? symbolMap) : IMarketDataSource
+    private sealed class Cursor(BacktestData data, int[]? symbolMap, long first, long end) : IMarketDataSource
     {
-        private long _next;
+        private long _next = first;
 
         public bool TryGetNext(out MarketTick tick)
         {
@@ -285,7 +312,7 @@ public sealed class BacktestData
             int symbol;
             do
             {
-                if (_next >= data.Count)
+                if (_next >= end)
                 {
                     tick = default;
                     return false;

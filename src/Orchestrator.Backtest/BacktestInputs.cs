@@ -1,88 +1,18 @@
 using System.Globalization;
-using System.Text.Json;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Core;
 
 namespace Orchestrator.Backtest;
 
-/// <summary>What a data file holds, from one quick pass: its symbols and its first and last times.</summary>
+/// <summary>What market data holds: its symbols and its first and last times (a catalog's from its listing).</summary>
 /// <param name="Symbols">Distinct symbols, upper-case, sorted.</param>
 /// <param name="FirstNs">Earliest timestamp (ns), or 0 when none could be read.</param>
 /// <param name="LastNs">Latest timestamp (ns).</param>
 public sealed record DataScan(IReadOnlyList<string> Symbols, long FirstNs, long LastNs);
 
-/// <summary>Reading a backtest's inputs: the data file's symbols, and a recorded signal file.</summary>
+/// <summary>Reading a backtest's recorded signal file (the data file: <see cref="BacktestData.Load"/>, one pass).</summary>
 public static class BacktestInputs
 {
-    /// <summary>
-    /// Scans a CSV or JSONL market data file for its symbols and time span (lines that cannot be
-    /// read are left to the replay, which rejects and counts them). The backtest itself no longer
-    /// scans: <see cref="BacktestData.Load"/> reads the file once (issue 20).
-    /// </summary>
-    public static DataScan Scan(string path)
-    {
-        var symbols = new SortedSet<string>(StringComparer.Ordinal);
-        long first = long.MaxValue;
-        long last = long.MinValue;
-        bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
-        using var reader = new StreamReader(path);
-        int symbolColumn = -1;
-        int timeColumn = -1;
-        if (!jsonl)
-        {
-            string[] header = (reader.ReadLine() ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
-            symbolColumn = Array.FindIndex(header, h => h.Trim('"').Equals("symbol", StringComparison.OrdinalIgnoreCase));
-            timeColumn = Array.FindIndex(header, h => h.Trim('"').Equals("timestamp", StringComparison.OrdinalIgnoreCase));
-        }
-
-        while (reader.ReadLine() is { } line)
-        {
-            string? symbol = null;
-            long ts = 0;
-            bool hasTs = false;
-            if (jsonl)
-            {
-                try
-                {
-                    using JsonDocument doc = JsonDocument.Parse(line);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                    {
-                        symbol = doc.RootElement.TryGetProperty("symbol", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                        if (doc.RootElement.TryGetProperty("timestamp", out JsonElement t))
-                        {
-                            hasTs = t.ValueKind == JsonValueKind.Number
-                                ? t.TryGetInt64(out long epoch) && MarketDataTimestamp.TryEpochToNs(epoch, out ts)
-                                : MarketDataTimestamp.TryParseNs(t.GetString(), out ts);
-                        }
-                    }
-                }
-                catch (JsonException)
-                {
-                    continue;
-                }
-            }
-            else if (symbolColumn >= 0)
-            {
-                string[] fields = line.Split(',', StringSplitOptions.TrimEntries);
-                symbol = symbolColumn < fields.Length ? fields[symbolColumn].Trim('"') : null;
-                hasTs = timeColumn >= 0 && timeColumn < fields.Length && MarketDataTimestamp.TryParseNs(fields[timeColumn].Trim('"'), out ts);
-            }
-
-            if (!string.IsNullOrWhiteSpace(symbol))
-            {
-                symbols.Add(symbol.Trim().ToUpperInvariant());
-            }
-
-            if (hasTs)
-            {
-                first = Math.Min(first, ts);
-                last = Math.Max(last, ts);
-            }
-        }
-
-        return new DataScan([.. symbols], first == long.MaxValue ? 0 : first, last == long.MinValue ? 0 : last);
-    }
-
     /// <summary>
     /// Reads a recorded signal file: CSV with the header <c>timestamp,symbol,side,confidence</c>
     /// and an optional <c>price</c> column; side BUY or SELL; confidence 0..1. Optional exit columns

@@ -343,7 +343,7 @@ public static class BacktestCommand
     /// The data file read once (issue 20), or null with the reason written: a bad header, or two
     /// differing bars of one symbol and time.
     /// </summary>
-    private static BacktestData? LoadData(string path, TextWriter error)
+    internal static BacktestData? LoadData(string path, TextWriter error, string command = "backtest")
     {
         try
         {
@@ -351,13 +351,13 @@ public static class BacktestCommand
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            error.WriteLine("backtest failed: " + ex.Message);
+            error.WriteLine(command + " failed: " + ex.Message);
             return null;
         }
     }
 
     /// <summary>What the data file needed fixing, one line each (the log has the lines).</summary>
-    private static void ReportDataProblems(BacktestData data, TextWriter error)
+    internal static void ReportDataProblems(BacktestData data, TextWriter error)
     {
         if (data.Rejected > 0)
         {

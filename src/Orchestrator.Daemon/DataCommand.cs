@@ -4,7 +4,6 @@ using NLog;
 using NLog.Targets;
 using Orchestrator.Adapters.MarketData;
 using Orchestrator.Adapters.MarketData.Catalog;
-using Orchestrator.Backtest;
 
 namespace Orchestrator.Daemon;
 
@@ -66,7 +65,7 @@ public static class DataCommand
             // The reader's warnings (bad lines with file, line and reason) go to the command's error output.
             using var logs = new LogFactory();
             logs.Setup().LoadConfiguration(c => c.ForLogger().FilterMinLevel(LogLevel.Warn).WriteTo(new MethodCallTarget("stderr", (e, _) => error.WriteLine(e.FormattedMessage))));
-            result = CatalogImporter.Import(files, catalog, path => BacktestInputs.Scan(path).Symbols, codec!.Value, logs.GetLogger("Orchestrator.MarketData"));
+            result = CatalogImporter.Import(files, catalog, codec!.Value, logs.GetLogger("Orchestrator.MarketData"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Orchestrator.Adapters.MarketData;
+using Orchestrator.Backtest;
 using Orchestrator.Backtest.Optimization;
 using Orchestrator.Daemon.Configuration;
 
@@ -23,8 +24,10 @@ namespace Orchestrator.Daemon;
 /// <param name="From">First day or time included.</param>
 /// <param name="To">Last day included, or first time excluded.</param>
 /// <param name="WalkForward"><c>train=6m,test=1m</c>: optimise on each training window, test the best on the next.</param>
+/// <param name="Catalog">A catalog directory instead of <paramref name="Data"/> (as <c>backtest --catalog</c>): each candidate streams its days.</param>
+/// <param name="Symbols">With <paramref name="Catalog"/>: the symbols to replay (comma-separated; default all).</param>
 public sealed record OptimizeArguments(string Data, string Strategy, IReadOnlyList<string> Params, string Objective, string Search, int Samples, int Seed, int Jobs,
-    string? Shard, string Out, string ConfigDir, string? From = null, string? To = null, string? WalkForward = null);
+    string? Shard, string Out, string ConfigDir, string? From = null, string? To = null, string? WalkForward = null, string? Catalog = null, string? Symbols = null);
 
 /// <summary>
 /// <c>backtest optimize</c>: a parameter sweep (grid or seeded random search) of a built-in rule or a configured strategy,
@@ -36,7 +39,9 @@ public static class OptimizeCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "CSV or JSONL bars or ticks (as backtest --data)", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV or JSONL bars or ticks (as backtest --data), read once into memory" };
+        var catalog = new Option<string?>("--catalog") { Description = "A catalog directory (data import) instead of --data: each candidate streams its days, so memory stays bounded" };
+        var symbols = new Option<string?>("--symbols") { Description = "With --catalog: the symbols to replay, comma-separated (default: all the catalog holds)" };
         var strategy = new Option<string>("--strategy") { Description = "momentum | rsi_reversion | rules (both) | a strategy's name from --config's daemon.yaml strategies: (its options' parameters)", DefaultValueFactory = _ => "momentum" };
         var param = new Option<string[]>("--param") { Description = "A swept parameter: NAME=FROM..TO:STEP, NAME=A,B,C or NAME=VALUE (momentum: fast, slow; rsi_reversion: period, oversold, overbought; both: confidence); repeat for more", Required = true, AllowMultipleArgumentsPerToken = false };
         var objective = new Option<string>("--objective") { Description = "sharpe | sortino | total_return | max_drawdown (lowest wins) | calmar", DefaultValueFactory = _ => "sharpe" };
@@ -52,12 +57,12 @@ public static class OptimizeCommand
         var walkForward = new Option<string?>("--walk-forward") { Description = "train=SPAN,test=SPAN (SPAN: N d, w, m or y, e.g. train=6m,test=1m): optimise on each training window, run the best on the test window after it; stitched out-of-sample equity and figures beside the in-sample ones" };
         var command = new Command("optimize", "Sweep a strategy's parameters (grid or random search) in parallel and rank the candidates by an objective")
         {
-            data, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,
+            data, catalog, symbols, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
-            new OptimizeArguments(parse.GetValue(data)!, parse.GetValue(strategy)!, parse.GetValue(param) ?? [], parse.GetValue(objective)!, parse.GetValue(search)!,
+            new OptimizeArguments(parse.GetValue(data) ?? string.Empty, parse.GetValue(strategy)!, parse.GetValue(param) ?? [], parse.GetValue(objective)!, parse.GetValue(search)!,
                 parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(jobs), parse.GetValue(shard), parse.GetValue(output)!, parse.GetValue(config)!,
-                parse.GetValue(from), parse.GetValue(to), parse.GetValue(walkForward)),
+                parse.GetValue(from), parse.GetValue(to), parse.GetValue(walkForward), parse.GetValue(catalog), parse.GetValue(symbols)),
             Console.Out,
             Console.Error,
             cancellationToken)));
@@ -96,7 +101,7 @@ public static class OptimizeCommand
             bool interactive = !Console.IsErrorRedirected;
             var clock = Stopwatch.StartNew();
             List<CandidateResult> results = SweepRunner.Run(mine, (SweepCandidate c, out string? problem) => sweep.Target.Options(c, sweep.FromNs, sweep.ToNs, out problem),
-                sweep.Data.Ticks, sweep.Definition.Objective, a.Jobs,
+                sweep.Data.Open, sweep.Definition.Objective, a.Jobs,
                 interactive ? done => error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{mine.Length} candidates   ")) : null, cancellationToken);
             clock.Stop();
             if (interactive)
@@ -107,7 +112,7 @@ public static class OptimizeCommand
             var report = new SweepReport(sweep.Definition, sweep.Shard, results);
             report.WriteTo(a.Out);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"optimize: {mine.Length} of {all.Count} candidates (shard {sweep.Shard}) on {sweep.Data.Ticks.Length:N0} events in {clock.Elapsed.TotalSeconds:0.00} s with {a.Jobs} job(s); results in {a.Out}"));
+                $"optimize: {mine.Length} of {all.Count} candidates (shard {sweep.Shard}) on {sweep.Data.Size} in {clock.Elapsed.TotalSeconds:0.00} s with {a.Jobs} job(s); results in {a.Out}"));
             output.WriteLine(Describe(report));
             return DaemonCli.ExitOk;
         }
@@ -128,7 +133,7 @@ public static class OptimizeCommand
         bool interactive = !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
         WalkForwardResult result = WalkForwardResult.Run(sweep.Definition, spec, (SweepCandidate c, out string? problem) => sweep.Target.Options(c, sweep.FromNs, sweep.ToNs, out problem),
-            sweep.Data.Ticks, a.Jobs, interactive ? (done, total) => error.Write(string.Create(CultureInfo.InvariantCulture, $"\rwindow {done + 1}/{total}   ")) : null, cancellationToken);
+            sweep.Data.Open, sweep.Data.FirstNs, sweep.Data.LastNs, a.Jobs, interactive ? (done, total) => error.Write(string.Create(CultureInfo.InvariantCulture, $"\rwindow {done + 1}/{total}   ")) : null, cancellationToken);
         clock.Stop();
         if (interactive)
         {
@@ -215,7 +220,11 @@ public static class OptimizeCommand
     internal static Sweep? Prepare(OptimizeArguments a, TextWriter error)
     {
         var errors = new List<string>();
-        if (MarketDataFileReader.PathProblem(a.Data) is { } dataProblem)
+        if (BacktestCatalog.InputProblem(a.Data, a.Catalog, a.Symbols) is { } inputProblem)
+        {
+            errors.Add(inputProblem);
+        }
+        else if (a.Catalog is null && MarketDataFileReader.PathProblem(a.Data) is { } dataProblem)
         {
             errors.Add("--data: " + dataProblem);
         }
@@ -304,16 +313,9 @@ public static class OptimizeCommand
             return null;
         }
 
-        OptimizeData data = OptimizeData.Load(a.Data);
-        if (data.Symbols.Count == 0)
+        if (LoadData(a, fromNs, toNs, error) is not { } data)
         {
-            error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
             return null;
-        }
-
-        if (data.Rejected > 0)
-        {
-            error.WriteLine($"{data.Rejected} line(s) of '{a.Data}' were rejected (see the log)");
         }
 
         if (SweepTarget.Create(config, a.Strategy, parameters, data.Symbols, errors) is not { } target)
@@ -327,6 +329,36 @@ public static class OptimizeCommand
         var definition = new SweepDefinition(name, parameters, objective, a.Search, random ? a.Samples : 0, random ? a.Seed : 0,
             data.Name, data.Sha256, ConfigSha256(a.ConfigDir), fromNs, toNs);
         return new Sweep(definition, shard, data, target, fromNs, toNs, walkForward);
+    }
+
+    /// <summary>The data file read once (its problems reported as <c>backtest</c> does), or the catalog's listing; null with the reason written.</summary>
+    private static OptimizeData? LoadData(OptimizeArguments a, long fromNs, long toNs, TextWriter error)
+    {
+        if (a.Catalog is { } catalog)
+        {
+            DataScan scan = BacktestCatalog.Scan(catalog, a.Symbols); // the listing only: each candidate streams the days
+            if (scan.Symbols.Count == 0)
+            {
+                error.WriteLine($"--catalog: '{catalog}' holds {(a.Symbols is null ? "no data" : "none of " + a.Symbols)}");
+                return null;
+            }
+
+            return BacktestCatalog.Sweep(catalog, scan, fromNs, toNs);
+        }
+
+        if (BacktestCommand.LoadData(a.Data, error, "optimize") is not { } read)
+        {
+            return null;
+        }
+
+        if (read.Symbols.Count == 0)
+        {
+            error.WriteLine($"--data: no symbols found in '{a.Data}' (a header naming symbol is required)");
+            return null;
+        }
+
+        BacktestCommand.ReportDataProblems(read, error);
+        return OptimizeData.From(read);
     }
 
     /// <summary>SHA-256 over the configuration directory's files (names and bytes, in name order); of nothing when it does not exist (the defaults).</summary>

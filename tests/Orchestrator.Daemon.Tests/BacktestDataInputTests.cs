@@ -176,6 +176,32 @@ public sealed class BacktestDataInputTests : IDisposable
         Assert.True(windows.Count(b => b != 0) <= 1, "bytes allocated per replay: " + string.Join(", ", windows));
     }
 
+    [Fact]
+    public void ASpan_ReplaysExactlyTheRowsInIt_OfAShuffledFile()
+    {
+        BacktestData data = BacktestData.Load(Write("shuffled.csv", Rows(Iso).OrderBy(_ => Random.Shared.Next())));
+        var all = new List<MarketTick>();
+        for (Orchestrator.Adapters.MarketData.IMarketDataSource source = data.Open(); source.TryGetNext(out MarketTick tick);)
+        {
+            all.Add(tick);
+        }
+
+        long middle = all[all.Count / 2].TsEventNs;
+        (long From, long To)[] spans = [(middle, middle + 1), (middle, long.MaxValue), (long.MinValue, middle), (data.LastNs + 1, long.MaxValue), (middle, middle - 5)];
+        foreach ((long from, long to) in spans)
+        {
+            var seen = new List<MarketTick>();
+            for (Orchestrator.Adapters.MarketData.IMarketDataSource source = data.Open(from, to); source.TryGetNext(out MarketTick tick);)
+            {
+                seen.Add(tick);
+            }
+
+            Assert.Equal(all.Where(t => t.TsEventNs >= from && t.TsEventNs < to), seen);
+        }
+
+        Assert.True(all.Count(t => t.TsEventNs == middle) >= 2, "two symbols at the middle time: a span of one nanosecond holds both");
+    }
+
     private sealed class Collect(List<BacktestProgress> seen) : IProgress<BacktestProgress>
     {
         public void Report(BacktestProgress value) => seen.Add(value);

@@ -94,6 +94,43 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_ReadsEachFileOnce_AFifoWhoseBytesCanBeReadOnceImportsWhole()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // mkfifo
+        }
+
+        byte[] bytes = File.ReadAllBytes(Bars());
+        string fifo = Path("once.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // The writer's open waits for the importer's; its bytes can be read once. A second open (a scan, then the read) would wait for a writer that never comes.
+        Task writer = Task.Run(() => File.WriteAllBytes(fifo, bytes));
+        string summary = string.Empty;
+        Task<int> import = Task.Run(() => Call((o, e) => DataCommand.Import([fifo], Path("catalog"), "lz4", o, e), out summary, out _));
+        bool finished = true;
+        try
+        {
+            await Task.WhenAll(writer, import).WaitAsync(TimeSpan.FromMinutes(2)); // a deadlock guard, not a speed figure
+        }
+        catch (TimeoutException)
+        {
+            finished = false;
+            _ = Task.Run(() => File.WriteAllBytes(fifo, [])); // releases an importer waiting in a second open
+        }
+
+        Assert.True(finished, "the import opened the file a second time (a FIFO's second open waits for a writer)");
+        Assert.Equal(0, await import);
+        int rows = bytes.Count(b => b == (byte)'\n') - 1;
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"imported {rows:N0} rows"), summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadLines_AreNamedWithFileLineAndReason_AndTheRestIsImported()
     {
         string csv = Path("some-bad.csv");

@@ -96,13 +96,75 @@ public sealed class OptimizeCommandTests : IDisposable
         string[] best = rows[1].Split(',');
         (DaemonConfig? config, _) = ConfigLoader.Load(In("no-config"));
         DaemonConfig tuned = config! with { Engine = config.Engine with { Rules = config.Engine.Rules with { MomentumFastPeriod = int.Parse(best[2], CultureInfo.InvariantCulture), MomentumSlowPeriod = int.Parse(best[3], CultureInfo.InvariantCulture) } } };
-        DataScan scan = BacktestInputs.Scan(data);
-        var runner = new BacktestRunner(BacktestCommand.BuildOptions(tuned, scan.Symbols, BacktestCommand.Strategy("momentum"), [], long.MinValue, long.MaxValue, BacktestMode.SingleThread));
+        var runner = new BacktestRunner(BacktestCommand.BuildOptions(tuned, BacktestData.Load(data).Symbols, BacktestCommand.Strategy("momentum"), [], long.MinValue, long.MaxValue, BacktestMode.SingleThread));
         using var reader = new MarketDataFileReader(data, runner.Engine.Symbols);
         BacktestReport plain = BacktestMetrics.Compute(runner.Run(reader));
         Assert.Equal(plain.Sharpe!.Value.ToString("R", CultureInfo.InvariantCulture), best[4]);
         Assert.Equal(plain.TradeCount.ToString(CultureInfo.InvariantCulture), best[11]);
         Assert.Equal(plain.FinalEquity.ToString(CultureInfo.InvariantCulture), best[12]);
+    }
+
+    /// <summary>The lines of a results file but those naming the data (its name, its hash and the fingerprint over it).</summary>
+    internal static string[] WithoutDataLines(string path) =>
+        [.. File.ReadAllLines(path).Where(l => !l.TrimStart().StartsWith("\"fingerprint\"", StringComparison.Ordinal)
+            && !l.TrimStart().StartsWith("\"data\"", StringComparison.Ordinal) && !l.TrimStart().StartsWith("\"data_sha256\"", StringComparison.Ordinal))];
+
+    /// <summary>Imports <paramref name="csv"/> into a new catalog with <c>data import</c>; the catalog's directory.</summary>
+    internal static string Import(string csv, string catalog)
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        Assert.True(DataCommand.Import([csv], catalog, "lz4", o, e) == 0, e.ToString());
+        return catalog;
+    }
+
+    [Fact]
+    public void FromACatalog_TheResultsAreTheCsvsItWasImportedFrom_AndTheFingerprintCoversTheChosenSymbolsDays()
+    {
+        string data = WriteBars();
+        string catalog = Import(data, In("catalog"));
+        Assert.Equal(0, Run(Args(data, "csv"), out _, out string csvErrors));
+        Assert.Equal(0, Run(Args(string.Empty, "cat") with { Catalog = catalog }, out string stdout, out string stderr));
+        Assert.Contains("day file(s)", stdout, StringComparison.Ordinal);
+        Assert.Equal(WithoutDataLines(In("csv/" + SweepReport.JsonFile)), WithoutDataLines(In("cat/" + SweepReport.JsonFile)));
+        Assert.Equal(File.ReadAllBytes(In("csv/" + SweepReport.CsvFile)), File.ReadAllBytes(In("cat/" + SweepReport.CsvFile)));
+        Assert.Equal(File.ReadAllBytes(In("csv/" + SweepReport.HeatMapFile)), File.ReadAllBytes(In("cat/" + SweepReport.HeatMapFile)));
+        Assert.True(csvErrors.Length == 0 && stderr.Length == 0, csvErrors + stderr);
+        SweepReport fromCatalog = SweepReport.ReadJson(In("cat/" + SweepReport.JsonFile));
+        Assert.Equal("catalog (AAA,BBB)", fromCatalog.Definition.DataName);
+
+        // The fingerprint covers the chosen symbols' day files in the range: another symbol's files do not change it, a chosen one's do.
+        Assert.Equal(0, Run(Args(string.Empty, "a1") with { Catalog = catalog, Symbols = "aaa" }, out _, out _));
+        string[] bbb = Directory.GetFiles(Path.Combine(catalog, "bars", "BBB"));
+        File.Delete(bbb[0]);
+        Assert.Equal(0, Run(Args(string.Empty, "a2") with { Catalog = catalog, Symbols = "aaa" }, out _, out _));
+        string[] aaa = [.. Directory.GetFiles(Path.Combine(catalog, "bars", "AAA")).Order(StringComparer.Ordinal)];
+        File.Delete(aaa[^1]);
+        Assert.Equal(0, Run(Args(string.Empty, "a3") with { Catalog = catalog, Symbols = "aaa" }, out _, out _));
+        string Fingerprint(string run) => SweepReport.ReadJson(In(run + "/" + SweepReport.JsonFile)).Definition.Fingerprint;
+        Assert.Equal(Fingerprint("a1"), Fingerprint("a2"));
+        Assert.NotEqual(Fingerprint("a1"), Fingerprint("a3"));
+        Assert.NotEqual(Fingerprint("a1"), Fingerprint("cat"));
+
+        // As backtest --catalog: exactly one input, known symbols.
+        Assert.Equal(2, Run(Args(data, "both") with { Catalog = catalog }, out _, out string both));
+        Assert.Contains("--catalog: give --data or --catalog, not both", both, StringComparison.Ordinal);
+        Assert.Equal(2, Run(Args(string.Empty, "x") with { Catalog = catalog, Symbols = "ZZZ" }, out _, out string unknown));
+        Assert.Contains("--symbols: ", unknown, StringComparison.Ordinal);
+        Assert.Contains("ZZZ", unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileOutOfOrder_WithADuplicateBar_IsSortedAndCounted_AsInABacktest()
+    {
+        string data = WriteBars();
+        string[] lines = File.ReadAllLines(data);
+        File.WriteAllLines(In("shuffled.csv"), [lines[0], .. lines.Skip(1).Reverse(), lines[1]]); // every row reversed, the first once more
+        Assert.Equal(0, Run(Args(data, "sorted"), out _, out _));
+        Assert.Equal(0, Run(Args(In("shuffled.csv"), "shuffled"), out _, out string stderr));
+        Assert.Contains("were out of time order: the rows were sorted by time (stable)", stderr, StringComparison.Ordinal);
+        Assert.Contains("1 duplicate bar(s) of", stderr, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(In("sorted/" + SweepReport.CsvFile)), File.ReadAllBytes(In("shuffled/" + SweepReport.CsvFile)));
     }
 
     [Fact]
@@ -295,6 +357,22 @@ public sealed class WalkForwardCommandTests : IDisposable
         double stitched = json.RootElement.GetProperty("out_of_sample").GetProperty("total_return").GetDouble();
         Assert.Equal(compounded - 1, stitched, 1e-8); // the stitched curve compounds the test windows (fixed-point rounding aside)
         Assert.True(File.Exists(In("wf/" + WalkForwardWriter.EquityPngFile)), stderr);
+    }
+
+    [Fact]
+    public void WalkForward_FromACatalog_GivesTheCsvsWindowsAndFigures()
+    {
+        string data = WriteBars();
+        string catalog = OptimizeCommandTests.Import(data, In("catalog"));
+        var a = new OptimizeArguments(data, "momentum", ["fast=3..9:3", "slow=10..30:10"], "total_return", "grid", 0, 0, 2, null, In("wf"), In("no-config"), WalkForward: "train=1w,test=2d");
+        Assert.Equal(0, Run(a, out string csvOut, out _));
+        Assert.Equal(0, Run(a with { Data = string.Empty, Catalog = catalog, Out = In("wfc") }, out string catalogOut, out string stderr));
+        Assert.Equal(csvOut.Split('\n')[1..], catalogOut.Split('\n')[1..]); // the first line has the time taken
+        Assert.Equal(OptimizeCommandTests.WithoutDataLines(In("wf/" + WalkForwardWriter.JsonFile)), OptimizeCommandTests.WithoutDataLines(In("wfc/" + WalkForwardWriter.JsonFile)));
+        foreach (string file in new[] { WalkForwardWriter.CsvFile, WalkForwardWriter.EquityCsvFile })
+        {
+            Assert.True(File.ReadAllBytes(In("wf/" + file)).AsSpan().SequenceEqual(File.ReadAllBytes(In("wfc/" + file))), file + "; " + stderr);
+        }
     }
 
     [Fact]

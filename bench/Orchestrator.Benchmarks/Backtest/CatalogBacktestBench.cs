@@ -42,7 +42,7 @@ public static class CatalogBacktestBench
                 Directory.CreateDirectory(dir);
                 WriteCsv(csv, symbols, days);
                 cpu = Cpu();
-                CatalogImportResult import = CatalogImporter.Import([csv], catalog, _ => names);
+                CatalogImportResult import = CatalogImporter.Import([csv], catalog);
                 cpu = Cpu() - cpu;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  import: {import.RowsWritten:N0} rows into {import.PartitionsWritten:N0} files in {import.ElapsedSeconds:0.00} s (CSV read {import.ReadSeconds:0.00} s, sort + write {import.ElapsedSeconds - import.ReadSeconds:0.00} s) = {import.RowsWritten / import.ElapsedSeconds / 1e6:0.00} M rows/s wall (goal 2.00), {import.RowsWritten / cpu.TotalSeconds / 1e6:0.00} M rows/s of process CPU time; {DirectorySize(catalog) / 1e6:0.0} MB (LZ4)"));

@@ -60,7 +60,7 @@ public sealed class SampleBarGenerator
 
     /// <param name="seed">The random stream's seed: the same seed, year and symbols give the same bytes.</param>
     /// <param name="year">The calendar year (one the shipped calendars cover).</param>
-    /// <param name="symbols">The symbols, in the order bars at one minute are written; <see cref="DefaultSymbols"/> when null.</param>
+    /// <param name="symbols">The symbols, in the order their bars at one minute are drawn (they are written in ordinal order); <see cref="DefaultSymbols"/> when null.</param>
     /// <exception cref="ArgumentException">A symbol's exchange has no shipped calendar, the year is not covered, or a start price or volatility is not positive.</exception>
     public SampleBarGenerator(ulong seed, int year, IReadOnlyList<SampleSymbol>? symbols = null)
     {
@@ -102,9 +102,13 @@ public sealed class SampleBarGenerator
         var line = new StringBuilder(80);
         long bars = 0;
         var sessions = new List<(long OpenNs, long CloseNs)>(n);
+
+        // Bars at one minute are written in the symbols' ordinal order, the order a catalog replays
+        // equal times in, so a backtest of this CSV and of its catalog see the same sequence.
+        int[] written = [.. Enumerable.Range(0, n).OrderBy(i => _symbols[i].Symbol, StringComparer.Ordinal)];
         for (DateOnly date = new(_year, 1, 1); date.Year == _year; date = date.AddDays(1))
         {
-            // Every symbol's session of this local date, walked minute by minute in time order, symbols in order within a minute.
+            // Every symbol's session of this local date, walked minute by minute in time order, symbols drawn in the list's order within a minute.
             sessions.Clear();
             long first = long.MaxValue, last = long.MinValue;
             for (int i = 0; i < n; i++)
@@ -129,8 +133,18 @@ public sealed class SampleBarGenerator
                     }
 
                     double profile = Profile((double)(ts - open) / (close - open));
-                    state[i].Next(ref random, profile);
-                    state[i].Append(line.Clear(), ts);
+                    state[i].Next(ref random, profile); // drawn in the list's order
+                }
+
+                foreach (int i in written)
+                {
+                    (long open, long close) = sessions[i];
+                    if (open == 0 || ts < open || ts >= close)
+                    {
+                        continue;
+                    }
+
+                    state[i].Append(line.Clear(), ts); // written in the symbols' ordinal order
                     writer.Write(line);
                     bars++;
                 }

@@ -1,3 +1,4 @@
+using Orchestrator.Adapters.MarketData;
 using Orchestrator.Core;
 
 namespace Orchestrator.Backtest.Optimization;
@@ -6,8 +7,15 @@ namespace Orchestrator.Backtest.Optimization;
 public delegate BacktestOptions? CandidateOptions(SweepCandidate candidate, out string? problem);
 
 /// <summary>
+/// A new source of the sweep's data for one backtest over [<paramref name="fromNs"/>, <paramref name="toNs"/>)
+/// (a source may give more; the backtest skips events outside its range): every candidate opens its
+/// own over the shared, read-only data (ticks in memory, a file's columns, a catalog's day files).
+/// </summary>
+public delegate IMarketDataSource SweepSource(long fromNs, long toNs);
+
+/// <summary>
 /// Runs candidates in parallel: each is a deterministic single-thread backtest of its own engine over
-/// the shared, read-only ticks (<see cref="ArrayMarketDataSource"/>), so a candidate's result does not
+/// its own source over the shared, read-only data (<see cref="SweepSource"/>), so a candidate's result does not
 /// depend on how many run beside it, and results come back ranked (<see cref="SweepRanking"/>).
 /// </summary>
 public static class SweepRunner
@@ -21,11 +29,16 @@ public static class SweepRunner
     /// <param name="progress">Called after each candidate with the number done (from any worker thread).</param>
     /// <param name="cancellationToken">Stops the sweep.</param>
     public static List<CandidateResult> Run(IReadOnlyList<SweepCandidate> candidates, CandidateOptions options, MarketTick[] ticks, OptimizationObjective objective, int jobs,
+        Action<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(candidates, options, Source(ticks), objective, jobs, progress, cancellationToken);
+
+    /// <summary>Runs <paramref name="candidates"/> on up to <paramref name="jobs"/> threads, each over its own source from <paramref name="data"/>; ranked results.</summary>
+    public static List<CandidateResult> Run(IReadOnlyList<SweepCandidate> candidates, CandidateOptions options, SweepSource data, OptimizationObjective objective, int jobs,
         Action<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(ticks);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(jobs);
         var results = new CandidateResult[candidates.Count];
         int done = 0;
@@ -34,7 +47,7 @@ public static class SweepRunner
         {
             Parallel.For(0, candidates.Count, parallel, i =>
             {
-                results[i] = RunOne(candidates[i], options, ticks, objective, cancellationToken);
+                results[i] = RunOne(candidates[i], options, data, objective, cancellationToken);
                 progress?.Invoke(Interlocked.Increment(ref done)); // the count is shared by the workers
             });
         }
@@ -46,14 +59,26 @@ public static class SweepRunner
         return SweepRanking.Sort(results, objective);
     }
 
-    /// <summary>One backtest over the shared ticks in the options' time range.</summary>
-    public static BacktestResult Backtest(BacktestOptions options, MarketTick[] ticks, CancellationToken cancellationToken = default)
+    /// <summary>The source of ticks held in memory, sorted by time (<see cref="ArrayMarketDataSource"/>).</summary>
+    public static SweepSource Source(MarketTick[] ticks)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return new BacktestRunner(options).Run(new ArrayMarketDataSource(ticks, options.FromNs, options.ToNs), cancellationToken);
+        ArgumentNullException.ThrowIfNull(ticks);
+        return (fromNs, toNs) => new ArrayMarketDataSource(ticks, fromNs, toNs);
     }
 
-    private static CandidateResult RunOne(SweepCandidate candidate, CandidateOptions options, MarketTick[] ticks, OptimizationObjective objective, CancellationToken cancellationToken)
+    /// <summary>One backtest over the shared ticks in the options' time range.</summary>
+    public static BacktestResult Backtest(BacktestOptions options, MarketTick[] ticks, CancellationToken cancellationToken = default) =>
+        Backtest(options, Source(ticks), cancellationToken);
+
+    /// <summary>One backtest over a new source of <paramref name="data"/> in the options' time range.</summary>
+    public static BacktestResult Backtest(BacktestOptions options, SweepSource data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        return new BacktestRunner(options).Run(data(options.FromNs, options.ToNs), cancellationToken);
+    }
+
+    private static CandidateResult RunOne(SweepCandidate candidate, CandidateOptions options, SweepSource data, OptimizationObjective objective, CancellationToken cancellationToken)
     {
         BacktestOptions? chosen;
         string? problem;
@@ -71,7 +96,7 @@ public static class SweepRunner
             return CandidateResult.Refused(candidate, problem ?? "refused");
         }
 
-        BacktestResult result = Backtest(chosen with { Mode = BacktestMode.SingleThread, Progress = null }, ticks, cancellationToken);
+        BacktestResult result = Backtest(chosen with { Mode = BacktestMode.SingleThread, Progress = null }, data, cancellationToken);
         return CandidateResult.Ran(candidate, objective, BacktestMetrics.Compute(result));
     }
 }

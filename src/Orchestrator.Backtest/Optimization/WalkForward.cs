@@ -121,13 +121,23 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
     public static WalkForwardResult Run(SweepDefinition definition, WalkForwardSpec spec, CandidateOptions options, MarketTick[] ticks, int jobs,
         Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ticks);
+        return Run(definition, spec, options, SweepRunner.Source(ticks), ticks.Length > 0 ? ticks[0].TsEventNs : 0, ticks.Length > 0 ? ticks[^1].TsEventNs : 0,
+            jobs, progress, cancellationToken);
+    }
+
+    /// <summary>Runs every window over sources of <paramref name="data"/>, whose events span [<paramref name="firstNs"/>, <paramref name="lastNs"/>] (0, 0: none).</summary>
+    public static WalkForwardResult Run(SweepDefinition definition, WalkForwardSpec spec, CandidateOptions options, SweepSource data, long firstNs, long lastNs, int jobs,
+        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(ticks);
-        long first = Math.Max(ticks.Length > 0 ? ticks[0].TsEventNs : 0, definition.FromNs);
+        ArgumentNullException.ThrowIfNull(data);
+        bool any = firstNs != 0 || lastNs != 0;
+        long first = Math.Max(firstNs, definition.FromNs);
         const long NsPerDay = 86_400_000_000_000;
-        long lastDayEnd = ticks.Length > 0 ? ticks[^1].TsEventNs - (((ticks[^1].TsEventNs % NsPerDay) + NsPerDay) % NsPerDay) + NsPerDay : 0;
+        long lastDayEnd = any ? lastNs - (((lastNs % NsPerDay) + NsPerDay) % NsPerDay) + NsPerDay : 0;
         long end = Math.Min(lastDayEnd, definition.ToNs); // the end of the last day with data (UTC)
         IReadOnlyList<WalkForwardWindow> windows = spec.Windows(first, end);
         IReadOnlyList<SweepCandidate> candidates = definition.Candidates();
@@ -138,7 +148,7 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
             progress?.Invoke(steps.Count, windows.Count);
             List<CandidateResult> ranked = SweepRunner.Run(candidates, (SweepCandidate c, out string? problem) =>
                 options(c, out problem) is { } o ? o with { FromNs = w.TrainFromNs, ToNs = w.TrainToNs } : null,
-                ticks, definition.Objective, jobs, null, cancellationToken);
+                data, definition.Objective, jobs, null, cancellationToken);
             CandidateResult? best = ranked.Count > 0 && ranked[0].Score.HasValue ? ranked[0] : null;
             BacktestOptions? chosen = best is null ? null : options(candidates[best.Index], out _);
             if (chosen is null)
@@ -147,7 +157,7 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
                 continue;
             }
 
-            BacktestResult test = SweepRunner.Backtest(chosen with { FromNs = w.TestFromNs, ToNs = w.TestToNs, Mode = BacktestMode.SingleThread, Progress = null }, ticks, cancellationToken);
+            BacktestResult test = SweepRunner.Backtest(chosen with { FromNs = w.TestFromNs, ToNs = w.TestToNs, Mode = BacktestMode.SingleThread, Progress = null }, data, cancellationToken);
             BacktestReport report = BacktestMetrics.Compute(test);
             tests.Add(test);
             steps.Add(new WalkForwardStep(w, best, definition.Objective.Score(report), CandidateFigures.From(report)));

@@ -58,7 +58,7 @@ public sealed class SampleBarGeneratorTests
             Assert.Equal(767_760, new SampleBarGenerator(42, 2025).Write(writer));
         }
 
-        Assert.Equal("27847c0e9ae7fa3982c753f8c1b2522a8d6988f5d7d6b50deb33dc184a3a186e", Convert.ToHexStringLower(SHA256.HashData(stream.ToArray())));
+        Assert.Equal("f1ceeadda74fdb671ce8a624f817737b403f78764954eb6c43f8a3d7395697c4", Convert.ToHexStringLower(SHA256.HashData(stream.ToArray())));
     }
 
     [Fact]

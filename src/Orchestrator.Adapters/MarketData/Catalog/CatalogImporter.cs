@@ -22,14 +22,13 @@ namespace Orchestrator.Adapters.MarketData.Catalog;
 public static class CatalogImporter
 {
     /// <summary>
-    /// Imports <paramref name="files"/> into <paramref name="root"/>; <paramref name="symbolsOf"/>
-    /// names the symbols of a file (its reader skips any other).
+    /// Imports <paramref name="files"/> into <paramref name="root"/>, reading each once: its symbols
+    /// are learnt while reading (<see cref="DiscoveredSymbols"/>), not by a scan before.
     /// </summary>
-    public static CatalogImportResult Import(IReadOnlyList<string> files, string root, Func<string, IReadOnlyList<string>> symbolsOf, CatalogCompression compression = CatalogCompression.Lz4, Logger? logger = null)
+    public static CatalogImportResult Import(IReadOnlyList<string> files, string root, CatalogCompression compression = CatalogCompression.Lz4, Logger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        ArgumentNullException.ThrowIfNull(symbolsOf);
         var clock = Stopwatch.StartNew();
         var result = new CatalogImportResult();
         var partitions = new Dictionary<(CatalogKind Kind, string Symbol, DateOnly Day), PartitionRows>();
@@ -43,7 +42,7 @@ public static class CatalogImporter
 
             try
             {
-                ReadFile(file, symbolsOf(file), partitions, result, logger);
+                ReadFile(file, partitions, result, logger);
             }
             catch (InvalidDataException ex)
             {
@@ -82,23 +81,29 @@ public static class CatalogImporter
         return result;
     }
 
-    private static void ReadFile(string file, IReadOnlyList<string> symbolNames, Dictionary<(CatalogKind, string, DateOnly), PartitionRows> partitions, CatalogImportResult result, Logger? logger)
+    private static void ReadFile(string file, Dictionary<(CatalogKind, string, DateOnly), PartitionRows> partitions, CatalogImportResult result, Logger? logger)
     {
-        var symbols = new SymbolTable(symbolNames);
+        var symbols = new DiscoveredSymbols();
         using var reader = new MarketDataFileReader(file, symbols, logger);
         // The last partition per symbol and kind: sorted input finds it without a dictionary lookup.
-        var last = new PartitionRows?[symbols.Count * 2];
-        var lastDay = new long[symbols.Count * 2];
+        var last = new PartitionRows?[16];
+        var lastDay = new long[16];
         const long nsPerDay = 86_400_000_000_000;
         while (reader.TryGetNext(out MarketTick tick))
         {
             CatalogKind kind = tick.Kind == EventKind.Bar ? CatalogKind.Bars : CatalogKind.Ticks;
             int slot = (tick.SymbolId * 2) + (int)kind;
+            if (slot >= last.Length)
+            {
+                Array.Resize(ref last, Math.Max(last.Length * 2, slot + 1)); // a symbol met for the first time
+                Array.Resize(ref lastDay, last.Length);
+            }
+
             PartitionRows? rows = last[slot];
             if (rows is null || tick.TsEventNs < lastDay[slot] || tick.TsEventNs >= lastDay[slot] + nsPerDay)
             {
                 DateOnly day = CatalogLayout.DayOf(tick.TsEventNs);
-                var key = (kind, symbols.GetName(tick.SymbolId), day);
+                var key = (kind, symbols.Names[tick.SymbolId], day);
                 if (!partitions.TryGetValue(key, out rows))
                 {
                     rows = new PartitionRows(kind);

@@ -42,10 +42,7 @@ public sealed class CatalogTests : IDisposable
         return rows;
     }
 
-    private static IReadOnlyList<string> SymbolsOf(string path) =>
-        [.. File.ReadLines(path).Skip(1).Select(l => l.Split(',')[1]).Distinct().Order(StringComparer.Ordinal)];
-
-    private CatalogImportResult Import(params string[] files) => CatalogImporter.Import(files, Root, SymbolsOf);
+    private CatalogImportResult Import(params string[] files) => CatalogImporter.Import(files, Root);
 
     private static List<MarketTick> Drain(CatalogMarketDataSource source)
     {
@@ -102,7 +99,7 @@ public sealed class CatalogTests : IDisposable
         string jsonl = Path.Combine(_dir, "bars.jsonl");
         File.WriteAllLines(jsonl, File.ReadLines(csv).Skip(1).Select(l => l.Split(','))
             .Select(f => $"{{\"timestamp\":\"{f[0]}\",\"symbol\":\"{f[1]}\",\"open\":{f[2]},\"high\":{f[3]},\"low\":{f[4]},\"close\":{f[5]},\"volume\":{f[6]}}}"));
-        Assert.Empty(CatalogImporter.Import([jsonl], Root, _ => ["AAPL", "MSFT"]).Errors);
+        Assert.Empty(CatalogImporter.Import([jsonl], Root).Errors);
         string[] files = [.. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
         byte[][] first = [.. files.Select(File.ReadAllBytes)];
 
