@@ -276,7 +276,11 @@ public sealed class BacktestData
                 continue;
             }
 
-            lastRow[symbol] = row;
+            if (block.Kind[offset] == (byte)EventKind.Bar)
+            {
+                lastRow[symbol] = row; // the symbol's last bar: a tick between two bars at one time must not hide the second
+            }
+
             kept?.Add(row);
         }
 

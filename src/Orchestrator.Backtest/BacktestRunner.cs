@@ -41,9 +41,9 @@ public sealed class BacktestRunner
     private readonly TradingEngine _engine;
     private readonly PaperExchange _exchange;
     private readonly ReportQueue _reports = new();
-    private readonly List<EquityPoint> _equity = [];
-    private readonly List<FillRecord> _fills = [];
-    private readonly List<OrderSent> _orders = [];
+    private readonly ChunkedList<EquityPoint> _equity = new(); // chunked: a long run's lists grow without copying
+    private readonly ChunkedList<FillRecord> _fills = new();
+    private readonly ChunkedList<OrderSent> _orders = new();
     private readonly string _signalSource = "recorded signals";
     private PaperBrokerGateway? _gateway;
     private long _sequence;
@@ -298,9 +298,9 @@ public sealed class BacktestRunner
         }
 
         var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross, _benchmark.Sample(_engine.Market));
-        if (_equity.Count > 0 && _equity[^1].TsNs == point.TsNs)
+        if (_equity.Count > 0 && _equity[_equity.Count - 1].TsNs == point.TsNs)
         {
-            _equity[^1] = point;
+            _equity.SetLast(point);
         }
         else
         {

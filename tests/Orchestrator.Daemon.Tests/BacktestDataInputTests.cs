@@ -107,6 +107,25 @@ public sealed class BacktestDataInputTests : IDisposable
     }
 
     [Fact]
+    public void DifferingBars_WithATickBetweenThem_AreStillRefused()
+    {
+        // JSON lines mix bars and ticks: a tick of the same symbol and time between two bars hid the
+        // second bar from the comparison (both were kept).
+        string path = Path("mixed.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"timestamp":"2024-01-02T14:30:00Z","symbol":"X","open":1,"high":2,"low":1,"close":2,"volume":5}""",
+            """{"timestamp":"2024-01-02T14:30:00Z","symbol":"X","price":2,"size":1}""",
+            """{"timestamp":"2024-01-02T14:30:00Z","symbol":"X","open":1,"high":3,"low":1,"close":3,"volume":9}""",
+        ]);
+
+        var error = Assert.Throws<InvalidDataException>(() => BacktestData.Load(path));
+
+        Assert.Contains("mixed.jsonl' line 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheReportsTimes_CoverTheWholeRun_WithThePhasesBrokenOut()
     {
         string data = Write("bars.csv", Rows(Iso));

@@ -28,7 +28,8 @@ public static class BacktestBench
         long bars = (long)symbols * years * 252 * 390;
         output.WriteLine($"backtest: {symbols} symbols x {years} years of minute bars = {bars:N0} bars, single thread, rules + exits + paper fills");
         double best = 0;
-        for (int run = 0; run < 3; run++)
+        int runs = Arg(args, "--runs", 3); // --runs 1: one run's peak memory under /usr/bin/time
+        for (int run = 0; run < runs; run++)
         {
             BacktestResult result = new BacktestRunner(Options([.. Enumerable.Range(0, symbols).Select(Symbol)])).Run(new BarGenerator(symbols, years, seed: 7));
             double perSecond = result.Events / result.ElapsedSeconds;

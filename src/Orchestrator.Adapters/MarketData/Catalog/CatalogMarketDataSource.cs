@@ -167,7 +167,14 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
                 _free!.Add(_current);
             }
 
-            _current = slot = _ready.Take();
+            try
+            {
+                _current = slot = _ready.Take(_stop!.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new ObjectDisposedException(nameof(CatalogMarketDataSource), "the replay was disposed before its end: no more days are read");
+            }
         }
 
         _nextDay++;

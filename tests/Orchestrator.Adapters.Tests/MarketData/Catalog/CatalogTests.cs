@@ -223,6 +223,25 @@ public sealed class CatalogTests : IDisposable
         Assert.True(ahead.Zip(ahead.Skip(1)).All(p => p.First.TsEventNs < p.Second.TsEventNs || (p.First.TsEventNs == p.Second.TsEventNs && p.First.SymbolId < p.Second.SymbolId)));
     }
 
+    [Fact]
+    public async Task Pulling_AfterDispose_Throws_InsteadOfWaitingForDaysNobodyReads()
+    {
+        Import(WriteCsv("bars.csv", Bars(["AAPL", "MSFT"], days: 10, minutes: 30)));
+        var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL", "MSFT"]), prefetch: true);
+        Assert.True(source.TryGetNext(out _));
+        source.Dispose();
+
+        // The hang guard only bounds a failure (the pull either throws or would wait for ever); the queued days may come first.
+        Task pulling = Task.Run(() =>
+        {
+            while (source.TryGetNext(out _))
+            {
+            }
+        });
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pulling.WaitAsync(TimeSpan.FromMinutes(2)));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
