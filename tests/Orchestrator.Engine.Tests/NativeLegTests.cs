@@ -134,6 +134,24 @@ public sealed class NativeLegTests
     }
 
     [Fact]
+    public void APlainOrder_InTheSlotOfAnEarlierNativeEntry_CarriesNoneOfItsExits()
+    {
+        // The outbound ring reuses its slots: a submit written over a native bracket entry's slot kept the
+        // entry's group role, group id and exits (only a native entry set them), so the venue would have
+        // sent a plain order as a bracket with another order's prices.
+        var h = new EngineHarness(OrderGroupTests.Options(VenueCapabilities.StopOrders | VenueCapabilities.NativeBracket | VenueCapabilities.NativeOco) with { OutboundBufferSize = 2 });
+        h.Trade(Aapl, 100m);
+        OrderGroupTests.Enter(h, PricedBracket, signalId: 1);
+        Assert.Equal(OrderGroupRole.Entry, Assert.Single(h.TakeOrders()).GroupRole);
+        OrderGroupTests.Enter(h, default, T0 + Second, signalId: 2);
+        OrderGroupTests.Enter(h, default, T0 + (2 * Second), signalId: 3); // the first entry's slot again
+
+        OrderCommand plain = h.TakeOrders()[^1];
+
+        Assert.Equal((OrderGroupRole.None, 0L, false), (plain.GroupRole, plain.GroupId, plain.Exits.Any));
+    }
+
+    [Fact]
     public void AReportUnderALegIdOfNoNativeEntry_IsStillIllegal()
     {
         var h = new EngineHarness(OrderGroupTests.Options());

@@ -174,6 +174,7 @@ public sealed partial class OrderManagerHandler : IValueEventHandler<EngineEvent
     private void WriteSubmit(long outSequence, in OrderRecord order, OrderType type, TimeInForce tif, long limitRaw, long stopRaw, long tsNs, long causePublishTimestamp)
     {
         ref OrderCommand command = ref _outbound[outSequence];
+        command = default; // the ring reuses slots: nothing of an earlier command (a native entry's exits, a trail) may stay
         command.Kind = OrderCommandKind.SubmitOrder;
         command.ClientOrderId = order.ClientOrderId;
         command.SymbolId = order.SymbolId;
