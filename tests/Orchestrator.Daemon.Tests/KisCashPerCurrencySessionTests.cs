@@ -21,39 +21,17 @@ public sealed class KisCashPerCurrencySessionTests
     private const long StartingKrw = 50_000_000;
     private const decimal StartingUsd = 12_345.67m;
 
-    private static SessionOptions Options(KisSimulator kis)
+    private static SessionOptions Options(KisSimulator kis) => VenueSessionTests.KisSignalsOnly(kis, engine => engine with
     {
-        SessionOptions defaults = DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking);
-        return defaults with
+        Symbols = [Krx, Us],
+        BaseCurrency = "KRW",
+        FxRates = new Dictionary<string, decimal>(StringComparer.Ordinal) { ["USD"] = 1_350m }, // KIS's rate differs: the configured one values
+        Instruments = new Dictionary<string, InstrumentInfo>(StringComparer.Ordinal)
         {
-            Engine = defaults.Engine with
-            {
-                Symbols = [Krx, Us],
-                BaseCurrency = "KRW",
-                FxRates = new Dictionary<string, decimal>(StringComparer.Ordinal) { ["USD"] = 1_350m }, // KIS's rate differs: the configured one values
-                Instruments = new Dictionary<string, InstrumentInfo>(StringComparer.Ordinal)
-                {
-                    [Krx] = new() { Symbol = Krx, Exchange = "XKRX", Currency = "KRW", Venue = "kis" },
-                    [Us] = new() { Symbol = Us, Exchange = "XNAS", Currency = "USD", Venue = "kis" },
-                },
-                // Only the test's own signals trade, so every position is known.
-                Rules = defaults.Engine.Rules with { MomentumEnabled = false, RsiReversionEnabled = false },
-                Exits = defaults.Engine.Exits with { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
-                Sizing = defaults.Engine.Sizing with { MaxOrderNotional = 0m },
-                Risk = defaults.Engine.Risk with { DuplicateWindow = TimeSpan.Zero },
-            },
-            Venue = VenueSessionTests.Kis(kis, notices: true) with
-            {
-                Gateway = new VenueGatewayOptions
-                {
-                    PollInterval = TimeSpan.FromMilliseconds(100),
-                    Backoff = TimeSpan.FromMilliseconds(5),
-                    RequestTimeout = TimeSpan.FromSeconds(5),
-                    RequestsPerSecond = 200,
-                },
-            },
-        };
-    }
+            [Krx] = new() { Symbol = Krx, Exchange = "XKRX", Currency = "KRW", Venue = "kis" },
+            [Us] = new() { Symbol = Us, Exchange = "XNAS", Currency = "USD", Venue = "kis" },
+        },
+    });
 
     private static async Task<KisSimulator> StartKisAsync()
     {

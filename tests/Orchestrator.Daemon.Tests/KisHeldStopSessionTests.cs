@@ -1,4 +1,3 @@
-using Orchestrator.Adapters.Venues;
 using Orchestrator.Core;
 using Orchestrator.Daemon.Control;
 using Orchestrator.Daemon.Hosting;
@@ -20,32 +19,11 @@ public sealed class KisHeldStopSessionTests
     private const string Krx = "005930";
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(120);
 
-    private static SessionOptions Options(KisSimulator kis)
+    private static SessionOptions Options(KisSimulator kis) => VenueSessionTests.KisSignalsOnly(kis, engine => engine with
     {
-        SessionOptions defaults = DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking);
-        return defaults with
-        {
-            Engine = defaults.Engine with
-            {
-                Symbols = [Krx],
-                DefaultVenue = "kis", // as the config loader sets it from broker.adapter: KIS's capabilities (no stop orders)
-                Rules = defaults.Engine.Rules with { MomentumEnabled = false, RsiReversionEnabled = false }, // only the test's signals trade
-                Exits = defaults.Engine.Exits with { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
-                Sizing = defaults.Engine.Sizing with { MaxOrderNotional = 0m },
-                Risk = defaults.Engine.Risk with { DuplicateWindow = TimeSpan.Zero },
-            },
-            Venue = VenueSessionTests.Kis(kis, notices: true) with
-            {
-                Gateway = new VenueGatewayOptions
-                {
-                    PollInterval = TimeSpan.FromMilliseconds(100),
-                    Backoff = TimeSpan.FromMilliseconds(5),
-                    RequestTimeout = TimeSpan.FromSeconds(5),
-                    RequestsPerSecond = 200,
-                },
-            },
-        };
-    }
+        Symbols = [Krx],
+        DefaultVenue = "kis", // as the config loader sets it from broker.adapter: KIS's capabilities (no stop orders)
+    });
 
     private readonly VenueSessionTests.ListAuditWriter _audit = new();
 

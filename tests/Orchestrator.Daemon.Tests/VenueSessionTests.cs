@@ -95,6 +95,36 @@ public sealed class VenueSessionTests
         return session;
     }
 
+    /// <summary>
+    /// A session against the KIS simulator in which only the test's own signals trade (the built-in rules,
+    /// the engine's percentage exits, the notional cap and the duplicate window off), polling the venue
+    /// fast; <paramref name="engine"/> sets the rest (symbols, currencies, venue).
+    /// </summary>
+    internal static SessionOptions KisSignalsOnly(KisSimulator kis, Func<Orchestrator.Engine.Options.EngineOptions, Orchestrator.Engine.Options.EngineOptions> engine)
+    {
+        SessionOptions defaults = DaemonCli.BuildOptions(seed: 7, ticksPerSecond: 0, WaitStrategyKind.Blocking);
+        return defaults with
+        {
+            Engine = engine(defaults.Engine with
+            {
+                Rules = defaults.Engine.Rules with { MomentumEnabled = false, RsiReversionEnabled = false },
+                Exits = defaults.Engine.Exits with { StopLossFraction = 0m, TakeProfitFraction = 0m, TrailingStopFraction = 0m },
+                Sizing = defaults.Engine.Sizing with { MaxOrderNotional = 0m },
+                Risk = defaults.Engine.Risk with { DuplicateWindow = TimeSpan.Zero },
+            }),
+            Venue = Kis(kis, notices: true) with
+            {
+                Gateway = new VenueGatewayOptions
+                {
+                    PollInterval = TimeSpan.FromMilliseconds(100),
+                    Backoff = TimeSpan.FromMilliseconds(5),
+                    RequestTimeout = TimeSpan.FromSeconds(5),
+                    RequestsPerSecond = 200,
+                },
+            },
+        };
+    }
+
     /// <summary>A KIS simulator streaming fast; with <paramref name="answersLost"/>, every third order is booked and then answered with a 500.</summary>
     internal static async Task<KisSimulator> StartKisAsync(bool answersLost)
     {
