@@ -41,16 +41,7 @@ public sealed class AlpacaBorrowSessionTests
         };
     }
 
-    private static async Task UntilAsync(Func<bool> condition, TradingSession session)
-    {
-        using var guard = new CancellationTokenSource(s_hang);
-        while (!condition() && session.Fault is null)
-        {
-            await Task.Delay(20, guard.Token); // polls a condition under a hang guard; asserts nothing about time
-        }
-
-        Assert.Null(session.Fault);
-    }
+    private static Task UntilAsync(Func<bool> condition, TradingSession session) => Waits.UntilAsync(condition, session, s_hang);
 
     private static void Sell(TradingSession session, string symbol, long quantity, long signalId) =>
         session.Engine.PublishSignal(session.Engine.Symbols.GetId(symbol), Side.Sell, 1_000_000, new SignalIntent { OrderType = OrderType.Market, Quantity = quantity },

@@ -27,18 +27,8 @@ public sealed class KisHeldStopSessionTests
 
     private readonly VenueSessionTests.ListAuditWriter _audit = new();
 
-    /// <summary>Polls <paramref name="condition"/> under a hang guard (which fails with the audit trail); asserts nothing about time.</summary>
-    private async Task UntilAsync(Func<bool> condition, TradingSession session)
-    {
-        long deadline = Environment.TickCount64 + (long)s_hang.TotalMilliseconds;
-        while (!condition() && session.Fault is null)
-        {
-            Assert.True(Environment.TickCount64 < deadline, "hang guard; the audit trail:\n" + string.Join("\n", _audit.Lines));
-            await Task.Delay(20);
-        }
-
-        Assert.Null(session.Fault);
-    }
+    /// <summary>Polls <paramref name="condition"/> under a hang guard that fails with the audit trail (<see cref="Waits"/>).</summary>
+    private Task UntilAsync(Func<bool> condition, TradingSession session) => Waits.UntilAsync(condition, session, s_hang, () => "the audit trail:\n" + string.Join("\n", _audit.Lines));
 
     private static void Publish(TradingSession session, Side side, in SignalIntent intent, long signalId) =>
         session.Engine.PublishSignal(session.Engine.Symbols.GetId(Krx), side, 1_000_000, intent, signalId, "kis_stop_test", "test", session.LastEventTimeNs);

@@ -67,17 +67,8 @@ public sealed class MultiVenueSessionTests
         return (kis, alpaca);
     }
 
-    /// <summary>Polls <paramref name="condition"/> under a hang guard; asserts nothing about time.</summary>
-    internal static async Task UntilAsync(Func<bool> condition, TradingSession session)
-    {
-        using var guard = new CancellationTokenSource(s_hang);
-        while (!condition() && session.Fault is null)
-        {
-            await Task.Delay(20, guard.Token);
-        }
-
-        Assert.Null(session.Fault);
-    }
+    /// <summary>Polls <paramref name="condition"/> under a hang guard (<see cref="Waits"/>); asserts nothing about time.</summary>
+    internal static Task UntilAsync(Func<bool> condition, TradingSession session) => Waits.UntilAsync(condition, session, s_hang);
 
     /// <summary>A market buy of at most <paramref name="quantity"/> shares, as an outside agent would send it.</summary>
     internal static void Buy(TradingSession session, string symbol, long quantity, long signalId) =>

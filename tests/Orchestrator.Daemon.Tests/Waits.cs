@@ -1,3 +1,5 @@
+using Orchestrator.Daemon.Hosting;
+
 namespace Orchestrator.Daemon.Tests;
 
 /// <summary>Waiting for a condition another thread brings about, under a hang guard (it asserts nothing about time).</summary>
@@ -12,5 +14,22 @@ internal static class Waits
             Assert.False(guard.IsCancellationRequested, "hang guard: " + what);
             await Task.Delay(20, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Polls until <paramref name="condition"/> holds or <paramref name="session"/> faults, then asserts it
+    /// did not fault; fails if <paramref name="hangGuard"/> passes first, with <paramref name="context"/>'s
+    /// text (e.g. the audit trail) when given.
+    /// </summary>
+    public static async Task UntilAsync(Func<bool> condition, TradingSession session, TimeSpan hangGuard, Func<string>? context = null)
+    {
+        using var guard = new CancellationTokenSource(hangGuard);
+        while (!condition() && session.Fault is null)
+        {
+            Assert.False(guard.IsCancellationRequested, "hang guard" + (context is null ? string.Empty : ": " + context()));
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        Assert.Null(session.Fault);
     }
 }
