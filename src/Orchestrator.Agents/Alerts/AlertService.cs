@@ -292,9 +292,9 @@ public sealed class AlertService : IAsyncDisposable
                     string why = timeout.IsCancellationRequested ? "timed out after " + options.SendTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + "s" : ex.GetType().Name + ": " + ex.Message;
                     if (attempt >= options.MaxRetries)
                     {
-                        Interlocked.Increment(ref FailedCount);
                         service._logger.Error(service.Mask(string.Create(CultureInfo.InvariantCulture,
                             $"Alert channel {Channel.Name}: gave up on alert '{alert.Key}' after {attempt + 1} attempts ({why})")));
+                        Interlocked.Increment(ref FailedCount); // after the log line: whoever sees the count can read the line
                         return;
                     }
 
