@@ -72,6 +72,17 @@ public sealed class BarStore
         _create = symbol => new BarSeries(CapacityPerSymbol, _calendarOf?.Invoke(symbol));
     }
 
+    /// <summary>
+    /// The <c>calendarOf</c> of a store whose bars follow <paramref name="engine"/>'s: each symbol's exchange calendar when the
+    /// engine runs on exchange calendars (<c>TradingEngine.Calendars</c>, <c>calendars: exchange</c>), else null (UTC);
+    /// null for a symbol the engine does not know.
+    /// </summary>
+    public static ExchangeCalendar? CalendarOf(Orchestrator.Engine.TradingEngine engine, string symbol)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.Calendars is { } calendars && engine.Symbols.TryGetId(symbol, out int id) && (uint)id < (uint)calendars.Length ? calendars[id] : null;
+    }
+
     /// <summary>The bars' length (with a calendar, a bar cut at a session's open or close is shorter; see the remarks).</summary>
     public TimeSpan BarLength { get; }
 

@@ -134,14 +134,10 @@ public sealed class AgentHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
-        var bars = new BarStore(settings.BarLength, calendarOf: symbol => CalendarOf(session.Engine, symbol)); // asked on a symbol's first trade: the engine exists
+        var bars = new BarStore(settings.BarLength, calendarOf: symbol => BarStore.CalendarOf(session.Engine, symbol)); // the engine's grid; asked on a symbol's first trade, when the engine exists
         session.MarketObserver = new BarFeed(bars, session);
         return bars;
     }
-
-    /// <summary>The engine's exchange calendar of <paramref name="symbol"/> (<c>calendars: exchange</c>), so the agents' bars follow its sessions as the engine's bars do; null on UTC days or for a symbol the engine does not know.</summary>
-    internal static Orchestrator.Core.Calendars.ExchangeCalendar? CalendarOf(TradingEngine engine, string symbol) =>
-        engine.Calendars is { } calendars && engine.Symbols.TryGetId(symbol, out int id) && (uint)id < (uint)calendars.Length ? calendars[id] : null;
 
     /// <summary>
     /// Starts the agents for a running session. <paramref name="strategyModel"/> (agent_model.yaml's

@@ -34,7 +34,7 @@ public sealed class BarStoreSessionTests
     {
         (TradingEngine engine, BarRecorder recorder) = Engine();
         MarketTick[] trades = Trades(engine);
-        BarStore[] stores = [.. s_timeframes.Select(tf => Store(tf, symbol => CalendarOf(engine, symbol)))];
+        BarStore[] stores = [.. s_timeframes.Select(tf => Store(tf, symbol => BarStore.CalendarOf(engine, symbol)))];
         Feed(engine, stores, trades);
 
         for (int t = 0; t < s_timeframes.Length; t++)
@@ -108,10 +108,6 @@ public sealed class BarStoreSessionTests
 
     private static BarStore Store(Timeframe timeframe, Func<string, ExchangeCalendar?>? calendarOf) =>
         new(TimeSpan.FromTicks(timeframe.DurationNs / 100), capacityPerSymbol: 10_000, calendarOf: calendarOf);
-
-    /// <summary>The daemon's look-up (AgentHost.CalendarOf): the engine's calendar of the symbol.</summary>
-    private static ExchangeCalendar? CalendarOf(TradingEngine engine, string symbol) =>
-        engine.Calendars is { } calendars && engine.Symbols.TryGetId(symbol, out int id) ? calendars[id] : null;
 
     private static void Feed(TradingEngine engine, BarStore[] stores, MarketTick[] trades)
     {
