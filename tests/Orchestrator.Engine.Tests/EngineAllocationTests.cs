@@ -47,6 +47,34 @@ public sealed class EngineAllocationTests
         Assert.True(engine.SignalEngine.RuleIndicators(0).Count > 400, "1-second bars of the driver's millisecond ticks must have closed");
     }
 
+    /// <summary>Issue 20: momentum and RSI reversion on bars of their own (two lanes of bars and indicators, exchange calendars) allocate nothing either.</summary>
+    [Fact]
+    public void RulesOnTimeframesOfTheirOwn_ThroughTheHandlerChain_AllocateZeroBytes()
+    {
+        TradingEngine engine = new EngineHarness(TradingOptions() with
+        {
+            Rules = TradingOptions().Rules with
+            {
+                MomentumBars = new RuleBars(new Orchestrator.Strategies.Timeframe(EngineHarness.Second)),
+                RsiReversionBars = new RuleBars(new Orchestrator.Strategies.Timeframe(2 * EngineHarness.Second)),
+            },
+            UseExchangeCalendars = true,
+        }).Engine;
+        var driver = new ChainDriver(engine);
+
+        driver.Run(100_000); // warm-up: JIT, first-use statics
+        long rulesBefore = engine.Counters.RuleSignals;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.Run(1_000_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(engine.SignalEngine.RulesSplit);
+        Assert.True(engine.Counters.RuleSignals - rulesBefore > 10, "the rules must decide on their bars, not only tick");
+        Assert.True(engine.SignalEngine.RsiReversionIndicators(0).Count > 200, "2-second bars of the driver's millisecond ticks must have closed");
+        Assert.True(engine.SignalEngine.RuleIndicators(0).Count > engine.SignalEngine.RsiReversionIndicators(0).Count, "momentum's 1-second bars close twice as often");
+    }
+
     /// <summary>Issue 19: a fractional symbol (AAPL in 10^−4 shares) sizes, books and values through <see cref="Quantities"/>' Int128 paths, still allocating nothing.</summary>
     [Fact]
     public void FractionalSymbol_ThroughTheHandlerChain_AllocatesZeroBytes()
