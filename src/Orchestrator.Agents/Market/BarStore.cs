@@ -16,9 +16,9 @@ namespace Orchestrator.Agents.Market;
 /// <c>floor(t / BarLength)</c> (aligned to the Unix epoch; a 1d bar is the UTC day); with the symbol's exchange
 /// calendar (the daemon's <c>calendars: exchange</c>) a 1d bar is the exchange's local day and a shorter bar is
 /// anchored at the regular open and never crosses the open or the close, so the agents see the bars the
-/// strategies, the rules and the external agents see. The bar stays <i>forming</i> until a trade of a later interval arrives, which completes it and
-/// starts the next; intervals without trades produce no bar (no empty bars are invented). A
-/// trade older than the forming bar is dropped and counted (<see cref="LateTrades"/>).</para>
+/// strategies, the rules and the external agents see. The bar stays <i>forming</i> until a trade past its end
+/// arrives, which completes it and starts the next; intervals without trades produce no bar (no empty bars are
+/// invented). A trade older than the forming bar is dropped and counted (<see cref="LateTrades"/>).</para>
 /// <para>Memory is bounded: at most <see cref="CapacityPerSymbol"/> completed bars per symbol
 /// (the oldest is overwritten) and at most <see cref="MaxSymbols"/> symbols (trades and bars of
 /// further symbols are refused and counted).</para>
