@@ -302,7 +302,8 @@ public static class BacktestCommand
             return config;
         }
 
-        return config is null ? null : config with { Engine = config.Engine with { Rules = config.Engine.Rules with { Timeframe = timeframe } } };
+        // The bars both rules compute on: over rules.timeframe and over a rule's own (rules.<rule>.timeframe).
+        return config is null ? null : config with { Engine = config.Engine with { Rules = config.Engine.Rules with { Timeframe = timeframe, MomentumBars = null, RsiReversionBars = null } } };
     }
 
     /// <summary>

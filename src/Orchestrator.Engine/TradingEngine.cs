@@ -607,6 +607,13 @@ public sealed class TradingEngine
             facts = [.. facts, RuleTimeframeFact, (int)(ruleTimeframe.DurationNs / 1_000_000_000)];
         }
 
+        if (SignalEngine.RulesSplit)
+        {
+            // Only when RSI reversion's bars differ from momentum's (its own lane is in the snapshot; 0 = every update).
+            const int RsiTimeframeFact = 0x54465253; // "TFRS"
+            facts = [.. facts, RsiTimeframeFact, (int)((SignalEngine.RsiRuleTimeframe?.DurationNs ?? 0) / 1_000_000_000)];
+        }
+
         return new SnapshotLayout(Symbols.Names, Orders.Capacity, Orders.IdBase, facts, signal.Position, risk.Position, sizing.Position, orders.Position);
     }
 

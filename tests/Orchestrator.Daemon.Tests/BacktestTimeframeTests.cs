@@ -74,6 +74,23 @@ public sealed class BacktestTimeframeTests : IDisposable
     }
 
     [Fact]
+    public void ARulesOwnTimeframe_ChangesOnlyThatRule_AndTheOptionSetsBoth()
+    {
+        string data = MinuteBars();
+        Directory.CreateDirectory(Path("own-config"));
+        File.WriteAllText(Path("own-config/risk_management.yaml"), "rules:\n  timeframe: 5m\n  rsi_reversion: { timeframe: 15m }\n");
+
+        Assert.Equal(0, Run(data, "five.json", timeframe: "5m"));
+        Assert.Equal(0, Run(data, "own.json", config: "own-config"));
+        Assert.Equal(0, Run(data, "own-ring.json", config: "own-config", mode: "ring"));
+        Assert.Equal(0, Run(data, "option-over-own.json", config: "own-config", timeframe: "5m"));
+
+        Assert.NotEqual(File.ReadAllText(Path("five.json")), File.ReadAllText(Path("own.json"))); // RSI reversion on 15-minute bars decides otherwise
+        Assert.Equal(File.ReadAllText(Path("own.json")), File.ReadAllText(Path("own-ring.json")));
+        Assert.Equal(File.ReadAllText(Path("five.json")), File.ReadAllText(Path("option-over-own.json"))); // --timeframe: the bars of both rules
+    }
+
+    [Fact]
     public void ABadTimeframe_OrOneForANonRuleStrategy_IsNamed_WithExitCode2()
     {
         string data = MinuteBars();

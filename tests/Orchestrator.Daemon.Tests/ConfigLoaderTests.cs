@@ -76,6 +76,8 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("rules: { rsi_reversion: { oversold: 80 } }", "rules.rsi_reversion.oversold: must be below overbought (70), got 80")]
     [InlineData("rules: { timeframe: 5 }", "rules.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '5'")]
     [InlineData("rules: { timeframe: 0m }", "rules.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '0m'")]
+    [InlineData("rules: { momentum: { timeframe: 5 } }", "rules.momentum.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got '5'")]
+    [InlineData("rules: { rsi_reversion: { timeframe: hourly } }", "rules.rsi_reversion.timeframe: must be tick or a bar length <n>s, <n>m, <n>h or <n>d (e.g. 5m, 1h, 1d), got 'hourly'")]
     [InlineData("max_dialy_loss: 0.02", "max_dialy_loss: is not a known key")]
     [InlineData("sizing: { lot: 100 }", "sizing.lot: is not a known key")]
     public void RiskFile_InvalidValue_IsReportedWithFileKeyAndReason(string yaml, string expected)
@@ -97,6 +99,18 @@ public sealed class ConfigLoaderTests : IDisposable
         (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("risk_management.yaml", yaml));
         Assert.Empty(errors);
         Assert.Equal(expected, config!.Engine.Rules.Timeframe?.ToString());
+    }
+
+    [Theory]
+    [InlineData("rules: { timeframe: 1h, momentum: { timeframe: 1d } }", "1d", "1h")]
+    [InlineData("rules: { timeframe: 1h, rsi_reversion: { timeframe: tick } }", "1h", null)]
+    [InlineData("rules: { momentum: { timeframe: 15m }, rsi_reversion: { timeframe: 5m } }", "15m", "5m")]
+    [InlineData("rules: { timeframe: 5m }", "5m", "5m")]
+    public void RiskFile_ARulesOwnTimeframe_StandsBesideTheShared(string yaml, string? momentum, string? rsi)
+    {
+        (DaemonConfig? config, IReadOnlyList<ConfigError> errors) = Load(("risk_management.yaml", yaml));
+        Assert.Empty(errors);
+        Assert.Equal((momentum, rsi), (config!.Engine.Rules.MomentumTimeframe?.ToString(), config.Engine.Rules.RsiReversionTimeframe?.ToString()));
     }
 
     [Fact]

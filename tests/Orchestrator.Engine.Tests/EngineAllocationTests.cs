@@ -25,15 +25,20 @@ public sealed class EngineAllocationTests
         Assert.True(driver.Engine.Counters.ProtectiveExits > 0);
     }
 
-    /// <summary>Issue 20: the rules on a timeframe (bars built per symbol on the exchange's calendar, their own indicators) allocate nothing either.</summary>
-    [Fact]
-    public void RulesOnATimeframe_WithExchangeCalendars_ThroughTheHandlerChain_AllocateZeroBytes()
+    /// <summary>
+    /// Issue 20: the rules on a timeframe (bars built per symbol on the exchange's calendar, their own indicators) allocate
+    /// nothing either; nor do momentum and RSI reversion on bars of their own (<paramref name="ownBars"/>: two lanes).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RulesOnATimeframe_WithExchangeCalendars_ThroughTheHandlerChain_AllocateZeroBytes(bool ownBars)
     {
-        TradingEngine engine = new EngineHarness(TradingOptions() with
-        {
-            Rules = TradingOptions().Rules with { Timeframe = new Orchestrator.Strategies.Timeframe(EngineHarness.Second) },
-            UseExchangeCalendars = true,
-        }).Engine;
+        var second = new Orchestrator.Strategies.Timeframe(EngineHarness.Second);
+        RuleOptions rules = ownBars
+            ? TradingOptions().Rules with { MomentumBars = new RuleBars(second), RsiReversionBars = new RuleBars(new Orchestrator.Strategies.Timeframe(2 * EngineHarness.Second)) }
+            : TradingOptions().Rules with { Timeframe = second };
+        TradingEngine engine = new EngineHarness(TradingOptions() with { Rules = rules, UseExchangeCalendars = true }).Engine;
         var driver = new ChainDriver(engine);
 
         driver.Run(100_000); // warm-up: JIT, first-use statics
@@ -43,8 +48,14 @@ public sealed class EngineAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
+        Assert.Equal(ownBars, engine.SignalEngine.RulesSplit);
         Assert.True(engine.Counters.RuleSignals - rulesBefore > 10, "the rules must decide on their bars, not only tick");
         Assert.True(engine.SignalEngine.RuleIndicators(0).Count > 400, "1-second bars of the driver's millisecond ticks must have closed");
+        if (ownBars)
+        {
+            Assert.True(engine.SignalEngine.RsiReversionIndicators(0).Count > 200, "RSI reversion's 2-second bars must have closed");
+            Assert.True(engine.SignalEngine.RuleIndicators(0).Count > engine.SignalEngine.RsiReversionIndicators(0).Count, "momentum's 1-second bars close twice as often");
+        }
     }
 
     /// <summary>Issue 19: a fractional symbol (AAPL in 10^−4 shares) sizes, books and values through <see cref="Quantities"/>' Int128 paths, still allocating nothing.</summary>

@@ -112,6 +112,63 @@ public sealed class RuleTimeframeTests
         Assert.Equal(closes, h.Engine.SignalEngine.RuleIndicators(0).Count);
     }
 
+    private static EngineHarness Rules(bool momentum, bool rsi, Timeframe? shared, RuleBars? momentumBars = null, RuleBars? rsiBars = null) => new(EngineHarness.DefaultOptions() with
+    {
+        Rules = new RuleOptions
+        {
+            MomentumEnabled = momentum, RsiReversionEnabled = rsi, MomentumFastPeriod = 3, MomentumSlowPeriod = 8, RsiPeriod = 4,
+            Timeframe = shared, MomentumBars = momentumBars, RsiReversionBars = rsiBars,
+        },
+    });
+
+    [Theory]
+    [InlineData("5m", "1m", null)]   // both their own
+    [InlineData("15m", null, "5m")]  // momentum its own, RSI reversion the shared 5m
+    [InlineData(null, "tick", "5m")] // RSI reversion on every input though the shared timeframe is 5m
+    public void PerRuleTimeframes_EachRuleDecides_AsItDoesAloneOnItsBars_MomentumFirst(string? momentumText, string? rsiText, string? sharedText)
+    {
+        Timeframe? shared = sharedText is null ? null : Timeframe.Parse(sharedText);
+        RuleBars? momentumBars = momentumText is null ? null : new RuleBars(Timeframe.Parse(momentumText));
+        RuleBars? rsiBars = rsiText is null ? null : rsiText == "tick" ? RuleBars.Tick : new RuleBars(Timeframe.Parse(rsiText));
+        EngineHarness both = Rules(true, true, shared, momentumBars, rsiBars);
+        EngineHarness momentumAlone = Rules(true, false, momentumBars is { } m ? m.Timeframe : shared);
+        EngineHarness rsiAlone = Rules(false, true, rsiBars is { } r ? r.Timeframe : shared);
+        Assert.True(both.Engine.SignalEngine.RulesSplit);
+
+        (long O, long H, long L, long C, long V)[] minutes = Minutes(3_000);
+        int momentumSignals = 0, rsiSignals = 0, rsiOffMomentumBar = 0;
+        for (int i = 0; i < minutes.Length; i++)
+        {
+            EngineEvent e = both.Process(Bar(T + (i * Minute), minutes[i]));
+            EngineEvent em = momentumAlone.Process(Bar(T + (i * Minute), minutes[i]));
+            EngineEvent er = rsiAlone.Process(Bar(T + (i * Minute), minutes[i]));
+            Side expected = em.Origin == IntentOrigin.Rule ? em.IntentSide : er.Origin == IntentOrigin.Rule ? er.IntentSide : Side.None;
+            Assert.Equal(expected, e.Origin == IntentOrigin.Rule ? e.IntentSide : Side.None);
+            momentumSignals += em.Origin == IntentOrigin.Rule ? 1 : 0;
+            rsiSignals += er.Origin == IntentOrigin.Rule ? 1 : 0;
+            rsiOffMomentumBar += er.Origin == IntentOrigin.Rule && em.Origin != IntentOrigin.Rule && both.Engine.SignalEngine.RuleTimeframe is { } mt && (T + (i * Minute)) % mt.DurationNs != 0 ? 1 : 0;
+        }
+
+        Assert.True(momentumSignals > 3 && rsiSignals > 3, $"both rules must trade ({momentumSignals}, {rsiSignals})");
+        Assert.True(rsiOffMomentumBar > 0 || both.Engine.SignalEngine.RuleTimeframe is null, "RSI reversion must decide between momentum's bar closes");
+        Assert.Equal(momentumAlone.Engine.SignalEngine.RuleIndicators(0).EmaSlow.Value, both.Engine.SignalEngine.RuleIndicators(0).EmaSlow.Value);
+        Assert.Equal(rsiAlone.Engine.SignalEngine.RuleIndicators(0).Rsi.Value, both.Engine.SignalEngine.RsiReversionIndicators(0).Rsi.Value);
+        Assert.Equal(rsiAlone.Engine.SignalEngine.RuleIndicators(0).Count, both.Engine.SignalEngine.RsiReversionIndicators(0).Count);
+    }
+
+    [Fact]
+    public void EqualOwnTimeframes_AreOneLane_AsTheSharedTimeframe()
+    {
+        EngineHarness own = Rules(true, true, shared: null, new RuleBars(Timeframe.FiveMinutes), new RuleBars(Timeframe.FiveMinutes));
+        Assert.False(own.Engine.SignalEngine.RulesSplit);
+        Assert.Equal(Timeframe.FiveMinutes, own.Engine.SignalEngine.RuleTimeframe);
+        Assert.Same(own.Engine.SignalEngine.RuleIndicators(0), own.Engine.SignalEngine.RsiReversionIndicators(0));
+
+        EngineHarness disabled = Rules(true, false, Timeframe.OneHour, rsiBars: new RuleBars(Timeframe.OneMinute)); // RSI reversion off: its bars do not count
+        Assert.False(disabled.Engine.SignalEngine.RulesSplit);
+        Assert.Equal(Timeframe.OneHour, disabled.Engine.SignalEngine.RuleTimeframe);
+    }
+
     [Fact]
     public void WithoutATimeframe_TheRulesReadTheEnginesIndicators_AsBefore()
     {

@@ -1,3 +1,5 @@
+using Orchestrator.Core.Calendars;
+
 namespace Orchestrator.Agents.Market;
 
 /// <summary>
@@ -12,10 +14,19 @@ internal sealed class BarSeries
     private int _next;
     private int _count;
 
-    public BarSeries(int capacity)
+    // End (exclusive) of the forming bar: a trade before it and not before its start folds in without a bounds look-up.
+    private long _formingEndNs;
+
+    /// <param name="capacity">Completed bars kept.</param>
+    /// <param name="calendar">The symbol's exchange calendar (bars follow its sessions); null = aligned to the Unix epoch.</param>
+    public BarSeries(int capacity, ExchangeCalendar? calendar)
     {
         _ring = new Bar[capacity];
+        Calendar = calendar;
     }
+
+    /// <summary>The symbol's exchange calendar, or null (UTC, epoch-aligned bars).</summary>
+    public ExchangeCalendar? Calendar { get; }
 
     /// <summary>Guards this series only: held for O(1) on a trade and O(count) for a copy.</summary>
     public Lock Sync { get; } = new();
@@ -31,13 +42,16 @@ internal sealed class BarSeries
 
     private Bar Newest => _ring[(_next - 1 + _ring.Length) % _ring.Length];
 
-    /// <summary>Folds a trade into the forming bar, or completes it and starts the next. False when the trade is older than the forming bar.</summary>
-    public bool AddTrade(long bucketNs, decimal price, long size)
+    /// <summary>
+    /// Folds a trade into the forming bar, or completes it and starts the bar holding the trade (where it starts and
+    /// ends: <see cref="SessionBars.Bounds"/>, the engine's rule). False when the trade is older than the forming bar.
+    /// </summary>
+    public bool AddTrade(long lengthNs, long timestampNs, decimal price, long size)
     {
         if (HasForming)
         {
             Bar forming = Forming;
-            if (bucketNs == forming.StartNs)
+            if (timestampNs >= forming.StartNs && timestampNs < _formingEndNs)
             {
                 Forming = forming with
                 {
@@ -49,19 +63,24 @@ internal sealed class BarSeries
                 return true;
             }
 
-            if (bucketNs < forming.StartNs)
+            if (timestampNs < forming.StartNs)
             {
                 return false;
             }
-
-            Append(forming);
         }
-        else if (bucketNs <= (_count > 0 ? Newest.StartNs : long.MinValue))
+
+        SessionBars.Bounds(lengthNs, Calendar, timestampNs, out long startNs, out long endNs);
+        if (HasForming)
+        {
+            Append(Forming);
+        }
+        else if (startNs <= (_count > 0 ? Newest.StartNs : long.MinValue))
         {
             return false;
         }
 
-        Forming = new Bar(bucketNs, price, price, price, price, size);
+        Forming = new Bar(startNs, price, price, price, price, size);
+        _formingEndNs = endNs;
         HasForming = true;
         return true;
     }

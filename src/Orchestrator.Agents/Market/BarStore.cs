@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Orchestrator.Core.Calendars;
 
 namespace Orchestrator.Agents.Market;
 
@@ -10,10 +11,14 @@ namespace Orchestrator.Agents.Market;
 /// as copies (<see cref="GetBars"/>).
 /// </summary>
 /// <remarks>
-/// <para>Bars: a trade at time <c>t</c> belongs to the bar starting at <c>floor(t / BarLength)</c>.
-/// The bar stays <i>forming</i> until a trade of a later interval arrives, which completes it and
-/// starts the next; intervals without trades produce no bar (no empty bars are invented). A
-/// trade older than the forming bar is dropped and counted (<see cref="LateTrades"/>).</para>
+/// <para>Bars: a trade belongs to the bar of <see cref="BarLength"/> holding its time, by the rule of the
+/// engine's bars (<see cref="SessionBars.Bounds"/>, the same code): without a calendar the bar starting at
+/// <c>floor(t / BarLength)</c> (aligned to the Unix epoch; a 1d bar is the UTC day); with the symbol's exchange
+/// calendar (the daemon's <c>calendars: exchange</c>) a 1d bar is the exchange's local day and a shorter bar is
+/// anchored at the regular open and never crosses the open or the close, so the agents see the bars the
+/// strategies, the rules and the external agents see. The bar stays <i>forming</i> until a trade past its end
+/// arrives, which completes it and starts the next; intervals without trades produce no bar (no empty bars are
+/// invented). A trade older than the forming bar is dropped and counted (<see cref="LateTrades"/>).</para>
 /// <para>Memory is bounded: at most <see cref="CapacityPerSymbol"/> completed bars per symbol
 /// (the oldest is overwritten) and at most <see cref="MaxSymbols"/> symbols (trades and bars of
 /// further symbols are refused and counted).</para>
@@ -38,14 +43,20 @@ public sealed class BarStore
     private readonly ConcurrentDictionary<string, BarSeries> _series = new(StringComparer.Ordinal);
     private readonly Func<string, BarSeries> _create;
     private readonly long _barLengthNs;
+    private readonly Func<string, ExchangeCalendar?>? _calendarOf;
     private long _lateTrades;
     private long _refused;
 
     /// <param name="barLength">Bar length, at least 1 ms; default 1 minute.</param>
     /// <param name="capacityPerSymbol">Completed bars kept per symbol, 1..1,000,000.</param>
     /// <param name="maxSymbols">Symbols kept, 1..1,000,000.</param>
+    /// <param name="calendarOf">
+    /// A symbol's exchange calendar (null for none), asked once, when the symbol's first trade or bar arrives;
+    /// the daemon gives the engine's (<c>TradingEngine.Calendars</c>) with <c>calendars: exchange</c>.
+    /// Null (the default) = every symbol's bars are aligned to the Unix epoch (UTC).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">When a limit is out of range.</exception>
-    public BarStore(TimeSpan? barLength = null, int capacityPerSymbol = DefaultCapacityPerSymbol, int maxSymbols = DefaultMaxSymbols)
+    public BarStore(TimeSpan? barLength = null, int capacityPerSymbol = DefaultCapacityPerSymbol, int maxSymbols = DefaultMaxSymbols, Func<string, ExchangeCalendar?>? calendarOf = null)
     {
         TimeSpan length = barLength ?? TimeSpan.FromMinutes(1);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, TimeSpan.FromMilliseconds(1), nameof(barLength));
@@ -57,9 +68,22 @@ public sealed class BarStore
         _barLengthNs = length.Ticks * 100;
         CapacityPerSymbol = capacityPerSymbol;
         MaxSymbols = maxSymbols;
-        _create = _ => new BarSeries(CapacityPerSymbol);
+        _calendarOf = calendarOf;
+        _create = symbol => new BarSeries(CapacityPerSymbol, _calendarOf?.Invoke(symbol));
     }
 
+    /// <summary>
+    /// The <c>calendarOf</c> of a store whose bars follow <paramref name="engine"/>'s: each symbol's exchange calendar when the
+    /// engine runs on exchange calendars (<c>TradingEngine.Calendars</c>, <c>calendars: exchange</c>), else null (UTC);
+    /// null for a symbol the engine does not know.
+    /// </summary>
+    public static ExchangeCalendar? CalendarOf(Orchestrator.Engine.TradingEngine engine, string symbol)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.Calendars is { } calendars && engine.Symbols.TryGetId(symbol, out int id) && (uint)id < (uint)calendars.Length ? calendars[id] : null;
+    }
+
+    /// <summary>The bars' length (with a calendar, a bar cut at a session's open or close is shorter; see the remarks).</summary>
     public TimeSpan BarLength { get; }
 
     public int CapacityPerSymbol { get; }
@@ -98,11 +122,10 @@ public sealed class BarStore
             return false;
         }
 
-        long bucket = timestampNs - (timestampNs % _barLengthNs);
         bool added;
         lock (series.Sync)
         {
-            added = series.AddTrade(bucket, price, size);
+            added = series.AddTrade(_barLengthNs, timestampNs, price, size);
         }
 
         if (!added)

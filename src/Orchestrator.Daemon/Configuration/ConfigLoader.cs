@@ -584,16 +584,9 @@ public static partial class ConfigLoader
         if (s.Section("rules") is { } r)
         {
             rules = rules with { RuleConfidence = r.GetDecimal("confidence", rules.RuleConfidence, 0, 1) };
-            if (r.GetString("timeframe") is { } timeframeText)
+            if (ReadRuleTimeframe(r) is { } shared)
             {
-                if (TryParseRuleTimeframe(timeframeText, out Timeframe? timeframe))
-                {
-                    rules = rules with { Timeframe = timeframe };
-                }
-                else
-                {
-                    r.Error("timeframe", RuleTimeframeError(timeframeText));
-                }
+                rules = rules with { Timeframe = shared.Timeframe };
             }
 
             if (r.Section("momentum") is { } m)
@@ -603,6 +596,7 @@ public static partial class ConfigLoader
                     MomentumEnabled = m.GetBool("enabled", rules.MomentumEnabled),
                     MomentumFastPeriod = m.GetInt("fast_period", rules.MomentumFastPeriod, 1, 10_000),
                     MomentumSlowPeriod = m.GetInt("slow_period", rules.MomentumSlowPeriod, 2, 10_000),
+                    MomentumBars = ReadRuleTimeframe(m) ?? rules.MomentumBars, // its own bars beside rules.timeframe
                 };
                 if (rules.MomentumFastPeriod >= rules.MomentumSlowPeriod)
                 {
@@ -620,6 +614,7 @@ public static partial class ConfigLoader
                     RsiPeriod = rsi.GetInt("period", rules.RsiPeriod, 2, 10_000),
                     RsiOversold = rsi.GetDecimal("oversold", rules.RsiOversold, 1, 99),
                     RsiOverbought = rsi.GetDecimal("overbought", rules.RsiOverbought, 1, 99),
+                    RsiReversionBars = ReadRuleTimeframe(rsi) ?? rules.RsiReversionBars,
                 };
                 if (rules.RsiOversold >= rules.RsiOverbought)
                 {
@@ -861,6 +856,26 @@ public static partial class ConfigLoader
 
         s.ReportUnknownKeys();
         return config;
+    }
+
+    /// <summary>
+    /// The <c>timeframe</c> key of <c>rules</c> (the shared one) or of <c>rules.momentum</c> / <c>rules.rsi_reversion</c>
+    /// (the rule's own): null when absent, or when it does not parse (then an error naming the file, the key and why).
+    /// </summary>
+    private static RuleBars? ReadRuleTimeframe(YamlSection section)
+    {
+        if (section.GetString("timeframe") is not { } text)
+        {
+            return null;
+        }
+
+        if (TryParseRuleTimeframe(text, out Timeframe? timeframe))
+        {
+            return new RuleBars(timeframe);
+        }
+
+        section.Error("timeframe", RuleTimeframeError(text));
+        return null;
     }
 
     /// <summary>

@@ -134,7 +134,7 @@ public sealed class AgentHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
-        var bars = new BarStore(settings.BarLength);
+        var bars = new BarStore(settings.BarLength, calendarOf: symbol => BarStore.CalendarOf(session.Engine, symbol)); // the engine's grid; asked on a symbol's first trade, when the engine exists
         session.MarketObserver = new BarFeed(bars, session);
         return bars;
     }

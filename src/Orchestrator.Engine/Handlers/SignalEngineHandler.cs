@@ -40,8 +40,11 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private readonly EngineCounters _counters;
     private readonly IndicatorSet[] _indicators;
     private readonly MomentumRule? _momentum;
-    private readonly Timeframe? _ruleTimeframe;
+    private readonly Timeframe? _ruleTimeframe; // the rules' bars; momentum's when the rules have different ones (_split)
     private readonly IndicatorSet[] _ruleIndicators; // the rules' own, fed closed bars, when they run on a timeframe; else _indicators
+    private readonly bool _split; // momentum and RSI reversion on different bars: RSI reversion has the lane below
+    private readonly Timeframe? _rsiTimeframe;
+    private readonly IndicatorSet[] _rsiIndicators; // RSI reversion's: _ruleIndicators unless split
     private readonly RsiReversionRule? _rsi;
     private readonly int _ruleConfidencePpm;
     private readonly long[] _peakRaw;
@@ -51,6 +54,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
     private long _trailingPpm;
     private TradingDays _days;
     private BarAggregator? _ruleBars; // with a rules timeframe: each symbol's open rule bar (set again when the calendars arrive)
+    private BarAggregator? _rsiBars; // split, with an RSI reversion timeframe: its open bars
 
     private readonly ParameterMailbox<RiskParameters>? _mailbox;
 
@@ -78,17 +82,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             _indicators[i] = new IndicatorSet(settings);
         }
 
-        _ruleTimeframe = rules.Timeframe is { } timeframe && (rules.MomentumEnabled || rules.RsiReversionEnabled) ? timeframe : null;
-        _ruleIndicators = _indicators;
-        if (_ruleTimeframe is { } ruleTimeframe)
-        {
-            _ruleBars = new BarAggregator(_symbolCount, [ruleTimeframe]);
-            _ruleIndicators = new IndicatorSet[_symbolCount];
-            for (int i = 0; i < _symbolCount; i++)
-            {
-                _ruleIndicators[i] = new IndicatorSet(settings);
-            }
-        }
+        // One lane when the enabled rules share their bars (the shared rules.timeframe, or equal own ones): as before,
+        // the same snapshot layout. Two when momentum and RSI reversion have different bars (rules.<rule>.timeframe).
+        Timeframe? momentumTimeframe = rules.MomentumEnabled ? rules.MomentumTimeframe : null;
+        Timeframe? rsiTimeframe = rules.RsiReversionEnabled ? rules.RsiReversionTimeframe : null;
+        _split = rules.MomentumEnabled && rules.RsiReversionEnabled && momentumTimeframe != rsiTimeframe;
+        _ruleTimeframe = rules.MomentumEnabled ? momentumTimeframe : rsiTimeframe;
+        (_ruleBars, _ruleIndicators) = Lane(_ruleTimeframe, settings);
+        _rsiTimeframe = _split ? rsiTimeframe : null;
+        (_rsiBars, _rsiIndicators) = _split ? Lane(_rsiTimeframe, settings) : (null, _ruleIndicators);
 
         _momentum = rules.MomentumEnabled ? new MomentumRule(_symbolCount) : null;
         _rsi = rules.RsiReversionEnabled ? new RsiReversionRule(_symbolCount, (double)rules.RsiOversold, (double)rules.RsiOverbought) : null;
@@ -112,6 +114,11 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             {
                 _ruleBars = new BarAggregator(_symbolCount, [timeframe], value); // the rules' bars follow the sessions too
             }
+
+            if (_rsiTimeframe is { } rsiTimeframe)
+            {
+                _rsiBars = new BarAggregator(_symbolCount, [rsiTimeframe], value);
+            }
         }
     }
 
@@ -123,11 +130,23 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
     internal bool HasRsiRule => _rsi is not null;
 
-    /// <summary>The bars the rules compute on; null = every market update.</summary>
+    /// <summary>The bars the rules compute on (momentum's when <see cref="RulesSplit"/>); null = every market update.</summary>
     internal Timeframe? RuleTimeframe => _ruleTimeframe;
 
-    /// <summary>The indicators the rules read for a symbol: the engine's (every update), or their own on closed bars (<see cref="RuleOptions.Timeframe"/>).</summary>
+    /// <summary>Whether momentum and RSI reversion compute on different bars (<see cref="RuleOptions.MomentumBars"/>, <see cref="RuleOptions.RsiReversionBars"/>).</summary>
+    internal bool RulesSplit => _split;
+
+    /// <summary>When <see cref="RulesSplit"/>: the bars RSI reversion computes on; null = every market update.</summary>
+    internal Timeframe? RsiRuleTimeframe => _rsiTimeframe;
+
+    /// <summary>
+    /// The indicators the rules read for a symbol (momentum's when the rules have different bars): the engine's (every
+    /// update), or their own on closed bars (<see cref="RuleOptions.Timeframe"/>, <see cref="RuleOptions.MomentumBars"/>).
+    /// </summary>
     public IndicatorSet RuleIndicators(int symbolId) => _ruleIndicators[symbolId];
+
+    /// <summary>The indicators RSI reversion reads for a symbol: <see cref="RuleIndicators"/> unless it has bars of its own (<see cref="RuleOptions.RsiReversionBars"/>).</summary>
+    public IndicatorSet RsiReversionIndicators(int symbolId) => _rsiIndicators[symbolId];
 
     /// <summary>The indicators of one symbol (read them from the engine thread, or accept racy snapshots).</summary>
     public IndicatorSet Indicators(int symbolId) => _indicators[symbolId];
@@ -170,7 +189,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
                 }
 
                 _indicators[data.SymbolId].UpdateTrade(data.PriceRaw / Scale);
-                OnMarketUpdate(ref data, RuleBarClosed(in data));
+                OnMarketUpdate(ref data);
                 break;
 
             case EventKind.Bar:
@@ -182,7 +201,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
                 _counters.Bars++;
                 _market.OnTrade(data.SymbolId, data.PriceRaw, data.Size, data.TsEventNs);
                 _indicators[data.SymbolId].UpdateBar(data.HighRaw / Scale, data.LowRaw / Scale, data.PriceRaw / Scale);
-                OnMarketUpdate(ref data, RuleBarClosed(in data));
+                OnMarketUpdate(ref data);
                 break;
 
             case EventKind.QuoteTick:
@@ -247,6 +266,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             }
         }
 
+        if (_rsiBars is not null) // only when RSI reversion has bars of its own (a layout fact then)
+        {
+            _rsiBars.WriteState(ref w);
+            for (int i = 0; i < _rsiIndicators.Length; i++)
+            {
+                _rsiIndicators[i].WriteState(ref w);
+            }
+        }
+
         w.Int64s(_peakRaw);
         w.Int64(_stopLossPpm);
         w.Int64(_takeProfitPpm);
@@ -276,6 +304,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             }
         }
 
+        if (_rsiBars is not null)
+        {
+            _rsiBars.ReadState(ref r);
+            for (int i = 0; i < _rsiIndicators.Length; i++)
+            {
+                _rsiIndicators[i].ReadState(ref r);
+            }
+        }
+
         r.Int64s(_peakRaw);
         _stopLossPpm = r.Int64();
         _takeProfitPpm = r.Int64();
@@ -298,13 +335,31 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
     private bool ValidSymbol(int symbolId) => (uint)symbolId < (uint)_symbolCount;
 
-    /// <summary>
-    /// With a rules timeframe: whether this trade or feed bar closes the symbol's open rule bar (which then feeds
-    /// the rules' indicators); the input then joins the next bar. Without one: true (the rules see every update).
-    /// </summary>
-    private bool RuleBarClosed(in EngineEvent e)
+    /// <summary>A rules' lane: without a timeframe no bars and the engine's indicators; with one, its bars and indicators of its own.</summary>
+    private (BarAggregator? Bars, IndicatorSet[] Indicators) Lane(Timeframe? timeframe, IndicatorSettings settings)
     {
-        if (_ruleBars is not { } bars)
+        if (timeframe is not { } length)
+        {
+            return (null, _indicators);
+        }
+
+        var indicators = new IndicatorSet[_symbolCount];
+        for (int i = 0; i < _symbolCount; i++)
+        {
+            indicators[i] = new IndicatorSet(settings);
+        }
+
+        return (new BarAggregator(_symbolCount, [length]), indicators); // on UTC until the calendars arrive (Calendars)
+    }
+
+    /// <summary>
+    /// With a lane's timeframe (<paramref name="bars"/>): whether this trade or feed bar closes the symbol's open bar
+    /// (which then feeds the lane's <paramref name="indicators"/>); the input then joins the next bar. Without one:
+    /// true (the rule sees every update).
+    /// </summary>
+    private static bool BarClosed(BarAggregator? bars, IndicatorSet[] indicators, in EngineEvent e)
+    {
+        if (bars is null)
         {
             return true;
         }
@@ -312,7 +367,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         bool closed = false;
         if (bars.TryClose(e.SymbolId, 0, e.TsEventNs, out Bar bar))
         {
-            _ruleIndicators[e.SymbolId].UpdateBar(bar.HighRaw / Scale, bar.LowRaw / Scale, bar.CloseRaw / Scale);
+            indicators[e.SymbolId].UpdateBar(bar.HighRaw / Scale, bar.LowRaw / Scale, bar.CloseRaw / Scale);
             closed = true;
         }
 
@@ -324,16 +379,17 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         return closed;
     }
 
-    private void OnMarketUpdate(ref EngineEvent e, bool ruleBarClosed)
+    private void OnMarketUpdate(ref EngineEvent e)
     {
-        if (EvaluateExit(ref e) || !ruleBarClosed)
+        bool ruleBarClosed = BarClosed(_ruleBars, _ruleIndicators, in e);
+        bool rsiBarClosed = _split ? BarClosed(_rsiBars, _rsiIndicators, in e) : ruleBarClosed;
+        if (EvaluateExit(ref e) || !(ruleBarClosed || rsiBarClosed))
         {
             return;
         }
 
-        IndicatorSet indicators = _ruleIndicators[e.SymbolId];
-        Side side = _momentum?.Evaluate(e.SymbolId, indicators) ?? Side.None;
-        Side rsiSide = _rsi?.Evaluate(e.SymbolId, indicators) ?? Side.None;
+        Side side = ruleBarClosed ? _momentum?.Evaluate(e.SymbolId, _ruleIndicators[e.SymbolId]) ?? Side.None : Side.None;
+        Side rsiSide = rsiBarClosed ? _rsi?.Evaluate(e.SymbolId, _rsiIndicators[e.SymbolId]) ?? Side.None : Side.None;
         long rule = RuleMomentum;
         if (side == Side.None)
         {

@@ -29,6 +29,30 @@ public sealed record RuleOptions
     /// </summary>
     public Timeframe? Timeframe { get; init; }
 
+    /// <summary>
+    /// Momentum's own bars (<c>rules.momentum.timeframe</c>) beside the shared <see cref="Timeframe"/>: null = the shared
+    /// one; <see cref="RuleBars.Tick"/> = every trade or feed bar; a length = closed bars of that length, with their own
+    /// EMAs. Each rule then decides on its own bars' closes; momentum still goes first when both decide on one input.
+    /// </summary>
+    public RuleBars? MomentumBars { get; init; }
+
+    /// <summary>RSI reversion's own bars (<c>rules.rsi_reversion.timeframe</c>), as <see cref="MomentumBars"/>.</summary>
+    public RuleBars? RsiReversionBars { get; init; }
+
+    /// <summary>The bars momentum computes on: its own (<see cref="MomentumBars"/>), else the shared <see cref="Timeframe"/>; null = every update.</summary>
+    public Timeframe? MomentumTimeframe => MomentumBars is { } own ? own.Timeframe : Timeframe;
+
+    /// <summary>The bars RSI reversion computes on: its own (<see cref="RsiReversionBars"/>), else the shared <see cref="Timeframe"/>; null = every update.</summary>
+    public Timeframe? RsiReversionTimeframe => RsiReversionBars is { } own ? own.Timeframe : Timeframe;
+
     /// <summary>Confidence attached to rule signals (0..1).</summary>
     public decimal RuleConfidence { get; init; } = 0.75m;
+}
+
+/// <summary>One rule's own bars (<see cref="RuleOptions.MomentumBars"/>, <see cref="RuleOptions.RsiReversionBars"/>).</summary>
+/// <param name="Timeframe">The bar length; null = every trade or feed bar (<c>tick</c>).</param>
+public readonly record struct RuleBars(Timeframe? Timeframe)
+{
+    /// <summary>Every trade or feed bar as it comes (<c>tick</c>), whatever the shared timeframe is.</summary>
+    public static RuleBars Tick { get; } = new(null);
 }

@@ -61,6 +61,21 @@ public sealed class LiveEqualsBacktestTests : IDisposable
         Assert.All(backtest.Where(t => t.Event == "order_submitted"), t => Assert.Equal(0, t.TsEventNs / 60_000_000_000 % 5)); // only the rules trade (exits off): on the input that closes a 5-minute bar
     }
 
+    /// <summary>
+    /// Issue 20: each rule on bars of its own (<c>rules.momentum.timeframe: 15m</c>, <c>rules.rsi_reversion.timeframe: 5m</c>)
+    /// on the NYSE session: the daemon and the backtest build the same two sets of bars and trade the same.
+    /// </summary>
+    [Fact]
+    public void TheBuiltInRules_OnTimeframesOfTheirOwn_TradeTheSame_InTheBacktest_AndLiveOnThePaperVenue()
+    {
+        WriteConfiguration(_dir, "exits: { stop_loss: 0, take_profit: 0, trailing_stop: 0 }\nrules:\n  momentum: { fast_period: 3, slow_period: 8, timeframe: 15m }\n  rsi_reversion: { period: 5, timeframe: 5m }\n", "calendars: exchange\n");
+        (List<TradeLog.Trade> backtest, List<TradeLog.Trade> live) = RunBoth("rules");
+        TradeLog.AssertSame(backtest, live);
+        List<TradeLog.Trade> orders = [.. backtest.Where(t => t.Event == "order_submitted")];
+        Assert.All(orders, t => Assert.Equal(0, t.TsEventNs / 60_000_000_000 % 5)); // only the rules trade (exits off): on the input that closes a bar
+        Assert.Contains(orders, t => t.TsEventNs / 60_000_000_000 % 15 != 0); // RSI reversion on its 5-minute bars, between momentum's 15-minute ones
+    }
+
     /// <summary><c>risk_management.yaml</c> with the built-in rules off: only the strategy trades.</summary>
     internal const string RulesOff = "rules:\n  momentum: { enabled: false }\n  rsi_reversion: { enabled: false }\n";
 

@@ -16,18 +16,21 @@ public sealed class RuleTimeframeRecoveryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private EngineOptions Options()
+    /// <param name="ownRsiBars">RSI reversion on 2-second bars of its own beside the shared 1 s (a second lane in the snapshot).</param>
+    private EngineOptions Options(bool ownRsiBars)
     {
         EngineOptions defaults = JournaledSession.DefaultOptions(_dir.Path);
-        return defaults with { Rules = defaults.Rules with { Timeframe = Timeframe.Parse("1s") } };
+        return defaults with { Rules = defaults.Rules with { Timeframe = Timeframe.Parse("1s"), RsiReversionBars = ownRsiBars ? new RuleBars(Timeframe.Parse("2s")) : null } };
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void JournalReplay_AndSnapshotPlusTail_ReachTheLiveEnginesRuleBarsAndSignals(bool checkpoint)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void JournalReplay_AndSnapshotPlusTail_ReachTheLiveEnginesRuleBarsAndSignals(bool checkpoint, bool ownRsiBars)
     {
-        var session = new JournaledSession(Options());
+        var session = new JournaledSession(Options(ownRsiBars));
         session.Trade(201); // ends inside a 1-second bar (ticks every quarter second): an open bar is in the snapshot
         if (checkpoint)
         {
@@ -39,7 +42,8 @@ public sealed class RuleTimeframeRecoveryTests : IDisposable
         TradingEngine live = session.Engine;
         Assert.True(live.Counters.RuleSignals > 3, "the rules must decide on their bars");
 
-        var recovered = new TradingEngine(Options(), NullAuditWriter.Instance);
+        var recovered = new TradingEngine(Options(ownRsiBars), NullAuditWriter.Instance);
+        Assert.Equal(ownRsiBars, recovered.SignalEngine.RulesSplit);
         Assert.Equal(checkpoint, recovered.Recovery!.Snapshot is not null);
         Assert.Empty(recovered.Recovery.SnapshotsRefused);
         StateAssert.Equal(live, recovered);
@@ -50,6 +54,9 @@ public sealed class RuleTimeframeRecoveryTests : IDisposable
             Engine.Indicators.IndicatorSet expected = live.SignalEngine.RuleIndicators(s), actual = recovered.SignalEngine.RuleIndicators(s);
             Assert.Equal(100, expected.Count); // 401 quarter-seconds: 100 closed 1-second bars, the 101st open
             Assert.Equal((expected.Count, expected.EmaFast.Value, expected.EmaSlow.Value, expected.Rsi.Value), (actual.Count, actual.EmaFast.Value, actual.EmaSlow.Value, actual.Rsi.Value));
+            Engine.Indicators.IndicatorSet expectedRsi = live.SignalEngine.RsiReversionIndicators(s), actualRsi = recovered.SignalEngine.RsiReversionIndicators(s);
+            Assert.Equal(ownRsiBars ? 50 : 100, expectedRsi.Count); // its own 2-second bars: half as many
+            Assert.Equal((expectedRsi.Count, expectedRsi.Rsi.Value), (actualRsi.Count, actualRsi.Rsi.Value));
         }
 
         // Both go on alike: the open bar was recovered too (the next input closes the same bar in both).
@@ -62,5 +69,22 @@ public sealed class RuleTimeframeRecoveryTests : IDisposable
 
         Assert.Equal(live.SignalEngine.RuleIndicators(0).EmaSlow.Value, recovered.SignalEngine.RuleIndicators(0).EmaSlow.Value);
         Assert.Equal(101, recovered.SignalEngine.RuleIndicators(0).Count);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void ASnapshot_OfOtherRuleBars_IsRefused_AndTheJournalReplaysInstead(bool ownRsiBarsThen, bool ownRsiBarsNow)
+    {
+        var session = new JournaledSession(Options(ownRsiBarsThen));
+        session.Trade(201);
+        session.Checkpoint();
+        session.Trade(20);
+        session.Stop();
+
+        var recovered = new TradingEngine(Options(ownRsiBarsNow), NullAuditWriter.Instance);
+        Assert.Null(recovered.Recovery!.Snapshot); // its layout holds the other rule bars: not read as these
+        Assert.NotEmpty(recovered.Recovery.SnapshotsRefused);
+        Assert.Equal(ownRsiBarsNow ? 27 : 55, recovered.SignalEngine.RsiReversionIndicators(0).Count); // 221 quarter-seconds replayed from the journal onto the bars of now: 27 closed 2-second bars, or 55 1-second ones
     }
 }
