@@ -80,17 +80,6 @@ public sealed class CatalogReplayOrderTests : IDisposable
         return [.. all.OrderBy(x => x.Ts).ThenBy(x => x.Cursor).ThenBy(x => x.Day).ThenBy(x => x.Row).Select(x => x.Tick)];
     }
 
-    private static List<MarketTick> Drain(CatalogMarketDataSource source)
-    {
-        var ticks = new List<MarketTick>();
-        while (source.TryGetNext(out MarketTick tick))
-        {
-            ticks.Add(tick);
-        }
-
-        return ticks;
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -120,7 +109,7 @@ public sealed class CatalogReplayOrderTests : IDisposable
         {
             List<MarketTick> expected = Expected(symbols, from, to);
             using var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), symbols, from, to, prefetch);
-            List<MarketTick> replayed = Drain(source);
+            List<MarketTick> replayed = CatalogTests.Drain(source);
 
             Assert.True(expected.Count > 1000, $"{expected.Count} rows expected");
             Assert.Equal(expected.Count, replayed.Count);
@@ -172,17 +161,6 @@ public sealed class CatalogReplayOrderTests : IDisposable
         Write(CatalogKind.Bars, "AAPL", 0, Bars(random, _ => true, 0, 400));
         Write(CatalogKind.Bars, "MSFT", 0, Bars(random, m => m % 3 != 0, 0, 400));
         Write(CatalogKind.Ticks, "MSFT", 0, Ticks(random, 0, 500));
-        var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL", "MSFT"]), prefetch: false);
-        Assert.True(source.TryGetNext(out _)); // reads and merges the day
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int n = 0;
-        while (n < 1000 && source.TryGetNext(out _))
-        {
-            n++;
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(1000, n);
-        Assert.Equal(0, allocated);
+        CatalogTests.AssertPullsAllocateNothing(new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL", "MSFT"]), prefetch: false), 1000);
     }
 }
