@@ -94,34 +94,69 @@ public static class CatalogFile
     /// Reads a partition of <paramref name="rows"/>' kind into <paramref name="rows"/> (its buffers reused).
     /// </summary>
     /// <exception cref="InvalidDataException">Not an Arrow file of this kind's columns (the message names the file and why).</exception>
-    public static void Read(string path, PartitionRows rows) => Read(path, rows, out _);
+    public static void Read(string path, PartitionRows rows)
+    {
+        using var decoder = new CatalogFileDecoder();
+        Read(path, rows, decoder);
+    }
 
-    /// <summary><see cref="Read(string, PartitionRows)"/>, also returning the schema's metadata (for verify and list).</summary>
+    /// <summary>
+    /// <see cref="Read(string, PartitionRows)"/> through <paramref name="decoder"/>'s fast path (the files this class
+    /// writes), Apache.Arrow's reader for anything else; the same values either way.
+    /// </summary>
+    internal static void Read(string path, PartitionRows rows, CatalogFileDecoder decoder)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int length = Load(path, rows);
+        if (!decoder.TryDecode(rows.FileBuffer(length).AsSpan(0, length), rows))
+        {
+            ReadWithArrow(path, rows, length, out _);
+        }
+    }
+
+    /// <summary><see cref="Read(string, PartitionRows)"/> through Apache.Arrow's reader alone, also returning the schema's metadata (for verify and list).</summary>
     public static void Read(string path, PartitionRows rows, out IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ReadWithArrow(path, rows, Load(path, rows), out metadata);
+    }
+
+    /// <summary>
+    /// The whole file in one read into the rows' reused buffer (a day is tens of KB): one system call,
+    /// no FileStream buffer per file. Returns its length.
+    /// </summary>
+    private static int Load(string path, PartitionRows rows)
+    {
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long size = RandomAccess.GetLength(handle);
+            if (size > int.MaxValue)
+            {
+                throw Bad(path, $"{size} bytes is too large for one day");
+            }
+
+            byte[] buffer = rows.FileBuffer((int)size);
+            int length = 0;
+            while (length < size && RandomAccess.Read(handle, buffer.AsSpan(length, (int)size - length), length) is var n and > 0)
+            {
+                length += n;
+            }
+
+            return length;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !ex.Message.StartsWith(Prefix(path), StringComparison.Ordinal))
+        {
+            throw Bad(path, ex.Message);
+        }
+    }
+
+    /// <summary>The reference reader: the file's first <paramref name="length"/> bytes (in the rows' buffer) through Apache.Arrow's <see cref="ArrowFileReader"/>.</summary>
+    private static void ReadWithArrow(string path, PartitionRows rows, int length, out IReadOnlyDictionary<string, string> metadata)
+    {
         IReadOnlyList<string> names = PartitionRows.ColumnNames(rows.Kind);
         try
         {
-            // The whole file in one read into the rows' reused buffer (a day is tens of KB): one
-            // system call, no FileStream buffer per file.
-            int length;
-            using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read))
-            {
-                long size = RandomAccess.GetLength(handle);
-                if (size > int.MaxValue)
-                {
-                    throw Bad(path, $"{size} bytes is too large for one day");
-                }
-
-                byte[] buffer = rows.FileBuffer((int)size);
-                length = 0;
-                while (length < size && RandomAccess.Read(handle, buffer.AsSpan(length, (int)size - length), length) is var n and > 0)
-                {
-                    length += n;
-                }
-            }
-
             using var stream = new MemoryStream(rows.FileBuffer(length), 0, length, writable: false);
             using var reader = new ArrowFileReader(stream, s_codecs);
             Schema schema = reader.Schema;
@@ -161,6 +196,9 @@ public static class CatalogFile
             throw Bad(path, ex.Message);
         }
     }
+
+    /// <summary>For tests: the file through Apache.Arrow's reader only (the reference the fast path is compared with).</summary>
+    internal static void ReadWithArrow(string path, PartitionRows rows) => ReadWithArrow(path, rows, Load(path, rows), out _);
 
     private static void CopyBatch(string path, RecordBatch batch, PartitionRows rows, int offset, int n)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Orchestrator.Core;
 
@@ -13,44 +14,53 @@ namespace Orchestrator.Adapters.MarketData.Catalog;
 /// </summary>
 /// <remarks>
 /// Equal timestamps come out in the symbol table's order (then bars before ticks), as the rows of a
-/// time-sorted CSV file with symbols in that order would. With <c>prefetch</c> (the default) one
-/// background thread reads and decodes the next days' files while the caller merges the current
-/// one: days are handed over strictly in order, at most <see cref="PrefetchDays"/> decoded days
-/// ahead, so the stream is the same as without it and memory stays bounded; the caller's thread
-/// is still the only one that produces ticks. Rows allocate nothing (a day's hand-over and the
-/// files' open and decode do). Files are trusted to be sorted (<c>data verify</c> checks). Not
+/// time-sorted CSV file with symbols in that order would: the stream is the day's rows sorted by
+/// timestamp, then symbol, then kind, then place in their file. Whoever reads a day (the prefetch
+/// thread, or the caller without it) also merges it into that order — one cursor index per row —
+/// so pulling a tick only copies the next row into the <see cref="MarketTick"/>. With
+/// <c>prefetch</c> (the default) one background thread reads, decodes and merges the next days
+/// while the caller pulls the current one: days are handed over strictly in order, at most
+/// <see cref="PrefetchDays"/> days ahead, so the stream is the same as without it and memory stays
+/// bounded. Pulling a row allocates nothing (a day's hand-over and the files' open do). A file
+/// whose timestamps go back is refused with its name, as <c>data verify</c> refuses it. Not
 /// thread-safe: one thread pulls. Dispose (or drain) it to end the prefetch thread.
 /// </remarks>
 public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
 {
-    /// <summary>Decoded days the prefetch thread may hold ahead of the one being merged.</summary>
+    /// <summary>Decoded days the prefetch thread may hold ahead of the one being pulled.</summary>
     public const int PrefetchDays = 2;
 
-    private readonly Cursor[] _cursors;
+    private readonly int[] _symbolOf;
+    private readonly CatalogKind[] _kindOf;
     private readonly DayFiles[] _days;
-    private readonly Cursor[] _heap;
+    private readonly int[] _next;
     private readonly long _fromNs;
     private readonly long _toNs;
     private readonly BlockingCollection<DaySlot>? _free;
     private readonly BlockingCollection<DaySlot>? _ready;
     private readonly CancellationTokenSource? _stop;
+    private readonly CatalogFileDecoder? _decoder;
     private DaySlot? _current;
+    private PartitionRows?[] _rows = [];
+    private int[] _order = [];
+    private int _at;
+    private int _count;
     private int _nextDay;
-    private int _size;
 
     /// <summary>Every symbol of <paramref name="symbols"/> that the catalog holds, bars and ticks, over [<paramref name="fromNs"/>, <paramref name="toNs"/>).</summary>
     /// <param name="catalog">The catalog's listing.</param>
     /// <param name="symbols">The symbols to replay; their order breaks timestamp ties.</param>
     /// <param name="fromNs">First timestamp kept (ns).</param>
     /// <param name="toNs">Timestamps from here on are left out (ns).</param>
-    /// <param name="prefetch">Read and decode the next days on one background thread (false: on the caller's thread, when it reaches them).</param>
+    /// <param name="prefetch">Read, decode and merge the next days on one background thread (false: on the caller's thread, when it reaches them).</param>
     public CatalogMarketDataSource(MarketDataCatalog catalog, SymbolTable symbols, long fromNs = long.MinValue, long toNs = long.MaxValue, bool prefetch = true)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(symbols);
         _fromNs = fromNs;
         _toNs = toNs;
-        var cursors = new List<Cursor>();
+        var symbolOf = new List<int>();
+        var kindOf = new List<CatalogKind>();
         var byDay = new SortedDictionary<DateOnly, List<(int Cursor, string Path)>>();
         for (int id = 0; id < symbols.Count; id++)
         {
@@ -69,19 +79,23 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
                         byDay[partition.Day] = files = [];
                     }
 
-                    files.Add((cursors.Count, partition.Path));
+                    files.Add((symbolOf.Count, partition.Path));
                 }
 
-                cursors.Add(new Cursor(cursors.Count, id, kind));
+                // A cursor per symbol and kind; its index is its rank among equal timestamps.
+                symbolOf.Add(id);
+                kindOf.Add(kind);
             }
         }
 
-        _cursors = [.. cursors];
-        _heap = new Cursor[_cursors.Length];
+        _symbolOf = [.. symbolOf];
+        _kindOf = [.. kindOf];
+        _next = new int[_symbolOf.Length];
         _days = [.. byDay.Values.Select(files => new DayFiles([.. files.Select(f => f.Cursor)], [.. files.Select(f => f.Path)]))];
         if (!prefetch || _days.Length <= 1)
         {
-            _current = new DaySlot(_cursors.Length);
+            _current = new DaySlot(_symbolOf.Length);
+            _decoder = new CatalogFileDecoder();
             return;
         }
 
@@ -89,7 +103,7 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         _ready = new BlockingCollection<DaySlot>(PrefetchDays + 1);
         for (int i = 0; i < PrefetchDays + 1; i++)
         {
-            _free.Add(new DaySlot(_cursors.Length));
+            _free.Add(new DaySlot(_symbolOf.Length));
         }
 
         _stop = new CancellationTokenSource();
@@ -104,7 +118,7 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
 
     public bool TryGetNext(out MarketTick tick)
     {
-        while (_size == 0)
+        while (_at == _count)
         {
             if (!NextDay())
             {
@@ -113,24 +127,8 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
             }
         }
 
-        Cursor top = _heap[0];
-        top.Rows!.ToTick(top.Index, top.SymbolId, out tick);
-        top.Index++;
-        if (top.Index < top.End)
-        {
-            top.Ts = top.Rows.Timestamps[top.Index];
-        }
-        else
-        {
-            _heap[0] = _heap[--_size];
-            _heap[_size] = null!;
-        }
-
-        if (_size > 0)
-        {
-            SiftDown(0);
-        }
-
+        int c = _order[_at++];
+        _rows[c]!.ToTick(_next[c]++, _symbolOf[c], out tick);
         TicksProduced++;
         return true;
     }
@@ -142,9 +140,11 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         {
             _stop.Cancel();
         }
+
+        _decoder?.Dispose();
     }
 
-    /// <summary>Puts the next day's cursors on the heap (false when no day is left); rethrows, in order, a file's read error.</summary>
+    /// <summary>Makes the next day's merged rows current (false when no day is left); rethrows, in order, a file's read error.</summary>
     private bool NextDay()
     {
         if (_nextDay == _days.Length)
@@ -158,13 +158,14 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         if (_ready is null)
         {
             slot = _current!;
-            Fill(slot, files);
+            Fill(slot, files, _decoder!);
         }
         else
         {
             if (_current is not null)
             {
                 _free!.Add(_current);
+                _current = null;
             }
 
             try
@@ -183,27 +184,26 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         for (int i = 0; i < slot.Count; i++)
         {
             int c = slot.Present[i];
-            Cursor cursor = _cursors[c];
-            cursor.Rows = slot.Rows[c];
-            cursor.Index = slot.Start[c];
-            cursor.End = slot.End[c];
-            cursor.Ts = cursor.Rows!.Timestamps[cursor.Index];
-            _heap[_size++] = cursor;
-            SiftUp(_size - 1);
+            _next[c] = slot.Start[c];
         }
 
+        _rows = slot.Rows;
+        _order = slot.Order;
+        _count = slot.Total;
+        _at = 0;
         return true;
     }
 
     /// <summary>The prefetch thread: every day in order into a free slot, handed over through the ready queue.</summary>
     private void Prefetch()
     {
+        using var decoder = new CatalogFileDecoder();
         try
         {
             foreach (DayFiles files in _days)
             {
                 DaySlot slot = _free!.Take(_stop!.Token);
-                Fill(slot, files);
+                Fill(slot, files, decoder);
                 _ready!.Add(slot, _stop.Token);
             }
         }
@@ -213,19 +213,31 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         }
     }
 
-    /// <summary>Reads a day's files into the slot and cuts each to [from, to); a read error is kept for the merge to throw when it reaches the day.</summary>
-    private void Fill(DaySlot slot, DayFiles files)
+    /// <summary>
+    /// Reads a day's files into the slot, cuts each to [from, to) and merges them; a read error (or a file
+    /// whose timestamps go back) is kept for the puller to throw when it reaches the day.
+    /// </summary>
+    private void Fill(DaySlot slot, DayFiles files, CatalogFileDecoder decoder)
     {
         slot.Count = 0;
+        slot.Total = 0;
         slot.Error = null;
         try
         {
             for (int f = 0; f < files.Paths.Length; f++)
             {
                 int c = files.Cursors[f];
-                PartitionRows rows = slot.Rows[c] ??= new PartitionRows(_cursors[c].Kind);
-                CatalogFile.Read(files.Paths[f], rows);
+                PartitionRows rows = slot.Rows[c] ??= new PartitionRows(_kindOf[c]);
+                CatalogFile.Read(files.Paths[f], rows, decoder);
                 ReadOnlySpan<long> ts = rows.Timestamps;
+                for (int i = 1; i < ts.Length; i++)
+                {
+                    if (ts[i] < ts[i - 1])
+                    {
+                        throw new InvalidDataException($"Catalog file '{files.Paths[f]}': row {i + 1}: timestamp {ts[i]} is earlier than the row before (not sorted; `data verify` lists such files)");
+                    }
+                }
+
                 int start = 0;
                 while (start < ts.Length && ts[start] < _fromNs)
                 {
@@ -240,79 +252,131 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
 
                 if (start < end)
                 {
+                    slot.Ts[c] = rows.ColumnArray(0);
                     slot.Start[c] = start;
                     slot.End[c] = end;
                     slot.Present[slot.Count++] = c;
+                    slot.Total = checked(slot.Total + (end - start));
                 }
             }
+
+            Merge(slot);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             slot.Count = 0;
+            slot.Total = 0;
             slot.Error = ExceptionDispatchInfo.Capture(ex);
         }
     }
 
-    private static bool Before(Cursor a, Cursor b) => a.Ts < b.Ts || (a.Ts == b.Ts && a.Order < b.Order);
-
-    private void SiftUp(int i)
+    /// <summary>
+    /// The day's rows in stream order, as the cursor each comes from: by timestamp, ties in cursor order, a cursor's rows
+    /// in file order. Each step takes the smallest timestamp among the cursors' next rows; when one cursor alone holds it,
+    /// that cursor's whole run below the next smallest goes at once (ticks), else every cursor at it gives its rows at that
+    /// time in cursor order (bars of many symbols sharing minutes: a pass over the cursors per minute, not a heap per row).
+    /// </summary>
+    private static void Merge(DaySlot slot)
     {
-        while (i > 0)
+        if (slot.Order.Length < slot.Total)
         {
-            int parent = (i - 1) / 2;
-            if (!Before(_heap[i], _heap[parent]))
-            {
-                break;
-            }
-
-            (_heap[i], _heap[parent]) = (_heap[parent], _heap[i]);
-            i = parent;
+            slot.Order = new int[Math.Max(slot.Total, Math.Min(Array.MaxLength, 2 * slot.Order.Length))];
         }
-    }
 
-    private void SiftDown(int i)
-    {
-        while (true)
+        int[] order = slot.Order;
+        int[] active = slot.Active;
+        int[] pos = slot.Pos;
+        int m = slot.Count;
+        for (int k = 0; k < m; k++)
         {
-            int left = (2 * i) + 1;
-            if (left >= _size)
-            {
-                return;
-            }
-
-            int child = left + 1 < _size && Before(_heap[left + 1], _heap[left]) ? left + 1 : left;
-            if (!Before(_heap[child], _heap[i]))
-            {
-                return;
-            }
-
-            (_heap[i], _heap[child]) = (_heap[child], _heap[i]);
-            i = child;
+            int c = slot.Present[k];
+            active[k] = c;
+            pos[c] = slot.Start[c];
         }
+
+        int n = 0;
+        while (m > 0)
+        {
+            long min = long.MaxValue, second = long.MaxValue;
+            int atMin = 0, only = -1;
+            for (int k = 0; k < m; k++)
+            {
+                int c = active[k];
+                long t = slot.Ts[c][pos[c]];
+                if (t < min)
+                {
+                    second = min;
+                    min = t;
+                    only = k;
+                    atMin = 1;
+                }
+                else if (t == min)
+                {
+                    atMin++;
+                }
+                else if (t < second)
+                {
+                    second = t;
+                }
+            }
+
+            int kept = 0;
+            for (int k = 0; k < m; k++)
+            {
+                int c = active[k];
+                long[] ts = slot.Ts[c];
+                int p = pos[c], end = slot.End[c];
+                if (atMin > 1)
+                {
+                    while (p < end && ts[p] == min)
+                    {
+                        order[n++] = c;
+                        p++;
+                    }
+                }
+                else if (k == only)
+                {
+                    // Alone at min: its run up to (not at) the next smallest timestamp, at least one row.
+                    do
+                    {
+                        order[n++] = c;
+                        p++;
+                    }
+                    while (p < end && ts[p] < second);
+                }
+
+                pos[c] = p;
+                if (p < end)
+                {
+                    active[kept++] = c;
+                }
+            }
+
+            m = kept;
+        }
+
+        Debug.Assert(n == slot.Total, "every row of the day is in the order once");
     }
 
     /// <summary>One UTC day's files: the cursor (symbol and kind) each belongs to.</summary>
     private sealed record DayFiles(int[] Cursors, string[] Paths);
 
-    /// <summary>A decoded day: per cursor its rows (buffers reused from day to day) and the range [Start, End) in [from, to).</summary>
+    /// <summary>
+    /// A decoded day: per cursor its rows (buffers reused from day to day) and the range [Start, End) in [from, to);
+    /// the present cursors in cursor order; the merged order of its <see cref="Total"/> rows (the cursor of each).
+    /// </summary>
     private sealed class DaySlot(int cursors)
     {
         public readonly PartitionRows?[] Rows = new PartitionRows?[cursors];
+        public readonly long[][] Ts = new long[cursors][];
         public readonly int[] Start = new int[cursors];
         public readonly int[] End = new int[cursors];
         public readonly int[] Present = new int[cursors];
+        public readonly int[] Active = new int[cursors];
+        public readonly int[] Pos = new int[cursors];
+        public int[] Order = [];
         public int Count;
+        public int Total;
         public ExceptionDispatchInfo? Error;
-    }
-
-    private sealed class Cursor(int order, int symbolId, CatalogKind kind)
-    {
-        public readonly int Order = order;
-        public readonly int SymbolId = symbolId;
-        public readonly CatalogKind Kind = kind;
-        public PartitionRows? Rows;
-        public int Index;
-        public int End;
-        public long Ts;
     }
 }

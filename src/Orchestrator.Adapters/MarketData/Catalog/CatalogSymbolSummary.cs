@@ -15,6 +15,7 @@ public sealed record CatalogSymbolSummary(CatalogKind Kind, string Symbol, int D
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var summaries = new List<CatalogSymbolSummary>();
+        using var decoder = new CatalogFileDecoder();
         foreach (IGrouping<(CatalogKind Kind, string Symbol), CatalogPartition> group in catalog.Partitions.GroupBy(p => (p.Kind, p.Symbol)))
         {
             var rows = new PartitionRows(group.Key.Kind);
@@ -22,7 +23,7 @@ public sealed record CatalogSymbolSummary(CatalogKind Kind, string Symbol, int D
             var days = new HashSet<DateOnly>();
             foreach (CatalogPartition partition in group)
             {
-                CatalogFile.Read(partition.Path, rows);
+                CatalogFile.Read(partition.Path, rows, decoder);
                 days.Add(partition.Day);
                 count += rows.Count;
                 if (rows.Count > 0)

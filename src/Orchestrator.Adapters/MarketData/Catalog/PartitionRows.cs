@@ -40,6 +40,9 @@ public sealed class PartitionRows
     /// <summary>The first <see cref="Count"/> values of a column.</summary>
     public Span<long> Column(int column) => _columns[column].AsSpan(0, Count);
 
+    /// <summary>A column's whole buffer (its first <see cref="Count"/> values are the rows'; valid until the next <see cref="Reset"/> or <see cref="Add"/>).</summary>
+    internal long[] ColumnArray(int column) => _columns[column];
+
     /// <summary>Timestamps (ns) of the rows.</summary>
     public Span<long> Timestamps => Column(0);
 

@@ -44,7 +44,8 @@ public sealed class CatalogTests : IDisposable
 
     private CatalogImportResult Import(params string[] files) => CatalogImporter.Import(files, Root);
 
-    private static List<MarketTick> Drain(CatalogMarketDataSource source)
+    /// <summary>Every tick the replay gives, in order.</summary>
+    internal static List<MarketTick> Drain(CatalogMarketDataSource source)
     {
         var ticks = new List<MarketTick>();
         while (source.TryGetNext(out MarketTick tick))
@@ -268,17 +269,22 @@ public sealed class CatalogTests : IDisposable
     public void Replay_AllocatesNothingPerRow_WithinAPartition()
     {
         Import(WriteCsv("bars.csv", Bars(["AAPL"], days: 1, minutes: 500)));
-        var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL"]));
+        AssertPullsAllocateNothing(new CatalogMarketDataSource(MarketDataCatalog.Open(Root), new SymbolTable(["AAPL"])), 498);
+    }
+
+    /// <summary>After a first pull (which reads the day), <paramref name="pulls"/> more ticks come out and allocate nothing.</summary>
+    internal static void AssertPullsAllocateNothing(CatalogMarketDataSource source, int pulls)
+    {
         Assert.True(source.TryGetNext(out _));
         long before = GC.GetAllocatedBytesForCurrentThread();
         int n = 0;
-        while (n < 498 && source.TryGetNext(out _))
+        while (n < pulls && source.TryGetNext(out _))
         {
             n++;
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(498, n);
+        Assert.Equal(pulls, n);
         Assert.Equal(0, allocated);
     }
 
