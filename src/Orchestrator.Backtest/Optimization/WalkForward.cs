@@ -157,7 +157,7 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
                 continue;
             }
 
-            BacktestResult test = SweepRunner.Backtest(chosen with { FromNs = w.TestFromNs, ToNs = w.TestToNs, Mode = BacktestMode.SingleThread, Progress = null }, data, cancellationToken);
+            BacktestResult test = SweepRunner.Backtest(SweepRunner.SingleThread(chosen) with { FromNs = w.TestFromNs, ToNs = w.TestToNs }, data, cancellationToken);
             BacktestReport report = BacktestMetrics.Compute(test);
             tests.Add(test);
             steps.Add(new WalkForwardStep(w, best, definition.Objective.Score(report), CandidateFigures.From(report)));
