@@ -67,7 +67,7 @@ public static class SweepRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
-        return new BacktestRunner(options).Run(data(options.FromNs, options.ToNs), cancellationToken);
+        return new BacktestRunner(options).Run(data(options.FirstNs, options.ToNs), cancellationToken);
     }
 
     /// <summary>Inbound ring slots of a sweep's engines: a single-thread backtest never publishes into the ring (every event is processed inline).</summary>
