@@ -94,7 +94,7 @@ public static class OptimizeBench
     private const int WarmUpSlice = 25;
 
     /// <summary>
-    /// Sweeps the grid (N jobs, then 1) over the first weeks of the bars until such a pair JIT-compiles at most 40 methods
+    /// Sweeps the grid (N jobs, then 1) over the first weeks of the bars until two pairs in a row JIT-compile at most 40 methods each
     /// (at most 20 pairs; a pair of steady sweeps still compiles ~15–35: reflection stubs of each engine's ring wiring).
     /// Methods a candidate calls once (the engine's construction, the metrics) reach tier 1 only after 30 calls, and
     /// dynamic PGO adds an instrumented step between: with the earlier warm-up (one candidate a worker) the JIT was
@@ -112,7 +112,7 @@ public static class OptimizeBench
             SweepRunner.Run(candidates, options, slice, OptimizationObjective.Sharpe, 1);
             compiled.Add(System.Runtime.JitInfo.GetCompiledMethodCount() - before);
         }
-        while (compiled[^1] > 40 && compiled.Count < 20);
+        while ((compiled.Count < 2 || compiled[^1] > 40 || compiled[^2] > 40) && compiled.Count < 20);
 
         return compiled;
     }
