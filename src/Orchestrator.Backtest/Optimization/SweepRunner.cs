@@ -35,7 +35,7 @@ public static class SweepRunner
     /// <summary>Runs <paramref name="candidates"/> on up to <paramref name="jobs"/> threads, each over its own source from <paramref name="data"/>; ranked results.</summary>
     /// <remarks>
     /// The caller's thread and <c>jobs − 1</c> threads of the sweep's own each take the next candidate in index order,
-    /// one at a time, until none is left (<see cref="SweepWork"/>), so no worker holds a batch of candidates while another
+    /// one at a time, until none is left (<see cref="SweepWork{T}"/>), so no worker holds a batch of candidates while another
     /// waits: the run ends at most one candidate after the ideal split. A failure stops the workers at their next candidate
     /// and is rethrown as it was (the lowest candidate index that failed); a cancellation as <see cref="OperationCanceledException"/>.
     /// </remarks>
@@ -46,7 +46,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(jobs);
-        var work = new SweepWork(candidates.Count, i => RunOne(candidates[i], options, data, objective, cancellationToken), progress, cancellationToken);
+        var work = new SweepWork<CandidateResult>(candidates.Count, i => RunOne(candidates[i], options, data, objective, cancellationToken), progress, cancellationToken);
         work.Run(jobs);
         return SweepRanking.Sort(work.Results, objective);
     }
@@ -84,7 +84,8 @@ public static class SweepRunner
         return options with { Mode = BacktestMode.SingleThread, Progress = null, Engine = options.Engine with { InboundBufferSize = SingleThreadInboundSlots } };
     }
 
-    private static CandidateResult RunOne(SweepCandidate candidate, CandidateOptions options, SweepSource data, OptimizationObjective objective, CancellationToken cancellationToken)
+    /// <summary>One candidate: its options (a refusal is its result), its backtest, its figures.</summary>
+    internal static CandidateResult RunOne(SweepCandidate candidate, CandidateOptions options, SweepSource data, OptimizationObjective objective, CancellationToken cancellationToken)
     {
         BacktestOptions? chosen;
         string? problem;

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 namespace Orchestrator.Backtest.Optimization;
 
 /// <summary>
-/// The candidates of one sweep, taken one at a time in index order by its workers: the caller's thread and
+/// The items of one sweep (its candidates' backtests; a walk-forward's candidates of every window, then its test runs), taken one at a time in index order by its workers: the caller's thread and
 /// <c>jobs − 1</c> threads of its own. Each result goes to its candidate's slot, so the results do not depend
 /// on which worker ran what, nor on how many ran. Taking one candidate at a time (instead of a batch, as
 /// <c>Parallel.For</c>'s range partitions may) keeps the end of the sweep within one candidate of the ideal split.
@@ -17,7 +17,8 @@ namespace Orchestrator.Backtest.Optimization;
 /// A failure (or cancellation) stops the workers before their next candidate; <see cref="Run"/> joins them
 /// and rethrows the failure of the lowest candidate index as it was thrown, or <see cref="OperationCanceledException"/>.
 /// </remarks>
-internal sealed class SweepWork(int count, Func<int, CandidateResult> run, Action<int>? progress, CancellationToken cancellationToken)
+/// <typeparam name="T">What an item gives.</typeparam>
+internal sealed class SweepWork<T>(int count, Func<int, T> run, Action<int>? progress, CancellationToken cancellationToken)
 {
     private readonly Lock _failureLock = new();
     private int _next = -1;
@@ -26,8 +27,8 @@ internal sealed class SweepWork(int count, Func<int, CandidateResult> run, Actio
     private int _failedIndex = int.MaxValue;
     private ExceptionDispatchInfo? _failure;
 
-    /// <summary>Each candidate's result, by index (complete once <see cref="Run"/> returns).</summary>
-    public CandidateResult[] Results { get; } = new CandidateResult[count];
+    /// <summary>Each item's result, by index (complete once <see cref="Run"/> returns).</summary>
+    public T[] Results { get; } = new T[count];
 
     /// <summary>Runs every candidate on up to <paramref name="jobs"/> workers (the caller's thread among them); returns when all are done.</summary>
     public void Run(int jobs)

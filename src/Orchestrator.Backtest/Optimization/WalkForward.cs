@@ -176,26 +176,54 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
         long end = Math.Min(lastDayEnd, definition.ToNs); // the end of the last day with data (UTC)
         IReadOnlyList<WalkForwardWindow> windows = spec.Windows(first, end);
         IReadOnlyList<SweepCandidate> candidates = definition.Candidates();
+        int n = candidates.Count;
+
+        // Every window's sweep as one list (window-major): no window waits for the slowest candidate of the one before.
+        var sweeps = new SweepWork<CandidateResult>(windows.Count * n, i =>
+            {
+                WalkForwardWindow w = windows[i / n];
+                return SweepRunner.RunOne(candidates[i % n], (SweepCandidate c, out string? problem) =>
+                    options(c, out problem) is { } o ? o with { FromNs = w.TrainFromNs, ToNs = w.TrainToNs } : null, data, definition.Objective, cancellationToken);
+            },
+            progress is null ? null : done => progress(Math.Min(done / n, windows.Count - 1), windows.Count), cancellationToken);
+        sweeps.Run(jobs);
+
+        // Then each window's best on its test span, warmed up, the test runs in parallel too.
+        var best = new CandidateResult?[windows.Count];
+        var tested = new List<(int Window, BacktestOptions Options)>();
+        for (int k = 0; k < windows.Count; k++)
+        {
+            List<CandidateResult> ranked = SweepRanking.Sort(new ArraySegment<CandidateResult>(sweeps.Results, k * n, n), definition.Objective);
+            best[k] = ranked.Count > 0 && ranked[0].Score.HasValue ? ranked[0] : null;
+            if (best[k] is { } b && options(candidates[b.Index], out _) is { } chosen)
+            {
+                WalkForwardWindow w = windows[k];
+                tested.Add((k, SweepRunner.SingleThread(chosen) with { FromNs = w.TestFromNs, ToNs = w.TestToNs, WarmUpFromNs = spec.WarmUpFromNs(w) }));
+            }
+        }
+
+        var testWork = new SweepWork<(BacktestResult Result, BacktestReport Report)>(tested.Count, i =>
+            {
+                BacktestResult test = SweepRunner.Backtest(tested[i].Options, data, cancellationToken);
+                return (test, BacktestMetrics.Compute(test));
+            },
+            null, cancellationToken);
+        testWork.Run(jobs);
+
         var steps = new List<WalkForwardStep>();
         var tests = new List<BacktestResult>();
-        foreach (WalkForwardWindow w in windows)
+        for (int k = 0, t = 0; k < windows.Count; k++)
         {
-            progress?.Invoke(steps.Count, windows.Count);
-            List<CandidateResult> ranked = SweepRunner.Run(candidates, (SweepCandidate c, out string? problem) =>
-                options(c, out problem) is { } o ? o with { FromNs = w.TrainFromNs, ToNs = w.TrainToNs } : null,
-                data, definition.Objective, jobs, null, cancellationToken);
-            CandidateResult? best = ranked.Count > 0 && ranked[0].Score.HasValue ? ranked[0] : null;
-            BacktestOptions? chosen = best is null ? null : options(candidates[best.Index], out _);
-            if (chosen is null)
+            if (t < tested.Count && tested[t].Window == k)
             {
-                steps.Add(new WalkForwardStep(w, best, null, null));
-                continue;
+                (BacktestResult test, BacktestReport report) = testWork.Results[t++];
+                tests.Add(test);
+                steps.Add(new WalkForwardStep(windows[k], best[k], definition.Objective.Score(report), CandidateFigures.From(report)));
             }
-
-            BacktestResult test = SweepRunner.Backtest(SweepRunner.SingleThread(chosen) with { FromNs = w.TestFromNs, ToNs = w.TestToNs, WarmUpFromNs = spec.WarmUpFromNs(w) }, data, cancellationToken);
-            BacktestReport report = BacktestMetrics.Compute(test);
-            tests.Add(test);
-            steps.Add(new WalkForwardStep(w, best, definition.Objective.Score(report), CandidateFigures.From(report)));
+            else
+            {
+                steps.Add(new WalkForwardStep(windows[k], best[k], null, null));
+            }
         }
 
         return new WalkForwardResult(definition, spec, steps, Stitch(tests));
