@@ -3,7 +3,7 @@ using Orchestrator.Benchmarks;
 
 // --quick: a few seconds, one line per scenario and implementation.
 // --backtest [--symbols N] [--years N] [--runs N]: backtest events/s on generated minute bars (--runs 1 for one run's peak memory).
-// --optimize [--symbols N] [--years N] [--jobs N]: a 16-candidate sweep, 1 job vs N jobs wall time.
+// --optimize [--symbols N] [--years N] [--jobs N] [--rounds N] [--detail]: a 16-candidate sweep, 1 job vs N jobs wall time (CPU, GC, JIT; --detail: per worker).
 // --backtest-catalog [--symbols N] [--days N] [--keep DIR] [--no-prefetch]: import a CSV into a catalog (rows/s), then backtest from it end to end (events/s, phases, load).
 // --backtest-csv [--bars N]: backtest from a CSV file end to end (reader rows/s; load, engine, report phases).
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.

@@ -50,6 +50,17 @@ public sealed record BacktestOptions
     /// <summary>First event time excluded (ns; exclusive).</summary>
     public long ToNs { get; init; } = long.MaxValue;
 
+    /// <summary>
+    /// Warm-up (single-thread mode): market events from this time (inclusive) to <see cref="FromNs"/> reach the engine's
+    /// market state, indicators, bars and rules (<see cref="Orchestrator.Engine.TradingEngine.WarmUpInline"/>), with no signal, order, fill or
+    /// equity point, so the rules are warm at <see cref="FromNs"/> and the run still starts flat from the starting cash.
+    /// None by default (any time at or after <see cref="FromNs"/>). In-process strategies start at <see cref="FromNs"/>.
+    /// </summary>
+    public long WarmUpFromNs { get; init; } = long.MaxValue;
+
+    /// <summary>The first event time a source must give: the warm-up's start, or <see cref="FromNs"/> without one.</summary>
+    public long FirstNs => Math.Min(WarmUpFromNs, FromNs);
+
     public BacktestMode Mode { get; init; } = BacktestMode.SingleThread;
 
     /// <summary>Recorded signals replayed at their times (sorted by time).</summary>

@@ -59,6 +59,11 @@ public sealed class BacktestRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        if (options.Mode == BacktestMode.Ring && options.WarmUpFromNs < options.FromNs)
+        {
+            throw new ArgumentException("A warm-up (WarmUpFromNs before FromNs) runs in single-thread mode only.", nameof(options));
+        }
+
         // Single-thread mode never starts the engine's threads; ring mode uses its real wiring.
         EngineOptions engine = options.Mode == BacktestMode.Ring
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
@@ -93,6 +98,11 @@ public sealed class BacktestRunner
             {
                 if (tick.TsEventNs < _options.FromNs || tick.TsEventNs >= _options.ToNs)
                 {
+                    if (tick.TsEventNs >= _options.WarmUpFromNs && tick.TsEventNs < _options.FromNs)
+                    {
+                        WarmUp(tick);
+                    }
+
                     continue;
                 }
 
@@ -157,6 +167,14 @@ public sealed class BacktestRunner
         }
 
         ReplaySignalsAt(tick.TsEventNs);
+    }
+
+    /// <summary>A warm-up event (<see cref="BacktestOptions.WarmUpFromNs"/>): the engine alone, no signal; the venue, the days and the equity curve do not see it.</summary>
+    private void WarmUp(in MarketTick tick)
+    {
+        var e = default(EngineEvent);
+        e.SetMarketData(tick);
+        _engine.WarmUpInline(ref e, _sequence);
     }
 
     private void EndOfDay(long tsNs, bool[]? symbols)

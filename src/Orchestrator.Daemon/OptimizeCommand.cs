@@ -23,7 +23,7 @@ namespace Orchestrator.Daemon;
 /// <param name="ConfigDir">Configuration directory (as <c>backtest --config</c>).</param>
 /// <param name="From">First day or time included.</param>
 /// <param name="To">Last day included, or first time excluded.</param>
-/// <param name="WalkForward"><c>train=6m,test=1m</c>: optimise on each training window, test the best on the next.</param>
+/// <param name="WalkForward"><c>train=6m,test=1m[,warmup=1m]</c>: optimise on each training window, test the best on the next (warmed up by the training window, or the warm-up span).</param>
 /// <param name="Catalog">A catalog directory instead of <paramref name="Data"/> (as <c>backtest --catalog</c>): each candidate streams its days.</param>
 /// <param name="Symbols">With <paramref name="Catalog"/>: the symbols to replay (comma-separated; default all).</param>
 public sealed record OptimizeArguments(string Data, string Strategy, IReadOnlyList<string> Params, string Objective, string Search, int Samples, int Seed, int Jobs,
@@ -54,7 +54,7 @@ public static class OptimizeCommand
         var config = new Option<string>("--config") { Description = "Configuration directory (as backtest --config)", DefaultValueFactory = _ => "config" };
         var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd) or time included" };
         var to = new Option<string?>("--to") { Description = "Last day (yyyy-MM-dd) included, or first time excluded" };
-        var walkForward = new Option<string?>("--walk-forward") { Description = "train=SPAN,test=SPAN (SPAN: N d, w, m or y, e.g. train=6m,test=1m): optimise on each training window, run the best on the test window after it; stitched out-of-sample equity and figures beside the in-sample ones" };
+        var walkForward = new Option<string?>("--walk-forward") { Description = "train=SPAN,test=SPAN[,warmup=SPAN] (SPAN: N d, w, m or y, e.g. train=6m,test=1m): optimise on each training window, run the best on the test window after it, warmed up by the data before it (default: the training window; warmup=0: none); stitched out-of-sample equity and figures beside the in-sample ones" };
         var command = new Command("optimize", "Sweep a strategy's parameters (grid or random search) in parallel and rank the candidates by an objective")
         {
             data, catalog, symbols, strategy, param, objective, search, samples, seed, jobs, shard, output, config, from, to, walkForward,

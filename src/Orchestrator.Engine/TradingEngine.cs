@@ -273,6 +273,30 @@ public sealed class TradingEngine
     }
 
     /// <summary>
+    /// A market event a single-thread backtest shows the engine before the first event it trades on (its warm-up,
+    /// <c>BacktestOptions.WarmUpFromNs</c>): the signal engine updates the market state, indicators, bars and the rules'
+    /// state but makes no rule signal (<see cref="SignalEngineHandler.Warming"/>); risk, sizing and the order manager see
+    /// it with no intent (marks, day roll). In-process strategies do not see it: they start at the first traded event.
+    /// Not the live path; allocates nothing.
+    /// </summary>
+    public void WarmUpInline(ref EngineEvent e, long sequence)
+    {
+        SignalEngine.Warming = true;
+        try
+        {
+            SignalEngine.OnEvent(ref e, sequence, true);
+        }
+        finally
+        {
+            SignalEngine.Warming = false;
+        }
+
+        Risk.OnEvent(ref e, sequence, true);
+        Sizing.OnEvent(ref e, sequence, true);
+        OrderManager.OnEvent(ref e, sequence, true);
+    }
+
+    /// <summary>
     /// Asks every stage to write its state, as it is after this command, for a snapshot file in the
     /// journal directory (slow path; journaled like every command). Without a journal it does nothing.
     /// The fast path never waits for the file: a checkpoint is skipped (and counted) while the

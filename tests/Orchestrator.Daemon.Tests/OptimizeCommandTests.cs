@@ -325,7 +325,8 @@ public sealed class WalkForwardCommandTests : IDisposable
     public void WalkForward_PicksEachWindowsBestInSample_TestsItOutOfSample_AndCompoundsTheTests()
     {
         string data = WriteBars();
-        var a = new OptimizeArguments(data, "momentum", ["fast=3..9:3", "slow=10..30:10"], "total_return", "grid", 0, 0, 2, null, In("wf"), In("no-config"), WalkForward: "train=1w,test=2d");
+        // warmup=0: each test run starts cold, so a plain run of the test span gives its figures (the default warm-up: below and WarmUpTests).
+        var a = new OptimizeArguments(data, "momentum", ["fast=3..9:3", "slow=10..30:10"], "total_return", "grid", 0, 0, 2, null, In("wf"), In("no-config"), WalkForward: "train=1w,test=2d,warmup=0");
         Assert.Equal(0, Run(a, out string stdout, out string stderr));
         Assert.Equal(0, Run(a with { Out = In("wf1"), Jobs = 1 }, out _, out _));
         Assert.Contains("3 windows", stdout, StringComparison.Ordinal);
@@ -357,6 +358,14 @@ public sealed class WalkForwardCommandTests : IDisposable
         double stitched = json.RootElement.GetProperty("out_of_sample").GetProperty("total_return").GetDouble();
         Assert.Equal(compounded - 1, stitched, 1e-8); // the stitched curve compounds the test windows (fixed-point rounding aside)
         Assert.True(File.Exists(In("wf/" + WalkForwardWriter.EquityPngFile)), stderr);
+
+        // By default each test run is warmed up by its training window: the same choices in sample, the same windows, 1 job == 2 jobs.
+        Assert.Equal(0, Run(a with { WalkForward = "train=1w,test=2d", Out = In("wfw") }, out stdout, out stderr));
+        Assert.Equal(0, Run(a with { WalkForward = "train=1w,test=2d", Out = In("wfw1"), Jobs = 1 }, out _, out _));
+        Assert.Equal(File.ReadAllBytes(In("wfw/" + WalkForwardWriter.CsvFile)), File.ReadAllBytes(In("wfw1/" + WalkForwardWriter.CsvFile)));
+        string[][] warm = [.. File.ReadAllLines(In("wfw/" + WalkForwardWriter.CsvFile)).Skip(1).Select(r => r.Split(','))];
+        Assert.Equal(windows.Select(w => string.Join(',', w[..7])), warm.Select(w => string.Join(',', w[..7])));
+        Assert.Contains("\"walk_forward\": \"train=1w,test=2d\"", File.ReadAllText(In("wfw/" + WalkForwardWriter.JsonFile)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -381,7 +390,7 @@ public sealed class WalkForwardCommandTests : IDisposable
         string data = WriteBars();
         var a = new OptimizeArguments(data, "momentum", ["fast=3,6"], "sharpe", "grid", 0, 0, 1, "0/2", In("wf"), In("no-config"), WalkForward: "train=6q,test=1m");
         Assert.Equal(2, Run(a, out _, out string stderr));
-        Assert.Contains("--walk-forward: 'train=6q' is not train=N or test=N", stderr, StringComparison.Ordinal);
+        Assert.Contains("--walk-forward: 'train=6q' is not train=N, test=N or warmup=N", stderr, StringComparison.Ordinal);
         Assert.Contains("--shard: a walk-forward runs whole", stderr, StringComparison.Ordinal);
         Assert.Equal(2, Run(a with { Shard = null, WalkForward = "train=1y,test=1m" }, out _, out stderr));
         Assert.Contains("shorter than one training window (1y)", stderr, StringComparison.Ordinal);

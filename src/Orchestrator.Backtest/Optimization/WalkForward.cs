@@ -41,16 +41,34 @@ public readonly record struct CalendarSpan(int Count, char Unit)
 /// </summary>
 /// <param name="Train">Training span.</param>
 /// <param name="Test">Test span (and the step).</param>
-public sealed record WalkForwardSpec(CalendarSpan Train, CalendarSpan Test)
+/// <param name="WarmUp">
+/// How much data before each test window warms the test run up (<see cref="BacktestOptions.WarmUpFromNs"/>: the rules see
+/// it, nothing trades); null: the training window; a span of count 0: none (the test run starts cold).
+/// </param>
+public sealed record WalkForwardSpec(CalendarSpan Train, CalendarSpan Test, CalendarSpan? WarmUp = null)
 {
-    public override string ToString() => $"train={Train},test={Test}";
+    public override string ToString() => WarmUp is { } w ? $"train={Train},test={Test},warmup={w}" : $"train={Train},test={Test}";
+
+    /// <summary>Where the warm-up of the test run of <paramref name="window"/> starts (its test start when there is none).</summary>
+    public long WarmUpFromNs(WalkForwardWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        try
+        {
+            return WarmUp is { } w ? w.AddTo(window.TestFromNs, -1) : window.TrainFromNs;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return long.MinValue; // before year 1: all the data before the window
+        }
+    }
 
     /// <summary>Parses <c>train=SPAN,test=SPAN</c>; null and the reason otherwise.</summary>
     public static WalkForwardSpec? TryParse(string text, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(text);
         problem = null;
-        CalendarSpan? train = null, test = null;
+        CalendarSpan? train = null, test = null, warmUp = null;
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             string[] kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
@@ -65,9 +83,13 @@ public sealed record WalkForwardSpec(CalendarSpan Train, CalendarSpan Test)
                     test = span;
                 }
             }
+            else if (kv.Length == 2 && kv[0] == "warmup" && TryParseWarmUp(kv[1], out CalendarSpan warm))
+            {
+                warmUp = warm;
+            }
             else
             {
-                problem = $"'{part}' is not train=N or test=N with N a count of d, w, m or y (e.g. train=6m,test=1m)";
+                problem = $"'{part}' is not train=N, test=N or warmup=N with N a count of d, w, m or y (warmup=0: none; e.g. train=6m,test=1m)";
                 return null;
             }
         }
@@ -78,7 +100,19 @@ public sealed record WalkForwardSpec(CalendarSpan Train, CalendarSpan Test)
             return null;
         }
 
-        return new WalkForwardSpec(train.Value, test.Value);
+        return new WalkForwardSpec(train.Value, test.Value, warmUp);
+    }
+
+    /// <summary>A warm-up span: as <see cref="CalendarSpan.TryParse"/>, or <c>0</c> (none).</summary>
+    private static bool TryParseWarmUp(string text, out CalendarSpan span)
+    {
+        if (text.Trim() == "0")
+        {
+            span = new CalendarSpan(0, 'd');
+            return true;
+        }
+
+        return CalendarSpan.TryParse(text, out span);
     }
 
     /// <summary>The windows over data from <paramref name="firstNs"/> to <paramref name="endNs"/> (exclusive).</summary>
@@ -109,7 +143,8 @@ public sealed record WalkForwardStep(WalkForwardWindow Window, CandidateResult? 
 
 /// <summary>
 /// A walk-forward run: for each window, a sweep on the training span picks the best candidate, which
-/// then runs on the test span. The test runs' equity curves are stitched into one out-of-sample
+/// then runs on the test span, warmed up (<see cref="WalkForwardSpec.WarmUp"/>: by default the training span; the rules
+/// see that data, nothing trades) so its rules do not spend the first days of the test span warming up. The test runs' equity curves are stitched into one out-of-sample
 /// curve: each starts from the starting cash, and is scaled by the stitched equity so far / the
 /// starting cash, so returns compound across windows (every window starts flat: positions are
 /// valued at the window's end, not carried). Its figures come from <see cref="BacktestMetrics"/>
@@ -141,26 +176,54 @@ public sealed record WalkForwardResult(SweepDefinition Definition, WalkForwardSp
         long end = Math.Min(lastDayEnd, definition.ToNs); // the end of the last day with data (UTC)
         IReadOnlyList<WalkForwardWindow> windows = spec.Windows(first, end);
         IReadOnlyList<SweepCandidate> candidates = definition.Candidates();
+        int n = candidates.Count;
+
+        // Every window's sweep as one list (window-major): no window waits for the slowest candidate of the one before.
+        var sweeps = new SweepWork<CandidateResult>(windows.Count * n, i =>
+            {
+                WalkForwardWindow w = windows[i / n];
+                return SweepRunner.RunOne(candidates[i % n], (SweepCandidate c, out string? problem) =>
+                    options(c, out problem) is { } o ? o with { FromNs = w.TrainFromNs, ToNs = w.TrainToNs } : null, data, definition.Objective, cancellationToken);
+            },
+            progress is null ? null : done => progress(Math.Min(done / n, windows.Count - 1), windows.Count), cancellationToken);
+        sweeps.Run(jobs);
+
+        // Then each window's best on its test span, warmed up, the test runs in parallel too.
+        var best = new CandidateResult?[windows.Count];
+        var tested = new List<(int Window, BacktestOptions Options)>();
+        for (int k = 0; k < windows.Count; k++)
+        {
+            List<CandidateResult> ranked = SweepRanking.Sort(new ArraySegment<CandidateResult>(sweeps.Results, k * n, n), definition.Objective);
+            best[k] = ranked.Count > 0 && ranked[0].Score.HasValue ? ranked[0] : null;
+            if (best[k] is { } b && options(candidates[b.Index], out _) is { } chosen)
+            {
+                WalkForwardWindow w = windows[k];
+                tested.Add((k, SweepRunner.SingleThread(chosen) with { FromNs = w.TestFromNs, ToNs = w.TestToNs, WarmUpFromNs = spec.WarmUpFromNs(w) }));
+            }
+        }
+
+        var testWork = new SweepWork<(BacktestResult Result, BacktestReport Report)>(tested.Count, i =>
+            {
+                BacktestResult test = SweepRunner.Backtest(tested[i].Options, data, cancellationToken);
+                return (test, BacktestMetrics.Compute(test));
+            },
+            null, cancellationToken);
+        testWork.Run(jobs);
+
         var steps = new List<WalkForwardStep>();
         var tests = new List<BacktestResult>();
-        foreach (WalkForwardWindow w in windows)
+        for (int k = 0, t = 0; k < windows.Count; k++)
         {
-            progress?.Invoke(steps.Count, windows.Count);
-            List<CandidateResult> ranked = SweepRunner.Run(candidates, (SweepCandidate c, out string? problem) =>
-                options(c, out problem) is { } o ? o with { FromNs = w.TrainFromNs, ToNs = w.TrainToNs } : null,
-                data, definition.Objective, jobs, null, cancellationToken);
-            CandidateResult? best = ranked.Count > 0 && ranked[0].Score.HasValue ? ranked[0] : null;
-            BacktestOptions? chosen = best is null ? null : options(candidates[best.Index], out _);
-            if (chosen is null)
+            if (t < tested.Count && tested[t].Window == k)
             {
-                steps.Add(new WalkForwardStep(w, best, null, null));
-                continue;
+                (BacktestResult test, BacktestReport report) = testWork.Results[t++];
+                tests.Add(test);
+                steps.Add(new WalkForwardStep(windows[k], best[k], definition.Objective.Score(report), CandidateFigures.From(report)));
             }
-
-            BacktestResult test = SweepRunner.Backtest(chosen with { FromNs = w.TestFromNs, ToNs = w.TestToNs, Mode = BacktestMode.SingleThread, Progress = null }, data, cancellationToken);
-            BacktestReport report = BacktestMetrics.Compute(test);
-            tests.Add(test);
-            steps.Add(new WalkForwardStep(w, best, definition.Objective.Score(report), CandidateFigures.From(report)));
+            else
+            {
+                steps.Add(new WalkForwardStep(windows[k], best[k], null, null));
+            }
         }
 
         return new WalkForwardResult(definition, spec, steps, Stitch(tests));

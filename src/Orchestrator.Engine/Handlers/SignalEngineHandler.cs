@@ -130,6 +130,12 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
     internal bool HasRsiRule => _rsi is not null;
 
+    /// <summary>
+    /// A backtest's warm-up (<see cref="TradingEngine.WarmUpInline"/>, single thread): market data updates the market state,
+    /// indicators, bars and the rules' state as usual, but no rule signal is made. Never set on the live path.
+    /// </summary>
+    internal bool Warming { get; set; }
+
     /// <summary>The bars the rules compute on (momentum's when <see cref="RulesSplit"/>); null = every market update.</summary>
     internal Timeframe? RuleTimeframe => _ruleTimeframe;
 
@@ -397,7 +403,7 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
             rule = RuleRsiReversion;
         }
 
-        if (side == Side.None)
+        if (side == Side.None || Warming)
         {
             return;
         }
