@@ -53,12 +53,16 @@ public sealed class BacktestRunner
     private long _lastTs = long.MinValue;
     private readonly TradingDayBoundary _days;
     private readonly BuyAndHoldBenchmark _benchmark;
+    private readonly IReadOnlyList<RecordedSignal> _signals;
+    private readonly int _signalCount; // read once: two interface calls per market event otherwise, for a list that is usually empty
     private int _nextSignal;
 
     public BacktestRunner(BacktestOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _signals = options.Signals;
+        _signalCount = _signals.Count;
         // Single-thread mode never starts the engine's threads; ring mode uses its real wiring.
         EngineOptions engine = options.Mode == BacktestMode.Ring
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
@@ -175,19 +179,17 @@ public sealed class BacktestRunner
 
     private void ReplaySignalsBefore(long tsNs)
     {
-        IReadOnlyList<RecordedSignal> signals = _options.Signals;
-        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs < tsNs)
+        while (_nextSignal < _signalCount && _signals[_nextSignal].TsNs < tsNs)
         {
-            Replay(signals[_nextSignal++]);
+            Replay(_signals[_nextSignal++]);
         }
     }
 
     private void ReplaySignalsAt(long tsNs)
     {
-        IReadOnlyList<RecordedSignal> signals = _options.Signals;
-        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs == tsNs)
+        while (_nextSignal < _signalCount && _signals[_nextSignal].TsNs == tsNs)
         {
-            Replay(signals[_nextSignal++]);
+            Replay(_signals[_nextSignal++]);
         }
     }
 
@@ -291,13 +293,20 @@ public sealed class BacktestRunner
             return;
         }
 
+        Portfolio portfolio = _engine.Portfolio;
+        MarketState market = _engine.Market;
+        QuantityUnits units = portfolio.Units;
         long gross = 0;
-        for (int s = 0; s < _engine.Symbols.Count; s++)
+        for (int s = 0; s < portfolio.SymbolCount; s++)
         {
-            gross += Math.Abs(_engine.Portfolio.Units.SaturatingNotional(s, _engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
+            long quantity = portfolio.Quantity(s);
+            if (quantity != 0) // a flat symbol's notional is 0
+            {
+                gross += Math.Abs(units.SaturatingNotional(s, market.LastRaw(s), quantity));
+            }
         }
 
-        var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross, _benchmark.Sample(_engine.Market));
+        var point = new EquityPoint(_lastTs, portfolio.EquityRaw, portfolio.CashRaw, gross, _benchmark.Sample(market));
         if (_equity.Count > 0 && _equity[_equity.Count - 1].TsNs == point.TsNs)
         {
             _equity.SetLast(point);
