@@ -40,6 +40,7 @@ public sealed class BacktestRunner
     private readonly BacktestOptions _options;
     private readonly TradingEngine _engine;
     private readonly PaperExchange _exchange;
+    private readonly ValueRingBuffer<OrderCommand> _outbound; // the engine's outbound ring, read after every event
     private readonly ReportQueue _reports = new();
     private readonly ChunkedList<EquityPoint> _equity = new(); // chunked: a long run's lists grow without copying
     private readonly ChunkedList<FillRecord> _fills = new();
@@ -68,7 +69,15 @@ public sealed class BacktestRunner
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
+        if (options.Mode != BacktestMode.Ring)
+        {
+            // Single-thread mode never starts the audit thread and writes to NullAuditWriter: each record would
+            // claim a slot of the multi-producer audit ring (a compare-and-swap), fill it, and once the ring was
+            // full be dropped and counted one by one. Nothing reads them; the run's results do not use them.
+            _engine.Audit.Muted = true;
+        }
         _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars, Units = _engine.Instruments.Units });
+        _outbound = _engine.Outbound;
         _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
         _benchmark = new BuyAndHoldBenchmark(_engine.Symbols.Count, _engine.Portfolio.EquityRaw);
     }
@@ -233,11 +242,11 @@ public sealed class BacktestRunner
     /// <summary>Orders to the venue, their reports back, until neither side has anything left.</summary>
     private void DrainOutbound()
     {
-        while (_outboundRead < _engine.Outbound.Cursor)
+        while (_outboundRead < _outbound.Cursor)
         {
-            while (_outboundRead < _engine.Outbound.Cursor)
+            while (_outboundRead < _outbound.Cursor)
             {
-                ref OrderCommand command = ref _engine.Outbound[++_outboundRead];
+                ref OrderCommand command = ref _outbound[++_outboundRead];
                 if (command.Kind == OrderCommandKind.SubmitOrder)
                 {
                     RecordOrder(command);
