@@ -40,6 +40,7 @@ public sealed class BacktestRunner
     private readonly BacktestOptions _options;
     private readonly TradingEngine _engine;
     private readonly PaperExchange _exchange;
+    private readonly ValueRingBuffer<OrderCommand> _outbound; // the engine's outbound ring, read after every event
     private readonly ReportQueue _reports = new();
     private readonly ChunkedList<EquityPoint> _equity = new(); // chunked: a long run's lists grow without copying
     private readonly ChunkedList<FillRecord> _fills = new();
@@ -53,6 +54,8 @@ public sealed class BacktestRunner
     private long _lastTs = long.MinValue;
     private readonly TradingDayBoundary _days;
     private readonly BuyAndHoldBenchmark _benchmark;
+    private readonly IReadOnlyList<RecordedSignal> _signals;
+    private readonly int _signalCount; // read once: two interface calls per market event otherwise, for a list that is usually empty
     private int _nextSignal;
 
     public BacktestRunner(BacktestOptions options)
@@ -64,12 +67,22 @@ public sealed class BacktestRunner
             throw new ArgumentException("A warm-up (WarmUpFromNs before FromNs) runs in single-thread mode only.", nameof(options));
         }
 
+        _signals = options.Signals;
+        _signalCount = _signals.Count;
         // Single-thread mode never starts the engine's threads; ring mode uses its real wiring.
         EngineOptions engine = options.Mode == BacktestMode.Ring
             ? options.Engine with { WaitStrategy = Orchestrator.Engine.Ring.WaitStrategyKind.Blocking, Pipelined = false }
             : options.Engine;
         _engine = new TradingEngine(engine, NullAuditWriter.Instance);
+        if (options.Mode != BacktestMode.Ring)
+        {
+            // Single-thread mode never starts the audit thread and writes to NullAuditWriter: each record would
+            // claim a slot of the multi-producer audit ring (a compare-and-swap), fill it, and once the ring was
+            // full be dropped and counted one by one. Nothing reads them; the run's results do not use them.
+            _engine.Audit.Muted = true;
+        }
         _exchange = new PaperExchange(options.Paper.WithCurrenciesOf(_engine.Portfolio) with { SymbolCount = _engine.Symbols.Count, StartingCashRaw = FixedPoint.FromDecimal(options.Engine.StartingCash), Calendars = _engine.Calendars, Units = _engine.Instruments.Units });
+        _outbound = _engine.Outbound;
         _days = new TradingDayBoundary(_engine.Calendars); // the engine's exchange calendars, or the UTC day
         _benchmark = new BuyAndHoldBenchmark(_engine.Symbols.Count, _engine.Portfolio.EquityRaw);
     }
@@ -193,19 +206,17 @@ public sealed class BacktestRunner
 
     private void ReplaySignalsBefore(long tsNs)
     {
-        IReadOnlyList<RecordedSignal> signals = _options.Signals;
-        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs < tsNs)
+        while (_nextSignal < _signalCount && _signals[_nextSignal].TsNs < tsNs)
         {
-            Replay(signals[_nextSignal++]);
+            Replay(_signals[_nextSignal++]);
         }
     }
 
     private void ReplaySignalsAt(long tsNs)
     {
-        IReadOnlyList<RecordedSignal> signals = _options.Signals;
-        while (_nextSignal < signals.Count && signals[_nextSignal].TsNs == tsNs)
+        while (_nextSignal < _signalCount && _signals[_nextSignal].TsNs == tsNs)
         {
-            Replay(signals[_nextSignal++]);
+            Replay(_signals[_nextSignal++]);
         }
     }
 
@@ -249,11 +260,11 @@ public sealed class BacktestRunner
     /// <summary>Orders to the venue, their reports back, until neither side has anything left.</summary>
     private void DrainOutbound()
     {
-        while (_outboundRead < _engine.Outbound.Cursor)
+        while (_outboundRead < _outbound.Cursor)
         {
-            while (_outboundRead < _engine.Outbound.Cursor)
+            while (_outboundRead < _outbound.Cursor)
             {
-                ref OrderCommand command = ref _engine.Outbound[++_outboundRead];
+                ref OrderCommand command = ref _outbound[++_outboundRead];
                 if (command.Kind == OrderCommandKind.SubmitOrder)
                 {
                     RecordOrder(command);
@@ -309,13 +320,20 @@ public sealed class BacktestRunner
             return;
         }
 
+        Portfolio portfolio = _engine.Portfolio;
+        MarketState market = _engine.Market;
+        QuantityUnits units = portfolio.Units;
         long gross = 0;
-        for (int s = 0; s < _engine.Symbols.Count; s++)
+        for (int s = 0; s < portfolio.SymbolCount; s++)
         {
-            gross += Math.Abs(_engine.Portfolio.Units.SaturatingNotional(s, _engine.Market.LastRaw(s), _engine.Portfolio.Quantity(s)));
+            long quantity = portfolio.Quantity(s);
+            if (quantity != 0) // a flat symbol's notional is 0
+            {
+                gross += Math.Abs(units.SaturatingNotional(s, market.LastRaw(s), quantity));
+            }
         }
 
-        var point = new EquityPoint(_lastTs, _engine.Portfolio.EquityRaw, _engine.Portfolio.CashRaw, gross, _benchmark.Sample(_engine.Market));
+        var point = new EquityPoint(_lastTs, portfolio.EquityRaw, portfolio.CashRaw, gross, _benchmark.Sample(market));
         if (_equity.Count > 0 && _equity[_equity.Count - 1].TsNs == point.TsNs)
         {
             _equity.SetLast(point);

@@ -9,15 +9,17 @@ public sealed class ProtectiveExitTests
     private const int Aapl = 0;
     private const long T0 = EngineHarness.T0;
 
-    private static EngineHarness WithExits(decimal stopLoss, decimal takeProfit, decimal trailing)
+    private static EngineHarness WithExits(decimal stopLoss, decimal takeProfit, decimal trailing) => WithExits(stopLoss, takeProfit, trailing, 100m);
+
+    private static EngineHarness WithExits(decimal stopLoss, decimal takeProfit, decimal trailing, decimal entry)
     {
         EngineOptions options = EngineHarness.DefaultOptions() with
         {
             Exits = new ExitOptions { StopLossFraction = stopLoss, TakeProfitFraction = takeProfit, TrailingStopFraction = trailing },
         };
         var h = new EngineHarness(options);
-        h.Trade(Aapl, 100m);
-        h.Open(Aapl, Side.Buy, 100m); // long 10 @ 100
+        h.Trade(Aapl, entry);
+        h.Open(Aapl, Side.Buy, entry); // long (10 @ 100 by default)
         h.TakeOrders();
         return h;
     }
@@ -35,6 +37,31 @@ public sealed class ProtectiveExitTests
         Assert.Equal(10, exit.Quantity);
         Assert.Equal(Side.Sell, exit.Side);
         Assert.Equal(IntentOrigin.StopLoss, exit.Origin);
+    }
+
+    /// <summary>
+    /// The thresholds compare exact integer products: in 64-bit arithmetic while prices are below 2^31 raw (2,147.483648),
+    /// in 128-bit above (a 5,000 stock). Both fire exactly at the threshold and not a micro-unit before.
+    /// </summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(2147)]
+    [InlineData(5000)]
+    public void EveryExit_TriggersExactlyAtItsThreshold_BelowAndAbove2To31Raw(int level)
+    {
+        decimal entry = level;
+        var h = WithExits(0.02m, 0m, 0m, entry);
+        Assert.False(h.Trade(Aapl, (entry * 0.98m) + 0.000001m, T0 + 1).HasIntent);
+        Assert.Equal(IntentOrigin.StopLoss, h.Trade(Aapl, entry * 0.98m, T0 + 2).Origin);
+
+        h = WithExits(0m, 0.04m, 0m, entry);
+        Assert.False(h.Trade(Aapl, (entry * 1.04m) - 0.000001m, T0 + 1).HasIntent);
+        Assert.Equal(IntentOrigin.TakeProfit, h.Trade(Aapl, entry * 1.04m, T0 + 2).Origin);
+
+        h = WithExits(0m, 0m, 0.03m, entry);
+        h.Trade(Aapl, entry * 1.1m, T0 + 1); // the peak
+        Assert.False(h.Trade(Aapl, (entry * 1.1m * 0.97m) + 0.000001m, T0 + 2).HasIntent);
+        Assert.Equal(IntentOrigin.TrailingStop, h.Trade(Aapl, entry * 1.1m * 0.97m, T0 + 3).Origin);
     }
 
     [Fact]

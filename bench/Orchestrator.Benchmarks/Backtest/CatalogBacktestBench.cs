@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using Orchestrator.Adapters.MarketData.Catalog;
 using Orchestrator.Backtest;
 using Orchestrator.Core;
@@ -19,8 +22,13 @@ namespace Orchestrator.Benchmarks.Backtest;
 ///   bars.csv ─▶ data import ─▶ CATALOG/bars/S000/2025-01-02.arrow …
 ///   CATALOG ─▶ CatalogMarketDataSource (k-way merge) ─▶ BacktestRunner ─▶ BacktestMetrics ─▶ report.json
 /// </code>
+/// <para>The in-process runs are the best of three in one warm process; a user runs the CLI once. So the bench
+/// then spawns the <c>orchestrator</c> CLI once on the same catalog with the same account (a config directory it
+/// writes: starting cash, rate limits, paper slippage and commission as <see cref="BacktestBench.Options(int)"/>),
+/// and prints its wall time from spawn to exit, its CPU time and events/s (<c>--cli PATH</c> names the dll; else
+/// the published <c>bin/orchestrator/orchestrator.dll</c>, else the build output of src/Orchestrator.Daemon).</para>
 /// </remarks>
-public static class CatalogBacktestBench
+public static partial class CatalogBacktestBench
 {
     public static int Run(TextWriter output, string[] args)
     {
@@ -61,6 +69,7 @@ public static class CatalogBacktestBench
             cpu = Cpu() - cpu;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  read alone (list, open, decode, merge): {rows:N0} bars in {clock.Elapsed.TotalSeconds:0.00} s = {rows / clock.Elapsed.TotalSeconds / 1e6:0.00} M bars/s wall, {rows / cpu.TotalSeconds / 1e6:0.00} M bars/s of process CPU time"));
             double best = 0;
+            long events = 0;
             for (int run = 0; run < 3; run++)
             {
                 clock.Restart();
@@ -73,11 +82,13 @@ public static class CatalogBacktestBench
                 double total = clock.Elapsed.TotalSeconds;
                 cpu = Cpu() - cpu;
                 best = Math.Max(best, result.Events / total);
+                events = result.Events;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  run {run + 1}: {result.Events:N0} events ({result.MarketEvents:N0} bars, {result.Fills.Count:N0} fills): read + engine {run1:0.00} s, metrics + report {total - run1:0.00} s, total {total:0.00} s = {result.Events / total / 1e6:0.00} M events/s end to end (wall), {result.Events / cpu.TotalSeconds / 1e6:0.00} M events/s of process CPU time"));
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  best {best / 1e6:0.00} M events/s end to end (goal 5.00); load {Load()}"));
+            OneShotCli(output, args, dir, catalog, symbols, events);
             return 0;
         }
         finally
@@ -87,6 +98,109 @@ public static class CatalogBacktestBench
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    /// <summary>One CLI process on the kept catalog, as a user runs it: spawn to exit, wall and CPU time, events/s; the same events as in process.</summary>
+    private static void OneShotCli(TextWriter output, string[] args, string dir, string catalog, int symbols, long inProcessEvents)
+    {
+        string? cli = Array.IndexOf(args, "--cli") is int c and >= 0 && c + 1 < args.Length ? Path.GetFullPath(args[c + 1]) : FindCli();
+        if (cli is null || !File.Exists(cli))
+        {
+            output.WriteLine("  one-shot CLI: skipped (no orchestrator.dll: dotnet publish src/Orchestrator.Daemon -c Release -o bin/orchestrator, or --cli PATH)");
+            return;
+        }
+
+        string config = WriteCliConfig(Path.Combine(dir, "cli-config"));
+        string report = Path.Combine(dir, "cli-report.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { cli, "backtest", "--catalog", catalog, "--config", config, "--strategy", "rules", "--report", report })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        TimeSpan childCpu = ChildrenCpu();
+        var clock = Stopwatch.StartNew();
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        double wall = clock.Elapsed.TotalSeconds;
+        childCpu = ChildrenCpu() - childCpu;
+        string summary = stdout.Result.Split('\n').FirstOrDefault(l => l.StartsWith("backtest:", StringComparison.Ordinal))?.Trim() ?? "";
+        if (process.ExitCode != 0 || !File.Exists(report))
+        {
+            output.WriteLine($"  one-shot CLI: exit code {process.ExitCode}: {stderr.Result.Trim()}");
+            return;
+        }
+
+        long events;
+        using (JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(report)))
+        {
+            events = json.RootElement.GetProperty("events").GetInt64();
+        }
+
+        string cpu = OperatingSystem.IsLinux() ? string.Create(CultureInfo.InvariantCulture, $"{childCpu.TotalSeconds:0.00} s of CPU") : "CPU n/a";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  one-shot CLI (a new process, spawn to exit; {(IsReadyToRun(cli) ? "ReadyToRun" : "JIT only")}: {cli}): {events:N0} events{(events == inProcessEvents ? " (as in process)" : $" (in process: {inProcessEvents:N0}: NOT THE SAME RUN)")} in {wall:0.00} s wall = {events / wall / 1e6:0.00} M events/s end to end, {cpu}; load {Load()}"));
+        output.WriteLine($"    its summary: {summary}");
+    }
+
+    /// <summary>The published CLI (bin/orchestrator, ReadyToRun) if there is one, else the daemon's Release build output; found from the repository root above the bench.</summary>
+    private static string? FindCli()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Orchestrator.LowLatency.sln")))
+            {
+                string published = Path.Combine(d.FullName, "bin", "orchestrator", "orchestrator.dll");
+                return File.Exists(published) ? published : Path.Combine(d.FullName, "src", "Orchestrator.Daemon", "bin", "Release", "net10.0", "orchestrator.dll");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A configuration directory with the account of <see cref="BacktestBench.Options(int)"/> (the engine's defaults otherwise).</summary>
+    private static string WriteCliConfig(string config)
+    {
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "myStockInfo.yaml"), "base_currency: USD\nstarting_cash: 10000000\n");
+        File.WriteAllText(Path.Combine(config, "risk_management.yaml"), "rate_limits:\n  per_second: 10000\n  per_minute: 100000\n  per_day: 1000000\nmax_open_orders: 1000\n");
+        File.WriteAllText(Path.Combine(config, "broker_config.yaml"), "adapter: paper\npaper:\n  slippage_bps: 2\n  commission_bps: 1\n");
+        return config;
+    }
+
+    /// <summary>Whether the dll holds precompiled (ReadyToRun) code.</summary>
+    private static bool IsReadyToRun(string dll)
+    {
+        using var pe = new PEReader(File.OpenRead(dll));
+        return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    /// <summary>CPU time of this process's finished children (getrusage RUSAGE_CHILDREN; Linux), zero elsewhere.</summary>
+    private static TimeSpan ChildrenCpu()
+    {
+        if (!OperatingSystem.IsLinux() || GetRUsage(-1, out RUsage u) != 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return TimeSpan.FromMicroseconds(((u.UserSeconds + u.SystemSeconds) * 1_000_000.0) + u.UserMicroseconds + u.SystemMicroseconds);
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int GetRUsage(int who, out RUsage usage);
+
+    /// <summary>struct rusage on 64-bit Linux: two timevals, then 14 longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct RUsage
+    {
+        public long UserSeconds;
+        public long UserMicroseconds;
+        public long SystemSeconds;
+        public long SystemMicroseconds;
+        public fixed long Rest[14];
     }
 
     private static string Name(int i) => "S" + i.ToString("000", CultureInfo.InvariantCulture);
@@ -121,7 +235,7 @@ public static class CatalogBacktestBench
 
     private static long DirectorySize(string dir) => new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -457,15 +457,15 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
 
         // Adverse and favourable moves in parts per million of the reference, signed for the side.
         IntentOrigin origin = IntentOrigin.None;
-        if (_stopLossPpm > 0 && Adverse(last, average, isLong) >= (Int128)average * _stopLossPpm)
+        if (_stopLossPpm > 0 && Reached(last, average, isLong, favourable: false, _stopLossPpm))
         {
             origin = IntentOrigin.StopLoss;
         }
-        else if (_takeProfitPpm > 0 && -Adverse(last, average, isLong) >= (Int128)average * _takeProfitPpm)
+        else if (_takeProfitPpm > 0 && Reached(last, average, isLong, favourable: true, _takeProfitPpm))
         {
             origin = IntentOrigin.TakeProfit;
         }
-        else if (_trailingPpm > 0 && Adverse(last, peak, isLong) >= (Int128)peak * _trailingPpm
+        else if (_trailingPpm > 0 && Reached(last, peak, isLong, favourable: false, _trailingPpm)
             && (isLong ? peak > average : peak < average))
         {
             origin = IntentOrigin.TrailingStop;
@@ -493,9 +493,26 @@ public sealed class SignalEngineHandler : IValueEventHandler<EngineEvent>
         return true;
     }
 
-    /// <summary>How far the price moved against the position from <paramref name="reference"/>, × 10^6.</summary>
-    private static Int128 Adverse(long last, long reference, bool isLong) =>
-        (Int128)(isLong ? reference - last : last - reference) * Ppm;
+    /// <summary>
+    /// Whether the move from <paramref name="reference"/> to <paramref name="last"/>, against the position (or in its
+    /// favour), × 10^6 reaches <paramref name="reference"/> × <paramref name="ppm"/>: exact integer products. With
+    /// prices and distance below 2^31 (any stock price under 2,147 at 10^6 a unit) the products fit a long (below
+    /// 2^62) and are compared as longs, the same comparison without 128-bit arithmetic on every market update of
+    /// a held symbol; beyond that in Int128 as before.
+    /// </summary>
+    private static bool Reached(long last, long reference, bool isLong, bool favourable, long ppm)
+    {
+        const ulong Small = 1UL << 31;
+        long move = isLong ? reference - last : last - reference; // against the position
+        if ((ulong)last < Small && (ulong)reference < Small && (ulong)ppm < Small)
+        {
+            long scaled = move * Ppm; // |move| < 2^31: below 2^51
+            return (favourable ? -scaled : scaled) >= reference * ppm;
+        }
+
+        Int128 adverse = (Int128)move * Ppm;
+        return (favourable ? -adverse : adverse) >= (Int128)reference * ppm;
+    }
 
     /// <summary>
     /// An in-process strategy's signal (the strategy host's scratch event, on the trading thread):

@@ -21,6 +21,7 @@ public sealed class Atr
 {
     private readonly int _period;
     private readonly double _periodMinusOne;
+    private readonly double _periodAsDouble; // the divisor as the division uses it: converted once, not per update (same value, exactly)
     private int _count;
     private double _previousClose;
     private double _trueRange;
@@ -34,6 +35,7 @@ public sealed class Atr
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         _period = period;
         _periodMinusOne = period - 1;
+        _periodAsDouble = period;
     }
 
     public int Period => _period;
@@ -64,7 +66,7 @@ public sealed class Atr
 
         if (seen >= _period)
         {
-            _value = ((_value * _periodMinusOne) + trueRange) / _period;
+            _value = ((_value * _periodMinusOne) + trueRange) / _periodAsDouble;
         }
         else
         {

@@ -40,7 +40,11 @@ public sealed class IndicatorSet
         EmaFast = new Ema(settings.EmaFastPeriod);
         EmaSlow = new Ema(settings.EmaSlowPeriod);
         Rsi = new Rsi(settings.RsiPeriod);
-        Macd = new Macd(settings.MacdFastPeriod, settings.MacdSlowPeriod, settings.MacdSignalPeriod);
+        // With MACD's periods equal to the fast and slow EMAs' (the defaults: 12 and 26), MACD reads those EMAs
+        // instead of keeping two more of the same: the same prices in, the same values out, half the work.
+        Macd = settings.MacdFastPeriod == settings.EmaFastPeriod && settings.MacdSlowPeriod == settings.EmaSlowPeriod
+            ? new Macd(EmaFast, EmaSlow, settings.MacdSignalPeriod)
+            : new Macd(settings.MacdFastPeriod, settings.MacdSlowPeriod, settings.MacdSignalPeriod);
         Atr = new Atr(settings.AtrPeriod);
         Bollinger = new BollingerBands(settings.BollingerPeriod, settings.BollingerK);
     }

@@ -24,6 +24,7 @@ public sealed class Macd
     private readonly Ema _fast;
     private readonly Ema _slow;
     private readonly Ema _signal;
+    private readonly bool _sharedInputs; // fast and slow belong to an IndicatorSet that updates them first
     private int _count;
     private double _macdLine;
     private double _histogram;
@@ -40,6 +41,20 @@ public sealed class Macd
         _fast = new Ema(fast);
         _slow = new Ema(slow);
         _signal = new Ema(signal);
+    }
+
+    /// <summary>
+    /// A MACD over EMAs its owner already keeps and updates before each <see cref="Update"/> (an <see cref="IndicatorSet"/>
+    /// whose fast and slow EMA periods are MACD's: the same EMAs fed the same prices, computed once instead of twice).
+    /// </summary>
+    internal Macd(Ema fast, Ema slow, int signal)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signal, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(slow.Period, fast.Period);
+        _fast = fast;
+        _slow = slow;
+        _signal = new Ema(signal);
+        _sharedInputs = true;
     }
 
     public int FastPeriod => _fast.Period;
@@ -66,8 +81,12 @@ public sealed class Macd
     /// <summary>Adds a price. O(1), no allocation, never throws.</summary>
     public void Update(double price)
     {
-        _fast.Update(price);
-        _slow.Update(price);
+        if (!_sharedInputs)
+        {
+            _fast.Update(price);
+            _slow.Update(price);
+        }
+
         double macd = _fast.Value - _slow.Value;
         _macdLine = macd;
         if (_slow.IsReady)

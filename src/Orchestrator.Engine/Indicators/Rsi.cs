@@ -24,6 +24,7 @@ public sealed class Rsi
 
     private readonly int _period;
     private readonly double _periodMinusOne;
+    private readonly double _periodAsDouble; // the divisor as the division uses it: converted once, not per update (same value, exactly)
     private int _count;
     private double _previousPrice;
     private double _gainSum;
@@ -39,6 +40,7 @@ public sealed class Rsi
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         _period = period;
         _periodMinusOne = period - 1;
+        _periodAsDouble = period;
     }
 
     public int Period => _period;
@@ -69,8 +71,8 @@ public sealed class Rsi
             double loss = change < 0 ? -change : 0;
             if (seen > _period)
             {
-                _averageGain = ((_averageGain * _periodMinusOne) + gain) / _period;
-                _averageLoss = ((_averageLoss * _periodMinusOne) + loss) / _period;
+                _averageGain = ((_averageGain * _periodMinusOne) + gain) / _periodAsDouble;
+                _averageLoss = ((_averageLoss * _periodMinusOne) + loss) / _periodAsDouble;
                 _value = Compute(_averageGain, _averageLoss);
             }
             else

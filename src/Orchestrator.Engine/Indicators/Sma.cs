@@ -31,7 +31,6 @@ public sealed class Sma
     private int _next;
     private int _count;
     private double _sum;
-    private double _value;
 
     /// <param name="period">Window length, at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="period"/> is less than 1.</exception>
@@ -52,9 +51,9 @@ public sealed class Sma
     public bool IsReady => _count >= _period;
 
     /// <summary>Mean of the last <see cref="Period"/> values; before ready, the mean of the values so far (0 before the first).</summary>
-    public double Value => _value;
+    public double Value => _count == 0 ? 0 : _sum / (_count < _period ? _count : _period); // computed when read: the same division Update once did for every value
 
-    /// <summary>Adds a value and recomputes <see cref="Value"/>. O(1) amortised, no allocation, never throws.</summary>
+    /// <summary>Adds a value (<see cref="Value"/> follows from the sum when read). O(1) amortised, no allocation, never throws.</summary>
     public void Update(double value)
     {
         int next = _next;
@@ -76,8 +75,6 @@ public sealed class Sma
         }
 
         _next = next;
-        int n = _count < _period ? _count : _period;
-        _value = _sum / n;
     }
 
     /// <summary>Returns to the state after construction.</summary>
@@ -87,7 +84,6 @@ public sealed class Sma
         _next = 0;
         _count = 0;
         _sum = 0;
-        _value = 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -109,7 +105,7 @@ public sealed class Sma
         w.Int32(_next);
         w.Int32(_count);
         w.Double(_sum);
-        w.Double(_value);
+        w.Double(Value); // the layout keeps the value Update once stored
         w.Doubles(_window);
     }
 
@@ -119,7 +115,7 @@ public sealed class Sma
         _next = r.Int32();
         _count = r.Int32();
         _sum = r.Double();
-        _value = r.Double();
+        r.Double(); // the value: computed from the sum when read
         r.Doubles(_window);
     }
 }

@@ -149,10 +149,11 @@ internal sealed class StrategyRunner : IStrategyContext
         }
 
         IndicatorSet set = _engine.SignalEngine.Indicators(symbolId);
+        BandOutputs bands = set.Bollinger.Outputs(); // computed when read: once for the three bands
         return new IndicatorValues(
             set.Count, set.LastPrice, set.Sma.Value, set.Sma.IsReady, set.EmaFast.Value, set.EmaSlow.Value, set.EmaFast.IsReady && set.EmaSlow.IsReady,
             set.Rsi.Value, set.Rsi.IsReady, set.Atr.Value, set.Atr.IsReady, set.Macd.MacdLine, set.Macd.SignalLine, set.Macd.IsReady,
-            set.Bollinger.Upper, set.Bollinger.Middle, set.Bollinger.Lower, set.Bollinger.IsReady);
+            bands.Upper, bands.Middle, bands.Lower, set.Bollinger.IsReady);
     }
 
     public SubmitResult Submit(in StrategySignal signal)

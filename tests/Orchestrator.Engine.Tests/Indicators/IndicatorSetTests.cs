@@ -149,6 +149,53 @@ public sealed class IndicatorSetTests
         }
     }
 
+    [Fact]
+    public void DefaultPeriods_MacdReadsTheSetsEmas_AndGivesTheBitsOfAStandaloneMacd_ThroughResetAndRestore()
+    {
+        // MACD's 12/26 are the set's fast and slow EMAs: the set keeps them once (the engine's per-event cost), the values must not move.
+        var set = new IndicatorSet();
+        var macd = new Macd(12, 26, 9);
+        var bands = new BollingerBands(20, 2.0);
+        var sma = new Sma(20);
+        foreach (double p in TestSeries.Prices(11, 90, 400))
+        {
+            set.UpdateTrade(p);
+            macd.Update(p);
+            bands.Update(p);
+            sma.Update(p);
+            Assert.Equal((Bits(macd.MacdLine), Bits(macd.SignalLine), Bits(macd.Histogram), macd.IsReady), (Bits(set.Macd.MacdLine), Bits(set.Macd.SignalLine), Bits(set.Macd.Histogram), set.Macd.IsReady));
+            Assert.Equal((Bits(bands.Upper), Bits(bands.Lower), Bits(sma.Value)), (Bits(set.Bollinger.Upper), Bits(set.Bollinger.Lower), Bits(set.Sma.Value)));
+        }
+
+        // A snapshot of the set restores into a fresh set that goes on exactly as the original.
+        var buffer = new byte[8192];
+        var writer = new Orchestrator.Engine.Snapshots.StateWriter(buffer);
+        set.WriteState(ref writer);
+        var restored = new IndicatorSet();
+        var reader = new Orchestrator.Engine.Snapshots.StateReader(buffer.AsSpan(0, writer.Position));
+        restored.ReadState(ref reader);
+        Assert.Equal(writer.Position, reader.Position);
+        Assert.Equal(Snapshot(set), Snapshot(restored));
+        foreach (double p in TestSeries.Prices(12, 95, 100))
+        {
+            set.UpdateTrade(p);
+            restored.UpdateTrade(p);
+            macd.Update(p);
+            Assert.Equal(Snapshot(set), Snapshot(restored));
+            Assert.Equal(Bits(macd.Histogram), Bits(restored.Macd.Histogram));
+        }
+
+        set.Reset();
+        macd.Reset();
+        Assert.Equal((0.0, 0.0, 0.0, 0.0), (set.Macd.MacdLine, set.Macd.Histogram, set.Bollinger.Upper, set.Sma.Value));
+        foreach (double p in TestSeries.Prices(13, 50, 60))
+        {
+            set.UpdateTrade(p);
+            macd.Update(p);
+            Assert.Equal((Bits(macd.MacdLine), Bits(macd.Histogram)), (Bits(set.Macd.MacdLine), Bits(set.Macd.Histogram)));
+        }
+    }
+
     private static long[] Snapshot(IndicatorSet set) =>
     [
         Bits(set.Sma.Value), Bits(set.EmaFast.Value), Bits(set.EmaFast.PreviousValue), Bits(set.EmaSlow.Value),
