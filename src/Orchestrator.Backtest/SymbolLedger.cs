@@ -13,7 +13,7 @@ namespace Orchestrator.Backtest;
 /// </summary>
 internal sealed class SymbolLedger
 {
-    private readonly string _symbol;
+    private readonly List<RoundTripTrade> _trades = [];
 
     // The open position (signed shares: a fractional symbol's units as shares, issue 19) and the absolute cost of it.
     private decimal _position;
@@ -31,7 +31,13 @@ internal sealed class SymbolLedger
     private decimal _tradeRealized;
     private int _tradeFills;
 
-    public SymbolLedger(string symbol) => _symbol = symbol;
+    public SymbolLedger(string symbol) => Symbol = symbol;
+
+    /// <summary>The symbol.</summary>
+    public string Symbol { get; }
+
+    /// <summary>The round trips so far, in entry order (each starts when the one before it ended).</summary>
+    public IReadOnlyList<RoundTripTrade> Trades => _trades;
 
     /// <summary>Signed shares held after the fills applied so far.</summary>
     public decimal Position => _position;
@@ -42,16 +48,16 @@ internal sealed class SymbolLedger
     /// <summary>Commissions over every fill applied.</summary>
     public decimal Fees { get; private set; }
 
-    /// <summary>Applies one fill; a trade it closes is appended to <paramref name="trades"/>.</summary>
-    public void Apply(in FillRecord fill, List<RoundTripTrade> trades)
+    /// <summary>Applies one fill (fills in time order); a trade it closes is appended to <see cref="Trades"/>.</summary>
+    public void Apply(in FillRecord fill)
     {
         if (fill.Quantity <= 0 || (fill.Side != Side.Buy && fill.Side != Side.Sell))
         {
             throw new ArgumentException($"Fill {fill.ClientOrderId} in {fill.Symbol}: side {fill.Side}, quantity {fill.Quantity}.", nameof(fill));
         }
 
-        decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
-        decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
+        decimal price = ToDecimal(fill.PriceRaw);
+        decimal commission = ToDecimal(fill.CommissionRaw);
         decimal shares = Quantities.ToDecimal(fill.Quantity, fill.QuantityDecimals); // a fill's units as shares (issue 19)
         decimal signed = fill.Side == Side.Buy ? shares : -shares;
 
@@ -73,7 +79,7 @@ internal sealed class SymbolLedger
             Reduce(shares, price, commission);
             if (_position == 0)
             {
-                trades.Add(Snapshot(fill.TsNs));
+                _trades.Add(Snapshot(fill.TsNs));
             }
 
             return;
@@ -83,16 +89,33 @@ internal sealed class SymbolLedger
         // quantity, the opening part taking the remainder so the two add up exactly.
         decimal closingCommission = decimal.Round(commission * held / shares, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
         Reduce(held, price, closingCommission);
-        trades.Add(Snapshot(fill.TsNs));
+        _trades.Add(Snapshot(fill.TsNs));
         Open(fill.TsNs, signed > 0 ? shares - held : -(shares - held), price, commission - closingCommission);
     }
 
+    /// <summary>
+    /// <see cref="FixedPoint.ToDecimal(long)"/> without its decimal division: the same decimal, bit for bit
+    /// (the exact quotient at the smallest scale that holds it, as the division gives; pinned by a test).
+    /// </summary>
+    internal static decimal ToDecimal(long raw)
+    {
+        byte scale = FixedPoint.Decimals;
+        ulong magnitude = raw < 0 ? 0UL - (ulong)raw : (ulong)raw;
+        while (scale > 0 && magnitude % 10 == 0)
+        {
+            magnitude /= 10;
+            scale--;
+        }
+
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, raw < 0, scale);
+    }
+
     /// <summary>Appends the round trip still open, if any.</summary>
-    public void Finish(List<RoundTripTrade> trades)
+    public void Finish()
     {
         if (_position != 0)
         {
-            trades.Add(Snapshot(null));
+            _trades.Add(Snapshot(null));
         }
     }
 
@@ -150,7 +173,7 @@ internal sealed class SymbolLedger
     }
 
     private RoundTripTrade Snapshot(long? exitTsNs) => new(
-        _symbol,
+        Symbol,
         _direction,
         _entryTsNs,
         exitTsNs,

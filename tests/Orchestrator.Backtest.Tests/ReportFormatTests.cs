@@ -205,4 +205,21 @@ public sealed class ReportFormatTests
             Assert.Equal(ReferenceDouble(value), Span(b => ReportFormat.WriteDouble(value, b)));
         }
     }
+
+    [Fact]
+    public void LedgerToDecimal_IsTheFixedPointDivision_BitForBit()
+    {
+        var random = new Random(24);
+        long[] edges = [0, 1, -1, 10, -10, 1_000_000, -1_000_000, 1_500_000, 123_456_789, 100_000_000_000, long.MaxValue, long.MinValue, long.MinValue + 1];
+        IEnumerable<long> values = edges.Concat(Enumerable.Range(0, 200_000).Select(i => (i % 3) switch
+        {
+            0 => random.NextInt64(long.MinValue, long.MaxValue),
+            1 => random.NextInt64(-100_000, 100_000) * 10_000,
+            _ => random.NextInt64(-1_000_000_000, 1_000_000_000),
+        }));
+        foreach (long raw in values)
+        {
+            Assert.Equal(decimal.GetBits(FixedPoint.ToDecimal(raw)), decimal.GetBits(SymbolLedger.ToDecimal(raw)));
+        }
+    }
 }

@@ -39,24 +39,45 @@ public static class ReportBench
         {
             ("metrics", [], []), ("report json", [], []), ("metrics + report", [], []), ("equity csv", [], []), ("orders log", [], []),
         };
+        // --phase metrics|json|csv|orders: only that one, again and again (to profile it alone).
+        string? only = Array.IndexOf(args, "--phase") is int p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
+        BacktestReport report = BacktestMetrics.Compute(result);
         for (int round = 0; round < rounds; round++)
         {
-            BacktestReport report = null!;
-            Measure(phases[0], () => report = BacktestMetrics.Compute(result));
-            Measure(phases[1], () => BacktestReportWriter.WriteFile(report, reportPath, deterministic: true));
-            phases[2].Cpu.Add(phases[0].Cpu[^1] + phases[1].Cpu[^1]);
-            phases[2].Wall.Add(phases[0].Wall[^1] + phases[1].Wall[^1]);
-            Measure(phases[3], () => EquityCsvWriter.WriteFile(result, csvPath));
-            Measure(phases[4], () => OrdersLogWriter.WriteFile(result, ordersPath));
+            if (only is null or "metrics")
+            {
+                Measure(phases[0], () => report = BacktestMetrics.Compute(result));
+            }
+
+            if (only is null or "json")
+            {
+                Measure(phases[1], () => BacktestReportWriter.WriteFile(report, reportPath, deterministic: true));
+            }
+
+            if (only is null)
+            {
+                phases[2].Cpu.Add(phases[0].Cpu[^1] + phases[1].Cpu[^1]);
+                phases[2].Wall.Add(phases[0].Wall[^1] + phases[1].Wall[^1]);
+            }
+
+            if (only is null or "csv")
+            {
+                Measure(phases[3], () => EquityCsvWriter.WriteFile(result, csvPath));
+            }
+
+            if (only is null or "orders")
+            {
+                Measure(phases[4], () => OrdersLogWriter.WriteFile(result, ordersPath));
+            }
         }
 
-        foreach ((string name, List<double> cpu, List<double> wall) in phases)
+        foreach ((string name, List<double> cpu, List<double> wall) in phases.Where(x => x.Cpu.Count > 0))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {name,-17}: CPU best {cpu.Min():0.0} ms, median {Median(cpu):0.0} ms, first {cpu[0]:0.0} ms; wall best {wall.Min():0.0} ms, median {Median(wall):0.0} ms"));
         }
 
-        foreach (string path in new[] { reportPath, csvPath, ordersPath })
+        foreach (string path in new[] { reportPath, csvPath, ordersPath }.Where(File.Exists))
         {
             output.WriteLine($"  {Path.GetFileName(path),-13} {new FileInfo(path).Length,12:N0} bytes  sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))}");
         }
