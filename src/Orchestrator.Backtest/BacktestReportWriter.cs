@@ -146,22 +146,22 @@ public static class BacktestReportWriter
         json.WriteEndObject();
 
         json.WriteStartArray("trades"u8);
+        byte[] trade = new byte[TradeJson.MaxLengthWithoutSymbol];
+        var symbols = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance); // a ledger's trades share its symbol's string
         foreach (RoundTripTrade t in r.Trades)
         {
-            json.WriteStartObject();
-            json.WriteString("symbol"u8, t.Symbol);
-            json.WriteString("direction"u8, t.Direction == TradeDirection.Long ? "long"u8 : "short"u8);
-            json.WriteString("status"u8, t.IsOpen ? "open"u8 : "closed"u8);
-            Time(json, "entry"u8, t.EntryTsNs);
-            Time(json, "exit"u8, t.ExitTsNs);
-            json.WriteNumber("quantity"u8, t.Quantity);
-            json.WriteNumber("open_quantity"u8, t.OpenQuantity);
-            Money(json, "average_entry_price"u8, t.AverageEntryPrice);
-            Money(json, "average_exit_price"u8, t.AverageExitPrice);
-            Money(json, "realized_pnl"u8, t.RealizedPnl);
-            Money(json, "fees"u8, t.Fees);
-            json.WriteNumber("fills"u8, t.FillCount);
-            json.WriteEndObject();
+            if (!symbols.TryGetValue(t.Symbol, out byte[]? encoded))
+            {
+                encoded = JsonEncodedText.Encode(t.Symbol).EncodedUtf8Bytes.ToArray(); // as WriteString escapes it
+                symbols.Add(t.Symbol, encoded);
+                if (trade.Length < TradeJson.MaxLengthWithoutSymbol + encoded.Length)
+                {
+                    trade = new byte[TradeJson.MaxLengthWithoutSymbol + encoded.Length];
+                }
+            }
+
+            // The writer adds the list separator; the trade brings its own line end and indentation (raw values are not indented).
+            json.WriteRawValue(trade.AsSpan(0, TradeJson.Write(t, encoded, trade)), skipInputValidation: true);
             if (json.BytesPending > FlushBytes)
             {
                 json.Flush(); // a long run's trades go out in pieces rather than growing one buffer of the whole report

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
@@ -38,9 +39,36 @@ internal static class ReportFormat
             return 1;
         }
 
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        if (bits[2] == 0)
+        {
+            // A 64-bit mantissa (any money a report holds): its digits with the point put in, trailing zeros trimmed.
+            return WriteScaled(Mantissa(bits), Scale(bits), bits[3] < 0, trim: true, destination);
+        }
+
         // The general format of a decimal is plain notation with the value's scale of digits (never an exponent): trim its zeros.
         value.TryFormat(destination, out int length, default, CultureInfo.InvariantCulture);
         return TrimFraction(destination, length);
+    }
+
+    /// <summary>
+    /// A decimal in its general format, the digits of its scale kept ("1.50"), as UTF-8 into
+    /// <paramref name="destination"/>: what <see cref="System.Text.Json.Utf8JsonWriter"/>'s
+    /// <c>WriteNumber</c> writes for it; the bytes written.
+    /// </summary>
+    public static int WriteGeneral(decimal value, Span<byte> destination)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        ulong mantissa = Mantissa(bits);
+        if (bits[2] == 0 && mantissa != 0)
+        {
+            return WriteScaled(mantissa, Scale(bits), bits[3] < 0, trim: false, destination);
+        }
+
+        Utf8Formatter.TryFormat(value, destination, out int length); // a zero (its sign and scale) or a mantissa beyond 64 bits
+        return length;
     }
 
     /// <summary>
@@ -147,6 +175,62 @@ internal static class ReportFormat
 
     /// <summary>ns since the Unix epoch as a UTC <see cref="DateTime"/> (100 ns resolution).</summary>
     public static DateTime ToDateTime(long tsNs) => DateTime.UnixEpoch.AddTicks(tsNs / 100);
+
+    private static ulong Mantissa(ReadOnlySpan<int> bits) => (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+
+    private static int Scale(ReadOnlySpan<int> bits) => (bits[3] >> 16) & 0xFF;
+
+    /// <summary>
+    /// A non-zero <paramref name="magnitude"/> × 10^−<paramref name="scale"/> in plain notation: the whole
+    /// part (at least "0"), then the fraction's <paramref name="scale"/> digits, or with
+    /// <paramref name="trim"/> its trailing zeros dropped (and the point with them when none is left).
+    /// </summary>
+    private static int WriteScaled(ulong magnitude, int scale, bool negative, bool trim, Span<byte> destination)
+    {
+        int length = 0;
+        if (negative)
+        {
+            destination[length++] = (byte)'-';
+        }
+
+        if (trim)
+        {
+            while (scale > 0 && magnitude % 10 == 0)
+            {
+                magnitude /= 10;
+                scale--;
+            }
+        }
+
+        // 10^scale fits 64 bits up to 19; past it the magnitude (< 1.9 × 10^19) is all fraction.
+        (ulong whole, ulong fraction) = scale == 0 ? (magnitude, 0UL) : scale <= 19 ? Math.DivRem(magnitude, Pow10(scale)) : (0UL, magnitude);
+        whole.TryFormat(destination[length..], out int digits, default, CultureInfo.InvariantCulture);
+        length += digits;
+        if (scale > 0)
+        {
+            destination[length++] = (byte)'.';
+            for (int i = length + scale - 1; i >= length; i--)
+            {
+                destination[i] = (byte)('0' + (int)(fraction % 10));
+                fraction /= 10;
+            }
+
+            length += scale;
+        }
+
+        return length;
+    }
+
+    private static ulong Pow10(int exponent)
+    {
+        ulong result = 1;
+        for (int i = 0; i < exponent; i++)
+        {
+            result *= 10;
+        }
+
+        return result;
+    }
 
     /// <summary>A non-zero fraction of <paramref name="places"/> digits, zero-padded on the left, trailing zeros dropped.</summary>
     private static int WriteFraction(ulong fraction, int places, Span<byte> destination, int length)

@@ -17,6 +17,18 @@ public sealed class ReportFormatTests
     private static string ReferenceDecimal(decimal value) =>
         value == 0m ? "0" : value.ToString("0.############################", Invariant);
 
+    // What Utf8JsonWriter.WriteNumber(decimal) writes.
+    private static string ReferenceGeneral(decimal value)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(stream))
+        {
+            json.WriteNumberValue(value);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     private static string ReferenceDouble(double value)
     {
         if (!double.IsFinite(value))
@@ -85,7 +97,26 @@ public sealed class ReportFormatTests
             var d = new decimal(lo, mid, hi, random.Next(2) == 0, (byte)random.Next(29));
 
             Assert.Equal(ReferenceDecimal(d), Span(b => ReportFormat.WriteDecimal(d, b)));
+            Assert.Equal(ReferenceGeneral(d), Span(b => ReportFormat.WriteGeneral(d, b)));
         }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.00")]
+    [InlineData("-0.00")]
+    [InlineData("1.50")]
+    [InlineData("-1.50")]
+    [InlineData("100")]
+    [InlineData("0.0000000000000000000000000001")]
+    [InlineData("18446744073709551615")]
+    [InlineData("18446744073709551616")]
+    [InlineData("-79228162514264337593543950335")]
+    public void General_EdgeValues_AreWhatTheJsonWriterWrites(string value)
+    {
+        decimal d = decimal.Parse(value, NumberStyles.Float, Invariant);
+
+        Assert.Equal(ReferenceGeneral(d), Span(b => ReportFormat.WriteGeneral(d, b)));
     }
 
     [Theory]
@@ -220,6 +251,86 @@ public sealed class ReportFormatTests
         foreach (long raw in values)
         {
             Assert.Equal(decimal.GetBits(FixedPoint.ToDecimal(raw)), decimal.GetBits(SymbolLedger.ToDecimal(raw)));
+        }
+    }
+
+    [Fact]
+    public void ReportTrades_AreTheBytesTheJsonWriterWrites_ForOddSymbolsNullsAndScales()
+    {
+        long t = TestResults.At(0, 15);
+        RoundTripTrade[] trades =
+        [
+            new("AAA", TradeDirection.Long, t, t + 1, 10m, 0m, 10.5m, 11.25m, 7.5m, 0.000001m, 2, false),
+            new("A&B \"<q>\" +'\\", TradeDirection.Short, -1, null, 1.50m, 1.50m, 0.0000000000000000000000000001m, null, -79228162514264337593543950335m, 0m, 1, true),
+            new("Ünïcødé€", TradeDirection.Long, long.MaxValue, long.MinValue, 123456789.123456000m, 0.000m, 1m, 1.000m, 0m, -0.5m, int.MaxValue, false),
+            new("AAA", TradeDirection.Short, t, t, 0.001m, 0m, 99m, 101m, -2m, 0m, 3, false),
+        ];
+        BacktestReport report = BacktestMetrics.Compute(TestResults.BuyAndHold()) with { Trades = trades };
+
+        string written = BacktestReportWriter.ToJson(report, deterministic: true);
+
+        using var reference = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(reference, new System.Text.Json.JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("trades");
+            foreach (RoundTripTrade trade in trades)
+            {
+                // The report's trades as the writer wrote them field by field.
+                json.WriteStartObject();
+                json.WriteString("symbol", trade.Symbol);
+                json.WriteString("direction", trade.Direction == TradeDirection.Long ? "long" : "short");
+                json.WriteString("status", trade.IsOpen ? "open" : "closed");
+                WriteTime(json, "entry", trade.EntryTsNs);
+                WriteTime(json, "exit", trade.ExitTsNs);
+                json.WriteNumber("quantity", trade.Quantity);
+                json.WriteNumber("open_quantity", trade.OpenQuantity);
+                WriteMoney(json, "average_entry_price", trade.AverageEntryPrice);
+                WriteMoney(json, "average_exit_price", trade.AverageExitPrice);
+                WriteMoney(json, "realized_pnl", trade.RealizedPnl);
+                WriteMoney(json, "fees", trade.Fees);
+                json.WriteNumber("fills", trade.FillCount);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        string expected = Encoding.UTF8.GetString(reference.ToArray());
+        Assert.Equal(Section(expected), Section(written));
+        Assert.Contains("\"symbol\": \"A\\u0026B \\u0022\\u003Cq\\u003E\\u0022 \\u002B\\u0027\\\\\"", written, StringComparison.Ordinal);
+        Assert.Contains("\"quantity\": 1.50,", written, StringComparison.Ordinal);
+
+        static string Section(string json)
+        {
+            int start = json.IndexOf("\"trades\": [", StringComparison.Ordinal);
+            return json[start..(json.IndexOf("\n  ]", start, StringComparison.Ordinal) + 4)];
+        }
+
+        static void WriteTime(System.Text.Json.Utf8JsonWriter json, string name, long? ts)
+        {
+            if (ts is { } value)
+            {
+                json.WriteString(name, ReferenceTimestamp(value));
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+
+        static void WriteMoney(System.Text.Json.Utf8JsonWriter json, string name, decimal? value)
+        {
+            json.WritePropertyName(name);
+            if (value is { } money)
+            {
+                json.WriteRawValue(ReferenceDecimal(money));
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
         }
     }
 }
