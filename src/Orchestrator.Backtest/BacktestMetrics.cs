@@ -180,16 +180,10 @@ public static class BacktestMetrics
             return null;
         }
 
-        var curve = new EquityPoint[equity.Count];
-        for (int i = 0; i < curve.Length; i++)
-        {
-            curve[i] = new EquityPoint(equity[i].TsNs, equity[i].BenchmarkRaw, equity[i].BenchmarkRaw, 0);
-        }
-
-        long first = curve[0].EquityRaw;
-        long last = curve[^1].EquityRaw;
-        long span = curve[^1].TsNs - curve[0].TsNs;
-        var (_, returns, periodsPerYear) = PeriodReturns(curve, options);
+        long first = equity[0].BenchmarkRaw;
+        long last = equity[^1].BenchmarkRaw;
+        long span = equity[^1].TsNs - equity[0].TsNs;
+        var (_, returns, periodsPerYear) = PeriodReturns(equity, options, benchmark: true);
         var (_, sharpe, _) = ReturnStatistics(returns, periodsPerYear, options.RiskFreeRate);
         return new BenchmarkReport
         {
@@ -197,7 +191,7 @@ public static class BacktestMetrics
             TotalReturn = first > 0 ? (double)((decimal)last / first - 1m) : null,
             Cagr = first > 0 && last > 0 && span > 0 ? Finite(Math.Pow((double)last / first, NsPerYear / span) - 1.0) : null,
             Sharpe = sharpe,
-            MaxDrawdown = DrawdownCalculator.Analyze(curve).MaxDrawdown,
+            MaxDrawdown = DrawdownCalculator.Analyze(equity, benchmark: true).MaxDrawdown,
         };
     }
 
@@ -215,37 +209,39 @@ public static class BacktestMetrics
     }
 
     private static (ReturnPeriodicity Periodicity, double[] Returns, double? PeriodsPerYear) PeriodReturns(
-        IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options)
+        IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options, bool benchmark = false)
     {
         if (equity.Count < 2)
         {
             return (ReturnPeriodicity.None, [], null);
         }
 
-        var values = new List<long>(equity.Count);
+        List<long> values;
         ReturnPeriodicity periodicity;
         double? periodsPerYear;
         if (UtcDay(equity[0].TsNs) != UtcDay(equity[^1].TsNs))
         {
             periodicity = ReturnPeriodicity.Daily;
             periodsPerYear = options.DailyPeriodsPerYear > 0 ? options.DailyPeriodsPerYear : null;
-            values.Add(equity[0].EquityRaw);
+            values = [];
+            values.Add(DrawdownCalculator.Value(equity[0], benchmark));
             for (int i = 1; i < equity.Count; i++)
             {
                 bool lastOfDay = i == equity.Count - 1 || UtcDay(equity[i + 1].TsNs) != UtcDay(equity[i].TsNs);
                 if (lastOfDay)
                 {
-                    values.Add(equity[i].EquityRaw);
+                    values.Add(DrawdownCalculator.Value(equity[i], benchmark));
                 }
             }
         }
         else
         {
             periodicity = ReturnPeriodicity.PerPoint;
+            values = new List<long>(equity.Count);
             var spacings = new long[equity.Count - 1];
             for (int i = 0; i < equity.Count; i++)
             {
-                values.Add(equity[i].EquityRaw);
+                values.Add(DrawdownCalculator.Value(equity[i], benchmark));
                 if (i > 0)
                 {
                     spacings[i - 1] = equity[i].TsNs - equity[i - 1].TsNs;
@@ -398,38 +394,82 @@ public static class BacktestMetrics
     private static List<RoundTripTrade> InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
     {
         var lists = new IReadOnlyList<RoundTripTrade>[ledgers.Count];
-        var next = new int[ledgers.Count];
-        var heads = new PriorityQueue<int, (long EntryTsNs, int Rank)>(ledgers.Count);
-        int rank = 0, total = 0;
+        int total = 0, ranked = 0;
         foreach (SymbolLedger ledger in ledgers)
         {
-            lists[rank] = ledger.Trades;
+            lists[ranked++] = ledger.Trades; // rank = ordinal order of the symbol
             total += ledger.Trades.Count;
-            if (ledger.Trades.Count > 0)
-            {
-                heads.Enqueue(rank, (ledger.Trades[0].EntryTsNs, rank));
-            }
+        }
 
-            rank++;
+        // A binary min-heap of the ledgers (their ranks) with trades left, keyed by their next trade's entry time, then rank.
+        var next = new int[lists.Length];
+        var entry = new long[lists.Length];
+        var heap = new int[lists.Length];
+        int size = 0;
+        for (int rank = 0; rank < lists.Length; rank++)
+        {
+            if (lists[rank].Count > 0)
+            {
+                entry[rank] = lists[rank][0].EntryTsNs;
+                heap[size++] = rank;
+            }
+        }
+
+        for (int i = (size / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(heap, size, i, entry);
         }
 
         var trades = new List<RoundTripTrade>(total);
-        while (heads.TryPeek(out int r, out _))
+        while (size > 0)
         {
-            IReadOnlyList<RoundTripTrade> list = lists[r];
-            trades.Add(list[next[r]++]);
-            if (next[r] < list.Count)
+            int rank = heap[0];
+            IReadOnlyList<RoundTripTrade> list = lists[rank];
+            trades.Add(list[next[rank]++]);
+            if (next[rank] < list.Count)
             {
-                heads.DequeueEnqueue(r, (list[next[r]].EntryTsNs, r));
+                entry[rank] = list[next[rank]].EntryTsNs;
             }
             else
             {
-                heads.Dequeue();
+                heap[0] = heap[--size];
             }
+
+            SiftDown(heap, size, 0, entry);
         }
 
         return trades;
     }
+
+    private static void SiftDown(int[] heap, int size, int i, long[] entry)
+    {
+        int item = heap[i];
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= size)
+            {
+                break;
+            }
+
+            if (child + 1 < size && Before(heap[child + 1], heap[child], entry))
+            {
+                child++;
+            }
+
+            if (!Before(heap[child], item, entry))
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
+        }
+
+        heap[i] = item;
+    }
+
+    private static bool Before(int a, int b, long[] entry) => entry[a] < entry[b] || (entry[a] == entry[b] && a < b);
 
     private static List<SymbolReport> PerSymbol(IReadOnlyList<string> symbols, SortedDictionary<string, SymbolLedger> ledgers)
     {
