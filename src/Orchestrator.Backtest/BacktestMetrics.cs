@@ -393,24 +393,24 @@ public static class BacktestMetrics
     /// </summary>
     private static List<RoundTripTrade> InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
     {
-        var lists = new IReadOnlyList<RoundTripTrade>[ledgers.Count];
-        int total = 0, ranked = 0;
-        foreach (SymbolLedger ledger in ledgers)
+        var ranked = new SymbolLedger[ledgers.Count]; // rank = the symbol's ordinal order
+        ledgers.CopyTo(ranked, 0);
+        int total = 0;
+        foreach (SymbolLedger ledger in ranked)
         {
-            lists[ranked++] = ledger.Trades; // rank = ordinal order of the symbol
             total += ledger.Trades.Count;
         }
 
         // A binary min-heap of the ledgers (their ranks) with trades left, keyed by their next trade's entry time, then rank.
-        var next = new int[lists.Length];
-        var entry = new long[lists.Length];
-        var heap = new int[lists.Length];
+        var next = new int[ranked.Length];
+        var entry = new long[ranked.Length];
+        var heap = new int[ranked.Length];
         int size = 0;
-        for (int rank = 0; rank < lists.Length; rank++)
+        for (int rank = 0; rank < ranked.Length; rank++)
         {
-            if (lists[rank].Count > 0)
+            if (ranked[rank].Trades.Count > 0)
             {
-                entry[rank] = lists[rank][0].EntryTsNs;
+                entry[rank] = ranked[rank].EntryTimes[0];
                 heap[size++] = rank;
             }
         }
@@ -424,11 +424,12 @@ public static class BacktestMetrics
         while (size > 0)
         {
             int rank = heap[0];
-            IReadOnlyList<RoundTripTrade> list = lists[rank];
-            trades.Add(list[next[rank]++]);
-            if (next[rank] < list.Count)
+            SymbolLedger ledger = ranked[rank];
+            int index = next[rank]++;
+            trades.Add(ledger.Trades[index]);
+            if (index + 1 < ledger.EntryTimes.Count)
             {
-                entry[rank] = list[next[rank]].EntryTsNs;
+                entry[rank] = ledger.EntryTimes[index + 1];
             }
             else
             {

@@ -14,6 +14,7 @@ namespace Orchestrator.Backtest;
 internal sealed class SymbolLedger
 {
     private readonly List<RoundTripTrade> _trades = [];
+    private readonly List<long> _entryTimes = [];
 
     // The open position (signed shares: a fractional symbol's units as shares, issue 19) and the absolute cost of it.
     private decimal _position;
@@ -38,6 +39,9 @@ internal sealed class SymbolLedger
 
     /// <summary>The round trips so far, in entry order (each starts when the one before it ended).</summary>
     public IReadOnlyList<RoundTripTrade> Trades => _trades;
+
+    /// <summary>The entry time of each of <see cref="Trades"/> (the report's merge reads these, not every trade object).</summary>
+    public IReadOnlyList<long> EntryTimes => _entryTimes;
 
     /// <summary>Signed shares held after the fills applied so far.</summary>
     public decimal Position => _position;
@@ -122,13 +126,14 @@ internal sealed class SymbolLedger
     private void Open(long tsNs, decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
+        decimal notional = price * quantity;
         _position = signed;
-        _costBasis = price * quantity;
+        _costBasis = notional;
         _direction = signed > 0 ? TradeDirection.Long : TradeDirection.Short;
         _entryTsNs = tsNs;
         _peakQuantity = quantity;
         _entryQuantity = quantity;
-        _entryNotional = price * quantity;
+        _entryNotional = notional;
         _exitQuantity = 0;
         _exitNotional = 0;
         _tradeFees = commission;
@@ -141,11 +146,12 @@ internal sealed class SymbolLedger
     private void Add(decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
+        decimal notional = price * quantity;
         _position += signed;
-        _costBasis += price * quantity;
+        _costBasis += notional;
         _peakQuantity = Math.Max(_peakQuantity, Math.Abs(_position));
         _entryQuantity += quantity;
-        _entryNotional += price * quantity;
+        _entryNotional += notional;
         _tradeFees += commission;
         _tradeRealized -= commission;
         _tradeFills++;
@@ -166,25 +172,30 @@ internal sealed class SymbolLedger
         _exitQuantity += quantity;
         _exitNotional += proceeds;
         _tradeFees += commission;
-        _tradeRealized += gross - commission;
+        decimal net = gross - commission;
+        _tradeRealized += net;
         _tradeFills++;
         Fees += commission;
-        RealizedPnl += gross - commission;
+        RealizedPnl += net;
     }
 
-    private RoundTripTrade Snapshot(long? exitTsNs) => new(
-        Symbol,
-        _direction,
-        _entryTsNs,
-        exitTsNs,
-        _peakQuantity,
-        Math.Abs(_position),
-        AveragePrice(_entryNotional, _entryQuantity)!.Value,
-        AveragePrice(_exitNotional, _exitQuantity),
-        _tradeRealized,
-        _tradeFees,
-        _tradeFills,
-        exitTsNs is null);
+    private RoundTripTrade Snapshot(long? exitTsNs)
+    {
+        _entryTimes.Add(_entryTsNs);
+        return new(
+            Symbol,
+            _direction,
+            _entryTsNs,
+            exitTsNs,
+            _peakQuantity,
+            Math.Abs(_position),
+            AveragePrice(_entryNotional, _entryQuantity)!.Value,
+            AveragePrice(_exitNotional, _exitQuantity),
+            _tradeRealized,
+            _tradeFees,
+            _tradeFills,
+            exitTsNs is null);
+    }
 
     private static decimal? AveragePrice(decimal notional, decimal quantity) =>
         quantity == 0 ? null : decimal.Round(notional / quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
