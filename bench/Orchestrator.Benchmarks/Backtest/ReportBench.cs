@@ -35,9 +35,9 @@ public static class ReportBench
         string reportPath = Path.Combine(keep, "report.json");
         string csvPath = Path.Combine(keep, "equity.csv");
         string ordersPath = Path.Combine(keep, "orders.jsonl");
-        var phases = new (string Name, List<double> Cpu, List<double> Wall, List<double> Mb)[]
+        var phases = new (string Name, List<double> Cpu, List<double> Wall, List<double> Mb, List<double> Gcs)[]
         {
-            ("metrics", [], [], []), ("report json", [], [], []), ("metrics + report", [], [], []), ("equity csv", [], [], []), ("orders log", [], [], []),
+            ("metrics", [], [], [], []), ("report json", [], [], [], []), ("metrics + report", [], [], [], []), ("equity csv", [], [], [], []), ("orders log", [], [], [], []),
         };
         // --phase metrics|json|csv|orders: only that one, again and again (to profile it alone).
         string? only = Array.IndexOf(args, "--phase") is int p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
@@ -59,6 +59,7 @@ public static class ReportBench
                 phases[2].Cpu.Add(phases[0].Cpu[^1] + phases[1].Cpu[^1]);
                 phases[2].Wall.Add(phases[0].Wall[^1] + phases[1].Wall[^1]);
                 phases[2].Mb.Add(phases[0].Mb[^1] + phases[1].Mb[^1]);
+                phases[2].Gcs.Add(phases[0].Gcs[^1] + phases[1].Gcs[^1]);
             }
 
             if (only is null or "csv")
@@ -72,10 +73,10 @@ public static class ReportBench
             }
         }
 
-        foreach ((string name, List<double> cpu, List<double> wall, List<double> mb) in phases.Where(x => x.Cpu.Count > 0))
+        foreach ((string name, List<double> cpu, List<double> wall, List<double> mb, List<double> gcs) in phases.Where(x => x.Cpu.Count > 0))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name,-17}: CPU best {cpu.Min():0.0} ms, median {Median(cpu):0.0} ms, first {cpu[0]:0.0} ms; wall best {wall.Min():0.0} ms, median {Median(wall):0.0} ms; allocated {mb[^1]:0.0} MB"));
+                $"  {name,-17}: CPU best {cpu.Min():0.0} ms, median {Median(cpu):0.0} ms, first {cpu[0]:0.0} ms; wall best {wall.Min():0.0} ms, median {Median(wall):0.0} ms; allocated {mb[^1]:0.0} MB, {gcs.Average():0.0} GCs"));
         }
 
         foreach (string path in new[] { reportPath, csvPath, ordersPath }.Where(File.Exists))
@@ -87,15 +88,17 @@ public static class ReportBench
         return 0;
     }
 
-    private static void Measure((string Name, List<double> Cpu, List<double> Wall, List<double> Mb) phase, Action action)
+    private static void Measure((string Name, List<double> Cpu, List<double> Wall, List<double> Mb, List<double> Gcs) phase, Action action)
     {
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated = GC.GetAllocatedBytesForCurrentThread();
+        int collections = GC.CollectionCount(0);
         long start = Stopwatch.GetTimestamp();
         action();
         phase.Wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         phase.Cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
         phase.Mb.Add((GC.GetAllocatedBytesForCurrentThread() - allocated) / 1e6);
+        phase.Gcs.Add(GC.CollectionCount(0) - collections);
     }
 
     private static double Median(List<double> values)
