@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Orchestrator.Backtest;
 
 /// <summary>
@@ -34,6 +36,12 @@ namespace Orchestrator.Backtest;
 /// buy-and-hold values of the curve's points (<see cref="BuyAndHoldBenchmark"/>) through the same
 /// definitions, its total return based on its first point (the starting equity).</item>
 /// <para>Anything that would divide by zero or come out NaN or infinite is null.</para>
+/// <para>Speed: the methods of the report's phase that run once per fill, trade or point (here, in the
+/// ledgers, the drawdown, the writers and <see cref="ReportFormat"/>) are compiled optimised at their
+/// first call (<c>AggressiveOptimization</c>): a report is made once, or a few times, per process, so
+/// under tiered compilation most of it ran as unoptimised tier-0 code before the optimised versions
+/// arrived. The daemon's executable turns quick JIT off for the same reason; this covers other hosts
+/// (the bench, tests, the optimiser).</para>
 /// </remarks>
 public static class BacktestMetrics
 {
@@ -64,6 +72,7 @@ public static class BacktestMetrics
     /// <summary>Computes every figure of the report.</summary>
     /// <param name="result">What the backtest produced.</param>
     /// <param name="options">Risk-free rate and periods per year; <see cref="BacktestMetricsOptions.Default"/> when null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BacktestReport Compute(BacktestResult result, BacktestMetricsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -208,6 +217,7 @@ public static class BacktestMetrics
         return equity;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ReturnPeriodicity Periodicity, double[] Returns, double? PeriodsPerYear) PeriodReturns(
         IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options, bool benchmark = false)
     {
@@ -302,6 +312,7 @@ public static class BacktestMetrics
             downsideDeviation > 0 ? Finite(meanExcess / downsideDeviation * scale) : null);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double? ExposureTime, double? AverageGross) Exposure(IReadOnlyList<EquityPoint> equity)
     {
         if (equity.Count < 2)
@@ -343,6 +354,7 @@ public static class BacktestMetrics
         return (Finite(exposedNs / span), averageDefined ? Finite(weighted / span) : null);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (List<RoundTripTrade> Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
     {
         var bySymbol = new Dictionary<string, SymbolLedger>(StringComparer.Ordinal);
@@ -373,6 +385,7 @@ public static class BacktestMetrics
     }
 
     /// <summary>The fills' indexes in time order, stable for equal times; null when they are in time order already (a backtest's are).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[]? TimeOrder(IReadOnlyList<FillRecord> fills)
     {
         for (int i = 1; i < fills.Count; i++)
@@ -391,6 +404,7 @@ public static class BacktestMetrics
     /// a merge of the ledgers' lists, each in entry order already (a symbol's round trips follow each
     /// other), the ledgers in ordinal order (their rank breaks a tie of entry times).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<RoundTripTrade> InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
     {
         var ranked = new SymbolLedger[ledgers.Count]; // rank = the symbol's ordinal order
@@ -442,6 +456,7 @@ public static class BacktestMetrics
         return trades;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftDown(int[] heap, int size, int i, long[] entry)
     {
         int item = heap[i];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -59,6 +60,7 @@ public static class BacktestReportWriter
         Write(report, stream, deterministic);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteReport(Utf8JsonWriter json, BacktestReport r, bool deterministic)
     {
         json.WriteStartObject();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Orchestrator.Backtest;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal static class DrawdownCalculator
     /// <summary>The deepest drawdown and the longest peak-to-recovery span.</summary>
     /// <param name="equity">The curve, in time order.</param>
     /// <param name="benchmark">Of the points' <see cref="EquityPoint.BenchmarkRaw"/> values instead of their equity.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DrawdownSummary Analyze(IReadOnlyList<EquityPoint> equity, bool benchmark = false)
     {
         if (equity.Count == 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Orchestrator.Backtest;
@@ -49,6 +50,7 @@ public static class EquityCsvWriter
     private const int MaxLine = 6 * ReportFormat.MaxLength;
 
     /// <summary>The CSV as ASCII (UTF-8) bytes, handed to <paramref name="write"/> about 64 KiB at a time: formatted straight into one buffer, no allocation per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write(BacktestResult result, ReadOnlySpanAction write)
     {
         IReadOnlyList<EquityPoint> equity = result.Equity;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Orchestrator.Core;
 
@@ -31,6 +32,7 @@ public static class OrdersLogWriter
     /// value), written to the stream 64 KiB at a time, not flushed per line: no allocation per line,
     /// no system call per line.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(BacktestResult result, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(result);

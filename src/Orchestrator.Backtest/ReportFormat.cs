@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Orchestrator.Backtest;
@@ -31,6 +32,7 @@ internal static class ReportFormat
     }
 
     /// <summary><see cref="Decimal(decimal)"/> as UTF-8 into <paramref name="destination"/>; the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteDecimal(decimal value, Span<byte> destination)
     {
         if (value == 0m)
@@ -57,6 +59,7 @@ internal static class ReportFormat
     /// <paramref name="destination"/>: what <see cref="System.Text.Json.Utf8JsonWriter"/>'s
     /// <c>WriteNumber</c> writes for it; the bytes written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteGeneral(decimal value, Span<byte> destination)
     {
         Span<int> bits = stackalloc int[4];
@@ -75,6 +78,7 @@ internal static class ReportFormat
     /// Fixed-point raw units (<see cref="Core.FixedPoint.Scale"/>) as <see cref="Decimal(decimal)"/> writes
     /// <c>FixedPoint.ToDecimal(raw)</c>, without the decimal: the same bytes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteFixedPoint(long raw, Span<byte> destination)
     {
         if (raw == 0)
@@ -130,6 +134,7 @@ internal static class ReportFormat
     }
 
     /// <summary><see cref="Double(double)"/> as UTF-8 into <paramref name="destination"/>; the bytes written (0 when not finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteDouble(double value, Span<byte> destination)
     {
         if (Round(value) is not { } rounded)
@@ -152,6 +157,7 @@ internal static class ReportFormat
     }
 
     /// <summary><see cref="Timestamp(long)"/> as UTF-8 into <paramref name="destination"/>; the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteTimestamp(long tsNs, Span<byte> destination)
     {
         long seconds = Math.DivRem(tsNs, NsPerSecond, out long fraction);
@@ -185,6 +191,7 @@ internal static class ReportFormat
     /// part (at least "0"), then the fraction's <paramref name="scale"/> digits, or with
     /// <paramref name="trim"/> its trailing zeros dropped (and the point with them when none is left).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WriteScaled(ulong magnitude, int scale, bool negative, bool trim, Span<byte> destination)
     {
         int length = 0;
@@ -233,6 +240,7 @@ internal static class ReportFormat
     }
 
     /// <summary>A non-zero fraction of <paramref name="places"/> digits, zero-padded on the left, trailing zeros dropped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WriteFraction(ulong fraction, int places, Span<byte> destination, int length)
     {
         while (fraction % 10 == 0)

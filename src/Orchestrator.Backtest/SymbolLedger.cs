@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Orchestrator.Core;
 
 namespace Orchestrator.Backtest;
@@ -53,6 +54,7 @@ internal sealed class SymbolLedger
     public decimal Fees { get; private set; }
 
     /// <summary>Applies one fill (fills in time order); a trade it closes is appended to <see cref="Trades"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(in FillRecord fill)
     {
         if (fill.Quantity <= 0 || (fill.Side != Side.Buy && fill.Side != Side.Sell))
@@ -101,6 +103,7 @@ internal sealed class SymbolLedger
     /// <see cref="FixedPoint.ToDecimal(long)"/> without its decimal division: the same decimal, bit for bit
     /// (the exact quotient at the smallest scale that holds it, as the division gives; pinned by a test).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static decimal ToDecimal(long raw)
     {
         byte scale = FixedPoint.Decimals;
@@ -123,6 +126,7 @@ internal sealed class SymbolLedger
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Open(long tsNs, decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
@@ -143,6 +147,7 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Add(decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
@@ -159,6 +164,7 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reduce(decimal quantity, decimal price, decimal commission)
     {
         decimal held = Math.Abs(_position);
@@ -179,6 +185,7 @@ internal sealed class SymbolLedger
         RealizedPnl += net;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RoundTripTrade Snapshot(long? exitTsNs)
     {
         _entryTimes.Add(_entryTsNs);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 
 namespace Orchestrator.Backtest;
 
@@ -15,6 +16,7 @@ internal static class TradeJson
     public const int MaxLengthWithoutSymbol = 1024;
 
     /// <summary>Writes <paramref name="trade"/> with its symbol already JSON-escaped (<paramref name="symbol"/>); the bytes written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Write(RoundTripTrade trade, ReadOnlySpan<byte> symbol, Span<byte> destination)
     {
         var o = new Utf8Builder(destination);
