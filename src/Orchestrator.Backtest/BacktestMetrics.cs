@@ -152,9 +152,9 @@ public static class BacktestMetrics
             LongestDrawdownStartTsNs = drawdown.LongestStartTsNs,
             LongestDrawdownEndTsNs = drawdown.LongestEndTsNs,
             LongestDrawdownRecovered = drawdown.LongestRecovered,
-            TradeCount = trades.Count,
+            TradeCount = trades.Length,
             ClosedTrades = closed,
-            OpenTrades = trades.Count - closed,
+            OpenTrades = trades.Length - closed,
             WinningTrades = wins,
             LosingTrades = losses,
             WinRate = closed > 0 ? (double)wins / closed : null,
@@ -235,13 +235,17 @@ public static class BacktestMetrics
             periodsPerYear = options.DailyPeriodsPerYear > 0 ? options.DailyPeriodsPerYear : null;
             values = [];
             values.Add(DrawdownCalculator.Value(equity[0], benchmark));
+            long day = UtcDay(equity[1].TsNs); // the UTC day of point i
             for (int i = 1; i < equity.Count; i++)
             {
-                bool lastOfDay = i == equity.Count - 1 || UtcDay(equity[i + 1].TsNs) != UtcDay(equity[i].TsNs);
+                long nextDay = i == equity.Count - 1 ? day : UtcDay(equity[i + 1].TsNs);
+                bool lastOfDay = i == equity.Count - 1 || nextDay != day;
                 if (lastOfDay)
                 {
                     values.Add(DrawdownCalculator.Value(equity[i], benchmark));
                 }
+
+                day = nextDay;
             }
         }
         else
@@ -355,7 +359,7 @@ public static class BacktestMetrics
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (List<RoundTripTrade> Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
+    private static (RoundTripTrade[] Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
     {
         var bySymbol = new Dictionary<string, SymbolLedger>(StringComparer.Ordinal);
         int[]? order = TimeOrder(fills);
@@ -405,7 +409,7 @@ public static class BacktestMetrics
     /// other), the ledgers in ordinal order (their rank breaks a tie of entry times).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static List<RoundTripTrade> InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
+    private static RoundTripTrade[] InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
     {
         var ranked = new SymbolLedger[ledgers.Count]; // rank = the symbol's ordinal order
         ledgers.CopyTo(ranked, 0);
@@ -434,13 +438,14 @@ public static class BacktestMetrics
             SiftDown(heap, size, i, entry);
         }
 
-        var trades = new List<RoundTripTrade>(total);
+        var trades = new RoundTripTrade[total]; // an array of a sealed type: a store needs no type check
+        int count = 0;
         while (size > 0)
         {
             int rank = heap[0];
             SymbolLedger ledger = ranked[rank];
             int index = next[rank]++;
-            trades.Add(ledger.Trades[index]);
+            trades[count++] = ledger.Trades[index];
             if (index + 1 < ledger.EntryTimes.Count)
             {
                 entry[rank] = ledger.EntryTimes[index + 1];
