@@ -100,32 +100,37 @@ public static class BacktestMetrics
         var (trades, ledgers) = ExtractTrades(result.Fills);
         Dictionary<string, decimal>? rates = BaseRates(result);
         int closed = 0, wins = 0, losses = 0;
-        decimal grossProfit = 0, grossLoss = 0;
-        foreach (RoundTripTrade trade in trades)
+        decimal grossProfit = 0, grossLoss = 0, fees = 0, realized = 0;
+        foreach ((string symbol, SymbolLedger ledger) in ledgers)
         {
-            if (trade.IsOpen)
+            closed += ledger.ClosedTrades;
+            wins += ledger.WinningTrades;
+            losses += ledger.LosingTrades;
+            fees += ToBase(ledger.Fees, symbol, rates);
+            realized += ToBase(ledger.RealizedPnl, symbol, rates);
+            if (rates is null)
             {
-                continue;
-            }
-
-            closed++;
-            if (trade.RealizedPnl > 0)
-            {
-                wins++;
-                grossProfit += ToBase(trade.RealizedPnl, trade.Symbol, rates);
-            }
-            else if (trade.RealizedPnl < 0)
-            {
-                losses++;
-                grossLoss -= ToBase(trade.RealizedPnl, trade.Symbol, rates);
+                // Sums of one sign: every partial sum is at most the total, so if it is exact (it always is
+                // below ~10^13 of money) the order of the terms changes no bit, and the ledgers' sums are the trades'.
+                grossProfit += ledger.GrossProfit;
+                grossLoss += ledger.GrossLoss;
             }
         }
 
-        decimal fees = 0, realized = 0;
-        foreach ((string symbol, SymbolLedger ledger) in ledgers)
+        if (rates is not null)
         {
-            fees += ToBase(ledger.Fees, symbol, rates);
-            realized += ToBase(ledger.RealizedPnl, symbol, rates);
+            foreach (RoundTripTrade trade in trades)
+            {
+                // Each trade's P&L at its symbol's rate, in the report's order (products can round).
+                if (!trade.IsOpen && trade.RealizedPnl > 0)
+                {
+                    grossProfit += ToBase(trade.RealizedPnl, trade.Symbol, rates);
+                }
+                else if (!trade.IsOpen && trade.RealizedPnl < 0)
+                {
+                    grossLoss -= ToBase(trade.RealizedPnl, trade.Symbol, rates);
+                }
+            }
         }
 
         return new BacktestReport
@@ -499,24 +504,10 @@ public static class BacktestMetrics
         var report = new List<SymbolReport>(names.Count);
         foreach (string symbol in names)
         {
-            int closed = 0, open = 0, wins = 0;
             ledgers.TryGetValue(symbol, out SymbolLedger? ledger);
-            if (ledger is not null)
-            {
-                foreach (RoundTripTrade trade in ledger.Trades)
-                {
-                    if (trade.IsOpen)
-                    {
-                        open++;
-                    }
-                    else
-                    {
-                        closed++;
-                        wins += trade.RealizedPnl > 0 ? 1 : 0;
-                    }
-                }
-            }
-
+            int closed = ledger?.ClosedTrades ?? 0;
+            int open = ledger is null ? 0 : ledger.Trades.Count - closed;
+            int wins = ledger?.WinningTrades ?? 0;
             report.Add(new SymbolReport(
                 symbol,
                 closed,

@@ -53,6 +53,21 @@ internal sealed class SymbolLedger
     /// <summary>Commissions over every fill applied.</summary>
     public decimal Fees { get; private set; }
 
+    /// <summary>Closed round trips so far; of them, those with P&amp;L &gt; 0 and &lt; 0.</summary>
+    public int ClosedTrades { get; private set; }
+
+    /// <inheritdoc cref="ClosedTrades"/>
+    public int WinningTrades { get; private set; }
+
+    /// <inheritdoc cref="ClosedTrades"/>
+    public int LosingTrades { get; private set; }
+
+    /// <summary>Σ P&amp;L of the winning closed trades, and −Σ of the losing ones (in the symbol's currency).</summary>
+    public decimal GrossProfit { get; private set; }
+
+    /// <inheritdoc cref="GrossProfit"/>
+    public decimal GrossLoss { get; private set; }
+
     /// <summary>Applies one fill (fills in time order); a trade it closes is appended to <see cref="Trades"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(in FillRecord fill)
@@ -189,6 +204,21 @@ internal sealed class SymbolLedger
     private RoundTripTrade Snapshot(long? exitTsNs)
     {
         _entryTimes.Add(_entryTsNs);
+        if (exitTsNs is not null)
+        {
+            ClosedTrades++;
+            if (_tradeRealized > 0)
+            {
+                WinningTrades++;
+                GrossProfit += _tradeRealized;
+            }
+            else if (_tradeRealized < 0)
+            {
+                LosingTrades++;
+                GrossLoss -= _tradeRealized;
+            }
+        }
+
         return new(
             Symbol,
             _direction,
