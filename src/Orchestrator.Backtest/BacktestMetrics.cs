@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace Orchestrator.Backtest;
 
@@ -36,18 +36,24 @@ namespace Orchestrator.Backtest;
 /// buy-and-hold values of the curve's points (<see cref="BuyAndHoldBenchmark"/>) through the same
 /// definitions, its total return based on its first point (the starting equity).</item>
 /// <para>Anything that would divide by zero or come out NaN or infinite is null.</para>
+/// <para>Speed: the methods of the report's phase that run once per fill, trade or point (here, in the
+/// ledgers, the drawdown, the writers and <see cref="ReportFormat"/>) are compiled optimised at their
+/// first call (<c>AggressiveOptimization</c>): a report is made once, or a few times, per process, so
+/// under tiered compilation most of it ran as unoptimised tier-0 code before the optimised versions
+/// arrived. The daemon's executable turns quick JIT off for the same reason; this covers other hosts
+/// (the bench, tests, the optimiser).</para>
 /// </remarks>
 public static class BacktestMetrics
 {
     private const long NsPerDay = 86_400_000_000_000;
     private const double NsPerYear = 365.25 * NsPerDay;
 
-    /// <summary>A symbol's money in base-currency units per unit (<see cref="BacktestResult.BaseRates"/>; 1 when not given).</summary>
-    private static Func<string, decimal> BaseRate(BacktestResult result)
+    /// <summary>A symbol's money in base-currency units per unit (<see cref="BacktestResult.BaseRates"/>); null when not given (every rate 1).</summary>
+    private static Dictionary<string, decimal>? BaseRates(BacktestResult result)
     {
         if (result.BaseRates.Count != result.Symbols.Count)
         {
-            return _ => 1m;
+            return null;
         }
 
         var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -56,12 +62,17 @@ public static class BacktestMetrics
             rates[result.Symbols[i]] = result.BaseRates[i];
         }
 
-        return symbol => rates.TryGetValue(symbol, out decimal rate) ? rate : 1m;
+        return rates;
     }
+
+    /// <summary><paramref name="money"/> of <paramref name="symbol"/> in the base currency (unchanged when there are no rates: × 1 is the same decimal).</summary>
+    private static decimal ToBase(decimal money, string symbol, Dictionary<string, decimal>? rates) =>
+        rates is null ? money : money * (rates.TryGetValue(symbol, out decimal rate) ? rate : 1m);
 
     /// <summary>Computes every figure of the report.</summary>
     /// <param name="result">What the backtest produced.</param>
     /// <param name="options">Risk-free rate and periods per year; <see cref="BacktestMetricsOptions.Default"/> when null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BacktestReport Compute(BacktestResult result, BacktestMetricsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -87,35 +98,39 @@ public static class BacktestMetrics
         var (exposureTime, averageGross) = Exposure(equity);
 
         var (trades, ledgers) = ExtractTrades(result.Fills);
-        Func<string, decimal> toBase = BaseRate(result);
+        Dictionary<string, decimal>? rates = BaseRates(result);
         int closed = 0, wins = 0, losses = 0;
-        decimal grossProfit = 0, grossLoss = 0;
-        foreach (RoundTripTrade trade in trades)
+        decimal grossProfit = 0, grossLoss = 0, fees = 0, realized = 0;
+        foreach ((string symbol, SymbolLedger ledger) in ledgers)
         {
-            if (trade.IsOpen)
+            closed += ledger.ClosedTrades;
+            wins += ledger.WinningTrades;
+            losses += ledger.LosingTrades;
+            fees += ToBase(ledger.Fees, symbol, rates);
+            realized += ToBase(ledger.RealizedPnl, symbol, rates);
+            if (rates is null)
             {
-                continue;
-            }
-
-            closed++;
-            if (trade.RealizedPnl > 0)
-            {
-                wins++;
-                grossProfit += trade.RealizedPnl * toBase(trade.Symbol);
-            }
-            else if (trade.RealizedPnl < 0)
-            {
-                losses++;
-                grossLoss -= trade.RealizedPnl * toBase(trade.Symbol);
+                // Sums of one sign: every partial sum is at most the total, so if it is exact (it always is
+                // below ~10^13 of money) the order of the terms changes no bit, and the ledgers' sums are the trades'.
+                grossProfit += ledger.GrossProfit;
+                grossLoss += ledger.GrossLoss;
             }
         }
 
-        decimal fees = 0, realized = 0;
-        foreach ((string symbol, SymbolLedger ledger) in ledgers)
+        if (rates is not null)
         {
-            decimal rate = toBase(symbol);
-            fees += ledger.Fees * rate;
-            realized += ledger.RealizedPnl * rate;
+            foreach (RoundTripTrade trade in trades)
+            {
+                // Each trade's P&L at its symbol's rate, in the report's order (products can round).
+                if (!trade.IsOpen && trade.RealizedPnl > 0)
+                {
+                    grossProfit += ToBase(trade.RealizedPnl, trade.Symbol, rates);
+                }
+                else if (!trade.IsOpen && trade.RealizedPnl < 0)
+                {
+                    grossLoss -= ToBase(trade.RealizedPnl, trade.Symbol, rates);
+                }
+            }
         }
 
         return new BacktestReport
@@ -142,9 +157,9 @@ public static class BacktestMetrics
             LongestDrawdownStartTsNs = drawdown.LongestStartTsNs,
             LongestDrawdownEndTsNs = drawdown.LongestEndTsNs,
             LongestDrawdownRecovered = drawdown.LongestRecovered,
-            TradeCount = trades.Count,
+            TradeCount = trades.Length,
             ClosedTrades = closed,
-            OpenTrades = trades.Count - closed,
+            OpenTrades = trades.Length - closed,
             WinningTrades = wins,
             LosingTrades = losses,
             WinRate = closed > 0 ? (double)wins / closed : null,
@@ -165,7 +180,7 @@ public static class BacktestMetrics
             LoadSeconds = result.LoadSeconds,
             EngineSeconds = result.ElapsedSeconds,
             ReportSeconds = result.ReportSeconds,
-            PerSymbol = PerSymbol(result.Symbols, trades, ledgers),
+            PerSymbol = PerSymbol(result.Symbols, ledgers),
             Trades = trades,
             Benchmark = result.HasBenchmark ? Benchmark(equity, options) : null,
         };
@@ -179,16 +194,10 @@ public static class BacktestMetrics
             return null;
         }
 
-        var curve = new EquityPoint[equity.Count];
-        for (int i = 0; i < curve.Length; i++)
-        {
-            curve[i] = new EquityPoint(equity[i].TsNs, equity[i].BenchmarkRaw, equity[i].BenchmarkRaw, 0);
-        }
-
-        long first = curve[0].EquityRaw;
-        long last = curve[^1].EquityRaw;
-        long span = curve[^1].TsNs - curve[0].TsNs;
-        var (_, returns, periodsPerYear) = PeriodReturns(curve, options);
+        long first = equity[0].BenchmarkRaw;
+        long last = equity[^1].BenchmarkRaw;
+        long span = equity[^1].TsNs - equity[0].TsNs;
+        var (_, returns, periodsPerYear) = PeriodReturns(equity, options, benchmark: true);
         var (_, sharpe, _) = ReturnStatistics(returns, periodsPerYear, options.RiskFreeRate);
         return new BenchmarkReport
         {
@@ -196,7 +205,7 @@ public static class BacktestMetrics
             TotalReturn = first > 0 ? (double)((decimal)last / first - 1m) : null,
             Cagr = first > 0 && last > 0 && span > 0 ? Finite(Math.Pow((double)last / first, NsPerYear / span) - 1.0) : null,
             Sharpe = sharpe,
-            MaxDrawdown = DrawdownCalculator.Analyze(curve).MaxDrawdown,
+            MaxDrawdown = DrawdownCalculator.Analyze(equity, benchmark: true).MaxDrawdown,
         };
     }
 
@@ -213,38 +222,45 @@ public static class BacktestMetrics
         return equity;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ReturnPeriodicity Periodicity, double[] Returns, double? PeriodsPerYear) PeriodReturns(
-        IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options)
+        IReadOnlyList<EquityPoint> equity, BacktestMetricsOptions options, bool benchmark = false)
     {
         if (equity.Count < 2)
         {
             return (ReturnPeriodicity.None, [], null);
         }
 
-        var values = new List<long>(equity.Count);
+        List<long> values;
         ReturnPeriodicity periodicity;
         double? periodsPerYear;
         if (UtcDay(equity[0].TsNs) != UtcDay(equity[^1].TsNs))
         {
             periodicity = ReturnPeriodicity.Daily;
             periodsPerYear = options.DailyPeriodsPerYear > 0 ? options.DailyPeriodsPerYear : null;
-            values.Add(equity[0].EquityRaw);
+            values = [];
+            values.Add(DrawdownCalculator.Value(equity[0], benchmark));
+            long day = UtcDay(equity[1].TsNs); // the UTC day of point i
             for (int i = 1; i < equity.Count; i++)
             {
-                bool lastOfDay = i == equity.Count - 1 || UtcDay(equity[i + 1].TsNs) != UtcDay(equity[i].TsNs);
+                long nextDay = i == equity.Count - 1 ? day : UtcDay(equity[i + 1].TsNs);
+                bool lastOfDay = i == equity.Count - 1 || nextDay != day;
                 if (lastOfDay)
                 {
-                    values.Add(equity[i].EquityRaw);
+                    values.Add(DrawdownCalculator.Value(equity[i], benchmark));
                 }
+
+                day = nextDay;
             }
         }
         else
         {
             periodicity = ReturnPeriodicity.PerPoint;
+            values = new List<long>(equity.Count);
             var spacings = new long[equity.Count - 1];
             for (int i = 0; i < equity.Count; i++)
             {
-                values.Add(equity[i].EquityRaw);
+                values.Add(DrawdownCalculator.Value(equity[i], benchmark));
                 if (i > 0)
                 {
                     spacings[i - 1] = equity[i].TsNs - equity[i - 1].TsNs;
@@ -305,6 +321,7 @@ public static class BacktestMetrics
             downsideDeviation > 0 ? Finite(meanExcess / downsideDeviation * scale) : null);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double? ExposureTime, double? AverageGross) Exposure(IReadOnlyList<EquityPoint> equity)
     {
         if (equity.Count < 2)
@@ -346,60 +363,151 @@ public static class BacktestMetrics
         return (Finite(exposedNs / span), averageDefined ? Finite(weighted / span) : null);
     }
 
-    private static (List<RoundTripTrade> Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (RoundTripTrade[] Trades, SortedDictionary<string, SymbolLedger> Ledgers) ExtractTrades(IReadOnlyList<FillRecord> fills)
     {
-        var trades = new List<RoundTripTrade>();
-        var ledgers = new SortedDictionary<string, SymbolLedger>(StringComparer.Ordinal);
-        foreach (FillRecord fill in fills.OrderBy(f => f.TsNs)) // stable: equal times keep their order
+        var bySymbol = new Dictionary<string, SymbolLedger>(StringComparer.Ordinal);
+        int[]? order = TimeOrder(fills);
+        SymbolLedger? ledger = null;
+        for (int i = 0; i < fills.Count; i++)
         {
-            if (!ledgers.TryGetValue(fill.Symbol, out SymbolLedger? ledger))
+            FillRecord fill = fills[order is null ? i : order[i]];
+            if (ledger is null || !string.Equals(ledger.Symbol, fill.Symbol, StringComparison.Ordinal)) // fills of one symbol often follow each other
             {
-                ledger = new SymbolLedger(fill.Symbol);
-                ledgers.Add(fill.Symbol, ledger);
+                if (!bySymbol.TryGetValue(fill.Symbol, out ledger))
+                {
+                    ledger = new SymbolLedger(fill.Symbol);
+                    bySymbol.Add(fill.Symbol, ledger);
+                }
             }
 
-            ledger.Apply(fill, trades);
+            ledger.Apply(fill);
         }
 
-        foreach (SymbolLedger ledger in ledgers.Values)
+        var ledgers = new SortedDictionary<string, SymbolLedger>(bySymbol, StringComparer.Ordinal);
+        foreach (SymbolLedger each in ledgers.Values)
         {
-            ledger.Finish(trades);
+            each.Finish();
         }
 
-        List<RoundTripTrade> ordered = trades
-            .OrderBy(t => t.EntryTsNs)
-            .ThenBy(t => t.Symbol, StringComparer.Ordinal)
-            .ToList();
-        return (ordered, ledgers);
+        return (InEntryOrder(ledgers.Values), ledgers);
     }
 
-    private static List<SymbolReport> PerSymbol(
-        IReadOnlyList<string> symbols, List<RoundTripTrade> trades, SortedDictionary<string, SymbolLedger> ledgers)
+    /// <summary>The fills' indexes in time order, stable for equal times; null when they are in time order already (a backtest's are).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int[]? TimeOrder(IReadOnlyList<FillRecord> fills)
     {
-        var names = new SortedSet<string>(symbols, StringComparer.Ordinal);
-        names.UnionWith(ledgers.Keys);
-        // One pass over the trades (not one per symbol: 20 symbols x 100 k trades was 2 M string compares).
-        var counts = new Dictionary<string, (int Closed, int Open, int Wins)>(names.Count, StringComparer.Ordinal);
-        foreach (RoundTripTrade trade in trades)
+        for (int i = 1; i < fills.Count; i++)
         {
-            ref (int Closed, int Open, int Wins) c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, trade.Symbol, out _);
-            if (trade.IsOpen)
+            if (fills[i].TsNs < fills[i - 1].TsNs)
             {
-                c.Open++;
+                return Enumerable.Range(0, fills.Count).OrderBy(f => fills[f].TsNs).ToArray(); // stable
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Every ledger's trades by entry time, then symbol (ordinal), then the order they were made in:
+    /// a merge of the ledgers' lists, each in entry order already (a symbol's round trips follow each
+    /// other), the ledgers in ordinal order (their rank breaks a tie of entry times).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RoundTripTrade[] InEntryOrder(SortedDictionary<string, SymbolLedger>.ValueCollection ledgers)
+    {
+        var ranked = new SymbolLedger[ledgers.Count]; // rank = the symbol's ordinal order
+        ledgers.CopyTo(ranked, 0);
+        int total = 0;
+        foreach (SymbolLedger ledger in ranked)
+        {
+            total += ledger.Trades.Count;
+        }
+
+        // A binary min-heap of the ledgers (their ranks) with trades left, keyed by their next trade's entry time, then rank.
+        var next = new int[ranked.Length];
+        var entry = new long[ranked.Length];
+        var heap = new int[ranked.Length];
+        int size = 0;
+        for (int rank = 0; rank < ranked.Length; rank++)
+        {
+            if (ranked[rank].Trades.Count > 0)
+            {
+                entry[rank] = ranked[rank].EntryTimes[0];
+                heap[size++] = rank;
+            }
+        }
+
+        for (int i = (size / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(heap, size, i, entry);
+        }
+
+        var trades = new RoundTripTrade[total]; // an array of a sealed type: a store needs no type check
+        int count = 0;
+        while (size > 0)
+        {
+            int rank = heap[0];
+            SymbolLedger ledger = ranked[rank];
+            int index = next[rank]++;
+            trades[count++] = ledger.Trades[index];
+            if (index + 1 < ledger.EntryTimes.Count)
+            {
+                entry[rank] = ledger.EntryTimes[index + 1];
             }
             else
             {
-                c.Closed++;
-                c.Wins += trade.RealizedPnl > 0 ? 1 : 0;
+                heap[0] = heap[--size];
             }
+
+            SiftDown(heap, size, 0, entry);
         }
 
+        return trades;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SiftDown(int[] heap, int size, int i, long[] entry)
+    {
+        int item = heap[i];
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= size)
+            {
+                break;
+            }
+
+            if (child + 1 < size && Before(heap[child + 1], heap[child], entry))
+            {
+                child++;
+            }
+
+            if (!Before(heap[child], item, entry))
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
+        }
+
+        heap[i] = item;
+    }
+
+    private static bool Before(int a, int b, long[] entry) => entry[a] < entry[b] || (entry[a] == entry[b] && a < b);
+
+    private static List<SymbolReport> PerSymbol(IReadOnlyList<string> symbols, SortedDictionary<string, SymbolLedger> ledgers)
+    {
+        var names = new SortedSet<string>(symbols, StringComparer.Ordinal);
+        names.UnionWith(ledgers.Keys);
         var report = new List<SymbolReport>(names.Count);
         foreach (string symbol in names)
         {
-            counts.TryGetValue(symbol, out (int Closed, int Open, int Wins) count);
-            (int closed, int open, int wins) = count;
             ledgers.TryGetValue(symbol, out SymbolLedger? ledger);
+            int closed = ledger?.ClosedTrades ?? 0;
+            int open = ledger is null ? 0 : ledger.Trades.Count - closed;
+            int wins = ledger?.WinningTrades ?? 0;
             report.Add(new SymbolReport(
                 symbol,
                 closed,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -23,6 +24,7 @@ namespace Orchestrator.Backtest;
 /// </remarks>
 public static class BacktestReportWriter
 {
+    private const int FlushBytes = 1 << 16;
     private static readonly JsonWriterOptions s_options = new() { Indented = true, NewLine = "\n" };
 
     /// <summary>Writes the report to <paramref name="stream"/>.</summary>
@@ -58,61 +60,62 @@ public static class BacktestReportWriter
         Write(report, stream, deterministic);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteReport(Utf8JsonWriter json, BacktestReport r, bool deterministic)
     {
         json.WriteStartObject();
 
-        Money(json, "starting_cash", r.StartingCash);
-        Money(json, "final_equity", r.FinalEquity);
-        Time(json, "start", r.StartTsNs);
-        Time(json, "end", r.EndTsNs);
-        json.WriteNumber("equity_points", r.EquityPoints);
+        Money(json, "starting_cash"u8, r.StartingCash);
+        Money(json, "final_equity"u8, r.FinalEquity);
+        Time(json, "start"u8, r.StartTsNs);
+        Time(json, "end"u8, r.EndTsNs);
+        json.WriteNumber("equity_points"u8, r.EquityPoints);
 
-        Number(json, "total_return", r.TotalReturn);
-        Number(json, "cagr", r.Cagr);
-        Number(json, "volatility", r.Volatility);
-        Number(json, "sharpe", r.Sharpe);
-        Number(json, "sortino", r.Sortino);
-        Number(json, "risk_free_rate", r.RiskFreeRate);
-        json.WriteString("return_periodicity", r.ReturnPeriodicity switch
+        Number(json, "total_return"u8, r.TotalReturn);
+        Number(json, "cagr"u8, r.Cagr);
+        Number(json, "volatility"u8, r.Volatility);
+        Number(json, "sharpe"u8, r.Sharpe);
+        Number(json, "sortino"u8, r.Sortino);
+        Number(json, "risk_free_rate"u8, r.RiskFreeRate);
+        json.WriteString("return_periodicity"u8, r.ReturnPeriodicity switch
         {
-            ReturnPeriodicity.Daily => "daily",
-            ReturnPeriodicity.PerPoint => "per_point",
-            _ => "none",
+            ReturnPeriodicity.Daily => "daily"u8,
+            ReturnPeriodicity.PerPoint => "per_point"u8,
+            _ => "none"u8,
         });
-        json.WriteNumber("return_periods", r.ReturnPeriods);
-        Number(json, "periods_per_year", r.PeriodsPerYear);
+        json.WriteNumber("return_periods"u8, r.ReturnPeriods);
+        Number(json, "periods_per_year"u8, r.PeriodsPerYear);
 
-        Number(json, "max_drawdown", r.MaxDrawdown);
-        Time(json, "max_drawdown_peak", r.MaxDrawdownPeakTsNs);
-        Time(json, "max_drawdown_trough", r.MaxDrawdownTroughTsNs);
-        Time(json, "max_drawdown_recovery", r.MaxDrawdownRecoveryTsNs);
-        Number(json, "max_drawdown_duration_days", r.MaxDrawdownDurationDays);
-        Time(json, "longest_drawdown_start", r.LongestDrawdownStartTsNs);
-        Time(json, "longest_drawdown_end", r.LongestDrawdownEndTsNs);
-        json.WriteBoolean("longest_drawdown_recovered", r.LongestDrawdownRecovered);
+        Number(json, "max_drawdown"u8, r.MaxDrawdown);
+        Time(json, "max_drawdown_peak"u8, r.MaxDrawdownPeakTsNs);
+        Time(json, "max_drawdown_trough"u8, r.MaxDrawdownTroughTsNs);
+        Time(json, "max_drawdown_recovery"u8, r.MaxDrawdownRecoveryTsNs);
+        Number(json, "max_drawdown_duration_days"u8, r.MaxDrawdownDurationDays);
+        Time(json, "longest_drawdown_start"u8, r.LongestDrawdownStartTsNs);
+        Time(json, "longest_drawdown_end"u8, r.LongestDrawdownEndTsNs);
+        json.WriteBoolean("longest_drawdown_recovered"u8, r.LongestDrawdownRecovered);
 
-        json.WriteNumber("trade_count", r.TradeCount);
-        json.WriteNumber("closed_trades", r.ClosedTrades);
-        json.WriteNumber("open_trades", r.OpenTrades);
-        json.WriteNumber("winning_trades", r.WinningTrades);
-        json.WriteNumber("losing_trades", r.LosingTrades);
-        Number(json, "win_rate", r.WinRate);
-        Number(json, "profit_factor", r.ProfitFactor);
-        Money(json, "gross_profit", r.GrossProfit);
-        Money(json, "gross_loss", r.GrossLoss);
-        Money(json, "realized_pnl", r.RealizedPnl);
-        Money(json, "fees", r.Fees);
+        json.WriteNumber("trade_count"u8, r.TradeCount);
+        json.WriteNumber("closed_trades"u8, r.ClosedTrades);
+        json.WriteNumber("open_trades"u8, r.OpenTrades);
+        json.WriteNumber("winning_trades"u8, r.WinningTrades);
+        json.WriteNumber("losing_trades"u8, r.LosingTrades);
+        Number(json, "win_rate"u8, r.WinRate);
+        Number(json, "profit_factor"u8, r.ProfitFactor);
+        Money(json, "gross_profit"u8, r.GrossProfit);
+        Money(json, "gross_loss"u8, r.GrossLoss);
+        Money(json, "realized_pnl"u8, r.RealizedPnl);
+        Money(json, "fees"u8, r.Fees);
 
-        Number(json, "exposure_time", r.ExposureTime);
-        Number(json, "average_gross_exposure", r.AverageGrossExposure);
+        Number(json, "exposure_time"u8, r.ExposureTime);
+        Number(json, "average_gross_exposure"u8, r.AverageGrossExposure);
 
-        json.WriteNumber("events", r.Events);
-        json.WriteNumber("market_events", r.MarketEvents);
-        json.WriteNumber("signals", r.Signals);
-        Number(json, "events_per_s", deterministic ? null : r.EventsPerSecond);
+        json.WriteNumber("events"u8, r.Events);
+        json.WriteNumber("market_events"u8, r.MarketEvents);
+        json.WriteNumber("signals"u8, r.Signals);
+        Number(json, "events_per_s"u8, deterministic ? null : r.EventsPerSecond);
 
-        json.WriteStartObject("rejects");
+        json.WriteStartObject("rejects"u8);
         foreach (KeyValuePair<string, long> reject in r.Rejects.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
             json.WriteNumber(reject.Key, reject.Value);
@@ -120,7 +123,7 @@ public static class BacktestReportWriter
 
         json.WriteEndObject();
 
-        json.WriteStartArray("agents");
+        json.WriteStartArray("agents"u8);
         foreach (Engine.State.AgentFigures agent in r.Agents)
         {
             agent.WriteJson(json);
@@ -128,78 +131,83 @@ public static class BacktestReportWriter
 
         json.WriteEndArray();
 
-        json.WriteStartObject("symbols");
+        json.WriteStartObject("symbols"u8);
         foreach (SymbolReport s in r.PerSymbol.OrderBy(x => x.Symbol, StringComparer.Ordinal))
         {
             json.WriteStartObject(s.Symbol);
-            json.WriteNumber("closed_trades", s.ClosedTrades);
-            json.WriteNumber("open_trades", s.OpenTrades);
-            json.WriteNumber("winning_trades", s.WinningTrades);
-            Number(json, "win_rate", s.WinRate);
-            Money(json, "realized_pnl", s.RealizedPnl);
-            Money(json, "fees", s.Fees);
-            json.WriteNumber("final_position", s.FinalPosition);
+            json.WriteNumber("closed_trades"u8, s.ClosedTrades);
+            json.WriteNumber("open_trades"u8, s.OpenTrades);
+            json.WriteNumber("winning_trades"u8, s.WinningTrades);
+            Number(json, "win_rate"u8, s.WinRate);
+            Money(json, "realized_pnl"u8, s.RealizedPnl);
+            Money(json, "fees"u8, s.Fees);
+            json.WriteNumber("final_position"u8, s.FinalPosition);
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
 
-        json.WriteStartArray("trades");
+        json.WriteStartArray("trades"u8);
+        byte[] trade = new byte[TradeJson.MaxLengthWithoutSymbol];
+        var symbols = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance); // a ledger's trades share its symbol's string
         foreach (RoundTripTrade t in r.Trades)
         {
-            json.WriteStartObject();
-            json.WriteString("symbol", t.Symbol);
-            json.WriteString("direction", t.Direction == TradeDirection.Long ? "long" : "short");
-            json.WriteString("status", t.IsOpen ? "open" : "closed");
-            Time(json, "entry", t.EntryTsNs);
-            Time(json, "exit", t.ExitTsNs);
-            json.WriteNumber("quantity", t.Quantity);
-            json.WriteNumber("open_quantity", t.OpenQuantity);
-            Money(json, "average_entry_price", t.AverageEntryPrice);
-            Money(json, "average_exit_price", t.AverageExitPrice);
-            Money(json, "realized_pnl", t.RealizedPnl);
-            Money(json, "fees", t.Fees);
-            json.WriteNumber("fills", t.FillCount);
-            json.WriteEndObject();
+            if (!symbols.TryGetValue(t.Symbol, out byte[]? encoded))
+            {
+                encoded = JsonEncodedText.Encode(t.Symbol).EncodedUtf8Bytes.ToArray(); // as WriteString escapes it
+                symbols.Add(t.Symbol, encoded);
+                if (trade.Length < TradeJson.MaxLengthWithoutSymbol + encoded.Length)
+                {
+                    trade = new byte[TradeJson.MaxLengthWithoutSymbol + encoded.Length];
+                }
+            }
+
+            // The writer adds the list separator; the trade brings its own line end and indentation (raw values are not indented).
+            json.WriteRawValue(trade.AsSpan(0, TradeJson.Write(t, encoded, trade)), skipInputValidation: true);
+            if (json.BytesPending > FlushBytes)
+            {
+                json.Flush(); // a long run's trades go out in pieces rather than growing one buffer of the whole report
+            }
         }
 
         json.WriteEndArray();
 
         if (r.Benchmark is { } b)
         {
-            json.WriteStartObject("benchmark");
-            json.WriteString("kind", "buy_and_hold_equal_weight");
-            Money(json, "final_value", b.FinalValue);
-            Number(json, "total_return", b.TotalReturn);
-            Number(json, "cagr", b.Cagr);
-            Number(json, "sharpe", b.Sharpe);
-            Number(json, "max_drawdown", b.MaxDrawdown);
+            json.WriteStartObject("benchmark"u8);
+            json.WriteString("kind"u8, "buy_and_hold_equal_weight"u8);
+            Money(json, "final_value"u8, b.FinalValue);
+            Number(json, "total_return"u8, b.TotalReturn);
+            Number(json, "cagr"u8, b.Cagr);
+            Number(json, "sharpe"u8, b.Sharpe);
+            Number(json, "max_drawdown"u8, b.MaxDrawdown);
             json.WriteEndObject();
         }
         else
         {
-            json.WriteNull("benchmark");
+            json.WriteNull("benchmark"u8);
         }
 
-        json.WriteStartObject("run");
-        Number(json, "elapsed_seconds", deterministic ? null : r.ElapsedSeconds);
-        Number(json, "events_per_s", deterministic ? null : r.EventsPerSecond);
-        Number(json, "load_s", deterministic ? null : r.LoadSeconds);
-        Number(json, "engine_s", deterministic ? null : r.EngineSeconds);
-        Number(json, "report_s", deterministic ? null : r.ReportSeconds);
-        Number(json, "total_s", deterministic ? null : r.ElapsedSeconds);
-        Number(json, "engine_events_per_s", deterministic ? null : r.EngineSeconds > 0 ? r.Events / r.EngineSeconds : null);
+        json.WriteStartObject("run"u8);
+        Number(json, "elapsed_seconds"u8, deterministic ? null : r.ElapsedSeconds);
+        Number(json, "events_per_s"u8, deterministic ? null : r.EventsPerSecond);
+        Number(json, "load_s"u8, deterministic ? null : r.LoadSeconds);
+        Number(json, "engine_s"u8, deterministic ? null : r.EngineSeconds);
+        Number(json, "report_s"u8, deterministic ? null : r.ReportSeconds);
+        Number(json, "total_s"u8, deterministic ? null : r.ElapsedSeconds);
+        Number(json, "engine_events_per_s"u8, deterministic ? null : r.EngineSeconds > 0 ? r.Events / r.EngineSeconds : null);
         json.WriteEndObject();
 
         json.WriteEndObject();
     }
 
-    private static void Money(Utf8JsonWriter json, string name, decimal? value)
+    private static void Money(Utf8JsonWriter json, ReadOnlySpan<byte> name, decimal? value)
     {
         json.WritePropertyName(name);
         if (value is { } money)
         {
-            json.WriteRawValue(ReportFormat.Decimal(money));
+            Span<byte> text = stackalloc byte[ReportFormat.MaxLength];
+            json.WriteRawValue(text[..ReportFormat.WriteDecimal(money, text)], skipInputValidation: true); // a plain number
         }
         else
         {
@@ -207,7 +215,7 @@ public static class BacktestReportWriter
         }
     }
 
-    private static void Number(Utf8JsonWriter json, string name, double? value)
+    private static void Number(Utf8JsonWriter json, ReadOnlySpan<byte> name, double? value)
     {
         if (value is { } v && ReportFormat.Round(v) is { } rounded)
         {
@@ -219,11 +227,12 @@ public static class BacktestReportWriter
         }
     }
 
-    private static void Time(Utf8JsonWriter json, string name, long? tsNs)
+    private static void Time(Utf8JsonWriter json, ReadOnlySpan<byte> name, long? tsNs)
     {
         if (tsNs is { } ts)
         {
-            json.WriteString(name, ReportFormat.Timestamp(ts));
+            Span<byte> text = stackalloc byte[ReportFormat.MaxLength];
+            json.WriteString(name, text[..ReportFormat.WriteTimestamp(ts, text)]);
         }
         else
         {

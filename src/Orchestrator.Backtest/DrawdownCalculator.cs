@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Orchestrator.Backtest;
 
 /// <summary>
@@ -28,14 +30,17 @@ internal static class DrawdownCalculator
     }
 
     /// <summary>The deepest drawdown and the longest peak-to-recovery span.</summary>
-    public static DrawdownSummary Analyze(IReadOnlyList<EquityPoint> equity)
+    /// <param name="equity">The curve, in time order.</param>
+    /// <param name="benchmark">Of the points' <see cref="EquityPoint.BenchmarkRaw"/> values instead of their equity.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static DrawdownSummary Analyze(IReadOnlyList<EquityPoint> equity, bool benchmark = false)
     {
         if (equity.Count == 0)
         {
             return default;
         }
 
-        long peak = equity[0].EquityRaw;
+        long peak = Value(equity[0], benchmark);
         long peakTs = equity[0].TsNs;
         bool underwater = false;
         bool maxInThisDrawdown = false;
@@ -48,7 +53,7 @@ internal static class DrawdownCalculator
 
         for (int i = 1; i < equity.Count; i++)
         {
-            long value = equity[i].EquityRaw;
+            long value = Value(equity[i], benchmark);
             long ts = equity[i].TsNs;
             if (value >= peak)
             {
@@ -105,4 +110,7 @@ internal static class DrawdownCalculator
 
         return new DrawdownSummary(max, maxPeakTs, maxTroughTs, maxRecoveryTs, longest, longestStart, longestEnd, longestRecovered);
     }
+
+    /// <summary>The value a drawdown is taken on: the equity, or the benchmark's value.</summary>
+    internal static long Value(in EquityPoint point, bool benchmark) => benchmark ? point.BenchmarkRaw : point.EquityRaw;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Orchestrator.Core;
 
 namespace Orchestrator.Backtest;
@@ -13,7 +14,8 @@ namespace Orchestrator.Backtest;
 /// </summary>
 internal sealed class SymbolLedger
 {
-    private readonly string _symbol;
+    private readonly List<RoundTripTrade> _trades = [];
+    private readonly List<long> _entryTimes = [];
 
     // The open position (signed shares: a fractional symbol's units as shares, issue 19) and the absolute cost of it.
     private decimal _position;
@@ -31,7 +33,16 @@ internal sealed class SymbolLedger
     private decimal _tradeRealized;
     private int _tradeFills;
 
-    public SymbolLedger(string symbol) => _symbol = symbol;
+    public SymbolLedger(string symbol) => Symbol = symbol;
+
+    /// <summary>The symbol.</summary>
+    public string Symbol { get; }
+
+    /// <summary>The round trips so far, in entry order (each starts when the one before it ended).</summary>
+    public IReadOnlyList<RoundTripTrade> Trades => _trades;
+
+    /// <summary>The entry time of each of <see cref="Trades"/> (the report's merge reads these, not every trade object).</summary>
+    public IReadOnlyList<long> EntryTimes => _entryTimes;
 
     /// <summary>Signed shares held after the fills applied so far.</summary>
     public decimal Position => _position;
@@ -42,16 +53,32 @@ internal sealed class SymbolLedger
     /// <summary>Commissions over every fill applied.</summary>
     public decimal Fees { get; private set; }
 
-    /// <summary>Applies one fill; a trade it closes is appended to <paramref name="trades"/>.</summary>
-    public void Apply(in FillRecord fill, List<RoundTripTrade> trades)
+    /// <summary>Closed round trips so far; of them, those with P&amp;L &gt; 0 and &lt; 0.</summary>
+    public int ClosedTrades { get; private set; }
+
+    /// <inheritdoc cref="ClosedTrades"/>
+    public int WinningTrades { get; private set; }
+
+    /// <inheritdoc cref="ClosedTrades"/>
+    public int LosingTrades { get; private set; }
+
+    /// <summary>Σ P&amp;L of the winning closed trades, and −Σ of the losing ones (in the symbol's currency).</summary>
+    public decimal GrossProfit { get; private set; }
+
+    /// <inheritdoc cref="GrossProfit"/>
+    public decimal GrossLoss { get; private set; }
+
+    /// <summary>Applies one fill (fills in time order); a trade it closes is appended to <see cref="Trades"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(in FillRecord fill)
     {
         if (fill.Quantity <= 0 || (fill.Side != Side.Buy && fill.Side != Side.Sell))
         {
             throw new ArgumentException($"Fill {fill.ClientOrderId} in {fill.Symbol}: side {fill.Side}, quantity {fill.Quantity}.", nameof(fill));
         }
 
-        decimal price = FixedPoint.ToDecimal(fill.PriceRaw);
-        decimal commission = FixedPoint.ToDecimal(fill.CommissionRaw);
+        decimal price = ToDecimal(fill.PriceRaw);
+        decimal commission = ToDecimal(fill.CommissionRaw);
         decimal shares = Quantities.ToDecimal(fill.Quantity, fill.QuantityDecimals); // a fill's units as shares (issue 19)
         decimal signed = fill.Side == Side.Buy ? shares : -shares;
 
@@ -73,7 +100,7 @@ internal sealed class SymbolLedger
             Reduce(shares, price, commission);
             if (_position == 0)
             {
-                trades.Add(Snapshot(fill.TsNs));
+                _trades.Add(Snapshot(fill.TsNs));
             }
 
             return;
@@ -83,29 +110,49 @@ internal sealed class SymbolLedger
         // quantity, the opening part taking the remainder so the two add up exactly.
         decimal closingCommission = decimal.Round(commission * held / shares, FixedPoint.Decimals, MidpointRounding.AwayFromZero);
         Reduce(held, price, closingCommission);
-        trades.Add(Snapshot(fill.TsNs));
+        _trades.Add(Snapshot(fill.TsNs));
         Open(fill.TsNs, signed > 0 ? shares - held : -(shares - held), price, commission - closingCommission);
     }
 
+    /// <summary>
+    /// <see cref="FixedPoint.ToDecimal(long)"/> without its decimal division: the same decimal, bit for bit
+    /// (the exact quotient at the smallest scale that holds it, as the division gives; pinned by a test).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static decimal ToDecimal(long raw)
+    {
+        byte scale = FixedPoint.Decimals;
+        ulong magnitude = raw < 0 ? 0UL - (ulong)raw : (ulong)raw;
+        while (scale > 0 && magnitude % 10 == 0)
+        {
+            magnitude /= 10;
+            scale--;
+        }
+
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, raw < 0, scale);
+    }
+
     /// <summary>Appends the round trip still open, if any.</summary>
-    public void Finish(List<RoundTripTrade> trades)
+    public void Finish()
     {
         if (_position != 0)
         {
-            trades.Add(Snapshot(null));
+            _trades.Add(Snapshot(null));
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Open(long tsNs, decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
+        decimal notional = price * quantity;
         _position = signed;
-        _costBasis = price * quantity;
+        _costBasis = notional;
         _direction = signed > 0 ? TradeDirection.Long : TradeDirection.Short;
         _entryTsNs = tsNs;
         _peakQuantity = quantity;
         _entryQuantity = quantity;
-        _entryNotional = price * quantity;
+        _entryNotional = notional;
         _exitQuantity = 0;
         _exitNotional = 0;
         _tradeFees = commission;
@@ -115,14 +162,16 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Add(decimal signed, decimal price, decimal commission)
     {
         decimal quantity = Math.Abs(signed);
+        decimal notional = price * quantity;
         _position += signed;
-        _costBasis += price * quantity;
+        _costBasis += notional;
         _peakQuantity = Math.Max(_peakQuantity, Math.Abs(_position));
         _entryQuantity += quantity;
-        _entryNotional += price * quantity;
+        _entryNotional += notional;
         _tradeFees += commission;
         _tradeRealized -= commission;
         _tradeFills++;
@@ -130,6 +179,7 @@ internal sealed class SymbolLedger
         RealizedPnl -= commission;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reduce(decimal quantity, decimal price, decimal commission)
     {
         decimal held = Math.Abs(_position);
@@ -143,25 +193,46 @@ internal sealed class SymbolLedger
         _exitQuantity += quantity;
         _exitNotional += proceeds;
         _tradeFees += commission;
-        _tradeRealized += gross - commission;
+        decimal net = gross - commission;
+        _tradeRealized += net;
         _tradeFills++;
         Fees += commission;
-        RealizedPnl += gross - commission;
+        RealizedPnl += net;
     }
 
-    private RoundTripTrade Snapshot(long? exitTsNs) => new(
-        _symbol,
-        _direction,
-        _entryTsNs,
-        exitTsNs,
-        _peakQuantity,
-        Math.Abs(_position),
-        AveragePrice(_entryNotional, _entryQuantity)!.Value,
-        AveragePrice(_exitNotional, _exitQuantity),
-        _tradeRealized,
-        _tradeFees,
-        _tradeFills,
-        exitTsNs is null);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private RoundTripTrade Snapshot(long? exitTsNs)
+    {
+        _entryTimes.Add(_entryTsNs);
+        if (exitTsNs is not null)
+        {
+            ClosedTrades++;
+            if (_tradeRealized > 0)
+            {
+                WinningTrades++;
+                GrossProfit += _tradeRealized;
+            }
+            else if (_tradeRealized < 0)
+            {
+                LosingTrades++;
+                GrossLoss -= _tradeRealized;
+            }
+        }
+
+        return new(
+            Symbol,
+            _direction,
+            _entryTsNs,
+            exitTsNs,
+            _peakQuantity,
+            Math.Abs(_position),
+            AveragePrice(_entryNotional, _entryQuantity)!.Value,
+            AveragePrice(_exitNotional, _exitQuantity),
+            _tradeRealized,
+            _tradeFees,
+            _tradeFills,
+            exitTsNs is null);
+    }
 
     private static decimal? AveragePrice(decimal notional, decimal quantity) =>
         quantity == 0 ? null : decimal.Round(notional / quantity, FixedPoint.Decimals, MidpointRounding.AwayFromZero);

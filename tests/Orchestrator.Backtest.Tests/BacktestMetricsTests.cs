@@ -199,6 +199,32 @@ public sealed class BacktestMetricsTests
     }
 
     [Fact]
+    public void Compute_Trades_AreInEntryTimeThenSymbolThenCreationOrder_WhateverTheFillsOrder()
+    {
+        long t1 = At(0, 15), t2 = At(0, 16), t3 = At(1, 15);
+        FillRecord[] fills =
+        [
+            Fill(t2, "ZZZ", Side.Buy, 5, 10m, 0m),
+            Fill(t1, "ZZZ", Side.Buy, 10, 10m, 0m),  // before the line above in time: replayed first
+            Fill(t1, "AAA", Side.Buy, 10, 10m, 0m),
+            Fill(t1, "AAA", Side.Sell, 30, 11m, 0m), // a flip at the same time: a closed long and a short, both entered at t1
+            Fill(t3, "ZZZ", Side.Sell, 15, 12m, 0m),
+            Fill(t3, "AAA", Side.Buy, 20, 9m, 0m),
+            Fill(t3, "MMM", Side.Buy, 1, 5m, 0m),    // still open
+        ];
+
+        BacktestReport report = BacktestMetrics.Compute(Result(10_000m, [Point(At(0), 10_000m), Point(At(2), 10_000m)], fills, symbols: ["ZZZ", "MMM", "AAA"]));
+
+        Assert.Equal(
+            [("AAA", t1, TradeDirection.Long, 10m), ("AAA", t1, TradeDirection.Short, 20m), ("ZZZ", t1, TradeDirection.Long, 15m), ("MMM", t3, TradeDirection.Long, 1m)],
+            report.Trades.Select(t => (t.Symbol, t.EntryTsNs, t.Direction, t.Quantity)).ToArray());
+        Assert.Equal([10m, 40m, 30m, 0m], report.Trades.Select(t => t.RealizedPnl).ToArray());
+        Assert.Equal(["AAA", "MMM", "ZZZ"], report.PerSymbol.Select(s => s.Symbol).ToArray());
+        Assert.Equal((2, 0, 2), (report.PerSymbol[0].ClosedTrades, report.PerSymbol[0].OpenTrades, report.PerSymbol[0].WinningTrades));
+        Assert.Equal((0, 1, 0), (report.PerSymbol[1].ClosedTrades, report.PerSymbol[1].OpenTrades, report.PerSymbol[1].WinningTrades));
+    }
+
+    [Fact]
     public void Compute_PartialExit_TruncatesTheRemovedCostAndTheCloseTakesTheRest()
     {
         // Basis 10 + 2 × 10.000001 = 30.000002 for 3 shares; one third of it is 10.0000006…,
