@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Orchestrator.Adapters.MarketData.Catalog;
+
+namespace Orchestrator.Benchmarks.Backtest;
+
+/// <summary>
+/// The catalog import alone, several times in one process: the bench CSV of
+/// <see cref="CatalogBacktestBench"/> (20 symbols × 252 days of minute bars) imported into a fresh
+/// catalog per run, wall and process CPU time per run, and the SHA-256 of the catalog written (the
+/// files' relative paths and bytes) so a faster importer can be checked to write the same bytes.
+/// Run 1 includes the JIT, as a one-shot <c>orchestrator data import</c> does. Goal ≥ 2 M rows/s wall.
+/// </summary>
+public static class ImportBench
+{
+    public static int Run(TextWriter output, string[] args)
+    {
+        int symbols = CatalogBacktestBench.Arg(args, "--symbols", 20);
+        int days = CatalogBacktestBench.Arg(args, "--days", 252);
+        int runs = CatalogBacktestBench.Arg(args, "--runs", 3);
+        CatalogCompression compression = args.Contains("--zstd") ? CatalogCompression.Zstd : args.Contains("--none") ? CatalogCompression.None : CatalogCompression.Lz4;
+        string dir = Directory.CreateTempSubdirectory("orc-import-bench-").FullName;
+        try
+        {
+            string csv = Path.Combine(dir, "bars.csv");
+            CatalogBacktestBench.WriteCsv(csv, symbols, days);
+            output.WriteLine($"import: {symbols} symbols x {days} days x 390 minute bars, {new FileInfo(csv).Length / 1e6:0.0} MB CSV, {compression}; load {CatalogBacktestBench.Load()}");
+            for (int run = 1; run <= runs; run++)
+            {
+                string catalog = Path.Combine(dir, "catalog" + run.ToString(CultureInfo.InvariantCulture));
+                TimeSpan cpu = CatalogBacktestBench.Cpu();
+                var clock = Stopwatch.StartNew();
+                CatalogImportResult import = CatalogImporter.Import([csv], catalog, compression);
+                double wall = clock.Elapsed.TotalSeconds;
+                cpu = CatalogBacktestBench.Cpu() - cpu;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  run {run}: {import.RowsWritten:N0} rows into {import.PartitionsWritten:N0} files in {wall:0.000} s (read {import.ReadSeconds:0.000} s) = {import.RowsWritten / wall / 1e6:0.00} M rows/s wall (goal 2.00); CPU {cpu.TotalSeconds:0.000} s = {import.RowsWritten / cpu.TotalSeconds / 1e6:0.00} M rows/s of process CPU time; errors {import.Errors.Count}"));
+                if (run == runs)
+                {
+                    output.WriteLine($"  catalog sha256 {Hash(catalog)}; load {CatalogBacktestBench.Load()}");
+                }
+
+                Directory.Delete(catalog, recursive: true);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Hash(string root)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
+            hash.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
