@@ -40,13 +40,15 @@ public static class ImportBench
                 string catalog = Path.Combine(dir, "catalog" + run.ToString(CultureInfo.InvariantCulture));
                 TimeSpan cpu = CatalogBacktestBench.Cpu();
                 TimeSpan sys = Process.GetCurrentProcess().PrivilegedProcessorTime;
+                (int gen0, int gen1, int gen2, TimeSpan paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 CatalogImportResult import = CatalogImporter.Import([csv], catalog, compression);
                 double wall = clock.Elapsed.TotalSeconds;
                 cpu = CatalogBacktestBench.Cpu() - cpu;
                 sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sys;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  run {run}: {import.RowsWritten:N0} rows into {import.PartitionsWritten:N0} files in {wall:0.000} s (read {import.ReadSeconds:0.000} s) = {import.RowsWritten / wall / 1e6:0.00} M rows/s wall (goal 2.00); CPU {cpu.TotalSeconds:0.000} s (kernel {sys.TotalSeconds:0.000} s) = {import.RowsWritten / cpu.TotalSeconds / 1e6:0.00} M rows/s of process CPU time; errors {import.Errors.Count}"));
+                    $"  run {run}: {import.RowsWritten:N0} rows into {import.PartitionsWritten:N0} files in {wall:0.000} s (read {import.ReadSeconds:0.000} s) = {import.RowsWritten / wall / 1e6:0.00} M rows/s wall (goal 2.00); CPU {cpu.TotalSeconds:0.000} s (kernel {sys.TotalSeconds:0.000} s) = {import.RowsWritten / cpu.TotalSeconds / 1e6:0.00} M rows/s of process CPU time; errors {import.Errors.Count}; GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:0} MB allocated"));
                 if (run == runs)
                 {
                     output.WriteLine($"  catalog sha256 {Hash(catalog)}; load {CatalogBacktestBench.Load()}");

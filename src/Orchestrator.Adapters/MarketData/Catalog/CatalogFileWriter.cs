@@ -30,11 +30,16 @@ internal static class CatalogFileWriter
     [ThreadStatic]
     private static MemoryStream? t_encoded;
 
+    // The columns' bytes handed to Arrow, reused per thread (Arrow only reads them while encoding).
+    [ThreadStatic]
+    private static byte[][]? t_columns;
+
     /// <summary>
     /// Encodes the rows and writes them to a new temporary file in <paramref name="path"/>'s folder
-    /// (created if missing); returns the temporary file's path. Nothing is left behind on failure.
+    /// (created if missing, unless <paramref name="folderExists"/>); returns the temporary file's
+    /// path. Nothing is left behind on failure.
     /// </summary>
-    public static string WriteTemp(string path, PartitionRows rows, string symbol, DateOnly day, CatalogCompression compression)
+    public static string WriteTemp(string path, PartitionRows rows, string symbol, DateOnly day, CatalogCompression compression, bool folderExists = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(rows);
@@ -42,7 +47,11 @@ internal static class CatalogFileWriter
         encoded.SetLength(0);
         Encode(encoded, rows, symbol, day, compression);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        if (!folderExists)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         string temp = Path.Combine(directory, CatalogLayout.TempPrefix + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N"));
         try
         {
@@ -88,10 +97,17 @@ internal static class CatalogFileWriter
             .Metadata(CatalogFile.RowsKey, rows.Count.ToString(CultureInfo.InvariantCulture));
         Schema schema = builder.Build();
         var arrays = new IArrowArray[names.Count];
+        byte[][] columns = t_columns ??= new byte[8][];
         for (int c = 0; c < arrays.Length; c++)
         {
-            byte[] bytes = MemoryMarshal.AsBytes<long>(rows.Column(c)).ToArray();
-            arrays[c] = new Int64Array(new ArrowBuffer(bytes), ArrowBuffer.Empty, rows.Count, 0, 0);
+            ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes<long>(rows.Column(c));
+            if (columns[c] is null || columns[c].Length < bytes.Length)
+            {
+                columns[c] = new byte[Math.Max(bytes.Length, 1 << 12)];
+            }
+
+            bytes.CopyTo(columns[c]);
+            arrays[c] = new Int64Array(new ArrowBuffer(columns[c].AsMemory(0, bytes.Length)), ArrowBuffer.Empty, rows.Count, 0, 0);
         }
 
         IpcOptions options = compression switch

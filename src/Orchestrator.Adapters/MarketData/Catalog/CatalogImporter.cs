@@ -89,15 +89,14 @@ public static class CatalogImporter
     private static void Store(ImportPartition partition, string root, CatalogCompression compression, CatalogImportResult result)
     {
         (CatalogKind kind, string symbol, DateOnly day) = (partition.Kind, partition.Symbol, partition.Day);
-        string where = $"{CatalogLayout.Folder(kind)} {symbol} {day:yyyy-MM-dd}";
         if (CatalogLayout.SymbolProblem(symbol) is { } symbolProblem)
         {
-            result.Errors.Add($"{where}: {symbolProblem}");
+            result.Errors.Add($"{Where(partition)}: {symbolProblem}");
             return;
         }
 
-        PartitionRows rows = partition.Rows;
         string path = CatalogLayout.PartitionPath(root, kind, symbol, day);
+        PartitionRows? rows = partition.Rows;
         if (partition.Temp is { } temp)
         {
             partition.Temp = null;
@@ -106,13 +105,22 @@ public static class CatalogImporter
                 // Written early from rows in time order without repeats: nothing to sort or drop.
                 CatalogFileWriter.Commit(temp, path);
                 result.PartitionsWritten++;
-                result.RowsWritten += rows.Count;
+                result.RowsWritten += partition.WrittenRows;
                 return;
             }
 
-            File.Delete(temp); // rows came after it was written: redone below from all of them
+            // Rows came after it was written: redone below from all of them, the early ones read back
+            // from the early file (their buffers went back to the reader).
+            if (rows is null)
+            {
+                rows = new PartitionRows(kind);
+                CatalogFile.Read(temp, rows);
+            }
+
+            File.Delete(temp);
         }
 
+        rows ??= partition.Rows!;
         if (partition.Tail is { } tail)
         {
             for (int i = 0; i < tail.Count; i++)
@@ -129,7 +137,7 @@ public static class CatalogImporter
         {
             if (Deduplicate(rows, out long duplicates) is { } conflict)
             {
-                result.Errors.Add($"{where}: not imported, two different bars at {conflict} (the day's old file, if any, is kept)");
+                result.Errors.Add($"{Where(partition)}: not imported, two different bars at {conflict} (the day's old file, if any, is kept)");
                 return;
             }
 
@@ -140,6 +148,8 @@ public static class CatalogImporter
         result.PartitionsWritten++;
         result.RowsWritten += rows.Count;
     }
+
+    private static string Where(ImportPartition partition) => $"{CatalogLayout.Folder(partition.Kind)} {partition.Symbol} {partition.Day:yyyy-MM-dd}";
 
     private static void ReadFile(string file, Dictionary<(CatalogKind, string, DateOnly), ImportPartition> partitions, CatalogImportResult result, Logger? logger, EarlyPartitionWriter writer)
     {
@@ -173,12 +183,12 @@ public static class CatalogImporter
                 var key = (kind, symbols.Names[tick.SymbolId], day);
                 if (!partitions.TryGetValue(key, out ImportPartition? partition))
                 {
-                    partition = new ImportPartition(kind, key.Item2, day);
+                    partition = new ImportPartition(kind, key.Item2, day, writer.Rows(kind));
                     partitions.Add(key, partition);
                 }
 
                 last[slot] = partition;
-                rows = lastRows[slot] = partition.Offered ? partition.Tail ??= new PartitionRows(kind) : partition.Rows;
+                rows = lastRows[slot] = partition.Offered ? partition.Tail ??= new PartitionRows(kind) : partition.Rows!; // not written before it is offered
                 lastDay[slot] = CatalogLayout.DayStartNs(day);
             }
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Orchestrator.Adapters.MarketData.Catalog;
 
 /// <summary>One partition gathered by <see cref="CatalogImporter"/>: its rows in order of arrival.</summary>
-internal sealed class ImportPartition(CatalogKind kind, string symbol, DateOnly day)
+internal sealed class ImportPartition(CatalogKind kind, string symbol, DateOnly day, PartitionRows rows)
 {
     public CatalogKind Kind { get; } = kind;
 
@@ -11,8 +11,15 @@ internal sealed class ImportPartition(CatalogKind kind, string symbol, DateOnly 
 
     public DateOnly Day { get; } = day;
 
-    /// <summary>The rows read before the partition was handed to the writer (all of them when it never was). Not touched by the reader once offered.</summary>
-    public PartitionRows Rows { get; } = new(kind);
+    /// <summary>
+    /// The rows read before the partition was handed to the writer (all of them when it never was);
+    /// not touched by the reader once offered. Null once written early: the buffers went back to the
+    /// reader for other days (<see cref="WrittenRows"/> counts them, the early file holds them).
+    /// </summary>
+    public PartitionRows? Rows { get; set; } = rows;
+
+    /// <summary>Rows in the early file (<see cref="Temp"/>).</summary>
+    public int WrittenRows { get; set; }
 
     /// <summary>Rows read after the partition was handed to the writer (input out of order, or a later file), or null.</summary>
     public PartitionRows? Tail { get; set; }
@@ -39,6 +46,8 @@ internal sealed class EarlyPartitionWriter : IDisposable
     private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
     private readonly List<string> _madeFolders = [];
     private readonly Task _worker;
+    private readonly ConcurrentQueue<PartitionRows> _spareBars = new();
+    private readonly ConcurrentQueue<PartitionRows> _spareTicks = new();
     private volatile bool _abandoned;
 
     public EarlyPartitionWriter(string root, CatalogCompression compression)
@@ -46,6 +55,22 @@ internal sealed class EarlyPartitionWriter : IDisposable
         _root = root;
         _compression = compression;
         _worker = Task.Factory.StartNew(Drain, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Empty rows for a new partition: the buffers of a partition already written early when there
+    /// is one (a long import then keeps only the days in flight, and the collector has little to
+    /// promote), new ones otherwise.
+    /// </summary>
+    public PartitionRows Rows(CatalogKind kind)
+    {
+        if ((kind == CatalogKind.Bars ? _spareBars : _spareTicks).TryDequeue(out PartitionRows? rows))
+        {
+            rows.Reset(0);
+            return rows;
+        }
+
+        return new PartitionRows(kind);
     }
 
     /// <summary>Hands a partition the reader has moved past to the writer (once; never one whose symbol cannot name a folder).</summary>
@@ -116,7 +141,7 @@ internal sealed class EarlyPartitionWriter : IDisposable
     {
         foreach (ImportPartition partition in _queue.GetConsumingEnumerable())
         {
-            if (_abandoned || !InTimeOrder(partition.Rows))
+            if (_abandoned || partition.Rows is not { } rows || !InTimeOrder(rows))
             {
                 continue;
             }
@@ -125,7 +150,10 @@ internal sealed class EarlyPartitionWriter : IDisposable
             try
             {
                 MakeFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                partition.Temp = CatalogFileWriter.WriteTemp(path, partition.Rows, partition.Symbol, partition.Day, _compression);
+                partition.Temp = CatalogFileWriter.WriteTemp(path, rows, partition.Symbol, partition.Day, _compression, folderExists: true);
+                partition.WrittenRows = rows.Count;
+                partition.Rows = null;
+                (rows.Kind == CatalogKind.Bars ? _spareBars : _spareTicks).Enqueue(rows);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
