@@ -19,9 +19,9 @@ public static class ImportBench
 {
     public static int Run(TextWriter output, string[] args)
     {
-        int symbols = CatalogBacktestBench.Arg(args, "--symbols", 20);
-        int days = CatalogBacktestBench.Arg(args, "--days", 252);
-        int runs = CatalogBacktestBench.Arg(args, "--runs", 3);
+        int symbols = BacktestBench.Arg(args, "--symbols", 20);
+        int days = BacktestBench.Arg(args, "--days", 252);
+        int runs = BacktestBench.Arg(args, "--runs", 3);
         CatalogCompression compression = args.Contains("--zstd") ? CatalogCompression.Zstd : args.Contains("--none") ? CatalogCompression.None : CatalogCompression.Lz4;
         string dir = Directory.CreateTempSubdirectory("orc-import-bench-").FullName;
         try

@@ -57,6 +57,7 @@ public static class MarketDataTimestamp
     }
 
     /// <summary>A non-negative epoch integer in the unit its magnitude tells (see <see cref="TryParseNs"/>) → ns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the per-line parser, optimized from its first call
     public static bool TryEpochToNs(long epoch, out long ns)
     {
         long perUnit = epoch < MaxEpochSeconds ? NsPerSecond : epoch < MaxEpochMilliseconds ? 1_000_000 : epoch < MaxEpochMicroseconds ? 1_000 : 1;
@@ -211,6 +212,7 @@ public static class MarketDataTimestamp
     private const int MaxPlainDigits = 19; // 10^19 - 1 < ulong.MaxValue: no overflow below 20 digits
 
     /// <summary>All digits (the usual epoch timestamp): their value, in the same pass as the check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the per-line parser, optimized from its first call
     private static bool TryPlainDigits(ReadOnlySpan<char> s, out ulong value)
     {
         value = 0;
