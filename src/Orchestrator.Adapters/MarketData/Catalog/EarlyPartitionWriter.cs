@@ -155,9 +155,10 @@ internal sealed class EarlyPartitionWriter : IDisposable
                 partition.Rows = null;
                 (rows.Kind == CatalogKind.Bars ? _spareBars : _spareTicks).Enqueue(rows);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // Left to the importer's own turn for this partition, where the failure surfaces as it always did.
+                // Left to the importer's own turn for this partition, where the same failure surfaces
+                // on the caller's thread as it always did (not wrapped, not out of order).
             }
         }
     }
