@@ -5,7 +5,7 @@ using Orchestrator.Benchmarks;
 // --backtest [--symbols N] [--years N] [--runs N]: backtest events/s on generated minute bars (--runs 1 for one run's peak memory).
 // --optimize [--symbols N] [--years N] [--jobs N]: a 16-candidate sweep, 1 job vs N jobs wall time.
 // --backtest-catalog [--symbols N] [--days N] [--keep DIR] [--no-prefetch]: import a CSV into a catalog (rows/s), then backtest from it end to end (events/s, phases, load).
-// --import [--symbols N] [--days N] [--runs N] [--zstd|--none]: the catalog import alone, N runs in one process (rows/s wall and CPU, the catalog's SHA-256).
+// --import [--symbols N] [--days N] [--runs N] [--zstd|--none] [--csv PATH] [--read-only]: the catalog import alone, N runs in one process (rows/s wall and CPU, the catalog's SHA-256); --read-only times the CSV reader alone.
 // --backtest-csv [--bars N]: backtest from a CSV file end to end (reader rows/s; load, engine, report phases).
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.

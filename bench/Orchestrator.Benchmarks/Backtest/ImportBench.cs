@@ -26,8 +26,13 @@ public static class ImportBench
         string dir = Directory.CreateTempSubdirectory("orc-import-bench-").FullName;
         try
         {
-            string csv = Path.Combine(dir, "bars.csv");
-            CatalogBacktestBench.WriteCsv(csv, symbols, days);
+            // --csv PATH: the CSV there (written once, kept), e.g. to time `orchestrator data import` on the same file.
+            string csv = Array.IndexOf(args, "--csv") is int c and >= 0 && c + 1 < args.Length ? Path.GetFullPath(args[c + 1]) : Path.Combine(dir, "bars.csv");
+            if (!File.Exists(csv))
+            {
+                CatalogBacktestBench.WriteCsv(csv, symbols, days);
+            }
+
             output.WriteLine($"import: {symbols} symbols x {days} days x 390 minute bars, {new FileInfo(csv).Length / 1e6:0.0} MB CSV, {compression}; load {CatalogBacktestBench.Load()}");
             if (args.Contains("--read-only"))
             {
