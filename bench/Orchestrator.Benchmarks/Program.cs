@@ -6,6 +6,7 @@ using Orchestrator.Benchmarks;
 // --optimize [--symbols N] [--years N] [--jobs N] [--rounds N] [--detail]: a 16-candidate sweep, 1 job vs N jobs wall time (CPU, GC, JIT; --detail: per worker).
 // --backtest-catalog [--symbols N] [--days N] [--keep DIR] [--no-prefetch]: import a CSV into a catalog (rows/s), then backtest from it end to end (events/s, phases, load).
 // --backtest-report --keep DIR [--rounds N] [--phase metrics|json|csv|orders]: the post-engine phase alone (metrics, JSON report, equity CSV, orders log) over one catalog run's result (DIR from --backtest-catalog --keep DIR): CPU ms per phase, output SHA-256s.
+// --import [--symbols N] [--days N] [--runs N] [--zstd|--none] [--csv PATH] [--read-only]: the catalog import alone, N runs in one process (rows/s wall and CPU, the catalog's SHA-256); --read-only times the CSV reader alone.
 // --backtest-csv [--bars N]: backtest from a CSV file end to end (reader rows/s; load, engine, report phases).
 // --gateway [--clients N] [--signals N]: signal gateway ingest over loopback, signals/s and ack latency.
 // --fanout [--long] [--rate N] [--ticks N] [--rounds N]: market data fan-out to 0/1/8/32 external agents over loopback (and 8 beside a non-reading one): ticks/s per agent, engine tick->order latency ratios.
@@ -35,6 +36,11 @@ if (args.Contains("--backtest-report"))
 if (args.Contains("--backtest-catalog"))
 {
     return Orchestrator.Benchmarks.Backtest.CatalogBacktestBench.Run(Console.Out, args);
+}
+
+if (args.Contains("--import"))
+{
+    return Orchestrator.Benchmarks.Backtest.ImportBench.Run(Console.Out, args);
 }
 
 if (args.Contains("--backtest-csv"))

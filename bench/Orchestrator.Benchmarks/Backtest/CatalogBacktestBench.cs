@@ -208,7 +208,7 @@ public static partial class CatalogBacktestBench
     private static string Name(int i) => "S" + i.ToString("000", CultureInfo.InvariantCulture);
 
     /// <summary>Minute bars 14:30–21:00 UTC on weekdays from 2025-01-02, every symbol each minute, a seeded random walk in cents.</summary>
-    private static void WriteCsv(string path, int symbols, int days)
+    internal static void WriteCsv(string path, int symbols, int days)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         writer.Write("timestamp,symbol,open,high,low,close,volume\n");
@@ -233,7 +233,7 @@ public static partial class CatalogBacktestBench
     }
 
     /// <summary>The process's CPU time (all threads: GC and JIT included), beside wall time when other work shares the cores.</summary>
-    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+    internal static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     private static long DirectorySize(string dir) => new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

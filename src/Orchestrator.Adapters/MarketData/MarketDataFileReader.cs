@@ -416,7 +416,21 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
             int end = comma < 0 ? text.Length : start + comma;
             if (column < columns && _columnFields[column] >= 0)
             {
-                _values[_columnFields[column]] = Unquote(line[start..end]);
+                // Unquote on offsets: one slice of the line per kept field, no Memory-level trims.
+                int first = start;
+                int last = end;
+                if (first < last && (IsTrimmed(text[first]) || IsTrimmed(text[last - 1])))
+                {
+                    TrimBounds(text, ref first, ref last);
+                    if (last - first >= 2 && text[first] == '"' && text[last - 1] == '"')
+                    {
+                        first++;
+                        last--;
+                        TrimBounds(text, ref first, ref last);
+                    }
+                }
+
+                _values[_columnFields[column]] = line.Slice(first, last - first);
             }
 
             column++;
@@ -435,6 +449,24 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Whether a field's edge character may need <see cref="Unquote"/>'s work: white space or a quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsTrimmed(char c) => c == '"' || char.IsWhiteSpace(c);
+
+    /// <summary><c>ReadOnlyMemory.Trim</c> on offsets: moves <paramref name="first"/> and <paramref name="last"/> (exclusive) past white space.</summary>
+    private static void TrimBounds(ReadOnlySpan<char> text, ref int first, ref int last)
+    {
+        while (first < last && char.IsWhiteSpace(text[first]))
+        {
+            first++;
+        }
+
+        while (last > first && char.IsWhiteSpace(text[last - 1]))
+        {
+            last--;
+        }
     }
 
     /// <summary>
@@ -613,7 +645,11 @@ public sealed class MarketDataFileReader : IMarketDataSource, IDisposable
         ReadOnlySpan<char> written = _values[FieldSymbol].Span;
         scoped ReadOnlySpan<char> symbol = written;
         Span<char> upper = stackalloc char[MaxStackSymbol];
-        if (symbol.Length <= MaxStackSymbol)
+        if (Ascii.IsValid(written) && written.IndexOfAnyInRange('a', 'z') < 0)
+        {
+            // Already upper case (the usual file): the field itself, no copy.
+        }
+        else if (symbol.Length <= MaxStackSymbol)
         {
             symbol = upper[..written.ToUpperInvariant(upper)];
         }

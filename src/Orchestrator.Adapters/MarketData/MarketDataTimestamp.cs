@@ -42,6 +42,12 @@ public static class MarketDataTimestamp
             return false;
         }
 
+        if (text.Length <= MaxPlainDigits && TryPlainDigits(text, out ulong plain))
+        {
+            // At most 19 digits fit a ulong; long.TryParse would refuse what exceeds long.MaxValue.
+            return plain <= long.MaxValue && TryEpochToNs((long)plain, out ns);
+        }
+
         if (IsAllDigits(text))
         {
             return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch) && TryEpochToNs(epoch, out ns);
@@ -51,6 +57,7 @@ public static class MarketDataTimestamp
     }
 
     /// <summary>A non-negative epoch integer in the unit its magnitude tells (see <see cref="TryParseNs"/>) → ns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the per-line parser, optimized from its first call
     public static bool TryEpochToNs(long epoch, out long ns)
     {
         long perUnit = epoch < MaxEpochSeconds ? NsPerSecond : epoch < MaxEpochMilliseconds ? 1_000_000 : epoch < MaxEpochMicroseconds ? 1_000 : 1;
@@ -200,6 +207,28 @@ public static class MarketDataTimestamp
         long dayOfYear = ((153 * (month + (month > 2 ? -3 : 9))) + 2) / 5 + day - 1;
         long dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
         return (era * 146_097) + dayOfEra - 719_468;
+    }
+
+    private const int MaxPlainDigits = 19; // 10^19 - 1 < ulong.MaxValue: no overflow below 20 digits
+
+    /// <summary>All digits (the usual epoch timestamp): their value, in the same pass as the check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the per-line parser, optimized from its first call
+    private static bool TryPlainDigits(ReadOnlySpan<char> s, out ulong value)
+    {
+        value = 0;
+        foreach (char c in s)
+        {
+            uint digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
     }
 
     private static bool IsAllDigits(ReadOnlySpan<char> s)

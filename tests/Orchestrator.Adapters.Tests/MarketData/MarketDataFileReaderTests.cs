@@ -293,4 +293,20 @@ public sealed class MarketDataFileReaderTests
         Assert.False(reader.TryGetNext(out _));
         Assert.False(reader.TryGetNext(out _));
     }
+
+    [Fact]
+    public void DiscoveredSymbols_AreUpperCasedInvariantly_AsciiOrNot_ShortOrLong()
+    {
+        string longName = new('q', 70); // longer than the reader's stack buffer
+        using var file = new TempMarketDataFile(".csv",
+            "timestamp,symbol,price,size\n"
+            + $"{Open},BRK.B,1,1\n{Open},brk.b,1,1\n{Open}, \"straße\" ,1,1\n{Open},ÄPFEL,1,1\n{Open},äpfel,1,1\n{Open},{longName},1,1\n{Open},{longName.ToUpperInvariant()},1,1\n");
+        var symbols = new DiscoveredSymbols();
+        using var reader = new MarketDataFileReader(file.Path, symbols);
+
+        List<MarketTick> ticks = Drain(reader);
+
+        Assert.Equal(["BRK.B", "STRAßE", "ÄPFEL", longName.ToUpperInvariant()], symbols.Names);
+        Assert.Equal([0, 0, 1, 2, 2, 3, 3], ticks.Select(t => t.SymbolId));
+    }
 }

@@ -25,6 +25,8 @@ public sealed class MarketDataTimestampTests
     [InlineData("0", 0)]
     [InlineData("100000000000", 100_000_000_000_000_000)] // 10^11: the first milliseconds figure (1973-03-03)
     [InlineData("100000000000000000", 100_000_000_000_000_000)] // 10^17: the first nanoseconds figure, the same moment
+    [InlineData("9223372036854775807", long.MaxValue)] // 19 digits, the largest: the one-pass digit parser's edge
+    [InlineData("00000000001735828200000000000", Open)] // more than 19 digits with leading zeros: long.TryParse's path
     public void TryParseNs_AcceptsIsoAndEpochNanoseconds(string text, long expected)
     {
         Assert.True(MarketDataTimestamp.TryParseNs(text, out long ns));
@@ -42,6 +44,9 @@ public sealed class MarketDataTimestampTests
     [InlineData("-5")]
     [InlineData("1.5")]
     [InlineData("99999999999999999999")]
+    [InlineData("9223372036854775808")] // long.MaxValue + 1: 19 digits that fit a ulong, not a long
+    [InlineData("9999999999999999999")]
+    [InlineData("1735828200000000000١")] // a non-ASCII digit
     [InlineData("9300000000")] // seconds past 2262-04-11 do not fit ns
     [InlineData("99999999999")]
     public void TryParseNs_RejectsAnythingElse(string text)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
@@ -39,56 +38,8 @@ public static class CatalogFile
     /// renamed over it, so a reader sees the old partition or the new one, never half of one (not
     /// fsynced: after a power loss, import the day again).
     /// </summary>
-    public static void Write(string path, PartitionRows rows, string symbol, DateOnly day, CatalogCompression compression)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(rows);
-        IReadOnlyList<string> names = PartitionRows.ColumnNames(rows.Kind);
-        var builder = new Schema.Builder();
-        foreach (string name in names)
-        {
-            builder.Field(f => f.Name(name).DataType(Int64Type.Default).Nullable(false));
-        }
-
-        builder.Metadata(KindKey, CatalogLayout.Folder(rows.Kind))
-            .Metadata(SymbolKey, symbol)
-            .Metadata(DayKey, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .Metadata(ScaleKey, FixedPoint.Scale.ToString(CultureInfo.InvariantCulture))
-            .Metadata(RowsKey, rows.Count.ToString(CultureInfo.InvariantCulture));
-        Schema schema = builder.Build();
-        var arrays = new IArrowArray[names.Count];
-        for (int c = 0; c < arrays.Length; c++)
-        {
-            byte[] bytes = MemoryMarshal.AsBytes<long>(rows.Column(c)).ToArray();
-            arrays[c] = new Int64Array(new ArrowBuffer(bytes), ArrowBuffer.Empty, rows.Count, 0, 0);
-        }
-
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, CatalogLayout.TempPrefix + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using (var batch = new RecordBatch(schema, arrays, rows.Count))
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                IpcOptions options = compression == CatalogCompression.None
-                    ? new IpcOptions()
-                    : new IpcOptions { CompressionCodec = compression == CatalogCompression.Zstd ? CompressionCodecType.Zstd : CompressionCodecType.Lz4Frame, CompressionCodecFactory = s_codecs };
-                using var writer = new ArrowFileWriter(stream, schema, leaveOpen: true, options);
-                writer.WriteRecordBatch(batch);
-                writer.WriteEnd();
-                // No fsync per file: a catalog is derived data (import again after a power loss);
-                // the rename still keeps readers and interrupted imports from a half-written day.
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    public static void Write(string path, PartitionRows rows, string symbol, DateOnly day, CatalogCompression compression) =>
+        CatalogFileWriter.Commit(CatalogFileWriter.WriteTemp(path, rows, symbol, day, compression), path);
 
     /// <summary>
     /// Reads a partition of <paramref name="rows"/>' kind into <paramref name="rows"/> (its buffers reused).

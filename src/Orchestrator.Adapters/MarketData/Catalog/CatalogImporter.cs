@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NLog;
 using Orchestrator.Core;
 
@@ -17,7 +18,9 @@ namespace Orchestrator.Adapters.MarketData.Catalog;
 /// <see cref="CatalogImportResult.Duplicates"/>; two different bars for one symbol and minute
 /// refuse that partition (named in <see cref="CatalogImportResult.Errors"/>, the day's old file
 /// kept). Ticks at one timestamp are all kept: several trades can share a timestamp.</para>
-/// <para>The input's rows are held in memory until written (about 50 bytes a bar, 60 a tick).</para>
+/// <para>Rows are held in memory until their day is written (about 50 bytes a bar, 60 a tick): for
+/// input in time order only the days in flight, since a day written early gives its buffers back;
+/// for input out of order, up to all of it.</para>
 /// </remarks>
 public static class CatalogImporter
 {
@@ -25,68 +28,140 @@ public static class CatalogImporter
     /// Imports <paramref name="files"/> into <paramref name="root"/>, reading each once: its symbols
     /// are learnt while reading (<see cref="DiscoveredSymbols"/>), not by a scan before.
     /// </summary>
+    /// <remarks>
+    /// Two threads: while the caller's thread parses, a writer encodes each partition the reader
+    /// has moved past (in time order, without repeats: nothing to sort or drop) into a temporary
+    /// file; when the input is read, both threads finish the rest, and the partitions are then
+    /// renamed into place one by one in (kind, symbol, day) order, as before. A partition that
+    /// needs sorting or deduplication, gets rows after it was handed over, or failed to write is
+    /// done on the caller's thread at its turn, exactly as a single-threaded import does it, so the
+    /// files, counts and messages are the same. Should reading fail, the temporary files (and the
+    /// folders made for them) are removed: nothing in the catalog changes.
+    /// </remarks>
     public static CatalogImportResult Import(IReadOnlyList<string> files, string root, CatalogCompression compression = CatalogCompression.Lz4, Logger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         var clock = Stopwatch.StartNew();
         var result = new CatalogImportResult();
-        var partitions = new Dictionary<(CatalogKind Kind, string Symbol, DateOnly Day), PartitionRows>();
-        foreach (string file in files)
+        var partitions = new Dictionary<(CatalogKind Kind, string Symbol, DateOnly Day), ImportPartition>();
+        using var writer = new EarlyPartitionWriter(root, compression);
+        bool done = false;
+        try
         {
-            if (MarketDataFileReader.PathProblem(file) is { } problem)
+            foreach (string file in files)
             {
-                result.Errors.Add(problem);
-                continue;
-            }
-
-            try
-            {
-                ReadFile(file, partitions, result, logger);
-            }
-            catch (InvalidDataException ex)
-            {
-                result.Errors.Add(ex.Message);
-            }
-        }
-
-        result.ReadSeconds = clock.Elapsed.TotalSeconds;
-        foreach (((CatalogKind kind, string symbol, DateOnly day), PartitionRows rows) in partitions.OrderBy(p => p.Key.Kind).ThenBy(p => p.Key.Symbol, StringComparer.Ordinal).ThenBy(p => p.Key.Day))
-        {
-            string where = $"{CatalogLayout.Folder(kind)} {symbol} {day:yyyy-MM-dd}";
-            if (CatalogLayout.SymbolProblem(symbol) is { } symbolProblem)
-            {
-                result.Errors.Add($"{where}: {symbolProblem}");
-                continue;
-            }
-
-            result.OutOfOrder += rows.SortByTime();
-            if (kind == CatalogKind.Bars)
-            {
-                if (Deduplicate(rows, out long duplicates) is { } conflict)
+                if (MarketDataFileReader.PathProblem(file) is { } problem)
                 {
-                    result.Errors.Add($"{where}: not imported, two different bars at {conflict} (the day's old file, if any, is kept)");
+                    result.Errors.Add(problem);
                     continue;
                 }
 
-                result.Duplicates += duplicates;
+                try
+                {
+                    ReadFile(file, partitions, result, logger, writer);
+                }
+                catch (InvalidDataException ex)
+                {
+                    result.Errors.Add(ex.Message);
+                }
             }
 
-            CatalogFile.Write(CatalogLayout.PartitionPath(root, kind, symbol, day), rows, symbol, day, compression);
-            result.PartitionsWritten++;
-            result.RowsWritten += rows.Count;
+            result.ReadSeconds = clock.Elapsed.TotalSeconds;
+            writer.Finish(partitions.Values);
+            foreach (ImportPartition partition in partitions.Values.OrderBy(p => p.Kind).ThenBy(p => p.Symbol, StringComparer.Ordinal).ThenBy(p => p.Day))
+            {
+                Store(partition, root, compression, result);
+            }
+
+            done = true;
+        }
+        finally
+        {
+            if (!done)
+            {
+                writer.Abandon(partitions.Values); // no temporary file outlives a failed import
+            }
         }
 
         result.ElapsedSeconds = clock.Elapsed.TotalSeconds;
         return result;
     }
 
-    private static void ReadFile(string file, Dictionary<(CatalogKind, string, DateOnly), PartitionRows> partitions, CatalogImportResult result, Logger? logger)
+    /// <summary>One partition's turn: its early file renamed into place, or sorted, deduplicated and written here as the single-threaded import did.</summary>
+    private static void Store(ImportPartition partition, string root, CatalogCompression compression, CatalogImportResult result)
+    {
+        (CatalogKind kind, string symbol, DateOnly day) = (partition.Kind, partition.Symbol, partition.Day);
+        if (CatalogLayout.SymbolProblem(symbol) is { } symbolProblem)
+        {
+            result.Errors.Add($"{Where(partition)}: {symbolProblem}");
+            return;
+        }
+
+        string path = CatalogLayout.PartitionPath(root, kind, symbol, day);
+        PartitionRows? rows = partition.Rows;
+        if (partition.Temp is { } temp)
+        {
+            partition.Temp = null;
+            if (partition.Tail is null)
+            {
+                // Written early from rows in time order without repeats: nothing to sort or drop.
+                CatalogFileWriter.Commit(temp, path);
+                result.PartitionsWritten++;
+                result.RowsWritten += partition.WrittenRows;
+                return;
+            }
+
+            // Rows came after it was written: redone below from all of them, the early ones read back
+            // from the early file (their buffers went back to the reader).
+            if (rows is null)
+            {
+                rows = new PartitionRows(kind);
+                CatalogFile.Read(temp, rows);
+            }
+
+            File.Delete(temp);
+        }
+
+        rows ??= partition.Rows!;
+        if (partition.Tail is { } tail)
+        {
+            for (int i = 0; i < tail.Count; i++)
+            {
+                tail.ToTick(i, 0, out MarketTick tick);
+                rows.Add(in tick);
+            }
+
+            partition.Tail = null;
+        }
+
+        result.OutOfOrder += rows.SortByTime();
+        if (kind == CatalogKind.Bars)
+        {
+            if (Deduplicate(rows, out long duplicates) is { } conflict)
+            {
+                result.Errors.Add($"{Where(partition)}: not imported, two different bars at {conflict} (the day's old file, if any, is kept)");
+                return;
+            }
+
+            result.Duplicates += duplicates;
+        }
+
+        CatalogFile.Write(path, rows, symbol, day, compression);
+        result.PartitionsWritten++;
+        result.RowsWritten += rows.Count;
+    }
+
+    private static string Where(ImportPartition partition) => $"{CatalogLayout.Folder(partition.Kind)} {partition.Symbol} {partition.Day:yyyy-MM-dd}";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per row: fully optimized at once, not after tiering (a one-shot CLI import is over before tier 1)
+    private static void ReadFile(string file, Dictionary<(CatalogKind, string, DateOnly), ImportPartition> partitions, CatalogImportResult result, Logger? logger, EarlyPartitionWriter writer)
     {
         var symbols = new DiscoveredSymbols();
         using var reader = new MarketDataFileReader(file, symbols, logger);
         // The last partition per symbol and kind: sorted input finds it without a dictionary lookup.
-        var last = new PartitionRows?[16];
+        var last = new ImportPartition?[16];
+        var lastRows = new PartitionRows?[16];
         var lastDay = new long[16];
         const long nsPerDay = 86_400_000_000_000;
         while (reader.TryGetNext(out MarketTick tick))
@@ -96,21 +171,28 @@ public static class CatalogImporter
             if (slot >= last.Length)
             {
                 Array.Resize(ref last, Math.Max(last.Length * 2, slot + 1)); // a symbol met for the first time
+                Array.Resize(ref lastRows, last.Length);
                 Array.Resize(ref lastDay, last.Length);
             }
 
-            PartitionRows? rows = last[slot];
+            PartitionRows? rows = lastRows[slot];
             if (rows is null || tick.TsEventNs < lastDay[slot] || tick.TsEventNs >= lastDay[slot] + nsPerDay)
             {
-                DateOnly day = CatalogLayout.DayOf(tick.TsEventNs);
-                var key = (kind, symbols.Names[tick.SymbolId], day);
-                if (!partitions.TryGetValue(key, out rows))
+                if (last[slot] is { } left)
                 {
-                    rows = new PartitionRows(kind);
-                    partitions.Add(key, rows);
+                    writer.Offer(left); // the reader moved past its day: most likely complete
                 }
 
-                last[slot] = rows;
+                DateOnly day = CatalogLayout.DayOf(tick.TsEventNs);
+                var key = (kind, symbols.Names[tick.SymbolId], day);
+                if (!partitions.TryGetValue(key, out ImportPartition? partition))
+                {
+                    partition = new ImportPartition(kind, key.Item2, day, writer.Rows(kind));
+                    partitions.Add(key, partition);
+                }
+
+                last[slot] = partition;
+                rows = lastRows[slot] = partition.Offered ? partition.Tail ??= new PartitionRows(kind) : partition.Rows!; // not written before it is offered
                 lastDay[slot] = CatalogLayout.DayStartNs(day);
             }
 
