@@ -275,6 +275,7 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
     /// in file order. Each step takes the smallest timestamp among the cursors' next rows; when one cursor alone holds it,
     /// that cursor's whole run below the next smallest goes at once (ticks), else every cursor at it gives its rows at that
     /// time in cursor order (bars of many symbols sharing minutes: a pass over the cursors per minute, not a heap per row).
+    /// Many cursors giving a row or two a step (ticks of many symbols) go on through a heap in the same order (<see cref="HeapFrom"/>).
     /// </summary>
     private static void Merge(DaySlot slot)
     {
@@ -295,8 +296,18 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         }
 
         int n = 0;
+        long scanned = 0; // cursors looked at by the pass so far
         while (m > 0)
         {
+            if (m > HeapFrom && scanned > 8L * (n + m))
+            {
+                // Few rows a step among many cursors (ticks whose times seldom line up): a heap from here on. The pass
+                // ends each step with every row at its timestamp given, so the heap goes on in the same order.
+                n = MergeByHeap(slot, order, n, m);
+                break;
+            }
+
+            scanned += m;
             long min = long.MaxValue, second = long.MaxValue;
             int atMin = 0, only = -1;
             for (int k = 0; k < m; k++)
@@ -356,6 +367,82 @@ public sealed class CatalogMarketDataSource : IMarketDataSource, IDisposable
         }
 
         Debug.Assert(n == slot.Total, "every row of the day is in the order once");
+    }
+
+    /// <summary>
+    /// Active cursors above which the merge may go on through a binary heap: the pass costs a look at every active cursor
+    /// per step, nearly nothing a row when many symbols' bars share each minute, but a look at every cursor for each row
+    /// or two when hundreds of symbols' ticks seldom share a time; a heap costs about log2 of the cursors a row. The pass
+    /// hands over once it has looked at more than 8 cursors per row.
+    /// </summary>
+    private const int HeapFrom = 16;
+
+    /// <summary>
+    /// Goes on from row <paramref name="n"/> in the pass's order of <see cref="Merge"/> — by timestamp, ties in cursor order, a
+    /// cursor's rows in file order — through a heap of the <paramref name="m"/> active cursors keyed by (next timestamp, cursor);
+    /// returns the rows ordered in all.
+    /// </summary>
+    private static int MergeByHeap(DaySlot slot, int[] order, int n, int m)
+    {
+        int[] heap = slot.Active;
+        int[] pos = slot.Pos;
+        for (int k = (m / 2) - 1; k >= 0; k--)
+        {
+            SiftDown(slot, heap, m, k);
+        }
+
+        while (m > 0)
+        {
+            int c = heap[0];
+            order[n++] = c;
+            if (++pos[c] == slot.End[c])
+            {
+                heap[0] = heap[--m];
+            }
+
+            if (m > 0)
+            {
+                SiftDown(slot, heap, m, 0);
+            }
+        }
+
+        return n;
+    }
+
+    private static void SiftDown(DaySlot slot, int[] heap, int m, int k)
+    {
+        int c = heap[k];
+        while (true)
+        {
+            int child = (2 * k) + 1;
+            if (child >= m)
+            {
+                break;
+            }
+
+            if (child + 1 < m && Before(slot, heap[child + 1], heap[child]))
+            {
+                child++;
+            }
+
+            if (!Before(slot, heap[child], c))
+            {
+                break;
+            }
+
+            heap[k] = heap[child];
+            k = child;
+        }
+
+        heap[k] = c;
+    }
+
+    /// <summary>Whether cursor <paramref name="a"/>'s next row comes before cursor <paramref name="b"/>'s: earlier timestamp, or the same and the lower cursor.</summary>
+    private static bool Before(DaySlot slot, int a, int b)
+    {
+        long ta = slot.Ts[a][slot.Pos[a]];
+        long tb = slot.Ts[b][slot.Pos[b]];
+        return ta < tb || (ta == tb && a < b);
     }
 
     /// <summary>One UTC day's files: the cursor (symbol and kind) each belongs to.</summary>

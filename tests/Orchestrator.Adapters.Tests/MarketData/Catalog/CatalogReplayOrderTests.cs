@@ -122,6 +122,44 @@ public sealed class CatalogReplayOrderTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Days of more cursors than the merge's pass takes (30 and 34 present: ticks of 24 and 28 symbols whose times seldom line
+    /// up, bars of 6) go through its heap; a day of 10 cursors through the pass; the stream is the same sorted order either way.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ManySymbolsOfTicks_MergeInTheSameOrder_AsAFew(bool prefetch)
+    {
+        var random = new Random(5);
+        string[] names = [.. Enumerable.Range(0, 28).Select(i => "T" + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture))];
+        for (int day = 0; day < 3; day++)
+        {
+            int tickSymbols = day switch { 0 => 24, 1 => 10, _ => 28 };
+            for (int i = 0; i < tickSymbols; i++)
+            {
+                Write(CatalogKind.Ticks, names[i], day, Ticks(random, day, 60 + random.Next(60)), i % 3 == 0 ? CatalogCompression.Zstd : CatalogCompression.Lz4);
+            }
+
+            for (int i = 0; i < 6 && day != 1; i++)
+            {
+                Write(CatalogKind.Bars, names[i * 4], day, Bars(random, m => random.Next(5) != 0, day, 90));
+            }
+        }
+
+        var symbols = new SymbolTable(names);
+        List<MarketTick> expected = Expected(symbols, long.MinValue, long.MaxValue);
+        using var source = new CatalogMarketDataSource(MarketDataCatalog.Open(Root), symbols, long.MinValue, long.MaxValue, prefetch);
+        List<MarketTick> replayed = CatalogTests.Drain(source);
+
+        Assert.True(expected.Count > 5000, $"{expected.Count} rows expected");
+        Assert.Equal(expected.Count, replayed.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Equals(replayed[i]), $"row {i}: expected {expected[i].SymbolId}/{expected[i].Kind} at {expected[i].TsEventNs}, got {replayed[i].SymbolId}/{replayed[i].Kind} at {replayed[i].TsEventNs}");
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
