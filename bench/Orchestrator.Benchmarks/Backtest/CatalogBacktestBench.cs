@@ -32,8 +32,8 @@ public static partial class CatalogBacktestBench
 {
     public static int Run(TextWriter output, string[] args)
     {
-        int symbols = Arg(args, "--symbols", 20);
-        int days = Arg(args, "--days", 252);
+        int symbols = BacktestBench.Arg(args, "--symbols", 20);
+        int days = BacktestBench.Arg(args, "--days", 252);
         // --keep DIR: import into DIR once and keep it; later runs with the same DIR skip the import (profile the backtest alone).
         string? keep = Array.IndexOf(args, "--keep") is int k and >= 0 && k + 1 < args.Length ? Path.GetFullPath(args[k + 1]) : null;
         bool prefetch = !args.Contains("--no-prefetch");
@@ -238,10 +238,4 @@ public static partial class CatalogBacktestBench
     private static long DirectorySize(string dir) => new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
-    }
 }

@@ -30,7 +30,7 @@ public static class ReportBench
         var runner = new BacktestRunner(BacktestBench.Options(symbols));
         BacktestResult result = runner.Run(new CatalogMarketDataSource(MarketDataCatalog.Open(catalog), runner.Engine.Symbols));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"report: {result.Events:N0} events, {result.Equity.Count:N0} equity points, {result.Fills.Count:N0} fills, {result.Orders.Count:N0} orders; {rounds} rounds; load {Load()}"));
+            $"report: {result.Events:N0} events, {result.Equity.Count:N0} equity points, {result.Fills.Count:N0} fills, {result.Orders.Count:N0} orders; {rounds} rounds; load {CatalogBacktestBench.Load()}"));
 
         string reportPath = Path.Combine(keep, "report.json");
         string csvPath = Path.Combine(keep, "equity.csv");
@@ -84,7 +84,7 @@ public static class ReportBench
             output.WriteLine($"  {Path.GetFileName(path),-13} {new FileInfo(path).Length,12:N0} bytes  sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))}");
         }
 
-        output.WriteLine($"  load {Load()}");
+        output.WriteLine($"  load {CatalogBacktestBench.Load()}");
         return 0;
     }
 
@@ -106,6 +106,4 @@ public static class ReportBench
         double[] sorted = [.. values.Order()];
         return sorted[sorted.Length / 2];
     }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 }
