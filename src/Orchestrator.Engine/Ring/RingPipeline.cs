@@ -35,6 +35,7 @@ public sealed class RingPipeline<T>
     private readonly Logger _logger;
     private readonly ValueDisruptor<T> _disruptor;
     private readonly List<RingProcessor<T>> _processors = [];
+    private readonly List<SequenceBarrier> _barriers = []; // each processor's, in the order of _processors
     private readonly List<ProcessorFault> _faults = [];
     private readonly Lock _faultsGate = new();
     private int _started;
@@ -94,7 +95,9 @@ public sealed class RingPipeline<T>
         ShutdownResult result = ShutdownResult.Drained;
         while (HasBacklog())
         {
-            if (HasFault)
+            // A faulted stage never finishes its backlog, but the stages after it still get what it finished before
+            // the fault (and stages beside it everything): the shutdown ends once no healthy stage is behind its barrier.
+            if (HasFault && !HealthyStageBehind())
             {
                 result = ShutdownResult.Faulted;
                 break;
@@ -102,7 +105,7 @@ public sealed class RingPipeline<T>
 
             if (Stopwatch.GetTimestamp() >= deadline)
             {
-                result = ShutdownResult.TimedOut;
+                result = HasFault ? ShutdownResult.Faulted : ShutdownResult.TimedOut;
                 break;
             }
 
@@ -137,6 +140,20 @@ public sealed class RingPipeline<T>
         foreach (RingProcessor<T> processor in _processors)
         {
             if (processor.Sequence.Value < cursor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a stage that has not faulted still has events its barrier (the ring, or the stages before it) lets it take.</summary>
+    private bool HealthyStageBehind()
+    {
+        for (int i = 0; i < _processors.Count; i++)
+        {
+            if (_processors[i].Fault is null && _processors[i].Sequence.Value < _barriers[i].DependentSequences.Value)
             {
                 return true;
             }
@@ -192,6 +209,7 @@ public sealed class RingPipeline<T>
         string name = UniqueName(handler);
         var processor = new RingProcessor<T>(inner, name, _options.ThreadNamePrefix + "-" + name, _options.ExceptionPolicy, _logger, OnProcessorFaulted);
         _processors.Add(processor);
+        _barriers.Add(barrier);
         return processor;
     }
 
